@@ -1,0 +1,37 @@
+/**
+ * A Valve is one step of a container's Pipeline. Each valve does its job and hands the request to
+ * `next`; the container's basic valve is always last (Tomcat's Valve/ValveBase).
+ */
+import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
+import type { Request } from '../connector/request.js';
+import type { Response } from '../connector/response.js';
+
+export interface Valve {
+  next: Valve | null;
+  invoke(request: Request, response: Response): Promise<void>;
+  /** Periodic work (file rotation, expiry) driven by the container's background processing. */
+  backgroundProcess(): void;
+}
+
+export abstract class ValveBase extends LifecycleBase implements Valve {
+  next: Valve | null = null;
+  /** The container this valve is installed in; set by the Pipeline. */
+  container: { readonly componentName: string } | null = null;
+
+  get componentName(): string {
+    return `${this.container?.componentName ?? ''}/${this.constructor.name}`;
+  }
+
+  abstract invoke(request: Request, response: Response): Promise<void>;
+
+  backgroundProcess(): void {}
+
+  /** Valves usually have nothing to do on start/stop; they override when they do. */
+  protected async startInternal(): Promise<void> {
+    this.setState('STARTING');
+  }
+
+  protected async stopInternal(): Promise<void> {
+    this.setState('STOPPING');
+  }
+}

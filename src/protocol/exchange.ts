@@ -1,0 +1,81 @@
+/**
+ * The protocol-neutral exchange: one request and its response as the protocol processors (HTTP/1.1, AJP)
+ * hand them to the Adapter. Nothing here knows about containers or servlets.
+ */
+import type { Readable } from 'node:stream';
+
+/** Response header fields in order, names as the application spelled them. */
+export type HeaderList = ReadonlyArray<readonly [name: string, value: string]>;
+
+export interface Exchange {
+  /** 'HTTP/1.1', 'HTTP/1.0' … */
+  readonly protocol: string;
+  readonly method: string;
+  /** The request target exactly as received (origin form: path and query, still %-encoded). */
+  readonly target: string;
+  /** Request header fields as received: name, value, name, value … */
+  readonly rawHeaders: readonly string[];
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly secure: boolean;
+  readonly scheme: 'http' | 'https';
+  /** Identifies the connection in logs (AccessLog %{c}L). */
+  readonly connectionId: string;
+  /** process.hrtime.bigint() when the request head was complete. */
+  readonly startTime: bigint;
+  /** The request body; ends immediately when there is none. Framing is the processor's job. */
+  readonly body: Readable;
+  /** Body bytes read so far (for limits and logs). */
+  readonly bodyBytesRead: number;
+
+  /** True once the status line and headers have been handed to the connection. */
+  readonly headersSent: boolean;
+  /** Body bytes written so far (AccessLog %b). */
+  readonly bytesWritten: number;
+  /** True when the client went away before the response ended. */
+  readonly aborted: boolean;
+
+  /**
+   * Sends the status line and headers. Framing follows the headers: Content-Length when present,
+   * chunked otherwise; no body at all for HEAD, 1xx, 204 and 304.
+   */
+  writeHead(status: number, reason: string | null, headers: HeaderList): void;
+  /** Returns false when the connection's buffer is full; wait for drain() before writing more. */
+  write(chunk: Uint8Array): boolean;
+  drain(): Promise<void>;
+  /** Finishes the response; optional trailer fields follow a chunked body. */
+  end(trailers?: HeaderList): Promise<void>;
+  /** Ask the processor to close the connection once this response is complete. */
+  closeAfterResponse(): void;
+  /** True when this response will be the last on its connection. */
+  readonly willClose: boolean;
+  /** Drop the connection now (fatal error mid-response). */
+  abort(error?: Error): void;
+}
+
+/** The one entry point from the protocol layer into the container (Tomcat's Adapter). */
+export interface Adapter {
+  service(exchange: Exchange): Promise<void>;
+  /**
+   * A request rejected by the protocol layer before it reached the container (e.g. a 400 from the
+   * parser); the adapter logs it through the access log so every response is recorded.
+   */
+  logRejected(rejected: RejectedRequest): void;
+}
+
+export interface RejectedRequest {
+  readonly status: number;
+  readonly method: string | null;
+  readonly target: string | null;
+  readonly protocol: string | null;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly connectionId: string;
+  readonly bytesWritten: number;
+  readonly startTime: bigint;
+  readonly code: string;
+}

@@ -1,0 +1,85 @@
+/** The request a servlet sees (Servlet spec ch. 3), with Java's method names and JS collections. */
+import type { Cookie } from './cookie.js';
+import type { DispatcherType } from './dispatcher-type.js';
+import type { HttpSession } from './http-session.js';
+import type { RequestDispatcher } from './request-dispatcher.js';
+import type { ServletContext } from './servlet-context.js';
+import type { BufferedReader, ServletInputStream } from './servlet-streams.js';
+
+export interface ServletRequest {
+  getAttribute(name: string): unknown;
+  getAttributeNames(): string[];
+  setAttribute(name: string, value: unknown): void;
+  removeAttribute(name: string): void;
+
+  getCharacterEncoding(): string | null;
+  /** Must be called before the body or parameters are read; an unknown charset throws. */
+  setCharacterEncoding(encoding: string): void;
+  /** -1 when unknown (chunked or absent). */
+  getContentLength(): number;
+  getContentType(): string | null;
+  getInputStream(): ServletInputStream;
+  getReader(): BufferedReader;
+
+  getParameter(name: string): string | null;
+  getParameterNames(): string[];
+  getParameterValues(name: string): string[] | null;
+  getParameterMap(): Map<string, string[]>;
+
+  getProtocol(): string;
+  getScheme(): string;
+  getServerName(): string;
+  getServerPort(): number;
+  getRemoteAddr(): string;
+  getRemoteHost(): string;
+  getRemotePort(): number;
+  getLocalAddr(): string;
+  getLocalName(): string;
+  getLocalPort(): number;
+  isSecure(): boolean;
+
+  /** The preferred locale from Accept-Language (q-values honoured); the server default otherwise. */
+  getLocale(): string;
+  getLocales(): string[];
+
+  getRequestDispatcher(path: string): RequestDispatcher | null;
+  getServletContext(): ServletContext;
+  getDispatcherType(): DispatcherType;
+  /** A connection-unique id and a request id, for logs. */
+  getRequestId(): string;
+}
+
+export interface HttpServletRequest extends ServletRequest {
+  getMethod(): string;
+  /** The request URI as sent, without the query (not decoded). */
+  getRequestURI(): string;
+  /** scheme://host:port + request URI. */
+  getRequestURL(): string;
+  /** The decoded context path ("" for ROOT). */
+  getContextPath(): string;
+  getServletPath(): string;
+  getPathInfo(): string | null;
+  getPathTranslated(): string | null;
+  getQueryString(): string | null;
+
+  getHeader(name: string): string | null;
+  getHeaders(name: string): string[];
+  getHeaderNames(): string[];
+  /** -1 when absent; a non-integer value throws a TypeError (Java's NumberFormatException). */
+  getIntHeader(name: string): number;
+  /** Milliseconds since the epoch, -1 when absent; an unparseable date throws a TypeError. */
+  getDateHeader(name: string): number;
+  getCookies(): Cookie[];
+
+  getSession(create?: boolean): HttpSession | null;
+  getRequestedSessionId(): string | null;
+  isRequestedSessionIdValid(): boolean;
+  isRequestedSessionIdFromCookie(): boolean;
+  isRequestedSessionIdFromURL(): boolean;
+  changeSessionId(): string;
+
+  getAuthType(): string | null;
+  getRemoteUser(): string | null;
+  isUserInRole(role: string): boolean;
+  getUserPrincipal(): { getName(): string } | null;
+}
