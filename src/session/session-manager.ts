@@ -1,0 +1,31 @@
+/**
+ * What a Context needs from its session Manager. StandardManager keeps sessions in memory; later
+ * implementations (persistent, shared across workers or machines) satisfy the same interface.
+ */
+import type { HttpSession } from '../servlet/http-session.js';
+
+export interface ManagedSession extends HttpSession {
+  /** False once invalidated or expired. */
+  isValid(): boolean;
+  /** Marks the start of a request using this session (updates last-accessed time, clears isNew at end). */
+  access(): void;
+  /** Marks the end of that request. */
+  endAccess(): void;
+}
+
+export interface SessionManager {
+  /** A new session with a fresh id (never one the client chose). */
+  createSession(): ManagedSession;
+  /** The valid session with this id, or null (unknown, expired or invalidated). */
+  findSession(id: string): ManagedSession | null;
+  /** Gives the session a fresh id (session-fixation defence) and returns it. */
+  changeSessionId(session: ManagedSession): string;
+  /** Default max inactive interval for new sessions, in seconds. */
+  sessionTimeoutSeconds: number;
+  getActiveSessionCount(): number;
+  /** Called on every background tick; expires idle sessions every processExpiresFrequency-th call. */
+  backgroundProcess(): void;
+  start(): Promise<void>;
+  /** Expires every session (sessionDestroyed listeners run). */
+  stop(): Promise<void>;
+}
