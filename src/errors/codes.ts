@@ -35,6 +35,15 @@ const catalogue = {
   SV_ERR_CONFIG_UNDEFINED_PROPERTY: { message: 'Property [{property}] used in attribute [{attribute}] is not defined' },
   SV_ERR_CONFIG_RULE: { message: '{detail}' },
   SV_ERR_CONFIG_CLASS_NOT_FOUND: { message: 'Class [{className}] for element [{element}] cannot be loaded: {detail}' },
+  SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED: {
+    message: 'Tomcat attribute [{attribute}] on element [{element}] is not implemented yet; it is ignored',
+  },
+  SV_ERR_CONFIG_ELEMENT_NOT_IMPLEMENTED: {
+    message: 'Tomcat element [{element}] is not implemented yet; it and its content are ignored',
+  },
+  SV_ERR_CONFIG_CLASS_NOT_IMPLEMENTED: {
+    message: 'Tomcat class [{className}] on element [{element}] is not implemented yet; it is ignored',
+  },
 
   // --- http ---
   SV_ERR_HTTP_BAD_REQUEST: { message: 'The request could not be parsed: {detail}', status: 400, close: 'close-clean' },
@@ -68,8 +77,20 @@ const catalogue = {
     status: 400,
     close: 'keep',
   },
+  SV_ERR_HTTP_METHOD_NOT_IMPLEMENTED: { message: 'Request method [{method}] is not implemented', status: 501, close: 'close-clean' },
+  SV_ERR_HTTP_EXPECTATION_FAILED: { message: 'Expectation [{expect}] is not supported (RFC 9110 §10.1.1)', status: 417, close: 'keep' },
+  SV_ERR_HTTP_SERVICE_FAILED: { message: 'The adapter failed on request [{method} {target}] of connection [{connectionId}]', status: 500 },
+  SV_ERR_HTTP_CONNECTION_REFUSED: {
+    message: 'Connection from [{remote}] refused: maxConnections [{maxConnections}] reached and the accept queue is full at acceptCount [{acceptCount}]',
+  },
   SV_ERR_HTTP_INVALID_HEADER_VALUE: { message: 'Invalid value for response header [{name}]: CR, LF or NUL is not allowed' },
   SV_ERR_HTTP_INVALID_HEADER_NAME: { message: 'Invalid response header name [{name}]' },
+  SV_ERR_HTTP_TOO_MANY_COOKIES: {
+    message: 'Request has [{count}] cookies, more than maxCookieCount [{limit}]',
+    status: 400,
+    close: 'keep',
+  },
+  SV_ERR_HTTP_INVALID_COOKIE: { message: 'Cookie [{name}] has an invalid {part} [{value}] (RFC 6265 §4.1.1)' },
 
   // --- uri / mapper ---
   SV_ERR_URI_INVALID: { message: 'The request URI [{uri}] is invalid: {detail}', status: 400, close: 'keep' },
@@ -79,8 +100,18 @@ const catalogue = {
   SV_ERR_SERVLET_UNAVAILABLE: { message: 'Servlet [{servlet}] is currently unavailable', status: 503 },
   SV_ERR_SERVLET_INIT_FAILED: { message: 'Servlet [{servlet}] in context [{context}] failed to initialize' },
   SV_ERR_SERVLET_NOT_FOUND: { message: 'Servlet class [{className}] was not found at [{file}]' },
+  SV_ERR_STATIC_RESOURCE_NOT_FOUND: { message: 'The requested resource [{path}] is not available', status: 404 },
+  SV_ERR_STATIC_INIT_PARAM: {
+    message: 'Init parameter [{name}] of servlet [{servlet}] has invalid value [{value}]; allowed: {allowed}',
+  },
   SV_ERR_RESPONSE_COMMITTED: { message: 'Cannot {action} after the response has been committed' },
   SV_ERR_RESPONSE_WRITER_AND_STREAM: { message: '{called}() cannot be called: {other}() has already been called for this response' },
+  SV_ERR_RESPONSE_BUFFER_SIZE: { message: 'Cannot change the buffer size to [{size}] after [{written}] bytes of content were written' },
+  SV_ERR_REQUEST_READER_AND_STREAM: { message: '{called}() cannot be called: {other}() has already been called for this request' },
+  SV_ERR_REQUEST_UNSUPPORTED_ENCODING: { message: 'Character encoding [{encoding}] is not supported' },
+  SV_ERR_REQUEST_HEADER_FORMAT: { message: 'Request header [{name}] value [{value}] is not a valid {kind}' },
+  SV_ERR_REQUEST_NOT_MAPPED: { message: 'Request [{uri}] is not mapped to a Context, so it has no {what}' },
+  SV_ERR_REQUEST_NO_SESSION: { message: '{method}: the request has no session' },
   SV_ERR_DISPATCH_FAILED: { message: 'Dispatch to [{path}] failed: {detail}' },
 
   // --- deploy ---
@@ -89,14 +120,31 @@ const catalogue = {
   SV_ERR_DEPLOY_DUPLICATE_MAPPING: {
     message: 'The servlets named [{first}] and [{second}] are both mapped to the url-pattern [{pattern}] which is not permitted',
   },
+  SV_ERR_DEPLOY_URL_PATTERN_INVALID: { message: 'The url-pattern [{pattern}] is invalid: {detail} (Servlet spec §12.2)' },
   SV_ERR_DEPLOY_MODULE_LOAD: { message: 'Module [{module}] of web application [{name}] failed to load: {detail}' },
+  SV_ERR_DEPLOY_CLASS_NOT_EXPORTED: {
+    message: 'Class [{className}]: module [{file}] exports no class named [{exportName}]; its exports are [{exports}]',
+  },
 
   // --- session ---
   SV_ERR_SESSION_INVALIDATED: { message: '{method}: Session already invalidated' },
+  SV_ERR_SESSION_TOO_MANY_ACTIVE: {
+    message: 'Cannot create a session: [{count}] active sessions reached maxActiveSessions [{limit}] of context [{context}]',
+  },
+  SV_ERR_SESSION_ID_GENERATION: {
+    message: 'Could not generate a unique session id after [{attempts}] attempts',
+  },
+  SV_ERR_SESSION_LISTENER_FAILED: { message: 'Session listener [{listener}] threw an exception in [{event}]' },
 
   // --- startup / cli ---
   SV_ERR_STARTUP_BIND: { message: 'Failed to bind [{address}:{port}]: {detail}' },
   SV_ERR_STARTUP_SHUTDOWN_PORT: { message: 'Cannot reach the shutdown port [{address}:{port}]: {detail}' },
+  SV_ERR_STARTUP_PID_FILE_EXISTS: {
+    message: 'Existing PID file found during start: [{file}] names the running process [{pid}]; stop it first, or remove the file if that process is not Serval (CATALINA_PID)',
+  },
+  SV_ERR_STARTUP_PID_FILE_IO: { message: 'Cannot {action} the PID file [{file}] (CATALINA_PID): {detail}' },
+  SV_ERR_STARTUP_START_FAILED: { message: 'The server process [{pid}] exited during startup ({detail}); see [{out}]' },
+  SV_ERR_STARTUP_STOP_FAILED: { message: 'The server could not be stopped: {detail}' },
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof catalogue;

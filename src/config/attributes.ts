@@ -1,0 +1,369 @@
+/**
+ * The attribute table: every attribute of server.xml and context descriptors, declared once. Validation,
+ * defaults and docs/configuration.md are all derived from it. Defaults follow Tomcat 10.1 and keep its units.
+ */
+import type { AttributeValue, ConnectorProtocol } from './server-config.js';
+
+export type AttributeType = 'int' | 'bool' | 'string' | 'enum' | 'path' | 'regex';
+export type AttributeUnit = 'ms' | 's' | 'bytes';
+
+export interface AttributeSpec {
+  /** `Connector`, `Host`, `Valve` (common to every valve), `Valve:AccessLogValve`… */
+  readonly owner: string;
+  readonly name: string;
+  readonly type: AttributeType;
+  /** Allowed values of an `enum`; matched case-insensitively and stored as written here. */
+  readonly values?: readonly string[];
+  /** The value as Tomcat documents it (so `-1`, not Infinity); absent = unset. */
+  readonly default?: AttributeValue;
+  /** The default when the Connector speaks AJP/1.3. */
+  readonly ajpDefault?: AttributeValue;
+  readonly min?: number;
+  readonly max?: number;
+  readonly unit?: AttributeUnit;
+  readonly required?: boolean;
+  readonly doc: string;
+  /** Accepted because Tomcat has it, but not implemented yet: using it gives a warning and it is ignored. */
+  readonly tomcatOnly?: boolean;
+  /** When not set, the value of this other attribute of the same element is used. */
+  readonly inherits?: string;
+  /** This value means "no limit" and becomes Infinity. */
+  readonly unlimited?: -1;
+  /** Only valid on connectors speaking this protocol. */
+  readonly protocol?: ConnectorProtocol;
+  /** Names Tomcat used before, offered as a hint when someone still writes them. */
+  readonly formerNames?: readonly string[];
+}
+
+type Extra = Omit<Partial<AttributeSpec>, 'owner' | 'name' | 'type' | 'doc' | 'default'>;
+
+const INT_MAX = 2147483647;
+
+function builder(owner: string) {
+  const make = (type: AttributeType, name: string, def: AttributeValue | undefined, doc: string, extra: Extra) => {
+    const spec: AttributeSpec = { owner, name, type, doc, ...extra, ...(def === undefined ? {} : { default: def }) };
+    if (type === 'int') return { min: 0, max: INT_MAX, ...spec };
+    return spec;
+  };
+  return {
+    int: (name: string, def: number | undefined, doc: string, extra: Extra = {}) => make('int', name, def, doc, extra),
+    bool: (name: string, def: boolean, doc: string, extra: Extra = {}) => make('bool', name, def, doc, extra),
+    str: (name: string, def: string | undefined, doc: string, extra: Extra = {}) => make('string', name, def, doc, extra),
+    path: (name: string, def: string | undefined, doc: string, extra: Extra = {}) => make('path', name, def, doc, extra),
+    regex: (name: string, doc: string, extra: Extra = {}) => make('regex', name, undefined, doc, extra),
+    enum: (name: string, values: readonly string[], def: string | undefined, doc: string, extra: Extra = {}) =>
+      make('enum', name, def, doc, { values, ...extra }),
+  };
+}
+
+const tomcat = { tomcatOnly: true } as const;
+const port = { min: 0, max: 65535 } as const;
+const ms = { unit: 'ms' } as const;
+const bytes = { unit: 'bytes' } as const;
+
+const server = builder('Server');
+const listener = builder('Listener');
+const service = builder('Service');
+const executor = builder('Executor');
+const connector = builder('Connector');
+const engine = builder('Engine');
+const host = builder('Host');
+const context = builder('Context');
+const valve = builder('Valve');
+const accessLog = builder('Valve:AccessLogValve');
+const errorReport = builder('Valve:ErrorReportValve');
+const parameter = builder('Parameter');
+const environment = builder('Environment');
+
+const table: AttributeSpec[] = [
+  server.int('port', undefined, 'TCP port that listens for the shutdown command; -1 disables it.', {
+    required: true,
+    min: -2,
+    max: 65535,
+  }),
+  server.str('shutdown', undefined, 'The exact, case-sensitive command that stops the server when received on the shutdown port.', {
+    required: true,
+  }),
+  server.str('address', 'localhost', 'Address the shutdown port binds to.'),
+  server.int('portOffset', 0, 'Added to the shutdown port and to every Connector port, to run several instances on one machine.', {
+    max: 65535,
+  }),
+  server.str('className', 'org.apache.catalina.core.StandardServer', 'Java implementation class of the Server.', tomcat),
+  server.int('utilityThreads', 1, 'Size of the pool that runs background and periodic tasks.', tomcat),
+  server.bool('utilityThreadsAsDaemon', false, 'Whether utility threads are daemon threads.', tomcat),
+  server.int('periodicEventDelay', 10, 'Interval between periodic lifecycle events sent to Server listeners.', {
+    ...tomcat,
+    unit: 's',
+  }),
+
+  listener.str('className', undefined, 'The listener implementation: a Tomcat class name or a module path (`./x.js`).', {
+    required: true,
+  }),
+
+  service.str('name', undefined, 'Name of the Service, used in logs.', { required: true }),
+  service.str('className', 'org.apache.catalina.core.StandardService', 'Java implementation class of the Service.', tomcat),
+  service.int('gracefulStopAwaitMillis', 0, 'How long connectors are given to finish in-flight requests on stop.', {
+    ...tomcat,
+    ...ms,
+  }),
+
+  executor.str('name', undefined, 'Name that Connectors use in their `executor` attribute to share this pool.', {
+    required: true,
+  }),
+  executor.int('maxThreads', 200, 'Maximum number of requests the shared pool processes at once.', { min: 1 }),
+  executor.int('minSpareThreads', 25, 'Number of workers kept alive even when idle.'),
+  executor.str('className', 'org.apache.catalina.core.StandardThreadExecutor', 'Java implementation class of the pool.', tomcat),
+  executor.str('namePrefix', 'tomcat-exec-', 'Prefix of worker thread names.', tomcat),
+  executor.int('maxIdleTime', 60000, 'Idle time after which workers above minSpareThreads stop.', { ...tomcat, ...ms }),
+  executor.int('maxQueueSize', INT_MAX, 'Maximum number of tasks waiting for a worker.', tomcat),
+  executor.bool('daemon', true, 'Whether worker threads are daemon threads.', tomcat),
+  executor.int('threadPriority', 5, 'Priority of worker threads.', tomcat),
+  executor.int('threadRenewalDelay', 1000, 'Delay between renewing workers after a context stops.', { ...tomcat, ...ms }),
+  executor.bool('prestartminSpareThreads', false, 'Whether minSpareThreads workers start with the pool.', tomcat),
+
+  connector.int('port', undefined, 'TCP port to listen on; 0 picks a free port.', { required: true, ...port }),
+  connector.str('address', undefined, 'Local address to bind; unset means every address (AJP: loopback only).', {
+    ajpDefault: '127.0.0.1',
+  }),
+  connector.str('protocol', 'HTTP/1.1', 'Protocol and endpoint style: `HTTP/1.1`, `AJP/1.3`, a Tomcat protocol class name, or `HTTP/1.1-blocking` / `AJP/1.3-blocking`.'),
+  connector.int('connectionTimeout', 60000, 'How long to wait for request data after a connection opens or between reads; -1 waits forever.', {
+    ...ms,
+    unlimited: -1,
+    ajpDefault: -1,
+  }),
+  connector.int('keepAliveTimeout', undefined, 'How long an idle keep-alive connection waits for the next request; defaults to connectionTimeout.', {
+    ...ms,
+    unlimited: -1,
+    inherits: 'connectionTimeout',
+  }),
+  connector.int('maxKeepAliveRequests', 100, 'Requests served on one connection before it is closed; 1 disables keep-alive, -1 means no limit.', {
+    min: 1,
+    unlimited: -1,
+  }),
+  connector.int('maxThreads', 200, 'Maximum number of requests processed at once (ignored when `executor` is set).', { min: 1 }),
+  connector.int('minSpareThreads', 10, 'Number of workers kept ready in the blocking style.'),
+  connector.int('acceptCount', 100, 'Backlog of connections the operating system queues while all slots are busy.'),
+  connector.int('maxConnections', 8192, 'Maximum number of open connections; more wait in the backlog. -1 means no limit.', {
+    min: 1,
+    unlimited: -1,
+  }),
+  connector.int('maxHttpHeaderSize', 8192, 'Maximum size of the request line plus headers; larger requests get 431/400.', {
+    ...bytes,
+    min: 1,
+  }),
+  connector.int('maxHeaderCount', 100, 'Maximum number of request headers; -1 means no limit.', { unlimited: -1 }),
+  connector.int('maxPostSize', 2097152, 'Maximum size of a form body turned into request parameters; -1 means no limit.', {
+    ...bytes,
+    unlimited: -1,
+  }),
+  connector.int('maxSwallowSize', 2097152, 'Maximum unread body the container reads and discards to keep a connection reusable; -1 means no limit.', {
+    ...bytes,
+    unlimited: -1,
+  }),
+  connector.int('maxParameterCount', 10000, 'Maximum number of request parameters (query plus form); -1 means no limit.', {
+    unlimited: -1,
+  }),
+  connector.int('maxCookieCount', 200, 'Maximum number of cookies in a request; -1 means no limit.', { unlimited: -1 }),
+  connector.int('redirectPort', 443, 'Port that requests needing a confidential transport are redirected to.', port),
+  connector.str('scheme', 'http', 'Value returned by `getScheme()`; set `https` behind a TLS-terminating proxy.'),
+  connector.bool('secure', false, 'Value returned by `isSecure()`.'),
+  connector.str('URIEncoding', 'UTF-8', 'Character set used to decode %xx sequences in the request URI.'),
+  connector.bool('enableLookups', false, 'Whether `getRemoteHost()` does a reverse DNS lookup.'),
+  connector.bool('xpoweredBy', false, 'Whether responses carry an `X-Powered-By` header.'),
+  connector.str('server', undefined, 'Value of the `Server` response header; unset sends none.'),
+  connector.bool('allowTrace', false, 'Whether the TRACE method is allowed.'),
+  connector.str('proxyName', undefined, 'Server name returned by `getServerName()` when behind a proxy.'),
+  connector.int('proxyPort', 0, 'Server port returned by `getServerPort()` when behind a proxy; 0 = the real port.', port),
+  connector.str('executor', undefined, 'Name of a shared Executor of this Service to use instead of the connector pool.'),
+  connector.enum('encodedSolidusHandling', ['reject', 'decode', 'passthrough'], 'reject', 'What to do with `%2F` in a request path: reject with 400, decode to `/`, or keep it encoded.'),
+  connector.bool('allowBackslash', false, 'Whether a `\\` in the request path is treated as `/` instead of rejected.'),
+  connector.bool('rejectSuspiciousURIs', false, 'Whether URIs the Servlet specification calls suspicious are rejected with 400.'),
+  connector.bool('tcpNoDelay', true, 'Whether TCP_NODELAY is set on accepted sockets.'),
+  connector.str('secret', undefined, 'Shared secret every AJP request must carry; a missing or wrong one gets 403.', {
+    protocol: 'ajp',
+    formerNames: ['requiredSecret'],
+  }),
+  connector.bool('secretRequired', true, 'Whether the AJP connector refuses to start without a non-empty `secret`.', {
+    protocol: 'ajp',
+  }),
+  connector.int('packetSize', 8192, 'Maximum AJP packet size.', { protocol: 'ajp', ...bytes, min: 8192, max: 65536 }),
+  connector.regex('allowedRequestAttributesPattern', 'AJP request attributes whose whole name matches are accepted; any other unknown attribute gets 403.', {
+    protocol: 'ajp',
+  }),
+  connector.bool('tomcatAuthentication', true, 'Whether the container authenticates AJP requests itself instead of trusting the proxy user.', {
+    protocol: 'ajp',
+  }),
+  connector.bool('tomcatAuthorization', false, 'Whether a user authenticated by the proxy is still authorised against the Realm.', {
+    protocol: 'ajp',
+  }),
+  connector.bool('ajpFlush', true, 'Whether an explicit flush sends an empty AJP body packet to the proxy.', {
+    protocol: 'ajp',
+    ...tomcat,
+  }),
+  connector.bool('SSLEnabled', false, 'Whether the connector speaks TLS.', tomcat),
+  connector.str('compression', 'off', 'Response compression: off, on, force, or a minimum size.', tomcat),
+  connector.int('compressionMinSize', 2048, 'Smallest response that is compressed.', { ...tomcat, ...bytes }),
+  connector.str('compressibleMimeType', 'text/html,text/xml,text/plain,text/css,text/javascript,application/javascript,application/json,application/xml', 'Media types eligible for compression.', tomcat),
+  connector.regex('noCompressionUserAgents', 'User agents that never get compressed responses.', tomcat),
+  connector.regex('restrictedUserAgents', 'User agents that never get keep-alive.', tomcat),
+  connector.bool('useSendfile', true, 'Whether large static files are sent with sendfile.', tomcat),
+  connector.int('maxSavePostSize', 4096, 'Body kept across FORM or CLIENT-CERT authentication.', { ...tomcat, ...bytes }),
+  connector.int('maxPartCount', 50, 'Maximum number of parts in a multipart request.', tomcat),
+  connector.int('maxPartHeaderSize', 512, 'Maximum header size of one multipart part.', { ...tomcat, ...bytes }),
+  connector.int('maxTrailerSize', 8192, 'Maximum size of chunked trailer headers.', { ...tomcat, ...bytes }),
+  connector.int('maxExtensionSize', 8192, 'Maximum total size of chunk extensions.', { ...tomcat, ...bytes }),
+  connector.str('allowedTrailerHeaders', undefined, 'Trailer headers passed to the application; others are dropped.', tomcat),
+  connector.int('maxHttpRequestHeaderSize', undefined, 'Request header limit; defaults to maxHttpHeaderSize.', { ...tomcat, ...bytes }),
+  connector.int('maxHttpResponseHeaderSize', undefined, 'Response header limit; defaults to maxHttpHeaderSize.', { ...tomcat, ...bytes }),
+  connector.bool('useBodyEncodingForURI', false, 'Whether the body encoding also decodes the query string.', tomcat),
+  connector.enum('encodedReverseSolidusHandling', ['reject', 'decode', 'passthrough'], 'decode', 'What to do with `%5C` in a request path.', tomcat),
+  connector.str('relaxedPathChars', undefined, 'Characters allowed unencoded in the path against RFC 3986.', tomcat),
+  connector.str('relaxedQueryChars', undefined, 'Characters allowed unencoded in the query against RFC 3986.', tomcat),
+  connector.enum('continueResponseTiming', ['immediately', 'onRead'], 'immediately', 'When `100 Continue` is sent.', tomcat),
+  connector.bool('disableUploadTimeout', true, 'Whether body reads use connectionTimeout instead of connectionUploadTimeout.', tomcat),
+  connector.int('connectionUploadTimeout', 300000, 'Body read timeout when disableUploadTimeout is false.', { ...tomcat, ...ms }),
+  connector.bool('rejectIllegalHeader', true, 'Whether a request with an illegal header is rejected.', tomcat),
+  connector.bool('allowHostHeaderMismatch', false, 'Whether a Host header may differ from the host in the request line.', tomcat),
+  connector.int('asyncTimeout', 30000, 'Default timeout of asynchronous requests.', { ...tomcat, ...ms }),
+  connector.int('processorCache', 200, 'Number of protocol processors kept for reuse.', tomcat),
+  connector.bool('bindOnInit', true, 'Whether the port is bound at init rather than at start.', tomcat),
+  connector.bool('discardFacades', true, 'Whether request facades are recreated for each request.', tomcat),
+  connector.bool('useKeepAliveResponseHeader', true, 'Whether a `Keep-Alive` response header announces the timeout.', tomcat),
+  connector.bool('useVirtualThreads', false, 'Whether the connector pool uses virtual threads.', tomcat),
+  connector.int('executorTerminationTimeoutMillis', 5000, 'How long the pool is given to stop.', { ...tomcat, ...ms }),
+  connector.str('defaultSSLHostConfigName', '_default_', 'SSLHostConfig used when SNI names none.', tomcat),
+  connector.int('connectionLinger', -1, 'SO_LINGER in seconds; -1 disables it.', { ...tomcat, min: -1, unit: 's' }),
+  connector.int('selectorTimeout', 1000, 'Poller select timeout.', { ...tomcat, ...ms }),
+  connector.int('pollerThreadPriority', 5, 'Priority of the poller thread.', tomcat),
+  connector.bool('useInheritedChannel', false, 'Whether to use a socket inherited from the process.', tomcat),
+  connector.path('unixDomainSocketPath', undefined, 'Unix domain socket to listen on instead of TCP.', tomcat),
+  connector.int('maxQueueSize', INT_MAX, 'Maximum tasks queued for the internal pool.', tomcat),
+  connector.int('threadPriority', 5, 'Priority of the internal pool threads.', tomcat),
+
+  engine.str('name', undefined, 'Name of the Engine, used in logs and as the `conf/<engine>` directory.', { required: true }),
+  engine.str('defaultHost', undefined, 'Host (or Alias) that handles requests whose Host header names no configured Host.', {
+    required: true,
+  }),
+  engine.str('jvmRoute', undefined, 'Suffix appended to session IDs for sticky load balancing.'),
+  engine.int('backgroundProcessorDelay', 10, 'Interval of the background thread (deployment checks, session expiry); <= 0 disables it.', {
+    unit: 's',
+    min: -1,
+  }),
+  engine.str('className', 'org.apache.catalina.core.StandardEngine', 'Java implementation class of the Engine.', tomcat),
+  engine.int('startStopThreads', 1, 'Threads used to start and stop Hosts in parallel.', tomcat),
+
+  host.str('name', undefined, 'Virtual host name, matched case-insensitively against the Host header.', { required: true }),
+  host.path('appBase', 'webapps', 'Directory of applications to deploy, relative to catalina.base.'),
+  host.bool('autoDeploy', true, 'Whether new or changed applications are deployed while running.'),
+  host.bool('deployOnStartup', true, 'Whether applications in appBase are deployed at start.'),
+  host.bool('unpackWARs', true, 'Whether web archives are expanded into directories before running.'),
+  host.bool('deployXML', true, 'Whether an application\'s `META-INF/context.xml` is honoured.'),
+  host.bool('copyXML', false, 'Whether an application\'s `META-INF/context.xml` is copied to `conf/<engine>/<host>`.'),
+  host.regex('deployIgnore', 'Files and directories in appBase whose whole name matches are not deployed.'),
+  host.bool('createDirs', true, 'Whether appBase is created if missing.'),
+  host.bool('undeployOldVersions', false, 'Whether older versions (`app##1`) without sessions are undeployed.'),
+  host.int('backgroundProcessorDelay', -1, 'Interval of a Host background thread; -1 uses the Engine\'s.', { unit: 's', min: -1 }),
+  host.str('errorReportValveClass', 'org.apache.catalina.valves.ErrorReportValve', 'Valve that renders error pages when the application has none.'),
+  host.str('className', 'org.apache.catalina.core.StandardHost', 'Java implementation class of the Host.', tomcat),
+  host.path('xmlBase', undefined, 'Directory of context descriptors; defaults to `conf/<engine>/<host>`.', tomcat),
+  host.int('startStopThreads', 1, 'Threads used to start and stop Contexts in parallel.', tomcat),
+  host.bool('failCtxIfServletStartFails', false, 'Whether a servlet load-on-startup failure fails the Context.', tomcat),
+  host.path('workDir', undefined, 'Scratch directory of the Host.', tomcat),
+  host.path('legacyAppBase', 'webapps-javaee', 'Directory of javax applications migrated to jakarta on deploy.', tomcat),
+
+  context.str('path', undefined, 'Context path (`""` for ROOT); only server.xml sets it, descriptors take it from the file name.'),
+  context.path('docBase', undefined, 'Application directory or archive, absolute or relative to the Host appBase.'),
+  context.bool('reloadable', false, 'Whether changes to WEB-INF/classes and WEB-INF/lib reload the application.'),
+  context.bool('crossContext', false, 'Whether `getContext()` may return other applications of the Host.'),
+  context.bool('cookies', true, 'Whether session IDs travel in cookies.'),
+  context.bool('useHttpOnly', true, 'Whether the session cookie is HttpOnly.'),
+  context.str('sessionCookieName', 'JSESSIONID', 'Name of the session cookie.'),
+  context.str('sessionCookiePath', undefined, 'Path of the session cookie; defaults to the context path.'),
+  context.bool('mapperContextRootRedirectEnabled', true, 'Whether `/app` is redirected to `/app/` by the mapper.'),
+  context.bool('useRelativeRedirects', true, 'Whether `sendRedirect()` sends relative Location headers.'),
+  context.int('backgroundProcessorDelay', -1, 'Interval of a Context background thread; -1 uses the parent\'s.', { unit: 's', min: -1 }),
+  context.str('className', 'org.apache.catalina.core.StandardContext', 'Java implementation class of the Context.', tomcat),
+  context.str('sessionCookieDomain', undefined, 'Domain of the session cookie.', tomcat),
+  context.bool('sessionCookiePathUsesTrailingSlash', false, 'Whether the session cookie path ends in `/`.', tomcat),
+  context.bool('usePartitioned', false, 'Whether the session cookie is Partitioned.', tomcat),
+  context.bool('privileged', false, 'Whether the application may use container servlets.', tomcat),
+  context.bool('mapperDirectoryRedirectEnabled', false, 'Whether the mapper (not the default servlet) redirects directories.', tomcat),
+  context.bool('allowMultipleLeadingForwardSlashInPath', false, 'Whether `getContextPath()` may start with `//`.', tomcat),
+  context.bool('validateClientProvidedNewSessionId', true, 'Whether a client session ID is checked before reuse.', tomcat),
+  context.bool('allowCasualMultipartParsing', false, 'Whether multipart bodies are parsed without @MultipartConfig.', tomcat),
+  context.bool('swallowAbortedUploads', true, 'Whether the rest of an over-size upload is read and discarded.', tomcat),
+  context.bool('sendRedirectBody', false, 'Whether redirects carry a short body.', tomcat),
+  context.bool('xmlBlockExternal', true, 'Whether external entities in descriptors are blocked.', tomcat),
+  context.bool('xmlValidation', false, 'Whether descriptors are validated against their schema.', tomcat),
+  context.bool('xmlNamespaceAware', false, 'Whether descriptors are parsed namespace-aware.', tomcat),
+  context.bool('antiResourceLocking', false, 'Whether the application runs from a temporary copy.', tomcat),
+  context.int('unloadDelay', 2000, 'How long stop waits for requests to finish.', { ...tomcat, ...ms }),
+  context.bool('clearReferencesStopThreads', false, 'Whether threads left by the application are stopped.', tomcat),
+  context.bool('useNaming', true, 'Whether a JNDI naming context is created.', tomcat),
+  context.bool('override', false, 'Whether this Context ignores the defaults of conf/context.xml.', tomcat),
+  context.bool('swallowOutput', false, 'Whether System.out of the application goes to the log.', tomcat),
+  context.path('workDir', undefined, 'Scratch directory of the application.', tomcat),
+  context.str('altDDName', undefined, 'Alternate deployment descriptor path.', tomcat),
+  context.bool('logEffectiveWebXml', false, 'Whether the merged web.xml is logged on start.', tomcat),
+  context.bool('parallelAnnotationScanning', false, 'Whether annotations are scanned in parallel.', tomcat),
+  context.str('containerSciFilter', undefined, 'Container initialisers to skip.', tomcat),
+  context.enum('encodedSolidusHandling', ['reject', 'decode', 'passthrough'], 'decode', 'How `%2F` is handled in dispatcher paths.', tomcat),
+  context.bool('dispatchersUseEncodedPaths', true, 'Whether dispatcher paths are treated as encoded.', tomcat),
+  context.bool('failCtxIfServletStartFails', false, 'Whether a servlet load-on-startup failure fails the Context.', tomcat),
+  context.str('requestCharacterEncoding', undefined, 'Default request character encoding.', tomcat),
+  context.str('responseCharacterEncoding', undefined, 'Default response character encoding.', tomcat),
+
+  valve.str('className', undefined, 'The valve implementation: a Tomcat class name or a module path (`./x.js`).', { required: true }),
+  valve.bool('asyncSupported', false, 'Whether the valve supports asynchronous requests.', tomcat),
+
+  accessLog.path('directory', 'logs', 'Directory of log files, relative to catalina.base.'),
+  accessLog.str('prefix', 'access_log', 'Start of each log file name.'),
+  accessLog.str('suffix', '', 'End of each log file name.'),
+  accessLog.str('fileDateFormat', '.yyyy-MM-dd', 'Date format in the file name; it also sets how often files rotate.'),
+  accessLog.bool('rotatable', true, 'Whether files rotate by date.'),
+  accessLog.bool('renameOnRotate', false, 'Whether the date is added to the name only when a file is rotated.'),
+  accessLog.bool('buffered', true, 'Whether lines are buffered rather than written at once.'),
+  accessLog.str('encoding', 'UTF-8', 'Character set of the log file.'),
+  accessLog.int('maxDays', -1, 'Days rotated files are kept; -1 keeps them forever.', { min: 1, unlimited: -1 }),
+  accessLog.str('conditionIf', undefined, 'Log a request only if this request attribute is set.'),
+  accessLog.str('conditionUnless', undefined, 'Log a request only if this request attribute is not set.'),
+  accessLog.bool('requestAttributesEnabled', false, 'Whether addresses, host and protocol come from request attributes set by RemoteIpValve.'),
+  accessLog.str('pattern', 'common', 'Layout of each line: `common`, `combined`, or `%` codes.'),
+  accessLog.bool('enabled', true, 'Whether the valve logs at all.', tomcat),
+  accessLog.bool('ipv6Canonical', false, 'Whether IPv6 addresses are logged in canonical form.', tomcat),
+  accessLog.str('locale', undefined, 'Locale of dates in the log.', tomcat),
+  accessLog.bool('checkExists', false, 'Whether a deleted log file is recreated.', tomcat),
+
+  errorReport.bool('showReport', true, 'Whether error pages include the message and stack trace.'),
+  errorReport.bool('showServerInfo', true, 'Whether error pages name the server and its version.'),
+
+  parameter.str('name', undefined, 'Name of the context initialisation parameter.', { required: true }),
+  parameter.str('value', undefined, 'Value returned by `getInitParameter()`.', { required: true }),
+  parameter.bool('override', true, 'Whether a `<context-param>` of the same name in web.xml may replace it.'),
+  parameter.str('description', undefined, 'Free text.'),
+
+  environment.str('name', undefined, 'JNDI name of the entry, relative to `java:comp/env`.', { required: true }),
+  environment.str('type', undefined, 'Java type of the value, e.g. `java.lang.String`.', { required: true }),
+  environment.str('value', undefined, 'The value.', { required: true }),
+  environment.bool('override', true, 'Whether an `<env-entry>` of the same name in web.xml may replace it.'),
+  environment.str('description', undefined, 'Free text.'),
+];
+
+export const attributeTable: readonly AttributeSpec[] = Object.freeze(table.map((spec) => Object.freeze(spec)));
+
+const byOwner = new Map<string, AttributeSpec[]>();
+for (const spec of attributeTable) {
+  const list = byOwner.get(spec.owner) ?? [];
+  list.push(spec);
+  byOwner.set(spec.owner, list);
+}
+
+/** The attributes of one owner, in table order. */
+export function attributesOf(owner: string): readonly AttributeSpec[] {
+  return byOwner.get(owner) ?? [];
+}
+
+/** Owners in table order. */
+export function attributeOwners(): readonly string[] {
+  return [...byOwner.keys()];
+}

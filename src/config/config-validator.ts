@@ -1,0 +1,244 @@
+/**
+ * Checks one element at a time against the attribute table and the element schema, collecting every
+ * problem instead of stopping at the first, and returns validated, defaulted values.
+ */
+import { resolve } from 'node:path';
+import { formatMessage, type ErrorCode, type MessageParams } from '../errors/codes.js';
+import { attributesOf, type AttributeSpec } from './attributes.js';
+import { didYouMean } from './did-you-mean.js';
+import { classifyClassName, notImplementedElements } from './element-schema.js';
+import type { PropertySource } from './property-substitution.js';
+import type { AttributeValue, ComponentConfig, ConfigProblem, ConnectorProtocol, SourceLocation } from './server-config.js';
+import type { XmlElement } from './xml-document.js';
+
+export type AttributeValues = Record<string, AttributeValue>;
+
+type Conversion = { readonly ok: true; readonly value: AttributeValue } | { readonly ok: false; readonly allowed: string };
+
+const PROTOCOL_LABEL: Readonly<Record<ConnectorProtocol, string>> = { http11: 'HTTP/1.1', ajp: 'AJP/1.3' };
+
+export class ConfigValidator {
+  readonly problems: ConfigProblem[] = [];
+  readonly #file: string;
+  readonly #properties: PropertySource;
+  readonly #catalinaBase: string;
+
+  constructor(file: string, properties: PropertySource, catalinaBase: string) {
+    this.#file = file;
+    this.#properties = properties;
+    this.#catalinaBase = catalinaBase;
+  }
+
+  get hasErrors(): boolean {
+    return this.problems.some((p) => p.severity === 'error');
+  }
+
+  location(element: XmlElement): SourceLocation {
+    return { file: this.#file, line: element.line, path: element.path };
+  }
+
+  report(
+    severity: ConfigProblem['severity'],
+    code: ErrorCode,
+    params: MessageParams,
+    at: { readonly line: number; readonly path: string },
+    attribute?: string,
+  ): void {
+    const problem: ConfigProblem = {
+      severity,
+      code,
+      message: formatMessage(code, params),
+      file: this.#file,
+      line: at.line,
+      path: at.path,
+      ...(attribute === undefined ? {} : { attribute }),
+    };
+    this.problems.push(problem);
+  }
+
+  /** `${…}` replacement for one attribute; undefined (and an error) when a property is not defined. */
+  substitute(element: XmlElement, attribute: string, raw: string): string | undefined {
+    const result = this.#properties.substitute(raw);
+    if (result.ok) return result.value;
+    this.report('error', 'SV_ERR_CONFIG_UNDEFINED_PROPERTY', { property: result.undefinedProperty, attribute }, element, attribute);
+    return undefined;
+  }
+
+  /** The element's text content after substitution; empty text is an error for elements that need it. */
+  text(element: XmlElement): string | undefined {
+    const value = this.substitute(element, '#text', element.text);
+    if (value === '') {
+      this.report('error', 'SV_ERR_CONFIG_RULE', { detail: `Element [${element.name}] must contain a value` }, element);
+      return undefined;
+    }
+    return value;
+  }
+
+  /**
+   * Validates every attribute of the element against the table entries of `owners`, reports missing
+   * required ones, then fills defaults (protocol-specific ones for AJP) and inherited values.
+   */
+  attributes(element: XmlElement, owners: readonly string[], protocol?: ConnectorProtocol): AttributeValues {
+    const all = owners.flatMap((owner) => attributesOf(owner));
+    const applies = (spec: AttributeSpec): boolean => spec.protocol === undefined || spec.protocol === (protocol ?? 'http11');
+    const specs = new Map(all.filter(applies).map((spec) => [spec.name, spec]));
+    const values: AttributeValues = {};
+    const given = new Set<string>();
+
+    for (const [name, raw] of element.attributes) {
+      given.add(name);
+      const spec = specs.get(name);
+      if (spec === undefined) {
+        const hint = this.#unknownAttributeHint(name, all, [...specs.keys()], protocol);
+        this.report('error', 'SV_ERR_CONFIG_UNKNOWN_ATTRIBUTE', { attribute: name, element: element.name, hint }, element, name);
+        continue;
+      }
+      if (spec.tomcatOnly === true) {
+        this.report('warning', 'SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED', { attribute: name, element: element.name }, element, name);
+        continue;
+      }
+      const value = this.substitute(element, name, raw);
+      if (value === undefined) continue;
+      const converted = convertAttribute(spec, value);
+      if (converted.ok) values[name] = converted.value;
+      else {
+        const params = { attribute: name, element: element.name, value, allowed: converted.allowed };
+        this.report('error', 'SV_ERR_CONFIG_INVALID_VALUE', params, element, name);
+      }
+    }
+
+    for (const spec of specs.values()) {
+      if (spec.tomcatOnly === true || given.has(spec.name)) continue;
+      if (spec.required === true) {
+        this.report('error', 'SV_ERR_CONFIG_MISSING_ATTRIBUTE', { attribute: spec.name, element: element.name }, element, spec.name);
+        continue;
+      }
+      const fallback = protocol === 'ajp' && spec.ajpDefault !== undefined ? spec.ajpDefault : spec.default;
+      if (fallback !== undefined) values[spec.name] = defaultValue(spec, fallback);
+    }
+    for (const spec of specs.values()) {
+      if (spec.inherits !== undefined && !given.has(spec.name) && values[spec.inherits] !== undefined) {
+        values[spec.name] = values[spec.inherits]!;
+      }
+    }
+    return values;
+  }
+
+  /** Every attribute except the skipped ones, substituted but otherwise as written (user components). */
+  rawAttributes(element: XmlElement, skip: readonly string[]): Record<string, string> {
+    const values: Record<string, string> = {};
+    for (const [name, raw] of element.attributes) {
+      if (skip.includes(name)) continue;
+      const value = this.substitute(element, name, raw);
+      if (value !== undefined) values[name] = value;
+    }
+    return values;
+  }
+
+  /**
+   * The children Serval implements. Tomcat elements it does not implement get one warning each (their
+   * content is skipped); anything not allowed here is an error with a suggestion.
+   */
+  children(element: XmlElement, allowed: readonly string[]): XmlElement[] {
+    const kept: XmlElement[] = [];
+    for (const child of element.children) {
+      if (!allowed.includes(child.name)) {
+        const suggestion = didYouMean(child.name, allowed);
+        const hint =
+          suggestion !== undefined
+            ? `; did you mean [${suggestion}]?`
+            : `; allowed inside [${element.name}]: ${allowed.length === 0 ? 'none' : `[${allowed.join(', ')}]`}`;
+        this.report('error', 'SV_ERR_CONFIG_UNKNOWN_ELEMENT', { element: child.name, hint }, child);
+      } else if (notImplementedElements.has(child.name)) {
+        this.report('warning', 'SV_ERR_CONFIG_ELEMENT_NOT_IMPLEMENTED', { element: child.name }, child);
+      } else {
+        kept.push(child);
+      }
+    }
+    return kept;
+  }
+
+  /**
+   * A Listener or Valve. Known classes are validated against the table (`implemented` maps className to
+   * its table owner); other Tomcat classes are ignored with a warning; module paths are user components
+   * whose attributes pass through as strings.
+   */
+  component(element: XmlElement, implemented: ReadonlyMap<string, string>): ComponentConfig | undefined {
+    const raw = element.attributes.get('className');
+    if (raw === undefined) {
+      this.report('error', 'SV_ERR_CONFIG_MISSING_ATTRIBUTE', { attribute: 'className', element: element.name }, element, 'className');
+      return undefined;
+    }
+    const className = this.substitute(element, 'className', raw);
+    if (className === undefined) return undefined;
+    const location = this.location(element);
+    switch (classifyClassName(className, implemented)) {
+      case 'implemented': {
+        const attributes = this.attributes(element, [element.name, implemented.get(className)!]);
+        delete attributes['className'];
+        return { className, attributes, location };
+      }
+      case 'module':
+        return { className: resolve(this.#catalinaBase, className), attributes: this.rawAttributes(element, ['className']), location };
+      case 'tomcat':
+        this.report('warning', 'SV_ERR_CONFIG_CLASS_NOT_IMPLEMENTED', { className, element: element.name }, element, 'className');
+        return undefined;
+      case 'unknown': {
+        const detail = 'it is not a Tomcat class and not a module path (start it with ./ or / or end it with .js)';
+        this.report('error', 'SV_ERR_CONFIG_CLASS_NOT_FOUND', { className, element: element.name, detail }, element, 'className');
+        return undefined;
+      }
+    }
+  }
+
+  #unknownAttributeHint(name: string, all: readonly AttributeSpec[], known: readonly string[], protocol: ConnectorProtocol | undefined): string {
+    const other = all.find((spec) => spec.name === name);
+    if (other?.protocol !== undefined) {
+      return `; it is only valid on ${PROTOCOL_LABEL[other.protocol]} connectors, this one speaks ${PROTOCOL_LABEL[protocol ?? 'http11']}`;
+    }
+    const renamed = all.find((spec) => spec.formerNames?.includes(name));
+    if (renamed !== undefined) return `; it was renamed to [${renamed.name}]`;
+    const suggestion = didYouMean(name, known);
+    return suggestion === undefined ? '' : `; did you mean [${suggestion}]?`;
+  }
+}
+
+/** Converts one written value to its typed form, or says what would have been allowed. */
+export function convertAttribute(spec: AttributeSpec, value: string): Conversion {
+  switch (spec.type) {
+    case 'int': {
+      const min = spec.min ?? 0;
+      const max = spec.max ?? Number.MAX_SAFE_INTEGER;
+      const range = `an integer from ${min} to ${max}`;
+      const allowed = spec.unlimited === undefined ? range : `${spec.unlimited} (unlimited) or ${range}`;
+      if (!/^[+-]?\d{1,16}$/.test(value)) return { ok: false, allowed };
+      const number = Number(value);
+      if (spec.unlimited !== undefined && number === spec.unlimited) return { ok: true, value: Infinity };
+      return number >= min && number <= max ? { ok: true, value: number } : { ok: false, allowed };
+    }
+    case 'bool': {
+      const lower = value.toLowerCase();
+      return lower === 'true' || lower === 'false' ? { ok: true, value: lower === 'true' } : { ok: false, allowed: 'true or false' };
+    }
+    case 'enum': {
+      const values = spec.values ?? [];
+      const match = values.find((v) => v.toLowerCase() === value.toLowerCase());
+      return match === undefined ? { ok: false, allowed: `one of [${values.join(', ')}]` } : { ok: true, value: match };
+    }
+    case 'path':
+      return value === '' ? { ok: false, allowed: 'a non-empty path' } : { ok: true, value };
+    case 'regex':
+      try {
+        new RegExp(value);
+        return { ok: true, value };
+      } catch (error) {
+        return { ok: false, allowed: `a valid regular expression (${(error as Error).message})` };
+      }
+    case 'string':
+      return { ok: true, value };
+  }
+}
+
+function defaultValue(spec: AttributeSpec, value: AttributeValue): AttributeValue {
+  return spec.unlimited !== undefined && value === spec.unlimited ? Infinity : value;
+}

@@ -1,0 +1,81 @@
+/**
+ * Which elements may nest where in server.xml and context descriptors, which of Tomcat's elements and
+ * classes Serval implements, and how a `className` is classified.
+ */
+
+/** Children allowed under each implemented element, in the order Tomcat documents them. */
+export const elementChildren: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  Server: ['Listener', 'GlobalNamingResources', 'Service'],
+  Service: ['Listener', 'Executor', 'Connector', 'Engine'],
+  Connector: ['SSLHostConfig', 'UpgradeProtocol'],
+  Engine: ['Realm', 'Valve', 'Cluster', 'Listener', 'Host'],
+  Host: ['Alias', 'Realm', 'Valve', 'Cluster', 'Listener', 'Context'],
+  Context: [
+    'Realm',
+    'Valve',
+    'Manager',
+    'Loader',
+    'Resources',
+    'JarScanner',
+    'CookieProcessor',
+    'WatchedResource',
+    'WrapperLifecycle',
+    'WrapperListener',
+    'Parameter',
+    'Environment',
+    'Resource',
+    'ResourceLink',
+    'Listener',
+  ],
+  Executor: [],
+  Listener: [],
+  Valve: [],
+  Alias: [],
+  Parameter: [],
+  Environment: [],
+  WatchedResource: [],
+});
+
+/** Tomcat elements accepted with a warning; their content is not examined. */
+export const notImplementedElements: ReadonlySet<string> = new Set([
+  'GlobalNamingResources',
+  'Realm',
+  'Cluster',
+  'Manager',
+  'Loader',
+  'Resources',
+  'JarScanner',
+  'CookieProcessor',
+  'SSLHostConfig',
+  'Certificate',
+  'UpgradeProtocol',
+  'Resource',
+  'ResourceLink',
+  'WrapperLifecycle',
+  'WrapperListener',
+]);
+
+const VALVES = 'org.apache.catalina.valves.';
+
+/** Valves implemented by Serval: className → attribute-table owner. */
+export const implementedValves: ReadonlyMap<string, string> = new Map([
+  [`${VALVES}AccessLogValve`, 'Valve:AccessLogValve'],
+  [`${VALVES}ErrorReportValve`, 'Valve:ErrorReportValve'],
+]);
+
+export type ClassKind = 'implemented' | 'tomcat' | 'module' | 'unknown';
+
+/**
+ * A module path (`./x.js`, `/abs/x.js`, `lib/x.js`) names user code loaded by Node; a Java class of
+ * Tomcat is accepted but ignored; anything else cannot be loaded at all.
+ */
+export function classifyClassName(className: string, implemented: ReadonlyMap<string, string> = new Map()): ClassKind {
+  if (implemented.has(className)) return 'implemented';
+  if (isModulePath(className)) return 'module';
+  if (className.startsWith('org.apache.')) return 'tomcat';
+  return 'unknown';
+}
+
+export function isModulePath(className: string): boolean {
+  return className.startsWith('.') || className.startsWith('/') || /\.(c?js|mjs)$/.test(className);
+}

@@ -1,0 +1,410 @@
+/**
+ * Loads server.xml and context descriptors into the typed configuration tree, validating every element
+ * against the attribute table and reporting all problems of a file in one ConfigValidationError.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { ConfigValidationError, sortProblems } from './config-validation-error.js';
+import { contextPathProblem, serverRules } from './config-rules.js';
+import { ConfigValidator, type AttributeValues } from './config-validator.js';
+import { elementChildren, implementedValves } from './element-schema.js';
+import { PropertySource } from './property-substitution.js';
+import type {
+  ComponentConfig,
+  ConfigProblem,
+  ConnectorConfig,
+  ConnectorProtocol,
+  ContextConfig,
+  ContextEnvironment,
+  ContextParameter,
+  EndpointStyle,
+  EngineConfig,
+  ExecutorConfig,
+  HostConfig,
+  ServerConfig,
+  ServiceConfig,
+} from './server-config.js';
+import { parseXml, XmlSyntaxError, type XmlElement } from './xml-document.js';
+
+export { ConfigValidationError, formatProblem } from './config-validation-error.js';
+
+export interface ConfigEnvironment {
+  catalinaHome: string;
+  catalinaBase: string;
+  /** Java-style system properties available to `${name}`. */
+  properties?: Record<string, string>;
+  /** Environment for `${env.NAME}`; defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface DescriptorOptions {
+  /** Receives the warnings of the descriptor (ContextConfig has no place for them). */
+  readonly onWarning?: (problem: ConfigProblem) => void;
+}
+
+/** Connector `protocol` values → what they mean here (config/http.html, config/ajp.html). */
+export const connectorProtocols: ReadonlyMap<string, { readonly protocol: ConnectorProtocol; readonly style: EndpointStyle }> = new Map([
+  ['HTTP/1.1', { protocol: 'http11', style: 'event-loop' }],
+  ['org.apache.coyote.http11.Http11NioProtocol', { protocol: 'http11', style: 'event-loop' }],
+  ['org.apache.coyote.http11.Http11Nio2Protocol', { protocol: 'http11', style: 'event-loop' }],
+  ['AJP/1.3', { protocol: 'ajp', style: 'event-loop' }],
+  ['org.apache.coyote.ajp.AjpNioProtocol', { protocol: 'ajp', style: 'event-loop' }],
+  ['org.apache.coyote.ajp.AjpNio2Protocol', { protocol: 'ajp', style: 'event-loop' }],
+  // Tomcat 7's blocking (BIO) class names select the worker-pool endpoint.
+  ['org.apache.coyote.http11.Http11Protocol', { protocol: 'http11', style: 'blocking' }],
+  ['org.apache.coyote.ajp.AjpProtocol', { protocol: 'ajp', style: 'blocking' }],
+  ['HTTP/1.1-blocking', { protocol: 'http11', style: 'blocking' }],
+  ['AJP/1.3-blocking', { protocol: 'ajp', style: 'blocking' }],
+]);
+
+export function loadServerConfig(file: string, env: ConfigEnvironment): ServerConfig {
+  const { root, display } = readDocument(file, env);
+  return loadServerConfigFromElement(root, display, env);
+}
+
+/** For embedding and tests: the same as loadServerConfig over a string; `file` only names it in problems. */
+export function loadServerConfigFromString(xml: string, env: ConfigEnvironment, file = 'conf/server.xml'): ServerConfig {
+  return loadServerConfigFromElement(parseDocument(xml, file), file, env);
+}
+
+/** A `<Context>` root: conf/context.xml, META-INF/context.xml or conf/<engine>/<host>/<name>.xml. */
+export function loadContextDescriptor(file: string, env: ConfigEnvironment, options: DescriptorOptions = {}): ContextConfig {
+  const { root, display } = readDocument(file, env);
+  return loadContextFromElement(root, display, env, options);
+}
+
+export function loadContextDescriptorFromString(
+  xml: string,
+  env: ConfigEnvironment,
+  file = 'conf/context.xml',
+  options: DescriptorOptions = {},
+): ContextConfig {
+  return loadContextFromElement(parseDocument(xml, file), file, env, options);
+}
+
+function loadServerConfigFromElement(root: XmlElement, display: string, env: ConfigEnvironment): ServerConfig {
+  const v = new ConfigValidator(display, new PropertySource(env), env.catalinaBase);
+  if (root.name !== 'Server') rejectRoot(v, root, 'Server', display);
+  const server = new TreeBuilder(v, env.catalinaBase).server(root);
+  for (const rule of serverRules) {
+    rule(server, (at, detail, attribute) => v.report('error', 'SV_ERR_CONFIG_RULE', { detail }, at, attribute));
+  }
+  if (v.hasErrors) throw new ConfigValidationError(display, v.problems);
+  return { ...server, warnings: Object.freeze(sortProblems(v.problems)) };
+}
+
+function loadContextFromElement(root: XmlElement, display: string, env: ConfigEnvironment, options: DescriptorOptions): ContextConfig {
+  const v = new ConfigValidator(display, new PropertySource(env), env.catalinaBase);
+  if (root.name !== 'Context') rejectRoot(v, root, 'Context', display);
+  const context = new TreeBuilder(v, env.catalinaBase).context(root, undefined);
+  if (v.hasErrors) throw new ConfigValidationError(display, v.problems);
+  for (const warning of sortProblems(v.problems)) options.onWarning?.(warning);
+  return context;
+}
+
+function rejectRoot(v: ConfigValidator, root: XmlElement, expected: string, display: string): never {
+  v.report('error', 'SV_ERR_CONFIG_UNKNOWN_ELEMENT', { element: root.name, hint: `; the root element must be [${expected}]` }, root);
+  throw new ConfigValidationError(display, v.problems);
+}
+
+function readDocument(file: string, env: ConfigEnvironment): { root: XmlElement; display: string } {
+  const absolute = resolve(env.catalinaBase, file);
+  const display = displayName(absolute, env.catalinaBase);
+  let source: string;
+  try {
+    source = readFileSync(absolute, 'utf8');
+  } catch (error) {
+    const problem: ConfigProblem = {
+      severity: 'error',
+      code: 'SV_ERR_CONFIG_FILE_NOT_FOUND',
+      message: `Configuration file [${absolute}] cannot be read: ${(error as Error).message}`,
+      file: display,
+      line: 0,
+      path: '',
+    };
+    throw new ConfigValidationError(display, [problem]);
+  }
+  return { root: parseDocument(source, display), display };
+}
+
+function parseDocument(source: string, display: string): XmlElement {
+  try {
+    return parseXml(source, display);
+  } catch (error) {
+    if (!(error instanceof XmlSyntaxError)) throw error;
+    const problem: ConfigProblem = {
+      severity: 'error',
+      code: 'SV_ERR_CONFIG_XML_SYNTAX',
+      message: `XML syntax error: ${error.detail}`,
+      file: display,
+      line: error.line,
+      path: '',
+    };
+    throw new ConfigValidationError(display, [problem]);
+  }
+}
+
+/** Files under catalina.base are named relative to it (`conf/server.xml`), as Tomcat users know them. */
+function displayName(absolute: string, catalinaBase: string): string {
+  const rel = relative(resolve(catalinaBase), absolute);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : absolute;
+}
+
+/** Walks the element tree, building typed configuration objects; problems go to the validator. */
+class TreeBuilder {
+  readonly #v: ConfigValidator;
+  readonly #catalinaBase: string;
+
+  constructor(v: ConfigValidator, catalinaBase: string) {
+    this.#v = v;
+    this.#catalinaBase = catalinaBase;
+  }
+
+  server(element: XmlElement): ServerConfig {
+    const values = this.#v.attributes(element, ['Server']);
+    const children = this.#v.children(element, elementChildren['Server']!);
+    const services = named(children, 'Service').map((child) => this.service(child));
+    if (services.length === 0) this.#rule(element, 'Element [Server] must contain at least one [Service]');
+    return {
+      port: int(values, 'port'),
+      shutdown: text(values, 'shutdown'),
+      address: text(values, 'address'),
+      portOffset: int(values, 'portOffset'),
+      listeners: this.#components(children, 'Listener', new Map()),
+      services,
+      location: this.#v.location(element),
+      warnings: [],
+    };
+  }
+
+  service(element: XmlElement): ServiceConfig {
+    const values = this.#v.attributes(element, ['Service']);
+    const children = this.#v.children(element, elementChildren['Service']!);
+    // ServiceConfig has no listeners: Tomcat ones are warned about and ignored anyway; a user one would be lost.
+    for (const listener of this.#components(children, 'Listener', new Map())) {
+      const detail = `Listener [${listener.className}] inside [Service] is not supported; nest it in Server, Engine, Host or Context`;
+      this.#v.report('warning', 'SV_ERR_CONFIG_RULE', { detail }, listener.location, 'className');
+    }
+    const engines = named(children, 'Engine').map((child) => this.engine(child));
+    if (engines.length !== 1) {
+      this.#rule(element, `Element [Service] must contain exactly one [Engine]; found [${engines.length}]`);
+    }
+    return {
+      name: text(values, 'name'),
+      executors: named(children, 'Executor').map((child) => this.executor(child)),
+      connectors: named(children, 'Connector').map((child) => this.connector(child)),
+      engine: engines[0] ?? placeholderEngine(this.#v.location(element)),
+      location: this.#v.location(element),
+    };
+  }
+
+  executor(element: XmlElement): ExecutorConfig {
+    const values = this.#v.attributes(element, ['Executor']);
+    this.#v.children(element, elementChildren['Executor']!);
+    return {
+      name: text(values, 'name'),
+      maxThreads: int(values, 'maxThreads'),
+      minSpareThreads: int(values, 'minSpareThreads'),
+      location: this.#v.location(element),
+    };
+  }
+
+  connector(element: XmlElement): ConnectorConfig {
+    const rawProtocol = element.attributes.get('protocol');
+    const protocolName = rawProtocol === undefined ? 'HTTP/1.1' : (this.#v.substitute(element, 'protocol', rawProtocol) ?? 'HTTP/1.1');
+    let mapped = connectorProtocols.get(protocolName);
+    if (mapped === undefined) {
+      const allowed = `one of [${[...connectorProtocols.keys()].join(', ')}]`;
+      const params = { attribute: 'protocol', element: 'Connector', value: protocolName, allowed };
+      this.#v.report('error', 'SV_ERR_CONFIG_INVALID_VALUE', params, element, 'protocol');
+      mapped = { protocol: 'http11', style: 'event-loop' };
+    }
+    const values = this.#v.attributes(element, ['Connector'], mapped.protocol);
+    values['protocol'] = protocolName;
+    this.#v.children(element, elementChildren['Connector']!);
+    return {
+      protocolName,
+      protocol: mapped.protocol,
+      style: mapped.style,
+      port: int(values, 'port'),
+      address: optionalText(values, 'address'),
+      maxConnections: int(values, 'maxConnections'),
+      acceptCount: int(values, 'acceptCount'),
+      maxThreads: int(values, 'maxThreads'),
+      connectionTimeout: int(values, 'connectionTimeout'),
+      keepAliveTimeout: int(values, 'keepAliveTimeout'),
+      maxKeepAliveRequests: int(values, 'maxKeepAliveRequests'),
+      maxHttpHeaderSize: int(values, 'maxHttpHeaderSize'),
+      maxHeaderCount: int(values, 'maxHeaderCount'),
+      maxPostSize: int(values, 'maxPostSize'),
+      maxSwallowSize: int(values, 'maxSwallowSize'),
+      maxParameterCount: int(values, 'maxParameterCount'),
+      maxCookieCount: int(values, 'maxCookieCount'),
+      redirectPort: int(values, 'redirectPort'),
+      scheme: text(values, 'scheme'),
+      secure: flag(values, 'secure'),
+      URIEncoding: text(values, 'URIEncoding'),
+      enableLookups: flag(values, 'enableLookups'),
+      xpoweredBy: flag(values, 'xpoweredBy'),
+      server: optionalText(values, 'server'),
+      allowTrace: flag(values, 'allowTrace'),
+      proxyName: optionalText(values, 'proxyName'),
+      proxyPort: int(values, 'proxyPort'),
+      executor: optionalText(values, 'executor'),
+      attributes: Object.freeze(values),
+      location: this.#v.location(element),
+    };
+  }
+
+  engine(element: XmlElement): EngineConfig {
+    const values = this.#v.attributes(element, ['Engine']);
+    const children = this.#v.children(element, elementChildren['Engine']!);
+    const hosts = named(children, 'Host').map((child) => this.host(child));
+    if (hosts.length === 0) this.#rule(element, 'Element [Engine] must contain at least one [Host]');
+    return {
+      name: text(values, 'name'),
+      defaultHost: text(values, 'defaultHost').toLowerCase(),
+      jvmRoute: optionalText(values, 'jvmRoute'),
+      backgroundProcessorDelay: int(values, 'backgroundProcessorDelay'),
+      valves: this.#components(children, 'Valve', implementedValves),
+      listeners: this.#components(children, 'Listener', new Map()),
+      realm: undefined,
+      hosts,
+      location: this.#v.location(element),
+    };
+  }
+
+  host(element: XmlElement): HostConfig {
+    const values = this.#v.attributes(element, ['Host']);
+    const children = this.#v.children(element, elementChildren['Host']!);
+    const appBase = resolve(this.#catalinaBase, text(values, 'appBase'));
+    const aliases: string[] = [];
+    for (const alias of named(children, 'Alias')) {
+      this.#v.attributes(alias, ['Alias']);
+      this.#v.children(alias, elementChildren['Alias']!);
+      const value = this.#v.text(alias);
+      if (value !== undefined) aliases.push(value.toLowerCase());
+    }
+    return {
+      // Host names are case-insensitive (RFC 9110 §4.2.3); Tomcat stores them lower-cased.
+      name: text(values, 'name').toLowerCase(),
+      aliases,
+      appBase,
+      autoDeploy: flag(values, 'autoDeploy'),
+      deployOnStartup: flag(values, 'deployOnStartup'),
+      unpackWARs: flag(values, 'unpackWARs'),
+      deployXML: flag(values, 'deployXML'),
+      copyXML: flag(values, 'copyXML'),
+      deployIgnore: optionalText(values, 'deployIgnore'),
+      undeployOldVersions: flag(values, 'undeployOldVersions'),
+      backgroundProcessorDelay: int(values, 'backgroundProcessorDelay'),
+      errorReportValveClass: text(values, 'errorReportValveClass'),
+      valves: this.#components(children, 'Valve', implementedValves),
+      listeners: this.#components(children, 'Listener', new Map()),
+      contexts: named(children, 'Context').map((child) => this.context(child, appBase)),
+      location: this.#v.location(element),
+    };
+  }
+
+  /** `appBase` is set for a Context inside server.xml (path and docBase required there), unset for descriptors. */
+  context(element: XmlElement, appBase: string | undefined): ContextConfig {
+    const values = this.#v.attributes(element, ['Context']);
+    const children = this.#v.children(element, elementChildren['Context']!);
+    if (appBase !== undefined) {
+      for (const attribute of ['path', 'docBase']) {
+        if (!element.attributes.has(attribute)) {
+          this.#v.report('error', 'SV_ERR_CONFIG_MISSING_ATTRIBUTE', { attribute, element: 'Context' }, element, attribute);
+        }
+      }
+    }
+    let path = optionalText(values, 'path');
+    if (path !== undefined) {
+      const problem = contextPathProblem(path);
+      if (problem !== undefined) {
+        this.#v.report(problem.severity, 'SV_ERR_CONFIG_RULE', { detail: problem.detail }, element, 'path');
+        path = problem.fixed;
+      }
+      values['path'] = path;
+    }
+    const docBase = text(values, 'docBase');
+    const resolvedDocBase = appBase !== undefined && docBase !== '' ? resolve(appBase, docBase) : docBase;
+    if (element.attributes.has('docBase')) values['docBase'] = resolvedDocBase;
+    return {
+      path,
+      docBase: resolvedDocBase,
+      reloadable: flag(values, 'reloadable'),
+      crossContext: flag(values, 'crossContext'),
+      cookies: flag(values, 'cookies'),
+      useHttpOnly: flag(values, 'useHttpOnly'),
+      sessionCookieName: text(values, 'sessionCookieName'),
+      sessionCookiePath: optionalText(values, 'sessionCookiePath'),
+      mapperContextRootRedirectEnabled: flag(values, 'mapperContextRootRedirectEnabled'),
+      useRelativeRedirects: flag(values, 'useRelativeRedirects'),
+      backgroundProcessorDelay: int(values, 'backgroundProcessorDelay'),
+      valves: this.#components(children, 'Valve', implementedValves),
+      listeners: this.#components(children, 'Listener', new Map()),
+      parameters: named(children, 'Parameter').map((child) => this.#parameter(child)),
+      environments: named(children, 'Environment').map((child) => this.#environment(child)),
+      watchedResources: named(children, 'WatchedResource').flatMap((child) => {
+        this.#v.attributes(child, ['WatchedResource']);
+        this.#v.children(child, elementChildren['WatchedResource']!);
+        const value = this.#v.text(child);
+        return value === undefined ? [] : [value];
+      }),
+      attributes: Object.freeze(values),
+      location: this.#v.location(element),
+    };
+  }
+
+  #parameter(element: XmlElement): ContextParameter {
+    const values = this.#v.attributes(element, ['Parameter']);
+    this.#v.children(element, elementChildren['Parameter']!);
+    return { name: text(values, 'name'), value: text(values, 'value'), override: flag(values, 'override') };
+  }
+
+  #environment(element: XmlElement): ContextEnvironment {
+    const values = this.#v.attributes(element, ['Environment']);
+    this.#v.children(element, elementChildren['Environment']!);
+    return { name: text(values, 'name'), type: text(values, 'type'), value: text(values, 'value'), override: flag(values, 'override') };
+  }
+
+  #components(children: readonly XmlElement[], name: 'Listener' | 'Valve', implemented: ReadonlyMap<string, string>): ComponentConfig[] {
+    return named(children, name).flatMap((child) => {
+      this.#v.children(child, elementChildren[name]!);
+      const component = this.#v.component(child, implemented);
+      return component === undefined ? [] : [component];
+    });
+  }
+
+  #rule(element: XmlElement, detail: string): void {
+    this.#v.report('error', 'SV_ERR_CONFIG_RULE', { detail }, element);
+  }
+}
+
+function named(children: readonly XmlElement[], name: string): XmlElement[] {
+  return children.filter((child) => child.name === name);
+}
+
+function int(values: AttributeValues, name: string): number {
+  const value = values[name];
+  return typeof value === 'number' ? value : 0;
+}
+
+function text(values: AttributeValues, name: string): string {
+  const value = values[name];
+  return typeof value === 'string' ? value : '';
+}
+
+function optionalText(values: AttributeValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function flag(values: AttributeValues, name: string): boolean {
+  return values[name] === true;
+}
+
+/** Stands in for a missing Engine while the rest of the file is checked; the load then fails anyway. */
+function placeholderEngine(location: EngineConfig['location']): EngineConfig {
+  return { name: '', defaultHost: '', jvmRoute: undefined, backgroundProcessorDelay: 0, valves: [], listeners: [], realm: undefined, hosts: [], location };
+}

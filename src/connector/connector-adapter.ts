@@ -1,0 +1,185 @@
+/**
+ * The Adapter between a protocol and the container (Tomcat's CoyoteAdapter): builds the Request and
+ * Response, canonicalises and maps the URI once, runs the Engine pipeline, finishes the response and
+ * writes the access log.
+ */
+import type { Logger } from 'pino';
+import type { Context } from '../core/context.js';
+import type { Host } from '../core/host.js';
+import type { Service } from '../core/service.js';
+import type { Valve } from '../core/valve.js';
+import { ContainerError } from '../errors/container-error.js';
+import { canonicalizeUri, splitRequestTarget, type CanonicalizeOptions } from '../mapper/uri-canonicalizer.js';
+import type { Adapter, Exchange, RejectedRequest } from '../protocol/exchange.js';
+import type { ManagedSession } from '../session/session-manager.js';
+import { renderErrorPage } from '../valves/error-report-valve.js';
+import { ContainerRequest } from './container-request.js';
+import { ContainerResponse } from './container-response.js';
+import type { Connector } from './connector.js';
+import type { Request } from './request.js';
+import type { Response } from './response.js';
+
+/** A valve that writes access-log lines; the adapter calls it once the response is complete. */
+interface AccessLog {
+  log(request: Request, response: Response): void;
+  logRejected(rejected: RejectedRequest): void;
+}
+
+export class ConnectorAdapter implements Adapter {
+  readonly #connector: Connector;
+  readonly #service: Service;
+  readonly #logger: Logger;
+  readonly #canonicalizeOptions: CanonicalizeOptions;
+
+  constructor(connector: Connector, service: Service, logger: Logger) {
+    this.#connector = connector;
+    this.#service = service;
+    this.#logger = logger;
+    const attributes = connector.config.attributes;
+    this.#canonicalizeOptions = {
+      encodedSolidusHandling: (attributes.encodedSolidusHandling as CanonicalizeOptions['encodedSolidusHandling']) ?? 'reject',
+      allowBackslash: attributes.allowBackslash === true,
+      rejectSuspiciousURIs: attributes.rejectSuspiciousURIs === true,
+      uriEncoding: connector.config.URIEncoding,
+    };
+  }
+
+  async service(exchange: Exchange): Promise<void> {
+    const config = this.#connector.config;
+    const response = new ContainerResponse(exchange, {
+      serverHeader: config.server,
+      xpoweredBy: config.xpoweredBy,
+    });
+    const request = new ContainerRequest(exchange, config, response);
+    response.attach(request);
+    try {
+      if (await this.#prepare(request, response)) {
+        await this.#service.engine.pipeline.invoke(request, response);
+      }
+    } catch (error) {
+      this.#unexpected(request, response, error);
+    } finally {
+      await this.#complete(request, response);
+    }
+  }
+
+  logRejected(rejected: RejectedRequest): void {
+    for (const log of this.#rejectionLogs()) {
+      try {
+        log.logRejected(rejected);
+      } catch (error) {
+        this.#logger.warn({ err: error }, 'Access log failed for a rejected request');
+      }
+    }
+  }
+
+  /** Canonicalise, map and read a form body; false when the request has already been answered. */
+  async #prepare(request: ContainerRequest, response: ContainerResponse): Promise<boolean> {
+    const exchange = request.exchange;
+    let rawPath: string;
+    let sessionIdFromUrl: string | null;
+    let path: string;
+    try {
+      rawPath = splitRequestTarget(exchange.target).rawPath;
+      const canonical = canonicalizeUri(rawPath, this.#canonicalizeOptions);
+      path = canonical.path;
+      sessionIdFromUrl = canonical.sessionId;
+    } catch (error) {
+      this.#logger.debug({ err: error }, 'Rejected request URI');
+      this.#answer(response, 400, error instanceof ContainerError ? error.message : 'Invalid URI');
+      return false;
+    }
+    const mapping = request.mappingData;
+    this.#service.mapperListener.mapper.map(request.getServerName(), path, mapping);
+    if (mapping.redirectPath !== null) {
+      // Context root without its trailing slash: redirect to `/ctx/` keeping the query (Tomcat's Mapper).
+      const query = exchange.target.indexOf('?');
+      response.setHeader('Location', encodeURI(mapping.redirectPath) + (query < 0 ? '' : exchange.target.slice(query)));
+      response.setStatus(302);
+      return false;
+    }
+    const context = mapping.context as Context | null;
+    request.setMapping(mapping, context, path, sessionIdFromUrl);
+    if (!mapping.host) {
+      this.#answer(response, 400, 'No virtual host matches the request and no default host is configured');
+      return false;
+    }
+    if (!context) {
+      this.#answer(response, 404, `No web application is deployed at [${path}]`);
+      return false;
+    }
+    try {
+      await request.readFormBody();
+    } catch (error) {
+      if (!(error instanceof ContainerError) || error.status === undefined) throw error;
+      if (error.closeMode !== 'keep') exchange.closeAfterResponse();
+      this.#answer(response, error.status, error.message);
+      return false;
+    }
+    return true;
+  }
+
+  /** Renders a minimal error report for requests that never reach a Host's ErrorReportValve. */
+  #answer(response: ContainerResponse, status: number, message: string): void {
+    response.setStatus(status);
+    response.setContentType('text/html;charset=utf-8');
+    response.getWriter().write(renderErrorPage(status, message, null, { showReport: true, showServerInfo: false }));
+  }
+
+  #unexpected(request: ContainerRequest, response: ContainerResponse, error: unknown): void {
+    this.#logger.error({ err: error }, `Unexpected error processing [${request.getMethod()} ${request.getRequestURI()}]`);
+    if (response.isCommitted()) {
+      request.exchange.abort();
+      return;
+    }
+    try {
+      response.reset();
+      this.#answer(response, 500, 'Internal Server Error');
+    } catch {
+      request.exchange.abort();
+    }
+  }
+
+  async #complete(request: ContainerRequest, response: ContainerResponse): Promise<void> {
+    try {
+      await response.finish();
+    } catch (error) {
+      this.#logger.debug({ err: error }, 'Response could not be completed');
+      request.exchange.abort();
+    }
+    (request.getSessionIfExists() as ManagedSession | null)?.endAccess();
+    for (const log of this.#accessLogs(request)) {
+      try {
+        log.log(request, response);
+      } catch (error) {
+        this.#logger.warn({ err: error }, 'Access log failed');
+      }
+    }
+  }
+
+  /** Every access log on the request's path: Engine, then Host, then Context (each logs its own requests). */
+  #accessLogs(request: Request): AccessLog[] {
+    const host = request.mappingData.host as Host | null;
+    const context = request.mappingData.context as Context | null;
+    return [this.#service.engine, host, context].flatMap((container) =>
+      container ? container.pipeline.getValves().filter(isAccessLog) : [],
+    );
+  }
+
+  /** Tomcat: a request refused before mapping is logged by the first AccessLog of Engine, default Host, ROOT. */
+  #rejectionLogs(): AccessLog[] {
+    const engine = this.#service.engine;
+    const defaultHost = engine.findChild(engine.defaultHost);
+    const root = defaultHost?.findChild('ROOT');
+    for (const container of [engine, defaultHost, root]) {
+      const logs = container?.pipeline.getValves().filter(isAccessLog) ?? [];
+      if (logs.length > 0) return logs;
+    }
+    return [];
+  }
+}
+
+function isAccessLog(valve: Valve): valve is Valve & AccessLog {
+  const candidate = valve as Partial<AccessLog>;
+  return typeof candidate.log === 'function' && typeof candidate.logRejected === 'function';
+}

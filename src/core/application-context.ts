@@ -1,0 +1,192 @@
+/** The ServletContext a webapp sees: attributes, init parameters, resources, MIME types and dispatchers. */
+import { createReadStream, existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import mime from 'mime-types';
+import type { ServletContextAttributeListener } from '../servlet/listeners.js';
+import type { RequestDispatcher } from '../servlet/request-dispatcher.js';
+import type { ServletContext } from '../servlet/servlet-context.js';
+import { SERVER_INFO } from '../version.js';
+import type { Context } from './context.js';
+
+export class ApplicationContext implements ServletContext {
+  readonly #context: Context;
+  readonly #attributes = new Map<string, unknown>();
+  readonly #initParams = new Map<string, string>();
+  #initialising = true;
+
+  constructor(context: Context) {
+    this.#context = context;
+  }
+
+  /** Called by the Context once its listeners have run: setInitParameter is no longer allowed. */
+  endInitialisation(): void {
+    this.#initialising = false;
+  }
+
+  setInitParameters(params: ReadonlyMap<string, string>): void {
+    this.#initParams.clear();
+    for (const [name, value] of params) this.#initParams.set(name, value);
+  }
+
+  getContextPath(): string {
+    return this.#context.path;
+  }
+
+  getServletContextName(): string {
+    return this.#context.displayName ?? this.#context.name;
+  }
+
+  getServerInfo(): string {
+    return SERVER_INFO;
+  }
+
+  getMajorVersion(): number {
+    return 6;
+  }
+
+  getMinorVersion(): number {
+    return 0;
+  }
+
+  getAttribute(name: string): unknown {
+    return this.#attributes.get(name) ?? null;
+  }
+
+  getAttributeNames(): string[] {
+    return [...this.#attributes.keys()];
+  }
+
+  setAttribute(name: string, value: unknown): void {
+    if (value === null || value === undefined) {
+      this.removeAttribute(name);
+      return;
+    }
+    const had = this.#attributes.has(name);
+    const old = this.#attributes.get(name);
+    this.#attributes.set(name, value);
+    this.#fire(had ? 'attributeReplaced' : 'attributeAdded', name, had ? old : value);
+  }
+
+  removeAttribute(name: string): void {
+    if (!this.#attributes.has(name)) return;
+    const old = this.#attributes.get(name);
+    this.#attributes.delete(name);
+    this.#fire('attributeRemoved', name, old);
+  }
+
+  getInitParameter(name: string): string | null {
+    return this.#initParams.get(name) ?? null;
+  }
+
+  getInitParameterNames(): string[] {
+    return [...this.#initParams.keys()];
+  }
+
+  setInitParameter(name: string, value: string): boolean {
+    if (!this.#initialising) throw new Error('setInitParameter() may only be called while the context is initialising');
+    if (this.#initParams.has(name)) return false;
+    this.#initParams.set(name, value);
+    return true;
+  }
+
+  getRealPath(path: string): string | null {
+    return resolveInside(this.#context.docBase, path);
+  }
+
+  getResource(path: string): URL | null {
+    const real = this.#existing(path);
+    return real === null ? null : pathToFileURL(real);
+  }
+
+  getResourceAsStream(path: string): NodeJS.ReadableStream | null {
+    const real = this.#existing(path);
+    if (real === null || !statSync(real).isFile()) return null;
+    return createReadStream(real);
+  }
+
+  getResourcePaths(path: string): string[] | null {
+    const real = this.#existing(path);
+    if (real === null || !statSync(real).isDirectory()) return null;
+    const base = path.endsWith('/') ? path : `${path}/`;
+    return readdirSync(real, { withFileTypes: true }).map((e) => `${base}${e.name}${e.isDirectory() ? '/' : ''}`);
+  }
+
+  getMimeType(file: string): string | null {
+    const slash = file.lastIndexOf('/');
+    const dot = file.lastIndexOf('.');
+    if (dot <= slash) return null;
+    const extension = file.slice(dot + 1).toLowerCase();
+    return this.#context.mimeMappings.get(extension) ?? (mime.lookup(extension) || null);
+  }
+
+  getRequestDispatcher(path: string): RequestDispatcher | null {
+    return this.#context.getRequestDispatcher(path);
+  }
+
+  getNamedDispatcher(name: string): RequestDispatcher | null {
+    return this.#context.getNamedDispatcher(name);
+  }
+
+  getContext(uripath: string): ServletContext | null {
+    if (uripath === this.#context.path || uripath === `${this.#context.path}/`) return this;
+    if (!this.#context.crossContext) return null;
+    return this.#context.findSiblingContext(uripath)?.servletContext ?? null;
+  }
+
+  log(message: string, error?: unknown): void {
+    if (error === undefined) this.#context.logger.info(message);
+    else this.#context.logger.error({ err: error }, message);
+  }
+
+  #existing(path: string): string | null {
+    const real = this.getRealPath(path);
+    return real !== null && existsSync(real) ? real : null;
+  }
+
+  #fire(kind: 'attributeAdded' | 'attributeRemoved' | 'attributeReplaced', name: string, value: unknown): void {
+    const event = { getServletContext: () => this as ServletContext, getName: () => name, getValue: () => value };
+    for (const listener of this.#context.applicationListeners as ServletContextAttributeListener[]) {
+      const handler = listener[kind];
+      if (typeof handler !== 'function') continue;
+      try {
+        handler.call(listener, event);
+      } catch (error) {
+        this.#context.logger.error({ err: error }, `Listener ${kind} for context attribute [${name}] threw`);
+      }
+    }
+  }
+}
+
+/**
+ * Maps a webapp path onto the docBase; null when the path is not absolute or would leave the docBase
+ * (also through symbolic links, unless the caller checked allowLinking).
+ */
+export function resolveInside(docBase: string, path: string): string | null {
+  if (!path.startsWith('/') || path.includes('\0')) return null;
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      if (segments.length === 0) return null;
+      segments.pop();
+      continue;
+    }
+    if (segment.includes('\\')) return null;
+    segments.push(segment);
+  }
+  const candidate = join(docBase, ...segments);
+  if (candidate !== docBase && !candidate.startsWith(docBase + sep)) return null;
+  return candidate;
+}
+
+/** The canonical path of an existing file, or null when it resolves outside docBase (symlink escape). */
+export function realPathInside(docBase: string, file: string): string | null {
+  try {
+    const real = realpathSync(file);
+    const base = realpathSync(docBase);
+    return real === base || real.startsWith(base + sep) ? real : null;
+  } catch {
+    return null;
+  }
+}

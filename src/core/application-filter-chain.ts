@@ -1,0 +1,46 @@
+/** Runs a request through the selected filters and then the servlet; each filter may call the chain once. */
+import type { Filter, FilterChain } from '../servlet/filter.js';
+import type { ServletRequest } from '../servlet/http-servlet-request.js';
+import type { ServletResponse } from '../servlet/http-servlet-response.js';
+import type { Servlet } from '../servlet/servlet.js';
+
+export class ApplicationFilterChain implements FilterChain {
+  readonly #filters: readonly Filter[];
+  readonly #servlet: Servlet;
+  #position = 0;
+
+  constructor(filters: readonly Filter[], servlet: Servlet) {
+    this.#filters = filters;
+    this.#servlet = servlet;
+  }
+
+  async doFilter(request: ServletRequest, response: ServletResponse): Promise<void> {
+    const index = this.#position++;
+    if (index < this.#filters.length) {
+      const filter = this.#filters[index]!;
+      // A fresh chain object per step guards each filter against calling doFilter twice.
+      await filter.doFilter(request, response, new ChainStep(this));
+      return;
+    }
+    if (index === this.#filters.length) {
+      await this.#servlet.service(request, response);
+      return;
+    }
+    throw new Error('FilterChain.doFilter() was called more than once by the same filter');
+  }
+}
+
+class ChainStep implements FilterChain {
+  #used = false;
+  readonly #chain: ApplicationFilterChain;
+
+  constructor(chain: ApplicationFilterChain) {
+    this.#chain = chain;
+  }
+
+  doFilter(request: ServletRequest, response: ServletResponse): Promise<void> {
+    if (this.#used) return Promise.reject(new Error('FilterChain.doFilter() was called more than once by the same filter'));
+    this.#used = true;
+    return this.#chain.doFilter(request, response);
+  }
+}

@@ -1,0 +1,22 @@
+/** The Engine's basic valve: hands the request to the Host the Mapper chose. */
+import type { Request } from '../connector/request.js';
+import type { Response } from '../connector/response.js';
+import type { Engine } from './engine.js';
+import type { Host } from './host.js';
+import { ValveBase } from './valve.js';
+
+export class EngineValve extends ValveBase {
+  constructor(engine: Engine) {
+    super();
+    this.container = engine;
+  }
+
+  async invoke(request: Request, response: Response): Promise<void> {
+    const host = request.mappingData.host as Host | null;
+    if (!host) {
+      response.sendError(400, 'No virtual host matches the request and no default host is configured');
+      return;
+    }
+    await host.pipeline.invoke(request, response);
+  }
+}

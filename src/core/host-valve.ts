@@ -1,0 +1,100 @@
+/**
+ * The Host's basic valve: runs the mapped Context's pipeline with the request listeners around it, then
+ * renders the webapp's error page for a thrown error or a sendError status (Tomcat's StandardHostValve).
+ * When no page applies, or the page itself fails, the ErrorReportValve further up renders the report.
+ */
+import type { Request } from '../connector/request.js';
+import type { Response } from '../connector/response.js';
+import { isAvailable } from '../lifecycle/lifecycle-state.js';
+import { RequestDispatcherAttributes as A } from '../servlet/request-dispatcher.js';
+import type { Context } from './context.js';
+import type { ErrorPageDefinition } from './context-definition.js';
+import { wrapRequest } from './dispatched-request.js';
+import { NOTE_ERROR_PAGE_DONE, NOTE_EXCEPTION, NOTE_SERVLET_NAME } from './request-notes.js';
+import { ValveBase } from './valve.js';
+import { serviceWrapper } from './wrapper-valve.js';
+import type { Host } from './host.js';
+
+export class HostValve extends ValveBase {
+  constructor(host: Host) {
+    super();
+    this.container = host;
+  }
+
+  async invoke(request: Request, response: Response): Promise<void> {
+    const context = request.mappingData.context as Context | null;
+    if (!context) {
+      response.sendError(404);
+      return;
+    }
+    if (!isAvailable(context.state)) {
+      response.sendError(503);
+      return;
+    }
+    context.fireRequestInitialized(request);
+    try {
+      await context.pipeline.invoke(request, response);
+      await this.#renderErrorPage(context, request, response);
+    } finally {
+      context.fireRequestDestroyed(request);
+    }
+  }
+
+  async #renderErrorPage(context: Context, request: Request, response: Response): Promise<void> {
+    if (response.isCommitted() || request.getNote(NOTE_ERROR_PAGE_DONE)) return;
+    const error = request.getNote(NOTE_EXCEPTION);
+    let page: ErrorPageDefinition | null = null;
+    if (error !== undefined && error !== null) {
+      page = context.findErrorPageForError(error) ?? context.findErrorPage(500);
+    } else if (response.isError()) {
+      page = context.findErrorPage(response.getStatus());
+    }
+    if (!page) return;
+    request.setNote(NOTE_ERROR_PAGE_DONE, true);
+    await this.#dispatch(context, page, request, response, error);
+  }
+
+  async #dispatch(
+    context: Context,
+    page: ErrorPageDefinition,
+    request: Request,
+    response: Response,
+    error: unknown,
+  ): Promise<void> {
+    const match = context.mapErrorPage(page.location);
+    if (!match) {
+      context.logger.warn(`Error page [${page.location}] of ${context.componentName} matches no servlet`);
+      return;
+    }
+    const status = error !== undefined && error !== null ? 500 : response.getStatus();
+    const attributes = new Map<string, unknown>([
+      [A.ERROR_STATUS_CODE, status],
+      [A.ERROR_MESSAGE, response.getErrorMessage() ?? (error instanceof Error ? error.message : '')],
+      [A.ERROR_REQUEST_URI, request.getRequestURI()],
+      [A.ERROR_SERVLET_NAME, request.getNote(NOTE_SERVLET_NAME) ?? null],
+    ]);
+    if (error !== undefined && error !== null) {
+      attributes.set(A.ERROR_EXCEPTION, error);
+      attributes.set(A.ERROR_EXCEPTION_TYPE, (error as object).constructor ?? null);
+    }
+    response.setErrorReported();
+    response.resetBuffer();
+    response.setStatus(status);
+    const question = page.location.indexOf('?');
+    const wrapped = wrapRequest(request, {
+      dispatcherType: 'ERROR',
+      requestURI: context.path + (question < 0 ? page.location : page.location.slice(0, question)),
+      contextPath: context.path,
+      servletPath: match.servletPath,
+      pathInfo: match.pathInfo,
+      queryString: question < 0 ? null : page.location.slice(question + 1),
+      attributes,
+    });
+    request.setNote(NOTE_EXCEPTION, null);
+    await serviceWrapper(match.wrapper, 'ERROR', match.servletPath + (match.pathInfo ?? ''), request, response, wrapped, response);
+    const pageError = request.getNote(NOTE_EXCEPTION);
+    if (pageError !== null && pageError !== undefined) {
+      context.logger.error({ err: pageError }, `Error page [${page.location}] failed; falling back to the error report`);
+    }
+  }
+}

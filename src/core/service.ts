@@ -1,0 +1,62 @@
+/**
+ * A Service pairs Connectors with one Engine and owns the Mapper they route through. It starts the Engine
+ * before the Connectors (nothing is accepted before the webapps are ready) and stops them in reverse:
+ * connectors first, gracefully, so accepted requests finish (Tomcat's StandardService).
+ */
+import type { Logger } from 'pino';
+import type { ServiceConfig } from '../config/server-config.js';
+import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
+import type { Connector } from '../connector/connector.js';
+import type { Engine } from './engine.js';
+import { MapperListener } from './mapper-listener.js';
+
+export class Service extends LifecycleBase {
+  readonly name: string;
+  readonly config: ServiceConfig;
+  readonly engine: Engine;
+  readonly connectors: Connector[] = [];
+  readonly mapperListener: MapperListener;
+  readonly logger: Logger;
+  /** How long stop() lets in-flight requests finish before connections are cut. */
+  gracefulStopMs = 10_000;
+
+  constructor(config: ServiceConfig, engine: Engine, logger: Logger) {
+    super();
+    this.name = config.name;
+    this.config = config;
+    this.engine = engine;
+    this.logger = logger;
+    this.mapperListener = new MapperListener(logger);
+  }
+
+  get componentName(): string {
+    return `Service[${this.name}]`;
+  }
+
+  addConnector(connector: Connector): void {
+    this.connectors.push(connector);
+  }
+
+  protected async startInternal(): Promise<void> {
+    this.setState('STARTING');
+    this.mapperListener.registerEngine(this.engine);
+    await this.engine.start();
+    for (const connector of this.connectors) await connector.start();
+  }
+
+  protected async stopInternal(): Promise<void> {
+    this.setState('STOPPING');
+    for (const connector of this.connectors) connector.pause();
+    await Promise.all(
+      this.connectors.map((c) => {
+        c.gracefulStopMs = this.gracefulStopMs;
+        return c.stop();
+      }),
+    );
+    await this.engine.stop();
+  }
+
+  protected override async destroyInternal(): Promise<void> {
+    await this.engine.destroy();
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The Wrapper's basic valve: allocates the servlet, runs the filter chain and records what the
+ * application threw. It renders nothing: the Host's error-page machinery does (Tomcat's StandardWrapperValve).
+ */
+import type { Request } from '../connector/request.js';
+import type { Response } from '../connector/response.js';
+import { UnavailableException } from '../servlet/servlet-exception.js';
+import type { DispatcherType } from '../servlet/dispatcher-type.js';
+import type { Filter } from '../servlet/filter.js';
+import type { ServletRequest } from '../servlet/http-servlet-request.js';
+import type { ServletResponse } from '../servlet/http-servlet-response.js';
+import { ApplicationFilterChain } from './application-filter-chain.js';
+import { isClientAbort } from './client-abort.js';
+import { NOTE_EXCEPTION, NOTE_SERVLET_NAME } from './request-notes.js';
+import { ValveBase } from './valve.js';
+import type { Wrapper } from './wrapper.js';
+
+/** What the valve needs from the Wrapper's Context. */
+export interface FilterSource {
+  readonly path: string;
+  filtersFor(dispatcherType: DispatcherType, path: string, servletName: string): Promise<Filter[]>;
+}
+
+export class WrapperValve extends ValveBase {
+  readonly #wrapper: Wrapper;
+
+  constructor(wrapper: Wrapper) {
+    super();
+    this.#wrapper = wrapper;
+  }
+
+  async invoke(request: Request, response: Response): Promise<void> {
+    request.setNote(NOTE_SERVLET_NAME, this.#wrapper.name);
+    const path = request.getServletPath() + (request.getPathInfo() ?? '');
+    await serviceWrapper(this.#wrapper, 'REQUEST', path, request, response, request, response);
+  }
+}
+
+/**
+ * Runs the wrapper's servlet behind the filters selected for this dispatch. Used for the initial request
+ * and for forward/include/error dispatches (where `app*` may be wrapped request/response objects).
+ */
+export async function serviceWrapper(
+  wrapper: Wrapper,
+  dispatcherType: DispatcherType,
+  path: string,
+  request: Request,
+  response: Response,
+  appRequest: ServletRequest,
+  appResponse: ServletResponse,
+): Promise<void> {
+  if (!wrapper.isAvailable()) {
+    unavailable(wrapper, response);
+    return;
+  }
+  const context = wrapper.parent as unknown as FilterSource;
+  try {
+    const servlet = await wrapper.allocate();
+    const filters = await context.filtersFor(dispatcherType, path, wrapper.name);
+    await new ApplicationFilterChain(filters, servlet).doFilter(appRequest, appResponse);
+  } catch (error) {
+    recordException(wrapper, context.path, request, response, error);
+  }
+}
+
+function unavailable(wrapper: Wrapper, response: Response): void {
+  if (response.isCommitted()) return;
+  if (wrapper.isPermanentlyUnavailable()) {
+    response.sendError(404);
+  } else {
+    response.setIntHeader('Retry-After', wrapper.unavailableSeconds());
+    response.sendError(503);
+  }
+}
+
+function recordException(wrapper: Wrapper, contextPath: string, request: Request, response: Response, error: unknown): void {
+  if (isClientAbort(error)) {
+    wrapper.logger.debug({ err: error }, 'Client aborted the request');
+    request.exchange.abort();
+    return;
+  }
+  if (error instanceof UnavailableException) {
+    wrapper.markUnavailable(error);
+    unavailable(wrapper, response);
+    return;
+  }
+  wrapper.logger.error(
+    { err: error, code: 'SV_ERR_SERVLET_EXCEPTION' },
+    `Servlet.service() for servlet [${wrapper.name}] in context with path [${contextPath}] threw exception`,
+  );
+  request.setNote(NOTE_EXCEPTION, error);
+  if (response.isCommitted()) {
+    // Part of the body is on the wire already: the only honest signal left is to cut the connection.
+    request.exchange.abort();
+    return;
+  }
+  response.sendError(500);
+}

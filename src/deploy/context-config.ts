@@ -1,0 +1,128 @@
+/**
+ * Turns a webapp directory into a ContextDefinition (Tomcat's ContextConfig): parses conf/web.xml and
+ * WEB-INF/web.xml, scans annotated classes unless metadata-complete, merges them, and loads every
+ * declared class through the webapp's own module loader, so a missing class fails the deployment.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Context } from '../core/context.js';
+import type { ContextDefinition, ServletDefinition } from '../core/context-definition.js';
+import type { Filter } from '../servlet/filter.js';
+import type { Servlet } from '../servlet/servlet.js';
+import { scanAnnotations } from './annotation-scanner.js';
+import { loadBuiltinClass } from './builtin-classes.js';
+import { WebappLoader } from './webapp-loader.js';
+import { emptyWebXml, type WebXml } from './web-xml.js';
+import { mergeWebXml } from './web-xml-merge.js';
+import { parseWebXml } from './web-xml-parser.js';
+
+type Constructor = new () => unknown;
+
+/** Modules every webapp shares with the container instead of loading its own copy. */
+export function sharedModules(): ReadonlyMap<string, unknown> {
+  // Loaded lazily: the servlet API module must be the very instance the container uses.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const servlet: unknown = require('../servlet/index.js');
+  return new Map<string, unknown>([
+    ['serval/servlet', servlet],
+    ['serval', servlet],
+  ]);
+}
+
+export class ContextConfig {
+  readonly #defaults: () => WebXml;
+  readonly #loaders = new WeakMap<Context, WebappLoader>();
+
+  /** `defaults` returns the parsed conf/web.xml (cached by the caller). */
+  constructor(defaults: () => WebXml) {
+    this.#defaults = defaults;
+  }
+
+  async configure(context: Context): Promise<ContextDefinition> {
+    const loader = new WebappLoader({
+      docBase: context.docBase,
+      name: context.name,
+      shared: sharedModules(),
+      logger: context.logger,
+    });
+    this.#loaders.set(context, loader);
+    const webXmlFile = join(context.docBase, 'WEB-INF', 'web.xml');
+    const app = existsSync(webXmlFile) ? parseWebXml(webXmlFile) : emptyWebXml(webXmlFile);
+    for (const warning of app.warnings) context.logger.warn(warning);
+    const annotations = app.metadataComplete ? null : scanAnnotations(loader);
+    const merged = mergeWebXml(this.#defaults(), app, annotations);
+    return toDefinition(merged, loader, context.logger);
+  }
+
+  /** Releases the webapp's module registry; returns what it had to clear (leak warnings). */
+  deconfigure(context: Context): string[] {
+    const loader = this.#loaders.get(context);
+    this.#loaders.delete(context);
+    return loader ? loader.close() : [];
+  }
+}
+
+function toDefinition(webXml: WebXml, loader: WebappLoader, logger: Logger): ContextDefinition {
+  const load = (className: string): Constructor =>
+    (loadBuiltinClass(className) ?? loader.loadClass(className)) as Constructor;
+
+  const patterns = new Map<string, string[]>();
+  for (const mapping of webXml.servletMappings) {
+    patterns.set(mapping.servletName, [...(patterns.get(mapping.servletName) ?? []), ...mapping.urlPatterns]);
+  }
+  const servlets: ServletDefinition[] = [];
+  for (const servlet of webXml.servlets.values()) {
+    if (!servlet.enabled) continue;
+    const type = load(servlet.servletClass);
+    servlets.push({
+      name: servlet.name,
+      servletClass: servlet.servletClass,
+      factory: () => new type() as Servlet,
+      initParams: servlet.initParams,
+      loadOnStartup: servlet.loadOnStartup !== null && servlet.loadOnStartup >= 0 ? servlet.loadOnStartup : null,
+      asyncSupported: servlet.asyncSupported,
+      urlPatterns: patterns.get(servlet.name) ?? [],
+    });
+  }
+  const filters = [...webXml.filters.values()].map((filter) => {
+    const type = load(filter.filterClass);
+    return {
+      name: filter.name,
+      filterClass: filter.filterClass,
+      factory: () => new type() as Filter,
+      initParams: filter.initParams,
+      asyncSupported: filter.asyncSupported,
+    };
+  });
+  const listeners = webXml.listeners.map((listener) => {
+    const type = load(listener.listenerClass);
+    return { className: listener.listenerClass, factory: () => new type() as object };
+  });
+  const cookie = webXml.sessionConfig.cookieConfig;
+  if (webXml.securityConstraints.length > 0 || webXml.loginConfig) {
+    logger.warn('security-constraint and login-config are not enforced yet; the declared constraints are ignored');
+  }
+  return {
+    displayName: webXml.displayName,
+    contextParams: webXml.contextParams,
+    servlets,
+    filters,
+    filterMaps: webXml.filterMappings,
+    listeners,
+    welcomeFiles: webXml.welcomeFiles ?? [],
+    errorPages: webXml.errorPages,
+    mimeMappings: webXml.mimeMappings,
+    sessionTimeoutMinutes: webXml.sessionConfig.sessionTimeout ?? 30,
+    sessionCookie: {
+      name: cookie?.name ?? null,
+      path: cookie?.path ?? null,
+      domain: cookie?.domain ?? null,
+      httpOnly: cookie?.httpOnly ?? null,
+      secure: cookie?.secure ?? null,
+      maxAge: cookie?.maxAge ?? null,
+    },
+    requestCharacterEncoding: webXml.requestCharacterEncoding,
+    responseCharacterEncoding: webXml.responseCharacterEncoding,
+  };
+}

@@ -1,0 +1,555 @@
+/**
+ * Routes a canonical request path to host → context → wrapper (Servlet 6 §12.1–12.2, after Tomcat's Mapper).
+ * All routing data lives in one immutable snapshot that every change replaces whole (copy-on-write), so a
+ * `map()` call reads a single consistent state even if a callback it makes (resourceExists) changes the Mapper.
+ */
+import { DeployError } from '../errors/container-error.js';
+import type { MappingData, MappingMatch } from './mapping-data.js';
+import { parseUrlPattern, type UrlPattern } from './url-pattern.js';
+
+export interface ContextMappingOptions {
+  welcomeFiles: readonly string[];
+  /** Whether a resource exists at this context-relative path (welcome rule 4c needs a physical file). */
+  resourceExists(pathInContext: string): boolean;
+  /** When given, a welcome candidate that is a directory is not a "physical file" for rule 4c. */
+  isDirectory?(pathInContext: string): boolean;
+  /** Context attribute: `/ctx` is answered with a redirect to `/ctx/` (Tomcat default true). */
+  mapperContextRootRedirectEnabled: boolean;
+}
+
+export interface MapperOptions {
+  /** Receives non-fatal problems (an adjusted url-pattern, an alias already taken). */
+  warn?: (message: string) => void;
+}
+
+interface MappedWrapper<W> {
+  readonly name: string;
+  readonly wrapper: W;
+  readonly urlPattern: UrlPattern;
+  readonly resourceOnly: boolean;
+}
+
+interface WrapperTable<W> {
+  readonly byPattern: ReadonlyMap<string, MappedWrapper<W>>;
+  readonly exact: ReadonlyMap<string, MappedWrapper<W>>;
+  /** Keyed by prefix: `/x` for `/x/*`, `""` for `/*`. */
+  readonly prefix: ReadonlyMap<string, MappedWrapper<W>>;
+  readonly extension: ReadonlyMap<string, MappedWrapper<W>>;
+  readonly contextRoot: MappedWrapper<W> | null;
+  readonly defaultWrapper: MappedWrapper<W> | null;
+}
+
+interface ContextEntry<C, W> {
+  readonly path: string;
+  readonly context: C;
+  readonly options: ContextMappingOptions;
+  readonly welcomeFiles: readonly string[];
+  readonly wrappers: WrapperTable<W>;
+}
+
+interface HostEntry<H, C, W> {
+  /** Lower-cased real name. */
+  readonly name: string;
+  readonly host: H;
+  /** Lower-cased aliases (may be `*.domain` wildcards). */
+  readonly aliases: readonly string[];
+  readonly contexts: ReadonlyMap<string, ContextEntry<C, W>>;
+}
+
+interface MapperState<H, C, W> {
+  readonly defaultHostName: string;
+  /** Keyed by lower-cased real name. */
+  readonly hosts: ReadonlyMap<string, HostEntry<H, C, W>>;
+  /** Every lower-cased name and alias → the real name it belongs to. */
+  readonly names: ReadonlyMap<string, string>;
+  /** Each registered context object → where it lives, for mapWithinContext. */
+  readonly contextIndex: ReadonlyMap<C, { readonly hostName: string; readonly path: string }>;
+}
+
+function buildWrapperTable<W>(byPattern: ReadonlyMap<string, MappedWrapper<W>>): WrapperTable<W> {
+  const exact = new Map<string, MappedWrapper<W>>();
+  const prefix = new Map<string, MappedWrapper<W>>();
+  const extension = new Map<string, MappedWrapper<W>>();
+  let contextRoot: MappedWrapper<W> | null = null;
+  let defaultWrapper: MappedWrapper<W> | null = null;
+  for (const mapped of byPattern.values()) {
+    const p = mapped.urlPattern;
+    switch (p.type) {
+      case 'exact':
+        exact.set(p.path, mapped);
+        break;
+      case 'path-prefix':
+        prefix.set(p.prefix, mapped);
+        break;
+      case 'extension':
+        extension.set(p.extension, mapped);
+        break;
+      case 'context-root':
+        contextRoot = mapped;
+        break;
+      case 'default':
+        defaultWrapper = mapped;
+        break;
+    }
+  }
+  return { byPattern, exact, prefix, extension, contextRoot, defaultWrapper };
+}
+
+const emptyWrappers = buildWrapperTable<never>(new Map());
+
+/** Tomcat treats a context path of `/` as ROOT; stored paths never end in `/`. */
+function normaliseContextPath(path: string): string {
+  if (path === '/' || path === '') return '';
+  if (!path.startsWith('/') || path.endsWith('/')) {
+    throw new DeployError('SV_ERR_DEPLOY_FAILED', {
+      name: path,
+      detail: 'a context path must be "" (ROOT) or start with [/] and not end with [/]',
+    });
+  }
+  return path;
+}
+
+/** `Host: [::1]:8080` → `::1`, `Example.COM:80` → `example.com` (RFC 9110 §7.2; host names are case-insensitive). */
+export function normaliseServerName(serverName: string): string {
+  let name = serverName.trim();
+  if (name.startsWith('[')) {
+    const close = name.indexOf(']');
+    name = close < 0 ? name.slice(1) : name.slice(1, close);
+  } else {
+    const colon = name.indexOf(':');
+    // More than one colon without brackets is a bare IPv6 literal, not host:port.
+    if (colon >= 0 && name.indexOf(':', colon + 1) < 0) name = name.slice(0, colon);
+  }
+  return name.toLowerCase();
+}
+
+/** The longest `/`-bounded prefix of `path` that is a key of `table`; `""` is tried last. */
+function longestPrefix<V>(table: ReadonlyMap<string, V>, path: string): { key: string; value: V } | null {
+  if (table.size === 0) return null;
+  let candidate = path;
+  for (;;) {
+    const value = table.get(candidate);
+    if (value !== undefined) return { key: candidate, value };
+    if (candidate === '') return null;
+    const slash = candidate.lastIndexOf('/');
+    candidate = slash <= 0 ? '' : candidate.slice(0, slash);
+  }
+}
+
+function resetMappingData<H, C, W>(out: MappingData<H, C, W>): void {
+  out.host = null;
+  out.context = null;
+  out.contextPath = '';
+  out.wrapper = null;
+  out.servletPath = '';
+  out.pathInfo = null;
+  out.matchType = null;
+  out.pattern = null;
+  out.redirectPath = null;
+  out.requestPath = '';
+}
+
+export class Mapper<H, C, W> {
+  #state: MapperState<H, C, W> = {
+    defaultHostName: '',
+    hosts: new Map(),
+    names: new Map(),
+    contextIndex: new Map(),
+  };
+  readonly #warn: (message: string) => void;
+
+  constructor(options: MapperOptions = {}) {
+    this.#warn = options.warn ?? (() => undefined);
+  }
+
+  setDefaultHostName(name: string): void {
+    this.#state = { ...this.#state, defaultHostName: name.toLowerCase() };
+  }
+
+  /** Registers a host; re-adding an existing name replaces its object, keeps its contexts and adds the aliases. */
+  addHost(name: string, aliases: readonly string[], host: H): void {
+    const key = name.toLowerCase();
+    const state = this.#state;
+    const owner = state.names.get(key);
+    if (owner !== undefined && owner !== key) {
+      this.#warn(`Host name [${name}] is already an alias of host [${owner}]; the alias is moved to the new host`);
+      this.#replaceHost(owner, (entry) => ({ ...entry, aliases: entry.aliases.filter((a) => a !== key) }));
+    }
+    const current = this.#state;
+    const existing = current.hosts.get(key);
+    const hosts = new Map(current.hosts);
+    const names = new Map(current.names);
+    hosts.set(key, { name: key, host, aliases: existing?.aliases ?? [], contexts: existing?.contexts ?? new Map() });
+    names.set(key, key);
+    this.#state = { ...current, hosts, names };
+    for (const alias of aliases) this.addHostAlias(name, alias);
+  }
+
+  removeHost(name: string): void {
+    const key = name.toLowerCase();
+    const state = this.#state;
+    const entry = state.hosts.get(key);
+    if (entry === undefined) return;
+    const hosts = new Map(state.hosts);
+    hosts.delete(key);
+    const names = new Map(state.names);
+    names.delete(key);
+    for (const alias of entry.aliases) names.delete(alias);
+    const contextIndex = new Map(state.contextIndex);
+    for (const ctx of entry.contexts.values()) contextIndex.delete(ctx.context);
+    this.#state = { ...state, hosts, names, contextIndex };
+  }
+
+  /** Adds an alias (exact or `*.domain`); a name already taken by another host is refused with a warning. */
+  addHostAlias(name: string, alias: string): void {
+    const key = name.toLowerCase();
+    const aliasKey = alias.toLowerCase();
+    const state = this.#state;
+    const entry = state.hosts.get(key);
+    if (entry === undefined) {
+      this.#warn(`Cannot add alias [${alias}]: host [${name}] is not registered`);
+      return;
+    }
+    const owner = state.names.get(aliasKey);
+    if (owner === key) return;
+    if (owner !== undefined) {
+      this.#warn(`Alias [${alias}] for host [${name}] is ignored: it already names host [${owner}]`);
+      return;
+    }
+    const hosts = new Map(state.hosts);
+    hosts.set(key, { ...entry, aliases: [...entry.aliases, aliasKey] });
+    const names = new Map(state.names);
+    names.set(aliasKey, key);
+    this.#state = { ...state, hosts, names };
+  }
+
+  removeHostAlias(alias: string): void {
+    const aliasKey = alias.toLowerCase();
+    const owner = this.#state.names.get(aliasKey);
+    if (owner === undefined || owner === aliasKey) return;
+    this.#replaceHost(owner, (entry) => ({ ...entry, aliases: entry.aliases.filter((a) => a !== aliasKey) }));
+    const names = new Map(this.#state.names);
+    names.delete(aliasKey);
+    this.#state = { ...this.#state, names };
+  }
+
+  /**
+   * Registers a context. Re-adding the same path replaces it; the wrappers are kept only if the context object
+   * is the same one (a redeploy brings a new object and its own mappings).
+   */
+  addContext(hostName: string, path: string, context: C, options: ContextMappingOptions): void {
+    const contextPath = normaliseContextPath(path);
+    const hostEntry = this.#requireHost(hostName, contextPath);
+    const previous = hostEntry.contexts.get(contextPath);
+    const wrappers = previous !== undefined && previous.context === context ? previous.wrappers : emptyWrappers;
+    const entry: ContextEntry<C, W> = {
+      path: contextPath,
+      context,
+      options,
+      welcomeFiles: [...options.welcomeFiles],
+      wrappers,
+    };
+    this.#putContext(hostEntry, entry, previous);
+  }
+
+  removeContext(hostName: string, path: string): void {
+    const contextPath = normaliseContextPath(path);
+    const hostEntry = this.#lookupHost(hostName);
+    const previous = hostEntry?.contexts.get(contextPath);
+    if (hostEntry === undefined || previous === undefined) return;
+    const contexts = new Map(hostEntry.contexts);
+    contexts.delete(contextPath);
+    const state = this.#state;
+    const hosts = new Map(state.hosts);
+    hosts.set(hostEntry.name, { ...hostEntry, contexts });
+    const contextIndex = new Map(state.contextIndex);
+    const indexed = contextIndex.get(previous.context);
+    if (indexed !== undefined && indexed.hostName === hostEntry.name && indexed.path === contextPath) {
+      contextIndex.delete(previous.context);
+    }
+    this.#state = { ...state, hosts, contextIndex };
+  }
+
+  /**
+   * Maps `pattern` to `wrapper` (named `wrapperName`) in a context. The same pattern for a differently named
+   * wrapper fails the deployment (Servlet 6 §12.2: a pattern maps to one servlet). A pattern without a leading
+   * `/` is accepted with a warning, as Tomcat does.
+   */
+  addWrapper(
+    hostName: string,
+    contextPath: string,
+    pattern: string,
+    wrapper: W,
+    wrapperName: string,
+    options: { resourceOnly?: boolean } = {},
+  ): void {
+    const urlPattern = parseUrlPattern(pattern);
+    if (urlPattern.adjusted) {
+      this.#warn(`The url-pattern [${pattern}] of servlet [${wrapperName}] does not start with [/]; using [${urlPattern.pattern}]`);
+    }
+    this.#updateWrappers(hostName, contextPath, (byPattern) => {
+      const existing = byPattern.get(urlPattern.pattern);
+      if (existing !== undefined && existing.name !== wrapperName) {
+        throw new DeployError('SV_ERR_DEPLOY_DUPLICATE_MAPPING', {
+          first: existing.name,
+          second: wrapperName,
+          pattern: urlPattern.pattern,
+        });
+      }
+      byPattern.set(urlPattern.pattern, {
+        name: wrapperName,
+        wrapper,
+        urlPattern,
+        resourceOnly: options.resourceOnly ?? false,
+      });
+    });
+  }
+
+  removeWrapper(hostName: string, contextPath: string, pattern: string): void {
+    const key = parseUrlPattern(pattern).pattern;
+    this.#updateWrappers(hostName, contextPath, (byPattern) => {
+      byPattern.delete(key);
+    });
+  }
+
+  setWelcomeFiles(hostName: string, contextPath: string, files: readonly string[]): void {
+    const path = normaliseContextPath(contextPath);
+    const hostEntry = this.#requireHost(hostName, path);
+    const entry = this.#requireContext(hostEntry, path);
+    this.#putContext(hostEntry, { ...entry, welcomeFiles: [...files] }, entry);
+  }
+
+  /** The context registered at exactly this path on this host (name or alias), or null. */
+  findContext(hostName: string, path: string): C | null {
+    const hostEntry = this.#lookupHost(hostName);
+    if (hostEntry === undefined) return null;
+    let contextPath: string;
+    try {
+      contextPath = normaliseContextPath(path);
+    } catch {
+      return null;
+    }
+    return hostEntry.contexts.get(contextPath)?.context ?? null;
+  }
+
+  /**
+   * Maps a request. `canonicalPath` must come from canonicalizeUri. Every field of `out` is overwritten;
+   * if the host or context cannot be found they are left null (the caller answers 404/400).
+   */
+  map(serverName: string | null, canonicalPath: string, out: MappingData<H, C, W>): void {
+    const state = this.#state;
+    resetMappingData(out);
+    const hostEntry = Mapper.#findHost(state, serverName);
+    if (hostEntry === undefined) return;
+    out.host = hostEntry.host;
+    const found = longestPrefix(hostEntry.contexts, canonicalPath);
+    if (found === null) return;
+    const ctx = found.value;
+    out.context = ctx.context;
+    out.contextPath = ctx.path;
+    Mapper.#mapWrapper(ctx, canonicalPath.slice(ctx.path.length), out, true);
+  }
+
+  /**
+   * Applies the wrapper rules inside a known context (RequestDispatcher, §9.1). Never yields a redirect; a
+   * context no longer registered leaves `out.context` null.
+   */
+  mapWithinContext(context: C, pathInContext: string, out: MappingData<H, C, W>): void {
+    const state = this.#state;
+    resetMappingData(out);
+    const location = state.contextIndex.get(context);
+    const hostEntry = location === undefined ? undefined : state.hosts.get(location.hostName);
+    const ctx = location === undefined ? undefined : hostEntry?.contexts.get(location.path);
+    if (hostEntry === undefined || ctx === undefined) return;
+    out.host = hostEntry.host;
+    out.context = ctx.context;
+    out.contextPath = ctx.path;
+    Mapper.#mapWrapper(ctx, pathInContext, out, false);
+  }
+
+  static #findHost<H, C, W>(state: MapperState<H, C, W>, serverName: string | null): HostEntry<H, C, W> | undefined {
+    const name = serverName === null ? '' : normaliseServerName(serverName);
+    if (name !== '') {
+      const exact = state.names.get(name);
+      if (exact !== undefined) return state.hosts.get(exact);
+      // `*.domain` covers exactly one more label: `foo.example.com` matches `*.example.com`, not `*.com`.
+      const dot = name.indexOf('.');
+      if (dot >= 0) {
+        const wildcard = state.names.get(`*${name.slice(dot)}`);
+        if (wildcard !== undefined) return state.hosts.get(wildcard);
+      }
+    }
+    const fallback = state.names.get(state.defaultHostName);
+    return fallback === undefined ? undefined : state.hosts.get(fallback);
+  }
+
+  /** Servlet 6 §12.2 rules in order; the numbers follow Tomcat's Mapper (1 exact … 7 default). */
+  static #mapWrapper<H, C, W>(
+    ctx: ContextEntry<C, W>,
+    path: string,
+    out: MappingData<H, C, W>,
+    allowRedirect: boolean,
+  ): void {
+    const table = ctx.wrappers;
+    out.requestPath = path;
+
+    // (1) exact; the "" pattern is the context root, which the request reaches as `/`.
+    if (path === '/' && table.contextRoot !== null) {
+      Mapper.#set(out, table.contextRoot, 'CONTEXT_ROOT', '', '/', path);
+      return;
+    }
+    if (Mapper.#exact(table, path, out)) return;
+
+    // (2) longest path prefix.
+    if (Mapper.#prefix(table, path, out)) return;
+
+    if (path === '' && allowRedirect && ctx.path !== '' && ctx.options.mapperContextRootRedirectEnabled) {
+      out.redirectPath = `${ctx.path}/`;
+      return;
+    }
+
+    // (3) extension of the last segment.
+    if (Mapper.#extension(table, path, out, true)) return;
+
+    // (4) welcome files, only for a directory-style path.
+    if (path.endsWith('/')) {
+      for (const welcome of ctx.welcomeFiles) {
+        const candidate = path + welcome;
+        if (Mapper.#exact(table, candidate, out)) return; // 4a
+        if (Mapper.#prefix(table, candidate, out)) return; // 4b
+        if (Mapper.#isPhysicalFile(ctx.options, candidate)) {
+          // 4c
+          if (Mapper.#extension(table, candidate, out, true)) return;
+          if (table.defaultWrapper !== null) {
+            Mapper.#set(out, table.defaultWrapper, 'DEFAULT', candidate, null, candidate);
+            return;
+          }
+        }
+      }
+      // Second pass: an extension-mapped welcome file need not exist on disk (index.do, index.jsf).
+      for (const welcome of ctx.welcomeFiles) {
+        if (Mapper.#extension(table, path + welcome, out, false)) return;
+      }
+    }
+
+    // (7) default servlet.
+    if (table.defaultWrapper !== null) {
+      Mapper.#set(out, table.defaultWrapper, 'DEFAULT', path, null, path);
+    }
+  }
+
+  static #isPhysicalFile(options: ContextMappingOptions, path: string): boolean {
+    return options.resourceExists(path) && !(options.isDirectory?.(path) ?? false);
+  }
+
+  static #exact<H, C, W>(table: WrapperTable<W>, path: string, out: MappingData<H, C, W>): boolean {
+    const mapped = table.exact.get(path);
+    if (mapped === undefined) return false;
+    Mapper.#set(out, mapped, 'EXACT', path, null, path);
+    return true;
+  }
+
+  static #prefix<H, C, W>(table: WrapperTable<W>, path: string, out: MappingData<H, C, W>): boolean {
+    const found = longestPrefix(table.prefix, path);
+    if (found === null) return false;
+    const rest = path.slice(found.key.length);
+    Mapper.#set(out, found.value, 'PATH', found.key, rest === '' ? null : rest, path);
+    return true;
+  }
+
+  /** `resourceExpected` false (welcome second pass) skips resource-only wrappers such as the JSP servlet. */
+  static #extension<H, C, W>(
+    table: WrapperTable<W>,
+    path: string,
+    out: MappingData<H, C, W>,
+    resourceExpected: boolean,
+  ): boolean {
+    if (table.extension.size === 0) return false;
+    const slash = path.lastIndexOf('/');
+    const period = path.lastIndexOf('.');
+    if (period <= slash) return false;
+    const mapped = table.extension.get(path.slice(period + 1));
+    if (mapped === undefined || (!resourceExpected && mapped.resourceOnly)) return false;
+    Mapper.#set(out, mapped, 'EXTENSION', path, null, path);
+    return true;
+  }
+
+  static #set<H, C, W>(
+    out: MappingData<H, C, W>,
+    mapped: MappedWrapper<W>,
+    matchType: MappingMatch,
+    servletPath: string,
+    pathInfo: string | null,
+    requestPath: string,
+  ): void {
+    out.wrapper = mapped.wrapper;
+    out.matchType = matchType;
+    out.pattern = mapped.urlPattern.pattern;
+    out.servletPath = servletPath;
+    out.pathInfo = pathInfo;
+    out.requestPath = requestPath;
+  }
+
+  #lookupHost(hostName: string): HostEntry<H, C, W> | undefined {
+    const state = this.#state;
+    const real = state.names.get(hostName.toLowerCase());
+    return real === undefined ? undefined : state.hosts.get(real);
+  }
+
+  #requireHost(hostName: string, contextPath: string): HostEntry<H, C, W> {
+    const entry = this.#lookupHost(hostName);
+    if (entry === undefined) {
+      throw new DeployError('SV_ERR_DEPLOY_FAILED', {
+        name: contextPath === '' ? 'ROOT' : contextPath,
+        detail: `host [${hostName}] is not registered with the Mapper`,
+      });
+    }
+    return entry;
+  }
+
+  #requireContext(hostEntry: HostEntry<H, C, W>, contextPath: string): ContextEntry<C, W> {
+    const entry = hostEntry.contexts.get(contextPath);
+    if (entry === undefined) {
+      throw new DeployError('SV_ERR_DEPLOY_FAILED', {
+        name: contextPath === '' ? 'ROOT' : contextPath,
+        detail: `no context is registered at path [${contextPath}] on host [${hostEntry.name}]`,
+      });
+    }
+    return entry;
+  }
+
+  #putContext(hostEntry: HostEntry<H, C, W>, entry: ContextEntry<C, W>, previous: ContextEntry<C, W> | undefined): void {
+    const state = this.#state;
+    const contexts = new Map(hostEntry.contexts);
+    contexts.set(entry.path, entry);
+    const hosts = new Map(state.hosts);
+    hosts.set(hostEntry.name, { ...hostEntry, contexts });
+    const contextIndex = new Map(state.contextIndex);
+    if (previous !== undefined && previous.context !== entry.context) contextIndex.delete(previous.context);
+    contextIndex.set(entry.context, { hostName: hostEntry.name, path: entry.path });
+    this.#state = { ...state, hosts, contextIndex };
+  }
+
+  #replaceHost(key: string, change: (entry: HostEntry<H, C, W>) => HostEntry<H, C, W>): void {
+    const state = this.#state;
+    const entry = state.hosts.get(key);
+    if (entry === undefined) return;
+    const hosts = new Map(state.hosts);
+    hosts.set(key, change(entry));
+    this.#state = { ...state, hosts };
+  }
+
+  /** Copy-on-write edit of one context's wrappers; `edit` may throw and then nothing changes. */
+  #updateWrappers(
+    hostName: string,
+    contextPath: string,
+    edit: (byPattern: Map<string, MappedWrapper<W>>) => void,
+  ): void {
+    const path = normaliseContextPath(contextPath);
+    const hostEntry = this.#requireHost(hostName, path);
+    const entry = this.#requireContext(hostEntry, path);
+    const byPattern = new Map(entry.wrappers.byPattern);
+    edit(byPattern);
+    this.#putContext(hostEntry, { ...entry, wrappers: buildWrapperTable(byPattern) }, entry);
+  }
+}

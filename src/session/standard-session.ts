@@ -1,0 +1,200 @@
+/** One in-memory session: attributes, access times and the invalidation rules of Servlet spec ch. 7. */
+import { ContainerError } from '../errors/container-error.js';
+import type { HttpSessionBindingEvent, HttpSessionEvent } from '../servlet/listeners.js';
+import type { ServletContext } from '../servlet/servlet-context.js';
+import type { ManagedSession } from './session-manager.js';
+
+export type SessionEventMethod =
+  | 'sessionCreated'
+  | 'sessionDestroyed'
+  | 'attributeAdded'
+  | 'attributeRemoved'
+  | 'attributeReplaced';
+
+/** What a session needs from the Manager that owns it. */
+export interface SessionHost {
+  readonly servletContext: ServletContext;
+  now(): number;
+  /** Delivers an event to every application listener implementing `method`. */
+  fireEvent(method: SessionEventMethod, event: HttpSessionEvent | HttpSessionBindingEvent): void;
+  /** Runs a callback on application code, logging rather than propagating what it throws (as Tomcat does). */
+  guard(target: object, event: string, callback: () => void): void;
+  /** The session has become invalid: forget it. */
+  remove(session: StandardSession): void;
+}
+
+type BindingMethod = 'valueBound' | 'valueUnbound';
+
+/** An attribute value's HttpSessionBindingListener-style callback, if it has one. */
+function bindingCallback(value: unknown, method: BindingMethod): ((event: HttpSessionBindingEvent) => void) | null {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return null;
+  const callback: unknown = (value as Record<string, unknown>)[method];
+  return typeof callback === 'function' ? (callback as (event: HttpSessionBindingEvent) => void) : null;
+}
+
+export class StandardSession implements ManagedSession {
+  readonly #host: SessionHost;
+  readonly #creationTime: number;
+  readonly #attributes = new Map<string, unknown>();
+  #id: string;
+  /** Start of the previous completed request: what getLastAccessedTime() reports (Servlet spec §7.6). */
+  #lastAccessedTime: number;
+  /** Start of the current request while one runs, otherwise the end of the last one: the base for idle time. */
+  #thisAccessedTime: number;
+  #maxInactiveInterval: number;
+  #isNew = true;
+  #valid = true;
+  /** True while sessionDestroyed listeners run: they are told the session is *about to be* invalidated, so it still works. */
+  #expiring = false;
+  /** Requests currently using the session; such a session never expires under them. */
+  #accessCount = 0;
+
+  constructor(host: SessionHost, id: string, maxInactiveIntervalSeconds: number) {
+    this.#host = host;
+    this.#id = id;
+    this.#creationTime = host.now();
+    this.#lastAccessedTime = this.#creationTime;
+    this.#thisAccessedTime = this.#creationTime;
+    this.#maxInactiveInterval = maxInactiveIntervalSeconds;
+  }
+
+  getId(): string {
+    return this.#id;
+  }
+
+  /** Manager only: the id after changeSessionId (the Manager re-keys its table). */
+  changeIdInternal(id: string): void {
+    this.#id = id;
+  }
+
+  isValid(): boolean {
+    return this.#valid;
+  }
+
+  getCreationTime(): number {
+    this.#check('getCreationTime');
+    return this.#creationTime;
+  }
+
+  getLastAccessedTime(): number {
+    this.#check('getLastAccessedTime');
+    return this.#lastAccessedTime;
+  }
+
+  getMaxInactiveInterval(): number {
+    this.#check('getMaxInactiveInterval');
+    return this.#maxInactiveInterval;
+  }
+
+  setMaxInactiveInterval(seconds: number): void {
+    this.#check('setMaxInactiveInterval');
+    this.#maxInactiveInterval = seconds;
+  }
+
+  isNew(): boolean {
+    this.#check('isNew');
+    return this.#isNew;
+  }
+
+  getServletContext(): ServletContext {
+    this.#check('getServletContext');
+    return this.#host.servletContext;
+  }
+
+  getAttribute(name: string): unknown {
+    this.#check('getAttribute');
+    return this.#attributes.get(name) ?? null;
+  }
+
+  getAttributeNames(): string[] {
+    this.#check('getAttributeNames');
+    return [...this.#attributes.keys()];
+  }
+
+  setAttribute(name: string, value: unknown): void {
+    this.#check('setAttribute');
+    // Servlet spec: setting null is the same as removeAttribute.
+    if (value === null || value === undefined) {
+      this.#removeAttributeInternal(name);
+      return;
+    }
+    const had = this.#attributes.has(name);
+    const old = this.#attributes.get(name);
+    // valueBound runs before the value becomes visible in the session (HttpSessionBindingListener javadoc).
+    const bound = old === value ? null : bindingCallback(value, 'valueBound');
+    if (bound) this.#host.guard(value as object, 'valueBound', () => bound.call(value, this.#bindingEvent(name, value)));
+    this.#attributes.set(name, value);
+    if (had && old !== value) {
+      const unbound = bindingCallback(old, 'valueUnbound');
+      if (unbound) this.#host.guard(old as object, 'valueUnbound', () => unbound.call(old, this.#bindingEvent(name, old)));
+    }
+    // attributeReplaced carries the old value (HttpSessionBindingEvent.getValue javadoc).
+    if (had) this.#host.fireEvent('attributeReplaced', this.#bindingEvent(name, old));
+    else this.#host.fireEvent('attributeAdded', this.#bindingEvent(name, value));
+  }
+
+  removeAttribute(name: string): void {
+    this.#check('removeAttribute');
+    this.#removeAttributeInternal(name);
+  }
+
+  invalidate(): void {
+    this.#check('invalidate');
+    this.expire();
+  }
+
+  access(): void {
+    if (!this.#valid) return;
+    this.#thisAccessedTime = this.#host.now();
+    this.#accessCount++;
+  }
+
+  endAccess(): void {
+    // Runs at the end of every request that found the session, even if the application invalidated it meanwhile.
+    this.#isNew = false;
+    this.#lastAccessedTime = this.#thisAccessedTime;
+    this.#thisAccessedTime = this.#host.now();
+    if (this.#accessCount > 0) this.#accessCount--;
+  }
+
+  /** Whether the session has been idle past its interval at `now`; never while a request uses it. */
+  isIdleExpired(now: number): boolean {
+    if (!this.#valid || this.#expiring || this.#accessCount > 0 || this.#maxInactiveInterval <= 0) return false;
+    return now - this.#thisAccessedTime >= this.#maxInactiveInterval * 1000;
+  }
+
+  /**
+   * Invalidates without the validity check (timeouts, Manager stop). Order as Tomcat: sessionDestroyed
+   * while the session still works, then it leaves the Manager, then every attribute is unbound.
+   */
+  expire(): void {
+    if (!this.#valid || this.#expiring) return;
+    this.#expiring = true;
+    try {
+      this.#host.fireEvent('sessionDestroyed', { getSession: () => this });
+    } finally {
+      this.#host.remove(this);
+      this.#valid = false;
+      this.#expiring = false;
+    }
+    for (const name of [...this.#attributes.keys()]) this.#removeAttributeInternal(name);
+  }
+
+  #removeAttributeInternal(name: string): void {
+    if (!this.#attributes.has(name)) return;
+    const value = this.#attributes.get(name);
+    this.#attributes.delete(name);
+    const unbound = bindingCallback(value, 'valueUnbound');
+    if (unbound) this.#host.guard(value as object, 'valueUnbound', () => unbound.call(value, this.#bindingEvent(name, value)));
+    this.#host.fireEvent('attributeRemoved', this.#bindingEvent(name, value));
+  }
+
+  #bindingEvent(name: string, value: unknown): HttpSessionBindingEvent {
+    return { getSession: () => this, getName: () => name, getValue: () => value };
+  }
+
+  /** IllegalStateException in Java: an invalidated session is unusable (HttpSession javadoc). */
+  #check(method: string): void {
+    if (!this.#valid) throw new ContainerError('SV_ERR_SESSION_INVALIDATED', { method });
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Catalina: loads conf/server.xml, builds and starts the Server, prints the startup summary and stops it
+ * gracefully on the shutdown command or a signal (Tomcat's Catalina + Bootstrap).
+ */
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../config/server-config.js';
+import { formatProblem, loadServerConfig, type ConfigEnvironment } from '../config/server-xml-loader.js';
+import { Context } from '../core/context.js';
+import { Host } from '../core/host.js';
+import type { Server } from '../core/server.js';
+import { closeLogger, componentLogger, createLogger } from '../logging/logger.js';
+import { SERVER_INFO } from '../version.js';
+import { buildServer } from './server-factory.js';
+
+export interface CatalinaOptions {
+  catalinaHome: string;
+  catalinaBase: string;
+  /** Absolute path of server.xml. */
+  configFile: string;
+  /** Log to the console as well as to logs/catalina.<date>.log. */
+  console: boolean;
+  /** Use this logger instead of creating one (tests, embedding). */
+  logger?: Logger;
+  /** Java-style properties for `${name}` substitution. */
+  properties?: Record<string, string>;
+}
+
+export class Catalina {
+  readonly #options: CatalinaOptions;
+  #logger: Logger | null = null;
+  #ownsLogger = false;
+  #config: ServerConfig | null = null;
+  #server: Server | null = null;
+  #signals: Array<[NodeJS.Signals, () => void]> = [];
+
+  constructor(options: CatalinaOptions) {
+    this.#options = options;
+  }
+
+  get server(): Server {
+    if (!this.#server) throw new Error('Catalina.load() has not been called');
+    return this.#server;
+  }
+
+  get logger(): Logger {
+    if (!this.#logger) throw new Error('Catalina.load() has not been called');
+    return this.#logger;
+  }
+
+  /** Parses and validates server.xml (throws ConfigValidationError listing every problem) and builds the tree. */
+  async load(): Promise<void> {
+    const env: ConfigEnvironment = {
+      catalinaHome: this.#options.catalinaHome,
+      catalinaBase: this.#options.catalinaBase,
+      ...(this.#options.properties ? { properties: this.#options.properties } : {}),
+    };
+    this.#config = loadServerConfig(this.#options.configFile, env);
+    if (this.#options.logger) {
+      this.#logger = this.#options.logger;
+    } else {
+      this.#logger = createLogger({ logsDir: join(this.#options.catalinaBase, 'logs'), console: this.#options.console });
+      this.#ownsLogger = true;
+    }
+    const log = componentLogger(this.#logger, 'Catalina');
+    for (const warning of this.#config.warnings) log.warn(formatProblem(warning));
+    this.#server = buildServer(this.#config, env, this.#logger);
+    await this.#server.init();
+  }
+
+  async start(): Promise<void> {
+    const began = process.hrtime.bigint();
+    await this.server.start();
+    const elapsedMs = Number(process.hrtime.bigint() - began) / 1e6;
+    componentLogger(this.logger, 'Catalina').info(this.summary(elapsedMs));
+  }
+
+  /** Resolves on the shutdown command (shutdown port), SIGTERM or SIGINT. */
+  async awaitShutdown(): Promise<void> {
+    const server = this.server;
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const handler = (): void => {
+        componentLogger(this.logger, 'Catalina').info(`Received ${signal}: stopping`);
+        server.requestShutdown();
+      };
+      process.once(signal, handler);
+      this.#signals.push([signal, handler]);
+    }
+    await server.awaitShutdown();
+  }
+
+  /** Graceful stop: connectors drain in-flight requests, then webapps stop; safe to call more than once. */
+  async stop(): Promise<void> {
+    for (const [signal, handler] of this.#signals) process.removeListener(signal, handler);
+    this.#signals = [];
+    const server = this.#server;
+    if (server && server.state !== 'DESTROYED') {
+      const began = process.hrtime.bigint();
+      await server.stop();
+      await server.destroy();
+      const elapsedMs = Math.round(Number(process.hrtime.bigint() - began) / 1e6);
+      componentLogger(this.logger, 'Catalina').info(`${SERVER_INFO} stopped in [${elapsedMs}] ms`);
+    }
+    if (this.#ownsLogger && this.#logger) await closeLogger(this.#logger);
+  }
+
+  /** The one-block startup summary: components, connectors with their addresses, webapps, time taken. */
+  summary(elapsedMs: number): string {
+    const server = this.server;
+    const lines = [`${SERVER_INFO} started in [${Math.round(elapsedMs)}] ms (Node ${process.version}, pid ${process.pid})`];
+    const shutdown = server.shutdownPort;
+    lines.push(`  Server     shutdown port: ${shutdown === null ? 'disabled' : `${server.config.address}:${shutdown}`}`);
+    let components = 1;
+    for (const service of server.services) {
+      components += 2;
+      lines.push(`  Service    ${service.name} → Engine ${service.engine.name} (default host ${service.engine.defaultHost})`);
+      for (const connector of service.connectors) {
+        components++;
+        const config = connector.config;
+        lines.push(
+          `  Connector  ${connector.componentName.slice(10, -1)}: ${config.protocolName} (${config.style}) on ${connector.localAddress}:${connector.localPort} [${connector.state}]`,
+        );
+      }
+      for (const host of service.engine.findChildren()) {
+        if (!(host instanceof Host)) continue;
+        components++;
+        const apps = host.findChildren().filter((c): c is Context => c instanceof Context);
+        components += apps.length;
+        lines.push(`  Host       ${host.name} (appBase ${host.appBase})`);
+        for (const app of apps) lines.push(`  Context    ${app.path || '/'} → ${app.docBase} [${app.state}]`);
+      }
+    }
+    lines.push(`  ${components} components`);
+    return lines.join('\n');
+  }
+}

@@ -1,0 +1,87 @@
+/** Builds the component tree (Server → Service → Connector + Engine → Host) from a validated ServerConfig. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../config/server-config.js';
+import type { ConfigEnvironment } from '../config/server-xml-loader.js';
+import { Connector } from '../connector/connector.js';
+import { Engine } from '../core/engine.js';
+import { Host } from '../core/host.js';
+import { Server } from '../core/server.js';
+import { Service } from '../core/service.js';
+import { ContextConfig } from '../deploy/context-config.js';
+import { HostConfig } from '../deploy/host-config.js';
+import { emptyWebXml, type WebXml } from '../deploy/web-xml.js';
+import { parseWebXml } from '../deploy/web-xml-parser.js';
+import type { LifecycleEvent } from '../lifecycle/lifecycle-base.js';
+import { componentLogger } from '../logging/logger.js';
+import { createValve, ERROR_REPORT_VALVE, loadUserComponent } from './component-factory.js';
+
+export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger: Logger): Server {
+  const server = new Server(config, componentLogger(logger, 'Server'));
+  for (const listener of config.listeners) {
+    const instance = loadUserComponent(listener, env.catalinaBase) as { lifecycleEvent?: (e: LifecycleEvent) => void };
+    if (typeof instance.lifecycleEvent === 'function') {
+      server.addLifecycleListener((event) => instance.lifecycleEvent!(event));
+    }
+  }
+  const contextConfig = new ContextConfig(defaultWebXml(env, logger));
+  for (const serviceConfig of config.services) {
+    const engineConfig = serviceConfig.engine;
+    const engine = new Engine(engineConfig, componentLogger(logger, `Engine[${engineConfig.name}]`));
+    for (const valve of engineConfig.valves) engine.pipeline.addValve(createValve(valve, env.catalinaBase, engine.logger));
+    const service = new Service(serviceConfig, engine, componentLogger(logger, `Service[${serviceConfig.name}]`));
+    for (const hostConfig of engineConfig.hosts) {
+      const host = new Host(hostConfig, componentLogger(logger, `Host[${hostConfig.name}]`));
+      for (const valve of hostConfig.valves) host.pipeline.addValve(createValve(valve, env.catalinaBase, host.logger));
+      // Like StandardHost: an ErrorReportValve is always there, last before the basic valve.
+      if (!hostConfig.valves.some((v) => v.className === ERROR_REPORT_VALVE)) {
+        host.pipeline.addValve(
+          createValve(
+            { className: ERROR_REPORT_VALVE, attributes: {}, location: hostConfig.location },
+            env.catalinaBase,
+            host.logger,
+          ),
+        );
+      }
+      host.deployer = new HostConfig(host, {
+        env,
+        registry: service.mapperListener,
+        contextConfig,
+        jvmRoute: engineConfig.jvmRoute,
+      });
+      void engine.addChild(host);
+    }
+    for (const connectorConfig of serviceConfig.connectors) {
+      if (connectorConfig.protocol === 'ajp') {
+        logger.warn(`The AJP/1.3 connector on port [${connectorConfig.port}] is not implemented yet and was not started`);
+        continue;
+      }
+      if (connectorConfig.style === 'blocking') {
+        logger.warn(
+          `The blocking-style endpoint [${connectorConfig.protocolName}] is not implemented yet; port [${connectorConfig.port}] uses the event-loop endpoint`,
+        );
+      }
+      service.addConnector(new Connector(connectorConfig, service, componentLogger(logger, 'Connector')));
+    }
+    server.addService(service);
+  }
+  return server;
+}
+
+/** conf/web.xml from catalina.base, else from catalina.home; parsed once and shared by every webapp. */
+function defaultWebXml(env: ConfigEnvironment, logger: Logger): () => WebXml {
+  let cached: WebXml | null = null;
+  return () => {
+    if (cached) return cached;
+    const candidates = [join(env.catalinaBase, 'conf', 'web.xml'), join(env.catalinaHome, 'conf', 'web.xml')];
+    const file = candidates.find((f) => existsSync(f));
+    if (!file) {
+      logger.warn('No conf/web.xml found in CATALINA_BASE or CATALINA_HOME: webapps get no default servlet');
+      cached = emptyWebXml('<no conf/web.xml>');
+    } else {
+      cached = parseWebXml(file);
+    }
+    return cached;
+  };
+}
