@@ -144,7 +144,6 @@ const catalogue = {
   },
   SV_ERR_STARTUP_PID_FILE_IO: { message: 'Cannot {action} the PID file [{file}] (CATALINA_PID): {detail}' },
   SV_ERR_STARTUP_START_FAILED: { message: 'The server process [{pid}] exited during startup ({detail}); see [{out}]' },
-  SV_ERR_STARTUP_STOP_FAILED: { message: 'The server could not be stopped: {detail}' },
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof catalogue;

@@ -1,0 +1,102 @@
+/**
+ * Starts the real container on 127.0.0.1 port 0 from a temporary CATALINA_BASE: a generated server.xml,
+ * the repository's conf/web.xml, and an appBase that points at the webapps under test. Logs are captured
+ * in memory so tests can assert on them.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { Catalina } from '../../src/startup/catalina.js';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+
+export interface TestServerOptions {
+  /** Absolute appBase (default: the repository's webapps/). */
+  appBase?: string;
+  /** Extra attributes for the Connector element, e.g. `maxKeepAliveRequests="3"`. */
+  connectorAttributes?: string;
+  /** Extra XML inside the Host element (valves, contexts). */
+  hostContent?: string;
+  /** Extra XML inside the Engine element. */
+  engineContent?: string;
+  /** Engine attributes such as `jvmRoute="node1"`. */
+  engineAttributes?: string;
+  /** Replace the whole server.xml; `${port}` placeholders are not expanded. */
+  serverXml?: string;
+}
+
+export interface LogRecord {
+  level: number;
+  msg: string;
+  code?: string;
+  err?: { message: string; stack?: string; type?: string };
+  [key: string]: unknown;
+}
+
+export interface TestServer {
+  readonly catalina: Catalina;
+  readonly port: number;
+  readonly base: string;
+  readonly url: string;
+  readonly logs: LogRecord[];
+  close(): Promise<void>;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const base = mkdtempSync(join(tmpdir(), 'serval-test-'));
+  mkdirSync(join(base, 'conf'), { recursive: true });
+  mkdirSync(join(base, 'logs'), { recursive: true });
+  cpSync(join(REPO_ROOT, 'conf', 'web.xml'), join(base, 'conf', 'web.xml'));
+  if (existsSync(join(REPO_ROOT, 'conf', 'context.xml'))) {
+    cpSync(join(REPO_ROOT, 'conf', 'context.xml'), join(base, 'conf', 'context.xml'));
+  }
+  const appBase = options.appBase ?? join(REPO_ROOT, 'webapps');
+  const serverXml =
+    options.serverXml ??
+    `<?xml version="1.0"?>
+<Server port="-1" shutdown="SHUTDOWN">
+  <Service name="Catalina">
+    <Connector port="0" address="127.0.0.1" protocol="HTTP/1.1" ${options.connectorAttributes ?? ''}/>
+    <Engine name="Catalina" defaultHost="localhost" ${options.engineAttributes ?? ''}>
+      ${options.engineContent ?? ''}
+      <Host name="localhost" appBase="${appBase}" autoDeploy="false">
+        ${options.hostContent ?? ''}
+      </Host>
+    </Engine>
+  </Service>
+</Server>
+`;
+  writeFileSync(join(base, 'conf', 'server.xml'), serverXml);
+  const logs: LogRecord[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) logs.push(JSON.parse(line) as LogRecord);
+      callback();
+    },
+  });
+  const logger = pino({ level: process.env.SERVAL_TEST_LOG_LEVEL ?? 'debug' }, sink);
+  const catalina = new Catalina({
+    catalinaHome: REPO_ROOT,
+    catalinaBase: base,
+    configFile: join(base, 'conf', 'server.xml'),
+    console: false,
+    logger,
+  });
+  await catalina.load();
+  await catalina.start();
+  const connector = catalina.server.services[0]!.connectors[0]!;
+  const port = connector.localPort;
+  return {
+    catalina,
+    port,
+    base,
+    url: `http://127.0.0.1:${port}`,
+    logs,
+    async close() {
+      await catalina.stop();
+      rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
