@@ -8,6 +8,8 @@ import type { Context } from '../core/context.js';
 import type { Host } from '../core/host.js';
 import type { Service } from '../core/service.js';
 import type { Valve } from '../core/valve.js';
+import type { Wrapper } from '../core/wrapper.js';
+import type { MappingData } from '../mapper/mapping-data.js';
 import { ContainerError } from '../errors/container-error.js';
 import { canonicalizeUri, splitRequestTarget, type CanonicalizeOptions } from '../mapper/uri-canonicalizer.js';
 import type { Adapter, Exchange, RejectedRequest } from '../protocol/exchange.js';
@@ -89,7 +91,7 @@ export class ConnectorAdapter implements Adapter {
       this.#answer(response, 400, error instanceof ContainerError ? error.message : 'Invalid URI');
       return false;
     }
-    const mapping = request.mappingData;
+    const mapping = request.mappingData as MappingData<Host, Context, Wrapper>;
     this.#service.mapperListener.mapper.map(request.getServerName(), path, mapping);
     if (mapping.redirectPath !== null) {
       // Context root without its trailing slash: redirect to `/ctx/` keeping the query (Tomcat's Mapper).
@@ -122,8 +124,10 @@ export class ConnectorAdapter implements Adapter {
   /** Renders a minimal error report for requests that never reach a Host's ErrorReportValve. */
   #answer(response: ContainerResponse, status: number, message: string): void {
     response.setStatus(status);
+    const page = renderErrorPage(status, message, null, { showReport: true, showServerInfo: false });
+    if (page === null) return;
     response.setContentType('text/html;charset=utf-8');
-    response.getWriter().write(renderErrorPage(status, message, null, { showReport: true, showServerInfo: false }));
+    response.getWriter().write(page);
   }
 
   #unexpected(request: ContainerRequest, response: ContainerResponse, error: unknown): void {

@@ -94,6 +94,8 @@ export class HostValve extends ValveBase {
     await serviceWrapper(match.wrapper, 'ERROR', match.servletPath + (match.pathInfo ?? ''), request, response, wrapped, response);
     const pageError = request.getNote(NOTE_EXCEPTION);
     if (pageError !== null && pageError !== undefined) {
+      // Let the ErrorReportValve render its report instead (Tomcat falls back the same way).
+      request.setNote(NOTE_ERROR_PAGE_DONE, false);
       context.logger.error({ err: pageError }, `Error page [${page.location}] failed; falling back to the error report`);
     }
   }

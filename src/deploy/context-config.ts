@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Context } from '../core/context.js';
 import type { ContextDefinition, ServletDefinition } from '../core/context-definition.js';
 import type { Filter } from '../servlet/filter.js';
+import * as servletApi from '../servlet/index.js';
 import type { Servlet } from '../servlet/servlet.js';
 import { scanAnnotations } from './annotation-scanner.js';
 import { loadBuiltinClass } from './builtin-classes.js';
@@ -19,15 +20,17 @@ import { parseWebXml } from './web-xml-parser.js';
 
 type Constructor = new () => unknown;
 
-/** Modules every webapp shares with the container instead of loading its own copy. */
+/**
+ * Modules every webapp shares with the container instead of loading its own copy: the servlet API must
+ * be the very instance the container uses (instanceof UnavailableException, decorator metadata).
+ */
+const SHARED_MODULES: ReadonlyMap<string, unknown> = new Map<string, unknown>([
+  ['serval/servlet', servletApi],
+  ['serval', servletApi],
+]);
+
 export function sharedModules(): ReadonlyMap<string, unknown> {
-  // Loaded lazily: the servlet API module must be the very instance the container uses.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const servlet: unknown = require('../servlet/index.js');
-  return new Map<string, unknown>([
-    ['serval/servlet', servlet],
-    ['serval', servlet],
-  ]);
+  return SHARED_MODULES;
 }
 
 export class ContextConfig {

@@ -1,0 +1,24 @@
+/**
+ * Container classes a descriptor may name by their Tomcat class name (conf/web.xml's DefaultServlet…).
+ * They resolve parent-first, before WEB-INF/classes, as Tomcat's own org.apache.catalina classes do.
+ */
+import { DefaultServlet } from '../servlets/default-servlet.js';
+
+export type BuiltinClass = new (...args: never[]) => unknown;
+
+const builtins: ReadonlyMap<string, BuiltinClass> = new Map<string, BuiltinClass>([
+  ['org.apache.catalina.servlets.DefaultServlet', DefaultServlet],
+]);
+
+export function isBuiltinClass(className: string): boolean {
+  return builtins.has(className);
+}
+
+/** The container class for a Tomcat class name, or null when the name is not a built-in. */
+export function loadBuiltinClass(className: string): BuiltinClass | null {
+  return builtins.get(className) ?? null;
+}
+
+export function builtinClassNames(): string[] {
+  return [...builtins.keys()];
+}
