@@ -9,6 +9,13 @@ import type { ServletContext } from '../servlet/servlet-context.js';
 import { SERVER_INFO } from '../version.js';
 import type { Context } from './context.js';
 
+/** ServletContext → its Context, for container servlets only (webapps cannot import this module). */
+const owners = new WeakMap<ServletContext, Context>();
+
+export function containerOf(servletContext: ServletContext): Context | null {
+  return owners.get(servletContext) ?? null;
+}
+
 export class ApplicationContext implements ServletContext {
   readonly #context: Context;
   readonly #attributes = new Map<string, unknown>();
@@ -17,6 +24,7 @@ export class ApplicationContext implements ServletContext {
 
   constructor(context: Context) {
     this.#context = context;
+    owners.set(this, context);
   }
 
   /** Called by the Context once its listeners have run: setInitParameter is no longer allowed. */

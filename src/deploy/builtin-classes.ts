@@ -3,11 +3,14 @@
  * They resolve parent-first, before WEB-INF/classes, as Tomcat's own org.apache.catalina classes do.
  */
 import { DefaultServlet } from '../servlets/default-servlet.js';
+import { WelcomeServlet } from '../servlets/welcome-servlet.js';
 
 export type BuiltinClass = new (...args: never[]) => unknown;
 
 const builtins: ReadonlyMap<string, BuiltinClass> = new Map<string, BuiltinClass>([
   ['org.apache.catalina.servlets.DefaultServlet', DefaultServlet],
+  // The ROOT webapp's welcome page (Tomcat's ROOT is a static page; ours lists the deployed webapps).
+  ['serval.servlets.WelcomeServlet', WelcomeServlet],
 ]);
 
 export function isBuiltinClass(className: string): boolean {

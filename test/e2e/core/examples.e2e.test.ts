@@ -174,3 +174,15 @@ describe('examples webapp', () => {
     expect(await response.text()).toBe('Hello, World!');
   });
 });
+
+describe('ROOT webapp', () => {
+  it('GET / is the welcome page listing the deployed webapps', async () => {
+    const response = await fetch(`${server.url}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await response.text();
+    expect(html).toContain('is running');
+    expect(html).toContain('<a href="/examples/">/examples</a></td><td>Serval examples</td><td>STARTED</td>');
+    expect(html).toContain('docs/configuration.md');
+  });
+});
