@@ -152,7 +152,9 @@ export class ConnectorAdapter implements Adapter {
       request.exchange.abort();
     }
     (request.getSessionIfExists() as ManagedSession | null)?.endAccess();
-    for (const log of this.#accessLogs(request)) {
+    // A request answered before a Host was mapped (bad URI) is logged like a rejected one.
+    const logs = request.mappingData.host ? this.#accessLogs(request) : this.#rejectionLogs();
+    for (const log of logs) {
       try {
         log.log(request, response);
       } catch (error) {

@@ -23,6 +23,8 @@ export interface TestServerOptions {
   engineContent?: string;
   /** Engine attributes such as `jvmRoute="node1"`. */
   engineAttributes?: string;
+  /** Extra XML inside the Server element, before the Service (listeners). */
+  serverContent?: string;
   /** Replace the whole server.xml; `${port}` placeholders are not expanded. */
   serverXml?: string;
 }
@@ -57,6 +59,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     options.serverXml ??
     `<?xml version="1.0"?>
 <Server port="-1" shutdown="SHUTDOWN">
+  ${options.serverContent ?? ''}
   <Service name="Catalina">
     <Connector port="0" address="127.0.0.1" protocol="HTTP/1.1" ${options.connectorAttributes ?? ''}/>
     <Engine name="Catalina" defaultHost="localhost" ${options.engineAttributes ?? ''}>

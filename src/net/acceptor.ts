@@ -1,0 +1,174 @@
+/**
+ * The connector's accept loop: binds the listening socket, counts live connections against maxConnections
+ * and holds the overflow, paused, in a FIFO of up to acceptCount sockets (Tomcat's endpoint limit latch).
+ */
+import net from 'node:net';
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { ContainerError } from '../errors/container-error.js';
+import { formatMessage } from '../errors/codes.js';
+
+export interface AcceptorOptions {
+  readonly port: number;
+  /** undefined = all addresses. */
+  readonly address: string | undefined;
+  /** Kernel listen backlog (acceptCount). */
+  readonly backlog: number;
+  /** Infinity = unlimited. */
+  readonly maxConnections: number;
+  /** How many accepted sockets may wait for a free slot; beyond that they are closed. */
+  readonly acceptQueueLength: number;
+  readonly noDelay: boolean;
+}
+
+/** Called with a socket that owns a slot; the socket is still paused. */
+export type ConnectionHandler = (socket: Socket) => void;
+
+/** Node reports IPv4 peers of a dual-stack socket as `::ffff:a.b.c.d`; logs and access checks want `a.b.c.d`. */
+export function normalizeAddress(address: string | undefined): string {
+  if (address === undefined) return '';
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
+export class Acceptor {
+  readonly #options: AcceptorOptions;
+  readonly #onConnection: ConnectionHandler;
+  readonly #logger: Logger;
+  readonly #server: net.Server;
+  readonly #queue: Socket[] = [];
+  readonly #live = new Set<Socket>();
+  #paused = false;
+  #listening = false;
+  #refusedLogged = 0;
+
+  constructor(options: AcceptorOptions, onConnection: ConnectionHandler, logger: Logger) {
+    this.#options = options;
+    this.#onConnection = onConnection;
+    this.#logger = logger;
+    // allowHalfOpen as http.Server does: node:http decides itself what a client's FIN means.
+    this.#server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true, noDelay: options.noDelay });
+    this.#server.on('connection', (socket) => this.#accept(socket));
+    this.#server.on('error', (error) => this.#logger.error({ err: error }, 'Acceptor error'));
+  }
+
+  get connections(): number {
+    return this.#live.size;
+  }
+
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  get localPort(): number {
+    const address = this.#server.address();
+    return address !== null && typeof address === 'object' ? address.port : -1;
+  }
+
+  get localAddress(): string {
+    const address = this.#server.address();
+    return address !== null && typeof address === 'object' ? normalizeAddress(address.address) : '';
+  }
+
+  listen(): Promise<void> {
+    const { port, address, backlog } = this.#options;
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error): void => {
+        reject(
+          new ContainerError(
+            'SV_ERR_STARTUP_BIND',
+            { address: address ?? '0.0.0.0', port, detail: error.message },
+            { cause: error },
+          ),
+        );
+      };
+      this.#server.once('error', onError);
+      const listenOptions: net.ListenOptions = { port, backlog: Number.isFinite(backlog) ? backlog : 511 };
+      if (address !== undefined) listenOptions.host = address;
+      this.#server.listen(listenOptions, () => {
+        this.#server.off('error', onError);
+        this.#listening = true;
+        resolve();
+      });
+    });
+  }
+
+  /** New connections wait in the accept queue instead of being handed over. */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#handOverQueued();
+  }
+
+  /** Stops listening and closes the sockets still waiting for a slot; live connections are the caller's. */
+  close(): void {
+    for (const socket of this.#queue.splice(0)) socket.destroy();
+    if (!this.#listening) return;
+    this.#listening = false;
+    // The listening handle closes at once; close()'s callback would wait for every live connection to end,
+    // which is the graceful drain's business, not the acceptor's.
+    this.#server.close(() => undefined);
+  }
+
+  /** Live sockets, e.g. to destroy what is left after a graceful stop timed out. */
+  liveSockets(): readonly Socket[] {
+    return [...this.#live];
+  }
+
+  #accept(socket: Socket): void {
+    // A socket without an 'error' listener turns a client RST into a process crash.
+    socket.on('error', () => undefined);
+    if (!this.#paused && this.#live.size < this.#options.maxConnections && this.#queue.length === 0) {
+      this.#handOver(socket);
+      return;
+    }
+    if (this.#queue.length < this.#options.acceptQueueLength) {
+      this.#queue.push(socket);
+      socket.once('close', () => {
+        const index = this.#queue.indexOf(socket);
+        if (index >= 0) this.#queue.splice(index, 1);
+      });
+      return;
+    }
+    this.#refuse(socket);
+  }
+
+  #handOver(socket: Socket): void {
+    this.#live.add(socket);
+    socket.once('close', () => {
+      this.#live.delete(socket);
+      this.#handOverQueued();
+    });
+    try {
+      this.#onConnection(socket);
+    } catch (error) {
+      this.#logger.error({ err: error }, 'Connection handler failed');
+      socket.destroy();
+    }
+  }
+
+  #handOverQueued(): void {
+    while (!this.#paused && this.#queue.length > 0 && this.#live.size < this.#options.maxConnections) {
+      const socket = this.#queue.shift() as Socket;
+      if (socket.destroyed) continue;
+      this.#handOver(socket);
+    }
+  }
+
+  #refuse(socket: Socket): void {
+    // Logged at debug and sampled: under overload this fires for every connection attempt.
+    if (this.#refusedLogged++ % 1000 === 0) {
+      this.#logger.debug(
+        { code: 'SV_ERR_HTTP_CONNECTION_REFUSED', refused: this.#refusedLogged },
+        formatMessage('SV_ERR_HTTP_CONNECTION_REFUSED', {
+          remote: `${normalizeAddress(socket.remoteAddress)}:${socket.remotePort ?? ''}`,
+          maxConnections: this.#options.maxConnections,
+          acceptCount: this.#options.acceptQueueLength,
+        }),
+      );
+    }
+    socket.destroy();
+  }
+}

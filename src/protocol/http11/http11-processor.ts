@@ -1,0 +1,418 @@
+/**
+ * The HTTP/1.1 processor: takes node:http's parsed requests, applies the connector's limits and keep-alive
+ * policy, runs each request through the Adapter within the maxThreads bound, and answers parse failures.
+ */
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { Duplex } from 'node:stream';
+import type { ConnectorConfig } from '../../config/server-config.js';
+import { ProtocolError } from '../../errors/container-error.js';
+import { formatMessage, type ErrorCode } from '../../errors/codes.js';
+import type { Adapter, RejectedRequest } from '../exchange.js';
+import { classifyClientError, minimalResponse, sniffRequestLine, type RequestLine } from './client-error.js';
+import type { CountedIncomingMessage } from './counted-incoming-message.js';
+import { HttpExchange, type ExchangeSettings } from './http-exchange.js';
+import { Http11Connection } from './http11-connection.js';
+import type { InFlightLimiter } from './in-flight-limiter.js';
+
+/** Debug lines for rejected requests per second before the rest are only counted (a flood must not flood the log). */
+const REJECT_LOG_BUDGET = 10;
+
+export class Http11Processor {
+  readonly #config: ConnectorConfig;
+  readonly #adapter: Adapter;
+  readonly #logger: Logger;
+  readonly #limiter: InFlightLimiter;
+  readonly #settings: ExchangeSettings;
+  readonly #connections = new Map<Socket, Http11Connection>();
+  readonly #closeWaiters: Array<() => void> = [];
+  #nextConnectionId = 0;
+  #logWindowStart = 0;
+  #logWindowCount = 0;
+  #suppressedLogs = 0;
+
+  constructor(config: ConnectorConfig, adapter: Adapter, logger: Logger, limiter: InFlightLimiter) {
+    this.#config = config;
+    this.#adapter = adapter;
+    this.#logger = logger;
+    this.#limiter = limiter;
+    this.#settings = {
+      scheme: config.scheme === 'https' ? 'https' : 'http',
+      secure: config.secure,
+      keepAliveTimeoutSeconds:
+        Number.isFinite(config.keepAliveTimeout) && config.keepAliveTimeout >= 1000
+          ? Math.floor(config.keepAliveTimeout / 1000)
+          : undefined,
+    };
+  }
+
+  get connections(): number {
+    return this.#connections.size;
+  }
+
+  /** Registers the processor's listeners on an http.Server that never listens itself. */
+  attach(server: HttpServer): void {
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.#guard(() => this.#onRequest(req, res)));
+    server.on('clientError', (error: Error, socket: Duplex) => this.#guard(() => this.#onClientError(error, socket)));
+    // Without these listeners node answers (417) or drops (CONNECT) the request unseen by the access log.
+    server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) =>
+      this.#guard(() => this.#onUnsupportedExpectation(req, res)),
+    );
+    server.on('connect', (req: IncomingMessage, socket: Duplex) => this.#guard(() => this.#onConnect(req, socket)));
+  }
+
+  /** Takes over a socket the acceptor gave a slot: hands it to node:http's parser and starts reading. */
+  open(socket: Socket, server: HttpServer): void {
+    const connection = new Http11Connection(`${connectionPrefix(socket)}-${++this.#nextConnectionId}`, socket);
+    this.#connections.set(socket, connection);
+    socket.once('close', () => this.#guard(() => this.#onSocketClose(connection)));
+    // Until the first request arrives the connection is idle under connectionTimeout (headers not yet begun).
+    if (Number.isFinite(this.#config.connectionTimeout)) socket.setTimeout(this.#config.connectionTimeout);
+    server.emit('connection', socket);
+    socket.on('timeout', () => this.#guard(() => this.#onSocketTimeout(connection)));
+    socket.resume();
+  }
+
+  /** Graceful stop: idle connections close now, busy ones after their last response (with `Connection: close`). */
+  drain(): void {
+    for (const connection of this.#connections.values()) {
+      connection.startDraining();
+      if (connection.outstanding === 0) connection.socket.destroy();
+    }
+  }
+
+  /** Resolves once every connection has closed. */
+  whenClosed(): Promise<void> {
+    if (this.#connections.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#closeWaiters.push(resolve));
+  }
+
+  destroyAll(): void {
+    for (const connection of this.#connections.values()) connection.socket.destroy();
+  }
+
+  #onRequest(incoming: IncomingMessage, res: ServerResponse, presetRejection?: ProtocolError): void {
+    const req = incoming as CountedIncomingMessage;
+    const connection = this.#connections.get(req.socket);
+    if (connection === undefined) {
+      res.destroy();
+      return;
+    }
+    const index = connection.nextRequestIndex();
+    // A response already committed with `Connection: close`: requests pipelined behind it are never
+    // answered; the client retries them on a new connection (RFC 9112 §9.6).
+    if (connection.closing) return;
+
+    const exchange = new HttpExchange(req, res, connection, this.#settings, index >= this.#config.maxKeepAliveRequests);
+    connection.add(exchange);
+    // node destroys a socket on 'timeout' unless the request or response claims it; #onSocketTimeout decides.
+    req.on('timeout', claimTimeout);
+    res.on('timeout', claimTimeout);
+    void exchange.settled.then(() => this.#guard(() => this.#onExchangeDone(connection, exchange)));
+    this.#updateSocketTimeout(connection);
+
+    const rejection = this.#validate(req) ?? presetRejection;
+    if (rejection !== undefined) {
+      this.#rejectExchange(exchange, rejection);
+      return;
+    }
+
+    let started = false;
+    let waiting = false;
+    const ticket = this.#limiter.acquire(() => {
+      started = true;
+      if (waiting) connection.slotGranted();
+      void this.#run(exchange);
+    });
+    if (!started) {
+      waiting = true;
+      connection.waitForSlot();
+      // The client left while its request waited for a slot: give the place up.
+      void exchange.settled.then(() => {
+        if (!started && ticket.cancel()) connection.slotGranted();
+      });
+    }
+  }
+
+  async #run(exchange: HttpExchange): Promise<void> {
+    try {
+      if (exchange.done) return;
+      await this.#adapter.service(exchange);
+      if (!exchange.ended && !exchange.done) await exchange.end();
+    } catch (error) {
+      this.#logger.error(
+        { err: error, code: 'SV_ERR_HTTP_SERVICE_FAILED', connectionId: exchange.connectionId },
+        formatMessage('SV_ERR_HTTP_SERVICE_FAILED', {
+          method: exchange.method,
+          target: exchange.target,
+          connectionId: exchange.connectionId,
+        }),
+      );
+      if (!exchange.respondAndClose(500)) exchange.abort(error instanceof Error ? error : undefined);
+    } finally {
+      this.#limiter.release();
+    }
+  }
+
+  /** Request checks node:http leaves to the server (RFC 9112 §3.2, Tomcat's maxHeaderCount). */
+  #validate(req: IncomingMessage): ProtocolError | undefined {
+    const headerCount = req.rawHeaders.length / 2;
+    if (headerCount > this.#config.maxHeaderCount) {
+      return new ProtocolError('SV_ERR_HTTP_TOO_MANY_HEADERS', { count: headerCount, limit: this.#config.maxHeaderCount });
+    }
+    if (req.httpVersionMajor !== 1) {
+      return new ProtocolError('SV_ERR_HTTP_BAD_REQUEST', { detail: `HTTP version [${req.httpVersion}] is not supported` }, { status: 505 });
+    }
+    const hosts: string[] = [];
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      if ((req.rawHeaders[i] as string).toLowerCase() === 'host') hosts.push(req.rawHeaders[i + 1] as string);
+    }
+    if (hosts.length > 1 || (hosts.length === 0 && req.httpVersionMinor >= 1)) {
+      return badRequest(`[${hosts.length}] Host headers; HTTP/1.1 requires exactly one (RFC 9112 §3.2)`);
+    }
+    const target = req.url ?? '';
+    if (target === '*' && req.method !== 'OPTIONS') {
+      return badRequest(`the asterisk-form target is only allowed with OPTIONS, not [${req.method ?? ''}] (RFC 9112 §3.2.4)`);
+    }
+    const absolute = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(target);
+    if (absolute !== null) {
+      const authority = absolute[1] as string;
+      if (authority.includes('@')) return badRequest(`userinfo in the request target [${target}] (RFC 9110 §4.2.4)`);
+      const host = hosts[0];
+      if (host !== undefined && host.toLowerCase() !== authority.toLowerCase()) {
+        return badRequest(`Host header [${host}] does not match the request target authority [${authority}]`);
+      }
+    }
+    return undefined;
+  }
+
+  #rejectExchange(exchange: HttpExchange, error: ProtocolError): void {
+    const status = error.status ?? 400;
+    this.#logRejection(error.code, status, error.message, exchange.connectionId);
+    exchange.respondAndClose(status, error.closeMode === 'keep');
+    this.#reportRejected({
+      status,
+      method: exchange.method,
+      target: exchange.target,
+      protocol: exchange.protocol,
+      remoteAddress: exchange.remoteAddress,
+      remotePort: exchange.remotePort,
+      localAddress: exchange.localAddress,
+      localPort: exchange.localPort,
+      connectionId: exchange.connectionId,
+      bytesWritten: 0,
+      startTime: exchange.startTime,
+      code: error.code,
+    });
+  }
+
+  #onUnsupportedExpectation(req: IncomingMessage, res: ServerResponse): void {
+    this.#onRequest(req, res, new ProtocolError('SV_ERR_HTTP_EXPECTATION_FAILED', { expect: req.headers.expect ?? '' }));
+  }
+
+  #onConnect(req: IncomingMessage, socket: Duplex): void {
+    const connection = this.#connections.get(socket as Socket);
+    const error = new ProtocolError('SV_ERR_HTTP_METHOD_NOT_IMPLEMENTED', { method: 'CONNECT' });
+    this.#logRejection(error.code, 501, error.message, connection?.id ?? '');
+    if (connection !== undefined) {
+      this.#reportRejected(
+        rejectedFrom(connection, 501, error.code, { method: 'CONNECT', target: req.url ?? '', protocol: `HTTP/${req.httpVersion}` }),
+      );
+    }
+    writeAndClose(socket, minimalResponse(501));
+  }
+
+  #onClientError(error: Error, duplex: Duplex): void {
+    const socket = duplex as Socket;
+    const connection = this.#connections.get(socket);
+    if (connection === undefined) {
+      socket.destroy();
+      return;
+    }
+    // The parser stays failed and may report again; the first rejection already decides the close.
+    if (connection.rejected) return;
+    connection.markRejected();
+    const rawPacket = (error as { rawPacket?: unknown }).rawPacket;
+    const requestLine = sniffRequestLine(rawPacket instanceof Uint8Array ? rawPacket : undefined);
+    const classified = classifyClientError(error, requestLine);
+    if (classified === null) {
+      this.#logger.debug({ err: error, connectionId: connection.id }, 'Connection failed');
+      socket.destroy();
+      return;
+    }
+    // A connection that timed out without sending a byte is simply closed, as Tomcat does: nothing to answer.
+    if (classified.code === 'SV_ERR_HTTP_HEADER_TIMEOUT' && connection.outstanding === 0 && !connection.hasPartialRequest) {
+      socket.destroy();
+      return;
+    }
+    const message =
+      classified.code === 'SV_ERR_HTTP_HEADER_TIMEOUT'
+        ? formatMessage(classified.code, { limit: this.#config.connectionTimeout })
+        : classified.code === 'SV_ERR_HTTP_HEADER_TOO_LARGE'
+          ? formatMessage(classified.code, { limit: this.#config.maxHttpHeaderSize })
+          : formatMessage('SV_ERR_HTTP_BAD_REQUEST', { detail: classified.detail });
+    this.#logRejection(classified.code, classified.status, message, connection.id);
+    this.#reportRejected(rejectedFrom(connection, classified.status, classified.code, requestLine));
+    const response = minimalResponse(classified.status);
+    if (connection.outstanding > 0) {
+      // Responses to earlier pipelined requests go first; the rejection follows the last of them.
+      connection.deferRejection(response);
+      socket.pause();
+      return;
+    }
+    writeAndClose(socket, response);
+  }
+
+  #onExchangeDone(connection: Http11Connection, exchange: HttpExchange): void {
+    connection.remove(exchange);
+    const socket = connection.socket;
+    if (socket.destroyed) return;
+    if (exchange.willClose) {
+      // node closes after a response it framed with `Connection: close`; this also covers a close asked for
+      // after the headers went out with keep-alive.
+      socket.destroySoon();
+      return;
+    }
+    if (!exchange.bodyComplete) {
+      // node reads and discards the unread rest of the body so the connection can be reused; when that rest
+      // exceeds maxSwallowSize, or a chunked body's end is unknown, closing is cheaper (Tomcat's swallow limit).
+      const remaining = (exchange.body as CountedIncomingMessage).bodyBytesRemaining;
+      if (remaining === undefined || remaining > this.#config.maxSwallowSize) {
+        socket.destroySoon();
+        return;
+      }
+    }
+    if (connection.outstanding > 0) return;
+    const deferred = connection.takeDeferredRejection();
+    if (deferred !== undefined) {
+      writeAndClose(socket, deferred);
+      return;
+    }
+    if (connection.draining) {
+      socket.destroySoon();
+      return;
+    }
+    connection.markIdle();
+    this.#updateSocketTimeout(connection);
+  }
+
+  /**
+   * One socket timer serves three phases: reading a body (connectionTimeout, idle-based), idle between
+   * requests (keepAliveTimeout, exact: node's own timer would add 1000 ms), and none while the application
+   * works (Tomcat does not time out processing). The header phase is node's headersTimeout.
+   */
+  #updateSocketTimeout(connection: Http11Connection): void {
+    const latest = connection.latest;
+    let timeout = 0;
+    if (latest !== undefined && !latest.bodyComplete) timeout = this.#config.connectionTimeout;
+    else if (connection.outstanding === 0) timeout = this.#config.keepAliveTimeout;
+    connection.socket.setTimeout(Number.isFinite(timeout) ? timeout : 0);
+  }
+
+  #onSocketTimeout(connection: Http11Connection): void {
+    const socket = connection.socket;
+    if (socket.destroyed) return;
+    const latest = connection.latest;
+    if (latest !== undefined && !latest.bodyComplete && !latest.done) {
+      // A paused socket means we stopped reading (back-pressure, waiting for a slot): not the client's fault.
+      if (socket.isPaused()) {
+        this.#updateSocketTimeout(connection);
+        return;
+      }
+      const error = new ProtocolError('SV_ERR_HTTP_BODY_TIMEOUT', { limit: this.#config.connectionTimeout });
+      this.#logRejection(error.code, 408, error.message, connection.id);
+      latest.failBody(error);
+      return;
+    }
+    if (connection.outstanding === 0) {
+      socket.destroy();
+      return;
+    }
+    socket.setTimeout(0);
+  }
+
+  #onSocketClose(connection: Http11Connection): void {
+    this.#connections.delete(connection.socket);
+    for (const exchange of [...connection.open]) exchange.connectionClosed();
+    if (this.#connections.size === 0) {
+      for (const wake of this.#closeWaiters.splice(0)) wake();
+    }
+  }
+
+  #reportRejected(rejected: RejectedRequest): void {
+    try {
+      this.#adapter.logRejected(rejected);
+    } catch (error) {
+      this.#logger.error({ err: error }, 'Adapter.logRejected failed');
+    }
+  }
+
+  /** Parse failures are expected noise from the Internet: debug level, and at most a few per second. */
+  #logRejection(code: ErrorCode, status: number, message: string, connectionId: string): void {
+    const now = Date.now();
+    if (now - this.#logWindowStart >= 1000) {
+      if (this.#suppressedLogs > 0) this.#logger.debug({ suppressed: this.#suppressedLogs }, 'Further rejected requests were not logged');
+      this.#logWindowStart = now;
+      this.#logWindowCount = 0;
+      this.#suppressedLogs = 0;
+    }
+    if (this.#logWindowCount++ < REJECT_LOG_BUDGET) this.#logger.debug({ code, status, connectionId }, message);
+    else this.#suppressedLogs++;
+  }
+
+  /** Socket callbacks must never throw: an exception here would take the process down. */
+  #guard(action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      this.#logger.error({ err: error }, 'HTTP/1.1 processor failure');
+    }
+  }
+}
+
+function claimTimeout(): void {
+  // Presence is what matters: see #onRequest.
+}
+
+function badRequest(detail: string): ProtocolError {
+  return new ProtocolError('SV_ERR_HTTP_BAD_REQUEST', { detail });
+}
+
+function connectionPrefix(socket: Socket): string {
+  return String(socket.localPort ?? 0);
+}
+
+function rejectedFrom(
+  connection: Http11Connection,
+  status: number,
+  code: ErrorCode,
+  requestLine: RequestLine | null,
+): RejectedRequest {
+  return {
+    status,
+    method: requestLine?.method ?? null,
+    target: requestLine?.target ?? null,
+    protocol: requestLine?.protocol ?? null,
+    remoteAddress: connection.remoteAddress,
+    remotePort: connection.remotePort,
+    localAddress: connection.localAddress,
+    localPort: connection.localPort,
+    connectionId: connection.id,
+    bytesWritten: 0,
+    startTime: process.hrtime.bigint(),
+    code,
+  };
+}
+
+/** Writes a whole response and closes once it is flushed; a socket that cannot take it is just destroyed. */
+function writeAndClose(socket: Duplex, response: Buffer): void {
+  if (socket.destroyed) return;
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(response);
+  // allowHalfOpen: ending our side is not enough if the client keeps its side open.
+  socket.once('finish', () => socket.destroy());
+}

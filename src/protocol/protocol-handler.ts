@@ -1,0 +1,26 @@
+/** What a Connector drives: one protocol endpoint (HTTP/1.1 or AJP) that accepts connections and feeds the Adapter. */
+
+export interface ProtocolHandlerStats {
+  /** Live connections (owning a maxConnections slot). */
+  readonly connections: number;
+  /** Requests inside Adapter.service(). */
+  readonly inFlight: number;
+  /** Requests waiting for a maxThreads slot plus connections waiting in the accept queue. */
+  readonly queued: number;
+}
+
+export interface ProtocolHandler {
+  /** Binds the listening socket; rejects with SV_ERR_STARTUP_BIND when the address is taken. */
+  start(): Promise<void>;
+  /** Stop taking new requests (they wait) without closing the listener; used during reloads. */
+  pause(): void;
+  resume(): void;
+  /**
+   * Stop accepting, close idle connections at once, let requests already accepted finish (their responses
+   * carry `Connection: close`), then after gracefulMs destroy what remains.
+   */
+  stop(gracefulMs: number): Promise<void>;
+  readonly localPort: number;
+  readonly localAddress: string;
+  stats(): ProtocolHandlerStats;
+}

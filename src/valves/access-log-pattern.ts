@@ -1,0 +1,408 @@
+/**
+ * Access-log patterns: compiles a Tomcat AccessLogValve pattern once into formatter functions over an
+ * AccessLogRecord, plus the SimpleDateFormat subset used by %{fmt}t and fileDateFormat.
+ */
+import type { AccessLogRecord } from './access-log-record.js';
+
+export type AccessLogElement = (record: AccessLogRecord) => string;
+
+export interface CompiledAccessLogPattern {
+  /** The pattern after resolving the `common`/`combined` aliases. */
+  readonly pattern: string;
+  readonly elements: readonly AccessLogElement[];
+  format(record: AccessLogRecord): string;
+}
+
+export const COMMON_PATTERN = '%h %l %u %t "%r" %s %b';
+export const COMBINED_PATTERN = `${COMMON_PATTERN} "%{Referer}i" "%{User-Agent}i"`;
+
+export function resolvePatternAlias(pattern: string): string {
+  if (pattern === 'common') return COMMON_PATTERN;
+  if (pattern === 'combined') return COMBINED_PATTERN;
+  return pattern;
+}
+
+export function compileAccessLogPattern(pattern: string): CompiledAccessLogPattern {
+  const resolved = resolvePatternAlias(pattern);
+  const elements: AccessLogElement[] = [];
+  let literal = '';
+  const pushLiteral = (): void => {
+    if (literal === '') return;
+    const text = literal;
+    elements.push(() => text);
+    literal = '';
+  };
+  let i = 0;
+  while (i < resolved.length) {
+    const ch = resolved[i];
+    if (ch !== '%' || i + 1 >= resolved.length) {
+      literal += ch;
+      i += 1;
+      continue;
+    }
+    const code = resolved[i + 1];
+    if (code === '%') {
+      literal += '%';
+      i += 2;
+      continue;
+    }
+    if (code === '{') {
+      const close = resolved.indexOf('}', i + 2);
+      if (close < 0 || close + 1 >= resolved.length) {
+        // No closing brace or no code letter after it: the rest is plain text.
+        literal += resolved.slice(i);
+        break;
+      }
+      pushLiteral();
+      elements.push(parameterElement(resolved[close + 1], resolved.slice(i + 2, close)));
+      i = close + 2;
+      continue;
+    }
+    pushLiteral();
+    elements.push(plainElement(code));
+    i += 2;
+  }
+  pushLiteral();
+  const frozen = Object.freeze(elements);
+  return {
+    pattern: resolved,
+    elements: frozen,
+    format(record: AccessLogRecord): string {
+      let line = '';
+      for (const element of frozen) line += element(record);
+      return line;
+    },
+  };
+}
+
+const unknown = (code: string): AccessLogElement => {
+  const text = `???${code}???`;
+  return () => text;
+};
+
+function plainElement(code: string): AccessLogElement {
+  switch (code) {
+    case 'a':
+      return (r) => r.remoteAddr;
+    case 'A':
+      return (r) => r.localAddr;
+    case 'b':
+      return (r) => (r.bytesSent > 0 ? String(r.bytesSent) : '-');
+    case 'B':
+      return (r) => String(r.bytesSent);
+    case 'D':
+      return (r) => String(r.elapsedNs / 1000n);
+    case 'F':
+      return (r) => (r.commitNs === null ? '-' : String(r.commitNs / 1_000_000n));
+    case 'h':
+      return (r) => escapeOrDash(r.remoteHost);
+    case 'H':
+      return (r) => escapeOrDash(r.protocol);
+    case 'I':
+      return (r) => r.threadName;
+    case 'l':
+      return () => '-';
+    case 'L':
+      return (r) => escapeOrDash(r.requestId);
+    case 'm':
+      return (r) => escapeOrDash(r.method);
+    case 'p':
+      return (r) => String(r.localPort);
+    case 'q':
+      return (r) => (r.query === null ? '' : `?${escapeLogValue(r.query)}`);
+    case 'r':
+      return requestLine;
+    case 's':
+      return (r) => String(r.status);
+    case 'S':
+      return (r) => escapeOrDash(r.sessionId);
+    case 't':
+      return dateElement('');
+    case 'T':
+      return elapsedElement('s');
+    case 'u':
+      return (r) => escapeOrDash(r.remoteUser);
+    case 'U':
+      return (r) => escapeOrDash(r.uriPath);
+    case 'v':
+      return (r) => escapeOrDash(r.serverName);
+    case 'X':
+      return (r) => r.connectionStatus;
+    default:
+      return unknown(code);
+  }
+}
+
+function parameterElement(code: string, name: string): AccessLogElement {
+  switch (code) {
+    case 'a':
+      return name === 'peer' ? (r) => r.peerAddr : (r) => r.remoteAddr;
+    case 'p':
+      return name === 'remote' ? (r) => String(r.remotePort) : (r) => String(r.localPort);
+    case 'i':
+      return (r) => joinValues(r.requestHeaders(name));
+    case 'o':
+      return (r) => joinValues(r.responseHeaders(name));
+    case 'c':
+      return (r) => {
+        const values = r.cookies(name);
+        return values.length === 0 ? '-' : escapeOrDash(values.join(','));
+      };
+    case 'r':
+      return (r) => formatObject(r.requestAttribute(name));
+    case 's':
+      return (r) => formatObject(r.sessionAttribute(name));
+    case 't':
+      return dateElement(name);
+    case 'T':
+      return elapsedElement(name);
+    case 'L':
+      return name === 'c' ? (r) => escapeOrDash(r.connectionId) : unknown(code);
+    default:
+      return unknown(code);
+  }
+}
+
+function requestLine(r: AccessLogRecord): string {
+  if (r.method === null) return '-';
+  let line = escapeLogValue(r.method);
+  if (r.uriPath !== null) {
+    line += ` ${escapeLogValue(r.uriPath)}`;
+    if (r.query !== null) line += `?${escapeLogValue(r.query)}`;
+  }
+  if (r.protocol !== null && r.protocol !== '') line += ` ${escapeLogValue(r.protocol)}`;
+  return line;
+}
+
+function elapsedElement(unit: string): AccessLogElement {
+  switch (unit) {
+    case 'ns':
+      return (r) => String(r.elapsedNs);
+    case 'us':
+      return (r) => String(r.elapsedNs / 1000n);
+    case 'ms':
+      return (r) => String(r.elapsedNs / 1_000_000n);
+    case 'fracsec':
+      return (r) => {
+        const ms = r.elapsedNs / 1_000_000n;
+        return `${ms / 1000n}.${String(ms % 1000n).padStart(3, '0')}`;
+      };
+    default:
+      // `s`, or no unit: whole seconds (Tomcat's %T).
+      return (r) => String(r.elapsedNs / 1_000_000_000n);
+  }
+}
+
+/** %t and %{[begin:|end:]fmt}t; `begin` (request start) is the default like Tomcat's. */
+function dateElement(spec: string): AccessLogElement {
+  let format = spec;
+  let useEnd = false;
+  if (format.startsWith('begin')) {
+    format = format.slice(5);
+  } else if (format.startsWith('end')) {
+    format = format.slice(3);
+    useEnd = true;
+  }
+  if (format.startsWith(':')) format = format.slice(1);
+  const at = useEnd
+    ? (r: AccessLogRecord): number => r.startTimeMs + Number(r.elapsedNs / 1_000_000n)
+    : (r: AccessLogRecord): number => r.startTimeMs;
+  switch (format) {
+    case '': {
+      // One CLF string per second is plenty: cache it, most lines share the second.
+      let cachedSecond = Number.NaN;
+      let cachedText = '';
+      return (r) => {
+        const ms = at(r);
+        const second = Math.floor(ms / 1000);
+        if (second !== cachedSecond) {
+          cachedSecond = second;
+          cachedText = formatClfDate(ms);
+        }
+        return cachedText;
+      };
+    }
+    case 'sec':
+      return (r) => String(Math.floor(at(r) / 1000));
+    case 'msec':
+      return (r) => String(Math.floor(at(r)));
+    case 'msec_frac':
+      return (r) => String(Math.floor(at(r)) % 1000).padStart(3, '0');
+    default: {
+      const formatter = compileSimpleDateFormat(format);
+      if (formatter === null) return unknown('t');
+      return (r) => formatter(new Date(at(r)));
+    }
+  }
+}
+
+function joinValues(values: readonly string[]): string {
+  if (values.length === 0) return '-';
+  return values.map(escapeOrDash).join(',');
+}
+
+function formatObject(value: unknown): string {
+  if (value === null || value === undefined) return '-';
+  if (typeof value === 'string') return escapeOrDash(value);
+  if (value instanceof Date) return escapeOrDash(value.toISOString());
+  return escapeOrDash(String(value));
+}
+
+/** `-` for an absent or empty value, the escaped text otherwise. */
+export function escapeOrDash(value: string | null | undefined): string {
+  return value === null || value === undefined || value === '' ? '-' : escapeLogValue(value);
+}
+
+// Printable ASCII except `"` and `\` passes unchanged; everything else is escaped.
+const NEEDS_ESCAPE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
+
+/**
+ * Escapes a client-supplied value so one request is always one line and fields stay delimited
+ * (Tomcat's escapeAndAppend): `"` → `\"`, `\` → `\\`, C escapes, `\uXXXX` for other control and
+ * non-ASCII code units.
+ */
+export function escapeLogValue(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f) {
+      if (c === 0x22) out += '\\"';
+      else if (c === 0x5c) out += '\\\\';
+      else out += value[i];
+      continue;
+    }
+    switch (c) {
+      case 0x0c:
+        out += '\\f';
+        break;
+      case 0x0a:
+        out += '\\n';
+        break;
+      case 0x0d:
+        out += '\\r';
+        break;
+      case 0x09:
+        out += '\\t';
+        break;
+      default:
+        out += `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;
+    }
+  }
+  return out;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTHS_LONG = [
+  'January', 'February', 'March', 'April', 'May', 'June',
+  'July', 'August', 'September', 'October', 'November', 'December',
+];
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const DAYS_LONG = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+
+/** `+hhmm` / `-hhmm` offset of local time from UTC at that instant (RFC 822 style, as CLF uses). */
+export function formatZoneOffset(date: Date): string {
+  const offset = -date.getTimezoneOffset();
+  const abs = Math.abs(offset);
+  return `${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60), 2)}${pad(abs % 60, 2)}`;
+}
+
+/** Common Log Format time in local time: `[21/Nov/2026:15:20:01 +0100]`. */
+export function formatClfDate(epochMs: number): string {
+  const d = new Date(epochMs);
+  return (
+    `[${pad(d.getDate(), 2)}/${MONTHS[d.getMonth()]}/${d.getFullYear()}:` +
+    `${pad(d.getHours(), 2)}:${pad(d.getMinutes(), 2)}:${pad(d.getSeconds(), 2)} ${formatZoneOffset(d)}]`
+  );
+}
+
+export type DateFormatter = (date: Date) => string;
+
+/**
+ * A java.text.SimpleDateFormat subset in local time: y M d H h k K m s S E a Z and quoted text ('' is a
+ * quote). Returns null when the format uses another pattern letter, so callers can report it.
+ */
+export function compileSimpleDateFormat(format: string): DateFormatter | null {
+  const parts: DateFormatter[] = [];
+  let i = 0;
+  while (i < format.length) {
+    const ch = format[i];
+    if (ch === "'") {
+      if (format[i + 1] === "'") {
+        parts.push(() => "'");
+        i += 2;
+        continue;
+      }
+      // Quoted text runs to the next lone quote; a doubled quote inside it is one quote.
+      let text = '';
+      i += 1;
+      while (i < format.length) {
+        if (format[i] !== "'") {
+          text += format[i];
+          i += 1;
+        } else if (format[i + 1] === "'") {
+          text += "'";
+          i += 2;
+        } else {
+          i += 1;
+          break;
+        }
+      }
+      parts.push(() => text);
+      continue;
+    }
+    if (!/[A-Za-z]/.test(ch)) {
+      parts.push(() => ch);
+      i += 1;
+      continue;
+    }
+    let count = 1;
+    while (format[i + count] === ch) count += 1;
+    const field = dateField(ch, count);
+    if (field === null) return null;
+    parts.push(field);
+    i += count;
+  }
+  return (date) => {
+    let out = '';
+    for (const part of parts) out += part(date);
+    return out;
+  };
+}
+
+function dateField(letter: string, count: number): DateFormatter | null {
+  switch (letter) {
+    case 'y':
+      return count === 2 ? (d) => pad(d.getFullYear() % 100, 2) : (d) => pad(d.getFullYear(), count);
+    case 'M':
+      if (count >= 4) return (d) => MONTHS_LONG[d.getMonth()];
+      if (count === 3) return (d) => MONTHS[d.getMonth()];
+      return (d) => pad(d.getMonth() + 1, count);
+    case 'd':
+      return (d) => pad(d.getDate(), count);
+    case 'H':
+      return (d) => pad(d.getHours(), count);
+    case 'k':
+      return (d) => pad(d.getHours() === 0 ? 24 : d.getHours(), count);
+    case 'K':
+      return (d) => pad(d.getHours() % 12, count);
+    case 'h':
+      return (d) => pad(d.getHours() % 12 === 0 ? 12 : d.getHours() % 12, count);
+    case 'm':
+      return (d) => pad(d.getMinutes(), count);
+    case 's':
+      return (d) => pad(d.getSeconds(), count);
+    case 'S':
+      return (d) => pad(d.getMilliseconds(), count);
+    case 'E':
+      return count >= 4 ? (d) => DAYS_LONG[d.getDay()] : (d) => DAYS[d.getDay()];
+    case 'a':
+      return (d) => (d.getHours() < 12 ? 'AM' : 'PM');
+    case 'Z':
+      return formatZoneOffset;
+    default:
+      return null;
+  }
+}

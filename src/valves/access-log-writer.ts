@@ -1,0 +1,257 @@
+/**
+ * AccessLogWriter: the access log's file side. Lines go to an in-memory buffer (never blocking the
+ * request path) and are written asynchronously on a timer, a size threshold and stop; files rotate by
+ * fileDateFormat, and old files are removed after maxDays.
+ */
+import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError } from '../errors/container-error.js';
+import { compileSimpleDateFormat, type DateFormatter } from './access-log-pattern.js';
+
+export interface AccessLogWriterOptions {
+  /** Absolute directory of the log files; created when missing. */
+  readonly directory: string;
+  readonly prefix: string;
+  readonly suffix: string;
+  /** SimpleDateFormat subset; the file rotates whenever the formatted stamp changes. */
+  readonly fileDateFormat: string;
+  readonly rotatable: boolean;
+  /** Write to prefix+suffix and rename it to prefix+stamp+suffix on rotation. */
+  readonly renameOnRotate: boolean;
+  /** false = write each line as soon as possible (still asynchronously). */
+  readonly buffered: boolean;
+  readonly encoding: BufferEncoding;
+  /** Files older than this many days are deleted by deleteOldFiles(); ≤ 0 keeps everything. */
+  readonly maxDays: number;
+  /** Epoch ms; injected by tests to cross midnight. */
+  readonly clock?: () => number;
+  readonly flushIntervalMs?: number;
+  readonly flushThresholdBytes?: number;
+  /** Lines held in memory while the disk does not keep up; beyond it new lines are dropped. */
+  readonly maxPendingBytes?: number;
+  /** Reports a write problem; called once until writing works again. */
+  readonly onError?: (message: string, error: unknown) => void;
+}
+
+interface PendingGroup {
+  readonly stamp: string;
+  text: string;
+}
+
+const DAY_MS = 86_400_000;
+
+export class AccessLogWriter {
+  readonly #options: AccessLogWriterOptions;
+  readonly #clock: () => number;
+  readonly #stampFormat: DateFormatter;
+  readonly #rotateByRename: boolean;
+  #pending: PendingGroup[] = [];
+  #pendingBytes = 0;
+  #stampSecond = Number.NaN;
+  #stamp = '';
+  #handle: FileHandle | null = null;
+  #handleStamp: string | null = null;
+  #chain: Promise<void> = Promise.resolve();
+  #flushScheduled = false;
+  #timer: NodeJS.Timeout | null = null;
+  #open = false;
+  #errorReported = false;
+  #dropReported = false;
+
+  constructor(options: AccessLogWriterOptions) {
+    const format = compileSimpleDateFormat(options.fileDateFormat);
+    if (format === null) {
+      throw new ConfigError('SV_ERR_CONFIG_INVALID_VALUE', {
+        attribute: 'fileDateFormat',
+        element: 'Valve[AccessLogValve]',
+        value: options.fileDateFormat,
+        allowed: 'SimpleDateFormat letters y M d H h k K m s S E a Z and quoted text',
+      });
+    }
+    this.#options = options;
+    this.#clock = options.clock ?? Date.now;
+    this.#stampFormat = format;
+    this.#rotateByRename = options.rotatable && options.renameOnRotate;
+  }
+
+  /** The file lines are written to now (for the current date stamp). */
+  get currentPath(): string {
+    return join(this.#options.directory, this.#fileName(this.#currentStamp()));
+  }
+
+  /** Creates the directory, opens the current file and starts the flush timer. Never throws. */
+  async open(): Promise<void> {
+    if (this.#open) return;
+    this.#open = true;
+    const interval = this.#options.flushIntervalMs ?? 1000;
+    this.#timer = setInterval(() => void this.flush(), interval);
+    this.#timer.unref();
+    const stamp = this.#currentStamp();
+    await this.#enqueue(() => this.#ensureFile(stamp));
+  }
+
+  /** Appends one line (a newline is added). Returns at once; the write happens later. */
+  write(line: string): void {
+    if (!this.#open) return;
+    const limit = this.#options.maxPendingBytes ?? 16 * 1024 * 1024;
+    if (this.#pendingBytes >= limit) {
+      if (!this.#dropReported) {
+        this.#dropReported = true;
+        this.#report(`Access log lines are being dropped: more than [${limit}] bytes wait for the disk`, null);
+      }
+      return;
+    }
+    const stamp = this.#currentStamp();
+    const last = this.#pending.at(-1);
+    const text = `${line}\n`;
+    if (last !== undefined && last.stamp === stamp) last.text += text;
+    else this.#pending.push({ stamp, text });
+    this.#pendingBytes += text.length;
+    if (!this.#options.buffered || this.#pendingBytes >= (this.#options.flushThresholdBytes ?? 64 * 1024)) {
+      this.#scheduleFlush();
+    }
+  }
+
+  /** Writes everything buffered so far; resolves when it reached the file (or failed and was reported). */
+  flush(): Promise<void> {
+    return this.#enqueue(() => this.#drain());
+  }
+
+  /** Flushes and closes the file; later writes are ignored until open() again. */
+  async close(): Promise<void> {
+    if (!this.#open) return;
+    this.#open = false;
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.flush();
+    await this.#enqueue(() => this.#closeHandle());
+  }
+
+  /** Deletes this log's files whose last modification is more than maxDays days old (Tomcat semantics). */
+  async deleteOldFiles(): Promise<void> {
+    const { maxDays, directory, prefix, suffix, rotatable } = this.#options;
+    if (!rotatable || !(maxDays > 0)) return;
+    const now = this.#clock();
+    const current = this.#fileName(this.#currentStamp());
+    try {
+      const entries = await readdir(directory, { withFileTypes: true });
+      for (const entry of entries) {
+        const name = entry.name;
+        if (!entry.isFile() || name === current || name === this.#fileName(this.#handleStamp ?? '')) continue;
+        if (!name.startsWith(prefix) || !name.endsWith(suffix) || name.length < prefix.length + suffix.length) continue;
+        const path = join(directory, name);
+        const info = await stat(path);
+        if (Math.floor((now - info.mtimeMs) / DAY_MS) > maxDays) await unlink(path);
+      }
+    } catch (error) {
+      this.#report(`Failed to delete old access log files in [${directory}]`, error);
+    }
+  }
+
+  #fileName(stamp: string): string {
+    const { prefix, suffix, rotatable } = this.#options;
+    return rotatable && !this.#rotateByRename ? `${prefix}${stamp}${suffix}` : `${prefix}${suffix}`;
+  }
+
+  #currentStamp(): string {
+    if (!this.#options.rotatable) return '';
+    const now = this.#clock();
+    const second = Math.floor(now / 1000);
+    if (second !== this.#stampSecond) {
+      this.#stampSecond = second;
+      this.#stamp = this.#stampFormat(new Date(now));
+    }
+    return this.#stamp;
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      void this.flush();
+    });
+  }
+
+  /** Runs file work one step at a time; a failed step never breaks the chain. */
+  #enqueue(step: () => Promise<void>): Promise<void> {
+    const next = this.#chain.then(step).catch((error: unknown) => {
+      this.#report(`Failed to write the access log in [${this.#options.directory}]`, error);
+    });
+    this.#chain = next;
+    return next;
+  }
+
+  async #drain(): Promise<void> {
+    const groups = this.#pending;
+    if (groups.length === 0) return;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    try {
+      for (const group of groups) {
+        await this.#ensureFile(group.stamp);
+        if (this.#handle === null) continue;
+        await this.#handle.write(Buffer.from(group.text, this.#options.encoding));
+      }
+      this.#errorReported = false;
+      this.#dropReported = false;
+    } catch (error) {
+      // Lines of this batch are lost; the next flush reopens the file.
+      await this.#closeHandle().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async #ensureFile(stamp: string): Promise<void> {
+    if (this.#handle !== null && this.#handleStamp === stamp) return;
+    const { directory, prefix, suffix } = this.#options;
+    const previousStamp = this.#handleStamp;
+    await this.#closeHandle();
+    await mkdir(directory, { recursive: true });
+    const path = join(directory, this.#fileName(stamp));
+    if (this.#rotateByRename) {
+      if (previousStamp !== null) {
+        await rename(path, join(directory, `${prefix}${previousStamp}${suffix}`));
+      } else {
+        await this.#renameStale(path, stamp);
+      }
+    }
+    this.#handle = await open(path, 'a');
+    this.#handleStamp = stamp;
+  }
+
+  /** With renameOnRotate, a file left by an earlier run for another date is first moved to its dated name. */
+  async #renameStale(path: string, stamp: string): Promise<void> {
+    let mtimeMs: number;
+    try {
+      mtimeMs = (await stat(path)).mtimeMs;
+    } catch {
+      return;
+    }
+    const oldStamp = this.#stampFormat(new Date(mtimeMs));
+    if (oldStamp === stamp) return;
+    const { directory, prefix, suffix } = this.#options;
+    await rename(path, join(directory, `${prefix}${oldStamp}${suffix}`));
+  }
+
+  async #closeHandle(): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = null;
+    this.#handleStamp = null;
+    if (handle !== null) await handle.close();
+  }
+
+  #report(message: string, error: unknown): void {
+    if (this.#errorReported) return;
+    this.#errorReported = true;
+    try {
+      (this.#options.onError ?? defaultReport)(message, error);
+    } catch {
+      // A failing reporter must not break logging.
+    }
+  }
+}
+
+function defaultReport(message: string, error: unknown): void {
+  process.emitWarning(error instanceof Error ? `${message}: ${error.message}` : message, 'AccessLogWarning');
+}

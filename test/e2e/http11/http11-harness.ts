@@ -1,0 +1,171 @@
+/** Test harness for the HTTP/1.1 endpoint: a connector config with Tomcat defaults and a scriptable Adapter. */
+import pino from 'pino';
+import type { ConnectorConfig } from '../../../src/config/server-config.js';
+import type { Adapter, Exchange, RejectedRequest } from '../../../src/protocol/exchange.js';
+import { Http11Protocol } from '../../../src/protocol/http11/http11-protocol.js';
+
+export function connectorConfig(overrides: Partial<ConnectorConfig> = {}): ConnectorConfig {
+  return {
+    protocolName: 'HTTP/1.1',
+    protocol: 'http11',
+    style: 'event-loop',
+    port: 0,
+    address: '127.0.0.1',
+    maxConnections: 8192,
+    acceptCount: 100,
+    maxThreads: 200,
+    connectionTimeout: 20_000,
+    keepAliveTimeout: 20_000,
+    maxKeepAliveRequests: 100,
+    maxHttpHeaderSize: 8192,
+    maxHeaderCount: 100,
+    maxPostSize: 2_097_152,
+    maxSwallowSize: 2_097_152,
+    maxParameterCount: 1000,
+    maxCookieCount: 200,
+    redirectPort: 8443,
+    scheme: 'http',
+    secure: false,
+    URIEncoding: 'UTF-8',
+    enableLookups: false,
+    xpoweredBy: false,
+    server: undefined,
+    allowTrace: false,
+    proxyName: undefined,
+    proxyPort: 0,
+    executor: undefined,
+    attributes: {},
+    location: { file: 'test', line: 1, path: 'Server/Service[0]/Connector[0]' },
+    ...overrides,
+  };
+}
+
+interface Gate {
+  readonly opened: Promise<void>;
+  open(): void;
+}
+
+/**
+ * Routes by path: /hello, /echo (body back), /target (request target back), /slow/<name> (waits until
+ * release(name)), /cookies (two Set-Cookie), /throw, /info (exchange facts as JSON).
+ */
+export class TestAdapter implements Adapter {
+  readonly started: string[] = [];
+  readonly finished: string[] = [];
+  readonly rejected: RejectedRequest[] = [];
+  readonly exchanges: Exchange[] = [];
+  readonly #gates = new Map<string, Gate>();
+
+  release(name: string): void {
+    this.#gate(name).open();
+  }
+
+  logRejected(rejected: RejectedRequest): void {
+    this.rejected.push(rejected);
+  }
+
+  async service(exchange: Exchange): Promise<void> {
+    this.started.push(exchange.target);
+    this.exchanges.push(exchange);
+    const path = exchange.target.split('?')[0] ?? '';
+    try {
+      if (path === '/hello') {
+        await respond(exchange, 'hello');
+      } else if (path === '/echo') {
+        const chunks: Buffer[] = [];
+        for await (const chunk of exchange.body) chunks.push(chunk as Buffer);
+        await respond(exchange, Buffer.concat(chunks).toString('latin1'));
+      } else if (path === '/target') {
+        await respond(exchange, exchange.target);
+      } else if (path.startsWith('/slow/')) {
+        await this.#gate(path.slice('/slow/'.length)).opened;
+        await respond(exchange, `done ${path}`);
+      } else if (path === '/cookies') {
+        exchange.writeHead(200, null, [
+          ['Set-Cookie', 'a=1'],
+          ['Set-Cookie', 'b=2'],
+          ['Content-Length', '2'],
+        ]);
+        exchange.write(Buffer.from('ok'));
+        await exchange.end();
+      } else if (path === '/throw') {
+        throw new Error('servlet failure');
+      } else if (path === '/info') {
+        await respond(
+          exchange,
+          JSON.stringify({
+            remoteAddress: exchange.remoteAddress,
+            localPort: exchange.localPort,
+            scheme: exchange.scheme,
+            connectionId: exchange.connectionId,
+            protocol: exchange.protocol,
+            willClose: exchange.willClose,
+          }),
+        );
+      } else {
+        exchange.writeHead(404, null, [['Content-Length', '0']]);
+        await exchange.end();
+      }
+    } finally {
+      this.finished.push(exchange.target);
+    }
+  }
+
+  #gate(name: string): Gate {
+    let gate = this.#gates.get(name);
+    if (gate === undefined) {
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      gate = { opened, open };
+      this.#gates.set(name, gate);
+    }
+    return gate;
+  }
+}
+
+async function respond(exchange: Exchange, text: string): Promise<void> {
+  const body = Buffer.from(text, 'latin1');
+  exchange.writeHead(200, null, [
+    ['Content-Type', 'text/plain'],
+    ['Content-Length', String(body.length)],
+  ]);
+  if (!exchange.write(body)) await exchange.drain();
+  await exchange.end();
+}
+
+export interface TestServer {
+  readonly protocol: Http11Protocol;
+  readonly adapter: TestAdapter;
+  readonly port: number;
+  stop(gracefulMs?: number): Promise<void>;
+}
+
+const silent = pino({ level: 'silent' });
+
+export async function startTestServer(overrides: Partial<ConnectorConfig> = {}): Promise<TestServer> {
+  const adapter = new TestAdapter();
+  const protocol = new Http11Protocol(connectorConfig(overrides), adapter, silent);
+  await protocol.start();
+  return {
+    protocol,
+    adapter,
+    port: protocol.localPort,
+    stop: (gracefulMs = 0) => protocol.stop(gracefulMs),
+  };
+}
+
+export function get(target: string, extra = ''): string {
+  return `GET ${target} HTTP/1.1\r\nHost: localhost\r\n${extra}\r\n`;
+}
+
+/** Polls a condition every 10 ms up to timeoutMs. */
+export async function eventually(condition: () => boolean, timeoutMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
+}

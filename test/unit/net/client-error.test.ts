@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeAddress } from '../../../src/net/acceptor.js';
+import { classifyClientError, minimalResponse, sniffRequestLine } from '../../../src/protocol/http11/client-error.js';
+
+function nodeError(code: string): Error {
+  return Object.assign(new Error(code), { code });
+}
+
+describe('classifyClientError', () => {
+  it.each([
+    ['HPE_HEADER_OVERFLOW', 431, 'SV_ERR_HTTP_HEADER_TOO_LARGE'],
+    ['ERR_HTTP_REQUEST_TIMEOUT', 408, 'SV_ERR_HTTP_HEADER_TIMEOUT'],
+    ['HPE_CHUNK_EXTENSIONS_OVERFLOW', 413, 'SV_ERR_HTTP_BAD_REQUEST'],
+    ['HPE_INVALID_METHOD', 400, 'SV_ERR_HTTP_BAD_REQUEST'],
+    ['HPE_INVALID_HEADER_TOKEN', 400, 'SV_ERR_HTTP_BAD_REQUEST'],
+  ])('%s → %i', (code, status, errorCode) => {
+    expect(classifyClientError(nodeError(code), null)).toMatchObject({ status, code: errorCode });
+  });
+
+  it('a well-formed unsupported version is 505, garbage is 400', () => {
+    const error = nodeError('HPE_INVALID_VERSION');
+    expect(classifyClientError(error, { method: 'GET', target: '/', protocol: 'HTTP/1.2' })?.status).toBe(505);
+    expect(classifyClientError(error, { method: 'GET', target: '/', protocol: 'HTTX' })?.status).toBe(400);
+    expect(classifyClientError(error, null)?.status).toBe(400);
+  });
+
+  it('socket failures are not rejections', () => {
+    expect(classifyClientError(nodeError('ECONNRESET'), null)).toBeNull();
+    expect(classifyClientError(nodeError('EPIPE'), null)).toBeNull();
+    expect(classifyClientError('weird', null)).toBeNull();
+  });
+});
+
+describe('sniffRequestLine', () => {
+  it('reads method, target and protocol from the rejected bytes', () => {
+    expect(sniffRequestLine(Buffer.from('GET /x?a=1 HTTP/1.1\r\nHost: a\r\n'))).toEqual({
+      method: 'GET',
+      target: '/x?a=1',
+      protocol: 'HTTP/1.1',
+    });
+    expect(sniffRequestLine(Buffer.from('POST / HTTP/1.0\nHost'))).toMatchObject({ method: 'POST' });
+  });
+
+  it('gives null for anything that is not a request line', () => {
+    expect(sniffRequestLine(undefined)).toBeNull();
+    expect(sniffRequestLine(Buffer.from(''))).toBeNull();
+    expect(sniffRequestLine(Buffer.from('GET / HTTP/1.1'))).toBeNull();
+    expect(sniffRequestLine(Buffer.from('GET /a b HTTP/1.1\r\n'))).toBeNull();
+    expect(sniffRequestLine(Buffer.from('G(T / HTTP/1.1\r\n'))).toBeNull();
+  });
+
+  it('reads a subarray at its own offset', () => {
+    const whole = Buffer.from('xxxxPUT /p HTTP/1.1\r\n');
+    expect(sniffRequestLine(whole.subarray(4))?.method).toBe('PUT');
+  });
+});
+
+describe('minimalResponse', () => {
+  it('is a complete bodiless response that closes the connection', () => {
+    expect(minimalResponse(431).toString('latin1')).toBe(
+      'HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+    );
+  });
+});
+
+describe('normalizeAddress', () => {
+  it('strips the IPv4-mapped IPv6 prefix only', () => {
+    expect(normalizeAddress('::ffff:127.0.0.1')).toBe('127.0.0.1');
+    expect(normalizeAddress('::1')).toBe('::1');
+    expect(normalizeAddress('::ffff:abcd')).toBe('::ffff:abcd');
+    expect(normalizeAddress('10.0.0.1')).toBe('10.0.0.1');
+    expect(normalizeAddress(undefined)).toBe('');
+  });
+});

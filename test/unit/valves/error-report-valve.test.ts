@@ -1,0 +1,266 @@
+import { describe, expect, it } from 'vitest';
+import type { Request } from '../../../src/connector/request.js';
+import type { Response } from '../../../src/connector/response.js';
+import { NOTE_ERROR_PAGE_DONE, NOTE_EXCEPTION } from '../../../src/core/request-notes.js';
+import type { Valve } from '../../../src/core/valve.js';
+import { ConfigError } from '../../../src/errors/container-error.js';
+import { ErrorReportValve, renderErrorPage, serverInfo } from '../../../src/valves/error-report-valve.js';
+
+const ALL = { showReport: true, showServerInfo: true, serverInfo: 'Serval/9.9.9' };
+
+describe('renderErrorPage', () => {
+  it('titles the page with status and reason and escapes the message', () => {
+    const html = renderErrorPage(404, '<script>alert("x")</script>', null, ALL) ?? '';
+    expect(html).toContain('<title>HTTP Status 404 – Not Found</title>');
+    expect(html).toContain('<h1>HTTP Status 404 – Not Found</h1>');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;');
+    expect(html).toContain('<b>Type</b> Status Report');
+    expect(html).toContain('The origin server did not find a current representation');
+    expect(html).toContain('<h3>Serval/9.9.9</h3>');
+  });
+
+  it('shows the exception and its causes only with showReport', () => {
+    const cause = new Error('disk <full>');
+    const error = new Error('first line\nsecret second line', { cause });
+    const shown = renderErrorPage(500, null, error, ALL) ?? '';
+    expect(shown).toContain('<b>Type</b> Exception Report');
+    expect(shown).toContain('<b>Message</b> first line</p>');
+    expect(shown).toContain('<b>Exception</b>');
+    expect(shown).toContain('at '); // a stack frame
+    expect(shown).toContain('<b>Root Cause</b>');
+    expect(shown).toContain('disk &#60;full&#62;');
+
+    const hidden = renderErrorPage(500, 'internal detail', error, { ...ALL, showReport: false }) ?? '';
+    expect(hidden).toContain('HTTP Status 500 – Internal Server Error');
+    expect(hidden).not.toContain('first line');
+    expect(hidden).not.toContain('internal detail');
+    expect(hidden).not.toContain('disk');
+    expect(hidden).not.toContain('<pre>');
+  });
+
+  it('shows the server info only with showServerInfo', () => {
+    expect(renderErrorPage(404, null, null, { ...ALL, showServerInfo: false })).not.toContain('Serval/');
+    expect(renderErrorPage(404, null, null, { showReport: true, showServerInfo: true })).toContain(serverInfo());
+    expect(serverInfo()).toMatch(/^Serval\/\d+\.\d+\.\d+/);
+  });
+
+  it('survives cyclic cause chains and non-Error throwables', () => {
+    const a = new Error('a');
+    const b = new Error('b', { cause: a });
+    (a as { cause?: unknown }).cause = b;
+    const html = renderErrorPage(500, null, a, ALL) ?? '';
+    expect(html.match(/Root Cause/g)).toHaveLength(1);
+    expect(renderErrorPage(500, null, 'plain <string>', ALL)).toContain('plain &#60;string&#62;');
+  });
+
+  it('renders nothing for an unknown status without a message', () => {
+    expect(renderErrorPage(499, null, null, ALL)).toBeNull();
+    expect(renderErrorPage(499, 'custom', null, ALL)).toContain('HTTP Status 499 – Unknown Reason');
+  });
+});
+
+class FakeResponse {
+  status = 200;
+  committed = false;
+  error = false;
+  errorReported = false;
+  suspended = false;
+  message: string | null = null;
+  bytes = 0;
+  headers = new Map<string, string>();
+  contentType: string | null = null;
+  body = '';
+  usedWriter = false;
+  usedStream = false;
+  isCommitted(): boolean {
+    return this.committed;
+  }
+  getStatus(): number {
+    return this.status;
+  }
+  setStatus(status: number): void {
+    this.status = status;
+  }
+  isError(): boolean {
+    return this.error;
+  }
+  isErrorReported(): boolean {
+    return this.errorReported;
+  }
+  setErrorReported(): void {
+    this.error = false;
+    this.errorReported = true;
+  }
+  setSuspended(suspended: boolean): void {
+    this.suspended = suspended;
+  }
+  getErrorMessage(): string | null {
+    return this.message;
+  }
+  getBytesWritten(): number {
+    return this.bytes;
+  }
+  sendError(status: number, message?: string): void {
+    if (this.committed) throw new Error('committed');
+    this.status = status;
+    this.message = message ?? null;
+    this.error = true;
+    this.suspended = true;
+    this.body = '';
+  }
+  reset(): void {
+    if (this.committed) throw new Error('committed');
+    this.status = 200;
+    this.headers.clear();
+    this.body = '';
+  }
+  setContentType(type: string): void {
+    this.contentType = type;
+  }
+  setHeader(name: string, value: string): void {
+    this.headers.set(name, value);
+  }
+  getOutputStream(): { write(data: Uint8Array): void } {
+    if (this.usedWriter) throw new Error('writer already used');
+    this.usedStream = true;
+    return {
+      write: (data) => {
+        if (!this.suspended) this.body += Buffer.from(data).toString('utf8');
+      },
+    };
+  }
+  getWriter(): { write(text: string): void } {
+    if (this.usedStream) throw new Error('stream already used');
+    this.usedWriter = true;
+    return {
+      write: (text) => {
+        if (!this.suspended) this.body += text;
+      },
+    };
+  }
+}
+
+function fakeRequest(notes: Record<string, unknown> = {}): Request {
+  const noteMap = new Map(Object.entries(notes));
+  return {
+    getNote: (name: string) => noteMap.get(name),
+    setNote: (name: string, value: unknown) => noteMap.set(name, value),
+    getAttribute: () => null,
+  } as unknown as Request;
+}
+
+function next(work: (response: FakeResponse) => void): Valve {
+  return {
+    next: null,
+    invoke: async (_request, response) => work(response as unknown as FakeResponse),
+    backgroundProcess: () => {},
+  };
+}
+
+async function run(
+  valve: ErrorReportValve,
+  work: (response: FakeResponse) => void,
+  request: Request = fakeRequest(),
+): Promise<FakeResponse> {
+  const response = new FakeResponse();
+  valve.next = next(work);
+  await valve.invoke(request, response as unknown as Response);
+  return response;
+}
+
+describe('ErrorReportValve', () => {
+  it('renders the page for sendError with the HTML content type and language', async () => {
+    const response = await run(new ErrorReportValve({}, { serverInfo: 'Serval/1.2.3' }), (r) => r.sendError(404, '/missing<b>'));
+    expect(response.status).toBe(404);
+    expect(response.contentType).toBe('text/html;charset=utf-8');
+    expect(response.headers.get('Content-Language')).toBe('en');
+    expect(response.body).toContain('HTTP Status 404 – Not Found');
+    expect(response.body).toContain('/missing&#60;b&#62;');
+    expect(response.body).toContain('Serval/1.2.3');
+    expect(response.errorReported).toBe(true);
+  });
+
+  it('turns a recorded exception into a 500 page that hides it when showReport=false', async () => {
+    const error = new Error('password=hunter2');
+    const request = fakeRequest({ [NOTE_EXCEPTION]: error });
+    const valve = new ErrorReportValve({ showReport: 'false', showServerInfo: false });
+    const response = await run(valve, (r) => {
+      r.status = 200;
+      r.headers.set('X-Partial', 'yes');
+    }, request);
+    expect(response.status).toBe(500);
+    expect(response.headers.has('X-Partial')).toBe(false);
+    expect(response.body).toContain('HTTP Status 500 – Internal Server Error');
+    expect(response.body).not.toContain('hunter2');
+    expect(response.body).not.toContain('Serval/');
+  });
+
+  it('shows the recorded exception with showReport', async () => {
+    const request = fakeRequest({ [NOTE_EXCEPTION]: new Error('visible <detail>') });
+    const response = await run(new ErrorReportValve(), () => {}, request);
+    expect(response.body).toContain('visible &#60;detail&#62;');
+    expect(response.body).toContain('<b>Exception</b>');
+  });
+
+  it('leaves committed responses, reported errors and plain statuses alone', async () => {
+    const valve = new ErrorReportValve();
+    const committed = await run(valve, (r) => {
+      r.sendError(500);
+      r.committed = true;
+    });
+    expect(committed.body).toBe('');
+    const plain = await run(valve, (r) => r.setStatus(404));
+    expect(plain.body).toBe('');
+    const ok = await run(valve, () => {});
+    expect(ok.body).toBe('');
+    const done = await run(valve, (r) => r.sendError(404), fakeRequest({ [NOTE_ERROR_PAGE_DONE]: true }));
+    expect(done.body).toBe('');
+  });
+
+  it('falls back to the Writer when the application already took it', async () => {
+    const response = await run(new ErrorReportValve(), (r) => {
+      r.getWriter();
+      r.sendError(403);
+    });
+    expect(response.body).toContain('HTTP Status 403 – Forbidden');
+  });
+
+  it('never throws its own failures, and renders a failure of next before commit', async () => {
+    const errors: string[] = [];
+    const valve = new ErrorReportValve({}, { onError: (m) => errors.push(m) });
+    const broken = new FakeResponse();
+    broken.setContentType = () => {
+      throw new Error('boom');
+    };
+    valve.next = next((r) => r.sendError(500));
+    await expect(valve.invoke(fakeRequest(), broken as unknown as Response)).resolves.toBeUndefined();
+    expect(errors).toHaveLength(1);
+
+    valve.next = { next: null, invoke: async () => Promise.reject(new Error('app <failure>')), backgroundProcess: () => {} };
+    const response = new FakeResponse();
+    await expect(valve.invoke(fakeRequest(), response as unknown as Response)).resolves.toBeUndefined();
+    expect(response.status).toBe(500);
+    expect(response.body).toContain('app &#60;failure&#62;');
+  });
+
+  it('lets a failure after commit reach the adapter, which aborts the connection', async () => {
+    const valve = new ErrorReportValve();
+    const failure = new Error('mid-stream');
+    valve.next = {
+      next: null,
+      invoke: async (_request, response) => {
+        (response as unknown as FakeResponse).committed = true;
+        throw failure;
+      },
+      backgroundProcess: () => {},
+    };
+    const response = new FakeResponse();
+    await expect(valve.invoke(fakeRequest(), response as unknown as Response)).rejects.toBe(failure);
+    expect(response.body).toBe('');
+  });
+
+  it('rejects a non-boolean showReport', () => {
+    expect(() => new ErrorReportValve({ showReport: 'sometimes' })).toThrow(ConfigError);
+  });
+});
