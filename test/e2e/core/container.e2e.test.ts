@@ -42,6 +42,14 @@ describe('container core on fixture webapps', () => {
     expect(server.catalina.summary(0)).toMatch(/Context {4}\/broken → .* \[FAILED\]/);
   });
 
+  it('deploys directories by Tomcat naming: ROOT is "" and shop#cart is /shop/cart', async () => {
+    expect(await (await fetch(`${server.url}/`)).text()).toBe('root\n');
+    const nested = await fetch(`${server.url}/shop/cart/`);
+    expect(nested.status).toBe(200);
+    expect(await nested.text()).toBe('nested context\n');
+    expect((await fetch(`${server.url}/shop/cart`, { redirect: 'manual' })).headers.get('location')).toBe('/shop/cart/');
+  });
+
   it('runs listeners, load-on-startup, decorated init params, filters and context params', async () => {
     const response = await fetch(`${server.url}/features/info`);
     expect(response.status).toBe(200);
