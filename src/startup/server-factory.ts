@@ -62,7 +62,10 @@ export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger
           `The blocking-style endpoint [${connectorConfig.protocolName}] is not implemented yet; port [${connectorConfig.port}] uses the event-loop endpoint`,
         );
       }
-      service.addConnector(new Connector(connectorConfig, service, componentLogger(logger, 'Connector')));
+      // Server portOffset shifts every fixed connector port (port 0 still means "any free port").
+      const port = connectorConfig.port > 0 ? connectorConfig.port + config.portOffset : connectorConfig.port;
+      const effective = port === connectorConfig.port ? connectorConfig : { ...connectorConfig, port };
+      service.addConnector(new Connector(effective, service, componentLogger(logger, 'Connector')));
     }
     server.addService(service);
   }

@@ -1,0 +1,571 @@
+/** The container's HttpServletRequest (Servlet spec ch. 3) over a protocol Exchange, with Tomcat's semantics. */
+import type { Readable } from 'node:stream';
+import type { ConnectorConfig } from '../config/server-config.js';
+import { ContainerError } from '../errors/container-error.js';
+import { emptyMappingData, type MappingData } from '../mapper/mapping-data.js';
+import type { Exchange } from '../protocol/exchange.js';
+import { Cookie } from '../servlet/cookie.js';
+import type { DispatcherType } from '../servlet/dispatcher-type.js';
+import type { HttpSession } from '../servlet/http-session.js';
+import { RequestDispatcherAttributes, type RequestDispatcher } from '../servlet/request-dispatcher.js';
+import type { ServletContext } from '../servlet/servlet-context.js';
+import type { BufferedReader, ServletInputStream } from '../servlet/servlet-streams.js';
+import type { ManagedSession } from '../session/session-manager.js';
+import { parseAcceptLanguage } from './accept-language.js';
+import type { ContainerResponse } from './container-response.js';
+import type { ContextBinding } from './context-binding.js';
+import { lookupCharset, parseContentType, type Charset } from './content-type.js';
+import { parseCookieHeader } from './cookie-parser.js';
+import { parseHttpDate } from './http-date.js';
+import { Parameters } from './parameters.js';
+import type { Request } from './request.js';
+import { readBodyLimited, RequestInputStream } from './request-input-stream.js';
+import { RequestReader } from './request-reader.js';
+
+type Principal = { getName(): string };
+
+/** Attribute names the container reserves; protocol input and applications cannot set them. */
+const INTERNAL_ATTRIBUTE_PREFIX = 'serval.internal.';
+const DEFAULT_LOCALE = 'en';
+const DEFAULT_CHARSET = 'UTF-8';
+const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
+const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?]*/;
+
+let requestCounter = 0;
+
+export class ContainerRequest implements Request {
+  readonly #exchange: Exchange;
+  readonly #connector: ConnectorConfig;
+  readonly #response: ContainerResponse;
+  readonly #requestURI: string;
+  readonly #queryString: string | null;
+  readonly #headerNames: string[] = [];
+  readonly #headerValues = new Map<string, string[]>();
+  readonly #attributes = new Map<string, unknown>();
+  readonly #notes = new Map<string, unknown>();
+  readonly #startTimeMs: number;
+  readonly #requestId: string;
+  #mapping: MappingData = emptyMappingData();
+  #binding: ContextBinding | null = null;
+  #decodedUri: string | null = null;
+  #sessionIdFromUrl: string | null = null;
+  #cookies: Cookie[] | null = null;
+  #parameters: Parameters | null = null;
+  #parameterError: unknown = null;
+  #formBody: Buffer | null = null;
+  #formBodyTakenByStream = false;
+  #encodingOverride: string | null = null;
+  #inputStream: RequestInputStream | null = null;
+  #reader: RequestReader | null = null;
+  #locales: string[] | null = null;
+  #session: ManagedSession | null = null;
+  #requestedSessionResolved = false;
+  #requestedSessionId: string | null = null;
+  #sessionIdFromCookie = false;
+  #sessionIdFromURL = false;
+  #principal: Principal | null = null;
+  #authType: string | null = null;
+
+  constructor(exchange: Exchange, connector: ConnectorConfig, response: ContainerResponse) {
+    this.#exchange = exchange;
+    this.#connector = connector;
+    this.#response = response;
+    // An absolute-form target (RFC 9112 §3.2.2) still has a path-only request URI.
+    const target = exchange.target.replace(ABSOLUTE_FORM, '') || '/';
+    const q = target.indexOf('?');
+    this.#requestURI = q < 0 ? target : target.slice(0, q);
+    this.#queryString = q < 0 ? null : target.slice(q + 1);
+    const raw = exchange.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const name = raw[i]!;
+      const key = name.toLowerCase();
+      const values = this.#headerValues.get(key);
+      if (values === undefined) {
+        this.#headerNames.push(name);
+        this.#headerValues.set(key, [raw[i + 1]!]);
+      } else {
+        values.push(raw[i + 1]!);
+      }
+    }
+    const elapsedMs = Number(process.hrtime.bigint() - exchange.startTime) / 1e6;
+    this.#startTimeMs = Date.now() - Math.max(0, elapsedMs);
+    this.#requestId = `${exchange.connectionId}-${++requestCounter}`;
+  }
+
+  /** Called once by the adapter after canonicalisation and mapping. */
+  setMapping(mapping: MappingData, binding: ContextBinding | null, decodedUri: string, sessionIdFromUrl: string | null): void {
+    this.#mapping = mapping;
+    this.#binding = binding;
+    this.#decodedUri = decodedUri;
+    this.#sessionIdFromUrl = sessionIdFromUrl;
+  }
+
+  getBinding(): ContextBinding | null {
+    return this.#binding;
+  }
+
+  get exchange(): Exchange {
+    return this.#exchange;
+  }
+  get connector(): ConnectorConfig {
+    return this.#connector;
+  }
+  get mappingData(): MappingData {
+    return this.#mapping;
+  }
+  get response(): ContainerResponse {
+    return this.#response;
+  }
+
+  getStartTime(): bigint {
+    return this.#exchange.startTime;
+  }
+  getStartTimeMs(): number {
+    return this.#startTimeMs;
+  }
+  getRequestId(): string {
+    return this.#requestId;
+  }
+
+  // --- request line and paths ---
+
+  getMethod(): string {
+    return this.#exchange.method;
+  }
+  getProtocol(): string {
+    return this.#exchange.protocol;
+  }
+  getRequestURI(): string {
+    return this.#requestURI;
+  }
+  getDecodedRequestURI(): string {
+    return this.#decodedUri ?? this.#requestURI;
+  }
+  getQueryString(): string | null {
+    return this.#queryString;
+  }
+  getRequestURL(): string {
+    const scheme = this.getScheme();
+    const port = this.getServerPort();
+    const defaultPort = (scheme === 'http' && port === 80) || (scheme === 'https' && port === 443);
+    return `${scheme}://${this.getServerName()}${defaultPort ? '' : `:${port}`}${this.#requestURI}`;
+  }
+  getContextPath(): string {
+    return this.#binding?.contextPath ?? this.#mapping.contextPath;
+  }
+  getServletPath(): string {
+    return this.#mapping.servletPath;
+  }
+  getPathInfo(): string | null {
+    return this.#mapping.pathInfo;
+  }
+  getPathTranslated(): string | null {
+    const pathInfo = this.getPathInfo();
+    if (pathInfo === null || this.#binding === null) return null;
+    return this.#binding.servletContext.getRealPath(pathInfo);
+  }
+
+  // --- headers ---
+
+  getHeader(name: string): string | null {
+    return this.#headerValues.get(name.toLowerCase())?.[0] ?? null;
+  }
+  getHeaders(name: string): string[] {
+    return [...(this.#headerValues.get(name.toLowerCase()) ?? [])];
+  }
+  getHeaderNames(): string[] {
+    return [...this.#headerNames];
+  }
+  getIntHeader(name: string): number {
+    const value = this.getHeader(name);
+    if (value === null) return -1;
+    if (!/^[+-]?\d{1,15}$/.test(value)) {
+      throw new ContainerError('SV_ERR_REQUEST_HEADER_FORMAT', { name, value, kind: 'integer' });
+    }
+    return Number(value);
+  }
+  getDateHeader(name: string): number {
+    const value = this.getHeader(name);
+    if (value === null) return -1;
+    const ms = parseHttpDate(value);
+    if (ms === null) throw new ContainerError('SV_ERR_REQUEST_HEADER_FORMAT', { name, value, kind: 'HTTP date' });
+    return ms;
+  }
+  getCookies(): Cookie[] {
+    this.#cookies ??= parseCookieHeader(this.getHeaders('cookie'), this.#connector.maxCookieCount);
+    return [...this.#cookies];
+  }
+
+  // --- connection ---
+
+  getScheme(): string {
+    return this.#exchange.secure ? 'https' : this.#connector.scheme;
+  }
+  isSecure(): boolean {
+    return this.#exchange.secure || this.#connector.secure;
+  }
+  getServerName(): string {
+    if (this.#connector.proxyName !== undefined && this.#connector.proxyName !== '') return this.#connector.proxyName;
+    return this.#host()?.name ?? this.#exchange.localAddress;
+  }
+  getServerPort(): number {
+    if (this.#connector.proxyPort > 0) return this.#connector.proxyPort;
+    const host = this.#host();
+    if (host === null) return this.#exchange.localPort;
+    if (host.port >= 0) return host.port;
+    return this.getScheme() === 'https' ? 443 : 80;
+  }
+  getRemoteAddr(): string {
+    return this.#exchange.remoteAddress;
+  }
+  /** enableLookups would need a blocking reverse lookup; like Tomcat's default, the address is returned. */
+  getRemoteHost(): string {
+    return this.#exchange.remoteAddress;
+  }
+  getRemotePort(): number {
+    return this.#exchange.remotePort;
+  }
+  getLocalAddr(): string {
+    return this.#exchange.localAddress;
+  }
+  getLocalName(): string {
+    return this.#exchange.localAddress;
+  }
+  getLocalPort(): number {
+    return this.#exchange.localPort;
+  }
+
+  /** Host header split into name (IPv6 literals keep their brackets, as in Tomcat) and port (-1 if absent). */
+  #host(): { name: string; port: number } | null {
+    const host = this.getHeader('host');
+    if (host === null || host === '') return null;
+    let name = host;
+    let portText = '';
+    if (host.startsWith('[')) {
+      const end = host.indexOf(']');
+      if (end >= 0) {
+        name = host.slice(0, end + 1);
+        portText = host.slice(end + 1).startsWith(':') ? host.slice(end + 2) : '';
+      }
+    } else {
+      const colon = host.lastIndexOf(':');
+      if (colon >= 0) {
+        name = host.slice(0, colon);
+        portText = host.slice(colon + 1);
+      }
+    }
+    const port = /^\d{1,5}$/.test(portText) ? Number(portText) : -1;
+    return { name, port };
+  }
+
+  getLocale(): string {
+    return this.getLocales()[0]!;
+  }
+  getLocales(): string[] {
+    this.#locales ??= parseAcceptLanguage(this.getHeaders('accept-language'));
+    return this.#locales.length > 0 ? [...this.#locales] : [DEFAULT_LOCALE];
+  }
+
+  // --- attributes and notes ---
+
+  getAttribute(name: string): unknown {
+    return this.#attributes.get(name) ?? null;
+  }
+  getAttributeNames(): string[] {
+    return [...this.#attributes.keys()];
+  }
+  /** A null value removes the attribute (Servlet spec §3.11); reserved container names are never set. */
+  setAttribute(name: string, value: unknown): void {
+    if (value === null || value === undefined) {
+      this.removeAttribute(name);
+      return;
+    }
+    if (name.startsWith(INTERNAL_ATTRIBUTE_PREFIX)) return;
+    const existed = this.#attributes.has(name);
+    const old = this.#attributes.get(name);
+    this.#attributes.set(name, value);
+    this.#binding?.fireRequestAttributeEvent?.(existed ? 'replaced' : 'added', this, name, existed ? old : value);
+  }
+  removeAttribute(name: string): void {
+    if (!this.#attributes.has(name)) return;
+    const old = this.#attributes.get(name);
+    this.#attributes.delete(name);
+    this.#binding?.fireRequestAttributeEvent?.('removed', this, name, old);
+  }
+  getNote(name: string): unknown {
+    return this.#notes.get(name);
+  }
+  setNote(name: string, value: unknown): void {
+    if (value === undefined) this.#notes.delete(name);
+    else this.#notes.set(name, value);
+  }
+
+  // --- body, encoding and parameters ---
+
+  getCharacterEncoding(): string | null {
+    if (this.#encodingOverride !== null) return this.#encodingOverride;
+    const contentType = this.getContentType();
+    const fromHeader = contentType === null ? null : parseContentType(contentType).charset;
+    return fromHeader ?? this.#binding?.requestCharacterEncoding ?? null;
+  }
+
+  /** Ignored once the reader exists or the parameters were parsed (Servlet spec §3.12); unknown charsets throw. */
+  setCharacterEncoding(encoding: string): void {
+    if (this.#reader !== null || this.#parameters !== null) return;
+    if (lookupCharset(encoding) === null) throw new ContainerError('SV_ERR_REQUEST_UNSUPPORTED_ENCODING', { encoding });
+    this.#encodingOverride = encoding;
+  }
+
+  getContentLength(): number {
+    const value = this.getHeader('content-length');
+    return value !== null && /^\d{1,15}$/.test(value) ? Number(value) : -1;
+  }
+  getContentType(): string | null {
+    return this.getHeader('content-type');
+  }
+
+  /**
+   * Reads an application/x-www-form-urlencoded POST body so getParameter() can stay synchronous. The limit
+   * is maxPostSize: a declared Content-Length is checked before reading, a chunked body while reading.
+   */
+  async readFormBody(): Promise<void> {
+    if (this.#formBody !== null || this.getMethod() !== 'POST') return;
+    const contentType = this.getContentType();
+    if (contentType === null || parseContentType(contentType).mediaType !== FORM_CONTENT_TYPE) return;
+    const limit = this.#connector.maxPostSize;
+    const length = this.getContentLength();
+    if (length > limit) throw new ContainerError('SV_ERR_HTTP_POST_TOO_LARGE', { size: length, limit });
+    this.#formBody = await readBodyLimited(this.#exchange.body, limit);
+  }
+
+  isBodyConsumed(): boolean {
+    if (this.#formBody !== null) return true;
+    if (this.getHeader('transfer-encoding') === null && this.getContentLength() <= 0) return true;
+    return this.#exchange.body.readableEnded || (this.#inputStream?.isFinished() ?? false);
+  }
+
+  getInputStream(): ServletInputStream {
+    if (this.#reader !== null) {
+      throw new ContainerError('SV_ERR_REQUEST_READER_AND_STREAM', { called: 'getInputStream', other: 'getReader' });
+    }
+    this.#inputStream ??= new RequestInputStream(this.#bodySource());
+    return this.#inputStream;
+  }
+
+  getReader(): BufferedReader {
+    if (this.#reader !== null) return this.#reader;
+    if (this.#inputStream !== null) {
+      throw new ContainerError('SV_ERR_REQUEST_READER_AND_STREAM', { called: 'getReader', other: 'getInputStream' });
+    }
+    const encoding = this.getCharacterEncoding() ?? DEFAULT_CHARSET;
+    const charset = lookupCharset(encoding);
+    if (charset === null) throw new ContainerError('SV_ERR_REQUEST_UNSUPPORTED_ENCODING', { encoding });
+    this.#reader = new RequestReader(new RequestInputStream(this.#bodySource()), charset);
+    return this.#reader;
+  }
+
+  /** Once the parameters took the form body it is gone for streams (and vice versa), as in Tomcat. */
+  #bodySource(): Readable | Uint8Array {
+    if (this.#formBody === null) return this.#exchange.body;
+    if (this.#parameters !== null) return new Uint8Array(0);
+    this.#formBodyTakenByStream = true;
+    return this.#formBody;
+  }
+
+  getParameter(name: string): string | null {
+    return this.#params().get(name);
+  }
+  getParameterNames(): string[] {
+    return this.#params().names();
+  }
+  getParameterValues(name: string): string[] | null {
+    return this.#params().getValues(name);
+  }
+  getParameterMap(): Map<string, string[]> {
+    return this.#params().toMap();
+  }
+
+  /** Parsed once, on first use, so a filter's setCharacterEncoding() still applies: query first, then body. */
+  #params(): Parameters {
+    if (this.#parameterError !== null) throw this.#parameterError;
+    if (this.#parameters !== null) return this.#parameters;
+    const parameters = new Parameters(this.#connector.maxParameterCount);
+    try {
+      const bodyCharset = this.#bodyCharset();
+      if (this.#queryString !== null) {
+        // Tomcat decodes the query with URIEncoding unless useBodyEncodingForURI is set.
+        const useBody = this.#connector.attributes['useBodyEncodingForURI'] === true;
+        const uriCharset = lookupCharset(this.#connector.URIEncoding) ?? lookupCharset(DEFAULT_CHARSET)!;
+        parameters.addEncoded(this.#queryString, useBody ? bodyCharset : uriCharset);
+      }
+      if (this.#formBody !== null && !this.#formBodyTakenByStream) parameters.addEncoded(this.#formBody, bodyCharset);
+    } catch (error) {
+      this.#parameterError = error;
+      throw error;
+    }
+    this.#parameters = parameters;
+    return parameters;
+  }
+
+  #bodyCharset(): Charset {
+    return lookupCharset(this.getCharacterEncoding() ?? DEFAULT_CHARSET) ?? lookupCharset(DEFAULT_CHARSET)!;
+  }
+
+  // --- sessions (Servlet spec ch. 7) ---
+
+  getRequestedSessionId(): string | null {
+    this.#resolveRequestedSessionId();
+    return this.#requestedSessionId;
+  }
+  isRequestedSessionIdFromCookie(): boolean {
+    this.#resolveRequestedSessionId();
+    return this.#sessionIdFromCookie;
+  }
+  isRequestedSessionIdFromURL(): boolean {
+    this.#resolveRequestedSessionId();
+    return this.#sessionIdFromURL;
+  }
+  isRequestedSessionIdValid(): boolean {
+    this.#resolveRequestedSessionId();
+    return this.#requestedSessionId !== null && this.#isValidSessionId(this.#requestedSessionId);
+  }
+
+  getSessionIfExists(): HttpSession | null {
+    return this.#session;
+  }
+
+  getSession(create = true): HttpSession | null {
+    const binding = this.#binding;
+    if (binding === null) return null;
+    if (this.#session !== null && !this.#session.isValid()) this.#session = null;
+    if (this.#session !== null) return this.#session;
+    const requested = this.getRequestedSessionId();
+    if (requested !== null) {
+      const found = binding.sessionManager.findSession(requested);
+      if (found !== null) {
+        found.access();
+        this.#session = found;
+        return found;
+      }
+    }
+    if (!create) return null;
+    // The cookie could no longer be sent (Servlet spec §7.1.1).
+    if (this.#response.isCommitted()) throw new ContainerError('SV_ERR_RESPONSE_COMMITTED', { action: 'create a session' });
+    // A fresh id every time: an id the client sent that matches no session is never adopted (session fixation).
+    const session = binding.sessionManager.createSession();
+    session.access();
+    this.#session = session;
+    this.#addSessionCookie(binding, session.getId());
+    return session;
+  }
+
+  changeSessionId(): string {
+    const binding = this.#binding;
+    const session = this.getSession(false);
+    if (binding === null || session === null) {
+      throw new ContainerError('SV_ERR_REQUEST_NO_SESSION', { method: 'changeSessionId' });
+    }
+    const id = binding.sessionManager.changeSessionId(this.#session!);
+    this.#addSessionCookie(binding, id);
+    return id;
+  }
+
+  /**
+   * The URL's ;jsessionid first, then the session cookie, which wins (as in Tomcat's CoyoteAdapter). With
+   * several session cookies (e.g. for nested paths) the first one naming a valid session is used.
+   */
+  #resolveRequestedSessionId(): void {
+    if (this.#requestedSessionResolved) return;
+    this.#requestedSessionResolved = true;
+    if (this.#sessionIdFromUrl !== null) {
+      this.#requestedSessionId = this.#sessionIdFromUrl;
+      this.#sessionIdFromURL = true;
+    }
+    const binding = this.#binding;
+    if (binding === null) return;
+    for (const cookie of this.getCookies()) {
+      if (cookie.getName() !== binding.sessionCookieName) continue;
+      if (!this.#sessionIdFromCookie) {
+        this.#requestedSessionId = cookie.getValue();
+        this.#sessionIdFromCookie = true;
+        this.#sessionIdFromURL = false;
+      } else if (this.#isValidSessionId(this.#requestedSessionId!)) {
+        break;
+      } else {
+        this.#requestedSessionId = cookie.getValue();
+      }
+    }
+  }
+
+  #isValidSessionId(id: string): boolean {
+    if (this.#session !== null && this.#session.getId() === id && this.#session.isValid()) return true;
+    return this.#binding?.sessionManager.findSession(id) != null;
+  }
+
+  #addSessionCookie(binding: ContextBinding, id: string): void {
+    const cookie = new Cookie(binding.sessionCookieName, id);
+    cookie.setPath(binding.sessionCookiePath);
+    if (binding.useHttpOnly) cookie.setHttpOnly(true);
+    if (binding.sessionCookieSecure ?? this.isSecure()) cookie.setSecure(true);
+    this.#response.addSessionCookie(cookie);
+  }
+
+  // --- security ---
+
+  setUserPrincipal(principal: Principal | null, authType: string | null): void {
+    this.#principal = principal;
+    this.#authType = principal === null ? null : authType;
+  }
+  getUserPrincipal(): Principal | null {
+    return this.#principal;
+  }
+  getRemoteUser(): string | null {
+    return this.#principal?.getName() ?? null;
+  }
+  getAuthType(): string | null {
+    return this.#authType;
+  }
+  /**
+   * Asks the principal when it can answer (a realm's principal with hasRole); `**` means any authenticated
+   * user (Servlet spec §13.3).
+   */
+  isUserInRole(role: string): boolean {
+    const principal = this.#principal as (Principal & { hasRole?: unknown }) | null;
+    if (principal === null) return false;
+    if (typeof principal.hasRole === 'function') {
+      if (Boolean((principal.hasRole as (r: string) => unknown).call(principal, role))) return true;
+    }
+    return role === '**';
+  }
+
+  // --- dispatching ---
+
+  getServletContext(): ServletContext {
+    if (this.#binding === null) {
+      throw new ContainerError('SV_ERR_REQUEST_NOT_MAPPED', { uri: this.#requestURI, what: 'ServletContext' });
+    }
+    return this.#binding.servletContext;
+  }
+
+  getDispatcherType(): DispatcherType {
+    return 'REQUEST';
+  }
+
+  /** A relative path is resolved against the current servlet path + path info (Servlet spec §9.1). */
+  getRequestDispatcher(path: string): RequestDispatcher | null {
+    const binding = this.#binding;
+    if (binding === null) return null;
+    if (path.startsWith('/')) return binding.getRequestDispatcher(path);
+    const includedServletPath = this.getAttribute(RequestDispatcherAttributes.INCLUDE_SERVLET_PATH);
+    let requestPath: string;
+    if (typeof includedServletPath === 'string') {
+      const includedPathInfo = this.getAttribute(RequestDispatcherAttributes.INCLUDE_PATH_INFO);
+      requestPath = includedServletPath + (typeof includedPathInfo === 'string' ? includedPathInfo : '');
+    } else {
+      requestPath = this.getServletPath() + (this.getPathInfo() ?? '');
+    }
+    const slash = requestPath.lastIndexOf('/');
+    const base = slash >= 0 ? requestPath.slice(0, slash + 1) : '/';
+    return binding.getRequestDispatcher(base + path);
+  }
+}

@@ -1,0 +1,325 @@
+/** What each catalogued error code means and how to fix it, and the renderer of docs/errors.md from them. */
+import { codes, type CloseMode, type ErrorCode } from './codes.js';
+
+export interface ErrorDoc {
+  /** When the error is raised, in one or two sentences. */
+  readonly meaning: string;
+  /** What the operator or webapp developer changes to make it go away. */
+  readonly fix: string;
+}
+
+/**
+ * Codes that existed once and were removed. A retired code is never given a new meaning: logs, alerts and
+ * search results written against the old meaning would silently point at the wrong problem.
+ */
+export const retiredCodes: readonly string[] = Object.freeze([]);
+
+// `satisfies Record<ErrorCode, ErrorDoc>` makes a code without an entry (or an entry without a code) a compile error.
+const docs = {
+  // --- lifecycle ---
+  SV_ERR_LIFECYCLE_INVALID_TRANSITION: {
+    meaning: 'A component was asked to init, start, stop or destroy from a state that does not allow it (for example start() after destroy()).',
+    fix: 'A programming error in the caller or an embedding application: follow the order init → start → stop → destroy and do not reuse a destroyed component.',
+  },
+  SV_ERR_LIFECYCLE_FAILED: {
+    meaning: 'A component threw while changing state; the component is now FAILED. The cause holds the original error.',
+    fix: 'Read the cause below the message (often a bind, file or class-loading problem) and fix that; then restart.',
+  },
+  SV_ERR_LIFECYCLE_CHILD_FAILED: {
+    meaning: 'One or more children of a container (Engine, Host, Context, Wrapper) failed to start; all failures are collected in the cause (an AggregateError) and the parent goes to FAILED.',
+    fix: 'Look at each error inside the cause and fix the failing child; a failing web application alone does not stop its Host.',
+  },
+
+  // --- config ---
+  SV_ERR_CONFIG_INVALID: {
+    meaning: 'conf/server.xml (or another configuration file) has errors; the message lists every problem found, errors first, each with file:line and element path.',
+    fix: 'Fix each listed problem; the code at the end of each line points to its own entry in this table.',
+  },
+  SV_ERR_CONFIG_XML_SYNTAX: {
+    meaning: 'The configuration file is not well-formed XML (unclosed tag, bad entity, text after the root element…).',
+    fix: 'Correct the XML at the reported line; an XML-aware editor or `xmllint --noout` shows the exact spot.',
+  },
+  SV_ERR_CONFIG_FILE_NOT_FOUND: {
+    meaning: 'The configuration file does not exist or cannot be read by the server process.',
+    fix: 'Check CATALINA_BASE and the `-config` option, and the file permissions for the user running Serval.',
+  },
+  SV_ERR_CONFIG_UNKNOWN_ELEMENT: {
+    meaning: 'An element is not allowed at this place of the configuration (a typo, a wrong nesting, or the wrong root element); a "did you mean" hint is added when a close name exists.',
+    fix: 'Rename or move the element as the hint suggests; see docs/configuration.md for what each element may contain.',
+  },
+  SV_ERR_CONFIG_UNKNOWN_ATTRIBUTE: {
+    meaning: 'An attribute is not known for this element. Unlike Tomcat, which ignores it with a warning, Serval refuses to start so a typo cannot silently keep a default.',
+    fix: 'Correct the name (see the "did you mean" hint and docs/configuration.md) or remove the attribute.',
+  },
+  SV_ERR_CONFIG_MISSING_ATTRIBUTE: {
+    meaning: 'A required attribute is absent, for example Server `port`/`shutdown`, a Context `docBase`, or the `className` of a Valve or Listener.',
+    fix: 'Add the attribute to the element named in the message.',
+  },
+  SV_ERR_CONFIG_INVALID_VALUE: {
+    meaning: 'An attribute value has the wrong type or is out of range (not a number, outside min/max, not one of the allowed enum values, a malformed pattern).',
+    fix: 'Use one of the allowed values listed in the message; docs/configuration.md gives the type, range and unit of each attribute.',
+  },
+  SV_ERR_CONFIG_UNDEFINED_PROPERTY: {
+    meaning: 'An attribute uses `${name}` but no such property is defined (catalina.properties, a system property given at start, or `env.NAME`).',
+    fix: 'Define the property, or give a default with `${name:-default}`.',
+  },
+  SV_ERR_CONFIG_RULE: {
+    meaning: 'A rule that spans several attributes or elements is broken (for example two Connectors on the same port, a Context path clash, an element that must contain a value); the detail says which.',
+    fix: 'Change the configuration as the detail describes.',
+  },
+  SV_ERR_CONFIG_CLASS_NOT_FOUND: {
+    meaning: 'The `className` of a Listener, Valve or other component names neither a built-in Tomcat class nor a loadable module exporting a class.',
+    fix: 'Use a supported Tomcat class name, or a module path (`./lib/my-valve.js`) relative to CATALINA_BASE whose default or named export is the class.',
+  },
+  SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED: {
+    meaning: 'Warning: the attribute exists in Tomcat but Serval does not implement it yet; it is accepted and ignored.',
+    fix: 'Nothing is required; remove the attribute to silence the warning, and do not rely on its effect.',
+  },
+  SV_ERR_CONFIG_ELEMENT_NOT_IMPLEMENTED: {
+    meaning: 'Warning: the element exists in Tomcat (for example Realm or Cluster) but Serval does not implement it yet; it and everything inside it are ignored.',
+    fix: 'Nothing is required; remove the element to silence the warning, and do not rely on its effect.',
+  },
+  SV_ERR_CONFIG_CLASS_NOT_IMPLEMENTED: {
+    meaning: 'Warning: the `className` is a real Tomcat class that Serval has no implementation of yet; the component is skipped.',
+    fix: 'Remove the element, or replace the class by a module of your own that implements the same behaviour.',
+  },
+
+  // --- http ---
+  SV_ERR_HTTP_BAD_REQUEST: {
+    meaning: 'The request cannot be parsed or breaks HTTP/1.1 framing rules (bad request line, invalid header, missing or repeated Host, conflicting Content-Length, bad chunking). The status is 400, or 505 for an unsupported HTTP version and 413 for oversized chunk extensions; the response is minimal and the connection is closed.',
+    fix: 'A client problem: fix the client that sent it. Rejections are logged at debug level, rate-limited; the access log shows them.',
+  },
+  SV_ERR_HTTP_HEADER_TOO_LARGE: {
+    meaning: 'The request line plus headers exceed the Connector `maxHttpHeaderSize`.',
+    fix: 'Raise `maxHttpHeaderSize` on the Connector if such requests are legitimate (large cookies or tokens), or make the client send less.',
+  },
+  SV_ERR_HTTP_TOO_MANY_HEADERS: {
+    meaning: 'The request has more header fields than the Connector `maxHeaderCount` allows.',
+    fix: 'Raise `maxHeaderCount` on the Connector (-1 removes the limit) if such requests are legitimate.',
+  },
+  SV_ERR_HTTP_HEADER_TIMEOUT: {
+    meaning: 'A client started a request but did not finish sending its headers within the Connector `connectionTimeout`. A connection that sent nothing at all is closed silently instead.',
+    fix: 'Usually a slow or stalled client (or a slowloris attack); raise `connectionTimeout` only if legitimate clients are that slow.',
+  },
+  SV_ERR_HTTP_BODY_TIMEOUT: {
+    meaning: 'The request body stopped arriving for longer than the Connector `connectionTimeout` while the application was reading it; the read fails and the connection is closed.',
+    fix: 'Usually a stalled client; raise `connectionTimeout` if uploads from slow networks are expected.',
+  },
+  SV_ERR_HTTP_POST_TOO_LARGE: {
+    meaning: 'A form body (application/x-www-form-urlencoded) is larger than the Connector `maxPostSize`, so it is not parsed into request parameters.',
+    fix: 'Raise `maxPostSize` on the Connector (-1 removes the limit), or have the client send large data as a stream the servlet reads itself.',
+  },
+  SV_ERR_HTTP_TOO_MANY_PARAMETERS: {
+    meaning: 'The query string plus form body hold more parameters than the Connector `maxParameterCount` (a protection against hash-collision attacks).',
+    fix: 'Raise `maxParameterCount` on the Connector if such requests are legitimate.',
+  },
+  SV_ERR_HTTP_METHOD_NOT_IMPLEMENTED: {
+    meaning: 'The request uses a method the container does not handle at protocol level (CONNECT: Serval is not a proxy).',
+    fix: 'Send the request to a proxy, not to Serval.',
+  },
+  SV_ERR_HTTP_EXPECTATION_FAILED: {
+    meaning: 'The request has an `Expect` header other than `100-continue` (RFC 9110 §10.1.1).',
+    fix: 'Fix the client: `100-continue` is the only expectation HTTP defines.',
+  },
+  SV_ERR_HTTP_SERVICE_FAILED: {
+    meaning: 'The connector adapter threw while processing a request (a container bug, not an application exception); a 500 is sent if nothing was committed, otherwise the connection is aborted.',
+    fix: 'Report it with the logged stack trace; application exceptions are reported as SV_ERR_SERVLET_EXCEPTION instead.',
+  },
+  SV_ERR_HTTP_CONNECTION_REFUSED: {
+    meaning: 'A new connection was refused because `maxConnections` connections are open and `acceptCount` more are already waiting; the socket is closed at once. Logged at debug level, one line per 1000 refusals.',
+    fix: 'Raise `maxConnections` or `acceptCount` on the Connector, add capacity, or find what keeps connections open (slow requests, long keep-alive).',
+  },
+  SV_ERR_HTTP_INVALID_HEADER_VALUE: {
+    meaning: 'An application set a response header whose value contains CR, LF or NUL, which would allow response splitting (RFC 9110 §5.5).',
+    fix: 'Remove or encode the control characters in the header value before setting it.',
+  },
+  SV_ERR_HTTP_INVALID_HEADER_NAME: {
+    meaning: 'An application set a response header whose name is not an HTTP token (RFC 9110 §5.1): it is empty or contains spaces, separators or control characters.',
+    fix: 'Use a valid header name.',
+  },
+  SV_ERR_HTTP_TOO_MANY_COOKIES: {
+    meaning: 'The request carries more cookies than the Connector `maxCookieCount`; the request is answered with 400.',
+    fix: 'Raise `maxCookieCount` on the Connector (-1 removes the limit), or clear cookies set for the domain.',
+  },
+  SV_ERR_HTTP_INVALID_COOKIE: {
+    meaning: 'An application added a cookie whose name, value, path or domain contains characters RFC 6265 §4.1.1 does not allow (spaces, commas, semicolons, control characters…).',
+    fix: 'Encode the value (for example with encodeURIComponent or Base64url) and use a token as the name.',
+  },
+
+  // --- uri / mapper ---
+  SV_ERR_URI_INVALID: {
+    meaning: 'The request path cannot be canonicalised safely: bad %-escape, invalid bytes for URIEncoding, `..` above the root, an encoded `/`, a backslash, NUL or a suspicious segment. Answered with 400; the connection stays open.',
+    fix: 'A client problem. If such URIs are legitimate, see the Connector `encodedSolidusHandling`, `allowBackslash`, `rejectSuspiciousURIs` and `URIEncoding` attributes named in the detail.',
+  },
+
+  // --- servlet / request processing ---
+  SV_ERR_SERVLET_EXCEPTION: {
+    meaning: 'A servlet or filter threw from service()/doFilter(); the request gets a 500 (or the matching error page) and the exception is logged with its stack trace. If the response was already committed, the connection is aborted.',
+    fix: 'Fix the application; declare an `<error-page>` in web.xml for a friendlier response.',
+  },
+  SV_ERR_SERVLET_UNAVAILABLE: {
+    meaning: 'The servlet threw UnavailableException, permanently or for a period; requests to it get 503 until it becomes available again.',
+    fix: 'Look at why the servlet marked itself unavailable (usually in its log output or init()).',
+  },
+  SV_ERR_SERVLET_INIT_FAILED: {
+    meaning: 'A servlet failed in init() (during load-on-startup or its first request). As in Tomcat, the web application keeps running and the servlet is retried on its next request.',
+    fix: 'Fix the exception logged with the code (often a missing init-param or resource).',
+  },
+  SV_ERR_SERVLET_NOT_FOUND: {
+    meaning: 'A servlet, filter or listener class named in web.xml or an annotation has no module at `WEB-INF/classes/<a>/<b>.js` (or `.cjs`), or the class name is malformed.',
+    fix: 'Check the spelling of the class name and that the compiled module is deployed under WEB-INF/classes.',
+  },
+  SV_ERR_STATIC_RESOURCE_NOT_FOUND: {
+    meaning: 'The default servlet found no file for the path (or the path points into WEB-INF or META-INF); answered with 404.',
+    fix: 'Check the URL, or add the file to the web application.',
+  },
+  SV_ERR_STATIC_INIT_PARAM: {
+    meaning: 'An init-param of the default servlet (in conf/web.xml or the webapp web.xml) has a value it does not accept.',
+    fix: 'Use one of the allowed values shown in the message.',
+  },
+  SV_ERR_RESPONSE_COMMITTED: {
+    meaning: 'The application tried to reset the response, change its buffer, sendError(), sendRedirect() or forward after the status and headers were already sent (Servlet spec §5.3).',
+    fix: 'Decide on errors and redirects before writing body content, or enlarge the buffer with setBufferSize() so less is committed early.',
+  },
+  SV_ERR_RESPONSE_WRITER_AND_STREAM: {
+    meaning: 'The application called getWriter() after getOutputStream() on the same response, or the other way round (Servlet spec §5.5).',
+    fix: 'Use only one of the two per response, including across filters and included servlets.',
+  },
+  SV_ERR_RESPONSE_BUFFER_SIZE: {
+    meaning: 'setBufferSize() was called after body content had been written (Servlet spec §5.1).',
+    fix: 'Call setBufferSize() before writing anything to the response.',
+  },
+  SV_ERR_REQUEST_READER_AND_STREAM: {
+    meaning: 'The application called getReader() after getInputStream() on the same request, or the other way round (Servlet spec §3.1).',
+    fix: 'Use only one of the two per request; note that reading parameters of a form POST also consumes the body.',
+  },
+  SV_ERR_REQUEST_UNSUPPORTED_ENCODING: {
+    meaning: 'The request character encoding (from setCharacterEncoding() or the Content-Type charset) is not one Node.js can decode.',
+    fix: 'Use a supported charset such as UTF-8 or ISO-8859-1, in the client or in setCharacterEncoding().',
+  },
+  SV_ERR_REQUEST_HEADER_FORMAT: {
+    meaning: 'getDateHeader() or getIntHeader() was called for a header whose value is not a valid HTTP date or integer.',
+    fix: 'Catch the error in the application, or read the header with getHeader() and parse it leniently.',
+  },
+  SV_ERR_REQUEST_NOT_MAPPED: {
+    meaning: 'A request that was not mapped to any Context was asked for something only a mapped request has (a ServletContext, a session).',
+    fix: 'A container or valve bug: only touch context-dependent parts of a request after mapping succeeded.',
+  },
+  SV_ERR_REQUEST_NO_SESSION: {
+    meaning: 'An operation that needs a session (such as changeSessionId()) was called on a request that has none.',
+    fix: 'Call getSession(true) first, or check getSession(false) for null.',
+  },
+  SV_ERR_DISPATCH_FAILED: {
+    meaning: 'A RequestDispatcher forward or include could not be carried out (the target path is invalid or maps to nothing usable).',
+    fix: 'Check the path given to getRequestDispatcher() (it must start with `/` or be relative to the current request) and that a servlet is mapped to it.',
+  },
+
+  // --- deploy ---
+  SV_ERR_DEPLOY_FAILED: {
+    meaning: 'A web application could not be deployed or registered (invalid context path, unknown host, failed start); the other applications of the Host keep running.',
+    fix: 'Read the detail and the cause; for a context path, use "" (ROOT) or a path that starts with `/` and does not end with `/`.',
+  },
+  SV_ERR_DEPLOY_WEBXML_INVALID: {
+    meaning: 'WEB-INF/web.xml (or conf/web.xml) is not well-formed or does not follow the deployment descriptor rules; every problem found is listed.',
+    fix: 'Correct the descriptor at the reported line and element.',
+  },
+  SV_ERR_DEPLOY_DUPLICATE_MAPPING: {
+    meaning: 'Two different servlets are mapped to the same url-pattern (in web.xml, annotations or both), which Servlet spec §12.2 forbids.',
+    fix: 'Remove one of the mappings; web.xml mappings override the annotation of the same servlet, not of another one.',
+  },
+  SV_ERR_DEPLOY_URL_PATTERN_INVALID: {
+    meaning: 'A url-pattern is not one of the forms of Servlet spec §12.2: exact `/a/b`, path prefix `/a/*`, extension `*.ext`, `/` or the empty string.',
+    fix: 'Rewrite the pattern in one of those forms; a `*` is only allowed as `/*` at the end or as `*.` at the start.',
+  },
+  SV_ERR_DEPLOY_MODULE_LOAD: {
+    meaning: 'A module of the web application failed to load: it threw while being evaluated, resolved outside the docBase, or was required after the application stopped.',
+    fix: 'Fix the error in the cause; a webapp module may only require files inside its docBase, packages from node_modules folders or WEB-INF/lib inside it, Node builtins and `serval/servlet`.',
+  },
+  SV_ERR_DEPLOY_CLASS_NOT_EXPORTED: {
+    meaning: 'The module for a class was found but exports no class under the expected name (the file name or the `#export` part), nor a default export.',
+    fix: 'Export the class under the simple name, as the default export, or name the export explicitly with `module.path#ExportName`.',
+  },
+
+  // --- session ---
+  SV_ERR_SESSION_INVALIDATED: {
+    meaning: 'A method was called on an HttpSession after invalidate() or expiry (Servlet spec §7.3, IllegalStateException).',
+    fix: 'Do not keep session references across requests; call request.getSession() again.',
+  },
+  SV_ERR_SESSION_TOO_MANY_ACTIVE: {
+    meaning: 'A new session was refused because the Context Manager already holds `maxActiveSessions` active sessions.',
+    fix: 'Raise `maxActiveSessions` on the Manager, shorten the session timeout, or avoid creating sessions for anonymous traffic.',
+  },
+  SV_ERR_SESSION_ID_GENERATION: {
+    meaning: 'The session id generator produced only ids that are already in use, several times in a row; practically impossible unless the id length is tiny.',
+    fix: 'Increase `sessionIdLength` of the Manager.',
+  },
+  SV_ERR_SESSION_LISTENER_FAILED: {
+    meaning: 'An HttpSessionListener or HttpSessionAttributeListener threw; the error is logged and the session operation continues.',
+    fix: 'Fix the listener named in the message.',
+  },
+
+  // --- startup / cli ---
+  SV_ERR_STARTUP_BIND: {
+    meaning: 'A Connector or the shutdown port could not listen on its address and port (already in use, not permitted, address not local).',
+    fix: 'Stop the other process on that port, or change the `port`/`address` of the Connector or Server (or `portOffset`); ports below 1024 need privileges.',
+  },
+  SV_ERR_STARTUP_SHUTDOWN_PORT: {
+    meaning: '`catalina stop` could not deliver the shutdown command: the port is disabled or nothing is listening there.',
+    fix: 'Check that the server is running and that Server `port`/`address` match; with the port disabled, stop the process with a signal (CATALINA_PID).',
+  },
+  SV_ERR_STARTUP_PID_FILE_EXISTS: {
+    meaning: '`catalina start` found a PID file (CATALINA_PID) naming a process that is still alive.',
+    fix: 'Stop the running server first; if that process is not Serval, remove the stale file.',
+  },
+  SV_ERR_STARTUP_PID_FILE_IO: {
+    meaning: 'The PID file named by CATALINA_PID could not be read, written or removed.',
+    fix: 'Check that its directory exists and is writable by the user running Serval.',
+  },
+  SV_ERR_STARTUP_START_FAILED: {
+    meaning: '`catalina start` launched the server in the background but it exited (or could not be spawned) during startup.',
+    fix: 'Read the end of catalina.out shown in the message; it holds the real startup error.',
+  },
+} satisfies Record<ErrorCode, ErrorDoc>;
+
+export const errorDocs: Readonly<Record<ErrorCode, ErrorDoc>> = docs;
+
+const connectionText: Record<CloseMode, string> = {
+  keep: 'kept open',
+  'close-clean': 'closed after the response',
+  'close-now': 'closed at once',
+};
+
+/** A Markdown table cell: `|` would end the cell and a newline the row. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/** The full text of docs/errors.md, one table row per code in catalogue order. */
+export function renderErrorDocs(): string {
+  const lines = [
+    '# Error codes',
+    '',
+    'Generated from `src/errors/codes.ts` and `src/errors/error-docs.ts` by `renderErrorDocs()`; do not edit by hand',
+    '(run the errors tests with `SERVAL_UPDATE_DOCS=1` to refresh it).',
+    '',
+    'Every error Serval raises or logs carries one of these codes (the `code` of a `ContainerError`, and the',
+    '`code` field of the log line). *Status* is the HTTP status the error is answered with when it happens',
+    'during a request; *Connection* says what happens to the client connection after a protocol error.',
+    'A code is never reused for another meaning once retired.',
+    '',
+    '| Code | Status | Connection | Meaning | How to fix |',
+    '|---|---|---|---|---|',
+  ];
+  for (const code of Object.keys(codes) as ErrorCode[]) {
+    const spec = codes[code];
+    const doc = errorDocs[code];
+    const status = spec.status === undefined ? '—' : String(spec.status);
+    const connection = spec.close === undefined ? '—' : connectionText[spec.close];
+    lines.push(`| \`${code}\` | ${status} | ${connection} | ${cell(doc.meaning)} | ${cell(doc.fix)} |`);
+  }
+  lines.push('', '## Retired codes', '');
+  if (retiredCodes.length === 0) lines.push('None yet.');
+  else for (const code of retiredCodes) lines.push(`- \`${code}\``);
+  lines.push('');
+  return lines.join('\n');
+}

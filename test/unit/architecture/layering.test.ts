@@ -1,0 +1,184 @@
+// Enforces architecture.md's layering, net ← protocol ← connector → core ← servlet, by reading the imports of src/.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const srcDir = resolve(__dirname, '../../../src');
+
+interface ImportEdge {
+  /** The importing file, relative to the repo root: `src/core/host.ts`. */
+  readonly file: string;
+  /** The specifier as written: `../protocol/exchange.js`. */
+  readonly specifier: string;
+  /** For a relative specifier, the target relative to src/ without extension (`protocol/exchange`); else null. */
+  readonly target: string | null;
+}
+
+interface Rule {
+  readonly name: string;
+  readonly appliesTo: (file: string) => boolean;
+  readonly forbids: (edge: ImportEdge) => boolean;
+}
+
+/**
+ * Every module specifier a file names: static imports (type-only too), `export … from`, side-effect imports,
+ * `import x = require()`, `require()`, `import()` and `import('…')` types. The TypeScript scanner is used
+ * rather than regexes so comments and strings that merely look like imports are not counted.
+ */
+function specifiersOf(source: string): string[] {
+  return ts.preProcessFile(source, true, true).importedFiles.map((f) => f.fileName);
+}
+
+/** `src/core/host.ts` + `../protocol/exchange.js` → `protocol/exchange` (paths relative to src/, posix). */
+function resolveTarget(file: string, specifier: string): string | null {
+  if (!specifier.startsWith('./') && !specifier.startsWith('../')) return null;
+  const fromDir = posix.dirname(file.replace(/^src\//, ''));
+  return posix.normalize(posix.join(fromDir, specifier)).replace(/\.(js|ts|cjs|mjs|json)$/, '');
+}
+
+function edgesOf(file: string, source: string): ImportEdge[] {
+  return specifiersOf(source).map((specifier) => ({ file, specifier, target: resolveTarget(file, specifier) }));
+}
+
+/** `protocol/http11/x` → `protocol`; a target above src/ (`../package`) has no area. */
+function areaOf(target: string): string | null {
+  return target.startsWith('../') || target === '..' ? null : (target.split('/')[0] ?? null);
+}
+
+function inArea(...areas: string[]): (file: string) => boolean {
+  return (file) => areas.some((area) => file.startsWith(`src/${area}/`));
+}
+
+function importsArea(...areas: string[]): (edge: ImportEdge) => boolean {
+  return (edge) => edge.target !== null && areas.includes(areaOf(edge.target) ?? '');
+}
+
+const rules: readonly Rule[] = [
+  {
+    name: 'protocol/ and net/ never import core, servlet, connector, deploy or valves',
+    appliesTo: inArea('protocol', 'net'),
+    forbids: importsArea('core', 'servlet', 'connector', 'deploy', 'valves'),
+  },
+  {
+    // The Servlet API is what webapps import: pulling container code in would leak internals into every webapp.
+    name: 'servlet/ imports nothing from the container but servlet/ itself',
+    appliesTo: inArea('servlet'),
+    forbids: (edge) =>
+      edge.target === null
+        ? edge.specifier === 'serval' || edge.specifier.startsWith('serval/')
+        : areaOf(edge.target) !== 'servlet',
+  },
+  {
+    name: 'mapper/ never imports core, connector, servlet or protocol',
+    appliesTo: inArea('mapper'),
+    forbids: importsArea('core', 'connector', 'servlet', 'protocol'),
+  },
+  {
+    name: 'core/ never imports protocol or net directly (only connector/ bridges them)',
+    appliesTo: inArea('core'),
+    forbids: importsArea('protocol', 'net'),
+  },
+];
+
+function violations(rule: Rule, edges: readonly ImportEdge[]): string[] {
+  return edges.filter((edge) => rule.appliesTo(edge.file) && rule.forbids(edge)).map((edge) => `${edge.file} → ${edge.specifier}`);
+}
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return tsFiles(path);
+    return entry.isFile() && entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function srcEdges(): ImportEdge[] {
+  const repoRoot = dirname(srcDir);
+  return tsFiles(srcDir).flatMap((path) => edgesOf(relative(repoRoot, path).split(sep).join('/'), readFileSync(path, 'utf8')));
+}
+
+describe('import extraction', () => {
+  it('finds every import form, type-only and multi-line ones included, and ignores comments and strings', () => {
+    const source = [
+      "import type { A } from './a.js';",
+      'import {',
+      '  b,',
+      "  type B,",
+      "} from '../b.js';",
+      "export * from './c.js';",
+      "export type { D } from './d.js';",
+      "import './side-effect.js';",
+      "const e = require('./e.js');",
+      "import f = require('./f.js');",
+      "const g = await import('./g.js');",
+      "type H = import('./h.js').H;",
+      "// import x from './commented.js';",
+      "/* export * from './block-commented.js'; */",
+      "const s = \"import y from './in-a-string.js'\";",
+      "import * as path from 'node:path';",
+    ].join('\n');
+    expect(specifiersOf(source)).toEqual([
+      './a.js',
+      '../b.js',
+      './c.js',
+      './d.js',
+      './side-effect.js',
+      './e.js',
+      './f.js',
+      './g.js',
+      './h.js',
+      'node:path',
+    ]);
+  });
+
+  it('resolves relative specifiers to src/ areas', () => {
+    expect(resolveTarget('src/core/host.ts', '../protocol/exchange.js')).toBe('protocol/exchange');
+    expect(resolveTarget('src/protocol/http11/x.ts', '../../core/valve.js')).toBe('core/valve');
+    expect(resolveTarget('src/protocol/http11/x.ts', './y.js')).toBe('protocol/http11/y');
+    expect(resolveTarget('src/servlet/index.ts', '../../package.json')).toBe('../package');
+    expect(resolveTarget('src/servlet/index.ts', 'node:events')).toBeNull();
+    expect(areaOf('../package')).toBeNull();
+  });
+});
+
+describe('layering rules (checked on a synthetic tree)', () => {
+  const fake: ImportEdge[] = [
+    ...edgesOf('src/protocol/http11/p.ts', "import { Host } from '../../core/host.js';\nimport type { E } from '../exchange.js';"),
+    ...edgesOf('src/net/acceptor.ts', "export { V } from '../valves/v.js';"),
+    ...edgesOf('src/servlet/filter.ts', "import type { Request } from '../connector/request.js';\nimport type { S } from './servlet.js';"),
+    ...edgesOf('src/servlet/index.ts', "const p = require('../../package.json');\nimport { EventEmitter } from 'node:events';"),
+    ...edgesOf('src/mapper/mapper.ts', "import type { Wrapper } from '../core/wrapper.js';\nimport { ContainerError } from '../errors/container-error.js';"),
+    ...edgesOf('src/core/context.ts', "import type { Exchange } from '../protocol/exchange.js';\nimport type { M } from '../mapper/mapper.js';"),
+    ...edgesOf('src/connector/adapter.ts', "import '../protocol/exchange.js';\nimport '../core/engine.js';"),
+  ];
+
+  it('reports each forbidden edge as file → import, and only those', () => {
+    expect(rules.map((rule) => violations(rule, fake))).toEqual([
+      ['src/protocol/http11/p.ts → ../../core/host.js', 'src/net/acceptor.ts → ../valves/v.js'],
+      ['src/servlet/filter.ts → ../connector/request.js', 'src/servlet/index.ts → ../../package.json'],
+      ['src/mapper/mapper.ts → ../core/wrapper.js'],
+      ['src/core/context.ts → ../protocol/exchange.js'],
+    ]);
+  });
+});
+
+describe('layering of src/ (architecture.md: net ← protocol ← connector → core ← servlet)', () => {
+  const edges = srcEdges();
+
+  it('reads the real imports (the scan is not vacuous)', () => {
+    const files = new Set(edges.map((e) => e.file));
+    expect(files.size).toBeGreaterThan(50);
+    // The connector is the one layer allowed to see both sides: if the scan works it must show both edges.
+    const connectorAreas = new Set(edges.filter((e) => e.file.startsWith('src/connector/') && e.target).map((e) => areaOf(e.target!)));
+    expect(connectorAreas).toContain('protocol');
+    expect(connectorAreas).toContain('core');
+  });
+
+  for (const rule of rules) {
+    it(rule.name, () => {
+      const found = violations(rule, edges);
+      expect(found, `layering violations:\n  ${found.join('\n  ')}\n`).toEqual([]);
+    });
+  }
+});
