@@ -186,6 +186,10 @@ function normalise(path: string, uri: string): string {
   return `/${kept.join('/')}${trailingSlash ? '/' : ''}`;
 }
 
+/** Printable ASCII without `%`, `;` or `\\`: a path made only of these needs no decoding or stripping. */
+const ALREADY_CANONICAL = /^\/[^%;\\\x00-\x20\x7f-\uffff]*$/;
+const NO_PARAMETERS: ReadonlyMap<string, string> = new Map();
+
 /**
  * Canonicalise a raw (still %-encoded) request path in Tomcat's fixed order: strip `;params` from every
  * segment (capturing the session ID) → %-decode → reject NUL/backslash → normalise → suspicious-URI checks.
@@ -199,6 +203,10 @@ export function canonicalizeUri(
 ): CanonicalUri {
   if (!rawPath.startsWith('/')) throw uriError(rawPath, 'the path must start with [/]');
   const decode = decoderFor(options.uriEncoding);
+  // Fast path for the common case: nothing to strip, decode or normalise, so the path is already canonical.
+  if (ALREADY_CANONICAL.test(rawPath) && !rawPath.includes('//') && !rawPath.includes('/.')) {
+    return { path: rawPath, pathParameters: NO_PARAMETERS, sessionId: null };
+  }
   const pathParameters = new Map<string, string>();
   let sessionId: string | null = null;
   const rawSegments = rawPath.split('/');

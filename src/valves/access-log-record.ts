@@ -84,53 +84,126 @@ export function currentThreadName(): string {
   return isMainThread ? 'main' : `worker-${threadId}`;
 }
 
-/** Builds the record of a request the container served; call it after response.finish(). */
+/**
+ * Builds the record of a request the container served; call it after response.finish(). The record is
+ * lazy: a pattern reads only the few fields it prints, so nothing else is computed per request.
+ */
 export function recordFromExchange(request: Request, response: Response, options: RecordOptions = {}): AccessLogRecord {
-  const exchange = request.exchange;
-  const endTime = options.endTime ?? process.hrtime.bigint();
-  const start = request.getStartTime();
-  const commit = response.getCommitTime();
-  const fromAttributes = options.requestAttributesEnabled === true;
-  const attr = (name: string): string | null => {
-    if (!fromAttributes) return null;
-    const value = request.getAttribute(name);
+  return new ExchangeRecord(request, response, options.requestAttributesEnabled === true, options.endTime ?? process.hrtime.bigint());
+}
+
+class ExchangeRecord implements AccessLogRecord {
+  readonly #request: Request;
+  readonly #response: Response;
+  readonly #fromAttributes: boolean;
+  readonly #endTime: bigint;
+
+  constructor(request: Request, response: Response, fromAttributes: boolean, endTime: bigint) {
+    this.#request = request;
+    this.#response = response;
+    this.#fromAttributes = fromAttributes;
+    this.#endTime = endTime;
+  }
+
+  get remoteAddr(): string {
+    return this.#attr(AccessLogAttributes.REMOTE_ADDR) ?? this.#request.getRemoteAddr();
+  }
+  get peerAddr(): string {
+    return this.#request.exchange.remoteAddress;
+  }
+  get remoteHost(): string {
+    return this.#attr(AccessLogAttributes.REMOTE_HOST) ?? this.#request.getRemoteHost();
+  }
+  get remotePort(): number {
+    return this.#request.getRemotePort();
+  }
+  get localAddr(): string {
+    return this.#request.getLocalAddr();
+  }
+  get localPort(): number {
+    const attrPort = this.#attr(AccessLogAttributes.SERVER_PORT);
+    return attrPort !== null && /^\d+$/.test(attrPort) ? Number(attrPort) : this.#request.getLocalPort();
+  }
+  get protocol(): string {
+    return this.#attr(AccessLogAttributes.PROTOCOL) ?? this.#request.getProtocol();
+  }
+  get method(): string {
+    return this.#request.getMethod();
+  }
+  get uriPath(): string {
+    return this.#request.getRequestURI();
+  }
+  get query(): string | null {
+    return this.#request.getQueryString();
+  }
+  get status(): number {
+    return this.#response.getStatus();
+  }
+  get bytesSent(): number {
+    return this.#response.getBytesWritten();
+  }
+  get startTimeMs(): number {
+    return this.#request.getStartTimeMs();
+  }
+  get elapsedNs(): bigint {
+    return nonNegative(this.#endTime - this.#request.getStartTime());
+  }
+  get commitNs(): bigint | null {
+    const commit = this.#response.getCommitTime();
+    return commit === null ? null : nonNegative(commit - this.#request.getStartTime());
+  }
+  get sessionId(): string | null {
+    const session = this.#session();
+    return session === null ? null : safe(() => session.getId(), null);
+  }
+  get remoteUser(): string | null {
+    return safe(() => this.#request.getRemoteUser(), null);
+  }
+  get serverName(): string | null {
+    return this.#attr(AccessLogAttributes.SERVER_NAME) ?? safe(() => this.#request.getServerName(), null);
+  }
+  get connectionId(): string {
+    return this.#request.exchange.connectionId;
+  }
+  get requestId(): string | null {
+    return safe(() => this.#request.getRequestId(), null);
+  }
+  get connectionStatus(): ConnectionStatus {
+    const exchange = this.#request.exchange;
+    return exchange.aborted ? 'X' : exchange.willClose ? '-' : '+';
+  }
+  get threadName(): string {
+    return currentThreadName();
+  }
+  requestHeaders(name: string): readonly string[] {
+    return this.#request.getHeaders(name);
+  }
+  responseHeaders(name: string): readonly string[] {
+    return this.#response.getHeaders(name);
+  }
+  cookies(name: string): readonly string[] {
+    return safe(() => this.#request.getCookies(), [])
+      .filter((cookie) => cookie.getName() === name)
+      .map((cookie) => cookie.getValue());
+  }
+  requestAttribute(name: string): unknown {
+    return this.#request.getAttribute(name);
+  }
+  sessionAttribute(name: string): unknown {
+    const session = this.#session();
+    return session === null ? null : safe(() => session.getAttribute(name), null);
+  }
+
+  #attr(name: string): string | null {
+    if (!this.#fromAttributes) return null;
+    const value = this.#request.getAttribute(name);
     return value === null || value === undefined ? null : String(value);
-  };
-  // An invalidated session throws on every access; the log must still be written.
-  const session = safe(() => request.getSessionIfExists(), null);
-  const attrPort = attr(AccessLogAttributes.SERVER_PORT);
-  return {
-    remoteAddr: attr(AccessLogAttributes.REMOTE_ADDR) ?? request.getRemoteAddr(),
-    peerAddr: exchange.remoteAddress,
-    remoteHost: attr(AccessLogAttributes.REMOTE_HOST) ?? request.getRemoteHost(),
-    remotePort: request.getRemotePort(),
-    localAddr: request.getLocalAddr(),
-    localPort: attrPort !== null && /^\d+$/.test(attrPort) ? Number(attrPort) : request.getLocalPort(),
-    protocol: attr(AccessLogAttributes.PROTOCOL) ?? request.getProtocol(),
-    method: request.getMethod(),
-    uriPath: request.getRequestURI(),
-    query: request.getQueryString(),
-    status: response.getStatus(),
-    bytesSent: response.getBytesWritten(),
-    startTimeMs: request.getStartTimeMs(),
-    elapsedNs: nonNegative(endTime - start),
-    commitNs: commit === null ? null : nonNegative(commit - start),
-    sessionId: session === null ? null : safe(() => session.getId(), null),
-    remoteUser: safe(() => request.getRemoteUser(), null),
-    serverName: attr(AccessLogAttributes.SERVER_NAME) ?? safe(() => request.getServerName(), null),
-    connectionId: exchange.connectionId,
-    requestId: safe(() => request.getRequestId(), null),
-    connectionStatus: exchange.aborted ? 'X' : exchange.willClose ? '-' : '+',
-    threadName: currentThreadName(),
-    requestHeaders: (name) => request.getHeaders(name),
-    responseHeaders: (name) => response.getHeaders(name),
-    cookies: (name) =>
-      safe(() => request.getCookies(), [])
-        .filter((cookie) => cookie.getName() === name)
-        .map((cookie) => cookie.getValue()),
-    requestAttribute: (name) => request.getAttribute(name),
-    sessionAttribute: (name) => (session === null ? null : safe(() => session.getAttribute(name), null)),
-  };
+  }
+
+  /** An invalidated session throws on every access; the log must still be written. */
+  #session(): ReturnType<Request['getSessionIfExists']> {
+    return safe(() => this.#request.getSessionIfExists(), null);
+  }
 }
 
 /** Builds the record of a request the protocol layer refused before it reached the container. */

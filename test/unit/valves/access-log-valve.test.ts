@@ -277,7 +277,7 @@ describe('AccessLogValve', () => {
     valves.push(valve);
     const { request, response } = fakeExchange();
     valve.log(request, response);
-    const broken = { ...request, getMethod: () => { throw new Error('boom'); } } as unknown as Request;
+    const broken = { ...request, getRequestURI: () => { throw new Error('boom'); } } as unknown as Request;
     await valve.start();
     expect(() => valve.log(broken, response)).not.toThrow();
     expect(() => valve.log(broken, response)).not.toThrow();
