@@ -1,0 +1,123 @@
+/** The event-loop AJP/1.3 endpoint (Tomcat's AjpNioProtocol): the shared acceptor and in-flight bound, feeding the AJP processor. */
+import type { Logger } from 'pino';
+import type { ConnectorConfig } from '../../config/server-config.js';
+import { ContainerError } from '../../errors/container-error.js';
+import { Acceptor } from '../../net/acceptor.js';
+import type { Adapter } from '../exchange.js';
+import { InFlightLimiter } from '../http11/in-flight-limiter.js';
+import type { ProtocolHandler, ProtocolHandlerStats } from '../protocol-handler.js';
+import { DEFAULT_PACKET_SIZE, MAX_PACKET_SIZE } from './ajp-constants.js';
+import { AjpProcessor } from './ajp-processor.js';
+
+export class AjpProtocol implements ProtocolHandler {
+  readonly #config: ConnectorConfig;
+  readonly #logger: Logger;
+  readonly #limiter: InFlightLimiter;
+  readonly #processor: AjpProcessor;
+  readonly #acceptor: Acceptor;
+  #stopping: Promise<void> | undefined;
+
+  constructor(config: ConnectorConfig, adapter: Adapter, logger: Logger) {
+    this.#config = config;
+    this.#logger = logger;
+    const attributes = config.attributes;
+    const packetSize = Math.min(MAX_PACKET_SIZE, Math.max(DEFAULT_PACKET_SIZE, numberOr(attributes['packetSize'], DEFAULT_PACKET_SIZE)));
+    const pattern = attributes['allowedRequestAttributesPattern'];
+    this.#limiter = new InFlightLimiter(config.maxThreads);
+    this.#processor = new AjpProcessor(
+      config,
+      {
+        packetSize,
+        ajpFlush: attributes['ajpFlush'] !== false,
+        policy: {
+          secret: typeof attributes['secret'] === 'string' ? attributes['secret'] : undefined,
+          // The whole name must match (Tomcat uses Matcher.matches()).
+          allowedRequestAttributesPattern: typeof pattern === 'string' && pattern !== '' ? new RegExp(`^(?:${pattern})$`) : undefined,
+          tomcatAuthentication: attributes['tomcatAuthentication'] !== false,
+          tomcatAuthorization: attributes['tomcatAuthorization'] === true,
+          maxHeaderCount: config.maxHeaderCount,
+        },
+      },
+      adapter,
+      logger,
+      this.#limiter,
+    );
+    this.#acceptor = new Acceptor(
+      {
+        port: config.port,
+        // Loopback unless told otherwise: an AJP port open to the network trusts whoever reaches it.
+        address: config.address ?? '127.0.0.1',
+        backlog: config.acceptCount,
+        maxConnections: config.maxConnections,
+        acceptQueueLength: config.acceptCount,
+        noDelay: attributes['tcpNoDelay'] !== false,
+      },
+      (socket) => this.#processor.open(socket),
+      logger,
+    );
+  }
+
+  get localPort(): number {
+    return this.#acceptor.localPort;
+  }
+
+  get localAddress(): string {
+    return this.#acceptor.localAddress;
+  }
+
+  /** Connections accepted since start. */
+  get acceptedConnections(): number {
+    return this.#processor.acceptedConnections;
+  }
+
+  /** Refuses to start without a secret unless secretRequired="false" (Ghostcat, CVE-2020-1938). */
+  async start(): Promise<void> {
+    const secret = this.#config.attributes['secret'];
+    if (this.#config.attributes['secretRequired'] !== false && (typeof secret !== 'string' || secret === '')) {
+      throw new ContainerError('SV_ERR_AJP_SECRET_REQUIRED', { address: this.#config.address ?? '127.0.0.1', port: this.#config.port });
+    }
+    await this.#acceptor.listen();
+    this.#logger.debug({ port: this.localPort, address: this.localAddress }, 'AJP/1.3 connector listening');
+  }
+
+  pause(): void {
+    this.#acceptor.pause();
+    this.#limiter.pause();
+  }
+
+  resume(): void {
+    this.#acceptor.resume();
+    this.#limiter.resume();
+  }
+
+  stop(gracefulMs: number): Promise<void> {
+    this.#stopping ??= this.#stop(gracefulMs);
+    return this.#stopping;
+  }
+
+  stats(): ProtocolHandlerStats {
+    return {
+      connections: this.#processor.connections,
+      inFlight: this.#limiter.inFlight,
+      queued: this.#limiter.queued + this.#acceptor.queued,
+    };
+  }
+
+  async #stop(gracefulMs: number): Promise<void> {
+    this.#acceptor.close();
+    this.#limiter.resume();
+    this.#processor.drain();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, gracefulMs));
+    });
+    await Promise.race([this.#processor.whenClosed(), deadline]);
+    clearTimeout(timer);
+    this.#processor.destroyAll();
+    await this.#processor.whenClosed();
+  }
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}

@@ -1,0 +1,184 @@
+/**
+ * What the connector makes of a decoded FORWARD_REQUEST: the secret check (constant time), the attribute
+ * allow-list (Ghostcat, CVE-2020-1938), header limits and body framing. Pure: decisions, no I/O.
+ */
+import { createHash, timingSafeEqual, X509Certificate } from 'node:crypto';
+import { ProtocolError } from '../../errors/container-error.js';
+import {
+  REQ_ATTRIBUTE_LB_ACTIVATION,
+  REQ_ATTRIBUTE_LOCAL_ADDR,
+  REQ_ATTRIBUTE_REMOTE_PORT,
+  REQ_ATTRIBUTE_SSL_PROTOCOL,
+} from './ajp-constants.js';
+import type { TlsInfo } from '../../net/tls-info.js';
+import type { ForwardRequest } from './ajp-forward-request.js';
+
+export interface AjpRequestPolicy {
+  /** undefined or '' = no secret required from the web server. */
+  readonly secret: string | undefined;
+  /** Matched against the whole attribute name; undefined = no unknown attribute is allowed. */
+  readonly allowedRequestAttributesPattern: RegExp | undefined;
+  /** false = trust the web server's remote_user / auth_type. */
+  readonly tomcatAuthentication: boolean;
+  /** true = keep the web server's user name for the Realm to authorise. */
+  readonly tomcatAuthorization: boolean;
+  readonly maxHeaderCount: number;
+}
+
+/** The user the web server authenticated, when the connector is told to trust it. */
+export interface ForwardedUser {
+  readonly name: string;
+  /** null when tomcatAuthorization asked only for the name (the Realm decides roles). */
+  readonly authType: string | null;
+}
+
+/** The request as the exchange presents it. */
+export interface AcceptedRequest {
+  readonly method: string;
+  /** Path and query as in an HTTP request line. */
+  readonly target: string;
+  readonly protocol: string;
+  readonly rawHeaders: readonly string[];
+  readonly remoteAddress: string;
+  /** From AJP_REMOTE_PORT; 0 when the web server did not say. */
+  readonly remotePort: number;
+  /** From AJP_LOCAL_ADDR; null = use the socket's. */
+  readonly localAddress: string | null;
+  readonly serverPort: number;
+  readonly secure: boolean;
+  /** -1 = no Content-Length: the body is chunked (until an empty packet) or, without chunked, empty. */
+  readonly contentLength: number;
+  readonly chunked: boolean;
+  /** The client's TLS facts as the web server forwarded them; the container derives the Servlet §3.10 SSL attributes from them. */
+  readonly tls: TlsInfo | undefined;
+  /** Other request attributes to expose to the application (allowed req_attributes, JK_LB_ACTIVATION). */
+  readonly attributes: ReadonlyMap<string, unknown>;
+  readonly user: ForwardedUser | null;
+  readonly route: string | null;
+}
+
+export type PolicyResult = { readonly ok: true; readonly request: AcceptedRequest } | { readonly ok: false; readonly error: ProtocolError };
+
+/**
+ * Names that only the container may set: a proxy that could set `jakarta.servlet.include.*` could make the
+ * default servlet serve any file of the webapp (Ghostcat). Refused even when the allow-list matches.
+ */
+const RESERVED_ATTRIBUTE = /^(?:jakarta|javax)\.servlet\.|^org\.apache\.(?:catalina|tomcat)\.|^serval\./;
+
+export function applyRequestPolicy(forward: ForwardRequest, policy: AjpRequestPolicy): PolicyResult {
+  const secret = policy.secret;
+  if (secret !== undefined && secret !== '') {
+    if (forward.secret === null) return reject('SV_ERR_AJP_SECRET_MISMATCH', { remote: forward.remoteAddress, problem: 'no secret' });
+    if (!secretsEqual(forward.secret, secret)) {
+      return reject('SV_ERR_AJP_SECRET_MISMATCH', { remote: forward.remoteAddress, problem: 'a wrong secret' });
+    }
+  }
+
+  if (forward.headers.length > policy.maxHeaderCount) {
+    return reject('SV_ERR_HTTP_TOO_MANY_HEADERS', { count: forward.headers.length, limit: policy.maxHeaderCount });
+  }
+  const rawHeaders: string[] = [];
+  let contentLength = -1;
+  let chunked = false;
+  for (const [name, value] of forward.headers) {
+    const lower = name.toLowerCase();
+    if (lower === 'content-length') {
+      // Two lengths or a non-number: the body's end is ambiguous (request smuggling, CVE-2013-4286 class).
+      if (contentLength >= 0) return badRequest('more than one Content-Length header');
+      if (!/^\d{1,15}$/.test(value.trim())) return badRequest(`invalid Content-Length [${value}]`);
+      contentLength = Number(value.trim());
+    } else if (lower === 'transfer-encoding' && /(?:^|,)\s*chunked\s*$/i.test(value)) {
+      chunked = true;
+    }
+    rawHeaders.push(name, value);
+  }
+  // RFC 9112 §6.3: with both, the chunked framing wins and the length is ignored.
+  if (chunked) contentLength = -1;
+
+  const attributes = new Map<string, unknown>();
+  let remotePort = 0;
+  let localAddress: string | null = null;
+  let sslProtocol: string | null = null;
+  for (const [name, value] of forward.requestAttributes) {
+    if (name === REQ_ATTRIBUTE_REMOTE_PORT) {
+      const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+      if (port <= 65535) remotePort = port;
+    } else if (name === REQ_ATTRIBUTE_LOCAL_ADDR) {
+      localAddress = value;
+    } else if (name === REQ_ATTRIBUTE_SSL_PROTOCOL) {
+      sslProtocol = value;
+    } else if (name === REQ_ATTRIBUTE_LB_ACTIVATION) {
+      attributes.set(name, value);
+    } else if (!RESERVED_ATTRIBUTE.test(name) && policy.allowedRequestAttributesPattern?.test(name) === true) {
+      attributes.set(name, value);
+    } else {
+      return reject('SV_ERR_AJP_ATTRIBUTE_NOT_ALLOWED', {
+        name,
+        pattern: policy.allowedRequestAttributesPattern?.source ?? '',
+      });
+    }
+  }
+  const hasTls = forward.isSsl || forward.sslCipher !== null || forward.sslSession !== null || forward.sslCert !== null || sslProtocol !== null;
+  const certificate = forward.sslCert === null || forward.sslCert === '' ? null : parseCertificate(forward.sslCert);
+  const tls: TlsInfo | undefined = hasTls
+    ? {
+        protocol: sslProtocol ?? '',
+        cipherSuite: forward.sslCipher ?? '',
+        keySize: forward.sslKeySize ?? 0,
+        sessionId: forward.sslSession ?? '',
+        peerCertificates: certificate === null ? [] : [certificate],
+        serverName: undefined,
+      }
+    : undefined;
+
+  let user: ForwardedUser | null = null;
+  if (forward.remoteUser !== null && forward.remoteUser !== '') {
+    if (!policy.tomcatAuthentication) user = { name: forward.remoteUser, authType: forward.authType };
+    else if (policy.tomcatAuthorization) user = { name: forward.remoteUser, authType: null };
+  }
+
+  return {
+    ok: true,
+    request: {
+      method: forward.method,
+      target: forward.queryString === null ? forward.requestUri : `${forward.requestUri}?${forward.queryString}`,
+      protocol: forward.protocol,
+      rawHeaders,
+      remoteAddress: forward.remoteAddress,
+      remotePort,
+      localAddress,
+      serverPort: forward.serverPort,
+      secure: forward.isSsl,
+      contentLength,
+      chunked,
+      tls,
+      attributes,
+      user,
+      route: forward.route,
+    },
+  };
+}
+
+/** The client certificate as PEM (web servers send it so); one that does not parse is left out, as Tomcat does. */
+function parseCertificate(pem: string): X509Certificate | null {
+  try {
+    return new X509Certificate(pem);
+  } catch {
+    return null;
+  }
+}
+
+/** Compares digests so neither the content nor the length of the secret leaks through timing. */
+export function secretsEqual(received: string, expected: string): boolean {
+  const a = createHash('sha256').update(received, 'latin1').digest();
+  const b = createHash('sha256').update(expected, 'latin1').digest();
+  return timingSafeEqual(a, b);
+}
+
+function reject(code: 'SV_ERR_AJP_SECRET_MISMATCH' | 'SV_ERR_AJP_ATTRIBUTE_NOT_ALLOWED' | 'SV_ERR_HTTP_TOO_MANY_HEADERS', params: Record<string, string | number>): PolicyResult {
+  return { ok: false, error: new ProtocolError(code, params) };
+}
+
+function badRequest(detail: string): PolicyResult {
+  return { ok: false, error: new ProtocolError('SV_ERR_HTTP_BAD_REQUEST', { detail }) };
+}
