@@ -1,32 +1,30 @@
 /**
- * DefaultServlet: serves a webapp's static files (Tomcat's DefaultServlet, first version: no ranges,
- * no writes). Uses only the public servlet API; the pure helpers are exported for tests.
+ * DefaultServlet: serves a webapp's static files as Tomcat's DefaultServlet does — validators and
+ * conditional requests, byte ranges, precompressed variants, directory redirects and listings, and
+ * (readonly=false) PUT and DELETE. Small files come from the webapp's ResourceCache, large ones stream
+ * with back-pressure. Uses only the public servlet API plus the ResourceCache the Context publishes.
  */
-import { createReadStream, type Stats } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative, sep } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { DEFAULT_RESOURCES, isSpecialPath, RESOURCES_ATTRIBUTE, ResourceCache, type FileResource, type WebResource } from '../core/resource-cache.js';
 import { ContainerError } from '../errors/container-error.js';
 import type { HttpServletRequest } from '../servlet/http-servlet-request.js';
 import type { HttpServletResponse } from '../servlet/http-servlet-response.js';
 import { HttpServlet } from '../servlet/http-servlet.js';
 import { RequestDispatcherAttributes } from '../servlet/request-dispatcher.js';
+import { readListing, renderDirectoryListing } from './directory-listing.js';
+import { evaluatePreconditions, weakETag, type PreconditionResult } from './preconditions.js';
+import { decideRange, evaluateIfRange, multipartLayout, MULTIPART_BOUNDARY, type ByteRange } from './range-requests.js';
+import { deleteResource, storeResource } from './static-put.js';
+import { SERVER_INFO } from '../version.js';
 
 /** The methods a read-only DefaultServlet answers (Tomcat: `Allow: OPTIONS, GET, HEAD, POST`). */
 export const READ_ONLY_ALLOW = 'OPTIONS, GET, HEAD, POST';
-/** Files up to this size are read whole; larger ones stream (Tomcat's sendfileSize default, 48 KiB). */
-export const SMALL_FILE_BYTES = 48 * 1024;
-
-/** Weak validator `W/"<length>-<mtimeMillis>"`, as Tomcat builds it (RFC 9110 §8.8.3). */
-export function weakETag(size: number, mtimeMs: number): string {
-  return `W/"${size}-${Math.trunc(mtimeMs)}"`;
-}
-
-/** True for WEB-INF and META-INF at the webapp root, in any case spelling (Servlet spec §10.5). */
-export function isSpecialPath(path: string): boolean {
-  const first = path.split('/').find((segment) => segment !== '') ?? '';
-  const upper = first.toUpperCase();
-  return upper === 'WEB-INF' || upper === 'META-INF';
-}
+export const READ_WRITE_ALLOW = 'OPTIONS, GET, HEAD, POST, PUT, DELETE';
+/** Tomcat's sendfileSize default (48 KiB): files at least this large stream from disk in chunks. */
+export const DEFAULT_SENDFILE_BYTES = 48 * 1024;
+const STREAM_CHUNK_BYTES = 64 * 1024;
+const MAX_MIME_ENTRIES = 1000;
 
 /** Dot segments, backslashes and NUL never reach a file lookup, whatever dispatched the request. */
 export function isUnsafePath(path: string): boolean {
@@ -34,174 +32,149 @@ export function isUnsafePath(path: string): boolean {
   return path.split('/').some((segment) => segment === '..' || segment === '.');
 }
 
-/** True when `target` is `base` or inside it (both already real paths). */
-export function isInside(base: string, target: string): boolean {
-  const rel = relative(base, target);
-  return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`));
-}
-
-/** Where a directory requested without its trailing `/` redirects; a leading `//` would be protocol-relative. */
+/** Where a directory requested without its trailing `/` redirects (CVE-2018-11784: never to `//host`). */
 export function directoryRedirectLocation(requestURI: string, query: string | null): string {
-  let location = `${requestURI}/`;
-  while (location.startsWith('//')) location = location.slice(1);
+  // Empty segments mean nothing to the mapper, and a leading `//` would make the Location protocol-relative.
+  const location = `${requestURI}/`.replace(/\/{2,}/g, '/');
   return query === null ? location : `${location}?${query}`;
 }
 
-export interface EntityTag {
-  readonly weak: boolean;
-  /** The quoted opaque tag, quotes included. */
-  readonly opaque: string;
+/** Content codings of precompressed siblings, in the server's order of preference: `br=.br,gzip=.gz`. */
+export interface CompressionFormat {
+  readonly encoding: string;
+  readonly extension: string;
 }
 
-/**
- * Parses an If-Match / If-None-Match value: `*`, or a comma list of entity-tags (RFC 9110 §8.8.3,
- * §13.1.1). Returns null when the value is malformed (→ 400, as Tomcat does).
- */
-export function parseEntityTags(value: string): EntityTag[] | '*' | null {
-  const trimmed = value.trim();
-  if (trimmed === '*') return '*';
-  const tags: EntityTag[] = [];
-  let i = 0;
-  const n = value.length;
-  const skipSpace = (): void => {
-    while (i < n && (value[i] === ' ' || value[i] === '\t')) i++;
-  };
-  while (i < n) {
-    skipSpace();
-    if (i >= n) break;
-    if (value[i] === ',') {
-      i++;
-      continue;
-    }
-    let weak = false;
-    if (value.startsWith('W/', i)) {
-      weak = true;
-      i += 2;
-    }
-    if (value[i] !== '"') return null;
-    const start = i;
-    i++;
-    // etagc = %x21 / %x23-7E / obs-text
-    while (i < n && value[i] !== '"') {
-      const c = value.charCodeAt(i);
-      if (c < 0x21 || c === 0x7f) return null;
-      i++;
-    }
-    if (i >= n) return null;
-    i++;
-    tags.push({ weak, opaque: value.slice(start, i) });
-    skipSpace();
-    if (i < n && value[i] !== ',') return null;
+/** The precompressed init param: `true` (br then gzip), `false`, or an explicit `coding=.ext` list. */
+export function parsePrecompressed(value: string | null): CompressionFormat[] | null {
+  const text = (value ?? '').trim();
+  if (text === '' || text.toLowerCase() === 'false') return [];
+  if (text.toLowerCase() === 'true') return [{ encoding: 'br', extension: '.br' }, { encoding: 'gzip', extension: '.gz' }];
+  const formats: CompressionFormat[] = [];
+  for (const pair of text.split(',')) {
+    const [encoding, extension, extra] = pair.split('=').map((s) => s.trim());
+    if (!encoding || !extension || extra !== undefined || !extension.startsWith('.')) return null;
+    formats.push({ encoding: encoding.toLowerCase(), extension });
   }
-  return tags;
+  return formats;
 }
 
-export function parseETag(tag: string): EntityTag | null {
-  const parsed = parseEntityTags(tag);
-  return Array.isArray(parsed) && parsed.length === 1 ? parsed[0] : null;
+/** Accept-Encoding as coding → q (RFC 9110 §12.5.3); `identity` and `*` included as sent. */
+export function parseAcceptEncoding(header: string | null): Map<string, number> {
+  const accepted = new Map<string, number>();
+  for (const element of (header ?? '').split(',')) {
+    const [coding, ...params] = element.split(';').map((s) => s.trim());
+    if (!coding) continue;
+    let q = 1;
+    for (const param of params) {
+      const match = /^q=([01](?:\.\d{0,3})?)$/i.exec(param);
+      if (match) q = Number(match[1]);
+    }
+    accepted.set(coding.toLowerCase(), q);
+  }
+  return accepted;
 }
 
-/** Weak comparison: opaque tags equal, W/ ignored (RFC 9110 §8.8.3.2). */
-export function weakMatch(a: EntityTag, b: EntityTag): boolean {
-  return a.opaque === b.opaque;
+/** The preferred acceptable coding among the available ones: highest q, ties broken by the server's order. */
+export function chooseEncoding(accepted: ReadonlyMap<string, number>, available: readonly CompressionFormat[]): CompressionFormat | null {
+  let best: CompressionFormat | null = null;
+  let bestQ = 0;
+  for (const format of available) {
+    const q = accepted.get(format.encoding) ?? accepted.get('*') ?? 0;
+    if (q > bestQ) {
+      best = format;
+      bestQ = q;
+    }
+  }
+  return best;
 }
 
-/** Strong comparison: neither weak and opaque tags equal. */
-export function strongMatch(a: EntityTag, b: EntityTag): boolean {
-  return !a.weak && !b.weak && a.opaque === b.opaque;
+/** Types whose bytes are text in fileEncoding, so the charset is named (Tomcat's isText rule). */
+export function isTextType(mime: string): boolean {
+  return mime.startsWith('text/') || mime.includes('xml') || mime.includes('javascript');
 }
 
-export interface PreconditionInput {
-  readonly method: string;
-  /** Raw header values joined with `,`; null when absent. */
-  readonly ifMatch: string | null;
-  readonly ifNoneMatch: string | null;
-  /** Epoch ms; null when absent, invalid or list-valued (those are ignored, RFC 9110 §13.1.3). */
-  readonly ifModifiedSince: number | null;
-  readonly ifUnmodifiedSince: number | null;
+interface Validators {
   readonly etag: string;
-  readonly lastModifiedMs: number;
+  readonly lastModified: string;
 }
 
-export type PreconditionResult = 'proceed' | 304 | 400 | 412;
-
-/** Evaluates the conditional headers in the order of RFC 9110 §13.2.2 for an existing resource. */
-export function evaluatePreconditions(input: PreconditionInput): PreconditionResult {
-  const current = parseETag(input.etag);
-  // HTTP dates have one-second resolution (RFC 9110 §5.6.7).
-  const lastModified = Math.floor(input.lastModifiedMs / 1000) * 1000;
-  const safe = input.method === 'GET' || input.method === 'HEAD';
-  if (input.ifMatch !== null) {
-    const tags = parseEntityTags(input.ifMatch);
-    if (tags === null) return 400;
-    if (tags !== '*' && (current === null || !tags.some((tag) => strongMatch(tag, current)))) return 412;
-  } else if (input.ifUnmodifiedSince !== null && lastModified > input.ifUnmodifiedSince) {
-    return 412;
-  }
-  if (input.ifNoneMatch !== null) {
-    const tags = parseEntityTags(input.ifNoneMatch);
-    if (tags === null) return 400;
-    const matched = tags === '*' || (current !== null && tags.some((tag) => weakMatch(tag, current)));
-    if (matched) return safe ? 304 : 412;
-  } else if (safe && input.ifModifiedSince !== null && lastModified <= input.ifModifiedSince) {
-    return 304;
-  }
-  return 'proceed';
+interface Settings {
+  listings: boolean;
+  readonly: boolean;
+  fileEncoding: string;
+  /** Negative: always stream (Tomcat's "never use sendfile" has no buffered equivalent for big files). */
+  sendfileBytes: number;
+  useAcceptRanges: boolean;
+  showServerInfo: boolean;
+  sortListings: boolean;
+  sortDirectoriesFirst: boolean;
+  precompressed: CompressionFormat[];
+  allowPartialPut: boolean;
+  directoryRedirectStatusCode: number;
+  allowPostAsGet: boolean;
+  useStrongETags: boolean;
 }
-
-export interface ListingEntry {
-  readonly name: string;
-  readonly directory: boolean;
-  readonly size: number;
-  readonly mtimeMs: number;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** A minimal directory listing; every name is escaped for HTML and %-encoded in links. */
-export function renderDirectoryListing(path: string, entries: readonly ListingEntry[]): string {
-  const title = escapeHtml(`Directory Listing For [${path}]`);
-  let html = `<!doctype html><html lang="en"><head><title>${title}</title></head><body><h1>${title}</h1><hr>`;
-  html += '<table><tr><th>Filename</th><th>Size</th><th>Last Modified</th></tr>';
-  if (path !== '/') html += '<tr><td><a href="../">../</a></td><td></td><td></td></tr>';
-  for (const entry of entries) {
-    const shown = entry.directory ? `${entry.name}/` : entry.name;
-    const href = encodeURIComponent(entry.name) + (entry.directory ? '/' : '');
-    const size = entry.directory ? '' : String(entry.size);
-    html +=
-      `<tr><td><a href="${escapeHtml(href)}">${escapeHtml(shown)}</a></td><td>${size}</td>` +
-      `<td>${new Date(entry.mtimeMs).toUTCString()}</td></tr>`;
-  }
-  return `${html}</table><hr></body></html>`;
-}
-
-type Lookup =
-  | { readonly kind: 'file'; readonly realPath: string; readonly stats: Stats }
-  | { readonly kind: 'directory'; readonly realPath: string; readonly stats: Stats }
-  | { readonly kind: 'missing' }
-  | { readonly kind: 'forbidden' };
 
 export class DefaultServlet extends HttpServlet {
-  #listings = false;
-  #readonly = true;
-  #fileEncoding = 'utf-8';
-  #docBase: Promise<string | null> | null = null;
+  #settings: Settings = {
+    listings: false,
+    readonly: true,
+    fileEncoding: 'UTF-8',
+    sendfileBytes: DEFAULT_SENDFILE_BYTES,
+    useAcceptRanges: true,
+    showServerInfo: true,
+    sortListings: false,
+    sortDirectoriesFirst: false,
+    precompressed: [],
+    allowPartialPut: true,
+    directoryRedirectStatusCode: 302,
+    allowPostAsGet: true,
+    useStrongETags: false,
+  };
+  #resources: ResourceCache | null = null;
+  readonly #validators = new WeakMap<FileResource, Validators>();
+  readonly #mimeTypes = new Map<string, string | null>();
 
   override initServlet(): void {
-    this.#listings = this.#booleanParam('listings', false);
-    this.#readonly = this.#booleanParam('readonly', true);
+    const s = this.#settings;
+    s.listings = this.#booleanParam('listings', false);
+    s.readonly = this.#booleanParam('readonly', true);
+    s.useAcceptRanges = this.#booleanParam('useAcceptRanges', true);
+    s.showServerInfo = this.#booleanParam('showServerInfo', true);
+    s.sortListings = this.#booleanParam('sortListings', false);
+    s.sortDirectoriesFirst = this.#booleanParam('sortDirectoriesFirst', false);
+    s.allowPartialPut = this.#booleanParam('allowPartialPut', true);
+    s.allowPostAsGet = this.#booleanParam('allowPostAsGet', true);
+    s.useStrongETags = this.#booleanParam('useStrongETags', false);
+    const sendfileKiB = this.#intParam('sendfileSize', 48, -Infinity, 1024 * 1024 * 1024);
+    s.sendfileBytes = sendfileKiB < 0 ? -1 : sendfileKiB * 1024;
+    const redirect = this.#intParam('directoryRedirectStatusCode', 302, 300, 399);
+    if (![301, 302, 303, 307, 308].includes(redirect)) throw this.#invalidParam('directoryRedirectStatusCode', String(redirect), '301, 302, 303, 307, 308');
+    s.directoryRedirectStatusCode = redirect;
+    const precompressed = parsePrecompressed(this.getInitParameter('precompressed'));
+    if (precompressed === null) {
+      throw this.#invalidParam('precompressed', this.getInitParameter('precompressed') ?? '', 'true, false or coding=.ext pairs such as br=.br,gzip=.gz');
+    }
+    s.precompressed = precompressed;
     const encoding = this.getInitParameter('fileEncoding');
-    if (encoding !== null && encoding !== '') {
+    if (encoding !== null && encoding.trim() !== '') {
       try {
-        new TextDecoder(encoding);
+        new TextDecoder(encoding.trim());
       } catch {
         throw this.#invalidParam('fileEncoding', encoding, 'a character encoding Node.js can decode');
       }
-      this.#fileEncoding = encoding;
+      s.fileEncoding = encoding.trim();
     }
-    if (!this.#readonly) this.log('readonly=false: PUT and DELETE are not supported yet and still answer 405');
+    const published = this.getServletContext().getAttribute(RESOURCES_ATTRIBUTE);
+    this.#resources =
+      published instanceof ResourceCache ? published : new ResourceCache(this.getServletContext().getRealPath('/') ?? '', DEFAULT_RESOURCES);
+  }
+
+  /** An error page served by this servlet is served whatever the failed request's method (Tomcat does the same). */
+  protected override serviceHttp(request: HttpServletRequest, response: HttpServletResponse): Promise<void> {
+    if (request.getDispatcherType() === 'ERROR') return this.#serve(request, response, request.getMethod() !== 'HEAD');
+    return super.serviceHttp(request, response);
   }
 
   protected override doGet(request: HttpServletRequest, response: HttpServletResponse): Promise<void> {
@@ -213,106 +186,291 @@ export class DefaultServlet extends HttpServlet {
   }
 
   /** allowPostAsGet: a form posting to a static page gets the page. */
-  protected override doPost(request: HttpServletRequest, response: HttpServletResponse): Promise<void> {
-    return this.#serve(request, response, true);
+  protected override async doPost(request: HttpServletRequest, response: HttpServletResponse): Promise<void> {
+    if (this.#settings.allowPostAsGet) return this.#serve(request, response, true);
+    this.#notAllowed(response);
   }
 
-  protected override doPut(_request: HttpServletRequest, response: HttpServletResponse): void {
-    response.setHeader('Allow', READ_ONLY_ALLOW);
-    response.sendError(405);
+  protected override async doPut(request: HttpServletRequest, response: HttpServletResponse): Promise<void> {
+    const target = await this.#writeTarget(request, response);
+    if (target === null) return;
+    await storeResource(this.#cache(), target.path, target.resource, request, response, this.#settings.allowPartialPut);
   }
 
-  protected override doDelete(_request: HttpServletRequest, response: HttpServletResponse): void {
-    response.setHeader('Allow', READ_ONLY_ALLOW);
-    response.sendError(405);
+  protected override async doDelete(request: HttpServletRequest, response: HttpServletResponse): Promise<void> {
+    const target = await this.#writeTarget(request, response);
+    if (target === null) return;
+    await deleteResource(this.#cache(), target.path, target.resource, response);
   }
 
   protected override doOptions(_request: HttpServletRequest, response: HttpServletResponse): void {
-    response.setHeader('Allow', READ_ONLY_ALLOW);
+    response.setHeader('Allow', this.#allow());
+  }
+
+  #allow(): string {
+    return this.#settings.readonly ? READ_ONLY_ALLOW : READ_WRITE_ALLOW;
+  }
+
+  #notAllowed(response: HttpServletResponse): void {
+    response.setHeader('Allow', this.#allow());
+    response.sendError(405);
+  }
+
+  #cache(): ResourceCache {
+    if (this.#resources === null) throw new ContainerError('SV_ERR_STATIC_RESOURCE_NOT_FOUND', { path: '/' });
+    return this.#resources;
+  }
+
+  /** The checks PUT and DELETE share: writable servlet, a path that may be written, preconditions. */
+  async #writeTarget(request: HttpServletRequest, response: HttpServletResponse): Promise<{ path: string; resource: WebResource } | null> {
+    if (this.#settings.readonly) {
+      this.#notAllowed(response);
+      return null;
+    }
+    const path = resourcePath(request, false);
+    if (isSpecialPath(path) || isUnsafePath(path)) {
+      response.sendError(404, request.getRequestURI());
+      return null;
+    }
+    const resource = await this.#cache().get(path);
+    const file = resource.kind === 'file' ? resource : null;
+    const verdict = evaluatePreconditions({
+      method: request.getMethod(),
+      ifMatch: joinedHeader(request, 'If-Match'),
+      ifNoneMatch: joinedHeader(request, 'If-None-Match'),
+      ifModifiedSince: null,
+      ifUnmodifiedSince: dateHeader(request, 'If-Unmodified-Since'),
+      etag: file === null ? null : (await this.#validatorsOf(path, file)).etag,
+      lastModifiedMs: file?.mtimeMs ?? 0,
+    });
+    if (verdict !== 'proceed') {
+      response.sendError(verdict === 304 ? 412 : verdict);
+      return null;
+    }
+    return { path, resource };
   }
 
   async #serve(request: HttpServletRequest, response: HttpServletResponse, withBody: boolean): Promise<void> {
     const included = request.getAttribute(RequestDispatcherAttributes.INCLUDE_REQUEST_URI) != null;
+    const error = request.getDispatcherType() === 'ERROR';
     const path = resourcePath(request, included);
-    let found: Lookup = isSpecialPath(path) || isUnsafePath(path) ? { kind: 'missing' } : await this.#lookup(path);
+    let resource: WebResource = isSpecialPath(path) || isUnsafePath(path) ? { kind: 'missing' } : await this.#cache().get(path);
     // `/a.txt/` names no file (CVE-2017-12615 class: a trailing slash must not alias a file).
-    if (found.kind === 'file' && path.endsWith('/')) found = { kind: 'missing' };
+    if (resource.kind === 'file' && path.endsWith('/')) resource = { kind: 'missing' };
 
-    if (found.kind === 'missing' || found.kind === 'forbidden') {
+    if (resource.kind === 'missing' || resource.kind === 'forbidden') {
       if (included) {
         // An include cannot change the status; the including servlet gets the failure (Tomcat: FileNotFoundException).
         throw new ContainerError('SV_ERR_STATIC_RESOURCE_NOT_FOUND', { path });
       }
       // No tag matches a missing resource, not even `*` (RFC 9110 §13.1.1).
-      if (found.kind === 'missing' && request.getHeader('If-Match') !== null) {
+      if (resource.kind === 'missing' && !error && request.getHeader('If-Match') !== null) {
         response.sendError(412);
         return;
       }
-      response.sendError(found.kind === 'forbidden' ? 403 : 404, request.getRequestURI());
+      response.sendError(resource.kind === 'forbidden' ? 403 : 404, request.getRequestURI());
       return;
     }
 
-    if (found.kind === 'directory') {
+    if (resource.kind === 'directory') {
+      if (included) throw new ContainerError('SV_ERR_STATIC_RESOURCE_NOT_FOUND', { path });
       if (!path.endsWith('/')) {
-        if (included) throw new ContainerError('SV_ERR_STATIC_RESOURCE_NOT_FOUND', { path });
-        response.sendRedirect(directoryRedirectLocation(request.getRequestURI(), request.getQueryString()));
+        response.sendRedirect(
+          directoryRedirectLocation(request.getRequestURI(), request.getQueryString()),
+          this.#settings.directoryRedirectStatusCode,
+        );
         return;
       }
-      if (!this.#listings) {
-        if (included) throw new ContainerError('SV_ERR_STATIC_RESOURCE_NOT_FOUND', { path });
+      if (!this.#settings.listings) {
         response.sendError(404, request.getRequestURI());
         return;
       }
-      await this.#sendListing(path, found.realPath, response, withBody);
+      await this.#sendListing(path, resource.realPath, request, response, withBody);
       return;
     }
 
-    const { stats, realPath } = found;
-    const etag = weakETag(stats.size, stats.mtimeMs);
-    if (!included) {
-      const verdict = evaluatePreconditions({
-        method: request.getMethod(),
-        ifMatch: joinedHeader(request, 'If-Match'),
-        ifNoneMatch: joinedHeader(request, 'If-None-Match'),
-        ifModifiedSince: dateHeader(request, 'If-Modified-Since'),
-        ifUnmodifiedSince: dateHeader(request, 'If-Unmodified-Since'),
-        etag,
-        lastModifiedMs: stats.mtimeMs,
-      });
+    if (included) {
+      await this.#sendWhole(response, path, resource, withBody, true);
+      return;
+    }
+    const validators = await this.#validatorsOf(path, resource);
+    if (!error) {
+      const verdict = this.#preconditions(request, validators.etag, resource.mtimeMs);
       if (verdict === 304) {
         // A 304 carries the validator only (RFC 9110 §15.4.5); Tomcat sends just the ETag.
         response.setStatus(304);
-        response.setHeader('ETag', etag);
+        response.setHeader('ETag', validators.etag);
         return;
       }
       if (verdict !== 'proceed') {
         response.sendError(verdict);
         return;
       }
-      const mime = this.getServletContext().getMimeType(path);
-      if (mime !== null) response.setContentType(mime);
-      response.setHeader('Accept-Ranges', 'bytes');
-      response.setHeader('ETag', etag);
-      response.setDateHeader('Last-Modified', stats.mtimeMs);
+    }
+    const contentType = this.#contentType(path);
+    if (contentType !== null) response.setContentType(contentType);
+    if (this.#settings.useAcceptRanges) response.setHeader('Accept-Ranges', 'bytes');
+    response.setHeader('ETag', validators.etag);
+    response.setHeader('Last-Modified', validators.lastModified);
+
+    // A precompressed sibling replaces the bytes, never the validators of the original (Tomcat does the same).
+    let bodyPath = path;
+    let body: FileResource = resource;
+    if (this.#settings.precompressed.length > 0) {
+      response.addHeader('Vary', 'accept-encoding');
+      const variant = await this.#precompressed(request, path);
+      if (variant !== null) {
+        response.setHeader('Content-Encoding', variant.encoding);
+        bodyPath = variant.path;
+        body = variant.resource;
+      }
     }
 
-    if (stats.size <= SMALL_FILE_BYTES) {
-      const data = withBody ? await readFile(realPath) : null;
-      if (!included) response.setContentLength(data === null ? stats.size : data.length);
-      if (data !== null && data.length > 0) await this.#write(response, [data]);
+    // Ranges apply to GET on a non-empty representation only; HEAD and error pages get the whole (RFC 9110 §14.2).
+    const rangeHeader = request.getMethod() === 'GET' && !error && body.size > 0 ? joinedHeader(request, 'Range') : null;
+    if (rangeHeader !== null) {
+      const ifRange = request.getHeaders('If-Range');
+      const applies = ifRange.length === 0 ? 'range' : evaluateIfRange(ifRange, validators.etag, resource.mtimeMs);
+      if (applies === 400) {
+        response.sendError(400, 'Invalid If-Range header');
+        return;
+      }
+      const decision = applies === 'range' ? decideRange(rangeHeader, body.size) : { kind: 'full' as const };
+      if (decision.kind === 'unsatisfiable') {
+        response.setHeader('Content-Range', `bytes */${body.size}`);
+        response.sendError(416);
+        return;
+      }
+      if (decision.kind === 'partial') {
+        await this.#sendRanges(response, bodyPath, body, decision.ranges, contentType, withBody);
+        return;
+      }
+    }
+    await this.#sendWhole(response, bodyPath, body, withBody, false);
+  }
+
+  #preconditions(request: HttpServletRequest, etag: string, mtimeMs: number): PreconditionResult {
+    // The common case carries no conditional header at all: skip the parsing.
+    if (
+      request.getHeader('If-Match') === null &&
+      request.getHeader('If-None-Match') === null &&
+      request.getHeader('If-Modified-Since') === null &&
+      request.getHeader('If-Unmodified-Since') === null
+    ) {
+      return 'proceed';
+    }
+    return evaluatePreconditions({
+      method: request.getMethod(),
+      ifMatch: joinedHeader(request, 'If-Match'),
+      ifNoneMatch: joinedHeader(request, 'If-None-Match'),
+      ifModifiedSince: dateHeader(request, 'If-Modified-Since'),
+      ifUnmodifiedSince: dateHeader(request, 'If-Unmodified-Since'),
+      etag,
+      lastModifiedMs: mtimeMs,
+    });
+  }
+
+  async #validatorsOf(path: string, resource: FileResource): Promise<Validators> {
+    let validators = this.#validators.get(resource);
+    if (validators === undefined) {
+      const etag = this.#settings.useStrongETags
+        ? await this.#cache().strongETag(path, resource)
+        : weakETag(resource.size, resource.mtimeMs);
+      validators = { etag, lastModified: new Date(resource.mtimeMs).toUTCString() };
+      this.#validators.set(resource, validators);
+    }
+    return validators;
+  }
+
+  /** The MIME type by extension (conf/web.xml, the app's mime-mappings, then the mime database), with charset for text. */
+  #contentType(path: string): string | null {
+    const slash = path.lastIndexOf('/');
+    const dot = path.lastIndexOf('.');
+    const key = dot > slash ? path.slice(dot) : '';
+    let type = this.#mimeTypes.get(key);
+    if (type === undefined) {
+      const mime = key === '' ? null : this.getServletContext().getMimeType(path);
+      type = mime === null ? null : isTextType(mime) && !/;\s*charset=/i.test(mime) ? `${mime};charset=${this.#settings.fileEncoding}` : mime;
+      // Bounded: extensions come from request paths.
+      if (this.#mimeTypes.size >= MAX_MIME_ENTRIES) this.#mimeTypes.clear();
+      this.#mimeTypes.set(key, type);
+    }
+    return type;
+  }
+
+  async #precompressed(request: HttpServletRequest, path: string): Promise<{ encoding: string; path: string; resource: FileResource } | null> {
+    const header = request.getHeader('Accept-Encoding');
+    if (header === null) return null;
+    const accepted = parseAcceptEncoding(header);
+    const available: Array<CompressionFormat & { resource: FileResource }> = [];
+    for (const format of this.#settings.precompressed) {
+      if ((accepted.get(format.encoding) ?? accepted.get('*') ?? 0) <= 0) continue;
+      const sibling = await this.#cache().get(path + format.extension);
+      if (sibling.kind === 'file') available.push({ ...format, resource: sibling });
+    }
+    const chosen = chooseEncoding(accepted, available);
+    if (chosen === null) return null;
+    const match = available.find((f) => f.encoding === chosen.encoding)!;
+    return { encoding: match.encoding, path: path + match.extension, resource: match.resource };
+  }
+
+  async #sendWhole(response: HttpServletResponse, path: string, resource: FileResource, withBody: boolean, included: boolean): Promise<void> {
+    if (!included) response.setContentLength(resource.size);
+    if (!withBody || resource.size === 0) return;
+    const cached = await this.#cache().content(path, resource);
+    if (cached !== null) {
+      await this.#write(response, [cached], false);
       return;
     }
-    if (!included) response.setContentLength(stats.size);
-    if (!withBody) return;
+    const { sendfileBytes } = this.#settings;
+    if (sendfileBytes >= 0 && resource.size < sendfileBytes) {
+      await this.#write(response, [await readFile(resource.realPath)], false);
+      return;
+    }
     // `end` is inclusive; a file that grows while streaming never exceeds the declared length.
-    await this.#write(response, createReadStream(realPath, { start: 0, end: stats.size - 1, highWaterMark: 64 * 1024 }));
+    await this.#write(response, fileChunks(resource, 0, resource.size - 1), true);
+  }
+
+  async #sendRanges(
+    response: HttpServletResponse,
+    path: string,
+    resource: FileResource,
+    ranges: readonly ByteRange[],
+    contentType: string | null,
+    withBody: boolean,
+  ): Promise<void> {
+    response.setStatus(206);
+    const cached = await this.#cache().content(path, resource);
+    const slice = (range: ByteRange): Iterable<Buffer> | AsyncIterable<Buffer> =>
+      cached !== null ? [cached.subarray(range.start, range.end + 1)] : fileChunks(resource, range.start, range.end);
+    if (ranges.length === 1) {
+      const range = ranges[0]!;
+      response.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${resource.size}`);
+      response.setContentLength(range.end - range.start + 1);
+      if (withBody) await this.#write(response, slice(range), cached === null);
+      return;
+    }
+    const layout = multipartLayout(ranges, resource.size, contentType);
+    // The text charset set for the single representation does not describe the multipart envelope.
+    response.setContentType(null);
+    response.setContentType(`multipart/byteranges; boundary=${MULTIPART_BOUNDARY}`);
+    response.setContentLength(layout.totalLength);
+    if (!withBody) return;
+    const chunks = async function* (): AsyncIterable<Buffer> {
+      for (const part of layout.parts) {
+        yield part.head;
+        yield* slice(part.range);
+      }
+      yield layout.tail;
+    };
+    await this.#write(response, chunks(), true);
   }
 
   /**
-   * Writes through the byte stream, awaiting flush() so a slow client holds at most one chunk in
-   * memory. When the including servlet already took the Writer, decodes with fileEncoding instead.
+   * Writes through the byte stream; when streaming, awaits flush() after each chunk so a slow client holds
+   * at most one chunk in memory. When the including servlet already took the Writer, decodes with fileEncoding.
    */
-  async #write(response: HttpServletResponse, chunks: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<void> {
+  async #write(response: HttpServletResponse, chunks: AsyncIterable<Buffer> | Iterable<Buffer>, streaming: boolean): Promise<void> {
     let stream: ReturnType<HttpServletResponse['getOutputStream']> | null = null;
     try {
       stream = response.getOutputStream();
@@ -322,70 +480,30 @@ export class DefaultServlet extends HttpServlet {
     if (stream !== null) {
       for await (const chunk of chunks) {
         stream.write(chunk);
-        await stream.flush();
+        if (streaming) await stream.flush();
       }
       return;
     }
     const writer = response.getWriter();
-    const decoder = new TextDecoder(this.#fileEncoding);
+    const decoder = new TextDecoder(this.#settings.fileEncoding);
     for await (const chunk of chunks) {
       writer.write(decoder.decode(chunk, { stream: true }));
-      await writer.flush();
+      if (streaming) await writer.flush();
     }
     writer.write(decoder.decode());
   }
 
-  async #sendListing(path: string, directory: string, response: HttpServletResponse, withBody: boolean): Promise<void> {
-    const entries: ListingEntry[] = [];
-    for (const dirent of await readdir(directory, { withFileTypes: true })) {
-      // The protected directories are not even named (Servlet spec §10.5).
-      if (path === '/' && isSpecialPath(dirent.name)) continue;
-      try {
-        const info = await stat(`${directory}${sep}${dirent.name}`);
-        entries.push({ name: dirent.name, directory: info.isDirectory(), size: info.size, mtimeMs: info.mtimeMs });
-      } catch {
-        // A dangling symbolic link or a file removed meanwhile is simply not listed.
-      }
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const body = Buffer.from(renderDirectoryListing(path, entries), 'utf8');
+  async #sendListing(path: string, directory: string, request: HttpServletRequest, response: HttpServletResponse, withBody: boolean): Promise<void> {
+    const entries = await readListing(directory, path === '/');
+    const html = renderDirectoryListing(path, entries, request.getQueryString(), {
+      sortListings: this.#settings.sortListings,
+      sortDirectoriesFirst: this.#settings.sortDirectoriesFirst,
+      serverInfo: this.#settings.showServerInfo ? SERVER_INFO : null,
+    });
+    const body = Buffer.from(html, 'utf8');
     response.setContentType('text/html;charset=UTF-8');
     response.setContentLength(body.length);
-    if (withBody) await this.#write(response, [body]);
-  }
-
-  async #lookup(path: string): Promise<Lookup> {
-    const base = await this.#docBaseRealPath();
-    const mapped = this.getServletContext().getRealPath(path);
-    if (base === null || mapped === null) return { kind: 'missing' };
-    let real: string;
-    let stats: Stats;
-    try {
-      real = await realpath(mapped);
-      stats = await stat(real);
-    } catch (error) {
-      return errorCode(error) === 'EACCES' ? { kind: 'forbidden' } : { kind: 'missing' };
-    }
-    // A symbolic link may point anywhere: only what really lies in the docBase, outside WEB-INF
-    // and META-INF, is served (CVE-2024-50379 class: compare canonical paths).
-    if (!isInside(base, real)) return { kind: 'missing' };
-    const first = relative(base, real).split(sep)[0] ?? '';
-    if (isSpecialPath(first)) return { kind: 'missing' };
-    if (stats.isDirectory()) return { kind: 'directory', realPath: real, stats };
-    if (stats.isFile()) return { kind: 'file', realPath: real, stats };
-    return { kind: 'missing' };
-  }
-
-  #docBaseRealPath(): Promise<string | null> {
-    if (this.#docBase === null) {
-      const root = this.getServletContext().getRealPath('/');
-      this.#docBase = root === null ? Promise.resolve(null) : realpath(root).catch(() => null);
-      // A docBase that could not be resolved is retried on the next request.
-      void this.#docBase.then((value) => {
-        if (value === null) this.#docBase = null;
-      });
-    }
-    return this.#docBase;
+    if (withBody) await this.#write(response, [body], false);
   }
 
   #booleanParam(name: string, fallback: boolean): boolean {
@@ -397,9 +515,22 @@ export class DefaultServlet extends HttpServlet {
     throw this.#invalidParam(name, value, 'true, false');
   }
 
+  #intParam(name: string, fallback: number, min: number, max: number): number {
+    const value = this.getInitParameter(name);
+    if (value === null || value.trim() === '') return fallback;
+    const parsed = Number(value.trim());
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw this.#invalidParam(name, value, `an integer from ${min} to ${max}`);
+    return parsed;
+  }
+
   #invalidParam(name: string, value: string, allowed: string): ContainerError {
     return new ContainerError('SV_ERR_STATIC_INIT_PARAM', { name, servlet: this.getServletName(), value, allowed });
   }
+}
+
+/** Chunks of a file between two inclusive offsets, read as they are consumed. */
+function fileChunks(resource: FileResource, start: number, end: number): AsyncIterable<Buffer> {
+  return createReadStream(resource.realPath, { start, end, highWaterMark: STREAM_CHUNK_BYTES }) as AsyncIterable<Buffer>;
 }
 
 /** The path inside the webapp: from the include attributes during an include (Servlet spec §9.3.1). */
@@ -435,10 +566,4 @@ function dateHeader(request: HttpServletRequest, name: string): number | null {
   } catch {
     return null;
   }
-}
-
-function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
-    ? error.code
-    : undefined;
 }

@@ -8,18 +8,10 @@ import type { HttpServletResponse } from '../../../src/servlet/http-servlet-resp
 import { RequestDispatcherAttributes } from '../../../src/servlet/request-dispatcher.js';
 import type { ServletConfig } from '../../../src/servlet/servlet.js';
 import type { ServletContext } from '../../../src/servlet/servlet-context.js';
-import {
-  DefaultServlet,
-  directoryRedirectLocation,
-  evaluatePreconditions,
-  isInside,
-  isSpecialPath,
-  isUnsafePath,
-  parseEntityTags,
-  renderDirectoryListing,
-  weakETag,
-  type PreconditionInput,
-} from '../../../src/servlets/default-servlet.js';
+import { DEFAULT_RESOURCES, isInside, isSpecialPath, RESOURCES_ATTRIBUTE, ResourceCache, type ResourcesSettings } from '../../../src/core/resource-cache.js';
+import { DefaultServlet, directoryRedirectLocation, isUnsafePath } from '../../../src/servlets/default-servlet.js';
+import { renderDirectoryListing } from '../../../src/servlets/directory-listing.js';
+import { evaluatePreconditions, parseEntityTags, weakETag, type PreconditionInput } from '../../../src/servlets/preconditions.js';
 
 describe('DefaultServlet helpers', () => {
   it('builds Tomcat-style weak ETags', () => {
@@ -126,16 +118,24 @@ describe('DefaultServlet helpers', () => {
   });
 
   it('renders an escaped listing with encoded links', () => {
-    const html = renderDirectoryListing('/d/', [
-      { name: '<b>&"x".txt', directory: false, size: 3, mtimeMs: 0 },
-      { name: 'sub dir', directory: true, size: 0, mtimeMs: 0 },
-    ]);
+    const options = { sortListings: false, sortDirectoriesFirst: false, serverInfo: 'Serval/<x>' };
+    const html = renderDirectoryListing(
+      '/d/',
+      [
+        { name: '<b>&"x".txt', directory: false, size: 3, mtimeMs: 0 },
+        { name: 'sub dir', directory: true, size: 0, mtimeMs: 0 },
+      ],
+      null,
+      options,
+    );
     expect(html).not.toContain('<b>&');
     expect(html).toContain('&#60;b&#62;&#38;&#34;x&#34;.txt');
     expect(html).toContain('href="%3Cb%3E%26%22x%22.txt"');
     expect(html).toContain('href="sub%20dir/"');
     expect(html).toContain('href="../"');
-    expect(renderDirectoryListing('/', [])).not.toContain('href="../"');
+    expect(html).toContain('<h3>Serval/&#60;x&#62;</h3>');
+    expect(renderDirectoryListing('/', [], null, options)).not.toContain('href="../"');
+    expect(renderDirectoryListing('/', [], null, { ...options, serverInfo: null })).not.toContain('Serval');
   });
 });
 
@@ -159,6 +159,7 @@ function fakeRequest(spec: RequestSpec): HttpServletRequest {
   const attributes = new Map(Object.entries(spec.attributes ?? {}));
   return {
     getMethod: () => spec.method ?? 'GET',
+    getDispatcherType: () => (spec.attributes?.[RequestDispatcherAttributes.INCLUDE_REQUEST_URI] ? 'INCLUDE' : 'REQUEST'),
     getProtocol: () => 'HTTP/1.1',
     getServletPath: () => spec.path,
     getPathInfo: () => null,
@@ -200,9 +201,13 @@ class FakeResponse {
     this.status = status;
     this.errorMessage = message ?? null;
   }
-  sendRedirect(location: string): void {
-    this.status = 302;
+  sendRedirect(location: string, status = 302): void {
+    this.status = status;
     this.redirect = location;
+  }
+  addHeader(name: string, value: string): void {
+    const old = this.headers.get(name.toLowerCase());
+    this.headers.set(name.toLowerCase(), old === undefined ? value : `${old}, ${value}`);
   }
   setHeader(name: string, value: string | null): void {
     if (value === null) this.headers.delete(name.toLowerCase());
@@ -251,8 +256,10 @@ let outside: string;
 const LARGE = Buffer.alloc(200 * 1024, 0);
 for (let i = 0; i < LARGE.length; i++) LARGE[i] = i % 251;
 
-async function makeServlet(initParams: Record<string, string> = {}): Promise<DefaultServlet> {
+async function makeServlet(initParams: Record<string, string> = {}, resources?: ResourcesSettings): Promise<DefaultServlet> {
+  const cache = resources === undefined ? null : new ResourceCache(docBase, resources);
   const context = {
+    getAttribute: (name: string) => (name === RESOURCES_ATTRIBUTE ? cache : null),
     getRealPath: (path: string) => {
       const full = normalize(join(docBase, path));
       return full.startsWith(docBase) ? full : null;
@@ -305,7 +312,7 @@ describe('DefaultServlet', () => {
     const response = await serve({ path: '/a.txt' });
     expect(response.status).toBe(200);
     expect(response.body.toString()).toBe('hello world\n');
-    expect(response.headers.get('content-type')).toBe('text/plain');
+    expect(response.headers.get('content-type')).toBe('text/plain;charset=UTF-8');
     expect(response.headers.get('content-length')).toBe('12');
     expect(response.headers.get('etag')).toBe(`W/"12-${Math.trunc(info.mtimeMs)}"`);
     expect(response.headers.get('last-modified')).toBe(new Date(info.mtimeMs).toUTCString());
@@ -331,8 +338,8 @@ describe('DefaultServlet', () => {
     expect(response.chunks).toHaveLength(0);
   });
 
-  it('streams large files chunk by chunk, awaiting flush between chunks', async () => {
-    const response = await serve({ path: '/large.bin' });
+  it('streams large uncached files chunk by chunk, awaiting flush between chunks', async () => {
+    const response = await serve({ path: '/large.bin' }, await makeServlet({}, { ...DEFAULT_RESOURCES, cachingAllowed: false }));
     expect(response.headers.get('content-length')).toBe(String(LARGE.length));
     expect(response.body.equals(LARGE)).toBe(true);
     expect(response.chunks.length).toBeGreaterThan(1);

@@ -1,0 +1,282 @@
+/**
+ * A webapp's static resources (Tomcat's StandardRoot with its cache): resolves webapp paths to files inside
+ * the docBase, refuses what lies outside it (symbolic links included, unless allowLinking) or under
+ * WEB-INF/META-INF, and keeps lookups and small files in memory for cacheTtl, bounded by cacheMaxSize.
+ */
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { isAbsolute, join, relative, sep } from 'node:path';
+
+/** The servlet-context attribute holding a webapp's ResourceCache (Tomcat's `org.apache.catalina.resources`). */
+export const RESOURCES_ATTRIBUTE = 'org.apache.catalina.resources';
+
+/** The `<Resources>` element, converted to bytes and ms. */
+export interface ResourcesSettings {
+  readonly cachingAllowed: boolean;
+  readonly cacheMaxSizeBytes: number;
+  /** Largest single file kept in memory; Tomcat also caps it at cacheMaxSize / 20. */
+  readonly cacheObjectMaxSizeBytes: number;
+  readonly cacheTtlMs: number;
+  readonly allowLinking: boolean;
+}
+
+export const DEFAULT_RESOURCES: ResourcesSettings = Object.freeze({
+  cachingAllowed: true,
+  cacheMaxSizeBytes: 10240 * 1024,
+  cacheObjectMaxSizeBytes: 512 * 1024,
+  cacheTtlMs: 5000,
+  allowLinking: false,
+});
+
+export interface FileResource {
+  readonly kind: 'file';
+  /** The canonical file (symbolic links resolved). */
+  readonly realPath: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+export interface DirectoryResource {
+  readonly kind: 'directory';
+  readonly realPath: string;
+  readonly mtimeMs: number;
+}
+export type WebResource = FileResource | DirectoryResource | { readonly kind: 'missing' } | { readonly kind: 'forbidden' };
+
+interface Entry {
+  resource: WebResource;
+  validUntil: number;
+  content: Buffer | null;
+  strongETag: string | null;
+  cost: number;
+}
+
+const MISSING: WebResource = Object.freeze({ kind: 'missing' });
+const FORBIDDEN: WebResource = Object.freeze({ kind: 'forbidden' });
+/** Rough bookkeeping cost of an entry besides its content (keys, objects, strings). */
+const ENTRY_OVERHEAD = 256;
+
+/** True when `target` is `base` or inside it (both real paths); decided on path segments, not string prefixes. */
+export function isInside(base: string, target: string): boolean {
+  const rel = relative(base, target);
+  return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`));
+}
+
+/** True for WEB-INF and META-INF at the webapp root, in any case spelling (Servlet spec §10.5). */
+export function isSpecialPath(path: string): boolean {
+  const first = path.split(/[/\\]/).find((segment) => segment !== '') ?? '';
+  const upper = first.toUpperCase();
+  return upper === 'WEB-INF' || upper === 'META-INF';
+}
+
+export class ResourceCache {
+  readonly settings: ResourcesSettings;
+  readonly #docBase: string;
+  readonly #objectMax: number;
+  readonly #entries = new Map<string, Entry>();
+  readonly #pending = new Map<string, Promise<Entry>>();
+  #base: Promise<string | null> | null = null;
+  #size = 0;
+
+  constructor(docBase: string, settings: ResourcesSettings = DEFAULT_RESOURCES) {
+    this.#docBase = docBase;
+    this.settings = settings;
+    this.#objectMax = settings.cachingAllowed
+      ? Math.min(settings.cacheObjectMaxSizeBytes, Math.floor(settings.cacheMaxSizeBytes / 20))
+      : 0;
+  }
+
+  /** Bytes the cache accounts for (content plus per-entry overhead); never above cacheMaxSize after an insert. */
+  get sizeBytes(): number {
+    return this.#size;
+  }
+
+  /** The resource at a webapp path (`/a/b.txt`); the caller has already refused `..`, NUL and backslashes. */
+  async get(path: string): Promise<WebResource> {
+    return (await this.#entry(path)).resource;
+  }
+
+  /** The whole file from memory when it is small enough to cache, reading it on first use; else null. */
+  async content(path: string, resource: FileResource): Promise<Buffer | null> {
+    if (resource.size > this.#objectMax) return null;
+    const entry = this.#entries.get(path);
+    if (entry !== undefined && entry.resource === resource && entry.content !== null) return entry.content;
+    const data = await readFile(resource.realPath);
+    // A file rewritten between stat and read is served as read but not cached against the old metadata.
+    if (entry !== undefined && entry.resource === resource && data.length === resource.size) {
+      entry.content = data;
+      this.#account(path, entry, ENTRY_OVERHEAD + path.length * 2 + data.length);
+    }
+    return data;
+  }
+
+  /** SHA-256 entity tag of the file, computed once per version of the file (useStrongETags). */
+  async strongETag(path: string, resource: FileResource): Promise<string> {
+    const entry = this.#entries.get(path);
+    if (entry !== undefined && entry.resource === resource && entry.strongETag !== null) return entry.strongETag;
+    const hash = createHash('sha256');
+    const cached = entry?.resource === resource ? entry.content : null;
+    if (cached !== null) hash.update(cached);
+    else for await (const chunk of createReadStream(resource.realPath)) hash.update(chunk as Buffer);
+    const tag = `"${hash.digest('hex')}"`;
+    if (entry !== undefined && entry.resource === resource) entry.strongETag = tag;
+    return tag;
+  }
+
+  /** Forgets a path (and its parent directory, whose listing changed) after a write through the container. */
+  invalidate(path: string): void {
+    const parent = parentOf(path);
+    for (const key of [path, parent, parent.length > 1 ? parent.slice(0, -1) : parent]) this.#forget(key);
+  }
+
+  /** The canonical docBase; resolved once (retried while it cannot be). */
+  docBase(): Promise<string | null> {
+    if (this.#base === null) {
+      const pending = realpath(this.#docBase).catch(() => null);
+      this.#base = pending;
+      void pending.then((value) => {
+        if (value === null && this.#base === pending) this.#base = null;
+      });
+    }
+    return this.#base;
+  }
+
+  /**
+   * Where a new file at `path` would be written, or null when it may not be: the parent directory must exist,
+   * really lie inside the docBase and outside WEB-INF/META-INF, and an existing symbolic link at the target
+   * must stay inside the docBase (CVE-2017-12615 class: no write may alias anything else).
+   */
+  async writableTarget(path: string): Promise<string | null> {
+    const base = await this.docBase();
+    if (base === null || path.endsWith('/') || isSpecialPath(path)) return null;
+    const slash = path.lastIndexOf('/');
+    const name = path.slice(slash + 1);
+    if (name === '' || name === '.' || name === '..') return null;
+    let parent: string;
+    try {
+      parent = await realpath(join(base, path.slice(0, slash)));
+      if (!(await stat(parent)).isDirectory()) return null;
+    } catch {
+      return null;
+    }
+    if (!this.#allowed(base, parent) || isSpecialPath(relative(base, parent))) return null;
+    const target = join(parent, name);
+    let existing;
+    try {
+      existing = await lstat(target);
+    } catch {
+      return target;
+    }
+    if (existing.isDirectory()) return null;
+    if (existing.isSymbolicLink()) {
+      try {
+        if (!this.#allowed(base, await realpath(target))) return null;
+      } catch {
+        // A dangling link: writing would create a file wherever it points.
+        return null;
+      }
+    }
+    return target;
+  }
+
+  async #entry(path: string): Promise<Entry> {
+    const now = Date.now();
+    const cached = this.#entries.get(path);
+    if (cached !== undefined && now < cached.validUntil) return cached;
+    const pending = this.#pending.get(path);
+    if (pending !== undefined) return pending;
+    const loading = this.#load(path, cached, now).finally(() => this.#pending.delete(path));
+    this.#pending.set(path, loading);
+    return loading;
+  }
+
+  async #load(path: string, previous: Entry | undefined, now: number): Promise<Entry> {
+    const resource = await this.#resolve(path);
+    const validUntil = now + this.settings.cacheTtlMs;
+    if (previous !== undefined && sameVersion(previous.resource, resource)) {
+      // Revalidated after cacheTtl: unchanged on disk, so the cached bytes stay.
+      previous.validUntil = validUntil;
+      this.#touch(path, previous);
+      return previous;
+    }
+    const entry: Entry = { resource, validUntil, content: null, strongETag: null, cost: 0 };
+    if (previous !== undefined) this.#forget(path);
+    if (this.settings.cachingAllowed) {
+      this.#entries.set(path, entry);
+      this.#account(path, entry, ENTRY_OVERHEAD + path.length * 2);
+    }
+    return entry;
+  }
+
+  #forget(path: string): void {
+    const entry = this.#entries.get(path);
+    if (entry === undefined) return;
+    this.#entries.delete(path);
+    this.#size -= entry.cost;
+  }
+
+  #touch(path: string, entry: Entry): void {
+    // Map order is the eviction order: a revalidated entry moves to the young end.
+    this.#entries.delete(path);
+    this.#entries.set(path, entry);
+  }
+
+  #account(path: string, entry: Entry, cost: number): void {
+    if (!this.#entries.has(path)) return;
+    this.#size += cost - entry.cost;
+    entry.cost = cost;
+    // Evict the entries validated longest ago (hits within cacheTtl do not reorder, to keep them cheap) until the
+    // cache fits in cacheMaxSize again.
+    for (const [key, victim] of this.#entries) {
+      if (this.#size <= this.settings.cacheMaxSizeBytes) break;
+      this.#entries.delete(key);
+      this.#size -= victim.cost;
+    }
+  }
+
+  async #resolve(path: string): Promise<WebResource> {
+    const base = await this.docBase();
+    if (base === null) return MISSING;
+    let real: string;
+    let mtimeMs: number;
+    let size: number;
+    let directory: boolean;
+    try {
+      real = await realpath(join(base, path));
+      const info = await stat(real);
+      if (!info.isFile() && !info.isDirectory()) return MISSING;
+      mtimeMs = info.mtimeMs;
+      size = info.size;
+      directory = info.isDirectory();
+    } catch (error) {
+      return errorCode(error) === 'EACCES' ? FORBIDDEN : MISSING;
+    }
+    // A symbolic link may point anywhere: only what really lies in the docBase, outside WEB-INF and META-INF,
+    // is served (CVE-2024-50379 class: compare canonical paths, never the requested spelling).
+    if (!this.#allowed(base, real)) return MISSING;
+    if (isInside(base, real) && isSpecialPath(relative(base, real))) return MISSING;
+    return directory ? { kind: 'directory', realPath: real, mtimeMs } : { kind: 'file', realPath: real, size, mtimeMs };
+  }
+
+  #allowed(base: string, real: string): boolean {
+    return this.settings.allowLinking || isInside(base, real);
+  }
+}
+
+function sameVersion(a: WebResource, b: WebResource): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'file' && b.kind === 'file') return a.realPath === b.realPath && a.size === b.size && a.mtimeMs === b.mtimeMs;
+  if (a.kind === 'directory' && b.kind === 'directory') return a.realPath === b.realPath && a.mtimeMs === b.mtimeMs;
+  return true;
+}
+
+function parentOf(path: string): string {
+  const trimmed = path.endsWith('/') ? path.slice(0, -1) : path;
+  return trimmed.slice(0, trimmed.lastIndexOf('/') + 1) || '/';
+}
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : undefined;
+}
