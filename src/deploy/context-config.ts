@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Context } from '../core/context.js';
 import type { ContextDefinition, ServletDefinition } from '../core/context-definition.js';
+import { RESOURCES_ATTRIBUTE, ResourceCache } from '../core/resource-cache.js';
 import type { Filter } from '../servlet/filter.js';
 import * as servletApi from '../servlet/index.js';
 import type { Servlet } from '../servlet/servlet.js';
@@ -55,7 +56,9 @@ export class ContextConfig {
     for (const warning of app.warnings) context.logger.warn(warning);
     const annotations = app.metadataComplete ? null : scanAnnotations(loader);
     const merged = mergeWebXml(this.#defaults(), app, annotations);
-    return toDefinition(merged, loader, context.logger);
+    const definition = toDefinition(merged, loader, context.logger);
+    context.servletContext.setAttribute(RESOURCES_ATTRIBUTE, resourceCacheFor(context));
+    return definition;
   }
 
   /** Releases the webapp's module registry; returns what it had to clear (leak warnings). */
@@ -64,6 +67,18 @@ export class ContextConfig {
     this.#loaders.delete(context);
     return loader ? loader.close() : [];
   }
+}
+
+/** The webapp's static resources as its `<Resources>` element configures them, shared by its DefaultServlets. */
+function resourceCacheFor(context: Context): ResourceCache {
+  const r = context.config.resources;
+  return new ResourceCache(context.docBase, {
+    cachingAllowed: r.cachingAllowed,
+    cacheMaxSizeBytes: r.cacheMaxSize * 1024,
+    cacheObjectMaxSizeBytes: r.cacheObjectMaxSize * 1024,
+    cacheTtlMs: r.cacheTtl,
+    allowLinking: r.allowLinking,
+  });
 }
 
 function toDefinition(webXml: WebXml, loader: WebappLoader, logger: Logger): ContextDefinition {

@@ -1,17 +1,19 @@
 /**
- * Deploys a Host's webapps (Tomcat's HostConfig): the Contexts declared in server.xml, then every
- * directory in the appBase, named by the ROOT / `foo#bar` rules. A webapp that fails to start is
- * logged with its cause and left FAILED; the others keep serving.
+ * Deploys a Host's webapps and keeps them in step with the disk (Tomcat's HostConfig, reference §5): server.xml
+ * Contexts, then descriptors in conf/<Engine>/<Host>/, then bundles (.war/.zip) and directories in the appBase.
+ * check() runs on the Host's periodic event and applies the redeploy / reload / undeploy table. A webapp that
+ * fails is logged with its file and cause and retried when its files change; the others keep serving.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { ConfigEnvironment } from '../config/server-xml-loader.js';
-import { loadContextDescriptor, loadContextDescriptorFromString } from '../config/server-xml-loader.js';
 import type { ContextConfig as ContextElementConfig } from '../config/server-config.js';
 import { Context, type ContextRegistry } from '../core/context.js';
 import type { Host } from '../core/host.js';
 import { StandardManager } from '../session/standard-manager.js';
+import { DEFAULT_UNPACK_LIMITS, unpackBundle, type UnpackLimits } from './bundle-unpacker.js';
 import { ContextConfig } from './context-config.js';
+import { layerDescriptor, layeredDescriptors } from './context-descriptors.js';
 import { contextNameFromBaseName } from './context-name.js';
 
 export interface HostDeployerOptions {
@@ -19,55 +21,370 @@ export interface HostDeployerOptions {
   readonly registry: ContextRegistry;
   readonly contextConfig: ContextConfig;
   readonly jvmRoute: string | undefined;
+  readonly unpackLimits?: UnpackLimits;
 }
+
+/** What a change to one tracked file does (the table of reference §5). */
+interface Tracked {
+  mtime: number | null;
+  readonly onChange: 'redeploy' | 'reload' | 'none';
+  readonly onDelete: 'undeploy' | 'redeploy' | 'none';
+}
+
+interface DeployedApp {
+  readonly name: string;
+  readonly source: 'server.xml' | 'descriptor' | 'bundle' | 'directory';
+  context: Context | null;
+  readonly resources: Map<string, Tracked>;
+  /** WEB-INF/classes + lib fingerprint, checked when reloadable (or to retry a failed start). */
+  classes: string;
+  /** A bundle this HostConfig expanded (it owns the directory and deletes it on undeploy). */
+  bundle: string | null;
+  expandedDir: string | null;
+}
+
+const BUNDLE_EXTENSIONS = new Set(['.war', '.zip']);
+/** Changes younger than this are left for the next check: the file may still be being written. */
+const SETTLE_MS = 1000;
+/** Marks an expanded bundle with the size and mtime of the bundle it came from (Tomcat's war-tracker). */
+const TRACKER = join('META-INF', 'war-tracker');
 
 export class HostConfig {
   readonly #host: Host;
   readonly #options: HostDeployerOptions;
-  #defaults: ContextElementConfig | null = null;
+  readonly #apps = new Map<string, DeployedApp>();
+  readonly #globals = new Map<string, number | null>();
+  /** Deploy work runs one piece at a time: startup, periodic checks and undeployAll never interleave. */
+  #queue: Promise<void> = Promise.resolve();
 
   constructor(host: Host, options: HostDeployerOptions) {
     this.#host = host;
     this.#options = options;
   }
 
+  /** conf/<Engine>/<Host>: descriptors and context.xml.default. */
+  get configBase(): string {
+    return join(this.#options.env.catalinaBase, 'conf', this.#host.parent?.name ?? 'Catalina', this.#host.name);
+  }
+
+  get workDir(): string {
+    return join(this.#options.env.catalinaBase, 'work', this.#host.parent?.name ?? 'Catalina', this.#host.name);
+  }
+
+  /** The Context deployed under a base name (`ROOT`, `foo#bar`, `foo##2`), if any. */
+  findContext(name: string): Context | null {
+    return this.#apps.get(name)?.context ?? null;
+  }
+
   /** Deploys everything at Host start when deployOnStartup is set (server.xml Contexts always deploy). */
-  async deployOnStartup(): Promise<void> {
-    for (const config of this.#host.config.contexts) {
-      const path = config.path ?? '';
-      await this.deploy(path, path === '' ? 'ROOT' : path.slice(1).replaceAll('/', '#'), this.#resolveDocBase(config.docBase), config);
-    }
-    if (!this.#host.config.deployOnStartup) return;
+  deployOnStartup(): Promise<void> {
+    return this.#serialise(async () => {
+      for (const file of this.#globalFiles()) this.#globals.set(file, mtimeOf(file));
+      for (const config of this.#host.config.contexts) {
+        const path = config.path ?? '';
+        const name = path === '' ? 'ROOT' : path.slice(1).replaceAll('/', '#');
+        const app = this.#newApp(name, 'server.xml');
+        await this.#start(app, path, '', this.#resolveDocBase(config.docBase), this.#withDefaults(config));
+      }
+      if (!this.#host.config.deployOnStartup) return;
+      if (!existsSync(this.#host.appBase)) {
+        this.#host.logger.warn(`The appBase [${this.#host.appBase}] of ${this.#host.componentName} does not exist`);
+        return;
+      }
+      await this.#deployApps(false);
+    });
+  }
+
+  /**
+   * One autoDeploy pass (the Host's periodic event): redeploy, reload or undeploy what changed, then deploy
+   * what is new. Runs one at a time; never throws.
+   */
+  check(): Promise<void> {
+    return this.#serialise(async () => {
+      if (this.#host.state !== 'STARTED') return;
+      const autoDeploy = this.#host.config.autoDeploy;
+      if (autoDeploy && this.#globalsChanged()) {
+        this.#host.logger.info('conf/context.xml or context.xml.default changed: redeploying every web application');
+        for (const app of [...this.#apps.values()]) if (app.source !== 'server.xml') await this.#redeploy(app);
+      }
+      for (const app of [...this.#apps.values()]) await this.#checkApp(app, autoDeploy);
+      if (autoDeploy && existsSync(this.#host.appBase)) await this.#deployApps(true);
+    });
+  }
+
+  #serialise(work: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(work).catch((error: unknown) => {
+      this.#host.logger.error({ err: error }, `Deployment check of ${this.#host.componentName} failed`);
+    });
+    this.#queue = run;
+    return run;
+  }
+
+  // --- scanning ---
+
+  async #deployApps(running: boolean): Promise<void> {
     const appBase = this.#host.appBase;
-    if (!existsSync(appBase)) {
-      this.#host.logger.warn(`The appBase [${appBase}] of ${this.#host.componentName} does not exist`);
-      return;
-    }
     const ignore = this.#host.config.deployIgnore ? new RegExp(`^(?:${this.#host.config.deployIgnore})$`) : null;
-    const directories = readdirSync(appBase)
-      .filter((entry) => !entry.startsWith('.') && !(ignore?.test(entry) ?? false))
-      .filter((entry) => statSync(join(appBase, entry)).isDirectory())
-      .sort();
-    for (const entry of directories) {
-      const name = contextNameFromBaseName(entry);
-      await this.deploy(name.path, entry, join(appBase, entry), this.#defaultConfig());
+    const ignored = (entry: string): boolean => entry.startsWith('.') || (ignore?.test(entry) ?? false);
+    const settled = (file: string): boolean => !running || (mtimeOf(file) ?? 0) <= Date.now() - SETTLE_MS;
+
+    // (1) descriptors in configBase
+    if (existsSync(this.configBase)) {
+      for (const entry of readdirSync(this.configBase).sort()) {
+        const file = join(this.configBase, entry);
+        if (extname(entry) !== '.xml' || ignored(entry) || !isFile(file)) continue;
+        const name = entry.slice(0, -4);
+        if (this.#apps.has(name) || !settled(file)) continue;
+        await this.#deployDescriptor(name, file);
+      }
+    }
+    const entries = readdirSync(appBase).sort();
+    // (2) bundles in appBase
+    for (const entry of entries) {
+      const file = join(appBase, entry);
+      if (!BUNDLE_EXTENSIONS.has(extname(entry).toLowerCase()) || ignored(entry) || !isFile(file)) continue;
+      const name = entry.slice(0, -4);
+      const existing = this.#apps.get(name);
+      if (existing?.source === 'directory' && this.#host.config.unpackWARs && settled(file)) {
+        // A bundle added beside its expanded directory replaces it (reference §5).
+        this.#host.logger.info(`Bundle [${entry}] added beside directory [${name}]: the directory is replaced by the bundle's contents`);
+        await this.#undeploy(existing, true);
+        rmSync(join(appBase, name), { recursive: true, force: true });
+      } else if (existing) {
+        continue;
+      }
+      if (!settled(file)) continue;
+      await this.#deployBundle(name, file);
+    }
+    // (3) directories in appBase
+    for (const entry of entries) {
+      const dir = join(appBase, entry);
+      if (ignored(entry) || this.#apps.has(entry) || !isDirectory(dir)) continue;
+      if (!this.#host.config.unpackWARs && [...BUNDLE_EXTENSIONS].some((ext) => isFile(join(appBase, entry + ext)))) {
+        this.#host.logger.warn(`Directory [${entry}] is ignored: a bundle with the same name is deployed and unpackWARs is false`);
+        continue;
+      }
+      await this.#deployDirectory(entry, dir);
     }
   }
 
-  /** Creates, adds and starts one Context; returns null when the path is taken. */
-  async deploy(path: string, baseName: string, docBase: string, config: ContextElementConfig): Promise<Context | null> {
-    const taken = this.#host.findChildren().find((c) => c instanceof Context && c.path === path);
-    if (taken) {
-      this.#host.logger.warn(`[${docBase}] is not deployed: context path [${path || '/'}] is already used by ${taken.componentName}`);
+  async #deployDescriptor(name: string, file: string): Promise<void> {
+    const app = this.#newApp(name, 'descriptor');
+    app.resources.set(file, { mtime: mtimeOf(file), onChange: 'redeploy', onDelete: 'undeploy' });
+    let config: ContextElementConfig;
+    try {
+      config = layerDescriptor(this.#defaults(), file, this.#options.env, this.#host.logger);
+    } catch (error) {
+      this.#failed(name, file, error);
+      return;
+    }
+    let docBase = config.docBase === '' ? null : this.#resolveDocBase(config.docBase);
+    if (docBase === null) {
+      const bundle = [...BUNDLE_EXTENSIONS].map((ext) => join(this.#host.appBase, name + ext)).find(isFile);
+      docBase = bundle ?? join(this.#host.appBase, name);
+    }
+    if (BUNDLE_EXTENSIONS.has(extname(docBase).toLowerCase())) {
+      // A descriptor beside a bundle: a changed bundle reloads instead of redeploying (reference §5).
+      app.resources.set(docBase, { mtime: mtimeOf(docBase), onChange: 'reload', onDelete: 'undeploy' });
+      const expanded = await this.#expand(app, docBase);
+      if (expanded === null) return;
+      docBase = expanded;
+    } else {
+      app.resources.set(docBase, { mtime: mtimeOf(docBase), onChange: 'none', onDelete: 'undeploy' });
+    }
+    await this.#startNamed(app, docBase, config);
+  }
+
+  async #deployBundle(name: string, file: string): Promise<void> {
+    const app = this.#newApp(name, 'bundle');
+    app.resources.set(file, { mtime: mtimeOf(file), onChange: 'redeploy', onDelete: 'undeploy' });
+    const docBase = await this.#expand(app, file);
+    if (docBase === null) return;
+    const config = this.#appDescriptor(app, docBase, false);
+    if (config) await this.#startNamed(app, docBase, config);
+  }
+
+  async #deployDirectory(name: string, dir: string): Promise<void> {
+    const app = this.#newApp(name, 'directory');
+    app.resources.set(dir, { mtime: mtimeOf(dir), onChange: 'none', onDelete: 'undeploy' });
+    const config = this.#appDescriptor(app, dir, true);
+    if (config) await this.#startNamed(app, dir, config);
+  }
+
+  /**
+   * The defaults plus META-INF/context.xml when deployXML allows it; with copyXML the file is copied to
+   * configBase, where it then wins (reference §5). Null when the descriptor is invalid (already logged).
+   */
+  #appDescriptor(app: DeployedApp, docBase: string, track: boolean): ContextElementConfig | null {
+    const embedded = join(docBase, 'META-INF', 'context.xml');
+    if (!this.#host.config.deployXML || !existsSync(embedded)) return this.#defaults();
+    try {
+      const config = layerDescriptor(this.#defaults(), embedded, this.#options.env, this.#host.logger);
+      if (this.#host.config.copyXML) {
+        const copy = join(this.configBase, `${app.name}.xml`);
+        mkdirSync(this.configBase, { recursive: true });
+        copyFileSync(embedded, copy);
+        app.resources.set(copy, { mtime: mtimeOf(copy), onChange: 'redeploy', onDelete: 'redeploy' });
+      } else if (track) {
+        app.resources.set(embedded, { mtime: mtimeOf(embedded), onChange: 'redeploy', onDelete: 'redeploy' });
+      }
+      return config;
+    } catch (error) {
+      if (track) app.resources.set(embedded, { mtime: mtimeOf(embedded), onChange: 'redeploy', onDelete: 'redeploy' });
+      this.#failed(app.name, embedded, error);
       return null;
+    }
+  }
+
+  /**
+   * Expands a bundle into appBase/<name> (unpackWARs) or a scratch copy under the work directory, unless the
+   * directory already holds exactly this bundle. Null when the bundle is refused (logged; retried on change).
+   */
+  async #expand(app: DeployedApp, bundle: string): Promise<string | null> {
+    const target = this.#host.config.unpackWARs ? join(this.#host.appBase, app.name) : join(this.workDir, app.name);
+    const stamp = bundleStamp(bundle);
+    const tracker = join(target, TRACKER);
+    if (!(existsSync(tracker) && readFileSync(tracker, 'utf8') === stamp)) {
+      mkdirSync(dirname(target), { recursive: true });
+      const staged = `${target}.previous-${process.pid}`;
+      try {
+        // Unpacked beside the old copy first: a refused bundle leaves the old directory alone.
+        const scratch = `${target}.next-${process.pid}`;
+        rmSync(scratch, { recursive: true, force: true });
+        const result = await unpackBundle(bundle, scratch, this.#options.unpackLimits ?? DEFAULT_UNPACK_LIMITS);
+        mkdirSync(join(scratch, 'META-INF'), { recursive: true });
+        writeFileSync(join(scratch, TRACKER), stamp);
+        rmSync(staged, { recursive: true, force: true });
+        if (existsSync(target)) renameDir(target, staged);
+        renameDir(scratch, target);
+        rmSync(staged, { recursive: true, force: true });
+        this.#host.logger.info(`Unpacked bundle [${bundle}] into [${target}]: [${result.entries}] entries, [${result.bytes}] bytes`);
+      } catch (error) {
+        rmSync(`${target}.next-${process.pid}`, { recursive: true, force: true });
+        this.#failed(app.name, bundle, error);
+        return null;
+      }
+    }
+    app.bundle = bundle;
+    app.expandedDir = target;
+    app.resources.set(target, { mtime: mtimeOf(target), onChange: 'none', onDelete: 'redeploy' });
+    return target;
+  }
+
+  // --- checking ---
+
+  async #checkApp(app: DeployedApp, autoDeploy: boolean): Promise<void> {
+    if (!this.#apps.has(app.name)) return;
+    const now = Date.now();
+    let action: 'redeploy' | 'reload' | 'undeploy' | null = null;
+    let settling = false;
+    if (autoDeploy) {
+      for (const [file, tracked] of app.resources) {
+        const mtime = mtimeOf(file);
+        if (mtime === tracked.mtime) continue;
+        if (mtime === null) {
+          if (tracked.onDelete === 'none') continue;
+          action = strongest(action, tracked.onDelete);
+          this.#host.logger.info(`[${file}] was deleted: ${tracked.onDelete === 'undeploy' ? 'undeploying' : 'redeploying'} [${app.name}]`);
+        } else if (tracked.onChange !== 'none') {
+          if (mtime > now - SETTLE_MS) {
+            settling = true;
+            continue;
+          }
+          action = strongest(action, tracked.onChange);
+          this.#host.logger.info(`[${file}] changed: ${tracked.onChange === 'redeploy' ? 'redeploying' : 'reloading'} [${app.name}]`);
+        } else {
+          tracked.mtime = mtime;
+        }
+      }
+    }
+    if (action === null && !settling && app.context && (app.context.config.reloadable || app.context.state !== 'STARTED')) {
+      const classes = classesFingerprint(app.context.docBase);
+      if (classes !== app.classes) {
+        action = 'reload';
+        this.#host.logger.info(`WEB-INF/classes or WEB-INF/lib of [${app.name}] changed: reloading`);
+      }
+    }
+    if (settling || action === null) return;
+    if (action === 'undeploy' && app.source !== 'server.xml') await this.#undeploy(app, true);
+    // server.xml Contexts are never redeployed from files: their definition lives in server.xml.
+    else if (app.source === 'server.xml') await this.#reload(app);
+    else if (action === 'redeploy' || app.context === null) await this.#redeploy(app);
+    else await this.#reload(app);
+  }
+
+  /** Destroys the Context and deploys again from its files; requests wait meanwhile (the old one is paused). */
+  async #redeploy(app: DeployedApp): Promise<void> {
+    const old = app.context;
+    if (old?.state === 'STARTED') await old.pause();
+    const host = this.#host;
+    await this.#undeploy(app, false);
+    try {
+      await this.#deployApps(false);
+    } finally {
+      if (old) {
+        // The paused Context kept its mapping for the waiting requests; the new one has replaced it, or, if it
+        // failed, the stale one must go now (resume() unmaps a Context that did not come back).
+        old.parent = host;
+        old.resume();
+        old.parent = null;
+      }
+    }
+  }
+
+  /** Stops and starts the same Context (re-expanding a changed bundle first); requests wait meanwhile. */
+  async #reload(app: DeployedApp): Promise<void> {
+    const context = app.context;
+    if (!context) {
+      await this.#redeploy(app);
+      return;
+    }
+    await context.pause();
+    try {
+      if (app.bundle && app.expandedDir && existsSync(app.bundle)) {
+        if ((await this.#expand(app, app.bundle)) === null) return;
+      }
+      await context.reload();
+      this.#reportFailure(app, context);
+    } finally {
+      context.resume();
+      this.#snapshot(app);
+    }
+  }
+
+  /** Removes the app; `deleteExpanded` also deletes a directory this HostConfig expanded from a bundle. */
+  async #undeploy(app: DeployedApp, deleteExpanded: boolean): Promise<void> {
+    this.#apps.delete(app.name);
+    if (app.context) {
+      await this.#host.removeChild(app.context);
+      this.#host.logger.info(`Undeployed web application [${app.context.path || '/'}] ([${app.name}])`);
+    }
+    if (deleteExpanded && app.expandedDir && app.bundle && !existsSync(app.bundle)) {
+      rmSync(app.expandedDir, { recursive: true, force: true });
+    }
+  }
+
+  // --- starting ---
+
+  async #startNamed(app: DeployedApp, docBase: string, config: ContextElementConfig): Promise<void> {
+    const name = contextNameFromBaseName(app.name);
+    await this.#start(app, name.path, name.version, docBase, config);
+  }
+
+  async #start(app: DeployedApp, path: string, version: string, docBase: string, config: ContextElementConfig): Promise<void> {
+    const taken = this.#host.findChildren().find((c) => c instanceof Context && c.name === app.name);
+    if (taken) {
+      this.#host.logger.warn(`[${docBase}] is not deployed: [${app.name}] is already used by ${taken.componentName}`);
+      this.#apps.delete(app.name);
+      return;
     }
     const contextConfig = this.#options.contextConfig;
     const context = new Context({
       path,
-      baseName,
+      baseName: app.name,
       docBase: resolve(docBase),
       config,
-      logger: this.#host.logger.child({ context: path || '/' }),
+      logger: this.#host.logger.child({ context: (path || '/') + (version ? `##${version}` : '') }),
       registry: this.#options.registry,
       configure: (c) => contextConfig.configure(c),
       deconfigure: (c) => contextConfig.deconfigure(c),
@@ -80,25 +397,142 @@ export class HostConfig {
           logger: c.logger,
         }),
     });
+    app.context = context;
+    for (const watched of config.watchedResources) {
+      const file = isAbsolute(watched) ? watched : join(docBase, watched);
+      if (!app.resources.has(file)) app.resources.set(file, { mtime: mtimeOf(file), onChange: 'reload', onDelete: 'none' });
+    }
+    app.classes = classesFingerprint(docBase);
     const started = Date.now();
     await this.#host.addChild(context);
     if (context.state === 'STARTED') {
       this.#host.logger.info(`Deployed web application [${path || '/'}] from [${docBase}] in [${Date.now() - started}] ms`);
+    } else {
+      this.#reportFailure(app, context);
     }
-    return context;
   }
 
-  /** conf/context.xml applies to every webapp; without it, the attribute table's defaults. */
-  #defaultConfig(): ContextElementConfig {
-    if (this.#defaults) return this.#defaults;
-    const file = join(this.#options.env.catalinaBase, 'conf', 'context.xml');
-    this.#defaults = existsSync(file)
-      ? loadContextDescriptor(file, this.#options.env)
-      : loadContextDescriptorFromString('<Context/>', this.#options.env, '<defaults>');
-    return this.#defaults;
+  #reportFailure(app: DeployedApp, context: Context): void {
+    if (context.state === 'STARTED') return;
+    this.#host.logger.error(
+      { code: 'SV_ERR_DEPLOY_FAILED', webapp: app.name },
+      `Web application [${app.name}] from [${context.docBase}] is FAILED: ${context.failure ?? 'see the error above'}; it is retried when its files change`,
+    );
+  }
+
+  #failed(name: string, file: string, error: unknown): void {
+    this.#host.logger.error(
+      { err: error, code: 'SV_ERR_DEPLOY_FAILED', webapp: name },
+      `Web application [${name}] from [${file}] was not deployed: ${error instanceof Error ? error.message : String(error)}; it is retried when the file changes`,
+    );
+  }
+
+  #newApp(name: string, source: DeployedApp['source']): DeployedApp {
+    const app: DeployedApp = { name, source, context: null, resources: new Map(), classes: '', bundle: null, expandedDir: null };
+    this.#apps.set(name, app);
+    return app;
+  }
+
+  /** Re-reads every tracked mtime (after a reload the files as they are now are the new baseline). */
+  #snapshot(app: DeployedApp): void {
+    for (const [file, tracked] of app.resources) tracked.mtime = mtimeOf(file);
+    if (app.context) app.classes = classesFingerprint(app.context.docBase);
+  }
+
+  // --- defaults ---
+
+  #globalFiles(): string[] {
+    return [join(this.#options.env.catalinaBase, 'conf', 'context.xml'), join(this.configBase, 'context.xml.default')];
+  }
+
+  #globalsChanged(): boolean {
+    let changed = false;
+    for (const file of this.#globalFiles()) {
+      const mtime = mtimeOf(file);
+      if (mtime !== this.#globals.get(file) && (mtime === null || mtime <= Date.now() - SETTLE_MS)) {
+        this.#globals.set(file, mtime);
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /** conf/context.xml, then context.xml.default, over the attribute table's defaults. */
+  #defaults(): ContextElementConfig {
+    return layeredDescriptors(this.#globalFiles(), this.#options.env, this.#host.logger);
+  }
+
+  /** A server.xml Context gets the defaults' nested elements too (its own attributes win). */
+  #withDefaults(config: ContextElementConfig): ContextElementConfig {
+    try {
+      const defaults = this.#defaults();
+      return {
+        ...config,
+        parameters: [...defaults.parameters, ...config.parameters],
+        environments: [...defaults.environments, ...config.environments],
+        watchedResources: [...new Set([...defaults.watchedResources, ...config.watchedResources])],
+      };
+    } catch (error) {
+      this.#host.logger.error({ err: error }, 'conf/context.xml or context.xml.default is invalid; its defaults are not applied');
+      return config;
+    }
   }
 
   #resolveDocBase(docBase: string): string {
     return isAbsolute(docBase) ? docBase : join(this.#host.appBase, docBase);
   }
+}
+
+function strongest<T extends 'redeploy' | 'reload' | 'undeploy'>(current: T | null, next: T): T {
+  const rank = { reload: 1, redeploy: 2, undeploy: 3 } as const;
+  return current === null || rank[next] > rank[current] ? next : current;
+}
+
+function mtimeOf(file: string): number | null {
+  return statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? null;
+}
+
+function isFile(file: string): boolean {
+  return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
+function isDirectory(file: string): boolean {
+  return statSync(file, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+function bundleStamp(bundle: string): string {
+  const stat = statSync(bundle);
+  return `${basename(bundle)}:${stat.size}:${stat.mtimeMs}`;
+}
+
+/** Atomic on one file system, and appBase/<name> and its scratch siblings always share one. */
+function renameDir(from: string, to: string): void {
+  renameSync(from, to);
+}
+
+/** Count, sizes and mtimes of every file under WEB-INF/classes and WEB-INF/lib. */
+export function classesFingerprint(docBase: string): string {
+  let count = 0;
+  let sum = 0;
+  const walk = (dir: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) {
+        const stat = statSync(full, { throwIfNoEntry: false });
+        if (!stat) continue;
+        count++;
+        sum += stat.mtimeMs + stat.size * 7;
+      }
+    }
+  };
+  walk(join(docBase, 'WEB-INF', 'classes'));
+  walk(join(docBase, 'WEB-INF', 'lib'));
+  return `${count}:${sum}`;
 }

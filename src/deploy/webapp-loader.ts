@@ -61,7 +61,11 @@ const MODULE_PARAMETERS = [
   'clearTimeout',
   'clearInterval',
   'clearImmediate',
+  'process',
 ];
+/** The `process` methods that add a listener; the app's own listeners are tracked so close() can remove them. */
+const ADD_LISTENER = new Set(['on', 'addListener', 'once', 'prependListener', 'prependOnceListener']);
+const REMOVE_LISTENER = new Set(['off', 'removeListener']);
 const EXTENSIONS = ['.js', '.json', '.cjs'];
 /** Conditions a CommonJS `require` matches in package.json "exports", in Node's terms. */
 const CONDITIONS = new Set(['require', 'node', 'default']);
@@ -85,6 +89,8 @@ export class WebappLoader {
   readonly #resolveCache = new Map<string, string>();
   /** Live timers the app created through the wrapped globals, with the module that created each. */
   readonly #timers = new Map<TimerHandle, { kind: TimerKind; module: string }>();
+  /** Listeners the app added to `process` (through the per-module process proxy), with the adding module. */
+  readonly #processListeners: { event: string | symbol; listener: (...args: unknown[]) => void; module: string }[] = [];
   #closed = false;
 
   constructor(options: WebappLoaderOptions) {
@@ -181,8 +187,9 @@ export class WebappLoader {
 
   /**
    * Drops the registry and clears the timers, intervals and immediates the app left running through the
-   * wrapped timer functions each module receives; returns what was cleared, for a warning (Tomcat's
-   * clearReferencesStopTimerThreads in spirit). Timers reached through `globalThis` are not seen.
+   * wrapped timer functions each module receives, and the listeners it left on `process`; returns what was
+   * cleared, for a warning (Tomcat's clearReferencesStopTimerThreads in spirit). Timers and listeners reached
+   * through `globalThis` are not seen.
    */
   close(): string[] {
     const cleared: string[] = [];
@@ -191,6 +198,12 @@ export class WebappLoader {
       cleared.push(`${kind} created by [${module}]`);
     }
     this.#timers.clear();
+    for (const { event, listener, module } of this.#processListeners) {
+      if (!(process as NodeJS.EventEmitter).listeners(event).includes(listener)) continue; // a `once` listener that already fired
+      process.removeListener(event, listener);
+      cleared.push(`a process listener for [${String(event)}] added by [${module}]`);
+    }
+    this.#processListeners.length = 0;
     this.#registry.clear();
     this.#packageJsonCache.clear();
     this.#resolveCache.clear();
@@ -255,7 +268,60 @@ export class WebappLoader {
       timers.clearTimeout,
       timers.clearInterval,
       timers.clearImmediate,
+      this.#processFor(this.#relative(filename)),
     );
+  }
+
+  /**
+   * The `process` a module sees: the real one, except that listeners it adds are recorded (with the module)
+   * so close() can remove what the app left on the one process all webapps share.
+   */
+  #processFor(module: string): NodeJS.Process {
+    const listeners = this.#processListeners;
+    const bound = new Map<PropertyKey, unknown>();
+    const proxy: NodeJS.Process = new Proxy(process, {
+      get: (target, property) => {
+        const value: unknown = Reflect.get(target, property, target);
+        if (typeof value !== 'function') return value;
+        const cached = bound.get(property);
+        if (cached) return cached;
+        const name = typeof property === 'string' ? property : '';
+        let wrapped: unknown;
+        if (ADD_LISTENER.has(name)) {
+          wrapped = (event: string | symbol, listener: (...args: unknown[]) => void): NodeJS.Process => {
+            if (this.#closed) {
+              this.#logger.warn({ webapp: this.#name, module, event: String(event) }, 'a stopped web application tried to add a process listener; it was ignored');
+              return proxy;
+            }
+            (value as (e: string | symbol, l: (...args: unknown[]) => void) => void).call(target, event, listener);
+            listeners.push({ event, listener, module });
+            return proxy;
+          };
+        } else if (REMOVE_LISTENER.has(name)) {
+          wrapped = (event: string | symbol, listener: (...args: unknown[]) => void): NodeJS.Process => {
+            target.removeListener(event, listener);
+            const index = listeners.findIndex((l) => l.event === event && l.listener === listener);
+            if (index >= 0) listeners.splice(index, 1);
+            return proxy;
+          };
+        } else if (name === 'removeAllListeners') {
+          // An app may only remove its own listeners, never the container's (SIGTERM, uncaughtException).
+          wrapped = (event?: string | symbol): NodeJS.Process => {
+            for (const l of [...listeners]) {
+              if (event !== undefined && l.event !== event) continue;
+              target.removeListener(l.event, l.listener);
+              listeners.splice(listeners.indexOf(l), 1);
+            }
+            return proxy;
+          };
+        } else {
+          wrapped = (value as (...args: unknown[]) => unknown).bind(target);
+        }
+        bound.set(property, wrapped);
+        return wrapped;
+      },
+    });
+    return proxy;
   }
 
   #createModule(filename: string, parent: WebappModule | null): WebappModule {
