@@ -5,7 +5,7 @@
 import type { AttributeValue, ConnectorProtocol } from './server-config.js';
 
 export type AttributeType = 'int' | 'bool' | 'string' | 'enum' | 'path' | 'regex';
-export type AttributeUnit = 'ms' | 's' | 'bytes';
+export type AttributeUnit = 'ms' | 's' | 'bytes' | 'KiB';
 
 export interface AttributeSpec {
   /** `Connector`, `Host`, `Valve` (common to every valve), `Valve:AccessLogValve`… */
@@ -66,12 +66,15 @@ const listener = builder('Listener');
 const service = builder('Service');
 const executor = builder('Executor');
 const connector = builder('Connector');
+const sslHostConfig = builder('SSLHostConfig');
+const certificate = builder('Certificate');
 const engine = builder('Engine');
 const host = builder('Host');
 const context = builder('Context');
 const valve = builder('Valve');
 const accessLog = builder('Valve:AccessLogValve');
 const errorReport = builder('Valve:ErrorReportValve');
+const resources = builder('Resources');
 const parameter = builder('Parameter');
 const environment = builder('Environment');
 
@@ -200,28 +203,30 @@ const table: AttributeSpec[] = [
     protocol: 'ajp',
     ...tomcat,
   }),
-  connector.bool('SSLEnabled', false, 'Whether the connector speaks TLS.', tomcat),
-  connector.str('compression', 'off', 'Response compression: off, on, force, or a minimum size.', tomcat),
-  connector.int('compressionMinSize', 2048, 'Smallest response that is compressed.', { ...tomcat, ...bytes }),
-  connector.str('compressibleMimeType', 'text/html,text/xml,text/plain,text/css,text/javascript,application/javascript,application/json,application/xml', 'Media types eligible for compression.', tomcat),
-  connector.regex('noCompressionUserAgents', 'User agents that never get compressed responses.', tomcat),
+  connector.bool('SSLEnabled', false, 'Whether the connector speaks TLS; it then needs at least one `<SSLHostConfig>` and reports scheme `https` and secure `true`.', {
+    protocol: 'http11',
+  }),
+  connector.str('compression', 'off', 'Response compression with gzip or brotli, chosen by the client\'s `Accept-Encoding` q-values: `off`, `on`, `force` (also small bodies and any type), or a number (= `on` with that minimum size). Never applied to ranges or bodies that already have a `Content-Encoding`; adds `Vary: Accept-Encoding`.', { protocol: 'http11' }),
+  connector.int('compressionMinSize', 2048, 'Smallest response (by Content-Length) that is compressed; bodies of unknown length always qualify.', { ...bytes, protocol: 'http11' }),
+  connector.str('compressibleMimeType', 'text/html,text/xml,text/plain,text/css,text/javascript,application/javascript,application/json,application/xml', 'Comma-separated media types eligible for compression; `type/*` matches a whole type.', { protocol: 'http11' }),
+  connector.regex('noCompressionUserAgents', 'Regular expression matched against the whole `User-Agent`: matching clients never get compressed responses.', { protocol: 'http11' }),
   connector.regex('restrictedUserAgents', 'User agents that never get keep-alive.', tomcat),
   connector.bool('useSendfile', true, 'Whether large static files are sent with sendfile.', tomcat),
   connector.int('maxSavePostSize', 4096, 'Body kept across FORM or CLIENT-CERT authentication.', { ...tomcat, ...bytes }),
   connector.int('maxPartCount', 50, 'Maximum number of parts in a multipart request.', tomcat),
   connector.int('maxPartHeaderSize', 512, 'Maximum header size of one multipart part.', { ...tomcat, ...bytes }),
-  connector.int('maxTrailerSize', 8192, 'Maximum size of chunked trailer headers.', { ...tomcat, ...bytes }),
+  connector.int('maxTrailerSize', 8192, 'Maximum size of the trailer section after a chunked request body; larger gets 400. Also bounded by maxHttpHeaderSize.', { ...bytes, protocol: 'http11', unlimited: -1 }),
   connector.int('maxExtensionSize', 8192, 'Maximum total size of chunk extensions.', { ...tomcat, ...bytes }),
-  connector.str('allowedTrailerHeaders', undefined, 'Trailer headers passed to the application; others are dropped.', tomcat),
+  connector.str('allowedTrailerHeaders', undefined, 'Comma-separated request trailer fields passed to the application; all others are dropped.', { protocol: 'http11' }),
   connector.int('maxHttpRequestHeaderSize', undefined, 'Request header limit; defaults to maxHttpHeaderSize.', { ...tomcat, ...bytes }),
   connector.int('maxHttpResponseHeaderSize', undefined, 'Response header limit; defaults to maxHttpHeaderSize.', { ...tomcat, ...bytes }),
   connector.bool('useBodyEncodingForURI', false, 'Whether the body encoding also decodes the query string.', tomcat),
   connector.enum('encodedReverseSolidusHandling', ['reject', 'decode', 'passthrough'], 'decode', 'What to do with `%5C` in a request path.', tomcat),
-  connector.str('relaxedPathChars', undefined, 'Characters allowed unencoded in the path against RFC 3986.', tomcat),
-  connector.str('relaxedQueryChars', undefined, 'Characters allowed unencoded in the query against RFC 3986.', tomcat),
-  connector.enum('continueResponseTiming', ['immediately', 'onRead'], 'immediately', 'When `100 Continue` is sent.', tomcat),
-  connector.bool('disableUploadTimeout', true, 'Whether body reads use connectionTimeout instead of connectionUploadTimeout.', tomcat),
-  connector.int('connectionUploadTimeout', 300000, 'Body read timeout when disableUploadTimeout is false.', { ...tomcat, ...ms }),
+  connector.str('relaxedPathChars', undefined, 'Characters accepted unencoded in the request path although RFC 3986 forbids them; any of `"`, `<`, `>`, `[`, `\\`, `]`, `^`, backtick, `{`, `|`, `}`. Others in the path get 400.', { protocol: 'http11' }),
+  connector.str('relaxedQueryChars', undefined, 'Characters accepted unencoded in the query string although RFC 3986 forbids them; any of `"`, `<`, `>`, `[`, `\\`, `]`, `^`, backtick, `{`, `|`, `}`.', { protocol: 'http11' }),
+  connector.enum('continueResponseTiming', ['immediately', 'onRead'], 'immediately', 'When `100 Continue` answers `Expect: 100-continue`: as soon as the request passed the connector\'s checks, or when the application first reads the body (no read: no 100, and the connection closes after the response).', { protocol: 'http11' }),
+  connector.bool('disableUploadTimeout', true, 'Whether request bodies are read under connectionTimeout (true) or under connectionUploadTimeout (false).', { protocol: 'http11' }),
+  connector.int('connectionUploadTimeout', 300000, 'Body read timeout when disableUploadTimeout is false; -1 waits forever.', { ...ms, protocol: 'http11', unlimited: -1 }),
   connector.bool('rejectIllegalHeader', true, 'Whether a request with an illegal header is rejected.', tomcat),
   connector.bool('allowHostHeaderMismatch', false, 'Whether a Host header may differ from the host in the request line.', tomcat),
   connector.int('asyncTimeout', 30000, 'Default timeout of asynchronous requests.', { ...tomcat, ...ms }),
@@ -231,7 +236,14 @@ const table: AttributeSpec[] = [
   connector.bool('useKeepAliveResponseHeader', true, 'Whether a `Keep-Alive` response header announces the timeout.', tomcat),
   connector.bool('useVirtualThreads', false, 'Whether the connector pool uses virtual threads.', tomcat),
   connector.int('executorTerminationTimeoutMillis', 5000, 'How long the pool is given to stop.', { ...tomcat, ...ms }),
-  connector.str('defaultSSLHostConfigName', '_default_', 'SSLHostConfig used when SNI names none.', tomcat),
+  connector.str('defaultSSLHostConfigName', '_default_', 'hostName of the SSLHostConfig used when the client sends no SNI name or one no SSLHostConfig matches.', {
+    protocol: 'http11',
+  }),
+  connector.int('sniParseLimit', 65536, 'Bytes of the ClientHello read to find the SNI name; OpenSSL parses the ClientHello itself here.', {
+    ...tomcat,
+    ...bytes,
+  }),
+  connector.bool('strictSni', true, 'Whether a request whose Host header selects another SSLHostConfig than its SNI name is refused with 421.', tomcat),
   connector.int('connectionLinger', -1, 'SO_LINGER in seconds; -1 disables it.', { ...tomcat, min: -1, unit: 's' }),
   connector.int('selectorTimeout', 1000, 'Poller select timeout.', { ...tomcat, ...ms }),
   connector.int('pollerThreadPriority', 5, 'Priority of the poller thread.', tomcat),
@@ -239,6 +251,40 @@ const table: AttributeSpec[] = [
   connector.path('unixDomainSocketPath', undefined, 'Unix domain socket to listen on instead of TCP.', tomcat),
   connector.int('maxQueueSize', INT_MAX, 'Maximum tasks queued for the internal pool.', tomcat),
   connector.int('threadPriority', 5, 'Priority of the internal pool threads.', tomcat),
+
+  sslHostConfig.str('hostName', '_default_', 'SNI host name this configuration serves (case-insensitive; `*.example.com` matches one label), or `_default_`.'),
+  sslHostConfig.str('protocols', 'all', 'TLS versions, e.g. `TLSv1.2+TLSv1.3` or `all-TLSv1.2`; `all` is every version node allows by default (TLSv1.2 and TLSv1.3).'),
+  sslHostConfig.str('ciphers', 'HIGH:!aNULL:!eNULL:!EXPORT:!DES:!RC4:!MD5:!kRSA', 'Cipher suites for TLS 1.2 and below: an OpenSSL cipher string or a comma-separated list of OpenSSL or IANA names; TLS 1.3 suites stay enabled unless listed.'),
+  sslHostConfig.bool('honorCipherOrder', false, 'Whether the server\'s cipher order wins over the client\'s.'),
+  sslHostConfig.enum('certificateVerification', ['none', 'optional', 'optionalNoCA', 'required'], 'none', 'Client certificates: not asked for, verified if sent, accepted unverified if sent, or required and verified.'),
+  sslHostConfig.path('caCertificateFile', undefined, 'PEM file of the CAs that client certificates must chain to; unset uses node\'s bundled roots.'),
+  sslHostConfig.path('certificateRevocationListFile', undefined, 'PEM file of certificate revocation lists checked for client certificates.'),
+  sslHostConfig.int('sessionTimeout', 86400, 'How long a TLS session may be resumed.', { unit: 's', min: 1 }),
+  sslHostConfig.str('truststoreFile', undefined, 'Not supported: Serval reads PEM only; convert the truststore and use caCertificateFile.'),
+  sslHostConfig.str('truststorePassword', undefined, 'Not supported: see truststoreFile.'),
+  sslHostConfig.str('truststoreType', undefined, 'Not supported: see truststoreFile.'),
+  sslHostConfig.str('truststoreProvider', undefined, 'Not supported: see truststoreFile.'),
+  sslHostConfig.int('certificateVerificationDepth', 10, 'Maximum length of a client certificate chain.', tomcat),
+  sslHostConfig.path('caCertificatePath', undefined, 'Directory of hashed CA files.', tomcat),
+  sslHostConfig.int('sessionCacheSize', -1, 'Number of TLS sessions cached.', { ...tomcat, min: -1 }),
+  sslHostConfig.str('sslProtocol', 'TLS', 'JSSE SSLContext algorithm.', tomcat),
+  sslHostConfig.bool('disableSessionTickets', false, 'Whether TLS session tickets are disabled.', tomcat),
+  sslHostConfig.bool('insecureRenegotiation', false, 'Whether legacy renegotiation is allowed.', tomcat),
+  sslHostConfig.bool('revocationEnabled', false, 'Whether revocation is checked (JSSE).', tomcat),
+  sslHostConfig.str('keyManagerAlgorithm', undefined, 'JSSE key manager algorithm.', tomcat),
+  sslHostConfig.str('trustManagerClassName', undefined, 'JSSE trust manager class.', tomcat),
+
+  certificate.path('certificateFile', undefined, 'PEM file of the server certificate (it may also hold the chain and the key).', { required: true }),
+  certificate.path('certificateKeyFile', undefined, 'PEM file of the private key; defaults to certificateFile.'),
+  certificate.str('certificateKeyPassword', undefined, 'Password of an encrypted private key.'),
+  certificate.path('certificateKeyPasswordFile', undefined, 'File whose first line is the password of the private key.'),
+  certificate.path('certificateChainFile', undefined, 'PEM file of the intermediate certificates sent after the server certificate.'),
+  certificate.enum('type', ['UNDEFINED', 'RSA', 'EC', 'DSA'], 'UNDEFINED', 'Key type; needed only to tell several certificates of one SSLHostConfig apart.'),
+  certificate.str('certificateKeystoreFile', undefined, 'Not supported: Serval reads PEM only; convert the keystore and use certificateFile and certificateKeyFile.'),
+  certificate.str('certificateKeystorePassword', undefined, 'Not supported: see certificateKeystoreFile.'),
+  certificate.str('certificateKeystoreType', undefined, 'Not supported: see certificateKeystoreFile.'),
+  certificate.str('certificateKeystoreProvider', undefined, 'Not supported: see certificateKeystoreFile.'),
+  certificate.str('certificateKeyAlias', undefined, 'Not supported: see certificateKeystoreFile.'),
 
   engine.str('name', undefined, 'Name of the Engine, used in logs and as the `conf/<engine>` directory.', { required: true }),
   engine.str('defaultHost', undefined, 'Host (or Alias) that handles requests whose Host header names no configured Host.', {
@@ -312,6 +358,16 @@ const table: AttributeSpec[] = [
   context.bool('failCtxIfServletStartFails', false, 'Whether a servlet load-on-startup failure fails the Context.', tomcat),
   context.str('requestCharacterEncoding', undefined, 'Default request character encoding.', tomcat),
   context.str('responseCharacterEncoding', undefined, 'Default response character encoding.', tomcat),
+
+  resources.bool('cachingAllowed', true, 'Whether static resources (lookups and small files) are kept in memory.'),
+  resources.int('cacheMaxSize', 10240, 'Upper bound of the memory the resource cache uses.', { unit: 'KiB', min: 1 }),
+  resources.int('cacheObjectMaxSize', 512, 'Largest file kept in memory; at most cacheMaxSize / 20.', { unit: 'KiB', min: 1 }),
+  resources.int('cacheTtl', 5000, 'How long a cached lookup is trusted before the file is checked again for changes.', ms),
+  resources.bool('allowLinking', false, 'Whether symbolic links may point outside the application directory.'),
+  resources.str('className', 'org.apache.catalina.webresources.StandardRoot', 'Java implementation class of the resources.', tomcat),
+  resources.bool('readOnly', false, 'Whether the resources refuse writes.', tomcat),
+  resources.bool('trackLockedFiles', false, 'Whether open resource streams are tracked.', tomcat),
+  resources.str('archiveIndexStrategy', 'simple', 'How archive entries are indexed.', tomcat),
 
   valve.str('className', undefined, 'The valve implementation: a Tomcat class name or a module path (`./x.js`).', { required: true }),
   valve.bool('asyncSupported', false, 'Whether the valve supports asynchronous requests.', tomcat),

@@ -8,6 +8,8 @@ export const elementChildren: Readonly<Record<string, readonly string[]>> = Obje
   Server: ['Listener', 'GlobalNamingResources', 'Service'],
   Service: ['Listener', 'Executor', 'Connector', 'Engine'],
   Connector: ['SSLHostConfig', 'UpgradeProtocol'],
+  SSLHostConfig: ['Certificate', 'OpenSSLConf'],
+  Certificate: [],
   Engine: ['Realm', 'Valve', 'Cluster', 'Listener', 'Host'],
   Host: ['Alias', 'Realm', 'Valve', 'Cluster', 'Listener', 'Context'],
   Context: [
@@ -34,6 +36,7 @@ export const elementChildren: Readonly<Record<string, readonly string[]>> = Obje
   Parameter: [],
   Environment: [],
   WatchedResource: [],
+  Resources: ['PreResources', 'JarResources', 'PostResources'],
 });
 
 /** Tomcat elements accepted with a warning; their content is not examined. */
@@ -43,11 +46,12 @@ export const notImplementedElements: ReadonlySet<string> = new Set([
   'Cluster',
   'Manager',
   'Loader',
-  'Resources',
+  'PreResources',
+  'JarResources',
+  'PostResources',
   'JarScanner',
   'CookieProcessor',
-  'SSLHostConfig',
-  'Certificate',
+  'OpenSSLConf',
   'UpgradeProtocol',
   'Resource',
   'ResourceLink',

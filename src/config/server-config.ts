@@ -87,8 +87,49 @@ export interface ConnectorConfig {
   readonly proxyName: string | undefined;
   readonly proxyPort: number;
   readonly executor: string | undefined;
+  /**
+   * The connector's `<SSLHostConfig>` elements in document order; present only when SSLEnabled="true"
+   * (then never empty). A TLS connector also reports scheme `https` and secure `true`.
+   */
+  readonly sslHostConfigs?: readonly SslHostConfig[];
   /** Every attribute of the element after validation and defaults, including the ones above. */
   readonly attributes: Readonly<Record<string, AttributeValue>>;
+  readonly location: SourceLocation;
+}
+
+export type CertificateVerification = 'none' | 'optional' | 'optionalNoCA' | 'required';
+
+/** One `<SSLHostConfig>`: the TLS settings used for one SNI host name (or `_default_`). */
+export interface SslHostConfig {
+  /** Lower-cased; `_default_`, a name, or a `*.example.com` wildcard. */
+  readonly hostName: string;
+  /** As written, in Tomcat's syntax (`all`, `TLSv1.2+TLSv1.3`, `+TLSv1.3 -TLSv1`…). */
+  readonly protocols: string;
+  /** As written: an OpenSSL cipher string, or comma-separated OpenSSL or IANA (JSSE) suite names. */
+  readonly ciphers: string;
+  readonly honorCipherOrder: boolean;
+  readonly certificateVerification: CertificateVerification;
+  /** Absolute path of the PEM file of CAs trusted for client certificates. */
+  readonly caCertificateFile: string | undefined;
+  /** Absolute path of a PEM certificate revocation list. */
+  readonly certificateRevocationListFile: string | undefined;
+  /** Seconds a TLS session may be resumed. */
+  readonly sessionTimeout: number;
+  readonly certificates: readonly CertificateConfig[];
+  readonly location: SourceLocation;
+}
+
+/** One `<Certificate>` of an SSLHostConfig: PEM files only, paths absolute. */
+export interface CertificateConfig {
+  readonly certificateFile: string;
+  /** Defaults to certificateFile (key and certificate in one PEM file). */
+  readonly certificateKeyFile: string;
+  readonly certificateKeyPassword: string | undefined;
+  /** Absolute path of a file whose first line is the key password. */
+  readonly certificateKeyPasswordFile: string | undefined;
+  /** Intermediate certificates sent after the server certificate. */
+  readonly certificateChainFile: string | undefined;
+  readonly type: 'UNDEFINED' | 'RSA' | 'EC' | 'DSA';
   readonly location: SourceLocation;
 }
 
@@ -138,6 +179,15 @@ export interface ContextEnvironment {
   readonly override: boolean;
 }
 
+/** The `<Resources>` element of a Context (Tomcat's StandardRoot); sizes in KiB and ms as Tomcat documents them. */
+export interface ResourcesConfig {
+  readonly cachingAllowed: boolean;
+  readonly cacheMaxSize: number;
+  readonly cacheObjectMaxSize: number;
+  readonly cacheTtl: number;
+  readonly allowLinking: boolean;
+}
+
 export interface ContextConfig {
   /** "" for ROOT; undefined when derived from the file name (descriptors). */
   readonly path: string | undefined;
@@ -157,6 +207,8 @@ export interface ContextConfig {
   readonly parameters: readonly ContextParameter[];
   readonly environments: readonly ContextEnvironment[];
   readonly watchedResources: readonly string[];
+  /** The `<Resources>` child, or the table's defaults when there is none. */
+  readonly resources: ResourcesConfig;
   readonly attributes: Readonly<Record<string, AttributeValue>>;
   readonly location: SourceLocation;
 }

@@ -7,8 +7,10 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ConfigValidationError, sortProblems } from './config-validation-error.js';
 import { contextPathProblem, serverRules } from './config-rules.js';
 import { ConfigValidator, type AttributeValues } from './config-validator.js';
+import { attributesOf } from './attributes.js';
 import { elementChildren, implementedValves } from './element-schema.js';
 import { PropertySource } from './property-substitution.js';
+import { buildSslHostConfigs } from './ssl-host-config-loader.js';
 import type {
   ComponentConfig,
   ConfigProblem,
@@ -18,6 +20,7 @@ import type {
   ContextEnvironment,
   ContextParameter,
   EndpointStyle,
+  ResourcesConfig,
   EngineConfig,
   ExecutorConfig,
   HostConfig,
@@ -221,7 +224,10 @@ class TreeBuilder {
     }
     const values = this.#v.attributes(element, ['Connector'], mapped.protocol);
     values['protocol'] = protocolName;
-    this.#v.children(element, elementChildren['Connector']!);
+    const children = this.#v.children(element, elementChildren['Connector']!);
+    const sslHostConfigs = buildSslHostConfigs(this.#v, element, children, values, this.#catalinaBase);
+    // Tomcat's HTTP processor sets scheme https on a TLS connection, and the adapter derives secure from it.
+    const tls = sslHostConfigs !== undefined;
     return {
       protocolName,
       protocol: mapped.protocol,
@@ -241,8 +247,8 @@ class TreeBuilder {
       maxParameterCount: int(values, 'maxParameterCount'),
       maxCookieCount: int(values, 'maxCookieCount'),
       redirectPort: int(values, 'redirectPort'),
-      scheme: text(values, 'scheme'),
-      secure: flag(values, 'secure'),
+      scheme: tls ? 'https' : text(values, 'scheme'),
+      secure: tls || flag(values, 'secure'),
       URIEncoding: text(values, 'URIEncoding'),
       enableLookups: flag(values, 'enableLookups'),
       xpoweredBy: flag(values, 'xpoweredBy'),
@@ -251,6 +257,7 @@ class TreeBuilder {
       proxyName: optionalText(values, 'proxyName'),
       proxyPort: int(values, 'proxyPort'),
       executor: optionalText(values, 'executor'),
+      ...(sslHostConfigs === undefined ? {} : { sslHostConfigs }),
       attributes: Object.freeze(values),
       location: this.#v.location(element),
     };
@@ -351,8 +358,26 @@ class TreeBuilder {
         const value = this.#v.text(child);
         return value === undefined ? [] : [value];
       }),
+      resources: this.#resources(named(children, 'Resources')),
       attributes: Object.freeze(values),
       location: this.#v.location(element),
+    };
+  }
+
+  /** The last `<Resources>` wins; without one, the table defaults apply. */
+  #resources(elements: readonly XmlElement[]): ResourcesConfig {
+    let values: AttributeValues = {};
+    for (const element of elements) {
+      values = this.#v.attributes(element, ['Resources']);
+      this.#v.children(element, elementChildren['Resources']!);
+    }
+    const fallback = (name: string): AttributeValues[string] => values[name] ?? attributesOf('Resources').find((spec) => spec.name === name)!.default!;
+    return {
+      cachingAllowed: fallback('cachingAllowed') === true,
+      cacheMaxSize: Number(fallback('cacheMaxSize')),
+      cacheObjectMaxSize: Number(fallback('cacheObjectMaxSize')),
+      cacheTtl: Number(fallback('cacheTtl')),
+      allowLinking: fallback('allowLinking') === true,
     };
   }
 

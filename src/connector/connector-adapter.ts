@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Context } from '../core/context.js';
 import type { Host } from '../core/host.js';
 import type { Service } from '../core/service.js';
+import type { Pipeline } from '../core/pipeline.js';
 import type { Valve } from '../core/valve.js';
 import type { Wrapper } from '../core/wrapper.js';
 import type { MappingData } from '../mapper/mapping-data.js';
@@ -54,14 +55,16 @@ export class ConnectorAdapter implements Adapter {
     });
     const request = new ContainerRequest(exchange, config, response);
     response.attach(request);
+    const entered: { context: Context | null } = { context: null };
     try {
-      if (await this.#prepare(request, response)) {
+      if (await this.#prepare(request, response, entered)) {
         await this.#service.engine.pipeline.invoke(request, response);
       }
     } catch (error) {
       this.#unexpected(request, response, error);
     } finally {
       await this.#complete(request, response);
+      entered.context?.exit();
     }
   }
 
@@ -76,7 +79,7 @@ export class ConnectorAdapter implements Adapter {
   }
 
   /** Canonicalise, map and read a form body; false when the request has already been answered. */
-  async #prepare(request: ContainerRequest, response: ContainerResponse): Promise<boolean> {
+  async #prepare(request: ContainerRequest, response: ContainerResponse, entered: { context: Context | null }): Promise<boolean> {
     const exchange = request.exchange;
     let rawPath: string;
     let sessionIdFromUrl: string | null;
@@ -93,6 +96,17 @@ export class ConnectorAdapter implements Adapter {
     }
     const mapping = request.mappingData as MappingData<Host, Context, Wrapper>;
     this.#service.mapperListener.mapper.map(request.getServerName(), path, mapping);
+    // A Context being reloaded or replaced holds new requests; once it resumes they are mapped again, so none
+    // fails during the swap (Tomcat's CoyoteAdapter waits on a paused Context the same way).
+    for (let waits = 0; mapping.context !== null && !(mapping.context as Context).enter(); waits++) {
+      if (waits >= 3) {
+        this.#answer(response, 503, 'The web application is being reloaded');
+        return false;
+      }
+      await (mapping.context as Context).whenResumed();
+      this.#service.mapperListener.mapper.map(request.getServerName(), path, mapping);
+    }
+    entered.context = mapping.context as Context | null;
     if (mapping.redirectPath !== null) {
       // Context root without its trailing slash: redirect to `/ctx/` keeping the query (Tomcat's Mapper).
       const query = exchange.target.indexOf('?');
@@ -153,7 +167,18 @@ export class ConnectorAdapter implements Adapter {
     }
     (request.getSessionIfExists() as ManagedSession | null)?.endAccess();
     // A request answered before a Host was mapped (bad URI) is logged like a rejected one.
-    const logs = request.mappingData.host ? this.#accessLogs(request) : this.#rejectionLogs();
+    const host = request.mappingData.host as Host | null;
+    if (host) {
+      this.#log(accessLogsOf(this.#service.engine.pipeline), request, response);
+      this.#log(accessLogsOf(host.pipeline), request, response);
+      const context = request.mappingData.context as Context | null;
+      if (context) this.#log(accessLogsOf(context.pipeline), request, response);
+    } else {
+      this.#log(this.#rejectionLogs(), request, response);
+    }
+  }
+
+  #log(logs: readonly AccessLog[], request: Request, response: Response): void {
     for (const log of logs) {
       try {
         log.log(request, response);
@@ -163,26 +188,33 @@ export class ConnectorAdapter implements Adapter {
     }
   }
 
-  /** Every access log on the request's path: Engine, then Host, then Context (each logs its own requests). */
-  #accessLogs(request: Request): AccessLog[] {
-    const host = request.mappingData.host as Host | null;
-    const context = request.mappingData.context as Context | null;
-    return [this.#service.engine, host, context].flatMap((container) =>
-      container ? container.pipeline.getValves().filter(isAccessLog) : [],
-    );
-  }
-
   /** Tomcat: a request refused before mapping is logged by the first AccessLog of Engine, default Host, ROOT. */
-  #rejectionLogs(): AccessLog[] {
+  #rejectionLogs(): readonly AccessLog[] {
     const engine = this.#service.engine;
     const defaultHost = engine.findChild(engine.defaultHost);
     const root = defaultHost?.findChild('ROOT');
     for (const container of [engine, defaultHost, root]) {
-      const logs = container?.pipeline.getValves().filter(isAccessLog) ?? [];
+      const logs = container ? accessLogsOf(container.pipeline) : [];
       if (logs.length > 0) return logs;
     }
     return [];
   }
+}
+
+/**
+ * The access-log valves of a pipeline, cached per valve list: Pipeline replaces its list on every change
+ * (copy-on-write), so the cache can never go stale and the hot path does no filtering.
+ */
+const accessLogCache = new WeakMap<readonly Valve[], readonly AccessLog[]>();
+
+function accessLogsOf(pipeline: Pipeline): readonly AccessLog[] {
+  const valves = pipeline.getValves();
+  let logs = accessLogCache.get(valves);
+  if (!logs) {
+    logs = valves.filter(isAccessLog);
+    accessLogCache.set(valves, logs);
+  }
+  return logs;
 }
 
 function isAccessLog(valve: Valve): valve is Valve & AccessLog {

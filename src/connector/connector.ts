@@ -7,6 +7,7 @@ import type { ConnectorConfig } from '../config/server-config.js';
 import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
 import type { ProtocolHandler } from '../protocol/protocol-handler.js';
 import { Http11Protocol } from '../protocol/http11/http11-protocol.js';
+import { AjpProtocol } from '../protocol/ajp/ajp-protocol.js';
 import type { Service } from '../core/service.js';
 import { ConnectorAdapter } from './connector-adapter.js';
 
@@ -46,6 +47,14 @@ export class Connector extends LifecycleBase {
     return this.#handler;
   }
 
+  /**
+   * Reloads the TLS certificates of this connector (all SSLHostConfigs, or the one named) without a restart,
+   * like Tomcat's reloadSslHostConfigs(); throws and keeps the current ones when a file is broken.
+   */
+  reloadSslHostConfigs(hostName?: string): void {
+    this.#handler?.reloadSslHostConfigs?.(hostName);
+  }
+
   pause(): void {
     this.#handler?.pause();
   }
@@ -55,7 +64,10 @@ export class Connector extends LifecycleBase {
   }
 
   protected override async initInternal(): Promise<void> {
-    this.#handler = new Http11Protocol(this.config, this.adapter, this.#logger);
+    this.#handler =
+      this.config.protocol === 'ajp'
+        ? new AjpProtocol(this.config, this.adapter, this.#logger)
+        : new Http11Protocol(this.config, this.adapter, this.#logger);
   }
 
   protected async startInternal(): Promise<void> {

@@ -21,6 +21,7 @@ import { Parameters } from './parameters.js';
 import type { Request } from './request.js';
 import { readBodyLimited, RequestInputStream } from './request-input-stream.js';
 import { RequestReader } from './request-reader.js';
+import { tlsAttribute } from './tls-attributes.js';
 
 type Principal = { getName(): string };
 
@@ -191,6 +192,24 @@ export class ContainerRequest implements Request {
     if (ms === null) throw new ContainerError('SV_ERR_REQUEST_HEADER_FORMAT', { name, value, kind: 'HTTP date' });
     return ms;
   }
+  /**
+   * Trailer fields of a chunked request body (Servlet 6 §3.5), names lower-case, repeated fields joined by
+   * `, `; only those the connector's allowedTrailerHeaders lets through. Empty until the body has ended.
+   */
+  getTrailerFields(): Map<string, string> {
+    const fields = new Map<string, string>();
+    const raw = this.#exchange.rawTrailers ?? [];
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const name = raw[i]!.toLowerCase();
+      const previous = fields.get(name);
+      fields.set(name, previous === undefined ? raw[i + 1]! : `${previous}, ${raw[i + 1]!}`);
+    }
+    return fields;
+  }
+  /** True once the body has been read to its end, so getTrailerFields() is complete. */
+  isTrailerFieldsReady(): boolean {
+    return this.#exchange.body.readableEnded || (this.getHeader('transfer-encoding') === null);
+  }
   getCookies(): Cookie[] {
     this.#cookies ??= parseCookieHeader(this.getHeaders('cookie'), this.#connector.maxCookieCount);
     return [...this.#cookies];
@@ -269,7 +288,7 @@ export class ContainerRequest implements Request {
   // --- attributes and notes ---
 
   getAttribute(name: string): unknown {
-    return this.#attributes.get(name) ?? null;
+    return this.#attributes.get(name) ?? tlsAttribute(this.#exchange.tls, name);
   }
   getAttributeNames(): string[] {
     return [...this.#attributes.keys()];
@@ -325,17 +344,27 @@ export class ContainerRequest implements Request {
   }
 
   /**
-   * Reads an application/x-www-form-urlencoded POST body so getParameter() can stay synchronous. The limit
-   * is maxPostSize: a declared Content-Length is checked before reading, a chunked body while reading.
+   * Reads an application/x-www-form-urlencoded POST body so getParameter() can stay synchronous, then checks
+   * the request's limits before any application code runs, so that a breach is the connector's 4xx (and
+   * an access-log line) rather than an exception inside a servlet: maxPostSize (a declared Content-Length
+   * before reading, a chunked body while reading), maxParameterCount and maxCookieCount.
    */
   async readFormBody(): Promise<void> {
-    if (this.#formBody !== null || this.getMethod() !== 'POST') return;
-    const contentType = this.getContentType();
-    if (contentType === null || parseContentType(contentType).mediaType !== FORM_CONTENT_TYPE) return;
-    const limit = this.#connector.maxPostSize;
-    const length = this.getContentLength();
-    if (length > limit) throw new ContainerError('SV_ERR_HTTP_POST_TOO_LARGE', { size: length, limit });
-    this.#formBody = await readBodyLimited(this.#exchange.body, limit);
+    if (this.#formBody === null && this.getMethod() === 'POST') {
+      const contentType = this.getContentType();
+      if (contentType !== null && parseContentType(contentType).mediaType === FORM_CONTENT_TYPE) {
+        const limit = this.#connector.maxPostSize;
+        const length = this.getContentLength();
+        if (length > limit) throw new ContainerError('SV_ERR_HTTP_POST_TOO_LARGE', { size: length, limit });
+        this.#formBody = await readBodyLimited(this.#exchange.body, limit);
+      }
+    }
+    const maxParameters = this.#connector.maxParameterCount;
+    if (Number.isFinite(maxParameters)) {
+      const count = countParameters(this.#queryString) + countParameters(this.#formBody);
+      if (count > maxParameters) throw new ContainerError('SV_ERR_HTTP_TOO_MANY_PARAMETERS', { limit: maxParameters });
+    }
+    if (this.#headerValues.has('cookie')) this.getCookies();
   }
 
   isBodyConsumed(): boolean {
@@ -568,4 +597,13 @@ export class ContainerRequest implements Request {
     const base = slash >= 0 ? requestPath.slice(0, slash + 1) : '/';
     return binding.getRequestDispatcher(base + path);
   }
+}
+
+/** Parameters a `name=value&…` string will yield (chunks with a name), counted without decoding anything. */
+function countParameters(input: string | Uint8Array | null): number {
+  if (input === null) return 0;
+  const text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
+  let count = 0;
+  for (const chunk of text.split('&')) if (chunk !== '' && !chunk.startsWith('=')) count++;
+  return count;
 }

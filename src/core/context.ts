@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { ContextConfig as ContextElementConfig } from '../config/server-config.js';
 import type { ContextBinding } from '../connector/context-binding.js';
 import type { Request } from '../connector/request.js';
+import { ContainerError, LifecycleError } from '../errors/container-error.js';
 import { emptyMappingData } from '../mapper/mapping-data.js';
 import { canonicalizeUri } from '../mapper/uri-canonicalizer.js';
 import type { SessionManager } from '../session/session-manager.js';
@@ -61,7 +62,6 @@ export class Context extends ContainerBase implements ContextBinding {
   readonly path: string;
   readonly docBase: string;
   readonly config: ContextElementConfig;
-  readonly servletContext: ApplicationContext;
   displayName: string | null = null;
   /** Instances of every `<listener>` class, in declaration order. */
   applicationListeners: readonly object[] = [];
@@ -72,6 +72,15 @@ export class Context extends ContainerBase implements ContextBinding {
   #sessionManager: SessionManager | null = null;
   #filters = new Map<string, FilterHolder>();
   #registered = false;
+  /** Whether any listener wants request events: most webapps have none, so the hot path skips them. */
+  #hasRequestListeners = false;
+  #servletContext: ApplicationContext;
+  #generation = 0;
+  /** Set while a reload or redeploy swaps this webapp out: new requests wait on it instead of failing. */
+  #pause: { readonly promise: Promise<void>; readonly resolve: () => void } | null = null;
+  #inFlight = 0;
+  #failure: string | null = null;
+  #onDrained: (() => void) | null = null;
 
   constructor(options: ContextOptions) {
     super(options.baseName, options.logger);
@@ -80,12 +89,16 @@ export class Context extends ContainerBase implements ContextBinding {
     this.config = options.config;
     this.#options = options;
     this.backgroundProcessorDelay = options.config.backgroundProcessorDelay;
-    this.servletContext = new ApplicationContext(this);
+    this.#servletContext = new ApplicationContext(this);
     this.pipeline.setBasic(new ContextValve(this));
   }
 
   get containerType(): string {
     return 'Context';
+  }
+
+  get servletContext(): ApplicationContext {
+    return this.#servletContext;
   }
 
   get definition(): ContextDefinition | null {
@@ -187,6 +200,7 @@ export class Context extends ContainerBase implements ContextBinding {
   }
 
   fireRequestInitialized(request: Request): void {
+    if (!this.#hasRequestListeners) return;
     const event = { getServletContext: () => this.servletContext, getServletRequest: () => request };
     for (const listener of this.applicationListeners as ServletRequestListener[]) {
       this.#callListener(listener, 'requestInitialized', event);
@@ -194,6 +208,7 @@ export class Context extends ContainerBase implements ContextBinding {
   }
 
   fireRequestDestroyed(request: Request): void {
+    if (!this.#hasRequestListeners) return;
     const event = { getServletContext: () => this.servletContext, getServletRequest: () => request };
     for (const listener of [...this.applicationListeners].reverse() as ServletRequestListener[]) {
       this.#callListener(listener, 'requestDestroyed', event);
@@ -207,9 +222,10 @@ export class Context extends ContainerBase implements ContextBinding {
 
   // --- filters and error pages ---
 
-  async filtersFor(dispatcherType: DispatcherType, path: string, servletName: string): Promise<Filter[]> {
+  /** The filters for one dispatch, in order; synchronous and allocation-free when the webapp has none. */
+  filtersFor(dispatcherType: DispatcherType, path: string, servletName: string): readonly Filter[] {
     const maps = this.#definition?.filterMaps ?? [];
-    if (maps.length === 0) return [];
+    if (maps.length === 0) return NO_FILTERS;
     return selectFilters(maps, dispatcherType, path, servletName).flatMap((name) => {
       const holder = this.#filters.get(name);
       return holder ? [holder.filter] : [];
@@ -236,15 +252,104 @@ export class Context extends ContainerBase implements ContextBinding {
     return typeof name === 'string' ? (byType.get(name) ?? null) : null;
   }
 
+  // --- reload: requests wait instead of failing (Tomcat's StandardContext.paused) ---
+
+  /** True while this webapp is being reloaded or replaced: the adapter waits for whenResumed(), then maps again. */
+  get paused(): boolean {
+    return this.#pause !== null;
+  }
+
+  /** Counts a request in; false (nothing counted) while paused. Pair every true with exit(). */
+  enter(): boolean {
+    if (this.#pause) return false;
+    this.#inFlight++;
+    return true;
+  }
+
+  exit(): void {
+    this.#inFlight--;
+    if (this.#inFlight <= 0) this.#onDrained?.();
+  }
+
+  whenResumed(): Promise<void> {
+    return this.#pause?.promise ?? Promise.resolve();
+  }
+
+  /**
+   * Holds new requests, then waits up to `unloadDelayMs` (Tomcat's unloadDelay) for those in flight to finish,
+   * so each response comes wholly from one generation of the app. The mapping is kept while paused.
+   */
+  async pause(unloadDelayMs = 2000): Promise<void> {
+    if (!this.#pause) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.#pause = { promise, resolve };
+    }
+    if (this.#inFlight > 0) {
+      await new Promise<void>((resolveDrained) => {
+        const timer = setTimeout(resolveDrained, unloadDelayMs);
+        this.#onDrained = () => {
+          clearTimeout(timer);
+          resolveDrained();
+        };
+      });
+      this.#onDrained = null;
+      if (this.#inFlight > 0) {
+        this.logger.warn(`[${this.#inFlight}] requests to web application [${this.path || '/'}] were still running after unloadDelay [${unloadDelayMs}] ms`);
+      }
+    }
+  }
+
+  /** Lets waiting requests map again; a webapp that did not come back is taken out of the Mapper first. */
+  resume(): void {
+    if (this.state !== 'STARTED' && this.#registered) {
+      this.#options.registry.unregisterContext(this);
+      this.#registered = false;
+    }
+    const pause = this.#pause;
+    this.#pause = null;
+    pause?.resolve();
+  }
+
+  /** Stops and starts this Context (web.xml re-read, modules reloaded) while requests to it wait. */
+  async reload(): Promise<void> {
+    await this.pause();
+    try {
+      await this.stop();
+      await this.start();
+    } finally {
+      this.resume();
+    }
+  }
+
   // --- lifecycle ---
 
+  /** Why the last start failed (the innermost cause), for the Host's deployment log; null once started. */
+  get failure(): string | null {
+    return this.#failure;
+  }
+
   protected override async startInternal(): Promise<void> {
+    this.#failure = null;
+    try {
+      await this.#startGeneration();
+    } catch (error) {
+      this.#failure = innermostMessage(error);
+      throw error;
+    }
+  }
+
+  async #startGeneration(): Promise<void> {
+    // A restarted Context gets a fresh ServletContext: attributes of the previous generation must not leak in.
+    if (this.#generation++ > 0) this.#servletContext = new ApplicationContext(this);
     const definition = await this.#options.configure(this);
     this.#definition = definition;
     this.displayName = definition.displayName;
     this.mimeMappings = definition.mimeMappings;
     this.welcomeFiles = definition.welcomeFiles;
     this.servletContext.setInitParameters(this.#initParameters(definition));
+    // <Environment> entries of the context descriptors, as the app's java:comp/env (a frozen name → value object).
+    this.servletContext.setAttribute('java:comp/env', Object.freeze(Object.fromEntries(this.config.environments.map((e) => [e.name, environmentValue(e.type, e.value)]))));
 
     for (const servlet of definition.servlets) {
       await this.addChild(
@@ -261,6 +366,9 @@ export class Context extends ContainerBase implements ContextBinding {
       );
     }
     this.applicationListeners = definition.listeners.map((l) => l.factory());
+    this.#hasRequestListeners = this.applicationListeners.some(
+      (l) => typeof (l as ServletRequestListener).requestInitialized === 'function' || typeof (l as ServletRequestListener).requestDestroyed === 'function',
+    );
     this.#sessionManager = this.#options.createSessionManager(this, definition);
     await this.#sessionManager.start();
 
@@ -283,13 +391,19 @@ export class Context extends ContainerBase implements ContextBinding {
 
     await super.startInternal();
     await this.#loadOnStartup();
+    // After a reload the old mappings (kept while paused) are replaced in one synchronous step: no request
+    // can see the Context unmapped in between.
+    if (this.#registered) this.#options.registry.unregisterContext(this);
     this.#options.registry.registerContext(this);
     this.#registered = true;
   }
 
   protected override async stopInternal(): Promise<void> {
-    if (this.#registered) this.#options.registry.unregisterContext(this);
-    this.#registered = false;
+    // While paused the mapping stays, so requests keep arriving here and wait for the next generation.
+    if (this.#registered && !this.#pause) {
+      this.#options.registry.unregisterContext(this);
+      this.#registered = false;
+    }
     await super.stopInternal();
     for (const holder of [...this.#filters.values()].reverse()) {
       try {
@@ -309,6 +423,7 @@ export class Context extends ContainerBase implements ContextBinding {
       }
     }
     this.applicationListeners = [];
+    this.#hasRequestListeners = false;
     for (const child of this.findChildren()) await this.removeChild(child);
     const leaks = this.#options.deconfigure(this);
     for (const leak of leaks) {
@@ -359,6 +474,40 @@ export class Context extends ContainerBase implements ContextBinding {
     }
   }
 }
+
+/**
+ * The message that says what went wrong and where: the deepest catalogued error below the lifecycle wrappers
+ * (it names the file: "Module [WEB-INF/classes/x.js] … failed to load: …"), else the innermost cause.
+ */
+function innermostMessage(error: unknown): string {
+  let current: unknown = error;
+  let named: string | null = null;
+  for (let depth = 0; depth < 10 && current instanceof Error; depth++) {
+    if (current instanceof ContainerError && !(current instanceof LifecycleError)) named = current.message;
+    current = current instanceof AggregateError && current.errors.length > 0 ? current.errors[0] : current.cause;
+  }
+  if (named !== null) return named;
+  return current instanceof Error ? current.message : error instanceof Error ? error.message : String(error);
+}
+
+/** `<Environment type>` is a Java class name; numbers and booleans become JS numbers and booleans. */
+function environmentValue(type: string, value: string): string | number | boolean {
+  switch (type) {
+    case 'java.lang.Boolean':
+      return value.trim().toLowerCase() === 'true';
+    case 'java.lang.Byte':
+    case 'java.lang.Short':
+    case 'java.lang.Integer':
+    case 'java.lang.Long':
+    case 'java.lang.Float':
+    case 'java.lang.Double':
+      return Number(value);
+    default:
+      return value;
+  }
+}
+
+const NO_FILTERS: readonly Filter[] = Object.freeze([]);
 
 function simpleName(type: string): string {
   const dot = type.lastIndexOf('.');

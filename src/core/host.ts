@@ -10,6 +10,8 @@ import { HostValve } from './host-valve.js';
 /** Deploys the Host's webapps once it has started (HostConfig). */
 export interface HostDeployer {
   deployOnStartup(): Promise<void>;
+  /** autoDeploy: runs on each `periodic` event of the Host (HostConfig.check). Never rejects. */
+  check?(): Promise<void>;
 }
 
 export class Host extends ContainerBase {
@@ -23,6 +25,10 @@ export class Host extends ContainerBase {
     this.aliases = config.aliases.map((a) => a.toLowerCase());
     this.backgroundProcessorDelay = config.backgroundProcessorDelay;
     this.pipeline.setBasic(new HostValve(this));
+    // Tomcat's HostConfig listens for the Host's periodic event (every backgroundProcessorDelay of the Engine).
+    this.addLifecycleListener((event) => {
+      if (event.type === 'periodic') void this.deployer?.check?.();
+    });
   }
 
   get containerType(): string {

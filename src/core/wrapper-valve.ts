@@ -18,7 +18,7 @@ import type { Wrapper } from './wrapper.js';
 /** What the valve needs from the Wrapper's Context. */
 export interface FilterSource {
   readonly path: string;
-  filtersFor(dispatcherType: DispatcherType, path: string, servletName: string): Promise<Filter[]>;
+  filtersFor(dispatcherType: DispatcherType, path: string, servletName: string): readonly Filter[];
 }
 
 export class WrapperValve extends ValveBase {
@@ -56,7 +56,7 @@ export async function serviceWrapper(
   const context = wrapper.parent as unknown as FilterSource;
   try {
     const servlet = await wrapper.allocate();
-    const filters = await context.filtersFor(dispatcherType, path, wrapper.name);
+    const filters = context.filtersFor(dispatcherType, path, wrapper.name);
     await new ApplicationFilterChain(filters, servlet).doFilter(appRequest, appResponse);
   } catch (error) {
     recordException(wrapper, context.path, request, response, error);

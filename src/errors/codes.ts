@@ -91,6 +91,63 @@ const catalogue = {
     close: 'keep',
   },
   SV_ERR_HTTP_INVALID_COOKIE: { message: 'Cookie [{name}] has an invalid {part} [{value}] (RFC 6265 §4.1.1)' },
+  SV_ERR_HTTP_VERSION_NOT_SUPPORTED: {
+    message: 'HTTP version [{version}] is not supported; only HTTP/1.0 and HTTP/1.1 are (RFC 9110 §15.6.6)',
+    status: 505,
+    close: 'close-clean',
+  },
+  SV_ERR_HTTP_TRANSFER_ENCODING_NOT_IMPLEMENTED: {
+    message: 'Transfer-Encoding [{value}] is not implemented; only chunked is (RFC 9112 §6.1)',
+    status: 501,
+    close: 'close-clean',
+  },
+  SV_ERR_HTTP_INVALID_REQUEST_TARGET: {
+    message: 'Request target [{target}] contains the character [{char}] that RFC 3986 does not allow there; list it in {attribute} to accept it',
+    status: 400,
+    close: 'close-clean',
+  },
+  SV_ERR_HTTP_METHOD_NOT_ALLOWED: {
+    message: 'Request method [{method}] is not allowed on this connector; set {attribute}="true" to allow it',
+    status: 405,
+    close: 'keep',
+  },
+  SV_ERR_HTTP_WRITE_TIMEOUT: {
+    message: 'The client read nothing of the response for connectionTimeout [{limit}] ms; the connection is closed',
+    close: 'close-now',
+  },
+  SV_ERR_HTTP_TRAILER_TOO_LARGE: {
+    message: 'Request trailer section of [{size}] bytes exceeds maxTrailerSize [{limit}]',
+    status: 400,
+    close: 'close-clean',
+  },
+
+  // --- ajp ---
+  SV_ERR_AJP_SECRET_REQUIRED: {
+    message: 'AJP Connector on [{address}:{port}] has secretRequired [true] but no secret; set the secret attribute (or secretRequired="false" on a trusted network)',
+  },
+  SV_ERR_AJP_BAD_MAGIC: { message: 'AJP packet starts with [{magic}] instead of [0x1234]', close: 'close-now' },
+  SV_ERR_AJP_PACKET_TOO_LARGE: { message: 'AJP packet of [{length}] bytes exceeds packetSize [{limit}]', close: 'close-now' },
+  SV_ERR_AJP_MALFORMED: { message: 'Malformed AJP {what}: {detail}', close: 'close-now' },
+  SV_ERR_AJP_SECRET_MISMATCH: {
+    message: 'AJP request from [{remote}] carried {problem}; it must carry the connector secret',
+    status: 403,
+    close: 'close-clean',
+  },
+  SV_ERR_AJP_ATTRIBUTE_NOT_ALLOWED: {
+    message: 'AJP request attribute [{name}] is not allowed (allowedRequestAttributesPattern [{pattern}])',
+    status: 403,
+    close: 'close-clean',
+  },
+
+  // --- tls ---
+  SV_ERR_TLS_CERTIFICATE: {
+    message: 'Cannot load the {what} [{file}] of SSLHostConfig [{hostName}] ({location}): {detail}',
+  },
+  SV_ERR_TLS_CONFIG: { message: 'SSLHostConfig [{hostName}] ({location}) cannot be used: {detail}' },
+  SV_ERR_TLS_HANDSHAKE: { message: 'TLS handshake with [{remote}] failed: {detail}' },
+  SV_ERR_TLS_CLIENT_CERT_REJECTED: {
+    message: 'Client certificate of [{remote}] rejected by SSLHostConfig [{hostName}] with certificateVerification [{mode}]: {detail}',
+  },
 
   // --- uri / mapper ---
   SV_ERR_URI_INVALID: { message: 'The request URI [{uri}] is invalid: {detail}', status: 400, close: 'keep' },
@@ -125,6 +182,13 @@ const catalogue = {
   SV_ERR_DEPLOY_CLASS_NOT_EXPORTED: {
     message: 'Class [{className}]: module [{file}] exports no class named [{exportName}]; its exports are [{exports}]',
   },
+  SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY: {
+    message: 'Bundle [{file}] is refused: entry [{entry}] {detail}; nothing was unpacked',
+  },
+  SV_ERR_DEPLOY_BUNDLE_LIMIT: {
+    message: 'Bundle [{file}] is refused: {what} [{value}] exceeds the limit [{limit}]; nothing was unpacked',
+  },
+  SV_ERR_DEPLOY_BUNDLE_CORRUPT: { message: 'Bundle [{file}] cannot be read: {detail}' },
 
   // --- session ---
   SV_ERR_SESSION_INVALIDATED: { message: '{method}: Session already invalidated' },

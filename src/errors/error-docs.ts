@@ -145,6 +145,74 @@ const docs = {
     meaning: 'An application added a cookie whose name, value, path or domain contains characters RFC 6265 §4.1.1 does not allow (spaces, commas, semicolons, control characters…).',
     fix: 'Encode the value (for example with encodeURIComponent or Base64url) and use a token as the name.',
   },
+  SV_ERR_HTTP_VERSION_NOT_SUPPORTED: {
+    meaning: 'The request line names an HTTP version other than 1.0 or 1.1 (HTTP/0.9, 1.2, 2.0 …); the answer is 505 and the connection is closed. HTTP/0.9 is refused too: it has no headers, so no Host and no framing.',
+    fix: 'A client problem: the client must speak HTTP/1.1 (or 1.0) on this port.',
+  },
+  SV_ERR_HTTP_TRANSFER_ENCODING_NOT_IMPLEMENTED: {
+    meaning: 'The request uses a transfer coding other than chunked (identity, gzip, an unknown token …). The body length cannot be trusted, so the answer is 501 and the connection is closed (request smuggling defence).',
+    fix: 'A client problem: send the body with Content-Length or `Transfer-Encoding: chunked` only.',
+  },
+  SV_ERR_HTTP_INVALID_REQUEST_TARGET: {
+    meaning: 'The request target holds a character RFC 3986 does not allow unencoded (`<`, `>`, `{`, `"`, `#`, non-ASCII …); the answer is 400 and the connection is closed (CVE-2016-6816 class).',
+    fix: 'Make the client percent-encode the character, or list it in the Connector `relaxedPathChars` / `relaxedQueryChars` for legacy clients.',
+  },
+  SV_ERR_HTTP_METHOD_NOT_ALLOWED: {
+    meaning: 'A TRACE request reached a connector with `allowTrace=false`; it is answered 405 with an `Allow` header and never reaches an application.',
+    fix: 'Leave it: TRACE reflects request headers (cookies, credentials) back. Set `allowTrace="true"` only for debugging.',
+  },
+  SV_ERR_HTTP_WRITE_TIMEOUT: {
+    meaning: 'The response could not be written because the client stopped reading it for longer than `connectionTimeout`; the connection is closed and the response aborted. Logged at debug level.',
+    fix: 'Usually a stalled client or an attack; raise `connectionTimeout` only if legitimate clients read that slowly.',
+  },
+  SV_ERR_HTTP_TRAILER_TOO_LARGE: {
+    meaning: 'The trailer fields after a chunked request body are larger than the Connector `maxTrailerSize`; the answer is 400 and the connection is closed.',
+    fix: 'Raise `maxTrailerSize` on the Connector if such trailers are legitimate.',
+  },
+
+  // --- ajp ---
+  SV_ERR_AJP_SECRET_REQUIRED: {
+    meaning: 'An AJP/1.3 Connector was started without a secret while secretRequired is true (the default since Ghostcat, CVE-2020-1938); it refuses to start.',
+    fix: 'Set secret="…" on the Connector and the same value in the web server (mod_proxy_ajp `secret=`, mod_jk `worker.<name>.secret`), or set secretRequired="false" only when the port is reachable from trusted hosts alone.',
+  },
+  SV_ERR_AJP_BAD_MAGIC: {
+    meaning: 'Bytes arrived on the AJP port that do not start with the AJP packet magic 0x1234: usually an HTTP client or a port scanner talking to the AJP port. The connection is closed.',
+    fix: 'Point HTTP clients at the HTTP connector; let only the web server (mod_proxy_ajp, mod_jk) connect to the AJP port.',
+  },
+  SV_ERR_AJP_PACKET_TOO_LARGE: {
+    meaning: 'An AJP packet declared a length beyond the connector packetSize; the connection is closed.',
+    fix: 'Use the same packet size on both sides: packetSize on the Connector, `max_packet_size` (mod_jk) or ProxyIOBufferSize (mod_proxy_ajp).',
+  },
+  SV_ERR_AJP_MALFORMED: {
+    meaning: 'An AJP packet could not be decoded (truncated string, unknown header or attribute code, unexpected message type, body packet out of place); the connection is closed and the server keeps serving others.',
+    fix: 'Usually a web server module bug or a non-AJP client; capture the traffic on the AJP port if it persists.',
+  },
+  SV_ERR_AJP_SECRET_MISMATCH: {
+    meaning: 'An AJP request had no secret attribute or a wrong one; it is answered 403 and the connection is closed.',
+    fix: 'Configure the same secret in the web server as on the Connector; if the request did not come from your web server, someone else can reach the AJP port: firewall it.',
+  },
+  SV_ERR_AJP_ATTRIBUTE_NOT_ALLOWED: {
+    meaning: 'An AJP request carried a request attribute the connector does not know and allowedRequestAttributesPattern does not match (or one in a namespace the container reserves); it is answered 403 and the connection is closed.',
+    fix: 'Extend allowedRequestAttributesPattern to match the attributes your web server sends on purpose (JkEnvVar / SetEnv AJP_*); container-reserved names (jakarta.servlet.include.* …) can never be set.',
+  },
+
+  // --- tls ---
+  SV_ERR_TLS_CERTIFICATE: {
+    meaning: 'A TLS Connector could not read or use a PEM file of one of its Certificate or SSLHostConfig elements (missing file, not PEM, wrong key password, key not matching the certificate); the connector does not start, or a reload keeps the previous certificates.',
+    fix: 'Check the named file and attribute: certificateFile, certificateKeyFile (and certificateKeyPassword), certificateChainFile, caCertificateFile or certificateRevocationListFile. `openssl x509 -in cert.pem -noout -text` and `openssl pkey -in key.pem -noout` show whether a file is valid PEM; convert JKS or PKCS12 keystores to PEM first.',
+  },
+  SV_ERR_TLS_CONFIG: {
+    meaning: 'An SSLHostConfig has settings OpenSSL refuses as a whole, for example a ciphers value that matches no cipher suite, or a protocol range with no usable suite.',
+    fix: 'Correct the protocols or ciphers attribute named in the message; `openssl ciphers -v \'<value>\'` lists what a cipher string selects.',
+  },
+  SV_ERR_TLS_HANDSHAKE: {
+    meaning: 'A client connected to a TLS Connector but the handshake failed (plain HTTP sent to the TLS port, no common protocol or cipher, client certificate missing while required, timeout). Logged at debug level; the connection is closed.',
+    fix: 'Usually nothing to do on the server. If legitimate clients fail, compare their TLS versions and suites with the protocols and ciphers of the SSLHostConfig.',
+  },
+  SV_ERR_TLS_CLIENT_CERT_REJECTED: {
+    meaning: 'With certificateVerification="optional" a client presented a certificate that does not verify against caCertificateFile; the connection is closed after the handshake.',
+    fix: 'Issue the client a certificate signed by a CA in caCertificateFile, add its CA there, or use certificateVerification="optionalNoCA" to accept any certificate.',
+  },
 
   // --- uri / mapper ---
   SV_ERR_URI_INVALID: {
@@ -238,6 +306,18 @@ const docs = {
   SV_ERR_DEPLOY_CLASS_NOT_EXPORTED: {
     meaning: 'The module for a class was found but exports no class under the expected name (the file name or the `#export` part), nor a default export.',
     fix: 'Export the class under the simple name, as the default export, or name the export explicitly with `module.path#ExportName`.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY: {
+    meaning: 'A .war/.zip bundle holds an entry that would be written outside its target directory (absolute path, `..` segment, backslash, drive letter) or is a symbolic link; the whole bundle is refused before anything is written (zip-slip protection).',
+    fix: 'Rebuild the bundle from a plain directory, for example with `bin/catalina bundle <dir>`, which stores relative paths and no links.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_LIMIT: {
+    meaning: 'A bundle exceeds an unpacking limit: entry count, total uncompressed size, or compression ratio of an entry (zip-bomb protection); nothing is written.',
+    fix: 'Make the bundle smaller, or deploy the application as a directory if it really is that large.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_CORRUPT: {
+    meaning: 'A bundle is not a readable zip archive: truncated or still being copied, a bad central directory, a CRC or size mismatch, an encrypted entry or an unsupported compression method. It is not deployed; the Host tries again when the file changes.',
+    fix: 'Copy the bundle again (write it beside appBase and rename it into place so it appears whole), or rebuild it.',
   },
 
   // --- session ---

@@ -1,12 +1,15 @@
 /**
  * The connector's accept loop: binds the listening socket, counts live connections against maxConnections
  * and holds the overflow, paused, in a FIFO of up to acceptCount sockets (Tomcat's endpoint limit latch).
+ * On a TLS connector each connection is handed over only once its handshake has completed.
  */
 import net from 'node:net';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { ContainerError } from '../errors/container-error.js';
 import { formatMessage } from '../errors/codes.js';
+import { TlsContexts, type TlsSettings } from './tls-context.js';
 
 export interface AcceptorOptions {
   readonly port: number;
@@ -19,9 +22,11 @@ export interface AcceptorOptions {
   /** How many accepted sockets may wait for a free slot; beyond that they are closed. */
   readonly acceptQueueLength: number;
   readonly noDelay: boolean;
+  /** Set on a TLS connector (SSLEnabled="true"): the SSLHostConfigs and the handshake timeout. */
+  readonly tls?: TlsSettings | undefined;
 }
 
-/** Called with a socket that owns a slot; the socket is still paused. */
+/** Called with a socket that owns a slot; the socket is still paused (a TLSSocket, handshake done, on a TLS connector). */
 export type ConnectionHandler = (socket: Socket) => void;
 
 /** Node reports IPv4 peers of a dual-stack socket as `::ffff:a.b.c.d`; logs and access checks want `a.b.c.d`. */
@@ -35,6 +40,7 @@ export class Acceptor {
   readonly #onConnection: ConnectionHandler;
   readonly #logger: Logger;
   readonly #server: net.Server;
+  readonly #tls: TlsContexts | undefined;
   readonly #queue: Socket[] = [];
   readonly #live = new Set<Socket>();
   #paused = false;
@@ -45,6 +51,7 @@ export class Acceptor {
     this.#options = options;
     this.#onConnection = onConnection;
     this.#logger = logger;
+    this.#tls = options.tls === undefined ? undefined : new TlsContexts(options.tls);
     // allowHalfOpen as http.Server does: node:http decides itself what a client's FIN means.
     this.#server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true, noDelay: options.noDelay });
     this.#server.on('connection', (socket) => this.#accept(socket));
@@ -69,8 +76,22 @@ export class Acceptor {
     return address !== null && typeof address === 'object' ? normalizeAddress(address.address) : '';
   }
 
+  /** True when connections are wrapped in TLS. */
+  get secure(): boolean {
+    return this.#tls !== undefined;
+  }
+
+  /**
+   * Binds the port. A TLS connector first loads its certificates, so a broken one fails the start with
+   * SV_ERR_TLS_CERTIFICATE naming the file instead of failing every handshake later.
+   */
   listen(): Promise<void> {
     const { port, address, backlog } = this.#options;
+    try {
+      this.#tls?.load();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise((resolve, reject) => {
       const onError = (error: Error): void => {
         reject(
@@ -90,6 +111,16 @@ export class Acceptor {
         resolve();
       });
     });
+  }
+
+  /**
+   * Re-reads the PEM files of every SSLHostConfig (or of the one named) while running: new connections use
+   * the new certificates, established ones keep theirs. On failure nothing changes and the error is thrown.
+   */
+  reloadTls(hostName?: string): void {
+    if (this.#tls === undefined) return;
+    this.#tls.load(hostName);
+    this.#logger.info({ hostName: hostName ?? '*' }, 'TLS certificates reloaded');
   }
 
   /** New connections wait in the accept queue instead of being handed over. */
@@ -141,12 +172,72 @@ export class Acceptor {
       this.#live.delete(socket);
       this.#handOverQueued();
     });
+    if (this.#tls !== undefined) {
+      this.#handshake(socket, this.#tls);
+      return;
+    }
     try {
       this.#onConnection(socket);
     } catch (error) {
       this.#logger.error({ err: error }, 'Connection handler failed');
       socket.destroy();
     }
+  }
+
+  /**
+   * Runs the server side of the TLS handshake over an accepted socket, which keeps its slot throughout; the
+   * handshake is bounded by connectionTimeout, as Tomcat bounds it by its socket read timeout.
+   */
+  #handshake(raw: Socket, contexts: TlsContexts): void {
+    let secure: TLSSocket;
+    try {
+      secure = contexts.wrap(raw);
+    } catch (error) {
+      this.#logger.error({ err: error }, 'TLS wrap failed');
+      raw.destroy();
+      return;
+    }
+    const remote = `${normalizeAddress(raw.remoteAddress)}:${raw.remotePort ?? ''}`;
+    const limit = this.#options.tls?.handshakeTimeout ?? Infinity;
+    let timer: NodeJS.Timeout | undefined;
+    const fail = (detail: string): void => {
+      clearTimeout(timer);
+      this.#logger.debug({ code: 'SV_ERR_TLS_HANDSHAKE' }, formatMessage('SV_ERR_TLS_HANDSHAKE', { remote, detail }));
+      secure.destroy();
+      raw.destroy();
+    };
+    if (Number.isFinite(limit)) {
+      timer = setTimeout(() => fail(`not completed within connectionTimeout [${limit}] ms`), limit);
+      timer.unref();
+    }
+    const onError = (error: Error): void => fail(error.message);
+    secure.once('error', onError);
+    // The TLS socket owns the TCP handle; make sure the slot is released whichever side closes first.
+    secure.once('close', () => {
+      clearTimeout(timer);
+      raw.destroy();
+    });
+    secure.once('secure', () => {
+      clearTimeout(timer);
+      secure.off('error', onError);
+      // A socket without an 'error' listener turns a client RST into a process crash.
+      secure.on('error', () => undefined);
+      const problem = contexts.peerProblem(secure);
+      if (problem !== undefined) {
+        this.#logger.debug(
+          { code: 'SV_ERR_TLS_CLIENT_CERT_REJECTED' },
+          formatMessage('SV_ERR_TLS_CLIENT_CERT_REJECTED', { remote, ...problem }),
+        );
+        secure.destroy();
+        return;
+      }
+      try {
+        this.#onConnection(secure);
+      } catch (error) {
+        this.#logger.error({ err: error }, 'Connection handler failed');
+        secure.destroy();
+      }
+    });
   }
 
   #handOverQueued(): void {

@@ -3,6 +3,7 @@
  * hand them to the Adapter. Nothing here knows about containers or servlets.
  */
 import type { Readable } from 'node:stream';
+import type { TlsInfo } from '../net/tls-info.js';
 
 /** Response header fields in order, names as the application spelled them. */
 export type HeaderList = ReadonlyArray<readonly [name: string, value: string]>;
@@ -21,6 +22,8 @@ export interface Exchange {
   readonly localPort: number;
   readonly secure: boolean;
   readonly scheme: 'http' | 'https';
+  /** The TLS connection's facts (peer certificates, cipher suite…); undefined on a plain connection. */
+  readonly tls?: TlsInfo | undefined;
   /** Identifies the connection in logs (AccessLog %{c}L). */
   readonly connectionId: string;
   /** process.hrtime.bigint() when the request head was complete. */
@@ -29,6 +32,11 @@ export interface Exchange {
   readonly body: Readable;
   /** Body bytes read so far (for limits and logs). */
   readonly bodyBytesRead: number;
+  /**
+   * Request trailer fields the connector lets through (allowedTrailerHeaders) once the body has ended:
+   * name, value, name, value … Optional: protocols without trailers leave it out.
+   */
+  readonly rawTrailers?: readonly string[];
 
   /** True once the status line and headers have been handed to the connection. */
   readonly headersSent: boolean;

@@ -20,6 +20,11 @@ export interface ProtocolHandler {
    * carry `Connection: close`), then after gracefulMs destroy what remains.
    */
   stop(gracefulMs: number): Promise<void>;
+  /**
+   * TLS connectors: re-read the certificate files of every SSLHostConfig, or of the one named, without a
+   * restart; new connections use them. Throws (keeping the old ones) when a file is broken.
+   */
+  reloadSslHostConfigs?(hostName?: string): void;
   readonly localPort: number;
   readonly localAddress: string;
   stats(): ProtocolHandlerStats;

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { buildBundle } from '../deploy/bundle-builder.js';
 import { ContainerError } from '../errors/container-error.js';
 import { ConfigValidationError, formatProblem, loadServerConfig } from '../config/server-xml-loader.js';
 import type { ServerConfig } from '../config/server-config.js';
@@ -79,6 +80,20 @@ Single-dash Tomcat options (-config, -force) are accepted too.`,
     .command('version')
     .description('print version and platform information')
     .action(() => setExitCode(versionCommand(resolveCatalinaEnv(io.env), io)));
+
+  program
+    .command('bundle <dir>')
+    .description('build a .war bundle of a webapp directory, ready to drop into an appBase')
+    .option('-o, --output <file>', 'bundle file to write (default: <dir>.war beside the directory)')
+    .action((dir: string, options: { output?: string }) => {
+      try {
+        const result = buildBundle(dir, options.output);
+        io.stdout(`Wrote [${result.file}]: [${result.entries}] entries, [${result.bytes}] bytes\n`);
+      } catch (error) {
+        io.stderr(`${describeError(error)}\n`);
+        setExitCode(1);
+      }
+    });
 
   configOption(program.command('configtest').description('check server.xml and report every problem; exit code 0 when valid')).action(
     async (options: { config?: string }) => setExitCode(await configtestCommand(envFor(io, options), io)),

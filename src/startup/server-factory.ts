@@ -53,10 +53,6 @@ export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger
       void engine.addChild(host);
     }
     for (const connectorConfig of serviceConfig.connectors) {
-      if (connectorConfig.protocol === 'ajp') {
-        logger.warn(`The AJP/1.3 connector on port [${connectorConfig.port}] is not implemented yet and was not started`);
-        continue;
-      }
       if (connectorConfig.style === 'blocking') {
         logger.warn(
           `The blocking-style endpoint [${connectorConfig.protocolName}] is not implemented yet; port [${connectorConfig.port}] uses the event-loop endpoint`,

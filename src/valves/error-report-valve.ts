@@ -1,6 +1,6 @@
 /**
- * ErrorReportValve: the last-resort HTML error page for a response in error that nothing else
- * rendered (Tomcat's ErrorReportValve). It never throws.
+ * ErrorReportValve: the last-resort error page for a response in error that nothing else rendered
+ * (Tomcat's ErrorReportValve), as JSON when the client prefers it (Tomcat's JsonErrorReportValve). It never throws.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -113,6 +113,50 @@ export function renderErrorPage(
   return `${html}</body></html>`;
 }
 
+/**
+ * True when the Accept header ranks application/json above text/html (RFC 9110 §12.5.1: the most specific
+ * matching media range gives each type its q-value), so API clients get Tomcat's JsonErrorReportValve shape.
+ */
+export function prefersJson(accept: string | null): boolean {
+  if (accept === null || accept.trim() === '') return false;
+  const ranges = accept.split(',').flatMap((element) => {
+    const [range, ...params] = element.split(';').map((s) => s.trim().toLowerCase());
+    if (!range || !range.includes('/')) return [];
+    let q = 1;
+    for (const param of params) {
+      const match = /^q=([01](?:\.\d{0,3})?)$/.exec(param);
+      if (match) q = Number(match[1]);
+    }
+    return [{ range, q }];
+  });
+  const quality = (type: string): number => {
+    const [major] = type.split('/');
+    const exact = ranges.find((r) => r.range === type);
+    if (exact) return exact.q;
+    const wildcard = ranges.find((r) => r.range === `${major}/*`);
+    if (wildcard) return wildcard.q;
+    return ranges.find((r) => r.range === '*/*')?.q ?? 0;
+  };
+  const json = quality('application/json');
+  return json > 0 && json > quality('text/html');
+}
+
+/** The error report as JSON: always the status and reason; message, description and exception only with showReport. */
+export function renderErrorJson(status: number, message: string | null, error: unknown, options: ErrorReportOptions): string {
+  const [reason, description] = STATUS_TEXT[status] ?? ['Unknown Reason', 'No description available'];
+  const report: Record<string, unknown> = { status, reason };
+  if (options.showReport) {
+    report.type = error === null || error === undefined ? 'Status Report' : 'Exception Report';
+    let text = message ?? '';
+    if (text === '' && error instanceof Error) text = error.message.split(/\r?\n/, 1)[0] ?? '';
+    report.message = text;
+    report.description = description;
+    if (error !== null && error !== undefined) report.exception = describe(error);
+  }
+  if (options.showServerInfo) report.server = options.serverInfo ?? serverInfo();
+  return JSON.stringify(report);
+}
+
 function renderException(error: unknown): string {
   let html = `<p><b>Exception</b></p><pre>${escapeHtml(describe(error))}</pre>`;
   const seen = new Set<unknown>([error]);
@@ -211,15 +255,23 @@ export class ErrorReportValve extends ValveBase {
     // Tomcat's rule: only a response flagged in error (sendError) and not yet reported, with no body
     // sent; a plain setStatus(4xx) keeps whatever body the application chose (even an empty one).
     const status = response.getStatus();
-    if (status < 400 || !response.isError() || response.isErrorReported() || response.getBytesWritten() > 0) return;
+    // The host valve leaves NOTE_ERROR_PAGE_DONE false (not unset) when the webapp's error page itself failed:
+    // that response was marked reported for the page, and this report replaces the page.
+    const pageFailed = request.getNote(NOTE_ERROR_PAGE_DONE) === false;
+    if (status < 400 || !response.isError() || (response.isErrorReported() && !pageFailed) || response.getBytesWritten() > 0) return;
     response.setSuspended(false);
     response.setErrorReported();
     request.setNote(NOTE_ERROR_PAGE_DONE, true);
-    const html = renderErrorPage(status, response.getErrorMessage(), error, this.#options);
-    if (html === null) return;
-    response.setContentType('text/html;charset=utf-8');
+    const json = prefersJson(request.getHeader('Accept'));
+    const text = json
+      ? renderErrorJson(status, response.getErrorMessage(), error, this.#options)
+      : renderErrorPage(status, response.getErrorMessage(), error, this.#options);
+    if (text === null) return;
+    response.setContentType(json ? 'application/json;charset=utf-8' : 'text/html;charset=utf-8');
     response.setHeader('Content-Language', 'en');
-    const body = Buffer.from(html, 'utf8');
+    // The representation depends on Accept (RFC 9110 §12.5.5).
+    response.addHeader('Vary', 'accept');
+    const body = Buffer.from(text, 'utf8');
     let wrote = false;
     try {
       response.getOutputStream().write(body);
@@ -227,7 +279,7 @@ export class ErrorReportValve extends ValveBase {
     } catch {
       // The application already took the Writer; fall through to it.
     }
-    if (!wrote) response.getWriter().write(html);
+    if (!wrote) response.getWriter().write(text);
   }
 }
 

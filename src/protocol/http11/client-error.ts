@@ -16,9 +16,11 @@ export interface RequestLine {
 
 /**
  * What a clientError means for the wire. null = the peer went away or the socket failed (ECONNRESET, EPIPE…):
- * nothing can be answered and nothing is logged as a rejected request.
+ * nothing can be answered and nothing is logged as a rejected request. Only llhttp's code and reason are
+ * used, never the bytes of the packet that failed: the answer must not depend on how the request was split
+ * into TCP segments.
  */
-export function classifyClientError(error: unknown, requestLine: RequestLine | null): ClientErrorClass | null {
+export function classifyClientError(error: unknown): ClientErrorClass | null {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
   const reason = typeof error === 'object' && error !== null && 'reason' in error ? String(error.reason) : '';
   const detail = reason !== '' ? reason : code;
@@ -31,9 +33,10 @@ export function classifyClientError(error: unknown, requestLine: RequestLine | n
     case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
       return { status: 413, code: 'SV_ERR_HTTP_BAD_REQUEST', detail };
     case 'HPE_INVALID_VERSION':
-      // A well-formed but unsupported version is 505 (RFC 9110 §15.6.6); garbage is a plain 400.
-      return requestLine !== null && /^HTTP\/\d\.\d$/.test(requestLine.protocol)
-        ? { status: 505, code: 'SV_ERR_HTTP_BAD_REQUEST', detail }
+      // llhttp says "Invalid HTTP version" for a well-formed but unsupported one (RFC 9110 §15.6.6: 505);
+      // its other reasons ("Expected CRLF after version", "Invalid major version"…) are syntax errors.
+      return reason === 'Invalid HTTP version'
+        ? { status: 505, code: 'SV_ERR_HTTP_VERSION_NOT_SUPPORTED', detail }
         : { status: 400, code: 'SV_ERR_HTTP_BAD_REQUEST', detail };
     default:
       return code.startsWith('HPE_') ? { status: 400, code: 'SV_ERR_HTTP_BAD_REQUEST', detail } : null;

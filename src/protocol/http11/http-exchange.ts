@@ -1,8 +1,10 @@
 /** One HTTP/1.1 request and its response as a protocol-neutral Exchange, over node:http's IncomingMessage/ServerResponse. */
 import { validateHeaderName, validateHeaderValue, type ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { ContainerError, type ProtocolError } from '../../errors/container-error.js';
 import type { Exchange, HeaderList } from '../exchange.js';
+import { tlsInfoOf, type TlsInfo } from '../../net/tls-info.js';
+import { createEncoder, decideCompression, flushEncoder, type CompressionConfig, type ContentCoding } from './compression.js';
 import type { CountedIncomingMessage } from './counted-incoming-message.js';
 import type { Http11Connection } from './http11-connection.js';
 
@@ -11,6 +13,23 @@ export interface ExchangeSettings {
   readonly secure: boolean;
   /** Value of `Keep-Alive: timeout=` sent when the client asked for keep-alive; undefined = no such header. */
   readonly keepAliveTimeoutSeconds: number | undefined;
+  /** null = compression off. */
+  readonly compression: CompressionConfig | null;
+  /** continueResponseTiming=onRead: `100 Continue` waits until the application reads the body. */
+  readonly continueOnRead: boolean;
+  /** allowedTrailerHeaders, lower-case: request trailers outside it never reach the application. */
+  readonly allowedTrailers: ReadonlySet<string>;
+  /** Unread chunked body bytes read and discarded after the response before the connection is given up. */
+  readonly maxSwallowSize: number;
+}
+
+export interface ExchangeOptions {
+  /** maxKeepAliveRequests reached (or keep-alive disabled): this response is the connection's last. */
+  readonly lastOnConnection: boolean;
+  /** The request carried `Expect: 100-continue` (HTTP/1.1 only; RFC 9110 §10.1.1). */
+  readonly expectContinue: boolean;
+  /** Called when the client stops taking response bytes (the connection's buffer is full). */
+  readonly onWriteStall: () => void;
 }
 
 const KEEP_ALIVE_TOKEN = /(?:^|,)\s*keep-alive\s*(?:,|$)/i;
@@ -23,8 +42,7 @@ export class HttpExchange implements Exchange {
   readonly #res: ServerResponse;
   readonly #connection: Http11Connection;
   readonly #settings: ExchangeSettings;
-  /** maxKeepAliveRequests reached (or keep-alive disabled): this response is the connection's last. */
-  readonly #lastOnConnection: boolean;
+  readonly #options: ExchangeOptions;
   #settle!: () => void;
   #done = false;
   #aborted = false;
@@ -36,25 +54,37 @@ export class HttpExchange implements Exchange {
   /** The processor answered on the application's behalf (e.g. 408): later calls from the adapter are dropped. */
   #takenOver = false;
   #drainWaiters: Array<() => void> = [];
+  #continueSent = false;
+  /** The compressing stream between the application's bytes and the connection, when compressing. */
+  #encoder: Transform | null = null;
+  #coding: ContentCoding | null = null;
+  #flushScheduled = false;
+  /** The connection refused response bytes and has not drained since. */
+  #stalled = false;
 
   constructor(
     req: CountedIncomingMessage,
     res: ServerResponse,
     connection: Http11Connection,
     settings: ExchangeSettings,
-    lastOnConnection: boolean,
+    options: ExchangeOptions,
   ) {
     this.#req = req;
     this.#res = res;
     this.#connection = connection;
     this.#settings = settings;
-    this.#lastOnConnection = lastOnConnection;
+    this.#options = options;
     this.settled = new Promise((resolve) => {
       this.#settle = resolve;
     });
     res.once('finish', () => this.#finish(false));
     res.once('close', () => this.#finish(!res.writableFinished));
-    res.on('drain', () => this.#wakeDrainWaiters());
+    res.on('drain', () => {
+      this.#stalled = false;
+      this.#encoder?.resume();
+      this.#wakeDrainWaiters();
+    });
+    if (options.expectContinue && settings.continueOnRead) req.onFirstRead(() => this.sendContinue());
   }
 
   get protocol(): string {
@@ -97,6 +127,10 @@ export class HttpExchange implements Exchange {
     return this.#settings.scheme;
   }
 
+  get tls(): TlsInfo | undefined {
+    return tlsInfoOf(this.#connection.socket);
+  }
+
   get connectionId(): string {
     return this.#connection.id;
   }
@@ -107,6 +141,28 @@ export class HttpExchange implements Exchange {
 
   get bodyBytesRead(): number {
     return this.#req.bodyBytes;
+  }
+
+  /** Request trailer fields listed in allowedTrailerHeaders, once the body has ended: name, value, … */
+  get rawTrailers(): readonly string[] {
+    const raw = this.#req.rawTrailers;
+    const allowed: string[] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      if (this.#settings.allowedTrailers.has((raw[i] as string).toLowerCase())) allowed.push(raw[i] as string, raw[i + 1] as string);
+    }
+    return allowed;
+  }
+
+  /** True while the connection holds response bytes the client has not taken. */
+  get writeStalled(): boolean {
+    return !this.#done && this.#stalled;
+  }
+
+  /** Sends the interim `100 Continue` once, and only before the final response (RFC 9110 §15.2.1). */
+  sendContinue(): void {
+    if (!this.#options.expectContinue || this.#continueSent || this.#done || this.#res.headersSent || this.#req.complete) return;
+    this.#continueSent = true;
+    this.#res.writeContinue();
   }
 
   /** True once the whole request body has arrived. */
@@ -134,7 +190,7 @@ export class HttpExchange implements Exchange {
   get willClose(): boolean {
     if (this.#closeRequested) return true;
     if (this.#committedClose !== undefined) return this.#committedClose;
-    return this.#lastOnConnection || this.#connection.draining || !this.#res.shouldKeepAlive;
+    return this.#options.lastOnConnection || this.#connection.draining || !this.#res.shouldKeepAlive;
   }
 
   writeHead(status: number, reason: string | null, headers: HeaderList): void {
@@ -153,6 +209,9 @@ export class HttpExchange implements Exchange {
       checkHeader(name, value);
       flat.push(name, value);
     }
+    // The client was told nothing about its body: it may send it now or never, so the stream cannot be
+    // reused safely (RFC 9110 §10.1.1: the server must say whether it closes).
+    if (this.#options.expectContinue && !this.#continueSent && !this.#req.complete) this.#closeRequested = true;
     const close = this.willClose;
     this.#committedClose = close;
     if (close) {
@@ -167,19 +226,83 @@ export class HttpExchange implements Exchange {
       // Stops node from adding `Connection: keep-alive` to every HTTP/1.1 response.
       this.#res.removeHeader('Connection');
     }
-    this.#hasBody = !(this.method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200));
-    this.#res.writeHead(status, reason ?? undefined, flat);
+    const bodiless = status === 204 || status === 304 || (status >= 100 && status < 200);
+    this.#hasBody = !(this.method === 'HEAD' || bodiless);
+    const final = this.#frame(status, flat, bodiless);
+    this.#res.writeHead(status, reason ?? undefined, final);
+  }
+
+  /**
+   * Compression and HEAD framing. A HEAD response gets exactly the headers its GET would (RFC 9110 §9.3.2):
+   * the same compression decision and, where GET would be chunked, `Transfer-Encoding: chunked` too.
+   */
+  #frame(status: number, flat: string[], bodiless: boolean): string[] {
+    let fields: Array<readonly [string, string]> = [];
+    for (let i = 0; i < flat.length; i += 2) fields.push([flat[i] as string, flat[i + 1] as string]);
+    const compression = this.#settings.compression;
+    if (compression !== null && !bodiless) {
+      const decision = decideCompression(
+        compression,
+        { acceptEncoding: this.#req.headers['accept-encoding'], userAgent: this.#req.headers['user-agent'] },
+        status,
+        fields,
+      );
+      fields = decision.headers;
+      if (decision.coding !== null && this.#hasBody) this.#startEncoder(decision.coding);
+    }
+    const out: string[] = [];
+    let framed = false;
+    for (const [name, value] of fields) {
+      const key = name.toLowerCase();
+      if (key === 'content-length' || key === 'transfer-encoding') framed = true;
+      out.push(name, value);
+    }
+    if (this.method === 'HEAD' && !framed && !bodiless && this.#req.httpVersionMinor >= 1) {
+      out.push('Transfer-Encoding', 'chunked');
+    }
+    return out;
+  }
+
+  #startEncoder(coding: ContentCoding): void {
+    const encoder = createEncoder(coding);
+    this.#encoder = encoder;
+    this.#coding = coding;
+    encoder.on('data', (data: Buffer) => {
+      if (this.#done) return;
+      this.#bytesWritten += data.byteLength;
+      if (!this.#res.write(data)) {
+        encoder.pause();
+        this.#stall();
+      }
+    });
+    encoder.on('drain', () => this.#wakeDrainWaiters());
+    encoder.on('error', (error: Error) => this.abort(error));
   }
 
   write(chunk: Uint8Array): boolean {
     if (this.#takenOver || this.#done || this.#ended) return true;
     if (!this.#res.headersSent) this.writeHead(200, null, []);
+    const encoder = this.#encoder;
+    if (encoder !== null) {
+      this.#scheduleFlush();
+      return encoder.write(chunk);
+    }
     if (this.#hasBody) this.#bytesWritten += chunk.byteLength;
-    return this.#res.write(chunk);
+    const accepted = this.#res.write(chunk);
+    if (!accepted) this.#stall();
+    return accepted;
+  }
+
+  #stall(): void {
+    this.#stalled = true;
+    this.#options.onWriteStall();
   }
 
   drain(): Promise<void> {
-    if (this.#done || !this.#res.writableNeedDrain) return Promise.resolve();
+    if (this.#done) return Promise.resolve();
+    const encoder = this.#encoder;
+    const blocked = encoder !== null ? encoder.writableNeedDrain : this.#res.writableNeedDrain;
+    if (!blocked) return Promise.resolve();
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
@@ -189,10 +312,49 @@ export class HttpExchange implements Exchange {
     this.#ended = true;
     if (trailers !== undefined && trailers.length > 0) {
       for (const [name, value] of trailers) checkHeader(name, value);
-      this.#res.addTrailers(trailers.map(([name, value]): [string, string] => [name, value]));
     }
-    this.#res.end();
+    const finish = (): void => {
+      if (this.#done) return;
+      if (trailers !== undefined && trailers.length > 0) {
+        this.#res.addTrailers(trailers.map(([name, value]): [string, string] => [name, value]));
+      }
+      this.#res.end();
+    };
+    this.#swallowUnreadBody();
+    const encoder = this.#encoder;
+    if (encoder === null) finish();
+    else {
+      encoder.once('end', finish);
+      encoder.end();
+    }
     return this.settled;
+  }
+
+  /**
+   * A chunked body nobody read: node would discard the rest silently and without limit, so it is read
+   * here (flowing, counted, dropped) and the connection is given up beyond maxSwallowSize. A body with a
+   * Content-Length is the processor's call: its remaining size is known before reading.
+   */
+  #swallowUnreadBody(): void {
+    const req = this.#req;
+    if (req.complete || req.destroyed || req.bodyBytesRemaining !== undefined || req.listenerCount('data') > 0) return;
+    req.limitSwallow(this.#settings.maxSwallowSize, () => this.#connection.socket.destroy());
+    req.on('data', () => undefined);
+  }
+
+  /**
+   * zlib holds input until it has a block's worth; a response produced slowly (or flushed by the
+   * application) must still reach the client, so whatever is pending is flushed once the current turn
+   * of the event loop is over. A response written and ended in one go never pays for a flush.
+   */
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      const encoder = this.#encoder;
+      if (encoder !== null && this.#coding !== null && !this.#ended && !this.#done) flushEncoder(this.#coding, encoder);
+    });
   }
 
   get ended(): boolean {
@@ -211,11 +373,12 @@ export class HttpExchange implements Exchange {
   }
 
   /** Answers with a bodiless status (and `Connection: close` unless told to keep) on the adapter's behalf; false when too late. */
-  respondAndClose(status: number, keepConnection = false): boolean {
+  respondAndClose(status: number, keepConnection = false, headers: HeaderList = []): boolean {
     if (this.#done || this.#res.headersSent) return false;
     if (!keepConnection) this.closeAfterResponse();
-    this.writeHead(status, null, [['Content-Length', '0']]);
+    this.writeHead(status, null, [...headers, ['Content-Length', '0']]);
     this.#ended = true;
+    if (keepConnection) this.#swallowUnreadBody();
     this.#res.end();
     return true;
   }
@@ -245,6 +408,7 @@ export class HttpExchange implements Exchange {
     if (this.#done) return;
     this.#done = true;
     if (aborted) this.#aborted = true;
+    if (this.#encoder !== null && aborted) this.#encoder.destroy();
     this.#wakeDrainWaiters();
     this.#settle();
   }

@@ -11,13 +11,17 @@ import { ProtocolError } from '../../errors/container-error.js';
 import { formatMessage, type ErrorCode } from '../../errors/codes.js';
 import type { Adapter, RejectedRequest } from '../exchange.js';
 import { classifyClientError, minimalResponse, sniffRequestLine, type RequestLine } from './client-error.js';
+import { compressionConfigFrom } from './compression.js';
 import type { CountedIncomingMessage } from './counted-incoming-message.js';
 import { HttpExchange, type ExchangeSettings } from './http-exchange.js';
 import { Http11Connection } from './http11-connection.js';
 import type { InFlightLimiter } from './in-flight-limiter.js';
+import { RequestTargetValidator } from './request-target-validator.js';
 
 /** Debug lines for rejected requests per second before the rest are only counted (a flood must not flood the log). */
 const REJECT_LOG_BUDGET = 10;
+/** The methods the container serves, for `OPTIONS *` and a refused TRACE (RFC 9110 §9.3.7, §10.2.1). */
+const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, DELETE, OPTIONS';
 
 export class Http11Processor {
   readonly #config: ConnectorConfig;
@@ -25,6 +29,10 @@ export class Http11Processor {
   readonly #logger: Logger;
   readonly #limiter: InFlightLimiter;
   readonly #settings: ExchangeSettings;
+  readonly #targetValidator: RequestTargetValidator;
+  /** Body read timeout: connectionTimeout, or connectionUploadTimeout when disableUploadTimeout=false. */
+  readonly #bodyTimeout: number;
+  readonly #maxTrailerSize: number;
   readonly #connections = new Map<Socket, Http11Connection>();
   readonly #closeWaiters: Array<() => void> = [];
   #nextConnectionId = 0;
@@ -37,6 +45,7 @@ export class Http11Processor {
     this.#adapter = adapter;
     this.#logger = logger;
     this.#limiter = limiter;
+    const attributes = config.attributes;
     this.#settings = {
       scheme: config.scheme === 'https' ? 'https' : 'http',
       secure: config.secure,
@@ -44,7 +53,21 @@ export class Http11Processor {
         Number.isFinite(config.keepAliveTimeout) && config.keepAliveTimeout >= 1000
           ? Math.floor(config.keepAliveTimeout / 1000)
           : undefined,
+      compression: compressionConfigFrom(attributes),
+      continueOnRead: String(attributes['continueResponseTiming'] ?? 'immediately').toLowerCase() === 'onread',
+      allowedTrailers: new Set(
+        String(attributes['allowedTrailerHeaders'] ?? '')
+          .split(',')
+          .map((name) => name.trim().toLowerCase())
+          .filter((name) => name !== ''),
+      ),
+      maxSwallowSize: config.maxSwallowSize,
     };
+    const relaxedPath = stringAttribute(attributes['relaxedPathChars']) + (attributes['allowBackslash'] === true ? '\\' : '');
+    this.#targetValidator = new RequestTargetValidator(relaxedPath, stringAttribute(attributes['relaxedQueryChars']));
+    this.#bodyTimeout =
+      attributes['disableUploadTimeout'] === false ? numberAttribute(attributes['connectionUploadTimeout'], 300_000) : config.connectionTimeout;
+    this.#maxTrailerSize = numberAttribute(attributes['maxTrailerSize'], 8192);
   }
 
   get connections(): number {
@@ -58,6 +81,11 @@ export class Http11Processor {
     // Without these listeners node answers (417) or drops (CONNECT) the request unseen by the access log.
     server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) =>
       this.#guard(() => this.#onUnsupportedExpectation(req, res)),
+    );
+    // Registered so that node leaves the interim 100 to us: sent after the request passed our checks
+    // (continueResponseTiming=immediately) or when the application first reads the body (onRead).
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) =>
+      this.#guard(() => this.#onRequest(req, res, undefined, true)),
     );
     server.on('connect', (req: IncomingMessage, socket: Duplex) => this.#guard(() => this.#onConnect(req, socket)));
   }
@@ -92,7 +120,7 @@ export class Http11Processor {
     for (const connection of this.#connections.values()) connection.socket.destroy();
   }
 
-  #onRequest(incoming: IncomingMessage, res: ServerResponse, presetRejection?: ProtocolError): void {
+  #onRequest(incoming: IncomingMessage, res: ServerResponse, presetRejection?: ProtocolError, expectContinue = false): void {
     const req = incoming as CountedIncomingMessage;
     const connection = this.#connections.get(req.socket);
     if (connection === undefined) {
@@ -104,8 +132,20 @@ export class Http11Processor {
     // answered; the client retries them on a new connection (RFC 9112 §9.6).
     if (connection.closing) return;
 
-    const exchange = new HttpExchange(req, res, connection, this.#settings, index >= this.#config.maxKeepAliveRequests);
+    const exchange = new HttpExchange(req, res, connection, this.#settings, {
+      lastOnConnection: index >= this.#config.maxKeepAliveRequests,
+      expectContinue,
+      onWriteStall: () => this.#guard(() => this.#updateSocketTimeout(connection)),
+    });
     connection.add(exchange);
+    req.limitTrailers(this.#maxTrailerSize, (size) =>
+      this.#guard(() => {
+        const error = new ProtocolError('SV_ERR_HTTP_TRAILER_TOO_LARGE', { size, limit: this.#maxTrailerSize });
+        this.#logRejection(error.code, 400, error.message, connection.id);
+        this.#reportRejected(rejectedFromExchange(exchange, 400, error.code));
+        exchange.failBody(error);
+      }),
+    );
     // node destroys a socket on 'timeout' unless the request or response claims it; #onSocketTimeout decides.
     req.on('timeout', claimTimeout);
     res.on('timeout', claimTimeout);
@@ -117,6 +157,12 @@ export class Http11Processor {
       this.#rejectExchange(exchange, rejection);
       return;
     }
+    if (req.url === '*') {
+      // `OPTIONS *` asks about the server, not a resource (RFC 9110 §9.3.7): no application is involved.
+      exchange.respondAndClose(200, true, [['Allow', this.#allowedMethods()]]);
+      return;
+    }
+    if (!this.#settings.continueOnRead) exchange.sendContinue();
 
     let started = false;
     let waiting = false;
@@ -162,7 +208,8 @@ export class Http11Processor {
       return new ProtocolError('SV_ERR_HTTP_TOO_MANY_HEADERS', { count: headerCount, limit: this.#config.maxHeaderCount });
     }
     if (req.httpVersionMajor !== 1) {
-      return new ProtocolError('SV_ERR_HTTP_BAD_REQUEST', { detail: `HTTP version [${req.httpVersion}] is not supported` }, { status: 505 });
+      // HTTP/0.9 included: it has no headers, hence no Host and no framing (CVE-2026-24733 class).
+      return new ProtocolError('SV_ERR_HTTP_VERSION_NOT_SUPPORTED', { version: req.httpVersion });
     }
     const hosts: string[] = [];
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
@@ -171,9 +218,25 @@ export class Http11Processor {
     if (hosts.length > 1 || (hosts.length === 0 && req.httpVersionMinor >= 1)) {
       return badRequest(`[${hosts.length}] Host headers; HTTP/1.1 requires exactly one (RFC 9112 §3.2)`);
     }
+    const transferEncoding = this.#checkTransferEncoding(req);
+    if (transferEncoding !== undefined) return transferEncoding;
     const target = req.url ?? '';
-    if (target === '*' && req.method !== 'OPTIONS') {
-      return badRequest(`the asterisk-form target is only allowed with OPTIONS, not [${req.method ?? ''}] (RFC 9112 §3.2.4)`);
+    if (target === '*') {
+      if (req.method !== 'OPTIONS') {
+        return badRequest(`the asterisk-form target is only allowed with OPTIONS, not [${req.method ?? ''}] (RFC 9112 §3.2.4)`);
+      }
+    } else {
+      const violation = this.#targetValidator.check(target);
+      if (violation !== null) {
+        return new ProtocolError('SV_ERR_HTTP_INVALID_REQUEST_TARGET', {
+          target: target.length > 200 ? `${target.slice(0, 200)}…` : target,
+          char: violation.char,
+          attribute: violation.attribute,
+        });
+      }
+    }
+    if (req.method === 'TRACE' && !this.#config.allowTrace) {
+      return new ProtocolError('SV_ERR_HTTP_METHOD_NOT_ALLOWED', { method: 'TRACE', attribute: 'allowTrace' });
     }
     const absolute = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(target);
     if (absolute !== null) {
@@ -187,24 +250,41 @@ export class Http11Processor {
     return undefined;
   }
 
+  /**
+   * Transfer-Encoding that reached us (llhttp already refused `chunked` not last, repeated and CL + TE):
+   * HTTP/1.0 has no chunked framing, so the length is unknowable (RFC 9112 §6.1: treat as faulty, close);
+   * any coding but chunked is one we cannot decode (RFC 9112 §6.1: 501).
+   */
+  #checkTransferEncoding(req: IncomingMessage): ProtocolError | undefined {
+    const codings: string[] = [];
+    let present = false;
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      if ((req.rawHeaders[i] as string).toLowerCase() !== 'transfer-encoding') continue;
+      present = true;
+      for (const coding of (req.rawHeaders[i + 1] as string).split(',')) {
+        const token = coding.trim().toLowerCase();
+        if (token !== '') codings.push(token);
+      }
+    }
+    if (!present) return undefined;
+    if (req.httpVersionMinor === 0) return badRequest('Transfer-Encoding in an HTTP/1.0 request (RFC 9112 §6.1)');
+    const unknown = codings.filter((coding) => coding !== 'chunked');
+    if (unknown.length > 0 || codings.length === 0) {
+      return new ProtocolError('SV_ERR_HTTP_TRANSFER_ENCODING_NOT_IMPLEMENTED', { value: codings.join(', ') });
+    }
+    return undefined;
+  }
+
+  #allowedMethods(): string {
+    return this.#config.allowTrace ? `${ALLOWED_METHODS}, TRACE` : ALLOWED_METHODS;
+  }
+
   #rejectExchange(exchange: HttpExchange, error: ProtocolError): void {
     const status = error.status ?? 400;
     this.#logRejection(error.code, status, error.message, exchange.connectionId);
-    exchange.respondAndClose(status, error.closeMode === 'keep');
-    this.#reportRejected({
-      status,
-      method: exchange.method,
-      target: exchange.target,
-      protocol: exchange.protocol,
-      remoteAddress: exchange.remoteAddress,
-      remotePort: exchange.remotePort,
-      localAddress: exchange.localAddress,
-      localPort: exchange.localPort,
-      connectionId: exchange.connectionId,
-      bytesWritten: 0,
-      startTime: exchange.startTime,
-      code: error.code,
-    });
+    const headers: Array<readonly [string, string]> = status === 405 ? [['Allow', this.#allowedMethods()]] : [];
+    exchange.respondAndClose(status, error.closeMode === 'keep', headers);
+    this.#reportRejected(rejectedFromExchange(exchange, status, error.code));
   }
 
   #onUnsupportedExpectation(req: IncomingMessage, res: ServerResponse): void {
@@ -235,7 +315,7 @@ export class Http11Processor {
     connection.markRejected();
     const rawPacket = (error as { rawPacket?: unknown }).rawPacket;
     const requestLine = sniffRequestLine(rawPacket instanceof Uint8Array ? rawPacket : undefined);
-    const classified = classifyClientError(error, requestLine);
+    const classified = classifyClientError(error);
     if (classified === null) {
       this.#logger.debug({ err: error, connectionId: connection.id }, 'Connection failed');
       socket.destroy();
@@ -253,6 +333,22 @@ export class Http11Processor {
           ? formatMessage(classified.code, { limit: this.#config.maxHttpHeaderSize })
           : formatMessage('SV_ERR_HTTP_BAD_REQUEST', { detail: classified.detail });
     this.#logRejection(classified.code, classified.status, message, connection.id);
+    const latest = connection.latest;
+    if (latest !== undefined && !latest.bodyComplete && !latest.done && latest.ended) {
+      // Already answered (a rejection, or an application that did not wait for its body): that response
+      // is the connection's last; the broken rest is never parsed as another request.
+      latest.closeAfterResponse();
+      socket.pause();
+      return;
+    }
+    if (latest !== undefined && !latest.bodyComplete && !latest.done) {
+      // The framing broke inside a body (bad chunk size, extension or trailer): the request the application
+      // is reading fails, and it is answered with the error unless its response already started
+      // (CVE-2023-45648 class: never resynchronise on a broken stream).
+      this.#reportRejected(rejectedFromExchange(latest, classified.status, classified.code));
+      latest.failBody(new ProtocolError(classified.code, { detail: classified.detail }, { status: classified.status }));
+      return;
+    }
     this.#reportRejected(rejectedFrom(connection, classified.status, classified.code, requestLine));
     const response = minimalResponse(classified.status);
     if (connection.outstanding > 0) {
@@ -276,9 +372,11 @@ export class Http11Processor {
     }
     if (!exchange.bodyComplete) {
       // node reads and discards the unread rest of the body so the connection can be reused; when that rest
-      // exceeds maxSwallowSize, or a chunked body's end is unknown, closing is cheaper (Tomcat's swallow limit).
-      const remaining = (exchange.body as CountedIncomingMessage).bodyBytesRemaining;
-      if (remaining === undefined || remaining > this.#config.maxSwallowSize) {
+      // exceeds maxSwallowSize closing is cheaper (Tomcat's swallow limit). A chunked rest is swallowed and
+      // counted by the exchange itself.
+      const body = exchange.body as CountedIncomingMessage;
+      const remaining = body.bodyBytesRemaining;
+      if (remaining !== undefined && remaining > this.#config.maxSwallowSize) {
         socket.destroySoon();
         return;
       }
@@ -305,7 +403,8 @@ export class Http11Processor {
   #updateSocketTimeout(connection: Http11Connection): void {
     const latest = connection.latest;
     let timeout = 0;
-    if (latest !== undefined && !latest.bodyComplete) timeout = this.#config.connectionTimeout;
+    if (connection.open.some((exchange) => exchange.writeStalled)) timeout = this.#config.connectionTimeout;
+    else if (latest !== undefined && !latest.bodyComplete) timeout = this.#bodyTimeout;
     else if (connection.outstanding === 0) timeout = this.#config.keepAliveTimeout;
     connection.socket.setTimeout(Number.isFinite(timeout) ? timeout : 0);
   }
@@ -313,6 +412,13 @@ export class Http11Processor {
   #onSocketTimeout(connection: Http11Connection): void {
     const socket = connection.socket;
     if (socket.destroyed) return;
+    if (connection.open.some((exchange) => exchange.writeStalled)) {
+      // The client stopped reading its response: nothing more can be sent, so the connection goes.
+      const error = new ProtocolError('SV_ERR_HTTP_WRITE_TIMEOUT', { limit: this.#config.connectionTimeout });
+      this.#logRejection(error.code, 0, error.message, connection.id);
+      socket.destroy();
+      return;
+    }
     const latest = connection.latest;
     if (latest !== undefined && !latest.bodyComplete && !latest.done) {
       // A paused socket means we stopped reading (back-pressure, waiting for a slot): not the client's fault.
@@ -320,8 +426,9 @@ export class Http11Processor {
         this.#updateSocketTimeout(connection);
         return;
       }
-      const error = new ProtocolError('SV_ERR_HTTP_BODY_TIMEOUT', { limit: this.#config.connectionTimeout });
+      const error = new ProtocolError('SV_ERR_HTTP_BODY_TIMEOUT', { limit: this.#bodyTimeout });
       this.#logRejection(error.code, 408, error.message, connection.id);
+      if (!latest.ended) this.#reportRejected(rejectedFromExchange(latest, 408, error.code));
       latest.failBody(error);
       return;
     }
@@ -373,6 +480,31 @@ export class Http11Processor {
 
 function claimTimeout(): void {
   // Presence is what matters: see #onRequest.
+}
+
+function stringAttribute(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function numberAttribute(value: unknown, fallback: number): number {
+  return typeof value === 'number' ? value : fallback;
+}
+
+function rejectedFromExchange(exchange: HttpExchange, status: number, code: ErrorCode): RejectedRequest {
+  return {
+    status,
+    method: exchange.method,
+    target: exchange.target,
+    protocol: exchange.protocol,
+    remoteAddress: exchange.remoteAddress,
+    remotePort: exchange.remotePort,
+    localAddress: exchange.localAddress,
+    localPort: exchange.localPort,
+    connectionId: exchange.connectionId,
+    bytesWritten: 0,
+    startTime: exchange.startTime,
+    code,
+  };
 }
 
 function badRequest(detail: string): ProtocolError {

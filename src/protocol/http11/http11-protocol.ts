@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { Logger } from 'pino';
 import type { ConnectorConfig } from '../../config/server-config.js';
 import { Acceptor } from '../../net/acceptor.js';
+import { tlsSettingsOf } from '../../net/tls-context.js';
 import type { Adapter } from '../exchange.js';
 import type { ProtocolHandler, ProtocolHandlerStats } from '../protocol-handler.js';
 import { CountedIncomingMessage } from './counted-incoming-message.js';
@@ -37,6 +38,7 @@ export class Http11Protocol implements ProtocolHandler {
         maxConnections: config.maxConnections,
         acceptQueueLength: config.acceptCount,
         noDelay: config.attributes['tcpNoDelay'] !== false,
+        tls: tlsSettingsOf(config),
       },
       (socket) => {
         const server = this.#server;
@@ -64,6 +66,10 @@ export class Http11Protocol implements ProtocolHandler {
     this.#server = server;
     await this.#acceptor.listen();
     this.#logger.debug({ port: this.localPort, address: this.localAddress }, 'HTTP/1.1 connector listening');
+  }
+
+  reloadSslHostConfigs(hostName?: string): void {
+    this.#acceptor.reloadTls(hostName);
   }
 
   pause(): void {

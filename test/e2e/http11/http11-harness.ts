@@ -67,7 +67,8 @@ export class TestAdapter implements Adapter {
   async service(exchange: Exchange): Promise<void> {
     this.started.push(exchange.target);
     this.exchanges.push(exchange);
-    const path = exchange.target.split('?')[0] ?? '';
+    // An absolute-form target (RFC 9112 §3.2.2) is routed by its path.
+    const path = exchange.target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?]*/i, '').split('?')[0] ?? '';
     try {
       if (path === '/hello') {
         await respond(exchange, 'hello');
@@ -88,6 +89,36 @@ export class TestAdapter implements Adapter {
         ]);
         exchange.write(Buffer.from('ok'));
         await exchange.end();
+      } else if (path === '/big') {
+        // Streams `size` bytes without a Content-Length, honouring back-pressure.
+        const size = Number(new URLSearchParams(exchange.target.split('?')[1] ?? '').get('size') ?? 0);
+        exchange.writeHead(200, null, [['Content-Type', 'text/plain']]);
+        const piece = Buffer.alloc(16384, 'x');
+        for (let sent = 0; sent < size && !exchange.aborted; sent += piece.length) {
+          if (!exchange.write(piece.subarray(0, Math.min(piece.length, size - sent)))) await exchange.drain();
+        }
+        await exchange.end();
+      } else if (path === '/text') {
+        // A compressible body: `size` bytes of text as `type`, with Content-Length unless chunked=1.
+        const params = new URLSearchParams(exchange.target.split('?')[1] ?? '');
+        const body = Buffer.from('The quick brown fox jumps over the lazy dog. '.repeat(1 + Number(params.get('size') ?? 0) / 45)).subarray(
+          0,
+          Number(params.get('size') ?? 0),
+        );
+        const headers: Array<[string, string]> = [['Content-Type', params.get('type') ?? 'text/plain']];
+        if (params.get('chunked') !== '1') headers.push(['Content-Length', String(body.length)]);
+        for (const extra of params.getAll('h')) {
+          const colon = extra.indexOf(':');
+          headers.push([extra.slice(0, colon), extra.slice(colon + 1)]);
+        }
+        exchange.writeHead(Number(params.get('status') ?? 200), null, headers);
+        if (!exchange.write(body)) await exchange.drain();
+        await exchange.end();
+      } else if (path === '/trailers') {
+        for await (const chunk of exchange.body) void chunk;
+        await respond(exchange, JSON.stringify(exchange.rawTrailers ?? null));
+      } else if (path === '/noread') {
+        await respond(exchange, 'not read');
       } else if (path === '/throw') {
         throw new Error('servlet failure');
       } else if (path === '/info') {

@@ -54,7 +54,10 @@ describe('attribute table', () => {
     expect(spec('Connector', 'maxParameterCount').default).toBe(10000);
     expect(spec('Connector', 'maxConnections')).toMatchObject({ default: 8192, unlimited: -1 });
     expect(spec('Connector', 'port')).toMatchObject({ required: true, min: 0, max: 65535 });
-    expect(spec('Connector', 'SSLEnabled').tomcatOnly).toBe(true);
+    expect(spec('Connector', 'SSLEnabled')).toMatchObject({ default: false, protocol: 'http11' });
+    expect(spec('Connector', 'useVirtualThreads').tomcatOnly).toBe(true);
+    expect(spec('SSLHostConfig', 'ciphers').default).toBe('HIGH:!aNULL:!eNULL:!EXPORT:!DES:!RC4:!MD5:!kRSA');
+    expect(spec('SSLHostConfig', 'sessionTimeout')).toMatchObject({ default: 86400, unit: 's' });
     expect(spec('Engine', 'backgroundProcessorDelay')).toMatchObject({ default: 10, unit: 's' });
     expect(spec('Host', 'backgroundProcessorDelay').default).toBe(-1);
     expect(spec('Server', 'shutdown').required).toBe(true);

@@ -100,7 +100,8 @@ describe('defaults', () => {
     });
     // AJP-only and Tomcat-only attributes are not part of an HTTP connector.
     expect(connector.attributes).not.toHaveProperty('secretRequired');
-    expect(connector.attributes).not.toHaveProperty('compression');
+    expect(connector.attributes).not.toHaveProperty('useSendfile');
+    expect(connector.attributes).toMatchObject({ compression: 'off', compressionMinSize: 2048, continueResponseTiming: 'immediately' });
   });
 
   it('fills Engine and Host defaults and resolves appBase against catalina.base', () => {
@@ -294,7 +295,7 @@ describe('all problems at once', () => {
     '<Server port="8005" shutdwn="SHUTDOWN">',
     '  <Service name="Catalina">',
     '    <Connector port="8080" maxThreads="-5"/>',
-    '    <Connector port="8080" protocol="HTTP/1.1" SSLEnabled="true"/>',
+    '    <Connector port="8080" protocol="HTTP/1.1" useVirtualThreads="true"/>',
     '    <Engine name="Catalina" defaultHost="nowhere">',
     '      <Realm className="org.apache.catalina.realm.LockOutRealm"/>',
     '      <Host name="localhost" autoDeploy="maybe">',
@@ -319,7 +320,7 @@ describe('all problems at once', () => {
       ['error', 8, 'Server/Service[0]/Engine[0]/Host[0]', 'autoDeploy', 'SV_ERR_CONFIG_INVALID_VALUE'],
       ['error', 9, 'Server/Service[0]/Engine[0]/Host[0]/Valve[0]', 'patern', 'SV_ERR_CONFIG_UNKNOWN_ATTRIBUTE'],
       ['error', 11, 'Server/Service[0]/Engine[0]/Host[0]/Valve[2]', 'className', 'SV_ERR_CONFIG_CLASS_NOT_FOUND'],
-      ['warning', 5, 'Server/Service[0]/Connector[1]', 'SSLEnabled', 'SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED'],
+      ['warning', 5, 'Server/Service[0]/Connector[1]', 'useVirtualThreads', 'SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED'],
       ['warning', 7, 'Server/Service[0]/Engine[0]/Realm[0]', '', 'SV_ERR_CONFIG_ELEMENT_NOT_IMPLEMENTED'],
       ['warning', 10, 'Server/Service[0]/Engine[0]/Host[0]/Valve[1]', 'className', 'SV_ERR_CONFIG_CLASS_NOT_IMPLEMENTED'],
     ]);
@@ -333,7 +334,7 @@ describe('all problems at once', () => {
       expect(e.code).toBe('SV_ERR_CONFIG_INVALID');
       expect(e.message.split('\n')[0]).toBe('Configuration file [conf/server.xml] has 8 problem(s)');
       expect(e.message).toContain('conf/server.xml:9: Server/Service[0]/Engine[0]/Host[0]/Valve[0] [patern]: Unknown attribute [patern] on element [Valve]; did you mean [pattern]?');
-      expect(e.message).toContain('conf/server.xml:5: Server/Service[0]/Connector[1] [SSLEnabled]: warning: Tomcat attribute [SSLEnabled]');
+      expect(e.message).toContain('conf/server.xml:5: Server/Service[0]/Connector[1] [useVirtualThreads]: warning: Tomcat attribute [useVirtualThreads]');
       expect(e.message).toContain('did you mean [shutdown]?');
       return;
     }

@@ -14,20 +14,21 @@ describe('classifyClientError', () => {
     ['HPE_INVALID_METHOD', 400, 'SV_ERR_HTTP_BAD_REQUEST'],
     ['HPE_INVALID_HEADER_TOKEN', 400, 'SV_ERR_HTTP_BAD_REQUEST'],
   ])('%s → %i', (code, status, errorCode) => {
-    expect(classifyClientError(nodeError(code), null)).toMatchObject({ status, code: errorCode });
+    expect(classifyClientError(nodeError(code))).toMatchObject({ status, code: errorCode });
   });
 
-  it('a well-formed unsupported version is 505, garbage is 400', () => {
-    const error = nodeError('HPE_INVALID_VERSION');
-    expect(classifyClientError(error, { method: 'GET', target: '/', protocol: 'HTTP/1.2' })?.status).toBe(505);
-    expect(classifyClientError(error, { method: 'GET', target: '/', protocol: 'HTTX' })?.status).toBe(400);
-    expect(classifyClientError(error, null)?.status).toBe(400);
+  it("a well-formed unsupported version is 505 (llhttp's reason tells), a syntax error in it is 400", () => {
+    const reasoned = (reason: string): Error => Object.assign(nodeError('HPE_INVALID_VERSION'), { reason });
+    expect(classifyClientError(reasoned('Invalid HTTP version'))).toMatchObject({ status: 505, code: 'SV_ERR_HTTP_VERSION_NOT_SUPPORTED' });
+    expect(classifyClientError(reasoned('Expected CRLF after version'))?.status).toBe(400);
+    expect(classifyClientError(reasoned('Invalid major version'))?.status).toBe(400);
+    expect(classifyClientError(nodeError('HPE_INVALID_VERSION'))?.status).toBe(400);
   });
 
   it('socket failures are not rejections', () => {
-    expect(classifyClientError(nodeError('ECONNRESET'), null)).toBeNull();
-    expect(classifyClientError(nodeError('EPIPE'), null)).toBeNull();
-    expect(classifyClientError('weird', null)).toBeNull();
+    expect(classifyClientError(nodeError('ECONNRESET'))).toBeNull();
+    expect(classifyClientError(nodeError('EPIPE'))).toBeNull();
+    expect(classifyClientError('weird')).toBeNull();
   });
 });
 

@@ -4,7 +4,7 @@ import type { Response } from '../../../src/connector/response.js';
 import { NOTE_ERROR_PAGE_DONE, NOTE_EXCEPTION } from '../../../src/core/request-notes.js';
 import type { Valve } from '../../../src/core/valve.js';
 import { ConfigError } from '../../../src/errors/container-error.js';
-import { ErrorReportValve, renderErrorPage, serverInfo } from '../../../src/valves/error-report-valve.js';
+import { ErrorReportValve, prefersJson, renderErrorJson, renderErrorPage, serverInfo } from '../../../src/valves/error-report-valve.js';
 
 const ALL = { showReport: true, showServerInfo: true, serverInfo: 'Serval/9.9.9' };
 
@@ -121,6 +121,10 @@ class FakeResponse {
   setHeader(name: string, value: string): void {
     this.headers.set(name, value);
   }
+  addHeader(name: string, value: string): void {
+    const old = this.headers.get(name);
+    this.headers.set(name, old === undefined ? value : `${old}, ${value}`);
+  }
   getOutputStream(): { write(data: Uint8Array): void } {
     if (this.usedWriter) throw new Error('writer already used');
     this.usedStream = true;
@@ -141,9 +145,10 @@ class FakeResponse {
   }
 }
 
-function fakeRequest(notes: Record<string, unknown> = {}): Request {
+function fakeRequest(notes: Record<string, unknown> = {}, accept: string | null = null): Request {
   const noteMap = new Map(Object.entries(notes));
   return {
+    getHeader: (name: string) => (name.toLowerCase() === 'accept' ? accept : null),
     getNote: (name: string) => noteMap.get(name),
     setNote: (name: string, value: unknown) => noteMap.set(name, value),
     getAttribute: () => null,
@@ -262,5 +267,38 @@ describe('ErrorReportValve', () => {
 
   it('rejects a non-boolean showReport', () => {
     expect(() => new ErrorReportValve({ showReport: 'sometimes' })).toThrow(ConfigError);
+  });
+});
+
+describe('JSON error reports', () => {
+  it.each([
+    ['application/json', true],
+    ['application/json;q=0.9, text/html;q=0.8', true],
+    ['application/*', true],
+    ['text/html, application/json;q=0.9', false],
+    ['*/*', false],
+    ['application/json;q=0', false],
+    ['text/*;q=0.5, application/json', true],
+    ['', false],
+    [null, false],
+  ])('prefersJson(%j) = %s', (accept, expected) => {
+    expect(prefersJson(accept)).toBe(expected);
+  });
+
+  it('renders status, reason and, with showReport, message, description and exception', () => {
+    const full = JSON.parse(renderErrorJson(500, null, new Error('boom\nsecond'), ALL)) as Record<string, unknown>;
+    expect(full).toMatchObject({ status: 500, reason: 'Internal Server Error', type: 'Exception Report', message: 'boom', server: 'Serval/9.9.9' });
+    expect(String(full.exception)).toContain('Error: boom');
+    const terse = JSON.parse(renderErrorJson(404, 'secret', null, { showReport: false, showServerInfo: false })) as Record<string, unknown>;
+    expect(terse).toEqual({ status: 404, reason: 'Not Found' });
+  });
+
+  it('answers JSON when the client prefers it, HTML otherwise', async () => {
+    const json = await run(new ErrorReportValve({}, { serverInfo: 'S/1' }), (r) => r.sendError(404, 'no "such" file'), fakeRequest({}, 'application/json'));
+    expect(json.contentType).toBe('application/json;charset=utf-8');
+    expect(JSON.parse(json.body)).toMatchObject({ status: 404, message: 'no "such" file' });
+    expect(json.headers.get('Vary')).toBe('accept');
+    const html = await run(new ErrorReportValve(), (r) => r.sendError(404), fakeRequest({}, 'text/html,application/json;q=0.5'));
+    expect(html.contentType).toBe('text/html;charset=utf-8');
   });
 });
