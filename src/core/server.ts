@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config/server-config.js';
 import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
-import { ShutdownPort } from '../startup/shutdown-port.js';
+import { ShutdownPort } from './shutdown-port.js';
 import type { Service } from './service.js';
 
 export class Server extends LifecycleBase {

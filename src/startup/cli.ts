@@ -10,7 +10,7 @@ import { SERVER_INFO, SERVER_NAME, SERVER_VERSION } from '../version.js';
 import { resolveCatalinaEnv, type CatalinaEnv } from './catalina-env.js';
 import { startDaemon } from './daemon.js';
 import { isProcessAlive, PidFile } from './pid-file.js';
-import { sendShutdownCommand } from './shutdown-port.js';
+import { sendShutdownCommand } from '../core/shutdown-port.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;

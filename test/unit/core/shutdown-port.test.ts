@@ -2,7 +2,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ContainerError } from '../../../src/errors/container-error.js';
-import { sendShutdownCommand, ShutdownPort, type ShutdownPortOptions } from '../../../src/startup/shutdown-port.js';
+import { sendShutdownCommand, ShutdownPort, type ShutdownPortOptions } from '../../../src/core/shutdown-port.js';
 
 const opened: ShutdownPort[] = [];
 const sockets: net.Socket[] = [];
