@@ -86,7 +86,7 @@ const docs = {
 
   // --- http ---
   SV_ERR_HTTP_BAD_REQUEST: {
-    meaning: 'The request cannot be parsed or breaks HTTP/1.1 framing rules (bad request line, invalid header, missing or repeated Host, conflicting Content-Length, bad chunking). The status is 400, or 505 for an unsupported HTTP version and 413 for oversized chunk extensions; the response is minimal and the connection is closed.',
+    meaning: 'The request cannot be parsed or breaks HTTP/1.1 framing rules (bad request line, invalid header, missing or repeated Host, conflicting Content-Length, bad chunking). The status is 400, or 413 for oversized chunk extensions; the response is minimal and the connection is closed.',
     fix: 'A client problem: fix the client that sent it. Rejections are logged at debug level, rate-limited; the access log shows them.',
   },
   SV_ERR_HTTP_HEADER_TOO_LARGE: {
