@@ -113,8 +113,8 @@ const table: AttributeSpec[] = [
   executor.str('name', undefined, 'Name that Connectors use in their `executor` attribute to share this pool.', {
     required: true,
   }),
-  executor.int('maxThreads', 200, 'Maximum number of requests the shared pool processes at once.', { min: 1 }),
-  executor.int('minSpareThreads', 25, 'Number of workers kept alive even when idle.'),
+  executor.int('maxThreads', 200, 'Maximum number of requests the shared pool processes at once; for blocking-style connectors, the number of worker threads they share.', { min: 1 }),
+  executor.int('minSpareThreads', 25, 'Number of workers kept alive even when idle; blocking style: worker threads started with the first connector that uses the pool.'),
   executor.str('className', 'org.apache.catalina.core.StandardThreadExecutor', 'Java implementation class of the pool.', tomcat),
   executor.str('namePrefix', 'tomcat-exec-', 'Prefix of worker thread names.', tomcat),
   executor.int('maxIdleTime', 60000, 'Idle time after which workers above minSpareThreads stop.', { ...tomcat, ...ms }),
@@ -143,8 +143,11 @@ const table: AttributeSpec[] = [
     min: 1,
     unlimited: -1,
   }),
-  connector.int('maxThreads', 200, 'Maximum number of requests processed at once (ignored when `executor` is set).', { min: 1 }),
-  connector.int('minSpareThreads', 10, 'Number of workers kept ready in the blocking style.'),
+  connector.int('maxThreads', 200, 'Maximum number of requests processed at once (ignored when `executor` is set). Blocking style: the number of worker threads, which is also the number of connections served at once; default twice the available cores there.', { min: 1 }),
+  connector.int('minSpareThreads', 10, 'Blocking style: worker threads started with the connector (at most maxThreads) and kept when idle.'),
+  connector.int('disableKeepAlivePercentage', 75, 'Blocking style: when more than this percentage of the worker threads is held by connections, responses close their connection so that waiting connections get a thread; 100 never disables keep-alive.', {
+    max: 100,
+  }),
   connector.int('acceptCount', 100, 'Backlog of connections the operating system queues while all slots are busy.'),
   connector.int('maxConnections', 8192, 'Maximum number of open connections; more wait in the backlog. -1 means no limit.', {
     min: 1,
@@ -199,9 +202,8 @@ const table: AttributeSpec[] = [
   connector.bool('tomcatAuthorization', false, 'Whether a user authenticated by the proxy is still authorised against the Realm.', {
     protocol: 'ajp',
   }),
-  connector.bool('ajpFlush', true, 'Whether an explicit flush sends an empty AJP body packet to the proxy.', {
+  connector.bool('ajpFlush', true, 'Whether an explicit flush (`response.flushBuffer()`, a writer or stream `flush()`) also sends an empty AJP body packet, so the proxy passes what it holds on to the client.', {
     protocol: 'ajp',
-    ...tomcat,
   }),
   connector.bool('SSLEnabled', false, 'Whether the connector speaks TLS; it then needs at least one `<SSLHostConfig>` and reports scheme `https` and secure `true`.', {
     protocol: 'http11',
@@ -213,8 +215,13 @@ const table: AttributeSpec[] = [
   connector.regex('restrictedUserAgents', 'User agents that never get keep-alive.', tomcat),
   connector.bool('useSendfile', true, 'Whether large static files are sent with sendfile.', tomcat),
   connector.int('maxSavePostSize', 4096, 'Body kept across FORM or CLIENT-CERT authentication.', { ...tomcat, ...bytes }),
-  connector.int('maxPartCount', 50, 'Maximum number of parts in a multipart request.', tomcat),
-  connector.int('maxPartHeaderSize', 512, 'Maximum header size of one multipart part.', { ...tomcat, ...bytes }),
+  connector.int('maxPartCount', 50, 'Maximum number of parts in a multipart/form-data body; one more gets 400 before its content is read. -1 means no limit.', {
+    unlimited: -1,
+  }),
+  connector.int('maxPartHeaderSize', 512, 'Maximum size of the header section of one multipart part (up to and including the blank line); larger gets 400. -1 means no limit.', {
+    ...bytes,
+    unlimited: -1,
+  }),
   connector.int('maxTrailerSize', 8192, 'Maximum size of the trailer section after a chunked request body; larger gets 400. Also bounded by maxHttpHeaderSize.', { ...bytes, protocol: 'http11', unlimited: -1 }),
   connector.int('maxExtensionSize', 8192, 'Maximum total size of chunk extensions.', { ...tomcat, ...bytes }),
   connector.str('allowedTrailerHeaders', undefined, 'Comma-separated request trailer fields passed to the application; all others are dropped.', { protocol: 'http11' }),
@@ -243,7 +250,9 @@ const table: AttributeSpec[] = [
     ...tomcat,
     ...bytes,
   }),
-  connector.bool('strictSni', true, 'Whether a request whose Host header selects another SSLHostConfig than its SNI name is refused with 421.', tomcat),
+  connector.bool('strictSni', true, 'Whether a TLS request whose Host header selects another SSLHostConfig than the SNI name of its connection is refused with 421 Misdirected Request (and the connection closed).', {
+    protocol: 'http11',
+  }),
   connector.int('connectionLinger', -1, 'SO_LINGER in seconds; -1 disables it.', { ...tomcat, min: -1, unit: 's' }),
   connector.int('selectorTimeout', 1000, 'Poller select timeout.', { ...tomcat, ...ms }),
   connector.int('pollerThreadPriority', 5, 'Priority of the poller thread.', tomcat),
@@ -307,7 +316,11 @@ const table: AttributeSpec[] = [
   host.bool('copyXML', false, 'Whether an application\'s `META-INF/context.xml` is copied to `conf/<engine>/<host>`.'),
   host.regex('deployIgnore', 'Files and directories in appBase whose whole name matches are not deployed.'),
   host.bool('createDirs', true, 'Whether appBase is created if missing.'),
-  host.bool('undeployOldVersions', false, 'Whether older versions (`app##1`) without sessions are undeployed.'),
+  host.bool('undeployOldVersions', false, 'Whether an older version (`app##1`) is undeployed, and its files in appBase and conf/<engine>/<host> deleted, once a newer version of the same path is running and the old one has no sessions left. Checked by each autoDeploy pass.'),
+  // Bundle unpacking limits (zip-bomb protection); the defaults are bundle-unpacker's DEFAULT_UNPACK_LIMITS.
+  host.int('maxUnpackEntries', 20_000, 'Most entries a .war/.zip bundle may hold; a bigger bundle is refused (SV_ERR_DEPLOY_BUNDLE_LIMIT) and nothing is unpacked. -1 means no limit.', { min: 1, unlimited: -1 }),
+  host.int('maxUnpackedBytes', 1024 * 1024 * 1024, 'Most bytes all entries of a bundle may unpack to together (the sizes the archive declares, verified while unpacking). -1 means no limit.', { ...bytes, min: 1, unlimited: -1 }),
+  host.int('maxUnpackCompressionRatio', 100, 'Largest uncompressed/compressed size ratio of one bundle entry of 64 KiB or more (zip bombs reach thousands). -1 means no limit.', { min: 1, unlimited: -1 }),
   host.int('backgroundProcessorDelay', -1, 'Interval of a Host background thread; -1 uses the Engine\'s.', { unit: 's', min: -1 }),
   host.str('errorReportValveClass', 'org.apache.catalina.valves.ErrorReportValve', 'Valve that renders error pages when the application has none.'),
   host.str('className', 'org.apache.catalina.core.StandardHost', 'Java implementation class of the Host.', tomcat),
@@ -336,7 +349,7 @@ const table: AttributeSpec[] = [
   context.bool('mapperDirectoryRedirectEnabled', false, 'Whether the mapper (not the default servlet) redirects directories.', tomcat),
   context.bool('allowMultipleLeadingForwardSlashInPath', false, 'Whether `getContextPath()` may start with `//`.', tomcat),
   context.bool('validateClientProvidedNewSessionId', true, 'Whether a client session ID is checked before reuse.', tomcat),
-  context.bool('allowCasualMultipartParsing', false, 'Whether multipart bodies are parsed without @MultipartConfig.', tomcat),
+  context.bool('allowCasualMultipartParsing', false, 'Whether multipart/form-data bodies are parsed for servlets without a multipart config (@MultipartConfig or `<multipart-config>`), with no size limits but the Connector\'s.'),
   context.bool('swallowAbortedUploads', true, 'Whether the rest of an over-size upload is read and discarded.', tomcat),
   context.bool('sendRedirectBody', false, 'Whether redirects carry a short body.', tomcat),
   context.bool('xmlBlockExternal', true, 'Whether external entities in descriptors are blocked.', tomcat),

@@ -158,6 +158,10 @@ export interface HostConfig {
   readonly copyXML: boolean;
   readonly deployIgnore: string | undefined;
   readonly undeployOldVersions: boolean;
+  /** Bundle unpacking limits (zip-bomb protection); Infinity when set to -1. */
+  readonly maxUnpackEntries: number;
+  readonly maxUnpackedBytes: number;
+  readonly maxUnpackCompressionRatio: number;
   readonly backgroundProcessorDelay: number;
   readonly errorReportValveClass: string;
   readonly valves: readonly ComponentConfig[];

@@ -3,6 +3,7 @@
  * against the attribute table and reporting all problems of a file in one ConfigValidationError.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ConfigValidationError, sortProblems } from './config-validation-error.js';
 import { contextPathProblem, serverRules } from './config-rules.js';
@@ -236,7 +237,7 @@ class TreeBuilder {
       address: optionalText(values, 'address'),
       maxConnections: int(values, 'maxConnections'),
       acceptCount: int(values, 'acceptCount'),
-      maxThreads: int(values, 'maxThreads'),
+      maxThreads: blockingMaxThreads(mapped.style, element, values) ?? int(values, 'maxThreads'),
       connectionTimeout: int(values, 'connectionTimeout'),
       keepAliveTimeout: int(values, 'keepAliveTimeout'),
       maxKeepAliveRequests: int(values, 'maxKeepAliveRequests'),
@@ -304,6 +305,9 @@ class TreeBuilder {
       copyXML: flag(values, 'copyXML'),
       deployIgnore: optionalText(values, 'deployIgnore'),
       undeployOldVersions: flag(values, 'undeployOldVersions'),
+      maxUnpackEntries: int(values, 'maxUnpackEntries'),
+      maxUnpackedBytes: int(values, 'maxUnpackedBytes'),
+      maxUnpackCompressionRatio: int(values, 'maxUnpackCompressionRatio'),
       backgroundProcessorDelay: int(values, 'backgroundProcessorDelay'),
       errorReportValveClass: text(values, 'errorReportValveClass'),
       valves: this.#components(children, 'Valve', implementedValves),
@@ -432,4 +436,15 @@ function flag(values: AttributeValues, name: string): boolean {
 /** Stands in for a missing Engine while the rest of the file is checked; the load then fails anyway. */
 function placeholderEngine(location: EngineConfig['location']): EngineConfig {
   return { name: '', defaultHost: '', jvmRoute: undefined, backgroundProcessorDelay: 0, valves: [], listeners: [], realm: undefined, hosts: [], location };
+}
+
+/**
+ * A blocking-style connector holds one worker thread per connection, and a thread costs ~9 MB: without an
+ * explicit maxThreads (or executor) it gets twice the available cores, not the event-loop default of 200.
+ */
+function blockingMaxThreads(style: EndpointStyle, element: XmlElement, values: AttributeValues): number | undefined {
+  if (style !== 'blocking' || element.attributes.has('maxThreads')) return undefined;
+  const threads = 2 * availableParallelism();
+  values['maxThreads'] = threads;
+  return threads;
 }

@@ -13,6 +13,7 @@ import type { Wrapper } from '../core/wrapper.js';
 import type { MappingData } from '../mapper/mapping-data.js';
 import { ContainerError } from '../errors/container-error.js';
 import { canonicalizeUri, splitRequestTarget, type CanonicalizeOptions } from '../mapper/uri-canonicalizer.js';
+import { matchHostConfig } from '../net/tls-context.js';
 import type { Adapter, Exchange, RejectedRequest } from '../protocol/exchange.js';
 import type { ManagedSession } from '../session/session-manager.js';
 import { renderErrorPage } from '../valves/error-report-valve.js';
@@ -33,6 +34,8 @@ export class ConnectorAdapter implements Adapter {
   readonly #service: Service;
   readonly #logger: Logger;
   readonly #canonicalizeOptions: CanonicalizeOptions;
+  /** strictSni on a TLS connector: SSLHostConfig hostNames (lower-case) and the default one; else null. */
+  readonly #strictSni: { readonly names: ReadonlyMap<string, string>; readonly defaultName: string } | null;
 
   constructor(connector: Connector, service: Service, logger: Logger) {
     this.#connector = connector;
@@ -45,6 +48,14 @@ export class ConnectorAdapter implements Adapter {
       rejectSuspiciousURIs: attributes.rejectSuspiciousURIs === true,
       uriEncoding: connector.config.URIEncoding,
     };
+    const hostConfigs = connector.config.sslHostConfigs ?? [];
+    this.#strictSni =
+      hostConfigs.length > 0 && attributes['strictSni'] !== false
+        ? {
+            names: new Map(hostConfigs.map((config) => [config.hostName, config.hostName])),
+            defaultName: String(attributes['defaultSSLHostConfigName'] ?? '_default_').toLowerCase(),
+          }
+        : null;
   }
 
   async service(exchange: Exchange): Promise<void> {
@@ -65,6 +76,7 @@ export class ConnectorAdapter implements Adapter {
     } finally {
       await this.#complete(request, response);
       entered.context?.exit();
+      await request.releaseParts().catch((error: unknown) => this.#logger.debug({ err: error }, 'Temporary upload files could not be removed'));
     }
   }
 
@@ -81,6 +93,13 @@ export class ConnectorAdapter implements Adapter {
   /** Canonicalise, map and read a form body; false when the request has already been answered. */
   async #prepare(request: ContainerRequest, response: ContainerResponse, entered: { context: Context | null }): Promise<boolean> {
     const exchange = request.exchange;
+    const misdirected = this.#misdirected(request);
+    if (misdirected !== null) {
+      this.#logger.debug({ code: misdirected.code }, misdirected.message);
+      exchange.closeAfterResponse();
+      this.#answer(response, misdirected.status ?? 421, misdirected.message);
+      return false;
+    }
     let rawPath: string;
     let sessionIdFromUrl: string | null;
     let path: string;
@@ -95,7 +114,7 @@ export class ConnectorAdapter implements Adapter {
       return false;
     }
     const mapping = request.mappingData as MappingData<Host, Context, Wrapper>;
-    this.#service.mapperListener.mapper.map(request.getServerName(), path, mapping);
+    this.#service.mapperListener.map(request.getServerName(), path, mapping, sessionIdFromUrl, request);
     // A Context being reloaded or replaced holds new requests; once it resumes they are mapped again, so none
     // fails during the swap (Tomcat's CoyoteAdapter waits on a paused Context the same way).
     for (let waits = 0; mapping.context !== null && !(mapping.context as Context).enter(); waits++) {
@@ -104,7 +123,7 @@ export class ConnectorAdapter implements Adapter {
         return false;
       }
       await (mapping.context as Context).whenResumed();
-      this.#service.mapperListener.mapper.map(request.getServerName(), path, mapping);
+      this.#service.mapperListener.map(request.getServerName(), path, mapping, sessionIdFromUrl, request);
     }
     entered.context = mapping.context as Context | null;
     if (mapping.redirectPath !== null) {
@@ -133,6 +152,23 @@ export class ConnectorAdapter implements Adapter {
       return false;
     }
     return true;
+  }
+
+  /**
+   * strictSni: a request whose Host selects another SSLHostConfig than the SNI name of its TLS connection was
+   * set up for would dodge that SSLHostConfig's settings (a required client certificate…): 421 (RFC 9110 §15.5.20).
+   */
+  #misdirected(request: ContainerRequest): ContainerError | null {
+    const strict = this.#strictSni;
+    const tls = request.exchange.tls;
+    if (strict === null || tls === undefined) return null;
+    const host = request.getHeader('host');
+    if (host === null || host === '') return null;
+    const hostName = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '');
+    const sniConfig = matchHostConfig(strict.names, tls.serverName) ?? strict.defaultName;
+    const hostConfig = matchHostConfig(strict.names, hostName) ?? strict.defaultName;
+    if (sniConfig === hostConfig) return null;
+    return new ContainerError('SV_ERR_HTTP_MISDIRECTED_REQUEST', { host: hostName, hostConfig, serverName: tls.serverName ?? '', sniConfig });
   }
 
   /** Renders a minimal error report for requests that never reach a Host's ErrorReportValve. */

@@ -1,28 +1,42 @@
 /**
  * A Connector receives requests on one port with one protocol and hands them to its Service's Engine
  * through the Adapter (Tomcat's Connector). The protocol handler owns sockets; the connector owns lifecycle.
+ * A blocking-style connector runs servlet code on a worker pool (WorkerExecutor) through a WorkerPoolAdapter.
  */
 import type { Logger } from 'pino';
 import type { ConnectorConfig } from '../config/server-config.js';
 import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
+import type { Adapter } from '../protocol/exchange.js';
 import type { ProtocolHandler } from '../protocol/protocol-handler.js';
 import { Http11Protocol } from '../protocol/http11/http11-protocol.js';
 import { AjpProtocol } from '../protocol/ajp/ajp-protocol.js';
 import type { Service } from '../core/service.js';
 import { ConnectorAdapter } from './connector-adapter.js';
+import type { WorkerExecutor } from './worker-executor.js';
+import { WorkerPoolAdapter } from './worker-pool-adapter.js';
+
+/** How a blocking-style connector reaches its worker pool. */
+export interface ConnectorWorkers {
+  readonly executor: WorkerExecutor;
+  /** Index of this connector within its Service (workers build the same connector settings). */
+  readonly connectorIndex: number;
+}
 
 export class Connector extends LifecycleBase {
   readonly config: ConnectorConfig;
   readonly adapter: ConnectorAdapter;
   readonly #logger: Logger;
+  readonly #workers: ConnectorWorkers | undefined;
   #handler: ProtocolHandler | null = null;
+  #poolAdapter: WorkerPoolAdapter | null = null;
   /** Set by the Service before stop(): how long in-flight requests may take to finish. */
   gracefulStopMs = 10_000;
 
-  constructor(config: ConnectorConfig, service: Service, logger: Logger) {
+  constructor(config: ConnectorConfig, service: Service, logger: Logger, workers?: ConnectorWorkers) {
     super();
     this.config = config;
     this.#logger = logger;
+    this.#workers = workers;
     this.adapter = new ConnectorAdapter(this, service, logger);
   }
 
@@ -47,6 +61,16 @@ export class Connector extends LifecycleBase {
     return this.#handler;
   }
 
+  /** The worker pool of a blocking-style connector; null on the event-loop endpoint. */
+  get executor(): WorkerExecutor | null {
+    return this.#workers?.executor ?? null;
+  }
+
+  /** Connections holding a worker (blocking style); 0 on the event-loop endpoint. */
+  get pinnedConnections(): number {
+    return this.#poolAdapter?.pinned ?? 0;
+  }
+
   /**
    * Reloads the TLS certificates of this connector (all SSLHostConfigs, or the one named) without a restart,
    * like Tomcat's reloadSslHostConfigs(); throws and keeps the current ones when a file is broken.
@@ -64,19 +88,46 @@ export class Connector extends LifecycleBase {
   }
 
   protected override async initInternal(): Promise<void> {
+    let config = this.config;
+    let adapter: Adapter = this.adapter;
+    const workers = this.#workers;
+    if (workers !== undefined) {
+      // Blocking style: a connection holds a worker for its keep-alive life, so connections beyond the pool's
+      // maxThreads wait in the accept queue (acceptCount) and are refused beyond it, as on Tomcat's BIO endpoint.
+      const threads = workers.executor.maxThreads;
+      config = { ...config, maxThreads: threads, maxConnections: Math.min(config.maxConnections, threads) };
+      this.#poolAdapter = new WorkerPoolAdapter({
+        executor: workers.executor,
+        connectorIndex: workers.connectorIndex,
+        disableKeepAlivePercentage: numberOr(config.attributes['disableKeepAlivePercentage'], 75),
+        rejections: this.adapter,
+        logger: this.#logger,
+      });
+      adapter = this.#poolAdapter;
+    }
     this.#handler =
-      this.config.protocol === 'ajp'
-        ? new AjpProtocol(this.config, this.adapter, this.#logger)
-        : new Http11Protocol(this.config, this.adapter, this.#logger);
+      config.protocol === 'ajp' ? new AjpProtocol(config, adapter, this.#logger) : new Http11Protocol(config, adapter, this.#logger);
   }
 
   protected async startInternal(): Promise<void> {
-    await this.#handler!.start();
+    // Workers first: nothing is accepted before they have built their container trees.
+    await this.#workers?.executor.start();
+    try {
+      await this.#handler!.start();
+    } catch (error) {
+      await this.#workers?.executor.stop(0);
+      throw error;
+    }
     this.setState('STARTING');
   }
 
   protected async stopInternal(): Promise<void> {
     this.setState('STOPPING');
     await this.#handler?.stop(this.gracefulStopMs);
+    await this.#workers?.executor.stop(this.gracefulStopMs);
   }
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' ? value : fallback;
 }

@@ -1,12 +1,17 @@
 /** The container's HttpServletRequest (Servlet spec ch. 3) over a protocol Exchange, with Tomcat's semantics. */
 import type { Readable } from 'node:stream';
 import type { ConnectorConfig } from '../config/server-config.js';
+import type { Context } from '../core/context.js';
+import type { MultipartConfigDefinition } from '../core/context-definition.js';
+import type { Host } from '../core/host.js';
+import type { Wrapper } from '../core/wrapper.js';
 import { ContainerError } from '../errors/container-error.js';
 import { emptyMappingData, type MappingData } from '../mapper/mapping-data.js';
 import type { Exchange } from '../protocol/exchange.js';
 import { Cookie } from '../servlet/cookie.js';
 import type { DispatcherType } from '../servlet/dispatcher-type.js';
 import type { HttpSession } from '../servlet/http-session.js';
+import type { Part } from '../servlet/part.js';
 import { RequestDispatcherAttributes, type RequestDispatcher } from '../servlet/request-dispatcher.js';
 import type { ServletContext } from '../servlet/servlet-context.js';
 import type { BufferedReader, ServletInputStream } from '../servlet/servlet-streams.js';
@@ -17,6 +22,8 @@ import type { ContextBinding } from './context-binding.js';
 import { lookupCharset, parseContentType, type Charset } from './content-type.js';
 import { parseCookieHeader } from './cookie-parser.js';
 import { parseHttpDate } from './http-date.js';
+import type { ContainerPart } from './multipart-part.js';
+import { readMultipart, removeFiles, uploadFolder } from './multipart-reader.js';
 import { Parameters } from './parameters.js';
 import type { Request } from './request.js';
 import { readBodyLimited, RequestInputStream } from './request-input-stream.js';
@@ -30,6 +37,9 @@ const INTERNAL_ATTRIBUTE_PREFIX = 'serval.internal.';
 const DEFAULT_LOCALE = 'en';
 const DEFAULT_CHARSET = 'UTF-8';
 const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
+const MULTIPART_CONTENT_TYPE = 'multipart/form-data';
+/** allowCasualMultipartParsing: parts without a servlet multipart config, bounded by the connector only. */
+const CASUAL_MULTIPART: MultipartConfigDefinition = { location: '', maxFileSize: Infinity, maxRequestSize: Infinity, fileSizeThreshold: 0 };
 const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?]*/;
 
 let requestCounter = 0;
@@ -44,8 +54,9 @@ export class ContainerRequest implements Request {
   readonly #headerValues = new Map<string, string[]>();
   readonly #attributes = new Map<string, unknown>();
   readonly #notes = new Map<string, unknown>();
-  readonly #startTimeMs: number;
-  readonly #requestId: string;
+  /** Wall-clock ms of the request head, computed on first use (-1 until then). */
+  #startTimeMs = -1;
+  readonly #requestNumber: number;
   #mapping: MappingData = emptyMappingData();
   #binding: ContextBinding | null = null;
   #decodedUri: string | null = null;
@@ -66,13 +77,18 @@ export class ContainerRequest implements Request {
   #sessionIdFromURL = false;
   #principal: Principal | null = null;
   #authType: string | null = null;
+  /** The multipart body's parts once read; null = not a multipart request the servlet may see parts of. */
+  #parts: ContainerPart[] | null = null;
+  /** The front end's user is taken once; an authenticator's setUserPrincipal() (even null) wins over it. */
+  #forwardedUserAdopted = false;
 
   constructor(exchange: Exchange, connector: ConnectorConfig, response: ContainerResponse) {
     this.#exchange = exchange;
     this.#connector = connector;
     this.#response = response;
     // An absolute-form target (RFC 9112 §3.2.2) still has a path-only request URI.
-    const target = exchange.target.replace(ABSOLUTE_FORM, '') || '/';
+    const received = exchange.target;
+    const target = (received.charCodeAt(0) === 0x2f ? received : received.replace(ABSOLUTE_FORM, '')) || '/';
     const q = target.indexOf('?');
     this.#requestURI = q < 0 ? target : target.slice(0, q);
     this.#queryString = q < 0 ? null : target.slice(q + 1);
@@ -88,9 +104,7 @@ export class ContainerRequest implements Request {
         values.push(raw[i + 1]!);
       }
     }
-    const elapsedMs = Number(process.hrtime.bigint() - exchange.startTime) / 1e6;
-    this.#startTimeMs = Date.now() - Math.max(0, elapsedMs);
-    this.#requestId = `${exchange.connectionId}-${++requestCounter}`;
+    this.#requestNumber = ++requestCounter;
   }
 
   /** Called once by the adapter after canonicalisation and mapping. */
@@ -122,10 +136,15 @@ export class ContainerRequest implements Request {
     return this.#exchange.startTime;
   }
   getStartTimeMs(): number {
+    // Derived from the monotonic start: the same instant whenever it is asked (and most requests never ask).
+    if (this.#startTimeMs < 0) {
+      const elapsedMs = Number(process.hrtime.bigint() - this.#exchange.startTime) / 1e6;
+      this.#startTimeMs = Date.now() - Math.max(0, elapsedMs);
+    }
     return this.#startTimeMs;
   }
   getRequestId(): string {
-    return this.#requestId;
+    return `${this.#exchange.connectionId}-${this.#requestNumber}`;
   }
 
   // --- request line and paths ---
@@ -255,7 +274,15 @@ export class ContainerRequest implements Request {
   }
 
   /** Host header split into name (IPv6 literals keep their brackets, as in Tomcat) and port (-1 if absent). */
+  /** The Host header split once (the mapper, getServerName/Port and the access log all ask); undefined = not yet. */
+  #hostParts: { name: string; port: number } | null | undefined;
+
   #host(): { name: string; port: number } | null {
+    if (this.#hostParts === undefined) this.#hostParts = this.#parseHost();
+    return this.#hostParts;
+  }
+
+  #parseHost(): { name: string; port: number } | null {
     const host = this.getHeader('host');
     if (host === null || host === '') return null;
     let name = host;
@@ -287,11 +314,14 @@ export class ContainerRequest implements Request {
 
   // --- attributes and notes ---
 
+  /** Then what the connection knows: TLS facts, and attributes a trusted front end forwarded (AJP). */
   getAttribute(name: string): unknown {
-    return this.#attributes.get(name) ?? tlsAttribute(this.#exchange.tls, name);
+    return this.#attributes.get(name) ?? tlsAttribute(this.#exchange.tls, name) ?? this.#exchange.forwardedAttributes?.get(name) ?? null;
   }
   getAttributeNames(): string[] {
-    return [...this.#attributes.keys()];
+    const forwarded = this.#exchange.forwardedAttributes;
+    if (forwarded === undefined || forwarded.size === 0) return [...this.#attributes.keys()];
+    return [...new Set([...this.#attributes.keys(), ...forwarded.keys()])];
   }
   /** A null value removes the attribute (Servlet spec §3.11); reserved container names are never set. */
   setAttribute(name: string, value: unknown): void {
@@ -350,6 +380,7 @@ export class ContainerRequest implements Request {
    * before reading, a chunked body while reading), maxParameterCount and maxCookieCount.
    */
   async readFormBody(): Promise<void> {
+    await this.#readMultipart();
     if (this.#formBody === null && this.getMethod() === 'POST') {
       const contentType = this.getContentType();
       if (contentType !== null && parseContentType(contentType).mediaType === FORM_CONTENT_TYPE) {
@@ -361,14 +392,14 @@ export class ContainerRequest implements Request {
     }
     const maxParameters = this.#connector.maxParameterCount;
     if (Number.isFinite(maxParameters)) {
-      const count = countParameters(this.#queryString) + countParameters(this.#formBody);
+      const count = countParameters(this.#queryString) + countParameters(this.#formBody) + this.#formFieldParts().length;
       if (count > maxParameters) throw new ContainerError('SV_ERR_HTTP_TOO_MANY_PARAMETERS', { limit: maxParameters });
     }
     if (this.#headerValues.has('cookie')) this.getCookies();
   }
 
   isBodyConsumed(): boolean {
-    if (this.#formBody !== null) return true;
+    if (this.#formBody !== null || this.#parts !== null) return true;
     if (this.getHeader('transfer-encoding') === null && this.getContentLength() <= 0) return true;
     return this.#exchange.body.readableEnded || (this.#inputStream?.isFinished() ?? false);
   }
@@ -428,6 +459,8 @@ export class ContainerRequest implements Request {
         parameters.addEncoded(this.#queryString, useBody ? bodyCharset : uriCharset);
       }
       if (this.#formBody !== null && !this.#formBodyTakenByStream) parameters.addEncoded(this.#formBody, bodyCharset);
+      // Servlet spec §3.2: the form fields of a multipart body are parameters too (after the query's).
+      for (const part of this.#formFieldParts()) parameters.add(part.getName(), bodyCharset.decode(part.bytesIfInMemory()!));
     } catch (error) {
       this.#parameterError = error;
       throw error;
@@ -438,6 +471,65 @@ export class ContainerRequest implements Request {
 
   #bodyCharset(): Charset {
     return lookupCharset(this.getCharacterEncoding() ?? DEFAULT_CHARSET) ?? lookupCharset(DEFAULT_CHARSET)!;
+  }
+
+  // --- multipart (Servlet spec §3.2) ---
+
+  /** The mapped servlet's multipart config, the casual one when the Context allows it, else null. */
+  #multipartConfig(): MultipartConfigDefinition | null {
+    const wrapper = this.#mapping.wrapper as Wrapper | null;
+    if (wrapper?.multipartConfig) return wrapper.multipartConfig;
+    const context = this.#mapping.context as Context | null;
+    return context?.config.attributes['allowCasualMultipartParsing'] === true ? CASUAL_MULTIPART : null;
+  }
+
+  #isMultipart(): boolean {
+    const contentType = this.getContentType();
+    return contentType !== null && parseContentType(contentType).mediaType === MULTIPART_CONTENT_TYPE;
+  }
+
+  /** Reads a multipart body into parts when the servlet may see them; limits breached → coded 400/413. */
+  async #readMultipart(): Promise<void> {
+    if (this.#parts !== null || !this.#isMultipart()) return;
+    const config = this.#multipartConfig();
+    if (config === null) return;
+    const context = this.#mapping.context as Context | null;
+    const host = this.#mapping.host as Host | null;
+    const attributes = this.#connector.attributes;
+    this.#parts = await readMultipart(this.#exchange.body, this.getContentType()!, this.getContentLength(), {
+      maxPartCount: limitOf(attributes['maxPartCount'], 50),
+      maxPartHeaderSize: limitOf(attributes['maxPartHeaderSize'], 512),
+      maxPostSize: this.#connector.maxPostSize,
+      maxFileSize: config.maxFileSize,
+      maxRequestSize: config.maxRequestSize,
+      fileSizeThreshold: config.fileSizeThreshold,
+      location: uploadFolder(host?.name ?? '', context?.name ?? '', config.location),
+      servletName: (this.#mapping.wrapper as Wrapper | null)?.name ?? '',
+    });
+  }
+
+  /** Parts without a file name: the form fields that getParameter() sees. */
+  #formFieldParts(): ContainerPart[] {
+    return this.#parts === null ? [] : this.#parts.filter((part) => part.getSubmittedFileName() === null && part.bytesIfInMemory() !== null);
+  }
+
+  getParts(): Part[] {
+    if (this.#parts !== null) return [...this.#parts];
+    if (this.#multipartConfig() === null) {
+      const servlet = (this.#mapping.wrapper as Wrapper | null)?.name ?? '';
+      throw new ContainerError('SV_ERR_REQUEST_NO_MULTIPART_CONFIG', { method: 'getParts', servlet });
+    }
+    throw new ContainerError('SV_ERR_REQUEST_NOT_MULTIPART', { method: 'getParts', contentType: this.getContentType() ?? '' });
+  }
+
+  getPart(name: string): Part | null {
+    return this.getParts().find((part) => part.getName() === name) ?? null;
+  }
+
+  /** End of the request: removes the temporary files of parts the application did not move with write(). */
+  async releaseParts(): Promise<void> {
+    const files = (this.#parts ?? []).map((part) => part.temporaryFile).filter((file): file is string => file !== null);
+    if (files.length > 0) await removeFiles(files);
   }
 
   // --- sessions (Servlet spec ch. 7) ---
@@ -542,16 +634,25 @@ export class ContainerRequest implements Request {
   // --- security ---
 
   setUserPrincipal(principal: Principal | null, authType: string | null): void {
+    this.#forwardedUserAdopted = true;
     this.#principal = principal;
     this.#authType = principal === null ? null : authType;
   }
+  /** An authenticator's principal, else the user a trusted front end authenticated (AJP, tomcatAuthentication="false"). */
   getUserPrincipal(): Principal | null {
+    if (this.#principal !== null || this.#forwardedUserAdopted) return this.#principal;
+    this.#forwardedUserAdopted = true;
+    const forwarded = this.#exchange.forwardedUser;
+    if (forwarded === undefined || forwarded === null) return null;
+    this.#principal = { getName: () => forwarded.name };
+    this.#authType = forwarded.authType;
     return this.#principal;
   }
   getRemoteUser(): string | null {
-    return this.#principal?.getName() ?? null;
+    return this.getUserPrincipal()?.getName() ?? null;
   }
   getAuthType(): string | null {
+    this.getUserPrincipal();
     return this.#authType;
   }
   /**
@@ -559,7 +660,7 @@ export class ContainerRequest implements Request {
    * user (Servlet spec §13.3).
    */
   isUserInRole(role: string): boolean {
-    const principal = this.#principal as (Principal & { hasRole?: unknown }) | null;
+    const principal = this.getUserPrincipal() as (Principal & { hasRole?: unknown }) | null;
     if (principal === null) return false;
     if (typeof principal.hasRole === 'function') {
       if (Boolean((principal.hasRole as (r: string) => unknown).call(principal, role))) return true;
@@ -597,6 +698,11 @@ export class ContainerRequest implements Request {
     const base = slash >= 0 ? requestPath.slice(0, slash + 1) : '/';
     return binding.getRequestDispatcher(base + path);
   }
+}
+
+/** A connector limit as the table resolved it (Infinity = -1), or Tomcat's default when absent. */
+function limitOf(value: unknown, fallback: number): number {
+  return typeof value === 'number' ? value : fallback;
 }
 
 /** Parameters a `name=value&…` string will yield (chunks with a name), counted without decoding anything. */

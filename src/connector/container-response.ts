@@ -20,6 +20,8 @@ export interface ResponseOptions {
   serverHeader?: string;
   /** Connector `xpoweredBy`: adds `X-Powered-By: Servlet/6.0`. */
   xpoweredBy?: boolean;
+  /** Where misuse that is ignored (sendError after commit) is reported when the request has no Context. */
+  logger?: { warn(details: object, message: string): void };
 }
 
 interface HeaderEntry {
@@ -32,6 +34,19 @@ const DEFAULT_ENCODING = 'ISO-8859-1';
 const DEFAULT_LOCALE = 'en';
 const POWERED_BY = 'Servlet/6.0';
 const ABSOLUTE_URL = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
+/**
+ * parseContentType for the value set last: a servlet sets the same Content-Type on every request, so the
+ * parse is done once (the parsed result is only read, never changed).
+ */
+let lastContentType: { readonly value: string; readonly parsed: ReturnType<typeof parseContentType> } | null = null;
+
+function parsedContentType(value: string): ReturnType<typeof parseContentType> {
+  if (lastContentType !== null && lastContentType.value === value) return lastContentType.parsed;
+  const parsed = parseContentType(value);
+  lastContentType = { value, parsed };
+  return parsed;
+}
 
 /** RFC 9110 §15.2, §15.3.5, §15.3.6, §15.4.5: these statuses never carry content. */
 function statusAllowsBody(status: number): boolean {
@@ -129,7 +144,7 @@ export class ContainerResponse implements Response {
       if (this.#writer === null) this.#charset = null;
       return;
     }
-    const parsed = parseContentType(validateHeaderValue('Content-Type', type));
+    const parsed = parsedContentType(validateHeaderValue('Content-Type', type));
     this.#contentType = parsed.withoutCharset;
     // A charset after getWriter() cannot change the writer's encoding, so it is dropped (Servlet spec §5.6).
     if (parsed.charset !== null && this.#writer === null) this.setCharacterEncoding(parsed.charset);
@@ -321,9 +336,16 @@ export class ContainerResponse implements Response {
     return this.#status;
   }
 
-  /** Records the error for the host's error-page machinery and suspends the response until it renders. */
+  /**
+   * Records the error for the host's error-page machinery and suspends the response until it renders.
+   * Once committed nothing can change what the client gets: the call is logged and ignored, as issue #4
+   * asks (Tomcat's own error handling never lets an IllegalStateException reach the user either).
+   */
   sendError(status: number, message?: string): void {
-    if (this.isCommitted()) throw new ContainerError('SV_ERR_RESPONSE_COMMITTED', { action: 'call sendError()' });
+    if (this.isCommitted()) {
+      this.#logIgnored(new ContainerError('SV_ERR_RESPONSE_COMMITTED', { action: `call sendError(${status})` }));
+      return;
+    }
     if (this.#including) return;
     this.#error = true;
     this.#errorMessage = message ?? null;
@@ -384,6 +406,14 @@ export class ContainerResponse implements Response {
   }
 
   // --- internals ---
+
+  /** Reports misuse the response ignores: to the webapp's log when mapped to a Context, else the connector's. */
+  #logIgnored(error: ContainerError): void {
+    const message = `${error.message} [${error.code}]`;
+    const context = this.#request?.getBinding()?.servletContext;
+    if (context !== undefined) context.log(message);
+    else this.#options.logger?.warn({ code: error.code }, message);
+  }
 
   #frozen(): boolean {
     return this.#committed || this.#including;
@@ -484,11 +514,21 @@ export class ContainerResponse implements Response {
     return this.#ended;
   }
 
-  async #end(): Promise<void> {
-    this.#buffer.finish();
+  /** Not `async`: a response without trailers ends with the exchange's own promise, no extra one. */
+  #end(): Promise<void> {
+    try {
+      this.#buffer.finish();
+      if (this.#chunked && this.#trailers !== null) return this.#endWithTrailers();
+      return this.#exchange.end();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async #endWithTrailers(): Promise<void> {
     let trailers: HeaderList | undefined;
     try {
-      if (this.#chunked && this.#trailers !== null) {
+      if (this.#trailers !== null) {
         trailers = [...this.#trailers()].map(([name, value]) => {
           validateHeaderName(name);
           return [name, validateHeaderValue(name, value)] as const;

@@ -7,6 +7,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FORBIDDEN_VALUE_CHARS = /[\r\n\0]/;
 // Other controls (except HTAB) and characters beyond ISO-8859-1 cannot be put on the wire as they are.
 const UNSENDABLE_VALUE_CHARS = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f\u0100-\uffff]/g;
+/** The same set without the global flag, for a stateless test: most values need no replacement at all. */
+const HAS_UNSENDABLE_VALUE_CHAR = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f\u0100-\uffff]/;
 
 export function isToken(value: string): boolean {
   return TOKEN.test(value);
@@ -22,5 +24,6 @@ export function validateHeaderName(name: string): void {
  */
 export function validateHeaderValue(name: string, value: string): string {
   if (FORBIDDEN_VALUE_CHARS.test(value)) throw new ContainerError('SV_ERR_HTTP_INVALID_HEADER_VALUE', { name });
+  if (!HAS_UNSENDABLE_VALUE_CHAR.test(value)) return value;
   return value.replace(UNSENDABLE_VALUE_CHARS, (c) => (c.charCodeAt(0) < 0x80 ? ' ' : '?'));
 }

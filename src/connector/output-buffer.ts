@@ -59,7 +59,12 @@ export class OutputBuffer {
     return this.#closed;
   }
 
-  write(data: Uint8Array): void {
+  /**
+   * `owned`: the caller hands the bytes over and never touches them again (the writer's freshly encoded
+   * text), so they are kept as they are; anything else is copied, because the application may reuse its
+   * array once write() returns while the socket still holds a reference.
+   */
+  write(data: Uint8Array, owned = false): void {
     if (this.#closed || this.#target.isSuspended() || data.length === 0) return;
     let bytes = data;
     const declared = this.#target.declaredLength();
@@ -75,10 +80,10 @@ export class OutputBuffer {
       if (!this.#target.isCommitted()) this.#target.commit(null);
       this.#send();
       // Copy: the caller may reuse its array once write() returns, and the socket keeps a reference.
-      if (!this.#target.isHead()) this.#emit(Buffer.from(bytes));
+      if (!this.#target.isHead()) this.#emit(owned ? bytes : Buffer.from(bytes));
     } else {
       this.#buffered += bytes.length;
-      if (!this.#target.isHead()) this.#chunks.push(Buffer.from(bytes));
+      if (!this.#target.isHead()) this.#chunks.push(owned ? bytes : Buffer.from(bytes));
     }
 
     if (declared >= 0 && this.#written >= declared) {
@@ -89,10 +94,14 @@ export class OutputBuffer {
     }
   }
 
-  /** Commits, hands buffered bytes to the connection and waits until it can take more (back-pressure). */
+  /**
+   * Commits, hands buffered bytes to the connection, asks the protocol to push out what it holds itself
+   * (a compressor's pending block, an AJP flush packet) and waits until it can take more (back-pressure).
+   */
   async flush(): Promise<void> {
     if (!this.#target.isCommitted()) this.#target.commit(null);
     this.#send();
+    if (!this.#closed && !this.#target.isHead() && this.#target.bodyAllowed()) this.#exchange.flush?.();
     if (this.#needsDrain) {
       this.#needsDrain = false;
       await this.#exchange.drain();

@@ -1,6 +1,7 @@
 /** The request body: a ServletInputStream over the exchange body or an already-read body, and the bounded whole-body read for forms. */
 import { Readable } from 'node:stream';
 import { ContainerError } from '../errors/container-error.js';
+import { isBlockingBody } from '../protocol/blocking-body.js';
 import type { ServletInputStream } from '../servlet/servlet-streams.js';
 
 export class RequestInputStream extends Readable implements ServletInputStream {
@@ -65,6 +66,37 @@ export class RequestInputStream extends Readable implements ServletInputStream {
     const chunks: Buffer[] = [];
     for await (const chunk of this) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
+  }
+
+  /**
+   * Blocking-style connectors only: reads the rest of the body synchronously, blocking the worker thread until
+   * the main thread has streamed it in. Throws SV_ERR_REQUEST_BLOCKING_READ_UNSUPPORTED on the event loop.
+   */
+  readAllBytesSync(): Buffer {
+    const chunks: Buffer[] = [];
+    for (let chunk = this.readSync(); chunk !== null; chunk = this.readSync()) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  }
+
+  /** Blocking-style connectors only: the next chunk of the body, blocking until it arrives; null at the end. */
+  readSync(): Buffer | null {
+    const source = this.#source;
+    if (!(source instanceof Readable)) {
+      // A form body already read whole: no blocking involved, so any connector can serve it.
+      if (this.#sourceEnded) return null;
+      this.#sourceEnded = true;
+      return source.length > 0 ? Buffer.from(source) : null;
+    }
+    if (!isBlockingBody(source)) throw new ContainerError('SV_ERR_REQUEST_BLOCKING_READ_UNSUPPORTED', { method: 'readSync' });
+    if (this.#attached) {
+      source.pause();
+      this.#detach();
+    }
+    // What the asynchronous side already took in comes first.
+    if (this.readableLength > 0) return this.read() as Buffer;
+    const chunk = source.readSync();
+    if (chunk === null) this.#sourceEnded = true;
+    return chunk;
   }
 
   isFinished(): boolean {

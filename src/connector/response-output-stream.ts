@@ -18,7 +18,9 @@ export class ResponseOutputStream implements ServletOutputStream {
   }
 
   write(data: Uint8Array | string): void {
-    this.#buffer.write(typeof data === 'string' ? this.#encode(data) : data);
+    // Encoded text is fresh and owned by the buffer; the application's own bytes are copied by it.
+    if (typeof data === 'string') this.#buffer.write(this.#encode(data), true);
+    else this.#buffer.write(data);
   }
 
   print(value: unknown): void {

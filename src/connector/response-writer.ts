@@ -32,7 +32,8 @@ export class ResponseWriter implements PrintWriter {
       this.#pendingSurrogate = chars.slice(-1);
       chars = chars.slice(0, -1);
     }
-    if (chars !== '') this.#buffer.write(this.#charset.encode(chars));
+    // Encoding makes fresh bytes that nobody else holds: the buffer may keep them without a copy.
+    if (chars !== '') this.#buffer.write(this.#charset.encode(chars), true);
   }
 
   print(value: unknown): void {
@@ -56,7 +57,7 @@ export class ResponseWriter implements PrintWriter {
   async close(): Promise<void> {
     if (this.#closed) return;
     if (this.#pendingSurrogate !== '') {
-      this.#buffer.write(this.#charset.encode(this.#pendingSurrogate));
+      this.#buffer.write(this.#charset.encode(this.#pendingSurrogate), true);
       this.#pendingSurrogate = '';
     }
     this.#closed = true;

@@ -3,6 +3,9 @@ import type { Filter, FilterChain } from '../servlet/filter.js';
 import type { ServletRequest } from '../servlet/http-servlet-request.js';
 import type { ServletResponse } from '../servlet/http-servlet-response.js';
 import type { Servlet } from '../servlet/servlet.js';
+import { isPending, type ValveResult } from './valve.js';
+
+const DONE: Promise<void> = Promise.resolve();
 
 export class ApplicationFilterChain implements FilterChain {
   readonly #filters: readonly Filter[];
@@ -14,18 +17,29 @@ export class ApplicationFilterChain implements FilterChain {
     this.#servlet = servlet;
   }
 
-  async doFilter(request: ServletRequest, response: ServletResponse): Promise<void> {
+  /** The container's entry into the chain: a promise only when a filter or the servlet is still running. */
+  run(request: ServletRequest, response: ServletResponse): ValveResult {
+    return this.#step(request, response);
+  }
+
+  /** The FilterChain API always answers with a promise; a synchronous throw becomes its rejection. */
+  doFilter(request: ServletRequest, response: ServletResponse): Promise<void> {
+    try {
+      const result = this.#step(request, response);
+      return isPending(result) ? Promise.resolve(result) : DONE;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #step(request: ServletRequest, response: ServletResponse): ValveResult {
     const index = this.#position++;
     if (index < this.#filters.length) {
       const filter = this.#filters[index]!;
       // A fresh chain object per step guards each filter against calling doFilter twice.
-      await filter.doFilter(request, response, new ChainStep(this));
-      return;
+      return filter.doFilter(request, response, new ChainStep(this));
     }
-    if (index === this.#filters.length) {
-      await this.#servlet.service(request, response);
-      return;
-    }
+    if (index === this.#filters.length) return this.#servlet.service(request, response);
     throw new Error('FilterChain.doFilter() was called more than once by the same filter');
   }
 }

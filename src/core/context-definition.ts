@@ -14,6 +14,17 @@ export interface ServletDefinition {
   readonly loadOnStartup: number | null;
   readonly asyncSupported: boolean;
   readonly urlPatterns: readonly string[];
+  /** From @MultipartConfig or `<multipart-config>`; null/absent = getParts() is not available. */
+  readonly multipartConfig?: MultipartConfigDefinition | null;
+}
+
+/** A servlet's multipart limits (Servlet spec §8.1.5); sizes in bytes, Infinity = no limit. */
+export interface MultipartConfigDefinition {
+  /** As written; "" = the Context's temporary folder, a relative path is resolved against it. */
+  readonly location: string;
+  readonly maxFileSize: number;
+  readonly maxRequestSize: number;
+  readonly fileSizeThreshold: number;
 }
 
 export interface FilterDefinition {

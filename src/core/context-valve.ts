@@ -1,7 +1,7 @@
 /** The Context's basic valve: guards WEB-INF and META-INF, then hands off to the mapped Wrapper. */
 import type { Request } from '../connector/request.js';
 import type { Response } from '../connector/response.js';
-import { ValveBase } from './valve.js';
+import { ValveBase, type ValveResult } from './valve.js';
 import type { Context } from './context.js';
 import type { Wrapper } from './wrapper.js';
 
@@ -11,7 +11,7 @@ export class ContextValve extends ValveBase {
     this.container = context;
   }
 
-  async invoke(request: Request, response: Response): Promise<void> {
+  invoke(request: Request, response: Response): ValveResult {
     // Servlet spec §10.5: nothing under WEB-INF or META-INF is served directly, in any case spelling
     // (the path is already canonical: %-decoding and dot segments were resolved before mapping).
     if (isProtectedPath(request.mappingData.requestPath)) {
@@ -23,7 +23,7 @@ export class ContextValve extends ValveBase {
       response.sendError(404);
       return;
     }
-    await wrapper.pipeline.invoke(request, response);
+    return wrapper.pipeline.invoke(request, response);
   }
 }
 

@@ -360,6 +360,7 @@ export class Context extends ContainerBase implements ContextBinding {
           initParams: servlet.initParams,
           loadOnStartup: servlet.loadOnStartup,
           asyncSupported: servlet.asyncSupported,
+          multipartConfig: servlet.multipartConfig ?? null,
           servletContext: this.servletContext,
           logger: this.logger,
         }),

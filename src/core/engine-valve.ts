@@ -3,7 +3,7 @@ import type { Request } from '../connector/request.js';
 import type { Response } from '../connector/response.js';
 import type { Engine } from './engine.js';
 import type { Host } from './host.js';
-import { ValveBase } from './valve.js';
+import { ValveBase, type ValveResult } from './valve.js';
 
 export class EngineValve extends ValveBase {
   constructor(engine: Engine) {
@@ -11,12 +11,12 @@ export class EngineValve extends ValveBase {
     this.container = engine;
   }
 
-  async invoke(request: Request, response: Response): Promise<void> {
+  invoke(request: Request, response: Response): ValveResult {
     const host = request.mappingData.host as Host | null;
     if (!host) {
       response.sendError(400, 'No virtual host matches the request and no default host is configured');
       return;
     }
-    await host.pipeline.invoke(request, response);
+    return host.pipeline.invoke(request, response);
   }
 }

@@ -11,7 +11,7 @@ import type { Context } from './context.js';
 import type { ErrorPageDefinition } from './context-definition.js';
 import { wrapRequest } from './dispatched-request.js';
 import { NOTE_ERROR_PAGE_DONE, NOTE_EXCEPTION, NOTE_SERVLET_NAME } from './request-notes.js';
-import { ValveBase } from './valve.js';
+import { isPending, ValveBase, type ValveResult } from './valve.js';
 import { serviceWrapper } from './wrapper-valve.js';
 import type { Host } from './host.js';
 
@@ -21,7 +21,7 @@ export class HostValve extends ValveBase {
     this.container = host;
   }
 
-  async invoke(request: Request, response: Response): Promise<void> {
+  invoke(request: Request, response: Response): ValveResult {
     const context = request.mappingData.context as Context | null;
     if (!context) {
       response.sendError(404);
@@ -32,15 +32,39 @@ export class HostValve extends ValveBase {
       return;
     }
     context.fireRequestInitialized(request);
+    // The common case runs synchronously to the end; only a step that is really pending is awaited.
+    let pending: Promise<void> | undefined;
+    let rendered = false;
     try {
-      await context.pipeline.invoke(request, response);
-      await this.#renderErrorPage(context, request, response);
+      const result = context.pipeline.invoke(request, response);
+      if (isPending(result)) pending = result;
+      else {
+        rendered = true;
+        const rendering = this.#renderErrorPage(context, request, response);
+        if (isPending(rendering)) pending = rendering;
+      }
+    } catch (error) {
+      context.fireRequestDestroyed(request);
+      throw error;
+    }
+    if (pending === undefined) {
+      context.fireRequestDestroyed(request);
+      return;
+    }
+    return this.#finishLater(pending, rendered, context, request, response);
+  }
+
+  /** `pending` is the Context pipeline (the error page still to render) or, when `rendered`, the error page. */
+  async #finishLater(pending: Promise<void>, rendered: boolean, context: Context, request: Request, response: Response): Promise<void> {
+    try {
+      await pending;
+      if (!rendered) await this.#renderErrorPage(context, request, response);
     } finally {
       context.fireRequestDestroyed(request);
     }
   }
 
-  async #renderErrorPage(context: Context, request: Request, response: Response): Promise<void> {
+  #renderErrorPage(context: Context, request: Request, response: Response): ValveResult {
     if (response.isCommitted() || request.getNote(NOTE_ERROR_PAGE_DONE)) return;
     const error = request.getNote(NOTE_EXCEPTION);
     let page: ErrorPageDefinition | null = null;
@@ -51,7 +75,7 @@ export class HostValve extends ValveBase {
     }
     if (!page) return;
     request.setNote(NOTE_ERROR_PAGE_DONE, true);
-    await this.#dispatch(context, page, request, response, error);
+    return this.#dispatch(context, page, request, response, error);
   }
 
   async #dispatch(

@@ -5,7 +5,7 @@
 import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
 import type { Request } from '../connector/request.js';
 import type { Response } from '../connector/response.js';
-import type { Valve } from './valve.js';
+import type { Valve, ValveResult } from './valve.js';
 
 export class Pipeline {
   readonly #owner: { readonly componentName: string };
@@ -50,7 +50,7 @@ export class Pipeline {
     return this.#first;
   }
 
-  invoke(request: Request, response: Response): Promise<void> {
+  invoke(request: Request, response: Response): ValveResult {
     return this.first.invoke(request, response);
   }
 

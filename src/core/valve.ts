@@ -6,9 +6,16 @@ import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
 import type { Request } from '../connector/request.js';
 import type { Response } from '../connector/response.js';
 
+/**
+ * What invoke() returns: nothing when the valve (and everything after it) finished synchronously, a promise
+ * when some step is still running. Callers await only real promises (see `isPending`): an `async` function
+ * per valve would cost a promise and a microtask per valve on every request.
+ */
+export type ValveResult = void | Promise<void>;
+
 export interface Valve {
   next: Valve | null;
-  invoke(request: Request, response: Response): Promise<void>;
+  invoke(request: Request, response: Response): ValveResult;
   /** Periodic work (file rotation, expiry) driven by the container's background processing. */
   backgroundProcess(): void;
 }
@@ -22,7 +29,7 @@ export abstract class ValveBase extends LifecycleBase implements Valve {
     return `${this.container?.componentName ?? ''}/${this.constructor.name}`;
   }
 
-  abstract invoke(request: Request, response: Response): Promise<void>;
+  abstract invoke(request: Request, response: Response): ValveResult;
 
   backgroundProcess(): void {}
 
@@ -34,4 +41,9 @@ export abstract class ValveBase extends LifecycleBase implements Valve {
   protected async stopInternal(): Promise<void> {
     this.setState('STOPPING');
   }
+}
+
+/** True when a valve (or servlet, filter…) result still has to be awaited; user code may return any thenable. */
+export function isPending(result: unknown): result is Promise<void> {
+  return result !== undefined && result !== null && typeof (result as PromiseLike<void>).then === 'function';
 }

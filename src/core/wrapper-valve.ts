@@ -7,12 +7,13 @@ import type { Response } from '../connector/response.js';
 import { UnavailableException } from '../servlet/servlet-exception.js';
 import type { DispatcherType } from '../servlet/dispatcher-type.js';
 import type { Filter } from '../servlet/filter.js';
+import type { Servlet } from '../servlet/servlet.js';
 import type { ServletRequest } from '../servlet/http-servlet-request.js';
 import type { ServletResponse } from '../servlet/http-servlet-response.js';
 import { ApplicationFilterChain } from './application-filter-chain.js';
 import { isClientAbort } from './client-abort.js';
 import { NOTE_EXCEPTION, NOTE_SERVLET_NAME } from './request-notes.js';
-import { ValveBase } from './valve.js';
+import { isPending, ValveBase, type ValveResult } from './valve.js';
 import type { Wrapper } from './wrapper.js';
 
 /** What the valve needs from the Wrapper's Context. */
@@ -29,10 +30,10 @@ export class WrapperValve extends ValveBase {
     this.#wrapper = wrapper;
   }
 
-  async invoke(request: Request, response: Response): Promise<void> {
+  invoke(request: Request, response: Response): ValveResult {
     request.setNote(NOTE_SERVLET_NAME, this.#wrapper.name);
     const path = request.getServletPath() + (request.getPathInfo() ?? '');
-    await serviceWrapper(this.#wrapper, 'REQUEST', path, request, response, request, response);
+    return serviceWrapper(this.#wrapper, 'REQUEST', path, request, response, request, response);
   }
 }
 
@@ -40,7 +41,7 @@ export class WrapperValve extends ValveBase {
  * Runs the wrapper's servlet behind the filters selected for this dispatch. Used for the initial request
  * and for forward/include/error dispatches (where `app*` may be wrapped request/response objects).
  */
-export async function serviceWrapper(
+export function serviceWrapper(
   wrapper: Wrapper,
   dispatcherType: DispatcherType,
   path: string,
@@ -48,19 +49,28 @@ export async function serviceWrapper(
   response: Response,
   appRequest: ServletRequest,
   appResponse: ServletResponse,
-): Promise<void> {
+): ValveResult {
   if (!wrapper.isAvailable()) {
     unavailable(wrapper, response);
     return;
   }
   const context = wrapper.parent as unknown as FilterSource;
-  try {
-    const servlet = await wrapper.allocate();
-    const filters = context.filtersFor(dispatcherType, path, wrapper.name);
-    await new ApplicationFilterChain(filters, servlet).doFilter(appRequest, appResponse);
-  } catch (error) {
-    recordException(wrapper, context.path, request, response, error);
-  }
+  const record = (error: unknown): void => recordException(wrapper, context.path, request, response, error);
+  const run = (servlet: Servlet): ValveResult => {
+    let result: ValveResult;
+    try {
+      const filters = context.filtersFor(dispatcherType, path, wrapper.name);
+      result = new ApplicationFilterChain(filters, servlet).run(appRequest, appResponse);
+    } catch (error) {
+      record(error);
+      return;
+    }
+    // Only a filter or servlet that is really still running costs a promise.
+    if (isPending(result)) return result.then(undefined, record);
+  };
+  const servlet = wrapper.allocated();
+  if (servlet !== null) return run(servlet);
+  return wrapper.allocate().then(run, record);
 }
 
 function unavailable(wrapper: Wrapper, response: Response): void {

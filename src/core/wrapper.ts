@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Servlet, ServletConfig } from '../servlet/servlet.js';
 import type { ServletContext } from '../servlet/servlet-context.js';
 import { UnavailableException } from '../servlet/servlet-exception.js';
+import type { MultipartConfigDefinition } from './context-definition.js';
 import { ContainerBase } from './container-base.js';
 import { WrapperValve } from './wrapper-valve.js';
 
@@ -20,6 +21,8 @@ export interface WrapperOptions {
   /** null = load on first request. */
   loadOnStartup: number | null;
   asyncSupported: boolean;
+  /** null = the servlet does not accept multipart bodies (getParts() throws). */
+  multipartConfig?: MultipartConfigDefinition | null;
   servletContext: ServletContext;
   logger: Logger;
 }
@@ -28,10 +31,13 @@ export class Wrapper extends ContainerBase implements ServletConfig {
   readonly servletClass: string;
   readonly loadOnStartup: number | null;
   readonly asyncSupported: boolean;
+  readonly multipartConfig: MultipartConfigDefinition | null;
   readonly #factory: ServletFactory;
   readonly #initParams: ReadonlyMap<string, string>;
   readonly #servletContext: ServletContext;
   #instance: Promise<Servlet> | null = null;
+  /** The servlet #instance resolved to, so requests after the first need no promise (see allocated()). */
+  #ready: Servlet | null = null;
   /** Epoch ms until which the servlet is unavailable; Infinity = permanently. */
   #unavailableUntil = 0;
 
@@ -40,6 +46,7 @@ export class Wrapper extends ContainerBase implements ServletConfig {
     this.servletClass = options.servletClass;
     this.loadOnStartup = options.loadOnStartup;
     this.asyncSupported = options.asyncSupported;
+    this.multipartConfig = options.multipartConfig ?? null;
     this.#factory = options.factory;
     this.#initParams = options.initParams;
     this.#servletContext = options.servletContext;
@@ -90,11 +97,21 @@ export class Wrapper extends ContainerBase implements ServletConfig {
       const loading = this.#load();
       this.#instance = loading;
       // A failed init is retried on a later request (Servlet spec §2.3.2.1), unless it was permanent.
-      loading.catch(() => {
-        if (this.#instance === loading) this.#instance = null;
-      });
+      loading.then(
+        (servlet) => {
+          if (this.#instance === loading) this.#ready = servlet;
+        },
+        () => {
+          if (this.#instance === loading) this.#instance = null;
+        },
+      );
     }
     return this.#instance;
+  }
+
+  /** The initialised servlet when allocate() has already resolved, else null. */
+  allocated(): Servlet | null {
+    return this.#ready;
   }
 
   /** Whether the servlet has been created (for load-on-startup and tests). */
@@ -117,6 +134,7 @@ export class Wrapper extends ContainerBase implements ServletConfig {
     await super.stopInternal();
     const instance = this.#instance;
     this.#instance = null;
+    this.#ready = null;
     if (!instance) return;
     try {
       const servlet = await instance;

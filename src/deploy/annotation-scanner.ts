@@ -4,7 +4,7 @@
  * caller skips it when web.xml is metadata-complete.
  */
 import { relative, sep } from 'node:path';
-import { readAnnotations, type WebInitParamOptions } from '../servlet/annotations.js';
+import { readAnnotations, type MultipartConfigOptions, type WebInitParamOptions } from '../servlet/annotations.js';
 import type { DispatcherType } from '../servlet/dispatcher-type.js';
 import { emptyWebXml, urlPatternProblem, type FilterDef, type FilterMapping, type ListenerDef, type ServletDef, type ServletMapping, type WebXml } from './web-xml.js';
 import { WebXmlError, type WebXmlProblem } from './web-xml-parser.js';
@@ -67,7 +67,7 @@ export function scanAnnotations(loader: WebappLoader): WebXml {
           loadOnStartup: options.loadOnStartup ?? null,
           asyncSupported: options.asyncSupported ?? false,
           enabled: true,
-          multipartConfig: null,
+          multipartConfig: multipartConfigMap(annotations.multipartConfig),
           source,
         });
         if (urlPatterns.length > 0) servletMappings.push({ servletName: name, urlPatterns, source });
@@ -128,6 +128,17 @@ function exportedClasses(moduleExports: unknown): [string, LoadedClass][] {
 function isAnnotated(cls: LoadedClass): boolean {
   const a = readAnnotations(cls);
   return Boolean(a.servlet ?? a.filter ?? a.listener);
+}
+
+/** @MultipartConfig in the shape `<multipart-config>` has in web.xml, so one reader handles both. */
+function multipartConfigMap(options: MultipartConfigOptions | undefined): Map<string, string> | null {
+  if (options === undefined) return null;
+  const entries: [string, string][] = [];
+  if (options.location !== undefined) entries.push(['location', options.location]);
+  if (options.maxFileSize !== undefined) entries.push(['max-file-size', String(options.maxFileSize)]);
+  if (options.maxRequestSize !== undefined) entries.push(['max-request-size', String(options.maxRequestSize)]);
+  if (options.fileSizeThreshold !== undefined) entries.push(['file-size-threshold', String(options.fileSizeThreshold)]);
+  return new Map(entries);
 }
 
 function initParamMap(params: readonly WebInitParamOptions[]): Map<string, string> {

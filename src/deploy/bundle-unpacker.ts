@@ -105,7 +105,7 @@ export async function unpackBundle(file: string, target: string, limits: UnpackL
 /** Reads the central directory and refuses the bundle on the first unsafe entry or exceeded limit. */
 async function readPlan(zip: yauzl.ZipFile, display: string, limits: UnpackLimits): Promise<PlannedEntry[]> {
   if (zip.entryCount > limits.maxEntries) {
-    throw new DeployError('SV_ERR_DEPLOY_BUNDLE_LIMIT', { file: display, what: 'entry count', value: zip.entryCount, limit: limits.maxEntries });
+    throw new DeployError('SV_ERR_DEPLOY_BUNDLE_LIMIT', { file: display, what: 'entry count', value: zip.entryCount, limit: limits.maxEntries, attribute: 'maxUnpackEntries' });
   }
   const plan: PlannedEntry[] = [];
   const seen = new Set<string>();
@@ -141,6 +141,7 @@ async function readPlan(zip: yauzl.ZipFile, display: string, limits: UnpackLimit
           what: 'total unpacked size in bytes',
           value: total,
           limit: limits.maxUnpackedBytes,
+          attribute: 'maxUnpackedBytes',
         });
       }
       if (entry.uncompressedSize >= limits.ratioThresholdBytes) {
@@ -151,6 +152,7 @@ async function readPlan(zip: yauzl.ZipFile, display: string, limits: UnpackLimit
             what: `compression ratio of entry [${raw}]`,
             value: Math.round(ratio),
             limit: limits.maxCompressionRatio,
+            attribute: 'maxUnpackCompressionRatio',
           });
         }
       }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Context } from '../core/context.js';
-import type { ContextDefinition, ServletDefinition } from '../core/context-definition.js';
+import type { ContextDefinition, MultipartConfigDefinition, ServletDefinition } from '../core/context-definition.js';
 import { RESOURCES_ATTRIBUTE, ResourceCache } from '../core/resource-cache.js';
 import type { Filter } from '../servlet/filter.js';
 import * as servletApi from '../servlet/index.js';
@@ -101,6 +101,7 @@ function toDefinition(webXml: WebXml, loader: WebappLoader, logger: Logger): Con
       loadOnStartup: servlet.loadOnStartup !== null && servlet.loadOnStartup >= 0 ? servlet.loadOnStartup : null,
       asyncSupported: servlet.asyncSupported,
       urlPatterns: patterns.get(servlet.name) ?? [],
+      multipartConfig: servlet.multipartConfig === null ? null : toMultipartConfig(servlet.name, servlet.multipartConfig, logger),
     });
   }
   const filters = [...webXml.filters.values()].map((filter) => {
@@ -142,5 +143,29 @@ function toDefinition(webXml: WebXml, loader: WebappLoader, logger: Logger): Con
     },
     requestCharacterEncoding: webXml.requestCharacterEncoding,
     responseCharacterEncoding: webXml.responseCharacterEncoding,
+  };
+}
+
+/**
+ * `<multipart-config>` (or @MultipartConfig, scanned into the same shape) with the spec's defaults: no size
+ * limits (-1) and a threshold of 0. A value that is not an integer is reported and the default kept.
+ */
+function toMultipartConfig(servlet: string, raw: ReadonlyMap<string, string>, logger: Logger): MultipartConfigDefinition {
+  const size = (element: string, fallback: number, unlimitedAllowed: boolean): number => {
+    const text = raw.get(element)?.trim();
+    if (text === undefined || text === '') return fallback;
+    if (/^-?\d{1,15}$/.test(text)) {
+      const value = Number(text);
+      if (value >= 0) return value;
+      if (unlimitedAllowed && value === -1) return Infinity;
+    }
+    logger.warn(`<multipart-config> of servlet [${servlet}]: <${element}> [${text}] is not a valid size in bytes; the default is used`);
+    return fallback;
+  };
+  return {
+    location: raw.get('location')?.trim() ?? '',
+    maxFileSize: size('max-file-size', Infinity, true),
+    maxRequestSize: size('max-request-size', Infinity, true),
+    fileSizeThreshold: size('file-size-threshold', 0, false),
   };
 }

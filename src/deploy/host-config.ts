@@ -3,6 +3,8 @@
  * Contexts, then descriptors in conf/<Engine>/<Host>/, then bundles (.war/.zip) and directories in the appBase.
  * check() runs on the Host's periodic event and applies the redeploy / reload / undeploy table. A webapp that
  * fails is logged with its file and cause and retried when its files change; the others keep serving.
+ * Versions of one path (`app##1`, `app##2`) run side by side (parallel deployment); with undeployOldVersions an
+ * older version is removed once it has no sessions left.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
@@ -10,6 +12,7 @@ import type { ConfigEnvironment } from '../config/server-xml-loader.js';
 import type { ContextConfig as ContextElementConfig } from '../config/server-config.js';
 import { Context, type ContextRegistry } from '../core/context.js';
 import type { Host } from '../core/host.js';
+import type { SessionManager } from '../session/session-manager.js';
 import { StandardManager } from '../session/standard-manager.js';
 import { DEFAULT_UNPACK_LIMITS, unpackBundle, type UnpackLimits } from './bundle-unpacker.js';
 import { ContextConfig } from './context-config.js';
@@ -21,7 +24,8 @@ export interface HostDeployerOptions {
   readonly registry: ContextRegistry;
   readonly contextConfig: ContextConfig;
   readonly jvmRoute: string | undefined;
-  readonly unpackLimits?: UnpackLimits;
+  /** Replaces the StandardManager of each Context (worker threads use a proxy to the main thread's Manager). */
+  readonly createSessionManager?: (context: Context, sessionTimeoutMinutes: number | undefined) => SessionManager;
 }
 
 /** What a change to one tracked file does (the table of reference §5). */
@@ -54,12 +58,26 @@ export class HostConfig {
   readonly #options: HostDeployerOptions;
   readonly #apps = new Map<string, DeployedApp>();
   readonly #globals = new Map<string, number | null>();
+  readonly #unpackLimits: UnpackLimits;
   /** Deploy work runs one piece at a time: startup, periodic checks and undeployAll never interleave. */
   #queue: Promise<void> = Promise.resolve();
 
   constructor(host: Host, options: HostDeployerOptions) {
     this.#host = host;
     this.#options = options;
+    // The Host's maxUnpack* attributes (table defaults equal DEFAULT_UNPACK_LIMITS; -1 arrives as Infinity).
+    const config = host.config;
+    this.#unpackLimits = {
+      ...DEFAULT_UNPACK_LIMITS,
+      maxEntries: config.maxUnpackEntries,
+      maxUnpackedBytes: config.maxUnpackedBytes,
+      maxCompressionRatio: config.maxUnpackCompressionRatio,
+    };
+  }
+
+  /** The limits bundles are unpacked under (zip-bomb protection), from the Host's attributes. */
+  get unpackLimits(): UnpackLimits {
+    return this.#unpackLimits;
   }
 
   /** conf/<Engine>/<Host>: descriptors and context.xml.default. */
@@ -108,6 +126,8 @@ export class HostConfig {
         for (const app of [...this.#apps.values()]) if (app.source !== 'server.xml') await this.#redeploy(app);
       }
       for (const app of [...this.#apps.values()]) await this.#checkApp(app, autoDeploy);
+      // As in Tomcat, old versions are looked at only by an autoDeploy pass, before new files are deployed.
+      if (autoDeploy && this.#host.config.undeployOldVersions) await this.#undeployOldVersions();
       if (autoDeploy && existsSync(this.#host.appBase)) await this.#deployApps(true);
     });
   }
@@ -251,7 +271,7 @@ export class HostConfig {
         // Unpacked beside the old copy first: a refused bundle leaves the old directory alone.
         const scratch = `${target}.next-${process.pid}`;
         rmSync(scratch, { recursive: true, force: true });
-        const result = await unpackBundle(bundle, scratch, this.#options.unpackLimits ?? DEFAULT_UNPACK_LIMITS);
+        const result = await unpackBundle(bundle, scratch, this.#unpackLimits);
         mkdirSync(join(scratch, 'META-INF'), { recursive: true });
         writeFileSync(join(scratch, TRACKER), stamp);
         rmSync(staged, { recursive: true, force: true });
@@ -352,6 +372,50 @@ export class HostConfig {
     }
   }
 
+  /**
+   * undeployOldVersions (reference §5): a version older than a running newer version of the same path is
+   * undeployed once its Manager holds no session, and its files in appBase and configBase are deleted so the
+   * next scan does not bring it back (Tomcat's HostConfig.checkUndeploy does the same).
+   */
+  async #undeployOldVersions(): Promise<void> {
+    const byPath = new Map<string, { app: DeployedApp; version: string }[]>();
+    for (const app of this.#apps.values()) {
+      if (app.source === 'server.xml') continue;
+      const name = contextNameFromBaseName(app.name);
+      const list = byPath.get(name.path) ?? [];
+      list.push({ app, version: name.version });
+      byPath.set(name.path, list);
+    }
+    for (const versions of byPath.values()) {
+      if (versions.length < 2) continue;
+      // Plain string order, as the Mapper orders versions: `app` < `app##11` < `app##2`.
+      versions.sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
+      const newest = versions[versions.length - 1]!.app;
+      if (newest.context?.state !== 'STARTED') continue;
+      for (const { app } of versions.slice(0, -1)) {
+        const context = app.context;
+        if (context !== null && context.state === 'STARTED' && context.sessionManager.getActiveSessionCount() > 0) continue;
+        const path = contextNameFromBaseName(app.name).path || '/';
+        this.#host.logger.info(`Undeploying old version [${app.name}] of [${path}]: it has no sessions left and [${newest.name}] is running`);
+        await this.#undeploy(app, false);
+        this.#deleteOwnedFiles(app);
+      }
+    }
+  }
+
+  /**
+   * Deletes what an app was deployed from: its bundle, directory and descriptor, which sit directly in appBase
+   * or configBase (and its scratch copy in the work directory). Anything elsewhere (an external docBase) is
+   * never touched; files inside the app's directory go with it.
+   */
+  #deleteOwnedFiles(app: DeployedApp): void {
+    const roots = [resolve(this.#host.appBase), resolve(this.configBase), resolve(this.workDir)];
+    const files = new Set([...app.resources.keys(), ...(app.bundle ? [app.bundle] : []), ...(app.expandedDir ? [app.expandedDir] : [])]);
+    for (const file of files) {
+      if (roots.includes(dirname(resolve(file)))) rmSync(file, { recursive: true, force: true });
+    }
+  }
+
   /** Removes the app; `deleteExpanded` also deletes a directory this HostConfig expanded from a bundle. */
   async #undeploy(app: DeployedApp, deleteExpanded: boolean): Promise<void> {
     this.#apps.delete(app.name);
@@ -389,6 +453,7 @@ export class HostConfig {
       configure: (c) => contextConfig.configure(c),
       deconfigure: (c) => contextConfig.deconfigure(c),
       createSessionManager: (c, definition) =>
+        this.#options.createSessionManager?.(c, definition.sessionTimeoutMinutes) ??
         new StandardManager({
           servletContext: c.servletContext,
           ...(this.#options.jvmRoute ? { jvmRoute: this.#options.jvmRoute } : {}),

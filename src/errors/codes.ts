@@ -120,6 +120,36 @@ const catalogue = {
     status: 400,
     close: 'close-clean',
   },
+  SV_ERR_HTTP_MULTIPART_TOO_MANY_PARTS: {
+    message: 'Multipart request has more than maxPartCount [{limit}] parts',
+    status: 400,
+    close: 'close-clean',
+  },
+  SV_ERR_HTTP_MULTIPART_HEADER_TOO_LARGE: {
+    message: 'Header section of multipart part [{index}] exceeds maxPartHeaderSize [{limit}]',
+    status: 400,
+    close: 'close-clean',
+  },
+  SV_ERR_HTTP_MULTIPART_FILE_TOO_LARGE: {
+    message: 'Multipart part [{name}] is larger than the maxFileSize [{limit}] of servlet [{servlet}]',
+    status: 413,
+    close: 'close-clean',
+  },
+  SV_ERR_HTTP_MULTIPART_REQUEST_TOO_LARGE: {
+    message: 'Multipart body of [{size}] bytes exceeds the maxRequestSize [{limit}] of servlet [{servlet}]',
+    status: 413,
+    close: 'close-clean',
+  },
+  SV_ERR_HTTP_MULTIPART_MALFORMED: {
+    message: 'The multipart/form-data body cannot be parsed (RFC 7578): {detail}',
+    status: 400,
+    close: 'close-clean',
+  },
+  SV_ERR_HTTP_MISDIRECTED_REQUEST: {
+    message: 'Host [{host}] selects SSLHostConfig [{hostConfig}] but the TLS connection was set up for SNI name [{serverName}] with SSLHostConfig [{sniConfig}] (strictSni)',
+    status: 421,
+    close: 'close-clean',
+  },
 
   // --- ajp ---
   SV_ERR_AJP_SECRET_REQUIRED: {
@@ -165,10 +195,17 @@ const catalogue = {
   SV_ERR_RESPONSE_WRITER_AND_STREAM: { message: '{called}() cannot be called: {other}() has already been called for this response' },
   SV_ERR_RESPONSE_BUFFER_SIZE: { message: 'Cannot change the buffer size to [{size}] after [{written}] bytes of content were written' },
   SV_ERR_REQUEST_READER_AND_STREAM: { message: '{called}() cannot be called: {other}() has already been called for this request' },
+  SV_ERR_REQUEST_BLOCKING_READ_UNSUPPORTED: {
+    message: '{method}() blocks the thread: it is only available on a blocking-style connector (e.g. protocol [HTTP/1.1-blocking]), not on the event-loop connector that received this request; use await readAllBytes()',
+  },
   SV_ERR_REQUEST_UNSUPPORTED_ENCODING: { message: 'Character encoding [{encoding}] is not supported' },
   SV_ERR_REQUEST_HEADER_FORMAT: { message: 'Request header [{name}] value [{value}] is not a valid {kind}' },
   SV_ERR_REQUEST_NOT_MAPPED: { message: 'Request [{uri}] is not mapped to a Context, so it has no {what}' },
   SV_ERR_REQUEST_NO_SESSION: { message: '{method}: the request has no session' },
+  SV_ERR_REQUEST_NOT_MULTIPART: { message: '{method}: the request Content-Type [{contentType}] is not multipart/form-data' },
+  SV_ERR_REQUEST_NO_MULTIPART_CONFIG: {
+    message: '{method}: servlet [{servlet}] has no multipart config (@MultipartConfig or <multipart-config>) and the Context does not set allowCasualMultipartParsing',
+  },
   SV_ERR_DISPATCH_FAILED: { message: 'Dispatch to [{path}] failed: {detail}' },
 
   // --- deploy ---
@@ -186,7 +223,7 @@ const catalogue = {
     message: 'Bundle [{file}] is refused: entry [{entry}] {detail}; nothing was unpacked',
   },
   SV_ERR_DEPLOY_BUNDLE_LIMIT: {
-    message: 'Bundle [{file}] is refused: {what} [{value}] exceeds the limit [{limit}]; nothing was unpacked',
+    message: 'Bundle [{file}] is refused: {what} [{value}] exceeds the limit [{limit}] (Host attribute {attribute}); nothing was unpacked',
   },
   SV_ERR_DEPLOY_BUNDLE_CORRUPT: { message: 'Bundle [{file}] cannot be read: {detail}' },
 
@@ -199,6 +236,9 @@ const catalogue = {
     message: 'Could not generate a unique session id after [{attempts}] attempts',
   },
   SV_ERR_SESSION_LISTENER_FAILED: { message: 'Session listener [{listener}] threw an exception in [{event}]' },
+  SV_ERR_SESSION_ATTRIBUTE_NOT_CLONEABLE: {
+    message: 'Session attribute [{name}] cannot be shared between worker threads (not structured-cloneable): {detail}',
+  },
 
   // --- startup / cli ---
   SV_ERR_STARTUP_BIND: { message: 'Failed to bind [{address}:{port}]: {detail}' },
@@ -208,6 +248,17 @@ const catalogue = {
   },
   SV_ERR_STARTUP_PID_FILE_IO: { message: 'Cannot {action} the PID file [{file}] (CATALINA_PID): {detail}' },
   SV_ERR_STARTUP_START_FAILED: { message: 'The server process [{pid}] exited during startup ({detail}); see [{out}]' },
+  SV_ERR_STARTUP_NEW_APP: { message: 'Cannot create web application [{name}] in [{dir}]: {detail}' },
+
+  // --- worker pool (blocking-style endpoint) ---
+  SV_ERR_WORKER_START_FAILED: { message: 'Worker thread [{worker}] of pool [{pool}] failed to start: {detail}' },
+  SV_ERR_WORKER_CRASHED: {
+    message: 'Worker thread [{worker}] of pool [{pool}] exited with code [{exitCode}] while serving [{requests}] request(s): {detail}; it is replaced',
+    status: 500,
+  },
+  SV_ERR_WORKER_POOL_STOPPED: { message: 'Worker pool [{pool}] is stopped: no worker can take the connection' },
+  SV_ERR_WORKER_CALL_FAILED: { message: 'A {call} call from a worker thread to the main thread failed: {detail}' },
+  SV_ERR_WORKER_SCRIPT_MISSING: { message: 'The worker entry script [{file}] does not exist: run `npm run build`' },
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof catalogue;

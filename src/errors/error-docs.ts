@@ -169,6 +169,30 @@ const docs = {
     meaning: 'The trailer fields after a chunked request body are larger than the Connector `maxTrailerSize`; the answer is 400 and the connection is closed.',
     fix: 'Raise `maxTrailerSize` on the Connector if such trailers are legitimate.',
   },
+  SV_ERR_HTTP_MULTIPART_TOO_MANY_PARTS: {
+    meaning: 'A multipart/form-data body has more parts than the Connector `maxPartCount` (a protection against part-flooding, CVE-2023-24998); parsing stops at the first part over the limit, the answer is 400 and the connection is closed.',
+    fix: 'Raise `maxPartCount` on the Connector (-1 removes the limit) if forms with that many fields and files are legitimate.',
+  },
+  SV_ERR_HTTP_MULTIPART_HEADER_TOO_LARGE: {
+    meaning: 'The header section of one part of a multipart/form-data body (Content-Disposition, Content-Type … up to the blank line) is larger than the Connector `maxPartHeaderSize`; the answer is 400 and the connection is closed.',
+    fix: 'Raise `maxPartHeaderSize` on the Connector (-1 removes the limit) if clients legitimately send long part headers (for example very long file names).',
+  },
+  SV_ERR_HTTP_MULTIPART_FILE_TOO_LARGE: {
+    meaning: 'One part of a multipart/form-data body is larger than the `maxFileSize` of the servlet\'s multipart config; the answer is 413 and the connection is closed.',
+    fix: 'Raise `maxFileSize` in @MultipartConfig or `<max-file-size>` of `<multipart-config>` (-1 = no limit).',
+  },
+  SV_ERR_HTTP_MULTIPART_REQUEST_TOO_LARGE: {
+    meaning: 'A multipart/form-data body (by Content-Length, or while it is read) is larger than the `maxRequestSize` of the servlet\'s multipart config; the answer is 413 and the connection is closed.',
+    fix: 'Raise `maxRequestSize` in @MultipartConfig or `<max-request-size>` of `<multipart-config>` (-1 = no limit).',
+  },
+  SV_ERR_HTTP_MULTIPART_MALFORMED: {
+    meaning: 'A multipart/form-data body could not be parsed: no boundary parameter, a malformed part header, or the body ended before the closing boundary; the answer is 400 and the connection is closed.',
+    fix: 'Fix the client: the body must follow RFC 7578 (each part a header section and content between `--boundary` lines, ended by `--boundary--`).',
+  },
+  SV_ERR_HTTP_MISDIRECTED_REQUEST: {
+    meaning: 'On a TLS connector with strictSni (the default), the Host header of a request selects another SSLHostConfig than the SNI name the client sent in the TLS handshake. Serving it could bypass that SSLHostConfig\'s settings (such as required client certificates), so the answer is 421 Misdirected Request (RFC 9110 §15.5.20) and the connection is closed; the client may retry on a new connection.',
+    fix: 'Have the client send the same host name in SNI and in Host, or set strictSni="false" on the Connector if the SSLHostConfigs may be mixed.',
+  },
 
   // --- ajp ---
   SV_ERR_AJP_SECRET_REQUIRED: {
@@ -261,6 +285,10 @@ const docs = {
     meaning: 'The application called getReader() after getInputStream() on the same request, or the other way round (Servlet spec §3.1).',
     fix: 'Use only one of the two per request; note that reading parameters of a form POST also consumes the body.',
   },
+  SV_ERR_REQUEST_BLOCKING_READ_UNSUPPORTED: {
+    meaning: 'A servlet called a synchronous body read (`readAllBytesSync()`, `readSync()`) on a request served by an event-loop connector, where blocking would stop every other request.',
+    fix: 'Use `await request.getInputStream().readAllBytes()`, or serve the webapp through a blocking-style connector (`protocol="HTTP/1.1-blocking"` or `org.apache.coyote.http11.Http11Protocol`).',
+  },
   SV_ERR_REQUEST_UNSUPPORTED_ENCODING: {
     meaning: 'The request character encoding (from setCharacterEncoding() or the Content-Type charset) is not one Node.js can decode.',
     fix: 'Use a supported charset such as UTF-8 or ISO-8859-1, in the client or in setCharacterEncoding().',
@@ -276,6 +304,14 @@ const docs = {
   SV_ERR_REQUEST_NO_SESSION: {
     meaning: 'An operation that needs a session (such as changeSessionId()) was called on a request that has none.',
     fix: 'Call getSession(true) first, or check getSession(false) for null.',
+  },
+  SV_ERR_REQUEST_NOT_MULTIPART: {
+    meaning: 'getParts() or getPart() was called on a request whose Content-Type is not multipart/form-data (Servlet spec §3.2: a ServletException).',
+    fix: 'Check getContentType() before asking for parts, or send the form with enctype="multipart/form-data".',
+  },
+  SV_ERR_REQUEST_NO_MULTIPART_CONFIG: {
+    meaning: 'getParts() or getPart() was called in a servlet that declares no multipart config, so the body was not parsed as multipart (Servlet spec §3.2: an IllegalStateException).',
+    fix: 'Add @MultipartConfig (or the multipartConfig option of @WebServlet) to the servlet, or `<multipart-config>` to its `<servlet>` in web.xml; or set allowCasualMultipartParsing="true" on the Context.',
   },
   SV_ERR_DISPATCH_FAILED: {
     meaning: 'A RequestDispatcher forward or include could not be carried out (the target path is invalid or maps to nothing usable).',
@@ -313,7 +349,7 @@ const docs = {
   },
   SV_ERR_DEPLOY_BUNDLE_LIMIT: {
     meaning: 'A bundle exceeds an unpacking limit: entry count, total uncompressed size, or compression ratio of an entry (zip-bomb protection); nothing is written.',
-    fix: 'Make the bundle smaller, or deploy the application as a directory if it really is that large.',
+    fix: 'Make the bundle smaller, deploy the application as a directory, or raise the Host attribute the message names (`maxUnpackEntries`, `maxUnpackedBytes`, `maxUnpackCompressionRatio`) if the bundle is trusted and really that large.',
   },
   SV_ERR_DEPLOY_BUNDLE_CORRUPT: {
     meaning: 'A bundle is not a readable zip archive: truncated or still being copied, a bad central directory, a CRC or size mismatch, an encrypted entry or an unsupported compression method. It is not deployed; the Host tries again when the file changes.',
@@ -337,6 +373,10 @@ const docs = {
     meaning: 'An HttpSessionListener or HttpSessionAttributeListener threw; the error is logged and the session operation continues.',
     fix: 'Fix the listener named in the message.',
   },
+  SV_ERR_SESSION_ATTRIBUTE_NOT_CLONEABLE: {
+    meaning: 'On a blocking-style connector sessions are owned by the main thread and shared by every worker thread; setAttribute() was given a value the structured clone algorithm cannot copy (a function, a socket, an object holding one).',
+    fix: 'Store plain data (objects, arrays, strings, numbers, Maps, Dates, Buffers) in the session; class instances arrive as plain objects in the other threads.',
+  },
 
   // --- startup / cli ---
   SV_ERR_STARTUP_BIND: {
@@ -346,6 +386,10 @@ const docs = {
   SV_ERR_STARTUP_SHUTDOWN_PORT: {
     meaning: '`catalina stop` could not deliver the shutdown command: the port is disabled or nothing is listening there.',
     fix: 'Check that the server is running and that Server `port`/`address` match; with the port disabled, stop the process with a signal (CATALINA_PID).',
+  },
+  SV_ERR_STARTUP_NEW_APP: {
+    meaning: '`catalina new-app <name>` refused to write the template: the name is not a valid webapp base name (letters, digits, `.`, `_`, `-`, `#` for `/`, `##` before a version; not starting with `.`), or the target directory already exists.',
+    fix: 'Pick another name, or pass `--dir` to create the app elsewhere; an existing directory is never overwritten.',
   },
   SV_ERR_STARTUP_PID_FILE_EXISTS: {
     meaning: '`catalina start` found a PID file (CATALINA_PID) naming a process that is still alive.',
@@ -358,6 +402,26 @@ const docs = {
   SV_ERR_STARTUP_START_FAILED: {
     meaning: '`catalina start` launched the server in the background but it exited (or could not be spawned) during startup.',
     fix: 'Read the end of catalina.out shown in the message; it holds the real startup error.',
+  },
+  SV_ERR_WORKER_START_FAILED: {
+    meaning: 'A worker thread of a blocking-style connector could not build its container tree (or did not report ready in time); a connector whose first workers fail does not start.',
+    fix: 'Read the cause in the message and the worker\'s log lines before it; it usually is a webapp or configuration error that the main thread logs too.',
+  },
+  SV_ERR_WORKER_CRASHED: {
+    meaning: 'A worker thread exited while it served requests (process.exit() or an uncaught error in application code); those requests got a 500, or their connection was closed if the response had started. A new worker replaces it; other connections are not affected.',
+    fix: 'Find the application code that exits or throws outside a request (timers, event handlers) in the stack trace logged with the error.',
+  },
+  SV_ERR_WORKER_POOL_STOPPED: {
+    meaning: 'A connection asked for a worker thread while the pool was stopping, or after every worker failed to start.',
+    fix: 'Expected during shutdown; otherwise see the SV_ERR_WORKER_START_FAILED error before it.',
+  },
+  SV_ERR_WORKER_CALL_FAILED: {
+    meaning: 'A synchronous call from a worker thread to the main thread (session lookup, creation, id change) failed or was not answered.',
+    fix: 'Check that the web application is deployed on the main thread too (same appBase and Host); a timeout means the main thread is blocked, which is a bug.',
+  },
+  SV_ERR_WORKER_SCRIPT_MISSING: {
+    meaning: 'Worker threads run the compiled entry script `dist/startup/worker-main.js`, which is missing (running from sources without a build).',
+    fix: 'Run `npm run build`.',
   },
 } satisfies Record<ErrorCode, ErrorDoc>;
 

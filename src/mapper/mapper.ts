@@ -2,6 +2,7 @@
  * Routes a canonical request path to host → context → wrapper (Servlet 6 §12.1–12.2, after Tomcat's Mapper).
  * All routing data lives in one immutable snapshot that every change replaces whole (copy-on-write), so a
  * `map()` call reads a single consistent state even if a callback it makes (resourceExists) changes the Mapper.
+ * A context path may hold several versions of a webapp side by side (parallel deployment, `app##2`).
  */
 import { DeployError } from '../errors/container-error.js';
 import type { MappingData, MappingMatch } from './mapping-data.js';
@@ -39,12 +40,30 @@ interface WrapperTable<W> {
   readonly defaultWrapper: MappedWrapper<W> | null;
 }
 
-interface ContextEntry<C, W> {
-  readonly path: string;
+/** One deployed version of a context path; "" is the unversioned webapp (and sorts before every version). */
+export interface ContextVersion<C> {
+  readonly version: string;
   readonly context: C;
+}
+
+/**
+ * Chooses among parallel versions: whether the request's session lives in this context. The newest version
+ * for which it answers true wins; with none (or no chooser) the newest version serves. Only called when a
+ * path holds more than one version, so ordinary requests pay nothing.
+ */
+export type VersionChooser<C> = (context: C) => boolean;
+
+interface ContextEntry<C, W> extends ContextVersion<C> {
+  readonly path: string;
   readonly options: ContextMappingOptions;
   readonly welcomeFiles: readonly string[];
   readonly wrappers: WrapperTable<W>;
+}
+
+/** Every version deployed at one context path, oldest first (plain string order, as Tomcat compares them). */
+interface ContextPathEntry<C, W> {
+  readonly path: string;
+  readonly versions: readonly ContextEntry<C, W>[];
 }
 
 interface HostEntry<H, C, W> {
@@ -53,7 +72,7 @@ interface HostEntry<H, C, W> {
   readonly host: H;
   /** Lower-cased aliases (may be `*.domain` wildcards). */
   readonly aliases: readonly string[];
-  readonly contexts: ReadonlyMap<string, ContextEntry<C, W>>;
+  readonly contexts: ReadonlyMap<string, ContextPathEntry<C, W>>;
 }
 
 interface MapperState<H, C, W> {
@@ -63,7 +82,7 @@ interface MapperState<H, C, W> {
   /** Every lower-cased name and alias → the real name it belongs to. */
   readonly names: ReadonlyMap<string, string>;
   /** Each registered context object → where it lives, for mapWithinContext. */
-  readonly contextIndex: ReadonlyMap<C, { readonly hostName: string; readonly path: string }>;
+  readonly contextIndex: ReadonlyMap<C, { readonly hostName: string; readonly path: string; readonly version: string }>;
 }
 
 function buildWrapperTable<W>(byPattern: ReadonlyMap<string, MappedWrapper<W>>): WrapperTable<W> {
@@ -136,6 +155,27 @@ function longestPrefix<V>(table: ReadonlyMap<string, V>, path: string): { key: s
   }
 }
 
+/**
+ * Versions compare as plain strings (UTF-16 code units, like Java's String.compareTo in Tomcat): `foo` <
+ * `foo##11` < `foo##2`, which is why versions should be zero-padded.
+ */
+function compareVersions(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function newest<C, W>(entry: ContextPathEntry<C, W>): ContextEntry<C, W> {
+  return entry.versions[entry.versions.length - 1]!;
+}
+
+function chooseVersion<C, W>(entry: ContextPathEntry<C, W>, chooser: VersionChooser<C> | undefined): ContextEntry<C, W> {
+  const versions = entry.versions;
+  if (versions.length === 1 || chooser === undefined) return newest(entry);
+  for (let i = versions.length - 1; i >= 0; i--) {
+    if (chooser(versions[i]!.context)) return versions[i]!;
+  }
+  return newest(entry);
+}
+
 function resetMappingData<H, C, W>(out: MappingData<H, C, W>): void {
   out.host = null;
   out.context = null;
@@ -196,7 +236,7 @@ export class Mapper<H, C, W> {
     names.delete(key);
     for (const alias of entry.aliases) names.delete(alias);
     const contextIndex = new Map(state.contextIndex);
-    for (const ctx of entry.contexts.values()) contextIndex.delete(ctx.context);
+    for (const atPath of entry.contexts.values()) for (const ctx of atPath.versions) contextIndex.delete(ctx.context);
     this.#state = { ...state, hosts, names, contextIndex };
   }
 
@@ -234,16 +274,18 @@ export class Mapper<H, C, W> {
   }
 
   /**
-   * Registers a context. Re-adding the same path replaces it; the wrappers are kept only if the context object
-   * is the same one (a redeploy brings a new object and its own mappings).
+   * Registers one version of a context ("" when unversioned). Re-adding the same path and version replaces it;
+   * the wrappers are kept only if the context object is the same one (a redeploy brings a new object and its
+   * own mappings). Another version at the same path is kept beside the others (parallel deployment).
    */
-  addContext(hostName: string, path: string, context: C, options: ContextMappingOptions): void {
+  addContext(hostName: string, path: string, context: C, options: ContextMappingOptions, version = ''): void {
     const contextPath = normaliseContextPath(path);
     const hostEntry = this.#requireHost(hostName, contextPath);
-    const previous = hostEntry.contexts.get(contextPath);
+    const previous = Mapper.#versionAt(hostEntry, contextPath, version);
     const wrappers = previous !== undefined && previous.context === context ? previous.wrappers : emptyWrappers;
     const entry: ContextEntry<C, W> = {
       path: contextPath,
+      version,
       context,
       options,
       welcomeFiles: [...options.welcomeFiles],
@@ -252,19 +294,23 @@ export class Mapper<H, C, W> {
     this.#putContext(hostEntry, entry, previous);
   }
 
-  removeContext(hostName: string, path: string): void {
+  /** Removes one version of a context; the other versions at that path keep serving. */
+  removeContext(hostName: string, path: string, version = ''): void {
     const contextPath = normaliseContextPath(path);
     const hostEntry = this.#lookupHost(hostName);
-    const previous = hostEntry?.contexts.get(contextPath);
-    if (hostEntry === undefined || previous === undefined) return;
+    const atPath = hostEntry?.contexts.get(contextPath);
+    const previous = atPath?.versions.find((v) => v.version === version);
+    if (hostEntry === undefined || atPath === undefined || previous === undefined) return;
     const contexts = new Map(hostEntry.contexts);
-    contexts.delete(contextPath);
+    const remaining = atPath.versions.filter((v) => v !== previous);
+    if (remaining.length === 0) contexts.delete(contextPath);
+    else contexts.set(contextPath, { path: contextPath, versions: remaining });
     const state = this.#state;
     const hosts = new Map(state.hosts);
     hosts.set(hostEntry.name, { ...hostEntry, contexts });
     const contextIndex = new Map(state.contextIndex);
     const indexed = contextIndex.get(previous.context);
-    if (indexed !== undefined && indexed.hostName === hostEntry.name && indexed.path === contextPath) {
+    if (indexed !== undefined && indexed.hostName === hostEntry.name && indexed.path === contextPath && indexed.version === version) {
       contextIndex.delete(previous.context);
     }
     this.#state = { ...state, hosts, contextIndex };
@@ -281,13 +327,13 @@ export class Mapper<H, C, W> {
     pattern: string,
     wrapper: W,
     wrapperName: string,
-    options: { resourceOnly?: boolean } = {},
+    options: { resourceOnly?: boolean; version?: string } = {},
   ): void {
     const urlPattern = parseUrlPattern(pattern);
     if (urlPattern.adjusted) {
       this.#warn(`The url-pattern [${pattern}] of servlet [${wrapperName}] does not start with [/]; using [${urlPattern.pattern}]`);
     }
-    this.#updateWrappers(hostName, contextPath, (byPattern) => {
+    this.#updateWrappers(hostName, contextPath, options.version ?? '', (byPattern) => {
       const existing = byPattern.get(urlPattern.pattern);
       if (existing !== undefined && existing.name !== wrapperName) {
         throw new DeployError('SV_ERR_DEPLOY_DUPLICATE_MAPPING', {
@@ -305,38 +351,45 @@ export class Mapper<H, C, W> {
     });
   }
 
-  removeWrapper(hostName: string, contextPath: string, pattern: string): void {
+  removeWrapper(hostName: string, contextPath: string, pattern: string, version = ''): void {
     const key = parseUrlPattern(pattern).pattern;
-    this.#updateWrappers(hostName, contextPath, (byPattern) => {
+    this.#updateWrappers(hostName, contextPath, version, (byPattern) => {
       byPattern.delete(key);
     });
   }
 
-  setWelcomeFiles(hostName: string, contextPath: string, files: readonly string[]): void {
+  setWelcomeFiles(hostName: string, contextPath: string, files: readonly string[], version = ''): void {
     const path = normaliseContextPath(contextPath);
     const hostEntry = this.#requireHost(hostName, path);
-    const entry = this.#requireContext(hostEntry, path);
+    const entry = this.#requireContext(hostEntry, path, version);
     this.#putContext(hostEntry, { ...entry, welcomeFiles: [...files] }, entry);
   }
 
-  /** The context registered at exactly this path on this host (name or alias), or null. */
+  /** The newest version of the context registered at exactly this path on this host (name or alias), or null. */
   findContext(hostName: string, path: string): C | null {
+    const versions = this.findContextVersions(hostName, path);
+    return versions.length === 0 ? null : versions[versions.length - 1]!.context;
+  }
+
+  /** Every version registered at exactly this path, oldest first; empty when none. */
+  findContextVersions(hostName: string, path: string): readonly ContextVersion<C>[] {
     const hostEntry = this.#lookupHost(hostName);
-    if (hostEntry === undefined) return null;
+    if (hostEntry === undefined) return [];
     let contextPath: string;
     try {
       contextPath = normaliseContextPath(path);
     } catch {
-      return null;
+      return [];
     }
-    return hostEntry.contexts.get(contextPath)?.context ?? null;
+    return (hostEntry.contexts.get(contextPath)?.versions ?? []).map((v) => ({ version: v.version, context: v.context }));
   }
 
   /**
    * Maps a request. `canonicalPath` must come from canonicalizeUri. Every field of `out` is overwritten;
-   * if the host or context cannot be found they are left null (the caller answers 404/400).
+   * if the host or context cannot be found they are left null (the caller answers 404/400). When the path
+   * holds parallel versions, `chooser` picks the one owning the request's session (reference §5).
    */
-  map(serverName: string | null, canonicalPath: string, out: MappingData<H, C, W>): void {
+  map(serverName: string | null, canonicalPath: string, out: MappingData<H, C, W>, chooser?: VersionChooser<C>): void {
     const state = this.#state;
     resetMappingData(out);
     const hostEntry = Mapper.#findHost(state, serverName);
@@ -344,7 +397,7 @@ export class Mapper<H, C, W> {
     out.host = hostEntry.host;
     const found = longestPrefix(hostEntry.contexts, canonicalPath);
     if (found === null) return;
-    const ctx = found.value;
+    const ctx = chooseVersion(found.value, chooser);
     out.context = ctx.context;
     out.contextPath = ctx.path;
     Mapper.#mapWrapper(ctx, canonicalPath.slice(ctx.path.length), out, true);
@@ -359,7 +412,8 @@ export class Mapper<H, C, W> {
     resetMappingData(out);
     const location = state.contextIndex.get(context);
     const hostEntry = location === undefined ? undefined : state.hosts.get(location.hostName);
-    const ctx = location === undefined ? undefined : hostEntry?.contexts.get(location.path);
+    const ctx =
+      location === undefined ? undefined : hostEntry?.contexts.get(location.path)?.versions.find((v) => v.version === location.version);
     if (hostEntry === undefined || ctx === undefined) return;
     out.host = hostEntry.host;
     out.context = ctx.context;
@@ -507,26 +561,34 @@ export class Mapper<H, C, W> {
     return entry;
   }
 
-  #requireContext(hostEntry: HostEntry<H, C, W>, contextPath: string): ContextEntry<C, W> {
-    const entry = hostEntry.contexts.get(contextPath);
+  static #versionAt<H, C, W>(hostEntry: HostEntry<H, C, W>, contextPath: string, version: string): ContextEntry<C, W> | undefined {
+    return hostEntry.contexts.get(contextPath)?.versions.find((v) => v.version === version);
+  }
+
+  #requireContext(hostEntry: HostEntry<H, C, W>, contextPath: string, version: string): ContextEntry<C, W> {
+    const entry = Mapper.#versionAt(hostEntry, contextPath, version);
     if (entry === undefined) {
+      const name = contextPath === '' ? 'ROOT' : contextPath;
       throw new DeployError('SV_ERR_DEPLOY_FAILED', {
-        name: contextPath === '' ? 'ROOT' : contextPath,
-        detail: `no context is registered at path [${contextPath}] on host [${hostEntry.name}]`,
+        name: version === '' ? name : `${name}##${version}`,
+        detail: `no context${version === '' ? '' : ` version [${version}]`} is registered at path [${contextPath}] on host [${hostEntry.name}]`,
       });
     }
     return entry;
   }
 
+  /** Puts `entry` in place of the same path and version (`previous`), keeping the versions in string order. */
   #putContext(hostEntry: HostEntry<H, C, W>, entry: ContextEntry<C, W>, previous: ContextEntry<C, W> | undefined): void {
     const state = this.#state;
+    const others = (hostEntry.contexts.get(entry.path)?.versions ?? []).filter((v) => v.version !== entry.version);
+    const versions = [...others, entry].sort((a, b) => compareVersions(a.version, b.version));
     const contexts = new Map(hostEntry.contexts);
-    contexts.set(entry.path, entry);
+    contexts.set(entry.path, { path: entry.path, versions });
     const hosts = new Map(state.hosts);
     hosts.set(hostEntry.name, { ...hostEntry, contexts });
     const contextIndex = new Map(state.contextIndex);
     if (previous !== undefined && previous.context !== entry.context) contextIndex.delete(previous.context);
-    contextIndex.set(entry.context, { hostName: hostEntry.name, path: entry.path });
+    contextIndex.set(entry.context, { hostName: hostEntry.name, path: entry.path, version: entry.version });
     this.#state = { ...state, hosts, contextIndex };
   }
 
@@ -543,11 +605,12 @@ export class Mapper<H, C, W> {
   #updateWrappers(
     hostName: string,
     contextPath: string,
+    version: string,
     edit: (byPattern: Map<string, MappedWrapper<W>>) => void,
   ): void {
     const path = normaliseContextPath(contextPath);
     const hostEntry = this.#requireHost(hostName, path);
-    const entry = this.#requireContext(hostEntry, path);
+    const entry = this.#requireContext(hostEntry, path, version);
     const byPattern = new Map(entry.wrappers.byPattern);
     edit(byPattern);
     this.#putContext(hostEntry, { ...entry, wrappers: buildWrapperTable(byPattern) }, entry);

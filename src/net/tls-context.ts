@@ -94,14 +94,8 @@ export class TlsContexts {
   /** RFC 6066 §3: the SSLHostConfig for a server name: exact, then a one-label wildcard, then the default. */
   select(serverName: string | false | undefined | null): HostContext {
     const byName = this.#byName;
-    if (typeof serverName === 'string' && serverName !== '') {
-      const name = serverName.toLowerCase();
-      const exact = byName.get(name);
-      if (exact !== undefined) return exact;
-      const dot = name.indexOf('.');
-      const wildcard = dot > 0 ? byName.get(`*${name.slice(dot)}`) : undefined;
-      if (wildcard !== undefined) return wildcard;
-    }
+    const matched = matchHostConfig(byName, serverName);
+    if (matched !== undefined) return matched;
     const fallback = byName.get(this.#settings.defaultHostConfigName);
     if (fallback === undefined) throw new Error('TLS contexts used before load()');
     return fallback;
@@ -160,6 +154,19 @@ export class TlsContexts {
     const code = (error as NodeJS.ErrnoException).code;
     return { hostName: config.hostName, mode: config.certificateVerification, detail: code === undefined ? error.message : `${code}: ${error.message}` };
   }
+}
+
+/**
+ * The entry for a server name by SSLHostConfig hostName (lower-case keys): exact, then a one-label wildcard;
+ * undefined when neither matches (the caller falls back to the default). Shared with the strictSni check.
+ */
+export function matchHostConfig<T>(byName: ReadonlyMap<string, T>, serverName: string | false | undefined | null): T | undefined {
+  if (typeof serverName !== 'string' || serverName === '') return undefined;
+  const name = serverName.toLowerCase();
+  const exact = byName.get(name);
+  if (exact !== undefined) return exact;
+  const dot = name.indexOf('.');
+  return dot > 0 ? byName.get(`*${name.slice(dot)}`) : undefined;
 }
 
 function verifyMode(mode: CertificateVerification): { readonly requestCert: boolean; readonly rejectUnauthorized: boolean } {

@@ -37,6 +37,13 @@ export interface Exchange {
    * name, value, name, value … Optional: protocols without trailers leave it out.
    */
   readonly rawTrailers?: readonly string[];
+  /**
+   * The user a front end already authenticated (AJP remote_user and auth_type, honoured only when the
+   * connector trusts it: tomcatAuthentication="false"). Optional: HTTP leaves it out.
+   */
+  readonly forwardedUser?: { readonly name: string; readonly authType: string | null } | null;
+  /** Request attributes a front end sent that the connector lets through (AJP req_attribute). */
+  readonly forwardedAttributes?: ReadonlyMap<string, unknown>;
 
   /** True once the status line and headers have been handed to the connection. */
   readonly headersSent: boolean;
@@ -53,6 +60,11 @@ export interface Exchange {
   /** Returns false when the connection's buffer is full; wait for drain() before writing more. */
   write(chunk: Uint8Array): boolean;
   drain(): Promise<void>;
+  /**
+   * Optional: pushes out what the protocol itself still holds after write() (a compressor's pending block;
+   * AJP's explicit flush packet when ajpFlush=true). Called by response.flushBuffer() / OutputBuffer.flush().
+   */
+  flush?(): void;
   /** Finishes the response; optional trailer fields follow a chunked body. */
   end(trailers?: HeaderList): Promise<void>;
   /** Ask the processor to close the connection once this response is complete. */
@@ -71,6 +83,11 @@ export interface Adapter {
    * parser); the adapter logs it through the access log so every response is recorded.
    */
   logRejected(rejected: RejectedRequest): void;
+  /**
+   * Optional: the connection has closed (the blocking-style adapter gives the connection's worker back).
+   * Processors call it once per connection, after its socket closed.
+   */
+  connectionClosed?(connectionId: string): void;
 }
 
 export interface RejectedRequest {

@@ -12,6 +12,20 @@ export interface WebInitParamOptions {
   description?: string;
 }
 
+/**
+ * Multipart limits of a servlet (Servlet spec §8.1.5, `<multipart-config>`): sizes in bytes, -1 = no limit.
+ */
+export interface MultipartConfigOptions {
+  /** Where parts larger than fileSizeThreshold are written; relative to the Context's temporary folder. */
+  location?: string;
+  /** Largest single part; -1 (default) = no limit. */
+  maxFileSize?: number;
+  /** Largest whole multipart body; -1 (default) = no limit. */
+  maxRequestSize?: number;
+  /** Parts larger than this go to a temporary file; default 0 (every non-empty part). */
+  fileSizeThreshold?: number;
+}
+
 export interface WebServletOptions {
   /** Defaults to the class name. */
   name?: string;
@@ -21,6 +35,8 @@ export interface WebServletOptions {
   loadOnStartup?: number;
   initParams?: WebInitParamOptions[];
   asyncSupported?: boolean;
+  /** The same as a @MultipartConfig decorator on the class. */
+  multipartConfig?: MultipartConfigOptions;
   description?: string;
   displayName?: string;
 }
@@ -45,6 +61,7 @@ export const WEB_SERVLET_METADATA = 'serval:WebServlet';
 export const WEB_FILTER_METADATA = 'serval:WebFilter';
 export const WEB_LISTENER_METADATA = 'serval:WebListener';
 export const WEB_INIT_PARAM_METADATA = 'serval:WebInitParam';
+export const MULTIPART_CONFIG_METADATA = 'serval:MultipartConfig';
 
 type Constructor = abstract new (...args: never[]) => unknown;
 
@@ -82,8 +99,17 @@ export function WebInitParam(param: WebInitParamOptions): ClassDecorator {
   };
 }
 
+/** `@MultipartConfig()` or `@MultipartConfig({ maxFileSize, … })`: the servlet's getParts() is available. */
+export function MultipartConfig(options: MultipartConfigOptions = {}): ClassDecorator {
+  return (target) => {
+    Reflect.defineMetadata(MULTIPART_CONFIG_METADATA, { ...options }, target);
+  };
+}
+
 export interface ClassAnnotations {
   servlet?: WebServletOptions;
+  /** @MultipartConfig, or else the multipartConfig option of @WebServlet. */
+  multipartConfig?: MultipartConfigOptions;
   filter?: WebFilterOptions;
   listener?: WebListenerOptions;
   initParams: WebInitParamOptions[];
@@ -91,8 +117,10 @@ export interface ClassAnnotations {
 
 /** What the decorators declared on a class (own metadata only: subclasses do not inherit a mapping). */
 export function readAnnotations(target: Constructor): ClassAnnotations {
+  const servlet = Reflect.getOwnMetadata(WEB_SERVLET_METADATA, target) as WebServletOptions | undefined;
   return {
-    servlet: Reflect.getOwnMetadata(WEB_SERVLET_METADATA, target) as WebServletOptions | undefined,
+    servlet,
+    multipartConfig: (Reflect.getOwnMetadata(MULTIPART_CONFIG_METADATA, target) as MultipartConfigOptions | undefined) ?? servlet?.multipartConfig,
     filter: Reflect.getOwnMetadata(WEB_FILTER_METADATA, target) as WebFilterOptions | undefined,
     listener: Reflect.getOwnMetadata(WEB_LISTENER_METADATA, target) as WebListenerOptions | undefined,
     initParams: (Reflect.getOwnMetadata(WEB_INIT_PARAM_METADATA, target) as WebInitParamOptions[] | undefined) ?? [],

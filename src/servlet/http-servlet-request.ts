@@ -2,6 +2,7 @@
 import type { Cookie } from './cookie.js';
 import type { DispatcherType } from './dispatcher-type.js';
 import type { HttpSession } from './http-session.js';
+import type { Part } from './part.js';
 import type { RequestDispatcher } from './request-dispatcher.js';
 import type { ServletContext } from './servlet-context.js';
 import type { BufferedReader, ServletInputStream } from './servlet-streams.js';
@@ -70,6 +71,22 @@ export interface HttpServletRequest extends ServletRequest {
   /** Milliseconds since the epoch, -1 when absent; an unparseable date throws a TypeError. */
   getDateHeader(name: string): number;
   getCookies(): Cookie[];
+  /**
+   * Trailer fields of a chunked request body (Servlet 6 §3.5): names lower-case, repeated fields joined by
+   * `, `, only those the connector's allowedTrailerHeaders lets through. Complete once isTrailerFieldsReady().
+   */
+  getTrailerFields(): Map<string, string>;
+  /** True once the body has been read to its end (or there is no chunked body), so getTrailerFields() is complete. */
+  isTrailerFieldsReady(): boolean;
+
+  /**
+   * The parts of a multipart/form-data body (Servlet spec §3.2), parsed before the servlet runs when its
+   * servlet has a multipart config (@MultipartConfig, `<multipart-config>`) or the Context allows casual
+   * multipart parsing. Throws when the request is not multipart/form-data or no multipart config applies.
+   */
+  getParts(): Part[];
+  /** The first part with this name, or null. */
+  getPart(name: string): Part | null;
 
   getSession(create?: boolean): HttpSession | null;
   getRequestedSessionId(): string | null;

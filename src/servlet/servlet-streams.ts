@@ -1,10 +1,21 @@
-/** The body streams a servlet reads and writes. Reads are asynchronous: Node never blocks the event loop. */
+/**
+ * The body streams a servlet reads and writes. Reads are asynchronous (Node never blocks the event loop), except
+ * the synchronous reads a blocking-style connector offers to servlets running on its worker threads.
+ */
 import type { Readable } from 'node:stream';
 
 /** The request body: a Node Readable (async-iterable, pipeable) with helpers for reading it whole. */
 export interface ServletInputStream extends Readable {
   /** Reads the rest of the body. */
   readAllBytes(): Promise<Buffer>;
+  /**
+   * Reads the rest of the body synchronously, blocking the thread until it has arrived. Only on a
+   * blocking-style connector (servlets run on worker threads); elsewhere it throws
+   * SV_ERR_REQUEST_BLOCKING_READ_UNSUPPORTED.
+   */
+  readAllBytesSync(): Buffer;
+  /** The next chunk of the body, blocking until it arrives; null at the end. Blocking-style connectors only. */
+  readSync(): Buffer | null;
   isFinished(): boolean;
 }
 

@@ -1,5 +1,6 @@
-/** bin/catalina: run | start | stop | version | configtest, after Tomcat's catalina.sh (reference §8). */
+/** bin/catalina (run, start, stop, version, configtest, bundle, new-app), after Tomcat's catalina.sh (reference §8). */
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { buildBundle } from '../deploy/bundle-builder.js';
@@ -10,6 +11,7 @@ import { SERVER_INFO, SERVER_NAME, SERVER_VERSION } from '../version.js';
 import { resolveCatalinaEnv, type CatalinaEnv } from './catalina-env.js';
 import { startDaemon } from './daemon.js';
 import { isProcessAlive, PidFile } from './pid-file.js';
+import { createNewApp } from './new-app.js';
 import { sendShutdownCommand } from '../core/shutdown-port.js';
 
 export interface CliIo {
@@ -89,6 +91,24 @@ Single-dash Tomcat options (-config, -force) are accepted too.`,
       try {
         const result = buildBundle(dir, options.output);
         io.stdout(`Wrote [${result.file}]: [${result.entries}] entries, [${result.bytes}] bytes\n`);
+      } catch (error) {
+        io.stderr(`${describeError(error)}\n`);
+        setExitCode(1);
+      }
+    });
+
+  program
+    .command('new-app <name>')
+    .description('write a TypeScript webapp template (servlet, tsconfig, web.xml) to start from')
+    .option('--dir <dir>', 'directory to create it in (default: $CATALINA_BASE/webapps)')
+    .action((name: string, options: { dir?: string }) => {
+      try {
+        const parent = options.dir ?? join(resolveCatalinaEnv(io.env).catalinaBase, 'webapps');
+        const result = createNewApp(name, parent);
+        io.stdout(
+          `Created [${result.dir}]: ${result.files.join(', ')}\n` +
+            `Build it with: npx tsc -p ${join(result.dir, 'WEB-INF', 'tsconfig.json')}\n`,
+        );
       } catch (error) {
         io.stderr(`${describeError(error)}\n`);
         setExitCode(1);

@@ -1,8 +1,11 @@
-/** Builds the component tree (Server → Service → Connector + Engine → Host) from a validated ServerConfig. */
+/**
+ * Builds the component tree (Server → Service → Connector + Engine → Host) from a validated ServerConfig; the
+ * Service tree part is shared with the worker threads of blocking-style connectors.
+ */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { ServerConfig } from '../config/server-config.js';
+import type { ServerConfig, ServiceConfig } from '../config/server-config.js';
 import type { ConfigEnvironment } from '../config/server-xml-loader.js';
 import { Connector } from '../connector/connector.js';
 import { Engine } from '../core/engine.js';
@@ -10,12 +13,13 @@ import { Host } from '../core/host.js';
 import { Server } from '../core/server.js';
 import { Service } from '../core/service.js';
 import { ContextConfig } from '../deploy/context-config.js';
-import { HostConfig } from '../deploy/host-config.js';
+import { HostConfig, type HostDeployerOptions } from '../deploy/host-config.js';
 import { emptyWebXml, type WebXml } from '../deploy/web-xml.js';
 import { parseWebXml } from '../deploy/web-xml-parser.js';
 import type { LifecycleEvent } from '../lifecycle/lifecycle-base.js';
 import { componentLogger } from '../logging/logger.js';
 import { createValve, ERROR_REPORT_VALVE, loadUserComponent } from './component-factory.js';
+import { WorkerExecutors } from './worker-executors.js';
 
 export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger: Logger): Server {
   const server = new Server(config, componentLogger(logger, 'Server'));
@@ -26,50 +30,64 @@ export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger
     }
   }
   const contextConfig = new ContextConfig(defaultWebXml(env, logger));
-  for (const serviceConfig of config.services) {
-    const engineConfig = serviceConfig.engine;
-    const engine = new Engine(engineConfig, componentLogger(logger, `Engine[${engineConfig.name}]`));
-    for (const valve of engineConfig.valves) engine.pipeline.addValve(createValve(valve, env.catalinaBase, engine.logger));
-    const service = new Service(serviceConfig, engine, componentLogger(logger, `Service[${serviceConfig.name}]`));
-    for (const hostConfig of engineConfig.hosts) {
-      const host = new Host(hostConfig, componentLogger(logger, `Host[${hostConfig.name}]`));
-      for (const valve of hostConfig.valves) host.pipeline.addValve(createValve(valve, env.catalinaBase, host.logger));
-      // Like StandardHost: an ErrorReportValve is always there, last before the basic valve.
-      if (!hostConfig.valves.some((v) => v.className === ERROR_REPORT_VALVE)) {
-        host.pipeline.addValve(
-          createValve(
-            { className: ERROR_REPORT_VALVE, attributes: {}, location: hostConfig.location },
-            env.catalinaBase,
-            host.logger,
-          ),
-        );
-      }
-      host.deployer = new HostConfig(host, {
-        env,
-        registry: service.mapperListener,
-        contextConfig,
-        jvmRoute: engineConfig.jvmRoute,
-      });
-      void engine.addChild(host);
-    }
-    for (const connectorConfig of serviceConfig.connectors) {
-      if (connectorConfig.style === 'blocking') {
-        logger.warn(
-          `The blocking-style endpoint [${connectorConfig.protocolName}] is not implemented yet; port [${connectorConfig.port}] uses the event-loop endpoint`,
-        );
-      }
+  config.services.forEach((serviceConfig, serviceIndex) => {
+    const service = buildServiceTree(serviceConfig, env, logger, contextConfig);
+    const executors = new WorkerExecutors(config, serviceIndex, env, service, logger);
+    serviceConfig.connectors.forEach((connectorConfig, connectorIndex) => {
       // Server portOffset shifts every fixed connector port (port 0 still means "any free port").
       const port = connectorConfig.port > 0 ? connectorConfig.port + config.portOffset : connectorConfig.port;
       const effective = port === connectorConfig.port ? connectorConfig : { ...connectorConfig, port };
-      service.addConnector(new Connector(effective, service, componentLogger(logger, 'Connector')));
-    }
+      const executor = effective.style === 'blocking' ? executors.forConnector(effective, connectorIndex) : undefined;
+      service.addConnector(new Connector(effective, service, componentLogger(logger, 'Connector'), executor && { executor, connectorIndex }));
+    });
     server.addService(service);
-  }
+  });
   return server;
 }
 
+export interface ServiceTreeOptions {
+  /** Replaces the session Manager of every Context (worker threads: a proxy to the main thread's Manager). */
+  readonly createSessionManager?: HostDeployerOptions['createSessionManager'];
+}
+
+/**
+ * One Service with its Engine → Host tree (valves, deployers), without connectors. The main thread builds it
+ * for every Service; each worker thread of a blocking-style connector builds its own from the same config.
+ */
+export function buildServiceTree(
+  serviceConfig: ServiceConfig,
+  env: ConfigEnvironment,
+  logger: Logger,
+  contextConfig: ContextConfig,
+  options: ServiceTreeOptions = {},
+): Service {
+  const engineConfig = serviceConfig.engine;
+  const engine = new Engine(engineConfig, componentLogger(logger, `Engine[${engineConfig.name}]`));
+  for (const valve of engineConfig.valves) engine.pipeline.addValve(createValve(valve, env.catalinaBase, engine.logger));
+  const service = new Service(serviceConfig, engine, componentLogger(logger, `Service[${serviceConfig.name}]`));
+  for (const hostConfig of engineConfig.hosts) {
+    const host = new Host(hostConfig, componentLogger(logger, `Host[${hostConfig.name}]`));
+    for (const valve of hostConfig.valves) host.pipeline.addValve(createValve(valve, env.catalinaBase, host.logger));
+    // Like StandardHost: an ErrorReportValve is always there, last before the basic valve.
+    if (!hostConfig.valves.some((v) => v.className === ERROR_REPORT_VALVE)) {
+      host.pipeline.addValve(
+        createValve({ className: ERROR_REPORT_VALVE, attributes: {}, location: hostConfig.location }, env.catalinaBase, host.logger),
+      );
+    }
+    host.deployer = new HostConfig(host, {
+      env,
+      registry: service.mapperListener,
+      contextConfig,
+      jvmRoute: engineConfig.jvmRoute,
+      ...(options.createSessionManager === undefined ? {} : { createSessionManager: options.createSessionManager }),
+    });
+    void engine.addChild(host);
+  }
+  return service;
+}
+
 /** conf/web.xml from catalina.base, else from catalina.home; parsed once and shared by every webapp. */
-function defaultWebXml(env: ConfigEnvironment, logger: Logger): () => WebXml {
+export function defaultWebXml(env: ConfigEnvironment, logger: Logger): () => WebXml {
   let cached: WebXml | null = null;
   return () => {
     if (cached) return cached;

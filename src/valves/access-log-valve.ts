@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { AttributeValue } from '../config/server-config.js';
 import type { Request } from '../connector/request.js';
 import type { Response } from '../connector/response.js';
-import { ValveBase } from '../core/valve.js';
+import { ValveBase, type ValveResult } from '../core/valve.js';
 import { ConfigError } from '../errors/container-error.js';
 import type { RejectedRequest } from '../protocol/exchange.js';
 import { compileAccessLogPattern, type CompiledAccessLogPattern } from './access-log-pattern.js';
@@ -96,8 +96,8 @@ export class AccessLogValve extends ValveBase {
     return this.#writer.currentPath;
   }
 
-  async invoke(request: Request, response: Response): Promise<void> {
-    if (this.next !== null) await this.next.invoke(request, response);
+  invoke(request: Request, response: Response): ValveResult {
+    return this.next?.invoke(request, response);
   }
 
   /** Logs a finished request; the adapter calls it after response.finish(). Never throws. */

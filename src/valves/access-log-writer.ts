@@ -33,10 +33,24 @@ export interface AccessLogWriterOptions {
   readonly onError?: (message: string, error: unknown) => void;
 }
 
+/**
+ * Lines for one file (date stamp), encoded as they arrive into large buffers: appending to one string and
+ * encoding it at flush time built a rope of thousands of pieces that had to be flattened first.
+ */
 interface PendingGroup {
   readonly stamp: string;
-  text: string;
+  /** Filled buffers, each exactly its used length. */
+  readonly full: Buffer[];
+  /** The buffer being filled and how much of it is used. */
+  current: Buffer;
+  used: number;
 }
+
+/** Size of the buffers lines are encoded into (a line longer than that gets a buffer of its own size). */
+const CHUNK_BYTES = 64 * 1024;
+const FIRST_CHUNK_BYTES = 4096;
+/** The most bytes one UTF-16 code unit can take in any of the writer's encodings (UTF-8: 3). */
+const MAX_BYTES_PER_UNIT = 3;
 
 const DAY_MS = 86_400_000;
 
@@ -102,11 +116,22 @@ export class AccessLogWriter {
       return;
     }
     const stamp = this.#currentStamp();
-    const last = this.#pending.at(-1);
+    let group = this.#pending.at(-1);
+    if (group === undefined || group.stamp !== stamp) {
+      // Small at first: an unbuffered log flushes after a line or a few; a busy one grows to CHUNK_BYTES.
+      group = { stamp, full: [], current: Buffer.allocUnsafe(FIRST_CHUNK_BYTES), used: 0 };
+      this.#pending.push(group);
+    }
     const text = `${line}\n`;
-    if (last !== undefined && last.stamp === stamp) last.text += text;
-    else this.#pending.push({ stamp, text });
-    this.#pendingBytes += text.length;
+    const room = text.length * MAX_BYTES_PER_UNIT;
+    if (group.current.length - group.used < room) {
+      if (group.used > 0) group.full.push(group.current.subarray(0, group.used));
+      group.current = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, room));
+      group.used = 0;
+    }
+    const written = group.current.write(text, group.used, this.#options.encoding);
+    group.used += written;
+    this.#pendingBytes += written;
     if (!this.#options.buffered || this.#pendingBytes >= (this.#options.flushThresholdBytes ?? 64 * 1024)) {
       this.#scheduleFlush();
     }
@@ -191,7 +216,8 @@ export class AccessLogWriter {
       for (const group of groups) {
         await this.#ensureFile(group.stamp);
         if (this.#handle === null) continue;
-        await this.#handle.write(Buffer.from(group.text, this.#options.encoding));
+        const buffers = group.used > 0 ? [...group.full, group.current.subarray(0, group.used)] : group.full;
+        if (buffers.length > 0) await this.#handle.writev(buffers);
       }
       this.#errorReported = false;
       this.#dropReported = false;

@@ -8,7 +8,7 @@ import type { AttributeValue } from '../config/server-config.js';
 import type { Request } from '../connector/request.js';
 import type { Response } from '../connector/response.js';
 import { NOTE_ERROR_PAGE_DONE, NOTE_EXCEPTION } from '../core/request-notes.js';
-import { ValveBase } from '../core/valve.js';
+import { isPending, ValveBase, type ValveResult } from '../core/valve.js';
 import { ConfigError } from '../errors/container-error.js';
 import { RequestDispatcherAttributes } from '../servlet/request-dispatcher.js';
 
@@ -216,17 +216,36 @@ export class ErrorReportValve extends ValveBase {
     });
   }
 
-  async invoke(request: Request, response: Response): Promise<void> {
+  invoke(request: Request, response: Response): ValveResult {
+    let result: ValveResult = undefined;
     try {
-      if (this.next !== null) await this.next.invoke(request, response);
+      result = this.next?.invoke(request, response);
     } catch (error) {
-      // Once committed no page can be written: the adapter owns the decision to abort the connection
-      // so the client sees a truncated response rather than a complete-looking one.
-      if (response.isCommitted()) throw error;
-      // Normally the wrapper valve records failures; one that escaped it is rendered the same way.
-      const noted = request.getNote(NOTE_EXCEPTION);
-      if (noted === undefined || noted === null) request.setNote(NOTE_EXCEPTION, error);
+      this.#failed(request, response, error);
     }
+    if (isPending(result)) {
+      return result.then(
+        () => this.#reportSafely(request, response),
+        (error: unknown) => {
+          this.#failed(request, response, error);
+          this.#reportSafely(request, response);
+        },
+      );
+    }
+    this.#reportSafely(request, response);
+  }
+
+  /** A failure that escaped the valves after this one. */
+  #failed(request: Request, response: Response, error: unknown): void {
+    // Once committed no page can be written: the adapter owns the decision to abort the connection
+    // so the client sees a truncated response rather than a complete-looking one.
+    if (response.isCommitted()) throw error;
+    // Normally the wrapper valve records failures; one that escaped it is rendered the same way.
+    const noted = request.getNote(NOTE_EXCEPTION);
+    if (noted === undefined || noted === null) request.setNote(NOTE_EXCEPTION, error);
+  }
+
+  #reportSafely(request: Request, response: Response): void {
     try {
       this.#report(request, response);
     } catch (error) {

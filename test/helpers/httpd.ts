@@ -21,6 +21,8 @@ export interface HttpdOptions {
   readonly secret?: string;
   /** mod_proxy_ajp: send CPING before each request (`ping=1`). */
   readonly ping?: boolean;
+  /** Lines appended to the generated httpd.conf (extra modules, <Location> blocks, SetEnv…). */
+  readonly extraConfig?: readonly string[];
 }
 
 export interface Httpd {
@@ -114,6 +116,7 @@ function config(dir: string, port: number, options: HttpdOptions): string {
     if (options.secret !== undefined) workers.push(`worker.node1.secret=${options.secret}`);
     writeFileSync(join(dir, 'workers.properties'), `${workers.join('\n')}\n`);
   }
+  lines.push(...(options.extraConfig ?? []));
   return `${lines.join('\n')}\n`;
 }
 

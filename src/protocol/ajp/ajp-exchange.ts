@@ -188,7 +188,7 @@ export class AjpExchange implements Exchange, ForwardedRequestValues {
 
   /**
    * An explicit flush by the application: with ajpFlush, an empty SEND_BODY_CHUNK makes the web server pass
-   * what it holds on to the client. (Exchange has no flush hook yet, so the container does not call this.)
+   * what it holds on to the client. The container calls it from response.flushBuffer() (Exchange.flush).
    */
   flush(): void {
     if (!this.#flushOnAjp || this.#done || this.#ended || !this.#headersSent) return;

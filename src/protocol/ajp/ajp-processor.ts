@@ -269,6 +269,7 @@ export class AjpProcessor {
     connection.exchange?.connectionClosed(new Error('The AJP connection closed'));
     connection.exchange = null;
     if (this.#connections.size === 0) for (const wake of this.#closeWaiters.splice(0)) wake();
+    this.#adapter.connectionClosed?.(connection.id);
   }
 
   /** Bad magic, over-size or undecodable packet: the stream cannot be trusted any further, so it is closed. */

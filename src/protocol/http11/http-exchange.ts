@@ -23,19 +23,42 @@ export interface ExchangeSettings {
   readonly maxSwallowSize: number;
 }
 
+/** The processor's hooks, one object shared by every exchange (nothing is allocated per request). */
+export interface ExchangeEvents {
+  /** The client stopped taking response bytes (the connection's buffer is full). */
+  writeStalled(connection: Http11Connection): void;
+  /** The response finished or the connection closed under it; called once, in a microtask. */
+  settled(connection: Http11Connection, exchange: HttpExchange): void;
+}
+
 export interface ExchangeOptions {
   /** maxKeepAliveRequests reached (or keep-alive disabled): this response is the connection's last. */
   readonly lastOnConnection: boolean;
   /** The request carried `Expect: 100-continue` (HTTP/1.1 only; RFC 9110 §10.1.1). */
   readonly expectContinue: boolean;
-  /** Called when the client stops taking response bytes (the connection's buffer is full). */
-  readonly onWriteStall: () => void;
+  /** The request's Connection field (repeated fields joined with ', '), undefined when absent. */
+  readonly connectionHeader: string | undefined;
+  readonly events: ExchangeEvents;
 }
 
 const KEEP_ALIVE_TOKEN = /(?:^|,)\s*keep-alive\s*(?:,|$)/i;
 const CLOSE_TOKEN = /(?:^|,)\s*close\s*(?:,|$)/i;
 
 export class HttpExchange implements Exchange {
+  /**
+   * Response bytes produced during one turn of the event loop leave together at its end (setImmediate)
+   * instead of one socket write per response as each is produced. Every write to a peer that sleeps
+   * waiting for it costs a wake-up (on a loopback or virtualised host that dominated the whole request);
+   * writing the responses of a turn back to back lets one wake-up serve many (Netty's flush
+   * consolidation). An explicit flush() still sends at once.
+   */
+  static #batch: HttpExchange[] = [];
+  static readonly #releaseBatch = (): void => {
+    const batch = HttpExchange.#batch;
+    HttpExchange.#batch = [];
+    for (const exchange of batch) exchange.#release();
+  };
+
   readonly startTime = process.hrtime.bigint();
   readonly settled: Promise<void>;
   readonly #req: CountedIncomingMessage;
@@ -54,6 +77,8 @@ export class HttpExchange implements Exchange {
   /** The processor answered on the application's behalf (e.g. 408): later calls from the adapter are dropped. */
   #takenOver = false;
   #drainWaiters: Array<() => void> = [];
+  /** The 'drain' listener is added only once a write was refused: most responses never need it. */
+  #drainListening = false;
   #continueSent = false;
   /** The compressing stream between the application's bytes and the connection, when compressing. */
   #encoder: Transform | null = null;
@@ -61,6 +86,11 @@ export class HttpExchange implements Exchange {
   #flushScheduled = false;
   /** The connection refused response bytes and has not drained since. */
   #stalled = false;
+  /** This exchange corked its socket until the end of the turn (see #batch). */
+  #corked = false;
+  #inBatch = false;
+  /** end() waiting for the end of the turn. */
+  #pendingFinish: (() => void) | null = null;
 
   constructor(
     req: CountedIncomingMessage,
@@ -77,13 +107,9 @@ export class HttpExchange implements Exchange {
     this.settled = new Promise((resolve) => {
       this.#settle = resolve;
     });
-    res.once('finish', () => this.#finish(false));
-    res.once('close', () => this.#finish(!res.writableFinished));
-    res.on('drain', () => {
-      this.#stalled = false;
-      this.#encoder?.resume();
-      this.#wakeDrainWaiters();
-    });
+    // #finish runs once: 'close' after 'finish' (or alone, when the connection went first) is ignored.
+    res.on('finish', () => this.#finish(false));
+    res.on('close', () => this.#finish(!res.writableFinished));
     if (options.expectContinue && settings.continueOnRead) req.onFirstRead(() => this.sendContinue());
   }
 
@@ -206,7 +232,6 @@ export class HttpExchange implements Exchange {
         continue;
       }
       if (lower === 'keep-alive') continue;
-      checkHeader(name, value);
       flat.push(name, value);
     }
     // The client was told nothing about its body: it may send it now or never, so the stream cannot be
@@ -217,7 +242,7 @@ export class HttpExchange implements Exchange {
     if (close) {
       flat.push('Connection', 'close');
       this.#connection.markClosing();
-    } else if (this.#req.httpVersionMinor === 0 || KEEP_ALIVE_TOKEN.test(this.#req.headers.connection ?? '')) {
+    } else if (this.#req.httpVersionMinor === 0 || KEEP_ALIVE_TOKEN.test(this.#options.connectionHeader ?? '')) {
       // Only a client that asked for keep-alive is told about it, as Tomcat does.
       flat.push('Connection', 'keep-alive');
       const seconds = this.#settings.keepAliveTimeoutSeconds;
@@ -229,7 +254,14 @@ export class HttpExchange implements Exchange {
     const bodiless = status === 204 || status === 304 || (status >= 100 && status < 200);
     this.#hasBody = !(this.method === 'HEAD' || bodiless);
     const final = this.#frame(status, flat, bodiless);
-    this.#res.writeHead(status, reason ?? undefined, final);
+    try {
+      // node validates every name and value here (the response facade already did): validated once more
+      // would be the third time, so only node's rejection is translated into the container's error.
+      this.#res.writeHead(status, reason ?? undefined, final);
+    } catch (error) {
+      for (let i = 0; i < final.length; i += 2) checkHeader(final[i] as string, final[i + 1] as string);
+      throw error;
+    }
   }
 
   /**
@@ -237,10 +269,19 @@ export class HttpExchange implements Exchange {
    * the same compression decision and, where GET would be chunked, `Transfer-Encoding: chunked` too.
    */
   #frame(status: number, flat: string[], bodiless: boolean): string[] {
+    const compression = this.#settings.compression;
+    if (compression === null || bodiless) {
+      if (this.method !== 'HEAD' || bodiless || this.#req.httpVersionMinor < 1) return flat;
+      for (let i = 0; i < flat.length; i += 2) {
+        const key = (flat[i] as string).toLowerCase();
+        if (key === 'content-length' || key === 'transfer-encoding') return flat;
+      }
+      flat.push('Transfer-Encoding', 'chunked');
+      return flat;
+    }
     let fields: Array<readonly [string, string]> = [];
     for (let i = 0; i < flat.length; i += 2) fields.push([flat[i] as string, flat[i + 1] as string]);
-    const compression = this.#settings.compression;
-    if (compression !== null && !bodiless) {
+    {
       const decision = decideCompression(
         compression,
         { acceptEncoding: this.#req.headers['accept-encoding'], userAgent: this.#req.headers['user-agent'] },
@@ -288,6 +329,7 @@ export class HttpExchange implements Exchange {
       return encoder.write(chunk);
     }
     if (this.#hasBody) this.#bytesWritten += chunk.byteLength;
+    this.#holdUntilEndOfTurn();
     const accepted = this.#res.write(chunk);
     if (!accepted) this.#stall();
     return accepted;
@@ -295,7 +337,18 @@ export class HttpExchange implements Exchange {
 
   #stall(): void {
     this.#stalled = true;
-    this.#options.onWriteStall();
+    this.#listenForDrain();
+    this.#options.events.writeStalled(this.#connection);
+  }
+
+  #listenForDrain(): void {
+    if (this.#drainListening) return;
+    this.#drainListening = true;
+    this.#res.on('drain', () => {
+      this.#stalled = false;
+      this.#encoder?.resume();
+      this.#wakeDrainWaiters();
+    });
   }
 
   drain(): Promise<void> {
@@ -303,6 +356,7 @@ export class HttpExchange implements Exchange {
     const encoder = this.#encoder;
     const blocked = encoder !== null ? encoder.writableNeedDrain : this.#res.writableNeedDrain;
     if (!blocked) return Promise.resolve();
+    if (encoder === null) this.#listenForDrain();
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
@@ -322,12 +376,54 @@ export class HttpExchange implements Exchange {
     };
     this.#swallowUnreadBody();
     const encoder = this.#encoder;
-    if (encoder === null) finish();
-    else {
+    if (encoder === null) {
+      // res.end() uncorks and writes at once; it runs with the other responses of this turn.
+      this.#pendingFinish = finish;
+      this.#joinBatch();
+    } else {
       encoder.once('end', finish);
       encoder.end();
     }
     return this.settled;
+  }
+
+  /**
+   * Corks the socket before node writes (node then adds no cork of its own with a flush on the next tick),
+   * so the bytes wait for the end of the turn. A compressed response is left alone: its encoder writes later.
+   */
+  #holdUntilEndOfTurn(): void {
+    if (this.#corked) return;
+    const socket = this.#connection.socket;
+    if (socket.writableCorked || socket.destroyed) return;
+    socket.cork();
+    this.#corked = true;
+    this.#joinBatch();
+  }
+
+  #joinBatch(): void {
+    if (this.#inBatch) return;
+    this.#inBatch = true;
+    if (HttpExchange.#batch.push(this) === 1) setImmediate(HttpExchange.#releaseBatch);
+  }
+
+  #release(): void {
+    this.#inBatch = false;
+    const finish = this.#pendingFinish;
+    if (finish !== null) {
+      this.#pendingFinish = null;
+      // node's end() fully uncorks the socket itself.
+      this.#corked = false;
+      finish();
+      return;
+    }
+    this.#uncork();
+  }
+
+  #uncork(): void {
+    if (!this.#corked) return;
+    this.#corked = false;
+    const socket = this.#connection.socket;
+    if (socket.writableCorked) socket.uncork();
   }
 
   /**
@@ -355,6 +451,13 @@ export class HttpExchange implements Exchange {
       const encoder = this.#encoder;
       if (encoder !== null && this.#coding !== null && !this.#ended && !this.#done) flushEncoder(this.#coding, encoder);
     });
+  }
+
+  /** An explicit flush by the application: held bytes and a compressor's pending block go out now. */
+  flush(): void {
+    this.#uncork();
+    const encoder = this.#encoder;
+    if (encoder !== null && this.#coding !== null && !this.#ended && !this.#done) flushEncoder(this.#coding, encoder);
   }
 
   get ended(): boolean {
@@ -410,6 +513,9 @@ export class HttpExchange implements Exchange {
     if (aborted) this.#aborted = true;
     if (this.#encoder !== null && aborted) this.#encoder.destroy();
     this.#wakeDrainWaiters();
+    // Queued before the promise reactions, so the processor is done with the connection before the
+    // adapter continues (the order a `settled.then` registered at construction had).
+    queueMicrotask(() => this.#options.events.settled(this.#connection, this));
     this.#settle();
   }
 

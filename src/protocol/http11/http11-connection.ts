@@ -18,6 +18,8 @@ export class Http11Connection {
   #waitingForSlot = 0;
   #idleMark = 0;
   #deferred: Buffer | undefined;
+  /** The socket's idle timeout as last set (ms, 0 = none); -1 = never set. */
+  #timeout = -1;
 
   constructor(id: string, socket: Socket) {
     this.id = id;
@@ -106,6 +108,16 @@ export class Http11Connection {
 
   slotGranted(): void {
     if (this.#waitingForSlot > 0 && --this.#waitingForSlot === 0 && !this.socket.destroyed) this.socket.resume();
+  }
+
+  /**
+   * Sets the socket's idle timeout unless it already has this value: re-arming a timer costs a timer-list
+   * operation, and most requests on a keep-alive connection would set the same value again.
+   */
+  setTimeout(ms: number): void {
+    if (ms === this.#timeout) return;
+    this.#timeout = ms;
+    this.socket.setTimeout(ms);
   }
 
   /** Remembers how many bytes had arrived when the connection went idle. */

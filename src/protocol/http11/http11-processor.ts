@@ -13,7 +13,7 @@ import type { Adapter, RejectedRequest } from '../exchange.js';
 import { classifyClientError, minimalResponse, sniffRequestLine, type RequestLine } from './client-error.js';
 import { compressionConfigFrom } from './compression.js';
 import type { CountedIncomingMessage } from './counted-incoming-message.js';
-import { HttpExchange, type ExchangeSettings } from './http-exchange.js';
+import { HttpExchange, type ExchangeEvents, type ExchangeSettings } from './http-exchange.js';
 import { Http11Connection } from './http11-connection.js';
 import type { InFlightLimiter } from './in-flight-limiter.js';
 import { RequestTargetValidator } from './request-target-validator.js';
@@ -23,12 +23,21 @@ const REJECT_LOG_BUDGET = 10;
 /** The methods the container serves, for `OPTIONS *` and a refused TRACE (RFC 9110 §9.3.7, §10.2.1). */
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, DELETE, OPTIONS';
 
+/** What #validate notes about a request head while checking it. */
+interface RequestHead {
+  /** The Connection field (repeated fields joined), undefined when absent. */
+  connection: string | undefined;
+  /** Transfer-Encoding is present (checked to be exactly `chunked`). */
+  chunked: boolean;
+}
+
 export class Http11Processor {
   readonly #config: ConnectorConfig;
   readonly #adapter: Adapter;
   readonly #logger: Logger;
   readonly #limiter: InFlightLimiter;
   readonly #settings: ExchangeSettings;
+  readonly #exchangeEvents: ExchangeEvents;
   readonly #targetValidator: RequestTargetValidator;
   /** Body read timeout: connectionTimeout, or connectionUploadTimeout when disableUploadTimeout=false. */
   readonly #bodyTimeout: number;
@@ -45,6 +54,10 @@ export class Http11Processor {
     this.#adapter = adapter;
     this.#logger = logger;
     this.#limiter = limiter;
+    this.#exchangeEvents = {
+      writeStalled: (connection) => this.#guard(() => this.#updateSocketTimeout(connection)),
+      settled: (connection, exchange) => this.#guard(() => this.#onExchangeDone(connection, exchange)),
+    };
     const attributes = config.attributes;
     this.#settings = {
       scheme: config.scheme === 'https' ? 'https' : 'http',
@@ -88,6 +101,9 @@ export class Http11Processor {
       this.#guard(() => this.#onRequest(req, res, undefined, true)),
     );
     server.on('connect', (req: IncomingMessage, socket: Duplex) => this.#guard(() => this.#onConnect(req, socket)));
+    // node destroys a socket on 'timeout' unless the server, request or response claims it; one claim on the
+    // server covers every request (no listeners per request) and leaves the decision to #onSocketTimeout.
+    server.on('timeout', claimTimeout);
   }
 
   /** Takes over a socket the acceptor gave a slot: hands it to node:http's parser and starts reading. */
@@ -96,7 +112,7 @@ export class Http11Processor {
     this.#connections.set(socket, connection);
     socket.once('close', () => this.#guard(() => this.#onSocketClose(connection)));
     // Until the first request arrives the connection is idle under connectionTimeout (headers not yet begun).
-    if (Number.isFinite(this.#config.connectionTimeout)) socket.setTimeout(this.#config.connectionTimeout);
+    if (Number.isFinite(this.#config.connectionTimeout)) connection.setTimeout(this.#config.connectionTimeout);
     server.emit('connection', socket);
     socket.on('timeout', () => this.#guard(() => this.#onSocketTimeout(connection)));
     socket.resume();
@@ -132,27 +148,29 @@ export class Http11Processor {
     // answered; the client retries them on a new connection (RFC 9112 §9.6).
     if (connection.closing) return;
 
+    const head: RequestHead = { connection: undefined, chunked: false };
+    const invalid = this.#validate(req, head);
     const exchange = new HttpExchange(req, res, connection, this.#settings, {
       lastOnConnection: index >= this.#config.maxKeepAliveRequests,
       expectContinue,
-      onWriteStall: () => this.#guard(() => this.#updateSocketTimeout(connection)),
+      connectionHeader: head.connection,
+      events: this.#exchangeEvents,
     });
     connection.add(exchange);
-    req.limitTrailers(this.#maxTrailerSize, (size) =>
-      this.#guard(() => {
-        const error = new ProtocolError('SV_ERR_HTTP_TRAILER_TOO_LARGE', { size, limit: this.#maxTrailerSize });
-        this.#logRejection(error.code, 400, error.message, connection.id);
-        this.#reportRejected(rejectedFromExchange(exchange, 400, error.code));
-        exchange.failBody(error);
-      }),
-    );
-    // node destroys a socket on 'timeout' unless the request or response claims it; #onSocketTimeout decides.
-    req.on('timeout', claimTimeout);
-    res.on('timeout', claimTimeout);
-    void exchange.settled.then(() => this.#guard(() => this.#onExchangeDone(connection, exchange)));
+    // Trailers only follow a chunked body (RFC 9112 §7.1.2).
+    if (head.chunked) {
+      req.limitTrailers(this.#maxTrailerSize, (size) =>
+        this.#guard(() => {
+          const error = new ProtocolError('SV_ERR_HTTP_TRAILER_TOO_LARGE', { size, limit: this.#maxTrailerSize });
+          this.#logRejection(error.code, 400, error.message, connection.id);
+          this.#reportRejected(rejectedFromExchange(exchange, 400, error.code));
+          exchange.failBody(error);
+        }),
+      );
+    }
     this.#updateSocketTimeout(connection);
 
-    const rejection = this.#validate(req) ?? presetRejection;
+    const rejection = invalid ?? presetRejection;
     if (rejection !== undefined) {
       this.#rejectExchange(exchange, rejection);
       return;
@@ -201,9 +219,14 @@ export class Http11Processor {
     }
   }
 
-  /** Request checks node:http leaves to the server (RFC 9112 §3.2, Tomcat's maxHeaderCount). */
-  #validate(req: IncomingMessage): ProtocolError | undefined {
-    const headerCount = req.rawHeaders.length / 2;
+  /**
+   * Request checks node:http leaves to the server (RFC 9112 §3.2, Tomcat's maxHeaderCount). One pass over
+   * the raw fields also notes what the exchange needs (Connection, chunked), so node never has to build
+   * `req.headers` for a plain request.
+   */
+  #validate(req: IncomingMessage, head: RequestHead): ProtocolError | undefined {
+    const raw = req.rawHeaders;
+    const headerCount = raw.length / 2;
     if (headerCount > this.#config.maxHeaderCount) {
       return new ProtocolError('SV_ERR_HTTP_TOO_MANY_HEADERS', { count: headerCount, limit: this.#config.maxHeaderCount });
     }
@@ -211,15 +234,38 @@ export class Http11Processor {
       // HTTP/0.9 included: it has no headers, hence no Host and no framing (CVE-2026-24733 class).
       return new ProtocolError('SV_ERR_HTTP_VERSION_NOT_SUPPORTED', { version: req.httpVersion });
     }
-    const hosts: string[] = [];
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      if ((req.rawHeaders[i] as string).toLowerCase() === 'host') hosts.push(req.rawHeaders[i + 1] as string);
+    let hostCount = 0;
+    let host: string | undefined;
+    let transferEncoding = false;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i] as string;
+      // Lower-casing only names of the right length keeps this pass cheap.
+      switch (name.length) {
+        case 4:
+          if (name.toLowerCase() === 'host') {
+            if (hostCount++ === 0) host = raw[i + 1] as string;
+          }
+          break;
+        case 10:
+          // node joins repeated Connection fields with ', ' in req.headers; so does this.
+          if (name.toLowerCase() === 'connection') {
+            const value = raw[i + 1] as string;
+            head.connection = head.connection === undefined ? value : `${head.connection}, ${value}`;
+          }
+          break;
+        case 17:
+          if (name.toLowerCase() === 'transfer-encoding') transferEncoding = true;
+          break;
+      }
     }
-    if (hosts.length > 1 || (hosts.length === 0 && req.httpVersionMinor >= 1)) {
-      return badRequest(`[${hosts.length}] Host headers; HTTP/1.1 requires exactly one (RFC 9112 §3.2)`);
+    if (hostCount > 1 || (hostCount === 0 && req.httpVersionMinor >= 1)) {
+      return badRequest(`[${hostCount}] Host headers; HTTP/1.1 requires exactly one (RFC 9112 §3.2)`);
     }
-    const transferEncoding = this.#checkTransferEncoding(req);
-    if (transferEncoding !== undefined) return transferEncoding;
+    if (transferEncoding) {
+      head.chunked = true;
+      const problem = this.#checkTransferEncoding(req);
+      if (problem !== undefined) return problem;
+    }
     const target = req.url ?? '';
     if (target === '*') {
       if (req.method !== 'OPTIONS') {
@@ -238,11 +284,11 @@ export class Http11Processor {
     if (req.method === 'TRACE' && !this.#config.allowTrace) {
       return new ProtocolError('SV_ERR_HTTP_METHOD_NOT_ALLOWED', { method: 'TRACE', attribute: 'allowTrace' });
     }
-    const absolute = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(target);
+    // Origin form (`/…`) is by far the most common target and cannot be absolute form.
+    const absolute = target.charCodeAt(0) === 0x2f ? null : /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(target);
     if (absolute !== null) {
       const authority = absolute[1] as string;
       if (authority.includes('@')) return badRequest(`userinfo in the request target [${target}] (RFC 9110 §4.2.4)`);
-      const host = hosts[0];
       if (host !== undefined && host.toLowerCase() !== authority.toLowerCase()) {
         return badRequest(`Host header [${host}] does not match the request target authority [${authority}]`);
       }
@@ -399,20 +445,23 @@ export class Http11Processor {
    * One socket timer serves three phases: reading a body (connectionTimeout, idle-based), idle between
    * requests (keepAliveTimeout, exact: node's own timer would add 1000 ms), and none while the application
    * works (Tomcat does not time out processing). The header phase is node's headersTimeout.
+   * While the application works the timer armed before is left running instead of being cleared and set
+   * again for every request: if it fires first, #onSocketTimeout sees the work in progress and clears it.
    */
   #updateSocketTimeout(connection: Http11Connection): void {
     const latest = connection.latest;
-    let timeout = 0;
-    if (connection.open.some((exchange) => exchange.writeStalled)) timeout = this.#config.connectionTimeout;
+    let timeout: number;
+    if (anyWriteStalled(connection)) timeout = this.#config.connectionTimeout;
     else if (latest !== undefined && !latest.bodyComplete) timeout = this.#bodyTimeout;
     else if (connection.outstanding === 0) timeout = this.#config.keepAliveTimeout;
-    connection.socket.setTimeout(Number.isFinite(timeout) ? timeout : 0);
+    else return;
+    connection.setTimeout(Number.isFinite(timeout) ? timeout : 0);
   }
 
   #onSocketTimeout(connection: Http11Connection): void {
     const socket = connection.socket;
     if (socket.destroyed) return;
-    if (connection.open.some((exchange) => exchange.writeStalled)) {
+    if (anyWriteStalled(connection)) {
       // The client stopped reading its response: nothing more can be sent, so the connection goes.
       const error = new ProtocolError('SV_ERR_HTTP_WRITE_TIMEOUT', { limit: this.#config.connectionTimeout });
       this.#logRejection(error.code, 0, error.message, connection.id);
@@ -436,7 +485,8 @@ export class Http11Processor {
       socket.destroy();
       return;
     }
-    socket.setTimeout(0);
+    // The application is still working on the request: no timeout applies (see #updateSocketTimeout).
+    connection.setTimeout(0);
   }
 
   #onSocketClose(connection: Http11Connection): void {
@@ -445,6 +495,7 @@ export class Http11Processor {
     if (this.#connections.size === 0) {
       for (const wake of this.#closeWaiters.splice(0)) wake();
     }
+    this.#adapter.connectionClosed?.(connection.id);
   }
 
   #reportRejected(rejected: RejectedRequest): void {
@@ -476,6 +527,12 @@ export class Http11Processor {
       this.#logger.error({ err: error }, 'HTTP/1.1 processor failure');
     }
   }
+}
+
+function anyWriteStalled(connection: Http11Connection): boolean {
+  const open = connection.open;
+  for (let i = 0; i < open.length; i++) if ((open[i] as HttpExchange).writeStalled) return true;
+  return false;
 }
 
 function claimTimeout(): void {

@@ -240,11 +240,13 @@ describe('AJP connector: vector set D', () => {
     for (let i = 0; i < response.body.length; i += 9973) expect(response.body[i]).toBe((i * 31 + 7) & 0xff);
   });
 
-  it('commits on flushBuffer() with no headers set', async () => {
+  it('commits on flushBuffer() with no headers set, and the flush reaches the proxy (ajpFlush=true)', async () => {
     const c = await client();
     const response = await c.request({ uri: '/flush', secret: SECRET });
     expect(response.status).toBe(200);
     expect(response.body.toString()).toBe('after flush');
+    // ajpFlush (default true): the explicit flush is an empty SEND_BODY_CHUNK ahead of the body.
+    expect(response.chunkSizes).toEqual([0, 'after flush'.length]);
   });
 
   it('accepts literal header names and every split of the request bytes', async () => {

@@ -92,6 +92,18 @@ describe('container core on fixture webapps', () => {
     expect(html).not.toContain('as requested <b>');
   });
 
+  it('sendError after the response is committed is logged and ignored, not thrown (issue #4)', async () => {
+    const response = await fetch(`${server.url}/features/send-error-after-commit`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('partial and the rest');
+    const ignored = server.logs.filter((r) => String(r.msg).includes('Cannot call sendError(500) after the response has been committed'));
+    expect(ignored).toHaveLength(1);
+    expect(String(ignored[0]!.msg)).toContain('SV_ERR_RESPONSE_COMMITTED');
+    // Nothing was thrown out of the servlet: no servlet exception and no aborted connection.
+    expect(server.logs.some((r) => r.code === 'SV_ERR_SERVLET_EXCEPTION' && JSON.stringify(r).includes('send-error-after-commit'))).toBe(false);
+    expect(JSON.stringify(server.logs)).not.toContain('SendErrorAfterCommit');
+  });
+
   it('an UnavailableException answers 503 with Retry-After', async () => {
     const response = await fetch(`${server.url}/features/unavailable`);
     expect(response.status).toBe(503);

@@ -45,6 +45,8 @@ interface ClientOptions {
   minVersion?: tls.SecureVersion;
   maxVersion?: tls.SecureVersion;
   ciphers?: string;
+  /** Host header; node's default is the address and port connected to. */
+  host?: string;
 }
 
 interface HttpsResult {
@@ -54,6 +56,8 @@ interface HttpsResult {
   serverCn: string;
   serverSerial: string;
   protocol: string | null;
+  /** The Connection response header. */
+  connection: string | undefined;
 }
 
 /** One HTTPS GET on a fresh connection (no agent, no session reuse), trusting only the test CA. */
@@ -71,6 +75,7 @@ function get(port: number, path: string, options: ClientOptions = {}): Promise<H
         ...(options.minVersion === undefined ? {} : { minVersion: options.minVersion }),
         ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }),
         ...(options.ciphers === undefined ? {} : { ciphers: options.ciphers }),
+        ...(options.host === undefined ? {} : { headers: { host: options.host } }),
         timeout: 5000,
       },
       (response) => {
@@ -81,7 +86,14 @@ function get(port: number, path: string, options: ClientOptions = {}): Promise<H
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (body += chunk));
         response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, body, serverCn: String(peer.subject?.CN ?? ''), serverSerial: peer.serialNumber, protocol }),
+          resolve({
+            status: response.statusCode ?? 0,
+            body,
+            serverCn: String(peer.subject?.CN ?? ''),
+            serverSerial: peer.serialNumber,
+            protocol,
+            connection: response.headers.connection,
+          }),
         );
         response.on('error', reject);
       },
@@ -193,8 +205,8 @@ describe('TLS connector with two SSLHostConfigs', () => {
   });
 
   it('required (selected by SNI, encrypted key): no certificate is refused, a valid one is served', async () => {
-    await expect(get(server.port, '/tls/info', { servername: 'other.test' })).rejects.toThrow();
-    const response = await get(server.port, '/tls/info', { servername: 'other.test', cert: pki.clientCert, key: pki.clientKey });
+    await expect(get(server.port, '/tls/info', { servername: 'other.test', host: 'other.test' })).rejects.toThrow();
+    const response = await get(server.port, '/tls/info', { servername: 'other.test', host: 'other.test', cert: pki.clientCert, key: pki.clientKey });
     expect(response.status).toBe(200);
     expect(response.serverCn).toBe('other.test');
     const info = JSON.parse(response.body) as { certificates: string[]; keySize: number };
@@ -205,6 +217,45 @@ describe('TLS connector with two SSLHostConfigs', () => {
   it('required on one host does not affect the default host (verification follows SNI)', async () => {
     const response = await get(server.port, '/tls/info', { servername: 'localhost' });
     expect(response.status).toBe(200);
+  });
+
+  it('strictSni (default): a Host that selects another SSLHostConfig than the SNI name gets 421 and a close', async () => {
+    // The attack strictSni stops: handshake on the default host (no client certificate needed), then ask for
+    // the host whose SSLHostConfig requires one.
+    const dodged = await get(server.port, '/tls/info', { servername: 'localhost', host: 'other.test' });
+    expect(dodged.status).toBe(421);
+    expect(dodged.connection).toBe('close');
+    expect(dodged.body).toContain('strictSni');
+    const reverse = await get(server.port, '/tls/info', { servername: 'other.test', host: 'localhost:8443', cert: pki.clientCert, key: pki.clientKey });
+    expect(reverse.status).toBe(421);
+    expect(server.logs.some((record) => record.code === 'SV_ERR_HTTP_MISDIRECTED_REQUEST')).toBe(true);
+  });
+
+  it('strictSni: names that select the same SSLHostConfig are served (case, port, an unknown Host falling back to _default_)', async () => {
+    expect((await get(server.port, '/tls/info', { servername: 'other.test', host: 'OTHER.test:443', cert: pki.clientCert, key: pki.clientKey })).status).toBe(200);
+    expect((await get(server.port, '/tls/info', { servername: 'localhost', host: 'unknown.example' })).status).toBe(200);
+  });
+});
+
+describe('TLS connector with strictSni="false"', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    const connector = `<Connector port="0" address="127.0.0.1" protocol="HTTP/1.1" SSLEnabled="true" strictSni="false">
+      <SSLHostConfig><Certificate certificateFile="${pki.localhostCert}" certificateKeyFile="${pki.localhostKey}"/></SSLHostConfig>
+      <SSLHostConfig hostName="other.test"><Certificate certificateFile="${pki.otherCert}" certificateKeyFile="${pki.otherKey}" certificateKeyPassword="${pki.otherKeyPassword}"/></SSLHostConfig>
+    </Connector>`;
+    server = await startTestServer({ serverXml: serverXml(join(REPO_ROOT, 'webapps'), connector) });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('serves a Host that selects another SSLHostConfig than the SNI name', async () => {
+    const response = await get(server.port, '/tls/info', { servername: 'localhost', host: 'other.test' });
+    expect(response.status).toBe(200);
+    expect(response.serverCn).toBe('localhost');
   });
 });
 

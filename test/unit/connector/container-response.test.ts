@@ -489,12 +489,35 @@ describe('ContainerResponse: sendError', () => {
     expect(exchange.output.toString()).toBe('error page');
   });
 
-  it('throws once committed', async () => {
-    const { response } = setup();
+  it('is logged to the webapp and ignored once committed (issue #4), never thrown', async () => {
+    const logged: string[] = [];
+    const servletContext = { log: (message: string) => logged.push(message) } as unknown as ContextBinding['servletContext'];
+    const { exchange, response } = setup({ binding: { servletContext } });
+    response.getWriter().write('partial');
     await response.flushBuffer();
-    const error = caught(() => response.sendError(500));
-    expect(error.code).toBe('SV_ERR_RESPONSE_COMMITTED');
-    expect(error.message).toBe('Cannot call sendError() after the response has been committed');
+    expect(() => response.sendError(500, 'too late')).not.toThrow();
+    expect(logged).toEqual(['Cannot call sendError(500) after the response has been committed [SV_ERR_RESPONSE_COMMITTED]']);
+    expect(response.isError()).toBe(false);
+    expect(response.isSuspended()).toBe(false);
+    expect(response.getStatus()).toBe(200);
+    // The response carries on as if the call had not happened.
+    response.getWriter().write(' and the rest');
+    await response.finish();
+    expect(exchange.head!.status).toBe(200);
+    expect(exchange.output.toString()).toBe('partial and the rest');
+  });
+
+  it('without a Context, reports the ignored call to the connector logger', async () => {
+    const warnings: Array<{ details: object; message: string }> = [];
+    const { response } = setup({
+      binding: null,
+      options: { logger: { warn: (details, message) => warnings.push({ details, message }) } },
+    });
+    await response.flushBuffer();
+    response.sendError(404);
+    expect(warnings).toEqual([
+      { details: { code: 'SV_ERR_RESPONSE_COMMITTED' }, message: 'Cannot call sendError(404) after the response has been committed [SV_ERR_RESPONSE_COMMITTED]' },
+    ]);
     expect(response.isError()).toBe(false);
   });
 });
@@ -564,5 +587,55 @@ describe('ContainerResponse: sendRedirect', () => {
     const { response } = setup();
     expect(response.encodeURL('/a?b=c')).toBe('/a?b=c');
     expect(response.encodeRedirectURL('/a')).toBe('/a');
+  });
+});
+
+/** Records Exchange.flush() calls, the protocol hook flushBuffer() ends with (AJP flush packet, compressor). */
+class FlushingExchange extends BufferExchange {
+  flushes = 0;
+  flush(): void {
+    this.flushes++;
+    this.events.push('flush');
+  }
+}
+
+describe('ContainerResponse: flushBuffer reaches the protocol', () => {
+  function flushingSetup(method = 'GET') {
+    const exchange = new FlushingExchange({ target: '/app/page', method });
+    const response = new ContainerResponse(exchange, {});
+    const request = new ContainerRequest(exchange, testConnectorConfig(), response);
+    response.attach(request);
+    return { exchange, response };
+  }
+
+  it('calls Exchange.flush after handing the buffered bytes over, for flushBuffer and writer.flush', async () => {
+    const { exchange, response } = flushingSetup();
+    response.getWriter().write('first');
+    await response.flushBuffer();
+    expect(exchange.events).toEqual(['writeHead', 'write', 'flush']);
+    response.getWriter().write(' second');
+    await response.getWriter().flush();
+    expect(exchange.events).toEqual(['writeHead', 'write', 'flush', 'write', 'flush']);
+    await response.finish();
+    // Ending the response is not a flush: the protocol ends its own way.
+    expect(exchange.flushes).toBe(2);
+    expect(exchange.output.toString()).toBe('first second');
+  });
+
+  it('does not flush a HEAD response, whose body is never sent', async () => {
+    const { exchange, response } = flushingSetup('HEAD');
+    response.getWriter().write('counted, not sent');
+    await response.flushBuffer();
+    expect(exchange.flushes).toBe(0);
+    expect(exchange.events).toEqual(['writeHead']);
+  });
+
+  it('still copies bytes the application hands to the output stream (it may reuse its array)', async () => {
+    const { exchange, response } = flushingSetup();
+    const bytes = Buffer.from('abc');
+    response.getOutputStream().write(bytes);
+    bytes.fill(0x78);
+    await response.finish();
+    expect(exchange.output.toString()).toBe('abc');
   });
 });

@@ -513,3 +513,102 @@ describe('Mapper: copy-on-write consistency', () => {
     expect(out).toEqual({ ...emptyMappingData(), host: 'H:localhost', context: 'C:ROOT', requestPath: '/other' });
   });
 });
+
+describe('Mapper: parallel versions (reference §5)', () => {
+  function versioned(...versions: string[]): Mapper<string, string, string> {
+    const m = new Mapper<string, string, string>();
+    m.addHost('h', [], 'H');
+    m.setDefaultHostName('h');
+    m.addContext('h', '', 'C:ROOT', ctxOptions());
+    for (const version of versions) {
+      m.addContext('h', '/app', `C:app##${version}`, ctxOptions(), version);
+      m.addWrapper('h', '/app', '/', `W:${version}`, 'default', { version });
+    }
+    return m;
+  }
+
+  function mapWith(m: Mapper<string, string, string>, path: string, chooser?: (context: string) => boolean): Data {
+    const out = emptyMappingData<string, string, string>();
+    m.map('h', path, out, chooser);
+    return out;
+  }
+
+  it('without a chooser the newest version serves, each with its own wrappers', () => {
+    const m = versioned('1', '2');
+    expect(mapWith(m, '/app/x')).toMatchObject({ context: 'C:app##2', wrapper: 'W:2', contextPath: '/app' });
+  });
+
+  it('versions compare as strings: "" < "11" < "2", whatever the order they were added in', () => {
+    const m = versioned('2', '11');
+    m.addContext('h', '/app', 'C:app', ctxOptions());
+    expect(m.findContextVersions('h', '/app').map((v) => v.version)).toEqual(['', '11', '2']);
+    expect(mapWith(m, '/app/x').context).toBe('C:app##2');
+    expect(m.findContext('h', '/app')).toBe('C:app##2');
+  });
+
+  it('the newest version the chooser accepts wins; none accepted → the newest', () => {
+    const m = versioned('1', '2', '3');
+    const asked: string[] = [];
+    const holdsSession = new Set(['C:app##1', 'C:app##2']);
+    expect(mapWith(m, '/app/x', (c) => (asked.push(c), holdsSession.has(c)))).toMatchObject({ context: 'C:app##2', wrapper: 'W:2' });
+    expect(asked).toEqual(['C:app##3', 'C:app##2']);
+    expect(mapWith(m, '/app/x', (c) => c === 'C:app##1')).toMatchObject({ context: 'C:app##1', wrapper: 'W:1' });
+    expect(mapWith(m, '/app/x', () => false).context).toBe('C:app##3');
+  });
+
+  it('a single version never consults the chooser', () => {
+    const m = versioned('1');
+    let calls = 0;
+    expect(mapWith(m, '/app/x', () => (calls++, false)).context).toBe('C:app##1');
+    expect(mapWith(m, '/other', () => (calls++, false)).context).toBe('C:ROOT');
+    expect(calls).toBe(0);
+  });
+
+  it('removing one version leaves the others serving; removing the last falls back to the parent path', () => {
+    const m = versioned('1', '2');
+    m.removeContext('h', '/app', '2');
+    expect(mapWith(m, '/app/x')).toMatchObject({ context: 'C:app##1', wrapper: 'W:1' });
+    m.removeContext('h', '/app', '3');
+    m.removeContext('h', '/app');
+    expect(mapWith(m, '/app/x').context).toBe('C:app##1');
+    m.removeContext('h', '/app', '1');
+    expect(mapWith(m, '/app/x')).toMatchObject({ context: 'C:ROOT', contextPath: '' });
+    expect(m.findContextVersions('h', '/app')).toEqual([]);
+  });
+
+  it('re-adding one version replaces only that version; wrappers and welcome files are per version', () => {
+    const m = versioned('1', '2');
+    m.addContext('h', '/app', 'C:app##1-redeployed', ctxOptions(), '1');
+    expect(mapWith(m, '/app/x', (c) => c.startsWith('C:app##1'))).toMatchObject({ context: 'C:app##1-redeployed', wrapper: null });
+    expect(mapWith(m, '/app/x')).toMatchObject({ context: 'C:app##2', wrapper: 'W:2' });
+    m.setWelcomeFiles('h', '/app', ['w.html'], '2');
+    expect(() => m.setWelcomeFiles('h', '/app', ['w.html'], '9')).toThrow(/version \[9\]/);
+    m.removeWrapper('h', '/app', '/', '2');
+    expect(mapWith(m, '/app/x')).toMatchObject({ context: 'C:app##2', wrapper: null });
+  });
+
+  it('ROOT has versions too, and a nested context path still wins over them', () => {
+    const m = new Mapper<string, string, string>();
+    m.addHost('h', [], 'H');
+    m.addContext('h', '/', 'C:ROOT##a', ctxOptions(), 'a');
+    m.addContext('h', '', 'C:ROOT##b', ctxOptions(), 'b');
+    m.addContext('h', '/a/b', 'C:a#b##1', ctxOptions(), '1');
+    expect(mapOf(m, 'h', '/x')).toMatchObject({ context: 'C:ROOT##b', contextPath: '' });
+    const out = emptyMappingData<string, string, string>();
+    m.map('h', '/x', out, (c) => c === 'C:ROOT##a');
+    expect(out.context).toBe('C:ROOT##a');
+    expect(mapOf(m, 'h', '/a/b/c')).toMatchObject({ context: 'C:a#b##1', contextPath: '/a/b' });
+  });
+
+  it('mapWithinContext follows the version of the context object it is given', () => {
+    const m = versioned('1', '2');
+    const out = emptyMappingData<string, string, string>();
+    m.mapWithinContext('C:app##1', '/y', out);
+    expect(out).toMatchObject({ context: 'C:app##1', wrapper: 'W:1' });
+    m.removeContext('h', '/app', '1');
+    m.mapWithinContext('C:app##1', '/y', out);
+    expect(out.context).toBeNull();
+    m.mapWithinContext('C:app##2', '/y', out);
+    expect(out.wrapper).toBe('W:2');
+  });
+});

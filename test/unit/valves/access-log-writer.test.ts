@@ -219,3 +219,25 @@ describe('AccessLogWriter', () => {
     expect(() => writer({ fileDateFormat: 'yyyy-ww' })).toThrow(ConfigError);
   });
 });
+
+describe('AccessLogWriter: lines encoded into buffers as they arrive', () => {
+  it('keeps every byte and the order across many buffers, multi-byte text and a line longer than a buffer', async () => {
+    const log = writer({ flushThresholdBytes: 10 * 1024 * 1024 });
+    await log.open();
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) lines.push(`line ${i} ${'é€'.repeat(i % 40)} ${'x'.repeat(i % 97)}`);
+    lines.splice(1500, 0, `long ${'€'.repeat(70_000)}`);
+    for (const line of lines) log.write(line);
+    await log.flush();
+    expect(await read('access_log.2026-11-21.txt')).toBe(`${lines.join('\n')}\n`);
+  });
+
+  it('writes ISO-8859-1 as one byte per character', async () => {
+    const log = writer({ encoding: 'latin1' });
+    await log.open();
+    log.write('café');
+    await log.flush();
+    const bytes = await readFile(join(dir, 'logs', 'access_log.2026-11-21.txt'));
+    expect([...bytes]).toEqual([0x63, 0x61, 0x66, 0xe9, 0x0a]);
+  });
+});

@@ -1,0 +1,403 @@
+/**
+ * The main thread's half of a worker pool (Tomcat's executor for blocking connectors), shared by the
+ * Connectors that name the same `<Executor>`: runs exchanges on pooled workers by forwarding the request head,
+ * streaming the body on demand with flow control, and playing the worker's response onto the real exchange.
+ * It also answers the workers' session calls (SessionOwner) and relays their log lines. A worker that exits
+ * mid-request is replaced; its requests get a 500, or their connection is dropped if the response had started.
+ */
+import type { Logger } from 'pino';
+import type { Context } from '../core/context.js';
+import type { Service } from '../core/service.js';
+import { formatMessage } from '../errors/codes.js';
+import { errorToData } from '../net/worker-pool/error-data.js';
+import {
+  ownedCopy,
+  type ForwardedData,
+  type ManagerKey,
+  type RequestMessage,
+  type TlsInfoData,
+  type WorkerToMain,
+} from '../net/worker-pool/worker-messages.js';
+import { WorkerPool, type PooledWorker } from '../net/worker-pool/worker-pool.js';
+import type { Exchange } from '../protocol/exchange.js';
+import { SessionOwner } from '../session/session-owner.js';
+import type { SessionManager } from '../session/session-manager.js';
+
+/** Body bytes the main thread may send ahead of what the worker has consumed. */
+const BODY_WINDOW = 512 * 1024;
+
+export interface WorkerExecutorOptions {
+  readonly name: string;
+  readonly maxThreads: number;
+  readonly minSpareThreads: number;
+  readonly script: string;
+  /** workerData.init for every worker (the configuration it builds its container tree from). */
+  readonly init: unknown;
+  /** The main thread's Service: its Contexts own the sessions. */
+  readonly service: Service;
+  readonly logger: Logger;
+}
+
+interface InFlight {
+  readonly id: number;
+  readonly worker: PooledWorker;
+  readonly exchange: Exchange;
+  readonly resolve: () => void;
+  body: BodyPump | null;
+  endRequested: boolean;
+}
+
+export class WorkerExecutor {
+  readonly #options: WorkerExecutorOptions;
+  readonly #pool: WorkerPool;
+  readonly #requests = new Map<number, InFlight>();
+  readonly #sessions: SessionOwner;
+  readonly #logger: Logger;
+  #nextId = 0;
+  #users = 0;
+  #starting: Promise<void> | null = null;
+  #stopping = false;
+
+  constructor(options: WorkerExecutorOptions) {
+    this.#options = options;
+    this.#logger = options.logger;
+    this.#pool = new WorkerPool(
+      {
+        name: options.name,
+        maxThreads: options.maxThreads,
+        minSpareThreads: options.minSpareThreads,
+        script: options.script,
+        init: options.init,
+        logger: options.logger,
+      },
+      {
+        onMessage: (worker, message) => this.#guard(() => this.#onMessage(worker, message)),
+        onExit: (worker, code, error) => this.#guard(() => this.#onExit(worker, code, error)),
+      },
+    );
+    this.#sessions = new SessionOwner((key) => managerOf(options.service, key));
+  }
+
+  get name(): string {
+    return this.#options.name;
+  }
+
+  get maxThreads(): number {
+    return this.#options.maxThreads;
+  }
+
+  /** Share of maxThreads held by connections, in percent (Tomcat's thread ratio for disableKeepAlivePercentage). */
+  get busyPercent(): number {
+    return (this.#pool.busy * 100) / this.#options.maxThreads;
+  }
+
+  get stats(): { readonly threads: number; readonly busy: number; readonly waiting: number; readonly inFlight: number } {
+    return { threads: this.#pool.threads, busy: this.#pool.busy, waiting: this.#pool.waiting, inFlight: this.#requests.size };
+  }
+
+  /** Each connector using the executor starts it; the first start starts the workers. */
+  async start(): Promise<void> {
+    if (this.#users++ === 0) {
+      this.#stopping = false;
+      this.#starting = this.#pool.start();
+    }
+    try {
+      await this.#starting;
+    } catch (error) {
+      this.#users--;
+      throw error;
+    }
+  }
+
+  /** The last connector to stop drains the workers (they finish what they received, then exit). */
+  async stop(gracefulMs: number): Promise<void> {
+    if (this.#users === 0 || --this.#users > 0) return;
+    this.#stopping = true;
+    await this.#pool.stop(gracefulMs);
+  }
+
+  acquire(holder: string): Promise<PooledWorker> {
+    return this.#pool.acquire(holder);
+  }
+
+  release(worker: PooledWorker): void {
+    this.#pool.release(worker);
+  }
+
+  /** Runs one exchange on `worker`; resolves once the worker is done with it (or has died). */
+  run(worker: PooledWorker, exchange: Exchange, connector: number): Promise<void> {
+    const id = ++this.#nextId;
+    return new Promise<void>((resolve) => {
+      this.#requests.set(id, { id, worker, exchange, resolve, body: null, endRequested: false });
+      worker.post(requestMessage(id, connector, exchange));
+    });
+  }
+
+  /** The connection went away: tell the workers serving it, so that their writes stop early. */
+  connectionClosed(connectionId: string): void {
+    for (const request of this.#requests.values()) {
+      if (request.exchange.connectionId === connectionId) request.worker.post({ type: 'aborted', id: request.id });
+    }
+  }
+
+  #onMessage(worker: PooledWorker, message: WorkerToMain): void {
+    switch (message.type) {
+      case 'session-call':
+        this.#answerSessionCall(worker, message.call, message.manager, () => this.#sessions.call(message.manager, message.request));
+        return;
+      case 'session-access':
+        this.#sessions.access(message.manager, message.id);
+        return;
+      case 'session-commit':
+        this.#sessions.commit(message.manager, message.commit);
+        return;
+      case 'log':
+        this.#relayLog(worker, message.line);
+        return;
+      case 'ready':
+      case 'start-failed':
+        return;
+    }
+    const request = this.#requests.get(message.id);
+    if (request === undefined || request.worker !== worker) return;
+    const exchange = request.exchange;
+    switch (message.type) {
+      case 'head':
+        try {
+          exchange.writeHead(message.status, message.reason, message.headers);
+        } catch (error) {
+          this.#logger.error({ err: error, connectionId: exchange.connectionId }, 'Response head from a worker could not be sent');
+          exchange.abort(error instanceof Error ? error : undefined);
+          worker.post({ type: 'aborted', id: request.id });
+        }
+        return;
+      case 'data': {
+        const bytes = message.chunk.byteLength;
+        if (exchange.write(new Uint8Array(message.chunk))) worker.post({ type: 'ack', id: request.id, bytes });
+        else void exchange.drain().then(() => worker.post({ type: 'ack', id: request.id, bytes }));
+        return;
+      }
+      case 'end':
+        request.endRequested = true;
+        exchange.end(message.trailers).then(
+          () => worker.post({ type: 'ended', id: request.id, error: undefined }),
+          (error: unknown) => worker.post({ type: 'ended', id: request.id, error: errorToData(error) }),
+        );
+        return;
+      case 'close-after':
+        exchange.closeAfterResponse();
+        return;
+      case 'abort':
+        exchange.abort(new Error(message.message ?? 'Response aborted by the application'));
+        return;
+      case 'body-demand':
+        request.body ??= new BodyPump(request);
+        return;
+      case 'body-credit':
+        request.body?.credit(message.bytes);
+        return;
+      case 'done':
+        this.#finish(request);
+        return;
+    }
+  }
+
+  #answerSessionCall(worker: PooledWorker, call: number, manager: ManagerKey, answer: () => unknown): void {
+    try {
+      worker.reply({ call, ok: true, value: answer() });
+    } catch (error) {
+      // Also a value that cannot be cloned back (set by an event-loop connector's request): the call fails.
+      worker.reply({ call, ok: false, error: errorToData(error) });
+      this.#logger.debug({ err: error, manager }, 'Session call from a worker failed');
+    }
+  }
+
+  #finish(request: InFlight): void {
+    if (this.#requests.get(request.id) !== request) return;
+    this.#requests.delete(request.id);
+    request.body?.detach();
+    request.resolve();
+  }
+
+  #onExit(worker: PooledWorker, code: number, error: Error | undefined): void {
+    const lost = [...this.#requests.values()].filter((request) => request.worker === worker);
+    if (lost.length > 0 || (!this.#stopping && (code !== 0 || error !== undefined))) {
+      const detail = error?.message ?? (code === 0 ? 'it exited' : 'process.exit() or a fatal error');
+      const params = { worker: worker.id, pool: this.#options.name, exitCode: code, requests: lost.length, detail };
+      this.#logger.error({ code: 'SV_ERR_WORKER_CRASHED', err: error, ...params }, formatMessage('SV_ERR_WORKER_CRASHED', params));
+    }
+    for (const request of lost) {
+      failExchange(request);
+      this.#finish(request);
+    }
+  }
+
+  #relayLog(worker: PooledWorker, line: string): void {
+    let record: Record<string, unknown>;
+    try {
+      record = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    const { level, msg, time: _time, pid: _pid, hostname: _hostname, ...fields } = record;
+    const label = typeof level === 'number' ? this.#logger.levels.labels[level] : undefined;
+    const log = label === undefined ? undefined : (this.#logger as unknown as Record<string, unknown>)[label];
+    if (typeof log !== 'function') return;
+    (log as (obj: object, msg?: string) => void).call(this.#logger, { ...fields, worker: worker.id }, typeof msg === 'string' ? msg : undefined);
+  }
+
+  #guard(action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      this.#logger.error({ err: error }, `Worker pool [${this.#options.name}] failure`);
+    }
+  }
+}
+
+/** Streams the request body into the worker once it asks, keeping at most BODY_WINDOW bytes unconsumed. */
+class BodyPump {
+  readonly #request: InFlight;
+  #sent = 0;
+  #credited = 0;
+  #paused = false;
+  #finished = false;
+  readonly #onData = (chunk: Buffer): void => {
+    const owned = ownedCopy(chunk);
+    this.#request.worker.postBody({ id: this.#request.id, kind: 'data', chunk: owned }, [owned]);
+    this.#sent += chunk.length;
+    if (this.#sent - this.#credited > BODY_WINDOW) {
+      this.#paused = true;
+      this.#request.exchange.body.pause();
+    }
+  };
+  readonly #onEnd = (): void => {
+    this.#finish();
+    this.#request.worker.postBody({ id: this.#request.id, kind: 'end', trailers: this.#request.exchange.rawTrailers });
+  };
+  readonly #onError = (error: Error): void => {
+    this.#finish();
+    this.#request.worker.postBody({ id: this.#request.id, kind: 'error', error: errorToData(error) });
+  };
+  readonly #onClose = (): void => {
+    if (this.#finished) return;
+    this.#onError(new Error('The connection closed before the request body was complete'));
+  };
+
+  constructor(request: InFlight) {
+    this.#request = request;
+    const body = request.exchange.body;
+    if (body.readableEnded) {
+      this.#onEnd();
+      return;
+    }
+    body.on('data', this.#onData);
+    body.once('end', this.#onEnd);
+    body.once('error', this.#onError);
+    body.once('close', this.#onClose);
+    body.resume();
+  }
+
+  credit(bytes: number): void {
+    this.#credited += bytes;
+    if (this.#paused && this.#sent - this.#credited <= BODY_WINDOW / 2) {
+      this.#paused = false;
+      this.#request.exchange.body.resume();
+    }
+  }
+
+  /** The request is over: the rest of the body is the processor's (swallow or close), as on the event-loop endpoint. */
+  detach(): void {
+    this.#finish();
+  }
+
+  #finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    const body = this.#request.exchange.body;
+    body.off('data', this.#onData);
+    body.off('end', this.#onEnd);
+    body.off('error', this.#onError);
+    body.off('close', this.#onClose);
+  }
+}
+
+/** The worker died with the request: a 500 if nothing was sent yet, else the connection is dropped. */
+function failExchange(request: InFlight): void {
+  const exchange = request.exchange;
+  if (request.endRequested || exchange.aborted) return;
+  if (exchange.headersSent) {
+    exchange.abort(new Error('The worker thread serving the request exited'));
+    return;
+  }
+  const body = Buffer.from('500 Internal Server Error: the worker thread serving this request exited\n', 'utf8');
+  try {
+    exchange.closeAfterResponse();
+    exchange.writeHead(500, null, [
+      ['Content-Type', 'text/plain;charset=utf-8'],
+      ['Content-Length', String(body.length)],
+    ]);
+    exchange.write(body);
+    void exchange.end().catch(() => exchange.abort());
+  } catch {
+    exchange.abort();
+  }
+}
+
+function requestMessage(id: number, connector: number, exchange: Exchange): RequestMessage {
+  return {
+    type: 'request',
+    id,
+    connector,
+    protocol: exchange.protocol,
+    method: exchange.method,
+    target: exchange.target,
+    rawHeaders: exchange.rawHeaders,
+    remoteAddress: exchange.remoteAddress,
+    remotePort: exchange.remotePort,
+    localAddress: exchange.localAddress,
+    localPort: exchange.localPort,
+    secure: exchange.secure,
+    scheme: exchange.scheme,
+    connectionId: exchange.connectionId,
+    startTime: exchange.startTime,
+    willClose: exchange.willClose,
+    bodyEnded: exchange.body.readableEnded,
+    tls: tlsData(exchange),
+    forwarded: forwardedData(exchange),
+  };
+}
+
+function tlsData(exchange: Exchange): TlsInfoData | undefined {
+  const tls = exchange.tls;
+  if (tls === undefined) return undefined;
+  return {
+    protocol: tls.protocol,
+    cipherSuite: tls.cipherSuite,
+    keySize: tls.keySize,
+    sessionId: tls.sessionId,
+    peerCertificatesPem: tls.peerCertificates.map((certificate) => certificate.toString()),
+    serverName: tls.serverName,
+  };
+}
+
+/** AJP exchanges carry forwarded attributes, user and route (AjpExchange's ForwardedRequestValues). */
+function forwardedData(exchange: Exchange): ForwardedData | undefined {
+  const candidate = exchange as Partial<{
+    forwardedAttributes: ReadonlyMap<string, unknown>;
+    forwardedUser: ForwardedData['user'];
+    route: string | null;
+  }>;
+  if (!(candidate.forwardedAttributes instanceof Map)) return undefined;
+  return {
+    attributes: [...candidate.forwardedAttributes],
+    user: candidate.forwardedUser ?? null,
+    route: candidate.route ?? null,
+  };
+}
+
+function managerOf(service: Service, key: ManagerKey): SessionManager | null {
+  const context = service.engine.findChild(key.host)?.findChild(key.context) as Context | undefined;
+  if (context === undefined || context.state !== 'STARTED') return null;
+  return context.sessionManager;
+}

@@ -1,0 +1,206 @@
+/**
+ * The Exchange a worker thread hands to its container tree (blocking-style endpoint): the request head arrived
+ * as a message, the body streams in through a WorkerBody, and the response travels to the main thread, which
+ * owns the connection, as messages with transferred buffers. Flow control: at most RESPONSE_WINDOW bytes may
+ * be on their way; write() returns false beyond it and drain() waits for the main thread's acknowledgements.
+ */
+import { X509Certificate } from 'node:crypto';
+import type { TlsInfo } from '../../net/tls-info.js';
+import { errorFromData } from '../../net/worker-pool/error-data.js';
+import { ownedCopy, type ErrorData, type RequestMessage, type WorkerToMain } from '../../net/worker-pool/worker-messages.js';
+import type { Exchange, HeaderList } from '../exchange.js';
+import type { WorkerBody } from './worker-body.js';
+
+const RESPONSE_WINDOW = 256 * 1024;
+
+export interface WorkerExchangeLink {
+  post(message: WorkerToMain, transfer?: readonly ArrayBuffer[]): void;
+  /** Runs just before the response end is sent (session changes are committed first, so they are visible to the next request). */
+  beforeEnd(): void;
+}
+
+export class WorkerExchange implements Exchange {
+  readonly id: number;
+  readonly protocol: string;
+  readonly method: string;
+  readonly target: string;
+  readonly rawHeaders: readonly string[];
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly secure: boolean;
+  readonly scheme: 'http' | 'https';
+  readonly connectionId: string;
+  readonly startTime: bigint;
+  readonly body: WorkerBody;
+  readonly #head: RequestMessage;
+  readonly #link: WorkerExchangeLink;
+  #tls: TlsInfo | undefined | null = null;
+  #headersSent = false;
+  #bytesWritten = 0;
+  #unacknowledged = 0;
+  #aborted = false;
+  #willClose: boolean;
+  #ending: Promise<void> | null = null;
+  #settleEnd: ((error: Error | undefined) => void) | null = null;
+  #drainWaiters: Array<() => void> = [];
+
+  constructor(head: RequestMessage, body: WorkerBody, link: WorkerExchangeLink) {
+    this.id = head.id;
+    this.protocol = head.protocol;
+    this.method = head.method;
+    this.target = head.target;
+    this.rawHeaders = head.rawHeaders;
+    this.remoteAddress = head.remoteAddress;
+    this.remotePort = head.remotePort;
+    this.localAddress = head.localAddress;
+    this.localPort = head.localPort;
+    this.secure = head.secure;
+    this.scheme = head.scheme;
+    this.connectionId = head.connectionId;
+    this.startTime = head.startTime;
+    this.body = body;
+    this.#head = head;
+    this.#link = link;
+    this.#willClose = head.willClose;
+  }
+
+  get tls(): TlsInfo | undefined {
+    if (this.#tls === null) this.#tls = tlsInfoFrom(this.#head);
+    return this.#tls;
+  }
+
+  get bodyBytesRead(): number {
+    return this.body.bytesRead;
+  }
+
+  get rawTrailers(): readonly string[] | undefined {
+    return this.body.trailers;
+  }
+
+  get headersSent(): boolean {
+    return this.#headersSent;
+  }
+
+  get bytesWritten(): number {
+    return this.#bytesWritten;
+  }
+
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  get willClose(): boolean {
+    return this.#willClose;
+  }
+
+  /** True once end() has been called. */
+  get ended(): boolean {
+    return this.#ending !== null;
+  }
+
+  writeHead(status: number, reason: string | null, headers: HeaderList): void {
+    if (this.#headersSent || this.#aborted) return;
+    this.#headersSent = true;
+    this.#link.post({ type: 'head', id: this.id, status, reason, headers: headers.map(([name, value]) => [name, value] as const) });
+  }
+
+  write(chunk: Uint8Array): boolean {
+    if (this.#aborted || this.#ending !== null) return false;
+    if (chunk.byteLength === 0) return this.#unacknowledged < RESPONSE_WINDOW;
+    // The caller may reuse its buffer (the response output buffer does): transfer a copy we own.
+    const owned = ownedCopy(chunk);
+    this.#bytesWritten += chunk.byteLength;
+    this.#unacknowledged += chunk.byteLength;
+    this.#link.post({ type: 'data', id: this.id, chunk: owned }, [owned]);
+    return this.#unacknowledged < RESPONSE_WINDOW;
+  }
+
+  drain(): Promise<void> {
+    if (this.#aborted || this.#unacknowledged < RESPONSE_WINDOW) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  end(trailers?: HeaderList): Promise<void> {
+    if (this.#ending !== null) return this.#ending;
+    if (this.#aborted) {
+      this.#ending = Promise.resolve();
+      return this.#ending;
+    }
+    this.#ending = new Promise<void>((resolve, reject) => {
+      this.#settleEnd = (error) => (error === undefined ? resolve() : reject(error));
+    });
+    this.#link.beforeEnd();
+    this.#link.post({ type: 'end', id: this.id, trailers: trailers?.map(([name, value]) => [name, value] as const) });
+    return this.#ending;
+  }
+
+  closeAfterResponse(): void {
+    if (this.#willClose) return;
+    this.#willClose = true;
+    this.#link.post({ type: 'close-after', id: this.id });
+  }
+
+  abort(error?: Error): void {
+    if (this.#aborted) return;
+    this.#link.post({ type: 'abort', id: this.id, message: error?.message });
+    this.onAborted();
+  }
+
+  // --- from the main thread ---
+
+  onAck(bytes: number): void {
+    this.#unacknowledged = Math.max(0, this.#unacknowledged - bytes);
+    if (this.#unacknowledged < RESPONSE_WINDOW) this.#wakeDrains();
+  }
+
+  onEnded(error: ErrorData | undefined): void {
+    const settle = this.#settleEnd;
+    this.#settleEnd = null;
+    settle?.(error === undefined ? undefined : errorFromData(error));
+  }
+
+  onAborted(): void {
+    this.#aborted = true;
+    this.#willClose = true;
+    this.#wakeDrains();
+    this.onEnded(undefined);
+  }
+
+  #wakeDrains(): void {
+    for (const wake of this.#drainWaiters.splice(0)) wake();
+  }
+}
+
+/** The AJP extras (forwarded attributes, authenticated user, route) when the front end sent them. */
+export class ForwardedWorkerExchange extends WorkerExchange {
+  readonly forwardedAttributes: ReadonlyMap<string, unknown>;
+  readonly forwardedUser: { readonly name: string; readonly authType: string | null } | null;
+  readonly route: string | null;
+
+  constructor(head: RequestMessage & { readonly forwarded: NonNullable<RequestMessage['forwarded']> }, body: WorkerBody, link: WorkerExchangeLink) {
+    super(head, body, link);
+    this.forwardedAttributes = new Map(head.forwarded.attributes);
+    this.forwardedUser = head.forwarded.user;
+    this.route = head.forwarded.route;
+  }
+}
+
+export function createWorkerExchange(head: RequestMessage, body: WorkerBody, link: WorkerExchangeLink): WorkerExchange {
+  const forwarded = head.forwarded;
+  return forwarded === undefined ? new WorkerExchange(head, body, link) : new ForwardedWorkerExchange({ ...head, forwarded }, body, link);
+}
+
+function tlsInfoFrom(head: RequestMessage): TlsInfo | undefined {
+  const data = head.tls;
+  if (data === undefined) return undefined;
+  return {
+    protocol: data.protocol,
+    cipherSuite: data.cipherSuite,
+    keySize: data.keySize,
+    sessionId: data.sessionId,
+    peerCertificates: data.peerCertificatesPem.map((pem) => new X509Certificate(pem)),
+    serverName: data.serverName,
+  };
+}

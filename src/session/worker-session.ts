@@ -1,0 +1,175 @@
+/**
+ * A session as a worker thread sees it during one request (blocking-style endpoint). Semantics, for
+ * concurrent requests of one session on different workers:
+ * - snapshot at first use: the request sees the owner's attributes as they were when it first looked the
+ *   session up, plus its own changes; changes made meanwhile by other requests are not visible to it;
+ * - changes are applied by the owner (the main thread's Manager) when the request ends, just before its
+ *   response completes, so the client's next request sees them;
+ * - per attribute, the last request to commit wins; attributes a request did not touch are left alone;
+ * - invalidate() is sent at once and wins: a request that commits later to an invalidated session is dropped.
+ * Values must be structured-cloneable (they cross threads): class instances arrive as plain objects, and
+ * session and binding listeners run on the main thread's instance of the web application.
+ */
+import { ContainerError } from '../errors/container-error.js';
+import type { SessionCommit } from '../net/worker-pool/worker-messages.js';
+import type { ServletContext } from '../servlet/servlet-context.js';
+import type { ManagedSession } from './session-manager.js';
+import type { SessionSnapshot } from './session-snapshot.js';
+
+/** What a WorkerSession needs from its manager. */
+export interface WorkerSessionHost {
+  readonly servletContext: ServletContext;
+  commit(commit: SessionCommit): void;
+  access(id: string): void;
+}
+
+type Change = { readonly value: unknown } | { readonly removed: true };
+
+export class WorkerSession implements ManagedSession {
+  readonly #host: WorkerSessionHost;
+  readonly #creationTime: number;
+  readonly #lastAccessedTime: number;
+  readonly #isNew: boolean;
+  readonly #attributes: Map<string, unknown>;
+  readonly #changes = new Map<string, Change>();
+  #id: string;
+  #maxInactiveInterval: number;
+  #intervalChanged = false;
+  #valid = true;
+  #accessed = false;
+  #ended = false;
+
+  constructor(host: WorkerSessionHost, snapshot: SessionSnapshot) {
+    this.#host = host;
+    this.#id = snapshot.id;
+    this.#creationTime = snapshot.creationTime;
+    this.#lastAccessedTime = snapshot.lastAccessedTime;
+    this.#maxInactiveInterval = snapshot.maxInactiveInterval;
+    this.#isNew = snapshot.isNew;
+    this.#attributes = new Map(snapshot.attributes);
+  }
+
+  getId(): string {
+    return this.#id;
+  }
+
+  /** Manager only: the id the owner gave it in changeSessionId. */
+  changeIdInternal(id: string): void {
+    this.#id = id;
+  }
+
+  isValid(): boolean {
+    return this.#valid;
+  }
+
+  getCreationTime(): number {
+    this.#check('getCreationTime');
+    return this.#creationTime;
+  }
+
+  getLastAccessedTime(): number {
+    this.#check('getLastAccessedTime');
+    return this.#lastAccessedTime;
+  }
+
+  getMaxInactiveInterval(): number {
+    this.#check('getMaxInactiveInterval');
+    return this.#maxInactiveInterval;
+  }
+
+  setMaxInactiveInterval(seconds: number): void {
+    this.#check('setMaxInactiveInterval');
+    this.#maxInactiveInterval = seconds;
+    this.#intervalChanged = true;
+  }
+
+  isNew(): boolean {
+    this.#check('isNew');
+    return this.#isNew;
+  }
+
+  getServletContext(): ServletContext {
+    this.#check('getServletContext');
+    return this.#host.servletContext;
+  }
+
+  getAttribute(name: string): unknown {
+    this.#check('getAttribute');
+    return this.#attributes.get(name) ?? null;
+  }
+
+  getAttributeNames(): string[] {
+    this.#check('getAttributeNames');
+    return [...this.#attributes.keys()];
+  }
+
+  setAttribute(name: string, value: unknown): void {
+    this.#check('setAttribute');
+    if (value === null || value === undefined) {
+      this.removeAttribute(name);
+      return;
+    }
+    // Like a distributable web application's check in Tomcat: a value that cannot travel is refused at once,
+    // not lost when the request ends.
+    try {
+      structuredClone(value);
+    } catch (error) {
+      throw new ContainerError('SV_ERR_SESSION_ATTRIBUTE_NOT_CLONEABLE', { name, detail: (error as Error).message }, { cause: error });
+    }
+    this.#attributes.set(name, value);
+    // Re-inserted so that the commit lists attributes in the order they were last set.
+    this.#changes.delete(name);
+    this.#changes.set(name, { value });
+  }
+
+  removeAttribute(name: string): void {
+    this.#check('removeAttribute');
+    if (!this.#attributes.has(name) && !this.#changes.has(name)) return;
+    this.#attributes.delete(name);
+    this.#changes.delete(name);
+    this.#changes.set(name, { removed: true });
+  }
+
+  invalidate(): void {
+    this.#check('invalidate');
+    this.#valid = false;
+    this.#changes.clear();
+    // At once: other requests of the session must stop finding it as soon as possible.
+    this.#host.commit({ id: this.#id, attributes: [], maxInactiveInterval: undefined, invalidated: true, endAccess: this.#takeEndAccess() });
+  }
+
+  access(): void {
+    if (!this.#valid || this.#accessed) return;
+    this.#accessed = true;
+    this.#host.access(this.#id);
+  }
+
+  endAccess(): void {
+    this.flush(true);
+  }
+
+  /** Sends the changes made so far (and the end of the access when `end`); nothing when there are none. */
+  flush(end: boolean): void {
+    if (!this.#valid) return;
+    const endAccess = end ? this.#takeEndAccess() : false;
+    if (this.#changes.size === 0 && !this.#intervalChanged && !endAccess) return;
+    const attributes = [...this.#changes].map(([name, change]) =>
+      'removed' in change ? { name, removed: true as const } : { name, value: change.value },
+    );
+    this.#changes.clear();
+    const maxInactiveInterval = this.#intervalChanged ? this.#maxInactiveInterval : undefined;
+    this.#intervalChanged = false;
+    this.#host.commit({ id: this.#id, attributes, maxInactiveInterval, invalidated: false, endAccess });
+  }
+
+  /** True exactly once, after access(): the owner's access count goes back down once. */
+  #takeEndAccess(): boolean {
+    if (!this.#accessed || this.#ended) return false;
+    this.#ended = true;
+    return true;
+  }
+
+  #check(method: string): void {
+    if (!this.#valid) throw new ContainerError('SV_ERR_SESSION_INVALIDATED', { method });
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Creates the worker pools of a Service's blocking-style connectors: one per `<Executor>` named by connectors
+ * (shared), otherwise one per connector sized by its own maxThreads / minSpareThreads.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { ConnectorConfig, ServerConfig } from '../config/server-config.js';
+import type { ConfigEnvironment } from '../config/server-xml-loader.js';
+import { WorkerExecutor } from '../connector/worker-executor.js';
+import type { Service } from '../core/service.js';
+import { ContainerError } from '../errors/container-error.js';
+import { componentLogger } from '../logging/logger.js';
+import type { WorkerInit } from './worker-init.js';
+
+export class WorkerExecutors {
+  readonly #config: ServerConfig;
+  readonly #serviceIndex: number;
+  readonly #env: ConfigEnvironment;
+  readonly #service: Service;
+  readonly #logger: Logger;
+  readonly #shared = new Map<string, WorkerExecutor>();
+
+  constructor(config: ServerConfig, serviceIndex: number, env: ConfigEnvironment, service: Service, logger: Logger) {
+    this.#config = config;
+    this.#serviceIndex = serviceIndex;
+    this.#env = env;
+    this.#service = service;
+    this.#logger = logger;
+  }
+
+  forConnector(connector: ConnectorConfig, connectorIndex: number): WorkerExecutor {
+    const name = connector.executor;
+    if (name !== undefined) {
+      let shared = this.#shared.get(name);
+      const declared = this.#config.services[this.#serviceIndex]!.executors.find((executor) => executor.name === name);
+      if (shared === undefined && declared !== undefined) {
+        shared = this.#create(name, declared.maxThreads, declared.minSpareThreads);
+        this.#shared.set(name, shared);
+      }
+      if (shared !== undefined) return shared;
+    }
+    const kind = connector.protocol === 'ajp' ? 'ajp' : 'http';
+    const minSpare = connector.attributes['minSpareThreads'];
+    return this.#create(
+      `${kind}-bio-${connector.port === 0 ? `auto${connectorIndex}` : connector.port}`,
+      connector.maxThreads,
+      typeof minSpare === 'number' ? minSpare : 10,
+    );
+  }
+
+  #create(name: string, maxThreads: number, minSpareThreads: number): WorkerExecutor {
+    const init: WorkerInit = {
+      config: this.#config,
+      serviceIndex: this.#serviceIndex,
+      env: this.#env,
+      logLevel: this.#logger.level,
+    };
+    return new WorkerExecutor({
+      name,
+      maxThreads,
+      minSpareThreads,
+      script: workerScript(),
+      init,
+      service: this.#service,
+      logger: componentLogger(this.#logger, `Executor[${name}]`),
+    });
+  }
+}
+
+/**
+ * The compiled worker entry. Worker threads run JavaScript only: when the container itself runs from its
+ * TypeScript sources (tests), the workers use the build in dist/.
+ */
+export function workerScript(): string {
+  const compiled = __filename.endsWith('.ts')
+    ? join(__dirname, '..', '..', 'dist', 'startup', 'worker-main.js')
+    : join(__dirname, 'worker-main.js');
+  if (!existsSync(compiled)) throw new ContainerError('SV_ERR_WORKER_SCRIPT_MISSING', { file: compiled });
+  return compiled;
+}

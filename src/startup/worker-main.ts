@@ -1,0 +1,176 @@
+/**
+ * The entry script of a worker thread of a blocking-style connector: builds its own Service tree (Engine →
+ * Host → Context, webapps loaded by this thread) from the configuration the main thread parsed, then serves
+ * the requests the main thread forwards, one at a time, through the same ConnectorAdapter as the event-loop
+ * endpoint. Sessions are proxies to the main thread's Managers. Servlet code here may block.
+ */
+import { Writable } from 'node:stream';
+import { parentPort, workerData } from 'node:worker_threads';
+import pino, { type Logger } from 'pino';
+import type { ServiceConfig } from '../config/server-config.js';
+import { Connector } from '../connector/connector.js';
+import type { ConnectorAdapter } from '../connector/connector-adapter.js';
+import type { Service } from '../core/service.js';
+import { ContextConfig } from '../deploy/context-config.js';
+import { errorToData } from '../net/worker-pool/error-data.js';
+import { PortInbox } from '../net/worker-pool/port-inbox.js';
+import { SyncCaller } from '../net/worker-pool/sync-caller.js';
+import {
+  SIGNAL_BODY,
+  SIGNAL_REPLY,
+  type BodyMessage,
+  type MainToWorker,
+  type ReplyMessage,
+  type RequestMessage,
+  type WorkerChannelData,
+  type WorkerToMain,
+} from '../net/worker-pool/worker-messages.js';
+import { BodyDispatcher } from '../protocol/worker/worker-body.js';
+import { createWorkerExchange, type WorkerExchange } from '../protocol/worker/worker-exchange.js';
+import { WorkerSessionManager, WorkerSessionRegistry, type SessionOwnerLink } from '../session/worker-session-manager.js';
+import { buildServiceTree, defaultWebXml } from './server-factory.js';
+import type { WorkerInit } from './worker-init.js';
+
+const port = parentPort;
+if (port === null) throw new Error('worker-main.js runs only as a worker thread');
+const { channel, init } = workerData as { channel: WorkerChannelData; init: WorkerInit };
+
+const post = (message: WorkerToMain, transfer: readonly ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+
+/** Log lines go to the main thread's logger (its destinations, its level). */
+const logger: Logger = pino(
+  { level: init.logLevel, base: { workerThread: channel.workerId } },
+  new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      for (const line of chunk.toString().split('\n')) if (line !== '') post({ type: 'log', line });
+      callback();
+    },
+  }),
+);
+
+const signal = new Int32Array(channel.signal);
+const bodies = new BodyDispatcher(new PortInbox<BodyMessage>(channel.bodyPort, signal, SIGNAL_BODY), post);
+const caller = new SyncCaller(new PortInbox<ReplyMessage>(channel.replyPort, signal, SIGNAL_REPLY), post);
+const sessions = new WorkerSessionRegistry();
+const ownerLink: SessionOwnerLink = {
+  call: (manager, request) => caller.call('session', (call) => ({ type: 'session-call', call, manager, request })),
+  post,
+};
+
+const queue: RequestMessage[] = [];
+let current: WorkerExchange | null = null;
+let stopping = false;
+let service: Service;
+const adapters = new Map<number, ConnectorAdapter>();
+
+async function start(): Promise<void> {
+  const serviceConfig = workerServiceConfig(init.config.services[init.serviceIndex]!);
+  service = buildServiceTree(serviceConfig, init.env, logger, new ContextConfig(defaultWebXml(init.env, logger)), {
+    createSessionManager: (context, sessionTimeoutMinutes) =>
+      new WorkerSessionManager({
+        manager: { host: context.parent?.name ?? '', context: context.name },
+        servletContext: context.servletContext,
+        sessionTimeoutMinutes,
+        link: ownerLink,
+        registry: sessions,
+      }),
+  });
+  await service.start();
+  if (service.state !== 'STARTED') throw new Error(`the Service tree is [${service.state}]`);
+}
+
+/**
+ * Deployment changes at runtime are the main thread's (autoDeploy would otherwise unpack the same bundles
+ * from several threads at once); a worker deploys what is there when it starts.
+ */
+function workerServiceConfig(config: ServiceConfig): ServiceConfig {
+  return {
+    ...config,
+    connectors: config.connectors,
+    engine: { ...config.engine, hosts: config.engine.hosts.map((host) => ({ ...host, autoDeploy: false })) },
+  };
+}
+
+/** The same ConnectorAdapter (canonicalisation, mapping, pipelines, access log) the event-loop endpoint uses. */
+function adapterFor(index: number): ConnectorAdapter {
+  let adapter = adapters.get(index);
+  if (adapter === undefined) {
+    const config = service.config.connectors[index]!;
+    adapter = new Connector(config, service, logger.child({ component: 'Connector' })).adapter;
+    adapters.set(index, adapter);
+  }
+  return adapter;
+}
+
+async function serve(head: RequestMessage): Promise<void> {
+  const body = bodies.open(head.id, head.bodyEnded);
+  const exchange = createWorkerExchange(head, body, { post, beforeEnd: () => sessions.flush() });
+  current = exchange;
+  try {
+    await adapterFor(head.connector).service(exchange);
+    if (!exchange.ended) await exchange.end();
+  } catch (error) {
+    logger.error({ err: error, code: 'SV_ERR_HTTP_SERVICE_FAILED', connectionId: head.connectionId }, 'Request failed in a worker thread');
+    if (!exchange.headersSent) exchange.writeHead(500, null, [['Content-Length', '0']]);
+    if (!exchange.ended) await exchange.end().catch(() => exchange.abort());
+  } finally {
+    sessions.clear();
+    bodies.close(body);
+    current = null;
+    post({ type: 'done', id: head.id });
+  }
+}
+
+async function drainQueue(): Promise<void> {
+  while (queue.length > 0) await serve(queue.shift()!);
+  if (stopping) await shutdown();
+}
+
+let draining: Promise<void> | null = null;
+function kick(): void {
+  draining ??= drainQueue().finally(() => {
+    draining = null;
+    if (queue.length > 0) kick();
+  });
+}
+
+async function shutdown(): Promise<void> {
+  try {
+    await service.stop();
+    await service.destroy();
+  } catch (error) {
+    logger.error({ err: error }, 'Worker thread could not stop its container tree');
+  }
+  process.exit(0);
+}
+
+port.on('message', (message: MainToWorker) => {
+  switch (message.type) {
+    case 'request':
+      queue.push(message);
+      kick();
+      return;
+    case 'ack':
+      if (current?.id === message.id) current.onAck(message.bytes);
+      return;
+    case 'ended':
+      if (current?.id === message.id) current.onEnded(message.error);
+      return;
+    case 'aborted':
+      if (current?.id === message.id) current.onAborted();
+      return;
+    case 'stop':
+      stopping = true;
+      if (draining === null) void shutdown();
+      return;
+  }
+});
+
+start().then(
+  () => post({ type: 'ready' }),
+  (error: unknown) => {
+    post({ type: 'start-failed', error: errorToData(error) });
+    logger.error({ err: error }, 'Worker thread failed to start');
+    setImmediate(() => process.exit(1));
+  },
+);

@@ -1,0 +1,110 @@
+// The worker pool: start, one holder per worker, FIFO waiting at maxThreads, replacement of exited workers, stop.
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WorkerToMain } from '../../../src/net/worker-pool/worker-messages.js';
+import { WorkerPool, type PooledWorker } from '../../../src/net/worker-pool/worker-pool.js';
+
+const SCRIPT = join(__dirname, '..', '..', 'fixtures', 'worker-pool', 'test-worker.js');
+const pools: WorkerPool[] = [];
+
+afterEach(async () => {
+  for (const pool of pools.splice(0)) await pool.stop(1000);
+});
+
+function makePool(maxThreads: number, minSpareThreads: number, init: object = {}) {
+  const exits: number[] = [];
+  const messages: WorkerToMain[] = [];
+  const pool = new WorkerPool(
+    { name: 'test', maxThreads, minSpareThreads, script: SCRIPT, init, logger: pino({ level: 'silent' }) },
+    { onMessage: (_worker, message) => messages.push(message), onExit: (_worker, code) => exits.push(code) },
+  );
+  pools.push(pool);
+  return { pool, exits, messages };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(condition()).toBe(true);
+}
+
+describe('WorkerPool', () => {
+  it('starts minSpareThreads workers (at most maxThreads) and gives each holder its own', async () => {
+    const { pool } = makePool(2, 5);
+    await pool.start();
+    expect(pool.threads).toBe(2);
+    const a = await pool.acquire('conn-a');
+    const b = await pool.acquire('conn-b');
+    expect(a).not.toBe(b);
+    expect(a.holder).toBe('conn-a');
+    expect(pool.busy).toBe(2);
+  });
+
+  it('a holder beyond maxThreads waits until a worker is released, in arrival order', async () => {
+    const { pool } = makePool(1, 1);
+    await pool.start();
+    const first = await pool.acquire('one');
+    const order: string[] = [];
+    const second = pool.acquire('two').then((worker) => {
+      order.push('two');
+      return worker;
+    });
+    const third = pool.acquire('three').then((worker) => {
+      order.push('three');
+      return worker;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(order).toEqual([]);
+    expect(pool.waiting).toBe(2);
+    pool.release(first);
+    const got = await second;
+    expect(got).toBe(first);
+    expect(got.holder).toBe('two');
+    pool.release(got);
+    expect((await third).holder).toBe('three');
+    expect(order).toEqual(['two', 'three']);
+  });
+
+  it('starts more workers on demand up to maxThreads, keeping one spare', async () => {
+    const { pool } = makePool(3, 1);
+    await pool.start();
+    await pool.acquire('a');
+    await pool.acquire('b');
+    await until(() => pool.threads === 3);
+    await pool.acquire('c');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(pool.threads).toBe(3);
+  });
+
+  it('a worker that exits is reported and replaced', async () => {
+    const { pool, exits, messages } = makePool(2, 2);
+    await pool.start();
+    const worker: PooledWorker = await pool.acquire('victim');
+    worker.post({
+      type: 'request', id: 1, connector: 0, protocol: 'HTTP/1.1', method: 'GET', target: '/exit', rawHeaders: [],
+      remoteAddress: '', remotePort: 0, localAddress: '', localPort: 0, secure: false, scheme: 'http',
+      connectionId: 'c', startTime: 0n, willClose: false, bodyEnded: true, tls: undefined, forwarded: undefined,
+    });
+    await until(() => exits.includes(5));
+    expect(worker.alive).toBe(false);
+    await until(() => pool.threads === 2);
+    const next = await pool.acquire('next');
+    expect(next).not.toBe(worker);
+    expect(messages.filter((m) => m.type === 'ready')).toEqual([]);
+  });
+
+  it('rejects start with SV_ERR_WORKER_START_FAILED when the workers cannot start', async () => {
+    const { pool } = makePool(2, 1, { fail: true });
+    await expect(pool.start()).rejects.toMatchObject({ code: 'SV_ERR_WORKER_START_FAILED' });
+    expect(pool.threads).toBe(0);
+  });
+
+  it('stop ends every worker and refuses new holders', async () => {
+    const { pool, exits } = makePool(2, 2);
+    await pool.start();
+    await pool.stop(1000);
+    expect(pool.threads).toBe(0);
+    expect(exits).toEqual([0, 0]);
+    await expect(pool.acquire('late')).rejects.toMatchObject({ code: 'SV_ERR_WORKER_POOL_STOPPED' });
+  });
+});
