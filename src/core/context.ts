@@ -4,6 +4,7 @@
  * without the 187 KB).
  */
 import type { Logger } from 'pino';
+import { logCoded } from '../logging/logger.js';
 import type { ContextConfig as ContextElementConfig } from '../config/server-config.js';
 import type { ContextBinding } from '../connector/context-binding.js';
 import type { Request } from '../connector/request.js';
@@ -428,7 +429,7 @@ export class Context extends ContainerBase implements ContextBinding {
     for (const child of this.findChildren()) await this.removeChild(child);
     const leaks = this.#options.deconfigure(this);
     for (const leak of leaks) {
-      this.logger.warn(`The web application [${this.name}] left ${leak} behind; it has been cleared to prevent a memory leak`);
+      logCoded(this.logger, 'warn', { code: 'SV_MSG_DEPLOY_LEAK_CLEARED', params: { name: this.name, leak } });
     }
   }
 

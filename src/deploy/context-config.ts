@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { logCoded } from '../logging/logger.js';
 import type { Context } from '../core/context.js';
 import type { ContextDefinition, MultipartConfigDefinition, ServletDefinition } from '../core/context-definition.js';
 import { RESOURCES_ATTRIBUTE, ResourceCache } from '../core/resource-cache.js';
@@ -120,7 +121,7 @@ function toDefinition(webXml: WebXml, loader: WebappLoader, logger: Logger): Con
   });
   const cookie = webXml.sessionConfig.cookieConfig;
   if (webXml.securityConstraints.length > 0 || webXml.loginConfig) {
-    logger.warn('security-constraint and login-config are not enforced yet; the declared constraints are ignored');
+    logCoded(logger, 'warn', { code: 'SV_MSG_DEPLOY_SECURITY_NOT_ENFORCED', params: { name: webXml.displayName ?? webXml.file } });
   }
   return {
     displayName: webXml.displayName,

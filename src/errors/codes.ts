@@ -250,6 +250,21 @@ const catalogue = {
   SV_ERR_STARTUP_START_FAILED: { message: 'The server process [{pid}] exited during startup ({detail}); see [{out}]' },
   SV_ERR_STARTUP_NEW_APP: { message: 'Cannot create web application [{name}] in [{dir}]: {detail}' },
 
+  // --- messages: log lines that are not errors (SV_MSG_*) ---
+  SV_MSG_STARTUP_STARTED: { message: '{summary}' },
+  SV_MSG_STARTUP_STOPPED: { message: '{serverInfo} stopped in [{ms}] ms' },
+  SV_MSG_STARTUP_SIGNAL: { message: 'Received {signal}: stopping' },
+  SV_MSG_CONFIG_WARNING: { message: '{problem}' },
+  SV_MSG_DEPLOY_NO_DEFAULT_WEB_XML: {
+    message: 'No conf/web.xml found in CATALINA_BASE or CATALINA_HOME: webapps get no default servlet',
+  },
+  SV_MSG_DEPLOY_SECURITY_NOT_ENFORCED: {
+    message: 'Web application [{name}] declares security-constraint or login-config, which are not enforced yet; the declared constraints are ignored',
+  },
+  SV_MSG_DEPLOY_LEAK_CLEARED: {
+    message: 'The web application [{name}] left {leak} behind; it has been cleared to prevent a memory leak',
+  },
+
   // --- worker pool (blocking-style endpoint) ---
   SV_ERR_WORKER_START_FAILED: { message: 'Worker thread [{worker}] of pool [{pool}] failed to start: {detail}' },
   SV_ERR_WORKER_CRASHED: {

@@ -423,6 +423,35 @@ const docs = {
     meaning: 'Worker threads run the compiled entry script `dist/startup/worker-main.js`, which is missing (running from sources without a build).',
     fix: 'Run `npm run build`.',
   },
+  // --- messages ---
+  SV_MSG_STARTUP_STARTED: {
+    meaning: 'Information: the server started; the message is the startup summary (components, connectors and their addresses, deployed webapps, time taken).',
+    fix: 'Nothing to do.',
+  },
+  SV_MSG_STARTUP_STOPPED: {
+    meaning: 'Information: the server stopped after draining connectors and stopping every webapp.',
+    fix: 'Nothing to do.',
+  },
+  SV_MSG_STARTUP_SIGNAL: {
+    meaning: 'Information: SIGTERM or SIGINT arrived and the server is stopping gracefully.',
+    fix: 'Nothing to do; `catalina stop` or the shutdown port stop it the same way.',
+  },
+  SV_MSG_CONFIG_WARNING: {
+    meaning: 'Warning: a configuration problem that does not stop the server, such as a Tomcat element or attribute that is accepted but not implemented. The message is the formatted problem with file:line and element path.',
+    fix: 'Remove or correct the element or attribute it names; nothing else is affected.',
+  },
+  SV_MSG_DEPLOY_NO_DEFAULT_WEB_XML: {
+    meaning: 'Warning: neither CATALINA_BASE nor CATALINA_HOME has a conf/web.xml, so webapps inherit no DefaultServlet, welcome files or MIME mappings.',
+    fix: 'Copy conf/web.xml from the Serval installation into $CATALINA_BASE/conf/.',
+  },
+  SV_MSG_DEPLOY_SECURITY_NOT_ENFORCED: {
+    meaning: 'Warning: the webapp declares security constraints or a login configuration; realms and authentication are not implemented yet, so those resources are not protected.',
+    fix: 'Protect the resources another way (a front end, a filter) until authentication is implemented, or remove the declarations.',
+  },
+  SV_MSG_DEPLOY_LEAK_CLEARED: {
+    meaning: 'Warning: when the webapp stopped, it had left a timer, interval or process listener running; the container cleared it so the old generation can be garbage collected.',
+    fix: "Clear what the message names in the webapp's contextDestroyed() or Servlet.destroy().",
+  },
 } satisfies Record<ErrorCode, ErrorDoc>;
 
 export const errorDocs: Readonly<Record<ErrorCode, ErrorDoc>> = docs;
@@ -441,7 +470,7 @@ function cell(text: string): string {
 /** The full text of docs/errors.md, one table row per code in catalogue order. */
 export function renderErrorDocs(): string {
   const lines = [
-    '# Error codes',
+    '# Error and message codes',
     '',
     'Generated from `src/errors/codes.ts` and `src/errors/error-docs.ts` by `renderErrorDocs()`; do not edit by hand',
     '(run the errors tests with `SERVAL_UPDATE_DOCS=1` to refresh it).',
@@ -449,7 +478,8 @@ export function renderErrorDocs(): string {
     'Every error Serval raises or logs carries one of these codes (the `code` of a `ContainerError`, and the',
     '`code` field of the log line). *Status* is the HTTP status the error is answered with when it happens',
     'during a request; *Connection* says what happens to the client connection after a protocol error.',
-    'A code is never reused for another meaning once retired.',
+    'A code is never reused for another meaning once retired. `SV_MSG_*` codes mark log lines that are not',
+    'errors (startup summary, configuration warnings, leak warnings): they come from the same catalogue.',
     '',
     '| Code | Status | Connection | Meaning | How to fix |',
     '|---|---|---|---|---|',

@@ -9,7 +9,7 @@ import { formatProblem, loadServerConfig, type ConfigEnvironment } from '../conf
 import { Context } from '../core/context.js';
 import { Host } from '../core/host.js';
 import type { Server } from '../core/server.js';
-import { closeLogger, componentLogger, createLogger } from '../logging/logger.js';
+import { closeLogger, componentLogger, createLogger, logCoded } from '../logging/logger.js';
 import { SERVER_INFO } from '../version.js';
 import { buildServer } from './server-factory.js';
 
@@ -63,7 +63,9 @@ export class Catalina {
       this.#ownsLogger = true;
     }
     const log = componentLogger(this.#logger, 'Catalina');
-    for (const warning of this.#config.warnings) log.warn(formatProblem(warning));
+    for (const warning of this.#config.warnings) {
+      logCoded(log, 'warn', { code: 'SV_MSG_CONFIG_WARNING', params: { problem: formatProblem(warning) } });
+    }
     this.#server = buildServer(this.#config, env, this.#logger);
     await this.#server.init();
   }
@@ -72,7 +74,10 @@ export class Catalina {
     const began = process.hrtime.bigint();
     await this.server.start();
     const elapsedMs = Number(process.hrtime.bigint() - began) / 1e6;
-    componentLogger(this.logger, 'Catalina').info(this.summary(elapsedMs));
+    logCoded(componentLogger(this.logger, 'Catalina'), 'info', {
+      code: 'SV_MSG_STARTUP_STARTED',
+      params: { summary: this.summary(elapsedMs) },
+    });
   }
 
   /** Resolves on the shutdown command (shutdown port), SIGTERM or SIGINT. */
@@ -80,7 +85,7 @@ export class Catalina {
     const server = this.server;
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       const handler = (): void => {
-        componentLogger(this.logger, 'Catalina').info(`Received ${signal}: stopping`);
+        logCoded(componentLogger(this.logger, 'Catalina'), 'info', { code: 'SV_MSG_STARTUP_SIGNAL', params: { signal } });
         server.requestShutdown();
       };
       process.once(signal, handler);
@@ -99,7 +104,10 @@ export class Catalina {
       await server.stop();
       await server.destroy();
       const elapsedMs = Math.round(Number(process.hrtime.bigint() - began) / 1e6);
-      componentLogger(this.logger, 'Catalina').info(`${SERVER_INFO} stopped in [${elapsedMs}] ms`);
+      logCoded(componentLogger(this.logger, 'Catalina'), 'info', {
+        code: 'SV_MSG_STARTUP_STOPPED',
+        params: { serverInfo: SERVER_INFO, ms: elapsedMs },
+      });
     }
     if (this.#ownsLogger && this.#logger) await closeLogger(this.#logger);
   }

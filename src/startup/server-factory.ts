@@ -17,7 +17,7 @@ import { HostConfig, type HostDeployerOptions } from '../deploy/host-config.js';
 import { emptyWebXml, type WebXml } from '../deploy/web-xml.js';
 import { parseWebXml } from '../deploy/web-xml-parser.js';
 import type { LifecycleEvent } from '../lifecycle/lifecycle-base.js';
-import { componentLogger } from '../logging/logger.js';
+import { componentLogger, logCoded } from '../logging/logger.js';
 import { createValve, ERROR_REPORT_VALVE, loadUserComponent } from './component-factory.js';
 import { WorkerExecutors } from './worker-executors.js';
 
@@ -94,7 +94,7 @@ export function defaultWebXml(env: ConfigEnvironment, logger: Logger): () => Web
     const candidates = [join(env.catalinaBase, 'conf', 'web.xml'), join(env.catalinaHome, 'conf', 'web.xml')];
     const file = candidates.find((f) => existsSync(f));
     if (!file) {
-      logger.warn('No conf/web.xml found in CATALINA_BASE or CATALINA_HOME: webapps get no default servlet');
+      logCoded(logger, 'warn', { code: 'SV_MSG_DEPLOY_NO_DEFAULT_WEB_XML' });
       cached = emptyWebXml('<no conf/web.xml>');
     } else {
       cached = parseWebXml(file);

@@ -143,6 +143,13 @@ describe('container core on fixture webapps', () => {
     expect(lines.some((l) => /^127\.0\.0\.1 GET \/nothing\/%2F 400 \d+$/.test(l))).toBe(true);
   });
 
+  it('logs the startup summary as a catalogued message with its code', () => {
+    const summary = server.logs.find((r) => r.code === 'SV_MSG_STARTUP_STARTED');
+    expect(summary?.msg).toMatch(/^Serval\/\S+ started in \[\d+\] ms/);
+    expect(summary?.msg).toMatch(/Connector {2}http-nio-127\.0\.0\.1-0: HTTP\/1\.1 \(event-loop\) on 127\.0\.0\.1:\d+ \[STARTED\]/);
+    expect(summary?.msg).toContain('/features →');
+  });
+
   it('server.xml listeners receive the Server lifecycle events', () => {
     const events = (globalThis as { __servalLifecycleEvents?: string[] }).__servalLifecycleEvents;
     expect(events?.slice(0, 5)).toEqual(['rec:before_init', 'rec:after_init', 'rec:before_start', 'rec:start', 'rec:after_start']);

@@ -8,7 +8,7 @@ const root = resolve(__dirname, '../../..');
 const srcDir = join(root, 'src');
 const codesFile = join(srcDir, 'errors/codes.ts');
 const docsFile = join(root, 'docs/errors.md');
-const CODE_NAME = /^SV_ERR_[A-Z0-9]+(_[A-Z0-9]+)+$/;
+const CODE_NAME = /^SV_(ERR|MSG)_[A-Z0-9]+(_[A-Z0-9]+)+$/;
 const allCodes = Object.keys(codes) as ErrorCode[];
 
 function tsFiles(dir: string): string[] {
@@ -25,7 +25,7 @@ function codeTokensInSrc(): Map<string, string[]> {
   for (const file of tsFiles(srcDir)) {
     const lines = readFileSync(file, 'utf8').split('\n');
     lines.forEach((line, index) => {
-      for (const match of line.matchAll(/SV_ERR_[A-Z0-9_]*/g)) {
+      for (const match of line.matchAll(/SV_(?:ERR|MSG)_[A-Z0-9_]*/g)) {
         const where = `${relative(root, file)}:${index + 1}`;
         seen.set(match[0], [...(seen.get(match[0]) ?? []), where]);
       }
@@ -35,7 +35,7 @@ function codeTokensInSrc(): Map<string, string[]> {
 }
 
 describe('error catalogue (src/errors/codes.ts)', () => {
-  it('has codes, each named SV_ERR_<AREA>_<DETAIL>', () => {
+  it('has codes, each named SV_ERR_<AREA>_<DETAIL> or SV_MSG_<AREA>_<DETAIL>', () => {
     expect(allCodes.length).toBeGreaterThan(10);
     const badNames = allCodes.filter((code) => !CODE_NAME.test(code));
     expect(badNames).toEqual([]);
@@ -43,7 +43,7 @@ describe('error catalogue (src/errors/codes.ts)', () => {
 
   it('declares each code once in the source (a duplicate key would silently replace the first at runtime)', () => {
     const source = readFileSync(codesFile, 'utf8');
-    const declared = [...source.matchAll(/^\s*['"]?(SV_ERR_[A-Z0-9_]+)['"]?\s*:/gm)].map((m) => m[1] as string);
+    const declared = [...source.matchAll(/^\s*['"]?(SV_(?:ERR|MSG)_[A-Z0-9_]+)['"]?\s*:/gm)].map((m) => m[1] as string);
     const duplicates = declared.filter((code, i) => declared.indexOf(code) !== i);
     expect(duplicates).toEqual([]);
     expect([...declared].sort()).toEqual([...allCodes].sort());
@@ -102,8 +102,8 @@ describe('error docs (src/errors/error-docs.ts)', () => {
 
   it('renders one table row per code, in catalogue order, with status and connection', () => {
     const rendered = renderErrorDocs();
-    const rows = rendered.split('\n').filter((line) => line.startsWith('| `SV_ERR_'));
-    expect(rows.map((row) => /^\| `(SV_ERR_[A-Z0-9_]+)` \|/.exec(row)?.[1])).toEqual(allCodes);
+    const rows = rendered.split('\n').filter((line) => /^\| `SV_(ERR|MSG)_/.test(line));
+    expect(rows.map((row) => /^\| `(SV_(?:ERR|MSG)_[A-Z0-9_]+)` \|/.exec(row)?.[1])).toEqual(allCodes);
     // Every row has exactly the five columns (an unescaped `|` in a text would add one).
     for (const row of rows) expect(row.replace(/\\\|/g, '').split('|').length, row).toBe(7);
     expect(rendered).toContain('| Code | Status | Connection | Meaning | How to fix |');
