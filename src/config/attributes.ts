@@ -117,7 +117,7 @@ const table: AttributeSpec[] = [
   executor.int('minSpareThreads', 25, 'Number of workers kept alive even when idle; blocking style: worker threads started with the first connector that uses the pool.'),
   executor.str('className', 'org.apache.catalina.core.StandardThreadExecutor', 'Java implementation class of the pool.', tomcat),
   executor.str('namePrefix', 'tomcat-exec-', 'Prefix of worker thread names.', tomcat),
-  executor.int('maxIdleTime', 60000, 'Idle time after which workers above minSpareThreads stop.', { ...tomcat, ...ms }),
+  executor.int('maxIdleTime', 60000, 'Idle time after which workers above minSpareThreads stop; blocking style: worker threads (one idle worker always stays ready). Connector-owned pools use the same 60000 ms, as in Tomcat.', { ...ms, min: 1 }),
   executor.int('maxQueueSize', INT_MAX, 'Maximum number of tasks waiting for a worker.', tomcat),
   executor.bool('daemon', true, 'Whether worker threads are daemon threads.', tomcat),
   executor.int('threadPriority', 5, 'Priority of worker threads.', tomcat),

@@ -46,6 +46,8 @@ export interface ExecutorConfig {
   readonly name: string;
   readonly maxThreads: number;
   readonly minSpareThreads: number;
+  /** Blocking style: ms a worker thread above minSpareThreads may stay idle before it stops. */
+  readonly maxIdleTime: number;
   readonly location: SourceLocation;
 }
 

@@ -209,6 +209,7 @@ class TreeBuilder {
       name: text(values, 'name'),
       maxThreads: int(values, 'maxThreads'),
       minSpareThreads: int(values, 'minSpareThreads'),
+      maxIdleTime: int(values, 'maxIdleTime'),
       location: this.#v.location(element),
     };
   }

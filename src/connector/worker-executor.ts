@@ -2,7 +2,8 @@
  * The main thread's half of a worker pool (Tomcat's executor for blocking connectors), shared by the
  * Connectors that name the same `<Executor>`: runs exchanges on pooled workers by forwarding the request head,
  * streaming the body on demand with flow control, and playing the worker's response onto the real exchange.
- * It also answers the workers' session calls (SessionOwner) and relays their log lines. A worker that exits
+ * It also answers the workers' session calls (SessionOwner), relays their log lines, and has every worker apply
+ * the deployment steps of the main thread's HostConfig to its own tree. A worker that exits
  * mid-request is replaced; its requests get a 500, or their connection is dropped if the response had started.
  */
 import type { Logger } from 'pino';
@@ -10,8 +11,10 @@ import type { Context } from '../core/context.js';
 import type { Service } from '../core/service.js';
 import { formatMessage } from '../errors/codes.js';
 import { errorToData } from '../net/worker-pool/error-data.js';
+import { errorFromData } from '../net/worker-pool/error-data.js';
 import {
   ownedCopy,
+  type DeploymentData,
   type ForwardedData,
   type ManagerKey,
   type RequestMessage,
@@ -25,11 +28,18 @@ import type { SessionManager } from '../session/session-manager.js';
 
 /** Body bytes the main thread may send ahead of what the worker has consumed. */
 const BODY_WINDOW = 512 * 1024;
+/**
+ * How long the main thread's deployment queue waits for a worker to apply a step. A worker blocked in a servlet
+ * holds the swap up to this; after it, the deployment goes on and the worker catches up when it can.
+ */
+const DEPLOYMENT_WAIT_MS = 60_000;
 
 export interface WorkerExecutorOptions {
   readonly name: string;
   readonly maxThreads: number;
   readonly minSpareThreads: number;
+  /** Idle time after which workers above minSpareThreads stop (Executor maxIdleTime). */
+  readonly maxIdleTimeMs?: number;
   readonly script: string;
   /** workerData.init for every worker (the configuration it builds its container tree from). */
   readonly init: unknown;
@@ -54,6 +64,9 @@ export class WorkerExecutor {
   readonly #sessions: SessionOwner;
   readonly #logger: Logger;
   #nextId = 0;
+  #nextDeployment = 0;
+  /** Deployment steps posted to a worker and not yet applied by it: id → worker and how to settle. */
+  readonly #deployments = new Map<number, { readonly worker: PooledWorker; readonly settle: (error?: Error) => void }>();
   #users = 0;
   #starting: Promise<void> | null = null;
   #stopping = false;
@@ -66,6 +79,7 @@ export class WorkerExecutor {
         name: options.name,
         maxThreads: options.maxThreads,
         minSpareThreads: options.minSpareThreads,
+        ...(options.maxIdleTimeMs === undefined ? {} : { maxIdleTimeMs: options.maxIdleTimeMs }),
         script: options.script,
         init: options.init,
         logger: options.logger,
@@ -133,6 +147,33 @@ export class WorkerExecutor {
     });
   }
 
+  /**
+   * Has every running worker apply one deployment step to its own tree (deploy, undeploy, reload, or the pause
+   * around a redeploy) and resolves when all have, so that the next step and the next request see it done.
+   * Never rejects: a worker that fails is logged and keeps serving what it has; a worker that exits is done.
+   */
+  async applyDeployment(host: string, event: DeploymentData): Promise<void> {
+    if (this.#users === 0 || this.#stopping) return;
+    const applied = this.#pool.workers.map(
+      (worker) =>
+        new Promise<void>((resolve) => {
+          const id = ++this.#nextDeployment;
+          const timer = setTimeout(() => settle(new Error(`not applied after [${DEPLOYMENT_WAIT_MS}] ms`)), DEPLOYMENT_WAIT_MS);
+          const settle = (error?: Error): void => {
+            clearTimeout(timer);
+            this.#deployments.delete(id);
+            if (error !== undefined) {
+              this.#logger.error({ err: error, worker: worker.id, host, webapp: event.name }, `Worker thread could not apply [${event.type}] of [${event.name}]`);
+            }
+            resolve();
+          };
+          this.#deployments.set(id, { worker, settle });
+          worker.post({ type: 'deployment', id, host, event });
+        }),
+    );
+    await Promise.all(applied);
+  }
+
   /** The connection went away: tell the workers serving it, so that their writes stop early. */
   connectionClosed(connectionId: string): void {
     for (const request of this.#requests.values()) {
@@ -153,6 +194,9 @@ export class WorkerExecutor {
         return;
       case 'log':
         this.#relayLog(worker, message.line);
+        return;
+      case 'deployment-done':
+        this.#deployments.get(message.id)?.settle(message.error === undefined ? undefined : errorFromData(message.error));
         return;
       case 'ready':
       case 'start-failed':
@@ -220,6 +264,8 @@ export class WorkerExecutor {
   }
 
   #onExit(worker: PooledWorker, code: number, error: Error | undefined): void {
+    // A replacement builds its tree from the files as they are now: nothing left for this one to apply.
+    for (const pending of [...this.#deployments.values()]) if (pending.worker === worker) pending.settle();
     const lost = [...this.#requests.values()].filter((request) => request.worker === worker);
     if (lost.length > 0 || (!this.#stopping && (code !== 0 || error !== undefined))) {
       const detail = error?.message ?? (code === 0 ? 'it exited' : 'process.exit() or a fatal error');

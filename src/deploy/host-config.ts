@@ -28,6 +28,18 @@ export interface HostDeployerOptions {
   readonly createSessionManager?: (context: Context, sessionTimeoutMinutes: number | undefined) => SessionManager;
 }
 
+/**
+ * A decision this HostConfig has carried out, for followers that keep their own copy of the Host's tree (the
+ * worker threads of blocking-style connectors): they apply the same step to their tree, in the same order.
+ * A redeploy is `redeploying` (old Context paused, still mapped), `undeployed`, `deployed`, `redeployed`.
+ */
+export type DeploymentEvent =
+  | { readonly type: 'deployed'; readonly name: string; readonly path: string; readonly docBase: string; readonly config: ContextElementConfig }
+  | { readonly type: 'undeployed' | 'reloaded' | 'redeploying' | 'redeployed'; readonly name: string };
+
+/** Awaited before the deploy queue goes on, so a follower has caught up when check() resolves. */
+export type DeploymentFollower = (host: Host, event: DeploymentEvent) => Promise<void>;
+
 /** What a change to one tracked file does (the table of reference §5). */
 interface Tracked {
   mtime: number | null;
@@ -61,6 +73,7 @@ export class HostConfig {
   readonly #unpackLimits: UnpackLimits;
   /** Deploy work runs one piece at a time: startup, periodic checks and undeployAll never interleave. */
   #queue: Promise<void> = Promise.resolve();
+  readonly #followers: DeploymentFollower[] = [];
 
   constructor(host: Host, options: HostDeployerOptions) {
     this.#host = host;
@@ -87,6 +100,21 @@ export class HostConfig {
 
   get workDir(): string {
     return join(this.#options.env.catalinaBase, 'work', this.#host.parent?.name ?? 'Catalina', this.#host.name);
+  }
+
+  /** Every later deploy, undeploy and reload is also reported to `follower` (worker threads follow the main thread). */
+  follow(follower: DeploymentFollower): void {
+    this.#followers.push(follower);
+  }
+
+  async #notify(event: DeploymentEvent): Promise<void> {
+    for (const follower of this.#followers) {
+      try {
+        await follower(this.#host, event);
+      } catch (error) {
+        this.#host.logger.error({ err: error, webapp: event.name }, `A follower of ${this.#host.componentName} could not apply [${event.type}]`);
+      }
+    }
   }
 
   /** The Context deployed under a base name (`ROOT`, `foo#bar`, `foo##2`), if any. */
@@ -338,10 +366,12 @@ export class HostConfig {
     const old = app.context;
     if (old?.state === 'STARTED') await old.pause();
     const host = this.#host;
+    if (old) await this.#notify({ type: 'redeploying', name: app.name });
     await this.#undeploy(app, false);
     try {
       await this.#deployApps(false);
     } finally {
+      if (old) await this.#notify({ type: 'redeployed', name: app.name });
       if (old) {
         // The paused Context kept its mapping for the waiting requests; the new one has replaced it, or, if it
         // failed, the stale one must go now (resume() unmaps a Context that did not come back).
@@ -370,6 +400,7 @@ export class HostConfig {
       context.resume();
       this.#snapshot(app);
     }
+    await this.#notify({ type: 'reloaded', name: app.name });
   }
 
   /**
@@ -422,6 +453,7 @@ export class HostConfig {
     if (app.context) {
       await this.#host.removeChild(app.context);
       this.#host.logger.info(`Undeployed web application [${app.context.path || '/'}] ([${app.name}])`);
+      await this.#notify({ type: 'undeployed', name: app.name });
     }
     if (deleteExpanded && app.expandedDir && app.bundle && !existsSync(app.bundle)) {
       rmSync(app.expandedDir, { recursive: true, force: true });
@@ -475,6 +507,7 @@ export class HostConfig {
     } else {
       this.#reportFailure(app, context);
     }
+    await this.#notify({ type: 'deployed', name: app.name, path, docBase: context.docBase, config });
   }
 
   #reportFailure(app: DeployedApp, context: Context): void {

@@ -1,6 +1,7 @@
 /**
  * Creates the worker pools of a Service's blocking-style connectors: one per `<Executor>` named by connectors
- * (shared), otherwise one per connector sized by its own maxThreads / minSpareThreads.
+ * (shared), otherwise one per connector sized by its own maxThreads / minSpareThreads. Every deployment step
+ * of the Service's HostConfigs is passed on to the pools, so that each worker's tree follows the main thread's.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,8 @@ import type { ConnectorConfig, ServerConfig } from '../config/server-config.js';
 import type { ConfigEnvironment } from '../config/server-xml-loader.js';
 import { WorkerExecutor } from '../connector/worker-executor.js';
 import type { Service } from '../core/service.js';
+import type { Host } from '../core/host.js';
+import { HostConfig, type DeploymentEvent } from '../deploy/host-config.js';
 import { ContainerError } from '../errors/container-error.js';
 import { componentLogger } from '../logging/logger.js';
 import type { WorkerInit } from './worker-init.js';
@@ -20,6 +23,8 @@ export class WorkerExecutors {
   readonly #service: Service;
   readonly #logger: Logger;
   readonly #shared = new Map<string, WorkerExecutor>();
+  readonly #all: WorkerExecutor[] = [];
+  #following = false;
 
   constructor(config: ServerConfig, serviceIndex: number, env: ConfigEnvironment, service: Service, logger: Logger) {
     this.#config = config;
@@ -35,7 +40,7 @@ export class WorkerExecutors {
       let shared = this.#shared.get(name);
       const declared = this.#config.services[this.#serviceIndex]!.executors.find((executor) => executor.name === name);
       if (shared === undefined && declared !== undefined) {
-        shared = this.#create(name, declared.maxThreads, declared.minSpareThreads);
+        shared = this.#create(name, declared.maxThreads, declared.minSpareThreads, declared.maxIdleTime);
         this.#shared.set(name, shared);
       }
       if (shared !== undefined) return shared;
@@ -49,22 +54,44 @@ export class WorkerExecutors {
     );
   }
 
-  #create(name: string, maxThreads: number, minSpareThreads: number): WorkerExecutor {
+  /**
+   * Tomcat's connector-owned pool keeps idle threads for 60 s (AbstractEndpoint.createExecutor); a connector has
+   * no maxIdleTime attribute, so only an `<Executor>` changes it.
+   */
+  #create(name: string, maxThreads: number, minSpareThreads: number, maxIdleTime = 60_000): WorkerExecutor {
+    this.#follow();
     const init: WorkerInit = {
       config: this.#config,
       serviceIndex: this.#serviceIndex,
       env: this.#env,
       logLevel: this.#logger.level,
     };
-    return new WorkerExecutor({
+    const executor = new WorkerExecutor({
       name,
       maxThreads,
       minSpareThreads,
+      maxIdleTimeMs: maxIdleTime,
       script: workerScript(),
       init,
       service: this.#service,
       logger: componentLogger(this.#logger, `Executor[${name}]`),
     });
+    this.#all.push(executor);
+    return executor;
+  }
+
+  /** Subscribes once to every Host's HostConfig of the Service: its decisions reach every worker of every pool. */
+  #follow(): void {
+    if (this.#following) return;
+    this.#following = true;
+    for (const child of this.#service.engine.findChildren()) {
+      const deployer = (child as Host).deployer;
+      if (deployer instanceof HostConfig) deployer.follow((host, event) => this.#applyDeployment(host, event));
+    }
+  }
+
+  async #applyDeployment(host: Host, event: DeploymentEvent): Promise<void> {
+    await Promise.all(this.#all.map((executor) => executor.applyDeployment(host.name, event)));
   }
 }
 

@@ -2,7 +2,8 @@
  * The entry script of a worker thread of a blocking-style connector: builds its own Service tree (Engine →
  * Host → Context, webapps loaded by this thread) from the configuration the main thread parsed, then serves
  * the requests the main thread forwards, one at a time, through the same ConnectorAdapter as the event-loop
- * endpoint. Sessions are proxies to the main thread's Managers. Servlet code here may block.
+ * endpoint. Sessions are proxies to the main thread's Managers. Servlet code here may block. Deployment
+ * changes are the main thread's decisions, applied here step by step (WorkerDeployer).
  */
 import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -10,7 +11,9 @@ import pino, { type Logger } from 'pino';
 import type { ServiceConfig } from '../config/server-config.js';
 import { Connector } from '../connector/connector.js';
 import type { ConnectorAdapter } from '../connector/connector-adapter.js';
+import type { Host } from '../core/host.js';
 import type { Service } from '../core/service.js';
+import type { Context } from '../core/context.js';
 import { ContextConfig } from '../deploy/context-config.js';
 import { errorToData } from '../net/worker-pool/error-data.js';
 import { PortInbox } from '../net/worker-pool/port-inbox.js';
@@ -19,6 +22,7 @@ import {
   SIGNAL_BODY,
   SIGNAL_REPLY,
   type BodyMessage,
+  type DeploymentData,
   type MainToWorker,
   type ReplyMessage,
   type RequestMessage,
@@ -29,6 +33,7 @@ import { BodyDispatcher } from '../protocol/worker/worker-body.js';
 import { createWorkerExchange, type WorkerExchange } from '../protocol/worker/worker-exchange.js';
 import { WorkerSessionManager, WorkerSessionRegistry, type SessionOwnerLink } from '../session/worker-session-manager.js';
 import { buildServiceTree, defaultWebXml } from './server-factory.js';
+import { WorkerDeployer } from './worker-deployer.js';
 import type { WorkerInit } from './worker-init.js';
 
 const port = parentPort;
@@ -61,27 +66,47 @@ const queue: RequestMessage[] = [];
 let current: WorkerExchange | null = null;
 let stopping = false;
 let service: Service;
+let deployer: WorkerDeployer;
 const adapters = new Map<number, ConnectorAdapter>();
 
 async function start(): Promise<void> {
   const serviceConfig = workerServiceConfig(init.config.services[init.serviceIndex]!);
-  service = buildServiceTree(serviceConfig, init.env, logger, new ContextConfig(defaultWebXml(init.env, logger)), {
-    createSessionManager: (context, sessionTimeoutMinutes) =>
-      new WorkerSessionManager({
-        manager: { host: context.parent?.name ?? '', context: context.name },
-        servletContext: context.servletContext,
-        sessionTimeoutMinutes,
-        link: ownerLink,
-        registry: sessions,
-      }),
-  });
+  const contextConfig = new ContextConfig(defaultWebXml(init.env, logger));
+  const createSessionManager = (context: Context, sessionTimeoutMinutes: number | undefined): WorkerSessionManager =>
+    new WorkerSessionManager({
+      manager: { host: context.parent?.name ?? '', context: context.name },
+      servletContext: context.servletContext,
+      sessionTimeoutMinutes,
+      link: ownerLink,
+      registry: sessions,
+    });
+  service = buildServiceTree(serviceConfig, init.env, logger, contextConfig, { createSessionManager });
+  for (const host of service.engine.findChildren() as Host[]) {
+    // No checks of its own: reloads (reloadable, WatchedResource) are decided by the main thread too.
+    const own = host.deployer;
+    if (own !== null) host.deployer = { deployOnStartup: () => own.deployOnStartup() };
+  }
+  deployer = new WorkerDeployer({ service, contextConfig, createSessionManager, logger });
   await service.start();
   if (service.state !== 'STARTED') throw new Error(`the Service tree is [${service.state}]`);
 }
 
+/** Deployment steps run one at a time, after the tree is built (a starting worker may receive one already). */
+let deployments: Promise<void> = Promise.resolve();
+function applyDeployment(id: number, host: string, event: DeploymentData): void {
+  deployments = deployments
+    .then(() => started)
+    .then(() => deployer.apply(host, event))
+    .then(
+      () => post({ type: 'deployment-done', id, error: undefined }),
+      (error: unknown) => post({ type: 'deployment-done', id, error: errorToData(error) }),
+    );
+}
+
 /**
  * Deployment changes at runtime are the main thread's (autoDeploy would otherwise unpack the same bundles
- * from several threads at once); a worker deploys what is there when it starts.
+ * from several threads at once); a worker deploys what is there when it starts, then follows the main
+ * thread's HostConfig (applyDeployment).
  */
 function workerServiceConfig(config: ServiceConfig): ServiceConfig {
   return {
@@ -159,6 +184,9 @@ port.on('message', (message: MainToWorker) => {
     case 'aborted':
       if (current?.id === message.id) current.onAborted();
       return;
+    case 'deployment':
+      applyDeployment(message.id, message.host, message.event);
+      return;
     case 'stop':
       stopping = true;
       if (draining === null) void shutdown();
@@ -166,7 +194,8 @@ port.on('message', (message: MainToWorker) => {
   }
 });
 
-start().then(
+const started = start();
+started.then(
   () => post({ type: 'ready' }),
   (error: unknown) => {
     post({ type: 'start-failed', error: errorToData(error) });

@@ -4,6 +4,7 @@
  * or transferred, so nothing may reference sockets, containers or servlet objects.
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { ContextConfig } from '../../config/server-config.js';
 
 /** Slots of the per-worker Int32Array on a SharedArrayBuffer: counters a blocked worker waits on (Atomics.wait). */
 export const SIGNAL_BODY = 0;
@@ -46,6 +47,14 @@ export interface ErrorData {
   readonly message: string;
 }
 
+/**
+ * One step of a deployment change the main thread's HostConfig carried out (its DeploymentEvent), for a
+ * worker to apply to its own tree: the Context is named by its base name within the Host.
+ */
+export type DeploymentData =
+  | { readonly type: 'deployed'; readonly name: string; readonly path: string; readonly docBase: string; readonly config: ContextConfig }
+  | { readonly type: 'undeployed' | 'reloaded' | 'redeploying' | 'redeployed'; readonly name: string };
+
 export interface RequestMessage {
   readonly type: 'request';
   /** Unique within the pool; every later message about this request carries it. */
@@ -80,6 +89,8 @@ export type MainToWorker =
   | { readonly type: 'ended'; readonly id: number; readonly error: ErrorData | undefined }
   /** The client went away. */
   | { readonly type: 'aborted'; readonly id: number }
+  /** Apply a deployment step to the worker's own tree; answered by 'deployment-done' with the same id. */
+  | { readonly type: 'deployment'; readonly id: number; readonly host: string; readonly event: DeploymentData }
   /** Graceful stop: finish the requests already received, stop the container tree and exit. */
   | { readonly type: 'stop' };
 
@@ -124,6 +135,8 @@ export type WorkerToMain =
   | { readonly type: 'session-call'; readonly call: number; readonly manager: ManagerKey; readonly request: SessionCall }
   | { readonly type: 'session-access'; readonly manager: ManagerKey; readonly id: string }
   | { readonly type: 'session-commit'; readonly manager: ManagerKey; readonly commit: SessionCommit }
+  /** The deployment step with this id has been applied (error set when it failed; the worker keeps serving). */
+  | { readonly type: 'deployment-done'; readonly id: number; readonly error: ErrorData | undefined }
   /** One pino JSON line from the worker's logger. */
   | { readonly type: 'log'; readonly line: string };
 

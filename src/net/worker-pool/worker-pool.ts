@@ -1,7 +1,8 @@
 /**
  * A bounded pool of worker threads for the blocking-style endpoint (Tomcat's executor for BIO connectors):
  * starts up to maxThreads workers from one entry script, keeps minSpareThreads ready, hands out one idle worker
- * per holder (a connection, for its keep-alive life), replaces workers that exit, and drains them on stop.
+ * per holder (a connection, for its keep-alive life), replaces workers that exit, retires workers above
+ * minSpareThreads once they have been idle for maxIdleTime, and drains them on stop.
  * It knows the ready handshake and the per-worker channels; every other message goes to the owner.
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
@@ -33,7 +34,15 @@ export interface WorkerPoolOptions {
   readonly logger: Logger;
   /** How long a worker may take to build its container tree and post 'ready'. */
   readonly startTimeoutMs?: number;
+  /**
+   * Idle time after which a worker above minSpareThreads is stopped (Tomcat's Executor maxIdleTime, default
+   * 60000 ms); Infinity keeps every started worker.
+   */
+  readonly maxIdleTimeMs?: number;
 }
+
+/** How long a retired worker may take to stop its container tree before it is terminated. */
+const RETIRE_GRACE_MS = 10_000;
 
 export interface WorkerPoolEvents {
   onMessage(worker: PooledWorker, message: WorkerToMain): void;
@@ -54,6 +63,8 @@ export class PooledWorker {
   holder: string | null = null;
   /** Set when the worker reported an error before exiting. */
   error: Error | undefined;
+  /** performance.now() when the worker last became idle (ready, or released by its holder). */
+  idleSince = 0;
 
   constructor(id: number, thread: Worker, bodyPort: MessagePort, replyPort: MessagePort, signal: Int32Array) {
     this.id = id;
@@ -107,6 +118,7 @@ export class WorkerPool {
   #nextId = 0;
   #running = false;
   #startFailures = 0;
+  #idleTimer: NodeJS.Timeout | null = null;
 
   constructor(options: WorkerPoolOptions, events: WorkerPoolEvents) {
     this.#options = options;
@@ -139,9 +151,21 @@ export class WorkerPool {
     return this.#waiters.length;
   }
 
+  /** Workers started or starting (a message posted to a starting one is read once it has built its tree). */
+  get workers(): readonly PooledWorker[] {
+    return [...this.#workers].filter((worker) => worker.alive);
+  }
+
   /** Starts min(minSpareThreads, maxThreads) workers (at least one) and waits until they are ready. */
   async start(): Promise<void> {
     this.#running = true;
+    const maxIdle = this.#options.maxIdleTimeMs ?? 60_000;
+    if (Number.isFinite(maxIdle)) {
+      // A sweep a few times per maxIdleTime: a worker goes at most a quarter of it late (Tomcat's threads time
+      // out on their own queue poll; one timer does the same for the whole pool).
+      this.#idleTimer = setInterval(() => this.#retireIdle(maxIdle), Math.min(Math.max(maxIdle / 4, 10), 5000));
+      this.#idleTimer.unref();
+    }
     const count = Math.max(1, Math.min(this.#options.minSpareThreads, this.#options.maxThreads));
     const started = Array.from({ length: count }, () => this.#spawn());
     const results = await Promise.allSettled(started.map((worker) => this.#whenReady(worker)));
@@ -169,6 +193,7 @@ export class WorkerPool {
 
   release(worker: PooledWorker): void {
     worker.holder = null;
+    worker.idleSince = performance.now();
     this.#serveWaiters();
   }
 
@@ -178,6 +203,8 @@ export class WorkerPool {
    */
   async stop(gracefulMs: number): Promise<void> {
     this.#running = false;
+    if (this.#idleTimer !== null) clearInterval(this.#idleTimer);
+    this.#idleTimer = null;
     for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#stoppedError());
     for (const worker of this.#workers) {
       if (worker.state === 'exited') continue;
@@ -193,6 +220,30 @@ export class WorkerPool {
     clearTimeout(timer);
     await Promise.all([...this.#workers].map((worker) => worker.thread.terminate()));
     await Promise.all(exits);
+  }
+
+  /**
+   * Stops the workers idle for maxIdleTime or longer, longest idle first, while more than minSpareThreads run.
+   * One idle worker always stays (the spare #keepSpares would otherwise start again at once).
+   */
+  #retireIdle(maxIdleMs: number): void {
+    if (!this.#running) return;
+    const now = performance.now();
+    const idle = [...this.#workers]
+      .filter((worker) => worker.state === 'ready' && worker.holder === null)
+      .sort((a, b) => a.idleSince - b.idleSince);
+    let threads = this.threads;
+    let unheld = idle.length;
+    const floor = Math.min(this.#options.minSpareThreads, this.#options.maxThreads);
+    for (const worker of idle) {
+      if (threads <= Math.max(floor, 1) || unheld <= 1 || now - worker.idleSince < maxIdleMs) break;
+      worker.state = 'stopping';
+      worker.post({ type: 'stop' });
+      setTimeout(() => void worker.thread.terminate(), RETIRE_GRACE_MS).unref();
+      threads--;
+      unheld--;
+      this.#options.logger.debug({ worker: worker.id, pool: this.#options.name }, `Worker thread idle for [${Math.round(now - worker.idleSince)}] ms retired`);
+    }
   }
 
   #idle(): PooledWorker | undefined {
@@ -293,6 +344,7 @@ export class WorkerPool {
   #onMessage(worker: PooledWorker, message: WorkerToMain): void {
     if (message.type === 'ready') {
       if (worker.state === 'starting') worker.state = 'ready';
+      worker.idleSince = performance.now();
       this.#startFailures = 0;
       this.#serveWaiters();
       return;

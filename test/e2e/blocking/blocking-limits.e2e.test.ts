@@ -87,4 +87,32 @@ describe('blocking endpoint limits', () => {
     expect(connector.config.maxThreads).toBe(2 * availableParallelism());
     expect(connector.executor!.maxThreads).toBe(2 * availableParallelism());
   });
+
+  it('an Executor retires worker threads idle for maxIdleTime down to minSpareThreads', async () => {
+    server = await startBlockingServer({
+      appBase: BLOCKING_APP_BASE,
+      serviceContent: '<Executor name="pool" maxThreads="3" minSpareThreads="1" maxIdleTime="200"/>',
+      connectorAttributes: 'executor="pool" disableKeepAlivePercentage="100"',
+    });
+    expect(server.logs.filter((r) => /maxIdleTime/.test(r.msg))).toEqual([]);
+    const executor = server.catalina.server.services[0]!.connectors[0]!.executor!;
+    const held: RawHttpClient[] = [];
+    for (let i = 0; i < 3; i++) {
+      const client = await connect(server.port);
+      await client.write(HELLO);
+      expect((await client.readResponse()).body).toBe('hello');
+      held.push(client);
+    }
+    expect(executor.stats.threads).toBe(3);
+    for (const client of held) client.close();
+    for (let i = 0; i < 200 && executor.stats.threads > 1; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(executor.stats.threads).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(executor.stats.threads).toBe(1);
+    // No worker crashed: the retired ones stopped gracefully, and the one left serves.
+    expect(server.logs.filter((r) => r.code === 'SV_ERR_WORKER_CRASHED')).toEqual([]);
+    const next = await connect(server.port);
+    await next.write(HELLO);
+    expect((await next.readResponse()).body).toBe('hello');
+  });
 });

@@ -12,6 +12,8 @@ export interface BlockingServerOptions {
   readonly protocol?: string;
   /** Extra XML inside the Service, before the Connector (Executors). */
   readonly serviceContent?: string;
+  /** Attributes of the Host besides name and appBase (default autoDeploy="false"). */
+  readonly hostAttributes?: string;
 }
 
 export function startBlockingServer(options: BlockingServerOptions = {}): Promise<TestServer> {
@@ -23,7 +25,7 @@ export function startBlockingServer(options: BlockingServerOptions = {}): Promis
     ${options.serviceContent ?? ''}
     <Connector port="0" address="127.0.0.1" protocol="${options.protocol ?? 'HTTP/1.1-blocking'}" ${options.connectorAttributes ?? ''}/>
     <Engine name="Catalina" defaultHost="localhost">
-      <Host name="localhost" appBase="${appBase}" autoDeploy="false"/>
+      <Host name="localhost" appBase="${appBase}" ${options.hostAttributes ?? 'autoDeploy="false"'}/>
     </Engine>
   </Service>
 </Server>

@@ -199,7 +199,7 @@ describe('defaults', () => {
       </Engine></Service></Server>`;
     const c = loadServerConfigFromString(xml, env);
     const service = c.services[0]!;
-    expect(service.executors).toEqual([{ name: 'pool', maxThreads: 50, minSpareThreads: 25, location: expect.objectContaining({ line: 2 }) }]);
+    expect(service.executors).toEqual([{ name: 'pool', maxThreads: 50, minSpareThreads: 25, maxIdleTime: 60000, location: expect.objectContaining({ line: 2 }) }]);
     expect(service.connectors[0]!.executor).toBe('pool');
     expect(service.engine.hosts[0]).toMatchObject({ name: 'example.com', aliases: ['www.example.com'] });
     const context = service.engine.hosts[0]!.contexts[0]!;

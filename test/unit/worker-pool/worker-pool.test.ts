@@ -12,11 +12,19 @@ afterEach(async () => {
   for (const pool of pools.splice(0)) await pool.stop(1000);
 });
 
-function makePool(maxThreads: number, minSpareThreads: number, init: object = {}) {
+function makePool(maxThreads: number, minSpareThreads: number, init: object = {}, maxIdleTimeMs?: number) {
   const exits: number[] = [];
   const messages: WorkerToMain[] = [];
   const pool = new WorkerPool(
-    { name: 'test', maxThreads, minSpareThreads, script: SCRIPT, init, logger: pino({ level: 'silent' }) },
+    {
+      name: 'test',
+      maxThreads,
+      minSpareThreads,
+      script: SCRIPT,
+      init,
+      logger: pino({ level: 'silent' }),
+      ...(maxIdleTimeMs === undefined ? {} : { maxIdleTimeMs }),
+    },
     { onMessage: (_worker, message) => messages.push(message), onExit: (_worker, code) => exits.push(code) },
   );
   pools.push(pool);
@@ -106,5 +114,35 @@ describe('WorkerPool', () => {
     expect(pool.threads).toBe(0);
     expect(exits).toEqual([0, 0]);
     await expect(pool.acquire('late')).rejects.toMatchObject({ code: 'SV_ERR_WORKER_POOL_STOPPED' });
+  });
+
+  it('retires workers above minSpareThreads once idle for maxIdleTime, never below it', async () => {
+    const { pool, exits } = makePool(4, 2, {}, 100);
+    await pool.start();
+    const held = await Promise.all(['a', 'b', 'c', 'd'].map((holder) => pool.acquire(holder)));
+    expect(pool.threads).toBe(4);
+    // Held workers are never retired, however long they are held.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(pool.threads).toBe(4);
+    for (const worker of held) pool.release(worker);
+    await until(() => pool.threads === 2);
+    // Retired workers stop gracefully (exit code 0), shortly after they stop counting.
+    await until(() => exits.length === 2);
+    expect(exits).toEqual([0, 0]);
+    // Well past maxIdleTime again: minSpareThreads stay.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(pool.threads).toBe(2);
+    expect(exits).toHaveLength(2);
+    // The ones left still serve.
+    expect((await pool.acquire('e')).holder).toBe('e');
+  });
+
+  it('keeps every started worker while they are younger than maxIdleTime', async () => {
+    const { pool } = makePool(3, 1, {}, 60_000);
+    await pool.start();
+    const held = await Promise.all(['a', 'b', 'c'].map((holder) => pool.acquire(holder)));
+    for (const worker of held) pool.release(worker);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(pool.threads).toBe(3);
   });
 });
