@@ -150,7 +150,7 @@ TABLE=$(
   row http "httpd → mod_proxy_http → Serval HTTP/1.1" "$(httpd_cell http)"
   row ajp "httpd → mod_proxy_ajp → Serval AJP/1.3" "$(httpd_cell ajp)"
   echo
-  echo "Ratio AJP / HTTP proxying: **$RATIO** (target ≥ $TARGET_RATIO: $(verdict "$RATIO" "$TARGET_RATIO")); median of per-round ratios: $(paired ajp http)."
+  echo "Ratio AJP / HTTP proxying: **$RATIO**, median of per-round ratios $(paired ajp http) (target ≥ $TARGET_RATIO on both: $(verdict_both ajp http "$TARGET_RATIO"))."
   echo "Container CPU per request, AJP / HTTP: $(ratio "$(med_cpu ajp)" "$(med_cpu http)"); httpd CPU per request, mod_proxy_ajp / mod_proxy_http: $(ratio "$(med_cpu2 ajp)" "$(med_cpu2 http)")."
   echo "Proxy errors in httpd's error logs: $HTTPD_ERRORS."
 )

@@ -176,7 +176,8 @@ TABLE=$(
   for scheme in http https; do
     if has "$scheme-hello"; then
       r=$(ratio "$(med_rps "serval-$scheme-hello")" "$(med_rps "node-$scheme-hello")")
-      echo "- Hello over ${scheme^^}: Serval / node:$scheme = **$r** (target ≥ $TARGET_HELLO: $(verdict "$r" "$TARGET_HELLO")); median of per-round ratios: $(paired "serval-$scheme-hello" "node-$scheme-hello")."
+      c=$(ratio "$(med_cpu "node-$scheme-hello")" "$(med_cpu "serval-$scheme-hello")")
+      echo "- Hello over ${scheme^^}: Serval / node:$scheme = **$r**, median of per-round ratios $(paired "serval-$scheme-hello" "node-$scheme-hello") (target ≥ $TARGET_HELLO on both: $(verdict_both "serval-$scheme-hello" "node-$scheme-hello" "$TARGET_HELLO")); CPU per request node / Serval: $c (the ratio a CPU-bound server would reach)."
     fi
   done
   for scheme in http https; do

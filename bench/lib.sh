@@ -274,6 +274,15 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b != 0 ? a / b : 0) }
 # verdict VALUE TARGET: "met" when VALUE >= TARGET.
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t) ? "met" : "NOT met" }'; }
 
+# verdict_both KEY_A KEY_B TARGET: "met" only when both the ratio of the medians and the median of the
+# per-round ratios of A / B reach TARGET (on a busy host one of them alone can be luck).
+verdict_both() {
+  local medians rounds
+  medians=$(ratio "$(med_rps "$1")" "$(med_rps "$2")")
+  rounds=$(paired "$1" "$2" | cut -d' ' -f1)
+  awk -v a="$medians" -v b="$rounds" -v t="$3" 'BEGIN { print (a >= t && b >= t) ? "met" : "NOT met" }'
+}
+
 # The two runs of one round are back to back, so their ratio shares the machine's load of that moment; the
 # median of those ratios resists a noisy host better than the ratio of the medians. paired KEY_A KEY_B.
 paired() {

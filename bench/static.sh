@@ -220,7 +220,7 @@ TABLE=$(
   for f in "${FILE_LIST[@]}"; do
     r=$(ratio "$(med_rps "serval-$f")" "$(med_rps "tomcat-$f")")
     n=$(ratio "$(med_rps "serval-$f")" "$(med_rps "node-$f")")
-    echo "- ${f^^}B file: Serval / Tomcat = **$r** (target ≥ ${TARGET[$f]}: $(verdict "$r" "${TARGET[$f]}")); median of per-round ratios: $(paired "serval-$f" "tomcat-$f"). Serval / node:http = $n (no target); CPU µs/request Serval / Tomcat: $(ratio "$(med_cpu "serval-$f")" "$(med_cpu "tomcat-$f")")."
+    echo "- ${f^^}B file: Serval / Tomcat = **$r**, median of per-round ratios $(paired "serval-$f" "tomcat-$f") (target ≥ ${TARGET[$f]} on both: $(verdict_both "serval-$f" "tomcat-$f" "${TARGET[$f]}")); CPU per request Tomcat / Serval: $(ratio "$(med_cpu "tomcat-$f")" "$(med_cpu "serval-$f")") (the ratio a CPU-bound server would reach). Serval / node:http = $n (no target)."
   done
   echo "- Resource cache (cacheMaxSize $(mib "$CACHE_MAX")) after $FILL_COUNT files of $((FILL_SIZE / 1024)) KiB were fetched twice: accounted $(mib "$CACHE_AFTER") (before: $(mib "$CACHE_BEFORE")); ArrayBuffer memory grew $(mib "$AB_GROWTH") after a full GC (heap $(mib "$HEAP_GROWTH"), RSS $(mib "$RSS_GROWTH")): within cacheMaxSize: **$MEM_VERDICT**."
   echo "- Access log lines: Serval $ACCESS_LINES, Tomcat $TOMCAT_ACCESS_LINES."
