@@ -8,17 +8,32 @@ import { getBodyChunkPacket, maxRequestBodyChunk } from './ajp-response-writer.j
 /** IDLE: waiting for FORWARD_REQUEST or CPING; ACTIVE: a request is being served; CLOSED: the socket is gone. */
 export type AjpConnectionState = 'IDLE' | 'ACTIVE' | 'CLOSED';
 
+/** Bytes held back before they are written without waiting for the end of the turn (a few body packets). */
+const HOLD_LIMIT = 16 * 1024;
+
 export interface AjpConnectionEvents {
   finishResponse(connection: AjpConnection, exchange: AjpExchange): Promise<void>;
   bodyPacketRequested(connection: AjpConnection): void;
 }
 
 export class AjpConnection implements AjpConnectionPort {
+  /** Connections holding packets until the end of this turn of the event loop (see send). */
+  static #batch: AjpConnection[] = [];
+  static readonly #releaseBatch = (): void => {
+    const batch = AjpConnection.#batch;
+    AjpConnection.#batch = [];
+    for (const connection of batch) {
+      connection.#inBatch = false;
+      connection.flush();
+    }
+  };
+
   readonly id: string;
   readonly socket: Socket;
   readonly reader: AjpPacketReader;
   readonly localAddress: string;
-  readonly #packetSize: number;
+  /** GET_BODY_CHUNK for this packet size: never modified, so one buffer serves every request. */
+  readonly #getBodyChunk: Buffer;
   readonly #events: AjpConnectionEvents;
   state: AjpConnectionState = 'IDLE';
   exchange: AjpExchange | null = null;
@@ -30,13 +45,16 @@ export class AjpConnection implements AjpConnectionPort {
   draining = false;
   /** Requests served on this connection. */
   served = 0;
+  readonly #held: Buffer[] = [];
+  #heldBytes = 0;
+  #inBatch = false;
 
   constructor(id: string, socket: Socket, packetSize: number, events: AjpConnectionEvents) {
     this.id = id;
     this.socket = socket;
     this.reader = new AjpPacketReader(packetSize);
     this.localAddress = normalizeAddress(socket.localAddress);
-    this.#packetSize = packetSize;
+    this.#getBodyChunk = getBodyChunkPacket(maxRequestBodyChunk(packetSize));
     this.#events = events;
   }
 
@@ -45,28 +63,57 @@ export class AjpConnection implements AjpConnectionPort {
     return this.state === 'IDLE' && this.owedBodyPackets === 0 && !this.reader.hasPartialPacket;
   }
 
+  /**
+   * Queues packets; they leave together at the end of the event loop's turn, or sooner when a response ends,
+   * the application flushes, or more than HOLD_LIMIT bytes wait. A small response is then one socket write
+   * (SEND_HEADERS, SEND_BODY_CHUNK and END_RESPONSE in one buffer) instead of three: every write wakes the
+   * web server's thread and costs both sides a syscall (the HTTP exchange batches its writes the same way).
+   * Returns false when the socket buffer is full.
+   */
   send(packets: readonly Buffer[]): boolean {
     const socket = this.socket;
     if (socket.destroyed || !socket.writable) return true;
-    let ok = true;
-    if (packets.length > 1) socket.cork();
-    for (const packet of packets) ok = socket.write(packet);
-    if (packets.length > 1) socket.uncork();
-    return ok;
+    for (const packet of packets) {
+      this.#held.push(packet);
+      this.#heldBytes += packet.length;
+    }
+    if (this.#heldBytes >= HOLD_LIMIT) return this.flush();
+    if (!this.#inBatch) {
+      this.#inBatch = true;
+      if (AjpConnection.#batch.push(this) === 1) setImmediate(AjpConnection.#releaseBatch);
+    }
+    return !socket.writableNeedDrain;
   }
 
-  /** Writes the packets and resolves once they are handed to the kernel (or the socket is gone). */
-  sendAndWait(packets: readonly Buffer[]): Promise<void> {
+  /** Writes what is held now, in one write; false when the socket buffer is full. */
+  flush(callback?: () => void): boolean {
     const socket = this.socket;
-    if (socket.destroyed || !socket.writable) return Promise.resolve();
-    return new Promise((resolve) => {
-      if (packets.length > 1) socket.cork();
-      packets.forEach((packet, index) => {
-        if (index === packets.length - 1) socket.write(packet, () => resolve());
-        else socket.write(packet);
-      });
-      if (packets.length > 1) socket.uncork();
-    });
+    const held = this.#held;
+    if (held.length === 0 || socket.destroyed || !socket.writable) {
+      held.length = 0;
+      this.#heldBytes = 0;
+      if (callback !== undefined) callback();
+      return !socket.writableNeedDrain;
+    }
+    const data = held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held, this.#heldBytes);
+    held.length = 0;
+    this.#heldBytes = 0;
+    return socket.write(data, callback);
+  }
+
+  /**
+   * Queues the packets and writes everything held now, in one write; the callback runs once that is handed
+   * to the kernel, or at once when the socket is gone.
+   */
+  sendNow(packets: readonly Buffer[], callback?: () => void): boolean {
+    const socket = this.socket;
+    if (!socket.destroyed && socket.writable) {
+      for (const packet of packets) {
+        this.#held.push(packet);
+        this.#heldBytes += packet.length;
+      }
+    }
+    return this.flush(callback);
   }
 
   drain(): Promise<void> {
@@ -85,7 +132,8 @@ export class AjpConnection implements AjpConnectionPort {
 
   requestBodyPacket(): void {
     this.owedBodyPackets++;
-    this.send([getBodyChunkPacket(maxRequestBodyChunk(this.#packetSize))]);
+    // The web server waits for it: it goes out now (with anything held before it, in order).
+    this.sendNow([this.#getBodyChunk]);
     this.#events.bodyPacketRequested(this);
   }
 

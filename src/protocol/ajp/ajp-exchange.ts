@@ -13,8 +13,10 @@ export interface AjpConnectionPort {
   readonly localAddress: string;
   /** True when the connector is stopping: the web server is told not to reuse the connection. */
   readonly draining: boolean;
-  /** Writes one or more packets; false when the socket buffer is full. */
+  /** Queues one or more packets (they may be held until the end of the turn); false when the socket buffer is full. */
   send(packets: readonly Buffer[]): boolean;
+  /** Optional: writes whatever send() still holds, now (an explicit flush by the application). */
+  flush?(): boolean;
   /** Resolves when the socket can take more, or is gone. */
   drain(): Promise<void>;
   requestBodyPacket(): void;
@@ -44,7 +46,8 @@ export class AjpExchange implements Exchange, ForwardedRequestValues {
   readonly #request: AcceptedRequest;
   readonly #connection: AjpConnectionPort;
   readonly #writer: AjpResponseWriter;
-  readonly #body: AjpRequestBody;
+  /** Created on first use: most requests have no body and most applications never touch it. */
+  #body: AjpRequestBody | null = null;
   readonly #flushOnAjp: boolean;
   #settle!: () => void;
   #status = 0;
@@ -60,7 +63,6 @@ export class AjpExchange implements Exchange, ForwardedRequestValues {
     this.#request = request;
     this.#connection = connection;
     this.#writer = new AjpResponseWriter(packetSize);
-    this.#body = new AjpRequestBody(connection, request.contentLength, request.chunked);
     this.#flushOnAjp = ajpFlush;
     this.settled = new Promise((resolve) => {
       this.#settle = resolve;
@@ -106,13 +108,18 @@ export class AjpExchange implements Exchange, ForwardedRequestValues {
     return this.#connection.id;
   }
   get body(): Readable {
-    return this.#body;
+    return this.requestBody;
   }
   get requestBody(): AjpRequestBody {
+    this.#body ??= new AjpRequestBody(this.#connection, this.#request.contentLength, this.#request.chunked);
     return this.#body;
   }
+  /** True once the body has fully arrived (always, for a request without one). */
+  get bodyComplete(): boolean {
+    return this.#body === null ? this.#request.chunked === false && this.#request.contentLength <= 0 : this.#body.complete;
+  }
   get bodyBytesRead(): number {
-    return this.#body.bytesReceived;
+    return this.#body === null ? 0 : this.#body.bytesReceived;
   }
   get forwardedAttributes(): ReadonlyMap<string, unknown> {
     return this.#request.attributes;
@@ -156,20 +163,28 @@ export class AjpExchange implements Exchange, ForwardedRequestValues {
   writeHead(status: number, reason: string | null, headers: HeaderList): void {
     if (this.#done) return;
     if (this.#headersSent) throw new ContainerError('SV_ERR_RESPONSE_COMMITTED', { action: 'send the headers' });
-    const kept: Array<readonly [string, string]> = [];
-    for (const [name, value] of headers) {
-      if (HOP_BY_HOP.has(name.toLowerCase())) continue;
-      if (!TOKEN.test(name) || FORBIDDEN_VALUE.test(value)) {
-        this.#droppedHeaders.push(name);
-        continue;
-      }
-      kept.push([name, value]);
+    let kept = headers;
+    for (let i = 0; i < headers.length; i++) {
+      const [name, value] = headers[i] as readonly [string, string];
+      const ok = !HOP_BY_HOP.has(name.toLowerCase()) && TOKEN.test(name) && !FORBIDDEN_VALUE.test(value);
+      if (ok) continue;
+      // Rare: copy the fields kept so far and filter the rest.
+      kept = headers.slice(0, i).concat(headers.slice(i).filter(([n, v]) => this.#keepHeader(n, v)));
+      break;
     }
     const bodyAllowed = !(this.method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200));
     const packet = this.#writer.head(status, reason, kept, bodyAllowed);
     this.#status = status;
     this.#headersSent = true;
     this.#connection.send([packet]);
+  }
+
+  /** Hop-by-hop fields are left out silently; a field that cannot be encoded is left out and noted. */
+  #keepHeader(name: string, value: string): boolean {
+    if (HOP_BY_HOP.has(name.toLowerCase())) return false;
+    if (TOKEN.test(name) && !FORBIDDEN_VALUE.test(value)) return true;
+    this.#droppedHeaders.push(name);
+    return false;
   }
 
   write(chunk: Uint8Array): boolean {
@@ -188,12 +203,16 @@ export class AjpExchange implements Exchange, ForwardedRequestValues {
 
   /**
    * An explicit flush by the application: with ajpFlush, an empty SEND_BODY_CHUNK makes the web server pass
-   * what it holds on to the client. The container calls it from response.flushBuffer() (Exchange.flush).
+   * what it holds on to the client. The container calls it from response.flushBuffer() (Exchange.flush). The
+   * packets the connection holds until the end of the turn go out now either way.
    */
   flush(): void {
-    if (!this.#flushOnAjp || this.#done || this.#ended || !this.#headersSent) return;
-    const packet = this.#writer.flush();
-    if (packet !== null) this.#connection.send([packet]);
+    if (this.#done || this.#ended || !this.#headersSent) return;
+    if (this.#flushOnAjp) {
+      const packet = this.#writer.flush();
+      if (packet !== null) this.#connection.send([packet]);
+    }
+    this.#connection.flush?.();
   }
 
   /** Trailers have no place in AJP/1.3 and are dropped. */
@@ -231,7 +250,7 @@ export class AjpExchange implements Exchange, ForwardedRequestValues {
 
   /** The connection closed before the response finished. */
   connectionClosed(error: Error): void {
-    this.#body.fail(error);
+    if (!this.bodyComplete) this.requestBody.fail(error);
     this.#finish(true);
   }
 

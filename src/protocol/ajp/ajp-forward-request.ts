@@ -60,7 +60,7 @@ export function decodeForwardRequest(payload: Buffer): ForwardRequest {
     } else {
       name = cursor.requiredString('header name');
     }
-    headers.push([name, cursor.string(`value of header ${name}`) ?? '']);
+    headers.push([name, cursor.string('header value') ?? '']);
   }
 
   let queryString: string | null = null;

@@ -129,7 +129,8 @@ export class AjpProcessor {
         this.#startRequest(connection, payload);
         return;
       case MessageType.CPING:
-        connection.send([CPONG_PACKET]);
+        // The web server waits for the answer before it sends the request: no holding back.
+        connection.sendNow([CPONG_PACKET]);
         return;
       case MessageType.SHUTDOWN:
       case MessageType.PING:
@@ -213,21 +214,27 @@ export class AjpProcessor {
     }
   }
 
-  async #finishResponse(connection: AjpConnection, exchange: AjpExchange): Promise<void> {
-    if (connection.state === 'CLOSED' || connection.exchange !== exchange) return;
+  /** Not `async`: the END_RESPONSE write's callback settles the response, without further promise hops. */
+  #finishResponse(connection: AjpConnection, exchange: AjpExchange): Promise<void> {
+    if (connection.state === 'CLOSED' || connection.exchange !== exchange) return Promise.resolve();
     const reuse = !exchange.willClose && !connection.draining;
     const end = exchange.endPacket(reuse);
     // IDLE before the packet leaves: the web server may send its next request the moment it sees END_RESPONSE.
     connection.exchange = null;
     connection.state = 'IDLE';
-    if (!exchange.requestBody.complete) exchange.requestBody.fail();
-    await connection.sendAndWait([end]);
-    if (!reuse) {
-      connection.socket.end();
-      connection.socket.destroySoon();
-      return;
-    }
-    this.#updateTimeout(connection);
+    if (!exchange.bodyComplete) exchange.requestBody.fail();
+    return new Promise((resolve) => {
+      // Everything the response still holds leaves with END_RESPONSE, in one write.
+      connection.sendNow([end], () => {
+        if (!reuse) {
+          connection.socket.end();
+          connection.socket.destroySoon();
+        } else {
+          this.#updateTimeout(connection);
+        }
+        resolve();
+      });
+    });
   }
 
   /**

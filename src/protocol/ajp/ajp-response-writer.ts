@@ -13,6 +13,9 @@ export type AjpWriterState = 'HEAD_PENDING' | 'BODY' | 'NO_BODY' | 'ENDED';
 const BODY_CHUNK_OVERHEAD = 4;
 
 export const CPONG_PACKET: Buffer = Buffer.from([0x41, 0x42, 0x00, 0x01, MessageType.CPONG]);
+/** END_RESPONSE with reuse = 1 and = 0: constant, so shared (never modified once built). */
+const END_REUSE_PACKET: Buffer = Buffer.from([0x41, 0x42, 0x00, 0x02, MessageType.END_RESPONSE, 1]);
+const END_CLOSE_PACKET: Buffer = Buffer.from([0x41, 0x42, 0x00, 0x02, MessageType.END_RESPONSE, 0]);
 
 /** GET_BODY_CHUNK asking for up to `size` bytes. */
 export function getBodyChunkPacket(size: number): Buffer {
@@ -52,27 +55,40 @@ export class AjpResponseWriter {
    */
   head(status: number, reason: string | null, headers: ReadonlyArray<readonly [string, string]>, bodyAllowed: boolean): Buffer {
     if (this.#state !== 'HEAD_PENDING') throw new ContainerError('SV_ERR_RESPONSE_COMMITTED', { action: 'send the headers' });
-    const parts: Buffer[] = [];
-    const small = Buffer.allocUnsafe(5);
-    small[0] = MessageType.SEND_HEADERS;
-    small.writeUInt16BE(status, 1);
-    parts.push(small.subarray(0, 3));
-    parts.push(encodeString(reason ?? STATUS_CODES[status] ?? String(status)));
-    const count = Buffer.allocUnsafe(2);
-    count.writeUInt16BE(headers.length, 0);
-    parts.push(count);
-    for (const [name, value] of headers) {
-      const code = RESPONSE_HEADER_CODES.get(name.toLowerCase());
-      if (code === undefined) {
-        parts.push(encodeString(name));
-      } else {
-        const coded = Buffer.allocUnsafe(2);
-        coded.writeUInt16BE(code, 0);
-        parts.push(coded);
-      }
-      parts.push(encodeString(value));
+    const message = reason ?? STATUS_CODES[status] ?? String(status);
+    // Sized first, then encoded in place into one buffer. ISO-8859-1 is one byte per character (characters
+    // beyond U+00FF are truncated to their low byte, as Buffer's 'latin1' does), so lengths are string lengths.
+    const count = headers.length;
+    const codes: number[] = new Array<number>(count);
+    let size = PACKET_HEADER_SIZE + 3 + 3 + message.length + 2;
+    for (let i = 0; i < count; i++) {
+      const [name, value] = headers[i] as readonly [string, string];
+      const code = RESPONSE_HEADER_CODES.get(name.toLowerCase()) ?? 0;
+      codes[i] = code;
+      size += (code === 0 ? 3 + name.length : 2) + 3 + value.length;
     }
-    const packet = this.#frame(Buffer.concat(parts));
+    if (size > this.#packetSize) {
+      throw new ProtocolError('SV_ERR_AJP_PACKET_TOO_LARGE', { length: size, limit: this.#packetSize });
+    }
+    const packet = Buffer.allocUnsafe(size);
+    packet.writeUInt16BE(MAGIC_TO_SERVER, 0);
+    packet.writeUInt16BE(size - PACKET_HEADER_SIZE, 2);
+    packet[4] = MessageType.SEND_HEADERS;
+    packet.writeUInt16BE(status, 5);
+    let at = putString(packet, 7, message);
+    packet.writeUInt16BE(count, at);
+    at += 2;
+    for (let i = 0; i < count; i++) {
+      const [name, value] = headers[i] as readonly [string, string];
+      const code = codes[i] as number;
+      if (code === 0) {
+        at = putString(packet, at, name);
+      } else {
+        packet.writeUInt16BE(code, at);
+        at += 2;
+      }
+      at = putString(packet, at, value);
+    }
     this.#state = bodyAllowed ? 'BODY' : 'NO_BODY';
     return packet;
   }
@@ -115,25 +131,15 @@ export class AjpResponseWriter {
       throw new ProtocolError('SV_ERR_AJP_MALFORMED', { what: 'response', detail: `END_RESPONSE in state [${this.#state}]` });
     }
     this.#state = 'ENDED';
-    return this.#frame(Buffer.from([MessageType.END_RESPONSE, reuse ? 1 : 0]));
-  }
-
-  #frame(payload: Buffer): Buffer {
-    if (payload.length + PACKET_HEADER_SIZE > this.#packetSize) {
-      throw new ProtocolError('SV_ERR_AJP_PACKET_TOO_LARGE', { length: payload.length + PACKET_HEADER_SIZE, limit: this.#packetSize });
-    }
-    const header = Buffer.allocUnsafe(PACKET_HEADER_SIZE);
-    header.writeUInt16BE(MAGIC_TO_SERVER, 0);
-    header.writeUInt16BE(payload.length, 2);
-    return Buffer.concat([header, payload]);
+    return reuse ? END_REUSE_PACKET : END_CLOSE_PACKET;
   }
 }
 
-function encodeString(value: string): Buffer {
-  const bytes = Buffer.from(value, 'latin1');
-  const out = Buffer.allocUnsafe(bytes.length + 3);
-  out.writeUInt16BE(bytes.length, 0);
-  bytes.copy(out, 2);
-  out[bytes.length + 2] = 0;
-  return out;
+/** u16 length, the ISO-8859-1 bytes, NUL; returns the offset after it (the buffer was sized for it). */
+function putString(packet: Buffer, at: number, value: string): number {
+  const length = value.length;
+  packet.writeUInt16BE(length, at);
+  if (length > 0) packet.write(value, at + 2, length, 'latin1');
+  packet[at + 2 + length] = 0;
+  return at + 3 + length;
 }
