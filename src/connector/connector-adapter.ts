@@ -8,7 +8,7 @@ import type { Context } from '../core/context.js';
 import type { Host } from '../core/host.js';
 import type { Service } from '../core/service.js';
 import type { Pipeline } from '../core/pipeline.js';
-import type { Valve } from '../core/valve.js';
+import { isPending, type Valve, type ValveResult } from '../core/valve.js';
 import type { Wrapper } from '../core/wrapper.js';
 import type { MappingData } from '../mapper/mapping-data.js';
 import { ContainerError } from '../errors/container-error.js';
@@ -58,7 +58,12 @@ export class ConnectorAdapter implements Adapter {
         : null;
   }
 
-  async service(exchange: Exchange): Promise<void> {
+  /**
+   * Not `async`: mapping, the form-body check and the pipeline usually finish synchronously, and each await of
+   * settled work would cost a promise and a microtask per request. Only the response's end (the bytes leave
+   * at the end of the event-loop turn) and steps that are really still running are waited for.
+   */
+  service(exchange: Exchange): Promise<void> {
     const config = this.#connector.config;
     const response = new ContainerResponse(exchange, {
       serverHeader: config.server,
@@ -67,16 +72,38 @@ export class ConnectorAdapter implements Adapter {
     const request = new ContainerRequest(exchange, config, response);
     response.attach(request);
     const entered: { context: Context | null } = { context: null };
+    let running: Promise<void> | undefined;
     try {
-      if (await this.#prepare(request, response, entered)) {
-        await this.#service.engine.pipeline.invoke(request, response);
-      }
+      const prepared = this.#prepare(request, response, entered);
+      running =
+        prepared === true
+          ? pendingOrUndefined(this.#service.engine.pipeline.invoke(request, response))
+          : prepared === false
+            ? undefined
+            : prepared.then((ready) => (ready ? this.#service.engine.pipeline.invoke(request, response) : undefined));
     } catch (error) {
       this.#unexpected(request, response, error);
-    } finally {
+    }
+    if (running === undefined) return this.#end(request, response, entered);
+    return running.then(
+      () => this.#end(request, response, entered),
+      (error: unknown) => {
+        this.#unexpected(request, response, error);
+        return this.#end(request, response, entered);
+      },
+    );
+  }
+
+  /** What `finally` did in an async service(): complete the response, leave the Context, remove upload files. */
+  async #end(request: ContainerRequest, response: ContainerResponse, entered: { context: Context | null }): Promise<void> {
+    try {
       await this.#complete(request, response);
+    } finally {
       entered.context?.exit();
-      await request.releaseParts().catch((error: unknown) => this.#logger.debug({ err: error }, 'Temporary upload files could not be removed'));
+      const releasing = request.releaseParts();
+      if (releasing !== undefined) {
+        await releasing.catch((error: unknown) => this.#logger.debug({ err: error }, 'Temporary upload files could not be removed'));
+      }
     }
   }
 
@@ -90,8 +117,11 @@ export class ConnectorAdapter implements Adapter {
     }
   }
 
-  /** Canonicalise, map and read a form body; false when the request has already been answered. */
-  async #prepare(request: ContainerRequest, response: ContainerResponse, entered: { context: Context | null }): Promise<boolean> {
+  /**
+   * Canonicalise, map and read a form body; false when the request has already been answered. A promise only
+   * when something must be waited for (a Context being reloaded, a request body to read).
+   */
+  #prepare(request: ContainerRequest, response: ContainerResponse, entered: { context: Context | null }): boolean | Promise<boolean> {
     const exchange = request.exchange;
     const misdirected = this.#misdirected(request);
     if (misdirected !== null) {
@@ -115,16 +145,46 @@ export class ConnectorAdapter implements Adapter {
     }
     const mapping = request.mappingData as MappingData<Host, Context, Wrapper>;
     this.#service.mapperListener.map(request.getServerName(), path, mapping, sessionIdFromUrl, request);
-    // A Context being reloaded or replaced holds new requests; once it resumes they are mapped again, so none
-    // fails during the swap (Tomcat's CoyoteAdapter waits on a paused Context the same way).
-    for (let waits = 0; mapping.context !== null && !(mapping.context as Context).enter(); waits++) {
+    if (mapping.context !== null && !(mapping.context as Context).enter()) {
+      return this.#waitForContext(request, response, entered, path, sessionIdFromUrl);
+    }
+    return this.#mapped(request, response, entered, path, sessionIdFromUrl);
+  }
+
+  /**
+   * A Context being reloaded or replaced holds new requests; once it resumes they are mapped again, so none
+   * fails during the swap (Tomcat's CoyoteAdapter waits on a paused Context the same way).
+   */
+  async #waitForContext(
+    request: ContainerRequest,
+    response: ContainerResponse,
+    entered: { context: Context | null },
+    path: string,
+    sessionIdFromUrl: string | null,
+  ): Promise<boolean> {
+    const mapping = request.mappingData as MappingData<Host, Context, Wrapper>;
+    for (let waits = 1; ; waits++) {
+      await (mapping.context as Context).whenResumed();
+      this.#service.mapperListener.map(request.getServerName(), path, mapping, sessionIdFromUrl, request);
+      if (mapping.context === null || (mapping.context as Context).enter()) break;
       if (waits >= 3) {
         this.#answer(response, 503, 'The web application is being reloaded');
         return false;
       }
-      await (mapping.context as Context).whenResumed();
-      this.#service.mapperListener.map(request.getServerName(), path, mapping, sessionIdFromUrl, request);
     }
+    return this.#mapped(request, response, entered, path, sessionIdFromUrl);
+  }
+
+  /** The request is mapped (and its Context entered): redirect, answer a missing host/context, or read the body. */
+  #mapped(
+    request: ContainerRequest,
+    response: ContainerResponse,
+    entered: { context: Context | null },
+    path: string,
+    sessionIdFromUrl: string | null,
+  ): boolean | Promise<boolean> {
+    const exchange = request.exchange;
+    const mapping = request.mappingData as MappingData<Host, Context, Wrapper>;
     entered.context = mapping.context as Context | null;
     if (mapping.redirectPath !== null) {
       // Context root without its trailing slash: redirect to `/ctx/` keeping the query (Tomcat's Mapper).
@@ -143,15 +203,25 @@ export class ConnectorAdapter implements Adapter {
       this.#answer(response, 404, `No web application is deployed at [${path}]`);
       return false;
     }
+    let reading: void | Promise<void>;
     try {
-      await request.readFormBody();
+      reading = request.readFormBody();
     } catch (error) {
-      if (!(error instanceof ContainerError) || error.status === undefined) throw error;
-      if (error.closeMode !== 'keep') exchange.closeAfterResponse();
-      this.#answer(response, error.status, error.message);
-      return false;
+      return this.#bodyRefused(request, response, error);
     }
-    return true;
+    if (reading === undefined) return true;
+    return reading.then(
+      () => true,
+      (error: unknown) => this.#bodyRefused(request, response, error),
+    );
+  }
+
+  /** A body over a limit (or malformed) is answered with its status; anything else is unexpected. */
+  #bodyRefused(request: ContainerRequest, response: ContainerResponse, error: unknown): false {
+    if (!(error instanceof ContainerError) || error.status === undefined) throw error;
+    if (error.closeMode !== 'keep') request.exchange.closeAfterResponse();
+    this.#answer(response, error.status, error.message);
+    return false;
   }
 
   /**
@@ -251,6 +321,11 @@ function accessLogsOf(pipeline: Pipeline): readonly AccessLog[] {
     accessLogCache.set(valves, logs);
   }
   return logs;
+}
+
+/** A pipeline result that must be waited for, else undefined. */
+function pendingOrUndefined(result: ValveResult): Promise<void> | undefined {
+  return isPending(result) ? result : undefined;
 }
 
 function isAccessLog(valve: Valve): valve is Valve & AccessLog {

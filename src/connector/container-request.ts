@@ -379,7 +379,19 @@ export class ContainerRequest implements Request {
    * an access-log line) rather than an exception inside a servlet: maxPostSize (a declared Content-Length
    * before reading, a chunked body while reading), maxParameterCount and maxCookieCount.
    */
-  async readFormBody(): Promise<void> {
+  /**
+   * Reads a multipart or form body before the application runs, then applies maxParameterCount. Synchronous
+   * (no promise) for the common request that has neither: only a body to read costs an await.
+   */
+  readFormBody(): void | Promise<void> {
+    if (this.#formBody === null && this.#parts === null && !this.#isMultipart() && this.getMethod() !== 'POST') {
+      this.#checkParameters();
+      return;
+    }
+    return this.#readBodyThenCheck();
+  }
+
+  async #readBodyThenCheck(): Promise<void> {
     await this.#readMultipart();
     if (this.#formBody === null && this.getMethod() === 'POST') {
       const contentType = this.getContentType();
@@ -390,6 +402,10 @@ export class ContainerRequest implements Request {
         this.#formBody = await readBodyLimited(this.#exchange.body, limit);
       }
     }
+    this.#checkParameters();
+  }
+
+  #checkParameters(): void {
     const maxParameters = this.#connector.maxParameterCount;
     if (Number.isFinite(maxParameters)) {
       const count = countParameters(this.#queryString) + countParameters(this.#formBody) + this.#formFieldParts().length;
@@ -527,9 +543,11 @@ export class ContainerRequest implements Request {
   }
 
   /** End of the request: removes the temporary files of parts the application did not move with write(). */
-  async releaseParts(): Promise<void> {
-    const files = (this.#parts ?? []).map((part) => part.temporaryFile).filter((file): file is string => file !== null);
-    if (files.length > 0) await removeFiles(files);
+  /** Removes the temporary files of uploaded parts; undefined (nothing to wait for) when there are none. */
+  releaseParts(): Promise<void> | undefined {
+    if (this.#parts === null) return undefined;
+    const files = this.#parts.map((part) => part.temporaryFile).filter((file): file is string => file !== null);
+    return files.length > 0 ? removeFiles(files) : undefined;
   }
 
   // --- sessions (Servlet spec ch. 7) ---

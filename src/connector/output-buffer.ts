@@ -3,6 +3,7 @@
  * when more would not fit, and from then on data flows to the exchange whenever the buffer fills.
  */
 import type { Exchange } from '../protocol/exchange.js';
+import { isSharedContent } from '../core/resource-cache.js';
 
 /** What the buffer needs from its response. */
 export interface OutputTarget {
@@ -66,6 +67,8 @@ export class OutputBuffer {
    */
   write(data: Uint8Array, owned = false): void {
     if (this.#closed || this.#target.isSuspended() || data.length === 0) return;
+    // Cached file contents are read-only by contract: a static file goes to the socket without a copy.
+    if (!owned && isSharedContent(data)) owned = true;
     let bytes = data;
     const declared = this.#target.declaredLength();
     if (declared >= 0) {

@@ -3,9 +3,7 @@ import type { Filter, FilterChain } from '../servlet/filter.js';
 import type { ServletRequest } from '../servlet/http-servlet-request.js';
 import type { ServletResponse } from '../servlet/http-servlet-response.js';
 import type { Servlet } from '../servlet/servlet.js';
-import { isPending, type ValveResult } from './valve.js';
-
-const DONE: Promise<void> = Promise.resolve();
+import { isPending, SETTLED as DONE, type ValveResult } from './valve.js';
 
 export class ApplicationFilterChain implements FilterChain {
   readonly #filters: readonly Filter[];

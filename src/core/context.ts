@@ -72,6 +72,8 @@ export class Context extends ContainerBase implements ContextBinding {
   #definition: ContextDefinition | null = null;
   #sessionManager: SessionManager | null = null;
   #filters = new Map<string, FilterHolder>();
+  /** filtersFor's selections: dispatcher type → servlet name → path → filters. */
+  readonly #filterCache = new Map<DispatcherType, Map<string, Map<string, readonly Filter[]>>>();
   #registered = false;
   /** Whether any listener wants request events: most webapps have none, so the hot path skips them. */
   #hasRequestListeners = false;
@@ -223,14 +225,29 @@ export class Context extends ContainerBase implements ContextBinding {
 
   // --- filters and error pages ---
 
-  /** The filters for one dispatch, in order; synchronous and allocation-free when the webapp has none. */
+  /**
+   * The filters for one dispatch, in order; synchronous and allocation-free when the webapp has none. The
+   * selection depends only on (dispatcher type, servlet, path) and the definition, so it is computed once per
+   * such triple and reused; the cache is bounded (paths come from clients) and dropped whenever the filters
+   * or the definition change.
+   */
   filtersFor(dispatcherType: DispatcherType, path: string, servletName: string): readonly Filter[] {
     const maps = this.#definition?.filterMaps ?? [];
     if (maps.length === 0) return NO_FILTERS;
-    return selectFilters(maps, dispatcherType, path, servletName).flatMap((name) => {
-      const holder = this.#filters.get(name);
-      return holder ? [holder.filter] : [];
-    });
+    let byServlet = this.#filterCache.get(dispatcherType);
+    if (byServlet === undefined) this.#filterCache.set(dispatcherType, (byServlet = new Map()));
+    let byPath = byServlet.get(servletName);
+    if (byPath === undefined) byServlet.set(servletName, (byPath = new Map()));
+    let filters = byPath.get(path);
+    if (filters === undefined) {
+      filters = selectFilters(maps, dispatcherType, path, servletName).flatMap((name) => {
+        const holder = this.#filters.get(name);
+        return holder ? [holder.filter] : [];
+      });
+      if (byPath.size >= FILTER_CACHE_PATHS) byPath.clear();
+      byPath.set(path, filters);
+    }
+    return filters;
   }
 
   /** The error page for a status code, else the default page. */
@@ -345,6 +362,7 @@ export class Context extends ContainerBase implements ContextBinding {
     if (this.#generation++ > 0) this.#servletContext = new ApplicationContext(this);
     const definition = await this.#options.configure(this);
     this.#definition = definition;
+    this.#filterCache.clear();
     this.displayName = definition.displayName;
     this.mimeMappings = definition.mimeMappings;
     this.welcomeFiles = definition.welcomeFiles;
@@ -388,6 +406,7 @@ export class Context extends ContainerBase implements ContextBinding {
       };
       if (typeof instance.init === 'function') await instance.init(config);
       this.#filters.set(filter.name, { name: filter.name, filter: instance });
+      this.#filterCache.clear();
     }
     this.servletContext.endInitialisation();
 
@@ -415,6 +434,7 @@ export class Context extends ContainerBase implements ContextBinding {
       }
     }
     this.#filters.clear();
+    this.#filterCache.clear();
     await this.#sessionManager?.stop();
     const contextEvent = { getServletContext: () => this.servletContext };
     for (const listener of [...this.applicationListeners].reverse() as ServletContextListener[]) {
@@ -510,6 +530,8 @@ function environmentValue(type: string, value: string): string | number | boolea
 }
 
 const NO_FILTERS: readonly Filter[] = Object.freeze([]);
+/** Paths remembered per (dispatcher type, servlet) by filtersFor before its cache starts over. */
+const FILTER_CACHE_PATHS = 512;
 
 function simpleName(type: string): string {
   const dot = type.lastIndexOf('.');

@@ -56,6 +56,17 @@ const FORBIDDEN: WebResource = Object.freeze({ kind: 'forbidden' });
 /** Rough bookkeeping cost of an entry besides its content (keys, objects, strings). */
 const ENTRY_OVERHEAD = 256;
 
+/**
+ * File contents the cache handed out. Nobody writes into them (the cache keeps them as read, callers only
+ * read), so the response may hand them to the socket as they are instead of copying them first.
+ */
+const sharedContent = new WeakSet<Uint8Array>();
+
+/** True for bytes that came from a ResourceCache (read-only by contract): safe to send without a copy. */
+export function isSharedContent(bytes: Uint8Array): boolean {
+  return sharedContent.has(bytes);
+}
+
 /** True when `target` is `base` or inside it (both real paths); decided on path segments, not string prefixes. */
 export function isInside(base: string, target: string): boolean {
   const rel = relative(base, target);
@@ -96,12 +107,29 @@ export class ResourceCache {
     return (await this.#entry(path)).resource;
   }
 
+  /**
+   * The resource at a path when the cache already holds it and it is still within cacheTtl, else undefined
+   * (then get() does the lookup): lets the hot path of a cached file run without waiting on a promise.
+   */
+  peek(path: string): WebResource | undefined {
+    const cached = this.#entries.get(path);
+    return cached !== undefined && Date.now() < cached.validUntil ? cached.resource : undefined;
+  }
+
+  /** The file's bytes when they are already in memory (no I/O), else null; see content(). */
+  cachedContent(path: string, resource: FileResource): Buffer | null {
+    const entry = this.#entries.get(path);
+    return entry !== undefined && entry.resource === resource ? entry.content : null;
+  }
+
   /** The whole file from memory when it is small enough to cache, reading it on first use; else null. */
   async content(path: string, resource: FileResource): Promise<Buffer | null> {
     if (resource.size > this.#objectMax) return null;
     const entry = this.#entries.get(path);
     if (entry !== undefined && entry.resource === resource && entry.content !== null) return entry.content;
     const data = await readFile(resource.realPath);
+    // Read-only from here on: the cache and every response share these bytes.
+    sharedContent.add(data);
     // A file rewritten between stat and read is served as read but not cached against the old metadata.
     if (entry !== undefined && entry.resource === resource && data.length === resource.size) {
       entry.content = data;

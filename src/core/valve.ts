@@ -43,7 +43,13 @@ export abstract class ValveBase extends LifecycleBase implements Valve {
   }
 }
 
+/**
+ * The promise FilterChain.doFilter() hands back when the rest of the chain already finished synchronously:
+ * a filter that returns it unchanged finished too, so it is not awaited (see isPending).
+ */
+export const SETTLED: Promise<void> = Promise.resolve();
+
 /** True when a valve (or servlet, filter…) result still has to be awaited; user code may return any thenable. */
 export function isPending(result: unknown): result is Promise<void> {
-  return result !== undefined && result !== null && typeof (result as PromiseLike<void>).then === 'function';
+  return result !== undefined && result !== null && result !== SETTLED && typeof (result as PromiseLike<void>).then === 'function';
 }

@@ -11,19 +11,25 @@ export abstract class HttpServlet extends GenericServlet {
     if (!isHttpRequest(request) || !isHttpResponse(response)) {
       throw new ServletException('HttpServlet only handles HTTP requests');
     }
-    return this.serviceHttp(request, response);
+    // A subclass that overrides serviceHttp gets it called; otherwise the dispatch runs without the promise
+    // (and microtask) an async method costs on every request, and stays synchronous when the handler is.
+    if (this.serviceHttp !== HttpServlet.prototype.serviceHttp) return this.serviceHttp(request, response);
+    return this.#dispatch(request, response);
   }
 
   /** Java's protected service(HttpServletRequest, HttpServletResponse). */
   protected async serviceHttp(request: HttpServletRequest, response: HttpServletResponse): Promise<void> {
+    return this.#dispatch(request, response);
+  }
+
+  /** Dispatch on the method; a promise only when getLastModified or the handler returns one. */
+  #dispatch(request: HttpServletRequest, response: HttpServletResponse): void | Promise<void> {
     const method = request.getMethod();
     switch (method) {
       case 'GET':
-        if (await this.#notModified(request, response)) return;
-        return this.doGet(request, response);
+        return this.#conditional(request, response, false);
       case 'HEAD':
-        if (await this.#notModified(request, response)) return;
-        return this.doHead(request, response);
+        return this.#conditional(request, response, true);
       case 'POST':
         return this.doPost(request, response);
       case 'PUT':
@@ -37,6 +43,20 @@ export abstract class HttpServlet extends GenericServlet {
       default:
         response.sendError(501, `Method [${method}] is not implemented by this servlet for this URI`);
     }
+  }
+
+  /** doGet/doHead unless a conditional request is answered 304; getLastModified is awaited only when async. */
+  #conditional(request: HttpServletRequest, response: HttpServletResponse, head: boolean): void | Promise<void> {
+    const lastModified = this.getLastModified(request);
+    if (typeof lastModified !== 'number') {
+      return Promise.resolve(lastModified).then((value) => this.#unlessNotModified(value, request, response, head));
+    }
+    return this.#unlessNotModified(lastModified, request, response, head);
+  }
+
+  #unlessNotModified(lastModified: number, request: HttpServletRequest, response: HttpServletResponse, head: boolean): void | Promise<void> {
+    if (this.#notModified(lastModified, request, response)) return;
+    return head ? this.doHead(request, response) : this.doGet(request, response);
   }
 
   /**
@@ -103,8 +123,7 @@ export abstract class HttpServlet extends GenericServlet {
     response.sendError(request.getProtocol().endsWith('1.1') ? 405 : 400, message);
   }
 
-  async #notModified(request: HttpServletRequest, response: HttpServletResponse): Promise<boolean> {
-    const lastModified = await this.getLastModified(request);
+  #notModified(lastModified: number, request: HttpServletRequest, response: HttpServletResponse): boolean {
     if (lastModified < 0) return false;
     let since = -1;
     try {

@@ -254,7 +254,10 @@ export class DefaultServlet extends HttpServlet {
     const included = request.getAttribute(RequestDispatcherAttributes.INCLUDE_REQUEST_URI) != null;
     const error = request.getDispatcherType() === 'ERROR';
     const path = resourcePath(request, included);
-    let resource: WebResource = isSpecialPath(path) || isUnsafePath(path) ? { kind: 'missing' } : await this.#cache().get(path);
+    const cache = this.#cache();
+    // A lookup still within cacheTtl is answered from memory without waiting on a promise (the hot path).
+    let resource: WebResource =
+      isSpecialPath(path) || isUnsafePath(path) ? { kind: 'missing' } : (cache.peek(path) ?? (await cache.get(path)));
     // `/a.txt/` names no file (CVE-2017-12615 class: a trailing slash must not alias a file).
     if (resource.kind === 'file' && path.endsWith('/')) resource = { kind: 'missing' };
 
@@ -293,7 +296,7 @@ export class DefaultServlet extends HttpServlet {
       await this.#sendWhole(response, path, resource, withBody, true);
       return;
     }
-    const validators = await this.#validatorsOf(path, resource);
+    const validators = this.#validators.get(resource) ?? (await this.#validatorsOf(path, resource));
     if (!error) {
       const verdict = this.#preconditions(request, validators.etag, resource.mtimeMs);
       if (verdict === 304) {
@@ -417,9 +420,11 @@ export class DefaultServlet extends HttpServlet {
   async #sendWhole(response: HttpServletResponse, path: string, resource: FileResource, withBody: boolean, included: boolean): Promise<void> {
     if (!included) response.setContentLength(resource.size);
     if (!withBody || resource.size === 0) return;
-    const cached = await this.#cache().content(path, resource);
+    const cache = this.#cache();
+    const cached = cache.cachedContent(path, resource) ?? (await cache.content(path, resource));
     if (cached !== null) {
-      await this.#write(response, [cached], false);
+      // One write of the cached bytes: the response sends them as they are (Content-Length set above).
+      this.#writeOnce(response, cached);
       return;
     }
     const { sendfileBytes } = this.#settings;
@@ -464,6 +469,22 @@ export class DefaultServlet extends HttpServlet {
       yield layout.tail;
     };
     await this.#write(response, chunks(), true);
+  }
+
+  /** A body in one piece: written without iterating or awaiting (the cached-file hot path). */
+  #writeOnce(response: HttpServletResponse, body: Buffer): void {
+    let stream: ReturnType<HttpServletResponse['getOutputStream']> | null = null;
+    try {
+      stream = response.getOutputStream();
+    } catch {
+      stream = null;
+    }
+    if (stream !== null) {
+      stream.write(body);
+      return;
+    }
+    // The including servlet already took the Writer: decode with fileEncoding.
+    response.getWriter().write(new TextDecoder(this.#settings.fileEncoding).decode(body));
   }
 
   /**

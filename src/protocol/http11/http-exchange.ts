@@ -4,7 +4,15 @@ import type { Readable, Transform } from 'node:stream';
 import { ContainerError, type ProtocolError } from '../../errors/container-error.js';
 import type { Exchange, HeaderList } from '../exchange.js';
 import { tlsInfoOf, type TlsInfo } from '../../net/tls-info.js';
-import { createEncoder, decideCompression, flushEncoder, type CompressionConfig, type ContentCoding } from './compression.js';
+import {
+  applyCompression,
+  compressWhole,
+  createEncoder,
+  flushEncoder,
+  WHOLE_BODY_MAX_BYTES,
+  type CompressionConfig,
+  type ContentCoding,
+} from './compression.js';
 import type { CountedIncomingMessage } from './counted-incoming-message.js';
 import type { Http11Connection } from './http11-connection.js';
 
@@ -39,6 +47,16 @@ export interface ExchangeOptions {
   /** The request's Connection field (repeated fields joined with ', '), undefined when absent. */
   readonly connectionHeader: string | undefined;
   readonly events: ExchangeEvents;
+}
+
+/** A compressed response whose head waits for its whole body (see #frame). */
+interface WholeBody {
+  readonly coding: ContentCoding;
+  status: number;
+  reason: string | null;
+  head: string[];
+  readonly chunks: Uint8Array[];
+  size: number;
 }
 
 const KEEP_ALIVE_TOKEN = /(?:^|,)\s*keep-alive\s*(?:,|$)/i;
@@ -83,6 +101,8 @@ export class HttpExchange implements Exchange {
   /** The compressing stream between the application's bytes and the connection, when compressing. */
   #encoder: Transform | null = null;
   #coding: ContentCoding | null = null;
+  /** A compressed response held until end() (one synchronous encode, Content-Length) or the end of the turn. */
+  #whole: WholeBody | null = null;
   #flushScheduled = false;
   /** The connection refused response bytes and has not drained since. */
   #stalled = false;
@@ -197,7 +217,7 @@ export class HttpExchange implements Exchange {
   }
 
   get headersSent(): boolean {
-    return this.#res.headersSent;
+    return this.#res.headersSent || this.#whole !== null;
   }
 
   get bytesWritten(): number {
@@ -221,7 +241,7 @@ export class HttpExchange implements Exchange {
 
   writeHead(status: number, reason: string | null, headers: HeaderList): void {
     if (this.#takenOver || this.#done) return;
-    if (this.#res.headersSent) throw new ContainerError('SV_ERR_RESPONSE_COMMITTED', { action: 'send the headers' });
+    if (this.headersSent) throw new ContainerError('SV_ERR_RESPONSE_COMMITTED', { action: 'send the headers' });
     // A flat [name, value, …] array goes to node as is, so repeated fields (Set-Cookie) stay separate lines.
     const flat: string[] = [];
     for (const [name, value] of headers) {
@@ -254,6 +274,15 @@ export class HttpExchange implements Exchange {
     const bodiless = status === 204 || status === 304 || (status >= 100 && status < 200);
     this.#hasBody = !(this.method === 'HEAD' || bodiless);
     const final = this.#frame(status, flat, bodiless);
+    const whole = this.#whole;
+    if (whole !== null) {
+      // Sent with the body; node's validation would come too late to reach this caller, so check here.
+      for (let i = 0; i < final.length; i += 2) checkHeader(final[i] as string, final[i + 1] as string);
+      whole.status = status;
+      whole.reason = reason;
+      whole.head = final;
+      return;
+    }
     try {
       // node validates every name and value here (the response facade already did): validated once more
       // would be the third time, so only node's rejection is translated into the container's error.
@@ -279,29 +308,71 @@ export class HttpExchange implements Exchange {
       flat.push('Transfer-Encoding', 'chunked');
       return flat;
     }
-    let fields: Array<readonly [string, string]> = [];
-    for (let i = 0; i < flat.length; i += 2) fields.push([flat[i] as string, flat[i + 1] as string]);
-    {
-      const decision = decideCompression(
-        compression,
-        { acceptEncoding: this.#req.headers['accept-encoding'], userAgent: this.#req.headers['user-agent'] },
-        status,
-        fields,
-      );
-      fields = decision.headers;
-      if (decision.coding !== null && this.#hasBody) this.#startEncoder(decision.coding);
+    const headers = this.#req.headers;
+    const { coding, contentLength } = applyCompression(compression, headers['accept-encoding'], headers['user-agent'], status, flat);
+    // A body of known, modest length is encoded in one call when it ends (the common case: the response
+    // finished within its buffer) and sent with a Content-Length; a zlib stream per response costs far more
+    // than the compression itself. Longer or unknown bodies stream, chunked.
+    const whole = coding !== null && contentLength !== null && contentLength <= WHOLE_BODY_MAX_BYTES;
+    if (coding !== null && this.#hasBody) {
+      if (whole) this.#whole = { coding, status, reason: null, head: flat, chunks: [], size: 0 };
+      else this.#startEncoder(coding);
     }
-    const out: string[] = [];
     let framed = false;
-    for (const [name, value] of fields) {
-      const key = name.toLowerCase();
+    for (let i = 0; i < flat.length; i += 2) {
+      const key = (flat[i] as string).toLowerCase();
       if (key === 'content-length' || key === 'transfer-encoding') framed = true;
-      out.push(name, value);
     }
-    if (this.method === 'HEAD' && !framed && !bodiless && this.#req.httpVersionMinor >= 1) {
-      out.push('Transfer-Encoding', 'chunked');
+    // HEAD: where GET would be encoded whole, its Content-Length exists only once the body is encoded, so it
+    // is left out (RFC 9110 §9.3.2 allows omitting fields determined while generating the content).
+    if (this.method === 'HEAD' && !framed && !whole && !bodiless && this.#req.httpVersionMinor >= 1) {
+      flat.push('Transfer-Encoding', 'chunked');
     }
-    return out;
+    return flat;
+  }
+
+  /** Collects a whole-body response's bytes; too many for one encode and it streams after all. */
+  #holdWhole(whole: WholeBody, chunk: Uint8Array): boolean {
+    whole.chunks.push(chunk);
+    whole.size += chunk.byteLength;
+    if (whole.size > WHOLE_BODY_MAX_BYTES) {
+      this.#streamWhole();
+      return true;
+    }
+    // Not ended within this turn: the batch release streams it instead (a slow producer's bytes must flow).
+    this.#joinBatch();
+    return true;
+  }
+
+  /** Ends a whole-body response: one synchronous encode, the head with Content-Length, the bytes. */
+  #sendWhole(whole: WholeBody): void {
+    this.#whole = null;
+    const chunks = whole.chunks;
+    const body = chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, whole.size);
+    let encoded: Buffer;
+    try {
+      encoded = compressWhole(whole.coding, body);
+    } catch (error) {
+      this.abort(error as Error);
+      return;
+    }
+    whole.head.push('Content-Length', String(encoded.byteLength));
+    this.#res.writeHead(whole.status, whole.reason ?? undefined, whole.head);
+    this.#bytesWritten += encoded.byteLength;
+    this.#holdUntilEndOfTurn();
+    if (!this.#res.write(encoded)) this.#stall();
+  }
+
+  /** A whole-body response that did not end in time: its head goes out now (chunked) and a stream encodes. */
+  #streamWhole(): void {
+    const whole = this.#whole;
+    if (whole === null) return;
+    this.#whole = null;
+    this.#res.writeHead(whole.status, whole.reason ?? undefined, whole.head);
+    this.#startEncoder(whole.coding);
+    const encoder = this.#encoder as Transform;
+    for (const chunk of whole.chunks) encoder.write(chunk);
+    this.#scheduleFlush();
   }
 
   #startEncoder(coding: ContentCoding): void {
@@ -322,7 +393,9 @@ export class HttpExchange implements Exchange {
 
   write(chunk: Uint8Array): boolean {
     if (this.#takenOver || this.#done || this.#ended) return true;
-    if (!this.#res.headersSent) this.writeHead(200, null, []);
+    if (!this.headersSent) this.writeHead(200, null, []);
+    const whole = this.#whole;
+    if (whole !== null) return this.#holdWhole(whole, chunk);
     const encoder = this.#encoder;
     if (encoder !== null) {
       this.#scheduleFlush();
@@ -362,8 +435,14 @@ export class HttpExchange implements Exchange {
 
   end(trailers?: HeaderList): Promise<void> {
     if (this.#takenOver || this.#done || this.#ended) return this.settled;
-    if (!this.#res.headersSent) this.writeHead(200, null, []);
+    if (!this.headersSent) this.writeHead(200, null, []);
     this.#ended = true;
+    const whole = this.#whole;
+    if (whole !== null) {
+      // Trailers need chunked framing: only the streaming path has it.
+      if (trailers !== undefined && trailers.length > 0) this.#streamWhole();
+      else this.#sendWhole(whole);
+    }
     if (trailers !== undefined && trailers.length > 0) {
       for (const [name, value] of trailers) checkHeader(name, value);
     }
@@ -408,6 +487,7 @@ export class HttpExchange implements Exchange {
 
   #release(): void {
     this.#inBatch = false;
+    if (this.#whole !== null) this.#streamWhole();
     const finish = this.#pendingFinish;
     if (finish !== null) {
       this.#pendingFinish = null;
@@ -455,6 +535,7 @@ export class HttpExchange implements Exchange {
 
   /** An explicit flush by the application: held bytes and a compressor's pending block go out now. */
   flush(): void {
+    this.#streamWhole();
     this.#uncork();
     const encoder = this.#encoder;
     if (encoder !== null && this.#coding !== null && !this.#ended && !this.#done) flushEncoder(this.#coding, encoder);
@@ -477,7 +558,7 @@ export class HttpExchange implements Exchange {
 
   /** Answers with a bodiless status (and `Connection: close` unless told to keep) on the adapter's behalf; false when too late. */
   respondAndClose(status: number, keepConnection = false, headers: HeaderList = []): boolean {
-    if (this.#done || this.#res.headersSent) return false;
+    if (this.#done || this.headersSent) return false;
     if (!keepConnection) this.closeAfterResponse();
     this.writeHead(status, null, [...headers, ['Content-Length', '0']]);
     this.#ended = true;
@@ -510,6 +591,7 @@ export class HttpExchange implements Exchange {
   #finish(aborted: boolean): void {
     if (this.#done) return;
     this.#done = true;
+    this.#whole = null;
     if (aborted) this.#aborted = true;
     if (this.#encoder !== null && aborted) this.#encoder.destroy();
     this.#wakeDrainWaiters();

@@ -182,6 +182,10 @@ export class Http11Processor {
     }
     if (!this.#settings.continueOnRead) exchange.sendContinue();
 
+    if (this.#limiter.tryAcquire()) {
+      void this.#run(exchange);
+      return;
+    }
     let started = false;
     let waiting = false;
     const ticket = this.#limiter.acquire(() => {

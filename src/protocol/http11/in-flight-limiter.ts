@@ -30,6 +30,16 @@ export class InFlightLimiter {
   }
 
   /**
+   * Takes a slot at once when one is free, nothing is queued and the limiter is not paused (the common case,
+   * without the closure and ticket acquire() needs); false otherwise, and then nothing was taken.
+   */
+  tryAcquire(): boolean {
+    if (this.#paused || this.#waiting.length > 0 || this.#inFlight >= this.#limit) return false;
+    this.#inFlight++;
+    return true;
+  }
+
+  /**
    * Runs start() now when a slot is free and the limiter is not paused, otherwise once one frees up, in
    * arrival order. Every started task must be matched by exactly one release().
    */

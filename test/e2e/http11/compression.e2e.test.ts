@@ -6,6 +6,7 @@ import { RawHttpClient, type RawResponse } from '../../helpers/raw-http-client.j
 import { startTestServer, type TestServer } from './http11-harness.js';
 
 const TEXT = 'The quick brown fox jumps over the lazy dog. ';
+const names = (r: RawResponse): string[] => r.headers.filter(([n]) => n.toLowerCase() !== 'date').map(([n, v]) => `${n.toLowerCase()}: ${v}`);
 
 describe('HTTP/1.1 endpoint: compression', () => {
   let server: TestServer | undefined;
@@ -32,14 +33,43 @@ describe('HTTP/1.1 endpoint: compression', () => {
     const gzip = await request('/text?size=5000', 'Accept-Encoding: gzip;q=1, br;q=0.5\r\n');
     expect(gzip.header('content-encoding')).toBe('gzip');
     expect(gzip.header('vary')).toBe('Accept-Encoding');
-    expect(gzip.header('content-length')).toBeUndefined();
-    expect(gzip.header('transfer-encoding')).toBe('chunked');
+    // A body of known length is encoded whole and sent with the encoded length.
+    expect(gzip.header('content-length')).toBe(String(gzip.body.length));
+    expect(gzip.header('transfer-encoding')).toBeUndefined();
     expect(gunzipSync(Buffer.from(gzip.body, 'latin1')).toString()).toBe(expected(5000));
     expect(gzip.body.length).toBeLessThan(1000);
 
     const br = await request('/text?size=5000', 'Accept-Encoding: gzip, deflate, br\r\n');
     expect(br.header('content-encoding')).toBe('br');
+    expect(br.header('content-length')).toBe(String(br.body.length));
     expect(brotliDecompressSync(Buffer.from(br.body, 'latin1')).toString()).toBe(expected(5000));
+  });
+
+  it('unknown length, a long body or a producer slower than one turn: encoded as it streams, chunked', async () => {
+    await start({ compression: 'on' });
+    for (const target of ['/text?size=5000&chunked=1', '/text?size=200000', '/text?size=5000&slow=1']) {
+      for (const [coding, decode] of [['gzip', gunzipSync], ['br', brotliDecompressSync]] as const) {
+        const response = await request(target, `Accept-Encoding: ${coding}\r\n`);
+        expect(response.header('content-encoding'), target).toBe(coding);
+        expect(response.header('content-length'), target).toBeUndefined();
+        expect(response.header('transfer-encoding'), target).toBe('chunked');
+        const size = Number(/size=(\d+)/.exec(target)?.[1]);
+        expect(decode(Buffer.from(response.body, 'latin1')).toString(), target).toBe(expected(size));
+      }
+    }
+  });
+
+  it('keep-alive: whole-body and streamed compressed responses follow each other on one connection', async () => {
+    await start({ compression: 'on' });
+    const client = await RawHttpClient.connect((server as TestServer).port);
+    clients.push(client);
+    for (const target of ['/text?size=5000', '/text?size=5000&slow=1', '/text?size=3000', '/text?size=100000']) {
+      await client.write(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip\r\n\r\n`);
+      const response = await client.readResponse();
+      expect(response.status, target).toBe(200);
+      const size = Number(/size=(\d+)/.exec(target)?.[1]);
+      expect(gunzipSync(Buffer.from(response.body, 'latin1')).toString(), target).toBe(expected(size));
+    }
   });
 
   it('a streamed body of several MiB is compressed as it goes', async () => {
@@ -86,15 +116,25 @@ describe('HTTP/1.1 endpoint: compression', () => {
   it('HEAD gets the same headers as GET, compressed or not, and no body', async () => {
     await start({ compression: 'on' });
     for (const [target, headers] of [
-      ['/text?size=5000', 'Accept-Encoding: gzip\r\n'],
+      ['/text?size=5000&chunked=1', 'Accept-Encoding: gzip\r\n'],
       ['/text?size=5000', ''],
       ['/text?size=100&chunked=1', ''],
     ] as const) {
       const getResponse = await request(target, headers);
       const head = await request(target, headers, 'HEAD');
-      const names = (r: RawResponse): string[] => r.headers.filter(([n]) => n.toLowerCase() !== 'date').map(([n, v]) => `${n.toLowerCase()}: ${v}`);
       expect(names(head), target).toEqual(names(getResponse));
       expect(head.raw.endsWith('\r\n\r\n')).toBe(true);
     }
+  });
+
+  it('HEAD of a body GET would encode whole: the same headers but the encoded length, known only from the body', async () => {
+    await start({ compression: 'on' });
+    const getResponse = await request('/text?size=5000', 'Accept-Encoding: gzip\r\n');
+    const head = await request('/text?size=5000', 'Accept-Encoding: gzip\r\n', 'HEAD');
+    expect(getResponse.header('content-length')).toBe(String(getResponse.body.length));
+    expect(head.header('content-length')).toBeUndefined();
+    expect(head.header('transfer-encoding')).toBeUndefined();
+    expect(names(head)).toEqual(names(getResponse).filter((line) => !line.startsWith('content-length:')));
+    expect(head.raw.endsWith('\r\n\r\n')).toBe(true);
   });
 });

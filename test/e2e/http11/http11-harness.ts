@@ -112,7 +112,12 @@ export class TestAdapter implements Adapter {
           headers.push([extra.slice(0, colon), extra.slice(colon + 1)]);
         }
         exchange.writeHead(Number(params.get('status') ?? 200), null, headers);
-        if (!exchange.write(body)) await exchange.drain();
+        // slow=1: half the body, a pause of a few event-loop turns, then the rest (a slow producer).
+        const pieces = params.get('slow') === '1' ? [body.subarray(0, body.length >> 1), body.subarray(body.length >> 1)] : [body];
+        for (const [index, piece] of pieces.entries()) {
+          if (index > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+          if (!exchange.write(piece)) await exchange.drain();
+        }
         await exchange.end();
       } else if (path === '/trailers') {
         for await (const chunk of exchange.body) void chunk;

@@ -85,7 +85,7 @@ function caught(fn: () => unknown): ContainerError {
   throw new Error('expected a ContainerError');
 }
 
-async function caughtAsync(fn: () => Promise<unknown>): Promise<ContainerError> {
+async function caughtAsync(fn: () => unknown): Promise<ContainerError> {
   try {
     await fn();
   } catch (error) {

@@ -2,6 +2,7 @@ import { gunzipSync, brotliDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   compressionConfigFrom,
+  compressWhole,
   createEncoder,
   decideCompression,
   negotiateCoding,
@@ -29,6 +30,12 @@ describe('negotiateCoding (RFC 9110 §12.5.3)', () => {
     ['GZIP ; Q=0.8', 'gzip'],
     ['gzip;q=2', null],
     ['gzip;q=abc', null],
+    ['gzip;q=0.1234', null],
+    ['gzip;level=1;q=0.5, br;q=0.4', 'gzip'],
+    ['gzip;qux=0, br;q=0.9', 'gzip'],
+    [' br ; q = 0.7 ,\tgzip;q=0.7', 'br'],
+    ['br;q=0.5, br;q=0', null],
+    ['x-gzip;q=1., *;q=0.2', 'gzip'],
   ])('%j → %s', (header, expected) => {
     expect(negotiateCoding(header)).toBe(expected);
   });
@@ -119,5 +126,24 @@ describe('createEncoder', () => {
     encoder.end(Buffer.from('hello '.repeat(1000)));
     await done;
     expect(decode(Buffer.concat(chunks)).toString()).toBe('hello '.repeat(1000));
+  });
+});
+
+describe('compressWhole', () => {
+  it.each([
+    ['gzip', gunzipSync],
+    ['br', brotliDecompressSync],
+  ] as const)('%s round-trips in one call and matches the stream\'s size', async (coding, decode) => {
+    const body = Buffer.from('hello '.repeat(1000));
+    const whole = compressWhole(coding, body);
+    expect(decode(whole).toString()).toBe(body.toString());
+    const encoder = createEncoder(coding);
+    const chunks: Buffer[] = [];
+    encoder.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const done = new Promise((resolve) => encoder.on('end', resolve));
+    encoder.end(body);
+    await done;
+    // Same level / quality as the stream: within a few bytes of its output.
+    expect(Math.abs(whole.length - Buffer.concat(chunks).length)).toBeLessThan(16);
   });
 });

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RESOURCES, ResourceCache, type FileResource, type ResourcesSettings } from '../../../src/core/resource-cache.js';
+import { DEFAULT_RESOURCES, isSharedContent, ResourceCache, type FileResource, type ResourcesSettings } from '../../../src/core/resource-cache.js';
 
 let root: string;
 let docBase: string;
@@ -112,5 +112,24 @@ describe('ResourceCache', () => {
     for (const path of ['/new/', '/sub', '/no-dir/x', '/out-dir/x.txt', '/out.txt', '/WEB-INF/x', '/web-inf/x', '/alias-web-inf/x', '/META-INF/x']) {
       expect(await cache.writableTarget(path), path).toBeNull();
     }
+  });
+
+  it('peek and cachedContent answer from memory only: nothing before the first lookup and read, the same objects after', async () => {
+    const cache = new ResourceCache(docBase, settings());
+    expect(cache.peek('/small.txt')).toBeUndefined();
+    const resource = (await cache.get('/small.txt')) as FileResource;
+    expect(cache.peek('/small.txt')).toBe(resource);
+    expect(cache.cachedContent('/small.txt', resource)).toBeNull();
+    const content = await cache.content('/small.txt', resource);
+    expect(cache.cachedContent('/small.txt', resource)).toBe(content);
+    // The bytes are shared read-only with responses (sent without a copy); other buffers are not.
+    expect(isSharedContent(content as Buffer)).toBe(true);
+    expect(isSharedContent(Buffer.from('small'))).toBe(false);
+  });
+
+  it('peek expires with cacheTtl, so a changed file is looked up again', async () => {
+    const cache = new ResourceCache(docBase, settings({ cacheTtlMs: 0 }));
+    await cache.get('/small.txt');
+    expect(cache.peek('/small.txt')).toBeUndefined();
   });
 });
