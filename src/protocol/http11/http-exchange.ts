@@ -1,5 +1,8 @@
-/** One HTTP/1.1 request and its response as a protocol-neutral Exchange, over node:http's IncomingMessage/ServerResponse. */
-import { validateHeaderName, validateHeaderValue, type ServerResponse } from 'node:http';
+/**
+ * One HTTP/1.1 request and its response as a protocol-neutral Exchange, written straight to the connection:
+ * the head is serialised here (RFC 9112 §4), the body framed by Content-Length or chunked (§6, §7.1) or by
+ * closing (HTTP/1.0), compressed when negotiated; pipelined responses wait for their turn.
+ */
 import type { Readable, Transform } from 'node:stream';
 import { ContainerError, type ProtocolError } from '../../errors/container-error.js';
 import type { Exchange, HeaderList } from '../exchange.js';
@@ -13,8 +16,9 @@ import {
   type CompressionConfig,
   type ContentCoding,
 } from './compression.js';
-import type { CountedIncomingMessage } from './counted-incoming-message.js';
 import type { Http11Connection } from './http11-connection.js';
+import { RequestBody } from './request-body.js';
+import { dateHeaderLine, headerLine, statusLine } from './response-head.js';
 
 export interface ExchangeSettings {
   readonly scheme: 'http' | 'https';
@@ -27,7 +31,7 @@ export interface ExchangeSettings {
   readonly continueOnRead: boolean;
   /** allowedTrailerHeaders, lower-case: request trailers outside it never reach the application. */
   readonly allowedTrailers: ReadonlySet<string>;
-  /** Unread chunked body bytes read and discarded after the response before the connection is given up. */
+  /** Unread body bytes read and discarded after the response before the connection is given up. */
   readonly maxSwallowSize: number;
 }
 
@@ -39,13 +43,29 @@ export interface ExchangeEvents {
   settled(connection: Http11Connection, exchange: HttpExchange): void;
 }
 
+/** The request head as the processor parsed and checked it. */
+export interface RequestHead {
+  readonly method: string;
+  readonly target: string;
+  readonly versionMinor: number;
+  readonly rawHeaders: string[];
+  /** llhttp's verdict from the version and the Connection field (RFC 9112 §9.3). */
+  readonly shouldKeepAlive: boolean;
+  /** The Connection field (repeated fields joined with ', '), undefined when absent. */
+  readonly connection: string | undefined;
+  readonly acceptEncoding: string | undefined;
+  readonly userAgent: string | undefined;
+  /** The request carries a body: Content-Length > 0 or chunked. */
+  readonly hasBody: boolean;
+  /** Content-Length of the body; undefined when chunked or absent. */
+  readonly contentLength: number | undefined;
+  /** The request carried `Expect: 100-continue` (HTTP/1.1 only; RFC 9110 §10.1.1). */
+  readonly expectContinue: boolean;
+}
+
 export interface ExchangeOptions {
   /** maxKeepAliveRequests reached (or keep-alive disabled): this response is the connection's last. */
   readonly lastOnConnection: boolean;
-  /** The request carried `Expect: 100-continue` (HTTP/1.1 only; RFC 9110 §10.1.1). */
-  readonly expectContinue: boolean;
-  /** The request's Connection field (repeated fields joined with ', '), undefined when absent. */
-  readonly connectionHeader: string | undefined;
   readonly events: ExchangeEvents;
 }
 
@@ -59,94 +79,93 @@ interface WholeBody {
   size: number;
 }
 
+type Framing = 'length' | 'chunked' | 'close' | 'none';
+
 const KEEP_ALIVE_TOKEN = /(?:^|,)\s*keep-alive\s*(?:,|$)/i;
 const CLOSE_TOKEN = /(?:^|,)\s*close\s*(?:,|$)/i;
+const CHUNKED_TOKEN = /(?:^|,)\s*chunked\s*$/i;
+const CRLF = '\r\n';
+const LAST_CHUNK = '0\r\n\r\n';
+const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
+/** A head and a body chunk up to this size leave as one buffer (one copy beats a second iovec). */
+const COALESCE_MAX_BYTES = 16 * 1024;
+/** Bytes a pipelined response may hold while waiting for its turn before its writer is told to wait. */
+const QUEUED_HIGH_WATER = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
 
 export class HttpExchange implements Exchange {
-  /**
-   * Response bytes produced during one turn of the event loop leave together at its end (setImmediate)
-   * instead of one socket write per response as each is produced. Every write to a peer that sleeps
-   * waiting for it costs a wake-up (on a loopback or virtualised host that dominated the whole request);
-   * writing the responses of a turn back to back lets one wake-up serve many (Netty's flush
-   * consolidation). An explicit flush() still sends at once.
-   */
-  static #batch: HttpExchange[] = [];
-  static readonly #releaseBatch = (): void => {
-    const batch = HttpExchange.#batch;
-    HttpExchange.#batch = [];
-    for (const exchange of batch) exchange.#release();
-  };
-
   readonly startTime = process.hrtime.bigint();
   readonly settled: Promise<void>;
-  readonly #req: CountedIncomingMessage;
-  readonly #res: ServerResponse;
+  readonly #head: RequestHead;
   readonly #connection: Http11Connection;
   readonly #settings: ExchangeSettings;
   readonly #options: ExchangeOptions;
+  #body: RequestBody | null = null;
   #settle!: () => void;
   #done = false;
   #aborted = false;
   #ended = false;
   #hasBody = true;
+  #headersSent = false;
+  /** The serialised head, held until the first body bytes or the end so both leave in one write. */
+  #pendingHead: string | null = null;
+  #framing: Framing = 'none';
+  /** HEAD where GET would be compressed whole: neither Content-Length nor chunked is announced. */
+  #omitHeadLength = false;
+  /** Content-Length framing: body bytes still allowed. */
+  #remaining = 0;
   #bytesWritten = 0;
   #closeRequested = false;
   #committedClose: boolean | undefined;
   /** The processor answered on the application's behalf (e.g. 408): later calls from the adapter are dropped. */
   #takenOver = false;
   #drainWaiters: Array<() => void> = [];
-  /** The 'drain' listener is added only once a write was refused: most responses never need it. */
-  #drainListening = false;
   #continueSent = false;
   /** The compressing stream between the application's bytes and the connection, when compressing. */
   #encoder: Transform | null = null;
   #coding: ContentCoding | null = null;
   /** A compressed response held until end() (one synchronous encode, Content-Length) or the end of the turn. */
   #whole: WholeBody | null = null;
+  #wholeTimer = false;
   #flushScheduled = false;
   /** The connection refused response bytes and has not drained since. */
   #stalled = false;
-  /** This exchange corked its socket until the end of the turn (see #batch). */
-  #corked = false;
-  #inBatch = false;
-  /** end() waiting for the end of the turn. */
-  #pendingFinish: (() => void) | null = null;
+  /** Output produced before this response's turn (pipelining), in order. */
+  #queue: Array<string | Uint8Array> | null = null;
+  #queuedBytes = 0;
+  /** All output, including the last bytes, has been produced (handed over or queued). */
+  #outputEnded = false;
+  #afterFinish: (() => void) | null = null;
+  readonly #onFlushed = (): void => this.#finish(false);
 
-  constructor(
-    req: CountedIncomingMessage,
-    res: ServerResponse,
-    connection: Http11Connection,
-    settings: ExchangeSettings,
-    options: ExchangeOptions,
-  ) {
-    this.#req = req;
-    this.#res = res;
+  constructor(head: RequestHead, connection: Http11Connection, settings: ExchangeSettings, options: ExchangeOptions) {
+    this.#head = head;
     this.#connection = connection;
     this.#settings = settings;
     this.#options = options;
     this.settled = new Promise((resolve) => {
       this.#settle = resolve;
     });
-    // #finish runs once: 'close' after 'finish' (or alone, when the connection went first) is ignored.
-    res.on('finish', () => this.#finish(false));
-    res.on('close', () => this.#finish(!res.writableFinished));
-    if (options.expectContinue && settings.continueOnRead) req.onFirstRead(() => this.sendContinue());
+    if (head.hasBody) {
+      this.#body = new RequestBody(connection, head.contentLength);
+      if (head.expectContinue && settings.continueOnRead) this.#body.onFirstRead(() => this.sendContinue());
+    }
   }
 
   get protocol(): string {
-    return `HTTP/${this.#req.httpVersion}`;
+    return this.#head.versionMinor === 0 ? 'HTTP/1.0' : 'HTTP/1.1';
   }
 
   get method(): string {
-    return this.#req.method ?? 'GET';
+    return this.#head.method;
   }
 
   get target(): string {
-    return this.#req.url ?? '/';
+    return this.#head.target;
   }
 
   get rawHeaders(): readonly string[] {
-    return this.#req.rawHeaders;
+    return this.#head.rawHeaders;
   }
 
   get remoteAddress(): string {
@@ -181,17 +200,24 @@ export class HttpExchange implements Exchange {
     return this.#connection.id;
   }
 
+  /** The body stream; a request without a body gets an ended one, made only when asked for. */
   get body(): Readable {
-    return this.#req;
+    this.#body ??= RequestBody.empty(this.#connection);
+    return this.#body;
+  }
+
+  /** The parser's body bytes for this request (the processor feeds them). */
+  get requestBody(): RequestBody | null {
+    return this.#body;
   }
 
   get bodyBytesRead(): number {
-    return this.#req.bodyBytes;
+    return this.#body?.bodyBytes ?? 0;
   }
 
   /** Request trailer fields listed in allowedTrailerHeaders, once the body has ended: name, value, … */
   get rawTrailers(): readonly string[] {
-    const raw = this.#req.rawTrailers;
+    const raw = this.#body?.rawTrailers ?? [];
     const allowed: string[] = [];
     for (let i = 0; i + 1 < raw.length; i += 2) {
       if (this.#settings.allowedTrailers.has((raw[i] as string).toLowerCase())) allowed.push(raw[i] as string, raw[i + 1] as string);
@@ -206,18 +232,18 @@ export class HttpExchange implements Exchange {
 
   /** Sends the interim `100 Continue` once, and only before the final response (RFC 9110 §15.2.1). */
   sendContinue(): void {
-    if (!this.#options.expectContinue || this.#continueSent || this.#done || this.#res.headersSent || this.#req.complete) return;
+    if (!this.#head.expectContinue || this.#continueSent || this.#done || this.#headersSent || this.bodyComplete) return;
     this.#continueSent = true;
-    this.#res.writeContinue();
+    this.#send(CONTINUE);
   }
 
   /** True once the whole request body has arrived. */
   get bodyComplete(): boolean {
-    return this.#req.complete;
+    return this.#body === null || this.#body.isComplete;
   }
 
   get headersSent(): boolean {
-    return this.#res.headersSent || this.#whole !== null;
+    return this.#headersSent;
   }
 
   get bytesWritten(): number {
@@ -236,59 +262,48 @@ export class HttpExchange implements Exchange {
   get willClose(): boolean {
     if (this.#closeRequested) return true;
     if (this.#committedClose !== undefined) return this.#committedClose;
-    return this.#options.lastOnConnection || this.#connection.draining || !this.#res.shouldKeepAlive;
+    return this.#options.lastOnConnection || this.#connection.draining || !this.#head.shouldKeepAlive;
   }
 
   writeHead(status: number, reason: string | null, headers: HeaderList): void {
     if (this.#takenOver || this.#done) return;
-    if (this.headersSent) throw new ContainerError('SV_ERR_RESPONSE_COMMITTED', { action: 'send the headers' });
-    // A flat [name, value, …] array goes to node as is, so repeated fields (Set-Cookie) stay separate lines.
+    if (this.#headersSent) throw new ContainerError('SV_ERR_RESPONSE_COMMITTED', { action: 'send the headers' });
+    // A flat [name, value, …] list keeps repeated fields (Set-Cookie) as separate lines.
     const flat: string[] = [];
     for (const [name, value] of headers) {
-      const lower = name.toLowerCase();
       // Connection management is the processor's (RFC 9112 §9): the application may only ask to close.
-      if (lower === 'connection') {
-        if (CLOSE_TOKEN.test(value)) this.#closeRequested = true;
-        continue;
+      if (name.length === 10) {
+        const lower = name.toLowerCase();
+        if (lower === 'connection') {
+          if (CLOSE_TOKEN.test(value)) this.#closeRequested = true;
+          continue;
+        }
+        if (lower === 'keep-alive') continue;
       }
-      if (lower === 'keep-alive') continue;
       flat.push(name, value);
     }
     // The client was told nothing about its body: it may send it now or never, so the stream cannot be
     // reused safely (RFC 9110 §10.1.1: the server must say whether it closes).
-    if (this.#options.expectContinue && !this.#continueSent && !this.#req.complete) this.#closeRequested = true;
-    const close = this.willClose;
-    this.#committedClose = close;
-    if (close) {
-      flat.push('Connection', 'close');
-      this.#connection.markClosing();
-    } else if (this.#req.httpVersionMinor === 0 || KEEP_ALIVE_TOKEN.test(this.#options.connectionHeader ?? '')) {
-      // Only a client that asked for keep-alive is told about it, as Tomcat does.
-      flat.push('Connection', 'keep-alive');
-      const seconds = this.#settings.keepAliveTimeoutSeconds;
-      if (seconds !== undefined) flat.push('Keep-Alive', `timeout=${seconds}`);
-    } else {
-      // Stops node from adding `Connection: keep-alive` to every HTTP/1.1 response.
-      this.#res.removeHeader('Connection');
-    }
+    if (this.#head.expectContinue && !this.#continueSent && !this.bodyComplete) this.#closeRequested = true;
     const bodiless = status === 204 || status === 304 || (status >= 100 && status < 200);
-    this.#hasBody = !(this.method === 'HEAD' || bodiless);
-    const final = this.#frame(status, flat, bodiless);
-    const whole = this.#whole;
-    if (whole !== null) {
-      // Sent with the body; node's validation would come too late to reach this caller, so check here.
-      for (let i = 0; i < final.length; i += 2) checkHeader(final[i] as string, final[i + 1] as string);
-      whole.status = status;
-      whole.reason = reason;
-      whole.head = final;
-      return;
-    }
+    this.#hasBody = !(this.#head.method === 'HEAD' || bodiless);
+    this.#frame(status, flat, bodiless);
+    // Validated before anything is committed, so a bad field reaches the caller as an error.
+    this.#headersSent = true;
     try {
-      // node validates every name and value here (the response facade already did): validated once more
-      // would be the third time, so only node's rejection is translated into the container's error.
-      this.#res.writeHead(status, reason ?? undefined, final);
+      const whole = this.#whole;
+      if (whole !== null) {
+        for (let i = 0; i < flat.length; i += 2) headerLine(flat[i] as string, flat[i + 1] as string);
+        whole.status = status;
+        whole.reason = reason;
+        whole.head = flat;
+        return;
+      }
+      this.#pendingHead = this.#serializeHead(status, reason, flat);
     } catch (error) {
-      for (let i = 0; i < final.length; i += 2) checkHeader(final[i] as string, final[i + 1] as string);
+      this.#headersSent = false;
+      this.#whole = null;
+      this.#encoder = null;
       throw error;
     }
   }
@@ -297,19 +312,10 @@ export class HttpExchange implements Exchange {
    * Compression and HEAD framing. A HEAD response gets exactly the headers its GET would (RFC 9110 §9.3.2):
    * the same compression decision and, where GET would be chunked, `Transfer-Encoding: chunked` too.
    */
-  #frame(status: number, flat: string[], bodiless: boolean): string[] {
+  #frame(status: number, flat: string[], bodiless: boolean): void {
     const compression = this.#settings.compression;
-    if (compression === null || bodiless) {
-      if (this.method !== 'HEAD' || bodiless || this.#req.httpVersionMinor < 1) return flat;
-      for (let i = 0; i < flat.length; i += 2) {
-        const key = (flat[i] as string).toLowerCase();
-        if (key === 'content-length' || key === 'transfer-encoding') return flat;
-      }
-      flat.push('Transfer-Encoding', 'chunked');
-      return flat;
-    }
-    const headers = this.#req.headers;
-    const { coding, contentLength } = applyCompression(compression, headers['accept-encoding'], headers['user-agent'], status, flat);
+    if (compression === null || bodiless) return;
+    const { coding, contentLength } = applyCompression(compression, this.#head.acceptEncoding, this.#head.userAgent, status, flat);
     // A body of known, modest length is encoded in one call when it ends (the common case: the response
     // finished within its buffer) and sent with a Content-Length; a zlib stream per response costs far more
     // than the compression itself. Longer or unknown bodies stream, chunked.
@@ -317,18 +323,84 @@ export class HttpExchange implements Exchange {
     if (coding !== null && this.#hasBody) {
       if (whole) this.#whole = { coding, status, reason: null, head: flat, chunks: [], size: 0 };
       else this.#startEncoder(coding);
+    } else if (whole && this.#head.method === 'HEAD') {
+      // Where GET would be encoded whole, its Content-Length exists only once the body is encoded, so HEAD
+      // leaves it out (RFC 9110 §9.3.2 allows omitting fields determined while generating the content).
+      this.#omitHeadLength = true;
     }
-    let framed = false;
+  }
+
+  /** Status line, the fields, the framing and connection fields the processor owns, Date, the empty line. */
+  #serializeHead(status: number, reason: string | null, flat: string[]): string {
+    let head = statusLine(status, reason);
+    let contentLength: string | undefined;
+    let chunked = false;
+    let hasDate = false;
     for (let i = 0; i < flat.length; i += 2) {
-      const key = (flat[i] as string).toLowerCase();
-      if (key === 'content-length' || key === 'transfer-encoding') framed = true;
+      const name = flat[i] as string;
+      const value = flat[i + 1] as string;
+      switch (name.length) {
+        case 4:
+          if (name.toLowerCase() === 'date') hasDate = true;
+          break;
+        case 14:
+          // Written below, once the framing is known: never beside chunked (RFC 9112 §6.3).
+          if (name.toLowerCase() === 'content-length') {
+            contentLength = value;
+            continue;
+          }
+          break;
+        case 17:
+          if (name.toLowerCase() === 'transfer-encoding') {
+            // The framing is ours: the application may ask for chunked, never for another coding on the wire.
+            if (CHUNKED_TOKEN.test(value)) chunked = true;
+            continue;
+          }
+          break;
+      }
+      head += headerLine(name, value);
     }
-    // HEAD: where GET would be encoded whole, its Content-Length exists only once the body is encoded, so it
-    // is left out (RFC 9110 §9.3.2 allows omitting fields determined while generating the content).
-    if (this.method === 'HEAD' && !framed && !whole && !bodiless && this.#req.httpVersionMinor >= 1) {
-      flat.push('Transfer-Encoding', 'chunked');
+    const bodiless = status === 204 || status === 304 || (status >= 100 && status < 200);
+    const http10 = this.#head.versionMinor === 0;
+    let framing: Framing;
+    let addChunked = false;
+    if (bodiless || this.#omitHeadLength) {
+      framing = 'none';
+    } else if (contentLength !== undefined && !chunked) {
+      framing = 'length';
+      this.#remaining = Number(contentLength);
+      if (!Number.isSafeInteger(this.#remaining) || this.#remaining < 0) {
+        throw new ContainerError('SV_ERR_HTTP_INVALID_HEADER_VALUE', { name: 'Content-Length' });
+      }
+    } else if (!http10) {
+      framing = 'chunked';
+      addChunked = true;
+    } else {
+      // HTTP/1.0 has no chunked coding: the end of the body is the end of the connection (RFC 9112 §6.3).
+      framing = this.#hasBody ? 'close' : 'none';
     }
-    return flat;
+    if (!this.#hasBody) {
+      // HEAD keeps the framing fields its GET would have; no body follows in any case.
+      this.#framing = 'none';
+    } else {
+      this.#framing = framing;
+    }
+    if (contentLength !== undefined && (framing === 'length' || (bodiless && !chunked))) head += headerLine('Content-Length', contentLength);
+    if (framing === 'close') this.#closeRequested = true;
+    const close = this.willClose;
+    this.#committedClose = close;
+    if (close) {
+      head += 'Connection: close\r\n';
+      this.#connection.markClosing();
+    } else if (http10 || KEEP_ALIVE_TOKEN.test(this.#head.connection ?? '')) {
+      // Only a client that asked for keep-alive is told about it, as Tomcat does.
+      head += 'Connection: keep-alive\r\n';
+      const seconds = this.#settings.keepAliveTimeoutSeconds;
+      if (seconds !== undefined) head += `Keep-Alive: timeout=${seconds}\r\n`;
+    }
+    if (addChunked) head += 'Transfer-Encoding: chunked\r\n';
+    if (!hasDate) head += dateHeaderLine();
+    return head + CRLF;
   }
 
   /** Collects a whole-body response's bytes; too many for one encode and it streams after all. */
@@ -339,8 +411,14 @@ export class HttpExchange implements Exchange {
       this.#streamWhole();
       return true;
     }
-    // Not ended within this turn: the batch release streams it instead (a slow producer's bytes must flow).
-    this.#joinBatch();
+    // Not ended within this turn: it streams instead (a slow producer's bytes must flow).
+    if (!this.#wholeTimer) {
+      this.#wholeTimer = true;
+      setImmediate(() => {
+        this.#wholeTimer = false;
+        if (!this.#ended) this.#streamWhole();
+      });
+    }
     return true;
   }
 
@@ -357,18 +435,16 @@ export class HttpExchange implements Exchange {
       return;
     }
     whole.head.push('Content-Length', String(encoded.byteLength));
-    this.#res.writeHead(whole.status, whole.reason ?? undefined, whole.head);
-    this.#bytesWritten += encoded.byteLength;
-    this.#holdUntilEndOfTurn();
-    if (!this.#res.write(encoded)) this.#stall();
+    this.#pendingHead = this.#serializeHead(whole.status, whole.reason, whole.head);
+    this.#writeBody(encoded);
   }
 
   /** A whole-body response that did not end in time: its head goes out now (chunked) and a stream encodes. */
   #streamWhole(): void {
     const whole = this.#whole;
-    if (whole === null) return;
+    if (whole === null || this.#done) return;
     this.#whole = null;
-    this.#res.writeHead(whole.status, whole.reason ?? undefined, whole.head);
+    this.#pendingHead = this.#serializeHead(whole.status, whole.reason, whole.head);
     this.#startEncoder(whole.coding);
     const encoder = this.#encoder as Transform;
     for (const chunk of whole.chunks) encoder.write(chunk);
@@ -381,11 +457,7 @@ export class HttpExchange implements Exchange {
     this.#coding = coding;
     encoder.on('data', (data: Buffer) => {
       if (this.#done) return;
-      this.#bytesWritten += data.byteLength;
-      if (!this.#res.write(data)) {
-        encoder.pause();
-        this.#stall();
-      }
+      if (!this.#writeBody(data)) encoder.pause();
     });
     encoder.on('drain', () => this.#wakeDrainWaiters());
     encoder.on('error', (error: Error) => this.abort(error));
@@ -393,7 +465,7 @@ export class HttpExchange implements Exchange {
 
   write(chunk: Uint8Array): boolean {
     if (this.#takenOver || this.#done || this.#ended) return true;
-    if (!this.headersSent) this.writeHead(200, null, []);
+    if (!this.#headersSent) this.writeHead(200, null, []);
     const whole = this.#whole;
     if (whole !== null) return this.#holdWhole(whole, chunk);
     const encoder = this.#encoder;
@@ -401,121 +473,177 @@ export class HttpExchange implements Exchange {
       this.#scheduleFlush();
       return encoder.write(chunk);
     }
-    if (this.#hasBody) this.#bytesWritten += chunk.byteLength;
-    this.#holdUntilEndOfTurn();
-    const accepted = this.#res.write(chunk);
+    return this.#writeBody(chunk);
+  }
+
+  /** Frames body bytes (with the pending head in front) and hands them on; false = wait for drain(). */
+  #writeBody(chunk: Uint8Array): boolean {
+    let size = chunk.byteLength;
+    switch (this.#framing) {
+      case 'none':
+        return this.#flushHead();
+      case 'length':
+        // Bytes beyond the declared length would be read as the next response: they are dropped.
+        if (size > this.#remaining) {
+          chunk = chunk.subarray(0, this.#remaining);
+          size = chunk.byteLength;
+        }
+        this.#remaining -= size;
+        break;
+      case 'chunked':
+        if (size === 0) return this.#flushHead();
+        break;
+      case 'close':
+        break;
+    }
+    this.#bytesWritten += size;
+    const prefix = this.#framing === 'chunked' ? `${this.#takeHead()}${size.toString(16)}\r\n` : this.#takeHead();
+    const suffix = this.#framing === 'chunked' ? 2 : 0;
+    if (prefix.length + size + suffix <= COALESCE_MAX_BYTES) {
+      const buffer = Buffer.allocUnsafe(prefix.length + size + suffix);
+      buffer.write(prefix, 0, 'latin1');
+      buffer.set(chunk, prefix.length);
+      if (suffix !== 0) buffer.write(CRLF, prefix.length + size, 'latin1');
+      return this.#send(buffer);
+    }
+    if (prefix !== '') this.#send(prefix);
+    const accepted = this.#send(chunk);
+    return suffix !== 0 ? this.#send(CRLF) && accepted : accepted;
+  }
+
+  #takeHead(): string {
+    const head = this.#pendingHead;
+    if (head === null) return '';
+    this.#pendingHead = null;
+    return head;
+  }
+
+  #flushHead(): boolean {
+    const head = this.#takeHead();
+    return head === '' ? !this.#stalled : this.#send(head);
+  }
+
+  /** Hands bytes to the socket when it is this response's turn, else keeps them in order. */
+  #send(data: string | Uint8Array, last = false): boolean {
+    const connection = this.#connection;
+    if (!connection.isWriter(this)) {
+      (this.#queue ??= []).push(data);
+      this.#queuedBytes += data.length;
+      if (last) this.#outputEnded = true;
+      return this.#queuedBytes < QUEUED_HIGH_WATER;
+    }
+    const socket = connection.socket;
+    if (socket.destroyed) return true;
+    connection.cork();
+    let accepted: boolean;
+    if (last) {
+      this.#outputEnded = true;
+      accepted = typeof data === 'string' ? socket.write(data, 'latin1', this.#onFlushed) : socket.write(data, this.#onFlushed);
+      connection.outputDone(this);
+    } else {
+      accepted = typeof data === 'string' ? socket.write(data, 'latin1') : socket.write(data);
+    }
     if (!accepted) this.#stall();
     return accepted;
   }
 
-  #stall(): void {
-    this.#stalled = true;
-    this.#listenForDrain();
-    this.#options.events.writeStalled(this.#connection);
+  /** Every response before this one went out: the queued output follows now. */
+  takeTurn(): void {
+    const queue = this.#queue;
+    this.#queue = null;
+    this.#queuedBytes = 0;
+    const ended = this.#outputEnded;
+    this.#outputEnded = false;
+    if (this.#done) return;
+    if (queue !== null) {
+      for (let i = 0; i < queue.length; i++) this.#send(queue[i] as string | Uint8Array, ended && i === queue.length - 1);
+    }
+    this.#wakeDrainWaiters();
   }
 
-  #listenForDrain(): void {
-    if (this.#drainListening) return;
-    this.#drainListening = true;
-    this.#res.on('drain', () => {
+  #stall(): void {
+    if (this.#stalled) return;
+    this.#stalled = true;
+    this.#connection.socket.once('drain', () => {
       this.#stalled = false;
       this.#encoder?.resume();
       this.#wakeDrainWaiters();
     });
+    this.#options.events.writeStalled(this.#connection);
   }
 
   drain(): Promise<void> {
     if (this.#done) return Promise.resolve();
     const encoder = this.#encoder;
-    const blocked = encoder !== null ? encoder.writableNeedDrain : this.#res.writableNeedDrain;
+    const blocked = encoder !== null ? encoder.writableNeedDrain : this.#stalled || this.#queuedBytes >= QUEUED_HIGH_WATER;
     if (!blocked) return Promise.resolve();
-    if (encoder === null) this.#listenForDrain();
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
   end(trailers?: HeaderList): Promise<void> {
     if (this.#takenOver || this.#done || this.#ended) return this.settled;
-    if (!this.headersSent) this.writeHead(200, null, []);
+    if (!this.#headersSent) this.writeHead(200, null, []);
     this.#ended = true;
+    const hasTrailers = trailers !== undefined && trailers.length > 0;
+    let trailerBlock = '';
+    if (hasTrailers) {
+      // Checked before anything more is written: a bad trailer fails the caller, not the wire.
+      for (const [name, value] of trailers) trailerBlock += headerLine(name, value);
+    }
     const whole = this.#whole;
     if (whole !== null) {
       // Trailers need chunked framing: only the streaming path has it.
-      if (trailers !== undefined && trailers.length > 0) this.#streamWhole();
+      if (hasTrailers) this.#streamWhole();
       else this.#sendWhole(whole);
     }
-    if (trailers !== undefined && trailers.length > 0) {
-      for (const [name, value] of trailers) checkHeader(name, value);
-    }
+    this.#swallowUnreadBody();
     const finish = (): void => {
       if (this.#done) return;
-      if (trailers !== undefined && trailers.length > 0) {
-        this.#res.addTrailers(trailers.map(([name, value]): [string, string] => [name, value]));
-      }
-      this.#res.end();
+      this.#sendLast(trailerBlock);
     };
-    this.#swallowUnreadBody();
     const encoder = this.#encoder;
-    if (encoder === null) {
-      // res.end() uncorks and writes at once; it runs with the other responses of this turn.
-      this.#pendingFinish = finish;
-      this.#joinBatch();
-    } else {
+    if (encoder === null) finish();
+    else {
       encoder.once('end', finish);
       encoder.end();
     }
     return this.settled;
   }
 
-  /**
-   * Corks the socket before node writes (node then adds no cork of its own with a flush on the next tick),
-   * so the bytes wait for the end of the turn. A compressed response is left alone: its encoder writes later.
-   */
-  #holdUntilEndOfTurn(): void {
-    if (this.#corked) return;
-    const socket = this.#connection.socket;
-    if (socket.writableCorked || socket.destroyed) return;
-    socket.cork();
-    this.#corked = true;
-    this.#joinBatch();
-  }
-
-  #joinBatch(): void {
-    if (this.#inBatch) return;
-    this.#inBatch = true;
-    if (HttpExchange.#batch.push(this) === 1) setImmediate(HttpExchange.#releaseBatch);
-  }
-
-  #release(): void {
-    this.#inBatch = false;
-    if (this.#whole !== null) this.#streamWhole();
-    const finish = this.#pendingFinish;
-    if (finish !== null) {
-      this.#pendingFinish = null;
-      // node's end() fully uncorks the socket itself.
-      this.#corked = false;
-      finish();
-      return;
+  /** The end of the body: the last chunk and trailers, or nothing; a short fixed-length body closes. */
+  #sendLast(trailerBlock: string): void {
+    const head = this.#takeHead();
+    switch (this.#framing) {
+      case 'chunked':
+        // Trailer fields follow the last chunk (RFC 9112 §7.1.2).
+        this.#send(trailerBlock === '' ? head + LAST_CHUNK : `${head}0\r\n${trailerBlock}\r\n`, true);
+        return;
+      case 'length':
+        if (this.#remaining > 0) {
+          // Fewer bytes than declared: the client would wait for the rest forever; only closing ends it.
+          this.#closeRequested = true;
+          this.#committedClose = true;
+          this.#connection.markClosing();
+        }
+        break;
+      case 'close':
+      case 'none':
+        break;
     }
-    this.#uncork();
-  }
-
-  #uncork(): void {
-    if (!this.#corked) return;
-    this.#corked = false;
-    const socket = this.#connection.socket;
-    if (socket.writableCorked) socket.uncork();
+    this.#send(head === '' ? EMPTY : head, true);
   }
 
   /**
-   * A chunked body nobody read: node would discard the rest silently and without limit, so it is read
-   * here (flowing, counted, dropped) and the connection is given up beyond maxSwallowSize. A body with a
-   * Content-Length is the processor's call: its remaining size is known before reading.
+   * A body nobody read is read here and thrown away so the connection can carry the next request; the
+   * connection is given up beyond maxSwallowSize (Tomcat's swallow limit).
    */
   #swallowUnreadBody(): void {
-    const req = this.#req;
-    if (req.complete || req.destroyed || req.bodyBytesRemaining !== undefined || req.listenerCount('data') > 0) return;
-    req.limitSwallow(this.#settings.maxSwallowSize, () => this.#connection.socket.destroy());
-    req.on('data', () => undefined);
+    const body = this.#body;
+    if (body === null || body.isComplete || body.destroyed || body.listenerCount('data') > 0) return;
+    const remaining = body.bodyBytesRemaining;
+    // A known rest too large to be worth reading: the processor closes instead (see #onExchangeDone).
+    if (remaining !== undefined && remaining > this.#settings.maxSwallowSize) return;
+    body.swallow(this.#settings.maxSwallowSize, () => this.#connection.socket.destroy());
   }
 
   /**
@@ -536,7 +664,7 @@ export class HttpExchange implements Exchange {
   /** An explicit flush by the application: held bytes and a compressor's pending block go out now. */
   flush(): void {
     this.#streamWhole();
-    this.#uncork();
+    if (this.#headersSent && this.#whole === null && !this.#ended) this.#flushHead();
     const encoder = this.#encoder;
     if (encoder !== null && this.#coding !== null && !this.#ended && !this.#done) flushEncoder(this.#coding, encoder);
   }
@@ -547,7 +675,7 @@ export class HttpExchange implements Exchange {
 
   closeAfterResponse(): void {
     this.#closeRequested = true;
-    if (this.#res.headersSent) this.#connection.markClosing();
+    if (this.#headersSent) this.#connection.markClosing();
   }
 
   abort(error?: Error): void {
@@ -558,33 +686,37 @@ export class HttpExchange implements Exchange {
 
   /** Answers with a bodiless status (and `Connection: close` unless told to keep) on the adapter's behalf; false when too late. */
   respondAndClose(status: number, keepConnection = false, headers: HeaderList = []): boolean {
-    if (this.#done || this.headersSent) return false;
+    if (this.#done || this.#headersSent) return false;
     if (!keepConnection) this.closeAfterResponse();
     this.writeHead(status, null, [...headers, ['Content-Length', '0']]);
     this.#ended = true;
     if (keepConnection) this.#swallowUnreadBody();
-    this.#res.end();
+    this.#sendLast('');
     return true;
   }
 
   /**
-   * The client stopped sending the body for connectionTimeout: answer 408 if nothing was sent, then fail
-   * the body stream so an application waiting on it sees the error.
+   * The client stopped sending the body for connectionTimeout (or its framing broke): answer with the
+   * error's status if nothing was sent, then fail the body stream so an application waiting on it sees it.
    */
   failBody(error: ProtocolError): void {
     if (this.#done) return;
     const answered = !this.#ended && this.respondAndClose(error.status ?? 408);
     this.#takenOver = true;
     if (answered) {
-      this.#res.once('finish', () => this.#req.destroy(error));
+      this.#afterFinish = () => this.#body?.destroy(error);
     } else {
       this.abort(error);
-      this.#req.destroy(error);
+      this.#body?.destroy(error);
     }
   }
 
   /** The connection closed before this response could finish (including responses still queued behind others). */
   connectionClosed(): void {
+    const body = this.#body;
+    if (body !== null && !body.isComplete && !body.destroyed) {
+      body.destroy(Object.assign(new Error('The client closed the connection before the request body was complete'), { code: 'ECONNRESET' }));
+    }
     this.#finish(true);
   }
 
@@ -592,9 +724,15 @@ export class HttpExchange implements Exchange {
     if (this.#done) return;
     this.#done = true;
     this.#whole = null;
+    this.#queue = null;
     if (aborted) this.#aborted = true;
     if (this.#encoder !== null && aborted) this.#encoder.destroy();
     this.#wakeDrainWaiters();
+    const after = this.#afterFinish;
+    if (after !== null) {
+      this.#afterFinish = null;
+      after();
+    }
     // Queued before the promise reactions, so the processor is done with the connection before the
     // adapter continues (the order a `settled.then` registered at construction had).
     queueMicrotask(() => this.#options.events.settled(this.#connection, this));
@@ -603,20 +741,8 @@ export class HttpExchange implements Exchange {
 
   #wakeDrainWaiters(): void {
     const waiters = this.#drainWaiters;
+    if (waiters.length === 0) return;
     this.#drainWaiters = [];
     for (const wake of waiters) wake();
-  }
-}
-
-function checkHeader(name: string, value: string): void {
-  try {
-    validateHeaderName(name);
-  } catch (error) {
-    throw new ContainerError('SV_ERR_HTTP_INVALID_HEADER_NAME', { name }, { cause: error });
-  }
-  try {
-    validateHeaderValue(name, value);
-  } catch (error) {
-    throw new ContainerError('SV_ERR_HTTP_INVALID_HEADER_VALUE', { name }, { cause: error });
   }
 }

@@ -1,25 +1,46 @@
-/** The processor's view of one HTTP/1.1 connection: identity, request count, open exchanges and closing state. */
+/**
+ * One HTTP/1.1 connection: identity, its parser, the exchanges still open (oldest first), whose turn it is
+ * to write (pipelined responses leave in request order, RFC 9112 §9.3.2), flow control and closing state.
+ */
 import type { Socket } from 'node:net';
 import { normalizeAddress } from '../../net/acceptor.js';
 import type { HttpExchange } from './http-exchange.js';
+import type { LlhttpParser } from './llhttp-parser.js';
+import type { BodySource } from './request-body.js';
 
-export class Http11Connection {
+/** Why the socket is not being read; it is read again only when no reason is left. */
+const PAUSE_BODY = 1;
+const PAUSE_SLOT = 2;
+
+export class Http11Connection implements BodySource {
   readonly id: string;
   readonly socket: Socket;
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly localAddress: string;
   readonly localPort: number;
+  parser: LlhttpParser | null = null;
+  /** The request being parsed: set at its first byte, cleared when its body is complete. */
+  inMessage = false;
+  /** When the head of the request being parsed began (ms since epoch); 0 once the head is complete or idle. */
+  headStartedAt = 0;
   readonly #open: HttpExchange[] = [];
+  /** Exchanges whose response has not been handed to the socket in full; the first one writes. */
+  readonly #writeQueue: HttpExchange[] = [];
   #requests = 0;
   #closing = false;
   #draining = false;
   #rejected = false;
   #waitingForSlot = 0;
-  #idleMark = 0;
+  #pauses = 0;
+  #corked = false;
   #deferred: Buffer | undefined;
   /** The socket's idle timeout as last set (ms, 0 = none); -1 = never set. */
   #timeout = -1;
+  readonly #uncork = (): void => {
+    this.#corked = false;
+    if (this.socket.writableCorked) this.socket.uncork();
+  };
 
   constructor(id: string, socket: Socket) {
     this.id = id;
@@ -56,11 +77,47 @@ export class Http11Connection {
 
   add(exchange: HttpExchange): void {
     this.#open.push(exchange);
+    this.#writeQueue.push(exchange);
   }
 
   remove(exchange: HttpExchange): void {
     const index = this.#open.indexOf(exchange);
     if (index >= 0) this.#open.splice(index, 1);
+    this.#leaveWriteQueue(exchange);
+  }
+
+  /** True when `exchange` may write to the socket now: every response before it was handed over in full. */
+  isWriter(exchange: HttpExchange): boolean {
+    return this.#writeQueue[0] === exchange;
+  }
+
+  /** `exchange` handed its last bytes to the socket: the next response in line may write. */
+  outputDone(exchange: HttpExchange): void {
+    this.#leaveWriteQueue(exchange);
+  }
+
+  #leaveWriteQueue(exchange: HttpExchange): void {
+    const queue = this.#writeQueue;
+    if (queue[0] !== exchange) {
+      const index = queue.indexOf(exchange);
+      if (index > 0) queue.splice(index, 1);
+      return;
+    }
+    queue.shift();
+    // The next one may already have its whole response waiting.
+    const next = queue[0];
+    if (next !== undefined) next.takeTurn();
+  }
+
+  /**
+   * Holds the socket's writes until the end of this tick, so a response's head and body, and the
+   * responses to requests pipelined in one packet, leave in one system call (as node:http corks).
+   */
+  cork(): void {
+    if (this.#corked) return;
+    this.#corked = true;
+    this.socket.cork();
+    process.nextTick(this.#uncork);
   }
 
   /** A response carrying `Connection: close` has been committed: later pipelined requests are not answered. */
@@ -81,7 +138,7 @@ export class Http11Connection {
     this.#draining = true;
   }
 
-  /** The parser failed on this connection: ignore its further errors. */
+  /** The parser failed on this connection: nothing more is parsed. */
   get rejected(): boolean {
     return this.#rejected;
   }
@@ -101,13 +158,37 @@ export class Http11Connection {
     return response;
   }
 
-  /** Requests of this connection waiting for a maxThreads slot; the socket stays paused while any wait. */
+  /** Requests of this connection waiting for a maxThreads slot; the socket is not read while any wait. */
   waitForSlot(): void {
-    if (this.#waitingForSlot++ === 0) this.socket.pause();
+    if (this.#waitingForSlot++ === 0) this.#pause(PAUSE_SLOT);
   }
 
   slotGranted(): void {
-    if (this.#waitingForSlot > 0 && --this.#waitingForSlot === 0 && !this.socket.destroyed) this.socket.resume();
+    if (this.#waitingForSlot > 0 && --this.#waitingForSlot === 0) this.#resume(PAUSE_SLOT);
+  }
+
+  pauseBody(): void {
+    this.#pause(PAUSE_BODY);
+  }
+
+  resumeBody(): void {
+    this.#resume(PAUSE_BODY);
+  }
+
+  /** True while the socket is not read for flow control (not the client's fault if a body stalls). */
+  get readingPaused(): boolean {
+    return this.#pauses !== 0;
+  }
+
+  #pause(reason: number): void {
+    if (this.#pauses === 0) this.socket.pause();
+    this.#pauses |= reason;
+  }
+
+  #resume(reason: number): void {
+    if ((this.#pauses & reason) === 0) return;
+    this.#pauses &= ~reason;
+    if (this.#pauses === 0 && !this.socket.destroyed) this.socket.resume();
   }
 
   /**
@@ -120,13 +201,8 @@ export class Http11Connection {
     this.socket.setTimeout(ms);
   }
 
-  /** Remembers how many bytes had arrived when the connection went idle. */
-  markIdle(): void {
-    this.#idleMark = this.socket.bytesRead;
-  }
-
   /** True when bytes of a new request arrived since the connection went idle. */
   get hasPartialRequest(): boolean {
-    return this.socket.bytesRead > this.#idleMark;
+    return this.inMessage;
   }
 }

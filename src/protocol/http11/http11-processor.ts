@@ -1,34 +1,48 @@
 /**
- * The HTTP/1.1 processor: takes node:http's parsed requests, applies the connector's limits and keep-alive
- * policy, runs each request through the Adapter within the maxThreads bound, and answers parse failures.
+ * The HTTP/1.1 processor: feeds each connection's bytes to its llhttp parser, applies the connector's limits
+ * and keep-alive policy, runs each request through the Adapter within the maxThreads bound, and answers
+ * parse failures and timeouts.
  */
-import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import type { Duplex } from 'node:stream';
 import type { ConnectorConfig } from '../../config/server-config.js';
 import { ProtocolError } from '../../errors/container-error.js';
 import { formatMessage, type ErrorCode } from '../../errors/codes.js';
 import type { Adapter, RejectedRequest } from '../exchange.js';
 import { classifyClientError, minimalResponse, sniffRequestLine, type RequestLine } from './client-error.js';
 import { compressionConfigFrom } from './compression.js';
-import type { CountedIncomingMessage } from './counted-incoming-message.js';
-import { HttpExchange, type ExchangeEvents, type ExchangeSettings } from './http-exchange.js';
+import { HttpExchange, type ExchangeEvents, type ExchangeSettings, type RequestHead } from './http-exchange.js';
 import { Http11Connection } from './http11-connection.js';
 import type { InFlightLimiter } from './in-flight-limiter.js';
+import { createRequestParser, METHOD_NAMES, type LlhttpError, type ParserEvents } from './llhttp-parser.js';
 import { RequestTargetValidator } from './request-target-validator.js';
 
 /** Debug lines for rejected requests per second before the rest are only counted (a flood must not flood the log). */
 const REJECT_LOG_BUDGET = 10;
 /** The methods the container serves, for `OPTIONS *` and a refused TRACE (RFC 9110 §9.3.7, §10.2.1). */
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, DELETE, OPTIONS';
+const CONTINUE_EXPECTATION = /^100-continue$/i;
+const HEADER_TIMEOUT: LlhttpError = Object.assign(new Error('Request header timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' });
 
 /** What #validate notes about a request head while checking it. */
-interface RequestHead {
-  /** The Connection field (repeated fields joined), undefined when absent. */
+interface HeadFacts {
   connection: string | undefined;
+  acceptEncoding: string | undefined;
+  userAgent: string | undefined;
+  expect: string | undefined;
+  contentLength: number | undefined;
   /** Transfer-Encoding is present (checked to be exactly `chunked`). */
   chunked: boolean;
+}
+
+/** The parse state of one connection: fields gathered across the parser's batches. */
+class ParseState {
+  fields: string[] = [];
+  url = '';
+  /** The exchange whose body the parser is delivering; null when the request is being ignored. */
+  exchange: HttpExchange | null = null;
+  headComplete = false;
+  upgrade = false;
 }
 
 export class Http11Processor {
@@ -44,6 +58,7 @@ export class Http11Processor {
   readonly #maxTrailerSize: number;
   readonly #connections = new Map<Socket, Http11Connection>();
   readonly #closeWaiters: Array<() => void> = [];
+  #headerTimer: NodeJS.Timeout | undefined;
   #nextConnectionId = 0;
   #logWindowStart = 0;
   #logWindowCount = 0;
@@ -87,34 +102,36 @@ export class Http11Processor {
     return this.#connections.size;
   }
 
-  /** Registers the processor's listeners on an http.Server that never listens itself. */
-  attach(server: HttpServer): void {
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.#guard(() => this.#onRequest(req, res)));
-    server.on('clientError', (error: Error, socket: Duplex) => this.#guard(() => this.#onClientError(error, socket)));
-    // Without these listeners node answers (417) or drops (CONNECT) the request unseen by the access log.
-    server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) =>
-      this.#guard(() => this.#onUnsupportedExpectation(req, res)),
-    );
-    // Registered so that node leaves the interim 100 to us: sent after the request passed our checks
-    // (continueResponseTiming=immediately) or when the application first reads the body (onRead).
-    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) =>
-      this.#guard(() => this.#onRequest(req, res, undefined, true)),
-    );
-    server.on('connect', (req: IncomingMessage, socket: Duplex) => this.#guard(() => this.#onConnect(req, socket)));
-    // node destroys a socket on 'timeout' unless the server, request or response claims it; one claim on the
-    // server covers every request (no listeners per request) and leaves the decision to #onSocketTimeout.
-    server.on('timeout', claimTimeout);
+  /**
+   * Starts the header-phase clock: a request head must be complete within connectionTimeout of its first
+   * byte however slowly it trickles in (slowloris); one periodic sweep serves every connection.
+   */
+  start(): void {
+    const limit = this.#config.connectionTimeout;
+    if (!Number.isFinite(limit) || limit <= 0 || this.#headerTimer !== undefined) return;
+    const period = Math.min(1000, Math.max(50, Math.floor(limit / 4)));
+    this.#headerTimer = setInterval(() => this.#guard(() => this.#sweepHeaderTimeouts(limit)), period);
+    this.#headerTimer.unref();
   }
 
-  /** Takes over a socket the acceptor gave a slot: hands it to node:http's parser and starts reading. */
-  open(socket: Socket, server: HttpServer): void {
+  stop(): void {
+    clearInterval(this.#headerTimer);
+    this.#headerTimer = undefined;
+  }
+
+  /** Takes over a socket the acceptor gave a slot: gives it a parser and starts reading. */
+  open(socket: Socket): void {
     const connection = new Http11Connection(`${connectionPrefix(socket)}-${++this.#nextConnectionId}`, socket);
     this.#connections.set(socket, connection);
+    const state = new ParseState();
+    connection.parser = createRequestParser(this.#config.maxHttpHeaderSize, this.#parserEvents(connection, state));
+    socket.on('data', (chunk: Buffer) => this.#guard(() => this.#onData(connection, chunk)));
+    socket.on('end', () => this.#guard(() => this.#onEnd(connection)));
+    socket.on('error', (error: Error) => this.#guard(() => this.#onSocketError(connection, error)));
     socket.once('close', () => this.#guard(() => this.#onSocketClose(connection)));
+    socket.on('timeout', () => this.#guard(() => this.#onSocketTimeout(connection)));
     // Until the first request arrives the connection is idle under connectionTimeout (headers not yet begun).
     if (Number.isFinite(this.#config.connectionTimeout)) connection.setTimeout(this.#config.connectionTimeout);
-    server.emit('connection', socket);
-    socket.on('timeout', () => this.#guard(() => this.#onSocketTimeout(connection)));
     socket.resume();
   }
 
@@ -136,55 +153,164 @@ export class Http11Processor {
     for (const connection of this.#connections.values()) connection.socket.destroy();
   }
 
-  #onRequest(incoming: IncomingMessage, res: ServerResponse, presetRejection?: ProtocolError, expectContinue = false): void {
-    const req = incoming as CountedIncomingMessage;
-    const connection = this.#connections.get(req.socket);
-    if (connection === undefined) {
-      res.destroy();
-      return;
-    }
-    const index = connection.nextRequestIndex();
-    // A response already committed with `Connection: close`: requests pipelined behind it are never
-    // answered; the client retries them on a new connection (RFC 9112 §9.6).
-    if (connection.closing) return;
-
-    const head: RequestHead = { connection: undefined, chunked: false };
-    const invalid = this.#validate(req, head);
-    const exchange = new HttpExchange(req, res, connection, this.#settings, {
-      lastOnConnection: index >= this.#config.maxKeepAliveRequests,
-      expectContinue,
-      connectionHeader: head.connection,
-      events: this.#exchangeEvents,
-    });
-    connection.add(exchange);
-    // Trailers only follow a chunked body (RFC 9112 §7.1.2).
-    if (head.chunked) {
-      req.limitTrailers(this.#maxTrailerSize, (size) =>
-        this.#guard(() => {
+  #parserEvents(connection: Http11Connection, state: ParseState): ParserEvents {
+    return {
+      onMessageBegin: () => {
+        connection.inMessage = true;
+        connection.headStartedAt = Date.now();
+        state.fields = [];
+        state.url = '';
+        state.exchange = null;
+        state.headComplete = false;
+        state.upgrade = false;
+      },
+      onHeaders: (fields, url) => {
+        if (state.headComplete) {
+          // The trailer section of a chunked body.
+          state.exchange?.requestBody?.addTrailers(fields);
+          return;
+        }
+        for (const field of fields) state.fields.push(field);
+        state.url += url;
+      },
+      onHeadersComplete: (major, minor, fields, method, url, upgrade, keepAlive) => {
+        state.headComplete = true;
+        state.upgrade = upgrade;
+        connection.headStartedAt = 0;
+        const raw = fields === undefined || state.fields.length > 0 ? [...state.fields, ...(fields ?? [])] : fields;
+        const target = url === undefined || state.url !== '' ? state.url + (url ?? '') : url;
+        state.exchange = this.#onRequest(connection, major, minor, raw, METHOD_NAMES[method] ?? '', target, upgrade, keepAlive);
+      },
+      onBody: (chunk) => {
+        state.exchange?.requestBody?.deliver(chunk);
+      },
+      onMessageComplete: () => {
+        connection.inMessage = false;
+        const exchange = state.exchange;
+        const body = exchange?.requestBody;
+        if (exchange === null || exchange === undefined || body === null || body === undefined) return;
+        const size = body.rawTrailers.reduce((sum, field) => sum + Buffer.byteLength(field, 'latin1') + 2, 0);
+        if (size > this.#maxTrailerSize) {
           const error = new ProtocolError('SV_ERR_HTTP_TRAILER_TOO_LARGE', { size, limit: this.#maxTrailerSize });
           this.#logRejection(error.code, 400, error.message, connection.id);
           this.#reportRejected(rejectedFromExchange(exchange, 400, error.code));
           exchange.failBody(error);
-        }),
-      );
+          return;
+        }
+        body.complete();
+        this.#updateSocketTimeout(connection);
+      },
+    };
+  }
+
+  #onData(connection: Http11Connection, chunk: Buffer): void {
+    const parser = connection.parser;
+    if (parser === null || connection.rejected) return;
+    // Responses produced while this packet is parsed (pipelining, synchronous servlets) leave together.
+    connection.cork();
+    let data = chunk;
+    for (;;) {
+      const result = parser.execute(data);
+      if (typeof result !== 'number') {
+        this.#onClientError(connection, result, chunk);
+        return;
+      }
+      // llhttp stops after a request asking for an Upgrade; none is offered, so the next request follows
+      // on the same connection as Tomcat does when no upgrade protocol is configured.
+      if (result >= data.length || connection.rejected || connection.socket.destroyed) return;
+      data = data.subarray(result);
     }
+  }
+
+  /**
+   * The client finished sending (FIN). As node:http does, a client that stops sending is taken to have gone:
+   * requests still open are abandoned (the application sees the exchange aborted, a queued request never
+   * runs) rather than worked on for nobody; an idle connection is closed.
+   */
+  #onEnd(connection: Http11Connection): void {
+    const socket = connection.socket;
+    if (connection.inMessage || connection.outstanding > 0) {
+      socket.destroy();
+      return;
+    }
+    endAndClose(socket);
+  }
+
+  #onSocketError(connection: Http11Connection, error: Error): void {
+    this.#logger.debug({ err: error, connectionId: connection.id }, 'Connection failed');
+    connection.socket.destroy();
+  }
+
+  /** A complete request head: checked, turned into an exchange and run (or answered on the spot). */
+  #onRequest(
+    connection: Http11Connection,
+    major: number,
+    minor: number,
+    raw: string[],
+    method: string,
+    target: string,
+    upgrade: boolean,
+    keepAlive: boolean,
+  ): HttpExchange | null {
+    const index = connection.nextRequestIndex();
+    // A response already committed with `Connection: close`: requests pipelined behind it are never
+    // answered; the client retries them on a new connection (RFC 9112 §9.6).
+    if (connection.closing) return null;
+    if (upgrade && method === 'CONNECT') {
+      this.#onConnect(connection, target, minor);
+      return null;
+    }
+    const facts: HeadFacts = {
+      connection: undefined,
+      acceptEncoding: undefined,
+      userAgent: undefined,
+      expect: undefined,
+      contentLength: undefined,
+      chunked: false,
+    };
+    const invalid = this.#validate(major, minor, raw, method, target, facts);
+    const http11 = major === 1 && minor === 1;
+    // node:http's rule: an expectation is only looked at in HTTP/1.1; anything but 100-continue is refused.
+    const expectContinue = http11 && facts.expect !== undefined && CONTINUE_EXPECTATION.test(facts.expect);
+    const head: RequestHead = {
+      method,
+      target,
+      versionMinor: major === 1 ? minor : 1,
+      rawHeaders: raw,
+      shouldKeepAlive: keepAlive,
+      connection: facts.connection,
+      acceptEncoding: facts.acceptEncoding,
+      userAgent: facts.userAgent,
+      hasBody: facts.chunked || (facts.contentLength !== undefined && facts.contentLength > 0),
+      contentLength: facts.chunked ? undefined : facts.contentLength,
+      expectContinue,
+    };
+    const exchange = new HttpExchange(head, connection, this.#settings, {
+      lastOnConnection: index >= this.#config.maxKeepAliveRequests,
+      events: this.#exchangeEvents,
+    });
+    connection.add(exchange);
     this.#updateSocketTimeout(connection);
 
-    const rejection = invalid ?? presetRejection;
+    const rejection =
+      invalid ??
+      (http11 && facts.expect !== undefined && !expectContinue
+        ? new ProtocolError('SV_ERR_HTTP_EXPECTATION_FAILED', { expect: facts.expect })
+        : undefined);
     if (rejection !== undefined) {
       this.#rejectExchange(exchange, rejection);
-      return;
+      return exchange;
     }
-    if (req.url === '*') {
+    if (target === '*') {
       // `OPTIONS *` asks about the server, not a resource (RFC 9110 §9.3.7): no application is involved.
       exchange.respondAndClose(200, true, [['Allow', this.#allowedMethods()]]);
-      return;
+      return exchange;
     }
     if (!this.#settings.continueOnRead) exchange.sendContinue();
 
     if (this.#limiter.tryAcquire()) {
       void this.#run(exchange);
-      return;
+      return exchange;
     }
     let started = false;
     let waiting = false;
@@ -201,6 +327,7 @@ export class Http11Processor {
         if (!started && ticket.cancel()) connection.slotGranted();
       });
     }
+    return exchange;
   }
 
   async #run(exchange: HttpExchange): Promise<void> {
@@ -224,19 +351,18 @@ export class Http11Processor {
   }
 
   /**
-   * Request checks node:http leaves to the server (RFC 9112 §3.2, Tomcat's maxHeaderCount). One pass over
-   * the raw fields also notes what the exchange needs (Connection, chunked), so node never has to build
-   * `req.headers` for a plain request.
+   * Request checks llhttp leaves to the server (RFC 9112 §3.2, Tomcat's maxHeaderCount). One pass over the
+   * raw fields also notes what the exchange needs (Connection, Content-Length, chunked, Expect, and the
+   * fields compression negotiates on), so no header map is built for a plain request.
    */
-  #validate(req: IncomingMessage, head: RequestHead): ProtocolError | undefined {
-    const raw = req.rawHeaders;
+  #validate(major: number, minor: number, raw: readonly string[], method: string, target: string, facts: HeadFacts): ProtocolError | undefined {
     const headerCount = raw.length / 2;
     if (headerCount > this.#config.maxHeaderCount) {
       return new ProtocolError('SV_ERR_HTTP_TOO_MANY_HEADERS', { count: headerCount, limit: this.#config.maxHeaderCount });
     }
-    if (req.httpVersionMajor !== 1) {
+    if (major !== 1) {
       // HTTP/0.9 included: it has no headers, hence no Host and no framing (CVE-2026-24733 class).
-      return new ProtocolError('SV_ERR_HTTP_VERSION_NOT_SUPPORTED', { version: req.httpVersion });
+      return new ProtocolError('SV_ERR_HTTP_VERSION_NOT_SUPPORTED', { version: `${major}.${minor}` });
     }
     let hostCount = 0;
     let host: string | undefined;
@@ -250,30 +376,39 @@ export class Http11Processor {
             if (hostCount++ === 0) host = raw[i + 1] as string;
           }
           break;
-        case 10:
-          // node joins repeated Connection fields with ', ' in req.headers; so does this.
-          if (name.toLowerCase() === 'connection') {
-            const value = raw[i + 1] as string;
-            head.connection = head.connection === undefined ? value : `${head.connection}, ${value}`;
-          }
+        case 6:
+          if (name.toLowerCase() === 'expect') facts.expect = joinField(facts.expect, raw[i + 1] as string);
+          break;
+        case 10: {
+          const lower = name.toLowerCase();
+          // Repeated fields are joined with ', ' as node:http does for these.
+          if (lower === 'connection') facts.connection = joinField(facts.connection, raw[i + 1] as string);
+          else if (lower === 'user-agent') facts.userAgent ??= raw[i + 1] as string;
+          break;
+        }
+        case 14:
+          // llhttp already refused a repeated or malformed Content-Length (RFC 9112 §6.3).
+          if (name.toLowerCase() === 'content-length') facts.contentLength = Number(raw[i + 1]);
+          break;
+        case 15:
+          if (name.toLowerCase() === 'accept-encoding') facts.acceptEncoding = joinField(facts.acceptEncoding, raw[i + 1] as string);
           break;
         case 17:
           if (name.toLowerCase() === 'transfer-encoding') transferEncoding = true;
           break;
       }
     }
-    if (hostCount > 1 || (hostCount === 0 && req.httpVersionMinor >= 1)) {
+    if (hostCount > 1 || (hostCount === 0 && minor >= 1)) {
       return badRequest(`[${hostCount}] Host headers; HTTP/1.1 requires exactly one (RFC 9112 §3.2)`);
     }
     if (transferEncoding) {
-      head.chunked = true;
-      const problem = this.#checkTransferEncoding(req);
+      facts.chunked = true;
+      const problem = checkTransferEncoding(raw, minor);
       if (problem !== undefined) return problem;
     }
-    const target = req.url ?? '';
     if (target === '*') {
-      if (req.method !== 'OPTIONS') {
-        return badRequest(`the asterisk-form target is only allowed with OPTIONS, not [${req.method ?? ''}] (RFC 9112 §3.2.4)`);
+      if (method !== 'OPTIONS') {
+        return badRequest(`the asterisk-form target is only allowed with OPTIONS, not [${method}] (RFC 9112 §3.2.4)`);
       }
     } else {
       const violation = this.#targetValidator.check(target);
@@ -285,7 +420,7 @@ export class Http11Processor {
         });
       }
     }
-    if (req.method === 'TRACE' && !this.#config.allowTrace) {
+    if (method === 'TRACE' && !this.#config.allowTrace) {
       return new ProtocolError('SV_ERR_HTTP_METHOD_NOT_ALLOWED', { method: 'TRACE', attribute: 'allowTrace' });
     }
     // Origin form (`/…`) is by far the most common target and cannot be absolute form.
@@ -296,31 +431,6 @@ export class Http11Processor {
       if (host !== undefined && host.toLowerCase() !== authority.toLowerCase()) {
         return badRequest(`Host header [${host}] does not match the request target authority [${authority}]`);
       }
-    }
-    return undefined;
-  }
-
-  /**
-   * Transfer-Encoding that reached us (llhttp already refused `chunked` not last, repeated and CL + TE):
-   * HTTP/1.0 has no chunked framing, so the length is unknowable (RFC 9112 §6.1: treat as faulty, close);
-   * any coding but chunked is one we cannot decode (RFC 9112 §6.1: 501).
-   */
-  #checkTransferEncoding(req: IncomingMessage): ProtocolError | undefined {
-    const codings: string[] = [];
-    let present = false;
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      if ((req.rawHeaders[i] as string).toLowerCase() !== 'transfer-encoding') continue;
-      present = true;
-      for (const coding of (req.rawHeaders[i + 1] as string).split(',')) {
-        const token = coding.trim().toLowerCase();
-        if (token !== '') codings.push(token);
-      }
-    }
-    if (!present) return undefined;
-    if (req.httpVersionMinor === 0) return badRequest('Transfer-Encoding in an HTTP/1.0 request (RFC 9112 §6.1)');
-    const unknown = codings.filter((coding) => coding !== 'chunked');
-    if (unknown.length > 0 || codings.length === 0) {
-      return new ProtocolError('SV_ERR_HTTP_TRANSFER_ENCODING_NOT_IMPLEMENTED', { value: codings.join(', ') });
     }
     return undefined;
   }
@@ -337,34 +447,34 @@ export class Http11Processor {
     this.#reportRejected(rejectedFromExchange(exchange, status, error.code));
   }
 
-  #onUnsupportedExpectation(req: IncomingMessage, res: ServerResponse): void {
-    this.#onRequest(req, res, new ProtocolError('SV_ERR_HTTP_EXPECTATION_FAILED', { expect: req.headers.expect ?? '' }));
-  }
-
-  #onConnect(req: IncomingMessage, socket: Duplex): void {
-    const connection = this.#connections.get(socket as Socket);
+  #onConnect(connection: Http11Connection, target: string, minor: number): void {
     const error = new ProtocolError('SV_ERR_HTTP_METHOD_NOT_IMPLEMENTED', { method: 'CONNECT' });
-    this.#logRejection(error.code, 501, error.message, connection?.id ?? '');
-    if (connection !== undefined) {
-      this.#reportRejected(
-        rejectedFrom(connection, 501, error.code, { method: 'CONNECT', target: req.url ?? '', protocol: `HTTP/${req.httpVersion}` }),
-      );
-    }
-    writeAndClose(socket, minimalResponse(501));
-  }
-
-  #onClientError(error: Error, duplex: Duplex): void {
-    const socket = duplex as Socket;
-    const connection = this.#connections.get(socket);
-    if (connection === undefined) {
-      socket.destroy();
+    this.#logRejection(error.code, 501, error.message, connection.id);
+    this.#reportRejected(rejectedFrom(connection, 501, error.code, { method: 'CONNECT', target, protocol: `HTTP/1.${minor}` }));
+    connection.markRejected();
+    if (connection.outstanding > 0) {
+      connection.deferRejection(minimalResponse(501));
       return;
     }
+    writeAndClose(connection.socket, minimalResponse(501));
+  }
+
+  /** Connections whose request head has taken longer than connectionTimeout are answered 408 and closed. */
+  #sweepHeaderTimeouts(limit: number): void {
+    const now = Date.now();
+    for (const connection of this.#connections.values()) {
+      if (connection.headStartedAt !== 0 && now - connection.headStartedAt >= limit && !connection.rejected) {
+        this.#onClientError(connection, HEADER_TIMEOUT, undefined);
+      }
+    }
+  }
+
+  #onClientError(connection: Http11Connection, error: LlhttpError, packet: Buffer | undefined): void {
+    const socket = connection.socket;
     // The parser stays failed and may report again; the first rejection already decides the close.
     if (connection.rejected) return;
     connection.markRejected();
-    const rawPacket = (error as { rawPacket?: unknown }).rawPacket;
-    const requestLine = sniffRequestLine(rawPacket instanceof Uint8Array ? rawPacket : undefined);
+    const requestLine = sniffRequestLine(packet);
     const classified = classifyClientError(error);
     if (classified === null) {
       this.#logger.debug({ err: error, connectionId: connection.id }, 'Connection failed');
@@ -421,11 +531,9 @@ export class Http11Processor {
       return;
     }
     if (!exchange.bodyComplete) {
-      // node reads and discards the unread rest of the body so the connection can be reused; when that rest
-      // exceeds maxSwallowSize closing is cheaper (Tomcat's swallow limit). A chunked rest is swallowed and
-      // counted by the exchange itself.
-      const body = exchange.body as CountedIncomingMessage;
-      const remaining = body.bodyBytesRemaining;
+      // An unread rest is read and discarded so the connection can be reused; when that rest exceeds
+      // maxSwallowSize closing is cheaper (Tomcat's swallow limit). A chunked rest is counted as it is read.
+      const remaining = exchange.requestBody?.bodyBytesRemaining;
       if (remaining !== undefined && remaining > this.#config.maxSwallowSize) {
         socket.destroySoon();
         return;
@@ -441,7 +549,6 @@ export class Http11Processor {
       socket.destroySoon();
       return;
     }
-    connection.markIdle();
     this.#updateSocketTimeout(connection);
   }
 
@@ -475,7 +582,7 @@ export class Http11Processor {
     const latest = connection.latest;
     if (latest !== undefined && !latest.bodyComplete && !latest.done) {
       // A paused socket means we stopped reading (back-pressure, waiting for a slot): not the client's fault.
-      if (socket.isPaused()) {
+      if (connection.readingPaused) {
         this.#updateSocketTimeout(connection);
         return;
       }
@@ -495,6 +602,8 @@ export class Http11Processor {
 
   #onSocketClose(connection: Http11Connection): void {
     this.#connections.delete(connection.socket);
+    connection.parser?.close();
+    connection.parser = null;
     for (const exchange of [...connection.open]) exchange.connectionClosed();
     if (this.#connections.size === 0) {
       for (const wake of this.#closeWaiters.splice(0)) wake();
@@ -537,10 +646,6 @@ function anyWriteStalled(connection: Http11Connection): boolean {
   const open = connection.open;
   for (let i = 0; i < open.length; i++) if ((open[i] as HttpExchange).writeStalled) return true;
   return false;
-}
-
-function claimTimeout(): void {
-  // Presence is what matters: see #onRequest.
 }
 
 function stringAttribute(value: unknown): string {
@@ -598,8 +703,16 @@ function rejectedFrom(
   };
 }
 
+/** Ends our side once everything is written, and closes the connection. */
+function endAndClose(socket: Socket): void {
+  if (socket.destroyed) return;
+  socket.end();
+  // allowHalfOpen: ending our side is not enough if the client keeps its side open.
+  socket.once('finish', () => socket.destroy());
+}
+
 /** Writes a whole response and closes once it is flushed; a socket that cannot take it is just destroyed. */
-function writeAndClose(socket: Duplex, response: Buffer): void {
+function writeAndClose(socket: Socket, response: Buffer): void {
   if (socket.destroyed) return;
   if (!socket.writable) {
     socket.destroy();
@@ -608,4 +721,30 @@ function writeAndClose(socket: Duplex, response: Buffer): void {
   socket.end(response);
   // allowHalfOpen: ending our side is not enough if the client keeps its side open.
   socket.once('finish', () => socket.destroy());
+}
+
+/**
+ * Transfer-Encoding that reached us (llhttp already refused `chunked` not last, repeated and CL + TE):
+ * HTTP/1.0 has no chunked framing, so the length is unknowable (RFC 9112 §6.1: treat as faulty, close);
+ * any coding but chunked is one we cannot decode (RFC 9112 §6.1: 501).
+ */
+function checkTransferEncoding(raw: readonly string[], minor: number): ProtocolError | undefined {
+  const codings: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    if ((raw[i] as string).toLowerCase() !== 'transfer-encoding') continue;
+    for (const coding of (raw[i + 1] as string).split(',')) {
+      const token = coding.trim().toLowerCase();
+      if (token !== '') codings.push(token);
+    }
+  }
+  if (minor === 0) return badRequest('Transfer-Encoding in an HTTP/1.0 request (RFC 9112 §6.1)');
+  const unknown = codings.filter((coding) => coding !== 'chunked');
+  if (unknown.length > 0 || codings.length === 0) {
+    return new ProtocolError('SV_ERR_HTTP_TRANSFER_ENCODING_NOT_IMPLEMENTED', { value: codings.join(', ') });
+  }
+  return undefined;
+}
+
+function joinField(previous: string | undefined, value: string): string {
+  return previous === undefined ? value : `${previous}, ${value}`;
 }

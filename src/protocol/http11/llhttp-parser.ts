@@ -1,0 +1,99 @@
+/**
+ * Typed access to node's own HTTP/1.1 parser binding (llhttp, the parser behind node:http), used directly
+ * instead of through http.Server: the processor gets exactly the parse events and builds no IncomingMessage
+ * or ServerResponse streams (architecture decision 1 keeps llhttp; measured in bench/RESULTS.md).
+ *
+ * `_http_common` is the module node:http itself takes the parser from; it is public in every Node release
+ * this project supports (engines: node >= 20). Its callbacks live on numbered slots (kOnHeadersComplete…).
+ */
+import { createRequire } from 'node:module';
+
+/** The parser's callbacks, in the order llhttp calls them for one message. */
+export interface ParserEvents {
+  /** A new message starts (its first byte arrived). */
+  onMessageBegin(): void;
+  /**
+   * Header fields that did not fit the parser's batch of 32, delivered before onHeadersComplete; after the
+   * head they carry the trailer section of a chunked body (RFC 9112 §7.1.2).
+   */
+  onHeaders(fields: string[], url: string): void;
+  /** The head is complete. `fields` and `url` are empty when they came through onHeaders already. */
+  onHeadersComplete(
+    versionMajor: number,
+    versionMinor: number,
+    fields: string[] | undefined,
+    method: number,
+    url: string | undefined,
+    upgrade: boolean,
+    shouldKeepAlive: boolean,
+  ): void;
+  /** A piece of the body, decoded from its framing; the buffer is the parser's own copy. */
+  onBody(chunk: Buffer): void;
+  onMessageComplete(): void;
+}
+
+/** One llhttp instance; `execute` returns the bytes consumed or the parse error. */
+export interface LlhttpParser {
+  execute(data: Buffer): number | LlhttpError;
+  finish(): number | LlhttpError | undefined;
+  close(): void;
+  free(): void;
+}
+
+/** A parse error as the binding reports it: llhttp's code (HPE_…) and reason. */
+export interface LlhttpError extends Error {
+  readonly code: string;
+  readonly reason?: string;
+  readonly bytesParsed?: number;
+}
+
+interface ParserConstructor {
+  new (): LlhttpParser & {
+    initialize(type: number, resource: object, maxHeaderSize: number, lenient: number, connections: undefined): void;
+    [slot: number]: unknown;
+  };
+  readonly REQUEST: number;
+  readonly kOnMessageBegin: number;
+  readonly kOnHeaders: number;
+  readonly kOnHeadersComplete: number;
+  readonly kOnBody: number;
+  readonly kOnMessageComplete: number;
+  readonly kOnExecute: number;
+  readonly kLenientNone: number;
+}
+
+const common = createRequire(__filename)('_http_common') as { HTTPParser: ParserConstructor; methods: readonly string[] };
+const HTTPParser = common.HTTPParser;
+
+/** llhttp's method numbers → names (the index the parser reports). */
+export const METHOD_NAMES: readonly string[] = common.methods;
+
+/** The largest header limit the binding accepts (an unsigned 32-bit count): "unlimited". */
+export const MAX_HEADER_SIZE = 0x7fffffff;
+
+/** A strict (no lenient flags) request parser calling `events`; maxHeaderSize bounds the head in bytes. */
+export function createRequestParser(maxHeaderSize: number, events: ParserEvents): LlhttpParser {
+  const parser = new HTTPParser();
+  parser.initialize(HTTPParser.REQUEST, {}, Math.min(maxHeaderSize, MAX_HEADER_SIZE), HTTPParser.kLenientNone, undefined);
+  parser[HTTPParser.kOnMessageBegin] = () => events.onMessageBegin();
+  parser[HTTPParser.kOnHeaders] = (fields: string[], url: string) => events.onHeaders(fields, url);
+  parser[HTTPParser.kOnHeadersComplete] = (
+    versionMajor: number,
+    versionMinor: number,
+    fields: string[] | undefined,
+    method: number,
+    url: string | undefined,
+    _statusCode: unknown,
+    _statusMessage: unknown,
+    upgrade: boolean,
+    shouldKeepAlive: boolean,
+  ) => {
+    events.onHeadersComplete(versionMajor, versionMinor, fields, method, url, upgrade, shouldKeepAlive);
+    // 0: the body, if any, follows as the head's framing says (llhttp decides; nothing to skip).
+    return 0;
+  };
+  parser[HTTPParser.kOnBody] = (chunk: Buffer) => events.onBody(chunk);
+  parser[HTTPParser.kOnMessageComplete] = () => events.onMessageComplete();
+  parser[HTTPParser.kOnExecute] = () => undefined;
+  return parser;
+}
