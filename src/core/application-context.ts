@@ -1,8 +1,8 @@
 /** The ServletContext a webapp sees: attributes, init parameters, resources, MIME types and dispatchers. */
-import { createReadStream, existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import mime from 'mime-types';
+import { DirectoryResources, type WebappResources } from '../deploy/webapp-resources.js';
 import type { ServletContextAttributeListener } from '../servlet/listeners.js';
 import type { RequestDispatcher } from '../servlet/request-dispatcher.js';
 import type { ServletContext } from '../servlet/servlet-context.js';
@@ -20,6 +20,7 @@ export class ApplicationContext implements ServletContext {
   readonly #context: Context;
   readonly #attributes = new Map<string, unknown>();
   readonly #initParams = new Map<string, string>();
+  #resources: WebappResources | null = null;
   #initialising = true;
 
   constructor(context: Context) {
@@ -30,6 +31,16 @@ export class ApplicationContext implements ServletContext {
   /** Called by the Context once its listeners have run: setInitParameter is no longer allowed. */
   endInitialisation(): void {
     this.#initialising = false;
+  }
+
+  /** The webapp's files (ContextConfig opens them: a directory, or a bundle served from the archive). */
+  setResources(resources: WebappResources): void {
+    this.#resources = resources;
+  }
+
+  get resources(): WebappResources {
+    this.#resources ??= new DirectoryResources(this.#context.docBase);
+    return this.#resources;
   }
 
   setInitParameters(params: ReadonlyMap<string, string>): void {
@@ -98,26 +109,27 @@ export class ApplicationContext implements ServletContext {
     return true;
   }
 
+  /** Null for a webapp served from its bundle (unpackWARs="false"): no file on disk holds it (as in Tomcat). */
   getRealPath(path: string): string | null {
-    return resolveInside(this.#context.docBase, path);
+    return this.resources.realPath(path);
   }
 
+  /** A `file:` URL, or `jar:file:…!/path` inside a bundle served from the archive. */
   getResource(path: string): URL | null {
-    const real = this.#existing(path);
-    return real === null ? null : pathToFileURL(real);
+    return this.resources.url(path);
   }
 
   getResourceAsStream(path: string): NodeJS.ReadableStream | null {
-    const real = this.#existing(path);
-    if (real === null || !statSync(real).isFile()) return null;
-    return createReadStream(real);
+    const resources = this.resources;
+    if (!resources.stat(path)?.isFile) return null;
+    return resources.createReadStream(path);
   }
 
   getResourcePaths(path: string): string[] | null {
-    const real = this.#existing(path);
-    if (real === null || !statSync(real).isDirectory()) return null;
+    const resources = this.resources;
+    if (!resources.stat(path)?.isDirectory) return null;
     const base = path.endsWith('/') ? path : `${path}/`;
-    return readdirSync(real, { withFileTypes: true }).map((e) => `${base}${e.name}${e.isDirectory() ? '/' : ''}`);
+    return resources.list(path).map((name) => `${base}${name}${resources.stat(`${base}${name}`)?.isDirectory ? '/' : ''}`);
   }
 
   getMimeType(file: string): string | null {
@@ -145,11 +157,6 @@ export class ApplicationContext implements ServletContext {
   log(message: string, error?: unknown): void {
     if (error === undefined) this.#context.logger.info(message);
     else this.#context.logger.error({ err: error }, message);
-  }
-
-  #existing(path: string): string | null {
-    const real = this.getRealPath(path);
-    return real !== null && existsSync(real) ? real : null;
   }
 
   #fire(kind: 'attributeAdded' | 'attributeRemoved' | 'attributeReplaced', name: string, value: unknown): void {

@@ -4,11 +4,9 @@
  * request is never routed to a half-started webapp. Versions of one path (`app##1`, `app##2`) are registered
  * side by side, and a request goes to the version that holds its session (parallel deployment, reference §5).
  */
-import { existsSync, statSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { Mapper, type ContextVersion } from '../mapper/mapper.js';
 import { emptyMappingData, type MappingData } from '../mapper/mapping-data.js';
-import { resolveInside } from './application-context.js';
 import type { Context, ContextRegistry } from './context.js';
 import type { Engine } from './engine.js';
 import { Host } from './host.js';
@@ -52,14 +50,9 @@ export class MapperListener implements ContextRegistry {
     const version = contextVersionOf(context);
     this.mapper.addContext(host.name, context.path, context, {
       welcomeFiles: context.welcomeFiles,
-      resourceExists: (path) => {
-        const real = resolveInside(context.docBase, path);
-        return real !== null && existsSync(real);
-      },
-      isDirectory: (path) => {
-        const real = resolveInside(context.docBase, path);
-        return real !== null && existsSync(real) && statSync(real).isDirectory();
-      },
+      // Welcome files are looked up in the webapp's resources: its directory, or its bundle (unpackWARs="false").
+      resourceExists: (path) => context.servletContext.resources.stat(path) !== null,
+      isDirectory: (path) => context.servletContext.resources.stat(path)?.isDirectory ?? false,
       mapperContextRootRedirectEnabled: context.config.mapperContextRootRedirectEnabled,
     }, version);
     try {

@@ -2,11 +2,14 @@
  * A webapp's static resources (Tomcat's StandardRoot with its cache): resolves webapp paths to files inside
  * the docBase, refuses what lies outside it (symbolic links included, unless allowLinking) or under
  * WEB-INF/META-INF, and keeps lookups and small files in memory for cacheTtl, bounded by cacheMaxSize.
+ * A webapp served from its bundle (unpackWARs="false") is read through its archive index instead, read-only.
  */
-import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, relative, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { WebappResources } from '../deploy/webapp-resources.js';
 
 /** The servlet-context attribute holding a webapp's ResourceCache (Tomcat's `org.apache.catalina.resources`). */
 export const RESOURCES_ATTRIBUTE = 'org.apache.catalina.resources';
@@ -42,6 +45,14 @@ export interface DirectoryResource {
   readonly mtimeMs: number;
 }
 export type WebResource = FileResource | DirectoryResource | { readonly kind: 'missing' } | { readonly kind: 'forbidden' };
+
+/** One entry of a directory, for listings. */
+export interface DirectoryEntry {
+  readonly name: string;
+  readonly directory: boolean;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
 
 interface Entry {
   resource: WebResource;
@@ -83,18 +94,33 @@ export function isSpecialPath(path: string): boolean {
 export class ResourceCache {
   readonly settings: ResourcesSettings;
   readonly #docBase: string;
+  /** Set when the webapp is served from its bundle: every lookup and read goes through the archive index. */
+  readonly #archive: WebappResources | null;
   readonly #objectMax: number;
   readonly #entries = new Map<string, Entry>();
   readonly #pending = new Map<string, Promise<Entry>>();
   #base: Promise<string | null> | null = null;
   #size = 0;
 
-  constructor(docBase: string, settings: ResourcesSettings = DEFAULT_RESOURCES) {
-    this.#docBase = docBase;
+  /** `docBase` is the webapp directory, or the webapp's resources (an archive's are used as they are). */
+  constructor(docBase: string | WebappResources, settings: ResourcesSettings = DEFAULT_RESOURCES) {
+    if (typeof docBase === 'string') {
+      this.#docBase = docBase;
+      this.#archive = null;
+    } else {
+      // A directory keeps the asynchronous node:fs path below (symbolic-link checks, writes); an archive has neither.
+      this.#docBase = docBase.base;
+      this.#archive = docBase.kind === 'archive' ? docBase : null;
+    }
     this.settings = settings;
     this.#objectMax = settings.cachingAllowed
       ? Math.min(settings.cacheObjectMaxSizeBytes, Math.floor(settings.cacheMaxSizeBytes / 20))
       : 0;
+  }
+
+  /** False when the webapp is served from its bundle: PUT and DELETE have nothing to write to. */
+  get writable(): boolean {
+    return this.#archive === null;
   }
 
   /** Bytes the cache accounts for (content plus per-entry overhead); never above cacheMaxSize after an insert. */
@@ -127,7 +153,7 @@ export class ResourceCache {
     if (resource.size > this.#objectMax) return null;
     const entry = this.#entries.get(path);
     if (entry !== undefined && entry.resource === resource && entry.content !== null) return entry.content;
-    const data = await readFile(resource.realPath);
+    const data = await this.read(path, resource);
     // Read-only from here on: the cache and every response share these bytes.
     sharedContent.add(data);
     // A file rewritten between stat and read is served as read but not cached against the old metadata.
@@ -145,10 +171,51 @@ export class ResourceCache {
     const hash = createHash('sha256');
     const cached = entry?.resource === resource ? entry.content : null;
     if (cached !== null) hash.update(cached);
-    else for await (const chunk of createReadStream(resource.realPath)) hash.update(chunk as Buffer);
+    else for await (const chunk of this.chunks(path, resource, 0, resource.size - 1)) hash.update(chunk as Buffer);
     const tag = `"${hash.digest('hex')}"`;
     if (entry !== undefined && entry.resource === resource) entry.strongETag = tag;
     return tag;
+  }
+
+  /** The whole file, read now (no caching: see content()). */
+  read(path: string, resource: FileResource): Promise<Buffer> {
+    if (this.#archive !== null) {
+      try {
+        return Promise.resolve(this.#archive.readFile(path));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return readFile(resource.realPath);
+  }
+
+  /** Bytes `start`..`end` (inclusive) of the file, read as they are consumed. */
+  chunks(path: string, resource: FileResource, start: number, end: number, highWaterMark = 64 * 1024): Readable {
+    if (this.#archive !== null) return this.#archive.createReadStream(path, { start, end });
+    return createReadStream(resource.realPath, { start, end, highWaterMark });
+  }
+
+  /** The entries of a directory; one that vanished or cannot be read meanwhile is simply left out. */
+  async list(path: string, resource: DirectoryResource): Promise<DirectoryEntry[]> {
+    const entries: DirectoryEntry[] = [];
+    const archive = this.#archive;
+    if (archive !== null) {
+      const base = path.endsWith('/') ? path : `${path}/`;
+      for (const name of archive.list(path)) {
+        const info = archive.stat(base + name);
+        if (info) entries.push({ name, directory: info.isDirectory, size: info.size, mtimeMs: info.mtimeMs });
+      }
+      return entries;
+    }
+    for (const name of await readdir(resource.realPath)) {
+      try {
+        const info = await stat(join(resource.realPath, name));
+        entries.push({ name, directory: info.isDirectory(), size: info.size, mtimeMs: info.mtimeMs });
+      } catch {
+        // A dangling symbolic link or a file removed meanwhile is simply not listed.
+      }
+    }
+    return entries;
   }
 
   /** Forgets a path (and its parent directory, whose listing changed) after a write through the container. */
@@ -175,6 +242,7 @@ export class ResourceCache {
    * must stay inside the docBase (CVE-2017-12615 class: no write may alias anything else).
    */
   async writableTarget(path: string): Promise<string | null> {
+    if (this.#archive !== null) return null;
     const base = await this.docBase();
     if (base === null || path.endsWith('/') || isSpecialPath(path)) return null;
     const slash = path.lastIndexOf('/');
@@ -263,6 +331,7 @@ export class ResourceCache {
   }
 
   async #resolve(path: string): Promise<WebResource> {
+    if (this.#archive !== null) return this.#resolveInArchive(this.#archive, path);
     const base = await this.docBase();
     if (base === null) return MISSING;
     let real: string;
@@ -284,6 +353,16 @@ export class ResourceCache {
     if (!this.#allowed(base, real)) return MISSING;
     if (isInside(base, real) && isSpecialPath(relative(base, real))) return MISSING;
     return directory ? { kind: 'directory', realPath: real, mtimeMs } : { kind: 'file', realPath: real, size, mtimeMs };
+  }
+
+  /** An archive holds no links: the entry named is the entry served, never under WEB-INF or META-INF. */
+  #resolveInArchive(archive: WebappResources, path: string): WebResource {
+    if (isSpecialPath(path)) return MISSING;
+    const info = archive.stat(path);
+    if (info === null) return MISSING;
+    // realPath names the entry as `<bundle>/<path>`, for messages and identity only: nothing on disk has that name.
+    const realPath = join(archive.base, path);
+    return info.isDirectory ? { kind: 'directory', realPath, mtimeMs: info.mtimeMs } : { kind: 'file', realPath, size: info.size, mtimeMs: info.mtimeMs };
   }
 
   #allowed(base: string, real: string): boolean {

@@ -30,12 +30,22 @@ export const DEFAULT_UNPACK_LIMITS: UnpackLimits = Object.freeze({
   ratioThresholdBytes: 64 * 1024,
 });
 
+/** The limits a Host's maxUnpack* attributes set (-1 arrives as Infinity); table defaults equal DEFAULT_UNPACK_LIMITS. */
+export function unpackLimitsOf(host: { readonly maxUnpackEntries: number; readonly maxUnpackedBytes: number; readonly maxUnpackCompressionRatio: number }): UnpackLimits {
+  return {
+    ...DEFAULT_UNPACK_LIMITS,
+    maxEntries: host.maxUnpackEntries,
+    maxUnpackedBytes: host.maxUnpackedBytes,
+    maxCompressionRatio: host.maxUnpackCompressionRatio,
+  };
+}
+
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
 
-interface PlannedEntry {
+export interface PlannedEntry {
   readonly entry: yauzl.Entry;
   readonly name: string;
   readonly directory: boolean;
@@ -52,10 +62,10 @@ export async function unpackBundle(file: string, target: string, limits: UnpackL
     // decodeStrings: false — names are decoded and judged here, with our own messages, not yauzl's.
     zip = await yauzl.openPromise(file, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false });
   } catch (error) {
-    throw corrupt(display, error);
+    throw bundleCorruptError(display, error);
   }
   try {
-    const plan = await readPlan(zip, display, limits);
+    const plan = await readBundlePlan(zip, display, limits);
     const staging = join(dirname(target), `.${basename(target)}.unpacking-${process.pid}-${Date.now()}`);
     let bytes = 0;
     try {
@@ -71,7 +81,7 @@ export async function unpackBundle(file: string, target: string, limits: UnpackL
         try {
           stream = await zip.openReadStreamPromise(entry);
         } catch (error) {
-          throw corrupt(display, error, name);
+          throw bundleCorruptError(display, error, name);
         }
         try {
           // yauzl checks sizes but not CRCs: a flipped bit in the data must not deploy either.
@@ -87,7 +97,7 @@ export async function unpackBundle(file: string, target: string, limits: UnpackL
           });
           await pipeline(stream, check, createWriteStream(destination, { flags: 'wx' }));
         } catch (error) {
-          throw corrupt(display, error, name);
+          throw bundleCorruptError(display, error, name);
         }
         bytes += entry.uncompressedSize;
       }
@@ -102,8 +112,11 @@ export async function unpackBundle(file: string, target: string, limits: UnpackL
   }
 }
 
-/** Reads the central directory and refuses the bundle on the first unsafe entry or exceeded limit. */
-async function readPlan(zip: yauzl.ZipFile, display: string, limits: UnpackLimits): Promise<PlannedEntry[]> {
+/**
+ * Reads the central directory and refuses the bundle on the first unsafe entry or exceeded limit. Also the
+ * index of a bundle served without unpacking (archive-resources.ts): one set of rules for both.
+ */
+export async function readBundlePlan(zip: yauzl.ZipFile, display: string, limits: UnpackLimits): Promise<PlannedEntry[]> {
   if (zip.entryCount > limits.maxEntries) {
     throw new DeployError('SV_ERR_DEPLOY_BUNDLE_LIMIT', { file: display, what: 'entry count', value: zip.entryCount, limit: limits.maxEntries, attribute: 'maxUnpackEntries' });
   }
@@ -123,9 +136,9 @@ async function readPlan(zip: yauzl.ZipFile, display: string, limits: UnpackLimit
       if (type !== 0 && type !== S_IFREG && type !== S_IFDIR) {
         throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', { file: display, entry: raw, detail: 'is not a regular file or directory' });
       }
-      if (entry.isEncrypted()) throw corrupt(display, new Error('encrypted entries are not supported'), raw);
+      if (entry.isEncrypted()) throw bundleCorruptError(display, new Error('encrypted entries are not supported'), raw);
       if (!directory && !entry.canDecodeFileData()) {
-        throw corrupt(display, new Error(`compression method [${entry.compressionMethod}] is not supported`), raw);
+        throw bundleCorruptError(display, new Error(`compression method [${entry.compressionMethod}] is not supported`), raw);
       }
       const name = raw.replace(/\/+$/, '');
       // Case-insensitive file systems would merge `A` and `a`: refuse duplicates in either spelling.
@@ -160,7 +173,7 @@ async function readPlan(zip: yauzl.ZipFile, display: string, limits: UnpackLimit
     }
   } catch (error) {
     if (error instanceof ContainerError) throw error;
-    throw corrupt(display, error);
+    throw bundleCorruptError(display, error);
   }
   return plan;
 }
@@ -185,7 +198,8 @@ function printable(name: string): string {
   return name.replace(/[\0-\x1f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-function corrupt(file: string, error: unknown, entry?: string): DeployError {
+/** SV_ERR_DEPLOY_BUNDLE_CORRUPT for `file` (and `entry`), keeping a DeployError raised underneath as it is. */
+export function bundleCorruptError(file: string, error: unknown, entry?: string): DeployError {
   if (error instanceof DeployError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new DeployError('SV_ERR_DEPLOY_BUNDLE_CORRUPT', { file, detail: entry ? `entry [${entry}]: ${message}` : message }, { cause: error });

@@ -1,24 +1,28 @@
 /**
- * Turns a webapp directory into a ContextDefinition (Tomcat's ContextConfig): parses conf/web.xml and
- * WEB-INF/web.xml, scans annotated classes unless metadata-complete, merges them, and loads every
- * declared class through the webapp's own module loader, so a missing class fails the deployment.
+ * Turns a webapp (a directory, or a bundle served without unpacking) into a ContextDefinition (Tomcat's
+ * ContextConfig): opens its resources, parses conf/web.xml and WEB-INF/web.xml, scans annotated classes
+ * unless metadata-complete, merges them, and loads every declared class through the webapp's own module
+ * loader, so a missing class fails the deployment.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { logCoded } from '../logging/logger.js';
 import type { Context } from '../core/context.js';
+import type { Host } from '../core/host.js';
 import type { ContextDefinition, MultipartConfigDefinition, ServletDefinition } from '../core/context-definition.js';
 import { RESOURCES_ATTRIBUTE, ResourceCache } from '../core/resource-cache.js';
 import type { Filter } from '../servlet/filter.js';
 import * as servletApi from '../servlet/index.js';
 import type { Servlet } from '../servlet/servlet.js';
 import { scanAnnotations } from './annotation-scanner.js';
+import { ArchiveResources } from './archive-resources.js';
+import { DEFAULT_UNPACK_LIMITS, unpackLimitsOf } from './bundle-unpacker.js';
 import { loadBuiltinClass } from './builtin-classes.js';
 import { WebappLoader } from './webapp-loader.js';
 import { emptyWebXml, type WebXml } from './web-xml.js';
 import { mergeWebXml } from './web-xml-merge.js';
-import { parseWebXml } from './web-xml-parser.js';
+import { parseWebXmlString } from './web-xml-parser.js';
+import { DirectoryResources, isArchiveDocBase, type WebappResources } from './webapp-resources.js';
 
 type Constructor = new () => unknown;
 
@@ -38,6 +42,7 @@ export function sharedModules(): ReadonlyMap<string, unknown> {
 export class ContextConfig {
   readonly #defaults: () => WebXml;
   readonly #loaders = new WeakMap<Context, WebappLoader>();
+  readonly #resources = new WeakMap<Context, WebappResources>();
 
   /** `defaults` returns the parsed conf/web.xml (cached by the caller). */
   constructor(defaults: () => WebXml) {
@@ -45,35 +50,59 @@ export class ContextConfig {
   }
 
   async configure(context: Context): Promise<ContextDefinition> {
-    const loader = new WebappLoader({
-      docBase: context.docBase,
-      name: context.name,
-      shared: sharedModules(),
-      logger: context.logger,
-    });
-    this.#loaders.set(context, loader);
-    const webXmlFile = join(context.docBase, 'WEB-INF', 'web.xml');
-    const app = existsSync(webXmlFile) ? parseWebXml(webXmlFile) : emptyWebXml(webXmlFile);
-    for (const warning of app.warnings) context.logger.warn(warning);
-    const annotations = app.metadataComplete ? null : scanAnnotations(loader);
-    const merged = mergeWebXml(this.#defaults(), app, annotations);
-    const definition = toDefinition(merged, loader, context.logger);
-    context.servletContext.setAttribute(RESOURCES_ATTRIBUTE, resourceCacheFor(context));
-    return definition;
+    const resources = await openResources(context);
+    this.#resources.set(context, resources);
+    context.servletContext.setResources(resources);
+    try {
+      const loader = new WebappLoader({
+        docBase: context.docBase,
+        name: context.name,
+        shared: sharedModules(),
+        logger: context.logger,
+        resources,
+      });
+      this.#loaders.set(context, loader);
+      const webXmlFile = join(context.docBase, 'WEB-INF', 'web.xml');
+      const app = resources.stat('/WEB-INF/web.xml')?.isFile
+        ? parseWebXmlString(resources.readFile('/WEB-INF/web.xml').toString('utf8'), webXmlFile)
+        : emptyWebXml(webXmlFile);
+      for (const warning of app.warnings) context.logger.warn(warning);
+      const annotations = app.metadataComplete ? null : scanAnnotations(loader);
+      const merged = mergeWebXml(this.#defaults(), app, annotations);
+      const definition = toDefinition(merged, loader, context.logger);
+      context.servletContext.setAttribute(RESOURCES_ATTRIBUTE, resourceCacheFor(context, resources));
+      return definition;
+    } catch (error) {
+      // A start that fails here is never stopped: release the archive's descriptor now.
+      this.deconfigure(context);
+      throw error;
+    }
   }
 
-  /** Releases the webapp's module registry; returns what it had to clear (leak warnings). */
+  /** Releases the webapp's module registry and its resources; returns what it had to clear (leak warnings). */
   deconfigure(context: Context): string[] {
     const loader = this.#loaders.get(context);
     this.#loaders.delete(context);
+    this.#resources.get(context)?.close();
+    this.#resources.delete(context);
     return loader ? loader.close() : [];
   }
 }
 
+/**
+ * A bundle docBase (unpackWARs="false", or a Context whose docBase names a .war) is served from the archive,
+ * indexed under the Host's unpack limits; anything else is a directory.
+ */
+async function openResources(context: Context): Promise<WebappResources> {
+  if (!isArchiveDocBase(context.docBase)) return new DirectoryResources(context.docBase);
+  const host = context.parent as Host | null;
+  return ArchiveResources.open(context.docBase, host?.config ? unpackLimitsOf(host.config) : DEFAULT_UNPACK_LIMITS);
+}
+
 /** The webapp's static resources as its `<Resources>` element configures them, shared by its DefaultServlets. */
-function resourceCacheFor(context: Context): ResourceCache {
+function resourceCacheFor(context: Context, resources: WebappResources): ResourceCache {
   const r = context.config.resources;
-  return new ResourceCache(context.docBase, {
+  return new ResourceCache(resources, {
     cachingAllowed: r.cachingAllowed,
     cacheMaxSizeBytes: r.cacheMaxSize * 1024,
     cacheObjectMaxSizeBytes: r.cacheObjectMaxSize * 1024,

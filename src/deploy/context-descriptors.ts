@@ -39,6 +39,16 @@ export function layerDescriptor(base: ContextElementConfig, file: string, env: C
   return mergeContextConfig(base, layer, written);
 }
 
+/** The same over a descriptor's text (META-INF/context.xml read out of a bundle); `file` names it in problems. */
+export function layerDescriptorSource(base: ContextElementConfig, xml: string, file: string, env: ConfigEnvironment, logger: Logger): ContextElementConfig {
+  const layer = loadContextDescriptorFromString(xml, env, file, {
+    onWarning: (problem) => logger.warn(`${problem.file}:${problem.line}: ${problem.message}`),
+  });
+  const root = parseXml(xml, file);
+  const written = new Set([...root.attributes.keys(), ...root.children.map((child) => child.name)]);
+  return mergeContextConfig(base, layer, written);
+}
+
 /** Layers the files that exist, in order, over the built-in defaults. */
 export function layeredDescriptors(files: readonly string[], env: ConfigEnvironment, logger: Logger): ContextElementConfig {
   let config = emptyContextConfig(env);

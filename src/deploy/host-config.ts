@@ -4,7 +4,8 @@
  * check() runs on the Host's periodic event and applies the redeploy / reload / undeploy table. A webapp that
  * fails is logged with its file and cause and retried when its files change; the others keep serving.
  * Versions of one path (`app##1`, `app##2`) run side by side (parallel deployment); with undeployOldVersions an
- * older version is removed once it has no sessions left.
+ * older version is removed once it has no sessions left. With unpackWARs="false" a bundle is served straight from
+ * the archive (its docBase is the bundle file; see archive-resources.ts): nothing is written to appBase or work/.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
@@ -14,9 +15,10 @@ import { Context, type ContextRegistry } from '../core/context.js';
 import type { Host } from '../core/host.js';
 import type { SessionManager } from '../session/session-manager.js';
 import { StandardManager } from '../session/standard-manager.js';
-import { DEFAULT_UNPACK_LIMITS, unpackBundle, type UnpackLimits } from './bundle-unpacker.js';
+import { ArchiveResources, checkArchive } from './archive-resources.js';
+import { unpackBundle, unpackLimitsOf, type UnpackLimits } from './bundle-unpacker.js';
 import { ContextConfig } from './context-config.js';
-import { layerDescriptor, layeredDescriptors } from './context-descriptors.js';
+import { layerDescriptor, layerDescriptorSource, layeredDescriptors } from './context-descriptors.js';
 import { contextNameFromBaseName } from './context-name.js';
 
 export interface HostDeployerOptions {
@@ -78,14 +80,7 @@ export class HostConfig {
   constructor(host: Host, options: HostDeployerOptions) {
     this.#host = host;
     this.#options = options;
-    // The Host's maxUnpack* attributes (table defaults equal DEFAULT_UNPACK_LIMITS; -1 arrives as Infinity).
-    const config = host.config;
-    this.#unpackLimits = {
-      ...DEFAULT_UNPACK_LIMITS,
-      maxEntries: config.maxUnpackEntries,
-      maxUnpackedBytes: config.maxUnpackedBytes,
-      maxCompressionRatio: config.maxUnpackCompressionRatio,
-    };
+    this.#unpackLimits = unpackLimitsOf(host.config);
   }
 
   /** The limits bundles are unpacked under (zip-bomb protection), from the Host's attributes. */
@@ -248,30 +243,48 @@ export class HostConfig {
     app.resources.set(file, { mtime: mtimeOf(file), onChange: 'redeploy', onDelete: 'undeploy' });
     const docBase = await this.#expand(app, file);
     if (docBase === null) return;
-    const config = this.#appDescriptor(app, docBase, false);
+    const config = await this.#appDescriptor(app, docBase, false);
     if (config) await this.#startNamed(app, docBase, config);
   }
 
   async #deployDirectory(name: string, dir: string): Promise<void> {
     const app = this.#newApp(name, 'directory');
     app.resources.set(dir, { mtime: mtimeOf(dir), onChange: 'none', onDelete: 'undeploy' });
-    const config = this.#appDescriptor(app, dir, true);
+    const config = await this.#appDescriptor(app, dir, true);
     if (config) await this.#startNamed(app, dir, config);
   }
 
   /**
    * The defaults plus META-INF/context.xml when deployXML allows it; with copyXML the file is copied to
    * configBase, where it then wins (reference §5). Null when the descriptor is invalid (already logged).
+   * From a bundle served without unpacking, the descriptor is read out of the archive.
    */
-  #appDescriptor(app: DeployedApp, docBase: string, track: boolean): ContextElementConfig | null {
+  async #appDescriptor(app: DeployedApp, docBase: string, track: boolean): Promise<ContextElementConfig | null> {
     const embedded = join(docBase, 'META-INF', 'context.xml');
-    if (!this.#host.config.deployXML || !existsSync(embedded)) return this.#defaults();
+    if (!this.#host.config.deployXML) return this.#defaults();
+    const archive = isFile(docBase);
+    let source: Buffer | null = null;
+    if (archive) {
+      try {
+        source = await this.#readFromArchive(docBase, '/META-INF/context.xml');
+      } catch (error) {
+        this.#failed(app.name, docBase, error);
+        return null;
+      }
+      if (source === null) return this.#defaults();
+    } else if (!existsSync(embedded)) {
+      return this.#defaults();
+    }
     try {
-      const config = layerDescriptor(this.#defaults(), embedded, this.#options.env, this.#host.logger);
+      const config =
+        source === null
+          ? layerDescriptor(this.#defaults(), embedded, this.#options.env, this.#host.logger)
+          : layerDescriptorSource(this.#defaults(), source.toString('utf8'), embedded, this.#options.env, this.#host.logger);
       if (this.#host.config.copyXML) {
         const copy = join(this.configBase, `${app.name}.xml`);
         mkdirSync(this.configBase, { recursive: true });
-        copyFileSync(embedded, copy);
+        if (source === null) copyFileSync(embedded, copy);
+        else writeFileSync(copy, source);
         app.resources.set(copy, { mtime: mtimeOf(copy), onChange: 'redeploy', onDelete: 'redeploy' });
       } else if (track) {
         app.resources.set(embedded, { mtime: mtimeOf(embedded), onChange: 'redeploy', onDelete: 'redeploy' });
@@ -284,12 +297,25 @@ export class HostConfig {
     }
   }
 
+  /** A file (webapp path) of a bundle served from the archive, or null when it has none; a refused bundle throws. */
+  async #readFromArchive(bundle: string, path: string): Promise<Buffer | null> {
+    const archive = await ArchiveResources.open(bundle, this.#unpackLimits);
+    try {
+      return archive.stat(path)?.isFile ? archive.readFile(path) : null;
+    } finally {
+      archive.close();
+    }
+  }
+
   /**
-   * Expands a bundle into appBase/<name> (unpackWARs) or a scratch copy under the work directory, unless the
-   * directory already holds exactly this bundle. Null when the bundle is refused (logged; retried on change).
+   * The docBase a bundle deploys from. With unpackWARs it is expanded into appBase/<name>, unless that directory
+   * already holds exactly this bundle; without, the bundle itself is the docBase once its central directory has
+   * passed the unpacker's checks (served from the archive: nothing is written). Null when the bundle is refused
+   * (logged; retried on change).
    */
   async #expand(app: DeployedApp, bundle: string): Promise<string | null> {
-    const target = this.#host.config.unpackWARs ? join(this.#host.appBase, app.name) : join(this.workDir, app.name);
+    if (!this.#host.config.unpackWARs) return this.#servedFromArchive(app, bundle);
+    const target = join(this.#host.appBase, app.name);
     const stamp = bundleStamp(bundle);
     const tracker = join(target, TRACKER);
     if (!(existsSync(tracker) && readFileSync(tracker, 'utf8') === stamp)) {
@@ -317,6 +343,22 @@ export class HostConfig {
     app.expandedDir = target;
     app.resources.set(target, { mtime: mtimeOf(target), onChange: 'none', onDelete: 'redeploy' });
     return target;
+  }
+
+  async #servedFromArchive(app: DeployedApp, bundle: string): Promise<string | null> {
+    try {
+      const files = await checkArchive(bundle, this.#unpackLimits);
+      this.#host.logger.info(`Serving bundle [${bundle}] from the archive (unpackWARs is false): [${files}] files`);
+    } catch (error) {
+      this.#failed(app.name, bundle, error);
+      return null;
+    }
+    // A scratch copy an earlier version of this server expanded under work/ is stale now: ours (it has the tracker).
+    const stale = join(this.workDir, app.name);
+    if (existsSync(join(stale, TRACKER))) rmSync(stale, { recursive: true, force: true });
+    app.bundle = bundle;
+    app.expandedDir = null;
+    return bundle;
   }
 
   // --- checking ---
@@ -391,7 +433,8 @@ export class HostConfig {
     }
     await context.pause();
     try {
-      if (app.bundle && app.expandedDir && existsSync(app.bundle)) {
+      // A changed bundle is expanded again, or (served from the archive) checked again; the reload reopens it.
+      if (app.bundle && existsSync(app.bundle)) {
         if ((await this.#expand(app, app.bundle)) === null) return;
       }
       await context.reload();
@@ -495,7 +538,10 @@ export class HostConfig {
         }),
     });
     app.context = context;
+    const archive = isFile(docBase);
     for (const watched of config.watchedResources) {
+      // Inside a bundle served from the archive nothing can change on its own: the bundle itself is tracked.
+      if (archive && !isAbsolute(watched)) continue;
       const file = isAbsolute(watched) ? watched : join(docBase, watched);
       if (!app.resources.has(file)) app.resources.set(file, { mtime: mtimeOf(file), onChange: 'reload', onDelete: 'none' });
     }
@@ -586,16 +632,29 @@ function strongest<T extends 'redeploy' | 'reload' | 'undeploy'>(current: T | nu
   return current === null || rank[next] > rank[current] ? next : current;
 }
 
+/** Null when missing, or unreachable (ENOTDIR: a path through a file, such as one inside a bundle). */
 function mtimeOf(file: string): number | null {
-  return statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? null;
+  try {
+    return statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function isFile(file: string): boolean {
-  return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+  try {
+    return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
+  }
 }
 
 function isDirectory(file: string): boolean {
-  return statSync(file, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  try {
+    return statSync(file, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
 }
 
 function bundleStamp(bundle: string): string {

@@ -1,8 +1,8 @@
 /**
  * The per-webapp module loader (Tomcat's WebappClassLoader for CommonJS): its own module registry and
- * vm.compileFunction, so an undeployed app's modules can be dropped whole (node-runtime.md §4).
+ * vm.compileFunction, so an undeployed app's modules can be dropped whole (node-runtime.md §4). It reads
+ * through the webapp's resources, so modules load the same from a directory or straight from a bundle.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,10 +10,13 @@ import { compileFunction } from 'node:vm';
 import type { Logger } from 'pino';
 import { ContainerError, DeployError } from '../errors/container-error.js';
 import { loadBuiltinClass } from './builtin-classes.js';
+import { DirectoryResources, type WebappResources } from './webapp-resources.js';
 
 export interface WebappLoaderOptions {
-  /** The webapp's root directory (the one holding WEB-INF). */
+  /** The webapp's root (the directory or bundle holding WEB-INF). */
   docBase: string;
+  /** Where its files are read from; the docBase directory when absent. Module file names are `<docBase>/<path>`. */
+  resources?: WebappResources;
   /** The context name, for messages. */
   name: string;
   /** Specifiers served parent-first with the container's own instance, e.g. `serval/servlet` → the servlet API. */
@@ -83,6 +86,7 @@ export class WebappLoader {
   readonly #libDir: string;
   readonly #shared: ReadonlyMap<string, unknown>;
   readonly #logger: Logger;
+  readonly #resources: WebappResources;
   readonly #registry = new Map<string, WebappModule>();
   readonly #packageJsonCache = new Map<string, PackageJson | null>();
   /** `baseDir NUL specifier` → file: lazy requires inside hot code paths must not stat the disk each call. */
@@ -96,7 +100,8 @@ export class WebappLoader {
   constructor(options: WebappLoaderOptions) {
     this.#name = options.name;
     this.#docBase = resolve(options.docBase);
-    this.#realDocBase = existsSync(this.#docBase) ? realpathSync(this.#docBase) : this.#docBase;
+    this.#resources = options.resources ?? new DirectoryResources(this.#docBase);
+    this.#realDocBase = this.#resources.canonicalPath('/') ?? this.#docBase;
     this.#classesDir = join(this.#docBase, 'WEB-INF', 'classes');
     this.#libDir = join(this.#docBase, 'WEB-INF', 'lib');
     this.#shared = options.shared;
@@ -146,7 +151,7 @@ export class WebappLoader {
       throw new ContainerError('SV_ERR_SERVLET_NOT_FOUND', { className, file: relPath });
     }
     const base = join(this.#classesDir, ...segments);
-    const file = ['.js', '.cjs'].map((ext) => base + ext).find((f) => isFile(f));
+    const file = ['.js', '.cjs'].map((ext) => base + ext).find((f) => this.#isFile(f));
     if (!file) throw new ContainerError('SV_ERR_SERVLET_NOT_FOUND', { className, file: relPath });
     const moduleExports = this.require(file);
     const simpleName = segments.at(-1) ?? '';
@@ -166,17 +171,14 @@ export class WebappLoader {
   listClassFiles(): string[] {
     const files: string[] = [];
     const walk = (dir: string): void => {
-      let entries;
-      try {
-        entries = readdirSync(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const entry of entries) {
-        const full = join(dir, entry.name);
-        if (entry.isDirectory()) {
-          if (entry.name !== 'node_modules') walk(full);
-        } else if (entry.isFile() && (entry.name.endsWith('.js') || entry.name.endsWith('.cjs'))) {
+      const webPath = this.#webPath(dir);
+      if (webPath === null) return;
+      for (const name of this.#resources.list(webPath)) {
+        const full = join(dir, name);
+        const info = this.#resources.stat(`${webPath === '/' ? '' : webPath}/${name}`);
+        if (info?.isDirectory) {
+          if (name !== 'node_modules') walk(full);
+        } else if (info?.isFile && (name.endsWith('.js') || name.endsWith('.cjs'))) {
           files.push(full);
         }
       }
@@ -238,9 +240,15 @@ export class WebappLoader {
   #evaluate(module: WebappModule): void {
     const { filename } = module;
     const ext = extname(filename);
-    if (ext === '.node') throw new Error('native addons (.node) cannot be loaded by a webapp');
+    if (ext === '.node') {
+      const detail =
+        this.#resources.kind === 'archive'
+          ? `it is inside the bundle [${basename(this.#docBase)}], served without unpacking (unpackWARs="false"): a shared library can only be loaded from a file on disk, and webapps cannot load native addons in any case (one could never be unloaded on undeploy)`
+          : 'webapps cannot load native addons: a shared library could never be unloaded on undeploy or reload';
+      throw new DeployError('SV_ERR_DEPLOY_NATIVE_ADDON', { file: this.#relative(filename), name: this.#name, detail });
+    }
     if (ext === '.mjs') throw new Error('ES modules (.mjs) are not supported: webapp code must be CommonJS');
-    const source = readFileSync(filename, 'utf8').replace(/^\uFEFF/, '');
+    const source = this.#readText(filename).replace(/^\uFEFF/, '');
     if (ext === '.json') {
       module.exports = JSON.parse(source);
       return;
@@ -374,7 +382,7 @@ export class WebappLoader {
     const { packageName, subpath } = splitPackageSpecifier(specifier);
     for (const dir of this.#packageDirs(baseDir)) {
       const pkgDir = join(dir, packageName);
-      if (!isDirectory(pkgDir)) continue;
+      if (!this.#isDirectory(pkgDir)) continue;
       const filename = this.#resolvePackage(specifier, pkgDir, subpath);
       if (filename) return this.#real(specifier, filename);
     }
@@ -405,7 +413,7 @@ export class WebappLoader {
       }
       const filename = resolve(pkgDir, target);
       this.#assertInside(specifier, filename);
-      return isFile(filename) ? filename : null;
+      return this.#isFile(filename) ? filename : null;
     }
     if (subpath === '.') return this.#tryDirectory(pkgDir);
     const target = join(pkgDir, subpath);
@@ -413,13 +421,13 @@ export class WebappLoader {
   }
 
   #tryFile(target: string): string | null {
-    if (isFile(target)) return target;
-    for (const ext of EXTENSIONS) if (isFile(target + ext)) return target + ext;
+    if (this.#isFile(target)) return target;
+    for (const ext of EXTENSIONS) if (this.#isFile(target + ext)) return target + ext;
     return null;
   }
 
   #tryDirectory(dir: string): string | null {
-    if (!isDirectory(dir)) return null;
+    if (!this.#isDirectory(dir)) return null;
     const json = this.#readPackageJson(dir);
     if (json && typeof json.main === 'string' && json.main !== '') {
       const main = resolve(dir, json.main);
@@ -434,7 +442,7 @@ export class WebappLoader {
   #tryIndex(dir: string): string | null {
     for (const ext of EXTENSIONS) {
       const index = join(dir, `index${ext}`);
-      if (isFile(index)) return index;
+      if (this.#isFile(index)) return index;
     }
     return null;
   }
@@ -443,9 +451,9 @@ export class WebappLoader {
     if (this.#packageJsonCache.has(dir)) return this.#packageJsonCache.get(dir) ?? null;
     let json: PackageJson | null = null;
     const file = join(dir, 'package.json');
-    if (isFile(file)) {
+    if (this.#isFile(file)) {
       try {
-        const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+        const parsed: unknown = JSON.parse(this.#readText(file));
         json = typeof parsed === 'object' && parsed !== null ? (parsed as PackageJson) : null;
       } catch (error) {
         throw new Error(`[${this.#relative(file)}] is not valid JSON: ${(error as Error).message}`, { cause: error });
@@ -477,7 +485,8 @@ export class WebappLoader {
 
   /** Registry keys are real paths (like Node's cache), and a symlink may not lead outside the docBase. */
   #real(specifier: string, filename: string): string {
-    const real = realpathSync(filename);
+    const webPath = this.#webPath(filename);
+    const real = (webPath === null ? null : this.#resources.canonicalPath(webPath)) ?? filename;
     if (!isInside(this.#realDocBase, real) && !isInside(this.#docBase, real)) this.#assertInside(specifier, real);
     return real;
   }
@@ -496,6 +505,32 @@ export class WebappLoader {
     if (error instanceof ContainerError) return error;
     const detail = error instanceof Error ? error.message : String(error);
     return new DeployError('SV_ERR_DEPLOY_MODULE_LOAD', { module, name: this.#name, detail }, { cause: error });
+  }
+
+  /** An absolute file name inside the docBase (or its canonical spelling) as a webapp path; null outside it. */
+  #webPath(file: string): string | null {
+    for (const root of [this.#docBase, this.#realDocBase]) {
+      if (!isInside(root, file)) continue;
+      const rel = relative(root, file);
+      return rel === '' ? '/' : `/${rel.split(sep).join('/')}`;
+    }
+    return null;
+  }
+
+  #isFile(file: string): boolean {
+    const webPath = this.#webPath(file);
+    return webPath !== null && (this.#resources.stat(webPath)?.isFile ?? false);
+  }
+
+  #isDirectory(file: string): boolean {
+    const webPath = this.#webPath(file);
+    return webPath !== null && (this.#resources.stat(webPath)?.isDirectory ?? false);
+  }
+
+  #readText(file: string): string {
+    const webPath = this.#webPath(file);
+    if (webPath === null) throw notFound(file, dirname(file));
+    return this.#resources.readFile(webPath).toString('utf8');
   }
 
   #relative(file: string): string {
@@ -673,10 +708,3 @@ function isInside(root: string, target: string): boolean {
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
-function isFile(file: string): boolean {
-  return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
-}
-
-function isDirectory(dir: string): boolean {
-  return statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
-}

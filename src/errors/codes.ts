@@ -226,6 +226,10 @@ const catalogue = {
     message: 'Bundle [{file}] is refused: {what} [{value}] exceeds the limit [{limit}] (Host attribute {attribute}); nothing was unpacked',
   },
   SV_ERR_DEPLOY_BUNDLE_CORRUPT: { message: 'Bundle [{file}] cannot be read: {detail}' },
+  SV_ERR_DEPLOY_NATIVE_ADDON: { message: 'Native addon [{file}] of web application [{name}] cannot be loaded: {detail}' },
+  SV_ERR_DEPLOY_ARCHIVE_CLOSED: {
+    message: 'Entry [{entry}] of bundle [{file}] was read after the web application was stopped and its archive closed',
+  },
 
   // --- session ---
   SV_ERR_SESSION_INVALIDATED: { message: '{method}: Session already invalidated' },

@@ -355,6 +355,14 @@ const docs = {
     meaning: 'A bundle is not a readable zip archive: truncated or still being copied, a bad central directory, a CRC or size mismatch, an encrypted entry or an unsupported compression method. It is not deployed; the Host tries again when the file changes.',
     fix: 'Copy the bundle again (write it beside appBase and rename it into place so it appears whole), or rebuild it.',
   },
+  SV_ERR_DEPLOY_NATIVE_ADDON: {
+    meaning: 'A web application required a native addon (`.node` file). Webapps cannot load native addons: a shared library can never be unloaded, so every redeploy would leak it. Inside a bundle served without unpacking (`unpackWARs="false"`) it could not be loaded in any case, since a shared library must be a file on disk.',
+    fix: 'Use a pure JavaScript or WebAssembly package instead (WebAssembly is compiled from bytes, so it also works from a bundle that is not unpacked). Native code from a bundle would in any case need `unpackWARs="true"` (the default), so that its files exist on disk.',
+  },
+  SV_ERR_DEPLOY_ARCHIVE_CLOSED: {
+    meaning: 'Code of a web application served from its bundle (`unpackWARs="false"`) read a file after the application was stopped or undeployed; the archive is closed at stop (and reopened by a reload or redeploy).',
+    fix: 'Do not keep reading the webapp\'s files from timers or callbacks that outlive it: stop them in `contextDestroyed`.',
+  },
 
   // --- session ---
   SV_ERR_SESSION_INVALIDATED: {

@@ -4,9 +4,7 @@
  * (readonly=false) PUT and DELETE. Small files come from the webapp's ResourceCache, large ones stream
  * with back-pressure. Uses only the public servlet API plus the ResourceCache the Context publishes.
  */
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { DEFAULT_RESOURCES, isSpecialPath, RESOURCES_ATTRIBUTE, ResourceCache, type FileResource, type WebResource } from '../core/resource-cache.js';
+import { DEFAULT_RESOURCES, isSpecialPath, RESOURCES_ATTRIBUTE, ResourceCache, type DirectoryResource, type FileResource, type WebResource } from '../core/resource-cache.js';
 import { ContainerError } from '../errors/container-error.js';
 import type { HttpServletRequest } from '../servlet/http-servlet-request.js';
 import type { HttpServletResponse } from '../servlet/http-servlet-response.js';
@@ -207,8 +205,9 @@ export class DefaultServlet extends HttpServlet {
     response.setHeader('Allow', this.#allow());
   }
 
+  /** A webapp served from its bundle (unpackWARs="false") is read-only whatever `readonly` says. */
   #allow(): string {
-    return this.#settings.readonly ? READ_ONLY_ALLOW : READ_WRITE_ALLOW;
+    return this.#settings.readonly || this.#resources?.writable === false ? READ_ONLY_ALLOW : READ_WRITE_ALLOW;
   }
 
   #notAllowed(response: HttpServletResponse): void {
@@ -223,7 +222,7 @@ export class DefaultServlet extends HttpServlet {
 
   /** The checks PUT and DELETE share: writable servlet, a path that may be written, preconditions. */
   async #writeTarget(request: HttpServletRequest, response: HttpServletResponse): Promise<{ path: string; resource: WebResource } | null> {
-    if (this.#settings.readonly) {
+    if (this.#settings.readonly || !this.#cache().writable) {
       this.#notAllowed(response);
       return null;
     }
@@ -288,7 +287,7 @@ export class DefaultServlet extends HttpServlet {
         response.sendError(404, request.getRequestURI());
         return;
       }
-      await this.#sendListing(path, resource.realPath, request, response, withBody);
+      await this.#sendListing(path, resource, request, response, withBody);
       return;
     }
 
@@ -429,11 +428,11 @@ export class DefaultServlet extends HttpServlet {
     }
     const { sendfileBytes } = this.#settings;
     if (sendfileBytes >= 0 && resource.size < sendfileBytes) {
-      await this.#write(response, [await readFile(resource.realPath)], false);
+      await this.#write(response, [await cache.read(path, resource)], false);
       return;
     }
     // `end` is inclusive; a file that grows while streaming never exceeds the declared length.
-    await this.#write(response, fileChunks(resource, 0, resource.size - 1), true);
+    await this.#write(response, this.#fileChunks(path, resource, 0, resource.size - 1), true);
   }
 
   async #sendRanges(
@@ -447,7 +446,7 @@ export class DefaultServlet extends HttpServlet {
     response.setStatus(206);
     const cached = await this.#cache().content(path, resource);
     const slice = (range: ByteRange): Iterable<Buffer> | AsyncIterable<Buffer> =>
-      cached !== null ? [cached.subarray(range.start, range.end + 1)] : fileChunks(resource, range.start, range.end);
+      cached !== null ? [cached.subarray(range.start, range.end + 1)] : this.#fileChunks(path, resource, range.start, range.end);
     if (ranges.length === 1) {
       const range = ranges[0]!;
       response.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${resource.size}`);
@@ -514,8 +513,13 @@ export class DefaultServlet extends HttpServlet {
     writer.write(decoder.decode());
   }
 
-  async #sendListing(path: string, directory: string, request: HttpServletRequest, response: HttpServletResponse, withBody: boolean): Promise<void> {
-    const entries = await readListing(directory, path === '/');
+  /** Chunks of a file between two inclusive offsets, read as they are consumed (from disk or the bundle). */
+  #fileChunks(path: string, resource: FileResource, start: number, end: number): AsyncIterable<Buffer> {
+    return this.#cache().chunks(path, resource, start, end, STREAM_CHUNK_BYTES) as AsyncIterable<Buffer>;
+  }
+
+  async #sendListing(path: string, directory: DirectoryResource, request: HttpServletRequest, response: HttpServletResponse, withBody: boolean): Promise<void> {
+    const entries = await readListing(this.#cache(), path, directory);
     const html = renderDirectoryListing(path, entries, request.getQueryString(), {
       sortListings: this.#settings.sortListings,
       sortDirectoriesFirst: this.#settings.sortDirectoriesFirst,
@@ -547,11 +551,6 @@ export class DefaultServlet extends HttpServlet {
   #invalidParam(name: string, value: string, allowed: string): ContainerError {
     return new ContainerError('SV_ERR_STATIC_INIT_PARAM', { name, servlet: this.getServletName(), value, allowed });
   }
-}
-
-/** Chunks of a file between two inclusive offsets, read as they are consumed. */
-function fileChunks(resource: FileResource, start: number, end: number): AsyncIterable<Buffer> {
-  return createReadStream(resource.realPath, { start, end, highWaterMark: STREAM_CHUNK_BYTES }) as AsyncIterable<Buffer>;
 }
 
 /** The path inside the webapp: from the include attributes during an include (Servlet spec §9.3.1). */

@@ -1,7 +1,5 @@
 /** The HTML directory listing of the DefaultServlet (listings=true): escaped names, sizes, dates, optional sorting. */
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { isSpecialPath } from '../core/resource-cache.js';
+import { isSpecialPath, type DirectoryResource, type ResourceCache } from '../core/resource-cache.js';
 
 export interface ListingEntry {
   readonly name: string;
@@ -25,19 +23,13 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** The entries of a directory; WEB-INF and META-INF at the root are not even named (Servlet spec §10.5). */
-export async function readListing(directory: string, atRoot: boolean): Promise<ListingEntry[]> {
-  const entries: ListingEntry[] = [];
-  for (const dirent of await readdir(directory, { withFileTypes: true })) {
-    if (atRoot && isSpecialPath(dirent.name)) continue;
-    try {
-      const info = await stat(join(directory, dirent.name));
-      entries.push({ name: dirent.name, directory: info.isDirectory(), size: info.size, mtimeMs: info.mtimeMs });
-    } catch {
-      // A dangling symbolic link or a file removed meanwhile is simply not listed.
-    }
-  }
-  return entries;
+/**
+ * The entries of a directory (on disk or in the bundle, through the webapp's ResourceCache); WEB-INF and
+ * META-INF at the root are not even named (Servlet spec §10.5).
+ */
+export async function readListing(cache: ResourceCache, path: string, directory: DirectoryResource): Promise<ListingEntry[]> {
+  const entries = await cache.list(path, directory);
+  return path === '/' ? entries.filter((entry) => !isSpecialPath(entry.name)) : entries;
 }
 
 /** Tomcat's listing sort query: `C=N;O=D` (semicolon or ampersand separated); defaults name ascending. */
