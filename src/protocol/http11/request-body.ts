@@ -90,12 +90,20 @@ export class RequestBody extends Readable {
     if (!this.destroyed) this.push(null);
   }
 
-  override _read(): void {
+  /**
+   * A consumer's read (an explicit read(), flowing 'data', async iteration) is the first read; read(0) is
+   * the stream machinery reading ahead on its own and must not send `100 Continue` for the application.
+   */
+  override read(size?: number): unknown {
     const hook = this.#onFirstRead;
-    if (hook !== null) {
+    if (hook !== null && size !== 0) {
       this.#onFirstRead = null;
       hook();
     }
+    return super.read(size);
+  }
+
+  override _read(): void {
     this.#release();
   }
 

@@ -63,6 +63,17 @@ describe('HTTP/1.1 endpoint: connector attributes on the wire', () => {
       expect(await ignorer.waitForClose(3000)).toBe(true);
     });
 
+    it('continueResponseTiming=onRead: body bytes sent without waiting do not count as a read', async () => {
+      const s = await start({ attributes: { continueResponseTiming: 'onRead' } });
+      const client = await connect();
+      // The client does not wait for the interim response; the application has not read anything yet.
+      await client.write(`POST /slow/late HTTP/1.1\r\n${H}Content-Length: 10\r\nExpect: 100-continue\r\n\r\nabcde`);
+      await sleep(200);
+      expect(client.received).not.toContain('100 Continue');
+      s.adapter.release('late');
+      expect((await client.readResponse()).status).toBe(200);
+    });
+
     it('HTTP/1.0 ignores the expectation', async () => {
       await start();
       const client = await connect();
