@@ -22,6 +22,12 @@ Targets (issue #7): in the mixed run, blocking /hello p99 ≤ 1/4 of event-loop 
 req/s ≥ 1.8 × event-loop /cpu req/s. Memory per worker: the container's RSS growth from 1 worker thread to
 maxThreads worker threads, divided by the added workers.
 
+JIT warm-up: every worker thread is its own V8 isolate and optimises the container's code on its own, after a
+few thousand requests of its own; until then a request on a worker costs several times its steady-state CPU.
+So before the rounds each endpoint serves JIT_WARMUP_REQUESTS hello requests per worker thread (wrk -c
+THREADS: one connection per worker), in 1 s wrk runs until the count is reached (at most JIT_WARMUP_MAX_S
+seconds); the event loop gets the same number. JIT_WARMUP_REQUESTS=0 measures cold workers instead.
+
 Pinning: both CPU-bound styles need every core (that is what the /cpu target measures), so the container is
 not pinned (SERVER_CPUS, default all); the /cpu wrk runs on CPU_LOAD_CPU and the /hello wrk on
 HELLO_LOAD_CPU. On a 2-core machine the load generators share the cores with the container: the /cpu wrk
@@ -31,7 +37,7 @@ does ~100 req/s and the paced /hello wrk a few hundred, a small share.
 
 Environment (defaults in brackets): DURATION [10], WARMUP [2], ROUNDS [3], CPU_CONNECTIONS [4],
 HELLO_CONNECTIONS [4], HELLO_GAP_MS [10], CPU_MS [20], SERVER_CPUS [0-(nproc-1)], CPU_LOAD_CPU [1],
-HELLO_LOAD_CPU [0], SERVAL_NODE_ARGS (extra node options, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+HELLO_LOAD_CPU [0], JIT_WARMUP_REQUESTS [4000], JIT_WARMUP_MAX_S [60], SERVAL_NODE_ARGS (extra node options, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 EOF
 }
 
@@ -57,7 +63,9 @@ CPU_CONNECTIONS=${CPU_CONNECTIONS:-4}
 HELLO_CONNECTIONS=${HELLO_CONNECTIONS:-4}
 HELLO_GAP_MS=${HELLO_GAP_MS:-10}
 CPU_MS=${CPU_MS:-20}
-for name in CPU_CONNECTIONS HELLO_CONNECTIONS HELLO_GAP_MS CPU_MS; do
+JIT_WARMUP_REQUESTS=${JIT_WARMUP_REQUESTS:-4000}
+JIT_WARMUP_MAX_S=${JIT_WARMUP_MAX_S:-60}
+for name in CPU_CONNECTIONS HELLO_CONNECTIONS HELLO_GAP_MS CPU_MS JIT_WARMUP_REQUESTS JIT_WARMUP_MAX_S; do
   [[ ${!name} =~ ^[0-9]+$ ]] || die "$name must be a whole number, got [${!name}]"
 done
 ((CPU_CONNECTIONS >= 1 && HELLO_CONNECTIONS >= 1)) || die "CPU_CONNECTIONS and HELLO_CONNECTIONS must be at least 1"
@@ -96,10 +104,29 @@ WORK_N=$(awk -v ms="$CAL_MS" -v want="$CPU_MS" 'BEGIN { printf "%.0f", 2000000 *
 CPU_PATH="/work?n=$WORK_N"
 log "calibration: 2000000 iterations take $CAL_MS ms: /cpu is $CPU_PATH"
 
+# jit_warmup STYLE PORT: hello on THREADS connections in 1 s wrk runs until JIT_WARMUP_REQUESTS per worker
+# thread have been served (bounded by JIT_WARMUP_MAX_S runs).
+jit_warmup() {
+  local style=$1 port=$2 want=$((JIT_WARMUP_REQUESTS * THREADS)) done=0 runs=0 count
+  ((want > 0)) || return 0
+  while ((done < want && runs < JIT_WARMUP_MAX_S)); do
+    timeout 30 taskset -c "$LOAD_CPU" wrk -t1 "-c$THREADS" --timeout 10s -d1s "http://127.0.0.1:$port/hello" >"$TMP/jit.txt" 2>&1 ||
+      die "wrk warm-up against the $style endpoint failed: $(cat "$TMP/jit.txt")"
+    count=$(awk '/ requests in / { print $1 }' "$TMP/jit.txt")
+    [[ $count =~ ^[0-9]+$ ]] || die "cannot read wrk's warm-up output: $(cat "$TMP/jit.txt")"
+    done=$((done + count))
+    runs=$((runs + 1))
+  done
+  ((done >= want)) || log "warning: the $style endpoint served only $done of $want warm-up requests in $runs s"
+  log "JIT warm-up, $style: $done hello requests in $runs s"
+}
+
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 threads_of() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
 RSS_ONE_WORKER=$(rss_kb "$SERVAL_PID")
 OS_THREADS_ONE=$(threads_of "$SERVAL_PID")
+jit_warmup event "$EVENT_PORT"
+jit_warmup blocking "$BLOCKING_PORT"
 
 # --- measurement -------------------------------------------------------------------------------------
 cat >"$TMP/paced.lua" <<LUA
@@ -215,7 +242,8 @@ BODY=$(
   row event-trivial "event loop"
   row blocking-trivial "blocking"
   echo
-  echo "- blocking / event loop: $(ratio "$(med_rps blocking-trivial)" "$(med_rps event-trivial)") (each request crosses to a worker thread and back)"
+  echo "- blocking / event loop: req/s $(ratio "$(med_rps blocking-trivial)" "$(med_rps event-trivial)"), server CPU per request $(ratio "$(med_cpu blocking-trivial)" "$(med_cpu event-trivial)") (each request crosses to a worker thread and back: one message each way)"
+  echo "- JIT warm-up before the rounds: $JIT_WARMUP_REQUESTS hello requests per worker thread on each endpoint (each worker is its own V8 isolate; 0 = cold workers)"
   echo "- Memory per worker thread: **$PER_WORKER_MB MB** RSS (container RSS $((RSS_ONE_WORKER / 1024)) MB with 1 worker, $((RSS_ALL_WORKERS / 1024)) MB with $THREADS after round 1; OS threads +$ADDED; each worker builds its own Engine tree and loads the webapp)"
 )
 echo

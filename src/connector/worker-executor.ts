@@ -13,18 +13,20 @@ import { formatMessage } from '../errors/codes.js';
 import { errorToData } from '../net/worker-pool/error-data.js';
 import { errorFromData } from '../net/worker-pool/error-data.js';
 import {
+  RESPONSE_ACK_STEP,
   ownedCopy,
+  type ConnectionData,
   type DeploymentData,
   type ForwardedData,
   type ManagerKey,
   type RequestMessage,
-  type TlsInfoData,
   type WorkerToMain,
 } from '../net/worker-pool/worker-messages.js';
 import { WorkerPool, type PooledWorker } from '../net/worker-pool/worker-pool.js';
 import type { Exchange } from '../protocol/exchange.js';
 import { SessionOwner } from '../session/session-owner.js';
 import type { SessionManager } from '../session/session-manager.js';
+import { WorkerConnectionCache } from './worker-connection-cache.js';
 
 /** Body bytes the main thread may send ahead of what the worker has consumed. */
 const BODY_WINDOW = 512 * 1024;
@@ -55,6 +57,10 @@ interface InFlight {
   readonly resolve: () => void;
   body: BodyPump | null;
   endRequested: boolean;
+  /** Response bytes the connection took that the worker has not been told about yet. */
+  unacknowledged: number;
+  /** Waiting for the connection to drain; acknowledgements wait with it. */
+  draining: boolean;
 }
 
 export class WorkerExecutor {
@@ -62,6 +68,7 @@ export class WorkerExecutor {
   readonly #pool: WorkerPool;
   readonly #requests = new Map<number, InFlight>();
   readonly #sessions: SessionOwner;
+  readonly #connections = new WorkerConnectionCache<PooledWorker>();
   readonly #logger: Logger;
   #nextId = 0;
   #nextDeployment = 0;
@@ -105,8 +112,24 @@ export class WorkerExecutor {
     return (this.#pool.busy * 100) / this.#options.maxThreads;
   }
 
-  get stats(): { readonly threads: number; readonly busy: number; readonly waiting: number; readonly inFlight: number } {
-    return { threads: this.#pool.threads, busy: this.#pool.busy, waiting: this.#pool.waiting, inFlight: this.#requests.size };
+  /** The pool's state, and the messages posted each way so far (one per postMessage: a batch counts once). */
+  get stats(): {
+    readonly threads: number;
+    readonly busy: number;
+    readonly waiting: number;
+    readonly inFlight: number;
+    readonly postsToWorkers: number;
+    readonly postsFromWorkers: number;
+  } {
+    const traffic = this.#pool.traffic;
+    return {
+      threads: this.#pool.threads,
+      busy: this.#pool.busy,
+      waiting: this.#pool.waiting,
+      inFlight: this.#requests.size,
+      postsToWorkers: traffic.toWorkers,
+      postsFromWorkers: traffic.fromWorkers,
+    };
   }
 
   /** Each connector using the executor starts it; the first start starts the workers. */
@@ -142,8 +165,8 @@ export class WorkerExecutor {
   run(worker: PooledWorker, exchange: Exchange, connector: number): Promise<void> {
     const id = ++this.#nextId;
     return new Promise<void>((resolve) => {
-      this.#requests.set(id, { id, worker, exchange, resolve, body: null, endRequested: false });
-      worker.post(requestMessage(id, connector, exchange));
+      this.#requests.set(id, { id, worker, exchange, resolve, body: null, endRequested: false, unacknowledged: 0, draining: false });
+      worker.post(requestMessage(id, connector, exchange, this.#connections.dataFor(worker, exchange)));
     });
   }
 
@@ -215,18 +238,16 @@ export class WorkerExecutor {
           worker.post({ type: 'aborted', id: request.id });
         }
         return;
-      case 'data': {
-        const bytes = message.chunk.byteLength;
-        if (exchange.write(new Uint8Array(message.chunk))) worker.post({ type: 'ack', id: request.id, bytes });
-        else void exchange.drain().then(() => worker.post({ type: 'ack', id: request.id, bytes }));
+      case 'data':
+        this.#written(request, message.chunk.byteLength, exchange.write(new Uint8Array(message.chunk)));
         return;
-      }
       case 'end':
         request.endRequested = true;
-        exchange.end(message.trailers).then(
-          () => worker.post({ type: 'ended', id: request.id, error: undefined }),
-          (error: unknown) => worker.post({ type: 'ended', id: request.id, error: errorToData(error) }),
-        );
+        exchange.end(message.trailers).catch((error: unknown) => {
+          // The worker has moved on (it does not wait for the end): the connection cannot carry on either.
+          this.#logger.debug({ err: error, connectionId: exchange.connectionId }, 'Response from a worker could not be completed');
+          exchange.abort(error instanceof Error ? error : undefined);
+        });
         return;
       case 'close-after':
         exchange.closeAfterResponse();
@@ -244,6 +265,31 @@ export class WorkerExecutor {
         this.#finish(request);
         return;
     }
+  }
+
+  /**
+   * Flow control of the response: the worker may have RESPONSE_WINDOW bytes on their way; they are
+   * acknowledged once the connection took RESPONSE_ACK_STEP of them (or after it drained), so a small
+   * response costs no message back at all.
+   */
+  #written(request: InFlight, bytes: number, accepted: boolean): void {
+    request.unacknowledged += bytes;
+    if (!accepted && !request.draining) {
+      request.draining = true;
+      void request.exchange.drain().then(() => {
+        request.draining = false;
+        this.#acknowledge(request);
+      });
+      return;
+    }
+    if (!request.draining && request.unacknowledged >= RESPONSE_ACK_STEP) this.#acknowledge(request);
+  }
+
+  #acknowledge(request: InFlight): void {
+    const bytes = request.unacknowledged;
+    if (bytes === 0 || request.endRequested || this.#requests.get(request.id) !== request) return;
+    request.unacknowledged = 0;
+    request.worker.post({ type: 'ack', id: request.id, bytes });
   }
 
   #answerSessionCall(worker: PooledWorker, call: number, manager: ManagerKey, answer: () => unknown): void {
@@ -390,42 +436,23 @@ function failExchange(request: InFlight): void {
   }
 }
 
-function requestMessage(id: number, connector: number, exchange: Exchange): RequestMessage {
+function requestMessage(id: number, connector: number, exchange: Exchange, connection: ConnectionData | undefined): RequestMessage {
   return {
     type: 'request',
     id,
     connector,
+    connection,
     protocol: exchange.protocol,
     method: exchange.method,
     target: exchange.target,
     rawHeaders: exchange.rawHeaders,
-    remoteAddress: exchange.remoteAddress,
-    remotePort: exchange.remotePort,
-    localAddress: exchange.localAddress,
-    localPort: exchange.localPort,
-    secure: exchange.secure,
-    scheme: exchange.scheme,
-    connectionId: exchange.connectionId,
     startTime: exchange.startTime,
     willClose: exchange.willClose,
     bodyEnded: exchange.body.readableEnded,
-    tls: tlsData(exchange),
     forwarded: forwardedData(exchange),
   };
 }
 
-function tlsData(exchange: Exchange): TlsInfoData | undefined {
-  const tls = exchange.tls;
-  if (tls === undefined) return undefined;
-  return {
-    protocol: tls.protocol,
-    cipherSuite: tls.cipherSuite,
-    keySize: tls.keySize,
-    sessionId: tls.sessionId,
-    peerCertificatesPem: tls.peerCertificates.map((certificate) => certificate.toString()),
-    serverName: tls.serverName,
-  };
-}
 
 /** AJP exchanges carry forwarded attributes, user and route (AjpExchange's ForwardedRequestValues). */
 function forwardedData(exchange: Exchange): ForwardedData | undefined {

@@ -16,6 +16,7 @@ import type { Service } from '../core/service.js';
 import type { Context } from '../core/context.js';
 import { ContextConfig } from '../deploy/context-config.js';
 import { errorToData } from '../net/worker-pool/error-data.js';
+import { MessageBatcher } from '../net/worker-pool/message-batcher.js';
 import { PortInbox } from '../net/worker-pool/port-inbox.js';
 import { SyncCaller } from '../net/worker-pool/sync-caller.js';
 import {
@@ -30,7 +31,7 @@ import {
   type WorkerToMain,
 } from '../net/worker-pool/worker-messages.js';
 import { BodyDispatcher } from '../protocol/worker/worker-body.js';
-import { createWorkerExchange, type WorkerExchange } from '../protocol/worker/worker-exchange.js';
+import { WorkerConnection, createWorkerExchange, type WorkerExchange, type WorkerExchangeLink } from '../protocol/worker/worker-exchange.js';
 import { WorkerSessionManager, WorkerSessionRegistry, type SessionOwnerLink } from '../session/worker-session-manager.js';
 import { buildServiceTree, defaultWebXml } from './server-factory.js';
 import { WorkerDeployer } from './worker-deployer.js';
@@ -40,7 +41,19 @@ const port = parentPort;
 if (port === null) throw new Error('worker-main.js runs only as a worker thread');
 const { channel, init } = workerData as { channel: WorkerChannelData; init: WorkerInit };
 
-const post = (message: WorkerToMain, transfer: readonly ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+/**
+ * Everything for the main thread goes through one batcher: the messages of one event-loop turn (a whole small
+ * response and its 'done') cost the main thread one wake-up. Whatever precedes a blocking wait is flushed first.
+ */
+const outbox = new MessageBatcher<WorkerToMain>((messages, transfer) => port.postMessage(messages, transfer));
+const post = (message: WorkerToMain, transfer: readonly ArrayBuffer[] = []): void => outbox.post(message, transfer);
+/** For messages the worker may block right after (a synchronous call, a body read): sent at once. */
+const postNow = (message: WorkerToMain): void => {
+  outbox.post(message);
+  outbox.flush();
+};
+// process.exit() (ours on stop, or a servlet's) ends the thread before the next turn: last log lines go first.
+process.on('exit', () => outbox.flush());
 
 /** Log lines go to the main thread's logger (its destinations, its level). */
 const logger: Logger = pino(
@@ -54,16 +67,21 @@ const logger: Logger = pino(
 );
 
 const signal = new Int32Array(channel.signal);
-const bodies = new BodyDispatcher(new PortInbox<BodyMessage>(channel.bodyPort, signal, SIGNAL_BODY), post);
-const caller = new SyncCaller(new PortInbox<ReplyMessage>(channel.replyPort, signal, SIGNAL_REPLY), post);
+const bodies = new BodyDispatcher(new PortInbox<BodyMessage>(channel.bodyPort, signal, SIGNAL_BODY), postNow);
+const caller = new SyncCaller(new PortInbox<ReplyMessage>(channel.replyPort, signal, SIGNAL_REPLY), postNow);
 const sessions = new WorkerSessionRegistry();
 const ownerLink: SessionOwnerLink = {
   call: (manager, request) => caller.call('session', (call) => ({ type: 'session-call', call, manager, request })),
-  post,
+  // invalidate() takes effect at once (worker-session.ts), even if the servlet then blocks its thread.
+  post: (message) => (message.type === 'session-commit' && message.commit.invalidated ? postNow(message) : post(message)),
 };
 
-const queue: RequestMessage[] = [];
+/** Requests in arrival order, each with the connection it came on (resolved on arrival: see RequestMessage). */
+const queue: Array<{ readonly head: RequestMessage; readonly connection: WorkerConnection }> = [];
+/** The connection of the last request received. */
+let connection: WorkerConnection | null = null;
 let current: WorkerExchange | null = null;
+const exchangeLink: WorkerExchangeLink = { post, flush: () => outbox.flush(), beforeEnd: () => sessions.flush() };
 let stopping = false;
 let service: Service;
 let deployer: WorkerDeployer;
@@ -127,15 +145,15 @@ function adapterFor(index: number): ConnectorAdapter {
   return adapter;
 }
 
-async function serve(head: RequestMessage): Promise<void> {
+async function serve(head: RequestMessage, on: WorkerConnection): Promise<void> {
   const body = bodies.open(head.id, head.bodyEnded);
-  const exchange = createWorkerExchange(head, body, { post, beforeEnd: () => sessions.flush() });
+  const exchange = createWorkerExchange(head, on, body, exchangeLink);
   current = exchange;
   try {
     await adapterFor(head.connector).service(exchange);
     if (!exchange.ended) await exchange.end();
   } catch (error) {
-    logger.error({ err: error, code: 'SV_ERR_HTTP_SERVICE_FAILED', connectionId: head.connectionId }, 'Request failed in a worker thread');
+    logger.error({ err: error, code: 'SV_ERR_HTTP_SERVICE_FAILED', connectionId: exchange.connectionId }, 'Request failed in a worker thread');
     if (!exchange.headersSent) exchange.writeHead(500, null, [['Content-Length', '0']]);
     if (!exchange.ended) await exchange.end().catch(() => exchange.abort());
   } finally {
@@ -147,7 +165,7 @@ async function serve(head: RequestMessage): Promise<void> {
 }
 
 async function drainQueue(): Promise<void> {
-  while (queue.length > 0) await serve(queue.shift()!);
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) await serve(next.head, next.connection);
   if (stopping) await shutdown();
 }
 
@@ -172,14 +190,14 @@ async function shutdown(): Promise<void> {
 port.on('message', (message: MainToWorker) => {
   switch (message.type) {
     case 'request':
-      queue.push(message);
+      if (message.connection !== undefined) connection = new WorkerConnection(message.connection);
+      // Cannot happen: the first request on every pin carries its connection. Failing loudly replaces the worker.
+      if (connection === null) throw new Error(`request [${message.id}] arrived without its connection`);
+      queue.push({ head: message, connection });
       kick();
       return;
     case 'ack':
       if (current?.id === message.id) current.onAck(message.bytes);
-      return;
-    case 'ended':
-      if (current?.id === message.id) current.onEnded(message.error);
       return;
     case 'aborted':
       if (current?.id === message.id) current.onAborted();

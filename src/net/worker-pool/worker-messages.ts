@@ -11,6 +11,15 @@ export const SIGNAL_BODY = 0;
 export const SIGNAL_REPLY = 1;
 export const SIGNAL_SLOTS = 2;
 
+/**
+ * Response bytes a worker may have on their way to the connection before write() reports back-pressure; the
+ * main thread acknowledges what the connection took in steps of RESPONSE_ACK_STEP (one 'ack' per step, not
+ * per chunk: a small response needs none). The step is below the window, so a worker waiting in drain()
+ * always gets an ack once the main thread has caught up.
+ */
+export const RESPONSE_WINDOW = 256 * 1024;
+export const RESPONSE_ACK_STEP = 64 * 1024;
+
 /** What every worker receives in workerData.channel: its private ports and the shared counters. */
 export interface WorkerChannelData {
   readonly workerId: number;
@@ -55,29 +64,39 @@ export type DeploymentData =
   | { readonly type: 'deployed'; readonly name: string; readonly path: string; readonly docBase: string; readonly config: ContextConfig }
   | { readonly type: 'undeployed' | 'reloaded' | 'redeploying' | 'redeployed'; readonly name: string };
 
-export interface RequestMessage {
-  readonly type: 'request';
-  /** Unique within the pool; every later message about this request carries it. */
-  readonly id: number;
-  /** Index of the Connector within its Service (a shared Executor serves several). */
-  readonly connector: number;
-  readonly protocol: string;
-  readonly method: string;
-  readonly target: string;
-  readonly rawHeaders: readonly string[];
+/** What stays the same for every request of a connection: sent once per connection and worker (see RequestMessage). */
+export interface ConnectionData {
+  readonly id: string;
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly localAddress: string;
   readonly localPort: number;
   readonly secure: boolean;
   readonly scheme: 'http' | 'https';
-  readonly connectionId: string;
+  readonly tls: TlsInfoData | undefined;
+}
+
+export interface RequestMessage {
+  readonly type: 'request';
+  /** Unique within the pool; every later message about this request carries it. */
+  readonly id: number;
+  /** Index of the Connector within its Service (a shared Executor serves several). */
+  readonly connector: number;
+  /**
+   * The connection, with the first request a worker gets from it after being pinned to it; undefined on the
+   * requests that follow (the worker keeps the last one it received: it serves one connection at a time, in
+   * order), so that addresses and certificates are not cloned again for every request.
+   */
+  readonly connection: ConnectionData | undefined;
+  readonly protocol: string;
+  readonly method: string;
+  readonly target: string;
+  readonly rawHeaders: readonly string[];
   readonly startTime: bigint;
   /** The response will close the connection (client asked, maxKeepAliveRequests, disableKeepAlivePercentage). */
   readonly willClose: boolean;
   /** True when the body has already ended (no body at all): the worker never has to ask for it. */
   readonly bodyEnded: boolean;
-  readonly tls: TlsInfoData | undefined;
   readonly forwarded: ForwardedData | undefined;
 }
 
@@ -85,8 +104,6 @@ export type MainToWorker =
   | RequestMessage
   /** Response bytes the main thread has handed to the connection: the worker may send that many more. */
   | { readonly type: 'ack'; readonly id: number; readonly bytes: number }
-  /** The response has been completed on the connection (or failed: error set). */
-  | { readonly type: 'ended'; readonly id: number; readonly error: ErrorData | undefined }
   /** The client went away. */
   | { readonly type: 'aborted'; readonly id: number }
   /** Apply a deployment step to the worker's own tree; answered by 'deployment-done' with the same id. */
@@ -122,6 +139,10 @@ export type WorkerToMain =
   | { readonly type: 'start-failed'; readonly error: ErrorData }
   | { readonly type: 'head'; readonly id: number; readonly status: number; readonly reason: string | null; readonly headers: ReadonlyArray<readonly [string, string]> }
   | { readonly type: 'data'; readonly id: number; readonly chunk: ArrayBuffer }
+  /**
+   * The response is complete. The worker does not wait for the connection to finish it (the next request of
+   * the connection only comes after 'done'); a failure there aborts the connection on the main thread.
+   */
   | { readonly type: 'end'; readonly id: number; readonly trailers: ReadonlyArray<readonly [string, string]> | undefined }
   | { readonly type: 'close-after'; readonly id: number }
   | { readonly type: 'abort'; readonly id: number; readonly message: string | undefined }
@@ -139,6 +160,18 @@ export type WorkerToMain =
   | { readonly type: 'deployment-done'; readonly id: number; readonly error: ErrorData | undefined }
   /** One pino JSON line from the worker's logger. */
   | { readonly type: 'log'; readonly line: string };
+
+/**
+ * What one postMessage from a worker carries: a message, or the messages of one event-loop turn in order
+ * (MessageBatcher). Each postMessage wakes the main thread, so a response travels as one batch.
+ */
+export type WorkerPost = WorkerToMain | readonly WorkerToMain[];
+
+/** Calls `each` for every message of a post, in order. */
+export function forEachMessage(post: WorkerPost, each: (message: WorkerToMain) => void): void {
+  if (Array.isArray(post)) for (const message of post as readonly WorkerToMain[]) each(message);
+  else each(post as WorkerToMain);
+}
 
 export type BodyMessage =
   | { readonly id: number; readonly kind: 'data'; readonly chunk: ArrayBuffer }

@@ -14,10 +14,12 @@ import {
   SIGNAL_BODY,
   SIGNAL_REPLY,
   SIGNAL_SLOTS,
+  forEachMessage,
   type BodyMessage,
   type MainToWorker,
   type ReplyMessage,
   type WorkerChannelData,
+  type WorkerPost,
   type WorkerToMain,
 } from './worker-messages.js';
 
@@ -52,12 +54,22 @@ export interface WorkerPoolEvents {
 
 export type PooledWorkerState = 'starting' | 'ready' | 'stopping' | 'exited';
 
+/**
+ * Messages crossing between the main thread and the pool's workers, one per postMessage (a batch counts once):
+ * each wakes the receiving thread, which is most of what a request on a worker costs beyond the servlet.
+ */
+export interface PoolTraffic {
+  toWorkers: number;
+  fromWorkers: number;
+}
+
 export class PooledWorker {
   readonly id: number;
   readonly thread: Worker;
   readonly #bodyPort: MessagePort;
   readonly #replyPort: MessagePort;
   readonly #signal: Int32Array;
+  readonly #traffic: PoolTraffic;
   state: PooledWorkerState = 'starting';
   /** Whoever holds the worker (a connection); null when idle. */
   holder: string | null = null;
@@ -66,12 +78,13 @@ export class PooledWorker {
   /** performance.now() when the worker last became idle (ready, or released by its holder). */
   idleSince = 0;
 
-  constructor(id: number, thread: Worker, bodyPort: MessagePort, replyPort: MessagePort, signal: Int32Array) {
+  constructor(id: number, thread: Worker, bodyPort: MessagePort, replyPort: MessagePort, signal: Int32Array, traffic: PoolTraffic) {
     this.id = id;
     this.thread = thread;
     this.#bodyPort = bodyPort;
     this.#replyPort = replyPort;
     this.#signal = signal;
+    this.#traffic = traffic;
   }
 
   get alive(): boolean {
@@ -80,12 +93,14 @@ export class PooledWorker {
 
   post(message: MainToWorker, transfer: readonly ArrayBuffer[] = []): void {
     if (this.state === 'exited') return;
+    this.#traffic.toWorkers++;
     this.thread.postMessage(message, transfer);
   }
 
   /** Body chunks go to the port the worker reads itself (it may be blocked in a synchronous read). */
   postBody(message: BodyMessage, transfer: readonly ArrayBuffer[] = []): void {
     if (this.state === 'exited') return;
+    this.#traffic.toWorkers++;
     this.#bodyPort.postMessage(message, transfer);
     PortInbox.notify(this.#signal, SIGNAL_BODY);
   }
@@ -93,6 +108,7 @@ export class PooledWorker {
   /** The answer to a synchronous call: the worker waits for it in Atomics.wait. */
   reply(message: ReplyMessage): void {
     if (this.state === 'exited') return;
+    this.#traffic.toWorkers++;
     this.#replyPort.postMessage(message);
     PortInbox.notify(this.#signal, SIGNAL_REPLY);
   }
@@ -119,6 +135,7 @@ export class WorkerPool {
   #running = false;
   #startFailures = 0;
   #idleTimer: NodeJS.Timeout | null = null;
+  readonly #traffic: PoolTraffic = { toWorkers: 0, fromWorkers: 0 };
 
   constructor(options: WorkerPoolOptions, events: WorkerPoolEvents) {
     this.#options = options;
@@ -149,6 +166,11 @@ export class WorkerPool {
 
   get waiting(): number {
     return this.#waiters.length;
+  }
+
+  /** Messages posted each way since the pool was created (a snapshot). */
+  get traffic(): Readonly<PoolTraffic> {
+    return { ...this.#traffic };
   }
 
   /** Workers started or starting (a message posted to a starting one is read once it has built its tree). */
@@ -294,9 +316,12 @@ export class WorkerPool {
       workerData: { channel, init: this.#options.init },
       transferList: [body.port2, reply.port2],
     });
-    const worker = new PooledWorker(id, thread, body.port1, reply.port1, new Int32Array(signal));
+    const worker = new PooledWorker(id, thread, body.port1, reply.port1, new Int32Array(signal), this.#traffic);
     this.#workers.add(worker);
-    thread.on('message', (message: WorkerToMain) => this.#onMessage(worker, message));
+    thread.on('message', (post: WorkerPost) => {
+      this.#traffic.fromWorkers++;
+      forEachMessage(post, (message) => this.#onMessage(worker, message));
+    });
     thread.on('error', (error) => {
       worker.error = error;
     });
@@ -320,10 +345,11 @@ export class WorkerPool {
         fail(`not ready after [${timeoutMs}] ms`);
         void worker.thread.terminate();
       }, timeoutMs);
-      const onMessage = (message: WorkerToMain): void => {
-        if (message.type === 'ready') done(resolve);
-        else if (message.type === 'start-failed') fail(errorFromData(message.error).message, errorFromData(message.error));
-      };
+      const onMessage = (post: WorkerPost): void =>
+        forEachMessage(post, (message) => {
+          if (message.type === 'ready') done(resolve);
+          else if (message.type === 'start-failed') fail(errorFromData(message.error).message, errorFromData(message.error));
+        });
       const onExit = (code: number): void => fail(worker.error?.message ?? `exited with code [${code}]`, worker.error);
       const done = (settle: () => void): void => {
         clearTimeout(timer);

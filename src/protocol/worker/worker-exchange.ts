@@ -1,22 +1,44 @@
 /**
  * The Exchange a worker thread hands to its container tree (blocking-style endpoint): the request head arrived
  * as a message, the body streams in through a WorkerBody, and the response travels to the main thread, which
- * owns the connection, as messages with transferred buffers. Flow control: at most RESPONSE_WINDOW bytes may
- * be on their way; write() returns false beyond it and drain() waits for the main thread's acknowledgements.
+ * owns the connection, as messages with transferred buffers (batched per event-loop turn by the link, so a
+ * small response is one message). Flow control: at most RESPONSE_WINDOW bytes may be on their way; write()
+ * returns false beyond it and drain() waits for the main thread's acknowledgements. end() does not wait for
+ * the main thread: the response is complete as far as the worker is concerned once 'end' is posted.
  */
 import { X509Certificate } from 'node:crypto';
 import type { TlsInfo } from '../../net/tls-info.js';
-import { errorFromData } from '../../net/worker-pool/error-data.js';
-import { ownedCopy, type ErrorData, type RequestMessage, type WorkerToMain } from '../../net/worker-pool/worker-messages.js';
+import { RESPONSE_WINDOW, ownedCopy, type ConnectionData, type RequestMessage, type WorkerToMain } from '../../net/worker-pool/worker-messages.js';
 import type { Exchange, HeaderList } from '../exchange.js';
 import type { WorkerBody } from './worker-body.js';
 
-const RESPONSE_WINDOW = 256 * 1024;
+/** A settled promise to hand out from end(): nothing to wait for. */
+const ENDED = Promise.resolve();
 
 export interface WorkerExchangeLink {
   post(message: WorkerToMain, transfer?: readonly ArrayBuffer[]): void;
+  /** Sends what post() batched now (response.flushBuffer(): the bytes must leave before the servlet goes on). */
+  flush(): void;
   /** Runs just before the response end is sent (session changes are committed first, so they are visible to the next request). */
   beforeEnd(): void;
+}
+
+/**
+ * The connection a worker is serving, as the main thread described it with its first request; the TLS facts
+ * (certificates parsed from PEM) are built once per connection, when a request first asks for them.
+ */
+export class WorkerConnection {
+  readonly data: ConnectionData;
+  #tls: TlsInfo | undefined | null = null;
+
+  constructor(data: ConnectionData) {
+    this.data = data;
+  }
+
+  get tls(): TlsInfo | undefined {
+    if (this.#tls === null) this.#tls = tlsInfoFrom(this.data);
+    return this.#tls;
+  }
 }
 
 export class WorkerExchange implements Exchange {
@@ -34,41 +56,39 @@ export class WorkerExchange implements Exchange {
   readonly connectionId: string;
   readonly startTime: bigint;
   readonly body: WorkerBody;
-  readonly #head: RequestMessage;
+  readonly #connection: WorkerConnection;
   readonly #link: WorkerExchangeLink;
-  #tls: TlsInfo | undefined | null = null;
   #headersSent = false;
   #bytesWritten = 0;
   #unacknowledged = 0;
   #aborted = false;
   #willClose: boolean;
-  #ending: Promise<void> | null = null;
-  #settleEnd: ((error: Error | undefined) => void) | null = null;
+  #ended = false;
   #drainWaiters: Array<() => void> = [];
 
-  constructor(head: RequestMessage, body: WorkerBody, link: WorkerExchangeLink) {
+  constructor(head: RequestMessage, connection: WorkerConnection, body: WorkerBody, link: WorkerExchangeLink) {
+    const data = connection.data;
     this.id = head.id;
     this.protocol = head.protocol;
     this.method = head.method;
     this.target = head.target;
     this.rawHeaders = head.rawHeaders;
-    this.remoteAddress = head.remoteAddress;
-    this.remotePort = head.remotePort;
-    this.localAddress = head.localAddress;
-    this.localPort = head.localPort;
-    this.secure = head.secure;
-    this.scheme = head.scheme;
-    this.connectionId = head.connectionId;
+    this.remoteAddress = data.remoteAddress;
+    this.remotePort = data.remotePort;
+    this.localAddress = data.localAddress;
+    this.localPort = data.localPort;
+    this.secure = data.secure;
+    this.scheme = data.scheme;
+    this.connectionId = data.id;
     this.startTime = head.startTime;
     this.body = body;
-    this.#head = head;
+    this.#connection = connection;
     this.#link = link;
     this.#willClose = head.willClose;
   }
 
   get tls(): TlsInfo | undefined {
-    if (this.#tls === null) this.#tls = tlsInfoFrom(this.#head);
-    return this.#tls;
+    return this.#connection.tls;
   }
 
   get bodyBytesRead(): number {
@@ -97,7 +117,7 @@ export class WorkerExchange implements Exchange {
 
   /** True once end() has been called. */
   get ended(): boolean {
-    return this.#ending !== null;
+    return this.#ended;
   }
 
   writeHead(status: number, reason: string | null, headers: HeaderList): void {
@@ -107,7 +127,7 @@ export class WorkerExchange implements Exchange {
   }
 
   write(chunk: Uint8Array): boolean {
-    if (this.#aborted || this.#ending !== null) return false;
+    if (this.#aborted || this.#ended) return false;
     if (chunk.byteLength === 0) return this.#unacknowledged < RESPONSE_WINDOW;
     // The caller may reuse its buffer (the response output buffer does): transfer a copy we own.
     const owned = ownedCopy(chunk);
@@ -122,18 +142,18 @@ export class WorkerExchange implements Exchange {
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
+  /** Pushes out the batched response bytes now (OutputBuffer.flush(): response.flushBuffer()). */
+  flush(): void {
+    if (!this.#aborted) this.#link.flush();
+  }
+
   end(trailers?: HeaderList): Promise<void> {
-    if (this.#ending !== null) return this.#ending;
-    if (this.#aborted) {
-      this.#ending = Promise.resolve();
-      return this.#ending;
-    }
-    this.#ending = new Promise<void>((resolve, reject) => {
-      this.#settleEnd = (error) => (error === undefined ? resolve() : reject(error));
-    });
+    if (this.#ended) return ENDED;
+    this.#ended = true;
+    if (this.#aborted) return ENDED;
     this.#link.beforeEnd();
     this.#link.post({ type: 'end', id: this.id, trailers: trailers?.map(([name, value]) => [name, value] as const) });
-    return this.#ending;
+    return ENDED;
   }
 
   closeAfterResponse(): void {
@@ -155,17 +175,10 @@ export class WorkerExchange implements Exchange {
     if (this.#unacknowledged < RESPONSE_WINDOW) this.#wakeDrains();
   }
 
-  onEnded(error: ErrorData | undefined): void {
-    const settle = this.#settleEnd;
-    this.#settleEnd = null;
-    settle?.(error === undefined ? undefined : errorFromData(error));
-  }
-
   onAborted(): void {
     this.#aborted = true;
     this.#willClose = true;
     this.#wakeDrains();
-    this.onEnded(undefined);
   }
 
   #wakeDrains(): void {
@@ -179,21 +192,28 @@ export class ForwardedWorkerExchange extends WorkerExchange {
   readonly forwardedUser: { readonly name: string; readonly authType: string | null } | null;
   readonly route: string | null;
 
-  constructor(head: RequestMessage & { readonly forwarded: NonNullable<RequestMessage['forwarded']> }, body: WorkerBody, link: WorkerExchangeLink) {
-    super(head, body, link);
+  constructor(
+    head: RequestMessage & { readonly forwarded: NonNullable<RequestMessage['forwarded']> },
+    connection: WorkerConnection,
+    body: WorkerBody,
+    link: WorkerExchangeLink,
+  ) {
+    super(head, connection, body, link);
     this.forwardedAttributes = new Map(head.forwarded.attributes);
     this.forwardedUser = head.forwarded.user;
     this.route = head.forwarded.route;
   }
 }
 
-export function createWorkerExchange(head: RequestMessage, body: WorkerBody, link: WorkerExchangeLink): WorkerExchange {
+export function createWorkerExchange(head: RequestMessage, connection: WorkerConnection, body: WorkerBody, link: WorkerExchangeLink): WorkerExchange {
   const forwarded = head.forwarded;
-  return forwarded === undefined ? new WorkerExchange(head, body, link) : new ForwardedWorkerExchange({ ...head, forwarded }, body, link);
+  return forwarded === undefined
+    ? new WorkerExchange(head, connection, body, link)
+    : new ForwardedWorkerExchange({ ...head, forwarded }, connection, body, link);
 }
 
-function tlsInfoFrom(head: RequestMessage): TlsInfo | undefined {
-  const data = head.tls;
+function tlsInfoFrom(connection: ConnectionData): TlsInfo | undefined {
+  const data = connection.tls;
   if (data === undefined) return undefined;
   return {
     protocol: data.protocol,

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WorkerToMain } from '../../../src/net/worker-pool/worker-messages.js';
+import type { RequestMessage, WorkerToMain } from '../../../src/net/worker-pool/worker-messages.js';
 import { WorkerPool, type PooledWorker } from '../../../src/net/worker-pool/worker-pool.js';
 
 const SCRIPT = join(__dirname, '..', '..', 'fixtures', 'worker-pool', 'test-worker.js');
@@ -29,6 +29,14 @@ function makePool(maxThreads: number, minSpareThreads: number, init: object = {}
   );
   pools.push(pool);
   return { pool, exits, messages };
+}
+
+function request(id: number, target: string): RequestMessage {
+  return {
+    type: 'request', id, connector: 0, protocol: 'HTTP/1.1', method: 'GET', target, rawHeaders: [],
+    connection: { id: 'c', remoteAddress: '', remotePort: 0, localAddress: '', localPort: 0, secure: false, scheme: 'http', tls: undefined },
+    startTime: 0n, willClose: false, bodyEnded: true, forwarded: undefined,
+  };
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -88,17 +96,24 @@ describe('WorkerPool', () => {
     const { pool, exits, messages } = makePool(2, 2);
     await pool.start();
     const worker: PooledWorker = await pool.acquire('victim');
-    worker.post({
-      type: 'request', id: 1, connector: 0, protocol: 'HTTP/1.1', method: 'GET', target: '/exit', rawHeaders: [],
-      remoteAddress: '', remotePort: 0, localAddress: '', localPort: 0, secure: false, scheme: 'http',
-      connectionId: 'c', startTime: 0n, willClose: false, bodyEnded: true, tls: undefined, forwarded: undefined,
-    });
+    worker.post(request(1, '/exit'));
     await until(() => exits.includes(5));
     expect(worker.alive).toBe(false);
     await until(() => pool.threads === 2);
     const next = await pool.acquire('next');
     expect(next).not.toBe(worker);
     expect(messages.filter((m) => m.type === 'ready')).toEqual([]);
+  });
+
+  it('a batch posted by a worker is delivered message by message, in order, and counts as one post', async () => {
+    const { pool, messages } = makePool(1, 1);
+    await pool.start();
+    const worker = await pool.acquire('batcher');
+    const before = pool.traffic;
+    worker.post(request(2, '/batch'));
+    await until(() => messages.some((m) => m.type === 'done'));
+    expect(messages.map((m) => m.type)).toEqual(['head', 'end', 'done']);
+    expect(pool.traffic).toEqual({ toWorkers: before.toWorkers + 1, fromWorkers: before.fromWorkers + 1 });
   });
 
   it('rejects start with SV_ERR_WORKER_START_FAILED when the workers cannot start', async () => {
