@@ -230,8 +230,9 @@ export class ConnectorAdapter implements Adapter {
    */
   #misdirected(request: ContainerRequest): ContainerError | null {
     const strict = this.#strictSni;
+    if (strict === null) return null;
     const tls = request.exchange.tls;
-    if (strict === null || tls === undefined) return null;
+    if (tls === undefined) return null;
     const host = request.getHeader('host');
     if (host === null || host === '') return null;
     const hostName = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '');

@@ -29,6 +29,7 @@ import type { Request } from './request.js';
 import { readBodyLimited, RequestInputStream } from './request-input-stream.js';
 import { RequestReader } from './request-reader.js';
 import { tlsAttribute } from './tls-attributes.js';
+import { lowerCaseName } from './header-name.js';
 
 type Principal = { getName(): string };
 
@@ -52,8 +53,9 @@ export class ContainerRequest implements Request {
   readonly #queryString: string | null;
   readonly #headerNames: string[] = [];
   readonly #headerValues = new Map<string, string[]>();
-  readonly #attributes = new Map<string, unknown>();
-  readonly #notes = new Map<string, unknown>();
+  /** Made on first use: most requests never set an attribute or a note. */
+  #attributeMap: Map<string, unknown> | null = null;
+  #noteMap: Map<string, unknown> | null = null;
   /** Wall-clock ms of the request head, computed on first use (-1 until then). */
   #startTimeMs = -1;
   readonly #requestNumber: number;
@@ -188,10 +190,10 @@ export class ContainerRequest implements Request {
   // --- headers ---
 
   getHeader(name: string): string | null {
-    return this.#headerValues.get(name.toLowerCase())?.[0] ?? null;
+    return this.#headerValues.get(lowerCaseName(name))?.[0] ?? null;
   }
   getHeaders(name: string): string[] {
-    return [...(this.#headerValues.get(name.toLowerCase()) ?? [])];
+    return [...(this.#headerValues.get(lowerCaseName(name)) ?? [])];
   }
   getHeaderNames(): string[] {
     return [...this.#headerNames];
@@ -316,12 +318,13 @@ export class ContainerRequest implements Request {
 
   /** Then what the connection knows: TLS facts, and attributes a trusted front end forwarded (AJP). */
   getAttribute(name: string): unknown {
-    return this.#attributes.get(name) ?? tlsAttribute(this.#exchange.tls, name) ?? this.#exchange.forwardedAttributes?.get(name) ?? null;
+    return this.#attributeMap?.get(name) ?? tlsAttribute(this.#exchange.tls, name) ?? this.#exchange.forwardedAttributes?.get(name) ?? null;
   }
   getAttributeNames(): string[] {
+    const own = this.#attributeMap === null ? [] : [...this.#attributeMap.keys()];
     const forwarded = this.#exchange.forwardedAttributes;
-    if (forwarded === undefined || forwarded.size === 0) return [...this.#attributes.keys()];
-    return [...new Set([...this.#attributes.keys(), ...forwarded.keys()])];
+    if (forwarded === undefined || forwarded.size === 0) return own;
+    return [...new Set([...own, ...forwarded.keys()])];
   }
   /** A null value removes the attribute (Servlet spec §3.11); reserved container names are never set. */
   setAttribute(name: string, value: unknown): void {
@@ -330,23 +333,25 @@ export class ContainerRequest implements Request {
       return;
     }
     if (name.startsWith(INTERNAL_ATTRIBUTE_PREFIX)) return;
-    const existed = this.#attributes.has(name);
-    const old = this.#attributes.get(name);
-    this.#attributes.set(name, value);
+    const attributes = (this.#attributeMap ??= new Map());
+    const existed = attributes.has(name);
+    const old = attributes.get(name);
+    attributes.set(name, value);
     this.#binding?.fireRequestAttributeEvent?.(existed ? 'replaced' : 'added', this, name, existed ? old : value);
   }
   removeAttribute(name: string): void {
-    if (!this.#attributes.has(name)) return;
-    const old = this.#attributes.get(name);
-    this.#attributes.delete(name);
+    const attributes = this.#attributeMap;
+    if (attributes === null || !attributes.has(name)) return;
+    const old = attributes.get(name);
+    attributes.delete(name);
     this.#binding?.fireRequestAttributeEvent?.('removed', this, name, old);
   }
   getNote(name: string): unknown {
-    return this.#notes.get(name);
+    return this.#noteMap?.get(name);
   }
   setNote(name: string, value: unknown): void {
-    if (value === undefined) this.#notes.delete(name);
-    else this.#notes.set(name, value);
+    if (value === undefined) this.#noteMap?.delete(name);
+    else (this.#noteMap ??= new Map()).set(name, value);
   }
 
   // --- body, encoding and parameters ---

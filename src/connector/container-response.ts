@@ -12,6 +12,7 @@ import type { Response } from './response.js';
 import { ResponseOutputStream } from './response-output-stream.js';
 import { ResponseWriter } from './response-writer.js';
 import { serializeSetCookie } from './set-cookie.js';
+import { lowerCaseName } from './header-name.js';
 
 export interface ResponseOptions {
   /** Bytes buffered before the response commits; 8192 like Tomcat's default. */
@@ -162,7 +163,7 @@ export class ContainerResponse implements Response {
   setLocale(locale: string): void {
     if (this.#frozen()) return;
     this.#locale = locale;
-    this.#putHeader('Content-Language', validateHeaderValue('Content-Language', locale), true);
+    this.#putHeader('Content-Language', 'content-language', validateHeaderValue('Content-Language', locale), true);
   }
 
   getLocale(): string {
@@ -249,7 +250,7 @@ export class ContainerResponse implements Response {
   addCookie(cookie: Cookie): void {
     const value = serializeSetCookie(cookie);
     if (this.#frozen()) return;
-    this.#putHeader('Set-Cookie', value, false);
+    this.#putHeader('Set-Cookie', 'set-cookie', value, false);
   }
 
   /** The session cookie replaces an earlier one of the same name (a new session or a changed id). */
@@ -258,11 +259,11 @@ export class ContainerResponse implements Response {
     if (this.#committed) return;
     const entry = this.#headers.get('set-cookie');
     if (entry !== undefined) entry.values = entry.values.filter((v) => !v.startsWith(`${cookie.getName()}=`));
-    this.#putHeader('Set-Cookie', value, false);
+    this.#putHeader('Set-Cookie', 'set-cookie', value, false);
   }
 
   containsHeader(name: string): boolean {
-    const key = name.toLowerCase();
+    const key = lowerCaseName(name);
     if (key === 'content-type') return this.#contentType !== null;
     if (key === 'content-length') return this.#contentLength >= 0;
     return (this.#headers.get(key)?.values.length ?? 0) > 0;
@@ -271,16 +272,18 @@ export class ContainerResponse implements Response {
   setHeader(name: string, value: string | null): void {
     validateHeaderName(name);
     const checked = value === null ? null : validateHeaderValue(name, value);
-    if (this.#frozen() || this.#special(name, checked)) return;
-    if (checked === null) this.#headers.delete(name.toLowerCase());
-    else this.#putHeader(name, checked, true);
+    const key = lowerCaseName(name);
+    if (this.#frozen() || this.#special(key, checked)) return;
+    if (checked === null) this.#headers.delete(key);
+    else this.#putHeader(name, key, checked, true);
   }
 
   addHeader(name: string, value: string): void {
     validateHeaderName(name);
     const checked = validateHeaderValue(name, value);
-    if (this.#frozen() || this.#special(name, checked)) return;
-    this.#putHeader(name, checked, false);
+    const key = lowerCaseName(name);
+    if (this.#frozen() || this.#special(key, checked)) return;
+    this.#putHeader(name, key, checked, false);
   }
 
   setIntHeader(name: string, value: number): void {
@@ -300,11 +303,14 @@ export class ContainerResponse implements Response {
   }
 
   getHeader(name: string): string | null {
-    return this.getHeaders(name)[0] ?? null;
+    const key = lowerCaseName(name);
+    if (key === 'content-type') return this.getContentType();
+    if (key === 'content-length') return this.#contentLength >= 0 ? String(this.#contentLength) : null;
+    return this.#headers.get(key)?.values[0] ?? null;
   }
 
   getHeaders(name: string): string[] {
-    const key = name.toLowerCase();
+    const key = lowerCaseName(name);
     if (key === 'content-type') {
       const type = this.getContentType();
       return type === null ? [] : [type];
@@ -362,7 +368,7 @@ export class ContainerResponse implements Response {
     this.#writer = null;
     this.#stream = null;
     this.#status = status;
-    this.#putHeader('Location', target, true);
+    this.#putHeader('Location', 'location', target, true);
     this.#suspended = true;
   }
 
@@ -425,8 +431,7 @@ export class ContainerResponse implements Response {
   }
 
   /** Content-Type and Content-Length set as headers go through their setters (Tomcat's checkSpecialHeader). */
-  #special(name: string, value: string | null): boolean {
-    const key = name.toLowerCase();
+  #special(key: string, value: string | null): boolean {
     if (key === 'content-type') {
       this.setContentType(value);
       return true;
@@ -440,8 +445,7 @@ export class ContainerResponse implements Response {
     return false;
   }
 
-  #putHeader(name: string, value: string, replace: boolean): void {
-    const key = name.toLowerCase();
+  #putHeader(name: string, key: string, value: string, replace: boolean): void {
     const entry = this.#headers.get(key);
     if (entry === undefined) this.#headers.set(key, { name, values: [value] });
     else if (replace) entry.values = [value];
@@ -491,7 +495,7 @@ export class ContainerResponse implements Response {
     const headers: Array<readonly [string, string]> = [];
     const server = this.#options.serverHeader;
     for (const entry of this.#headers.values()) {
-      if (server !== undefined && entry.name.toLowerCase() === 'server') continue;
+      if (server !== undefined && lowerCaseName(entry.name) === 'server') continue;
       for (const value of entry.values) headers.push([entry.name, value]);
     }
     const contentType = this.getContentType();

@@ -7,11 +7,17 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FORBIDDEN_VALUE_CHARS = /[\r\n\0]/;
 // Other controls (except HTAB) and characters beyond ISO-8859-1 cannot be put on the wire as they are.
 const UNSENDABLE_VALUE_CHARS = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f\u0100-\uffff]/g;
-/** The same set without the global flag, for a stateless test: most values need no replacement at all. */
-const HAS_UNSENDABLE_VALUE_CHAR = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f\u0100-\uffff]/;
+/** Anything but HTAB, SP, visible ASCII and obs-text: one test clears almost every value (see validateHeaderValue). */
+const NOT_PLAIN_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+/** Names already found to be tokens: the same few literal names come back on every response. */
+const knownTokens = new Set<string>();
+const MAX_KNOWN_TOKENS = 512;
 
 export function isToken(value: string): boolean {
-  return TOKEN.test(value);
+  if (knownTokens.has(value)) return true;
+  if (!TOKEN.test(value)) return false;
+  if (knownTokens.size < MAX_KNOWN_TOKENS && value.length <= 64) knownTokens.add(value);
+  return true;
 }
 
 export function validateHeaderName(name: string): void {
@@ -23,7 +29,7 @@ export function validateHeaderName(name: string): void {
  * output buffer does (controls → space, beyond U+00FF → '?'), so the protocol layer never rejects it later.
  */
 export function validateHeaderValue(name: string, value: string): string {
+  if (!NOT_PLAIN_VALUE_CHAR.test(value)) return value;
   if (FORBIDDEN_VALUE_CHARS.test(value)) throw new ContainerError('SV_ERR_HTTP_INVALID_HEADER_VALUE', { name });
-  if (!HAS_UNSENDABLE_VALUE_CHAR.test(value)) return value;
   return value.replace(UNSENDABLE_VALUE_CHARS, (c) => (c.charCodeAt(0) < 0x80 ? ' ' : '?'));
 }

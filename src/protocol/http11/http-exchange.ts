@@ -271,7 +271,8 @@ export class HttpExchange implements Exchange {
     if (this.#headersSent) throw new ContainerError('SV_ERR_RESPONSE_COMMITTED', { action: 'send the headers' });
     // A flat [name, value, …] list keeps repeated fields (Set-Cookie) as separate lines.
     const flat: string[] = [];
-    for (const [name, value] of headers) {
+    for (let i = 0; i < headers.length; i++) {
+      const [name, value] = headers[i] as readonly [string, string];
       // Connection management is the processor's (RFC 9112 §9): the application may only ask to close.
       if (name.length === 10) {
         const lower = name.toLowerCase();

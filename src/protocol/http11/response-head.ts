@@ -11,6 +11,9 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 
 const statusLines = new Map<number, string>();
+/** Names already checked: the same few come back on every response, and a set hit beats the regex. */
+const knownNames = new Set<string>();
+const MAX_KNOWN_NAMES = 512;
 
 /** `HTTP/1.1 <status> <reason>\r\n`, cached for the standard reasons. */
 export function statusLine(status: number, reason: string | null): string {
@@ -28,7 +31,10 @@ export function statusLine(status: number, reason: string | null): string {
 
 /** Appends `name: value\r\n` after checking both; throws SV_ERR_HTTP_INVALID_HEADER_NAME/VALUE. */
 export function headerLine(name: string, value: string): string {
-  if (!TOKEN.test(name)) throw new ContainerError('SV_ERR_HTTP_INVALID_HEADER_NAME', { name });
+  if (!knownNames.has(name)) {
+    if (!TOKEN.test(name)) throw new ContainerError('SV_ERR_HTTP_INVALID_HEADER_NAME', { name });
+    if (knownNames.size < MAX_KNOWN_NAMES && name.length <= 64) knownNames.add(name);
+  }
   if (INVALID_VALUE_CHAR.test(value)) throw new ContainerError('SV_ERR_HTTP_INVALID_HEADER_VALUE', { name });
   return `${name}: ${value}\r\n`;
 }
