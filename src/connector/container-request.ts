@@ -51,8 +51,9 @@ export class ContainerRequest implements Request {
   readonly #response: ContainerResponse;
   readonly #requestURI: string;
   readonly #queryString: string | null;
-  readonly #headerNames: string[] = [];
-  readonly #headerValues = new Map<string, string[]>();
+  /** Header names as first received and values by lower-case name, built when first needed (see getHeader). */
+  #headerNames: string[] | null = null;
+  #headerValues: Map<string, string[]> | null = null;
   /** Made on first use: most requests never set an attribute or a note. */
   #attributeMap: Map<string, unknown> | null = null;
   #noteMap: Map<string, unknown> | null = null;
@@ -94,19 +95,29 @@ export class ContainerRequest implements Request {
     const q = target.indexOf('?');
     this.#requestURI = q < 0 ? target : target.slice(0, q);
     this.#queryString = q < 0 ? null : target.slice(q + 1);
-    const raw = exchange.rawHeaders;
+    this.#requestNumber = ++requestCounter;
+  }
+
+  /** Every field by lower-case name (repeated fields in order) and the names as first received. */
+  #headerIndex(): Map<string, string[]> {
+    if (this.#headerValues !== null) return this.#headerValues;
+    const names: string[] = [];
+    const values = new Map<string, string[]>();
+    const raw = this.#exchange.rawHeaders;
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const name = raw[i]!;
       const key = name.toLowerCase();
-      const values = this.#headerValues.get(key);
-      if (values === undefined) {
-        this.#headerNames.push(name);
-        this.#headerValues.set(key, [raw[i + 1]!]);
+      const existing = values.get(key);
+      if (existing === undefined) {
+        names.push(name);
+        values.set(key, [raw[i + 1]!]);
       } else {
-        values.push(raw[i + 1]!);
+        existing.push(raw[i + 1]!);
       }
     }
-    this.#requestNumber = ++requestCounter;
+    this.#headerNames = names;
+    this.#headerValues = values;
+    return values;
   }
 
   /** Called once by the adapter after canonicalisation and mapping. */
@@ -190,13 +201,23 @@ export class ContainerRequest implements Request {
   // --- headers ---
 
   getHeader(name: string): string | null {
-    return this.#headerValues.get(lowerCaseName(name))?.[0] ?? null;
+    const key = lowerCaseName(name);
+    const index = this.#headerValues;
+    if (index !== null) return index.get(key)?.[0] ?? null;
+    // A request has few fields and asks for fewer: scanning them beats building a map for every request.
+    const raw = this.#exchange.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const candidate = raw[i]!;
+      if (candidate.length === key.length && (candidate === key || candidate.toLowerCase() === key)) return raw[i + 1]!;
+    }
+    return null;
   }
   getHeaders(name: string): string[] {
-    return [...(this.#headerValues.get(lowerCaseName(name)) ?? [])];
+    return [...(this.#headerIndex().get(lowerCaseName(name)) ?? [])];
   }
   getHeaderNames(): string[] {
-    return [...this.#headerNames];
+    this.#headerIndex();
+    return [...(this.#headerNames ?? [])];
   }
   getIntHeader(name: string): number {
     const value = this.getHeader(name);
@@ -416,7 +437,7 @@ export class ContainerRequest implements Request {
       const count = countParameters(this.#queryString) + countParameters(this.#formBody) + this.#formFieldParts().length;
       if (count > maxParameters) throw new ContainerError('SV_ERR_HTTP_TOO_MANY_PARAMETERS', { limit: maxParameters });
     }
-    if (this.#headerValues.has('cookie')) this.getCookies();
+    if (this.getHeader('cookie') !== null) this.getCookies();
   }
 
   isBodyConsumed(): boolean {

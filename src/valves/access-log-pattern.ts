@@ -255,6 +255,8 @@ export function escapeOrDash(value: string | null | undefined): string {
 
 // Printable ASCII except `"` and `\` passes unchanged; everything else is escaped.
 const NEEDS_ESCAPE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
+/** Values on nearly every line (methods, protocols) that need no escaping: a set hit beats the regex. */
+const ALWAYS_PLAIN: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'HTTP/1.1', 'HTTP/1.0', 'AJP/1.3']);
 
 /**
  * Escapes a client-supplied value so one request is always one line and fields stay delimited
@@ -262,7 +264,7 @@ const NEEDS_ESCAPE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
  * non-ASCII code units.
  */
 export function escapeLogValue(value: string): string {
-  if (!NEEDS_ESCAPE.test(value)) return value;
+  if (ALWAYS_PLAIN.has(value) || !NEEDS_ESCAPE.test(value)) return value;
   let out = '';
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);

@@ -3,19 +3,12 @@
  * the head is serialised here (RFC 9112 §4), the body framed by Content-Length or chunked (§6, §7.1) or by
  * closing (HTTP/1.0), compressed when negotiated; pipelined responses wait for their turn.
  */
-import type { Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { ContainerError, type ProtocolError } from '../../errors/container-error.js';
 import type { Exchange, HeaderList } from '../exchange.js';
 import { tlsInfoOf, type TlsInfo } from '../../net/tls-info.js';
-import {
-  applyCompression,
-  compressWhole,
-  createEncoder,
-  flushEncoder,
-  WHOLE_BODY_MAX_BYTES,
-  type CompressionConfig,
-  type ContentCoding,
-} from './compression.js';
+import { CompressedBody, type CompressedBodyOutput } from './compressed-body.js';
+import { applyCompression, WHOLE_BODY_MAX_BYTES, type CompressionConfig } from './compression.js';
 import type { Http11Connection } from './http11-connection.js';
 import { RequestBody } from './request-body.js';
 import { dateHeaderLine, headerLine, statusLine } from './response-head.js';
@@ -69,16 +62,6 @@ export interface ExchangeOptions {
   readonly events: ExchangeEvents;
 }
 
-/** A compressed response whose head waits for its whole body (see #frame). */
-interface WholeBody {
-  readonly coding: ContentCoding;
-  status: number;
-  reason: string | null;
-  head: string[];
-  readonly chunks: Uint8Array[];
-  size: number;
-}
-
 type Framing = 'length' | 'chunked' | 'close' | 'none';
 
 const KEEP_ALIVE_TOKEN = /(?:^|,)\s*keep-alive\s*(?:,|$)/i;
@@ -122,13 +105,8 @@ export class HttpExchange implements Exchange {
   #takenOver = false;
   #drainWaiters: Array<() => void> = [];
   #continueSent = false;
-  /** The compressing stream between the application's bytes and the connection, when compressing. */
-  #encoder: Transform | null = null;
-  #coding: ContentCoding | null = null;
-  /** A compressed response held until end() (one synchronous encode, Content-Length) or the end of the turn. */
-  #whole: WholeBody | null = null;
-  #wholeTimer = false;
-  #flushScheduled = false;
+  /** The body's compression, when negotiated. */
+  #compressed: CompressedBody | null = null;
   /** The connection refused response bytes and has not drained since. */
   #stalled = false;
   /** Output produced before this response's turn (pipelining), in order. */
@@ -293,19 +271,17 @@ export class HttpExchange implements Exchange {
     // Validated before anything is committed, so a bad field reaches the caller as an error.
     this.#headersSent = true;
     try {
-      const whole = this.#whole;
-      if (whole !== null) {
+      const compressed = this.#compressed;
+      if (compressed !== null && compressed.holdingHead) {
         for (let i = 0; i < flat.length; i += 2) headerLine(flat[i] as string, flat[i + 1] as string);
-        whole.status = status;
-        whole.reason = reason;
-        whole.head = flat;
+        compressed.holdHead(status, reason, flat);
         return;
       }
       this.#pendingHead = this.#serializeHead(status, reason, flat);
     } catch (error) {
       this.#headersSent = false;
-      this.#whole = null;
-      this.#encoder = null;
+      this.#compressed?.destroy();
+      this.#compressed = null;
       throw error;
     }
   }
@@ -318,13 +294,10 @@ export class HttpExchange implements Exchange {
     const compression = this.#settings.compression;
     if (compression === null || bodiless) return;
     const { coding, contentLength } = applyCompression(compression, this.#head.acceptEncoding, this.#head.userAgent, status, flat);
-    // A body of known, modest length is encoded in one call when it ends (the common case: the response
-    // finished within its buffer) and sent with a Content-Length; a zlib stream per response costs far more
-    // than the compression itself. Longer or unknown bodies stream, chunked.
+    // A body of known, modest length is encoded in one call when it ends (see CompressedBody).
     const whole = coding !== null && contentLength !== null && contentLength <= WHOLE_BODY_MAX_BYTES;
     if (coding !== null && this.#hasBody) {
-      if (whole) this.#whole = { coding, status, reason: null, head: flat, chunks: [], size: 0 };
-      else this.#startEncoder(coding);
+      this.#compressed = new CompressedBody(coding, whole, this.#compressionOutput());
     } else if (whole && this.#head.method === 'HEAD') {
       // Where GET would be encoded whole, its Content-Length exists only once the body is encoded, so HEAD
       // leaves it out (RFC 9110 §9.3.2 allows omitting fields determined while generating the content).
@@ -405,76 +378,27 @@ export class HttpExchange implements Exchange {
     return head + CRLF;
   }
 
-  /** Collects a whole-body response's bytes; too many for one encode and it streams after all. */
-  #holdWhole(whole: WholeBody, chunk: Uint8Array): boolean {
-    whole.chunks.push(chunk);
-    whole.size += chunk.byteLength;
-    if (whole.size > WHOLE_BODY_MAX_BYTES) {
-      this.#streamWhole();
-      return true;
-    }
-    // Not ended within this turn: it streams instead (a slow producer's bytes must flow).
-    if (!this.#wholeTimer) {
-      this.#wholeTimer = true;
-      setImmediate(() => {
-        this.#wholeTimer = false;
-        if (!this.#ended) this.#streamWhole();
-      });
-    }
-    return true;
-  }
-
-  /** Ends a whole-body response: one synchronous encode, the head with Content-Length, the bytes. */
-  #sendWhole(whole: WholeBody): void {
-    this.#whole = null;
-    const chunks = whole.chunks;
-    const body = chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, whole.size);
-    let encoded: Buffer;
-    try {
-      encoded = compressWhole(whole.coding, body);
-    } catch (error) {
-      this.abort(error as Error);
-      return;
-    }
-    whole.head.push('Content-Length', String(encoded.byteLength));
-    this.#pendingHead = this.#serializeHead(whole.status, whole.reason, whole.head);
-    this.#writeBody(encoded);
-  }
-
-  /** A whole-body response that did not end in time: its head goes out now (chunked) and a stream encodes. */
-  #streamWhole(): void {
-    const whole = this.#whole;
-    if (whole === null || this.#done) return;
-    this.#whole = null;
-    this.#pendingHead = this.#serializeHead(whole.status, whole.reason, whole.head);
-    this.#startEncoder(whole.coding);
-    const encoder = this.#encoder as Transform;
-    for (const chunk of whole.chunks) encoder.write(chunk);
-    this.#scheduleFlush();
-  }
-
-  #startEncoder(coding: ContentCoding): void {
-    const encoder = createEncoder(coding);
-    this.#encoder = encoder;
-    this.#coding = coding;
-    encoder.on('data', (data: Buffer) => {
-      if (this.#done) return;
-      if (!this.#writeBody(data)) encoder.pause();
-    });
-    encoder.on('drain', () => this.#wakeDrainWaiters());
-    encoder.on('error', (error: Error) => this.abort(error));
+  /** The exchange as a compressed body sees it (made once, only for compressed responses). */
+  #compressionOutput(): CompressedBodyOutput {
+    const exchange = this;
+    return {
+      commitHead: (status, reason, fields) => {
+        this.#pendingHead = this.#serializeHead(status, reason, fields);
+      },
+      writeEncoded: (chunk) => this.#writeBody(chunk),
+      drained: () => this.#wakeDrainWaiters(),
+      fail: (error) => this.abort(error),
+      get closed(): boolean {
+        return exchange.done;
+      },
+    };
   }
 
   write(chunk: Uint8Array): boolean {
     if (this.#takenOver || this.#done || this.#ended) return true;
     if (!this.#headersSent) this.writeHead(200, null, []);
-    const whole = this.#whole;
-    if (whole !== null) return this.#holdWhole(whole, chunk);
-    const encoder = this.#encoder;
-    if (encoder !== null) {
-      this.#scheduleFlush();
-      return encoder.write(chunk);
-    }
+    const compressed = this.#compressed;
+    if (compressed !== null) return compressed.write(chunk);
     return this.#writeBody(chunk);
   }
 
@@ -568,7 +492,7 @@ export class HttpExchange implements Exchange {
     this.#stalled = true;
     this.#connection.socket.once('drain', () => {
       this.#stalled = false;
-      this.#encoder?.resume();
+      this.#compressed?.resume();
       this.#wakeDrainWaiters();
     });
     this.#options.events.writeStalled(this.#connection);
@@ -576,8 +500,8 @@ export class HttpExchange implements Exchange {
 
   drain(): Promise<void> {
     if (this.#done) return Promise.resolve();
-    const encoder = this.#encoder;
-    const blocked = encoder !== null ? encoder.writableNeedDrain : this.#stalled || this.#queuedBytes >= QUEUED_HIGH_WATER;
+    const compressed = this.#compressed;
+    const blocked = compressed !== null ? compressed.needsDrain : this.#stalled || this.#queuedBytes >= QUEUED_HIGH_WATER;
     if (!blocked) return Promise.resolve();
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
@@ -592,23 +516,14 @@ export class HttpExchange implements Exchange {
       // Checked before anything more is written: a bad trailer fails the caller, not the wire.
       for (const [name, value] of trailers) trailerBlock += headerLine(name, value);
     }
-    const whole = this.#whole;
-    if (whole !== null) {
-      // Trailers need chunked framing: only the streaming path has it.
-      if (hasTrailers) this.#streamWhole();
-      else this.#sendWhole(whole);
-    }
     this.#swallowUnreadBody();
     const finish = (): void => {
       if (this.#done) return;
       this.#sendLast(trailerBlock);
     };
-    const encoder = this.#encoder;
-    if (encoder === null) finish();
-    else {
-      encoder.once('end', finish);
-      encoder.end();
-    }
+    const compressed = this.#compressed;
+    if (compressed === null) finish();
+    else compressed.end(hasTrailers, finish);
     return this.settled;
   }
 
@@ -648,27 +563,11 @@ export class HttpExchange implements Exchange {
     body.swallow(this.#settings.maxSwallowSize, () => this.#connection.socket.destroy());
   }
 
-  /**
-   * zlib holds input until it has a block's worth; a response produced slowly (or flushed by the
-   * application) must still reach the client, so whatever is pending is flushed once the current turn
-   * of the event loop is over. A response written and ended in one go never pays for a flush.
-   */
-  #scheduleFlush(): void {
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    setImmediate(() => {
-      this.#flushScheduled = false;
-      const encoder = this.#encoder;
-      if (encoder !== null && this.#coding !== null && !this.#ended && !this.#done) flushEncoder(this.#coding, encoder);
-    });
-  }
-
   /** An explicit flush by the application: held bytes and a compressor's pending block go out now. */
   flush(): void {
-    this.#streamWhole();
-    if (this.#headersSent && this.#whole === null && !this.#ended) this.#flushHead();
-    const encoder = this.#encoder;
-    if (encoder !== null && this.#coding !== null && !this.#ended && !this.#done) flushEncoder(this.#coding, encoder);
+    const compressed = this.#compressed;
+    if (compressed !== null && !this.#ended) compressed.flush();
+    if (this.#headersSent && !(compressed?.holdingHead ?? false) && !this.#ended) this.#flushHead();
   }
 
   get ended(): boolean {
@@ -725,10 +624,11 @@ export class HttpExchange implements Exchange {
   #finish(aborted: boolean): void {
     if (this.#done) return;
     this.#done = true;
-    this.#whole = null;
     this.#queue = null;
-    if (aborted) this.#aborted = true;
-    if (this.#encoder !== null && aborted) this.#encoder.destroy();
+    if (aborted) {
+      this.#aborted = true;
+      this.#compressed?.destroy();
+    }
     this.#wakeDrainWaiters();
     const after = this.#afterFinish;
     if (after !== null) {
