@@ -26,20 +26,12 @@ the container, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 EOF
 }
 
-WRITE=0
-for arg in "$@"; do
-  case "$arg" in
-    --write) WRITE=1 ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "ajp.sh: unknown argument [$arg]" >&2; usage >&2; exit 2 ;;
-  esac
-done
-
 BENCH_NAME=ajp.sh
 FRONT_CPU=${FRONT_CPU:-1}
 BENCH_EXTRA_CPUS=FRONT_CPU
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_args "$@"
 bench_settings
 bench_tools
 bench_build

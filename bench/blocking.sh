@@ -41,18 +41,10 @@ HELLO_LOAD_CPU [0], JIT_WARMUP_REQUESTS [4000], JIT_WARMUP_MAX_S [60], SERVAL_NO
 EOF
 }
 
-WRITE=0
-for arg in "$@"; do
-  case "$arg" in
-    --write) WRITE=1 ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "blocking.sh: unknown argument [$arg]" >&2; usage >&2; exit 2 ;;
-  esac
-done
-
 BENCH_NAME=blocking.sh
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_args "$@"
 CPU_LOAD_CPU=${CPU_LOAD_CPU:-1}
 HELLO_LOAD_CPU=${HELLO_LOAD_CPU:-0}
 BENCH_EXTRA_CPUS="CPU_LOAD_CPU HELLO_LOAD_CPU"

@@ -27,18 +27,10 @@ e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), SERIES (space-separated subset of t
 EOF
 }
 
-WRITE=0
-for arg in "$@"; do
-  case "$arg" in
-    --write) WRITE=1 ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "connector.sh: unknown argument [$arg]" >&2; usage >&2; exit 2 ;;
-  esac
-done
-
 BENCH_NAME=connector.sh
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_args "$@"
 bench_settings
 bench_tools
 bench_build

@@ -22,18 +22,10 @@ Environment: WARM [60000], MEASURED [20000], CONNECTIONS [10].
 EOF2
 }
 
-WRITE=0
-for arg in "$@"; do
-  case "$arg" in
-    --write) WRITE=1 ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "instructions.sh: unknown argument [$arg]" >&2; usage >&2; exit 2 ;;
-  esac
-done
-
 BENCH_NAME=instructions.sh
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_args "$@"
 WARM=${WARM:-60000}
 MEASURED=${MEASURED:-20000}
 CONNECTIONS=${CONNECTIONS:-10}

@@ -14,6 +14,21 @@ STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-30}
 die() { echo "$BENCH_NAME: $*" >&2; exit 1; }
 log() { echo "$BENCH_NAME: $*" >&2; }
 
+# --- arguments ---------------------------------------------------------------------------------------
+# The arguments every script takes: --write (WRITE=1: append the run to RESULTS.md) and -h/--help (the
+# script's own usage function). Usage: bench_args "$@"
+bench_args() {
+  WRITE=0
+  local arg
+  for arg in "$@"; do
+    case "$arg" in
+      --write) WRITE=1 ;;
+      -h | --help) usage; exit 0 ;;
+      *) echo "$BENCH_NAME: unknown argument [$arg]" >&2; usage >&2; exit 2 ;;
+    esac
+  done
+}
+
 # --- settings ----------------------------------------------------------------------------------------
 # Reads DURATION ROUNDS WARMUP CONNECTIONS SERVER_CPU LOAD_CPU (defaults as in run.sh) and validates them,
 # plus the further CPU variables named in BENCH_EXTRA_CPUS (space-separated, already set by the caller).

@@ -22,18 +22,10 @@ Environment (defaults in brackets):
 EOF
 }
 
-WRITE=0
-for arg in "$@"; do
-  case "$arg" in
-    --write) WRITE=1 ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "run.sh: unknown argument [$arg]" >&2; usage >&2; exit 2 ;;
-  esac
-done
-
 BENCH_NAME=run.sh
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_args "$@"
 bench_settings
 TARGET_RATIO=0.9
 URL_PATH=/examples/hello

@@ -29,18 +29,10 @@ AccessLogValve in either container), SERVAL_NODE_ARGS (extra node options for Se
 EOF
 }
 
-WRITE=0
-for arg in "$@"; do
-  case "$arg" in
-    --write) WRITE=1 ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "static.sh: unknown argument [$arg]" >&2; usage >&2; exit 2 ;;
-  esac
-done
-
 BENCH_NAME=static.sh
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_args "$@"
 bench_settings
 PREWARM=${PREWARM:-5}
 CACHE_MAX_KB=${CACHE_MAX_KB:-10240}
