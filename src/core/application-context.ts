@@ -2,7 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import mime from 'mime-types';
-import { DirectoryResources, type WebappResources } from '../deploy/webapp-resources.js';
+import { DirectoryResources, webappPathSegments, type WebappResources } from '../deploy/webapp-resources.js';
 import type { ServletContextAttributeListener } from '../servlet/listeners.js';
 import type { RequestDispatcher } from '../servlet/request-dispatcher.js';
 import type { ServletContext } from '../servlet/servlet-context.js';
@@ -178,18 +178,8 @@ export class ApplicationContext implements ServletContext {
  * (also through symbolic links, unless the caller checked allowLinking).
  */
 export function resolveInside(docBase: string, path: string): string | null {
-  if (!path.startsWith('/') || path.includes('\0')) return null;
-  const segments: string[] = [];
-  for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') {
-      if (segments.length === 0) return null;
-      segments.pop();
-      continue;
-    }
-    if (segment.includes('\\')) return null;
-    segments.push(segment);
-  }
+  const segments = webappPathSegments(path);
+  if (segments === null) return null;
   const candidate = join(docBase, ...segments);
   if (candidate !== docBase && !candidate.startsWith(docBase + sep)) return null;
   return candidate;
