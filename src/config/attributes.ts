@@ -74,6 +74,7 @@ const context = builder('Context');
 const valve = builder('Valve');
 const accessLog = builder('Valve:AccessLogValve');
 const errorReport = builder('Valve:ErrorReportValve');
+const stuckThread = builder('Valve:StuckThreadDetectionValve');
 const resources = builder('Resources');
 const parameter = builder('Parameter');
 const environment = builder('Environment');
@@ -405,6 +406,12 @@ const table: AttributeSpec[] = [
 
   errorReport.bool('showReport', true, 'Whether error pages include the message and stack trace.'),
   errorReport.bool('showServerInfo', true, 'Whether error pages name the server and its version.'),
+
+  stuckThread.int('threshold', 600, 'A request running longer than this is logged as stuck (once); 0 disables the valve.', { unit: 's' }),
+  stuckThread.int('interruptThreadThreshold', -1, 'A request running longer than this on a blocking-style connector has its worker thread terminated and replaced (500, or the connection closed); 0 or -1 never.', {
+    min: -1,
+    unit: 's',
+  }),
 
   parameter.str('name', undefined, 'Name of the context initialisation parameter.', { required: true }),
   parameter.str('value', undefined, 'Value returned by `getInitParameter()`.', { required: true }),

@@ -65,6 +65,7 @@ const VALVES = 'org.apache.catalina.valves.';
 export const implementedValves: ReadonlyMap<string, string> = new Map([
   [`${VALVES}AccessLogValve`, 'Valve:AccessLogValve'],
   [`${VALVES}ErrorReportValve`, 'Valve:ErrorReportValve'],
+  [`${VALVES}StuckThreadDetectionValve`, 'Valve:StuckThreadDetectionValve'],
 ]);
 
 export type ClassKind = 'implemented' | 'tomcat' | 'module' | 'unknown';

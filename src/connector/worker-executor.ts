@@ -23,6 +23,7 @@ import {
   type WorkerToMain,
 } from '../net/worker-pool/worker-messages.js';
 import { WorkerPool, type PooledWorker } from '../net/worker-pool/worker-pool.js';
+import { StuckRequestWatch, type StuckPolicy } from '../net/worker-pool/stuck-request-watch.js';
 import type { Exchange } from '../protocol/exchange.js';
 import { SessionOwner } from '../session/session-owner.js';
 import type { SessionManager } from '../session/session-manager.js';
@@ -48,6 +49,21 @@ export interface WorkerExecutorOptions {
   /** The main thread's Service: its Contexts own the sessions. */
   readonly service: Service;
   readonly logger: Logger;
+  /**
+   * StuckThreadDetectionValves of the Service's Engine and Hosts: the main thread watches the requests on the
+   * workers for them; `appliesTo` picks a Host's requests (undefined: every request, an Engine valve).
+   */
+  readonly stuck?: readonly StuckWatchSpec[];
+}
+
+export interface StuckWatchSpec {
+  readonly policy: StuckPolicy;
+  readonly appliesTo?: (exchange: Exchange) => boolean;
+}
+
+interface StuckWatch {
+  readonly watch: StuckRequestWatch<InFlight>;
+  readonly appliesTo: ((exchange: Exchange) => boolean) | undefined;
 }
 
 interface InFlight {
@@ -55,6 +71,10 @@ interface InFlight {
   readonly worker: PooledWorker;
   readonly exchange: Exchange;
   readonly resolve: () => void;
+  /** For the stuck-request log lines. */
+  readonly uri: string;
+  readonly connection: string;
+  readonly thread: string;
   body: BodyPump | null;
   endRequested: boolean;
   /** Response bytes the connection took that the worker has not been told about yet. */
@@ -77,10 +97,14 @@ export class WorkerExecutor {
   #users = 0;
   #starting: Promise<void> | null = null;
   #stopping = false;
+  readonly #stuck: readonly StuckWatch[];
 
   constructor(options: WorkerExecutorOptions) {
     this.#options = options;
     this.#logger = options.logger;
+    this.#stuck = (options.stuck ?? [])
+      .map((spec) => ({ watch: new StuckRequestWatch<InFlight>(spec.policy, options.logger, (request) => this.#interrupt(request)), appliesTo: spec.appliesTo }))
+      .filter((entry) => entry.watch.enabled);
     this.#pool = new WorkerPool(
       {
         name: options.name,
@@ -137,6 +161,7 @@ export class WorkerExecutor {
     if (this.#users++ === 0) {
       this.#stopping = false;
       this.#starting = this.#pool.start();
+      for (const { watch } of this.#stuck) watch.start();
     }
     try {
       await this.#starting;
@@ -150,6 +175,7 @@ export class WorkerExecutor {
   async stop(gracefulMs: number): Promise<void> {
     if (this.#users === 0 || --this.#users > 0) return;
     this.#stopping = true;
+    for (const { watch } of this.#stuck) watch.stop();
     await this.#pool.stop(gracefulMs);
   }
 
@@ -165,7 +191,21 @@ export class WorkerExecutor {
   run(worker: PooledWorker, exchange: Exchange, connector: number): Promise<void> {
     const id = ++this.#nextId;
     return new Promise<void>((resolve) => {
-      this.#requests.set(id, { id, worker, exchange, resolve, body: null, endRequested: false, unacknowledged: 0, draining: false });
+      const request: InFlight = {
+        id,
+        worker,
+        exchange,
+        resolve,
+        uri: exchange.target,
+        connection: exchange.connectionId,
+        thread: `${this.#options.name}-exec-${worker.id}`,
+        body: null,
+        endRequested: false,
+        unacknowledged: 0,
+        draining: false,
+      };
+      this.#requests.set(id, request);
+      for (const { watch, appliesTo } of this.#stuck) if (appliesTo === undefined || appliesTo(exchange)) watch.add(request);
       worker.post(requestMessage(id, connector, exchange, this.#connections.dataFor(worker, exchange)));
     });
   }
@@ -305,6 +345,7 @@ export class WorkerExecutor {
   #finish(request: InFlight): void {
     if (this.#requests.get(request.id) !== request) return;
     this.#requests.delete(request.id);
+    for (const { watch } of this.#stuck) watch.remove(request);
     request.body?.detach();
     request.resolve();
   }
@@ -322,6 +363,17 @@ export class WorkerExecutor {
       failExchange(request);
       this.#finish(request);
     }
+  }
+
+  /**
+   * StuckThreadDetectionValve's interrupt: terminate() stops the worker's thread even in a busy loop; its exit
+   * then takes the crash path (the requests it held get a 500 or a closed connection, and it is replaced).
+   */
+  #interrupt(request: InFlight): void {
+    const worker = request.worker;
+    if (!worker.alive || this.#requests.get(request.id) !== request) return;
+    worker.error ??= new Error(`terminated by StuckThreadDetectionValve: request [${request.uri}] exceeded interruptThreadThreshold`);
+    void worker.thread.terminate();
   }
 
   #relayLog(worker: PooledWorker, line: string): void {

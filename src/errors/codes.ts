@@ -278,6 +278,15 @@ const catalogue = {
   SV_ERR_WORKER_POOL_STOPPED: { message: 'Worker pool [{pool}] is stopped: no worker can take the connection' },
   SV_ERR_WORKER_CALL_FAILED: { message: 'A {call} call from a worker thread to the main thread failed: {detail}' },
   SV_ERR_WORKER_SCRIPT_MISSING: { message: 'The worker entry script [{file}] does not exist: run `npm run build`' },
+  SV_MSG_STUCK_REQUEST_DETECTED: {
+    message: 'Request [{uri}] on connection [{connection}] has been running on [{thread}] for [{seconds}] s (threshold [{threshold}] s): it may be stuck; [{stuck}] request(s) stuck now',
+  },
+  SV_MSG_STUCK_REQUEST_COMPLETED: {
+    message: 'Request [{uri}] on connection [{connection}] previously reported stuck completed after [{seconds}] s; [{stuck}] request(s) stuck now',
+  },
+  SV_MSG_STUCK_REQUEST_INTERRUPTED: {
+    message: 'Request [{uri}] on connection [{connection}] has been running on [{thread}] for [{seconds}] s (interruptThreadThreshold [{interrupt}] s): the worker thread is terminated and replaced',
+  },
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof catalogue;

@@ -431,6 +431,18 @@ const docs = {
     meaning: 'Worker threads run the compiled entry script `dist/startup/worker-main.js`, which is missing (running from sources without a build).',
     fix: 'Run `npm run build`.',
   },
+  SV_MSG_STUCK_REQUEST_DETECTED: {
+    meaning: 'Warning from StuckThreadDetectionValve: a request has been running longer than the valve\'s threshold. It is logged once per request; on a blocking-style connector the main thread watches the worker threads, on the event-loop connector the check only runs when the event loop gets a turn.',
+    fix: 'Find why the servlet at that URI takes so long (a loop, a blocking call without a timeout, a slow backend); raise threshold if such requests are expected.',
+  },
+  SV_MSG_STUCK_REQUEST_COMPLETED: {
+    meaning: 'Information from StuckThreadDetectionValve: a request reported as stuck has finished after all.',
+    fix: 'Nothing to do; see the SV_MSG_STUCK_REQUEST_DETECTED warning before it for the slow request.',
+  },
+  SV_MSG_STUCK_REQUEST_INTERRUPTED: {
+    meaning: 'Warning from StuckThreadDetectionValve: a request ran longer than interruptThreadThreshold on a worker thread, so that thread was terminated (it stops even a busy loop). The request got a 500, or its connection was closed if its response had started; a new worker replaces the thread and other connections are not affected.',
+    fix: 'Fix the servlet that never finishes at that URI. Anything else that the terminated thread held in memory (application-scope attributes) is lost.',
+  },
   // --- messages ---
   SV_MSG_STARTUP_STARTED: {
     meaning: 'Information: the server started; the message is the startup summary (components, connectors and their addresses, deployed webapps, time taken).',

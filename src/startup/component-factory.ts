@@ -9,9 +9,11 @@ import type { Valve } from '../core/valve.js';
 import { ConfigError } from '../errors/container-error.js';
 import { AccessLogValve } from '../valves/access-log-valve.js';
 import { ErrorReportValve } from '../valves/error-report-valve.js';
+import { STUCK_THREAD_DETECTION_VALVE_CLASS, StuckThreadDetectionValve } from '../valves/stuck-thread-detection-valve.js';
 
 export const ACCESS_LOG_VALVE = 'org.apache.catalina.valves.AccessLogValve';
 export const ERROR_REPORT_VALVE = 'org.apache.catalina.valves.ErrorReportValve';
+export const STUCK_THREAD_DETECTION_VALVE = STUCK_THREAD_DETECTION_VALVE_CLASS;
 
 type ComponentClass = new (attributes: Readonly<Record<string, unknown>>) => unknown;
 
@@ -22,6 +24,8 @@ export function createValve(component: ComponentConfig, catalinaBase: string, lo
       return new AccessLogValve(component.attributes, { catalinaBase, onError });
     case ERROR_REPORT_VALVE:
       return new ErrorReportValve(component.attributes, { onError });
+    case STUCK_THREAD_DETECTION_VALVE:
+      return new StuckThreadDetectionValve(component.attributes, logger);
     default: {
       const valve = loadUserComponent(component, catalinaBase) as Partial<Valve>;
       if (typeof valve.invoke !== 'function') {

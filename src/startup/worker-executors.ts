@@ -14,6 +14,7 @@ import type { Host } from '../core/host.js';
 import { HostConfig, type DeploymentEvent } from '../deploy/host-config.js';
 import { ContainerError } from '../errors/container-error.js';
 import { componentLogger } from '../logging/logger.js';
+import { stuckWatchSpecs } from '../valves/stuck-thread-detection-valve.js';
 import type { WorkerInit } from './worker-init.js';
 
 export class WorkerExecutors {
@@ -75,6 +76,7 @@ export class WorkerExecutors {
       init,
       service: this.#service,
       logger: componentLogger(this.#logger, `Executor[${name}]`),
+      stuck: stuckWatchSpecs(this.#config.services[this.#serviceIndex]!.engine),
     });
     this.#all.push(executor);
     return executor;

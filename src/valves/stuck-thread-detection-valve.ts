@@ -1,0 +1,122 @@
+/**
+ * StuckThreadDetectionValve (Tomcat's valve of that name): reports requests running longer than `threshold`
+ * seconds and, on blocking-style connectors, terminates the worker thread of a request running longer than
+ * `interruptThreadThreshold` seconds. Requests that run on worker threads are watched by the main thread's
+ * WorkerExecutor (a hung worker cannot report itself); this valve watches the requests that pass through it on
+ * the main thread (event-loop connectors), which it can report but never interrupt.
+ */
+import { isMainThread } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { AttributeValue, EngineConfig } from '../config/server-config.js';
+import type { StuckWatchSpec } from '../connector/worker-executor.js';
+import type { Request } from '../connector/request.js';
+import type { Response } from '../connector/response.js';
+import { isPending, ValveBase, type ValveResult } from '../core/valve.js';
+import { StuckRequestWatch, type StuckPolicy, type WatchedRequest } from '../net/worker-pool/stuck-request-watch.js';
+import type { Exchange } from '../protocol/exchange.js';
+
+export const STUCK_THREAD_DETECTION_VALVE_CLASS = 'org.apache.catalina.valves.StuckThreadDetectionValve';
+
+export const STUCK_THREAD_DETECTION_DEFAULTS: StuckPolicy = { threshold: 600, interruptThreadThreshold: -1 };
+
+/** The valve's two attributes from server.xml (validated numbers, or raw strings from a hand-built config). */
+export function stuckPolicyOf(attributes: Readonly<Record<string, AttributeValue>>): StuckPolicy {
+  return {
+    threshold: numberOf(attributes['threshold'], STUCK_THREAD_DETECTION_DEFAULTS.threshold),
+    interruptThreadThreshold: numberOf(attributes['interruptThreadThreshold'], STUCK_THREAD_DETECTION_DEFAULTS.interruptThreadThreshold),
+  };
+}
+
+export class StuckThreadDetectionValve extends ValveBase {
+  readonly policy: StuckPolicy;
+  /** Null on worker threads: the main thread watches their requests. */
+  readonly #watch: StuckRequestWatch<WatchedRequest> | null;
+
+  constructor(attributes: Readonly<Record<string, AttributeValue>>, logger: Logger) {
+    super();
+    this.policy = stuckPolicyOf(attributes);
+    const watch = new StuckRequestWatch<WatchedRequest>(this.policy, logger, null);
+    this.#watch = isMainThread && watch.enabled ? watch : null;
+  }
+
+  /** Requests past the threshold and still running on the main thread. */
+  get stuckCount(): number {
+    return this.#watch?.stuck ?? 0;
+  }
+
+  invoke(request: Request, response: Response): ValveResult {
+    const next = this.next as NonNullable<ValveBase['next']>;
+    const watch = this.#watch;
+    if (watch === null) return next.invoke(request, response);
+    const watched: WatchedRequest = { uri: request.getRequestURI(), connection: request.getRemoteAddr() + ':' + request.getRemotePort(), thread: 'main' };
+    watch.add(watched);
+    let result: ValveResult;
+    try {
+      result = next.invoke(request, response);
+    } catch (error) {
+      watch.remove(watched);
+      throw error;
+    }
+    if (!isPending(result)) {
+      watch.remove(watched);
+      return result;
+    }
+    return result.finally(() => watch.remove(watched));
+  }
+
+  protected override async startInternal(): Promise<void> {
+    this.#watch?.start();
+    await super.startInternal();
+  }
+
+  protected override async stopInternal(): Promise<void> {
+    this.#watch?.stop();
+    await super.stopInternal();
+  }
+}
+
+/**
+ * What the main thread watches on the workers for the Engine's and Hosts' StuckThreadDetectionValves. A Host's
+ * valve sees the requests its Host would map (RFC 9110 §7.2 Host, names and aliases case-insensitive; the
+ * default Host takes the rest), as the Engine's mapping on the worker does.
+ */
+export function stuckWatchSpecs(engine: EngineConfig): StuckWatchSpec[] {
+  const specs: StuckWatchSpec[] = [];
+  for (const valve of engine.valves) {
+    if (valve.className === STUCK_THREAD_DETECTION_VALVE_CLASS) specs.push({ policy: stuckPolicyOf(valve.attributes) });
+  }
+  const known = new Set(engine.hosts.flatMap((host) => [host.name, ...host.aliases].map((name) => name.toLowerCase())));
+  for (const host of engine.hosts) {
+    const names = new Set([host.name, ...host.aliases].map((name) => name.toLowerCase()));
+    const isDefault = host.name.toLowerCase() === engine.defaultHost.toLowerCase();
+    for (const valve of host.valves) {
+      if (valve.className !== STUCK_THREAD_DETECTION_VALVE_CLASS) continue;
+      specs.push({
+        policy: stuckPolicyOf(valve.attributes),
+        appliesTo: (exchange) => {
+          const name = hostName(exchange);
+          return names.has(name) || (isDefault && !known.has(name));
+        },
+      });
+    }
+  }
+  return specs;
+}
+
+/** The Host header's name, lower case, without its port (an IPv6 literal keeps its brackets). */
+function hostName(exchange: Exchange): string {
+  const headers = exchange.rawHeaders;
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    if (headers[i]!.toLowerCase() !== 'host') continue;
+    const value = headers[i + 1]!.trim().toLowerCase();
+    const end = value.startsWith('[') ? value.indexOf(']') + 1 : value.indexOf(':');
+    return end > 0 ? value.slice(0, end) : value;
+  }
+  return '';
+}
+
+function numberOf(value: AttributeValue | undefined, fallback: number): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return fallback;
+}
