@@ -64,12 +64,15 @@ export function compileAccessLogPattern(pattern: string): CompiledAccessLogPatte
   }
   pushLiteral();
   const frozen = Object.freeze(elements);
+  const run: AccessLogElement[] = [...elements];
   return {
     pattern: resolved,
     elements: frozen,
     format(record: AccessLogRecord): string {
+      // A private, unfrozen copy, indexed: loops over a frozen array are not optimised (a keyed-load or
+      // iterator call for every element).
       let line = '';
-      for (const element of frozen) line += element(record);
+      for (let i = 0; i < run.length; i++) line += (run[i] as AccessLogElement)(record);
       return line;
     },
   };
@@ -264,7 +267,7 @@ const ALWAYS_PLAIN: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT',
  * non-ASCII code units.
  */
 export function escapeLogValue(value: string): string {
-  if (ALWAYS_PLAIN.has(value) || !NEEDS_ESCAPE.test(value)) return value;
+  if ((value.length <= 8 && ALWAYS_PLAIN.has(value)) || !NEEDS_ESCAPE.test(value)) return value;
   let out = '';
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);

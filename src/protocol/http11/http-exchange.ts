@@ -11,6 +11,7 @@ import { CompressedBody, type CompressedBodyOutput } from './compressed-body.js'
 import { applyCompression, WHOLE_BODY_MAX_BYTES, type CompressionConfig } from './compression.js';
 import type { Http11Connection } from './http11-connection.js';
 import { RequestBody } from './request-body.js';
+import { isFieldName } from './field-name.js';
 import { dateHeaderLine, headerLine, statusLine } from './response-head.js';
 
 export interface ExchangeSettings {
@@ -253,12 +254,11 @@ export class HttpExchange implements Exchange {
       const [name, value] = headers[i] as readonly [string, string];
       // Connection management is the processor's (RFC 9112 §9): the application may only ask to close.
       if (name.length === 10) {
-        const lower = name.toLowerCase();
-        if (lower === 'connection') {
+        if (isFieldName(name, 'connection', 'Connection')) {
           if (CLOSE_TOKEN.test(value)) this.#closeRequested = true;
           continue;
         }
-        if (lower === 'keep-alive') continue;
+        if (isFieldName(name, 'keep-alive', 'Keep-Alive')) continue;
       }
       flat.push(name, value);
     }
@@ -316,17 +316,17 @@ export class HttpExchange implements Exchange {
       const value = flat[i + 1] as string;
       switch (name.length) {
         case 4:
-          if (name.toLowerCase() === 'date') hasDate = true;
+          if (isFieldName(name, 'date', 'Date')) hasDate = true;
           break;
         case 14:
           // Written below, once the framing is known: never beside chunked (RFC 9112 §6.3).
-          if (name.toLowerCase() === 'content-length') {
+          if (isFieldName(name, 'content-length', 'Content-Length')) {
             contentLength = value;
             continue;
           }
           break;
         case 17:
-          if (name.toLowerCase() === 'transfer-encoding') {
+          if (isFieldName(name, 'transfer-encoding', 'Transfer-Encoding')) {
             // The framing is ours: the application may ask for chunked, never for another coding on the wire.
             if (CHUNKED_TOKEN.test(value)) chunked = true;
             continue;

@@ -12,6 +12,7 @@ import type { Adapter, RejectedRequest } from '../exchange.js';
 import { classifyClientError, minimalResponse, sniffRequestLine, type RequestLine } from './client-error.js';
 import { compressionConfigFrom } from './compression.js';
 import { HttpExchange, type ExchangeEvents, type ExchangeSettings, type RequestHead } from './http-exchange.js';
+import { isFieldName } from './field-name.js';
 import { Http11Connection } from './http11-connection.js';
 import type { InFlightLimiter } from './in-flight-limiter.js';
 import { createRequestParser, METHOD_NAMES, type LlhttpError, type ParserEvents } from './llhttp-parser.js';
@@ -372,29 +373,27 @@ export class Http11Processor {
       // Lower-casing only names of the right length keeps this pass cheap.
       switch (name.length) {
         case 4:
-          if (name.toLowerCase() === 'host') {
+          if (isFieldName(name, 'host', 'Host')) {
             if (hostCount++ === 0) host = raw[i + 1] as string;
           }
           break;
         case 6:
-          if (name.toLowerCase() === 'expect') facts.expect = joinField(facts.expect, raw[i + 1] as string);
+          if (isFieldName(name, 'expect', 'Expect')) facts.expect = joinField(facts.expect, raw[i + 1] as string);
           break;
-        case 10: {
-          const lower = name.toLowerCase();
+        case 10:
           // Repeated fields are joined with ', ' as node:http does for these.
-          if (lower === 'connection') facts.connection = joinField(facts.connection, raw[i + 1] as string);
-          else if (lower === 'user-agent') facts.userAgent ??= raw[i + 1] as string;
+          if (isFieldName(name, 'connection', 'Connection')) facts.connection = joinField(facts.connection, raw[i + 1] as string);
+          else if (isFieldName(name, 'user-agent', 'User-Agent')) facts.userAgent ??= raw[i + 1] as string;
           break;
-        }
         case 14:
           // llhttp already refused a repeated or malformed Content-Length (RFC 9112 §6.3).
-          if (name.toLowerCase() === 'content-length') facts.contentLength = Number(raw[i + 1]);
+          if (isFieldName(name, 'content-length', 'Content-Length')) facts.contentLength = Number(raw[i + 1]);
           break;
         case 15:
-          if (name.toLowerCase() === 'accept-encoding') facts.acceptEncoding = joinField(facts.acceptEncoding, raw[i + 1] as string);
+          if (isFieldName(name, 'accept-encoding', 'Accept-Encoding')) facts.acceptEncoding = joinField(facts.acceptEncoding, raw[i + 1] as string);
           break;
         case 17:
-          if (name.toLowerCase() === 'transfer-encoding') transferEncoding = true;
+          if (isFieldName(name, 'transfer-encoding', 'Transfer-Encoding')) transferEncoding = true;
           break;
       }
     }

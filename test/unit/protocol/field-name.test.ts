@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { isFieldName } from '../../../src/protocol/http11/field-name.js';
+
+describe('isFieldName', () => {
+  it('matches any spelling of the name, case-insensitively (RFC 9110 §5.1)', () => {
+    for (const name of ['Content-Length', 'content-length', 'CONTENT-LENGTH', 'cOnTeNt-LeNgTh']) {
+      expect(isFieldName(name, 'content-length', 'Content-Length')).toBe(true);
+    }
+  });
+
+  it('does not match other names, including ones of the same length or first letter', () => {
+    expect(isFieldName('Content-Lengtx', 'content-length', 'Content-Length')).toBe(false);
+    expect(isFieldName('X-Examples-Filter', 'transfer-encoding', 'Transfer-Encoding')).toBe(false);
+    expect(isFieldName('Accept', 'expect', 'Expect')).toBe(false);
+    expect(isFieldName('Hosts', 'host', 'Host')).toBe(false);
+    expect(isFieldName('', 'host', 'Host')).toBe(false);
+  });
+});
