@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const BIN = path.join(ROOT, 'bin', 'catalina');
@@ -181,8 +181,12 @@ describe('bin/catalina', () => {
 
   describe('with a process that ignores SIGTERM named by CATALINA_PID', () => {
     let stubborn: ChildProcess | undefined;
-    afterAll(() => {
-      if (stubborn !== undefined && stubborn.exitCode === null && stubborn.signalCode === null) stubborn.kill('SIGKILL');
+    // Every child is killed after its test: one left behind would run on after the suite.
+    const spawned: ChildProcess[] = [];
+    afterEach(() => {
+      for (const child of spawned.splice(0)) {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }
     });
 
     async function spawnStubborn(): Promise<number> {
@@ -190,6 +194,7 @@ describe('bin/catalina', () => {
         stdio: ['ignore', 'pipe', 'ignore'],
       });
       stubborn = child;
+      spawned.push(child);
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
       return child.pid as number;
     }
