@@ -1,8 +1,7 @@
 /** One in-memory session: attributes, access times and the invalidation rules of Servlet spec ch. 7. */
-import { ContainerError } from '../errors/container-error.js';
 import type { HttpSessionBindingEvent, HttpSessionEvent } from '../servlet/listeners.js';
 import type { ServletContext } from '../servlet/servlet-context.js';
-import type { ManagedSession } from './session-manager.js';
+import { SessionBase } from './session-base.js';
 
 export type SessionEventMethod =
   | 'sessionCreated'
@@ -32,98 +31,35 @@ function bindingCallback(value: unknown, method: BindingMethod): ((event: HttpSe
   return typeof callback === 'function' ? (callback as (event: HttpSessionBindingEvent) => void) : null;
 }
 
-export class StandardSession implements ManagedSession {
+export class StandardSession extends SessionBase {
   readonly #host: SessionHost;
-  readonly #creationTime: number;
-  readonly #attributes = new Map<string, unknown>();
-  #id: string;
-  /** Start of the previous completed request: what getLastAccessedTime() reports (Servlet spec §7.6). */
-  #lastAccessedTime: number;
   /** Start of the current request while one runs, otherwise the end of the last one: the base for idle time. */
   #thisAccessedTime: number;
-  #maxInactiveInterval: number;
-  #isNew = true;
-  #valid = true;
   /** True while sessionDestroyed listeners run: they are told the session is *about to be* invalidated, so it still works. */
   #expiring = false;
   /** Requests currently using the session; such a session never expires under them. */
   #accessCount = 0;
 
   constructor(host: SessionHost, id: string, maxInactiveIntervalSeconds: number) {
+    const now = host.now();
+    super(host.servletContext, id, { creationTime: now, lastAccessedTime: now, maxInactiveInterval: maxInactiveIntervalSeconds, isNew: true }, new Map());
     this.#host = host;
-    this.#id = id;
-    this.#creationTime = host.now();
-    this.#lastAccessedTime = this.#creationTime;
-    this.#thisAccessedTime = this.#creationTime;
-    this.#maxInactiveInterval = maxInactiveIntervalSeconds;
-  }
-
-  getId(): string {
-    return this.#id;
-  }
-
-  /** Manager only: the id after changeSessionId (the Manager re-keys its table). */
-  changeIdInternal(id: string): void {
-    this.#id = id;
-  }
-
-  isValid(): boolean {
-    return this.#valid;
-  }
-
-  getCreationTime(): number {
-    this.#check('getCreationTime');
-    return this.#creationTime;
-  }
-
-  getLastAccessedTime(): number {
-    this.#check('getLastAccessedTime');
-    return this.#lastAccessedTime;
-  }
-
-  getMaxInactiveInterval(): number {
-    this.#check('getMaxInactiveInterval');
-    return this.#maxInactiveInterval;
-  }
-
-  setMaxInactiveInterval(seconds: number): void {
-    this.#check('setMaxInactiveInterval');
-    this.#maxInactiveInterval = seconds;
-  }
-
-  isNew(): boolean {
-    this.#check('isNew');
-    return this.#isNew;
-  }
-
-  getServletContext(): ServletContext {
-    this.#check('getServletContext');
-    return this.#host.servletContext;
-  }
-
-  getAttribute(name: string): unknown {
-    this.#check('getAttribute');
-    return this.#attributes.get(name) ?? null;
-  }
-
-  getAttributeNames(): string[] {
-    this.#check('getAttributeNames');
-    return [...this.#attributes.keys()];
+    this.#thisAccessedTime = now;
   }
 
   setAttribute(name: string, value: unknown): void {
-    this.#check('setAttribute');
+    this.check('setAttribute');
     // Servlet spec: setting null is the same as removeAttribute.
     if (value === null || value === undefined) {
       this.#removeAttributeInternal(name);
       return;
     }
-    const had = this.#attributes.has(name);
-    const old = this.#attributes.get(name);
+    const had = this.attributes.has(name);
+    const old = this.attributes.get(name);
     // valueBound runs before the value becomes visible in the session (HttpSessionBindingListener javadoc).
     const bound = old === value ? null : bindingCallback(value, 'valueBound');
     if (bound) this.#host.guard(value as object, 'valueBound', () => bound.call(value, this.#bindingEvent(name, value)));
-    this.#attributes.set(name, value);
+    this.attributes.set(name, value);
     if (had && old !== value) {
       const unbound = bindingCallback(old, 'valueUnbound');
       if (unbound) this.#host.guard(old as object, 'valueUnbound', () => unbound.call(old, this.#bindingEvent(name, old)));
@@ -134,33 +70,33 @@ export class StandardSession implements ManagedSession {
   }
 
   removeAttribute(name: string): void {
-    this.#check('removeAttribute');
+    this.check('removeAttribute');
     this.#removeAttributeInternal(name);
   }
 
   invalidate(): void {
-    this.#check('invalidate');
+    this.check('invalidate');
     this.expire();
   }
 
   access(): void {
-    if (!this.#valid) return;
+    if (!this.valid) return;
     this.#thisAccessedTime = this.#host.now();
     this.#accessCount++;
   }
 
   endAccess(): void {
     // Runs at the end of every request that found the session, even if the application invalidated it meanwhile.
-    this.#isNew = false;
-    this.#lastAccessedTime = this.#thisAccessedTime;
+    this.newSession = false;
+    this.lastAccessed = this.#thisAccessedTime;
     this.#thisAccessedTime = this.#host.now();
     if (this.#accessCount > 0) this.#accessCount--;
   }
 
   /** Whether the session has been idle past its interval at `now`; never while a request uses it. */
   isIdleExpired(now: number): boolean {
-    if (!this.#valid || this.#expiring || this.#accessCount > 0 || this.#maxInactiveInterval <= 0) return false;
-    return now - this.#thisAccessedTime >= this.#maxInactiveInterval * 1000;
+    if (!this.valid || this.#expiring || this.#accessCount > 0 || this.maxInactive <= 0) return false;
+    return now - this.#thisAccessedTime >= this.maxInactive * 1000;
   }
 
   /**
@@ -168,22 +104,22 @@ export class StandardSession implements ManagedSession {
    * while the session still works, then it leaves the Manager, then every attribute is unbound.
    */
   expire(): void {
-    if (!this.#valid || this.#expiring) return;
+    if (!this.valid || this.#expiring) return;
     this.#expiring = true;
     try {
       this.#host.fireEvent('sessionDestroyed', { getSession: () => this });
     } finally {
       this.#host.remove(this);
-      this.#valid = false;
+      this.valid = false;
       this.#expiring = false;
     }
-    for (const name of [...this.#attributes.keys()]) this.#removeAttributeInternal(name);
+    for (const name of [...this.attributes.keys()]) this.#removeAttributeInternal(name);
   }
 
   #removeAttributeInternal(name: string): void {
-    if (!this.#attributes.has(name)) return;
-    const value = this.#attributes.get(name);
-    this.#attributes.delete(name);
+    if (!this.attributes.has(name)) return;
+    const value = this.attributes.get(name);
+    this.attributes.delete(name);
     const unbound = bindingCallback(value, 'valueUnbound');
     if (unbound) this.#host.guard(value as object, 'valueUnbound', () => unbound.call(value, this.#bindingEvent(name, value)));
     this.#host.fireEvent('attributeRemoved', this.#bindingEvent(name, value));
@@ -191,10 +127,5 @@ export class StandardSession implements ManagedSession {
 
   #bindingEvent(name: string, value: unknown): HttpSessionBindingEvent {
     return { getSession: () => this, getName: () => name, getValue: () => value };
-  }
-
-  /** IllegalStateException in Java: an invalidated session is unusable (HttpSession javadoc). */
-  #check(method: string): void {
-    if (!this.#valid) throw new ContainerError('SV_ERR_SESSION_INVALIDATED', { method });
   }
 }

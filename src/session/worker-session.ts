@@ -13,7 +13,7 @@
 import { ContainerError } from '../errors/container-error.js';
 import type { SessionCommit } from '../net/worker-pool/worker-messages.js';
 import type { ServletContext } from '../servlet/servlet-context.js';
-import type { ManagedSession } from './session-manager.js';
+import { SessionBase } from './session-base.js';
 import type { SessionSnapshot } from './session-snapshot.js';
 
 /** What a WorkerSession needs from its manager. */
@@ -25,86 +25,25 @@ export interface WorkerSessionHost {
 
 type Change = { readonly value: unknown } | { readonly removed: true };
 
-export class WorkerSession implements ManagedSession {
+export class WorkerSession extends SessionBase {
   readonly #host: WorkerSessionHost;
-  readonly #creationTime: number;
-  readonly #lastAccessedTime: number;
-  readonly #isNew: boolean;
-  readonly #attributes: Map<string, unknown>;
   readonly #changes = new Map<string, Change>();
-  #id: string;
-  #maxInactiveInterval: number;
   #intervalChanged = false;
-  #valid = true;
   #accessed = false;
   #ended = false;
 
   constructor(host: WorkerSessionHost, snapshot: SessionSnapshot) {
+    super(host.servletContext, snapshot.id, snapshot, new Map(snapshot.attributes));
     this.#host = host;
-    this.#id = snapshot.id;
-    this.#creationTime = snapshot.creationTime;
-    this.#lastAccessedTime = snapshot.lastAccessedTime;
-    this.#maxInactiveInterval = snapshot.maxInactiveInterval;
-    this.#isNew = snapshot.isNew;
-    this.#attributes = new Map(snapshot.attributes);
   }
 
-  getId(): string {
-    return this.#id;
-  }
-
-  /** Manager only: the id the owner gave it in changeSessionId. */
-  changeIdInternal(id: string): void {
-    this.#id = id;
-  }
-
-  isValid(): boolean {
-    return this.#valid;
-  }
-
-  getCreationTime(): number {
-    this.#check('getCreationTime');
-    return this.#creationTime;
-  }
-
-  getLastAccessedTime(): number {
-    this.#check('getLastAccessedTime');
-    return this.#lastAccessedTime;
-  }
-
-  getMaxInactiveInterval(): number {
-    this.#check('getMaxInactiveInterval');
-    return this.#maxInactiveInterval;
-  }
-
-  setMaxInactiveInterval(seconds: number): void {
-    this.#check('setMaxInactiveInterval');
-    this.#maxInactiveInterval = seconds;
+  override setMaxInactiveInterval(seconds: number): void {
+    super.setMaxInactiveInterval(seconds);
     this.#intervalChanged = true;
   }
 
-  isNew(): boolean {
-    this.#check('isNew');
-    return this.#isNew;
-  }
-
-  getServletContext(): ServletContext {
-    this.#check('getServletContext');
-    return this.#host.servletContext;
-  }
-
-  getAttribute(name: string): unknown {
-    this.#check('getAttribute');
-    return this.#attributes.get(name) ?? null;
-  }
-
-  getAttributeNames(): string[] {
-    this.#check('getAttributeNames');
-    return [...this.#attributes.keys()];
-  }
-
   setAttribute(name: string, value: unknown): void {
-    this.#check('setAttribute');
+    this.check('setAttribute');
     if (value === null || value === undefined) {
       this.removeAttribute(name);
       return;
@@ -116,32 +55,32 @@ export class WorkerSession implements ManagedSession {
     } catch (error) {
       throw new ContainerError('SV_ERR_SESSION_ATTRIBUTE_NOT_CLONEABLE', { name, detail: (error as Error).message }, { cause: error });
     }
-    this.#attributes.set(name, value);
+    this.attributes.set(name, value);
     // Re-inserted so that the commit lists attributes in the order they were last set.
     this.#changes.delete(name);
     this.#changes.set(name, { value });
   }
 
   removeAttribute(name: string): void {
-    this.#check('removeAttribute');
-    if (!this.#attributes.has(name) && !this.#changes.has(name)) return;
-    this.#attributes.delete(name);
+    this.check('removeAttribute');
+    if (!this.attributes.has(name) && !this.#changes.has(name)) return;
+    this.attributes.delete(name);
     this.#changes.delete(name);
     this.#changes.set(name, { removed: true });
   }
 
   invalidate(): void {
-    this.#check('invalidate');
-    this.#valid = false;
+    this.check('invalidate');
+    this.valid = false;
     this.#changes.clear();
     // At once: other requests of the session must stop finding it as soon as possible.
-    this.#host.commit({ id: this.#id, attributes: [], maxInactiveInterval: undefined, invalidated: true, endAccess: this.#takeEndAccess() });
+    this.#host.commit({ id: this.getId(), attributes: [], maxInactiveInterval: undefined, invalidated: true, endAccess: this.#takeEndAccess() });
   }
 
   access(): void {
-    if (!this.#valid || this.#accessed) return;
+    if (!this.valid || this.#accessed) return;
     this.#accessed = true;
-    this.#host.access(this.#id);
+    this.#host.access(this.getId());
   }
 
   endAccess(): void {
@@ -150,16 +89,16 @@ export class WorkerSession implements ManagedSession {
 
   /** Sends the changes made so far (and the end of the access when `end`); nothing when there are none. */
   flush(end: boolean): void {
-    if (!this.#valid) return;
+    if (!this.valid) return;
     const endAccess = end ? this.#takeEndAccess() : false;
     if (this.#changes.size === 0 && !this.#intervalChanged && !endAccess) return;
     const attributes = [...this.#changes].map(([name, change]) =>
       'removed' in change ? { name, removed: true as const } : { name, value: change.value },
     );
     this.#changes.clear();
-    const maxInactiveInterval = this.#intervalChanged ? this.#maxInactiveInterval : undefined;
+    const maxInactiveInterval = this.#intervalChanged ? this.maxInactive : undefined;
     this.#intervalChanged = false;
-    this.#host.commit({ id: this.#id, attributes, maxInactiveInterval, invalidated: false, endAccess });
+    this.#host.commit({ id: this.getId(), attributes, maxInactiveInterval, invalidated: false, endAccess });
   }
 
   /** True exactly once, after access(): the owner's access count goes back down once. */
@@ -167,9 +106,5 @@ export class WorkerSession implements ManagedSession {
     if (!this.#accessed || this.#ended) return false;
     this.#ended = true;
     return true;
-  }
-
-  #check(method: string): void {
-    if (!this.#valid) throw new ContainerError('SV_ERR_SESSION_INVALIDATED', { method });
   }
 }
