@@ -5,6 +5,7 @@ import { ContainerError } from '../../errors/container-error.js';
 import { Acceptor } from '../../net/acceptor.js';
 import type { Adapter } from '../exchange.js';
 import { InFlightLimiter } from '../http11/in-flight-limiter.js';
+import { endpointStats, stopEndpoint } from '../endpoint-stop.js';
 import type { ProtocolHandler, ProtocolHandlerStats } from '../protocol-handler.js';
 import { DEFAULT_PACKET_SIZE, MAX_PACKET_SIZE } from './ajp-constants.js';
 import { AjpProcessor } from './ajp-processor.js';
@@ -96,25 +97,11 @@ export class AjpProtocol implements ProtocolHandler {
   }
 
   stats(): ProtocolHandlerStats {
-    return {
-      connections: this.#processor.connections,
-      inFlight: this.#limiter.inFlight,
-      queued: this.#limiter.queued + this.#acceptor.queued,
-    };
+    return endpointStats(this.#acceptor, this.#limiter, this.#processor);
   }
 
   async #stop(gracefulMs: number): Promise<void> {
-    this.#acceptor.close();
-    this.#limiter.resume();
-    this.#processor.drain();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, gracefulMs));
-    });
-    await Promise.race([this.#processor.whenClosed(), deadline]);
-    clearTimeout(timer);
-    this.#processor.destroyAll();
-    await this.#processor.whenClosed();
+    await stopEndpoint(this.#acceptor, this.#limiter, this.#processor, gracefulMs);
   }
 }
 

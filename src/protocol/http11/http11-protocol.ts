@@ -7,6 +7,7 @@ import type { ConnectorConfig } from '../../config/server-config.js';
 import { Acceptor } from '../../net/acceptor.js';
 import { tlsSettingsOf } from '../../net/tls-context.js';
 import type { Adapter } from '../exchange.js';
+import { endpointStats, stopEndpoint } from '../endpoint-stop.js';
 import type { ProtocolHandler, ProtocolHandlerStats } from '../protocol-handler.js';
 import { Http11Processor } from './http11-processor.js';
 import { InFlightLimiter } from './in-flight-limiter.js';
@@ -78,26 +79,11 @@ export class Http11Protocol implements ProtocolHandler {
   }
 
   stats(): ProtocolHandlerStats {
-    return {
-      connections: this.#processor.connections,
-      inFlight: this.#limiter.inFlight,
-      queued: this.#limiter.queued + this.#acceptor.queued,
-    };
+    return endpointStats(this.#acceptor, this.#limiter, this.#processor);
   }
 
   async #stop(gracefulMs: number): Promise<void> {
-    this.#acceptor.close();
-    // Requests already accepted must run even if a reload had paused the connector.
-    this.#limiter.resume();
-    this.#processor.drain();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, gracefulMs));
-    });
-    await Promise.race([this.#processor.whenClosed(), deadline]);
-    clearTimeout(timer);
-    this.#processor.destroyAll();
-    await this.#processor.whenClosed();
+    await stopEndpoint(this.#acceptor, this.#limiter, this.#processor, gracefulMs);
     this.#processor.stop();
   }
 }
