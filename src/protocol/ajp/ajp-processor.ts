@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { ConnectorConfig } from '../../config/server-config.js';
 import { ContainerError, ProtocolError } from '../../errors/container-error.js';
 import { formatMessage } from '../../errors/codes.js';
+import { ConnectionRegistry } from '../connection-registry.js';
 import type { Adapter, RejectedRequest } from '../exchange.js';
 import type { InFlightLimiter } from '../http11/in-flight-limiter.js';
 import { MessageType } from './ajp-constants.js';
@@ -33,8 +34,7 @@ export class AjpProcessor {
   readonly #adapter: Adapter;
   readonly #logger: Logger;
   readonly #limiter: InFlightLimiter;
-  readonly #connections = new Map<Socket, AjpConnection>();
-  readonly #closeWaiters: Array<() => void> = [];
+  readonly #connections = new ConnectionRegistry<AjpConnection>();
   #nextConnectionId = 0;
   #logWindowStart = 0;
   #logWindowCount = 0;
@@ -62,7 +62,7 @@ export class AjpProcessor {
       finishResponse: (conn, exchange) => this.#finishResponse(conn, exchange),
       bodyPacketRequested: (conn) => this.#updateTimeout(conn),
     });
-    this.#connections.set(socket, connection);
+    this.#connections.add(connection);
     socket.on('data', (chunk: Buffer) => this.#guard(() => this.#onData(connection, chunk)));
     // The web server half-closed: it will send nothing more, and AJP has no use for a half-open connection.
     socket.on('end', () => socket.destroy());
@@ -81,12 +81,11 @@ export class AjpProcessor {
   }
 
   whenClosed(): Promise<void> {
-    if (this.#connections.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#closeWaiters.push(resolve));
+    return this.#connections.whenClosed();
   }
 
   destroyAll(): void {
-    for (const connection of this.#connections.values()) connection.socket.destroy();
+    this.#connections.destroyAll();
   }
 
   #onData(connection: AjpConnection, chunk: Buffer): void {
@@ -272,10 +271,9 @@ export class AjpProcessor {
 
   #onClose(connection: AjpConnection): void {
     connection.state = 'CLOSED';
-    this.#connections.delete(connection.socket);
     connection.exchange?.connectionClosed(new Error('The AJP connection closed'));
     connection.exchange = null;
-    if (this.#connections.size === 0) for (const wake of this.#closeWaiters.splice(0)) wake();
+    this.#connections.remove(connection);
     this.#adapter.connectionClosed?.(connection.id);
   }
 

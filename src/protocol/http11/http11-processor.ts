@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { ConnectorConfig } from '../../config/server-config.js';
 import { ProtocolError } from '../../errors/container-error.js';
 import { formatMessage, type ErrorCode } from '../../errors/codes.js';
+import { ConnectionRegistry } from '../connection-registry.js';
 import type { Adapter, RejectedRequest } from '../exchange.js';
 import { classifyClientError, minimalResponse, sniffRequestLine, type RequestLine } from './client-error.js';
 import { compressionConfigFrom } from './compression.js';
@@ -57,8 +58,7 @@ export class Http11Processor {
   /** Body read timeout: connectionTimeout, or connectionUploadTimeout when disableUploadTimeout=false. */
   readonly #bodyTimeout: number;
   readonly #maxTrailerSize: number;
-  readonly #connections = new Map<Socket, Http11Connection>();
-  readonly #closeWaiters: Array<() => void> = [];
+  readonly #connections = new ConnectionRegistry<Http11Connection>();
   #headerTimer: NodeJS.Timeout | undefined;
   #nextConnectionId = 0;
   #logWindowStart = 0;
@@ -123,7 +123,7 @@ export class Http11Processor {
   /** Takes over a socket the acceptor gave a slot: gives it a parser and starts reading. */
   open(socket: Socket): void {
     const connection = new Http11Connection(`${connectionPrefix(socket)}-${++this.#nextConnectionId}`, socket);
-    this.#connections.set(socket, connection);
+    this.#connections.add(connection);
     const state = new ParseState();
     connection.parser = createRequestParser(this.#config.maxHttpHeaderSize, this.#parserEvents(connection, state));
     socket.on('data', (chunk: Buffer) => this.#guard(() => this.#onData(connection, chunk)));
@@ -146,12 +146,11 @@ export class Http11Processor {
 
   /** Resolves once every connection has closed. */
   whenClosed(): Promise<void> {
-    if (this.#connections.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#closeWaiters.push(resolve));
+    return this.#connections.whenClosed();
   }
 
   destroyAll(): void {
-    for (const connection of this.#connections.values()) connection.socket.destroy();
+    this.#connections.destroyAll();
   }
 
   #parserEvents(connection: Http11Connection, state: ParseState): ParserEvents {
@@ -600,13 +599,10 @@ export class Http11Processor {
   }
 
   #onSocketClose(connection: Http11Connection): void {
-    this.#connections.delete(connection.socket);
     connection.parser?.close();
     connection.parser = null;
     for (const exchange of [...connection.open]) exchange.connectionClosed();
-    if (this.#connections.size === 0) {
-      for (const wake of this.#closeWaiters.splice(0)) wake();
-    }
+    this.#connections.remove(connection);
     this.#adapter.connectionClosed?.(connection.id);
   }
 
