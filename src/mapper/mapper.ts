@@ -190,6 +190,10 @@ function resetMappingData<H, C, W>(out: MappingData<H, C, W>): void {
 }
 
 export class Mapper<H, C, W> {
+  /** The last host lookup of map(): the server name it was for, the snapshot it came from, its answer. */
+  #lastServerName: string | null | undefined = undefined;
+  #lastState: MapperState<H, C, W> | null = null;
+  #lastHost: HostEntry<H, C, W> | undefined = undefined;
   #state: MapperState<H, C, W> = {
     defaultHostName: '',
     hosts: new Map(),
@@ -392,7 +396,17 @@ export class Mapper<H, C, W> {
   map(serverName: string | null, canonicalPath: string, out: MappingData<H, C, W>, chooser?: VersionChooser<C>): void {
     const state = this.#state;
     resetMappingData(out);
-    const hostEntry = Mapper.#findHost(state, serverName);
+    // Requests of a connection, and most requests of a server, name the same host: the last answer is kept
+    // for as long as the snapshot it came from is current.
+    let hostEntry: HostEntry<H, C, W> | undefined;
+    if (serverName === this.#lastServerName && state === this.#lastState) {
+      hostEntry = this.#lastHost;
+    } else {
+      hostEntry = Mapper.#findHost(state, serverName);
+      this.#lastServerName = serverName;
+      this.#lastState = state;
+      this.#lastHost = hostEntry;
+    }
     if (hostEntry === undefined) return;
     out.host = hostEntry.host;
     const found = longestPrefix(hostEntry.contexts, canonicalPath);

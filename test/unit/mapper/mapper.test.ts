@@ -128,6 +128,22 @@ describe('Mapper: hosts', () => {
     expect(mapOf(hosts(), serverName, '/').host).toBe(host);
   });
 
+  it('the same server name asked again after a change is answered from the new configuration', () => {
+    const m = new Mapper<string, string, string>();
+    m.addHost('localhost', [], 'H:localhost');
+    m.setDefaultHostName('localhost');
+    const name = 'shop.example.com:8080';
+    expect(mapOf(m, name, '/').host).toBe('H:localhost');
+    expect(mapOf(m, name, '/').host).toBe('H:localhost');
+    m.addHost('shop.example.com', [], 'H:shop');
+    expect(mapOf(m, name, '/').host).toBe('H:shop');
+    m.removeHost('shop.example.com');
+    expect(mapOf(m, name, '/').host).toBe('H:localhost');
+    m.addHostAlias('localhost', 'shop.example.com');
+    expect(mapOf(m, 'other.example.com', '/').host).toBe('H:localhost');
+    expect(mapOf(m, name, '/').host).toBe('H:localhost');
+  });
+
   it('normalises server names', () => {
     expect(normaliseServerName('[::1]:8080')).toBe('::1');
     expect(normaliseServerName('[FE80::1]')).toBe('fe80::1');
