@@ -560,7 +560,7 @@ export class HttpExchange implements Exchange {
     const remaining = body.bodyBytesRemaining;
     // A known rest too large to be worth reading: the processor closes instead (see #onExchangeDone).
     if (remaining !== undefined && remaining > this.#settings.maxSwallowSize) return;
-    body.swallow(this.#settings.maxSwallowSize, () => this.#connection.socket.destroy());
+    body.swallow(this.#settings.maxSwallowSize, () => this.#connection.destroy());
   }
 
   /** An explicit flush by the application: held bytes and a compressor's pending block go out now. */
@@ -582,7 +582,7 @@ export class HttpExchange implements Exchange {
   abort(error?: Error): void {
     if (this.#done) return;
     this.#aborted = true;
-    this.#connection.socket.destroy(error);
+    this.#connection.destroy(error);
   }
 
   /** Answers with a bodiless status (and `Connection: close` unless told to keep) on the adapter's behalf; false when too late. */

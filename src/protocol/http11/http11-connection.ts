@@ -4,6 +4,7 @@
  */
 import type { Socket } from 'node:net';
 import { normalizeAddress } from '../../net/acceptor.js';
+import { flushAtTurnEnd, type TurnEndFlushable } from '../../net/turn-end-flush.js';
 import type { HttpExchange } from './http-exchange.js';
 import type { LlhttpParser } from './llhttp-parser.js';
 import type { BodySource } from './request-body.js';
@@ -12,7 +13,7 @@ import type { BodySource } from './request-body.js';
 const PAUSE_BODY = 1;
 const PAUSE_SLOT = 2;
 
-export class Http11Connection implements BodySource {
+export class Http11Connection implements BodySource, TurnEndFlushable {
   readonly id: string;
   readonly socket: Socket;
   readonly remoteAddress: string;
@@ -37,10 +38,6 @@ export class Http11Connection implements BodySource {
   #deferred: Buffer | undefined;
   /** The socket's idle timeout as last set (ms, 0 = none); -1 = never set. */
   #timeout = -1;
-  readonly #uncork = (): void => {
-    this.#corked = false;
-    if (this.socket.writableCorked) this.socket.uncork();
-  };
 
   constructor(id: string, socket: Socket) {
     this.id = id;
@@ -110,14 +107,29 @@ export class Http11Connection implements BodySource {
   }
 
   /**
-   * Holds the socket's writes until the end of this tick, so a response's head and body, and the
-   * responses to requests pipelined in one packet, leave in one system call (as node:http corks).
+   * Holds the socket's writes until the end of this event-loop turn, so a response's head and body, and
+   * the responses to requests pipelined in one packet, leave in one system call, and the responses of
+   * every connection served in this turn leave together (turn-end-flush.ts says why).
    */
   cork(): void {
     if (this.#corked) return;
     this.#corked = true;
     this.socket.cork();
-    process.nextTick(this.#uncork);
+    flushAtTurnEnd(this);
+  }
+
+  flushCorked(): void {
+    this.#corked = false;
+    if (this.socket.writableCorked) this.socket.uncork();
+  }
+
+  /**
+   * Closes at once, after handing the kernel what responses already wrote: destroying a corked socket would
+   * drop bytes the application sent or flushed earlier in this turn.
+   */
+  destroy(error?: Error): void {
+    if (this.#corked) this.flushCorked();
+    this.socket.destroy(error);
   }
 
   /** A response carrying `Connection: close` has been committed: later pipelined requests are not answered. */

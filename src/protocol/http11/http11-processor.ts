@@ -140,7 +140,7 @@ export class Http11Processor {
   drain(): void {
     for (const connection of this.#connections.values()) {
       connection.startDraining();
-      if (connection.outstanding === 0) connection.socket.destroy();
+      if (connection.outstanding === 0) connection.destroy();
     }
   }
 
@@ -591,7 +591,7 @@ export class Http11Processor {
       return;
     }
     if (connection.outstanding === 0) {
-      socket.destroy();
+      connection.destroy();
       return;
     }
     // The application is still working on the request: no timeout applies (see #updateSocketTimeout).
