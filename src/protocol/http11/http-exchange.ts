@@ -115,6 +115,8 @@ export class HttpExchange implements Exchange {
   #queuedBytes = 0;
   /** All output, including the last bytes, has been produced (handed over or queued). */
   #outputEnded = false;
+  /** Every byte of a Content-Length body went out with the completion callback: nothing more is written. */
+  #lengthComplete = false;
   #afterFinish: (() => void) | null = null;
   readonly #onFlushed = (): void => this.#finish(false);
 
@@ -404,6 +406,7 @@ export class HttpExchange implements Exchange {
 
   /** Frames body bytes (with the pending head in front) and hands them on; false = wait for drain(). */
   #writeBody(chunk: Uint8Array): boolean {
+    if (this.#lengthComplete) return !this.#stalled;
     let size = chunk.byteLength;
     switch (this.#framing) {
       case 'none':
@@ -423,6 +426,10 @@ export class HttpExchange implements Exchange {
         break;
     }
     this.#bytesWritten += size;
+    // The declared length is reached: the response is complete (Servlet 6.0 §5.6), and these bytes carry
+    // the completion callback, so end() has nothing left to write (no empty write, no extra iovec).
+    const last = this.#framing === 'length' && this.#remaining === 0;
+    if (last) this.#lengthComplete = true;
     const prefix = this.#framing === 'chunked' ? `${this.#takeHead()}${size.toString(16)}\r\n` : this.#takeHead();
     const suffix = this.#framing === 'chunked' ? 2 : 0;
     if (prefix.length + size + suffix <= COALESCE_MAX_BYTES) {
@@ -430,10 +437,10 @@ export class HttpExchange implements Exchange {
       buffer.write(prefix, 0, 'latin1');
       buffer.set(chunk, prefix.length);
       if (suffix !== 0) buffer.write(CRLF, prefix.length + size, 'latin1');
-      return this.#send(buffer);
+      return this.#send(buffer, last);
     }
     if (prefix !== '') this.#send(prefix);
-    const accepted = this.#send(chunk);
+    const accepted = this.#send(chunk, last);
     return suffix !== 0 ? this.#send(CRLF) && accepted : accepted;
   }
 
@@ -507,7 +514,9 @@ export class HttpExchange implements Exchange {
   }
 
   end(trailers?: HeaderList): Promise<void> {
-    if (this.#takenOver || this.#done || this.#ended) return this.settled;
+    // A Content-Length body may have completed (and settled) before end(): an unread request body is
+    // still to be swallowed then, so the connection can carry the next request.
+    if (this.#takenOver || this.#ended || (this.#done && !this.#lengthComplete)) return this.settled;
     if (!this.#headersSent) this.writeHead(200, null, []);
     this.#ended = true;
     const hasTrailers = trailers !== undefined && trailers.length > 0;
@@ -529,6 +538,7 @@ export class HttpExchange implements Exchange {
 
   /** The end of the body: the last chunk and trailers, or nothing; a short fixed-length body closes. */
   #sendLast(trailerBlock: string): void {
+    if (this.#lengthComplete) return;
     const head = this.#takeHead();
     switch (this.#framing) {
       case 'chunked':
