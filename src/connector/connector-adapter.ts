@@ -94,17 +94,39 @@ export class ConnectorAdapter implements Adapter {
     );
   }
 
-  /** What `finally` did in an async service(): complete the response, leave the Context, remove upload files. */
-  async #end(request: ContainerRequest, response: ContainerResponse, entered: { context: Context | null }): Promise<void> {
+  /**
+   * What `finally` did in an async service(): complete the response, then log it, leave the Context and
+   * remove upload files. Plain reactions rather than nested async functions: each of those would add a
+   * promise, a generator and a microtask per request.
+   */
+  #end(request: ContainerRequest, response: ContainerResponse, entered: { context: Context | null }): Promise<void> {
+    let finished: Promise<void>;
     try {
-      await this.#complete(request, response);
+      finished = response.finish();
+    } catch (error) {
+      finished = Promise.reject(error);
+    }
+    return finished.then(
+      () => this.#afterResponse(request, response, entered),
+      (error: unknown) => {
+        this.#logger.debug({ err: error }, 'Response could not be completed');
+        request.exchange.abort();
+        return this.#afterResponse(request, response, entered);
+      },
+    );
+  }
+
+  #afterResponse(request: ContainerRequest, response: ContainerResponse, entered: { context: Context | null }): Promise<void> | undefined {
+    let releasing: Promise<void> | undefined;
+    try {
+      this.#logCompleted(request, response);
     } finally {
       entered.context?.exit();
-      const releasing = request.releaseParts();
-      if (releasing !== undefined) {
-        await releasing.catch((error: unknown) => this.#logger.debug({ err: error }, 'Temporary upload files could not be removed'));
-      }
+      releasing = request
+        .releaseParts()
+        ?.catch((error: unknown) => this.#logger.debug({ err: error }, 'Temporary upload files could not be removed'));
     }
+    return releasing;
   }
 
   logRejected(rejected: RejectedRequest): void {
@@ -265,13 +287,8 @@ export class ConnectorAdapter implements Adapter {
     }
   }
 
-  async #complete(request: ContainerRequest, response: ContainerResponse): Promise<void> {
-    try {
-      await response.finish();
-    } catch (error) {
-      this.#logger.debug({ err: error }, 'Response could not be completed');
-      request.exchange.abort();
-    }
+  /** The response is complete: the session's access ends and the access logs write their lines. */
+  #logCompleted(request: ContainerRequest, response: ContainerResponse): void {
     (request.getSessionIfExists() as ManagedSession | null)?.endAccess();
     // A request answered before a Host was mapped (bad URI) is logged like a rejected one.
     const host = request.mappingData.host as Host | null;
