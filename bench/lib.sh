@@ -221,10 +221,18 @@ cpu_ticks() {
   echo "$total"
 }
 
+# Softirq time (clock ticks) CPU N has spent so far: network delivery on loopback, including waking the
+# receiving process. The kernel accounts it to the CPU, not to the process that was running, so it is not in
+# cpu_ticks.
+softirq_ticks() {
+  awk -v cpu="cpu$1" '$1 == cpu { print $8 }' /proc/stat
+}
+
 # One measured run after a warm-up: measure NAME URL PID [CPU_PIDS...]. Sets M_RPS, M_P50, M_P99 (ms),
-# M_BYTES_PER_REQ and M_CPU (CPU µs per request of PID, or of the space-separated pid groups
+# M_BYTES_PER_REQ, M_CPU (CPU µs per request of PID, or of the space-separated pid groups
 # given: one value per group in M_CPUS; steadier than req/s when something else on the machine steals wrk's
-# CPU). Dies on errors, non-2xx answers or output it cannot read.
+# CPU) and M_SOFTIRQ (softirq µs per request on SERVER_CPU). Dies on errors, non-2xx answers or output it
+# cannot read.
 measure() {
   local name=$1 url=$2 pid=$3
   shift 3
@@ -238,9 +246,13 @@ measure() {
   fi
   # shellcheck disable=SC2086 # a group is a space-separated pid list
   for i in "${!groups[@]}"; do before[i]=$(cpu_ticks ${groups[i]}); done
+  local softirq_before
+  softirq_before=$(softirq_ticks "$SERVER_CPU")
   run_wrk "$DURATION" "$url" "$out" || die "wrk against $name failed: $(cat "$out")"
   M_CPUS=()
   requests=$(awk '/ requests in / { print $1 }' "$out")
+  M_SOFTIRQ=$(awk -v t="$(($(softirq_ticks "$SERVER_CPU") - softirq_before))" -v hz="$CLK_TCK" -v n="$requests" \
+    'BEGIN { printf "%.1f", (n > 0 ? t / hz * 1e6 / n : 0) }')
   # shellcheck disable=SC2086
   for i in "${!groups[@]}"; do
     M_CPUS[i]=$(awk -v t="$(($(cpu_ticks ${groups[i]}) - before[i]))" -v hz="$CLK_TCK" -v n="$requests" \
@@ -264,7 +276,7 @@ measure() {
 }
 
 # Per-series results, keyed by a series name: space-separated values, one per round.
-declare -A RPS=() P50=() P99=() CPU=() CPU2=() BYTES=()
+declare -A RPS=() P50=() P99=() CPU=() CPU2=() BYTES=() SOFTIRQ=()
 
 # Appends the last measure's numbers to series KEY.
 record() {
@@ -275,6 +287,7 @@ record() {
   CPU[$key]+="$M_CPU "
   CPU2[$key]+="${M_CPUS[1]:-} "
   BYTES[$key]+="$M_BYTES_PER_REQ "
+  SOFTIRQ[$key]+="$M_SOFTIRQ "
 }
 
 # shellcheck disable=SC2086 # the series are space-separated numbers
@@ -283,6 +296,8 @@ med_rps() { median ${RPS[$1]}; }
 med_cpu() { median ${CPU[$1]}; }
 # shellcheck disable=SC2086
 med_cpu2() { median ${CPU2[$1]}; }
+# shellcheck disable=SC2086
+med_softirq() { median ${SOFTIRQ[$1]}; }
 
 # ratio A B: A / B with 3 decimals (0 when B is 0).
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b != 0 ? a / b : 0) }'; }

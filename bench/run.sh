@@ -106,6 +106,7 @@ TABLE=$(
   echo
   echo "Ratio Serval / baseline: **$RATIO** (target ≥ $TARGET_RATIO: $VERDICT); median of per-round ratios: $PAIRED."
   echo "Server CPU per request, Serval / baseline: $CPU_RATIO (the inverse of the throughput ratio a CPU-bound server would reach)."
+  echo "Softirq time on the server's CPU (loopback delivery, waking wrk), µs/request, median: baseline $(med_softirq baseline), Serval $(med_softirq serval)."
   echo "Access log lines written by Serval: $ACCESS_LINES."
 )
 echo
