@@ -6,8 +6,9 @@
  * one poll leave back to back, a client that was asleep is woken once for the burst rather than once per
  * response. On loopback (a proxy or load generator on the same host) every wake-up is an inter-processor
  * interrupt paid by the writing CPU; on a virtual machine each one is a VM exit. bench/RESULTS.md
- * (2026-11-21 21:50) measured the kernel's softirq time per request falling from 7–10 µs to 3 µs and
- * req/s rising by a quarter to a half. A response waits at most for the other callbacks of its own turn.
+ * (2026-11-21 22:26) measured the kernel's softirq time per request falling from 8 µs to 3 µs and the
+ * hello benchmark rising from 0.47× to 0.67× of node:http. A response waits at most for the other callbacks
+ * of its own turn.
  */
 
 /** Something holding writes back (a corked socket) until flushTurnEnd() calls it. */
