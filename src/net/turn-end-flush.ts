@@ -11,7 +11,7 @@
  * of its own turn.
  */
 
-/** Something holding writes back (a corked socket) until flushTurnEnd() calls it. */
+/** Something holding writes back (a corked socket) until the end of the turn calls flushCorked(). */
 export interface TurnEndFlushable {
   flushCorked(): void;
 }
