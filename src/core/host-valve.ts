@@ -10,10 +10,11 @@ import { RequestDispatcherAttributes as A } from '../servlet/request-dispatcher.
 import type { Context } from './context.js';
 import type { ErrorPageDefinition } from './context-definition.js';
 import { wrapRequest } from './dispatched-request.js';
-import { NOTE_ERROR_PAGE_DONE, NOTE_EXCEPTION, NOTE_SERVLET_NAME } from './request-notes.js';
+import { NOTE_ERROR_PAGE_DONE, NOTE_EXCEPTION } from './request-notes.js';
 import { isPending, ValveBase, type ValveResult } from './valve.js';
 import { serviceWrapper } from './wrapper-valve.js';
 import type { Host } from './host.js';
+import type { Wrapper } from './wrapper.js';
 
 export class HostValve extends ValveBase {
   constructor(host: Host) {
@@ -95,7 +96,8 @@ export class HostValve extends ValveBase {
       [A.ERROR_STATUS_CODE, status],
       [A.ERROR_MESSAGE, response.getErrorMessage() ?? (error instanceof Error ? error.message : '')],
       [A.ERROR_REQUEST_URI, request.getRequestURI()],
-      [A.ERROR_SERVLET_NAME, request.getNote(NOTE_SERVLET_NAME) ?? null],
+      // The mapped servlet, as Tomcat's request.getWrapper(): named even when a valve answered before it ran.
+      [A.ERROR_SERVLET_NAME, (request.mappingData.wrapper as Wrapper | null)?.name ?? null],
     ]);
     if (error !== undefined && error !== null) {
       attributes.set(A.ERROR_EXCEPTION, error);

@@ -4,5 +4,3 @@
 export const NOTE_EXCEPTION = 'serval.exception';
 /** Set once an error page has been rendered for the request, so nothing renders twice. */
 export const NOTE_ERROR_PAGE_DONE = 'serval.errorPageDone';
-/** The servlet name the request was dispatched to (jakarta.servlet.error.servlet_name). */
-export const NOTE_SERVLET_NAME = 'serval.servletName';

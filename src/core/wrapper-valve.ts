@@ -12,7 +12,7 @@ import type { ServletRequest } from '../servlet/http-servlet-request.js';
 import type { ServletResponse } from '../servlet/http-servlet-response.js';
 import { ApplicationFilterChain } from './application-filter-chain.js';
 import { isClientAbort } from './client-abort.js';
-import { NOTE_EXCEPTION, NOTE_SERVLET_NAME } from './request-notes.js';
+import { NOTE_EXCEPTION } from './request-notes.js';
 import { isPending, ValveBase, type ValveResult } from './valve.js';
 import type { Wrapper } from './wrapper.js';
 
@@ -31,7 +31,6 @@ export class WrapperValve extends ValveBase {
   }
 
   invoke(request: Request, response: Response): ValveResult {
-    request.setNote(NOTE_SERVLET_NAME, this.#wrapper.name);
     const path = request.getServletPath() + (request.getPathInfo() ?? '');
     return serviceWrapper(this.#wrapper, 'REQUEST', path, request, response, request, response);
   }

@@ -57,6 +57,10 @@ describe('error pages', () => {
     const missing = await send(port, '/errors/no-such-file.txt');
     expect(missing.status).toBe(404);
     expect(JSON.parse(missing.body)).toMatchObject({ page: '404', servlet_name: 'default', request_uri: '/errors/no-such-file.txt' });
+    // Refused by the Context before any servlet ran: the mapped servlet is still named (Tomcat's getWrapper()).
+    const guarded = await send(port, '/errors/WEB-INF/web.xml');
+    expect(guarded.status).toBe(404);
+    expect(JSON.parse(guarded.body)).toMatchObject({ page: '404', servlet_name: 'default', request_uri: '/errors/WEB-INF/web.xml' });
     const teapot = await send(port, '/errors/throw/status?code=418');
     expect(teapot.status).toBe(418);
     expect(JSON.parse(teapot.body)).toMatchObject({ page: 'default', status_code: 418 });
