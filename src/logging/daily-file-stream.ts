@@ -14,6 +14,9 @@ export interface DailyFileStreamOptions {
   onError?: (error: Error) => void;
 }
 
+/** After a file fails to open, records are dropped (not buffered without bound) for this long before a retry. */
+export const REOPEN_DELAY_MS = 60_000;
+
 /** The local calendar date as `yyyy-MM-dd` (JULI rotates on the local date, not UTC). */
 export function localDate(epochMs: number): string {
   const d = new Date(epochMs);
@@ -47,6 +50,8 @@ export class DailyFileStream {
   #dayEnd = 0;
   readonly #pendingCloses = new Set<Promise<void>>();
   #closed = false;
+  /** While the clock is before this, the last open failed and records are dropped. */
+  #retryAt = 0;
 
   constructor(options: DailyFileStreamOptions) {
     this.#dir = options.dir;
@@ -64,6 +69,7 @@ export class DailyFileStream {
   write(line: string): boolean {
     if (this.#closed) return false;
     const now = this.#now();
+    if (now < this.#retryAt) return false;
     // A clock stepping backwards also reopens, so records land in the file of their own date.
     if (this.#current === null || now >= this.#dayEnd || now < this.#dayStart) this.#open(now);
     return (this.#current as Destination).write(line);
@@ -96,8 +102,31 @@ export class DailyFileStream {
     this.#currentFile = path.join(this.#dir, `${this.#prefix}.${localDate(now)}.log`);
     // sync: false keeps request handling off the disk; sonic-boom buffers while it opens and writes.
     const destination = pino.destination({ dest: this.#currentFile, sync: false, mkdir: true, append: true });
-    destination.on('error', (error: Error) => this.#onError(error));
+    let ready = false;
+    let reported: Error | null = null;
+    destination.once('ready', () => (ready = true));
+    destination.on('error', (error: Error) => {
+      // pino's own error listener re-emits each error once, so every listener after it hears it twice.
+      if (error === reported) return;
+      reported = error;
+      this.#onError(error);
+      if (!ready) this.#openFailed(destination, now);
+    });
     this.#current = destination;
+  }
+
+  /**
+   * A destination whose file never opened can neither write nor close: sonic-boom's close waits for a
+   * `ready` that will not come, and pino's exit hook would call its flushSync, which throws at process
+   * exit. Marking it destroyed (the first thing sonic-boom's own close does) makes that hook skip it;
+   * its buffered records are dropped, and the next write after REOPEN_DELAY_MS tries the file again.
+   */
+  #openFailed(destination: Destination, failedAt: number): void {
+    (destination as unknown as { destroyed: boolean }).destroyed = true;
+    if (this.#current === destination) {
+      this.#current = null;
+      this.#retryAt = failedAt + REOPEN_DELAY_MS;
+    }
   }
 
   #retire(destination: Destination): void {

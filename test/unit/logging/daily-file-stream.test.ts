@@ -1,8 +1,12 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DailyFileStream, localDate } from '../../../src/logging/daily-file-stream.js';
+import { DailyFileStream, localDate, REOPEN_DELAY_MS } from '../../../src/logging/daily-file-stream.js';
+import { REPO_ROOT } from '../../helpers/test-server.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -63,11 +67,52 @@ describe('DailyFileStream', () => {
   it('reports an unwritable directory instead of crashing', async () => {
     const errors: Error[] = [];
     const blocker = path.join(dir, 'file');
-    const { writeFile } = await import('node:fs/promises');
     await writeFile(blocker, 'not a directory');
     const stream = new DailyFileStream({ dir: path.join(blocker, 'logs'), onError: (e) => errors.push(e) });
     stream.write('x\n');
     await stream.close();
     expect(errors.length).toBeGreaterThan(0);
+  });
+
+  it('drops records while the file cannot be opened and opens it again after REOPEN_DELAY_MS', async () => {
+    const errors: Error[] = [];
+    const blocker = path.join(dir, 'file');
+    await writeFile(blocker, 'not a directory');
+    const clock = { now: new Date(2026, 6, 1, 12).getTime() };
+    const stream = new DailyFileStream({ dir: blocker, now: () => clock.now, onError: (e) => errors.push(e) });
+    stream.write('lost\n');
+    await expect.poll(() => errors.length).toBe(1);
+    expect(stream.write('dropped\n')).toBe(false);
+    clock.now += REOPEN_DELAY_MS - 1;
+    expect(stream.write('still dropped\n')).toBe(false);
+
+    await rm(blocker);
+    clock.now += 1;
+    expect(stream.write('kept\n')).toBe(true);
+    await stream.close();
+    expect(await readFile(path.join(blocker, 'catalina.2026-07-01.log'), 'utf8')).toBe('kept\n');
+    expect(errors.length).toBe(1);
+  });
+
+  it('lets the process exit cleanly after a file that never opened', async () => {
+    // pino's exit hook calls flushSync on every destination still registered; on one that never opened it throws.
+    const built = path.join(REPO_ROOT, 'dist/logging/daily-file-stream.js');
+    if (!existsSync(built)) throw new Error(`This test runs the build: [${built}] is missing. Run \`npm run build\` first.`);
+    const blocker = path.join(dir, 'file');
+    await writeFile(blocker, 'not a directory');
+    const script = `
+      const { DailyFileStream } = require(${JSON.stringify(built)});
+      const stream = new DailyFileStream({ dir: ${JSON.stringify(path.join(blocker, 'logs'))}, onError: () => {} });
+      globalThis.keep = stream;
+      stream.write('x\\n');
+      setTimeout(() => process.exit(0), 200);
+    `;
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['-e', script], { timeout: 10_000 }, (error, _stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stderr }),
+      );
+    });
+    expect(result.stderr).not.toContain('sonic boom');
+    expect(result.code).toBe(0);
   });
 });
