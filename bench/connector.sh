@@ -22,7 +22,8 @@ at most node's extra for the same (gzipSync of the same body at the same level).
   --write   also append a dated section with the results to bench/RESULTS.md
 
 Environment (defaults in brackets): DURATION [10], WARMUP [2], ROUNDS [3], CONNECTIONS [50], SERVER_CPU [0],
-LOAD_CPU [1], ACCESS_LOG [1] (0 = no AccessLogValve), SERVAL_NODE_ARGS (extra node options for the container,
+LOAD_CPU [1], ACCESS_LOG [1] (0 = no AccessLogValve), MAX_KEEPALIVE_REQUESTS [-1] (the container's
+maxKeepAliveRequests; -1 keeps connections open as node does, 100 is Tomcat's default), SERVAL_NODE_ARGS (extra node options for the container,
 e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), SERIES (space-separated subset of the series names below).
 EOF
 }
@@ -56,13 +57,16 @@ for listener in http http-gzip https https-gzip; do
 done
 tls_connector() {
   local port=$1 attrs=$2
-  echo "<Connector address=\"127.0.0.1\" port=\"$port\" protocol=\"HTTP/1.1\" connectionTimeout=\"20000\" SSLEnabled=\"true\" $attrs>
+  echo "<Connector address=\"127.0.0.1\" port=\"$port\" protocol=\"HTTP/1.1\" connectionTimeout=\"20000\" $KEEPALIVE_ATTR SSLEnabled=\"true\" $attrs>
       <SSLHostConfig><Certificate certificateFile=\"$TMP/cert.pem\" certificateKeyFile=\"$TMP/key.pem\"/></SSLHostConfig>
     </Connector>"
 }
 GZIP_ATTRS='compression="on"'
-CONNECTORS="<Connector address=\"127.0.0.1\" port=\"${S_PORT[http]}\" protocol=\"HTTP/1.1\" connectionTimeout=\"20000\"/>
-    <Connector address=\"127.0.0.1\" port=\"${S_PORT[http-gzip]}\" protocol=\"HTTP/1.1\" connectionTimeout=\"20000\" $GZIP_ATTRS/>
+# Keep connections as long as node does (see keepalive_setting in lib.sh): over TLS, Tomcat's default of 100
+# would charge Serval alone a full handshake every 100 requests.
+KEEPALIVE_ATTR="maxKeepAliveRequests=\"$MAX_KEEPALIVE_REQUESTS\""
+CONNECTORS="<Connector address=\"127.0.0.1\" port=\"${S_PORT[http]}\" protocol=\"HTTP/1.1\" connectionTimeout=\"20000\" $KEEPALIVE_ATTR/>
+    <Connector address=\"127.0.0.1\" port=\"${S_PORT[http-gzip]}\" protocol=\"HTTP/1.1\" connectionTimeout=\"20000\" $KEEPALIVE_ATTR $GZIP_ATTRS/>
     $(tls_connector "${S_PORT[https]}" '')
     $(tls_connector "${S_PORT[https-gzip]}" "$GZIP_ATTRS")"
 CONTEXTS="<Context path=\"/examples\" docBase=\"$BENCH_ROOT/webapps/examples\"/>
@@ -188,7 +192,7 @@ echo "$TABLE"
 
 if ((WRITE)); then
   bench_write "hello and 4 KB text over HTTP/HTTPS keep-alive, with and without compression (issue #3)" \
-    "DURATION=$DURATION ROUNDS=$ROUNDS WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS${ACCESS_LOG:+ ACCESS_LOG=$ACCESS_LOG} bash bench/connector.sh --write" \
-    "each run: \`taskset -c $LOAD_CPU wrk ${WRK_ARGS[*]} -d${DURATION}s [-H 'Accept-Encoding: gzip'] http(s)://127.0.0.1:PORT/PATH\`, after a ${WARMUP} s warm-up; TLS: self-signed EC P-256 certificate, same for both; the text series send Accept-Encoding: gzip; AccessLogValve $([[ ${ACCESS_LOG:-1} != 0 ]] && echo on || echo off)" \
+    "DURATION=$DURATION ROUNDS=$ROUNDS WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS MAX_KEEPALIVE_REQUESTS=$MAX_KEEPALIVE_REQUESTS${ACCESS_LOG:+ ACCESS_LOG=$ACCESS_LOG} bash bench/connector.sh --write" \
+    "each run: \`taskset -c $LOAD_CPU wrk ${WRK_ARGS[*]} -d${DURATION}s [-H 'Accept-Encoding: gzip'] http(s)://127.0.0.1:PORT/PATH\`, after a ${WARMUP} s warm-up; TLS: self-signed EC P-256 certificate, same for both; the container's maxKeepAliveRequests $MAX_KEEPALIVE_REQUESTS; the text series send Accept-Encoding: gzip; AccessLogValve $([[ ${ACCESS_LOG:-1} != 0 ]] && echo on || echo off)" \
     "$TABLE"
 fi

@@ -18,7 +18,8 @@ Takes a few minutes (valgrind runs node about 50 times slower).
 
   --write   also append a dated section with the results to bench/RESULTS.md
 
-Environment: WARM [60000], MEASURED [60000], CONNECTIONS [10]. One-off costs that fall inside the window
+Environment: WARM [60000], MEASURED [60000], CONNECTIONS [10], MAX_KEEPALIVE_REQUESTS [-1] (the container's
+maxKeepAliveRequests; -1 keeps connections open as node:http does). One-off costs that fall inside the window
 (a collection of the old generation, say) weigh more in a short one: 20000 requests once read 78.0k for
 Serval where 60000 read 69.2k on the same code, so the default spreads them over 60000.
 EOF2
@@ -31,6 +32,7 @@ bench_args "$@"
 WARM=${WARM:-60000}
 MEASURED=${MEASURED:-60000}
 CONNECTIONS=${CONNECTIONS:-10}
+keepalive_setting
 for name in WARM MEASURED CONNECTIONS; do
   [[ ${!name} =~ ^[0-9]+$ && ${!name} -gt 0 ]] || die "$name must be a positive whole number, got [${!name}]"
 done
@@ -89,6 +91,7 @@ cat >"$BASE/conf/catalina.properties" <<EOF2
 # Written by bench/instructions.sh at every run; read by conf/server.xml.
 bench.port=$SERVAL_PORT
 bench.appBase=$ROOT/webapps
+bench.maxKeepAliveRequests=$MAX_KEEPALIVE_REQUESTS
 EOF2
 log "Serval: measuring (port $SERVAL_PORT)"
 SERVAL=$(CATALINA_HOME=$ROOT CATALINA_BASE=$BASE measure serval "$SERVAL_PORT" node "$ROOT/bin/catalina" run)
@@ -109,7 +112,7 @@ if ((WRITE)); then
     echo "## $(date -u '+%Y-%m-%d %H:%M') UTC, instructions per request, GET /examples/hello (callgrind)"
     echo
     echo "- Node $(node --version), $(valgrind --version), code at $(git -C "$ROOT" rev-parse --short HEAD)$STALE"
-    echo "- Command: \`WARM=$WARM MEASURED=$MEASURED CONNECTIONS=$CONNECTIONS bash bench/instructions.sh --write\`"
+    echo "- Command: \`WARM=$WARM MEASURED=$MEASURED CONNECTIONS=$CONNECTIONS MAX_KEEPALIVE_REQUESTS=$MAX_KEEPALIVE_REQUESTS bash bench/instructions.sh --write\`"
     echo
     echo "$TABLE"
     echo

@@ -32,6 +32,16 @@ bench_args() {
 # --- settings ----------------------------------------------------------------------------------------
 # Reads DURATION ROUNDS WARMUP CONNECTIONS SERVER_CPU LOAD_CPU (defaults as in run.sh) and validates them,
 # plus the further CPU variables named in BENCH_EXTRA_CPUS (space-separated, already set by the caller).
+# keepalive_setting: MAX_KEEPALIVE_REQUESTS, the container's maxKeepAliveRequests in a run. node:http keeps a
+# connection for any number of requests; the container does the same unless told otherwise (Tomcat's default,
+# 100, makes the client reconnect, and over TLS handshake again, every 100 requests: a cost of the setting that
+# the baseline would not pay).
+keepalive_setting() {
+  MAX_KEEPALIVE_REQUESTS=${MAX_KEEPALIVE_REQUESTS:--1}
+  [[ $MAX_KEEPALIVE_REQUESTS =~ ^(-1|[1-9][0-9]*)$ ]] ||
+    die "MAX_KEEPALIVE_REQUESTS must be -1 or a positive whole number, got [$MAX_KEEPALIVE_REQUESTS]"
+}
+
 bench_settings() {
   DURATION=${DURATION:-10}
   ROUNDS=${ROUNDS:-3}
@@ -39,6 +49,7 @@ bench_settings() {
   CONNECTIONS=${CONNECTIONS:-50}
   SERVER_CPU=${SERVER_CPU:-0}
   LOAD_CPU=${LOAD_CPU:-1}
+  keepalive_setting
   local name extra=()
   read -r -a extra <<<"${BENCH_EXTRA_CPUS:-}"
   for name in DURATION ROUNDS WARMUP CONNECTIONS SERVER_CPU LOAD_CPU "${extra[@]}"; do

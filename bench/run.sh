@@ -19,6 +19,8 @@ Environment (defaults in brackets):
   ROUNDS [3]        measured runs per server              CONNECTIONS [50] wrk connections (one thread)
   SERVER_CPU [0]    CPU both servers are pinned to        LOAD_CPU [1]     CPU wrk is pinned to
   SERVAL_NODE_ARGS  extra node options for the container, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  MAX_KEEPALIVE_REQUESTS [-1]  the container's maxKeepAliveRequests: -1 keeps connections open as node:http
+                    does; 100 (Tomcat's default) makes wrk reconnect every 100 requests on Serval's side only
 EOF
 }
 
@@ -50,6 +52,7 @@ cat >"$BASE/conf/catalina.properties" <<EOF
 # Written by bench/run.sh at every run; read by conf/server.xml.
 bench.port=$SERVAL_PORT
 bench.appBase=$ROOT/webapps
+bench.maxKeepAliveRequests=$MAX_KEEPALIVE_REQUESTS
 EOF
 rm -f "$BASE"/logs/localhost_access_log*
 SERVAL_LOG=$BASE/logs/bench-catalina.out
@@ -114,7 +117,7 @@ echo "$TABLE"
 
 if ((WRITE)); then
   bench_write "GET $URL_PATH" \
-    "DURATION=$DURATION ROUNDS=$ROUNDS WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS bash bench/run.sh --write" \
-    "each run: \`taskset -c $LOAD_CPU wrk ${WRK_ARGS[*]} -d${DURATION}s http://127.0.0.1:PORT$URL_PATH\`, after a ${WARMUP} s warm-up" \
+    "DURATION=$DURATION ROUNDS=$ROUNDS WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS MAX_KEEPALIVE_REQUESTS=$MAX_KEEPALIVE_REQUESTS bash bench/run.sh --write" \
+    "each run: \`taskset -c $LOAD_CPU wrk ${WRK_ARGS[*]} -d${DURATION}s http://127.0.0.1:PORT$URL_PATH\`, after a ${WARMUP} s warm-up; the container's maxKeepAliveRequests $MAX_KEEPALIVE_REQUESTS" \
     "$TABLE"
 fi
