@@ -49,12 +49,13 @@ export class ConnectorAdapter implements Adapter {
       uriEncoding: connector.config.URIEncoding,
     };
     const hostConfigs = connector.config.sslHostConfigs ?? [];
+    const defaultName = String(attributes['defaultSSLHostConfigName'] ?? '_default_').toLowerCase();
+    // With a single SSLHostConfig (the usual case) every name selects it: no request can be misdirected,
+    // so the per-request check is skipped altogether.
+    const several = hostConfigs.some((config) => config.hostName.toLowerCase() !== defaultName);
     this.#strictSni =
-      hostConfigs.length > 0 && attributes['strictSni'] !== false
-        ? {
-            names: new Map(hostConfigs.map((config) => [config.hostName, config.hostName])),
-            defaultName: String(attributes['defaultSSLHostConfigName'] ?? '_default_').toLowerCase(),
-          }
+      several && attributes['strictSni'] !== false
+        ? { names: new Map(hostConfigs.map((config) => [config.hostName, config.hostName])), defaultName }
         : null;
   }
 
