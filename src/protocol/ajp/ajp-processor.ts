@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { ConnectorConfig } from '../../config/server-config.js';
 import { ContainerError, ProtocolError } from '../../errors/container-error.js';
 import { formatMessage } from '../../errors/codes.js';
+import { skipReadAhead } from '../../net/read-ahead.js';
 import { ConnectionRegistry } from '../connection-registry.js';
 import type { Adapter, RejectedRequest } from '../exchange.js';
 import type { InFlightLimiter } from '../http11/in-flight-limiter.js';
@@ -64,6 +65,7 @@ export class AjpProcessor {
     });
     this.#connections.add(connection);
     socket.on('data', (chunk: Buffer) => this.#guard(() => this.#onData(connection, chunk)));
+    skipReadAhead(socket);
     // The web server half-closed: it will send nothing more, and AJP has no use for a half-open connection.
     socket.on('end', () => socket.destroy());
     socket.on('timeout', () => this.#guard(() => this.#onTimeout(connection)));

@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { ConnectorConfig } from '../../config/server-config.js';
 import { ProtocolError } from '../../errors/container-error.js';
+import { skipReadAhead } from '../../net/read-ahead.js';
 import { formatMessage, type ErrorCode } from '../../errors/codes.js';
 import { ConnectionRegistry } from '../connection-registry.js';
 import type { Adapter, RejectedRequest } from '../exchange.js';
@@ -127,6 +128,7 @@ export class Http11Processor {
     const state = new ParseState();
     connection.parser = createRequestParser(this.#config.maxHttpHeaderSize, this.#parserEvents(connection, state));
     socket.on('data', (chunk: Buffer) => this.#guard(() => this.#onData(connection, chunk)));
+    skipReadAhead(socket);
     socket.on('end', () => this.#guard(() => this.#onEnd(connection)));
     socket.on('error', (error: Error) => this.#guard(() => this.#onSocketError(connection, error)));
     socket.once('close', () => this.#guard(() => this.#onSocketClose(connection)));
