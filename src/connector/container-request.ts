@@ -8,6 +8,7 @@ import type { Wrapper } from '../core/wrapper.js';
 import { ContainerError } from '../errors/container-error.js';
 import { emptyMappingData, type MappingData } from '../mapper/mapping-data.js';
 import type { Exchange } from '../protocol/exchange.js';
+import { equalsLowerCase } from '../protocol/http11/field-name.js';
 import { Cookie } from '../servlet/cookie.js';
 import type { DispatcherType } from '../servlet/dispatcher-type.js';
 import type { HttpSession } from '../servlet/http-session.js';
@@ -208,7 +209,7 @@ export class ContainerRequest implements Request {
     const raw = this.#exchange.rawHeaders;
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const candidate = raw[i]!;
-      if (candidate.length === key.length && (candidate === key || candidate.toLowerCase() === key)) return raw[i + 1]!;
+      if (candidate === key || equalsLowerCase(candidate, key)) return raw[i + 1]!;
     }
     return null;
   }

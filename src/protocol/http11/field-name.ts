@@ -1,10 +1,23 @@
 /**
  * Case-insensitive field-name comparison (RFC 9110 §5.1) for the hot paths that pick a few names out of many:
- * most names arrive in their usual spelling, and a differing first letter settles most of the rest, so the
- * lower-cased copy is made only when neither shortcut decides.
+ * most names arrive in their usual spelling; any other spelling is compared letter by letter without a copy.
  */
 export function isFieldName(name: string, lower: string, usual: string): boolean {
   if (name === usual || name === lower) return true;
-  if (name.length !== lower.length || (name.charCodeAt(0) | 0x20) !== lower.charCodeAt(0)) return false;
-  return name.toLowerCase() === lower;
+  return equalsLowerCase(name, lower);
+}
+
+/**
+ * Whether `name` lower-cased (ASCII letters only, as field names are tokens) equals `lower`, compared in place:
+ * no lower-cased copy is allocated for a name that is spelled another way.
+ */
+export function equalsLowerCase(name: string, lower: string): boolean {
+  const length = name.length;
+  if (length !== lower.length) return false;
+  for (let i = 0; i < length; i++) {
+    let code = name.charCodeAt(i);
+    if (code >= 0x41 && code <= 0x5a) code |= 0x20;
+    if (code !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }

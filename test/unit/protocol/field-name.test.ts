@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isFieldName } from '../../../src/protocol/http11/field-name.js';
+import { equalsLowerCase, isFieldName } from '../../../src/protocol/http11/field-name.js';
 
 describe('isFieldName', () => {
   it('matches any spelling of the name, case-insensitively (RFC 9110 §5.1)', () => {
@@ -14,5 +14,22 @@ describe('isFieldName', () => {
     expect(isFieldName('Accept', 'expect', 'Expect')).toBe(false);
     expect(isFieldName('Hosts', 'host', 'Host')).toBe(false);
     expect(isFieldName('', 'host', 'Host')).toBe(false);
+  });
+});
+
+describe('equalsLowerCase', () => {
+  it('folds ASCII letters only', () => {
+    expect(equalsLowerCase('X-Forwarded-For', 'x-forwarded-for')).toBe(true);
+    expect(equalsLowerCase('HOST', 'host')).toBe(true);
+    // '^' and '~' differ by the same bit as a letter's case: they are different token characters.
+    expect(equalsLowerCase('a^b', 'a~b')).toBe(false);
+    expect(equalsLowerCase('X@', 'x`')).toBe(false);
+    // The Kelvin sign lower-cases to 'k' in Unicode, but it is no token character.
+    expect(equalsLowerCase('\u212Aeep-Alive', 'keep-alive')).toBe(false);
+  });
+
+  it('needs the same length', () => {
+    expect(equalsLowerCase('Host', 'hosts')).toBe(false);
+    expect(equalsLowerCase('', '')).toBe(true);
   });
 });
