@@ -324,8 +324,7 @@ export class ContainerRequest implements Request {
         portText = host.slice(colon + 1);
       }
     }
-    const port = /^\d{1,5}$/.test(portText) ? Number(portText) : -1;
-    return { name, port };
+    return { name, port: portNumber(portText) };
   }
 
   getLocale(): string {
@@ -757,4 +756,17 @@ function countParameters(input: string | Uint8Array | null): number {
   let count = 0;
   for (const chunk of text.split('&')) if (chunk !== '' && !chunk.startsWith('=')) count++;
   return count;
+}
+
+/** A Host header's port: one to five digits, else -1 (read in place: asked on every request). */
+function portNumber(text: string): number {
+  const length = text.length;
+  if (length === 0 || length > 5) return -1;
+  let port = 0;
+  for (let i = 0; i < length; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    port = port * 10 + digit;
+  }
+  return port;
 }

@@ -74,8 +74,9 @@ export class Wrapper extends ContainerBase implements ServletConfig {
   }
 
   /** Whether a request may be served now (false while unavailable). */
-  isAvailable(now = Date.now()): boolean {
-    return this.#unavailableUntil <= now;
+  isAvailable(now?: number): boolean {
+    // Asked on every request: a servlet never marked unavailable needs no clock.
+    return this.#unavailableUntil === 0 || this.#unavailableUntil <= (now ?? Date.now());
   }
 
   isPermanentlyUnavailable(): boolean {

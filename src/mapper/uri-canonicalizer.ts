@@ -43,10 +43,13 @@ function uriError(uri: string, detail: string): ProtocolError {
  * (`http://host/path`, RFC 9112 §3.2.2) is reduced to its path. A fragment is never sent by a client (RFC 9112
  * §3.2), so `#` anywhere is a 400, as in Tomcat.
  */
+const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?]*/;
+
 export function splitRequestTarget(target: string): { rawPath: string; query: string | null } {
   if (target.includes('#')) throw uriError(target, 'a fragment [#] is not allowed in a request-target');
   let pathAndQuery = target;
-  const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?]*/.exec(target);
+  // Origin form, nearly every request, starts with '/' and cannot be absolute form: no regex for it.
+  const absolute = target.charCodeAt(0) === 0x2f ? null : ABSOLUTE_FORM.exec(target);
   if (absolute !== null) {
     pathAndQuery = target.slice(absolute[0].length);
     if (!pathAndQuery.startsWith('/')) pathAndQuery = `/${pathAndQuery}`;

@@ -89,16 +89,17 @@ export function currentThreadName(): string {
  * lazy: a pattern reads only the few fields it prints, so nothing else is computed per request.
  */
 export function recordFromExchange(request: Request, response: Response, options: RecordOptions = {}): AccessLogRecord {
-  return new ExchangeRecord(request, response, options.requestAttributesEnabled === true, options.endTime ?? process.hrtime.bigint());
+  return new ExchangeRecord(request, response, options.requestAttributesEnabled === true, options.endTime);
 }
 
 class ExchangeRecord implements AccessLogRecord {
   readonly #request: Request;
   readonly #response: Response;
   readonly #fromAttributes: boolean;
-  readonly #endTime: bigint;
+  /** Read from the clock when a pattern first asks (%D, %T, %{end:…}t), within the same synchronous log call. */
+  #endTime: bigint | undefined;
 
-  constructor(request: Request, response: Response, fromAttributes: boolean, endTime: bigint) {
+  constructor(request: Request, response: Response, fromAttributes: boolean, endTime: bigint | undefined) {
     this.#request = request;
     this.#response = response;
     this.#fromAttributes = fromAttributes;
@@ -146,6 +147,7 @@ class ExchangeRecord implements AccessLogRecord {
     return this.#request.getStartTimeMs();
   }
   get elapsedNs(): bigint {
+    this.#endTime ??= process.hrtime.bigint();
     return nonNegative(this.#endTime - this.#request.getStartTime());
   }
   get commitNs(): bigint | null {

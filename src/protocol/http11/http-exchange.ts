@@ -369,7 +369,7 @@ export class HttpExchange implements Exchange {
     if (close) {
       head += 'Connection: close\r\n';
       this.#connection.markClosing();
-    } else if (http10 || KEEP_ALIVE_TOKEN.test(this.#head.connection ?? '')) {
+    } else if (http10 || (this.#head.connection !== undefined && KEEP_ALIVE_TOKEN.test(this.#head.connection))) {
       // Only a client that asked for keep-alive is told about it, as Tomcat does.
       head += 'Connection: keep-alive\r\n';
       const seconds = this.#settings.keepAliveTimeoutSeconds;

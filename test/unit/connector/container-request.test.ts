@@ -197,6 +197,15 @@ describe('ContainerRequest: server, remote and locale', () => {
     expect(request.getServerPort()).toBe(8443);
   });
 
+  it("uses the scheme's port when the Host port is not one to five digits", () => {
+    for (const host of ['h:', 'h:80a', 'h:123456', 'h:-1', 'h: 80', 'h:8 0']) {
+      const request = setup({ headers: [['Host', host]] }).request;
+      expect(request.getServerName(), host).toBe('h');
+      expect(request.getServerPort(), host).toBe(80);
+    }
+    expect(setup({ headers: [['Host', 'h:00081']] }).request.getServerPort()).toBe(81);
+  });
+
   it('handles IPv6 literals, keeping the brackets', () => {
     const withPort = setup({ headers: [['Host', '[::1]:9090']] }).request;
     expect(withPort.getServerName()).toBe('[::1]');
