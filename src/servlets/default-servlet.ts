@@ -571,6 +571,8 @@ function resourcePath(request: HttpServletRequest, included: boolean): string {
 }
 
 function joinedHeader(request: HttpServletRequest, name: string): string | null {
+  // Most requests carry none of these: a scan of the fields answers that without the index getHeaders builds.
+  if (request.getHeader(name) === null) return null;
   const values = request.getHeaders(name);
   if (values.length === 0) return null;
   const joined = values.join(',');
