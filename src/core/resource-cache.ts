@@ -86,9 +86,20 @@ export function isInside(base: string, target: string): boolean {
 
 /** True for WEB-INF and META-INF at the webapp root, in any case spelling (Servlet spec §10.5). */
 export function isSpecialPath(path: string): boolean {
-  const first = path.split(/[/\\]/).find((segment) => segment !== '') ?? '';
-  const upper = first.toUpperCase();
+  // The first non-empty segment, found by a scan: this runs for every static request.
+  let start = 0;
+  while (start < path.length && isSeparator(path.charCodeAt(start))) start++;
+  let end = start;
+  while (end < path.length && !isSeparator(path.charCodeAt(end))) end++;
+  const length = end - start;
+  if (length !== 7 && length !== 8) return false;
+  const upper = path.slice(start, end).toUpperCase();
   return upper === 'WEB-INF' || upper === 'META-INF';
+}
+
+/** `/`, and `\` which some clients and file systems treat as one. */
+function isSeparator(code: number): boolean {
+  return code === 0x2f || code === 0x5c;
 }
 
 export class ResourceCache {

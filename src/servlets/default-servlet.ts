@@ -175,11 +175,13 @@ export class DefaultServlet extends HttpServlet {
     return super.serviceHttp(request, response);
   }
 
-  protected override doGet(request: HttpServletRequest, response: HttpServletResponse): Promise<void> {
+  protected override doGet(request: HttpServletRequest, response: HttpServletResponse): void | Promise<void> {
+    if (this.#serveFromMemory(request, response, true)) return;
     return this.#serve(request, response, true);
   }
 
-  protected override doHead(request: HttpServletRequest, response: HttpServletResponse): Promise<void> {
+  protected override doHead(request: HttpServletRequest, response: HttpServletResponse): void | Promise<void> {
+    if (this.#serveFromMemory(request, response, false)) return;
     return this.#serve(request, response, false);
   }
 
@@ -309,11 +311,7 @@ export class DefaultServlet extends HttpServlet {
         return;
       }
     }
-    const contentType = this.#contentType(path);
-    if (contentType !== null) response.setContentType(contentType);
-    if (this.#settings.useAcceptRanges) response.setHeader('Accept-Ranges', 'bytes');
-    response.setHeader('ETag', validators.etag);
-    response.setHeader('Last-Modified', validators.lastModified);
+    const contentType = this.#representationHeaders(response, path, validators);
 
     // A precompressed sibling replaces the bytes, never the validators of the original (Tomcat does the same).
     let bodyPath = path;
@@ -349,6 +347,40 @@ export class DefaultServlet extends HttpServlet {
       }
     }
     await this.#sendWhole(response, bodyPath, body, withBody, false);
+  }
+
+  /**
+   * The common request answered without a promise: a plain GET or HEAD of a file whose lookup, validators and
+   * bytes are all in memory, with no conditional, Range or precompression to weigh. Anything else returns
+   * false before touching the response, and #serve takes the request.
+   */
+  #serveFromMemory(request: HttpServletRequest, response: HttpServletResponse, withBody: boolean): boolean {
+    if (request.getDispatcherType() !== 'REQUEST' || this.#settings.precompressed.length > 0) return false;
+    const path = resourcePath(request, false);
+    if (path.endsWith('/') || isSpecialPath(path) || isUnsafePath(path)) return false;
+    const cache = this.#resources;
+    const resource = cache?.peek(path);
+    if (cache === null || cache === undefined || resource === undefined || resource.kind !== 'file') return false;
+    const validators = this.#validators.get(resource);
+    if (validators === undefined) return false;
+    const content = withBody && resource.size > 0 ? cache.cachedContent(path, resource) : null;
+    if (withBody && resource.size > 0 && content === null) return false;
+    if (withBody && resource.size > 0 && request.getHeader('Range') !== null) return false;
+    if (this.#preconditions(request, validators.etag, resource.mtimeMs) !== 'proceed') return false;
+    this.#representationHeaders(response, path, validators);
+    response.setContentLength(resource.size);
+    if (content !== null) this.#writeOnce(response, content);
+    return true;
+  }
+
+  /** Content-Type, Accept-Ranges and the validators of a file's representation; returns the content type. */
+  #representationHeaders(response: HttpServletResponse, path: string, validators: Validators): string | null {
+    const contentType = this.#contentType(path);
+    if (contentType !== null) response.setContentType(contentType);
+    if (this.#settings.useAcceptRanges) response.setHeader('Accept-Ranges', 'bytes');
+    response.setHeader('ETag', validators.etag);
+    response.setHeader('Last-Modified', validators.lastModified);
+    return contentType;
   }
 
   #preconditions(request: HttpServletRequest, etag: string, mtimeMs: number): PreconditionResult {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESOURCES_ATTRIBUTE, ResourceCache } from '../../../src/core/resource-cache.js';
-import { sleep } from '../../helpers/raw-http-client.js';
+import { sleep, type RawResponse } from '../../helpers/raw-http-client.js';
 import {
   A_TXT,
   APP_JS,
@@ -292,5 +292,34 @@ describe('the resource cache (/cached: cacheTtl=300 ms, cacheMaxSize=1024 KiB, c
   it('cachingAllowed=false (/tuned) keeps nothing', async () => {
     await send(port, '/tuned/latin1.txt');
     expect(cacheOf('tuned').sizeBytes).toBe(0);
+  });
+});
+
+describe('a file answered from memory (no promise on the hot path)', () => {
+  const withoutDate = (response: RawResponse): Array<readonly [string, string]> => response.headers.filter(([name]) => name.toLowerCase() !== 'date');
+
+  it('gets the same head and body as its first, cold answer, for GET and HEAD', async () => {
+    const content = Buffer.from('served from memory\n'.repeat(30));
+    writeFileSync(join(fixture.appBase, 'files', 'memory.txt'), content);
+    const cold = await send(port, '/files/memory.txt');
+    const warm = await send(port, '/files/memory.txt');
+    expect(cold.status).toBe(200);
+    expect(warm.status).toBe(200);
+    expect(withoutDate(warm)).toEqual(withoutDate(cold));
+    expect(bodyBytes(warm).equals(content)).toBe(true);
+    const head = await send(port, '/files/memory.txt', { method: 'HEAD' });
+    expect(withoutDate(head)).toEqual(withoutDate(cold));
+    expect(head.body).toBe('');
+  });
+
+  it('still honours conditions, ranges and the WEB-INF rule once the file is in memory', async () => {
+    const first = await send(port, '/files/a.txt');
+    const etag = first.header('ETag')!;
+    expect((await send(port, '/files/a.txt', { headers: [`If-None-Match: ${etag}`] })).status).toBe(304);
+    const range = await send(port, '/files/a.txt', { headers: ['Range: bytes=0-9'] });
+    expect(range.status).toBe(206);
+    expect(range.body).toBe(A_TXT.subarray(0, 10).toString('latin1'));
+    expect((await send(port, '/files/a.txt', { headers: ['If-Match: "other"'] })).status).toBe(412);
+    expect((await send(port, '/files/a.txt/')).status).toBe(404);
   });
 });

@@ -29,6 +29,13 @@ describe('DefaultServlet helpers', () => {
     ['/WEB-INFO/x', false],
     ['/static/WEB-INF/x', false],
     ['/index.html', false],
+    ['\\WEB-INF\\web.xml', true],
+    ['/\\/meta-inf', true],
+    ['WEB-INF', true],
+    ['', false],
+    ['///', false],
+    ['/WEB-IN', false],
+    ['/XWEB-INF', false],
   ])('isSpecialPath(%s) = %s', (path, expected) => {
     expect(isSpecialPath(path)).toBe(expected);
   });
