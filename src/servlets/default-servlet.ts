@@ -6,8 +6,8 @@
  */
 import { DEFAULT_RESOURCES, isSpecialPath, RESOURCES_ATTRIBUTE, ResourceCache, type DirectoryResource, type FileResource, type WebResource } from '../core/resource-cache.js';
 import { ContainerError } from '../errors/container-error.js';
-import type { HttpServletRequest } from '../servlet/http-servlet-request.js';
-import type { HttpServletResponse } from '../servlet/http-servlet-response.js';
+import type { HttpServletRequest, ServletRequest } from '../servlet/http-servlet-request.js';
+import type { HttpServletResponse, ServletResponse } from '../servlet/http-servlet-response.js';
 import { HttpServlet } from '../servlet/http-servlet.js';
 import { RequestDispatcherAttributes } from '../servlet/request-dispatcher.js';
 import { readListing, renderDirectoryListing } from './directory-listing.js';
@@ -169,10 +169,17 @@ export class DefaultServlet extends HttpServlet {
       published instanceof ResourceCache ? published : new ResourceCache(this.getServletContext().getRealPath('/') ?? '', DEFAULT_RESOURCES);
   }
 
-  /** An error page served by this servlet is served whatever the failed request's method (Tomcat does the same). */
-  protected override serviceHttp(request: HttpServletRequest, response: HttpServletResponse): Promise<void> {
-    if (request.getDispatcherType() === 'ERROR') return this.#serve(request, response, request.getMethod() !== 'HEAD');
-    return super.serviceHttp(request, response);
+  /**
+   * An error page served by this servlet is served whatever the failed request's method (Tomcat does the same).
+   * Decided in service(), not serviceHttp(): overriding serviceHttp would make every request go through its
+   * async wrapper, and so cost a promise even when the answer is ready at once.
+   */
+  override service(request: ServletRequest, response: ServletResponse): void | Promise<void> {
+    if (request.getDispatcherType() === 'ERROR') {
+      const http = request as HttpServletRequest;
+      return this.#serve(http, response as HttpServletResponse, http.getMethod() !== 'HEAD');
+    }
+    return super.service(request, response);
   }
 
   protected override doGet(request: HttpServletRequest, response: HttpServletResponse): void | Promise<void> {
