@@ -130,7 +130,8 @@ export class ContainerResponse implements Response {
     if (this.#frozen() || this.#writer !== null) return;
     const charset = lookupCharset(encoding);
     if (charset === null || !charset.canEncode) return;
-    this.#charset = encoding;
+    // The name as given, less the whitespace lookupCharset ignored (it would otherwise reach Content-Type).
+    this.#charset = encoding.trim();
   }
 
   getContentType(): string | null {

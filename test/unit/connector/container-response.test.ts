@@ -425,6 +425,17 @@ describe('ContainerResponse: character encoding', () => {
     expect(exchange.output).toEqual(Buffer.from('é', 'utf8'));
   });
 
+  it('keeps a charset name without the whitespace around it, so no CR or LF reaches Content-Type', async () => {
+    const { exchange, response } = setup();
+    response.setContentType('text/plain');
+    response.setCharacterEncoding(' UTF-8\r\n');
+    expect(response.getCharacterEncoding()).toBe('UTF-8');
+    expect(response.getContentType()).toBe('text/plain;charset=UTF-8');
+    response.getWriter().write('ok');
+    await response.finish();
+    expect(exchange.header('Content-Type')).toBe('text/plain;charset=UTF-8');
+  });
+
   it('ignores unknown charsets', () => {
     const { response } = setup();
     response.setCharacterEncoding('x-bogus');
