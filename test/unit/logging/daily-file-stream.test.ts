@@ -102,10 +102,14 @@ describe('DailyFileStream', () => {
     await writeFile(blocker, 'not a directory');
     const script = `
       const { DailyFileStream } = require(${JSON.stringify(built)});
-      const stream = new DailyFileStream({ dir: ${JSON.stringify(path.join(blocker, 'logs'))}, onError: () => {} });
+      // Exits once the failed open has been reported (however slow the machine), else fails with code 3.
+      const stream = new DailyFileStream({
+        dir: ${JSON.stringify(path.join(blocker, 'logs'))},
+        onError: () => setImmediate(() => process.exit(0)),
+      });
       globalThis.keep = stream;
       stream.write('x\\n');
-      setTimeout(() => process.exit(0), 200);
+      setTimeout(() => process.exit(3), 8000);
     `;
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       execFile(process.execPath, ['-e', script], { timeout: 10_000 }, (error, _stdout, stderr) =>
