@@ -38,13 +38,14 @@ function uriError(uri: string, detail: string): ProtocolError {
   return new ProtocolError('SV_ERR_URI_INVALID', { uri, detail });
 }
 
+/** The scheme and authority of an absolute-form request-target (RFC 9112 §3.2.2). */
+const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?]*/;
+
 /**
  * Split a request-target into path and query (RFC 9112 §3.2). Origin form must start with `/`; absolute form
  * (`http://host/path`, RFC 9112 §3.2.2) is reduced to its path. A fragment is never sent by a client (RFC 9112
  * §3.2), so `#` anywhere is a 400, as in Tomcat.
  */
-const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?]*/;
-
 export function splitRequestTarget(target: string): { rawPath: string; query: string | null } {
   if (target.includes('#')) throw uriError(target, 'a fragment [#] is not allowed in a request-target');
   let pathAndQuery = target;

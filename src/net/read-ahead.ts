@@ -4,8 +4,9 @@
  * After every chunk it buffers or emits, a Readable schedules `maybeReadMore` on process.nextTick, which calls
  * read(0) until its buffer reaches the high-water mark. A socket gains nothing from it: libuv keeps reading
  * until the buffer is full (push() returning false stops the handle), and read() or resume() starts it again.
- * The tick is not free on Node 20: its tick object has computed symbol keys, which go through the runtime, so
- * it cost about 6k instructions per request, 7% of a whole hello request (callgrind, bench/RESULTS.md).
+ * The tick is not free on Node 20: its tick object has computed symbol keys, which go through the runtime, and
+ * with the read(0) it leads to it cost 15% of a hello request's instructions (75.4k → 64.3k; callgrind,
+ * bench/RESULTS.md).
  * Marking the state as already reading more makes the Readable skip the tick; nothing else reads the flag.
  */
 import type { Readable } from 'node:stream';

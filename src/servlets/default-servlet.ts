@@ -366,13 +366,15 @@ export class DefaultServlet extends HttpServlet {
     const path = resourcePath(request, false);
     if (path.endsWith('/') || isSpecialPath(path) || isUnsafePath(path)) return false;
     const cache = this.#resources;
-    const resource = cache?.peek(path);
-    if (cache === null || cache === undefined || resource === undefined || resource.kind !== 'file') return false;
+    if (cache === null) return false;
+    const resource = cache.peek(path);
+    if (resource === undefined || resource.kind !== 'file') return false;
     const validators = this.#validators.get(resource);
     if (validators === undefined) return false;
-    const content = withBody && resource.size > 0 ? cache.cachedContent(path, resource) : null;
-    if (withBody && resource.size > 0 && content === null) return false;
-    if (withBody && resource.size > 0 && request.getHeader('Range') !== null) return false;
+    // Bytes are sent only for a GET of a non-empty file; that is also the only case a Range applies to.
+    const sendsBytes = withBody && resource.size > 0;
+    const content = sendsBytes ? cache.cachedContent(path, resource) : null;
+    if (sendsBytes && (content === null || request.getHeader('Range') !== null)) return false;
     if (this.#preconditions(request, validators.etag, resource.mtimeMs) !== 'proceed') return false;
     this.#representationHeaders(response, path, validators);
     response.setContentLength(resource.size);
