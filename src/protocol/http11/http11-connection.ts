@@ -12,6 +12,8 @@ import type { BodySource } from './request-body.js';
 /** Why the socket is not being read; it is read again only when no reason is left. */
 const PAUSE_BODY = 1;
 const PAUSE_SLOT = 2;
+/** The connection was rejected: nothing more is parsed, so nothing more is read. */
+const PAUSE_REJECTED = 4;
 
 export class Http11Connection implements BodySource, TurnEndFlushable {
   readonly id: string;
@@ -21,6 +23,8 @@ export class Http11Connection implements BodySource, TurnEndFlushable {
   readonly localAddress: string;
   readonly localPort: number;
   parser: LlhttpParser | null = null;
+  /** Hands reading back to the socket's 'data' events while the parser reads the handle itself; else null. */
+  #toDataEvents: (() => void) | null = null;
   /** The request being parsed: set at its first byte, cleared when its body is complete. */
   inMessage = false;
   /** When the head of the request being parsed began (ms since epoch); 0 once the head is complete or idle. */
@@ -157,6 +161,7 @@ export class Http11Connection implements BodySource, TurnEndFlushable {
 
   markRejected(): void {
     this.#rejected = true;
+    this.#pause(PAUSE_REJECTED);
   }
 
   /** A rejection to write once the responses ahead of it are finished (keeps pipelined order). */
@@ -189,11 +194,33 @@ export class Http11Connection implements BodySource, TurnEndFlushable {
 
   /** True while the socket is not read for flow control (not the client's fault if a body stalls). */
   get readingPaused(): boolean {
-    return this.#pauses !== 0;
+    return (this.#pauses & (PAUSE_BODY | PAUSE_SLOT)) !== 0;
+  }
+
+  /**
+   * The parser reads the socket's handle itself (llhttp-parser.ts consumeSocket). A handle has no paused
+   * state of its own that still notices the client's FIN, so the first pause hands reading back to the socket
+   * for good (`toDataEvents`): from then on a paused socket buffers up to its high-water mark and still sees
+   * the client leave, as before. Pauses are rare (a queued request, a slow body reader, a rejection).
+   */
+  readThroughParser(toDataEvents: () => void): void {
+    this.#toDataEvents = toDataEvents;
+  }
+
+  /** True while the parser reads the socket's handle itself. */
+  get readByParser(): boolean {
+    return this.#toDataEvents !== null;
   }
 
   #pause(reason: number): void {
-    if (this.#pauses === 0) this.socket.pause();
+    if (this.#pauses === 0) {
+      const toDataEvents = this.#toDataEvents;
+      if (toDataEvents !== null) {
+        this.#toDataEvents = null;
+        toDataEvents();
+      }
+      this.socket.pause();
+    }
     this.#pauses |= reason;
   }
 

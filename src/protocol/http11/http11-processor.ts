@@ -17,7 +17,7 @@ import { HttpExchange, type ExchangeEvents, type ExchangeSettings, type RequestH
 import { isFieldName } from './field-name.js';
 import { Http11Connection } from './http11-connection.js';
 import type { InFlightLimiter } from './in-flight-limiter.js';
-import { createRequestParser, METHOD_NAMES, type LlhttpError, type ParserEvents } from './llhttp-parser.js';
+import { consumeSocket, createRequestParser, releaseSocket, METHOD_NAMES, type LlhttpError, type ParserEvents } from './llhttp-parser.js';
 import { RequestTargetValidator } from './request-target-validator.js';
 
 /** Debug lines for rejected requests per second before the rest are only counted (a flood must not flood the log). */
@@ -36,6 +36,11 @@ interface HeadFacts {
   contentLength: number | undefined;
   /** Transfer-Encoding is present (checked to be exactly `chunked`). */
   chunked: boolean;
+}
+
+/** net.Socket's idle-timer refresh, which its own reads call and a consumed socket's reads do not. */
+interface SocketTimer {
+  _unrefTimer?: () => void;
 }
 
 /** The parse state of one connection: fields gathered across the parser's batches. */
@@ -126,9 +131,18 @@ export class Http11Processor {
     const connection = new Http11Connection(`${connectionPrefix(socket)}-${++this.#nextConnectionId}`, socket);
     this.#connections.add(connection);
     const state = new ParseState();
-    connection.parser = createRequestParser(this.#config.maxHttpHeaderSize, this.#parserEvents(connection, state));
-    socket.on('data', (chunk: Buffer) => this.#guard(() => this.#onData(connection, chunk)));
-    skipReadAhead(socket);
+    const parser = createRequestParser(this.#config.maxHttpHeaderSize, this.#parserEvents(connection, state));
+    connection.parser = parser;
+    const readDataEvents = (): void => {
+      socket.on('data', (chunk: Buffer) => this.#guard(() => this.#onData(connection, chunk)));
+      skipReadAhead(socket);
+    };
+    if (consumeSocket(parser, socket, (result) => this.#guard(() => this.#onExecute(connection, state, result)))) {
+      connection.readThroughParser(() => {
+        releaseSocket(parser, socket);
+        readDataEvents();
+      });
+    } else readDataEvents();
     socket.on('end', () => this.#guard(() => this.#onEnd(connection)));
     socket.on('error', (error: Error) => this.#guard(() => this.#onSocketError(connection, error)));
     socket.once('close', () => this.#guard(() => this.#onSocketClose(connection)));
@@ -158,6 +172,8 @@ export class Http11Processor {
   #parserEvents(connection: Http11Connection, state: ParseState): ParserEvents {
     return {
       onMessageBegin: () => {
+        // Responses produced while this read is parsed (pipelining, synchronous servlets) leave together.
+        connection.cork();
         connection.inMessage = true;
         connection.headStartedAt = Date.now();
         state.fields = [];
@@ -184,6 +200,7 @@ export class Http11Processor {
         state.exchange = this.#onRequest(connection, major, minor, raw, METHOD_NAMES[method] ?? '', target, upgrade, keepAlive);
       },
       onBody: (chunk) => {
+        connection.cork();
         state.exchange?.requestBody?.deliver(chunk);
       },
       onMessageComplete: () => {
@@ -205,10 +222,28 @@ export class Http11Processor {
     };
   }
 
+  /** A read the parser took from the socket's handle itself (consumeSocket) has been parsed. */
+  #onExecute(connection: Http11Connection, state: ParseState, result: number | LlhttpError): void {
+    const socket = connection.socket as Socket & SocketTimer;
+    // No 'data' event refreshed the idle timer for this read (node:http does the same).
+    socket._unrefTimer?.();
+    const parser = connection.parser;
+    if (parser === null) return;
+    if (typeof result !== 'number') {
+      this.#onClientError(connection, result, parser.getCurrentBuffer());
+      return;
+    }
+    // llhttp stops after a request asking for an Upgrade: the rest of the read is parsed as #onData does.
+    if (state.upgrade && !connection.rejected && !socket.destroyed) {
+      state.upgrade = false;
+      const read = parser.getCurrentBuffer();
+      if (result < read.length) this.#onData(connection, read.subarray(result));
+    }
+  }
+
   #onData(connection: Http11Connection, chunk: Buffer): void {
     const parser = connection.parser;
     if (parser === null || connection.rejected) return;
-    // Responses produced while this packet is parsed (pipelining, synchronous servlets) leave together.
     connection.cork();
     let data = chunk;
     for (;;) {
@@ -498,7 +533,6 @@ export class Http11Processor {
       // Already answered (a rejection, or an application that did not wait for its body): that response
       // is the connection's last; the broken rest is never parsed as another request.
       latest.closeAfterResponse();
-      socket.pause();
       return;
     }
     if (latest !== undefined && !latest.bodyComplete && !latest.done) {
@@ -514,7 +548,6 @@ export class Http11Processor {
     if (connection.outstanding > 0) {
       // Responses to earlier pipelined requests go first; the rejection follows the last of them.
       connection.deferRejection(response);
-      socket.pause();
       return;
     }
     writeAndClose(socket, response);
@@ -601,8 +634,12 @@ export class Http11Processor {
   }
 
   #onSocketClose(connection: Http11Connection): void {
-    connection.parser?.close();
+    const parser = connection.parser;
     connection.parser = null;
+    if (parser !== null) {
+      if (connection.readByParser) releaseSocket(parser, connection.socket);
+      parser.close();
+    }
     for (const exchange of [...connection.open]) exchange.connectionClosed();
     this.#connections.remove(connection);
     this.#adapter.connectionClosed?.(connection.id);
