@@ -27,30 +27,27 @@ export interface AccessLogWriterOptions {
   readonly clock?: () => number;
   readonly flushIntervalMs?: number;
   readonly flushThresholdBytes?: number;
-  /** Lines held in memory while the disk does not keep up; beyond it new lines are dropped. */
+  /** Lines held in memory while the disk does not keep up, in characters; beyond it new lines are dropped. */
   readonly maxPendingBytes?: number;
   /** Reports a write problem; called once until writing works again. */
   readonly onError?: (message: string, error: unknown) => void;
 }
 
 /**
- * Lines for one file (date stamp), encoded as they arrive into large buffers: appending to one string and
- * encoding it at flush time built a rope of thousands of pieces that had to be flattened first.
+ * Lines for one file (date stamp). Lines are kept as strings and encoded a few hundred at a time with one
+ * join: encoding each line on its own cost a native call and a flattening copy of the line per request, and
+ * appending every line to one string built a rope of thousands of pieces that had to be flattened first.
  */
 interface PendingGroup {
   readonly stamp: string;
-  /** Filled buffers, each exactly its used length. */
-  readonly full: Buffer[];
-  /** The buffer being filled and how much of it is used. */
-  current: Buffer;
-  used: number;
+  /** Lines already encoded, in order, newlines included. */
+  readonly encoded: Buffer[];
+  /** Lines not encoded yet, without their newline. */
+  lines: string[];
 }
 
-/** Size of the buffers lines are encoded into (a line longer than that gets a buffer of its own size). */
-const CHUNK_BYTES = 64 * 1024;
-const FIRST_CHUNK_BYTES = 4096;
-/** The most bytes one UTF-16 code unit can take in any of the writer's encodings (UTF-8: 3). */
-const MAX_BYTES_PER_UNIT = 3;
+/** Lines joined and encoded together (bounds the string a join builds). */
+const LINES_PER_BUFFER = 256;
 
 const DAY_MS = 86_400_000;
 
@@ -118,23 +115,24 @@ export class AccessLogWriter {
     const stamp = this.#currentStamp();
     let group = this.#pending.at(-1);
     if (group === undefined || group.stamp !== stamp) {
-      // Small at first: an unbuffered log flushes after a line or a few; a busy one grows to CHUNK_BYTES.
-      group = { stamp, full: [], current: Buffer.allocUnsafe(FIRST_CHUNK_BYTES), used: 0 };
+      if (group !== undefined) this.#encode(group);
+      group = { stamp, encoded: [], lines: [] };
       this.#pending.push(group);
     }
-    const text = `${line}\n`;
-    const room = text.length * MAX_BYTES_PER_UNIT;
-    if (group.current.length - group.used < room) {
-      if (group.used > 0) group.full.push(group.current.subarray(0, group.used));
-      group.current = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, room));
-      group.used = 0;
-    }
-    const written = group.current.write(text, group.used, this.#options.encoding);
-    group.used += written;
-    this.#pendingBytes += written;
+    group.lines.push(line);
+    if (group.lines.length >= LINES_PER_BUFFER) this.#encode(group);
+    this.#pendingBytes += line.length + 1;
     if (!this.#options.buffered || this.#pendingBytes >= (this.#options.flushThresholdBytes ?? 64 * 1024)) {
       this.#scheduleFlush();
     }
+  }
+
+  #encode(group: PendingGroup): void {
+    if (group.lines.length === 0) return;
+    // The empty last element gives the last line its newline.
+    group.lines.push('');
+    group.encoded.push(Buffer.from(group.lines.join('\n'), this.#options.encoding));
+    group.lines = [];
   }
 
   /** Writes everything buffered so far; resolves when it reached the file (or failed and was reported). */
@@ -216,8 +214,8 @@ export class AccessLogWriter {
       for (const group of groups) {
         await this.#ensureFile(group.stamp);
         if (this.#handle === null) continue;
-        const buffers = group.used > 0 ? [...group.full, group.current.subarray(0, group.used)] : group.full;
-        if (buffers.length > 0) await this.#handle.writev(buffers);
+        this.#encode(group);
+        if (group.encoded.length > 0) await this.#handle.writev(group.encoded);
       }
       this.#errorReported = false;
       this.#dropReported = false;

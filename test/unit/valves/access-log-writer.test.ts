@@ -220,8 +220,8 @@ describe('AccessLogWriter', () => {
   });
 });
 
-describe('AccessLogWriter: lines encoded into buffers as they arrive', () => {
-  it('keeps every byte and the order across many buffers, multi-byte text and a line longer than a buffer', async () => {
+describe('AccessLogWriter: lines encoded in batches', () => {
+  it('keeps every byte and the order across many batches, multi-byte text and a very long line', async () => {
     const log = writer({ flushThresholdBytes: 10 * 1024 * 1024 });
     await log.open();
     const lines: string[] = [];
