@@ -6,6 +6,7 @@
 import zlib from 'node:zlib';
 import type { Transform } from 'node:stream';
 import type { HeaderList } from '../exchange.js';
+import { ReusableGzip } from './reusable-gzip.js';
 
 export type ContentCoding = 'br' | 'gzip';
 
@@ -256,13 +257,14 @@ export function createEncoder(coding: ContentCoding): Transform {
 
 /** A whole body encoded at once, with the same level / quality as the stream (the bytes a stream would make). */
 export function compressWhole(coding: ContentCoding, body: Uint8Array): Buffer {
-  if (coding === 'gzip') return zlib.gzipSync(body, GZIP_WHOLE);
+  if (coding === 'gzip') return WHOLE_GZIP.encode(body);
   return zlib.brotliCompressSync(body, {
     params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength },
   });
 }
 
-const GZIP_WHOLE = Object.freeze({ level: zlib.constants.Z_DEFAULT_COMPRESSION });
+/** One deflate context per thread for every whole gzip body (reusable-gzip.ts says why). */
+const WHOLE_GZIP = new ReusableGzip(zlib.constants.Z_DEFAULT_COMPRESSION);
 
 /** Pushes out what the encoder holds so a streaming response (flush, slow producer) reaches the client. */
 export function flushEncoder(coding: ContentCoding, encoder: Transform): void {
