@@ -19,6 +19,7 @@ import type { ManagedSession } from '../session/session-manager.js';
 import { renderErrorPage } from '../valves/error-report-valve.js';
 import { ContainerRequest } from './container-request.js';
 import { ContainerResponse } from './container-response.js';
+import { validateHeaderValue } from './header-validation.js';
 import type { Connector } from './connector.js';
 import type { Request } from './request.js';
 import type { Response } from './response.js';
@@ -34,6 +35,8 @@ export class ConnectorAdapter implements Adapter {
   readonly #service: Service;
   readonly #logger: Logger;
   readonly #canonicalizeOptions: CanonicalizeOptions;
+  /** The connector's `server` value, checked once as every other response field is (header-validation.ts). */
+  readonly #serverHeader: string | undefined;
   /** strictSni on a TLS connector: SSLHostConfig hostNames (lower-case) and the default one; else null. */
   readonly #strictSni: { readonly names: ReadonlyMap<string, string>; readonly defaultName: string } | null;
 
@@ -41,6 +44,7 @@ export class ConnectorAdapter implements Adapter {
     this.#connector = connector;
     this.#service = service;
     this.#logger = logger;
+    this.#serverHeader = connector.config.server === undefined ? undefined : validateHeaderValue('Server', connector.config.server);
     const attributes = connector.config.attributes;
     this.#canonicalizeOptions = {
       encodedSolidusHandling: (attributes.encodedSolidusHandling as CanonicalizeOptions['encodedSolidusHandling']) ?? 'reject',
@@ -67,7 +71,7 @@ export class ConnectorAdapter implements Adapter {
   service(exchange: Exchange): Promise<void> {
     const config = this.#connector.config;
     const response = new ContainerResponse(exchange, {
-      serverHeader: config.server,
+      serverHeader: this.#serverHeader,
       xpoweredBy: config.xpoweredBy,
     });
     const request = new ContainerRequest(exchange, config, response);

@@ -511,7 +511,9 @@ export class ContainerResponse implements Response {
     if (this.#options.xpoweredBy === true && !this.#headers.has('x-powered-by')) headers.push(['X-Powered-By', POWERED_BY]);
 
     this.#chunked = length === null && statusAllowsBody(this.#status) && this.#request?.getMethod() !== 'HEAD';
-    this.#exchange.writeHead(this.#status, null, headers);
+    // Every field went through header-validation.ts (setHeader, setContentType…) or is ours (numbers, the
+    // Server value the adapter checked once): the protocol need not check them again.
+    this.#exchange.writeHead(this.#status, null, headers, true);
   }
 
   #closeOutput(): Promise<void> {

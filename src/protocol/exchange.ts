@@ -54,9 +54,11 @@ export interface Exchange {
 
   /**
    * Sends the status line and headers. Framing follows the headers: Content-Length when present,
-   * chunked otherwise; no body at all for HEAD, 1xx, 204 and 304.
+   * chunked otherwise; no body at all for HEAD, 1xx, 204 and 304. `fieldsChecked`: every name is a token and
+   * every value holds only characters a field value may (the container's header-validation.ts made sure),
+   * so the protocol need not check them again.
    */
-  writeHead(status: number, reason: string | null, headers: HeaderList): void;
+  writeHead(status: number, reason: string | null, headers: HeaderList, fieldsChecked?: boolean): void;
   /** Returns false when the connection's buffer is full; wait for drain() before writing more. */
   write(chunk: Uint8Array): boolean;
   drain(): Promise<void>;

@@ -82,6 +82,8 @@ export class HttpExchange implements Exchange {
   readonly startTime = process.hrtime.bigint();
   readonly settled: Promise<void>;
   readonly #head: RequestHead;
+  /** The response fields were checked by the caller of writeHead (see Exchange.writeHead). */
+  #fieldsChecked = false;
   readonly #connection: Http11Connection;
   readonly #settings: ExchangeSettings;
   readonly #options: ExchangeOptions;
@@ -247,7 +249,7 @@ export class HttpExchange implements Exchange {
     return this.#options.lastOnConnection || this.#connection.draining || !this.#head.shouldKeepAlive;
   }
 
-  writeHead(status: number, reason: string | null, headers: HeaderList): void {
+  writeHead(status: number, reason: string | null, headers: HeaderList, fieldsChecked = false): void {
     if (this.#takenOver || this.#done) return;
     if (this.#headersSent) throw new ContainerError('SV_ERR_RESPONSE_COMMITTED', { action: 'send the headers' });
     // A flat [name, value, …] list keeps repeated fields (Set-Cookie) as separate lines.
@@ -274,8 +276,9 @@ export class HttpExchange implements Exchange {
     this.#headersSent = true;
     try {
       const compressed = this.#compressed;
+      this.#fieldsChecked = fieldsChecked;
       if (compressed !== null && compressed.holdingHead) {
-        for (let i = 0; i < flat.length; i += 2) headerLine(flat[i] as string, flat[i + 1] as string);
+        if (!fieldsChecked) for (let i = 0; i < flat.length; i += 2) headerLine(flat[i] as string, flat[i + 1] as string);
         compressed.holdHead(status, reason, flat);
         return;
       }
@@ -335,7 +338,7 @@ export class HttpExchange implements Exchange {
           }
           break;
       }
-      head += headerLine(name, value);
+      head += this.#fieldsChecked ? `${name}: ${value}\r\n` : headerLine(name, value);
     }
     const bodiless = status === 204 || status === 304 || (status >= 100 && status < 200);
     const http10 = this.#head.versionMinor === 0;

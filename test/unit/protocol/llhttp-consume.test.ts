@@ -10,9 +10,24 @@ import {
   type ParserEvents,
 } from '../../../src/protocol/http11/llhttp-parser.js';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
+const sockets: net.Socket[] = [];
+const listeners: net.Server[] = [];
+const parsers: LlhttpParser[] = [];
+afterEach(async () => {
+  // As the processor does: a parser is freed only once its socket has closed (freeing it while the handle
+  // may still deliver a read, even after unconsume(), lets that read reach freed memory).
+  await Promise.all(
+    sockets.splice(0).map((socket) => {
+      const closed = socket.closed ? Promise.resolve() : once(socket, 'close');
+      socket.destroy();
+      return closed;
+    }),
+  );
+  for (const listener of listeners.splice(0)) listener.close();
+  for (const parser of parsers.splice(0)) {
+    parser.unconsume();
+    parser.close();
+  }
 });
 
 /** A connected pair on 127.0.0.1: the server side (what the container reads) and the client. */
@@ -24,11 +39,8 @@ async function pair(): Promise<{ server: net.Socket; client: net.Socket }> {
   const accepted = once(listener, 'connection');
   const client = net.connect(port, '127.0.0.1');
   const [server] = (await accepted) as [net.Socket];
-  cleanups.push(() => {
-    client.destroy();
-    server.destroy();
-    listener.close();
-  });
+  sockets.push(server, client);
+  listeners.push(listener);
   return { server, client };
 }
 
@@ -45,7 +57,7 @@ function recordingParser(): { parser: LlhttpParser; targets: string[] } {
     onMessageComplete: () => undefined,
   };
   const parser = createRequestParser(8192, events);
-  cleanups.push(() => parser.close());
+  parsers.push(parser);
   return { parser, targets };
 }
 
