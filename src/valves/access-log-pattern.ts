@@ -25,12 +25,19 @@ export function resolvePatternAlias(pattern: string): string {
 export function compileAccessLogPattern(pattern: string): CompiledAccessLogPattern {
   const resolved = resolvePatternAlias(pattern);
   const elements: AccessLogElement[] = [];
+  /** The same sequence for the generated formatter: literal text, or the index of a dynamic element. */
+  const parts: Array<string | number> = [];
   let literal = '';
   const pushLiteral = (): void => {
     if (literal === '') return;
     const text = literal;
     elements.push(() => text);
+    parts.push(text);
     literal = '';
+  };
+  const pushElement = (element: AccessLogElement): void => {
+    parts.push(elements.length);
+    elements.push(element);
   };
   let i = 0;
   while (i < resolved.length) {
@@ -54,28 +61,41 @@ export function compileAccessLogPattern(pattern: string): CompiledAccessLogPatte
         break;
       }
       pushLiteral();
-      elements.push(parameterElement(resolved[close + 1], resolved.slice(i + 2, close)));
+      pushElement(parameterElement(resolved[close + 1] as string, resolved.slice(i + 2, close)));
       i = close + 2;
       continue;
     }
     pushLiteral();
-    elements.push(plainElement(code));
+    pushElement(plainElement(code as string));
     i += 2;
   }
   pushLiteral();
-  const frozen = Object.freeze(elements);
-  const run: AccessLogElement[] = [...elements];
   return {
     pattern: resolved,
-    elements: frozen,
-    format(record: AccessLogRecord): string {
-      // A private, unfrozen copy, indexed: loops over a frozen array are not optimised (a keyed-load or
-      // iterator call for every element).
-      let line = '';
-      for (let i = 0; i < run.length; i++) line += (run[i] as AccessLogElement)(record);
-      return line;
-    },
+    elements: Object.freeze(elements),
+    format: generateFormatter(parts, [...elements]),
   };
+}
+
+/**
+ * One concatenation expression for the whole line, generated once per pattern: each element is called from
+ * its own site, so V8 sees every call monomorphic and can inline it, and the literal text is part of the
+ * expression. A loop over the elements made one megamorphic call per element (about a third slower per line).
+ * Literals enter the source through JSON.stringify only: no pattern text can become code.
+ */
+function generateFormatter(parts: ReadonlyArray<string | number>, elements: readonly AccessLogElement[]): (record: AccessLogRecord) => string {
+  const terms = parts.map((part) => (typeof part === 'string' ? JSON.stringify(part) : `e[${part}](r)`));
+  const body = `'use strict';\nreturn function format(r) {\n  return ''${terms.map((term) => ` + ${term}`).join('')};\n};`;
+  try {
+    return new Function('e', body)(elements) as (record: AccessLogRecord) => string;
+  } catch {
+    // Code generation is off (node --disallow-code-generation-from-strings): the same line, element by element.
+    return (record) => {
+      let line = '';
+      for (let i = 0; i < elements.length; i++) line += (elements[i] as AccessLogElement)(record);
+      return line;
+    };
+  }
 }
 
 const unknown = (code: string): AccessLogElement => {

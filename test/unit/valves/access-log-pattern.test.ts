@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   COMBINED_PATTERN,
@@ -8,6 +11,7 @@ import {
   formatClfDate,
 } from '../../../src/valves/access-log-pattern.js';
 import type { AccessLogRecord } from '../../../src/valves/access-log-record.js';
+import { REPO_ROOT } from '../../helpers/test-server.js';
 
 const START = Date.UTC(2026, 10, 21, 15, 20, 1, 234);
 
@@ -173,6 +177,28 @@ describe('access-log pattern codes', () => {
     expect(format('combined', { remoteUser: null, bytesSent: 0, requestHeaders: () => [] })).toBe(
       'client.example - - [21/Nov/2026:15:20:01 +0000] "GET /app/index.html?a=1&b=2 HTTP/1.1" 200 - "-" "-"',
     );
+  });
+
+  it('keeps literal text as text, whatever it looks like (the formatter is generated code)', () => {
+    const tricky = `%m "' + process.exit(1) + '" \\ \u2028 \${x} */ %U`;
+    expect(compileAccessLogPattern(tricky).format(record())).toBe(`GET "' + process.exit(1) + '" \\ \u2028 \${x} */ /app/index.html`);
+  });
+
+  it('formats the same line when node forbids code generation from strings', async () => {
+    const built = join(REPO_ROOT, 'dist/valves/access-log-pattern.js');
+    if (!existsSync(built)) throw new Error(`This test runs the build: [${built}] is missing. Run \`npm run build\` first.`);
+    const script = `
+      const { compileAccessLogPattern } = require(${JSON.stringify(built)});
+      const record = { remoteHost: 'h', remoteUser: null, method: 'GET', uriPath: '/p', query: null, protocol: 'HTTP/1.1',
+        status: 200, bytesSent: 5, startTimeMs: ${START} };
+      process.stdout.write(compileAccessLogPattern('%h %u "%r" %s %b').format(record));
+    `;
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--disallow-code-generation-from-strings', '-e', script], { timeout: 10_000 }, (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+      );
+    });
+    expect(output).toBe('h - "GET /p HTTP/1.1" 200 5');
   });
 
   it('compiles once into reusable elements', () => {
