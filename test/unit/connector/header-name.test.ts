@@ -40,3 +40,21 @@ describe('validateHeaderValue with its single-test fast path', () => {
     expect(validateHeaderValue('X', 'snow\u2603man')).toBe('snow?man');
   });
 });
+
+describe('validateHeaderValue remembers plain values only', () => {
+  it('a remembered value is still returned as it is; a bad one is refused however often it comes', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(validateHeaderValue('ETag', 'W/"1024-1763800000000"')).toBe('W/"1024-1763800000000"');
+      expect(() => validateHeaderValue('X', 'a\r\nSet-Cookie: x=1')).toThrow(expect.objectContaining({ code: 'SV_ERR_HTTP_INVALID_HEADER_VALUE' }));
+      expect(validateHeaderValue('X', 'a\u0001b')).toBe('a b');
+    }
+  });
+
+  it('stays correct past its size bound (it starts over) and for values too long to remember', () => {
+    for (let i = 0; i < 3000; i++) expect(validateHeaderValue('X', `value-${i}`)).toBe(`value-${i}`);
+    const long = 'v'.repeat(500);
+    expect(validateHeaderValue('X', long)).toBe(long);
+    expect(() => validateHeaderValue('X', `${'v'.repeat(500)}\n`)).toThrow(expect.objectContaining({ code: 'SV_ERR_HTTP_INVALID_HEADER_VALUE' }));
+    expect(validateHeaderValue('X', 'value-7')).toBe('value-7');
+  });
+});
