@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { skipReadAhead } from '../../../src/net/read-ahead.js';
+import { connectedPair } from '../../helpers/socket-pair.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -10,13 +11,7 @@ afterEach(() => {
 
 /** A connected pair on 127.0.0.1: the server side (what the container reads) and the client. */
 async function pair(): Promise<{ server: net.Socket; client: net.Socket }> {
-  const listener = net.createServer({ pauseOnConnect: true });
-  listener.listen(0, '127.0.0.1');
-  await once(listener, 'listening');
-  const { port } = listener.address() as net.AddressInfo;
-  const accepted = once(listener, 'connection');
-  const client = net.connect(port, '127.0.0.1');
-  const [server] = (await accepted) as [net.Socket];
+  const { server, client, listener } = await connectedPair();
   cleanups.push(() => {
     client.destroy();
     server.destroy();

@@ -9,6 +9,7 @@ import {
   type LlhttpParser,
   type ParserEvents,
 } from '../../../src/protocol/http11/llhttp-parser.js';
+import { connectedPair } from '../../helpers/socket-pair.js';
 
 const sockets: net.Socket[] = [];
 const listeners: net.Server[] = [];
@@ -32,13 +33,7 @@ afterEach(async () => {
 
 /** A connected pair on 127.0.0.1: the server side (what the container reads) and the client. */
 async function pair(): Promise<{ server: net.Socket; client: net.Socket }> {
-  const listener = net.createServer({ pauseOnConnect: true });
-  listener.listen(0, '127.0.0.1');
-  await once(listener, 'listening');
-  const { port } = listener.address() as net.AddressInfo;
-  const accepted = once(listener, 'connection');
-  const client = net.connect(port, '127.0.0.1');
-  const [server] = (await accepted) as [net.Socket];
+  const { server, client, listener } = await connectedPair();
   sockets.push(server, client);
   listeners.push(listener);
   return { server, client };
