@@ -31,6 +31,7 @@ import { readBodyLimited, RequestInputStream } from './request-input-stream.js';
 import { RequestReader } from './request-reader.js';
 import { tlsAttribute } from './tls-attributes.js';
 import { lowerCaseName } from './header-name.js';
+import { COLON, lastIndexOfChar, SLASH } from '../mapper/char-search.js';
 
 type Principal = { getName(): string };
 
@@ -318,7 +319,7 @@ export class ContainerRequest implements Request {
         portText = host.slice(end + 1).startsWith(':') ? host.slice(end + 2) : '';
       }
     } else {
-      const colon = host.lastIndexOf(':');
+      const colon = lastIndexOfChar(host, COLON);
       if (colon >= 0) {
         name = host.slice(0, colon);
         portText = host.slice(colon + 1);
@@ -738,7 +739,7 @@ export class ContainerRequest implements Request {
     } else {
       requestPath = this.getServletPath() + (this.getPathInfo() ?? '');
     }
-    const slash = requestPath.lastIndexOf('/');
+    const slash = lastIndexOfChar(requestPath, SLASH);
     const base = slash >= 0 ? requestPath.slice(0, slash + 1) : '/';
     return binding.getRequestDispatcher(base + path);
   }

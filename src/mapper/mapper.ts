@@ -7,6 +7,7 @@
 import { DeployError } from '../errors/container-error.js';
 import type { MappingData, MappingMatch } from './mapping-data.js';
 import { parseUrlPattern, type UrlPattern } from './url-pattern.js';
+import { DOT, lastIndexOfChar, SLASH } from './char-search.js';
 
 export interface ContextMappingOptions {
   welcomeFiles: readonly string[];
@@ -150,7 +151,7 @@ function longestPrefix<V>(table: ReadonlyMap<string, V>, path: string): { key: s
     const value = table.get(candidate);
     if (value !== undefined) return { key: candidate, value };
     if (candidate === '') return null;
-    const slash = candidate.lastIndexOf('/');
+    const slash = lastIndexOfChar(candidate, SLASH);
     candidate = slash <= 0 ? '' : candidate.slice(0, slash);
   }
 }
@@ -533,8 +534,8 @@ export class Mapper<H, C, W> {
     resourceExpected: boolean,
   ): boolean {
     if (table.extension.size === 0) return false;
-    const slash = path.lastIndexOf('/');
-    const period = path.lastIndexOf('.');
+    const slash = lastIndexOfChar(path, SLASH);
+    const period = lastIndexOfChar(path, DOT);
     if (period <= slash) return false;
     const mapped = table.extension.get(path.slice(period + 1));
     if (mapped === undefined || (!resourceExpected && mapped.resourceOnly)) return false;

@@ -1,5 +1,6 @@
 /** Classification and validation of Servlet `url-pattern`s (Servlet 6 §12.2), shared by servlet and filter mappings. */
 import { DeployError } from '../errors/container-error.js';
+import { DOT, lastIndexOfChar, SLASH } from './char-search.js';
 
 /** The five kinds of pattern §12.2 defines. */
 export type UrlPatternType = 'exact' | 'path-prefix' | 'extension' | 'default' | 'context-root';
@@ -75,8 +76,8 @@ export function urlPatternMatches(urlPattern: UrlPattern, path: string): boolean
       return path === prefix || (path.startsWith(prefix) && path.charAt(prefix.length) === '/');
     }
     case 'extension': {
-      const slash = path.lastIndexOf('/');
-      const period = path.lastIndexOf('.');
+      const slash = lastIndexOfChar(path, SLASH);
+      const period = lastIndexOfChar(path, DOT);
       return period > slash && path.slice(period + 1) === urlPattern.extension;
     }
   }

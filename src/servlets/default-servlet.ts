@@ -15,6 +15,7 @@ import { evaluatePreconditions, weakETag, type PreconditionResult } from './prec
 import { decideRange, evaluateIfRange, multipartLayout, MULTIPART_BOUNDARY, type ByteRange } from './range-requests.js';
 import { deleteResource, storeResource } from './static-put.js';
 import { SERVER_INFO } from '../version.js';
+import { DOT, lastIndexOfChar, SLASH } from '../mapper/char-search.js';
 
 /** The methods a read-only DefaultServlet answers (Tomcat: `Allow: OPTIONS, GET, HEAD, POST`). */
 export const READ_ONLY_ALLOW = 'OPTIONS, GET, HEAD, POST';
@@ -427,8 +428,8 @@ export class DefaultServlet extends HttpServlet {
 
   /** The MIME type by extension (conf/web.xml, the app's mime-mappings, then the mime database), with charset for text. */
   #contentType(path: string): string | null {
-    const slash = path.lastIndexOf('/');
-    const dot = path.lastIndexOf('.');
+    const slash = lastIndexOfChar(path, SLASH);
+    const dot = lastIndexOfChar(path, DOT);
     const key = dot > slash ? path.slice(dot) : '';
     let type = this.#mimeTypes.get(key);
     if (type === undefined) {
