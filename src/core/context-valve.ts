@@ -28,8 +28,25 @@ export class ContextValve extends ValveBase {
 }
 
 export function isProtectedPath(path: string): boolean {
-  const upper = path.toUpperCase();
-  return (
-    upper === '/WEB-INF' || upper.startsWith('/WEB-INF/') || upper === '/META-INF' || upper.startsWith('/META-INF/')
-  );
+  // Compared in place, case-insensitively: upper-casing a copy of every request's path goes through the runtime.
+  return isProtectedRoot(path, '/WEB-INF') || isProtectedRoot(path, '/META-INF');
+}
+
+/** `path` is `root` or lies below it, in any letter case (`root` is upper-case). */
+function isProtectedRoot(path: string, root: string): boolean {
+  // Beyond ASCII, upper-casing can turn other letters into these (U+0131 dotless i → I): compare as before.
+  const end = Math.min(path.length, root.length + 1);
+  for (let i = 0; i < end; i++) {
+    if (path.charCodeAt(i) >= 0x80) {
+      const upper = path.toUpperCase();
+      return upper === root || upper.startsWith(`${root}/`);
+    }
+  }
+  if (path.length < root.length || (path.length > root.length && path.charCodeAt(root.length) !== 0x2f)) return false;
+  for (let i = 0; i < root.length; i++) {
+    let c = path.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) c -= 0x20;
+    if (c !== root.charCodeAt(i)) return false;
+  }
+  return true;
 }

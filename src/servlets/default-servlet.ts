@@ -28,7 +28,15 @@ const MAX_MIME_ENTRIES = 1000;
 /** Dot segments, backslashes and NUL never reach a file lookup, whatever dispatched the request. */
 export function isUnsafePath(path: string): boolean {
   if (path.includes('\0') || path.includes('\\')) return true;
-  return path.split('/').some((segment) => segment === '..' || segment === '.');
+  // A scan for `.` and `..` segments: splitting every request's path goes through the runtime.
+  let start = 0;
+  for (let i = 0; i <= path.length; i++) {
+    if (i < path.length && path.charCodeAt(i) !== 0x2f) continue;
+    const length = i - start;
+    if ((length === 1 || length === 2) && path.charCodeAt(start) === 0x2e && (length === 1 || path.charCodeAt(start + 1) === 0x2e)) return true;
+    start = i + 1;
+  }
+  return false;
 }
 
 /** Where a directory requested without its trailing `/` redirects (CVE-2018-11784: never to `//host`). */

@@ -47,6 +47,14 @@ describe('DefaultServlet helpers', () => {
     ['/a\0b', true],
     ['/a/..b/c', false],
     ['/a/.hidden', false],
+    ['/a/..', true],
+    ['/a/.', true],
+    ['..', true],
+    ['./a', true],
+    ['/...', false],
+    ['/a/b./c', false],
+    ['', false],
+    ['/', false],
   ])('isUnsafePath(%j) = %s', (path, expected) => {
     expect(isUnsafePath(path)).toBe(expected);
   });
