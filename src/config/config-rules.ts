@@ -110,6 +110,18 @@ export function uniqueContextPathsRule(server: ServerConfig, report: RuleReporte
   }
 }
 
+/**
+ * The Connector's `server` value becomes the `Server` response header on every response: a line break or NUL
+ * in it would split responses (RFC 9110 §5.5), so it is refused at load time instead of failing each response.
+ */
+export function connectorServerHeaderRule(server: ServerConfig, report: RuleReporter): void {
+  for (const connector of server.services.flatMap((service) => service.connectors)) {
+    if (connector.server !== undefined && /[\r\n\0]/.test(connector.server)) {
+      report(connector.location, 'Connector server must not contain CR, LF or NUL: it is sent as the Server response header', 'server');
+    }
+  }
+}
+
 export const serverRules: readonly ServerRule[] = Object.freeze([
   engineDefaultHostRule,
   uniqueListenAddressRule,
@@ -118,6 +130,7 @@ export const serverRules: readonly ServerRule[] = Object.freeze([
   ajpSecretRule,
   uniqueHostNamesRule,
   uniqueContextPathsRule,
+  connectorServerHeaderRule,
 ]);
 
 /**

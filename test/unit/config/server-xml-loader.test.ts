@@ -371,6 +371,15 @@ describe('cross-field rules', () => {
     expect(c.services[0]!.connectors[0]!.attributes['secretRequired']).toBe(false);
   });
 
+  it('refuses a server value that would split responses (it becomes the Server header)', () => {
+    const problem = onlyProblem(server('', '<Connector port="8080" server="Serval&#13;&#10;Set-Cookie: x=1"/>'));
+    expect(problem).toMatchObject({ code: 'SV_ERR_CONFIG_RULE', attribute: 'server' });
+    expect(problem.message).toMatch(/must not contain CR, LF or NUL/);
+    expect(loadServerConfigFromString(server('', '<Connector port="8080" server="Serval/1.0 (test)"/>'), env).services[0]!.connectors[0]!.server).toBe(
+      'Serval/1.0 (test)',
+    );
+  });
+
   it('rejects duplicate host names and context paths', () => {
     const hosts = server('').replace('<Host name="localhost"></Host>', '<Host name="localhost"/><Host name="LOCALHOST"/>');
     expect(onlyProblem(hosts).message).toMatch(/Host name or alias \[localhost\] is used twice/);
