@@ -4,8 +4,8 @@
  * the runtime, about 370 instructions for a short path against about 5 a character for this loop (callgrind;
  * indexOf, by contrast, is a fast builtin).
  */
-export function lastIndexOfChar(text: string, charCode: number, from: number = text.length - 1): number {
-  for (let i = Math.min(from, text.length - 1); i >= 0; i--) {
+export function lastIndexOfChar(text: string, charCode: number): number {
+  for (let i = text.length - 1; i >= 0; i--) {
     if (text.charCodeAt(i) === charCode) return i;
   }
   return -1;

@@ -14,11 +14,4 @@ describe('lastIndexOfChar', () => {
       }
     }
   });
-
-  it('searches backwards from a position, as lastIndexOf(char, from) does', () => {
-    expect(lastIndexOfChar('/a/b/c', SLASH, 3)).toBe('/a/b/c'.lastIndexOf('/', 3));
-    expect(lastIndexOfChar('/a/b/c', SLASH, 0)).toBe(0);
-    expect(lastIndexOfChar('/a/b/c', SLASH, 100)).toBe(4);
-    expect(lastIndexOfChar('abc', SLASH, -1)).toBe(-1);
-  });
 });
