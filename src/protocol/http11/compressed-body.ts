@@ -16,7 +16,7 @@ export interface CompressedBodyOutput {
   drained(): void;
   fail(error: Error): void;
   /** True once the response is over (finished or aborted): nothing more is written. */
-  readonly closed: boolean;
+  isClosed(): boolean;
 }
 
 /** A held body and the head that waits for its encoded length. */
@@ -100,7 +100,7 @@ export class CompressedBody {
   flush(): void {
     this.#stream();
     const encoder = this.#encoder;
-    if (encoder !== null && !this.#ended && !this.#output.closed) flushEncoder(this.#coding, encoder);
+    if (encoder !== null && !this.#ended && !this.#output.isClosed()) flushEncoder(this.#coding, encoder);
   }
 
   /** Ends the body; `finish` runs once every encoded byte was handed to the exchange. Trailers need chunked framing. */
@@ -145,7 +145,7 @@ export class CompressedBody {
   /** A held body that did not end in time: its head goes out now (chunked) and the encoder takes over. */
   #stream(): void {
     const held = this.#held;
-    if (held === null || this.#output.closed) return;
+    if (held === null || this.#output.isClosed()) return;
     this.#held = null;
     this.#output.commitHead(held.status, held.reason, held.fields);
     const encoder = this.#startEncoder();
@@ -157,7 +157,7 @@ export class CompressedBody {
     const encoder = createEncoder(this.#coding);
     this.#encoder = encoder;
     encoder.on('data', (data: Buffer) => {
-      if (this.#output.closed) return;
+      if (this.#output.isClosed()) return;
       if (!this.#output.writeEncoded(data)) encoder.pause();
     });
     encoder.on('drain', () => this.#output.drained());
@@ -176,7 +176,7 @@ export class CompressedBody {
     setImmediate(() => {
       this.#flushScheduled = false;
       const encoder = this.#encoder;
-      if (encoder !== null && !this.#ended && !this.#output.closed) flushEncoder(this.#coding, encoder);
+      if (encoder !== null && !this.#ended && !this.#output.isClosed()) flushEncoder(this.#coding, encoder);
     });
   }
 }

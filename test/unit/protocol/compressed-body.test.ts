@@ -9,6 +9,9 @@ class RecordingOutput implements CompressedBodyOutput {
   chunks: Buffer[] = [];
   failures: Error[] = [];
   closed = false;
+  isClosed(): boolean {
+    return this.closed;
+  }
   commitHead(status: number, _reason: string | null, fields: string[]): void {
     this.heads.push({ status, fields: [...fields] });
   }
