@@ -2,6 +2,7 @@
  * Cross-field rules over a built ServerConfig: each is a small named function that reports what it finds.
  * (`keepAliveTimeout` defaulting to `connectionTimeout` is declared in the table with `inherits`.)
  */
+import { isSupportedUriEncoding } from '../mapper/uri-canonicalizer.js';
 import type { ServerConfig, SourceLocation } from './server-config.js';
 
 export type RuleReporter = (at: SourceLocation, detail: string, attribute?: string) => void;
@@ -122,6 +123,18 @@ export function connectorServerHeaderRule(server: ServerConfig, report: RuleRepo
   }
 }
 
+/**
+ * URIEncoding decodes %xx sequences in request paths. An encoding nothing can decode with is refused at load
+ * time: otherwise it would show only when the first request with an encoded path arrived.
+ */
+export function connectorUriEncodingRule(server: ServerConfig, report: RuleReporter): void {
+  for (const connector of server.services.flatMap((service) => service.connectors)) {
+    if (!isSupportedUriEncoding(connector.URIEncoding)) {
+      report(connector.location, `Connector URIEncoding [${connector.URIEncoding}] is not a character set this server can decode with (UTF-8, ISO-8859-1, or a WHATWG encoding label)`, 'URIEncoding');
+    }
+  }
+}
+
 export const serverRules: readonly ServerRule[] = Object.freeze([
   engineDefaultHostRule,
   uniqueListenAddressRule,
@@ -131,6 +144,7 @@ export const serverRules: readonly ServerRule[] = Object.freeze([
   uniqueHostNamesRule,
   uniqueContextPathsRule,
   connectorServerHeaderRule,
+  connectorUriEncodingRule,
 ]);
 
 /**

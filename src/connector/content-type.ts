@@ -230,6 +230,21 @@ function resolve(key: string): Charset | null {
 
 /** The charset a name denotes (case-insensitive, Java aliases honoured), or null when unknown. */
 export function lookupCharset(name: string): Charset | null {
+  // Responses of a server name the same charset again and again: the last answer skips trim, lower-casing
+  // and the map (a string compare is all it costs when the name is the same string).
+  if (name === lastName) return lastCharset;
+  const charset = lookupCharsetUncached(name);
+  if (charset !== null) {
+    lastName = name;
+    lastCharset = charset;
+  }
+  return charset;
+}
+
+let lastName: string | null = null;
+let lastCharset: Charset | null = null;
+
+function lookupCharsetUncached(name: string): Charset | null {
   const key = name.trim().toLowerCase();
   if (key === '') return null;
   const cached = cache.get(key);

@@ -346,7 +346,7 @@ export class Http11Processor {
     if (!this.#settings.continueOnRead) exchange.sendContinue();
 
     if (this.#limiter.tryAcquire()) {
-      void this.#run(exchange);
+      this.#run(exchange);
       return exchange;
     }
     let started = false;
@@ -354,7 +354,7 @@ export class Http11Processor {
     const ticket = this.#limiter.acquire(() => {
       started = true;
       if (waiting) connection.slotGranted();
-      void this.#run(exchange);
+      this.#run(exchange);
     });
     if (!started) {
       waiting = true;
@@ -367,12 +367,42 @@ export class Http11Processor {
     return exchange;
   }
 
-  async #run(exchange: HttpExchange): Promise<void> {
+  /**
+   * Serves an exchange and frees its maxThreads slot when it is over. Reactions rather than an async
+   * function: a generator and an extra promise per request for the same two steps (service, then end).
+   */
+  #run(exchange: HttpExchange): void {
+    if (exchange.done) {
+      this.#limiter.release();
+      return;
+    }
+    let served: Promise<void>;
     try {
-      if (exchange.done) return;
-      await this.#adapter.service(exchange);
-      if (!exchange.ended && !exchange.done) await exchange.end();
+      served = this.#adapter.service(exchange);
     } catch (error) {
+      this.#serviceFailed(exchange, error);
+      return;
+    }
+    served.then(
+      () => this.#afterService(exchange),
+      (error: unknown) => this.#serviceFailed(exchange, error),
+    );
+  }
+
+  /** The application is done: the response is ended on its behalf if it did not end it. */
+  #afterService(exchange: HttpExchange): void {
+    if (exchange.ended || exchange.done) {
+      this.#limiter.release();
+      return;
+    }
+    exchange.end().then(
+      () => this.#limiter.release(),
+      (error: unknown) => this.#serviceFailed(exchange, error),
+    );
+  }
+
+  #serviceFailed(exchange: HttpExchange, error: unknown): void {
+    try {
       this.#logger.error(
         { err: error, code: 'SV_ERR_HTTP_SERVICE_FAILED', connectionId: exchange.connectionId },
         formatMessage('SV_ERR_HTTP_SERVICE_FAILED', {

@@ -380,6 +380,16 @@ describe('cross-field rules', () => {
     );
   });
 
+  it('refuses a URIEncoding nothing can decode with, and takes the names Tomcat users write', () => {
+    const problem = onlyProblem(server('', '<Connector port="8080" URIEncoding="no-such-charset"/>'));
+    expect(problem).toMatchObject({ code: 'SV_ERR_CONFIG_RULE', attribute: 'URIEncoding' });
+    expect(problem.message).toMatch(/URIEncoding \[no-such-charset\] is not a character set/);
+    for (const name of ['UTF-8', 'ISO-8859-1', 'windows-1252', 'Shift_JIS']) {
+      const c = loadServerConfigFromString(server('', `<Connector port="8080" URIEncoding="${name}"/>`), env);
+      expect(c.services[0]!.connectors[0]!.URIEncoding).toBe(name);
+    }
+  });
+
   it('rejects duplicate host names and context paths', () => {
     const hosts = server('').replace('<Host name="localhost"></Host>', '<Host name="localhost"/><Host name="LOCALHOST"/>');
     expect(onlyProblem(hosts).message).toMatch(/Host name or alias \[localhost\] is used twice/);
