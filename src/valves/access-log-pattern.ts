@@ -276,17 +276,10 @@ export function escapeOrDash(value: string | null | undefined): string {
   return value === null || value === undefined || value === '' ? '-' : escapeLogValue(value);
 }
 
-/**
- * Printable ASCII except `"` and `\` passes unchanged; everything else is escaped. A loop, not a regular
- * expression: the values are short (a method, a path) and a regex test costs several times the scan.
- */
-function needsEscape(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return true;
-  }
-  return false;
-}
+// Printable ASCII except `"` and `\` passes unchanged; everything else is escaped.
+const NEEDS_ESCAPE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
+/** Values on nearly every line (methods, protocols) that need no escaping: a set hit beats the regex. */
+const ALWAYS_PLAIN: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'HTTP/1.1', 'HTTP/1.0', 'AJP/1.3']);
 
 /**
  * Escapes a client-supplied value so one request is always one line and fields stay delimited
@@ -294,7 +287,7 @@ function needsEscape(value: string): boolean {
  * non-ASCII code units.
  */
 export function escapeLogValue(value: string): string {
-  if (!needsEscape(value)) return value;
+  if ((value.length <= 8 && ALWAYS_PLAIN.has(value)) || !NEEDS_ESCAPE.test(value)) return value;
   let out = '';
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
