@@ -395,7 +395,14 @@ export class Http11Processor {
       this.#limiter.release();
       return;
     }
-    exchange.end().then(
+    let ended: Promise<void>;
+    try {
+      ended = exchange.end();
+    } catch (error) {
+      this.#serviceFailed(exchange, error);
+      return;
+    }
+    ended.then(
       () => this.#limiter.release(),
       (error: unknown) => this.#serviceFailed(exchange, error),
     );

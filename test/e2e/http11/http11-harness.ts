@@ -47,7 +47,7 @@ interface Gate {
 
 /**
  * Routes by path: /hello, /echo (body back), /target (request target back), /slow/<name> (waits until
- * release(name)), /cookies (two Set-Cookie), /throw, /info (exchange facts as JSON).
+ * release(name)), /cookies (two Set-Cookie), /throw, /unended (never calls end()), /info (exchange facts as JSON).
  */
 export class TestAdapter implements Adapter {
   readonly started: string[] = [];
@@ -126,6 +126,10 @@ export class TestAdapter implements Adapter {
         await respond(exchange, 'not read');
       } else if (path === '/throw') {
         throw new Error('servlet failure');
+      } else if (path === '/unended') {
+        // Returns without end(): the processor ends the response on the application's behalf.
+        exchange.writeHead(200, null, [['Content-Type', 'text/plain']]);
+        exchange.write(Buffer.from('left open', 'latin1'));
       } else if (path === '/info') {
         await respond(
           exchange,

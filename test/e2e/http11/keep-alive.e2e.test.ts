@@ -169,6 +169,21 @@ describe('HTTP/1.1 endpoint: keep-alive, pipelining, framing', () => {
     await next.write(get('/hello'));
     expect((await next.readResponse()).body).toBe('hello');
   });
+  it('frees the request slot after a failure and after a response the application left unended (maxThreads=1)', async () => {
+    server = await startTestServer({ maxThreads: 1 });
+    const failing = await connect();
+    await failing.write(get('/throw'));
+    expect((await failing.readResponse()).status).toBe(500);
+    const unended = await connect();
+    await unended.write(get('/unended'));
+    const response = await unended.readResponse();
+    expect(response.status).toBe(200);
+    expect(response.body).toBe('left open');
+    // With the single slot still taken by either request above, this one would wait for ever.
+    await unended.write(get('/hello'));
+    expect((await unended.readResponse()).body).toBe('hello');
+  });
+
   it('HEAD gets the headers without a body and counts no body bytes', async () => {
     server = await startTestServer();
     const client = await connect();
