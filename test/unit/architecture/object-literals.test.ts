@@ -1,7 +1,7 @@
 // No getter or setter in an object literal under src/. V8 stores a literal's accessor functions in the
 // object's hidden class (its map), outside the young generation: a literal made per request with a getter
 // closing over the request kept every request reachable from old space until the next full collection
-// (the compressed-body output of http-exchange.ts; bench/RESULTS.md 2026-11-22 04:00). Classes define their
+// (the compressed-body output of http-exchange.ts; bench/RESULTS.md 2026-11-22 03:53). Classes define their
 // accessors once on the prototype and are not affected.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
