@@ -6,6 +6,7 @@
 import zlib from 'node:zlib';
 import type { Transform } from 'node:stream';
 import type { HeaderList } from '../exchange.js';
+import { ReusableBrotli } from './reusable-brotli.js';
 import { ReusableGzip } from './reusable-gzip.js';
 
 export type ContentCoding = 'br' | 'gzip';
@@ -257,14 +258,12 @@ export function createEncoder(coding: ContentCoding): Transform {
 
 /** A whole body encoded at once, with the same level / quality as the stream (the bytes a stream would make). */
 export function compressWhole(coding: ContentCoding, body: Uint8Array): Buffer {
-  if (coding === 'gzip') return WHOLE_GZIP.encode(body);
-  return zlib.brotliCompressSync(body, {
-    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength },
-  });
+  return coding === 'gzip' ? WHOLE_GZIP.encode(body) : WHOLE_BROTLI.encode(body);
 }
 
-/** One deflate context per thread for every whole gzip body (reusable-gzip.ts says why). */
+/** One encoder per thread for every whole body of each coding (reusable-gzip.ts and reusable-brotli.ts say why). */
 const WHOLE_GZIP = new ReusableGzip(zlib.constants.Z_DEFAULT_COMPRESSION);
+const WHOLE_BROTLI = new ReusableBrotli(BROTLI_QUALITY);
 
 /** Pushes out what the encoder holds so a streaming response (flush, slow producer) reaches the client. */
 export function flushEncoder(coding: ContentCoding, encoder: Transform): void {
