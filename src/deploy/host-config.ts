@@ -9,10 +9,13 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import type { Logger } from 'pino';
 import type { ConfigEnvironment } from '../config/server-xml-loader.js';
-import type { ContextConfig as ContextElementConfig } from '../config/server-config.js';
+import type { ComponentConfig, ContextConfig as ContextElementConfig } from '../config/server-config.js';
 import { Context, type ContextRegistry } from '../core/context.js';
 import type { Host } from '../core/host.js';
+import type { Valve } from '../core/valve.js';
+import type { LifecycleListener } from '../lifecycle/lifecycle-base.js';
 import type { SessionManager } from '../session/session-manager.js';
 import { StandardManager } from '../session/standard-manager.js';
 import { ArchiveResources, checkArchive } from './archive-resources.js';
@@ -21,11 +24,20 @@ import { ContextConfig } from './context-config.js';
 import { layerDescriptor, layerDescriptorSource, layeredDescriptors } from './context-descriptors.js';
 import { contextNameFromBaseName } from './context-name.js';
 
+/** Makes the components a Context's descriptor names by className (startup/component-factory.ts). */
+export interface ContextComponentFactory {
+  valve(component: ComponentConfig, logger: Logger): Valve;
+  /** The listener's lifecycleEvent, or null when the class has none. */
+  lifecycleListener(component: ComponentConfig): LifecycleListener | null;
+}
+
 export interface HostDeployerOptions {
   readonly env: ConfigEnvironment;
   readonly registry: ContextRegistry;
   readonly contextConfig: ContextConfig;
   readonly jvmRoute: string | undefined;
+  /** For the `<Valve>` and `<Listener>` elements of each Context's descriptors. */
+  readonly components: ContextComponentFactory;
   /** Replaces the StandardManager of each Context (worker threads use a proxy to the main thread's Manager). */
   readonly createSessionManager?: (context: Context, sessionTimeoutMinutes: number | undefined) => SessionManager;
 }
@@ -537,6 +549,19 @@ export class HostConfig {
           logger: c.logger,
         }),
     });
+    // The Context's own <Valve> and <Listener> elements (server.xml, conf/context.xml, its descriptor), in
+    // document order and before it starts: its pipeline runs the valves ahead of its basic valve, as
+    // StandardContext does. A className that cannot be loaded fails this deployment with the file and line.
+    try {
+      for (const valve of config.valves) context.pipeline.addValve(this.#options.components.valve(valve, context.logger));
+      for (const listener of config.listeners) {
+        const onEvent = this.#options.components.lifecycleListener(listener);
+        if (onEvent !== null) context.addLifecycleListener(onEvent);
+      }
+    } catch (error) {
+      this.#failed(app.name, config.location.file, error);
+      return;
+    }
     app.context = context;
     const archive = isFile(docBase);
     for (const watched of config.watchedResources) {

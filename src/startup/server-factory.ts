@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { ServerConfig, ServiceConfig } from '../config/server-config.js';
+import type { ComponentConfig, ServerConfig, ServiceConfig } from '../config/server-config.js';
 import type { ConfigEnvironment } from '../config/server-xml-loader.js';
 import { Connector } from '../connector/connector.js';
 import { Engine } from '../core/engine.js';
@@ -16,7 +16,7 @@ import { ContextConfig } from '../deploy/context-config.js';
 import { HostConfig, type HostDeployerOptions } from '../deploy/host-config.js';
 import { emptyWebXml, type WebXml } from '../deploy/web-xml.js';
 import { parseWebXml } from '../deploy/web-xml-parser.js';
-import type { LifecycleEvent } from '../lifecycle/lifecycle-base.js';
+import type { LifecycleEvent, LifecycleListener } from '../lifecycle/lifecycle-base.js';
 import { componentLogger, logCoded } from '../logging/logger.js';
 import { createValve, ERROR_REPORT_VALVE, loadUserComponent } from './component-factory.js';
 import { WorkerExecutors } from './worker-executors.js';
@@ -24,10 +24,8 @@ import { WorkerExecutors } from './worker-executors.js';
 export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger: Logger): Server {
   const server = new Server(config, componentLogger(logger, 'Server'));
   for (const listener of config.listeners) {
-    const instance = loadUserComponent(listener, env.catalinaBase) as { lifecycleEvent?: (e: LifecycleEvent) => void };
-    if (typeof instance.lifecycleEvent === 'function') {
-      server.addLifecycleListener((event) => instance.lifecycleEvent!(event));
-    }
+    const onEvent = lifecycleListenerOf(listener, env.catalinaBase);
+    if (onEvent !== null) server.addLifecycleListener(onEvent);
   }
   const contextConfig = new ContextConfig(defaultWebXml(env, logger));
   config.services.forEach((serviceConfig, serviceIndex) => {
@@ -43,6 +41,13 @@ export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger
     server.addService(service);
   });
   return server;
+}
+
+/** A `<Listener className="./module.js"/>`: the lifecycleEvent of the class it exports, or null when it has none. */
+function lifecycleListenerOf(component: ComponentConfig, catalinaBase: string): LifecycleListener | null {
+  const instance = loadUserComponent(component, catalinaBase) as { lifecycleEvent?: (event: LifecycleEvent) => void };
+  if (typeof instance.lifecycleEvent !== 'function') return null;
+  return (event) => instance.lifecycleEvent!(event);
 }
 
 export interface ServiceTreeOptions {
@@ -79,6 +84,10 @@ export function buildServiceTree(
       registry: service.mapperListener,
       contextConfig,
       jvmRoute: engineConfig.jvmRoute,
+      components: {
+        valve: (component, valveLogger) => createValve(component, env.catalinaBase, valveLogger),
+        lifecycleListener: (component) => lifecycleListenerOf(component, env.catalinaBase),
+      },
       ...(options.createSessionManager === undefined ? {} : { createSessionManager: options.createSessionManager }),
     });
     void engine.addChild(host);
