@@ -2,7 +2,8 @@
  * A Context's own <Valve> and <Listener> elements (StandardContext's pipeline and lifecycle listeners):
  * valves run for that Context's requests only, ahead of its basic valve, in document order; an AccessLogValve
  * there logs only that Context's requests; listeners see the Context's lifecycle; a valve class that cannot
- * be loaded fails that one deployment, naming the file and line.
+ * be loaded fails that one deployment, naming the file and line. A webapp's META-INF/context.xml can name
+ * valves too.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,5 +73,28 @@ describe('valves and listeners nested in a Context', () => {
     expect(String(failure?.msg)).toMatch(/server\.xml:\d+ .*Context\[1\]\/Valve\[0\]/);
     expect((await fetch(`${server.url}/misconfigured/`)).status).toBe(404);
     expect((await fetch(`${server.url}/valved/info`)).status).toBe(200);
+  });
+});
+
+describe('valves named by a webapp\'s META-INF/context.xml', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    process.env.SERVAL_FIXTURE_VALVE = valve;
+    server = await startTestServer({ appBase: join(REPO_ROOT, 'test', 'fixtures', 'webapps', 'context-valves') });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    delete process.env.SERVAL_FIXTURE_VALVE;
+  });
+
+  it('run for that webapp and not for its neighbour', async () => {
+    const described = await fetch(`${server.url}/described/hello.txt`);
+    expect(await described.text()).toBe('described\n');
+    expect(described.headers.get('x-descriptor-valve')).toBe('passed');
+    const plain = await fetch(`${server.url}/plain/hello.txt`);
+    expect(await plain.text()).toBe('plain\n');
+    expect(plain.headers.get('x-descriptor-valve')).toBeNull();
   });
 });
