@@ -1,12 +1,12 @@
 /**
  * Gzip for whole bodies through one long-lived deflate context, reset after each body.
  *
- * zlib.gzipSync builds a Gzip stream and a new deflate state for every call: about 270 KiB allocated, a hash
- * table cleared, and that memory reported to V8 as external until the stream's handle is garbage-collected.
- * Under load the reports pile up between scavenges and force full mark-compact collections: 13 per 40 000
- * compressed 4 KB responses in the container, against none without compression (bench/RESULTS.md). Reusing
- * one context (deflateReset starts the next gzip member, RFC 1952 §2.2) produces the same bytes as gzipSync at
- * the same level and allocates only the result (reusable-encoder.ts drives the handle).
+ * zlib.gzipSync builds a Gzip stream, a new deflate state (about 270 KiB, its hash table cleared) and a 16 KiB
+ * output buffer for every call, and the result is a slice of that buffer, so 16 KiB of external memory per
+ * response lives until a collection finds it. Under load that forced full mark-compact collections: 13 per
+ * 40 000 compressed 4 KB responses in the container, against none without compression (bench/RESULTS.md).
+ * Reusing one context (deflateReset starts the next gzip member, RFC 1952 §2.2) produces the same bytes as
+ * gzipSync at the same level and allocates only the result (reusable-encoder.ts drives the handle).
  */
 import type { Transform } from 'node:stream';
 import zlib from 'node:zlib';
