@@ -14,10 +14,10 @@ import type { Adapter, RejectedRequest } from '../exchange.js';
 import { classifyClientError, minimalResponse, sniffRequestLine, type RequestLine } from './client-error.js';
 import { compressionConfigFrom } from './compression.js';
 import { HttpExchange, type ExchangeEvents, type ExchangeSettings, type RequestHead } from './http-exchange.js';
-import { isFieldName } from './field-name.js';
 import { Http11Connection } from './http11-connection.js';
 import type { InFlightLimiter } from './in-flight-limiter.js';
 import { consumeSocket, createRequestParser, releaseSocket, METHOD_NAMES, type LlhttpError, type ParserEvents } from './llhttp-parser.js';
+import { emptyHeadFacts, RequestHeadChecker } from './request-head-checker.js';
 import { RequestTargetValidator } from './request-target-validator.js';
 
 /** Debug lines for rejected requests per second before the rest are only counted (a flood must not flood the log). */
@@ -26,17 +26,6 @@ const REJECT_LOG_BUDGET = 10;
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, DELETE, OPTIONS';
 const CONTINUE_EXPECTATION = /^100-continue$/i;
 const HEADER_TIMEOUT: LlhttpError = Object.assign(new Error('Request header timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' });
-
-/** What #validate notes about a request head while checking it. */
-interface HeadFacts {
-  connection: string | undefined;
-  acceptEncoding: string | undefined;
-  userAgent: string | undefined;
-  expect: string | undefined;
-  contentLength: number | undefined;
-  /** Transfer-Encoding is present (checked to be exactly `chunked`). */
-  chunked: boolean;
-}
 
 /** net.Socket's idle-timer refresh, which its own reads call and a consumed socket's reads do not. */
 interface SocketTimer {
@@ -60,7 +49,7 @@ export class Http11Processor {
   readonly #limiter: InFlightLimiter;
   readonly #settings: ExchangeSettings;
   readonly #exchangeEvents: ExchangeEvents;
-  readonly #targetValidator: RequestTargetValidator;
+  readonly #headChecker: RequestHeadChecker;
   /** Body read timeout: connectionTimeout, or connectionUploadTimeout when disableUploadTimeout=false. */
   readonly #bodyTimeout: number;
   readonly #maxTrailerSize: number;
@@ -99,7 +88,7 @@ export class Http11Processor {
       maxSwallowSize: config.maxSwallowSize,
     };
     const relaxedPath = stringAttribute(attributes['relaxedPathChars']) + (attributes['allowBackslash'] === true ? '\\' : '');
-    this.#targetValidator = new RequestTargetValidator(relaxedPath, stringAttribute(attributes['relaxedQueryChars']));
+    this.#headChecker = new RequestHeadChecker(config, new RequestTargetValidator(relaxedPath, stringAttribute(attributes['relaxedQueryChars'])));
     this.#bodyTimeout =
       attributes['disableUploadTimeout'] === false ? numberAttribute(attributes['connectionUploadTimeout'], 300_000) : config.connectionTimeout;
     this.#maxTrailerSize = numberAttribute(attributes['maxTrailerSize'], 8192);
@@ -297,15 +286,8 @@ export class Http11Processor {
       this.#onConnect(connection, target, minor);
       return null;
     }
-    const facts: HeadFacts = {
-      connection: undefined,
-      acceptEncoding: undefined,
-      userAgent: undefined,
-      expect: undefined,
-      contentLength: undefined,
-      chunked: false,
-    };
-    const invalid = this.#validate(major, minor, raw, method, target, facts);
+    const facts = emptyHeadFacts();
+    const invalid = this.#headChecker.check(major, minor, raw, method, target, facts);
     const http11 = major === 1 && minor === 1;
     // node:http's rule: an expectation is only looked at in HTTP/1.1; anything but 100-continue is refused.
     const expectContinue = http11 && facts.expect !== undefined && CONTINUE_EXPECTATION.test(facts.expect);
@@ -422,89 +404,6 @@ export class Http11Processor {
     } finally {
       this.#limiter.release();
     }
-  }
-
-  /**
-   * Request checks llhttp leaves to the server (RFC 9112 §3.2, Tomcat's maxHeaderCount). One pass over the
-   * raw fields also notes what the exchange needs (Connection, Content-Length, chunked, Expect, and the
-   * fields compression negotiates on), so no header map is built for a plain request.
-   */
-  #validate(major: number, minor: number, raw: readonly string[], method: string, target: string, facts: HeadFacts): ProtocolError | undefined {
-    const headerCount = raw.length / 2;
-    if (headerCount > this.#config.maxHeaderCount) {
-      return new ProtocolError('SV_ERR_HTTP_TOO_MANY_HEADERS', { count: headerCount, limit: this.#config.maxHeaderCount });
-    }
-    if (major !== 1) {
-      // HTTP/0.9 included: it has no headers, hence no Host and no framing (CVE-2026-24733 class).
-      return new ProtocolError('SV_ERR_HTTP_VERSION_NOT_SUPPORTED', { version: `${major}.${minor}` });
-    }
-    let hostCount = 0;
-    let host: string | undefined;
-    let transferEncoding = false;
-    for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i] as string;
-      // Lower-casing only names of the right length keeps this pass cheap.
-      switch (name.length) {
-        case 4:
-          if (isFieldName(name, 'host', 'Host')) {
-            if (hostCount++ === 0) host = raw[i + 1] as string;
-          }
-          break;
-        case 6:
-          if (isFieldName(name, 'expect', 'Expect')) facts.expect = joinField(facts.expect, raw[i + 1] as string);
-          break;
-        case 10:
-          // Repeated fields are joined with ', ' as node:http does for these.
-          if (isFieldName(name, 'connection', 'Connection')) facts.connection = joinField(facts.connection, raw[i + 1] as string);
-          else if (isFieldName(name, 'user-agent', 'User-Agent')) facts.userAgent ??= raw[i + 1] as string;
-          break;
-        case 14:
-          // llhttp already refused a repeated or malformed Content-Length (RFC 9112 §6.3).
-          if (isFieldName(name, 'content-length', 'Content-Length')) facts.contentLength = Number(raw[i + 1]);
-          break;
-        case 15:
-          if (isFieldName(name, 'accept-encoding', 'Accept-Encoding')) facts.acceptEncoding = joinField(facts.acceptEncoding, raw[i + 1] as string);
-          break;
-        case 17:
-          if (isFieldName(name, 'transfer-encoding', 'Transfer-Encoding')) transferEncoding = true;
-          break;
-      }
-    }
-    if (hostCount > 1 || (hostCount === 0 && minor >= 1)) {
-      return badRequest(`[${hostCount}] Host headers; HTTP/1.1 requires exactly one (RFC 9112 §3.2)`);
-    }
-    if (transferEncoding) {
-      facts.chunked = true;
-      const problem = checkTransferEncoding(raw, minor);
-      if (problem !== undefined) return problem;
-    }
-    if (target === '*') {
-      if (method !== 'OPTIONS') {
-        return badRequest(`the asterisk-form target is only allowed with OPTIONS, not [${method}] (RFC 9112 §3.2.4)`);
-      }
-    } else {
-      const violation = this.#targetValidator.check(target);
-      if (violation !== null) {
-        return new ProtocolError('SV_ERR_HTTP_INVALID_REQUEST_TARGET', {
-          target: target.length > 200 ? `${target.slice(0, 200)}…` : target,
-          char: violation.char,
-          attribute: violation.attribute,
-        });
-      }
-    }
-    if (method === 'TRACE' && !this.#config.allowTrace) {
-      return new ProtocolError('SV_ERR_HTTP_METHOD_NOT_ALLOWED', { method: 'TRACE', attribute: 'allowTrace' });
-    }
-    // Origin form (`/…`) is by far the most common target and cannot be absolute form.
-    const absolute = target.charCodeAt(0) === 0x2f ? null : /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(target);
-    if (absolute !== null) {
-      const authority = absolute[1] as string;
-      if (authority.includes('@')) return badRequest(`userinfo in the request target [${target}] (RFC 9110 §4.2.4)`);
-      if (host !== undefined && host.toLowerCase() !== authority.toLowerCase()) {
-        return badRequest(`Host header [${host}] does not match the request target authority [${authority}]`);
-      }
-    }
-    return undefined;
   }
 
   #allowedMethods(): string {
@@ -744,10 +643,6 @@ function rejectedFromExchange(exchange: HttpExchange, status: number, code: Erro
   };
 }
 
-function badRequest(detail: string): ProtocolError {
-  return new ProtocolError('SV_ERR_HTTP_BAD_REQUEST', { detail });
-}
-
 function connectionPrefix(socket: Socket): string {
   return String(socket.localPort ?? 0);
 }
@@ -792,30 +687,4 @@ function writeAndClose(socket: Socket, response: Buffer): void {
   socket.end(response);
   // allowHalfOpen: ending our side is not enough if the client keeps its side open.
   socket.once('finish', () => socket.destroy());
-}
-
-/**
- * Transfer-Encoding that reached us (llhttp already refused `chunked` not last, repeated and CL + TE):
- * HTTP/1.0 has no chunked framing, so the length is unknowable (RFC 9112 §6.1: treat as faulty, close);
- * any coding but chunked is one we cannot decode (RFC 9112 §6.1: 501).
- */
-function checkTransferEncoding(raw: readonly string[], minor: number): ProtocolError | undefined {
-  const codings: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    if ((raw[i] as string).toLowerCase() !== 'transfer-encoding') continue;
-    for (const coding of (raw[i + 1] as string).split(',')) {
-      const token = coding.trim().toLowerCase();
-      if (token !== '') codings.push(token);
-    }
-  }
-  if (minor === 0) return badRequest('Transfer-Encoding in an HTTP/1.0 request (RFC 9112 §6.1)');
-  const unknown = codings.filter((coding) => coding !== 'chunked');
-  if (unknown.length > 0 || codings.length === 0) {
-    return new ProtocolError('SV_ERR_HTTP_TRANSFER_ENCODING_NOT_IMPLEMENTED', { value: codings.join(', ') });
-  }
-  return undefined;
-}
-
-function joinField(previous: string | undefined, value: string): string {
-  return previous === undefined ? value : `${previous}, ${value}`;
 }
