@@ -76,6 +76,8 @@ interface InFlight {
   readonly connection: string;
   readonly thread: string;
   body: BodyPump | null;
+  /** The watches of Context StuckThreadDetectionValves this request entered (null: none). */
+  contextWatches: Array<StuckRequestWatch<InFlight>> | null;
   endRequested: boolean;
   /** Response bytes the connection took that the worker has not been told about yet. */
   unacknowledged: number;
@@ -98,6 +100,11 @@ export class WorkerExecutor {
   #starting: Promise<void> | null = null;
   #stopping = false;
   readonly #stuck: readonly StuckWatch[];
+  /**
+   * One watch per Context StuckThreadDetectionValve, by the valve's name, made when a request first enters it:
+   * Contexts come and go with deployment, and their valves are only known to the workers' trees and the files.
+   */
+  readonly #contextWatches = new Map<string, StuckRequestWatch<InFlight>>();
 
   constructor(options: WorkerExecutorOptions) {
     this.#options = options;
@@ -176,6 +183,8 @@ export class WorkerExecutor {
     if (this.#users === 0 || --this.#users > 0) return;
     this.#stopping = true;
     for (const { watch } of this.#stuck) watch.stop();
+    for (const watch of this.#contextWatches.values()) watch.stop();
+    this.#contextWatches.clear();
     await this.#pool.stop(gracefulMs);
   }
 
@@ -200,6 +209,7 @@ export class WorkerExecutor {
         connection: exchange.connectionId,
         thread: `${this.#options.name}-exec-${worker.id}`,
         body: null,
+        contextWatches: null,
         endRequested: false,
         unacknowledged: 0,
         draining: false,
@@ -298,6 +308,9 @@ export class WorkerExecutor {
       case 'body-demand':
         request.body ??= new BodyPump(request);
         return;
+      case 'stuck-watch':
+        this.#watchForContext(request, message.valve, message.policy);
+        return;
       case 'body-credit':
         request.body?.credit(message.bytes);
         return;
@@ -346,6 +359,7 @@ export class WorkerExecutor {
     if (this.#requests.get(request.id) !== request) return;
     this.#requests.delete(request.id);
     for (const { watch } of this.#stuck) watch.remove(request);
+    if (request.contextWatches !== null) for (const watch of request.contextWatches) watch.remove(request);
     request.body?.detach();
     request.resolve();
   }
@@ -363,6 +377,21 @@ export class WorkerExecutor {
       failExchange(request);
       this.#finish(request);
     }
+  }
+
+  /** A worker's request entered a Context's StuckThreadDetectionValve: watched from now on, as Tomcat's valve does. */
+  #watchForContext(request: InFlight, valve: string, policy: StuckPolicy): void {
+    // A redeployed Context may bring the same valve with other thresholds.
+    const key = `${valve} ${policy.threshold} ${policy.interruptThreadThreshold}`;
+    let watch = this.#contextWatches.get(key);
+    if (watch === undefined) {
+      watch = new StuckRequestWatch<InFlight>(policy, this.#logger, (stuck) => this.#interrupt(stuck));
+      if (!watch.enabled || this.#stopping) return;
+      watch.start();
+      this.#contextWatches.set(key, watch);
+    }
+    watch.add(request);
+    (request.contextWatches ??= []).push(watch);
   }
 
   /**

@@ -2,8 +2,11 @@
  * StuckThreadDetectionValve (Tomcat's valve of that name): reports requests running longer than `threshold`
  * seconds and, on blocking-style connectors, terminates the worker thread of a request running longer than
  * `interruptThreadThreshold` seconds. Requests that run on worker threads are watched by the main thread's
- * WorkerExecutor (a hung worker cannot report itself); this valve watches the requests that pass through it on
- * the main thread (event-loop connectors), which it can report but never interrupt.
+ * WorkerExecutor (a hung worker cannot report itself): for the Engine's and Hosts' valves it watches every
+ * request their Host would map, from server.xml; a Context's valve, which only the webapp's deployment knows
+ * (server.xml, conf/context.xml or META-INF/context.xml), asks for the watch when a request enters it on the
+ * worker. On the main thread (event-loop connectors) this valve watches the requests that pass through it,
+ * which it can report but never interrupt.
  */
 import { isMainThread } from 'node:worker_threads';
 import type { Logger } from 'pino';
@@ -11,6 +14,7 @@ import type { AttributeValue, EngineConfig } from '../config/server-config.js';
 import type { StuckWatchSpec } from '../connector/worker-executor.js';
 import type { Request } from '../connector/request.js';
 import type { Response } from '../connector/response.js';
+import { Context } from '../core/context.js';
 import { isPending, ValveBase, type ValveResult } from '../core/valve.js';
 import { StuckRequestWatch, type StuckPolicy, type WatchedRequest } from '../net/worker-pool/stuck-request-watch.js';
 import type { Exchange } from '../protocol/exchange.js';
@@ -39,6 +43,11 @@ export class StuckThreadDetectionValve extends ValveBase {
     this.#watch = isMainThread && watch.enabled ? watch : null;
   }
 
+  /** On a worker, a Context's valve: the thread that owns the connection watches the request when asked to. */
+  #watchedByOwner(): boolean {
+    return this.policy.threshold > 0 && this.container instanceof Context;
+  }
+
   /** Requests past the threshold and still running on the main thread. */
   get stuckCount(): number {
     return this.#watch?.stuck ?? 0;
@@ -47,7 +56,10 @@ export class StuckThreadDetectionValve extends ValveBase {
   invoke(request: Request, response: Response): ValveResult {
     const next = this.next as NonNullable<ValveBase['next']>;
     const watch = this.#watch;
-    if (watch === null) return next.invoke(request, response);
+    if (watch === null) {
+      if (this.#watchedByOwner()) request.exchange.watchStuck?.(this.componentName, this.policy);
+      return next.invoke(request, response);
+    }
     const watched: WatchedRequest = { uri: request.getRequestURI(), connection: request.getRemoteAddr() + ':' + request.getRemotePort(), thread: 'main' };
     watch.add(watched);
     let result: ValveResult;

@@ -5,6 +5,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ContextConfig } from '../../config/server-config.js';
+import type { StuckPolicy } from './stuck-request-watch.js';
 
 /** Slots of the per-worker Int32Array on a SharedArrayBuffer: counters a blocked worker waits on (Atomics.wait). */
 export const SIGNAL_BODY = 0;
@@ -152,6 +153,11 @@ export type WorkerToMain =
   | { readonly type: 'body-credit'; readonly id: number; readonly bytes: number }
   /** The worker has finished the request completely (response ended, access log written). */
   | { readonly type: 'done'; readonly id: number }
+  /**
+   * The request entered a Context's StuckThreadDetectionValve (`valve` names it): the main thread watches it
+   * from now on with `policy`, as it watches every request for the Engine's and Hosts' valves.
+   */
+  | { readonly type: 'stuck-watch'; readonly id: number; readonly valve: string; readonly policy: StuckPolicy }
   /** A synchronous call: the worker waits (Atomics.wait) for the ReplyMessage with the same `call`. */
   | { readonly type: 'session-call'; readonly call: number; readonly manager: ManagerKey; readonly request: SessionCall }
   | { readonly type: 'session-access'; readonly manager: ManagerKey; readonly id: string }

@@ -8,6 +8,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { TlsInfo } from '../../net/tls-info.js';
+import type { StuckPolicy } from '../../net/worker-pool/stuck-request-watch.js';
 import { RESPONSE_WINDOW, ownedCopy, type ConnectionData, type RequestMessage, type WorkerToMain } from '../../net/worker-pool/worker-messages.js';
 import type { Exchange, HeaderList } from '../exchange.js';
 import type { WorkerBody } from './worker-body.js';
@@ -140,6 +141,15 @@ export class WorkerExchange implements Exchange {
   drain(): Promise<void> {
     if (this.#aborted || this.#unacknowledged < RESPONSE_WINDOW) return Promise.resolve();
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  /**
+   * Sent at once, not batched with the turn's response messages: the request this is about may never let the
+   * worker's event loop turn again.
+   */
+  watchStuck(valve: string, policy: StuckPolicy): void {
+    this.#link.post({ type: 'stuck-watch', id: this.id, valve, policy });
+    this.#link.flush();
   }
 
   /** Pushes out the batched response bytes now (OutputBuffer.flush(): response.flushBuffer()). */
