@@ -151,6 +151,8 @@ export class ContainerRequest implements Request {
     return this.#exchange.startTime;
   }
   getStartTimeMs(): number {
+    const known = this.#exchange.startTimeMs;
+    if (known !== undefined && known > 0) return known;
     // Derived from the monotonic start: the same instant whenever it is asked (and most requests never ask).
     if (this.#startTimeMs < 0) {
       const elapsedMs = Number(process.hrtime.bigint() - this.#exchange.startTime) / 1e6;

@@ -29,6 +29,11 @@ export interface Exchange {
   readonly connectionId: string;
   /** process.hrtime.bigint() when the request head was complete. */
   readonly startTime: bigint;
+  /**
+   * Date.now() when the request began to arrive, where the protocol reads the clock anyway (HTTP/1.1 does for
+   * its header timeout); without it the container derives the wall-clock start from startTime.
+   */
+  readonly startTimeMs?: number;
   /** The request body; ends immediately when there is none. Framing is the processor's job. */
   readonly body: Readable;
   /** Body bytes read so far (for limits and logs). */

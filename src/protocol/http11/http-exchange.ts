@@ -55,6 +55,8 @@ export interface RequestHead {
   readonly contentLength: number | undefined;
   /** The request carried `Expect: 100-continue` (HTTP/1.1 only; RFC 9110 §10.1.1). */
   readonly expectContinue: boolean;
+  /** Date.now() when the parser began this request's head (the processor reads the clock there anyway). */
+  readonly startedAtMs: number;
 }
 
 export interface ExchangeOptions {
@@ -155,6 +157,10 @@ export class HttpExchange implements Exchange {
 
   get target(): string {
     return this.#head.target;
+  }
+
+  get startTimeMs(): number {
+    return this.#head.startedAtMs;
   }
 
   get rawHeaders(): readonly string[] {

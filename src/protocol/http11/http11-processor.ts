@@ -183,10 +183,11 @@ export class Http11Processor {
       onHeadersComplete: (major, minor, fields, method, url, upgrade, keepAlive) => {
         state.headComplete = true;
         state.upgrade = upgrade;
+        const startedAtMs = connection.headStartedAt;
         connection.headStartedAt = 0;
         const raw = fields === undefined || state.fields.length > 0 ? [...state.fields, ...(fields ?? [])] : fields;
         const target = url === undefined || state.url !== '' ? state.url + (url ?? '') : url;
-        state.exchange = this.#onRequest(connection, major, minor, raw, METHOD_NAMES[method] ?? '', target, upgrade, keepAlive);
+        state.exchange = this.#onRequest(connection, major, minor, raw, METHOD_NAMES[method] ?? '', target, upgrade, keepAlive, startedAtMs);
       },
       onBody: (chunk) => {
         connection.cork();
@@ -277,6 +278,7 @@ export class Http11Processor {
     target: string,
     upgrade: boolean,
     keepAlive: boolean,
+    startedAtMs: number,
   ): HttpExchange | null {
     const index = connection.nextRequestIndex();
     // A response already committed with `Connection: close`: requests pipelined behind it are never
@@ -303,6 +305,7 @@ export class Http11Processor {
       hasBody: facts.chunked || (facts.contentLength !== undefined && facts.contentLength > 0),
       contentLength: facts.chunked ? undefined : facts.contentLength,
       expectContinue,
+      startedAtMs,
     };
     const exchange = new HttpExchange(head, connection, this.#settings, {
       lastOnConnection: index >= this.#config.maxKeepAliveRequests,
