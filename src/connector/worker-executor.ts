@@ -101,7 +101,7 @@ export class WorkerExecutor {
   #stopping = false;
   readonly #stuck: readonly StuckWatch[];
   /**
-   * One watch per Context StuckThreadDetectionValve, by the valve's name, made when a request first enters it:
+   * One watch per Context StuckThreadDetectionValve, by its name and thresholds, made when a request first enters it:
    * Contexts come and go with deployment, and their valves are only known to the workers' trees and the files.
    */
   readonly #contextWatches = new Map<string, StuckRequestWatch<InFlight>>();

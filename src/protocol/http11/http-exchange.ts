@@ -80,7 +80,7 @@ const COALESCE_MAX_BYTES = 16 * 1024;
  * head with the body up to this size, at once, then the rest. As one writev, the kernel's pacing (BBR on the
  * bench host) held the rest of most responses on connections younger than a few hundred responses behind a
  * timer interrupt, and its bandwidth estimate stayed low; as two writes the estimate rose tenfold and the timers
- * all but went (bench/RESULTS.md 2026-11-22 05:12: 0.39 → 0.02 timers per 100 KB response, +30% req/s). Servers
+ * all but went (bench/RESULTS.md 2026-11-22 05:12: 0.4–0.6 → 0.02 timers per 100 KB response, +30% req/s). Servers
  * that sendfile (Tomcat, nginx) write a file's head and body in separate calls too.
  */
 const FIRST_WRITE_BYTES = 64 * 1024;
