@@ -28,6 +28,10 @@ export class ContextValve extends ValveBase {
 }
 
 export function isProtectedPath(path: string): boolean {
+  // Most paths are settled by the letter after the slash: only w or m, in either case, starts a protected root
+  // (a non-ASCII letter, or no letter at all, takes the full comparison below).
+  const first = path.charCodeAt(1);
+  if (first < 0x80 && (first | 0x20) !== 0x77 && (first | 0x20) !== 0x6d) return false;
   // Compared in place, case-insensitively: upper-casing a copy of every request's path goes through the runtime.
   return isProtectedRoot(path, '/WEB-INF') || isProtectedRoot(path, '/META-INF');
 }

@@ -16,6 +16,10 @@ describe('isProtectedPath (Servlet spec §10.5: WEB-INF and META-INF are never s
     ['/', false],
     ['', false],
     ['/META-INFX/a', false],
+    ['/mETA-iNF/x', true],
+    ['/wEB-inf', true],
+    ['/static/WEB-INF', false],
+    ['/Mx', false],
     // Upper-cased, U+0131 (dotless i) is I: such a path is refused as it always was.
     ['/web-\u0131nf/web.xml', true],
     ['/\u00e9/WEB-INF', false],
