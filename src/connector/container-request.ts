@@ -8,7 +8,7 @@ import type { Wrapper } from '../core/wrapper.js';
 import { ContainerError } from '../errors/container-error.js';
 import { emptyMappingData, type MappingData } from '../mapper/mapping-data.js';
 import type { Exchange } from '../protocol/exchange.js';
-import { equalsLowerCase } from '../protocol/http11/field-name.js';
+import { equalsIgnoreCase } from '../protocol/http11/field-name.js';
 import { Cookie } from '../servlet/cookie.js';
 import type { DispatcherType } from '../servlet/dispatcher-type.js';
 import type { HttpSession } from '../servlet/http-session.js';
@@ -205,14 +205,13 @@ export class ContainerRequest implements Request {
   // --- headers ---
 
   getHeader(name: string): string | null {
-    const key = lowerCaseName(name);
     const index = this.#headerValues;
-    if (index !== null) return index.get(key)?.[0] ?? null;
-    // A request has few fields and asks for fewer: scanning them beats building a map for every request.
+    if (index !== null) return index.get(lowerCaseName(name))?.[0] ?? null;
+    // A request has few fields and asks for fewer: scanning them beats building a map for every request, and
+    // comparing each name in place (most differ in length) beats looking up a lower-cased copy of `name`.
     const raw = this.#exchange.rawHeaders;
     for (let i = 0; i + 1 < raw.length; i += 2) {
-      const candidate = raw[i]!;
-      if (candidate === key || equalsLowerCase(candidate, key)) return raw[i + 1]!;
+      if (equalsIgnoreCase(raw[i]!, name)) return raw[i + 1]!;
     }
     return null;
   }

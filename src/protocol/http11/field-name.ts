@@ -21,3 +21,22 @@ export function equalsLowerCase(name: string, lower: string): boolean {
   }
   return true;
 }
+
+/**
+ * Whether two field names are equal ignoring ASCII letter case, compared in place: for scanning a request's few
+ * fields for one name, where neither side need be lower-cased first (a name with other letters is no token and
+ * matches nothing that arrived).
+ */
+export function equalsIgnoreCase(a: string, b: string): boolean {
+  const length = a.length;
+  if (length !== b.length) return false;
+  for (let i = 0; i < length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0x41 && x <= 0x5a) x |= 0x20;
+    if (y >= 0x41 && y <= 0x5a) y |= 0x20;
+    if (x !== y) return false;
+  }
+  return true;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { equalsLowerCase, isFieldName } from '../../../src/protocol/http11/field-name.js';
+import { equalsIgnoreCase, equalsLowerCase, isFieldName } from '../../../src/protocol/http11/field-name.js';
 
 describe('isFieldName', () => {
   it('matches any spelling of the name, case-insensitively (RFC 9110 §5.1)', () => {
@@ -31,5 +31,22 @@ describe('equalsLowerCase', () => {
   it('needs the same length', () => {
     expect(equalsLowerCase('Host', 'hosts')).toBe(false);
     expect(equalsLowerCase('', '')).toBe(true);
+  });
+});
+
+describe('equalsIgnoreCase', () => {
+  it('matches any spelling on either side, folding ASCII letters only', () => {
+    expect(equalsIgnoreCase('If-None-Match', 'if-none-match')).toBe(true);
+    expect(equalsIgnoreCase('if-none-match', 'IF-NONE-MATCH')).toBe(true);
+    expect(equalsIgnoreCase('Host', 'Host')).toBe(true);
+    expect(equalsIgnoreCase('a^b', 'A~B')).toBe(false);
+    expect(equalsIgnoreCase('X@', 'x`')).toBe(false);
+    expect(equalsIgnoreCase('\u212Aeep-Alive', 'keep-alive')).toBe(false);
+    expect(equalsIgnoreCase('keep-alive', '\u212Aeep-Alive')).toBe(false);
+  });
+
+  it('needs the same length', () => {
+    expect(equalsIgnoreCase('Range', 'Ranges')).toBe(false);
+    expect(equalsIgnoreCase('', '')).toBe(true);
   });
 });
