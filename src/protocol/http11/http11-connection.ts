@@ -25,7 +25,7 @@ export class Http11Connection implements BodySource, TurnEndFlushable {
   parser: LlhttpParser | null = null;
   /** Hands reading back to the socket's 'data' events while the parser reads the handle itself; else null. */
   #toDataEvents: (() => void) | null = null;
-  /** The request being parsed: set at its first byte, cleared when its body is complete. */
+  /** A request is being parsed: set by the read that began its head (or the head itself), cleared when it is complete. */
   inMessage = false;
   /** When the head of the request being parsed began (ms since epoch); 0 once the head is complete or idle. */
   headStartedAt = 0;

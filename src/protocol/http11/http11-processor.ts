@@ -16,7 +16,15 @@ import { compressionConfigFrom } from './compression.js';
 import { HttpExchange, type ExchangeEvents, type ExchangeSettings, type RequestHead } from './http-exchange.js';
 import { Http11Connection } from './http11-connection.js';
 import type { InFlightLimiter } from './in-flight-limiter.js';
-import { consumeSocket, createRequestParser, releaseSocket, METHOD_NAMES, type LlhttpError, type ParserEvents } from './llhttp-parser.js';
+import {
+  consumeSocket,
+  createRequestParser,
+  releaseSocket,
+  reportMessageComplete,
+  METHOD_NAMES,
+  type LlhttpError,
+  type ParserEvents,
+} from './llhttp-parser.js';
 import { emptyHeadFacts, RequestHeadChecker } from './request-head-checker.js';
 import { RequestTargetValidator } from './request-target-validator.js';
 
@@ -40,6 +48,10 @@ class ParseState {
   exchange: HttpExchange | null = null;
   headComplete = false;
   upgrade = false;
+  /** A request head was completed by the read being parsed (see #afterRead). */
+  headInRead = false;
+  /** Whether the parser calls onMessageComplete (reportMessageComplete); it does when created. */
+  reportsComplete = true;
 }
 
 export class Http11Processor {
@@ -123,7 +135,7 @@ export class Http11Processor {
     const parser = createRequestParser(this.#config.maxHttpHeaderSize, this.#parserEvents(connection, state));
     connection.parser = parser;
     const readDataEvents = (): void => {
-      socket.on('data', (chunk: Buffer) => this.#guard(() => this.#onData(connection, chunk)));
+      socket.on('data', (chunk: Buffer) => this.#guard(() => this.#onData(connection, state, chunk)));
       skipReadAhead(socket);
     };
     if (consumeSocket(parser, socket, (result) => this.#guard(() => this.#onExecute(connection, state, result)))) {
@@ -160,17 +172,6 @@ export class Http11Processor {
 
   #parserEvents(connection: Http11Connection, state: ParseState): ParserEvents {
     return {
-      onMessageBegin: () => {
-        // Responses produced while this read is parsed (pipelining, synchronous servlets) leave together.
-        connection.cork();
-        connection.inMessage = true;
-        connection.headStartedAt = Date.now();
-        state.fields = [];
-        state.url = '';
-        state.exchange = null;
-        state.headComplete = false;
-        state.upgrade = false;
-      },
       onHeaders: (fields, url) => {
         if (state.headComplete) {
           // The trailer section of a chunked body.
@@ -181,23 +182,38 @@ export class Http11Processor {
         state.url += url;
       },
       onHeadersComplete: (major, minor, fields, method, url, upgrade, keepAlive) => {
+        // Responses produced while this read is parsed (pipelining, synchronous servlets) leave together.
+        connection.cork();
+        connection.inMessage = true;
+        state.headInRead = true;
         state.headComplete = true;
         state.upgrade = upgrade;
-        const startedAtMs = connection.headStartedAt;
+        // A head that began in an earlier read was noted then (#afterRead); one read brought this one whole.
+        const startedAtMs = connection.headStartedAt !== 0 ? connection.headStartedAt : Date.now();
         connection.headStartedAt = 0;
         const raw = fields === undefined || state.fields.length > 0 ? [...state.fields, ...(fields ?? [])] : fields;
         const target = url === undefined || state.url !== '' ? state.url + (url ?? '') : url;
-        state.exchange = this.#onRequest(connection, major, minor, raw, METHOD_NAMES[method] ?? '', target, upgrade, keepAlive, startedAtMs);
+        const exchange = this.#onRequest(connection, major, minor, raw, METHOD_NAMES[method] ?? '', target, upgrade, keepAlive, startedAtMs);
+        // Without a body (no Content-Length above 0, no Transfer-Encoding) the message ends with its head: it is
+        // completed here, and the parser need not call back for it.
+        const bodiless = exchange !== null && exchange.requestBody === null && !upgrade;
+        const parser = connection.parser;
+        if (parser !== null && state.reportsComplete === bodiless) {
+          state.reportsComplete = !bodiless;
+          reportMessageComplete(parser, !bodiless);
+        }
+        if (bodiless) this.#messageDone(connection, state);
+        else state.exchange = exchange;
       },
       onBody: (chunk) => {
         connection.cork();
         state.exchange?.requestBody?.deliver(chunk);
       },
       onMessageComplete: () => {
-        connection.inMessage = false;
         const exchange = state.exchange;
+        this.#messageDone(connection, state);
         const body = exchange?.requestBody;
-        if (exchange === null || exchange === undefined || body === null || body === undefined) return;
+        if (exchange === null || body === null || body === undefined) return;
         const size = body.rawTrailers.reduce((sum, field) => sum + Buffer.byteLength(field, 'latin1') + 2, 0);
         if (size > this.#maxTrailerSize) {
           const error = new ProtocolError('SV_ERR_HTTP_TRAILER_TOO_LARGE', { size, limit: this.#maxTrailerSize });
@@ -210,6 +226,34 @@ export class Http11Processor {
         this.#updateSocketTimeout(connection);
       },
     };
+  }
+
+  /** The message being parsed is complete: the next byte begins another. */
+  #messageDone(connection: Http11Connection, state: ParseState): void {
+    connection.inMessage = false;
+    if (state.fields.length > 0) state.fields = [];
+    state.url = '';
+    state.exchange = null;
+    state.headComplete = false;
+  }
+
+  /**
+   * After each read: a read that completed no head and came while no message was open began a new one
+   * (unless it held only the empty lines RFC 9112 §2.2 lets a client send between requests). From then on
+   * the head is under the header timeout, and %t is this moment. A head that begins after another message
+   * in the same read is noticed with the next read: until then the connection counts as idle, under
+   * keepAliveTimeout.
+   */
+  #afterRead(connection: Http11Connection, state: ParseState, read: () => Buffer | undefined): void {
+    if (state.headInRead) {
+      state.headInRead = false;
+      return;
+    }
+    if (connection.inMessage || connection.rejected) return;
+    const bytes = read();
+    if (bytes === undefined || onlyLineBreaks(bytes)) return;
+    connection.inMessage = true;
+    connection.headStartedAt = Date.now();
   }
 
   /** A read the parser took from the socket's handle itself (consumeSocket) has been parsed. */
@@ -227,11 +271,17 @@ export class Http11Processor {
     if (state.upgrade && !connection.rejected && !socket.destroyed) {
       state.upgrade = false;
       const read = parser.getCurrentBuffer();
-      if (result < read.length) this.#onData(connection, read.subarray(result));
+      if (result < read.length) {
+        state.headInRead = false;
+        this.#onData(connection, state, read.subarray(result));
+        return;
+      }
     }
+    // The read's bytes are copied out only when no head completed in it (a head trickling in: rare).
+    this.#afterRead(connection, state, () => (result > 0 ? parser.getCurrentBuffer() : undefined));
   }
 
-  #onData(connection: Http11Connection, chunk: Buffer): void {
+  #onData(connection: Http11Connection, state: ParseState, chunk: Buffer): void {
     const parser = connection.parser;
     if (parser === null || connection.rejected) return;
     connection.cork();
@@ -244,9 +294,10 @@ export class Http11Processor {
       }
       // llhttp stops after a request asking for an Upgrade; none is offered, so the next request follows
       // on the same connection as Tomcat does when no upgrade protocol is configured.
-      if (result >= data.length || connection.rejected || connection.socket.destroyed) return;
+      if (result >= data.length || connection.rejected || connection.socket.destroyed) break;
       data = data.subarray(result);
     }
+    this.#afterRead(connection, state, () => chunk);
   }
 
   /**
@@ -690,4 +741,13 @@ function writeAndClose(socket: Socket, response: Buffer): void {
   socket.end(response);
   // allowHalfOpen: ending our side is not enough if the client keeps its side open.
   socket.once('finish', () => socket.destroy());
+}
+
+/** Whether a read holds nothing but CR and LF: the empty lines a server ignores before a request line (RFC 9112 §2.2). */
+function onlyLineBreaks(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (byte !== 0x0d && byte !== 0x0a) return false;
+  }
+  return true;
 }

@@ -9,10 +9,16 @@
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 
-/** The parser's callbacks, in the order llhttp calls them for one message. */
+/**
+ * The parser's callbacks, in the order llhttp calls them for one message.
+ *
+ * No callback marks a message's first byte: the binding enters JavaScript for every callback that is set
+ * (a callback scope and a function call, ~1.7k instructions per request at 1 KB, bench/RESULTS.md), and the
+ * processor learns what it needs from the head and from each read instead. onMessageComplete is only called
+ * while reportMessageComplete() asks for it, for the same reason: a request without a body is complete with
+ * its head.
+ */
 export interface ParserEvents {
-  /** A new message starts (its first byte arrived). */
-  onMessageBegin(): void;
   /**
    * Header fields that did not fit the parser's batch of 32, delivered before onHeadersComplete; after the
    * head they carry the trailer section of a chunked body (RFC 9112 §7.1.2).
@@ -45,6 +51,9 @@ export interface LlhttpParser {
   getCurrentBuffer(): Buffer;
 }
 
+/** Where a parser keeps its onMessageComplete callback while the binding is not asked to call it. */
+const MESSAGE_COMPLETE = Symbol('onMessageComplete');
+
 /** A parse error as the binding reports it: llhttp's code (HPE_…) and reason. */
 export interface LlhttpError extends Error {
   readonly code: string;
@@ -62,7 +71,6 @@ interface StreamHandle {
 interface ParserConstructor {
   new (): InternalParser;
   readonly REQUEST: number;
-  readonly kOnMessageBegin: number;
   readonly kOnHeaders: number;
   readonly kOnHeadersComplete: number;
   readonly kOnBody: number;
@@ -75,6 +83,7 @@ type InternalParser = LlhttpParser & {
   initialize(type: number, resource: object, maxHeaderSize: number, lenient: number, connections: undefined): void;
   consume(handle: object): void;
   [slot: number]: unknown;
+  [MESSAGE_COMPLETE]: () => void;
 };
 
 const common = createRequire(__filename)('_http_common') as { HTTPParser: ParserConstructor; methods: readonly string[] };
@@ -90,7 +99,6 @@ export const MAX_HEADER_SIZE = 0x7fffffff;
 export function createRequestParser(maxHeaderSize: number, events: ParserEvents): LlhttpParser {
   const parser = new HTTPParser();
   parser.initialize(HTTPParser.REQUEST, {}, Math.min(maxHeaderSize, MAX_HEADER_SIZE), HTTPParser.kLenientNone, undefined);
-  parser[HTTPParser.kOnMessageBegin] = () => events.onMessageBegin();
   parser[HTTPParser.kOnHeaders] = (fields: string[], url: string) => events.onHeaders(fields, url);
   parser[HTTPParser.kOnHeadersComplete] = (
     versionMajor: number,
@@ -108,9 +116,19 @@ export function createRequestParser(maxHeaderSize: number, events: ParserEvents)
     return 0;
   };
   parser[HTTPParser.kOnBody] = (chunk: Buffer) => events.onBody(chunk);
-  parser[HTTPParser.kOnMessageComplete] = () => events.onMessageComplete();
+  parser[MESSAGE_COMPLETE] = () => events.onMessageComplete();
+  parser[HTTPParser.kOnMessageComplete] = parser[MESSAGE_COMPLETE];
   parser[HTTPParser.kOnExecute] = () => undefined;
   return parser;
+}
+
+/**
+ * Whether the parser calls onMessageComplete (it does when created). Called from onHeadersComplete, it applies
+ * to that message already: the binding looks the callback up when the message ends.
+ */
+export function reportMessageComplete(parser: LlhttpParser, report: boolean): void {
+  const internal = parser as InternalParser;
+  internal[HTTPParser.kOnMessageComplete] = report ? internal[MESSAGE_COMPLETE] : undefined;
 }
 
 interface SocketInternals {

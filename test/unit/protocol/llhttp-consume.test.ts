@@ -43,7 +43,6 @@ async function pair(): Promise<{ server: net.Socket; client: net.Socket }> {
 function recordingParser(): { parser: LlhttpParser; targets: string[] } {
   const targets: string[] = [];
   const events: ParserEvents = {
-    onMessageBegin: () => undefined,
     onHeaders: () => undefined,
     onHeadersComplete: (_major, _minor, _fields, _method, url) => {
       targets.push(url ?? '');

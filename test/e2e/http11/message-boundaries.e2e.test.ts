@@ -1,0 +1,105 @@
+/**
+ * Where one request ends and the next begins, now that the parser calls no message-begin callback and calls
+ * message-complete only for requests with a body: requests with and without bodies alternate on one
+ * connection, a head that begins in the same read as a finished request is timed from its next byte, and
+ * empty lines between requests are not taken for a request.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { RawHttpClient, sleep } from '../../helpers/raw-http-client.js';
+import { get, startTestServer, type TestServer } from './http11-harness.js';
+
+const post = (target: string, body: string): string =>
+  `POST ${target} HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+const chunkedWithTrailer = (target: string): string =>
+  `POST ${target} HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-Checksum: 42\r\n\r\n`;
+
+/** Requests without a body, with a Content-Length body, chunked with a trailer, and an empty Content-Length body. */
+const SEQUENCE: ReadonlyArray<{ request: string; body: string }> = [
+  { request: get('/hello'), body: 'hello' },
+  { request: post('/echo', 'first body'), body: 'first body' },
+  { request: get('/target?after-body'), body: '/target?after-body' },
+  { request: chunkedWithTrailer('/trailers'), body: '["X-Checksum","42"]' },
+  { request: get('/hello'), body: 'hello' },
+  { request: post('/echo', ''), body: '' },
+  { request: chunkedWithTrailer('/trailers'), body: '["X-Checksum","42"]' },
+  { request: post('/echo', 'last body'), body: 'last body' },
+  { request: get('/target?end'), body: '/target?end' },
+];
+
+describe('HTTP/1.1 message boundaries without a message-begin callback', () => {
+  let server: TestServer | undefined;
+  const clients: RawHttpClient[] = [];
+
+  async function connect(overrides: Parameters<typeof startTestServer>[0] = {}): Promise<{ server: TestServer; client: RawHttpClient }> {
+    server = await startTestServer({ attributes: { allowedTrailerHeaders: 'x-checksum' }, ...overrides });
+    const client = await RawHttpClient.connect(server.port);
+    clients.push(client);
+    return { server, client };
+  }
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.close();
+    await server?.stop();
+    server = undefined;
+  });
+
+  it('requests with and without bodies alternate on one connection, each sent on its own', async () => {
+    const { client, server } = await connect();
+    for (const { request, body } of SEQUENCE) {
+      await client.write(request);
+      const response = await client.readResponse();
+      expect(response.status).toBe(200);
+      expect(response.body).toBe(body);
+    }
+    expect(server.adapter.rejected).toEqual([]);
+    expect(client.closed).toBe(false);
+  });
+
+  it('the same requests pipelined in one write are all answered, in order', async () => {
+    const { client } = await connect();
+    await client.write(SEQUENCE.map(({ request }) => request).join(''));
+    for (const { body } of SEQUENCE) expect((await client.readResponse()).body).toBe(body);
+  });
+
+  it('a head begun in the same read as a finished request is timed from its next byte: 200, then 408', async () => {
+    const { client, server } = await connect({ connectionTimeout: 600, keepAliveTimeout: 5000 });
+    await client.write(`${get('/hello')}GET /hello HTTP/1.1\r\nHo`);
+    expect((await client.readResponse()).body).toBe('hello');
+    const began = Date.now();
+    const trickle = client.writeSlowly(`st: localhost\r\nX-Long: ${'b'.repeat(200)}\r\n\r\n`, 1, 100).catch(() => undefined);
+    expect(await client.waitForClose(5000)).toBe(true);
+    const elapsed = Date.now() - began;
+    await trickle;
+    // Only the header clock can end it: keepAliveTimeout is far off and the bytes keep coming.
+    expect(elapsed).toBeGreaterThanOrEqual(500);
+    expect(elapsed).toBeLessThan(4000);
+    const response = await client.readResponse();
+    expect(response.status).toBe(408);
+    expect(server.adapter.rejected).toMatchObject([{ status: 408, code: 'SV_ERR_HTTP_HEADER_TIMEOUT' }]);
+  });
+
+  it('empty lines after a request begin no request: the idle connection is closed at keepAliveTimeout without a 408', async () => {
+    const { client, server } = await connect({ connectionTimeout: 300, keepAliveTimeout: 900 });
+    await client.write(get('/hello'));
+    expect((await client.readResponse()).body).toBe('hello');
+    await sleep(50);
+    await client.write('\r\n');
+    const sent = Date.now();
+    expect(await client.waitForClose(5000)).toBe(true);
+    // A head would have been cut at connectionTimeout (300 ms) with a 408; idle, the connection lasts keepAliveTimeout.
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(700);
+    expect(client.received).not.toContain('408');
+    expect(server.adapter.rejected).toEqual([]);
+  });
+
+  it('a head that arrives in pieces is answered once whole', async () => {
+    const { client } = await connect();
+    const request = get('/target?pieces');
+    await client.write(request.slice(0, 10));
+    await sleep(30);
+    await client.write(request.slice(10, 25));
+    await sleep(30);
+    await client.write(request.slice(25));
+    expect((await client.readResponse()).body).toBe('/target?pieces');
+  });
+});
