@@ -65,4 +65,22 @@ describe('HTTP/1.1 endpoint: connectionTimeout', () => {
     expect(response.status).toBe(200);
     expect(response.body).toBe('abcdefgh');
   });
+
+  it('a request arriving late in the keep-alive idle period is answered however long it takes, then idles afresh', async () => {
+    server = await startTestServer({ connectionTimeout: 400, keepAliveTimeout: 400 });
+    const client = await connect();
+    await client.write(get('/hello'));
+    expect((await client.readResponse()).body).toBe('hello');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    // Arrives whole 250 ms into the 400 ms idle period; the application takes another 350 ms.
+    await client.write(get('/slow/late'));
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(client.closed).toBe(false);
+    (server as TestServer).adapter.release('late');
+    expect((await client.readResponse()).body).toBe('done /slow/late');
+    const answered = Date.now();
+    expect(await client.waitForClose(3000)).toBe(true);
+    // The idle period starts again with the response.
+    expect(Date.now() - answered).toBeGreaterThanOrEqual(300);
+  });
 });
