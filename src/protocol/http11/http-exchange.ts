@@ -75,7 +75,7 @@ const CRLF = '\r\n';
  * Beside a body buffer, the head and the chunk framing go as bytes too: a writev of buffers only is passed to
  * libuv as it is, while one that mixes in strings makes node's binding read every element and its encoding
  * back through the V8 API and encode the strings into a separate allocation (100 KB response: ~3k
- * instructions, bench/RESULTS.md 2026-11-22 07:50).
+ * instructions, bench/RESULTS.md 2026-11-22 07:35).
  */
 const CRLF_BYTES = Buffer.from(CRLF, 'latin1');
 const LAST_CHUNK = '0\r\n\r\n';
