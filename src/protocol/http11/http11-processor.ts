@@ -16,15 +16,9 @@ import { compressionConfigFrom } from './compression.js';
 import { HttpExchange, type ExchangeEvents, type ExchangeSettings, type RequestHead } from './http-exchange.js';
 import { Http11Connection } from './http11-connection.js';
 import type { InFlightLimiter } from './in-flight-limiter.js';
-import {
-  consumeSocket,
-  createRequestParser,
-  releaseSocket,
-  reportMessageComplete,
-  METHOD_NAMES,
-  type LlhttpError,
-  type ParserEvents,
-} from './llhttp-parser.js';
+import { consumeSocket, releaseSocket, type LlhttpError } from './llhttp-parser.js';
+import { MessageReader, type MessageSink } from './message-reader.js';
+import type { RequestBody } from './request-body.js';
 import { emptyHeadFacts, RequestHeadChecker } from './request-head-checker.js';
 import { RequestTargetValidator } from './request-target-validator.js';
 
@@ -34,25 +28,6 @@ const REJECT_LOG_BUDGET = 10;
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, DELETE, OPTIONS';
 const CONTINUE_EXPECTATION = /^100-continue$/i;
 const HEADER_TIMEOUT: LlhttpError = Object.assign(new Error('Request header timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' });
-
-/** net.Socket's idle-timer refresh, which its own reads call and a consumed socket's reads do not. */
-interface SocketTimer {
-  _unrefTimer?: () => void;
-}
-
-/** The parse state of one connection: fields gathered across the parser's batches. */
-class ParseState {
-  fields: string[] = [];
-  url = '';
-  /** The exchange whose body the parser is delivering; null when the request is being ignored. */
-  exchange: HttpExchange | null = null;
-  headComplete = false;
-  upgrade = false;
-  /** A request head was completed by the read being parsed (see #afterRead). */
-  headInRead = false;
-  /** Whether the parser calls onMessageComplete (reportMessageComplete); it does when created. */
-  reportsComplete = true;
-}
 
 export class Http11Processor {
   readonly #config: ConnectorConfig;
@@ -66,6 +41,13 @@ export class Http11Processor {
   readonly #bodyTimeout: number;
   readonly #maxTrailerSize: number;
   readonly #connections = new ConnectionRegistry<Http11Connection>();
+  /** What every connection's MessageReader reports. */
+  readonly #messageSink: MessageSink = {
+    onRequest: (connection, major, minor, raw, method, target, upgrade, keepAlive, startedAtMs) =>
+      this.#onRequest(connection, major, minor, raw, method, target, upgrade, keepAlive, startedAtMs),
+    onClientError: (connection, error, packet) => this.#onClientError(connection, error, packet),
+    onBodyComplete: (connection, exchange, body) => this.#onBodyComplete(connection, exchange, body),
+  };
   #headerTimer: NodeJS.Timeout | undefined;
   #nextConnectionId = 0;
   #logWindowStart = 0;
@@ -131,14 +113,14 @@ export class Http11Processor {
   open(socket: Socket): void {
     const connection = new Http11Connection(`${connectionPrefix(socket)}-${++this.#nextConnectionId}`, socket);
     this.#connections.add(connection);
-    const state = new ParseState();
-    const parser = createRequestParser(this.#config.maxHttpHeaderSize, this.#parserEvents(connection, state));
+    const reader = new MessageReader(connection, this.#config.maxHttpHeaderSize, this.#messageSink);
+    const parser = reader.parser;
     connection.parser = parser;
     const readDataEvents = (): void => {
-      socket.on('data', (chunk: Buffer) => this.#guard(() => this.#onData(connection, state, chunk)));
+      socket.on('data', (chunk: Buffer) => this.#guard(() => reader.onData(chunk)));
       skipReadAhead(socket);
     };
-    if (consumeSocket(parser, socket, (result) => this.#guard(() => this.#onExecute(connection, state, result)))) {
+    if (consumeSocket(parser, socket, (result) => this.#guard(() => reader.onExecute(result)))) {
       connection.readThroughParser(() => {
         releaseSocket(parser, socket);
         readDataEvents();
@@ -170,136 +152,18 @@ export class Http11Processor {
     this.#connections.destroyAll();
   }
 
-  #parserEvents(connection: Http11Connection, state: ParseState): ParserEvents {
-    return {
-      onHeaders: (fields, url) => {
-        if (state.headComplete) {
-          // The trailer section of a chunked body.
-          state.exchange?.requestBody?.addTrailers(fields);
-          return;
-        }
-        for (const field of fields) state.fields.push(field);
-        state.url += url;
-      },
-      onHeadersComplete: (major, minor, fields, method, url, upgrade, keepAlive) => {
-        // Responses produced while this read is parsed (pipelining, synchronous servlets) leave together.
-        connection.cork();
-        connection.inMessage = true;
-        state.headInRead = true;
-        state.headComplete = true;
-        state.upgrade = upgrade;
-        // A head that began in an earlier read was noted then (#afterRead); one read brought this one whole.
-        const startedAtMs = connection.headStartedAt !== 0 ? connection.headStartedAt : Date.now();
-        connection.headStartedAt = 0;
-        const raw = fields === undefined || state.fields.length > 0 ? [...state.fields, ...(fields ?? [])] : fields;
-        const target = url === undefined || state.url !== '' ? state.url + (url ?? '') : url;
-        const exchange = this.#onRequest(connection, major, minor, raw, METHOD_NAMES[method] ?? '', target, upgrade, keepAlive, startedAtMs);
-        // Without a body (no Content-Length above 0, no Transfer-Encoding) the message ends with its head: it is
-        // completed here, and the parser need not call back for it.
-        const bodiless = exchange !== null && exchange.requestBody === null && !upgrade;
-        const parser = connection.parser;
-        if (parser !== null && state.reportsComplete === bodiless) {
-          state.reportsComplete = !bodiless;
-          reportMessageComplete(parser, !bodiless);
-        }
-        if (bodiless) this.#messageDone(connection, state);
-        else state.exchange = exchange;
-      },
-      onBody: (chunk) => {
-        connection.cork();
-        state.exchange?.requestBody?.deliver(chunk);
-      },
-      onMessageComplete: () => {
-        const exchange = state.exchange;
-        this.#messageDone(connection, state);
-        const body = exchange?.requestBody;
-        if (exchange === null || body === null || body === undefined) return;
-        const size = body.rawTrailers.reduce((sum, field) => sum + Buffer.byteLength(field, 'latin1') + 2, 0);
-        if (size > this.#maxTrailerSize) {
-          const error = new ProtocolError('SV_ERR_HTTP_TRAILER_TOO_LARGE', { size, limit: this.#maxTrailerSize });
-          this.#logRejection(error.code, 400, error.message, connection.id);
-          this.#reportRejected(rejectedFromExchange(exchange, 400, error.code));
-          exchange.failBody(error);
-          return;
-        }
-        body.complete();
-        this.#updateSocketTimeout(connection);
-      },
-    };
-  }
-
-  /** The message being parsed is complete: the next byte begins another. */
-  #messageDone(connection: Http11Connection, state: ParseState): void {
-    connection.inMessage = false;
-    if (state.fields.length > 0) state.fields = [];
-    state.url = '';
-    state.exchange = null;
-    state.headComplete = false;
-  }
-
-  /**
-   * After each read: a read that completed no head and came while no message was open began a new one
-   * (unless it held only the empty lines RFC 9112 §2.2 lets a client send between requests). From then on
-   * the head is under the header timeout, and %t is this moment. A head that begins after another message
-   * in the same read is noticed with the next read: until then the connection counts as idle, under
-   * keepAliveTimeout.
-   */
-  #afterRead(connection: Http11Connection, state: ParseState, read: () => Buffer | undefined): void {
-    if (state.headInRead) {
-      state.headInRead = false;
+  /** A request body arrived whole: its trailer section is checked against maxTrailerSize first. */
+  #onBodyComplete(connection: Http11Connection, exchange: HttpExchange, body: RequestBody): void {
+    const size = body.rawTrailers.reduce((sum, field) => sum + Buffer.byteLength(field, 'latin1') + 2, 0);
+    if (size > this.#maxTrailerSize) {
+      const error = new ProtocolError('SV_ERR_HTTP_TRAILER_TOO_LARGE', { size, limit: this.#maxTrailerSize });
+      this.#logRejection(error.code, 400, error.message, connection.id);
+      this.#reportRejected(rejectedFromExchange(exchange, 400, error.code));
+      exchange.failBody(error);
       return;
     }
-    if (connection.inMessage || connection.rejected) return;
-    const bytes = read();
-    if (bytes === undefined || onlyLineBreaks(bytes)) return;
-    connection.inMessage = true;
-    connection.headStartedAt = Date.now();
-  }
-
-  /** A read the parser took from the socket's handle itself (consumeSocket) has been parsed. */
-  #onExecute(connection: Http11Connection, state: ParseState, result: number | LlhttpError): void {
-    const socket = connection.socket as Socket & SocketTimer;
-    const parser = connection.parser;
-    if (parser === null) return;
-    if (typeof result !== 'number') {
-      this.#onClientError(connection, result, parser.getCurrentBuffer());
-      return;
-    }
-    // llhttp stops after a request asking for an Upgrade: the rest of the read is parsed as #onData does.
-    if (state.upgrade && !connection.rejected && !socket.destroyed) {
-      state.upgrade = false;
-      const read = parser.getCurrentBuffer();
-      if (result < read.length) {
-        state.headInRead = false;
-        this.#onData(connection, state, read.subarray(result));
-        return;
-      }
-    }
-    // The read's bytes are copied out only when no head completed in it (a head trickling in: rare).
-    this.#afterRead(connection, state, () => (result > 0 ? parser.getCurrentBuffer() : undefined));
-    // No 'data' event refreshed the idle timer for this read. It is refreshed while a message stays open (a head
-    // or a body still arriving); a request that came whole is answered, and the response's writes refresh it
-    // (net.Socket does on every write). A refresh re-queues the timer: ~700 instructions per request.
-    if (connection.inMessage) socket._unrefTimer?.();
-  }
-
-  #onData(connection: Http11Connection, state: ParseState, chunk: Buffer): void {
-    const parser = connection.parser;
-    if (parser === null || connection.rejected) return;
-    connection.cork();
-    let data = chunk;
-    for (;;) {
-      const result = parser.execute(data);
-      if (typeof result !== 'number') {
-        this.#onClientError(connection, result, chunk);
-        return;
-      }
-      // llhttp stops after a request asking for an Upgrade; none is offered, so the next request follows
-      // on the same connection as Tomcat does when no upgrade protocol is configured.
-      if (result >= data.length || connection.rejected || connection.socket.destroyed) break;
-      data = data.subarray(result);
-    }
-    this.#afterRead(connection, state, () => chunk);
+    body.complete();
+    this.#updateSocketTimeout(connection);
   }
 
   /**
@@ -745,11 +609,3 @@ function writeAndClose(socket: Socket, response: Buffer): void {
   socket.once('finish', () => socket.destroy());
 }
 
-/** Whether a read holds nothing but CR and LF: the empty lines a server ignores before a request line (RFC 9112 §2.2). */
-function onlyLineBreaks(bytes: Buffer): boolean {
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i];
-    if (byte !== 0x0d && byte !== 0x0a) return false;
-  }
-  return true;
-}

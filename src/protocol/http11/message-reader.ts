@@ -1,0 +1,206 @@
+/**
+ * MessageReader: one connection's requests as its llhttp parser reads them. It gathers a head's fields across
+ * the parser's batches, hands the body and trailers to the exchange, and knows where each message begins and
+ * ends without a message-begin callback (llhttp-parser.ts says why there is none). What a message means is the
+ * processor's business (MessageSink).
+ */
+import type { Socket } from 'node:net';
+import type { HttpExchange } from './http-exchange.js';
+import type { Http11Connection } from './http11-connection.js';
+import { createRequestParser, reportMessageComplete, METHOD_NAMES, type LlhttpError, type LlhttpParser } from './llhttp-parser.js';
+import type { RequestBody } from './request-body.js';
+
+/** What the reader tells the processor. */
+export interface MessageSink {
+  /** A complete head: returns the exchange its body goes to, or null when the request is ignored. */
+  onRequest(
+    connection: Http11Connection,
+    major: number,
+    minor: number,
+    raw: string[],
+    method: string,
+    target: string,
+    upgrade: boolean,
+    keepAlive: boolean,
+    startedAtMs: number,
+  ): HttpExchange | null;
+  /** The parser failed (malformed bytes, a head too large); `packet` is the read it failed in, when known. */
+  onClientError(connection: Http11Connection, error: LlhttpError, packet: Buffer | undefined): void;
+  /** The whole body of `exchange` has arrived, trailers included. */
+  onBodyComplete(connection: Http11Connection, exchange: HttpExchange, body: RequestBody): void;
+}
+
+/** net.Socket's idle-timer refresh, which its own reads call and a consumed socket's reads do not. */
+interface SocketTimer {
+  _unrefTimer?: () => void;
+}
+
+export class MessageReader {
+  readonly parser: LlhttpParser;
+  readonly #connection: Http11Connection;
+  readonly #sink: MessageSink;
+  #fields: string[] = [];
+  #url = '';
+  /** The exchange whose body the parser is delivering; null when the request is being ignored. */
+  #exchange: HttpExchange | null = null;
+  #headComplete = false;
+  #upgrade = false;
+  /** A request head was completed by the read being parsed (see #afterRead). */
+  #headInRead = false;
+  /** Whether the parser calls onMessageComplete (reportMessageComplete); it does when created. */
+  #reportsComplete = true;
+
+  constructor(connection: Http11Connection, maxHeaderSize: number, sink: MessageSink) {
+    this.#connection = connection;
+    this.#sink = sink;
+    this.parser = createRequestParser(maxHeaderSize, {
+      onHeaders: (fields, url) => this.#onHeaders(fields, url),
+      onHeadersComplete: (major, minor, fields, method, url, upgrade, keepAlive) =>
+        this.#onHeadersComplete(major, minor, fields, method, url, upgrade, keepAlive),
+      onBody: (chunk) => {
+        connection.cork();
+        this.#exchange?.requestBody?.deliver(chunk);
+      },
+      onMessageComplete: () => this.#onMessageComplete(),
+    });
+  }
+
+  /** A read the parser took from the socket's handle itself (consumeSocket) has been parsed. */
+  onExecute(result: number | LlhttpError): void {
+    const connection = this.#connection;
+    const socket = connection.socket as Socket & SocketTimer;
+    const parser = connection.parser;
+    if (parser === null) return;
+    if (typeof result !== 'number') {
+      this.#sink.onClientError(connection, result, parser.getCurrentBuffer());
+      return;
+    }
+    // llhttp stops after a request asking for an Upgrade: the rest of the read is parsed as onData does.
+    if (this.#upgrade && !connection.rejected && !socket.destroyed) {
+      this.#upgrade = false;
+      const read = parser.getCurrentBuffer();
+      if (result < read.length) {
+        this.#headInRead = false;
+        this.onData(read.subarray(result));
+        return;
+      }
+    }
+    // The read's bytes are copied out only when no head completed in it (a head trickling in: rare).
+    this.#afterRead(() => (result > 0 ? parser.getCurrentBuffer() : undefined));
+    // No 'data' event refreshed the idle timer for this read. It is refreshed while a message stays open (a head
+    // or a body still arriving); a request that came whole is answered, and the response's writes refresh it
+    // (net.Socket does on every write). A refresh re-queues the timer: ~700 instructions per request.
+    if (connection.inMessage) socket._unrefTimer?.();
+  }
+
+  /** A read that came through the socket's 'data' events. */
+  onData(chunk: Buffer): void {
+    const connection = this.#connection;
+    const parser = connection.parser;
+    if (parser === null || connection.rejected) return;
+    connection.cork();
+    let data = chunk;
+    for (;;) {
+      const result = parser.execute(data);
+      if (typeof result !== 'number') {
+        this.#sink.onClientError(connection, result, chunk);
+        return;
+      }
+      // llhttp stops after a request asking for an Upgrade; none is offered, so the next request follows
+      // on the same connection as Tomcat does when no upgrade protocol is configured.
+      if (result >= data.length || connection.rejected || connection.socket.destroyed) break;
+      data = data.subarray(result);
+    }
+    this.#afterRead(() => chunk);
+  }
+
+  #onHeaders(fields: string[], url: string): void {
+    if (this.#headComplete) {
+      // The trailer section of a chunked body.
+      this.#exchange?.requestBody?.addTrailers(fields);
+      return;
+    }
+    for (const field of fields) this.#fields.push(field);
+    this.#url += url;
+  }
+
+  #onHeadersComplete(
+    major: number,
+    minor: number,
+    fields: string[] | undefined,
+    method: number,
+    url: string | undefined,
+    upgrade: boolean,
+    keepAlive: boolean,
+  ): void {
+    const connection = this.#connection;
+    // Responses produced while this read is parsed (pipelining, synchronous servlets) leave together.
+    connection.cork();
+    connection.inMessage = true;
+    this.#headInRead = true;
+    this.#headComplete = true;
+    this.#upgrade = upgrade;
+    // A head that began in an earlier read was noted then (#afterRead); one read brought this one whole.
+    const startedAtMs = connection.headStartedAt !== 0 ? connection.headStartedAt : Date.now();
+    connection.headStartedAt = 0;
+    const raw = fields === undefined || this.#fields.length > 0 ? [...this.#fields, ...(fields ?? [])] : fields;
+    const target = url === undefined || this.#url !== '' ? this.#url + (url ?? '') : url;
+    const exchange = this.#sink.onRequest(connection, major, minor, raw, METHOD_NAMES[method] ?? '', target, upgrade, keepAlive, startedAtMs);
+    // Without a body (no Content-Length above 0, no Transfer-Encoding) the message ends with its head: it is
+    // completed here, and the parser need not call back for it.
+    const bodiless = exchange !== null && exchange.requestBody === null && !upgrade;
+    const parser = connection.parser;
+    if (parser !== null && this.#reportsComplete === bodiless) {
+      this.#reportsComplete = !bodiless;
+      reportMessageComplete(parser, !bodiless);
+    }
+    if (bodiless) this.#messageDone();
+    else this.#exchange = exchange;
+  }
+
+  #onMessageComplete(): void {
+    const exchange = this.#exchange;
+    this.#messageDone();
+    const body = exchange?.requestBody;
+    if (exchange === null || body === null || body === undefined) return;
+    this.#sink.onBodyComplete(this.#connection, exchange, body);
+  }
+
+  /** The message being parsed is complete: the next byte begins another. */
+  #messageDone(): void {
+    this.#connection.inMessage = false;
+    if (this.#fields.length > 0) this.#fields = [];
+    this.#url = '';
+    this.#exchange = null;
+    this.#headComplete = false;
+  }
+
+  /**
+   * After each read: a read that completed no head and came while no message was open began a new one
+   * (unless it held only the empty lines RFC 9112 §2.2 lets a client send between requests). From then on
+   * the head is under the header timeout, and %t is this moment. A head that begins after another message
+   * in the same read is noticed with the next read: until then the connection counts as idle, under
+   * keepAliveTimeout.
+   */
+  #afterRead(read: () => Buffer | undefined): void {
+    if (this.#headInRead) {
+      this.#headInRead = false;
+      return;
+    }
+    const connection = this.#connection;
+    if (connection.inMessage || connection.rejected) return;
+    const bytes = read();
+    if (bytes === undefined || onlyLineBreaks(bytes)) return;
+    connection.inMessage = true;
+    connection.headStartedAt = Date.now();
+  }
+}
+
+/** Whether a read holds nothing but CR and LF: the empty lines a server ignores before a request line (RFC 9112 §2.2). */
+function onlyLineBreaks(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (byte !== 0x0d && byte !== 0x0a) return false;
+  }
+  return true;
+}
