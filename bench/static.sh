@@ -2,7 +2,7 @@
 # bench/static.sh (issue #4): static 1 KB and 100 KB files through Serval's DefaultServlet against Apache
 # Tomcat 10.1's DefaultServlet and a plain node:http server streaming the same files, side by side in one run;
 # then fills Serval's resource cache past cacheMaxSize and checks its memory stays within it.
-# See bench/README.md. Usage: [DURATION=10] [ROUNDS=3] bash bench/static.sh [--write]
+# See bench/README.md. Usage: [DURATION=5] [ROUNDS=9] bash bench/static.sh [--write]
 set -euo pipefail
 
 usage() {
@@ -22,10 +22,12 @@ and the growth of node's ArrayBuffer memory after a full GC (the container runs 
 
   --write   also append a dated section with the results to bench/RESULTS.md
 
-Environment (defaults in brackets): DURATION [10], WARMUP [2], ROUNDS [3], CONNECTIONS [50], SERVER_CPU [0],
+Environment (defaults in brackets): DURATION [5], WARMUP [2], ROUNDS [9], CONNECTIONS [50], SERVER_CPU [0],
 LOAD_CPU [1], PREWARM [5], CACHE_MAX_KB [10240] (cacheMaxSize of both containers), ACCESS_LOG [1] (0 = no
 AccessLogValve in either container), SERVAL_NODE_ARGS (extra node options for Serval, e.g.
 "--cpu-prof --cpu-prof-dir=/tmp/prof"), FILES [1k 100k] (which files to load).
+Nine short rounds rather than the other scripts' three long ones: on a shared host a round of the same server
+moves by up to 30%, and a ratio of medians needs many interleaved pairs (bench/README.md).
 EOF
 }
 
@@ -33,6 +35,9 @@ BENCH_NAME=static.sh
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_args "$@"
+# More, shorter rounds than the other scripts (see usage): the host's drift averages out across the pairs.
+DURATION=${DURATION:-5}
+ROUNDS=${ROUNDS:-9}
 bench_settings
 PREWARM=${PREWARM:-5}
 CACHE_MAX_KB=${CACHE_MAX_KB:-10240}
