@@ -17,6 +17,8 @@ export interface TestServerOptions {
   appBase?: string;
   /** Extra attributes for the Connector element, e.g. `maxKeepAliveRequests="3"`. */
   connectorAttributes?: string;
+  /** XML inside the Connector element (an SSLHostConfig). */
+  connectorContent?: string;
   /** Extra XML inside the Host element (valves, contexts). */
   hostContent?: string;
   /** Extra XML inside the Engine element. */
@@ -61,7 +63,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 <Server port="-1" shutdown="SHUTDOWN">
   ${options.serverContent ?? ''}
   <Service name="Catalina">
-    <Connector port="0" address="127.0.0.1" protocol="HTTP/1.1" ${options.connectorAttributes ?? ''}/>
+    <Connector port="0" address="127.0.0.1" protocol="HTTP/1.1" ${options.connectorAttributes ?? ''}>${options.connectorContent ?? ''}</Connector>
     <Engine name="Catalina" defaultHost="localhost" ${options.engineAttributes ?? ''}>
       ${options.engineContent ?? ''}
       <Host name="localhost" appBase="${appBase}" autoDeploy="false">

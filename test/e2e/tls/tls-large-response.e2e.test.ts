@@ -32,20 +32,10 @@ describe('TLS: static files larger than one 64 KiB write', () => {
       writeFileSync(join(docBase, `${size}.bin`), bytes);
     }
     server = await startTestServer({
-      serverXml: `<?xml version="1.0"?>
-<Server port="-1" shutdown="SHUTDOWN">
-  <Service name="Catalina">
-    <Connector port="0" address="127.0.0.1" protocol="HTTP/1.1" SSLEnabled="true">
-      <SSLHostConfig><Certificate certificateFile="${pki.localhostCert}" certificateKeyFile="${pki.localhostKey}"/></SSLHostConfig>
-    </Connector>
-    <Engine name="Catalina" defaultHost="localhost">
-      <Host name="localhost" appBase="${join(dir, 'apps')}" autoDeploy="false">
-        <Context path="/files" docBase="${docBase}"/>
-      </Host>
-    </Engine>
-  </Service>
-</Server>
-`,
+      appBase: join(dir, 'apps'),
+      connectorAttributes: 'SSLEnabled="true"',
+      connectorContent: `<SSLHostConfig><Certificate certificateFile="${pki.localhostCert}" certificateKeyFile="${pki.localhostKey}"/></SSLHostConfig>`,
+      hostContent: `<Context path="/files" docBase="${docBase}"/>`,
     });
   });
 
