@@ -41,7 +41,10 @@ export class Http11Processor {
   readonly #bodyTimeout: number;
   readonly #maxTrailerSize: number;
   readonly #connections = new ConnectionRegistry<Http11Connection>();
-  /** What every connection's MessageReader reports. */
+  /**
+   * What every connection's MessageReader reports. The head's parameters are spelled out: forwarding them as
+   * `(...head) => this.#onRequest(...head)` cost ~3.9k instructions per request (callgrind, static 1 KB).
+   */
   readonly #messageSink: MessageSink = {
     onRequest: (connection, major, minor, raw, method, target, upgrade, keepAlive, startedAtMs) =>
       this.#onRequest(connection, major, minor, raw, method, target, upgrade, keepAlive, startedAtMs),
