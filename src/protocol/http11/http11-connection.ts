@@ -73,7 +73,10 @@ export class Http11Connection implements BodySource, TurnEndFlushable {
 
   /** The newest exchange: the only one whose body can still be arriving. */
   get latest(): HttpExchange | undefined {
-    return this.#open[this.#open.length - 1];
+    const open = this.#open;
+    // Never `open[-1]`: on an empty list that is a lookup of the property named "-1", which V8 answers
+    // through the runtime (~800 instructions after every response; bench/RESULTS.md 2026-11-22 09:20).
+    return open.length === 0 ? undefined : open[open.length - 1];
   }
 
   add(exchange: HttpExchange): void {
