@@ -1,10 +1,5 @@
 /** The container's HttpServletRequest (Servlet spec ch. 3) over a protocol Exchange, with Tomcat's semantics. */
-import type { Readable } from 'node:stream';
 import type { ConnectorConfig } from '../config/server-config.js';
-import type { Context } from '../core/context.js';
-import type { MultipartConfigDefinition } from '../core/context-definition.js';
-import type { Host } from '../core/host.js';
-import type { Wrapper } from '../core/wrapper.js';
 import { ContainerError } from '../errors/container-error.js';
 import { emptyMappingData, type MappingData } from '../mapper/mapping-data.js';
 import type { Exchange } from '../protocol/exchange.js';
@@ -20,15 +15,10 @@ import type { ManagedSession } from '../session/session-manager.js';
 import { parseAcceptLanguage } from './accept-language.js';
 import type { ContainerResponse } from './container-response.js';
 import type { ContextBinding } from './context-binding.js';
-import { lookupCharset, parseContentType, type Charset } from './content-type.js';
 import { parseCookieHeader } from './cookie-parser.js';
 import { parseHttpDate } from './http-date.js';
-import type { ContainerPart } from './multipart-part.js';
-import { readMultipart, removeFiles, uploadFolder } from './multipart-reader.js';
-import { Parameters } from './parameters.js';
 import type { Request } from './request.js';
-import { readBodyLimited, RequestInputStream } from './request-input-stream.js';
-import { RequestReader } from './request-reader.js';
+import { RequestContent } from './request-content.js';
 import { tlsAttribute } from './tls-attributes.js';
 import { lowerCaseName } from './header-name.js';
 import { COLON, lastIndexOfChar, SLASH } from '../mapper/char-search.js';
@@ -38,11 +28,6 @@ type Principal = { getName(): string };
 /** Attribute names the container reserves; protocol input and applications cannot set them. */
 const INTERNAL_ATTRIBUTE_PREFIX = 'serval.internal.';
 const DEFAULT_LOCALE = 'en';
-const DEFAULT_CHARSET = 'UTF-8';
-const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
-const MULTIPART_CONTENT_TYPE = 'multipart/form-data';
-/** allowCasualMultipartParsing: parts without a servlet multipart config, bounded by the connector only. */
-const CASUAL_MULTIPART: MultipartConfigDefinition = { location: '', maxFileSize: Infinity, maxRequestSize: Infinity, fileSizeThreshold: 0 };
 const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?]*/;
 
 let requestCounter = 0;
@@ -67,13 +52,7 @@ export class ContainerRequest implements Request {
   #decodedUri: string | null = null;
   #sessionIdFromUrl: string | null = null;
   #cookies: Cookie[] | null = null;
-  #parameters: Parameters | null = null;
-  #parameterError: unknown = null;
-  #formBody: Buffer | null = null;
-  #formBodyTakenByStream = false;
-  #encodingOverride: string | null = null;
-  #inputStream: RequestInputStream | null = null;
-  #reader: RequestReader | null = null;
+  readonly #content: RequestContent;
   #locales: string[] | null = null;
   #session: ManagedSession | null = null;
   #requestedSessionResolved = false;
@@ -82,8 +61,6 @@ export class ContainerRequest implements Request {
   #sessionIdFromURL = false;
   #principal: Principal | null = null;
   #authType: string | null = null;
-  /** The multipart body's parts once read; null = not a multipart request the servlet may see parts of. */
-  #parts: ContainerPart[] | null = null;
   /** The front end's user is taken once; an authenticator's setUserPrincipal() (even null) wins over it. */
   #forwardedUserAdopted = false;
 
@@ -98,6 +75,7 @@ export class ContainerRequest implements Request {
     this.#requestURI = q < 0 ? target : target.slice(0, q);
     this.#queryString = q < 0 ? null : target.slice(q + 1);
     this.#requestNumber = ++requestCounter;
+    this.#content = new RequestContent(this, connector);
   }
 
   /** Every field by lower-case name (repeated fields in order) and the names as first received. */
@@ -299,8 +277,10 @@ export class ContainerRequest implements Request {
     return this.#exchange.localPort;
   }
 
-  /** Host header split into name (IPv6 literals keep their brackets, as in Tomcat) and port (-1 if absent). */
-  /** The Host header split once (the mapper, getServerName/Port and the access log all ask); undefined = not yet. */
+  /**
+   * The Host header split once into name (IPv6 literals keep their brackets, as in Tomcat) and port (-1 if
+   * absent): the mapper, getServerName/Port and the access log all ask. undefined = not yet.
+   */
   #hostParts: { name: string; port: number } | null | undefined;
 
   #host(): { name: string; port: number } | null {
@@ -377,22 +357,14 @@ export class ContainerRequest implements Request {
     else (this.#noteMap ??= new Map()).set(name, value);
   }
 
-  // --- body, encoding and parameters ---
+  // --- body, encoding and parameters (RequestContent) ---
 
   getCharacterEncoding(): string | null {
-    if (this.#encodingOverride !== null) return this.#encodingOverride;
-    const contentType = this.getContentType();
-    const fromHeader = contentType === null ? null : parseContentType(contentType).charset;
-    return fromHeader ?? this.#binding?.requestCharacterEncoding ?? null;
+    return this.#content.getCharacterEncoding();
   }
-
-  /** Ignored once the reader exists or the parameters were parsed (Servlet spec §3.12); unknown charsets throw. */
   setCharacterEncoding(encoding: string): void {
-    if (this.#reader !== null || this.#parameters !== null) return;
-    if (lookupCharset(encoding) === null) throw new ContainerError('SV_ERR_REQUEST_UNSUPPORTED_ENCODING', { encoding });
-    this.#encodingOverride = encoding;
+    this.#content.setCharacterEncoding(encoding);
   }
-
   getContentLength(): number {
     const value = this.getHeader('content-length');
     return value !== null && /^\d{1,15}$/.test(value) ? Number(value) : -1;
@@ -402,180 +374,52 @@ export class ContainerRequest implements Request {
   }
 
   /**
-   * Reads an application/x-www-form-urlencoded POST body so getParameter() can stay synchronous, then checks
-   * the request's limits before any application code runs, so that a breach is the connector's 4xx (and
-   * an access-log line) rather than an exception inside a servlet: maxPostSize (a declared Content-Length
-   * before reading, a chunked body while reading), maxParameterCount and maxCookieCount.
-   */
-  /**
-   * Reads a multipart or form body before the application runs, then applies maxParameterCount. Synchronous
-   * (no promise) for the common request that has neither: only a body to read costs an await.
+   * Before the application runs, so that a breached limit is the connector's 4xx rather than an exception
+   * inside a servlet: the form or multipart body and maxParameterCount (RequestContent), then maxCookieCount.
    */
   readFormBody(): void | Promise<void> {
-    if (this.#formBody === null && this.#parts === null && !this.#isMultipart() && this.getMethod() !== 'POST') {
-      this.#checkParameters();
+    const reading = this.#content.readFormBody();
+    if (reading === undefined) {
+      this.#checkCookies();
       return;
     }
-    return this.#readBodyThenCheck();
+    return reading.then(() => this.#checkCookies());
   }
 
-  async #readBodyThenCheck(): Promise<void> {
-    await this.#readMultipart();
-    if (this.#formBody === null && this.getMethod() === 'POST') {
-      const contentType = this.getContentType();
-      if (contentType !== null && parseContentType(contentType).mediaType === FORM_CONTENT_TYPE) {
-        const limit = this.#connector.maxPostSize;
-        const length = this.getContentLength();
-        if (length > limit) throw new ContainerError('SV_ERR_HTTP_POST_TOO_LARGE', { size: length, limit });
-        this.#formBody = await readBodyLimited(this.#exchange.body, limit);
-      }
-    }
-    this.#checkParameters();
-  }
-
-  #checkParameters(): void {
-    const maxParameters = this.#connector.maxParameterCount;
-    if (Number.isFinite(maxParameters)) {
-      const count = countParameters(this.#queryString) + countParameters(this.#formBody) + this.#formFieldParts().length;
-      if (count > maxParameters) throw new ContainerError('SV_ERR_HTTP_TOO_MANY_PARAMETERS', { limit: maxParameters });
-    }
+  #checkCookies(): void {
     if (this.getHeader('cookie') !== null) this.getCookies();
   }
 
   isBodyConsumed(): boolean {
-    if (this.#formBody !== null || this.#parts !== null) return true;
-    if (this.getHeader('transfer-encoding') === null && this.getContentLength() <= 0) return true;
-    return this.#exchange.body.readableEnded || (this.#inputStream?.isFinished() ?? false);
+    return this.#content.isBodyConsumed();
   }
-
   getInputStream(): ServletInputStream {
-    if (this.#reader !== null) {
-      throw new ContainerError('SV_ERR_REQUEST_READER_AND_STREAM', { called: 'getInputStream', other: 'getReader' });
-    }
-    this.#inputStream ??= new RequestInputStream(this.#bodySource());
-    return this.#inputStream;
+    return this.#content.getInputStream();
   }
-
   getReader(): BufferedReader {
-    if (this.#reader !== null) return this.#reader;
-    if (this.#inputStream !== null) {
-      throw new ContainerError('SV_ERR_REQUEST_READER_AND_STREAM', { called: 'getReader', other: 'getInputStream' });
-    }
-    const encoding = this.getCharacterEncoding() ?? DEFAULT_CHARSET;
-    const charset = lookupCharset(encoding);
-    if (charset === null) throw new ContainerError('SV_ERR_REQUEST_UNSUPPORTED_ENCODING', { encoding });
-    this.#reader = new RequestReader(new RequestInputStream(this.#bodySource()), charset);
-    return this.#reader;
+    return this.#content.getReader();
   }
-
-  /** Once the parameters took the form body it is gone for streams (and vice versa), as in Tomcat. */
-  #bodySource(): Readable | Uint8Array {
-    if (this.#formBody === null) return this.#exchange.body;
-    if (this.#parameters !== null) return new Uint8Array(0);
-    this.#formBodyTakenByStream = true;
-    return this.#formBody;
-  }
-
   getParameter(name: string): string | null {
-    return this.#params().get(name);
+    return this.#content.parameters().get(name);
   }
   getParameterNames(): string[] {
-    return this.#params().names();
+    return this.#content.parameters().names();
   }
   getParameterValues(name: string): string[] | null {
-    return this.#params().getValues(name);
+    return this.#content.parameters().getValues(name);
   }
   getParameterMap(): Map<string, string[]> {
-    return this.#params().toMap();
+    return this.#content.parameters().toMap();
   }
-
-  /** Parsed once, on first use, so a filter's setCharacterEncoding() still applies: query first, then body. */
-  #params(): Parameters {
-    if (this.#parameterError !== null) throw this.#parameterError;
-    if (this.#parameters !== null) return this.#parameters;
-    const parameters = new Parameters(this.#connector.maxParameterCount);
-    try {
-      const bodyCharset = this.#bodyCharset();
-      if (this.#queryString !== null) {
-        // Tomcat decodes the query with URIEncoding unless useBodyEncodingForURI is set.
-        const useBody = this.#connector.attributes['useBodyEncodingForURI'] === true;
-        const uriCharset = lookupCharset(this.#connector.URIEncoding) ?? lookupCharset(DEFAULT_CHARSET)!;
-        parameters.addEncoded(this.#queryString, useBody ? bodyCharset : uriCharset);
-      }
-      if (this.#formBody !== null && !this.#formBodyTakenByStream) parameters.addEncoded(this.#formBody, bodyCharset);
-      // Servlet spec §3.2: the form fields of a multipart body are parameters too (after the query's).
-      for (const part of this.#formFieldParts()) parameters.add(part.getName(), bodyCharset.decode(part.bytesIfInMemory()!));
-    } catch (error) {
-      this.#parameterError = error;
-      throw error;
-    }
-    this.#parameters = parameters;
-    return parameters;
-  }
-
-  #bodyCharset(): Charset {
-    return lookupCharset(this.getCharacterEncoding() ?? DEFAULT_CHARSET) ?? lookupCharset(DEFAULT_CHARSET)!;
-  }
-
-  // --- multipart (Servlet spec §3.2) ---
-
-  /** The mapped servlet's multipart config, the casual one when the Context allows it, else null. */
-  #multipartConfig(): MultipartConfigDefinition | null {
-    const wrapper = this.#mapping.wrapper as Wrapper | null;
-    if (wrapper?.multipartConfig) return wrapper.multipartConfig;
-    const context = this.#mapping.context as Context | null;
-    return context?.config.attributes['allowCasualMultipartParsing'] === true ? CASUAL_MULTIPART : null;
-  }
-
-  #isMultipart(): boolean {
-    const contentType = this.getContentType();
-    return contentType !== null && parseContentType(contentType).mediaType === MULTIPART_CONTENT_TYPE;
-  }
-
-  /** Reads a multipart body into parts when the servlet may see them; limits breached → coded 400/413. */
-  async #readMultipart(): Promise<void> {
-    if (this.#parts !== null || !this.#isMultipart()) return;
-    const config = this.#multipartConfig();
-    if (config === null) return;
-    const context = this.#mapping.context as Context | null;
-    const host = this.#mapping.host as Host | null;
-    const attributes = this.#connector.attributes;
-    this.#parts = await readMultipart(this.#exchange.body, this.getContentType()!, this.getContentLength(), {
-      maxPartCount: limitOf(attributes['maxPartCount'], 50),
-      maxPartHeaderSize: limitOf(attributes['maxPartHeaderSize'], 512),
-      maxPostSize: this.#connector.maxPostSize,
-      maxFileSize: config.maxFileSize,
-      maxRequestSize: config.maxRequestSize,
-      fileSizeThreshold: config.fileSizeThreshold,
-      location: uploadFolder(host?.name ?? '', context?.name ?? '', config.location),
-      servletName: (this.#mapping.wrapper as Wrapper | null)?.name ?? '',
-    });
-  }
-
-  /** Parts without a file name: the form fields that getParameter() sees. */
-  #formFieldParts(): ContainerPart[] {
-    return this.#parts === null ? [] : this.#parts.filter((part) => part.getSubmittedFileName() === null && part.bytesIfInMemory() !== null);
-  }
-
   getParts(): Part[] {
-    if (this.#parts !== null) return [...this.#parts];
-    if (this.#multipartConfig() === null) {
-      const servlet = (this.#mapping.wrapper as Wrapper | null)?.name ?? '';
-      throw new ContainerError('SV_ERR_REQUEST_NO_MULTIPART_CONFIG', { method: 'getParts', servlet });
-    }
-    throw new ContainerError('SV_ERR_REQUEST_NOT_MULTIPART', { method: 'getParts', contentType: this.getContentType() ?? '' });
+    return this.#content.getParts();
   }
-
   getPart(name: string): Part | null {
-    return this.getParts().find((part) => part.getName() === name) ?? null;
+    return this.#content.getPart(name);
   }
-
-  /** End of the request: removes the temporary files of parts the application did not move with write(). */
-  /** Removes the temporary files of uploaded parts; undefined (nothing to wait for) when there are none. */
+  /** End of the request: removes the temporary files of uploaded parts the application did not move. */
   releaseParts(): Promise<void> | undefined {
-    if (this.#parts === null) return undefined;
-    const files = this.#parts.map((part) => part.temporaryFile).filter((file): file is string => file !== null);
-    return files.length > 0 ? removeFiles(files) : undefined;
+    return this.#content.releaseParts();
   }
 
   // --- sessions (Servlet spec ch. 7) ---
@@ -744,20 +588,6 @@ export class ContainerRequest implements Request {
     const base = slash >= 0 ? requestPath.slice(0, slash + 1) : '/';
     return binding.getRequestDispatcher(base + path);
   }
-}
-
-/** A connector limit as the table resolved it (Infinity = -1), or Tomcat's default when absent. */
-function limitOf(value: unknown, fallback: number): number {
-  return typeof value === 'number' ? value : fallback;
-}
-
-/** Parameters a `name=value&…` string will yield (chunks with a name), counted without decoding anything. */
-function countParameters(input: string | Uint8Array | null): number {
-  if (input === null) return 0;
-  const text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
-  let count = 0;
-  for (const chunk of text.split('&')) if (chunk !== '' && !chunk.startsWith('=')) count++;
-  return count;
 }
 
 /** A Host header's port: one to five digits, else -1 (read in place: asked on every request). */
