@@ -7,8 +7,8 @@
  * older version is removed once it has no sessions left. With unpackWARs="false" a bundle is served straight from
  * the archive (its docBase is the bundle file; see archive-resources.ts): nothing is written to appBase or work/.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { ConfigEnvironment } from '../config/server-xml-loader.js';
 import type { ComponentConfig, ContextConfig as ContextElementConfig } from '../config/server-config.js';
@@ -18,11 +18,12 @@ import type { Valve } from '../core/valve.js';
 import type { LifecycleListener } from '../lifecycle/lifecycle-base.js';
 import type { SessionManager } from '../session/session-manager.js';
 import { StandardManager } from '../session/standard-manager.js';
-import { ArchiveResources, checkArchive } from './archive-resources.js';
-import { unpackBundle, unpackLimitsOf, type UnpackLimits } from './bundle-unpacker.js';
+import { checkServedBundle, expandBundle, readFromBundle } from './bundle-docbase.js';
+import { unpackLimitsOf, type UnpackLimits } from './bundle-unpacker.js';
 import { ContextConfig } from './context-config.js';
 import { layerDescriptor, layerDescriptorSource, layeredDescriptors } from './context-descriptors.js';
 import { contextNameFromBaseName } from './context-name.js';
+import { classesFingerprint, isDirectory, isFile, mtimeOf } from './deploy-files.js';
 
 /** Makes the components a Context's descriptor names by className (startup/component-factory.ts). */
 export interface ContextComponentFactory {
@@ -76,8 +77,6 @@ interface DeployedApp {
 const BUNDLE_EXTENSIONS = new Set(['.war', '.zip']);
 /** Changes younger than this are left for the next check: the file may still be being written. */
 const SETTLE_MS = 1000;
-/** Marks an expanded bundle with the size and mtime of the bundle it came from (Tomcat's war-tracker). */
-const TRACKER = join('META-INF', 'war-tracker');
 
 export class HostConfig {
   readonly #host: Host;
@@ -278,7 +277,7 @@ export class HostConfig {
     let source: Buffer | null = null;
     if (archive) {
       try {
-        source = await this.#readFromArchive(docBase, '/META-INF/context.xml');
+        source = await readFromBundle(docBase, '/META-INF/context.xml', this.#unpackLimits);
       } catch (error) {
         this.#failed(app.name, docBase, error);
         return null;
@@ -309,68 +308,24 @@ export class HostConfig {
     }
   }
 
-  /** A file (webapp path) of a bundle served from the archive, or null when it has none; a refused bundle throws. */
-  async #readFromArchive(bundle: string, path: string): Promise<Buffer | null> {
-    const archive = await ArchiveResources.open(bundle, this.#unpackLimits);
-    try {
-      return archive.stat(path)?.isFile ? archive.readFile(path) : null;
-    } finally {
-      archive.close();
-    }
-  }
-
   /**
-   * The docBase a bundle deploys from. With unpackWARs it is expanded into appBase/<name>, unless that directory
-   * already holds exactly this bundle; without, the bundle itself is the docBase once its central directory has
-   * passed the unpacker's checks (served from the archive: nothing is written). Null when the bundle is refused
-   * (logged; retried on change).
+   * The docBase a bundle deploys from (bundle-docbase.ts): with unpackWARs the directory it is expanded into,
+   * appBase/<name>; without, the bundle itself. Null when the bundle is refused (logged; retried on change).
    */
   async #expand(app: DeployedApp, bundle: string): Promise<string | null> {
-    if (!this.#host.config.unpackWARs) return this.#servedFromArchive(app, bundle);
-    const target = join(this.#host.appBase, app.name);
-    const stamp = bundleStamp(bundle);
-    const tracker = join(target, TRACKER);
-    if (!(existsSync(tracker) && readFileSync(tracker, 'utf8') === stamp)) {
-      mkdirSync(dirname(target), { recursive: true });
-      const staged = `${target}.previous-${process.pid}`;
-      try {
-        // Unpacked beside the old copy first: a refused bundle leaves the old directory alone.
-        const scratch = `${target}.next-${process.pid}`;
-        rmSync(scratch, { recursive: true, force: true });
-        const result = await unpackBundle(bundle, scratch, this.#unpackLimits);
-        mkdirSync(join(scratch, 'META-INF'), { recursive: true });
-        writeFileSync(join(scratch, TRACKER), stamp);
-        rmSync(staged, { recursive: true, force: true });
-        if (existsSync(target)) renameDir(target, staged);
-        renameDir(scratch, target);
-        rmSync(staged, { recursive: true, force: true });
-        this.#host.logger.info(`Unpacked bundle [${bundle}] into [${target}]: [${result.entries}] entries, [${result.bytes}] bytes`);
-      } catch (error) {
-        rmSync(`${target}.next-${process.pid}`, { recursive: true, force: true });
-        this.#failed(app.name, bundle, error);
-        return null;
-      }
-    }
-    app.bundle = bundle;
-    app.expandedDir = target;
-    app.resources.set(target, { mtime: mtimeOf(target), onChange: 'none', onDelete: 'redeploy' });
-    return target;
-  }
-
-  async #servedFromArchive(app: DeployedApp, bundle: string): Promise<string | null> {
+    const unpack = this.#host.config.unpackWARs;
+    const docBase = unpack ? join(this.#host.appBase, app.name) : bundle;
     try {
-      const files = await checkArchive(bundle, this.#unpackLimits);
-      this.#host.logger.info(`Serving bundle [${bundle}] from the archive (unpackWARs is false): [${files}] files`);
+      if (unpack) await expandBundle(bundle, docBase, this.#unpackLimits, this.#host.logger);
+      else await checkServedBundle(bundle, join(this.workDir, app.name), this.#unpackLimits, this.#host.logger);
     } catch (error) {
       this.#failed(app.name, bundle, error);
       return null;
     }
-    // A scratch copy an earlier version of this server expanded under work/ is stale now: ours (it has the tracker).
-    const stale = join(this.workDir, app.name);
-    if (existsSync(join(stale, TRACKER))) rmSync(stale, { recursive: true, force: true });
     app.bundle = bundle;
-    app.expandedDir = null;
-    return bundle;
+    app.expandedDir = unpack ? docBase : null;
+    if (unpack) app.resources.set(docBase, { mtime: mtimeOf(docBase), onChange: 'none', onDelete: 'redeploy' });
+    return docBase;
   }
 
   // --- checking ---
@@ -655,66 +610,4 @@ export class HostConfig {
 function strongest<T extends 'redeploy' | 'reload' | 'undeploy'>(current: T | null, next: T): T {
   const rank = { reload: 1, redeploy: 2, undeploy: 3 } as const;
   return current === null || rank[next] > rank[current] ? next : current;
-}
-
-/** Null when missing, or unreachable (ENOTDIR: a path through a file, such as one inside a bundle). */
-function mtimeOf(file: string): number | null {
-  try {
-    return statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? null;
-  } catch {
-    return null;
-  }
-}
-
-function isFile(file: string): boolean {
-  try {
-    return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
-  } catch {
-    return false;
-  }
-}
-
-function isDirectory(file: string): boolean {
-  try {
-    return statSync(file, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  } catch {
-    return false;
-  }
-}
-
-function bundleStamp(bundle: string): string {
-  const stat = statSync(bundle);
-  return `${basename(bundle)}:${stat.size}:${stat.mtimeMs}`;
-}
-
-/** Atomic on one file system, and appBase/<name> and its scratch siblings always share one. */
-function renameDir(from: string, to: string): void {
-  renameSync(from, to);
-}
-
-/** Count, sizes and mtimes of every file under WEB-INF/classes and WEB-INF/lib. */
-export function classesFingerprint(docBase: string): string {
-  let count = 0;
-  let sum = 0;
-  const walk = (dir: string): void => {
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) {
-        const stat = statSync(full, { throwIfNoEntry: false });
-        if (!stat) continue;
-        count++;
-        sum += stat.mtimeMs + stat.size * 7;
-      }
-    }
-  };
-  walk(join(docBase, 'WEB-INF', 'classes'));
-  walk(join(docBase, 'WEB-INF', 'lib'));
-  return `${count}:${sum}`;
 }
