@@ -1,15 +1,17 @@
 /**
  * The per-webapp module loader (Tomcat's WebappClassLoader for CommonJS): its own module registry and
  * vm.compileFunction, so an undeployed app's modules can be dropped whole (node-runtime.md §4). It reads
- * through the webapp's resources, so modules load the same from a directory or straight from a bundle.
+ * through the webapp's resources, so modules load the same from a directory or straight from a bundle;
+ * webapp-module-resolver.ts finds the file a specifier names.
  */
 import { builtinModules } from 'node:module';
-import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { compileFunction } from 'node:vm';
 import type { Logger } from 'pino';
 import { ContainerError, DeployError } from '../errors/container-error.js';
 import { loadBuiltinClass } from './builtin-classes.js';
+import { WebappModuleResolver } from './webapp-module-resolver.js';
 import { DirectoryResources, type WebappResources } from './webapp-resources.js';
 
 export interface WebappLoaderOptions {
@@ -46,12 +48,6 @@ export interface WebappRequire {
 
 type Resolved = { kind: 'shared'; value: unknown } | { kind: 'builtin'; id: string } | { kind: 'file'; filename: string };
 
-interface PackageJson {
-  readonly main?: unknown;
-  readonly exports?: unknown;
-  readonly type?: unknown;
-}
-
 const MODULE_PARAMETERS = [
   'exports',
   'require',
@@ -69,9 +65,6 @@ const MODULE_PARAMETERS = [
 /** The `process` methods that add a listener; the app's own listeners are tracked so close() can remove them. */
 const ADD_LISTENER = new Set(['on', 'addListener', 'once', 'prependListener', 'prependOnceListener']);
 const REMOVE_LISTENER = new Set(['off', 'removeListener']);
-const EXTENSIONS = ['.js', '.json', '.cjs'];
-/** Conditions a CommonJS `require` matches in package.json "exports", in Node's terms. */
-const CONDITIONS = new Set(['require', 'node', 'default']);
 const BUILTINS = new Set(builtinModules);
 const nodeRequire = require;
 
@@ -81,16 +74,13 @@ type TimerHandle = NodeJS.Timeout | NodeJS.Immediate;
 export class WebappLoader {
   readonly #name: string;
   readonly #docBase: string;
-  readonly #realDocBase: string;
   readonly #classesDir: string;
-  readonly #libDir: string;
   readonly #shared: ReadonlyMap<string, unknown>;
   readonly #logger: Logger;
   readonly #resources: WebappResources;
   readonly #registry = new Map<string, WebappModule>();
-  readonly #packageJsonCache = new Map<string, PackageJson | null>();
-  /** `baseDir NUL specifier` → file: lazy requires inside hot code paths must not stat the disk each call. */
-  readonly #resolveCache = new Map<string, string>();
+  /** The webapp's files as modules see them: resolution, and what the loader reads and reports. */
+  readonly #files: WebappModuleResolver;
   /** Live timers the app created through the wrapped globals, with the module that created each. */
   readonly #timers = new Map<TimerHandle, { kind: TimerKind; module: string }>();
   /** Listeners the app added to `process` (through the per-module process proxy), with the adding module. */
@@ -101,9 +91,8 @@ export class WebappLoader {
     this.#name = options.name;
     this.#docBase = resolve(options.docBase);
     this.#resources = options.resources ?? new DirectoryResources(this.#docBase);
-    this.#realDocBase = this.#resources.canonicalPath('/') ?? this.#docBase;
     this.#classesDir = join(this.#docBase, 'WEB-INF', 'classes');
-    this.#libDir = join(this.#docBase, 'WEB-INF', 'lib');
+    this.#files = new WebappModuleResolver(options.name, this.#docBase, this.#resources);
     this.#shared = options.shared;
     this.#logger = options.logger;
   }
@@ -151,7 +140,7 @@ export class WebappLoader {
       throw new ContainerError('SV_ERR_SERVLET_NOT_FOUND', { className, file: relPath });
     }
     const base = join(this.#classesDir, ...segments);
-    const file = ['.js', '.cjs'].map((ext) => base + ext).find((f) => this.#isFile(f));
+    const file = ['.js', '.cjs'].map((ext) => base + ext).find((f) => this.#files.isFile(f));
     if (!file) throw new ContainerError('SV_ERR_SERVLET_NOT_FOUND', { className, file: relPath });
     const moduleExports = this.require(file);
     const simpleName = segments.at(-1) ?? '';
@@ -159,7 +148,7 @@ export class WebappLoader {
     if (!found) {
       throw new DeployError('SV_ERR_DEPLOY_CLASS_NOT_EXPORTED', {
         className,
-        file: this.#relative(file),
+        file: this.#files.relative(file),
         exportName: exportName ?? `${simpleName}] or [default`,
         exports: exportNames(moduleExports).join(', '),
       });
@@ -171,7 +160,7 @@ export class WebappLoader {
   listClassFiles(): string[] {
     const files: string[] = [];
     const walk = (dir: string): void => {
-      const webPath = this.#webPath(dir);
+      const webPath = this.#files.webPath(dir);
       if (webPath === null) return;
       for (const name of this.#resources.list(webPath)) {
         const full = join(dir, name);
@@ -207,8 +196,7 @@ export class WebappLoader {
     }
     this.#processListeners.length = 0;
     this.#registry.clear();
-    this.#packageJsonCache.clear();
-    this.#resolveCache.clear();
+    this.#files.clear();
     this.#closed = true;
     return cleared;
   }
@@ -232,7 +220,7 @@ export class WebappLoader {
     } catch (error) {
       this.#registry.delete(filename);
       if (parent) parent.children.splice(parent.children.indexOf(module), 1);
-      throw this.#wrap(this.#relative(filename), error);
+      throw this.#wrap(this.#files.relative(filename), error);
     }
     return module.exports;
   }
@@ -245,24 +233,24 @@ export class WebappLoader {
         this.#resources.kind === 'archive'
           ? `it is inside the bundle [${basename(this.#docBase)}], served without unpacking (unpackWARs="false"): a shared library can only be loaded from a file on disk, and webapps cannot load native addons in any case (one could never be unloaded on undeploy)`
           : 'webapps cannot load native addons: a shared library could never be unloaded on undeploy or reload';
-      throw new DeployError('SV_ERR_DEPLOY_NATIVE_ADDON', { file: this.#relative(filename), name: this.#name, detail });
+      throw new DeployError('SV_ERR_DEPLOY_NATIVE_ADDON', { file: this.#files.relative(filename), name: this.#name, detail });
     }
     if (ext === '.mjs') throw new Error('ES modules (.mjs) are not supported: webapp code must be CommonJS');
-    const source = this.#readText(filename).replace(/^\uFEFF/, '');
+    const source = this.#files.readText(filename).replace(/^\uFEFF/, '');
     if (ext === '.json') {
       module.exports = JSON.parse(source);
       return;
     }
     if (ext !== '.cjs') {
-      const scope = this.#packageScope(dirname(filename));
+      const scope = this.#files.packageScope(dirname(filename));
       if (scope?.json.type === 'module') {
-        throw new Error(`[${this.#relative(scope.file)}] declares "type": "module"; webapp code must be CommonJS`);
+        throw new Error(`[${this.#files.relative(scope.file)}] declares "type": "module"; webapp code must be CommonJS`);
       }
     }
     // V8 accepts a hashbang only at the start of a script, not inside a function body.
     const body = source.startsWith('#!') ? `//${source.slice(2)}` : source;
     const fn = compileFunction(body, MODULE_PARAMETERS, { filename });
-    const timers = this.#timerFunctions(this.#relative(filename));
+    const timers = this.#timerFunctions(this.#files.relative(filename));
     fn.call(
       module.exports,
       module.exports,
@@ -276,7 +264,7 @@ export class WebappLoader {
       timers.clearTimeout,
       timers.clearInterval,
       timers.clearImmediate,
-      this.#processFor(this.#relative(filename)),
+      this.#processFor(this.#files.relative(filename)),
     );
   }
 
@@ -359,136 +347,7 @@ export class WebappLoader {
     if (typeof specifier !== 'string' || specifier === '') throw new TypeError('a module specifier must be a non-empty string');
     if (this.#shared.has(specifier)) return { kind: 'shared', value: this.#shared.get(specifier) };
     if (specifier.startsWith('node:') || BUILTINS.has(specifier)) return { kind: 'builtin', id: specifier };
-
-    const key = `${baseDir}\0${specifier}`;
-    const cached = this.#resolveCache.get(key);
-    if (cached !== undefined) return { kind: 'file', filename: cached };
-    const filename = this.#resolveFile(specifier, baseDir);
-    this.#resolveCache.set(key, filename);
-    return { kind: 'file', filename };
-  }
-
-  #resolveFile(specifier: string, baseDir: string): string {
-    const isPath = specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..' || isAbsolute(specifier);
-    if (isPath) {
-      const target = resolve(baseDir, specifier);
-      this.#assertInside(specifier, target);
-      const dirOnly = specifier.endsWith('/') || specifier === '.' || specifier === '..';
-      const filename = (dirOnly ? null : this.#tryFile(target)) ?? this.#tryDirectory(target);
-      if (filename) return this.#real(specifier, filename);
-      throw notFound(specifier, baseDir);
-    }
-
-    const { packageName, subpath } = splitPackageSpecifier(specifier);
-    for (const dir of this.#packageDirs(baseDir)) {
-      const pkgDir = join(dir, packageName);
-      if (!this.#isDirectory(pkgDir)) continue;
-      const filename = this.#resolvePackage(specifier, pkgDir, subpath);
-      if (filename) return this.#real(specifier, filename);
-    }
-    throw notFound(specifier, baseDir);
-  }
-
-  /** node_modules folders from baseDir up to the docBase (nested packages first), then WEB-INF/lib. */
-  #packageDirs(baseDir: string): string[] {
-    const dirs: string[] = [];
-    if (isInside(this.#docBase, baseDir)) {
-      for (let dir = baseDir; ; dir = dirname(dir)) {
-        if (basename(dir) !== 'node_modules') dirs.push(join(dir, 'node_modules'));
-        if (dir === this.#docBase || dirname(dir) === dir) break;
-      }
-    }
-    dirs.push(this.#libDir);
-    return dirs;
-  }
-
-  #resolvePackage(specifier: string, pkgDir: string, subpath: string): string | null {
-    const json = this.#readPackageJson(pkgDir);
-    if (json && json.exports !== undefined && json.exports !== null) {
-      const target = resolveExports(json.exports, subpath);
-      if (target === null) {
-        throw Object.assign(new Error(`package subpath [${subpath}] is not defined by "exports" in [${this.#relative(join(pkgDir, 'package.json'))}]`), {
-          code: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
-        });
-      }
-      const filename = resolve(pkgDir, target);
-      this.#assertInside(specifier, filename);
-      return this.#isFile(filename) ? filename : null;
-    }
-    if (subpath === '.') return this.#tryDirectory(pkgDir);
-    const target = join(pkgDir, subpath);
-    return this.#tryFile(target) ?? this.#tryDirectory(target);
-  }
-
-  #tryFile(target: string): string | null {
-    if (this.#isFile(target)) return target;
-    for (const ext of EXTENSIONS) if (this.#isFile(target + ext)) return target + ext;
-    return null;
-  }
-
-  #tryDirectory(dir: string): string | null {
-    if (!this.#isDirectory(dir)) return null;
-    const json = this.#readPackageJson(dir);
-    if (json && typeof json.main === 'string' && json.main !== '') {
-      const main = resolve(dir, json.main);
-      if (isInside(this.#docBase, main)) {
-        const found = this.#tryFile(main) ?? this.#tryIndex(main);
-        if (found) return found;
-      }
-    }
-    return this.#tryIndex(dir);
-  }
-
-  #tryIndex(dir: string): string | null {
-    for (const ext of EXTENSIONS) {
-      const index = join(dir, `index${ext}`);
-      if (this.#isFile(index)) return index;
-    }
-    return null;
-  }
-
-  #readPackageJson(dir: string): PackageJson | null {
-    if (this.#packageJsonCache.has(dir)) return this.#packageJsonCache.get(dir) ?? null;
-    let json: PackageJson | null = null;
-    const file = join(dir, 'package.json');
-    if (this.#isFile(file)) {
-      try {
-        const parsed: unknown = JSON.parse(this.#readText(file));
-        json = typeof parsed === 'object' && parsed !== null ? (parsed as PackageJson) : null;
-      } catch (error) {
-        throw new Error(`[${this.#relative(file)}] is not valid JSON: ${(error as Error).message}`, { cause: error });
-      }
-    }
-    this.#packageJsonCache.set(dir, json);
-    return json;
-  }
-
-  /** The nearest package.json at or above dir, stopping at the docBase (it decides "type"). */
-  #packageScope(dir: string): { file: string; json: PackageJson } | null {
-    for (let current = dir; isInside(this.#docBase, current); current = dirname(current)) {
-      const json = this.#readPackageJson(current);
-      if (json) return { file: join(current, 'package.json'), json };
-      if (current === this.#docBase) break;
-    }
-    return null;
-  }
-
-  #assertInside(specifier: string, target: string): void {
-    if (!isInside(this.#docBase, target)) {
-      throw new DeployError('SV_ERR_DEPLOY_MODULE_LOAD', {
-        module: specifier,
-        name: this.#name,
-        detail: `it resolves to [${target}], outside the web application's docBase [${this.#docBase}]`,
-      });
-    }
-  }
-
-  /** Registry keys are real paths (like Node's cache), and a symlink may not lead outside the docBase. */
-  #real(specifier: string, filename: string): string {
-    const webPath = this.#webPath(filename);
-    const real = (webPath === null ? null : this.#resources.canonicalPath(webPath)) ?? filename;
-    if (!isInside(this.#realDocBase, real) && !isInside(this.#docBase, real)) this.#assertInside(specifier, real);
-    return real;
+    return { kind: 'file', filename: this.#files.resolveFile(specifier, baseDir) };
   }
 
   #checkOpen(specifier: string): void {
@@ -505,37 +364,6 @@ export class WebappLoader {
     if (error instanceof ContainerError) return error;
     const detail = error instanceof Error ? error.message : String(error);
     return new DeployError('SV_ERR_DEPLOY_MODULE_LOAD', { module, name: this.#name, detail }, { cause: error });
-  }
-
-  /** An absolute file name inside the docBase (or its canonical spelling) as a webapp path; null outside it. */
-  #webPath(file: string): string | null {
-    for (const root of [this.#docBase, this.#realDocBase]) {
-      if (!isInside(root, file)) continue;
-      const rel = relative(root, file);
-      return rel === '' ? '/' : `/${rel.split(sep).join('/')}`;
-    }
-    return null;
-  }
-
-  #isFile(file: string): boolean {
-    const webPath = this.#webPath(file);
-    return webPath !== null && (this.#resources.stat(webPath)?.isFile ?? false);
-  }
-
-  #isDirectory(file: string): boolean {
-    const webPath = this.#webPath(file);
-    return webPath !== null && (this.#resources.stat(webPath)?.isDirectory ?? false);
-  }
-
-  #readText(file: string): string {
-    const webPath = this.#webPath(file);
-    if (webPath === null) throw notFound(file, dirname(file));
-    return this.#resources.readFile(webPath).toString('utf8');
-  }
-
-  #relative(file: string): string {
-    const base = isInside(this.#realDocBase, file) ? this.#realDocBase : this.#docBase;
-    return relative(base, file).split(sep).join('/');
   }
 
   /** One set per module, so close() can say which module left each timer running. */
@@ -639,72 +467,8 @@ function exportNames(moduleExports: unknown): string[] {
   return typeof moduleExports === 'object' && moduleExports !== null ? Object.keys(moduleExports) : [];
 }
 
-function splitPackageSpecifier(specifier: string): { packageName: string; subpath: string } {
-  const parts = specifier.split('/');
-  const length = specifier.startsWith('@') ? 2 : 1;
-  const packageName = parts.slice(0, length).join('/');
-  const rest = parts.slice(length).join('/');
-  if (packageName.includes('\\') || parts.slice(0, length).some((p) => p === '' || p === '.' || p === '..')) {
-    throw Object.assign(new Error(`[${specifier}] is not a valid package name`), { code: 'MODULE_NOT_FOUND' });
-  }
-  return { packageName, subpath: rest === '' ? '.' : `./${rest}` };
-}
-
-/** package.json "exports" for a CommonJS require: subpath keys (exact or one `*`), then conditions in key order. */
-function resolveExports(exports: unknown, subpath: string): string | null {
-  const isSubpathMap =
-    typeof exports === 'object' && exports !== null && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith('.'));
-  if (!isSubpathMap) return subpath === '.' ? resolveTarget(exports, null) : null;
-  const map = exports as Record<string, unknown>;
-  if (Object.hasOwn(map, subpath)) return resolveTarget(map[subpath], null);
-  let best: { key: string; match: string } | null = null;
-  for (const key of Object.keys(map)) {
-    const star = key.indexOf('*');
-    if (star < 0) continue;
-    const prefix = key.slice(0, star);
-    const suffix = key.slice(star + 1);
-    if (subpath.length >= key.length - 1 && subpath.startsWith(prefix) && subpath.endsWith(suffix)) {
-      if (!best || prefix.length > best.key.indexOf('*')) best = { key, match: subpath.slice(prefix.length, subpath.length - suffix.length) };
-    }
-  }
-  return best ? resolveTarget(map[best.key], best.match) : null;
-}
-
-function resolveTarget(target: unknown, match: string | null): string | null {
-  if (typeof target === 'string') {
-    if (!target.startsWith('./')) return null;
-    return match === null ? target : target.replaceAll('*', match);
-  }
-  if (Array.isArray(target)) {
-    for (const item of target) {
-      const found = resolveTarget(item, match);
-      if (found !== null) return found;
-    }
-    return null;
-  }
-  if (typeof target === 'object' && target !== null) {
-    for (const [condition, value] of Object.entries(target)) {
-      if (!CONDITIONS.has(condition)) continue;
-      const found = resolveTarget(value, match);
-      if (found !== null) return found;
-    }
-  }
-  return null;
-}
-
-/** Inside module code a missing module is Node's MODULE_NOT_FOUND error, so optional-dependency probes work. */
-function notFound(specifier: string, baseDir: string): Error {
-  return Object.assign(new Error(`Cannot find module '${specifier}' from [${baseDir}]`), { code: 'MODULE_NOT_FOUND' });
-}
-
 function clearHandle(kind: TimerKind, handle: TimerHandle): void {
   if (kind === 'setImmediate') clearImmediate(handle as NodeJS.Immediate);
   else if (kind === 'setInterval') clearInterval(handle as NodeJS.Timeout);
   else clearTimeout(handle as NodeJS.Timeout);
 }
-
-function isInside(root: string, target: string): boolean {
-  const rel = relative(root, target);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-}
-
