@@ -7,7 +7,8 @@ import {
   parseImfDate,
   type RangeDecision,
 } from '../../../src/servlets/range-requests.js';
-import { chooseEncoding, isTextType, parseAcceptEncoding, parsePrecompressed } from '../../../src/servlets/default-servlet.js';
+import { isTextType } from '../../../src/servlets/default-servlet.js';
+import { chooseEncoding, parseAcceptEncoding, parsePrecompressed } from '../../../src/servlets/precompressed.js';
 import { parseSortQuery, sortEntries, type ListingEntry } from '../../../src/servlets/directory-listing.js';
 import { strongETag } from '../../../src/servlets/preconditions.js';
 
