@@ -5,9 +5,9 @@
  * A context path may hold several versions of a webapp side by side (parallel deployment, `app##2`).
  */
 import { DeployError } from '../errors/container-error.js';
-import type { MappingData, MappingMatch } from './mapping-data.js';
-import { parseUrlPattern, type UrlPattern } from './url-pattern.js';
-import { DOT, lastIndexOfChar, SLASH } from './char-search.js';
+import type { MappingData } from './mapping-data.js';
+import { parseUrlPattern } from './url-pattern.js';
+import { buildWrapperTable, emptyWrappers, longestPrefix, mapWrapper, type MappedWrapper, type WrapperTable } from './wrapper-rules.js';
 
 export interface ContextMappingOptions {
   welcomeFiles: readonly string[];
@@ -22,23 +22,6 @@ export interface ContextMappingOptions {
 export interface MapperOptions {
   /** Receives non-fatal problems (an adjusted url-pattern, an alias already taken). */
   warn?: (message: string) => void;
-}
-
-interface MappedWrapper<W> {
-  readonly name: string;
-  readonly wrapper: W;
-  readonly urlPattern: UrlPattern;
-  readonly resourceOnly: boolean;
-}
-
-interface WrapperTable<W> {
-  readonly byPattern: ReadonlyMap<string, MappedWrapper<W>>;
-  readonly exact: ReadonlyMap<string, MappedWrapper<W>>;
-  /** Keyed by prefix: `/x` for `/x/*`, `""` for `/*`. */
-  readonly prefix: ReadonlyMap<string, MappedWrapper<W>>;
-  readonly extension: ReadonlyMap<string, MappedWrapper<W>>;
-  readonly contextRoot: MappedWrapper<W> | null;
-  readonly defaultWrapper: MappedWrapper<W> | null;
 }
 
 /** One deployed version of a context path; "" is the unversioned webapp (and sorts before every version). */
@@ -86,37 +69,6 @@ interface MapperState<H, C, W> {
   readonly contextIndex: ReadonlyMap<C, { readonly hostName: string; readonly path: string; readonly version: string }>;
 }
 
-function buildWrapperTable<W>(byPattern: ReadonlyMap<string, MappedWrapper<W>>): WrapperTable<W> {
-  const exact = new Map<string, MappedWrapper<W>>();
-  const prefix = new Map<string, MappedWrapper<W>>();
-  const extension = new Map<string, MappedWrapper<W>>();
-  let contextRoot: MappedWrapper<W> | null = null;
-  let defaultWrapper: MappedWrapper<W> | null = null;
-  for (const mapped of byPattern.values()) {
-    const p = mapped.urlPattern;
-    switch (p.type) {
-      case 'exact':
-        exact.set(p.path, mapped);
-        break;
-      case 'path-prefix':
-        prefix.set(p.prefix, mapped);
-        break;
-      case 'extension':
-        extension.set(p.extension, mapped);
-        break;
-      case 'context-root':
-        contextRoot = mapped;
-        break;
-      case 'default':
-        defaultWrapper = mapped;
-        break;
-    }
-  }
-  return { byPattern, exact, prefix, extension, contextRoot, defaultWrapper };
-}
-
-const emptyWrappers = buildWrapperTable<never>(new Map());
-
 /** Tomcat treats a context path of `/` as ROOT; stored paths never end in `/`. */
 function normaliseContextPath(path: string): string {
   if (path === '/' || path === '') return '';
@@ -141,19 +93,6 @@ export function normaliseServerName(serverName: string): string {
     if (colon >= 0 && name.indexOf(':', colon + 1) < 0) name = name.slice(0, colon);
   }
   return name.toLowerCase();
-}
-
-/** The longest `/`-bounded prefix of `path` that is a key of `table`; `""` is tried last. */
-function longestPrefix<V>(table: ReadonlyMap<string, V>, path: string): { key: string; value: V } | null {
-  if (table.size === 0) return null;
-  let candidate = path;
-  for (;;) {
-    const value = table.get(candidate);
-    if (value !== undefined) return { key: candidate, value };
-    if (candidate === '') return null;
-    const slash = lastIndexOfChar(candidate, SLASH);
-    candidate = slash <= 0 ? '' : candidate.slice(0, slash);
-  }
 }
 
 /**
@@ -415,7 +354,7 @@ export class Mapper<H, C, W> {
     const ctx = chooseVersion(found.value, chooser);
     out.context = ctx.context;
     out.contextPath = ctx.path;
-    Mapper.#mapWrapper(ctx, canonicalPath.slice(ctx.path.length), out, true);
+    mapWrapper(ctx, canonicalPath.slice(ctx.path.length), out, true);
   }
 
   /**
@@ -433,7 +372,7 @@ export class Mapper<H, C, W> {
     out.host = hostEntry.host;
     out.context = ctx.context;
     out.contextPath = ctx.path;
-    Mapper.#mapWrapper(ctx, pathInContext, out, false);
+    mapWrapper(ctx, pathInContext, out, false);
   }
 
   static #findHost<H, C, W>(state: MapperState<H, C, W>, serverName: string | null): HostEntry<H, C, W> | undefined {
@@ -450,113 +389,6 @@ export class Mapper<H, C, W> {
     }
     const fallback = state.names.get(state.defaultHostName);
     return fallback === undefined ? undefined : state.hosts.get(fallback);
-  }
-
-  /** Servlet 6 §12.2 rules in order; the numbers follow Tomcat's Mapper (1 exact … 7 default). */
-  static #mapWrapper<H, C, W>(
-    ctx: ContextEntry<C, W>,
-    path: string,
-    out: MappingData<H, C, W>,
-    allowRedirect: boolean,
-  ): void {
-    const table = ctx.wrappers;
-    out.requestPath = path;
-
-    // (1) exact; the "" pattern is the context root, which the request reaches as `/`.
-    if (path === '/' && table.contextRoot !== null) {
-      Mapper.#set(out, table.contextRoot, 'CONTEXT_ROOT', '', '/', path);
-      return;
-    }
-    if (Mapper.#exact(table, path, out)) return;
-
-    // (2) longest path prefix.
-    if (Mapper.#prefix(table, path, out)) return;
-
-    if (path === '' && allowRedirect && ctx.path !== '' && ctx.options.mapperContextRootRedirectEnabled) {
-      out.redirectPath = `${ctx.path}/`;
-      return;
-    }
-
-    // (3) extension of the last segment.
-    if (Mapper.#extension(table, path, out, true)) return;
-
-    // (4) welcome files, only for a directory-style path.
-    if (path.endsWith('/')) {
-      for (const welcome of ctx.welcomeFiles) {
-        const candidate = path + welcome;
-        if (Mapper.#exact(table, candidate, out)) return; // 4a
-        if (Mapper.#prefix(table, candidate, out)) return; // 4b
-        if (Mapper.#isPhysicalFile(ctx.options, candidate)) {
-          // 4c
-          if (Mapper.#extension(table, candidate, out, true)) return;
-          if (table.defaultWrapper !== null) {
-            Mapper.#set(out, table.defaultWrapper, 'DEFAULT', candidate, null, candidate);
-            return;
-          }
-        }
-      }
-      // Second pass: an extension-mapped welcome file need not exist on disk (index.do, index.jsf).
-      for (const welcome of ctx.welcomeFiles) {
-        if (Mapper.#extension(table, path + welcome, out, false)) return;
-      }
-    }
-
-    // (7) default servlet.
-    if (table.defaultWrapper !== null) {
-      Mapper.#set(out, table.defaultWrapper, 'DEFAULT', path, null, path);
-    }
-  }
-
-  static #isPhysicalFile(options: ContextMappingOptions, path: string): boolean {
-    return options.resourceExists(path) && !(options.isDirectory?.(path) ?? false);
-  }
-
-  static #exact<H, C, W>(table: WrapperTable<W>, path: string, out: MappingData<H, C, W>): boolean {
-    const mapped = table.exact.get(path);
-    if (mapped === undefined) return false;
-    Mapper.#set(out, mapped, 'EXACT', path, null, path);
-    return true;
-  }
-
-  static #prefix<H, C, W>(table: WrapperTable<W>, path: string, out: MappingData<H, C, W>): boolean {
-    const found = longestPrefix(table.prefix, path);
-    if (found === null) return false;
-    const rest = path.slice(found.key.length);
-    Mapper.#set(out, found.value, 'PATH', found.key, rest === '' ? null : rest, path);
-    return true;
-  }
-
-  /** `resourceExpected` false (welcome second pass) skips resource-only wrappers such as the JSP servlet. */
-  static #extension<H, C, W>(
-    table: WrapperTable<W>,
-    path: string,
-    out: MappingData<H, C, W>,
-    resourceExpected: boolean,
-  ): boolean {
-    if (table.extension.size === 0) return false;
-    const slash = lastIndexOfChar(path, SLASH);
-    const period = lastIndexOfChar(path, DOT);
-    if (period <= slash) return false;
-    const mapped = table.extension.get(path.slice(period + 1));
-    if (mapped === undefined || (!resourceExpected && mapped.resourceOnly)) return false;
-    Mapper.#set(out, mapped, 'EXTENSION', path, null, path);
-    return true;
-  }
-
-  static #set<H, C, W>(
-    out: MappingData<H, C, W>,
-    mapped: MappedWrapper<W>,
-    matchType: MappingMatch,
-    servletPath: string,
-    pathInfo: string | null,
-    requestPath: string,
-  ): void {
-    out.wrapper = mapped.wrapper;
-    out.matchType = matchType;
-    out.pattern = mapped.urlPattern.pattern;
-    out.servletPath = servletPath;
-    out.pathInfo = pathInfo;
-    out.requestPath = requestPath;
   }
 
   #lookupHost(hostName: string): HostEntry<H, C, W> | undefined {
