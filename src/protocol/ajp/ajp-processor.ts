@@ -19,6 +19,7 @@ import { AjpExchange } from './ajp-exchange.js';
 import { decodeForwardRequest } from './ajp-forward-request.js';
 import { applyRequestPolicy, type AcceptedRequest, type AjpRequestPolicy } from './ajp-request-policy.js';
 import { CPONG_PACKET } from './ajp-response-writer.js';
+import { RateLimitedLog } from '../rate-limited-log.js';
 
 /** Log lines for refused requests and malformed packets per second before the rest are only counted. */
 const LOG_BUDGET = 10;
@@ -36,10 +37,8 @@ export class AjpProcessor {
   readonly #logger: Logger;
   readonly #limiter: InFlightLimiter;
   readonly #connections = new ConnectionRegistry<AjpConnection>();
+  readonly #refusals: RateLimitedLog;
   #nextConnectionId = 0;
-  #logWindowStart = 0;
-  #logWindowCount = 0;
-  #suppressedLogs = 0;
 
   constructor(config: ConnectorConfig, settings: AjpProcessorSettings, adapter: Adapter, logger: Logger, limiter: InFlightLimiter) {
     this.#config = config;
@@ -47,6 +46,7 @@ export class AjpProcessor {
     this.#adapter = adapter;
     this.#logger = logger;
     this.#limiter = limiter;
+    this.#refusals = new RateLimitedLog(logger, LOG_BUDGET, 'warn', 'Further AJP refusals were not logged');
   }
 
   get connections(): number {
@@ -192,7 +192,7 @@ export class AjpProcessor {
   #refuse(connection: AjpConnection, exchange: AjpExchange, error: ProtocolError): void {
     const status = error.status ?? 400;
     const security = error.code === 'SV_ERR_AJP_SECRET_MISMATCH' || error.code === 'SV_ERR_AJP_ATTRIBUTE_NOT_ALLOWED';
-    this.#logLimited(security ? 'warn' : 'debug', { code: error.code, status, connectionId: connection.id }, error.message);
+    this.#refusals.log(security ? 'warn' : 'debug', { code: error.code, status, connectionId: connection.id }, error.message);
     exchange.respondAndClose(status);
     const rejected: RejectedRequest = {
       status,
@@ -263,7 +263,7 @@ export class AjpProcessor {
     }
     if (connection.reader.hasPartialPacket || connection.owedBodyPackets > 0) {
       const error = new ProtocolError('SV_ERR_HTTP_BODY_TIMEOUT', { limit: this.#config.connectionTimeout });
-      this.#logLimited('debug', { code: error.code, connectionId: connection.id }, error.message);
+      this.#refusals.log('debug', { code: error.code, connectionId: connection.id }, error.message);
       connection.exchange?.requestBody.fail(error);
       connection.socket.destroy();
       return;
@@ -283,21 +283,9 @@ export class AjpProcessor {
   #malformed(connection: AjpConnection, error: unknown): void {
     const code = error instanceof ContainerError ? error.code : 'SV_ERR_AJP_MALFORMED';
     const message = error instanceof Error ? error.message : String(error);
-    this.#logLimited('warn', { code, connectionId: connection.id, remote: connection.socket.remoteAddress }, `Closing AJP connection: ${message}`);
+    this.#refusals.log('warn', { code, connectionId: connection.id, remote: connection.socket.remoteAddress }, `Closing AJP connection: ${message}`);
     connection.exchange?.connectionClosed(error instanceof Error ? error : new Error(message));
     connection.socket.destroy();
-  }
-
-  #logLimited(level: 'warn' | 'debug', fields: Record<string, unknown>, message: string): void {
-    const now = Date.now();
-    if (now - this.#logWindowStart >= 1000) {
-      if (this.#suppressedLogs > 0) this.#logger.warn({ suppressed: this.#suppressedLogs }, 'Further AJP refusals were not logged');
-      this.#logWindowStart = now;
-      this.#logWindowCount = 0;
-      this.#suppressedLogs = 0;
-    }
-    if (this.#logWindowCount++ < LOG_BUDGET) this.#logger[level](fields, message);
-    else this.#suppressedLogs++;
   }
 
   /** Socket callbacks must never throw. */

@@ -21,6 +21,7 @@ import { MessageReader, type MessageSink } from './message-reader.js';
 import type { RequestBody } from './request-body.js';
 import { emptyHeadFacts, RequestHeadChecker } from './request-head-checker.js';
 import { RequestTargetValidator } from './request-target-validator.js';
+import { RateLimitedLog } from '../rate-limited-log.js';
 
 /** Debug lines for rejected requests per second before the rest are only counted (a flood must not flood the log). */
 const REJECT_LOG_BUDGET = 10;
@@ -53,14 +54,13 @@ export class Http11Processor {
   };
   #headerTimer: NodeJS.Timeout | undefined;
   #nextConnectionId = 0;
-  #logWindowStart = 0;
-  #logWindowCount = 0;
-  #suppressedLogs = 0;
+  readonly #rejections: RateLimitedLog;
 
   constructor(config: ConnectorConfig, adapter: Adapter, logger: Logger, limiter: InFlightLimiter) {
     this.#config = config;
     this.#adapter = adapter;
     this.#logger = logger;
+    this.#rejections = new RateLimitedLog(logger, REJECT_LOG_BUDGET, 'debug', 'Further rejected requests were not logged');
     this.#limiter = limiter;
     this.#exchangeEvents = {
       writeStalled: (connection) => this.#guard(() => this.#updateSocketTimeout(connection)),
@@ -514,15 +514,7 @@ export class Http11Processor {
 
   /** Parse failures are expected noise from the Internet: debug level, and at most a few per second. */
   #logRejection(code: ErrorCode, status: number, message: string, connectionId: string): void {
-    const now = Date.now();
-    if (now - this.#logWindowStart >= 1000) {
-      if (this.#suppressedLogs > 0) this.#logger.debug({ suppressed: this.#suppressedLogs }, 'Further rejected requests were not logged');
-      this.#logWindowStart = now;
-      this.#logWindowCount = 0;
-      this.#suppressedLogs = 0;
-    }
-    if (this.#logWindowCount++ < REJECT_LOG_BUDGET) this.#logger.debug({ code, status, connectionId }, message);
-    else this.#suppressedLogs++;
+    this.#rejections.log('debug', { code, status, connectionId }, message);
   }
 
   /** Socket callbacks must never throw: an exception here would take the process down. */
