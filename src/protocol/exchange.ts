@@ -118,3 +118,21 @@ export interface RejectedRequest {
   readonly startTime: bigint;
   readonly code: string;
 }
+
+/** The rejection record of a request whose head was read: what the access log writes for a refused exchange. */
+export function rejectedFromExchange(exchange: Exchange, status: number, code: string): RejectedRequest {
+  return {
+    status,
+    method: exchange.method,
+    target: exchange.target,
+    protocol: exchange.protocol,
+    remoteAddress: exchange.remoteAddress,
+    remotePort: exchange.remotePort,
+    localAddress: exchange.localAddress,
+    localPort: exchange.localPort,
+    connectionId: exchange.connectionId,
+    bytesWritten: 0,
+    startTime: exchange.startTime,
+    code,
+  };
+}

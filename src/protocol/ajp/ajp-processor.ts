@@ -11,13 +11,13 @@ import { ContainerError, ProtocolError } from '../../errors/container-error.js';
 import { formatMessage } from '../../errors/codes.js';
 import { skipReadAhead } from '../../net/read-ahead.js';
 import { ConnectionRegistry } from '../connection-registry.js';
-import type { Adapter, RejectedRequest } from '../exchange.js';
+import { rejectedFromExchange, type Adapter } from '../exchange.js';
 import type { InFlightLimiter } from '../http11/in-flight-limiter.js';
 import { MessageType } from './ajp-constants.js';
 import { AjpConnection } from './ajp-connection.js';
 import { AjpExchange } from './ajp-exchange.js';
 import { decodeForwardRequest } from './ajp-forward-request.js';
-import { applyRequestPolicy, type AcceptedRequest, type AjpRequestPolicy } from './ajp-request-policy.js';
+import { applyRequestPolicy, requestTarget, type AcceptedRequest, type AjpRequestPolicy } from './ajp-request-policy.js';
 import { CPONG_PACKET } from './ajp-response-writer.js';
 import { RateLimitedLog } from '../rate-limited-log.js';
 
@@ -146,7 +146,7 @@ export class AjpProcessor {
   #startRequest(connection: AjpConnection, payload: Buffer): void {
     const forward = decodeForwardRequest(payload);
     const result = applyRequestPolicy(forward, this.#settings.policy);
-    const accepted: AcceptedRequest = result.ok ? result.request : refusedRequest(forward.method, forward.requestUri, forward.protocol, forward.remoteAddress);
+    const accepted: AcceptedRequest = result.ok ? result.request : refusedRequest(forward.method, requestTarget(forward), forward.protocol, forward.remoteAddress);
     if (result.ok && accepted.contentLength > 0) connection.owedBodyPackets++;
     const exchange = new AjpExchange(accepted, connection, this.#settings.packetSize, this.#settings.ajpFlush);
     connection.exchange = exchange;
@@ -194,20 +194,7 @@ export class AjpProcessor {
     const security = error.code === 'SV_ERR_AJP_SECRET_MISMATCH' || error.code === 'SV_ERR_AJP_ATTRIBUTE_NOT_ALLOWED';
     this.#refusals.log(security ? 'warn' : 'debug', { code: error.code, status, connectionId: connection.id }, error.message);
     exchange.respondAndClose(status);
-    const rejected: RejectedRequest = {
-      status,
-      method: exchange.method,
-      target: exchange.target,
-      protocol: exchange.protocol,
-      remoteAddress: exchange.remoteAddress,
-      remotePort: exchange.remotePort,
-      localAddress: exchange.localAddress,
-      localPort: exchange.localPort,
-      connectionId: connection.id,
-      bytesWritten: 0,
-      startTime: exchange.startTime,
-      code: error.code,
-    };
+    const rejected = rejectedFromExchange(exchange, status, error.code);
     try {
       this.#adapter.logRejected(rejected);
     } catch (logError) {
@@ -299,10 +286,10 @@ export class AjpProcessor {
 }
 
 /** Enough of a request to answer and log a refusal; no body is read and nothing is forwarded. */
-function refusedRequest(method: string, requestUri: string, protocol: string, remoteAddress: string): AcceptedRequest {
+function refusedRequest(method: string, target: string, protocol: string, remoteAddress: string): AcceptedRequest {
   return {
     method,
-    target: requestUri,
+    target,
     protocol,
     rawHeaders: [],
     remoteAddress,

@@ -141,7 +141,7 @@ export function applyRequestPolicy(forward: ForwardRequest, policy: AjpRequestPo
     ok: true,
     request: {
       method: forward.method,
-      target: forward.queryString === null ? forward.requestUri : `${forward.requestUri}?${forward.queryString}`,
+      target: requestTarget(forward),
       protocol: forward.protocol,
       rawHeaders,
       remoteAddress: forward.remoteAddress,
@@ -187,4 +187,9 @@ function reject(code: 'SV_ERR_AJP_SECRET_MISMATCH' | 'SV_ERR_AJP_ATTRIBUTE_NOT_A
 
 function badRequest(detail: string): PolicyResult {
   return { ok: false, error: new ProtocolError('SV_ERR_HTTP_BAD_REQUEST', { detail }) };
+}
+
+/** The request target as a browser sent it: the URI, and the query string the front end passes apart. */
+export function requestTarget(forward: ForwardRequest): string {
+  return forward.queryString === null ? forward.requestUri : `${forward.requestUri}?${forward.queryString}`;
 }

@@ -10,7 +10,7 @@ import { ProtocolError } from '../../errors/container-error.js';
 import { formatMessage, type ErrorCode } from '../../errors/codes.js';
 import { skipReadAhead } from '../../net/read-ahead.js';
 import { ConnectionRegistry } from '../connection-registry.js';
-import type { Adapter, RejectedRequest } from '../exchange.js';
+import { rejectedFromExchange, type Adapter, type RejectedRequest } from '../exchange.js';
 import { classifyClientError, minimalResponse, sniffRequestLine, type RequestLine } from './client-error.js';
 import { compressionConfigFrom } from './compression.js';
 import { HttpExchange, type ExchangeEvents, type ExchangeSettings, type RequestHead } from './http-exchange.js';
@@ -539,23 +539,6 @@ function stringAttribute(value: unknown): string {
 
 function numberAttribute(value: unknown, fallback: number): number {
   return typeof value === 'number' ? value : fallback;
-}
-
-function rejectedFromExchange(exchange: HttpExchange, status: number, code: ErrorCode): RejectedRequest {
-  return {
-    status,
-    method: exchange.method,
-    target: exchange.target,
-    protocol: exchange.protocol,
-    remoteAddress: exchange.remoteAddress,
-    remotePort: exchange.remotePort,
-    localAddress: exchange.localAddress,
-    localPort: exchange.localPort,
-    connectionId: exchange.connectionId,
-    bytesWritten: 0,
-    startTime: exchange.startTime,
-    code,
-  };
 }
 
 function connectionPrefix(socket: Socket): string {

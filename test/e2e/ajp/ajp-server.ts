@@ -10,8 +10,8 @@ export interface AjpTestServer extends TestServer {
   readonly httpPort: number;
 }
 
-/** connectorAttributes are added to the AJP Connector; by default it requires SECRET. */
-export async function startAjpServer(connectorAttributes = `secret="${SECRET}"`): Promise<AjpTestServer> {
+/** connectorAttributes are added to the AJP Connector (by default it requires SECRET); hostContent goes inside the Host. */
+export async function startAjpServer(connectorAttributes = `secret="${SECRET}"`, hostContent = ''): Promise<AjpTestServer> {
   const server = await startTestServer({
     serverXml: `<?xml version="1.0"?>
 <Server port="-1" shutdown="SHUTDOWN">
@@ -19,7 +19,7 @@ export async function startAjpServer(connectorAttributes = `secret="${SECRET}"`)
     <Connector port="0" protocol="AJP/1.3" ${connectorAttributes}/>
     <Connector port="0" address="127.0.0.1" protocol="HTTP/1.1"/>
     <Engine name="Catalina" defaultHost="localhost">
-      <Host name="localhost" appBase="${AJP_APP_BASE}" autoDeploy="false"/>
+      <Host name="localhost" appBase="${AJP_APP_BASE}" autoDeploy="false">${hostContent}</Host>
     </Engine>
   </Service>
 </Server>

@@ -1,0 +1,59 @@
+/**
+ * A request the AJP connector refuses itself (a wrong secret: 403) never reaches a Host's pipeline, yet the
+ * access log still records it, with the request line (query included), the client the front end names and the
+ * status, as every response is.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AjpClient } from '../../helpers/ajp-client.js';
+import { sleep } from '../../helpers/raw-http-client.js';
+import { SECRET, startAjpServer, type AjpTestServer } from './ajp-server.js';
+
+describe('AJP refusals in the access log', () => {
+  let server: AjpTestServer;
+
+  beforeAll(async () => {
+    server = await startAjpServer(
+      `secret="${SECRET}"`,
+      `<Valve className="org.apache.catalina.valves.AccessLogValve" directory="logs" prefix="ajp" suffix=".txt"
+             pattern="%a %m %U%q %s %b" buffered="false"/>`,
+    );
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  async function logLine(marker: string): Promise<string | undefined> {
+    const file = join(server.base, 'logs', `ajp.${new Date().toISOString().slice(0, 10)}.txt`);
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const line = existsSync(file) ? readFileSync(file, 'utf8').split('\n').find((l) => l.includes(marker)) : undefined;
+      if (line !== undefined) return line;
+      await sleep(20);
+    }
+    return undefined;
+  }
+
+  it('logs a request refused for a wrong secret with its method, target and 403', async () => {
+    const client = await AjpClient.connect(server.ajpPort);
+    try {
+      const refused = await client.request({ method: 'POST', uri: '/echo/refused', query: 'a=1', secret: 'WRONGSECRET' });
+      expect(refused.status).toBe(403);
+    } finally {
+      client.close();
+    }
+    // %a is the client the front end names (the test client sends 192.0.2.10).
+    expect(await logLine('/echo/refused')).toBe('192.0.2.10 POST /echo/refused?a=1 403 -');
+  });
+
+  it('logs an accepted request beside it the same way', async () => {
+    const client = await AjpClient.connect(server.ajpPort);
+    try {
+      expect((await client.request({ uri: '/echo/accepted', query: 'b=2', secret: SECRET })).status).toBe(200);
+    } finally {
+      client.close();
+    }
+    expect(await logLine('/echo/accepted')).toMatch(/^192\.0\.2\.10 GET \/echo\/accepted\?b=2 200 \d+$/);
+  });
+});
