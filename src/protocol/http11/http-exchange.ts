@@ -139,7 +139,6 @@ export class HttpExchange implements Exchange {
   /** Every byte of a Content-Length body went out with the completion callback: nothing more is written. */
   #lengthComplete = false;
   #afterFinish: (() => void) | null = null;
-  readonly #onFlushed = (): void => this.#finish(false);
 
   constructor(head: RequestHead, connection: Http11Connection, settings: ExchangeSettings, options: ExchangeOptions) {
     this.#head = head;
@@ -511,13 +510,19 @@ export class HttpExchange implements Exchange {
     let accepted: boolean;
     if (last) {
       this.#outputEnded = true;
-      accepted = typeof data === 'string' ? socket.write(data, 'latin1', this.#onFlushed) : socket.write(data, this.#onFlushed);
+      accepted = typeof data === 'string' ? socket.write(data, 'latin1') : socket.write(data);
+      connection.afterWrites(this);
       connection.outputDone(this);
     } else {
       accepted = typeof data === 'string' ? socket.write(data, 'latin1') : socket.write(data);
     }
     if (!accepted) this.#stall();
     return accepted;
+  }
+
+  /** The socket handed this response's last bytes to the kernel (Http11Connection.afterWrites). */
+  outputWritten(): void {
+    this.#finish(false);
   }
 
   /** Every response before this one went out: the queued output follows now. */

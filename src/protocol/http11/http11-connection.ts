@@ -9,6 +9,12 @@ import type { HttpExchange } from './http-exchange.js';
 import type { LlhttpParser } from './llhttp-parser.js';
 import type { BodySource } from './request-body.js';
 
+const EMPTY = Buffer.alloc(0);
+
+function tellWritten(exchanges: readonly HttpExchange[]): void {
+  for (let i = 0; i < exchanges.length; i++) (exchanges[i] as HttpExchange).outputWritten();
+}
+
 /** Why the socket is not being read; it is read again only when no reason is left. */
 const PAUSE_BODY = 1;
 const PAUSE_SLOT = 2;
@@ -39,6 +45,8 @@ export class Http11Connection implements BodySource, TurnEndFlushable {
   #waitingForSlot = 0;
   #pauses = 0;
   #corked = false;
+  /** Exchanges whose last bytes were written under the cork, told once the socket has handed them to the kernel. */
+  #awaitingWrite: HttpExchange[] = [];
   #deferred: Buffer | undefined;
   /** The socket's idle timeout as last set (ms, 0 = none); -1 = never set. */
   #timeout = -1;
@@ -129,9 +137,28 @@ export class Http11Connection implements BodySource, TurnEndFlushable {
     flushAtTurnEnd(this);
   }
 
+  /**
+   * Tells `exchange` (its outputWritten()) once the socket has handed everything written so far to the kernel.
+   * Not a callback on socket.write(): for a write that carries one, node's Writable allocates a record and
+   * queues a tick to call it, and its store of that record on the stream's state can fall to the runtime
+   * (bench/RESULTS.md 2026-11-22 10:15). A write without one that the kernel takes at once ends in a counter
+   * decrement.
+   */
+  afterWrites(exchange: HttpExchange): void {
+    this.#awaitingWrite.push(exchange);
+  }
+
   flushCorked(): void {
     this.#corked = false;
-    if (this.socket.writableCorked) this.socket.uncork();
+    const socket = this.socket;
+    if (socket.writableCorked) socket.uncork();
+    const waiting = this.#awaitingWrite;
+    if (waiting.length === 0) return;
+    this.#awaitingWrite = [];
+    // Everything went to the kernel in the writes uncork() just made (or the socket is gone and nothing will):
+    // the exchanges are told now. Otherwise an empty write's callback runs once the bytes before it are out.
+    if (socket.writableLength === 0 || socket.destroyed) tellWritten(waiting);
+    else socket.write(EMPTY, () => tellWritten(waiting));
   }
 
   /**
