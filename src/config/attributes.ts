@@ -376,7 +376,7 @@ const table: AttributeSpec[] = [
   resources.bool('cachingAllowed', true, 'Whether static resources (lookups and small files) are kept in memory.'),
   resources.int('cacheMaxSize', 10240, 'Upper bound of the memory the resource cache uses.', { unit: 'KiB', min: 1 }),
   resources.int('cacheObjectMaxSize', 512, 'Largest file kept in memory; at most cacheMaxSize / 20.', { unit: 'KiB', min: 1 }),
-  resources.int('cacheTtl', 5000, 'How long a cached lookup is trusted before the file is checked again for changes.', ms),
+  resources.int('cacheTtl', 5000, 'How long a cached lookup is trusted before the file is checked again for changes; from 2000 up timed to the second, so between cacheTtl less 2 s and cacheTtl.', ms),
   resources.bool('allowLinking', false, 'Whether symbolic links may point outside the application directory.'),
   resources.str('className', 'org.apache.catalina.webresources.StandardRoot', 'Java implementation class of the resources.', tomcat),
   resources.bool('readOnly', false, 'Whether the resources refuse writes.', tomcat),

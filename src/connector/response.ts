@@ -13,7 +13,7 @@ export interface Response extends HttpServletResponse {
   /** Once suspended, further writes are ignored (after forward, sendError, sendRedirect). */
   setSuspended(suspended: boolean): void;
   isSuspended(): boolean;
-  /** hrtime when the response was committed, or null. */
+  /** hrtime when the response was committed; null before that, or when no access log prints %F (recordCommitTimes()). */
   getCommitTime(): bigint | null;
   /** Flushes what is buffered and ends the exchange (once; later calls are no-ops). */
   finish(): Promise<void>;

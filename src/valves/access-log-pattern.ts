@@ -10,6 +10,8 @@ export interface CompiledAccessLogPattern {
   /** The pattern after resolving the `common`/`combined` aliases. */
   readonly pattern: string;
   readonly elements: readonly AccessLogElement[];
+  /** The pattern prints %F, the time to commit: responses must read the clock when they commit. */
+  readonly usesCommitTime: boolean;
   format(record: AccessLogRecord): string;
 }
 
@@ -39,6 +41,7 @@ export function compileAccessLogPattern(pattern: string): CompiledAccessLogPatte
     parts.push(elements.length);
     elements.push(element);
   };
+  let usesCommitTime = false;
   let i = 0;
   while (i < resolved.length) {
     const ch = resolved[i];
@@ -67,12 +70,14 @@ export function compileAccessLogPattern(pattern: string): CompiledAccessLogPatte
     }
     pushLiteral();
     pushElement(plainElement(code as string));
+    if (code === 'F') usesCommitTime = true;
     i += 2;
   }
   pushLiteral();
   return {
     pattern: resolved,
     elements: Object.freeze(elements),
+    usesCommitTime,
     format: generateFormatter(parts, [...elements]),
   };
 }

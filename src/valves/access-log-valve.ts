@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { AttributeValue } from '../config/server-config.js';
+import { recordCommitTimes } from '../connector/container-response.js';
 import type { Request } from '../connector/request.js';
 import type { Response } from '../connector/response.js';
 import { ValveBase, type ValveResult } from '../core/valve.js';
@@ -56,6 +57,7 @@ export class AccessLogValve extends ValveBase {
     super();
     const read = new AttributeReader(attributes);
     this.#pattern = compileAccessLogPattern(read.string('pattern', ACCESS_LOG_DEFAULTS.pattern));
+    if (this.#pattern.usesCommitTime) recordCommitTimes();
     this.#conditionIf = read.string('conditionIf', ACCESS_LOG_DEFAULTS.conditionIf);
     this.#conditionUnless = read.string('conditionUnless', ACCESS_LOG_DEFAULTS.conditionUnless);
     this.#requestAttributesEnabled = read.boolean('requestAttributesEnabled', ACCESS_LOG_DEFAULTS.requestAttributesEnabled);

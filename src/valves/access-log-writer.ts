@@ -6,6 +6,7 @@
 import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../errors/container-error.js';
+import { currentSecondMs } from '../time/second-clock.js';
 import { compileSimpleDateFormat, type DateFormatter } from './access-log-pattern.js';
 
 export interface AccessLogWriterOptions {
@@ -23,7 +24,7 @@ export interface AccessLogWriterOptions {
   readonly encoding: BufferEncoding;
   /** Files older than this many days are deleted by deleteOldFiles(); ≤ 0 keeps everything. */
   readonly maxDays: number;
-  /** Epoch ms; injected by tests to cross midnight. */
+  /** Epoch ms; injected by tests to cross midnight. By default the current second (second-clock.ts): the file stamp needs nothing finer. */
   readonly clock?: () => number;
   readonly flushIntervalMs?: number;
   readonly flushThresholdBytes?: number;
@@ -80,7 +81,7 @@ export class AccessLogWriter {
       });
     }
     this.#options = options;
-    this.#clock = options.clock ?? Date.now;
+    this.#clock = options.clock ?? currentSecondMs;
     this.#stampFormat = format;
     this.#rotateByRename = options.rotatable && options.renameOnRotate;
   }

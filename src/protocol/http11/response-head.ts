@@ -4,6 +4,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { ContainerError } from '../../errors/container-error.js';
+import { currentSecondMs } from '../../time/second-clock.js';
 
 /** RFC 9110 §5.6.2 token. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -46,13 +47,12 @@ function checkReason(reason: string): void {
 let dateLine = '';
 let dateSecond = -1;
 
-/** `Date: <IMF-fixdate>\r\n` (RFC 9110 §6.6.1), formatted once per second. */
+/** `Date: <IMF-fixdate>\r\n` (RFC 9110 §6.6.1), formatted once per second (second-clock.ts). */
 export function dateHeaderLine(): string {
-  const now = Date.now();
-  const second = Math.floor(now / 1000);
+  const second = currentSecondMs();
   if (second !== dateSecond) {
     dateSecond = second;
-    dateLine = `Date: ${new Date(second * 1000).toUTCString()}\r\n`;
+    dateLine = `Date: ${new Date(second).toUTCString()}\r\n`;
   }
   return dateLine;
 }

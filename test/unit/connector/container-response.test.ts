@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectorConfig } from '../../../src/config/server-config.js';
 import { ContainerRequest } from '../../../src/connector/container-request.js';
-import { ContainerResponse, type ResponseOptions } from '../../../src/connector/container-response.js';
+import { ContainerResponse, recordCommitTimes, type ResponseOptions } from '../../../src/connector/container-response.js';
 import type { ContextBinding } from '../../../src/connector/context-binding.js';
 import { ContainerError } from '../../../src/errors/container-error.js';
 import { emptyMappingData } from '../../../src/mapper/mapping-data.js';
@@ -78,10 +78,27 @@ describe('ContainerResponse: buffering and completion', () => {
     out.write(Buffer.alloc(16, 0x61));
     out.write('b');
     expect(over.response.isCommitted()).toBe(true);
-    expect(over.response.getCommitTime()).not.toBeNull();
     expect(over.exchange.header('Content-Length')).toBeUndefined();
     await over.response.finish();
     expect(over.exchange.output.toString()).toBe('a'.repeat(16) + 'b');
+  });
+
+  it('reads the clock at commit only once an access log asked for commit times (%F)', async () => {
+    const before = setup();
+    before.response.getOutputStream().write('a');
+    await before.response.flushBuffer();
+    expect(before.response.isCommitted()).toBe(true);
+    expect(before.response.getCommitTime()).toBeNull();
+
+    recordCommitTimes();
+    const start = process.hrtime.bigint();
+    const after = setup();
+    expect(after.response.getCommitTime()).toBeNull();
+    after.response.getOutputStream().write('a');
+    await after.response.flushBuffer();
+    const commit = after.response.getCommitTime();
+    expect(commit).not.toBeNull();
+    expect(commit! >= start && commit! <= process.hrtime.bigint()).toBe(true);
   });
 
   it('delivers every byte in order when the body is many times the buffer', async () => {

@@ -1,6 +1,7 @@
 /** The HTTP/1.1 response head serialiser: status line, checked field lines (RFC 9110 §5.5) and the Date field. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ContainerError } from '../../../src/errors/container-error.js';
+import { resetSecondClock } from '../../../src/time/second-clock.js';
 import { dateHeaderLine, headerLine, statusLine } from '../../../src/protocol/http11/response-head.js';
 
 function codeOf(action: () => unknown): string {
@@ -102,6 +103,7 @@ describe('headerLine (RFC 9110 §5.1, §5.5)', () => {
 describe('dateHeaderLine (RFC 9110 §6.6.1, IMF-fixdate §5.6.7)', () => {
   afterEach(() => {
     vi.useRealTimers();
+    resetSecondClock();
   });
 
   const IMF_FIXDATE =
@@ -114,16 +116,19 @@ describe('dateHeaderLine (RFC 9110 §6.6.1, IMF-fixdate §5.6.7)', () => {
     expect(Math.abs(when - Date.now())).toBeLessThan(5000);
   });
 
-  it('formats exactly, with a two-digit day, and stays the same within one second', () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
+  it('formats exactly, with a two-digit day, reads the clock once a second and follows a clock step at the next', () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
     vi.setSystemTime(new Date('2026-03-05T07:08:09.001Z'));
+    resetSecondClock();
     expect(dateHeaderLine()).toBe('Date: Thu, 05 Mar 2026 07:08:09 GMT\r\n');
-    vi.setSystemTime(new Date('2026-03-05T07:08:09.999Z'));
+    vi.advanceTimersByTime(998);
     expect(dateHeaderLine()).toBe('Date: Thu, 05 Mar 2026 07:08:09 GMT\r\n');
-    vi.setSystemTime(new Date('2026-03-05T07:08:10.000Z'));
+    vi.advanceTimersByTime(1);
     expect(dateHeaderLine()).toBe('Date: Thu, 05 Mar 2026 07:08:10 GMT\r\n');
-    // Going back (a clock step) is not served from the later second's cache.
-    vi.setSystemTime(new Date('2026-03-05T07:08:09.500Z'));
-    expect(dateHeaderLine()).toBe('Date: Thu, 05 Mar 2026 07:08:09 GMT\r\n');
+    // The clock steps back: the reading of the second under way stands until that second's timer ends it.
+    vi.setSystemTime(new Date('2026-03-05T07:08:05.500Z'));
+    expect(dateHeaderLine()).toBe('Date: Thu, 05 Mar 2026 07:08:10 GMT\r\n');
+    vi.advanceTimersByTime(1000);
+    expect(dateHeaderLine()).toBe('Date: Thu, 05 Mar 2026 07:08:06 GMT\r\n');
   });
 });

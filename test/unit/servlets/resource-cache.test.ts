@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { resetSecondClock } from '../../../src/time/second-clock.js';
 import { DEFAULT_RESOURCES, isSharedContent, ResourceCache, type FileResource, type ResourcesSettings } from '../../../src/core/resource-cache.js';
 
 let root: string;
@@ -131,5 +132,32 @@ describe('ResourceCache', () => {
     const cache = new ResourceCache(docBase, settings({ cacheTtlMs: 0 }));
     await cache.get('/small.txt');
     expect(cache.peek('/small.txt')).toBeUndefined();
+  });
+
+  it('from a cacheTtl of 2 s up, times entries to the second and never trusts one longer than cacheTtl', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    try {
+      // Loaded at 10.999: trusted until 14.000, cacheTtl less 1 s after the start of its second (3.001 s here).
+      vi.setSystemTime(new Date('2026-03-05T07:08:10.999Z'));
+      resetSecondClock();
+      const cache = new ResourceCache(docBase, settings({ cacheTtlMs: 5000 }));
+      await cache.get('/small.txt');
+      vi.advanceTimersByTime(3000);
+      expect(cache.peek('/small.txt')?.kind).toBe('file');
+      vi.advanceTimersByTime(1);
+      expect(cache.peek('/small.txt')).toBeUndefined();
+
+      // Below 2 s the clock is read on every lookup: exactly cacheTtl.
+      vi.setSystemTime(new Date('2026-03-05T07:09:00.500Z'));
+      const precise = new ResourceCache(docBase, settings({ cacheTtlMs: 1500 }));
+      await precise.get('/small.txt');
+      vi.setSystemTime(new Date('2026-03-05T07:09:01.999Z'));
+      expect(precise.peek('/small.txt')?.kind).toBe('file');
+      vi.setSystemTime(new Date('2026-03-05T07:09:02.000Z'));
+      expect(precise.peek('/small.txt')).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+      resetSecondClock();
+    }
   });
 });

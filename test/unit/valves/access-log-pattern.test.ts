@@ -208,6 +208,12 @@ describe('access-log pattern codes', () => {
     expect(compiled.format(record({ method: 'PUT' }))).toBe('PUT /app/index.html');
   });
 
+  it('says whether it prints %F, the only element that needs the commit time', () => {
+    expect(compileAccessLogPattern('%r %s %F').usesCommitTime).toBe(true);
+    expect(compileAccessLogPattern(COMBINED_PATTERN).usesCommitTime).toBe(false);
+    expect(compileAccessLogPattern('%D %T %{ms}T %%F %{X-F}i').usesCommitTime).toBe(false);
+  });
+
   it('%t prints local time with the zone offset', () => {
     process.env.TZ = 'Asia/Kolkata';
     expect(compileAccessLogPattern('%t').format(record())).toBe('[21/Nov/2026:20:50:01 +0530]');
