@@ -628,3 +628,61 @@ describe('Mapper: parallel versions (reference §5)', () => {
     expect(out.wrapper).toBe('W:2');
   });
 });
+
+describe('Mapper: the context of a path (a scan up to 16 context paths, prefix lookups beyond)', () => {
+  /** The longest context path that is the whole path or ends where one of its segments ends; '' is ROOT. */
+  function expectedContext(paths: readonly string[], path: string): string | null {
+    let best: string | null = null;
+    for (const p of paths) {
+      const matches = p === '' || path === p || path.startsWith(`${p}/`);
+      if (matches && (best === null || p.length > best.length)) best = p;
+    }
+    return best;
+  }
+
+  const names = ['a', 'ab', 'abc', 'b', 'shop', 'shop-admin', 'x'];
+  const requestPaths = [
+    '/', '/a', '/a/', '/ab', '/abc/d', '/abcd', '/a/b/c', '/b/a', '/shop', '/shop/', '/shop-admin/x', '/shopping',
+    '/x/y/z', '/x.y', '/ab/c/d', '/unknown/path', '/b', '/shop/admin', '/a/ab/abc',
+  ];
+
+  for (const count of [3, 16, 17, 40]) {
+    for (const withRoot of [true, false]) {
+      it(`${count} contexts${withRoot ? ' and ROOT' : ', no ROOT'}: every path maps to its longest segment prefix`, () => {
+        const mapper = new Mapper<string, string, string>();
+        mapper.addHost('localhost', [], 'H:localhost');
+        mapper.setDefaultHostName('localhost');
+        const paths: string[] = [];
+        if (withRoot) paths.push('');
+        for (let i = 0; paths.length < count + (withRoot ? 1 : 0); i++) {
+          const base = names[i % names.length] as string;
+          const depth = Math.floor(i / names.length);
+          // Nested paths too (`/a`, `/a/ab`, …), so longer prefixes compete with shorter ones.
+          paths.push(depth === 0 ? `/${base}` : `/${names[(i + depth) % names.length]}/${base}${depth > 1 ? depth : ''}`);
+        }
+        const unique = [...new Set(paths)];
+        for (const p of unique) mapper.addContext('localhost', p, `C:${p}`, ctxOptions());
+        for (const path of [...requestPaths, ...unique.map((p) => `${p}/file.txt`)]) {
+          const expected = expectedContext(unique, path);
+          const out = mapOf(mapper, 'localhost', path);
+          expect(out.context, path).toBe(expected === null ? null : `C:${expected}`);
+          if (expected !== null) expect(out.contextPath, path).toBe(expected);
+        }
+      });
+    }
+  }
+
+  it('follows contexts removed and added: the scan list is rebuilt with the map', () => {
+    const mapper = basic();
+    mapper.addContext('localhost', '/app', 'C:/app', ctxOptions());
+    mapper.addContext('localhost', '/app/admin', 'C:/app/admin', ctxOptions());
+    expect(mapOf(mapper, 'localhost', '/app/admin/x').context).toBe('C:/app/admin');
+    mapper.removeContext('localhost', '/app/admin');
+    expect(mapOf(mapper, 'localhost', '/app/admin/x').context).toBe('C:/app');
+    mapper.removeContext('localhost', '/app');
+    expect(mapOf(mapper, 'localhost', '/app/admin/x').context).toBe('C:ROOT');
+    mapper.addHost('localhost', [], 'H:localhost-2');
+    mapper.addContext('localhost', '/app', 'C:/app-2', ctxOptions());
+    expect(mapOf(mapper, 'localhost', '/app/x').context).toBe('C:/app-2');
+  });
+});
