@@ -52,9 +52,12 @@ export function isTextType(mime: string): boolean {
   return mime.startsWith('text/') || mime.includes('xml') || mime.includes('javascript');
 }
 
+/** What a file's responses repeat, kept with the file's cache entry: its validators and its Content-Type. */
 interface Validators {
   readonly etag: string;
   readonly lastModified: string;
+  /** By the file's extension (#contentType), looked up once rather than on every response. */
+  readonly contentType: string | null;
 }
 
 interface Settings {
@@ -278,7 +281,7 @@ export class DefaultServlet extends HttpServlet {
         return;
       }
     }
-    const contentType = this.#representationHeaders(response, path, validators);
+    const contentType = this.#representationHeaders(response, validators);
 
     // A precompressed sibling replaces the bytes, never the validators of the original (Tomcat does the same).
     let bodyPath = path;
@@ -336,15 +339,15 @@ export class DefaultServlet extends HttpServlet {
     const content = sendsBytes ? cache.cachedContent(path, resource) : null;
     if (sendsBytes && (content === null || request.getHeader('Range') !== null)) return false;
     if (this.#preconditions(request, validators.etag, resource.mtimeMs) !== 'proceed') return false;
-    this.#representationHeaders(response, path, validators);
+    this.#representationHeaders(response, validators);
     response.setContentLength(resource.size);
     if (content !== null) this.#writeOnce(response, content);
     return true;
   }
 
   /** Content-Type, Accept-Ranges and the validators of a file's representation; returns the content type. */
-  #representationHeaders(response: HttpServletResponse, path: string, validators: Validators): string | null {
-    const contentType = this.#contentType(path);
+  #representationHeaders(response: HttpServletResponse, validators: Validators): string | null {
+    const contentType = validators.contentType;
     if (contentType !== null) response.setContentType(contentType);
     if (this.#settings.useAcceptRanges) response.setHeader('Accept-Ranges', 'bytes');
     response.setHeader('ETag', validators.etag);
@@ -379,7 +382,7 @@ export class DefaultServlet extends HttpServlet {
       const etag = this.#settings.useStrongETags
         ? await this.#cache().strongETag(path, resource)
         : weakETag(resource.size, resource.mtimeMs);
-      validators = { etag, lastModified: new Date(resource.mtimeMs).toUTCString() };
+      validators = { etag, lastModified: new Date(resource.mtimeMs).toUTCString(), contentType: this.#contentType(path) };
       this.#validators.set(resource, validators);
     }
     return validators;
