@@ -7,7 +7,14 @@ const { HttpServlet, WebServlet } = require('serval/servlet');
 class CacheProbeServlet extends HttpServlet {
   doGet(_request, response) {
     const gc = globalThis.gc;
-    if (typeof gc === 'function') gc();
+    if (typeof gc === 'function') {
+      // Twice: V8 frees the backing stores of dead ArrayBuffers in a sweep that runs after the collection
+      // (on a helper thread, which shares the server's one CPU here), and the next collection finishes it
+      // first. After one gc() memoryUsage() still counted up to ~11 MiB of freed buffers in some runs
+      // (bench/RESULTS.md 2026-11-22 11:15).
+      gc();
+      gc();
+    }
     const cache = this.getServletContext().getAttribute('org.apache.catalina.resources');
     const report = {
       gc: typeof gc === 'function',
