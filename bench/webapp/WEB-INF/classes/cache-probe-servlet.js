@@ -11,7 +11,7 @@ class CacheProbeServlet extends HttpServlet {
       // Twice: V8 frees the backing stores of dead ArrayBuffers in a sweep that runs after the collection
       // (on a helper thread, which shares the server's one CPU here), and the next collection finishes it
       // first. After one gc() memoryUsage() still counted up to ~11 MiB of freed buffers in some runs
-      // (bench/RESULTS.md 2026-11-22 11:15).
+      // (bench/RESULTS.md 2026-11-22 11:30).
       gc();
       gc();
     }
