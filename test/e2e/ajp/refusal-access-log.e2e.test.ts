@@ -3,11 +3,10 @@
  * access log still records it, with the request line (query included), the client the front end names and the
  * status, as every response is.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessLogLine } from '../../helpers/access-log-file.js';
 import { AjpClient } from '../../helpers/ajp-client.js';
-import { sleep } from '../../helpers/raw-http-client.js';
 import { SECRET, startAjpServer, type AjpTestServer } from './ajp-server.js';
 
 describe('AJP refusals in the access log', () => {
@@ -25,15 +24,7 @@ describe('AJP refusals in the access log', () => {
     await server?.close();
   });
 
-  async function logLine(marker: string): Promise<string | undefined> {
-    const file = join(server.base, 'logs', `ajp.${new Date().toISOString().slice(0, 10)}.txt`);
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const line = existsSync(file) ? readFileSync(file, 'utf8').split('\n').find((l) => l.includes(marker)) : undefined;
-      if (line !== undefined) return line;
-      await sleep(20);
-    }
-    return undefined;
-  }
+  const logLine = (marker: string): Promise<string | undefined> => accessLogLine(join(server.base, 'logs'), 'ajp', marker);
 
   it('logs a request refused for a wrong secret with its method, target and 403', async () => {
     const client = await AjpClient.connect(server.ajpPort);

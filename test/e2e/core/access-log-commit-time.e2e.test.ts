@@ -2,10 +2,10 @@
  * %F, the time to commit the response: responses read the clock when they commit only once an AccessLogValve
  * prints %F (container-response.ts, recordCommitTimes). A servlet that answers after 300 ms commits then.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RawHttpClient, sleep } from '../../helpers/raw-http-client.js';
+import { accessLogLine } from '../../helpers/access-log-file.js';
+import { RawHttpClient } from '../../helpers/raw-http-client.js';
 import { REPO_ROOT, startTestServer, type TestServer } from '../../helpers/test-server.js';
 
 describe('AccessLogValve %F', () => {
@@ -23,16 +23,6 @@ describe('AccessLogValve %F', () => {
     await server?.close();
   });
 
-  async function loggedLine(target: string): Promise<string | undefined> {
-    const file = join(server.base, 'logs', `commit.${new Date().toISOString().slice(0, 10)}.txt`);
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const line = existsSync(file) ? readFileSync(file, 'utf8').split('\n').find((l) => l.includes(target)) : undefined;
-      if (line !== undefined) return line;
-      await sleep(20);
-    }
-    return undefined;
-  }
-
   it('is the milliseconds from the request to the commit of its response', async () => {
     const client = await RawHttpClient.connect(server.port);
     try {
@@ -43,7 +33,7 @@ describe('AccessLogValve %F', () => {
     } finally {
       client.close();
     }
-    const line = await loggedLine('/slow/sleep?ms=300');
+    const line = await accessLogLine(join(server.base, 'logs'), 'commit', '/slow/sleep?ms=300');
     const match = /^GET \/slow\/sleep\?ms=300 HTTP\/1\.1 200 (\d+) (\d+)$/.exec(line ?? '');
     expect(match, `access log line: ${line}`).not.toBeNull();
     const commitMs = Number(match![1]);

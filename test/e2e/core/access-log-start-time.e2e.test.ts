@@ -2,9 +2,9 @@
  * The access log's request time (%t, %{msec}t) is when the request began to arrive, as in Tomcat, not when its
  * head was complete: a head that trickles in over 600 ms is logged at its first byte.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessLogLine } from '../../helpers/access-log-file.js';
 import { RawHttpClient, sleep } from '../../helpers/raw-http-client.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
 
@@ -33,12 +33,7 @@ describe('AccessLogValve request time', () => {
     } finally {
       client.close();
     }
-    const file = join(server.base, 'logs', `start.${new Date().toISOString().slice(0, 10)}.txt`);
-    let line: string | undefined;
-    for (let attempt = 0; attempt < 50 && line === undefined; attempt++) {
-      await sleep(20);
-      line = existsSync(file) ? readFileSync(file, 'utf8').split('\n').find((l) => l.includes('/trickled')) : undefined;
-    }
+    const line = await accessLogLine(join(server.base, 'logs'), 'start', '/trickled');
     const match = /^(\d+) GET \/trickled HTTP\/1\.1 404$/.exec(line ?? '');
     expect(match, `access log line: ${line}`).not.toBeNull();
     const logged = Number(match![1]);
