@@ -49,7 +49,19 @@ function parsedContentType(value: string): ReturnType<typeof parseContentType> {
   return parsed;
 }
 
-/** RFC 9110 §15.2, §15.3.5, §15.3.6, §15.4.5: these statuses never carry content. */
+/**
+ * `type;charset=…` for the pair composed last: the same string again for the same pair, so the response heads
+ * that repeat it compare it by reference (field-block.ts) instead of flattening a new one to compare its text.
+ */
+let lastComposed: { readonly type: string; readonly charset: string; readonly value: string } | null = null;
+
+function composedContentType(type: string, charset: string): string {
+  if (lastComposed !== null && lastComposed.type === type && lastComposed.charset === charset) return lastComposed.value;
+  const value = `${type};charset=${charset}`;
+  lastComposed = { type, charset, value };
+  return value;
+}
+
 /**
  * Whether a response reads the clock when it commits. Only an access log printing %F wants that time, and the
  * read costs ~300 instructions a response; an AccessLogValve with %F turns it on for good (recordCommitTimes).
@@ -60,6 +72,7 @@ export function recordCommitTimes(): void {
   commitTimesWanted = true;
 }
 
+/** RFC 9110 §15.2, §15.3.5, §15.3.6, §15.4.5: these statuses never carry content. */
 function statusAllowsBody(status: number): boolean {
   return status >= 200 && status !== 204 && status !== 205 && status !== 304;
 }
@@ -146,7 +159,7 @@ export class ContainerResponse implements Response {
 
   getContentType(): string | null {
     if (this.#contentType === null) return null;
-    return this.#charset === null ? this.#contentType : `${this.#contentType};charset=${this.#charset}`;
+    return this.#charset === null ? this.#contentType : composedContentType(this.#contentType, this.#charset);
   }
 
   setContentType(type: string | null): void {

@@ -12,6 +12,7 @@ import { applyCompression, WHOLE_BODY_MAX_BYTES, type CompressionConfig } from '
 import type { Http11Connection } from './http11-connection.js';
 import { RequestBody } from './request-body.js';
 import { isFieldName } from './field-name.js';
+import { fieldBlock } from './field-block.js';
 import { dateHeaderLine, headerLine, statusLine } from './response-head.js';
 
 export interface ExchangeSettings {
@@ -69,7 +70,6 @@ type Framing = 'length' | 'chunked' | 'close' | 'none';
 
 const KEEP_ALIVE_TOKEN = /(?:^|,)\s*keep-alive\s*(?:,|$)/i;
 const CLOSE_TOKEN = /(?:^|,)\s*close\s*(?:,|$)/i;
-const CHUNKED_TOKEN = /(?:^|,)\s*chunked\s*$/i;
 const CRLF = '\r\n';
 /**
  * Beside a body buffer, the head and the chunk framing go as bytes too: a writev of buffers only is passed to
@@ -334,34 +334,9 @@ export class HttpExchange implements Exchange {
 
   /** Status line, the fields, the framing and connection fields the processor owns, Date, the empty line. */
   #serializeHead(status: number, reason: string | null, flat: string[]): string {
-    let head = statusLine(status, reason);
-    let contentLength: string | undefined;
-    let chunked = false;
-    let hasDate = false;
-    for (let i = 0; i < flat.length; i += 2) {
-      const name = flat[i] as string;
-      const value = flat[i + 1] as string;
-      switch (name.length) {
-        case 4:
-          if (isFieldName(name, 'date', 'Date')) hasDate = true;
-          break;
-        case 14:
-          // Written below, once the framing is known: never beside chunked (RFC 9112 §6.3).
-          if (isFieldName(name, 'content-length', 'Content-Length')) {
-            contentLength = value;
-            continue;
-          }
-          break;
-        case 17:
-          if (isFieldName(name, 'transfer-encoding', 'Transfer-Encoding')) {
-            // The framing is ours: the application may ask for chunked, never for another coding on the wire.
-            if (CHUNKED_TOKEN.test(value)) chunked = true;
-            continue;
-          }
-          break;
-      }
-      head += this.#fieldsChecked ? `${name}: ${value}\r\n` : headerLine(name, value);
-    }
+    const fields = fieldBlock(flat, this.#fieldsChecked);
+    let head = statusLine(status, reason) + fields.lines;
+    const { contentLength, chunked, hasDate } = fields;
     const bodiless = status === 204 || status === 304 || (status >= 100 && status < 200);
     const http10 = this.#head.versionMinor === 0;
     let framing: Framing;

@@ -83,6 +83,20 @@ describe('ContainerResponse: buffering and completion', () => {
     expect(over.exchange.output.toString()).toBe('a'.repeat(16) + 'b');
   });
 
+  it('composes type and charset into Content-Type for each response, whatever the one before used', () => {
+    const first = setup();
+    first.response.setContentType('text/plain;charset=UTF-8');
+    const second = setup();
+    second.response.setContentType('text/plain;charset=UTF-8');
+    expect(second.response.getContentType()).toBe('text/plain;charset=UTF-8');
+    second.response.setCharacterEncoding('ISO-8859-1');
+    expect(second.response.getContentType()).toBe('text/plain;charset=ISO-8859-1');
+    expect(first.response.getContentType()).toBe('text/plain;charset=UTF-8');
+    second.response.setContentType('text/html');
+    expect(second.response.getContentType()).toBe('text/html;charset=ISO-8859-1');
+    expect(first.response.getContentType()).toBe('text/plain;charset=UTF-8');
+  });
+
   it('reads the clock at commit only once an access log asked for commit times (%F)', async () => {
     const before = setup();
     before.response.getOutputStream().write('a');
