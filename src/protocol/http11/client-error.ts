@@ -1,6 +1,7 @@
 /** Classifies node:http 'clientError's (parser failures, header timeouts, socket errors) into a status and error code. */
 import { STATUS_CODES } from 'node:http';
 import type { ErrorCode } from '../../errors/codes.js';
+import { dateHeaderLine } from './response-head.js';
 
 export interface ClientErrorClass {
   readonly status: number;
@@ -54,8 +55,8 @@ export function sniffRequestLine(raw: Uint8Array | undefined): RequestLine | nul
   return { method: match[1] as string, target: match[2] as string, protocol: match[3] as string };
 }
 
-/** The whole response for a request refused before it reached the container. */
+/** The whole response for a request refused before it reached the container; it carries Date as every response does (RFC 9110 §6.6.1). */
 export function minimalResponse(status: number): Buffer {
   const reason = STATUS_CODES[status] ?? '';
-  return Buffer.from(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`, 'latin1');
+  return Buffer.from(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: 0\r\nConnection: close\r\n${dateHeaderLine()}\r\n`, 'latin1');
 }

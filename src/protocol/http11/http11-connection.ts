@@ -246,13 +246,17 @@ export class Http11Connection implements BodySource, TurnEndFlushable {
     return this.#toDataEvents !== null;
   }
 
+  /** Hands reading back to the socket's 'data' events for good; a no-op when they already deliver the reads. */
+  readThroughDataEvents(): void {
+    const toDataEvents = this.#toDataEvents;
+    if (toDataEvents === null) return;
+    this.#toDataEvents = null;
+    toDataEvents();
+  }
+
   #pause(reason: number): void {
     if (this.#pauses === 0) {
-      const toDataEvents = this.#toDataEvents;
-      if (toDataEvents !== null) {
-        this.#toDataEvents = null;
-        toDataEvents();
-      }
+      this.readThroughDataEvents();
       this.socket.pause();
     }
     this.#pauses |= reason;

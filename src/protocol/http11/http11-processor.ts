@@ -11,7 +11,7 @@ import { formatMessage, type ErrorCode } from '../../errors/codes.js';
 import { skipReadAhead } from '../../net/read-ahead.js';
 import { ConnectionRegistry } from '../connection-registry.js';
 import { rejectedFromExchange, type Adapter, type RejectedRequest } from '../exchange.js';
-import { classifyClientError, minimalResponse, sniffRequestLine, type RequestLine } from './client-error.js';
+import { classifyClientError, minimalResponse, sniffRequestLine, type ClientErrorClass, type RequestLine } from './client-error.js';
 import { compressionConfigFrom } from './compression.js';
 import { HttpExchange, type ExchangeEvents, type ExchangeSettings, type RequestHead } from './http-exchange.js';
 import { Http11Connection } from './http11-connection.js';
@@ -49,7 +49,7 @@ export class Http11Processor {
   readonly #messageSink: MessageSink = {
     onRequest: (connection, major, minor, raw, method, target, upgrade, keepAlive, startedAtMs) =>
       this.#onRequest(connection, major, minor, raw, method, target, upgrade, keepAlive, startedAtMs),
-    onClientError: (connection, error, packet) => this.#onClientError(connection, error, packet),
+    onClientError: (connection, error, packet, inBody) => this.#onClientError(connection, error, packet, inBody),
     onBodyComplete: (connection, exchange, body) => this.#onBodyComplete(connection, exchange, body),
   };
   #headerTimer: NodeJS.Timeout | undefined;
@@ -358,12 +358,12 @@ export class Http11Processor {
     const now = Date.now();
     for (const connection of this.#connections.values()) {
       if (connection.headStartedAt !== 0 && now - connection.headStartedAt >= limit && !connection.rejected) {
-        this.#onClientError(connection, HEADER_TIMEOUT, undefined);
+        this.#onClientError(connection, HEADER_TIMEOUT, undefined, false);
       }
     }
   }
 
-  #onClientError(connection: Http11Connection, error: LlhttpError, packet: Buffer | undefined): void {
+  #onClientError(connection: Http11Connection, error: LlhttpError, packet: Buffer | undefined, inBody: boolean): void {
     const socket = connection.socket;
     // The parser stays failed and may report again; the first rejection already decides the close.
     if (connection.rejected) return;
@@ -387,19 +387,8 @@ export class Http11Processor {
           ? formatMessage(classified.code, { limit: this.#config.maxHttpHeaderSize })
           : formatMessage('SV_ERR_HTTP_BAD_REQUEST', { detail: classified.detail });
     this.#logRejection(classified.code, classified.status, message, connection.id);
-    const latest = connection.latest;
-    if (latest !== undefined && !latest.bodyComplete && !latest.done && latest.ended) {
-      // Already answered (a rejection, or an application that did not wait for its body): that response
-      // is the connection's last; the broken rest is never parsed as another request.
-      latest.closeAfterResponse();
-      return;
-    }
-    if (latest !== undefined && !latest.bodyComplete && !latest.done) {
-      // The framing broke inside a body (bad chunk size, extension or trailer): the request the application
-      // is reading fails, and it is answered with the error unless its response already started
-      // (CVE-2023-45648 class: never resynchronise on a broken stream).
-      this.#reportRejected(rejectedFromExchange(latest, classified.status, classified.code));
-      latest.failBody(new ProtocolError(classified.code, { detail: classified.detail }, { status: classified.status }));
+    if (inBody) {
+      this.#onBrokenBody(connection, classified);
       return;
     }
     this.#reportRejected(rejectedFrom(connection, classified.status, classified.code, requestLine));
@@ -410,6 +399,30 @@ export class Http11Processor {
       return;
     }
     writeAndClose(socket, response);
+  }
+
+  /**
+   * The framing broke inside a request body (bad chunk size, extension or trailer). The stream is never
+   * resynchronised (CVE-2023-45648 class): the connection closes, and only the request the application is
+   * still serving is answered, with the error, unless its response already started.
+   */
+  #onBrokenBody(connection: Http11Connection, classified: ClientErrorClass): void {
+    const latest = connection.latest;
+    if (latest === undefined || latest.done || latest.bodyComplete) {
+      // The request the body belongs to was answered in full (its unread rest was being discarded) or ignored:
+      // nothing is owed to the client, so the connection closes after any response still going out.
+      if (latest !== undefined && !latest.done) latest.closeAfterResponse();
+      else connection.destroy();
+      return;
+    }
+    if (latest.ended) {
+      // Already answered (a rejection, or an application that did not wait for its body): that response is
+      // the connection's last; the broken rest is never parsed as another request.
+      latest.closeAfterResponse();
+      return;
+    }
+    this.#reportRejected(rejectedFromExchange(latest, classified.status, classified.code));
+    latest.failBody(new ProtocolError(classified.code, { detail: classified.detail }, { status: classified.status }));
   }
 
   #onExchangeDone(connection: Http11Connection, exchange: HttpExchange): void {

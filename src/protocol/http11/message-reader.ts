@@ -7,7 +7,14 @@
 import type { Socket } from 'node:net';
 import type { HttpExchange } from './http-exchange.js';
 import type { Http11Connection } from './http11-connection.js';
-import { createRequestParser, reportMessageComplete, METHOD_NAMES, type LlhttpError, type LlhttpParser } from './llhttp-parser.js';
+import {
+  createRequestParser,
+  reportMessageComplete,
+  METHOD_NAMES,
+  type LlhttpError,
+  type LlhttpParser,
+  type ParserEvents,
+} from './llhttp-parser.js';
 import type { RequestBody } from './request-body.js';
 
 /** What the reader tells the processor. */
@@ -24,8 +31,11 @@ export interface MessageSink {
     keepAlive: boolean,
     startedAtMs: number,
   ): HttpExchange | null;
-  /** The parser failed (malformed bytes, a head too large); `packet` is the read it failed in, when known. */
-  onClientError(connection: Http11Connection, error: LlhttpError, packet: Buffer | undefined): void;
+  /**
+   * The parser failed (malformed bytes, a head too large); `packet` is the read it failed in, when known.
+   * `inBody`: the failure came after a complete head, in that request's body or trailer section.
+   */
+  onClientError(connection: Http11Connection, error: LlhttpError, packet: Buffer | undefined, inBody: boolean): void;
   /** The whole body of `exchange` has arrived, trailers included. */
   onBodyComplete(connection: Http11Connection, exchange: HttpExchange, body: RequestBody): void;
 }
@@ -35,16 +45,31 @@ interface SocketTimer {
   _unrefTimer?: () => void;
 }
 
+/** What a read that the parser neither consumed nor refused is reported as (see MessageReader.onData). */
+const NO_PROGRESS: LlhttpError = Object.assign(new Error('The parser made no progress on the bytes read'), {
+  code: 'HPE_NO_PROGRESS',
+  reason: 'The parser made no progress on the bytes read',
+});
+
 export class MessageReader {
-  readonly parser: LlhttpParser;
   readonly #connection: Http11Connection;
   readonly #sink: MessageSink;
+  readonly #maxHeaderSize: number;
+  readonly #events: ParserEvents;
+  #parser: LlhttpParser;
   #fields: string[] = [];
   #url = '';
   /** The exchange whose body the parser is delivering; null when the request is being ignored. */
   #exchange: HttpExchange | null = null;
   #headComplete = false;
   #upgrade = false;
+  /**
+   * A request asking for an Upgrade was read to its end. llhttp then treats what follows as another protocol,
+   * and node's binding stops reporting parse errors until a later head completes (its execute() returns a
+   * byte count, possibly 0 or negative, instead of the error): a parser in that state would spin on garbage or
+   * let a malformed request through. No upgrade is offered, so the next request is read by a fresh parser.
+   */
+  #upgraded = false;
   /** A request head was completed by the read being parsed (see #afterRead). */
   #headInRead = false;
   /** Whether the parser calls onMessageComplete (reportMessageComplete); it does when created. */
@@ -53,7 +78,8 @@ export class MessageReader {
   constructor(connection: Http11Connection, maxHeaderSize: number, sink: MessageSink) {
     this.#connection = connection;
     this.#sink = sink;
-    this.parser = createRequestParser(maxHeaderSize, {
+    this.#maxHeaderSize = maxHeaderSize;
+    this.#events = {
       onHeaders: (fields, url) => this.#onHeaders(fields, url),
       onHeadersComplete: (major, minor, fields, method, url, upgrade, keepAlive) =>
         this.#onHeadersComplete(major, minor, fields, method, url, upgrade, keepAlive),
@@ -62,7 +88,13 @@ export class MessageReader {
         this.#exchange?.requestBody?.deliver(chunk);
       },
       onMessageComplete: () => this.#onMessageComplete(),
-    });
+    };
+    this.#parser = createRequestParser(maxHeaderSize, this.#events);
+  }
+
+  /** The parser reading this connection now (replaced after an Upgrade request, see #upgraded). */
+  get parser(): LlhttpParser {
+    return this.#parser;
   }
 
   /** A read the parser took from the socket's handle itself (consumeSocket) has been parsed. */
@@ -72,14 +104,16 @@ export class MessageReader {
     const parser = connection.parser;
     if (parser === null) return;
     if (typeof result !== 'number') {
-      this.#sink.onClientError(connection, result, parser.getCurrentBuffer());
+      this.#sink.onClientError(connection, result, parser.getCurrentBuffer(), this.#headComplete);
       return;
     }
-    // llhttp stops after a request asking for an Upgrade: the rest of the read is parsed as onData does.
-    if (this.#upgrade && !connection.rejected && !socket.destroyed) {
-      this.#upgrade = false;
+    if (this.#upgraded) {
+      // The rest of this read, if any, goes to a fresh parser, and later reads come through 'data' events:
+      // this parser is inside its own read callback, and it reads the socket's handle.
       const read = parser.getCurrentBuffer();
-      if (result < read.length) {
+      connection.readThroughDataEvents();
+      this.#replaceParser();
+      if (result >= 0 && result < read.length && !connection.rejected && !socket.destroyed) {
         this.#headInRead = false;
         this.onData(read.subarray(result));
         return;
@@ -96,22 +130,36 @@ export class MessageReader {
   /** A read that came through the socket's 'data' events. */
   onData(chunk: Buffer): void {
     const connection = this.#connection;
-    const parser = connection.parser;
-    if (parser === null || connection.rejected) return;
+    if (connection.parser === null || connection.rejected) return;
     connection.cork();
     let data = chunk;
     for (;;) {
-      const result = parser.execute(data);
+      const result = this.#parser.execute(data);
       if (typeof result !== 'number') {
-        this.#sink.onClientError(connection, result, chunk);
+        this.#sink.onClientError(connection, result, chunk, this.#headComplete);
         return;
       }
-      // llhttp stops after a request asking for an Upgrade; none is offered, so the next request follows
-      // on the same connection as Tomcat does when no upgrade protocol is configured.
+      if (this.#upgraded) this.#replaceParser();
+      else if (result < data.length && result <= 0) {
+        // A strict parser either consumes bytes or fails; a read that makes no progress would loop forever.
+        this.#sink.onClientError(connection, NO_PROGRESS, chunk, this.#headComplete);
+        return;
+      }
       if (result >= data.length || connection.rejected || connection.socket.destroyed) break;
       data = data.subarray(result);
     }
     this.#afterRead(() => chunk);
+  }
+
+  /** After an Upgrade request: the next byte is read by a new strict parser (see #upgraded). */
+  #replaceParser(): void {
+    this.#upgraded = false;
+    const retired = this.#parser;
+    this.#parser = createRequestParser(this.#maxHeaderSize, this.#events);
+    this.#reportsComplete = true;
+    this.#connection.parser = this.#parser;
+    // Freed once its own callback has returned: closing a parser inside its execute() frees it under the caller.
+    setImmediate(() => retired.close());
   }
 
   #onHeaders(fields: string[], url: string): void {
@@ -173,6 +221,7 @@ export class MessageReader {
     this.#url = '';
     this.#exchange = null;
     this.#headComplete = false;
+    if (this.#upgrade) this.#upgraded = true;
   }
 
   /**

@@ -28,6 +28,10 @@ export class RequestBody extends Readable {
     super();
     this.#source = source;
     this.#declaredLength = declaredLength;
+    // The processor fails a body whose framing broke or whose client went quiet, and answers the request
+    // itself; an application that reads the body sees the error through its own read. Without a listener
+    // of the processor's own, a body nobody read would raise the error as an uncaught 'error' event.
+    this.on('error', ignoreError);
   }
 
   /** An already-ended body, for requests that have none. */
@@ -135,3 +139,6 @@ export class RequestBody extends Readable {
     this.#source.resumeBody();
   }
 }
+
+/** The processor's listener for a failed body: the failure was already answered and logged where it was detected. */
+function ignoreError(): void {}

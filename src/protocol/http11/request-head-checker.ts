@@ -1,12 +1,13 @@
 /**
  * The request-head checks llhttp leaves to the server: the header count (Tomcat's maxHeaderCount), the version,
- * exactly one Host (RFC 9112 §3.2), a Transfer-Encoding we can decode (RFC 9112 §6.1), the request target's
+ * exactly one Host of valid syntax (RFC 9112 §3.2), a Transfer-Encoding we can decode (RFC 9112 §6.1), the request target's
  * form and characters (RFC 9112 §3.2, RFC 3986), TRACE (allowTrace), and an absolute-form authority that agrees
  * with Host (RFC 9110 §4.2.4). The same pass over the raw fields notes what the exchange needs (Connection,
  * Content-Length, chunked, Expect, and the fields compression negotiates on), so no header map is built for a
  * plain request.
  */
 import { ProtocolError } from '../../errors/container-error.js';
+import { isValidHostField } from '../host-field.js';
 import { isFieldName } from './field-name.js';
 import type { RequestTargetValidator } from './request-target-validator.js';
 
@@ -84,6 +85,9 @@ export class RequestHeadChecker {
     }
     if (hostCount > 1 || (hostCount === 0 && minor >= 1)) {
       return badRequest(`[${hostCount}] Host headers; HTTP/1.1 requires exactly one (RFC 9112 §3.2)`);
+    }
+    if (host !== undefined && !isValidHostField(host)) {
+      return badRequest(`the Host header [${host.length > 200 ? `${host.slice(0, 200)}…` : host}] is not a valid host and port (RFC 9112 §3.2)`);
     }
     if (transferEncoding) {
       facts.chunked = true;

@@ -57,9 +57,9 @@ describe('sniffRequestLine', () => {
 });
 
 describe('minimalResponse', () => {
-  it('is a complete bodiless response that closes the connection', () => {
-    expect(minimalResponse(431).toString('latin1')).toBe(
-      'HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+  it('is a complete bodiless response with a Date that closes the connection (RFC 9110 §6.6.1)', () => {
+    expect(minimalResponse(431).toString('latin1')).toMatch(
+      /^HTTP\/1\.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\nConnection: close\r\nDate: \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT\r\n\r\n$/,
     );
   });
 });

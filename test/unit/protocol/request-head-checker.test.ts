@@ -47,6 +47,17 @@ describe('RequestHeadChecker', () => {
     expect(check(['Host', 'a', 'HOST', 'b'], { minor: 0 }).status).toBe(400);
   });
 
+  it('refuses a Host that is not a host and port (RFC 9112 §3.2) with 400', () => {
+    for (const bad of ['a b', 'a/b', 'u@a', 'a:b:c', '[::1', '::1', 'a:65536', 'a:123456', 'a:-1', 'ex%41mple', 'a\tb', 'a,b']) {
+      const result = check(['Host', bad]);
+      expect(result, bad).toMatchObject({ code: 'SV_ERR_HTTP_BAD_REQUEST', status: 400 });
+      expect(result.message, bad).toContain('is not a valid host and port');
+    }
+    for (const good of ['', 'localhost', 'a.example.', 'my_host', 'xn--bcher-kva.example', '127.0.0.1:8080', '[::1]', '[::1]:65535', 'a:', 'a:0']) {
+      expect(check(['Host', good]).code, good).toBeUndefined();
+    }
+  });
+
   it('accepts Transfer-Encoding: chunked and notes it; refuses other codings (501) and any in HTTP/1.0 (400)', () => {
     const chunked = check(['Host', 'h', 'Transfer-Encoding', 'chunked']);
     expect(chunked.code).toBeUndefined();
