@@ -102,6 +102,9 @@ export class WorkerBody extends Readable implements BlockingBody {
     this.#dispatcher = dispatcher;
     this.sourceEnded = ended;
     if (ended) this.push(null);
+    // The main thread already answered the failure it forwards ('error' below); an application that reads
+    // sees it through its own read, and a body nobody reads must not raise an uncaught 'error' in the worker.
+    this.on('error', () => undefined);
   }
 
   get bytesRead(): number {

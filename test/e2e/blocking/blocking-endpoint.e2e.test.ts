@@ -135,6 +135,33 @@ describe('blocking endpoint: crashing workers', () => {
   });
 });
 
+describe('blocking endpoint: a request body whose framing breaks', () => {
+  it('is answered 400 and closed while the servlet has not read it; neither the process nor a worker is lost', async () => {
+    const bystander = await RawHttpClient.connect(server.port);
+    const victim = await RawHttpClient.connect(server.port);
+    try {
+      await bystander.write(get('/thread'));
+      const before = (await bystander.readResponse()).body;
+      const crashesBefore = server.logs.filter((r) => r.code === 'SV_ERR_WORKER_CRASHED').length;
+
+      // The servlet waits without reading while the main thread fails the body on its malformed chunk size.
+      await victim.write('POST /slow?ms=200 HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nZ\r\nhello\r\n0\r\n\r\n');
+      expect((await victim.readResponse()).status).toBe(400);
+      expect(await victim.waitForClose(2000)).toBe(true);
+
+      await bystander.write(get('/thread'));
+      expect((await bystander.readResponse()).body).toBe(before);
+      // The servlet finished on its worker with the failed body unread, and nothing crashed.
+      await bystander.write(get('/slow?ms=300'));
+      expect((await bystander.readResponse()).body).toBe('slow done');
+      expect(server.logs.filter((r) => r.code === 'SV_ERR_WORKER_CRASHED').length).toBe(crashesBefore);
+    } finally {
+      bystander.close();
+      victim.close();
+    }
+  });
+});
+
 describe('blocking endpoint: sessions shared by the workers', () => {
   it('changes made on one worker are seen on another; invalidation wins over a later commit', async () => {
     const first = await fetch(`${server.url}/session?set=a=1`, { headers: { Connection: 'close' } });
