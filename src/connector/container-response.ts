@@ -18,7 +18,7 @@ export interface ResponseOptions {
   /** Bytes buffered before the response commits; 8192 like Tomcat's default. */
   bufferSize?: number;
   /** Connector `server` attribute: replaces any Server header the application set. */
-  serverHeader?: string;
+  serverHeader?: string | undefined;
   /** Connector `xpoweredBy`: adds `X-Powered-By: Servlet/6.0`. */
   xpoweredBy?: boolean;
   /** Where misuse that is ignored (sendError after commit) is reported when the request has no Context. */

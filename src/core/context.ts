@@ -9,7 +9,6 @@ import type { ContextConfig as ContextElementConfig } from '../config/server-con
 import type { ContextBinding } from '../connector/context-binding.js';
 import type { Request } from '../connector/request.js';
 import { ContainerError, LifecycleError } from '../errors/container-error.js';
-import { emptyMappingData } from '../mapper/mapping-data.js';
 import { canonicalizeUri } from '../mapper/uri-canonicalizer.js';
 import type { SessionManager } from '../session/session-manager.js';
 import type { DispatcherType } from '../servlet/dispatcher-type.js';

@@ -155,7 +155,7 @@ export class ShutdownPort {
       let end = data.length;
       let terminated = false;
       for (let i = 0; i < data.length; i++) {
-        const byte = data[i];
+        const byte = data[i] as number;
         // A control character or DEL ends the command (StandardServer.await).
         if (byte < 0x20 || byte === 0x7f) {
           end = i;

@@ -42,7 +42,7 @@ export interface Exchange {
    * Request trailer fields the connector lets through (allowedTrailerHeaders) once the body has ended:
    * name, value, name, value … Optional: protocols without trailers leave it out.
    */
-  readonly rawTrailers?: readonly string[];
+  readonly rawTrailers?: readonly string[] | undefined;
   /**
    * The user a front end already authenticated (AJP remote_user and auth_type, honoured only when the
    * connector trusts it: tomcatAuthentication="false"). Optional: HTTP leaves it out.

@@ -107,11 +107,11 @@ export function MultipartConfig(options: MultipartConfigOptions = {}): ClassDeco
 }
 
 export interface ClassAnnotations {
-  servlet?: WebServletOptions;
+  servlet?: WebServletOptions | undefined;
   /** @MultipartConfig, or else the multipartConfig option of @WebServlet. */
-  multipartConfig?: MultipartConfigOptions;
-  filter?: WebFilterOptions;
-  listener?: WebListenerOptions;
+  multipartConfig?: MultipartConfigOptions | undefined;
+  filter?: WebFilterOptions | undefined;
+  listener?: WebListenerOptions | undefined;
   initParams: WebInitParamOptions[];
 }
 

@@ -361,7 +361,7 @@ export function compileSimpleDateFormat(format: string): DateFormatter | null {
   const parts: DateFormatter[] = [];
   let i = 0;
   while (i < format.length) {
-    const ch = format[i];
+    const ch = format[i] as string;
     if (ch === "'") {
       if (format[i + 1] === "'") {
         parts.push(() => "'");
@@ -372,8 +372,9 @@ export function compileSimpleDateFormat(format: string): DateFormatter | null {
       let text = '';
       i += 1;
       while (i < format.length) {
-        if (format[i] !== "'") {
-          text += format[i];
+        const quoted = format[i] as string;
+        if (quoted !== "'") {
+          text += quoted;
           i += 1;
         } else if (format[i + 1] === "'") {
           text += "'";
@@ -410,8 +411,8 @@ function dateField(letter: string, count: number): DateFormatter | null {
     case 'y':
       return count === 2 ? (d) => pad(d.getFullYear() % 100, 2) : (d) => pad(d.getFullYear(), count);
     case 'M':
-      if (count >= 4) return (d) => MONTHS_LONG[d.getMonth()];
-      if (count === 3) return (d) => MONTHS[d.getMonth()];
+      if (count >= 4) return (d) => MONTHS_LONG[d.getMonth()] as string;
+      if (count === 3) return (d) => MONTHS[d.getMonth()] as string;
       return (d) => pad(d.getMonth() + 1, count);
     case 'd':
       return (d) => pad(d.getDate(), count);
@@ -430,7 +431,7 @@ function dateField(letter: string, count: number): DateFormatter | null {
     case 'S':
       return (d) => pad(d.getMilliseconds(), count);
     case 'E':
-      return count >= 4 ? (d) => DAYS_LONG[d.getDay()] : (d) => DAYS[d.getDay()];
+      return count >= 4 ? (d) => DAYS_LONG[d.getDay()] as string : (d) => DAYS[d.getDay()] as string;
     case 'a':
       return (d) => (d.getHours() < 12 ? 'AM' : 'PM');
     case 'Z':

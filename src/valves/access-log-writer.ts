@@ -25,8 +25,8 @@ export interface AccessLogWriterOptions {
   /** Files older than this many days are deleted by deleteOldFiles(); ≤ 0 keeps everything. */
   readonly maxDays: number;
   /** Epoch ms; injected by tests to cross midnight. By default the current second (second-clock.ts): the file stamp needs nothing finer. */
-  readonly clock?: () => number;
-  readonly flushIntervalMs?: number;
+  readonly clock?: (() => number) | undefined;
+  readonly flushIntervalMs?: number | undefined;
   readonly flushThresholdBytes?: number;
   /** Lines held in memory while the disk does not keep up, in characters; beyond it new lines are dropped. */
   readonly maxPendingBytes?: number;

@@ -18,7 +18,7 @@ export interface ErrorReportOptions {
   /** Show the `Serval/<version>` footer. */
   readonly showServerInfo: boolean;
   /** The footer text; defaults to `Serval/<package version>`. */
-  readonly serverInfo?: string;
+  readonly serverInfo?: string | undefined;
 }
 
 export interface ErrorReportValveOptions {

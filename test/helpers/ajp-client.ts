@@ -23,7 +23,7 @@ export interface AjpRequest {
   query?: string;
   protocol?: string;
   remoteAddr?: string;
-  remoteHost?: string;
+  remoteHost?: string | undefined;
   serverName?: string;
   serverPort?: number;
   isSsl?: boolean;

@@ -89,7 +89,7 @@ export interface SendOptions {
   readonly method?: string;
   /** Header lines without CRLF, e.g. `Range: bytes=0-9`. */
   readonly headers?: readonly string[];
-  readonly body?: string | Buffer;
+  readonly body?: string | Buffer | undefined;
   readonly timeoutMs?: number;
 }
 

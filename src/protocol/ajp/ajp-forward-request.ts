@@ -55,8 +55,7 @@ export function decodeForwardRequest(payload: Buffer): ForwardRequest {
     if ((peek & CODED_HEADER_MASK) === CODED_HEADER_PREFIX) {
       cursor.int('header code');
       const known = REQUEST_HEADER_NAMES[(peek & 0xff) - 1];
-      if (known === undefined) cursor.fail(`unknown header code [0x${peek.toString(16)}]`);
-      name = known;
+      name = known ?? cursor.fail(`unknown header code [0x${peek.toString(16)}]`);
     } else {
       name = cursor.requiredString('header name');
     }

@@ -13,7 +13,6 @@ import { Http11Processor } from './http11-processor.js';
 import { InFlightLimiter } from './in-flight-limiter.js';
 
 export class Http11Protocol implements ProtocolHandler {
-  readonly #config: ConnectorConfig;
   readonly #logger: Logger;
   readonly #limiter: InFlightLimiter;
   readonly #processor: Http11Processor;
@@ -22,7 +21,6 @@ export class Http11Protocol implements ProtocolHandler {
   #stopping: Promise<void> | undefined;
 
   constructor(config: ConnectorConfig, adapter: Adapter, logger: Logger) {
-    this.#config = config;
     this.#logger = logger;
     this.#limiter = new InFlightLimiter(config.maxThreads);
     this.#processor = new Http11Processor(config, adapter, logger, this.#limiter);

@@ -131,10 +131,6 @@ export function reportMessageComplete(parser: LlhttpParser, report: boolean): vo
   internal[HTTPParser.kOnMessageComplete] = report ? internal[MESSAGE_COMPLETE] : undefined;
 }
 
-interface SocketInternals {
-  _handle?: Partial<StreamHandle> | null;
-}
-
 /**
  * Makes the parser read the socket's handle itself, as node:http does: each read goes from libuv straight
  * into llhttp, with no Buffer, 'data' event or Readable bookkeeping in between (a third of what a bare

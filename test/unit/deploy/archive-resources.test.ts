@@ -152,7 +152,7 @@ describe('ArchiveResources: corruption is found with a coded error', () => {
   it('a flipped bit in the data fails the CRC-32 check on read, whole or streamed', async () => {
     const zip = buildZip([{ name: 'noise.bin', data: incompressible, store: true }, { name: 'ok.txt', data: Buffer.from('fine') }]);
     const local = zip.indexOf(Buffer.from('noise.bin')) + 'noise.bin'.length;
-    zip[local + 100] ^= 0x01;
+    zip[local + 100] = (zip[local + 100] as number) ^ 0x01;
     const file = join(dir, 'flipped.war');
     writeFileSync(file, zip);
     const archive = await open(file);

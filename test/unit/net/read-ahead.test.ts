@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { skipReadAhead } from '../../../src/net/read-ahead.js';
