@@ -42,7 +42,12 @@ function handler(gzip) {
     if (req.url === '/bench/text' && text !== null) {
       if (gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
         const body = zlib.gzipSync(text, GZIP);
-        res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': body.length, 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' });
+        res.writeHead(200, {
+          'Content-Type': 'text/plain',
+          'Content-Length': body.length,
+          'Content-Encoding': 'gzip',
+          Vary: 'Accept-Encoding',
+        });
         return res.end(body);
       }
       return send(res, 200, 'text/plain', text);

@@ -50,7 +50,9 @@ function locate(frame) {
     const map = sourceMapFor(path);
     const entry = map?.findEntry(lineNumber, columnNumber);
     if (entry !== undefined && entry !== null && entry.originalSource !== undefined) {
-      const source = entry.originalSource.startsWith('file://') ? fileURLToPath(entry.originalSource) : resolve(dirname(path), entry.originalSource);
+      const source = entry.originalSource.startsWith('file://')
+        ? fileURLToPath(entry.originalSource)
+        : resolve(dirname(path), entry.originalSource);
       return `${relative(root, source)}:${entry.originalLine + 1}`;
     }
     const rel = relative(root, path);

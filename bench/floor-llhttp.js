@@ -19,7 +19,9 @@ const server = net.createServer({ noDelay: true }, (socket) => {
       dateSecond = second;
       date = new Date(second * 1000).toUTCString();
     }
-    out.push(Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\nDate: ${date}\r\n\r\nHello, World!`, 'latin1'));
+    out.push(
+      Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\nDate: ${date}\r\n\r\nHello, World!`, 'latin1'),
+    );
     return 0;
   };
   parser[HTTPParser.kOnBody] = () => undefined;

@@ -5,7 +5,13 @@
 // Usage: node bench/keepalive-client.js <port> <path> <expected body> <requests> <connections>
 const net = require('node:net');
 
-const [port, path, body, total, connections] = [Number(process.argv[2]), process.argv[3], process.argv[4], Number(process.argv[5]), Number(process.argv[6])];
+const [port, path, body, total, connections] = [
+  Number(process.argv[2]),
+  process.argv[3],
+  process.argv[4],
+  Number(process.argv[5]),
+  Number(process.argv[6]),
+];
 if (!(port > 0) || !path || !body || !(total > 0) || !(connections > 0)) {
   process.stderr.write('usage: node bench/keepalive-client.js <port> <path> <expected body> <requests> <connections>\n');
   process.exit(2);

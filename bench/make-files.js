@@ -5,11 +5,12 @@
 const { mkdirSync, writeFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 
-const WORDS = ('the servlet container answers each request through its pipeline of valves and filters while the ' +
+const WORDS = (
+  'the servlet container answers each request through its pipeline of valves and filters while the ' +
   'connector parses bytes from the socket into headers and a body then the mapper finds the context and wrapper ' +
   'that serve the path and the response goes back compressed or plain with a length or in chunks to the client ' +
-  'static files come from the resource cache when they are small enough and stream from disk when they are not')
-  .split(' ');
+  'static files come from the resource cache when they are small enough and stream from disk when they are not'
+).split(' ');
 
 /** `bytes` of text from a fixed-seed linear congruential generator: words, spaces and a newline now and then. */
 function text(bytes, seed) {

@@ -31,7 +31,8 @@ const WILDCARD_ADDRESSES = new Set([undefined, '0.0.0.0', '::', '*']);
  */
 export function uniqueListenAddressRule(server: ServerConfig, report: RuleReporter): void {
   const taken: { port: number; address: string | undefined; what: string }[] = [];
-  if (server.port > 0) taken.push({ port: server.port, address: server.address, what: `the Server shutdown port (${server.location.path})` });
+  if (server.port > 0)
+    taken.push({ port: server.port, address: server.address, what: `the Server shutdown port (${server.location.path})` });
   for (const service of server.services) {
     for (const connector of service.connectors) {
       if (connector.port === 0) continue;
@@ -68,7 +69,8 @@ export function uniqueExecutorNamesRule(server: ServerConfig, report: RuleReport
   for (const service of server.services) {
     const seen = new Set<string>();
     for (const executor of service.executors) {
-      if (seen.has(executor.name)) report(executor.location, `Executor name [${executor.name}] is used twice in Service [${service.name}]`, 'name');
+      if (seen.has(executor.name))
+        report(executor.location, `Executor name [${executor.name}] is used twice in Service [${service.name}]`, 'name');
       seen.add(executor.name);
     }
   }
@@ -130,7 +132,11 @@ export function connectorServerHeaderRule(server: ServerConfig, report: RuleRepo
 export function connectorUriEncodingRule(server: ServerConfig, report: RuleReporter): void {
   for (const connector of server.services.flatMap((service) => service.connectors)) {
     if (!isSupportedUriEncoding(connector.URIEncoding)) {
-      report(connector.location, `Connector URIEncoding [${connector.URIEncoding}] is not a character set this server can decode with (UTF-8, ISO-8859-1, or a WHATWG encoding label)`, 'URIEncoding');
+      report(
+        connector.location,
+        `Connector URIEncoding [${connector.URIEncoding}] is not a character set this server can decode with (UTF-8, ISO-8859-1, or a WHATWG encoding label)`,
+        'URIEncoding',
+      );
     }
   }
 }
@@ -151,7 +157,9 @@ export const serverRules: readonly ServerRule[] = Object.freeze([
  * Servlet 6.0 §3.5: a context path is "" (ROOT) or starts with "/" and does not end with "/".
  * Tomcat turns "/" into "" with a warning; the other forms are errors here.
  */
-export function contextPathProblem(path: string): { readonly fixed: string; readonly detail: string; readonly severity: 'error' | 'warning' } | undefined {
+export function contextPathProblem(
+  path: string,
+): { readonly fixed: string; readonly detail: string; readonly severity: 'error' | 'warning' } | undefined {
   if (path === '/') return { fixed: '', detail: 'Context path [/] means ROOT; write path="" instead', severity: 'warning' };
   if (path !== '' && (!path.startsWith('/') || path.endsWith('/'))) {
     return { fixed: path, detail: `Context path [${path}] must be "" (ROOT) or start with "/" and not end with "/"`, severity: 'error' };

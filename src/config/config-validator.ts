@@ -191,7 +191,12 @@ export class ConfigValidator {
     }
   }
 
-  #unknownAttributeHint(name: string, all: readonly AttributeSpec[], known: readonly string[], protocol: ConnectorProtocol | undefined): string {
+  #unknownAttributeHint(
+    name: string,
+    all: readonly AttributeSpec[],
+    known: readonly string[],
+    protocol: ConnectorProtocol | undefined,
+  ): string {
     const other = all.find((spec) => spec.name === name);
     if (other?.protocol !== undefined) {
       return `; it is only valid on ${PROTOCOL_LABEL[other.protocol]} connectors, this one speaks ${PROTOCOL_LABEL[protocol ?? 'http11']}`;

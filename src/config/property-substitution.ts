@@ -13,9 +13,7 @@ export interface PropertySourceOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-export type SubstitutionResult =
-  | { readonly ok: true; readonly value: string }
-  | { readonly ok: false; readonly undefinedProperty: string };
+export type SubstitutionResult = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly undefinedProperty: string };
 
 /** Looks up properties; later sources override earlier ones, and catalina.base/home always win. */
 export class PropertySource {

@@ -376,7 +376,8 @@ class TreeBuilder {
       values = this.#v.attributes(element, ['Resources']);
       this.#v.children(element, elementChildren['Resources']!);
     }
-    const fallback = (name: string): AttributeValues[string] => values[name] ?? attributesOf('Resources').find((spec) => spec.name === name)!.default!;
+    const fallback = (name: string): AttributeValues[string] =>
+      values[name] ?? attributesOf('Resources').find((spec) => spec.name === name)!.default!;
     return {
       cachingAllowed: fallback('cachingAllowed') === true,
       cacheMaxSize: Number(fallback('cacheMaxSize')),
@@ -436,7 +437,17 @@ function flag(values: AttributeValues, name: string): boolean {
 
 /** Stands in for a missing Engine while the rest of the file is checked; the load then fails anyway. */
 function placeholderEngine(location: EngineConfig['location']): EngineConfig {
-  return { name: '', defaultHost: '', jvmRoute: undefined, backgroundProcessorDelay: 0, valves: [], listeners: [], realm: undefined, hosts: [], location };
+  return {
+    name: '',
+    defaultHost: '',
+    jvmRoute: undefined,
+    backgroundProcessorDelay: 0,
+    valves: [],
+    listeners: [],
+    realm: undefined,
+    hosts: [],
+    location,
+  };
 }
 
 /**

@@ -39,7 +39,8 @@ export function buildSslHostConfigs(
     return undefined;
   }
   if (elements.length === 0) {
-    const detail = 'Connector has SSLEnabled="true" but no <SSLHostConfig>; add one with a <Certificate certificateFile="…" certificateKeyFile="…"/>';
+    const detail =
+      'Connector has SSLEnabled="true" but no <SSLHostConfig>; add one with a <Certificate certificateFile="…" certificateKeyFile="…"/>';
     v.report('error', 'SV_ERR_CONFIG_RULE', { detail }, connector, 'SSLEnabled');
     return [];
   }
@@ -47,7 +48,13 @@ export function buildSslHostConfigs(
   const seen = new Set<string>();
   configs.forEach((config, index) => {
     if (seen.has(config.hostName)) {
-      v.report('error', 'SV_ERR_CONFIG_RULE', { detail: `SSLHostConfig hostName [${config.hostName}] is used twice on this Connector` }, elements[index]!, 'hostName');
+      v.report(
+        'error',
+        'SV_ERR_CONFIG_RULE',
+        { detail: `SSLHostConfig hostName [${config.hostName}] is used twice on this Connector` },
+        elements[index]!,
+        'hostName',
+      );
     }
     seen.add(config.hostName);
   });
@@ -81,14 +88,27 @@ function sslHostConfig(v: ConfigValidator, element: XmlElement, catalinaBase: st
   const protocols = text(values, 'protocols');
   const parsed = parseProtocols(protocols);
   if (!parsed.ok) {
-    v.report('error', 'SV_ERR_CONFIG_INVALID_VALUE', { attribute: 'protocols', element: 'SSLHostConfig', value: protocols, allowed: parsed.error }, element, 'protocols');
+    v.report(
+      'error',
+      'SV_ERR_CONFIG_INVALID_VALUE',
+      { attribute: 'protocols', element: 'SSLHostConfig', value: protocols, allowed: parsed.error },
+      element,
+      'protocols',
+    );
   } else {
-    for (const warning of parsed.warnings) v.report('warning', 'SV_ERR_CONFIG_RULE', { detail: `SSLHostConfig [${hostName}]: ${warning}` }, element, 'protocols');
+    for (const warning of parsed.warnings)
+      v.report('warning', 'SV_ERR_CONFIG_RULE', { detail: `SSLHostConfig [${hostName}]: ${warning}` }, element, 'protocols');
   }
   const ciphers = text(values, 'ciphers');
   const mapped = toNodeCiphers(ciphers);
   if (!mapped.ok) {
-    v.report('error', 'SV_ERR_CONFIG_INVALID_VALUE', { attribute: 'ciphers', element: 'SSLHostConfig', value: ciphers, allowed: mapped.error }, element, 'ciphers');
+    v.report(
+      'error',
+      'SV_ERR_CONFIG_INVALID_VALUE',
+      { attribute: 'ciphers', element: 'SSLHostConfig', value: ciphers, allowed: mapped.error },
+      element,
+      'ciphers',
+    );
   }
   const certificates = children.filter((child) => child.name === 'Certificate').map((child) => certificate(v, child, catalinaBase));
   if (certificates.length === 0) {

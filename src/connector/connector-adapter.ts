@@ -172,7 +172,7 @@ export class ConnectorAdapter implements Adapter {
     }
     const mapping = request.mappingData as MappingData<Host, Context, Wrapper>;
     this.#service.mapperListener.map(request.getServerName(), path, mapping, sessionIdFromUrl, request);
-    if (mapping.context !== null && !(mapping.context as Context).enter()) {
+    if (mapping.context !== null && !mapping.context.enter()) {
       return this.#waitForContext(request, response, entered, path, sessionIdFromUrl);
     }
     return this.#mapped(request, response, entered, path, sessionIdFromUrl);
@@ -193,7 +193,7 @@ export class ConnectorAdapter implements Adapter {
     for (let waits = 1; ; waits++) {
       await (mapping.context as Context).whenResumed();
       this.#service.mapperListener.map(request.getServerName(), path, mapping, sessionIdFromUrl, request);
-      if (mapping.context === null || (mapping.context as Context).enter()) break;
+      if (mapping.context === null || mapping.context.enter()) break;
       if (waits >= 3) {
         this.#answer(response, 503, 'The web application is being reloaded');
         return false;
@@ -212,7 +212,7 @@ export class ConnectorAdapter implements Adapter {
   ): boolean | Promise<boolean> {
     const exchange = request.exchange;
     const mapping = request.mappingData as MappingData<Host, Context, Wrapper>;
-    entered.context = mapping.context as Context | null;
+    entered.context = mapping.context;
     if (mapping.redirectPath !== null) {
       // Context root without its trailing slash: redirect to `/ctx/` keeping the query (Tomcat's Mapper).
       const query = exchange.target.indexOf('?');
@@ -220,7 +220,7 @@ export class ConnectorAdapter implements Adapter {
       response.setStatus(302);
       return false;
     }
-    const context = mapping.context as Context | null;
+    const context = mapping.context;
     request.setMapping(mapping, context, path, sessionIdFromUrl);
     if (!mapping.host) {
       this.#answer(response, 400, 'No virtual host matches the request and no default host is configured');
@@ -266,7 +266,12 @@ export class ConnectorAdapter implements Adapter {
     const sniConfig = matchHostConfig(strict.names, tls.serverName) ?? strict.defaultName;
     const hostConfig = matchHostConfig(strict.names, hostName) ?? strict.defaultName;
     if (sniConfig === hostConfig) return null;
-    return new ContainerError('SV_ERR_HTTP_MISDIRECTED_REQUEST', { host: hostName, hostConfig, serverName: tls.serverName ?? '', sniConfig });
+    return new ContainerError('SV_ERR_HTTP_MISDIRECTED_REQUEST', {
+      host: hostName,
+      hostConfig,
+      serverName: tls.serverName ?? '',
+      sniConfig,
+    });
   }
 
   /** Renders a minimal error report for requests that never reach a Host's ErrorReportValve. */

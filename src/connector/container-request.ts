@@ -231,7 +231,7 @@ export class ContainerRequest implements Request {
   }
   /** True once the body has been read to its end, so getTrailerFields() is complete. */
   isTrailerFieldsReady(): boolean {
-    return this.#exchange.body.readableEnded || (this.getHeader('transfer-encoding') === null);
+    return this.#exchange.body.readableEnded || this.getHeader('transfer-encoding') === null;
   }
   getCookies(): Cookie[] {
     this.#cookies ??= parseCookieHeader(this.getHeaders('cookie'), this.#connector.maxCookieCount);
@@ -336,7 +336,7 @@ export class ContainerRequest implements Request {
       return;
     }
     if (name.startsWith(INTERNAL_ATTRIBUTE_PREFIX)) return;
-    const attributes = (this.#attributeMap ??= new Map());
+    const attributes = (this.#attributeMap ??= new Map<string, unknown>());
     const existed = attributes.has(name);
     const old = attributes.get(name);
     attributes.set(name, value);
@@ -550,7 +550,7 @@ export class ContainerRequest implements Request {
    * user (Servlet spec §13.3).
    */
   isUserInRole(role: string): boolean {
-    const principal = this.getUserPrincipal() as (Principal & { hasRole?: unknown }) | null;
+    const principal: (Principal & { hasRole?: unknown }) | null = this.getUserPrincipal();
     if (principal === null) return false;
     if (typeof principal.hasRole === 'function') {
       if (Boolean((principal.hasRole as (r: string) => unknown).call(principal, role))) return true;

@@ -72,12 +72,36 @@ export interface Charset {
 
 // WHATWG maps "iso-8859-1" and "us-ascii" to windows-1252; Java does not, so these are handled here.
 const LATIN1_ALIASES = new Set([
-  'iso-8859-1', 'iso8859-1', 'iso8859_1', 'iso_8859-1', 'iso_8859_1', 'latin1', 'l1', '8859_1',
-  'iso-ir-100', 'cp819', 'ibm819', 'csisolatin1', 'iso_8859-1:1987', 'ibm-819',
+  'iso-8859-1',
+  'iso8859-1',
+  'iso8859_1',
+  'iso_8859-1',
+  'iso_8859_1',
+  'latin1',
+  'l1',
+  '8859_1',
+  'iso-ir-100',
+  'cp819',
+  'ibm819',
+  'csisolatin1',
+  'iso_8859-1:1987',
+  'ibm-819',
 ]);
 const ASCII_ALIASES = new Set([
-  'us-ascii', 'ascii', 'iso646-us', 'ascii7', '646', 'csascii', 'us', 'cp367', 'ibm367', 'iso_646.irv:1983',
-  'ansi_x3.4-1968', 'ansi_x3.4-1986', 'default', 'iso-ir-6',
+  'us-ascii',
+  'ascii',
+  'iso646-us',
+  'ascii7',
+  '646',
+  'csascii',
+  'us',
+  'cp367',
+  'ibm367',
+  'iso_646.irv:1983',
+  'ansi_x3.4-1968',
+  'ansi_x3.4-1986',
+  'default',
+  'iso-ir-6',
 ]);
 const UTF8_ALIASES = new Set(['utf-8', 'utf8', 'unicode-1-1-utf-8']);
 // WHATWG single-byte encodings: every char maps to one byte, so an encoder is a reverse table.

@@ -53,7 +53,7 @@ export function parseHttpDate(value: string): number | null {
   }
   match = ASCTIME.exec(text);
   if (match !== null) {
-    if (!DAYS.some((d) => d.toLowerCase() === match![1]!.toLowerCase())) return null;
+    if (!DAYS.some((d) => d.toLowerCase() === match[1]!.toLowerCase())) return null;
     return build(Number(match[7]), match[2]!, Number(match[3]!.trim()), Number(match[4]), Number(match[5]), Number(match[6]));
   }
   return null;

@@ -6,7 +6,8 @@ import { Readable } from 'node:stream';
 import type { Part } from '../servlet/part.js';
 import type { PartHeaders } from './multipart-scanner.js';
 
-export type PartContent = { readonly kind: 'memory'; readonly bytes: Buffer } | { readonly kind: 'file'; readonly path: string; readonly size: number };
+export type PartContent =
+  { readonly kind: 'memory'; readonly bytes: Buffer } | { readonly kind: 'file'; readonly path: string; readonly size: number };
 
 export class ContainerPart implements Part {
   readonly #name: string;

@@ -35,7 +35,12 @@ export interface MultipartLimits {
  * Parses the body; on failure every temporary file already written is removed and a coded ContainerError
  * (400/413, close-clean) is thrown. The body is never destroyed: the processor swallows or closes.
  */
-export async function readMultipart(body: Readable, contentType: string, contentLength: number, limits: MultipartLimits): Promise<ContainerPart[]> {
+export async function readMultipart(
+  body: Readable,
+  contentType: string,
+  contentLength: number,
+  limits: MultipartLimits,
+): Promise<ContainerPart[]> {
   if (contentLength > limits.maxRequestSize) throw requestTooLarge(contentLength, limits);
   const boundary = multipartBoundary(contentType);
   if (boundary === null) throw malformed('the Content-Type has no boundary parameter');
@@ -144,6 +149,8 @@ class MultipartRead {
         // Wait for every file write to settle so no temporary file appears after the caller cleaned up.
         void Promise.allSettled(this.#pending).then(() => {
           const failure = error ?? this.#failure;
+          // What the stream or the parser failed with, passed on as it came.
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
           if (failure !== null) reject(failure);
           else if (!this.#scanner.complete) reject(malformed('the body ended before the closing boundary'));
           else resolve();

@@ -49,7 +49,8 @@ export class MultipartScanner {
   /** Throws a coded ContainerError at the first breach of a limit or of the framing. */
   push(chunk: Uint8Array): void {
     if (this.#state === 'epilogue') return;
-    const data = this.#pending.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.#pending, chunk]);
+    const data =
+      this.#pending.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.#pending, chunk]);
     this.#pending = Buffer.alloc(0);
     let position = 0;
     while (position < data.length) {

@@ -132,6 +132,8 @@ export class RequestContent {
 
   /** Parsed once, on first use, so a filter's setCharacterEncoding() still applies: query first, then body. */
   parameters(): Parameters {
+    // The first parse's failure, thrown again as it came to every later caller.
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
     if (this.#parameterError !== null) throw this.#parameterError;
     if (this.#parameters !== null) return this.#parameters;
     const parameters = new Parameters(this.#connector.maxParameterCount);
@@ -199,7 +201,9 @@ export class RequestContent {
 
   /** Parts without a file name: the form fields that getParameter() sees. */
   #formFieldParts(): ContainerPart[] {
-    return this.#parts === null ? [] : this.#parts.filter((part) => part.getSubmittedFileName() === null && part.bytesIfInMemory() !== null);
+    return this.#parts === null
+      ? []
+      : this.#parts.filter((part) => part.getSubmittedFileName() === null && part.bytesIfInMemory() !== null);
   }
 
   getParts(): Part[] {

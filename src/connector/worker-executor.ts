@@ -110,7 +110,10 @@ export class WorkerExecutor {
     this.#options = options;
     this.#logger = options.logger;
     this.#stuck = (options.stuck ?? [])
-      .map((spec) => ({ watch: new StuckRequestWatch<InFlight>(spec.policy, options.logger, (request) => this.#interrupt(request)), appliesTo: spec.appliesTo }))
+      .map((spec) => ({
+        watch: new StuckRequestWatch<InFlight>(spec.policy, options.logger, (request) => this.#interrupt(request)),
+        appliesTo: spec.appliesTo,
+      }))
       .filter((entry) => entry.watch.enabled);
     this.#pool = new WorkerPool(
       {
@@ -236,7 +239,10 @@ export class WorkerExecutor {
             clearTimeout(timer);
             this.#deployments.delete(id);
             if (error !== undefined) {
-              this.#logger.error({ err: error, worker: worker.id, host, webapp: event.name }, `Worker thread could not apply [${event.type}] of [${event.name}]`);
+              this.#logger.error(
+                { err: error, worker: worker.id, host, webapp: event.name },
+                `Worker thread could not apply [${event.type}] of [${event.name}]`,
+              );
             }
             resolve();
           };
@@ -274,6 +280,9 @@ export class WorkerExecutor {
       case 'ready':
       case 'start-failed':
         return;
+      default:
+        // The messages about one request, below.
+        break;
     }
     const request = this.#requests.get(message.id);
     if (request === undefined || request.worker !== worker) return;
@@ -416,7 +425,11 @@ export class WorkerExecutor {
     const label = typeof level === 'number' ? this.#logger.levels.labels[level] : undefined;
     const log = label === undefined ? undefined : (this.#logger as unknown as Record<string, unknown>)[label];
     if (typeof log !== 'function') return;
-    (log as (obj: object, msg?: string) => void).call(this.#logger, { ...fields, worker: worker.id }, typeof msg === 'string' ? msg : undefined);
+    (log as (obj: object, msg?: string) => void).call(
+      this.#logger,
+      { ...fields, worker: worker.id },
+      typeof msg === 'string' ? msg : undefined,
+    );
   }
 
   #guard(action: () => void): void {
@@ -533,7 +546,6 @@ function requestMessage(id: number, connector: number, exchange: Exchange, conne
     forwarded: forwardedData(exchange),
   };
 }
-
 
 /** AJP exchanges carry forwarded attributes, user and route (AjpExchange's ForwardedRequestValues). */
 function forwardedData(exchange: Exchange): ForwardedData | undefined {

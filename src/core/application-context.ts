@@ -162,6 +162,8 @@ export class ApplicationContext implements ServletContext {
   #fire(kind: 'attributeAdded' | 'attributeRemoved' | 'attributeReplaced', name: string, value: unknown): void {
     const event = { getServletContext: () => this as ServletContext, getName: () => name, getValue: () => value };
     for (const listener of this.#context.applicationListeners as ServletContextAttributeListener[]) {
+      // Called with its listener as `this` below.
+      // eslint-disable-next-line @typescript-eslint/unbound-method
       const handler = listener[kind];
       if (typeof handler !== 'function') continue;
       try {

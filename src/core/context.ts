@@ -13,11 +13,7 @@ import { canonicalizeUri } from '../mapper/uri-canonicalizer.js';
 import type { SessionManager } from '../session/session-manager.js';
 import type { DispatcherType } from '../servlet/dispatcher-type.js';
 import type { Filter, FilterConfig } from '../servlet/filter.js';
-import type {
-  ServletContextListener,
-  ServletRequestAttributeListener,
-  ServletRequestListener,
-} from '../servlet/listeners.js';
+import type { ServletContextListener, ServletRequestAttributeListener, ServletRequestListener } from '../servlet/listeners.js';
 import type { RequestDispatcher } from '../servlet/request-dispatcher.js';
 import { ApplicationContext } from './application-context.js';
 import { ApplicationDispatcher } from './application-dispatcher.js';
@@ -234,9 +230,9 @@ export class Context extends ContainerBase implements ContextBinding {
     const maps = this.#definition?.filterMaps ?? [];
     if (maps.length === 0) return NO_FILTERS;
     let byServlet = this.#filterCache.get(dispatcherType);
-    if (byServlet === undefined) this.#filterCache.set(dispatcherType, (byServlet = new Map()));
+    if (byServlet === undefined) this.#filterCache.set(dispatcherType, (byServlet = new Map<string, Map<string, readonly Filter[]>>()));
     let byPath = byServlet.get(servletName);
-    if (byPath === undefined) byServlet.set(servletName, (byPath = new Map()));
+    if (byPath === undefined) byServlet.set(servletName, (byPath = new Map<string, readonly Filter[]>()));
     let filters = byPath.get(path);
     if (filters === undefined) {
       filters = selectFilters(maps, dispatcherType, path, servletName).flatMap((name) => {
@@ -312,7 +308,9 @@ export class Context extends ContainerBase implements ContextBinding {
       });
       this.#onDrained = null;
       if (this.#inFlight > 0) {
-        this.logger.warn(`[${this.#inFlight}] requests to web application [${this.path || '/'}] were still running after unloadDelay [${unloadDelayMs}] ms`);
+        this.logger.warn(
+          `[${this.#inFlight}] requests to web application [${this.path || '/'}] were still running after unloadDelay [${unloadDelayMs}] ms`,
+        );
       }
     }
   }
@@ -367,7 +365,10 @@ export class Context extends ContainerBase implements ContextBinding {
     this.welcomeFiles = definition.welcomeFiles;
     this.servletContext.setInitParameters(this.#initParameters(definition));
     // <Environment> entries of the context descriptors, as the app's java:comp/env (a frozen name → value object).
-    this.servletContext.setAttribute('java:comp/env', Object.freeze(Object.fromEntries(this.config.environments.map((e) => [e.name, environmentValue(e.type, e.value)]))));
+    this.servletContext.setAttribute(
+      'java:comp/env',
+      Object.freeze(Object.fromEntries(this.config.environments.map((e) => [e.name, environmentValue(e.type, e.value)]))),
+    );
 
     for (const servlet of definition.servlets) {
       await this.addChild(
@@ -386,7 +387,9 @@ export class Context extends ContainerBase implements ContextBinding {
     }
     this.applicationListeners = definition.listeners.map((l) => l.factory());
     this.#hasRequestListeners = this.applicationListeners.some(
-      (l) => typeof (l as ServletRequestListener).requestInitialized === 'function' || typeof (l as ServletRequestListener).requestDestroyed === 'function',
+      (l) =>
+        typeof (l as ServletRequestListener).requestInitialized === 'function' ||
+        typeof (l as ServletRequestListener).requestDestroyed === 'function',
     );
     this.#sessionManager = this.#options.createSessionManager(this, definition);
     await this.#sessionManager.start();

@@ -75,7 +75,7 @@ export function wrapRequest(request: HttpServletRequest, view: DispatchView): Ht
       if (Object.hasOwn(overrides, property)) return overrides[property as keyof typeof overrides];
       const value: unknown = Reflect.get(target, property);
       // Methods of the wrapped object use #private fields: call them on the object itself.
-      return typeof value === 'function' ? value.bind(target) : value;
+      return typeof value === 'function' ? (value.bind(target) as unknown) : value;
     },
   });
 }

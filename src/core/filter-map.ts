@@ -25,12 +25,7 @@ export function matchesUrlPattern(pattern: string, path: string): boolean {
 }
 
 /** The filter names to run, in declaration order: url-pattern matches first, then servlet-name matches. */
-export function selectFilters(
-  maps: readonly FilterMap[],
-  dispatcherType: DispatcherType,
-  path: string,
-  servletName: string,
-): string[] {
+export function selectFilters(maps: readonly FilterMap[], dispatcherType: DispatcherType, path: string, servletName: string): string[] {
   const byUrl: string[] = [];
   const byName: string[] = [];
   for (const map of maps) {

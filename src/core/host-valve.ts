@@ -79,13 +79,7 @@ export class HostValve extends ValveBase {
     return this.#dispatch(context, page, request, response, error);
   }
 
-  async #dispatch(
-    context: Context,
-    page: ErrorPageDefinition,
-    request: Request,
-    response: Response,
-    error: unknown,
-  ): Promise<void> {
+  async #dispatch(context: Context, page: ErrorPageDefinition, request: Request, response: Response, error: unknown): Promise<void> {
     const match = context.mapErrorPage(page.location);
     if (!match) {
       context.logger.warn(`Error page [${page.location}] of ${context.componentName} matches no servlet`);
@@ -101,7 +95,7 @@ export class HostValve extends ValveBase {
     ]);
     if (error !== undefined && error !== null) {
       attributes.set(A.ERROR_EXCEPTION, error);
-      attributes.set(A.ERROR_EXCEPTION_TYPE, (error as object).constructor ?? null);
+      attributes.set(A.ERROR_EXCEPTION_TYPE, error.constructor ?? null);
     }
     response.setErrorReported();
     response.resetBuffer();

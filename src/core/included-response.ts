@@ -31,7 +31,7 @@ export function includedResponse(response: HttpServletResponse): HttpServletResp
     get(target, property) {
       if (IGNORED.has(property)) return noop;
       const value: unknown = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
+      return typeof value === 'function' ? (value.bind(target) as unknown) : value;
     },
   });
 }

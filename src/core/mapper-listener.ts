@@ -41,20 +41,32 @@ export class MapperListener implements ContextRegistry {
    * Maps a request. When its path holds parallel versions, the newest version whose Manager knows one of the
    * requested session ids (the `;jsessionid` of the URL, then the session cookies) serves it, else the newest.
    */
-  map(serverName: string | null, path: string, out: MappingData<Host, Context, Wrapper>, sessionIdFromUrl: string | null, cookies: RequestCookies): void {
+  map(
+    serverName: string | null,
+    path: string,
+    out: MappingData<Host, Context, Wrapper>,
+    sessionIdFromUrl: string | null,
+    cookies: RequestCookies,
+  ): void {
     this.mapper.map(serverName, path, out, (context) => hasRequestedSession(context, sessionIdFromUrl, cookies));
   }
 
   registerContext(context: Context): void {
     const host = context.parent as Host;
     const version = contextVersionOf(context);
-    this.mapper.addContext(host.name, context.path, context, {
-      welcomeFiles: context.welcomeFiles,
-      // Welcome files are looked up in the webapp's resources: its directory, or its bundle (unpackWARs="false").
-      resourceExists: (path) => context.servletContext.resources.stat(path) !== null,
-      isDirectory: (path) => context.servletContext.resources.stat(path)?.isDirectory ?? false,
-      mapperContextRootRedirectEnabled: context.config.mapperContextRootRedirectEnabled,
-    }, version);
+    this.mapper.addContext(
+      host.name,
+      context.path,
+      context,
+      {
+        welcomeFiles: context.welcomeFiles,
+        // Welcome files are looked up in the webapp's resources: its directory, or its bundle (unpackWARs="false").
+        resourceExists: (path) => context.servletContext.resources.stat(path) !== null,
+        isDirectory: (path) => context.servletContext.resources.stat(path)?.isDirectory ?? false,
+        mapperContextRootRedirectEnabled: context.config.mapperContextRootRedirectEnabled,
+      },
+      version,
+    );
     try {
       for (const servlet of context.definition?.servlets ?? []) {
         const wrapper = context.findChild(servlet.name);

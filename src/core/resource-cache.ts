@@ -137,9 +137,7 @@ export class ResourceCache {
     const bySecond = settings.cacheTtlMs >= SECOND_CLOCK_MIN_TTL_MS;
     this.#now = bySecond ? currentSecondMs : Date.now;
     this.#trustMs = bySecond ? settings.cacheTtlMs - 1000 : settings.cacheTtlMs;
-    this.#objectMax = settings.cachingAllowed
-      ? Math.min(settings.cacheObjectMaxSizeBytes, Math.floor(settings.cacheMaxSizeBytes / 20))
-      : 0;
+    this.#objectMax = settings.cachingAllowed ? Math.min(settings.cacheObjectMaxSizeBytes, Math.floor(settings.cacheMaxSizeBytes / 20)) : 0;
   }
 
   /** False when the webapp is served from its bundle: PUT and DELETE have nothing to write to. */
@@ -386,7 +384,9 @@ export class ResourceCache {
     if (info === null) return MISSING;
     // realPath names the entry as `<bundle>/<path>`, for messages and identity only: nothing on disk has that name.
     const realPath = join(archive.base, path);
-    return info.isDirectory ? { kind: 'directory', realPath, mtimeMs: info.mtimeMs } : { kind: 'file', realPath, size: info.size, mtimeMs: info.mtimeMs };
+    return info.isDirectory
+      ? { kind: 'directory', realPath, mtimeMs: info.mtimeMs }
+      : { kind: 'file', realPath, size: info.size, mtimeMs: info.mtimeMs };
   }
 
   #allowed(base: string, real: string): boolean {
@@ -407,7 +407,5 @@ function parentOf(path: string): string {
 }
 
 function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
-    ? error.code
-    : undefined;
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }

@@ -71,7 +71,11 @@ export class ShutdownPort {
         reject(
           new ContainerError(
             'SV_ERR_STARTUP_BIND',
-            { address: this.#address, port: this.#port, detail: `${error.code ?? error.message}; change the Server port or address attribute` },
+            {
+              address: this.#address,
+              port: this.#port,
+              detail: `${error.code ?? error.message}; change the Server port or address attribute`,
+            },
             { cause: error },
           ),
         );
@@ -124,8 +128,7 @@ export class ShutdownPort {
     this.#current = socket;
     // Tomcat extends the limit by a random amount when the command is longer, so the read length
     // does not reveal the command's length.
-    const limit =
-      this.#command.length > BASE_READ_LIMIT ? this.#command.length + randomInt(BASE_READ_LIMIT) : BASE_READ_LIMIT;
+    const limit = this.#command.length > BASE_READ_LIMIT ? this.#command.length + randomInt(BASE_READ_LIMIT) : BASE_READ_LIMIT;
     const chunks: Buffer[] = [];
     let received = 0;
     let done = false;

@@ -6,7 +6,16 @@
 import { relative, sep } from 'node:path';
 import { readAnnotations, type MultipartConfigOptions, type WebInitParamOptions } from '../servlet/annotations.js';
 import type { DispatcherType } from '../servlet/dispatcher-type.js';
-import { emptyWebXml, urlPatternProblem, type FilterDef, type FilterMapping, type ListenerDef, type ServletDef, type ServletMapping, type WebXml } from './web-xml.js';
+import {
+  emptyWebXml,
+  urlPatternProblem,
+  type FilterDef,
+  type FilterMapping,
+  type ListenerDef,
+  type ServletDef,
+  type ServletMapping,
+  type WebXml,
+} from './web-xml.js';
 import { WebXmlError, type WebXmlProblem } from './web-xml-parser.js';
 import { isClassLike, pickClassExport, type LoadedClass, type WebappLoader } from './webapp-loader.js';
 
@@ -37,7 +46,9 @@ export function scanAnnotations(loader: WebappLoader): WebXml {
     if (classes.length === 0) continue;
     if (!base.split('/').every((s) => /^[\w$-]+$/.test(s))) {
       if (classes.some(([, c]) => isAnnotated(c))) {
-        warnings.push(`${source.file}: annotated classes are ignored: the file name cannot be written as a class name (use letters, digits, _, $ and -)`);
+        warnings.push(
+          `${source.file}: annotated classes are ignored: the file name cannot be written as a class name (use letters, digits, _, $ and -)`,
+        );
       }
       continue;
     }
@@ -79,7 +90,8 @@ export function scanAnnotations(loader: WebappLoader): WebXml {
         const urlPatterns = options.urlPatterns ?? options.value ?? [];
         const servletNames = options.servletNames ?? [];
         const element = `@WebFilter(${className})`;
-        if (urlPatterns.length === 0 && servletNames.length === 0) problem(source.file, element, 'declares neither a url pattern nor a servlet name');
+        if (urlPatterns.length === 0 && servletNames.length === 0)
+          problem(source.file, element, 'declares neither a url pattern nor a servlet name');
         for (const p of urlPatterns) {
           const why = urlPatternProblem(p);
           if (why !== null) problem(source.file, element, `url-pattern [${p}] is invalid: ${why}`);

@@ -92,7 +92,11 @@ export class ArchiveResources implements WebappResources {
         const directories = new Map<string, Set<string>>([['', new Set()]]);
         const addDirectory = (name: string): void => {
           if (files.has(name)) {
-            throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', { file: display, entry: name, detail: 'is both a file and a directory' });
+            throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', {
+              file: display,
+              entry: name,
+              detail: 'is both a file and a directory',
+            });
           }
           if (directories.has(name)) return;
           directories.set(name, new Set());
@@ -106,7 +110,11 @@ export class ArchiveResources implements WebappResources {
             continue;
           }
           if (directories.has(name)) {
-            throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', { file: display, entry: name, detail: 'is both a file and a directory' });
+            throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', {
+              file: display,
+              entry: name,
+              detail: 'is both a file and a directory',
+            });
           }
           const slash = name.lastIndexOf('/');
           const parent = slash < 0 ? '' : name.slice(0, slash);
@@ -156,7 +164,11 @@ export class ArchiveResources implements WebappResources {
         // The declared size bounds the output: an entry that inflates to more is refused, not buffered.
         data = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
       } catch (error) {
-        throw bundleCorruptError(this.#display, new Error(`cannot be inflated to its declared [${entry.uncompressedSize}] bytes: ${(error as Error).message}`), entry.name);
+        throw bundleCorruptError(
+          this.#display,
+          new Error(`cannot be inflated to its declared [${entry.uncompressedSize}] bytes: ${(error as Error).message}`),
+          entry.name,
+        );
       }
     }
     this.#verify(entry, data.length, crc32(data));
@@ -213,7 +225,12 @@ export class ArchiveResources implements WebappResources {
       if (entry.method === 0) {
         let crc = 0;
         for (let position = start; position <= end; position += STREAM_CHUNK_BYTES) {
-          const chunk = this.#readAt(this.#open(entry, true), dataOffset + position, Math.min(STREAM_CHUNK_BYTES, end - position + 1), entry);
+          const chunk = this.#readAt(
+            this.#open(entry, true),
+            dataOffset + position,
+            Math.min(STREAM_CHUNK_BYTES, end - position + 1),
+            entry,
+          );
           if (whole) crc = crc32(chunk, crc);
           yield chunk;
         }
@@ -223,7 +240,9 @@ export class ArchiveResources implements WebappResources {
       // Deflated: inflate as the client reads, dropping what lies before the range and stopping after it.
       const inflate = zlib.createInflateRaw();
       const compressed = this.#compressedChunks(entry, dataOffset);
-      Readable.from(compressed).on('error', (error) => inflate.destroy(error)).pipe(inflate);
+      Readable.from(compressed)
+        .on('error', (error) => inflate.destroy(error))
+        .pipe(inflate);
       let offset = 0;
       let crc = 0;
       try {
@@ -231,7 +250,11 @@ export class ArchiveResources implements WebappResources {
           const from = offset;
           offset += piece.length;
           if (offset > entry.uncompressedSize) {
-            throw bundleCorruptError(this.#display, new Error(`inflates to more than its declared [${entry.uncompressedSize}] bytes`), entry.name);
+            throw bundleCorruptError(
+              this.#display,
+              new Error(`inflates to more than its declared [${entry.uncompressedSize}] bytes`),
+              entry.name,
+            );
           }
           if (whole) crc = crc32(piece, crc);
           if (offset > start && from <= end) yield piece.subarray(Math.max(0, start - from), Math.min(piece.length, end - from + 1));
@@ -286,7 +309,11 @@ export class ArchiveResources implements WebappResources {
     }
     const dataOffset = entry.localHeaderOffset + LOCAL_HEADER_BYTES + header.readUInt16LE(26) + header.readUInt16LE(28);
     if (dataOffset + entry.compressedSize > this.#size) {
-      throw bundleCorruptError(this.#display, new Error(`its data ends past the end of the archive [${this.#size}] bytes (truncated?)`), entry.name);
+      throw bundleCorruptError(
+        this.#display,
+        new Error(`its data ends past the end of the archive [${this.#size}] bytes (truncated?)`),
+        entry.name,
+      );
     }
     entry.dataOffset = dataOffset;
     return dataOffset;
@@ -302,7 +329,8 @@ export class ArchiveResources implements WebappResources {
       } catch (error) {
         throw bundleCorruptError(this.#display, error, entry.name);
       }
-      if (read === 0) throw bundleCorruptError(this.#display, new Error(`unexpected end of the archive at offset [${position + done}]`), entry.name);
+      if (read === 0)
+        throw bundleCorruptError(this.#display, new Error(`unexpected end of the archive at offset [${position + done}]`), entry.name);
       done += read;
     }
     return buffer;
@@ -310,10 +338,18 @@ export class ArchiveResources implements WebappResources {
 
   #verify(entry: ArchiveEntry, size: number, crc: number): void {
     if (size !== entry.uncompressedSize) {
-      throw bundleCorruptError(this.#display, new Error(`size mismatch: [${size}] bytes read, the central directory says [${entry.uncompressedSize}]`), entry.name);
+      throw bundleCorruptError(
+        this.#display,
+        new Error(`size mismatch: [${size}] bytes read, the central directory says [${entry.uncompressedSize}]`),
+        entry.name,
+      );
     }
     if (crc !== entry.crc32) {
-      throw bundleCorruptError(this.#display, new Error(`CRC-32 mismatch: expected [${entry.crc32.toString(16)}], got [${crc.toString(16)}]`), entry.name);
+      throw bundleCorruptError(
+        this.#display,
+        new Error(`CRC-32 mismatch: expected [${entry.crc32.toString(16)}], got [${crc.toString(16)}]`),
+        entry.name,
+      );
     }
   }
 }

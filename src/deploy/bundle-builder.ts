@@ -54,7 +54,12 @@ export function symlinkEntry(name: string, target: string): BundleEntry {
 /** The zip archive of `entries`, in the given order (no zip64: at most 65535 entries of < 4 GiB). */
 export function buildZip(entries: readonly BundleEntry[]): Buffer {
   if (entries.length > MAX_ENTRIES) {
-    throw new DeployError('SV_ERR_DEPLOY_BUNDLE_LIMIT', { file: '<new bundle>', what: 'entry count', value: entries.length, limit: MAX_ENTRIES });
+    throw new DeployError('SV_ERR_DEPLOY_BUNDLE_LIMIT', {
+      file: '<new bundle>',
+      what: 'entry count',
+      value: entries.length,
+      limit: MAX_ENTRIES,
+    });
   }
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
@@ -67,7 +72,12 @@ export function buildZip(entries: readonly BundleEntry[]): Buffer {
     const useDeflate = deflated !== null && deflated.length < data.length;
     const body = useDeflate ? deflated : data;
     if (data.length > MAX_SIZE || offset > MAX_SIZE) {
-      throw new DeployError('SV_ERR_DEPLOY_BUNDLE_LIMIT', { file: '<new bundle>', what: `size of [${entry.name}]`, value: data.length, limit: MAX_SIZE });
+      throw new DeployError('SV_ERR_DEPLOY_BUNDLE_LIMIT', {
+        file: '<new bundle>',
+        what: `size of [${entry.name}]`,
+        value: data.length,
+        limit: MAX_SIZE,
+      });
     }
     const crc = crc32(data);
     const method = useDeflate ? 8 : 0;

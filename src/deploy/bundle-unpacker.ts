@@ -31,7 +31,11 @@ export const DEFAULT_UNPACK_LIMITS: UnpackLimits = Object.freeze({
 });
 
 /** The limits a Host's maxUnpack* attributes set (-1 arrives as Infinity); table defaults equal DEFAULT_UNPACK_LIMITS. */
-export function unpackLimitsOf(host: { readonly maxUnpackEntries: number; readonly maxUnpackedBytes: number; readonly maxUnpackCompressionRatio: number }): UnpackLimits {
+export function unpackLimitsOf(host: {
+  readonly maxUnpackEntries: number;
+  readonly maxUnpackedBytes: number;
+  readonly maxUnpackCompressionRatio: number;
+}): UnpackLimits {
   return {
     ...DEFAULT_UNPACK_LIMITS,
     maxEntries: host.maxUnpackEntries,
@@ -55,7 +59,11 @@ export interface PlannedEntry {
  * Unpacks `file` into `target` (which must not exist yet; its parent must). Throws a DeployError
  * (SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY / _LIMIT / _CORRUPT) and writes nothing when the bundle is refused.
  */
-export async function unpackBundle(file: string, target: string, limits: UnpackLimits = DEFAULT_UNPACK_LIMITS): Promise<{ entries: number; bytes: number }> {
+export async function unpackBundle(
+  file: string,
+  target: string,
+  limits: UnpackLimits = DEFAULT_UNPACK_LIMITS,
+): Promise<{ entries: number; bytes: number }> {
   const display = basename(file);
   let zip: yauzl.ZipFile;
   try {
@@ -92,7 +100,9 @@ export async function unpackBundle(file: string, target: string, limits: UnpackL
               callback(null, chunk);
             },
             flush(callback) {
-              callback(crc === entry.crc32 ? null : new Error(`CRC-32 mismatch (expected ${entry.crc32.toString(16)}, got ${crc.toString(16)})`));
+              callback(
+                crc === entry.crc32 ? null : new Error(`CRC-32 mismatch (expected ${entry.crc32.toString(16)}, got ${crc.toString(16)})`),
+              );
             },
           });
           await pipeline(stream, check, createWriteStream(destination, { flags: 'wx' }));
@@ -118,7 +128,13 @@ export async function unpackBundle(file: string, target: string, limits: UnpackL
  */
 export async function readBundlePlan(zip: yauzl.ZipFile, display: string, limits: UnpackLimits): Promise<PlannedEntry[]> {
   if (zip.entryCount > limits.maxEntries) {
-    throw new DeployError('SV_ERR_DEPLOY_BUNDLE_LIMIT', { file: display, what: 'entry count', value: zip.entryCount, limit: limits.maxEntries, attribute: 'maxUnpackEntries' });
+    throw new DeployError('SV_ERR_DEPLOY_BUNDLE_LIMIT', {
+      file: display,
+      what: 'entry count',
+      value: zip.entryCount,
+      limit: limits.maxEntries,
+      attribute: 'maxUnpackEntries',
+    });
   }
   const plan: PlannedEntry[] = [];
   const seen = new Set<string>();
@@ -128,13 +144,17 @@ export async function readBundlePlan(zip: yauzl.ZipFile, display: string, limits
       const raw = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
       const problem = unsafeName(raw);
       if (problem) throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', { file: display, entry: printable(raw), detail: problem });
-      const type = (entry.versionMadeBy >> 8 === 3 ? (entry.externalFileAttributes >>> 16) : 0) & S_IFMT;
+      const type = (entry.versionMadeBy >> 8 === 3 ? entry.externalFileAttributes >>> 16 : 0) & S_IFMT;
       if (type === S_IFLNK) {
         throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', { file: display, entry: raw, detail: 'is a symbolic link' });
       }
       const directory = raw.endsWith('/');
       if (type !== 0 && type !== S_IFREG && type !== S_IFDIR) {
-        throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', { file: display, entry: raw, detail: 'is not a regular file or directory' });
+        throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', {
+          file: display,
+          entry: raw,
+          detail: 'is not a regular file or directory',
+        });
       }
       if (entry.isEncrypted()) throw bundleCorruptError(display, new Error('encrypted entries are not supported'), raw);
       if (!directory && !entry.canDecodeFileData()) {
@@ -202,5 +222,9 @@ function printable(name: string): string {
 export function bundleCorruptError(file: string, error: unknown, entry?: string): DeployError {
   if (error instanceof DeployError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new DeployError('SV_ERR_DEPLOY_BUNDLE_CORRUPT', { file, detail: entry ? `entry [${entry}]: ${message}` : message }, { cause: error });
+  return new DeployError(
+    'SV_ERR_DEPLOY_BUNDLE_CORRUPT',
+    { file, detail: entry ? `entry [${entry}]: ${message}` : message },
+    { cause: error },
+  );
 }

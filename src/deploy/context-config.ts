@@ -112,8 +112,7 @@ function resourceCacheFor(context: Context, resources: WebappResources): Resourc
 }
 
 function toDefinition(webXml: WebXml, loader: WebappLoader, logger: Logger): ContextDefinition {
-  const load = (className: string): Constructor =>
-    (loadBuiltinClass(className) ?? loader.loadClass(className)) as Constructor;
+  const load = (className: string): Constructor => loadBuiltinClass(className) ?? loader.loadClass(className);
 
   const patterns = new Map<string, string[]>();
   for (const mapping of webXml.servletMappings) {

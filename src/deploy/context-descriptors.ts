@@ -40,7 +40,13 @@ export function layerDescriptor(base: ContextElementConfig, file: string, env: C
 }
 
 /** The same over a descriptor's text (META-INF/context.xml read out of a bundle); `file` names it in problems. */
-export function layerDescriptorSource(base: ContextElementConfig, xml: string, file: string, env: ConfigEnvironment, logger: Logger): ContextElementConfig {
+export function layerDescriptorSource(
+  base: ContextElementConfig,
+  xml: string,
+  file: string,
+  env: ConfigEnvironment,
+  logger: Logger,
+): ContextElementConfig {
   const layer = loadContextDescriptorFromString(xml, env, file, {
     onWarning: (problem) => logger.warn(`${problem.file}:${problem.line}: ${problem.message}`),
   });

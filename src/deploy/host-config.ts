@@ -49,7 +49,13 @@ export interface HostDeployerOptions {
  * A redeploy is `redeploying` (old Context paused, still mapped), `undeployed`, `deployed`, `redeployed`.
  */
 export type DeploymentEvent =
-  | { readonly type: 'deployed'; readonly name: string; readonly path: string; readonly docBase: string; readonly config: ContextElementConfig }
+  | {
+      readonly type: 'deployed';
+      readonly name: string;
+      readonly path: string;
+      readonly docBase: string;
+      readonly config: ContextElementConfig;
+    }
   | { readonly type: 'undeployed' | 'reloaded' | 'redeploying' | 'redeployed'; readonly name: string };
 
 /** Awaited before the deploy queue goes on, so a follower has caught up when check() resolves. */
@@ -118,7 +124,10 @@ export class HostConfig {
       try {
         await follower(this.#host, event);
       } catch (error) {
-        this.#host.logger.error({ err: error, webapp: event.name }, `A follower of ${this.#host.componentName} could not apply [${event.type}]`);
+        this.#host.logger.error(
+          { err: error, webapp: event.name },
+          `A follower of ${this.#host.componentName} could not apply [${event.type}]`,
+        );
       }
     }
   }
@@ -437,7 +446,9 @@ export class HostConfig {
         const context = app.context;
         if (context !== null && context.state === 'STARTED' && context.sessionManager.getActiveSessionCount() > 0) continue;
         const path = contextNameFromBaseName(app.name).path || '/';
-        this.#host.logger.info(`Undeploying old version [${app.name}] of [${path}]: it has no sessions left and [${newest.name}] is running`);
+        this.#host.logger.info(
+          `Undeploying old version [${app.name}] of [${path}]: it has no sessions left and [${newest.name}] is running`,
+        );
         await this.#undeploy(app, false);
         this.#deleteOwnedFiles(app);
       }

@@ -52,16 +52,13 @@ export function mergeWebXml(defaults: WebXml, app: WebXml, annotations: WebXml |
     welcomeFiles: own.welcomeFiles ?? defaults.welcomeFiles,
     errorPages: [
       ...own.errorPages,
-      ...defaults.errorPages.filter(
-        (d) => !own.errorPages.some((a) => a.errorCode === d.errorCode && a.exceptionType === d.exceptionType),
-      ),
+      ...defaults.errorPages.filter((d) => !own.errorPages.some((a) => a.errorCode === d.errorCode && a.exceptionType === d.exceptionType)),
     ],
     mimeMappings: new Map([...defaults.mimeMappings, ...own.mimeMappings]),
     sessionConfig: {
       sessionTimeout: own.sessionConfig.sessionTimeout ?? defaults.sessionConfig.sessionTimeout,
       cookieConfig: own.sessionConfig.cookieConfig ?? defaults.sessionConfig.cookieConfig,
-      trackingModes:
-        own.sessionConfig.trackingModes.length > 0 ? own.sessionConfig.trackingModes : defaults.sessionConfig.trackingModes,
+      trackingModes: own.sessionConfig.trackingModes.length > 0 ? own.sessionConfig.trackingModes : defaults.sessionConfig.trackingModes,
     },
     requestCharacterEncoding: own.requestCharacterEncoding ?? defaults.requestCharacterEncoding,
     responseCharacterEncoding: own.responseCharacterEncoding ?? defaults.responseCharacterEncoding,

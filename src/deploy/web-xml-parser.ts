@@ -203,7 +203,12 @@ class DescriptorReader {
         }
         case 'welcome-file-list':
           // Several lists concatenate (Tomcat does the same).
-          welcomeFiles = [...(welcomeFiles ?? []), ...childrenNamed(el, 'welcome-file').map((w) => w.text).filter((w) => w !== '')];
+          welcomeFiles = [
+            ...(welcomeFiles ?? []),
+            ...childrenNamed(el, 'welcome-file')
+              .map((w) => w.text)
+              .filter((w) => w !== ''),
+          ];
           break;
         case 'error-page': {
           const page = this.#errorPage(el);

@@ -286,7 +286,10 @@ export class WebappLoader {
         if (ADD_LISTENER.has(name)) {
           wrapped = (event: string | symbol, listener: (...args: unknown[]) => void): NodeJS.Process => {
             if (this.#closed) {
-              this.#logger.warn({ webapp: this.#name, module, event: String(event) }, 'a stopped web application tried to add a process listener; it was ignored');
+              this.#logger.warn(
+                { webapp: this.#name, module, event: String(event) },
+                'a stopped web application tried to add a process listener; it was ignored',
+              );
               return proxy;
             }
             (value as (e: string | symbol, l: (...args: unknown[]) => void) => void).call(target, event, listener);

@@ -55,7 +55,8 @@ export class WebappModuleResolver {
   }
 
   #resolveUncached(specifier: string, baseDir: string): string {
-    const isPath = specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..' || isAbsolute(specifier);
+    const isPath =
+      specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..' || isAbsolute(specifier);
     if (isPath) {
       const target = resolve(baseDir, specifier);
       this.#assertInside(specifier, target);
@@ -93,9 +94,12 @@ export class WebappModuleResolver {
     if (json && json.exports !== undefined && json.exports !== null) {
       const target = resolveExports(json.exports, subpath);
       if (target === null) {
-        throw Object.assign(new Error(`package subpath [${subpath}] is not defined by "exports" in [${this.relative(join(pkgDir, 'package.json'))}]`), {
-          code: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
-        });
+        throw Object.assign(
+          new Error(`package subpath [${subpath}] is not defined by "exports" in [${this.relative(join(pkgDir, 'package.json'))}]`),
+          {
+            code: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+          },
+        );
       }
       const filename = resolve(pkgDir, target);
       this.#assertInside(specifier, filename);
@@ -140,7 +144,7 @@ export class WebappModuleResolver {
     if (this.isFile(file)) {
       try {
         const parsed: unknown = JSON.parse(this.readText(file));
-        json = typeof parsed === 'object' && parsed !== null ? (parsed as PackageJson) : null;
+        json = typeof parsed === 'object' && parsed !== null ? parsed : null;
       } catch (error) {
         throw new Error(`[${this.relative(file)}] is not valid JSON: ${(error as Error).message}`, { cause: error });
       }
@@ -234,7 +238,8 @@ function resolveExports(exports: unknown, subpath: string): string | null {
     const prefix = key.slice(0, star);
     const suffix = key.slice(star + 1);
     if (subpath.length >= key.length - 1 && subpath.startsWith(prefix) && subpath.endsWith(suffix)) {
-      if (!best || prefix.length > best.key.indexOf('*')) best = { key, match: subpath.slice(prefix.length, subpath.length - suffix.length) };
+      if (!best || prefix.length > best.key.indexOf('*'))
+        best = { key, match: subpath.slice(prefix.length, subpath.length - suffix.length) };
     }
   }
   return best ? resolveTarget(map[best.key], best.match) : null;

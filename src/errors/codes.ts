@@ -81,7 +81,8 @@ const catalogue = {
   SV_ERR_HTTP_EXPECTATION_FAILED: { message: 'Expectation [{expect}] is not supported (RFC 9110 §10.1.1)', status: 417, close: 'keep' },
   SV_ERR_HTTP_SERVICE_FAILED: { message: 'The adapter failed on request [{method} {target}] of connection [{connectionId}]', status: 500 },
   SV_ERR_HTTP_CONNECTION_REFUSED: {
-    message: 'Connection from [{remote}] refused: maxConnections [{maxConnections}] reached and the accept queue is full at acceptCount [{acceptCount}]',
+    message:
+      'Connection from [{remote}] refused: maxConnections [{maxConnections}] reached and the accept queue is full at acceptCount [{acceptCount}]',
   },
   SV_ERR_HTTP_INVALID_HEADER_VALUE: { message: 'Invalid value for response header [{name}]: CR, LF or NUL is not allowed' },
   SV_ERR_HTTP_INVALID_HEADER_NAME: { message: 'Invalid response header name [{name}]' },
@@ -102,7 +103,8 @@ const catalogue = {
     close: 'close-clean',
   },
   SV_ERR_HTTP_INVALID_REQUEST_TARGET: {
-    message: 'Request target [{target}] contains the character [{char}] that RFC 3986 does not allow there; list it in {attribute} to accept it',
+    message:
+      'Request target [{target}] contains the character [{char}] that RFC 3986 does not allow there; list it in {attribute} to accept it',
     status: 400,
     close: 'close-clean',
   },
@@ -146,14 +148,16 @@ const catalogue = {
     close: 'close-clean',
   },
   SV_ERR_HTTP_MISDIRECTED_REQUEST: {
-    message: 'Host [{host}] selects SSLHostConfig [{hostConfig}] but the TLS connection was set up for SNI name [{serverName}] with SSLHostConfig [{sniConfig}] (strictSni)',
+    message:
+      'Host [{host}] selects SSLHostConfig [{hostConfig}] but the TLS connection was set up for SNI name [{serverName}] with SSLHostConfig [{sniConfig}] (strictSni)',
     status: 421,
     close: 'close-clean',
   },
 
   // --- ajp ---
   SV_ERR_AJP_SECRET_REQUIRED: {
-    message: 'AJP Connector on [{address}:{port}] has secretRequired [true] but no secret; set the secret attribute (or secretRequired="false" on a trusted network)',
+    message:
+      'AJP Connector on [{address}:{port}] has secretRequired [true] but no secret; set the secret attribute (or secretRequired="false" on a trusted network)',
   },
   SV_ERR_AJP_BAD_MAGIC: { message: 'AJP packet starts with [{magic}] instead of [0x1234]', close: 'close-now' },
   SV_ERR_AJP_PACKET_TOO_LARGE: { message: 'AJP packet of [{length}] bytes exceeds packetSize [{limit}]', close: 'close-now' },
@@ -196,7 +200,8 @@ const catalogue = {
   SV_ERR_RESPONSE_BUFFER_SIZE: { message: 'Cannot change the buffer size to [{size}] after [{written}] bytes of content were written' },
   SV_ERR_REQUEST_READER_AND_STREAM: { message: '{called}() cannot be called: {other}() has already been called for this request' },
   SV_ERR_REQUEST_BLOCKING_READ_UNSUPPORTED: {
-    message: '{method}() blocks the thread: it is only available on a blocking-style connector (e.g. protocol [HTTP/1.1-blocking]), not on the event-loop connector that received this request; use await readAllBytes()',
+    message:
+      '{method}() blocks the thread: it is only available on a blocking-style connector (e.g. protocol [HTTP/1.1-blocking]), not on the event-loop connector that received this request; use await readAllBytes()',
   },
   SV_ERR_REQUEST_UNSUPPORTED_ENCODING: { message: 'Character encoding [{encoding}] is not supported' },
   SV_ERR_REQUEST_HEADER_FORMAT: { message: 'Request header [{name}] value [{value}] is not a valid {kind}' },
@@ -204,7 +209,8 @@ const catalogue = {
   SV_ERR_REQUEST_NO_SESSION: { message: '{method}: the request has no session' },
   SV_ERR_REQUEST_NOT_MULTIPART: { message: '{method}: the request Content-Type [{contentType}] is not multipart/form-data' },
   SV_ERR_REQUEST_NO_MULTIPART_CONFIG: {
-    message: '{method}: servlet [{servlet}] has no multipart config (@MultipartConfig or <multipart-config>) and the Context does not set allowCasualMultipartParsing',
+    message:
+      '{method}: servlet [{servlet}] has no multipart config (@MultipartConfig or <multipart-config>) and the Context does not set allowCasualMultipartParsing',
   },
   SV_ERR_DISPATCH_FAILED: { message: 'Dispatch to [{path}] failed: {detail}' },
 
@@ -248,7 +254,8 @@ const catalogue = {
   SV_ERR_STARTUP_BIND: { message: 'Failed to bind [{address}:{port}]: {detail}' },
   SV_ERR_STARTUP_SHUTDOWN_PORT: { message: 'Cannot reach the shutdown port [{address}:{port}]: {detail}' },
   SV_ERR_STARTUP_PID_FILE_EXISTS: {
-    message: 'Existing PID file found during start: [{file}] names the running process [{pid}]; stop it first, or remove the file if that process is not Serval (CATALINA_PID)',
+    message:
+      'Existing PID file found during start: [{file}] names the running process [{pid}]; stop it first, or remove the file if that process is not Serval (CATALINA_PID)',
   },
   SV_ERR_STARTUP_PID_FILE_IO: { message: 'Cannot {action} the PID file [{file}] (CATALINA_PID): {detail}' },
   SV_ERR_STARTUP_START_FAILED: { message: 'The server process [{pid}] exited during startup ({detail}); see [{out}]' },
@@ -263,7 +270,8 @@ const catalogue = {
     message: 'No conf/web.xml found in CATALINA_BASE or CATALINA_HOME: webapps get no default servlet',
   },
   SV_MSG_DEPLOY_SECURITY_NOT_ENFORCED: {
-    message: 'Web application [{name}] declares security-constraint or login-config, which are not enforced yet; the declared constraints are ignored',
+    message:
+      'Web application [{name}] declares security-constraint or login-config, which are not enforced yet; the declared constraints are ignored',
   },
   SV_MSG_DEPLOY_LEAK_CLEARED: {
     message: 'The web application [{name}] left {leak} behind; it has been cleared to prevent a memory leak',
@@ -272,20 +280,24 @@ const catalogue = {
   // --- worker pool (blocking-style endpoint) ---
   SV_ERR_WORKER_START_FAILED: { message: 'Worker thread [{worker}] of pool [{pool}] failed to start: {detail}' },
   SV_ERR_WORKER_CRASHED: {
-    message: 'Worker thread [{worker}] of pool [{pool}] exited with code [{exitCode}] while serving [{requests}] request(s): {detail}; it is replaced',
+    message:
+      'Worker thread [{worker}] of pool [{pool}] exited with code [{exitCode}] while serving [{requests}] request(s): {detail}; it is replaced',
     status: 500,
   },
   SV_ERR_WORKER_POOL_STOPPED: { message: 'Worker pool [{pool}] is stopped: no worker can take the connection' },
   SV_ERR_WORKER_CALL_FAILED: { message: 'A {call} call from a worker thread to the main thread failed: {detail}' },
   SV_ERR_WORKER_SCRIPT_MISSING: { message: 'The worker entry script [{file}] does not exist: run `npm run build`' },
   SV_MSG_STUCK_REQUEST_DETECTED: {
-    message: 'Request [{uri}] on connection [{connection}] has been running on [{thread}] for [{seconds}] s (threshold [{threshold}] s): it may be stuck; [{stuck}] request(s) stuck now',
+    message:
+      'Request [{uri}] on connection [{connection}] has been running on [{thread}] for [{seconds}] s (threshold [{threshold}] s): it may be stuck; [{stuck}] request(s) stuck now',
   },
   SV_MSG_STUCK_REQUEST_COMPLETED: {
-    message: 'Request [{uri}] on connection [{connection}] previously reported stuck completed after [{seconds}] s; [{stuck}] request(s) stuck now',
+    message:
+      'Request [{uri}] on connection [{connection}] previously reported stuck completed after [{seconds}] s; [{stuck}] request(s) stuck now',
   },
   SV_MSG_STUCK_REQUEST_INTERRUPTED: {
-    message: 'Request [{uri}] on connection [{connection}] has been running on [{thread}] for [{seconds}] s (interruptThreadThreshold [{interrupt}] s): the worker thread is terminated and replaced',
+    message:
+      'Request [{uri}] on connection [{connection}] has been running on [{thread}] for [{seconds}] s (interruptThreadThreshold [{interrupt}] s): the worker thread is terminated and replaced',
   },
 } as const satisfies Record<string, CodeSpec>;
 

@@ -18,7 +18,8 @@ export const retiredCodes: readonly string[] = Object.freeze([]);
 const docs = {
   // --- lifecycle ---
   SV_ERR_LIFECYCLE_INVALID_TRANSITION: {
-    meaning: 'A component was asked to init, start, stop or destroy from a state that does not allow it (for example start() after destroy()).',
+    meaning:
+      'A component was asked to init, start, stop or destroy from a state that does not allow it (for example start() after destroy()).',
     fix: 'A programming error in the caller or an embedding application: follow the order init → start → stop → destroy and do not reuse a destroyed component.',
   },
   SV_ERR_LIFECYCLE_FAILED: {
@@ -26,13 +27,15 @@ const docs = {
     fix: 'Read the cause below the message (often a bind, file or class-loading problem) and fix that; then restart.',
   },
   SV_ERR_LIFECYCLE_CHILD_FAILED: {
-    meaning: 'One or more children of a container (Engine, Host, Context, Wrapper) failed to start; all failures are collected in the cause (an AggregateError) and the parent goes to FAILED.',
+    meaning:
+      'One or more children of a container (Engine, Host, Context, Wrapper) failed to start; all failures are collected in the cause (an AggregateError) and the parent goes to FAILED.',
     fix: 'Look at each error inside the cause and fix the failing child; a failing web application alone does not stop its Host.',
   },
 
   // --- config ---
   SV_ERR_CONFIG_INVALID: {
-    meaning: 'conf/server.xml (or another configuration file) has errors; the message lists every problem found, errors first, each with file:line and element path.',
+    meaning:
+      'conf/server.xml (or another configuration file) has errors; the message lists every problem found, errors first, each with file:line and element path.',
     fix: 'Fix each listed problem; the code at the end of each line points to its own entry in this table.',
   },
   SV_ERR_CONFIG_XML_SYNTAX: {
@@ -44,31 +47,38 @@ const docs = {
     fix: 'Check CATALINA_BASE and the `-config` option, and the file permissions for the user running Serval.',
   },
   SV_ERR_CONFIG_UNKNOWN_ELEMENT: {
-    meaning: 'An element is not allowed at this place of the configuration (a typo, a wrong nesting, or the wrong root element); a "did you mean" hint is added when a close name exists.',
+    meaning:
+      'An element is not allowed at this place of the configuration (a typo, a wrong nesting, or the wrong root element); a "did you mean" hint is added when a close name exists.',
     fix: 'Rename or move the element as the hint suggests; see docs/configuration.md for what each element may contain.',
   },
   SV_ERR_CONFIG_UNKNOWN_ATTRIBUTE: {
-    meaning: 'An attribute is not known for this element. Unlike Tomcat, which ignores it with a warning, Serval refuses to start so a typo cannot silently keep a default.',
+    meaning:
+      'An attribute is not known for this element. Unlike Tomcat, which ignores it with a warning, Serval refuses to start so a typo cannot silently keep a default.',
     fix: 'Correct the name (see the "did you mean" hint and docs/configuration.md) or remove the attribute.',
   },
   SV_ERR_CONFIG_MISSING_ATTRIBUTE: {
-    meaning: 'A required attribute is absent, for example Server `port`/`shutdown`, a Context `docBase`, or the `className` of a Valve or Listener.',
+    meaning:
+      'A required attribute is absent, for example Server `port`/`shutdown`, a Context `docBase`, or the `className` of a Valve or Listener.',
     fix: 'Add the attribute to the element named in the message.',
   },
   SV_ERR_CONFIG_INVALID_VALUE: {
-    meaning: 'An attribute value has the wrong type or is out of range (not a number, outside min/max, not one of the allowed enum values, a malformed pattern).',
+    meaning:
+      'An attribute value has the wrong type or is out of range (not a number, outside min/max, not one of the allowed enum values, a malformed pattern).',
     fix: 'Use one of the allowed values listed in the message; docs/configuration.md gives the type, range and unit of each attribute.',
   },
   SV_ERR_CONFIG_UNDEFINED_PROPERTY: {
-    meaning: 'An attribute uses `${name}` but no such property is defined (catalina.properties, a system property given at start, or `env.NAME`).',
+    meaning:
+      'An attribute uses `${name}` but no such property is defined (catalina.properties, a system property given at start, or `env.NAME`).',
     fix: 'Define the property, or give a default with `${name:-default}`.',
   },
   SV_ERR_CONFIG_RULE: {
-    meaning: 'A rule that spans several attributes or elements is broken (for example two Connectors on the same port, a Context path clash, an element that must contain a value); the detail says which.',
+    meaning:
+      'A rule that spans several attributes or elements is broken (for example two Connectors on the same port, a Context path clash, an element that must contain a value); the detail says which.',
     fix: 'Change the configuration as the detail describes.',
   },
   SV_ERR_CONFIG_CLASS_NOT_FOUND: {
-    meaning: 'The `className` of a Listener, Valve or other component names neither a built-in Tomcat class nor a loadable module exporting a class.',
+    meaning:
+      'The `className` of a Listener, Valve or other component names neither a built-in Tomcat class nor a loadable module exporting a class.',
     fix: 'Use a supported Tomcat class name, or a module path (`./lib/my-valve.js`) relative to CATALINA_BASE whose default or named export is the class.',
   },
   SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED: {
@@ -76,7 +86,8 @@ const docs = {
     fix: 'Nothing is required; remove the attribute to silence the warning, and do not rely on its effect.',
   },
   SV_ERR_CONFIG_ELEMENT_NOT_IMPLEMENTED: {
-    meaning: 'Warning: the element exists in Tomcat (for example Realm or Cluster) but Serval does not implement it yet; it and everything inside it are ignored.',
+    meaning:
+      'Warning: the element exists in Tomcat (for example Realm or Cluster) but Serval does not implement it yet; it and everything inside it are ignored.',
     fix: 'Nothing is required; remove the element to silence the warning, and do not rely on its effect.',
   },
   SV_ERR_CONFIG_CLASS_NOT_IMPLEMENTED: {
@@ -86,7 +97,8 @@ const docs = {
 
   // --- http ---
   SV_ERR_HTTP_BAD_REQUEST: {
-    meaning: 'The request cannot be parsed or breaks HTTP/1.1 framing rules (bad request line, invalid header, missing or repeated Host, conflicting Content-Length, bad chunking). The status is 400, or 413 for oversized chunk extensions; the response is minimal and the connection is closed.',
+    meaning:
+      'The request cannot be parsed or breaks HTTP/1.1 framing rules (bad request line, invalid header, missing or repeated Host, conflicting Content-Length, bad chunking). The status is 400, or 413 for oversized chunk extensions; the response is minimal and the connection is closed.',
     fix: 'A client problem: fix the client that sent it. Rejections are logged at debug level, rate-limited; the access log shows them.',
   },
   SV_ERR_HTTP_HEADER_TOO_LARGE: {
@@ -98,19 +110,23 @@ const docs = {
     fix: 'Raise `maxHeaderCount` on the Connector (-1 removes the limit) if such requests are legitimate.',
   },
   SV_ERR_HTTP_HEADER_TIMEOUT: {
-    meaning: 'A client started a request but did not finish sending its headers within the Connector `connectionTimeout`. A connection that sent nothing at all is closed silently instead.',
+    meaning:
+      'A client started a request but did not finish sending its headers within the Connector `connectionTimeout`. A connection that sent nothing at all is closed silently instead.',
     fix: 'Usually a slow or stalled client (or a slowloris attack); raise `connectionTimeout` only if legitimate clients are that slow.',
   },
   SV_ERR_HTTP_BODY_TIMEOUT: {
-    meaning: 'The request body stopped arriving for longer than the Connector `connectionTimeout` while the application was reading it; the read fails and the connection is closed.',
+    meaning:
+      'The request body stopped arriving for longer than the Connector `connectionTimeout` while the application was reading it; the read fails and the connection is closed.',
     fix: 'Usually a stalled client; raise `connectionTimeout` if uploads from slow networks are expected.',
   },
   SV_ERR_HTTP_POST_TOO_LARGE: {
-    meaning: 'A form body (application/x-www-form-urlencoded) is larger than the Connector `maxPostSize`, so it is not parsed into request parameters.',
+    meaning:
+      'A form body (application/x-www-form-urlencoded) is larger than the Connector `maxPostSize`, so it is not parsed into request parameters.',
     fix: 'Raise `maxPostSize` on the Connector (-1 removes the limit), or have the client send large data as a stream the servlet reads itself.',
   },
   SV_ERR_HTTP_TOO_MANY_PARAMETERS: {
-    meaning: 'The query string plus form body hold more parameters than the Connector `maxParameterCount` (a protection against hash-collision attacks).',
+    meaning:
+      'The query string plus form body hold more parameters than the Connector `maxParameterCount` (a protection against hash-collision attacks).',
     fix: 'Raise `maxParameterCount` on the Connector if such requests are legitimate.',
   },
   SV_ERR_HTTP_METHOD_NOT_IMPLEMENTED: {
@@ -122,19 +138,23 @@ const docs = {
     fix: 'Fix the client: `100-continue` is the only expectation HTTP defines.',
   },
   SV_ERR_HTTP_SERVICE_FAILED: {
-    meaning: 'The connector adapter threw while processing a request (a container bug, not an application exception); a 500 is sent if nothing was committed, otherwise the connection is aborted.',
+    meaning:
+      'The connector adapter threw while processing a request (a container bug, not an application exception); a 500 is sent if nothing was committed, otherwise the connection is aborted.',
     fix: 'Report it with the logged stack trace; application exceptions are reported as SV_ERR_SERVLET_EXCEPTION instead.',
   },
   SV_ERR_HTTP_CONNECTION_REFUSED: {
-    meaning: 'A new connection was refused because `maxConnections` connections are open and `acceptCount` more are already waiting; the socket is closed at once. Logged at debug level, one line per 1000 refusals.',
+    meaning:
+      'A new connection was refused because `maxConnections` connections are open and `acceptCount` more are already waiting; the socket is closed at once. Logged at debug level, one line per 1000 refusals.',
     fix: 'Raise `maxConnections` or `acceptCount` on the Connector, add capacity, or find what keeps connections open (slow requests, long keep-alive).',
   },
   SV_ERR_HTTP_INVALID_HEADER_VALUE: {
-    meaning: 'An application set a response header whose value contains CR, LF or NUL, which would allow response splitting (RFC 9110 §5.5).',
+    meaning:
+      'An application set a response header whose value contains CR, LF or NUL, which would allow response splitting (RFC 9110 §5.5).',
     fix: 'Remove or encode the control characters in the header value before setting it.',
   },
   SV_ERR_HTTP_INVALID_HEADER_NAME: {
-    meaning: 'An application set a response header whose name is not an HTTP token (RFC 9110 §5.1): it is empty or contains spaces, separators or control characters.',
+    meaning:
+      'An application set a response header whose name is not an HTTP token (RFC 9110 §5.1): it is empty or contains spaces, separators or control characters.',
     fix: 'Use a valid header name.',
   },
   SV_ERR_HTTP_TOO_MANY_COOKIES: {
@@ -142,65 +162,80 @@ const docs = {
     fix: 'Raise `maxCookieCount` on the Connector (-1 removes the limit), or clear cookies set for the domain.',
   },
   SV_ERR_HTTP_INVALID_COOKIE: {
-    meaning: 'An application added a cookie whose name, value, path or domain contains characters RFC 6265 §4.1.1 does not allow (spaces, commas, semicolons, control characters…).',
+    meaning:
+      'An application added a cookie whose name, value, path or domain contains characters RFC 6265 §4.1.1 does not allow (spaces, commas, semicolons, control characters…).',
     fix: 'Encode the value (for example with encodeURIComponent or Base64url) and use a token as the name.',
   },
   SV_ERR_HTTP_VERSION_NOT_SUPPORTED: {
-    meaning: 'The request line names an HTTP version other than 1.0 or 1.1 (HTTP/0.9, 1.2, 2.0 …); the answer is 505 and the connection is closed. HTTP/0.9 is refused too: it has no headers, so no Host and no framing.',
+    meaning:
+      'The request line names an HTTP version other than 1.0 or 1.1 (HTTP/0.9, 1.2, 2.0 …); the answer is 505 and the connection is closed. HTTP/0.9 is refused too: it has no headers, so no Host and no framing.',
     fix: 'A client problem: the client must speak HTTP/1.1 (or 1.0) on this port.',
   },
   SV_ERR_HTTP_TRANSFER_ENCODING_NOT_IMPLEMENTED: {
-    meaning: 'The request uses a transfer coding other than chunked (identity, gzip, an unknown token …). The body length cannot be trusted, so the answer is 501 and the connection is closed (request smuggling defence).',
+    meaning:
+      'The request uses a transfer coding other than chunked (identity, gzip, an unknown token …). The body length cannot be trusted, so the answer is 501 and the connection is closed (request smuggling defence).',
     fix: 'A client problem: send the body with Content-Length or `Transfer-Encoding: chunked` only.',
   },
   SV_ERR_HTTP_INVALID_REQUEST_TARGET: {
-    meaning: 'The request target holds a character RFC 3986 does not allow unencoded (`<`, `>`, `{`, `"`, `#`, non-ASCII …); the answer is 400 and the connection is closed (CVE-2016-6816 class).',
+    meaning:
+      'The request target holds a character RFC 3986 does not allow unencoded (`<`, `>`, `{`, `"`, `#`, non-ASCII …); the answer is 400 and the connection is closed (CVE-2016-6816 class).',
     fix: 'Make the client percent-encode the character, or list it in the Connector `relaxedPathChars` / `relaxedQueryChars` for legacy clients.',
   },
   SV_ERR_HTTP_METHOD_NOT_ALLOWED: {
-    meaning: 'A TRACE request reached a connector with `allowTrace=false`; it is answered 405 with an `Allow` header and never reaches an application.',
+    meaning:
+      'A TRACE request reached a connector with `allowTrace=false`; it is answered 405 with an `Allow` header and never reaches an application.',
     fix: 'Leave it: TRACE reflects request headers (cookies, credentials) back. Set `allowTrace="true"` only for debugging.',
   },
   SV_ERR_HTTP_WRITE_TIMEOUT: {
-    meaning: 'The response could not be written because the client stopped reading it for longer than `connectionTimeout`; the connection is closed and the response aborted. Logged at debug level.',
+    meaning:
+      'The response could not be written because the client stopped reading it for longer than `connectionTimeout`; the connection is closed and the response aborted. Logged at debug level.',
     fix: 'Usually a stalled client or an attack; raise `connectionTimeout` only if legitimate clients read that slowly.',
   },
   SV_ERR_HTTP_TRAILER_TOO_LARGE: {
-    meaning: 'The trailer fields after a chunked request body are larger than the Connector `maxTrailerSize`; the answer is 400 and the connection is closed.',
+    meaning:
+      'The trailer fields after a chunked request body are larger than the Connector `maxTrailerSize`; the answer is 400 and the connection is closed.',
     fix: 'Raise `maxTrailerSize` on the Connector if such trailers are legitimate.',
   },
   SV_ERR_HTTP_MULTIPART_TOO_MANY_PARTS: {
-    meaning: 'A multipart/form-data body has more parts than the Connector `maxPartCount` (a protection against part-flooding, CVE-2023-24998); parsing stops at the first part over the limit, the answer is 400 and the connection is closed.',
+    meaning:
+      'A multipart/form-data body has more parts than the Connector `maxPartCount` (a protection against part-flooding, CVE-2023-24998); parsing stops at the first part over the limit, the answer is 400 and the connection is closed.',
     fix: 'Raise `maxPartCount` on the Connector (-1 removes the limit) if forms with that many fields and files are legitimate.',
   },
   SV_ERR_HTTP_MULTIPART_HEADER_TOO_LARGE: {
-    meaning: 'The header section of one part of a multipart/form-data body (Content-Disposition, Content-Type … up to the blank line) is larger than the Connector `maxPartHeaderSize`; the answer is 400 and the connection is closed.',
+    meaning:
+      'The header section of one part of a multipart/form-data body (Content-Disposition, Content-Type … up to the blank line) is larger than the Connector `maxPartHeaderSize`; the answer is 400 and the connection is closed.',
     fix: 'Raise `maxPartHeaderSize` on the Connector (-1 removes the limit) if clients legitimately send long part headers (for example very long file names).',
   },
   SV_ERR_HTTP_MULTIPART_FILE_TOO_LARGE: {
-    meaning: 'One part of a multipart/form-data body is larger than the `maxFileSize` of the servlet\'s multipart config; the answer is 413 and the connection is closed.',
+    meaning:
+      "One part of a multipart/form-data body is larger than the `maxFileSize` of the servlet's multipart config; the answer is 413 and the connection is closed.",
     fix: 'Raise `maxFileSize` in @MultipartConfig or `<max-file-size>` of `<multipart-config>` (-1 = no limit).',
   },
   SV_ERR_HTTP_MULTIPART_REQUEST_TOO_LARGE: {
-    meaning: 'A multipart/form-data body (by Content-Length, or while it is read) is larger than the `maxRequestSize` of the servlet\'s multipart config; the answer is 413 and the connection is closed.',
+    meaning:
+      "A multipart/form-data body (by Content-Length, or while it is read) is larger than the `maxRequestSize` of the servlet's multipart config; the answer is 413 and the connection is closed.",
     fix: 'Raise `maxRequestSize` in @MultipartConfig or `<max-request-size>` of `<multipart-config>` (-1 = no limit).',
   },
   SV_ERR_HTTP_MULTIPART_MALFORMED: {
-    meaning: 'A multipart/form-data body could not be parsed: no boundary parameter, a malformed part header, or the body ended before the closing boundary; the answer is 400 and the connection is closed.',
+    meaning:
+      'A multipart/form-data body could not be parsed: no boundary parameter, a malformed part header, or the body ended before the closing boundary; the answer is 400 and the connection is closed.',
     fix: 'Fix the client: the body must follow RFC 7578 (each part a header section and content between `--boundary` lines, ended by `--boundary--`).',
   },
   SV_ERR_HTTP_MISDIRECTED_REQUEST: {
-    meaning: 'On a TLS connector with strictSni (the default), the Host header of a request selects another SSLHostConfig than the SNI name the client sent in the TLS handshake. Serving it could bypass that SSLHostConfig\'s settings (such as required client certificates), so the answer is 421 Misdirected Request (RFC 9110 §15.5.20) and the connection is closed; the client may retry on a new connection.',
+    meaning:
+      "On a TLS connector with strictSni (the default), the Host header of a request selects another SSLHostConfig than the SNI name the client sent in the TLS handshake. Serving it could bypass that SSLHostConfig's settings (such as required client certificates), so the answer is 421 Misdirected Request (RFC 9110 §15.5.20) and the connection is closed; the client may retry on a new connection.",
     fix: 'Have the client send the same host name in SNI and in Host, or set strictSni="false" on the Connector if the SSLHostConfigs may be mixed.',
   },
 
   // --- ajp ---
   SV_ERR_AJP_SECRET_REQUIRED: {
-    meaning: 'An AJP/1.3 Connector was started without a secret while secretRequired is true (the default since Ghostcat, CVE-2020-1938); it refuses to start.',
+    meaning:
+      'An AJP/1.3 Connector was started without a secret while secretRequired is true (the default since Ghostcat, CVE-2020-1938); it refuses to start.',
     fix: 'Set secret="…" on the Connector and the same value in the web server (mod_proxy_ajp `secret=`, mod_jk `worker.<name>.secret`), or set secretRequired="false" only when the port is reachable from trusted hosts alone.',
   },
   SV_ERR_AJP_BAD_MAGIC: {
-    meaning: 'Bytes arrived on the AJP port that do not start with the AJP packet magic 0x1234: usually an HTTP client or a port scanner talking to the AJP port. The connection is closed.',
+    meaning:
+      'Bytes arrived on the AJP port that do not start with the AJP packet magic 0x1234: usually an HTTP client or a port scanner talking to the AJP port. The connection is closed.',
     fix: 'Point HTTP clients at the HTTP connector; let only the web server (mod_proxy_ajp, mod_jk) connect to the AJP port.',
   },
   SV_ERR_AJP_PACKET_TOO_LARGE: {
@@ -208,7 +243,8 @@ const docs = {
     fix: 'Use the same packet size on both sides: packetSize on the Connector, `max_packet_size` (mod_jk) or ProxyIOBufferSize (mod_proxy_ajp).',
   },
   SV_ERR_AJP_MALFORMED: {
-    meaning: 'An AJP packet could not be decoded (truncated string, unknown header or attribute code, unexpected message type, body packet out of place); the connection is closed and the server keeps serving others.',
+    meaning:
+      'An AJP packet could not be decoded (truncated string, unknown header or attribute code, unexpected message type, body packet out of place); the connection is closed and the server keeps serving others.',
     fix: 'Usually a web server module bug or a non-AJP client; capture the traffic on the AJP port if it persists.',
   },
   SV_ERR_AJP_SECRET_MISMATCH: {
@@ -216,49 +252,59 @@ const docs = {
     fix: 'Configure the same secret in the web server as on the Connector; if the request did not come from your web server, someone else can reach the AJP port: firewall it.',
   },
   SV_ERR_AJP_ATTRIBUTE_NOT_ALLOWED: {
-    meaning: 'An AJP request carried a request attribute the connector does not know and allowedRequestAttributesPattern does not match (or one in a namespace the container reserves); it is answered 403 and the connection is closed.',
+    meaning:
+      'An AJP request carried a request attribute the connector does not know and allowedRequestAttributesPattern does not match (or one in a namespace the container reserves); it is answered 403 and the connection is closed.',
     fix: 'Extend allowedRequestAttributesPattern to match the attributes your web server sends on purpose (JkEnvVar / SetEnv AJP_*); container-reserved names (jakarta.servlet.include.* …) can never be set.',
   },
 
   // --- tls ---
   SV_ERR_TLS_CERTIFICATE: {
-    meaning: 'A TLS Connector could not read or use a PEM file of one of its Certificate or SSLHostConfig elements (missing file, not PEM, wrong key password, key not matching the certificate); the connector does not start, or a reload keeps the previous certificates.',
+    meaning:
+      'A TLS Connector could not read or use a PEM file of one of its Certificate or SSLHostConfig elements (missing file, not PEM, wrong key password, key not matching the certificate); the connector does not start, or a reload keeps the previous certificates.',
     fix: 'Check the named file and attribute: certificateFile, certificateKeyFile (and certificateKeyPassword), certificateChainFile, caCertificateFile or certificateRevocationListFile. `openssl x509 -in cert.pem -noout -text` and `openssl pkey -in key.pem -noout` show whether a file is valid PEM; convert JKS or PKCS12 keystores to PEM first.',
   },
   SV_ERR_TLS_CONFIG: {
-    meaning: 'An SSLHostConfig has settings OpenSSL refuses as a whole, for example a ciphers value that matches no cipher suite, or a protocol range with no usable suite.',
-    fix: 'Correct the protocols or ciphers attribute named in the message; `openssl ciphers -v \'<value>\'` lists what a cipher string selects.',
+    meaning:
+      'An SSLHostConfig has settings OpenSSL refuses as a whole, for example a ciphers value that matches no cipher suite, or a protocol range with no usable suite.',
+    fix: "Correct the protocols or ciphers attribute named in the message; `openssl ciphers -v '<value>'` lists what a cipher string selects.",
   },
   SV_ERR_TLS_HANDSHAKE: {
-    meaning: 'A client connected to a TLS Connector but the handshake failed (plain HTTP sent to the TLS port, no common protocol or cipher, client certificate missing while required, timeout). Logged at debug level; the connection is closed.',
+    meaning:
+      'A client connected to a TLS Connector but the handshake failed (plain HTTP sent to the TLS port, no common protocol or cipher, client certificate missing while required, timeout). Logged at debug level; the connection is closed.',
     fix: 'Usually nothing to do on the server. If legitimate clients fail, compare their TLS versions and suites with the protocols and ciphers of the SSLHostConfig.',
   },
   SV_ERR_TLS_CLIENT_CERT_REJECTED: {
-    meaning: 'With certificateVerification="optional" a client presented a certificate that does not verify against caCertificateFile; the connection is closed after the handshake.',
+    meaning:
+      'With certificateVerification="optional" a client presented a certificate that does not verify against caCertificateFile; the connection is closed after the handshake.',
     fix: 'Issue the client a certificate signed by a CA in caCertificateFile, add its CA there, or use certificateVerification="optionalNoCA" to accept any certificate.',
   },
 
   // --- uri / mapper ---
   SV_ERR_URI_INVALID: {
-    meaning: 'The request path cannot be canonicalised safely: bad %-escape, invalid bytes for URIEncoding, `..` above the root, an encoded `/`, a backslash, NUL or a suspicious segment. Answered with 400; the connection stays open.',
+    meaning:
+      'The request path cannot be canonicalised safely: bad %-escape, invalid bytes for URIEncoding, `..` above the root, an encoded `/`, a backslash, NUL or a suspicious segment. Answered with 400; the connection stays open.',
     fix: 'A client problem. If such URIs are legitimate, see the Connector `encodedSolidusHandling`, `allowBackslash`, `rejectSuspiciousURIs` and `URIEncoding` attributes named in the detail.',
   },
 
   // --- servlet / request processing ---
   SV_ERR_SERVLET_EXCEPTION: {
-    meaning: 'A servlet or filter threw from service()/doFilter(); the request gets a 500 (or the matching error page) and the exception is logged with its stack trace. If the response was already committed, the connection is aborted.',
+    meaning:
+      'A servlet or filter threw from service()/doFilter(); the request gets a 500 (or the matching error page) and the exception is logged with its stack trace. If the response was already committed, the connection is aborted.',
     fix: 'Fix the application; declare an `<error-page>` in web.xml for a friendlier response.',
   },
   SV_ERR_SERVLET_UNAVAILABLE: {
-    meaning: 'The servlet threw UnavailableException, permanently or for a period; requests to it get 503 until it becomes available again.',
+    meaning:
+      'The servlet threw UnavailableException, permanently or for a period; requests to it get 503 until it becomes available again.',
     fix: 'Look at why the servlet marked itself unavailable (usually in its log output or init()).',
   },
   SV_ERR_SERVLET_INIT_FAILED: {
-    meaning: 'A servlet failed in init() (during load-on-startup or its first request). As in Tomcat, the web application keeps running and the servlet is retried on its next request.',
+    meaning:
+      'A servlet failed in init() (during load-on-startup or its first request). As in Tomcat, the web application keeps running and the servlet is retried on its next request.',
     fix: 'Fix the exception logged with the code (often a missing init-param or resource).',
   },
   SV_ERR_SERVLET_NOT_FOUND: {
-    meaning: 'A servlet, filter or listener class named in web.xml or an annotation has no module at `WEB-INF/classes/<a>/<b>.js` (or `.cjs`), or the class name is malformed.',
+    meaning:
+      'A servlet, filter or listener class named in web.xml or an annotation has no module at `WEB-INF/classes/<a>/<b>.js` (or `.cjs`), or the class name is malformed.',
     fix: 'Check the spelling of the class name and that the compiled module is deployed under WEB-INF/classes.',
   },
   SV_ERR_STATIC_RESOURCE_NOT_FOUND: {
@@ -270,7 +316,8 @@ const docs = {
     fix: 'Use one of the allowed values shown in the message.',
   },
   SV_ERR_RESPONSE_COMMITTED: {
-    meaning: 'The application tried to reset the response, change its buffer, sendError(), sendRedirect() or forward after the status and headers were already sent (Servlet spec §5.3).',
+    meaning:
+      'The application tried to reset the response, change its buffer, sendError(), sendRedirect() or forward after the status and headers were already sent (Servlet spec §5.3).',
     fix: 'Decide on errors and redirects before writing body content, or enlarge the buffer with setBufferSize() so less is committed early.',
   },
   SV_ERR_RESPONSE_WRITER_AND_STREAM: {
@@ -286,7 +333,8 @@ const docs = {
     fix: 'Use only one of the two per request; note that reading parameters of a form POST also consumes the body.',
   },
   SV_ERR_REQUEST_BLOCKING_READ_UNSUPPORTED: {
-    meaning: 'A servlet called a synchronous body read (`readAllBytesSync()`, `readSync()`) on a request served by an event-loop connector, where blocking would stop every other request.',
+    meaning:
+      'A servlet called a synchronous body read (`readAllBytesSync()`, `readSync()`) on a request served by an event-loop connector, where blocking would stop every other request.',
     fix: 'Use `await request.getInputStream().readAllBytes()`, or serve the webapp through a blocking-style connector (`protocol="HTTP/1.1-blocking"` or `org.apache.coyote.http11.Http11Protocol`).',
   },
   SV_ERR_REQUEST_UNSUPPORTED_ENCODING: {
@@ -298,7 +346,8 @@ const docs = {
     fix: 'Catch the error in the application, or read the header with getHeader() and parse it leniently.',
   },
   SV_ERR_REQUEST_NOT_MAPPED: {
-    meaning: 'A request that was not mapped to any Context was asked for something only a mapped request has (a ServletContext, a session).',
+    meaning:
+      'A request that was not mapped to any Context was asked for something only a mapped request has (a ServletContext, a session).',
     fix: 'A container or valve bug: only touch context-dependent parts of a request after mapping succeeded.',
   },
   SV_ERR_REQUEST_NO_SESSION: {
@@ -306,11 +355,13 @@ const docs = {
     fix: 'Call getSession(true) first, or check getSession(false) for null.',
   },
   SV_ERR_REQUEST_NOT_MULTIPART: {
-    meaning: 'getParts() or getPart() was called on a request whose Content-Type is not multipart/form-data (Servlet spec §3.2: a ServletException).',
+    meaning:
+      'getParts() or getPart() was called on a request whose Content-Type is not multipart/form-data (Servlet spec §3.2: a ServletException).',
     fix: 'Check getContentType() before asking for parts, or send the form with enctype="multipart/form-data".',
   },
   SV_ERR_REQUEST_NO_MULTIPART_CONFIG: {
-    meaning: 'getParts() or getPart() was called in a servlet that declares no multipart config, so the body was not parsed as multipart (Servlet spec §3.2: an IllegalStateException).',
+    meaning:
+      'getParts() or getPart() was called in a servlet that declares no multipart config, so the body was not parsed as multipart (Servlet spec §3.2: an IllegalStateException).',
     fix: 'Add @MultipartConfig (or the multipartConfig option of @WebServlet) to the servlet, or `<multipart-config>` to its `<servlet>` in web.xml; or set allowCasualMultipartParsing="true" on the Context.',
   },
   SV_ERR_DISPATCH_FAILED: {
@@ -320,48 +371,59 @@ const docs = {
 
   // --- deploy ---
   SV_ERR_DEPLOY_FAILED: {
-    meaning: 'A web application could not be deployed or registered (invalid context path, unknown host, failed start); the other applications of the Host keep running.',
+    meaning:
+      'A web application could not be deployed or registered (invalid context path, unknown host, failed start); the other applications of the Host keep running.',
     fix: 'Read the detail and the cause; for a context path, use "" (ROOT) or a path that starts with `/` and does not end with `/`.',
   },
   SV_ERR_DEPLOY_WEBXML_INVALID: {
-    meaning: 'WEB-INF/web.xml (or conf/web.xml) is not well-formed or does not follow the deployment descriptor rules; every problem found is listed.',
+    meaning:
+      'WEB-INF/web.xml (or conf/web.xml) is not well-formed or does not follow the deployment descriptor rules; every problem found is listed.',
     fix: 'Correct the descriptor at the reported line and element.',
   },
   SV_ERR_DEPLOY_DUPLICATE_MAPPING: {
-    meaning: 'Two different servlets are mapped to the same url-pattern (in web.xml, annotations or both), which Servlet spec §12.2 forbids.',
+    meaning:
+      'Two different servlets are mapped to the same url-pattern (in web.xml, annotations or both), which Servlet spec §12.2 forbids.',
     fix: 'Remove one of the mappings; web.xml mappings override the annotation of the same servlet, not of another one.',
   },
   SV_ERR_DEPLOY_URL_PATTERN_INVALID: {
-    meaning: 'A url-pattern is not one of the forms of Servlet spec §12.2: exact `/a/b`, path prefix `/a/*`, extension `*.ext`, `/` or the empty string.',
+    meaning:
+      'A url-pattern is not one of the forms of Servlet spec §12.2: exact `/a/b`, path prefix `/a/*`, extension `*.ext`, `/` or the empty string.',
     fix: 'Rewrite the pattern in one of those forms; a `*` is only allowed as `/*` at the end or as `*.` at the start.',
   },
   SV_ERR_DEPLOY_MODULE_LOAD: {
-    meaning: 'A module of the web application failed to load: it threw while being evaluated, resolved outside the docBase, or was required after the application stopped.',
+    meaning:
+      'A module of the web application failed to load: it threw while being evaluated, resolved outside the docBase, or was required after the application stopped.',
     fix: 'Fix the error in the cause; a webapp module may only require files inside its docBase, packages from node_modules folders or WEB-INF/lib inside it, Node builtins and `serval/servlet`.',
   },
   SV_ERR_DEPLOY_CLASS_NOT_EXPORTED: {
-    meaning: 'The module for a class was found but exports no class under the expected name (the file name or the `#export` part), nor a default export.',
+    meaning:
+      'The module for a class was found but exports no class under the expected name (the file name or the `#export` part), nor a default export.',
     fix: 'Export the class under the simple name, as the default export, or name the export explicitly with `module.path#ExportName`.',
   },
   SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY: {
-    meaning: 'A .war/.zip bundle holds an entry that would be written outside its target directory (absolute path, `..` segment, backslash, drive letter) or is a symbolic link; the whole bundle is refused before anything is written (zip-slip protection).',
+    meaning:
+      'A .war/.zip bundle holds an entry that would be written outside its target directory (absolute path, `..` segment, backslash, drive letter) or is a symbolic link; the whole bundle is refused before anything is written (zip-slip protection).',
     fix: 'Rebuild the bundle from a plain directory, for example with `bin/catalina bundle <dir>`, which stores relative paths and no links.',
   },
   SV_ERR_DEPLOY_BUNDLE_LIMIT: {
-    meaning: 'A bundle exceeds an unpacking limit: entry count, total uncompressed size, or compression ratio of an entry (zip-bomb protection); nothing is written.',
+    meaning:
+      'A bundle exceeds an unpacking limit: entry count, total uncompressed size, or compression ratio of an entry (zip-bomb protection); nothing is written.',
     fix: 'Make the bundle smaller, deploy the application as a directory, or raise the Host attribute the message names (`maxUnpackEntries`, `maxUnpackedBytes`, `maxUnpackCompressionRatio`) if the bundle is trusted and really that large.',
   },
   SV_ERR_DEPLOY_BUNDLE_CORRUPT: {
-    meaning: 'A bundle is not a readable zip archive: truncated or still being copied, a bad central directory, a CRC or size mismatch, an encrypted entry or an unsupported compression method. It is not deployed; the Host tries again when the file changes.',
+    meaning:
+      'A bundle is not a readable zip archive: truncated or still being copied, a bad central directory, a CRC or size mismatch, an encrypted entry or an unsupported compression method. It is not deployed; the Host tries again when the file changes.',
     fix: 'Copy the bundle again (write it beside appBase and rename it into place so it appears whole), or rebuild it.',
   },
   SV_ERR_DEPLOY_NATIVE_ADDON: {
-    meaning: 'A web application required a native addon (`.node` file). Webapps cannot load native addons: a shared library can never be unloaded, so every redeploy would leak it. Inside a bundle served without unpacking (`unpackWARs="false"`) it could not be loaded in any case, since a shared library must be a file on disk.',
+    meaning:
+      'A web application required a native addon (`.node` file). Webapps cannot load native addons: a shared library can never be unloaded, so every redeploy would leak it. Inside a bundle served without unpacking (`unpackWARs="false"`) it could not be loaded in any case, since a shared library must be a file on disk.',
     fix: 'Use a pure JavaScript or WebAssembly package instead (WebAssembly is compiled from bytes, so it also works from a bundle that is not unpacked). Native code from a bundle would in any case need `unpackWARs="true"` (the default), so that its files exist on disk.',
   },
   SV_ERR_DEPLOY_ARCHIVE_CLOSED: {
-    meaning: 'Code of a web application served from its bundle (`unpackWARs="false"`) read a file after the application was stopped or undeployed; the archive is closed at stop (and reopened by a reload or redeploy).',
-    fix: 'Do not keep reading the webapp\'s files from timers or callbacks that outlive it: stop them in `contextDestroyed`.',
+    meaning:
+      'Code of a web application served from its bundle (`unpackWARs="false"`) read a file after the application was stopped or undeployed; the archive is closed at stop (and reopened by a reload or redeploy).',
+    fix: "Do not keep reading the webapp's files from timers or callbacks that outlive it: stop them in `contextDestroyed`.",
   },
 
   // --- session ---
@@ -374,7 +436,8 @@ const docs = {
     fix: 'Raise `maxActiveSessions` on the Manager, shorten the session timeout, or avoid creating sessions for anonymous traffic.',
   },
   SV_ERR_SESSION_ID_GENERATION: {
-    meaning: 'The session id generator produced only ids that are already in use, several times in a row; practically impossible unless the id length is tiny.',
+    meaning:
+      'The session id generator produced only ids that are already in use, several times in a row; practically impossible unless the id length is tiny.',
     fix: 'Increase `sessionIdLength` of the Manager.',
   },
   SV_ERR_SESSION_LISTENER_FAILED: {
@@ -382,13 +445,15 @@ const docs = {
     fix: 'Fix the listener named in the message.',
   },
   SV_ERR_SESSION_ATTRIBUTE_NOT_CLONEABLE: {
-    meaning: 'On a blocking-style connector sessions are owned by the main thread and shared by every worker thread; setAttribute() was given a value the structured clone algorithm cannot copy (a function, a socket, an object holding one).',
+    meaning:
+      'On a blocking-style connector sessions are owned by the main thread and shared by every worker thread; setAttribute() was given a value the structured clone algorithm cannot copy (a function, a socket, an object holding one).',
     fix: 'Store plain data (objects, arrays, strings, numbers, Maps, Dates, Buffers) in the session; class instances arrive as plain objects in the other threads.',
   },
 
   // --- startup / cli ---
   SV_ERR_STARTUP_BIND: {
-    meaning: 'A Connector or the shutdown port could not listen on its address and port (already in use, not permitted, address not local).',
+    meaning:
+      'A Connector or the shutdown port could not listen on its address and port (already in use, not permitted, address not local).',
     fix: 'Stop the other process on that port, or change the `port`/`address` of the Connector or Server (or `portOffset`); ports below 1024 need privileges.',
   },
   SV_ERR_STARTUP_SHUTDOWN_PORT: {
@@ -396,7 +461,8 @@ const docs = {
     fix: 'Check that the server is running and that Server `port`/`address` match; with the port disabled, stop the process with a signal (CATALINA_PID).',
   },
   SV_ERR_STARTUP_NEW_APP: {
-    meaning: '`catalina new-app <name>` refused to write the template: the name is not a valid webapp base name (letters, digits, `.`, `_`, `-`, `#` for `/`, `##` before a version; not starting with `.`), or the target directory already exists.',
+    meaning:
+      '`catalina new-app <name>` refused to write the template: the name is not a valid webapp base name (letters, digits, `.`, `_`, `-`, `#` for `/`, `##` before a version; not starting with `.`), or the target directory already exists.',
     fix: 'Pick another name, or pass `--dir` to create the app elsewhere; an existing directory is never overwritten.',
   },
   SV_ERR_STARTUP_PID_FILE_EXISTS: {
@@ -412,11 +478,13 @@ const docs = {
     fix: 'Read the end of catalina.out shown in the message; it holds the real startup error.',
   },
   SV_ERR_WORKER_START_FAILED: {
-    meaning: 'A worker thread of a blocking-style connector could not build its container tree (or did not report ready in time); a connector whose first workers fail does not start.',
-    fix: 'Read the cause in the message and the worker\'s log lines before it; it usually is a webapp or configuration error that the main thread logs too.',
+    meaning:
+      'A worker thread of a blocking-style connector could not build its container tree (or did not report ready in time); a connector whose first workers fail does not start.',
+    fix: "Read the cause in the message and the worker's log lines before it; it usually is a webapp or configuration error that the main thread logs too.",
   },
   SV_ERR_WORKER_CRASHED: {
-    meaning: 'A worker thread exited while it served requests (process.exit() or an uncaught error in application code); those requests got a 500, or their connection was closed if the response had started. A new worker replaces it; other connections are not affected.',
+    meaning:
+      'A worker thread exited while it served requests (process.exit() or an uncaught error in application code); those requests got a 500, or their connection was closed if the response had started. A new worker replaces it; other connections are not affected.',
     fix: 'Find the application code that exits or throws outside a request (timers, event handlers) in the stack trace logged with the error.',
   },
   SV_ERR_WORKER_POOL_STOPPED: {
@@ -428,11 +496,13 @@ const docs = {
     fix: 'Check that the web application is deployed on the main thread too (same appBase and Host); a timeout means the main thread is blocked, which is a bug.',
   },
   SV_ERR_WORKER_SCRIPT_MISSING: {
-    meaning: 'Worker threads run the compiled entry script `dist/startup/worker-main.js`, which is missing (running from sources without a build).',
+    meaning:
+      'Worker threads run the compiled entry script `dist/startup/worker-main.js`, which is missing (running from sources without a build).',
     fix: 'Run `npm run build`.',
   },
   SV_MSG_STUCK_REQUEST_DETECTED: {
-    meaning: 'Warning from StuckThreadDetectionValve: a request has been running longer than the valve\'s threshold. It is logged once per request; on a blocking-style connector the main thread watches the worker threads, on the event-loop connector the check only runs when the event loop gets a turn.',
+    meaning:
+      "Warning from StuckThreadDetectionValve: a request has been running longer than the valve's threshold. It is logged once per request; on a blocking-style connector the main thread watches the worker threads, on the event-loop connector the check only runs when the event loop gets a turn.",
     fix: 'Find why the servlet at that URI takes so long (a loop, a blocking call without a timeout, a slow backend); raise threshold if such requests are expected.',
   },
   SV_MSG_STUCK_REQUEST_COMPLETED: {
@@ -440,12 +510,14 @@ const docs = {
     fix: 'Nothing to do; see the SV_MSG_STUCK_REQUEST_DETECTED warning before it for the slow request.',
   },
   SV_MSG_STUCK_REQUEST_INTERRUPTED: {
-    meaning: 'Warning from StuckThreadDetectionValve: a request ran longer than interruptThreadThreshold on a worker thread, so that thread was terminated (it stops even a busy loop). The request got a 500, or its connection was closed if its response had started; a new worker replaces the thread and other connections are not affected.',
+    meaning:
+      'Warning from StuckThreadDetectionValve: a request ran longer than interruptThreadThreshold on a worker thread, so that thread was terminated (it stops even a busy loop). The request got a 500, or its connection was closed if its response had started; a new worker replaces the thread and other connections are not affected.',
     fix: 'Fix the servlet that never finishes at that URI. Anything else that the terminated thread held in memory (application-scope attributes) is lost.',
   },
   // --- messages ---
   SV_MSG_STARTUP_STARTED: {
-    meaning: 'Information: the server started; the message is the startup summary (components, connectors and their addresses, deployed webapps, time taken).',
+    meaning:
+      'Information: the server started; the message is the startup summary (components, connectors and their addresses, deployed webapps, time taken).',
     fix: 'Nothing to do.',
   },
   SV_MSG_STARTUP_STOPPED: {
@@ -457,19 +529,23 @@ const docs = {
     fix: 'Nothing to do; `catalina stop` or the shutdown port stop it the same way.',
   },
   SV_MSG_CONFIG_WARNING: {
-    meaning: 'Warning: a configuration problem that does not stop the server, such as a Tomcat element or attribute that is accepted but not implemented. The message is the formatted problem with file:line and element path.',
+    meaning:
+      'Warning: a configuration problem that does not stop the server, such as a Tomcat element or attribute that is accepted but not implemented. The message is the formatted problem with file:line and element path.',
     fix: 'Remove or correct the element or attribute it names; nothing else is affected.',
   },
   SV_MSG_DEPLOY_NO_DEFAULT_WEB_XML: {
-    meaning: 'Warning: neither CATALINA_BASE nor CATALINA_HOME has a conf/web.xml, so webapps inherit no DefaultServlet, welcome files or MIME mappings.',
+    meaning:
+      'Warning: neither CATALINA_BASE nor CATALINA_HOME has a conf/web.xml, so webapps inherit no DefaultServlet, welcome files or MIME mappings.',
     fix: 'Copy conf/web.xml from the Serval installation into $CATALINA_BASE/conf/.',
   },
   SV_MSG_DEPLOY_SECURITY_NOT_ENFORCED: {
-    meaning: 'Warning: the webapp declares security constraints or a login configuration; realms and authentication are not implemented yet, so those resources are not protected.',
+    meaning:
+      'Warning: the webapp declares security constraints or a login configuration; realms and authentication are not implemented yet, so those resources are not protected.',
     fix: 'Protect the resources another way (a front end, a filter) until authentication is implemented, or remove the declarations.',
   },
   SV_MSG_DEPLOY_LEAK_CLEARED: {
-    meaning: 'Warning: when the webapp stopped, it had left a timer, interval or process listener running; the container cleared it so the old generation can be garbage collected.',
+    meaning:
+      'Warning: when the webapp stopped, it had left a timer, interval or process listener running; the container cleared it so the old generation can be garbage collected.',
     fix: "Clear what the message names in the webapp's contextDestroyed() or Servlet.destroy().",
   },
 } satisfies Record<ErrorCode, ErrorDoc>;

@@ -65,10 +65,7 @@ export function createLogger(options: LoggingOptions): Logger {
 
   const destination = pino.multistream(streams);
   const now = options.now;
-  const logger = pino(
-    { level, ...(now ? { timestamp: () => `,"time":${now()}` } : {}) },
-    destination,
-  );
+  const logger = pino({ level, ...(now ? { timestamp: () => `,"time":${now()}` } : {}) }, destination);
   let finished: Promise<void> | null = null;
   finishers.set(destination, () => (finished ??= Promise.all(finishes.map((finish) => finish())).then(() => undefined)));
   return logger;

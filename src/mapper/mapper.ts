@@ -478,12 +478,7 @@ export class Mapper<H, C, W> {
   }
 
   /** Copy-on-write edit of one context's wrappers; `edit` may throw and then nothing changes. */
-  #updateWrappers(
-    hostName: string,
-    contextPath: string,
-    version: string,
-    edit: (byPattern: Map<string, MappedWrapper<W>>) => void,
-  ): void {
+  #updateWrappers(hostName: string, contextPath: string, version: string, edit: (byPattern: Map<string, MappedWrapper<W>>) => void): void {
     const path = normaliseContextPath(contextPath);
     const hostEntry = this.#requireHost(hostName, path);
     const entry = this.#requireContext(hostEntry, path, version);

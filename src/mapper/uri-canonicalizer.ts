@@ -215,11 +215,7 @@ const NO_PARAMETERS: ReadonlyMap<string, string> = new Map();
  * Decoding before normalising is what stops `%2e%2e` traversal (CVE-2008-2938). The raw path is a byte string:
  * one character per byte, as node:http hands over the request-target.
  */
-export function canonicalizeUri(
-  rawPath: string,
-  options: CanonicalizeOptions,
-  sessionParameterName = 'jsessionid',
-): CanonicalUri {
+export function canonicalizeUri(rawPath: string, options: CanonicalizeOptions, sessionParameterName = 'jsessionid'): CanonicalUri {
   if (!rawPath.startsWith('/')) throw uriError(rawPath, 'the path must start with [/]');
   // Fast path for the common case: nothing to strip, decode or normalise, so the path is already canonical.
   if (ALREADY_CANONICAL.test(rawPath)) return { path: rawPath, pathParameters: NO_PARAMETERS, sessionId: null };

@@ -78,12 +78,7 @@ export function longestPrefix<V>(table: ReadonlyMap<string, V>, path: string): {
 }
 
 /** Servlet 6 §12.2 rules in order; the numbers follow Tomcat's Mapper (1 exact … 7 default). */
-export function mapWrapper<H, C, W>(
-  ctx: WrapperScope<W>,
-  path: string,
-  out: MappingData<H, C, W>,
-  allowRedirect: boolean,
-): void {
+export function mapWrapper<H, C, W>(ctx: WrapperScope<W>, path: string, out: MappingData<H, C, W>, allowRedirect: boolean): void {
   const table = ctx.wrappers;
   out.requestPath = path;
 
@@ -152,12 +147,7 @@ function matchPrefix<H, C, W>(table: WrapperTable<W>, path: string, out: Mapping
 }
 
 /** `resourceExpected` false (welcome second pass) skips resource-only wrappers such as the JSP servlet. */
-function matchExtension<H, C, W>(
-  table: WrapperTable<W>,
-  path: string,
-  out: MappingData<H, C, W>,
-  resourceExpected: boolean,
-): boolean {
+function matchExtension<H, C, W>(table: WrapperTable<W>, path: string, out: MappingData<H, C, W>, resourceExpected: boolean): boolean {
   if (table.extension.size === 0) return false;
   const slash = lastIndexOfChar(path, SLASH);
   const period = lastIndexOfChar(path, DOT);

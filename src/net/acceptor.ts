@@ -94,13 +94,7 @@ export class Acceptor {
     }
     return new Promise((resolve, reject) => {
       const onError = (error: Error): void => {
-        reject(
-          new ContainerError(
-            'SV_ERR_STARTUP_BIND',
-            { address: address ?? '0.0.0.0', port, detail: error.message },
-            { cause: error },
-          ),
-        );
+        reject(new ContainerError('SV_ERR_STARTUP_BIND', { address: address ?? '0.0.0.0', port, detail: error.message }, { cause: error }));
       };
       this.#server.once('error', onError);
       const listenOptions: net.ListenOptions = { port, backlog: Number.isFinite(backlog) ? backlog : 511 };

@@ -35,8 +35,8 @@ const NO_VERSION_FLAG: Readonly<Record<TlsVersion, number>> = {
  * (TLSv1.2 unless node runs with --tls-min-v1.0/--tls-min-v1.1). TLSv1 and TLSv1.1 stay available by name.
  */
 function allVersions(): TlsVersion[] {
-  const floor = TLS_VERSIONS.indexOf(tls.DEFAULT_MIN_VERSION as TlsVersion);
-  return TLS_VERSIONS.slice(Math.max(floor, 0)) as TlsVersion[];
+  const floor = TLS_VERSIONS.indexOf(tls.DEFAULT_MIN_VERSION);
+  return TLS_VERSIONS.slice(Math.max(floor, 0));
 }
 
 /**
@@ -61,7 +61,8 @@ export function parseProtocols(value: string): ProtocolsResult {
     if (name === '') continue;
     const versions = protocolToken(name);
     if (versions === 'ignored') continue;
-    if (versions === 'sslv3') return { ok: false, error: 'SSLv3 is not supported (RFC 7568 deprecates it and node:tls cannot negotiate it)' };
+    if (versions === 'sslv3')
+      return { ok: false, error: 'SSLv3 is not supported (RFC 7568 deprecates it and node:tls cannot negotiate it)' };
     if (versions === undefined) {
       return { ok: false, error: `unknown protocol [${name}]; use all, TLSv1, TLSv1.1, TLSv1.2 or TLSv1.3` };
     }
@@ -152,7 +153,10 @@ export function toNodeCiphers(value: string): CiphersResult {
     if (TLS13_SUITES.has(iana)) out.push(iana);
     else if (IANA_TO_OPENSSL.has(iana)) out.push(IANA_TO_OPENSSL.get(iana)!);
     else if (/^(TLS|SSL)_[A-Z0-9_]+$/.test(token)) {
-      return { ok: false, error: `cipher suite [${token}] is unknown or obsolete; use its OpenSSL name (see \`openssl ciphers -stdname\`)` };
+      return {
+        ok: false,
+        error: `cipher suite [${token}] is unknown or obsolete; use its OpenSSL name (see \`openssl ciphers -stdname\`)`,
+      };
     } else out.push(token);
   }
   return { ok: true, ciphers: out.join(':') };

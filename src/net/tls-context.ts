@@ -109,7 +109,8 @@ export class TlsContexts {
   wrap(socket: import('node:net').Socket): tls.TLSSocket {
     const initial = this.select(undefined);
     const initialMode = verifyMode(initial.config.certificateVerification);
-    let tlsSocket: tls.TLSSocket | undefined;
+    // The SNI callback needs the socket this options object creates: a holder filled once it exists.
+    const created: { socket?: tls.TLSSocket } = {};
     const options: tls.TLSSocketOptions = {
       isServer: true,
       secureContext: initial.context,
@@ -124,7 +125,7 @@ export class TlsContexts {
           return;
         }
         const mode = verifyMode(selected.config.certificateVerification);
-        const handle = handleOf(tlsSocket);
+        const handle = handleOf(created.socket);
         if (
           (mode.requestCert !== initialMode.requestCert || mode.rejectUnauthorized !== initialMode.rejectUnauthorized) &&
           typeof handle?.setVerifyMode === 'function'
@@ -134,7 +135,8 @@ export class TlsContexts {
         callback(null, selected.context);
       },
     };
-    tlsSocket = new tls.TLSSocket(socket, options);
+    const tlsSocket = new tls.TLSSocket(socket, options);
+    created.socket = tlsSocket;
     return tlsSocket;
   }
 
@@ -142,7 +144,9 @@ export class TlsContexts {
    * After the handshake: why the connection must be dropped, or undefined. Only `optional` needs this: the
    * client may send no certificate, but one it sends must verify (OpenSSL cannot express that on its own).
    */
-  peerProblem(socket: tls.TLSSocket): { readonly hostName: string; readonly mode: CertificateVerification; readonly detail: string } | undefined {
+  peerProblem(
+    socket: tls.TLSSocket,
+  ): { readonly hostName: string; readonly mode: CertificateVerification; readonly detail: string } | undefined {
     const { config } = this.select(socket.servername);
     if (config.certificateVerification !== 'optional') return undefined;
     const peer = socket.getPeerCertificate();
@@ -152,7 +156,11 @@ export class TlsContexts {
     const error = typeof handle?.verifyError === 'function' ? handle.verifyError() : new Error('verification result unavailable');
     if (error === null) return undefined;
     const code = (error as NodeJS.ErrnoException).code;
-    return { hostName: config.hostName, mode: config.certificateVerification, detail: code === undefined ? error.message : `${code}: ${error.message}` };
+    return {
+      hostName: config.hostName,
+      mode: config.certificateVerification,
+      detail: code === undefined ? error.message : `${code}: ${error.message}`,
+    };
   }
 }
 
@@ -238,7 +246,13 @@ function loadCertificate(host: SslHostConfig, certificate: CertificateConfig): L
   try {
     leaf = new X509Certificate(certPem);
   } catch (error) {
-    return certificateError(host, certificate, 'certificateFile', certificate.certificateFile, `not a PEM certificate (${(error as Error).message})`);
+    return certificateError(
+      host,
+      certificate,
+      'certificateFile',
+      certificate.certificateFile,
+      `not a PEM certificate (${(error as Error).message})`,
+    );
   }
   let chain = '';
   if (certificate.certificateChainFile !== undefined) {

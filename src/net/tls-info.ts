@@ -90,7 +90,8 @@ export function sessionIdOf(der: Buffer | undefined): string | undefined {
     const length = contentLength(der, offset);
     const header = headerLength(der, offset);
     if (length === undefined || header === undefined || offset + header + length > der.length) return undefined;
-    if (field === 3) return der[offset] === 0x04 && length > 0 ? der.subarray(offset + header, offset + header + length).toString('hex') : undefined;
+    if (field === 3)
+      return der[offset] === 0x04 && length > 0 ? der.subarray(offset + header, offset + header + length).toString('hex') : undefined;
     offset += header + length;
   }
   return undefined;

@@ -20,7 +20,12 @@ export interface ConnectionSet {
  * Stops accepting, lets requests already accepted finish for up to `gracefulMs` (even if a reload had paused
  * the limiter), then closes whatever is left.
  */
-export async function stopEndpoint(acceptor: Acceptor, limiter: InFlightLimiter, connections: ConnectionSet, gracefulMs: number): Promise<void> {
+export async function stopEndpoint(
+  acceptor: Acceptor,
+  limiter: InFlightLimiter,
+  connections: ConnectionSet,
+  gracefulMs: number,
+): Promise<void> {
   acceptor.close();
   limiter.resume();
   connections.drain();

@@ -120,7 +120,8 @@ export function readAnnotations(target: Constructor): ClassAnnotations {
   const servlet = Reflect.getOwnMetadata(WEB_SERVLET_METADATA, target) as WebServletOptions | undefined;
   return {
     servlet,
-    multipartConfig: (Reflect.getOwnMetadata(MULTIPART_CONFIG_METADATA, target) as MultipartConfigOptions | undefined) ?? servlet?.multipartConfig,
+    multipartConfig:
+      (Reflect.getOwnMetadata(MULTIPART_CONFIG_METADATA, target) as MultipartConfigOptions | undefined) ?? servlet?.multipartConfig,
     filter: Reflect.getOwnMetadata(WEB_FILTER_METADATA, target) as WebFilterOptions | undefined,
     listener: Reflect.getOwnMetadata(WEB_LISTENER_METADATA, target) as WebListenerOptions | undefined,
     initParams: (Reflect.getOwnMetadata(WEB_INIT_PARAM_METADATA, target) as WebInitParamOptions[] | undefined) ?? [],

@@ -54,7 +54,12 @@ export abstract class HttpServlet extends GenericServlet {
     return this.#unlessNotModified(lastModified, request, response, head);
   }
 
-  #unlessNotModified(lastModified: number, request: HttpServletRequest, response: HttpServletResponse, head: boolean): void | Promise<void> {
+  #unlessNotModified(
+    lastModified: number,
+    request: HttpServletRequest,
+    response: HttpServletResponse,
+    head: boolean,
+  ): void | Promise<void> {
     if (this.#notModified(lastModified, request, response)) return;
     return head ? this.doHead(request, response) : this.doGet(request, response);
   }

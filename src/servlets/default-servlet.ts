@@ -4,7 +4,15 @@
  * (readonly=false) PUT and DELETE. Small files come from the webapp's ResourceCache, large ones stream
  * with back-pressure. Uses only the public servlet API plus the ResourceCache the Context publishes.
  */
-import { DEFAULT_RESOURCES, isSpecialPath, RESOURCES_ATTRIBUTE, ResourceCache, type DirectoryResource, type FileResource, type WebResource } from '../core/resource-cache.js';
+import {
+  DEFAULT_RESOURCES,
+  isSpecialPath,
+  RESOURCES_ATTRIBUTE,
+  ResourceCache,
+  type DirectoryResource,
+  type FileResource,
+  type WebResource,
+} from '../core/resource-cache.js';
 import { ContainerError } from '../errors/container-error.js';
 import type { HttpServletRequest, ServletRequest } from '../servlet/http-servlet-request.js';
 import type { HttpServletResponse, ServletResponse } from '../servlet/http-servlet-response.js';
@@ -34,7 +42,8 @@ export function isUnsafePath(path: string): boolean {
   for (let i = 0; i <= path.length; i++) {
     if (i < path.length && path.charCodeAt(i) !== 0x2f) continue;
     const length = i - start;
-    if ((length === 1 || length === 2) && path.charCodeAt(start) === 0x2e && (length === 1 || path.charCodeAt(start + 1) === 0x2e)) return true;
+    if ((length === 1 || length === 2) && path.charCodeAt(start) === 0x2e && (length === 1 || path.charCodeAt(start + 1) === 0x2e))
+      return true;
     start = i + 1;
   }
   return false;
@@ -111,11 +120,16 @@ export class DefaultServlet extends HttpServlet {
     const sendfileKiB = this.#intParam('sendfileSize', 48, -Infinity, 1024 * 1024 * 1024);
     s.sendfileBytes = sendfileKiB < 0 ? -1 : sendfileKiB * 1024;
     const redirect = this.#intParam('directoryRedirectStatusCode', 302, 300, 399);
-    if (![301, 302, 303, 307, 308].includes(redirect)) throw this.#invalidParam('directoryRedirectStatusCode', String(redirect), '301, 302, 303, 307, 308');
+    if (![301, 302, 303, 307, 308].includes(redirect))
+      throw this.#invalidParam('directoryRedirectStatusCode', String(redirect), '301, 302, 303, 307, 308');
     s.directoryRedirectStatusCode = redirect;
     const precompressed = parsePrecompressed(this.getInitParameter('precompressed'));
     if (precompressed === null) {
-      throw this.#invalidParam('precompressed', this.getInitParameter('precompressed') ?? '', 'true, false or coding=.ext pairs such as br=.br,gzip=.gz');
+      throw this.#invalidParam(
+        'precompressed',
+        this.getInitParameter('precompressed') ?? '',
+        'true, false or coding=.ext pairs such as br=.br,gzip=.gz',
+      );
     }
     s.precompressed = precompressed;
     const encoding = this.getInitParameter('fileEncoding');
@@ -129,7 +143,9 @@ export class DefaultServlet extends HttpServlet {
     }
     const published = this.getServletContext().getAttribute(RESOURCES_ATTRIBUTE);
     this.#resources =
-      published instanceof ResourceCache ? published : new ResourceCache(this.getServletContext().getRealPath('/') ?? '', DEFAULT_RESOURCES);
+      published instanceof ResourceCache
+        ? published
+        : new ResourceCache(this.getServletContext().getRealPath('/') ?? '', DEFAULT_RESOURCES);
   }
 
   /**
@@ -396,7 +412,8 @@ export class DefaultServlet extends HttpServlet {
     let type = this.#mimeTypes.get(key);
     if (type === undefined) {
       const mime = key === '' ? null : this.getServletContext().getMimeType(path);
-      type = mime === null ? null : isTextType(mime) && !/;\s*charset=/i.test(mime) ? `${mime};charset=${this.#settings.fileEncoding}` : mime;
+      type =
+        mime === null ? null : isTextType(mime) && !/;\s*charset=/i.test(mime) ? `${mime};charset=${this.#settings.fileEncoding}` : mime;
       // Bounded: extensions come from request paths.
       if (this.#mimeTypes.size >= MAX_MIME_ENTRIES) this.#mimeTypes.clear();
       this.#mimeTypes.set(key, type);
@@ -404,7 +421,10 @@ export class DefaultServlet extends HttpServlet {
     return type;
   }
 
-  async #precompressed(request: HttpServletRequest, path: string): Promise<{ encoding: string; path: string; resource: FileResource } | null> {
+  async #precompressed(
+    request: HttpServletRequest,
+    path: string,
+  ): Promise<{ encoding: string; path: string; resource: FileResource } | null> {
     const header = request.getHeader('Accept-Encoding');
     if (header === null) return null;
     const accepted = parseAcceptEncoding(header);
@@ -420,7 +440,13 @@ export class DefaultServlet extends HttpServlet {
     return { encoding: match.encoding, path: path + match.extension, resource: match.resource };
   }
 
-  async #sendWhole(response: HttpServletResponse, path: string, resource: FileResource, withBody: boolean, included: boolean): Promise<void> {
+  async #sendWhole(
+    response: HttpServletResponse,
+    path: string,
+    resource: FileResource,
+    withBody: boolean,
+    included: boolean,
+  ): Promise<void> {
     if (!included) response.setContentLength(resource.size);
     if (!withBody || resource.size === 0) return;
     const cache = this.#cache();
@@ -522,7 +548,13 @@ export class DefaultServlet extends HttpServlet {
     return this.#cache().chunks(path, resource, start, end, STREAM_CHUNK_BYTES) as AsyncIterable<Buffer>;
   }
 
-  async #sendListing(path: string, directory: DirectoryResource, request: HttpServletRequest, response: HttpServletResponse, withBody: boolean): Promise<void> {
+  async #sendListing(
+    path: string,
+    directory: DirectoryResource,
+    request: HttpServletRequest,
+    response: HttpServletResponse,
+    withBody: boolean,
+  ): Promise<void> {
     const entries = await readListing(this.#cache(), path, directory);
     const html = renderDirectoryListing(path, entries, request.getQueryString(), {
       sortListings: this.#settings.sortListings,
@@ -548,7 +580,8 @@ export class DefaultServlet extends HttpServlet {
     const value = this.getInitParameter(name);
     if (value === null || value.trim() === '') return fallback;
     const parsed = Number(value.trim());
-    if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw this.#invalidParam(name, value, `an integer from ${min} to ${max}`);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max)
+      throw this.#invalidParam(name, value, `an integer from ${min} to ${max}`);
     return parsed;
   }
 

@@ -13,7 +13,11 @@ export interface CompressionFormat {
 export function parsePrecompressed(value: string | null): CompressionFormat[] | null {
   const text = (value ?? '').trim();
   if (text === '' || text.toLowerCase() === 'false') return [];
-  if (text.toLowerCase() === 'true') return [{ encoding: 'br', extension: '.br' }, { encoding: 'gzip', extension: '.gz' }];
+  if (text.toLowerCase() === 'true')
+    return [
+      { encoding: 'br', extension: '.br' },
+      { encoding: 'gzip', extension: '.gz' },
+    ];
   const formats: CompressionFormat[] = [];
   for (const pair of text.split(',')) {
     const [encoding, extension, extra] = pair.split('=').map((s) => s.trim());

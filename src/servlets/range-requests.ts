@@ -11,9 +11,7 @@ export interface ByteRange {
 }
 
 export type RangeDecision =
-  | { readonly kind: 'full' }
-  | { readonly kind: 'unsatisfiable' }
-  | { readonly kind: 'partial'; readonly ranges: readonly ByteRange[] };
+  { readonly kind: 'full' } | { readonly kind: 'unsatisfiable' } | { readonly kind: 'partial'; readonly ranges: readonly ByteRange[] };
 
 const FULL: RangeDecision = { kind: 'full' };
 const UNSATISFIABLE: RangeDecision = { kind: 'unsatisfiable' };

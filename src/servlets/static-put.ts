@@ -44,7 +44,10 @@ export async function storeResource(
   const contentRange = request.getHeader('Content-Range');
   const range = contentRange === null ? null : parseContentRange(contentRange);
   if (contentRange !== null && (!allowPartialPut || range === null)) {
-    response.sendError(400, contentRange === null || allowPartialPut ? 'Invalid Content-Range' : 'Partial PUT is disabled (allowPartialPut=false)');
+    response.sendError(
+      400,
+      contentRange === null || allowPartialPut ? 'Invalid Content-Range' : 'Partial PUT is disabled (allowPartialPut=false)',
+    );
     return;
   }
   const target = existing.kind === 'directory' ? null : await cache.writableTarget(path);
@@ -74,7 +77,12 @@ export async function storeResource(
 }
 
 /** DELETE: 204 when the file (or an empty directory) is gone, 404 when it was missing, 405 when it cannot go. */
-export async function deleteResource(cache: ResourceCache, path: string, existing: WebResource, response: HttpServletResponse): Promise<void> {
+export async function deleteResource(
+  cache: ResourceCache,
+  path: string,
+  existing: WebResource,
+  response: HttpServletResponse,
+): Promise<void> {
   if (existing.kind !== 'file' && existing.kind !== 'directory') {
     response.sendError(404, path);
     return;

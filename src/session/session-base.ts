@@ -22,7 +22,12 @@ export abstract class SessionBase implements ManagedSession {
   protected constructor(
     servletContext: ServletContext,
     id: string,
-    times: { readonly creationTime: number; readonly lastAccessedTime: number; readonly maxInactiveInterval: number; readonly isNew: boolean },
+    times: {
+      readonly creationTime: number;
+      readonly lastAccessedTime: number;
+      readonly maxInactiveInterval: number;
+      readonly isNew: boolean;
+    },
     attributes: Map<string, unknown>,
   ) {
     this.#servletContext = servletContext;

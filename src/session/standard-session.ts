@@ -3,12 +3,7 @@ import type { HttpSessionBindingEvent, HttpSessionEvent } from '../servlet/liste
 import type { ServletContext } from '../servlet/servlet-context.js';
 import { SessionBase } from './session-base.js';
 
-export type SessionEventMethod =
-  | 'sessionCreated'
-  | 'sessionDestroyed'
-  | 'attributeAdded'
-  | 'attributeRemoved'
-  | 'attributeReplaced';
+export type SessionEventMethod = 'sessionCreated' | 'sessionDestroyed' | 'attributeAdded' | 'attributeRemoved' | 'attributeReplaced';
 
 /** What a session needs from the Manager that owns it. */
 export interface SessionHost {
@@ -42,7 +37,12 @@ export class StandardSession extends SessionBase {
 
   constructor(host: SessionHost, id: string, maxInactiveIntervalSeconds: number) {
     const now = host.now();
-    super(host.servletContext, id, { creationTime: now, lastAccessedTime: now, maxInactiveInterval: maxInactiveIntervalSeconds, isNew: true }, new Map());
+    super(
+      host.servletContext,
+      id,
+      { creationTime: now, lastAccessedTime: now, maxInactiveInterval: maxInactiveIntervalSeconds, isNew: true },
+      new Map(),
+    );
     this.#host = host;
     this.#thisAccessedTime = now;
   }
@@ -58,7 +58,7 @@ export class StandardSession extends SessionBase {
     const old = this.attributes.get(name);
     // valueBound runs before the value becomes visible in the session (HttpSessionBindingListener javadoc).
     const bound = old === value ? null : bindingCallback(value, 'valueBound');
-    if (bound) this.#host.guard(value as object, 'valueBound', () => bound.call(value, this.#bindingEvent(name, value)));
+    if (bound) this.#host.guard(value, 'valueBound', () => bound.call(value, this.#bindingEvent(name, value)));
     this.attributes.set(name, value);
     if (had && old !== value) {
       const unbound = bindingCallback(old, 'valueUnbound');

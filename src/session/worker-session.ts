@@ -74,7 +74,13 @@ export class WorkerSession extends SessionBase {
     this.valid = false;
     this.#changes.clear();
     // At once: other requests of the session must stop finding it as soon as possible.
-    this.#host.commit({ id: this.getId(), attributes: [], maxInactiveInterval: undefined, invalidated: true, endAccess: this.#takeEndAccess() });
+    this.#host.commit({
+      id: this.getId(),
+      attributes: [],
+      maxInactiveInterval: undefined,
+      invalidated: true,
+      endAccess: this.#takeEndAccess(),
+    });
   }
 
   access(): void {

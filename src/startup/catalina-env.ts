@@ -23,10 +23,7 @@ export interface CatalinaEnvOptions {
   readonly cwd?: string | undefined;
 }
 
-export function resolveCatalinaEnv(
-  env: NodeJS.ProcessEnv = process.env,
-  options: CatalinaEnvOptions = {},
-): CatalinaEnv {
+export function resolveCatalinaEnv(env: NodeJS.ProcessEnv = process.env, options: CatalinaEnvOptions = {}): CatalinaEnv {
   const cwd = options.cwd ?? process.cwd();
   // catalina.sh treats an empty variable as unset.
   const read = (name: string): string | undefined => {

@@ -58,11 +58,14 @@ Single-dash Tomcat options (-config, -force) are accepted too.`,
     );
 
   const configOption = (command: Command): Command =>
-    command.option('--config <file>', 'server.xml to use (relative paths resolve against CATALINA_BASE); default $CATALINA_BASE/conf/server.xml');
+    command.option(
+      '--config <file>',
+      'server.xml to use (relative paths resolve against CATALINA_BASE); default $CATALINA_BASE/conf/server.xml',
+    );
 
-  configOption(program.command('run').description('start the server in the foreground; stop with Ctrl-C, SIGTERM or `catalina stop`')).action(
-    async (options: { config?: string }) => setExitCode(await runCommand(envFor(io, options), io)),
-  );
+  configOption(
+    program.command('run').description('start the server in the foreground; stop with Ctrl-C, SIGTERM or `catalina stop`'),
+  ).action(async (options: { config?: string }) => setExitCode(await runCommand(envFor(io, options), io)));
 
   configOption(program.command('start').description('start the server in the background (output to CATALINA_OUT)')).action(
     async (options: { config?: string }) => setExitCode(await startCommand(envFor(io, options), options.config, io)),
@@ -303,7 +306,7 @@ async function stopCommand(env: CatalinaEnv, options: StopOptions, io: CliIo): P
 async function trySendShutdown(env: CatalinaEnv, io: CliIo): Promise<boolean> {
   let config: ServerConfig;
   try {
-    config = await loadServerConfig(env.configFile, { catalinaHome: env.catalinaHome, catalinaBase: env.catalinaBase });
+    config = loadServerConfig(env.configFile, { catalinaHome: env.catalinaHome, catalinaBase: env.catalinaBase });
   } catch (error) {
     reportConfigFailure(error, env.configFile, io);
     io.stderr('The shutdown port cannot be determined without a valid configuration.\n');
@@ -365,7 +368,7 @@ function versionCommand(env: CatalinaEnv, io: CliIo): number {
 async function configtestCommand(env: CatalinaEnv, io: CliIo): Promise<number> {
   let config: ServerConfig;
   try {
-    config = await loadServerConfig(env.configFile, { catalinaHome: env.catalinaHome, catalinaBase: env.catalinaBase });
+    config = loadServerConfig(env.configFile, { catalinaHome: env.catalinaHome, catalinaBase: env.catalinaBase });
   } catch (error) {
     reportConfigFailure(error, env.configFile, io);
     return 1;

@@ -41,6 +41,8 @@ export function loadUserComponent(component: ComponentConfig, catalinaBase: stri
   const file = isAbsolute(component.className) ? component.className : resolve(catalinaBase, component.className);
   let exports: unknown;
   try {
+    // A user component is a CommonJS module named at run time (server.xml): only require() can load it synchronously.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     exports = require(file);
   } catch (cause) {
     throw componentError(component, String((cause as Error).message ?? cause), cause);

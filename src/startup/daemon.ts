@@ -58,7 +58,9 @@ export async function startDaemon(options: StartDaemonOptions): Promise<DaemonSt
   const pid = await new Promise<number>((resolve, reject) => {
     child.once('spawn', () => resolve(child.pid ?? -1));
     child.once('error', (error) =>
-      reject(new ContainerError('SV_ERR_STARTUP_START_FAILED', { pid: '-', detail: error.message, out: env.catalinaOut }, { cause: error })),
+      reject(
+        new ContainerError('SV_ERR_STARTUP_START_FAILED', { pid: '-', detail: error.message, out: env.catalinaOut }, { cause: error }),
+      ),
     );
   });
   const pidFile = env.catalinaPid === undefined ? undefined : new PidFile(env.catalinaPid);

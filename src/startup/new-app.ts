@@ -28,7 +28,8 @@ export function createNewApp(name: string, parentDir: string, servalRoot: string
     throw new DeployError('SV_ERR_STARTUP_NEW_APP', {
       name,
       dir: parent,
-      detail: 'the name must be a webapp base name: letters, digits, [.], [_], [-], [#] for [/] and [##] before a version, not starting with [.]',
+      detail:
+        'the name must be a webapp base name: letters, digits, [.], [_], [-], [#] for [/] and [##] before a version, not starting with [.]',
     });
   }
   const dir = join(parent, name);
@@ -46,7 +47,9 @@ export function createNewApp(name: string, parentDir: string, servalRoot: string
 
 /** `serval/servlet`'s declaration file as seen from WEB-INF (posix separators, as tsconfig paths want). */
 function relativeTypesPath(webInf: string, servalRoot: string): string {
-  const rel = relative(webInf, join(servalRoot, 'dist', 'servlet', 'index.d.ts')).split(sep).join('/');
+  const rel = relative(webInf, join(servalRoot, 'dist', 'servlet', 'index.d.ts'))
+    .split(sep)
+    .join('/');
   return rel.startsWith('.') || rel.startsWith('/') ? rel : `./${rel}`;
 }
 

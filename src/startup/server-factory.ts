@@ -36,7 +36,9 @@ export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger
       const port = connectorConfig.port > 0 ? connectorConfig.port + config.portOffset : connectorConfig.port;
       const effective = port === connectorConfig.port ? connectorConfig : { ...connectorConfig, port };
       const executor = effective.style === 'blocking' ? executors.forConnector(effective, connectorIndex) : undefined;
-      service.addConnector(new Connector(effective, service, componentLogger(logger, 'Connector'), executor && { executor, connectorIndex }));
+      service.addConnector(
+        new Connector(effective, service, componentLogger(logger, 'Connector'), executor && { executor, connectorIndex }),
+      );
     });
     server.addService(service);
   });

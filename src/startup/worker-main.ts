@@ -31,7 +31,12 @@ import {
   type WorkerToMain,
 } from '../net/worker-pool/worker-messages.js';
 import { BodyDispatcher } from '../protocol/worker/worker-body.js';
-import { WorkerConnection, createWorkerExchange, type WorkerExchange, type WorkerExchangeLink } from '../protocol/worker/worker-exchange.js';
+import {
+  WorkerConnection,
+  createWorkerExchange,
+  type WorkerExchange,
+  type WorkerExchangeLink,
+} from '../protocol/worker/worker-exchange.js';
 import { WorkerSessionManager, WorkerSessionRegistry, type SessionOwnerLink } from '../session/worker-session-manager.js';
 import { buildServiceTree, defaultWebXml } from './server-factory.js';
 import { WorkerDeployer } from './worker-deployer.js';
@@ -153,7 +158,10 @@ async function serve(head: RequestMessage, on: WorkerConnection): Promise<void> 
     await adapterFor(head.connector).service(exchange);
     if (!exchange.ended) await exchange.end();
   } catch (error) {
-    logger.error({ err: error, code: 'SV_ERR_HTTP_SERVICE_FAILED', connectionId: exchange.connectionId }, 'Request failed in a worker thread');
+    logger.error(
+      { err: error, code: 'SV_ERR_HTTP_SERVICE_FAILED', connectionId: exchange.connectionId },
+      'Request failed in a worker thread',
+    );
     if (!exchange.headersSent) exchange.writeHead(500, null, [['Content-Length', '0']]);
     if (!exchange.ended) await exchange.end().catch(() => exchange.abort());
   } finally {

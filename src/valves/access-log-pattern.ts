@@ -88,10 +88,15 @@ export function compileAccessLogPattern(pattern: string): CompiledAccessLogPatte
  * expression. A loop over the elements made one megamorphic call per element (about a third slower per line).
  * Literals enter the source through JSON.stringify only: no pattern text can become code.
  */
-function generateFormatter(parts: ReadonlyArray<string | number>, elements: readonly AccessLogElement[]): (record: AccessLogRecord) => string {
+function generateFormatter(
+  parts: ReadonlyArray<string | number>,
+  elements: readonly AccessLogElement[],
+): (record: AccessLogRecord) => string {
   const terms = parts.map((part) => (typeof part === 'string' ? JSON.stringify(part) : `e[${part}](r)`));
   const body = `'use strict';\nreturn function format(r) {\n  return ''${terms.map((term) => ` + ${term}`).join('')};\n};`;
   try {
+    // Deliberate code generation from the pattern; its literal text is passed through JSON.stringify above.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval, @typescript-eslint/no-unsafe-call
     return new Function('e', body)(elements) as (record: AccessLogRecord) => string;
   } catch {
     // Code generation is off (node --disallow-code-generation-from-strings): the same line, element by element.
@@ -273,6 +278,8 @@ function formatObject(value: unknown): string {
   if (value === null || value === undefined) return '-';
   if (typeof value === 'string') return escapeOrDash(value);
   if (value instanceof Date) return escapeOrDash(value.toISOString());
+  // An application's attribute prints as its own string form, as Tomcat prints toString().
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return escapeOrDash(String(value));
 }
 
@@ -284,7 +291,18 @@ export function escapeOrDash(value: string | null | undefined): string {
 // Printable ASCII except `"` and `\` passes unchanged; everything else is escaped.
 const NEEDS_ESCAPE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
 /** Values on nearly every line (methods, protocols) that need no escaping: a set hit beats the regex. */
-const ALWAYS_PLAIN: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'HTTP/1.1', 'HTTP/1.0', 'AJP/1.3']);
+const ALWAYS_PLAIN: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'OPTIONS',
+  'PATCH',
+  'HTTP/1.1',
+  'HTTP/1.0',
+  'AJP/1.3',
+]);
 
 /**
  * Escapes a client-supplied value so one request is always one line and fields stay delimited
@@ -324,8 +342,18 @@ export function escapeLogValue(value: string): string {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const MONTHS_LONG = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
 ];
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const DAYS_LONG = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -348,7 +376,23 @@ export function formatClfDate(epochMs: number): string {
   const hh = pad(d.getHours(), 2);
   const mm = pad(d.getMinutes(), 2);
   const ss = pad(d.getSeconds(), 2);
-  return ['[', pad(d.getDate(), 2), '/', MONTHS[d.getMonth()], '/', d.getFullYear(), ':', hh, ':', mm, ':', ss, ' ', formatZoneOffset(d), ']'].join('');
+  return [
+    '[',
+    pad(d.getDate(), 2),
+    '/',
+    MONTHS[d.getMonth()],
+    '/',
+    d.getFullYear(),
+    ':',
+    hh,
+    ':',
+    mm,
+    ':',
+    ss,
+    ' ',
+    formatZoneOffset(d),
+    ']',
+  ].join('');
 }
 
 export type DateFormatter = (date: Date) => string;

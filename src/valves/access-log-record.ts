@@ -199,6 +199,8 @@ class ExchangeRecord implements AccessLogRecord {
   #attr(name: string): string | null {
     if (!this.#fromAttributes) return null;
     const value = this.#request.getAttribute(name);
+    // An application's attribute prints as its own string form, as Tomcat prints toString().
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     return value === null || value === undefined ? null : String(value);
   }
 

@@ -60,7 +60,11 @@ export class StuckThreadDetectionValve extends ValveBase {
       if (this.#watchedByOwner()) request.exchange.watchStuck?.(this.componentName, this.policy);
       return next.invoke(request, response);
     }
-    const watched: WatchedRequest = { uri: request.getRequestURI(), connection: request.getRemoteAddr() + ':' + request.getRemotePort(), thread: 'main' };
+    const watched: WatchedRequest = {
+      uri: request.getRequestURI(),
+      connection: request.getRemoteAddr() + ':' + request.getRemotePort(),
+      thread: 'main',
+    };
     watch.add(watched);
     let result: ValveResult;
     try {

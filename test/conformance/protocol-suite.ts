@@ -51,7 +51,13 @@ const cases: readonly ProtocolCase[] = [
     ref: 'RFC 9110 §9.3.1; Servlet §3.1',
     async run(client) {
       const echo = json(await client.request('/echo/a/b?x=1&y=two'));
-      expect(echo).toMatchObject({ method: 'GET', requestURI: '/echo/a/b', servletPath: '/echo', pathInfo: '/a/b', queryString: 'x=1&y=two' });
+      expect(echo).toMatchObject({
+        method: 'GET',
+        requestURI: '/echo/a/b',
+        servletPath: '/echo',
+        pathInfo: '/a/b',
+        queryString: 'x=1&y=two',
+      });
       expect(echo.parameters).toEqual({ x: ['1'], y: ['two'] });
     },
   },
@@ -81,7 +87,11 @@ const cases: readonly ProtocolCase[] = [
     name: 'request headers reach the application',
     ref: 'RFC 9110 §6.3',
     async run(client) {
-      const echo = json(await client.request('/echo/h', { headers: { 'x-custom': 'value 1', 'accept-language': 'fr-CH, fr;q=0.9', 'user-agent': 'suite/1' } }));
+      const echo = json(
+        await client.request('/echo/h', {
+          headers: { 'x-custom': 'value 1', 'accept-language': 'fr-CH, fr;q=0.9', 'user-agent': 'suite/1' },
+        }),
+      );
       const headers = echo.headers as Record<string, string>;
       expect(headers['x-custom']).toBe('value 1');
       expect(headers['accept-language']).toBe('fr-CH, fr;q=0.9');
@@ -149,7 +159,9 @@ const cases: readonly ProtocolCase[] = [
       expect(page.status).toBe(200);
       expect(page.headers['content-type']).toMatch(/^text\/html/);
       expect(page.body.equals(readFileSync(join(AJP_APP_BASE, 'ROOT', 'index.html')))).toBe(true);
-      const conditional = await client.request('/index.html', { headers: { 'if-modified-since': page.headers['last-modified'] as string } });
+      const conditional = await client.request('/index.html', {
+        headers: { 'if-modified-since': page.headers['last-modified'] as string },
+      });
       expect(conditional.status).toBe(304);
       expect(conditional.body.length).toBe(0);
     },
@@ -206,7 +218,9 @@ const cases: readonly ProtocolCase[] = [
     ref: 'RFC 9110 §9.3',
     async run(client) {
       expect(json(await client.request('/echo/d', { method: 'DELETE' })).method).toBe('DELETE');
-      expect(json(await client.request('/echo/p', { method: 'PUT', body: 'x=1', headers: { 'content-type': 'text/plain' } })).method).toBe('PUT');
+      expect(json(await client.request('/echo/p', { method: 'PUT', body: 'x=1', headers: { 'content-type': 'text/plain' } })).method).toBe(
+        'PUT',
+      );
     },
   },
   {

@@ -100,12 +100,10 @@ describe('HTTP/1.1 endpoint: split-delivery fuzzing', () => {
   });
 
   it('random bytes and mutated requests never crash the endpoint; it keeps serving', { timeout: 60_000 }, async () => {
-    const mutated = fc
-      .tuple(fc.constantFrom(...REQUESTS), fc.nat(), fc.integer({ min: 0, max: 255 }))
-      .map(([request, at, byte]) => {
-        const index = at % request.length;
-        return request.slice(0, index) + String.fromCharCode(byte) + request.slice(index + 1);
-      });
+    const mutated = fc.tuple(fc.constantFrom(...REQUESTS), fc.nat(), fc.integer({ min: 0, max: 255 })).map(([request, at, byte]) => {
+      const index = at % request.length;
+      return request.slice(0, index) + String.fromCharCode(byte) + request.slice(index + 1);
+    });
     const garbage = fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes).toString('latin1'));
     await fc.assert(
       fc.asyncProperty(fc.oneof(mutated, garbage), fc.array(fc.nat(), { maxLength: 4 }), async (request, cuts) => {

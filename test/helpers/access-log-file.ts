@@ -10,7 +10,11 @@ import { sleep } from './raw-http-client.js';
 export async function accessLogLine(logsDir: string, prefix: string, marker: string): Promise<string | undefined> {
   const file = join(logsDir, `${prefix}.${new Date().toISOString().slice(0, 10)}.txt`);
   for (let attempt = 0; attempt < 100; attempt++) {
-    const line = existsSync(file) ? readFileSync(file, 'utf8').split('\n').find((l) => l.includes(marker)) : undefined;
+    const line = existsSync(file)
+      ? readFileSync(file, 'utf8')
+          .split('\n')
+          .find((l) => l.includes(marker))
+      : undefined;
     if (line !== undefined) return line;
     await sleep(20);
   }

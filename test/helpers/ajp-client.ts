@@ -5,15 +5,66 @@
 import net from 'node:net';
 
 const REQUEST_HEADER_CODES = new Map(
-  ['accept', 'accept-charset', 'accept-encoding', 'accept-language', 'authorization', 'connection', 'content-type',
-    'content-length', 'cookie', 'cookie2', 'host', 'pragma', 'referer', 'user-agent'].map((name, i) => [name, 0xa001 + i]),
+  [
+    'accept',
+    'accept-charset',
+    'accept-encoding',
+    'accept-language',
+    'authorization',
+    'connection',
+    'content-type',
+    'content-length',
+    'cookie',
+    'cookie2',
+    'host',
+    'pragma',
+    'referer',
+    'user-agent',
+  ].map((name, i) => [name, 0xa001 + i]),
 );
-const RESPONSE_HEADER_NAMES = ['Content-Type', 'Content-Language', 'Content-Length', 'Date', 'Last-Modified', 'Location',
-  'Set-Cookie', 'Set-Cookie2', 'Servlet-Engine', 'Status', 'WWW-Authenticate'];
+const RESPONSE_HEADER_NAMES = [
+  'Content-Type',
+  'Content-Language',
+  'Content-Length',
+  'Date',
+  'Last-Modified',
+  'Location',
+  'Set-Cookie',
+  'Set-Cookie2',
+  'Servlet-Engine',
+  'Status',
+  'WWW-Authenticate',
+];
 const METHOD_CODES = new Map(
-  ['OPTIONS', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK',
-    'UNLOCK', 'ACL', 'REPORT', 'VERSION-CONTROL', 'CHECKIN', 'CHECKOUT', 'UNCHECKOUT', 'SEARCH', 'MKWORKSPACE', 'UPDATE',
-    'LABEL', 'MERGE', 'BASELINE-CONTROL', 'MKACTIVITY'].map((name, i) => [name, i + 1]),
+  [
+    'OPTIONS',
+    'GET',
+    'HEAD',
+    'POST',
+    'PUT',
+    'DELETE',
+    'TRACE',
+    'PROPFIND',
+    'PROPPATCH',
+    'MKCOL',
+    'COPY',
+    'MOVE',
+    'LOCK',
+    'UNLOCK',
+    'ACL',
+    'REPORT',
+    'VERSION-CONTROL',
+    'CHECKIN',
+    'CHECKOUT',
+    'UNCHECKOUT',
+    'SEARCH',
+    'MKWORKSPACE',
+    'UPDATE',
+    'LABEL',
+    'MERGE',
+    'BASELINE-CONTROL',
+    'MKACTIVITY',
+  ].map((name, i) => [name, i + 1]),
 );
 
 export interface AjpRequest {
@@ -257,7 +308,8 @@ export class AjpClient {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.#buffer.length >= 4) {
-        if (this.#buffer[0] !== 0x41 || this.#buffer[1] !== 0x42) throw new Error(`Bad magic from server: ${this.#buffer.subarray(0, 2).toString('hex')}`);
+        if (this.#buffer[0] !== 0x41 || this.#buffer[1] !== 0x42)
+          throw new Error(`Bad magic from server: ${this.#buffer.subarray(0, 2).toString('hex')}`);
         const length = this.#buffer.readUInt16BE(2);
         if (this.#buffer.length >= 4 + length) {
           const payload = this.#buffer.subarray(4, 4 + length);

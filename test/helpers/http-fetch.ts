@@ -28,14 +28,20 @@ export function fetchHttp(url: string, options: FetchOptions = {}): Promise<Fetc
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks), localPort: request.socket?.localPort ?? 0 }),
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks),
+          localPort: request.socket?.localPort ?? 0,
+        }),
       );
       response.on('error', reject);
     });
     request.setTimeout(options.timeoutMs ?? 20_000, () => request.destroy(new Error(`Timed out: ${url}`)));
     request.on('error', reject);
     if (body !== undefined && options.chunkSize !== undefined) {
-      for (let offset = 0; offset < body.length; offset += options.chunkSize) request.write(body.subarray(offset, offset + options.chunkSize));
+      for (let offset = 0; offset < body.length; offset += options.chunkSize)
+        request.write(body.subarray(offset, offset + options.chunkSize));
       request.end();
     } else {
       request.end(body);

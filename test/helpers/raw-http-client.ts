@@ -69,9 +69,7 @@ export class RawHttpClient {
         reject(new Error('socket closed'));
         return;
       }
-      this.#socket.write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes, (error) =>
-        error ? reject(error) : resolve(),
-      );
+      this.#socket.write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes, (error) => (error ? reject(error) : resolve()));
     });
   }
 
@@ -160,8 +158,7 @@ export function parseResponse(data: string, closed: boolean, noBody: boolean): R
     const colon = line.indexOf(':');
     return [line.slice(0, colon), line.slice(colon + 1).trim()];
   });
-  const values = (name: string): string[] =>
-    headers.filter(([key]) => key.toLowerCase() === name.toLowerCase()).map(([, value]) => value);
+  const values = (name: string): string[] => headers.filter(([key]) => key.toLowerCase() === name.toLowerCase()).map(([, value]) => value);
   let offset = headEnd + 4;
   let body = '';
   const contentLength = values('content-length')[0];

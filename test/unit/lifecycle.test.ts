@@ -36,8 +36,16 @@ describe('LifecycleBase', () => {
     await c.destroy();
     expect(c.state).toBe('DESTROYED');
     expect(events).toEqual([
-      'before_init', 'after_init', 'before_start', 'start', 'after_start',
-      'before_stop', 'stop', 'after_stop', 'before_destroy', 'after_destroy',
+      'before_init',
+      'after_init',
+      'before_start',
+      'start',
+      'after_start',
+      'before_stop',
+      'stop',
+      'after_stop',
+      'before_destroy',
+      'after_destroy',
     ]);
   });
 

@@ -7,7 +7,12 @@
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 
 /** Atomics.waitAsync (ES2024; in Node since 16) is missing from the ES2022 lib this project compiles against. */
-type WaitAsync = (array: Int32Array, index: number, value: number, timeoutMs: number) => { async: boolean; value: Promise<string> | string };
+type WaitAsync = (
+  array: Int32Array,
+  index: number,
+  value: number,
+  timeoutMs: number,
+) => { async: boolean; value: Promise<string> | string };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 /** Upper bound of one wait; a lost wake-up could only delay a reader by this much. */

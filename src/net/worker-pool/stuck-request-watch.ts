@@ -90,7 +90,12 @@ export class StuckRequestWatch<T extends WatchedRequest> {
     this.#requests.delete(request);
     if (!entry.reported) return;
     this.#stuck--;
-    const params = { uri: request.uri, connection: request.connection, seconds: seconds(performance.now() - entry.startedAt), stuck: this.#stuck };
+    const params = {
+      uri: request.uri,
+      connection: request.connection,
+      seconds: seconds(performance.now() - entry.startedAt),
+      stuck: this.#stuck,
+    };
     this.#logger.info({ code: 'SV_MSG_STUCK_REQUEST_COMPLETED', ...params }, formatMessage('SV_MSG_STUCK_REQUEST_COMPLETED', params));
   }
 
@@ -122,7 +127,10 @@ export class StuckRequestWatch<T extends WatchedRequest> {
           seconds: seconds(age),
           interrupt: this.#policy.interruptThreadThreshold,
         };
-        this.#logger.warn({ code: 'SV_MSG_STUCK_REQUEST_INTERRUPTED', ...params }, formatMessage('SV_MSG_STUCK_REQUEST_INTERRUPTED', params));
+        this.#logger.warn(
+          { code: 'SV_MSG_STUCK_REQUEST_INTERRUPTED', ...params },
+          formatMessage('SV_MSG_STUCK_REQUEST_INTERRUPTED', params),
+        );
         this.#interrupt(request);
       }
     }

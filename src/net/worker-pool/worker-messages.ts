@@ -138,7 +138,13 @@ export interface SessionCommit {
 export type WorkerToMain =
   | { readonly type: 'ready' }
   | { readonly type: 'start-failed'; readonly error: ErrorData }
-  | { readonly type: 'head'; readonly id: number; readonly status: number; readonly reason: string | null; readonly headers: ReadonlyArray<readonly [string, string]> }
+  | {
+      readonly type: 'head';
+      readonly id: number;
+      readonly status: number;
+      readonly reason: string | null;
+      readonly headers: ReadonlyArray<readonly [string, string]>;
+    }
   | { readonly type: 'data'; readonly id: number; readonly chunk: ArrayBuffer }
   /**
    * The response is complete. The worker does not wait for the connection to finish it (the next request of

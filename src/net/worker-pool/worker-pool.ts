@@ -264,7 +264,10 @@ export class WorkerPool {
       setTimeout(() => void worker.thread.terminate(), RETIRE_GRACE_MS).unref();
       threads--;
       unheld--;
-      this.#options.logger.debug({ worker: worker.id, pool: this.#options.name }, `Worker thread idle for [${Math.round(now - worker.idleSince)}] ms retired`);
+      this.#options.logger.debug(
+        { worker: worker.id, pool: this.#options.name },
+        `Worker thread idle for [${Math.round(now - worker.idleSince)}] ms retired`,
+      );
     }
   }
 
@@ -360,7 +363,13 @@ export class WorkerPool {
       const fail = (detail: string, cause?: Error): void =>
         done(() => {
           this.#startFailures++;
-          reject(new ContainerError('SV_ERR_WORKER_START_FAILED', { worker: worker.id, pool: this.#options.name, detail }, cause === undefined ? {} : { cause }));
+          reject(
+            new ContainerError(
+              'SV_ERR_WORKER_START_FAILED',
+              { worker: worker.id, pool: this.#options.name, detail },
+              cause === undefined ? {} : { cause },
+            ),
+          );
         });
       worker.thread.on('message', onMessage);
       worker.thread.once('exit', onExit);

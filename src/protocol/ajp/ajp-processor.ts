@@ -146,7 +146,9 @@ export class AjpProcessor {
   #startRequest(connection: AjpConnection, payload: Buffer): void {
     const forward = decodeForwardRequest(payload);
     const result = applyRequestPolicy(forward, this.#settings.policy);
-    const accepted: AcceptedRequest = result.ok ? result.request : refusedRequest(forward.method, requestTarget(forward), forward.protocol, forward.remoteAddress);
+    const accepted: AcceptedRequest = result.ok
+      ? result.request
+      : refusedRequest(forward.method, requestTarget(forward), forward.protocol, forward.remoteAddress);
     if (result.ok && accepted.contentLength > 0) connection.owedBodyPackets++;
     const exchange = new AjpExchange(accepted, connection, this.#settings.packetSize, this.#settings.ajpFlush);
     connection.exchange = exchange;
@@ -177,13 +179,20 @@ export class AjpProcessor {
     } catch (error) {
       this.#logger.error(
         { err: error, code: 'SV_ERR_HTTP_SERVICE_FAILED', connectionId: exchange.connectionId },
-        formatMessage('SV_ERR_HTTP_SERVICE_FAILED', { method: exchange.method, target: exchange.target, connectionId: exchange.connectionId }),
+        formatMessage('SV_ERR_HTTP_SERVICE_FAILED', {
+          method: exchange.method,
+          target: exchange.target,
+          connectionId: exchange.connectionId,
+        }),
       );
       if (!exchange.respondAndClose(500)) exchange.abort(error instanceof Error ? error : undefined);
     } finally {
       this.#limiter.release();
       if (exchange.droppedHeaders.length > 0) {
-        this.#logger.debug({ connectionId: exchange.connectionId, headers: exchange.droppedHeaders }, 'Response headers that cannot be sent were dropped');
+        this.#logger.debug(
+          { connectionId: exchange.connectionId, headers: exchange.droppedHeaders },
+          'Response headers that cannot be sent were dropped',
+        );
       }
     }
   }
@@ -270,7 +279,11 @@ export class AjpProcessor {
   #malformed(connection: AjpConnection, error: unknown): void {
     const code = error instanceof ContainerError ? error.code : 'SV_ERR_AJP_MALFORMED';
     const message = error instanceof Error ? error.message : String(error);
-    this.#refusals.log('warn', { code, connectionId: connection.id, remote: connection.socket.remoteAddress }, `Closing AJP connection: ${message}`);
+    this.#refusals.log(
+      'warn',
+      { code, connectionId: connection.id, remote: connection.socket.remoteAddress },
+      `Closing AJP connection: ${message}`,
+    );
     connection.exchange?.connectionClosed(error instanceof Error ? error : new Error(message));
     connection.socket.destroy();
   }

@@ -118,7 +118,8 @@ export function applyRequestPolicy(forward: ForwardRequest, policy: AjpRequestPo
       });
     }
   }
-  const hasTls = forward.isSsl || forward.sslCipher !== null || forward.sslSession !== null || forward.sslCert !== null || sslProtocol !== null;
+  const hasTls =
+    forward.isSsl || forward.sslCipher !== null || forward.sslSession !== null || forward.sslCert !== null || sslProtocol !== null;
   const certificate = forward.sslCert === null || forward.sslCert === '' ? null : parseCertificate(forward.sslCert);
   const tls: TlsInfo | undefined = hasTls
     ? {
@@ -181,7 +182,10 @@ export function secretsEqual(received: string, expected: string): boolean {
   return difference === 0;
 }
 
-function reject(code: 'SV_ERR_AJP_SECRET_MISMATCH' | 'SV_ERR_AJP_ATTRIBUTE_NOT_ALLOWED' | 'SV_ERR_HTTP_TOO_MANY_HEADERS', params: Record<string, string | number>): PolicyResult {
+function reject(
+  code: 'SV_ERR_AJP_SECRET_MISMATCH' | 'SV_ERR_AJP_ATTRIBUTE_NOT_ALLOWED' | 'SV_ERR_HTTP_TOO_MANY_HEADERS',
+  params: Record<string, string | number>,
+): PolicyResult {
   return { ok: false, error: new ProtocolError(code, params) };
 }
 

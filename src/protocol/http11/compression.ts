@@ -36,17 +36,20 @@ export interface CompressionDecision {
 
 /** Attribute values as validated by the config layer (strings, numbers); null when compression is off. */
 export function compressionConfigFrom(attributes: Readonly<Record<string, unknown>>): CompressionConfig | null {
-  const mode = String(attributes['compression'] ?? 'off').trim().toLowerCase();
+  const mode = stringOr(attributes['compression'], 'off').trim().toLowerCase();
   let minSize = toNumber(attributes['compressionMinSize'], 2048);
   if (mode === 'off' || mode === 'false' || mode === '') return null;
   if (/^\d+$/.test(mode)) minSize = Number(mode);
   else if (mode !== 'on' && mode !== 'force' && mode !== 'true') return null;
-  const types = String(attributes['compressibleMimeType'] ?? DEFAULT_MIME_TYPES);
+  const types = stringOr(attributes['compressibleMimeType'], DEFAULT_MIME_TYPES);
   const agents = attributes['noCompressionUserAgents'];
   return {
     force: mode === 'force',
     minSize,
-    mimeTypes: types.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== ''),
+    mimeTypes: types
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter((t) => t !== ''),
     noCompressionUserAgents: typeof agents === 'string' && agents !== '' ? new RegExp(`^(?:${agents})$`) : null,
   };
 }
@@ -315,4 +318,8 @@ function hasToken(list: string, token: string): boolean {
 function toNumber(value: unknown, fallback: number): number {
   const number = typeof value === 'number' ? value : Number(value);
   return Number.isFinite(number) ? number : fallback;
+}
+
+function stringOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : fallback;
 }

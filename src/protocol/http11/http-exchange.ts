@@ -362,7 +362,8 @@ export class HttpExchange implements Exchange {
     } else {
       this.#framing = framing;
     }
-    if (contentLength !== undefined && (framing === 'length' || (bodiless && !chunked))) head += headerLine('Content-Length', contentLength);
+    if (contentLength !== undefined && (framing === 'length' || (bodiless && !chunked)))
+      head += headerLine('Content-Length', contentLength);
     if (framing === 'close') this.#closeRequested = true;
     const close = this.willClose;
     this.#committedClose = close;
@@ -444,7 +445,12 @@ export class HttpExchange implements Exchange {
     }
     if (prefix !== '') {
       const prefixBytes = Buffer.from(prefix, 'latin1');
-      if (suffix === 0 && prefix.length < FIRST_WRITE_BYTES && prefix.length + size > FIRST_WRITE_BYTES && this.#connection.isWriter(this)) {
+      if (
+        suffix === 0 &&
+        prefix.length < FIRST_WRITE_BYTES &&
+        prefix.length + size > FIRST_WRITE_BYTES &&
+        this.#connection.isWriter(this)
+      ) {
         const first = FIRST_WRITE_BYTES - prefix.length;
         this.#send(prefixBytes);
         this.#send(chunk.subarray(0, first));
@@ -647,7 +653,9 @@ export class HttpExchange implements Exchange {
   connectionClosed(): void {
     const body = this.#body;
     if (body !== null && !body.isComplete && !body.destroyed) {
-      body.destroy(Object.assign(new Error('The client closed the connection before the request body was complete'), { code: 'ECONNRESET' }));
+      body.destroy(
+        Object.assign(new Error('The client closed the connection before the request body was complete'), { code: 'ECONNRESET' }),
+      );
     }
     this.#finish(true);
   }

@@ -85,9 +85,14 @@ export class Http11Processor {
       maxSwallowSize: config.maxSwallowSize,
     };
     const relaxedPath = stringAttribute(attributes['relaxedPathChars']) + (attributes['allowBackslash'] === true ? '\\' : '');
-    this.#headChecker = new RequestHeadChecker(config, new RequestTargetValidator(relaxedPath, stringAttribute(attributes['relaxedQueryChars'])));
+    this.#headChecker = new RequestHeadChecker(
+      config,
+      new RequestTargetValidator(relaxedPath, stringAttribute(attributes['relaxedQueryChars'])),
+    );
     this.#bodyTimeout =
-      attributes['disableUploadTimeout'] === false ? numberAttribute(attributes['connectionUploadTimeout'], 300_000) : config.connectionTimeout;
+      attributes['disableUploadTimeout'] === false
+        ? numberAttribute(attributes['connectionUploadTimeout'], 300_000)
+        : config.connectionTimeout;
     this.#maxTrailerSize = numberAttribute(attributes['maxTrailerSize'], 8192);
   }
 
@@ -558,12 +563,7 @@ function connectionPrefix(socket: Socket): string {
   return String(socket.localPort ?? 0);
 }
 
-function rejectedFrom(
-  connection: Http11Connection,
-  status: number,
-  code: ErrorCode,
-  requestLine: RequestLine | null,
-): RejectedRequest {
+function rejectedFrom(connection: Http11Connection, status: number, code: ErrorCode, requestLine: RequestLine | null): RejectedRequest {
   return {
     status,
     method: requestLine?.method ?? null,
@@ -599,4 +599,3 @@ function writeAndClose(socket: Socket, response: Buffer): void {
   // allowHalfOpen: ending our side is not enough if the client keeps its side open.
   socket.once('finish', () => socket.destroy());
 }
-

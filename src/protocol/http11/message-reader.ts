@@ -193,7 +193,17 @@ export class MessageReader {
     connection.headStartedAt = 0;
     const raw = fields === undefined || this.#fields.length > 0 ? [...this.#fields, ...(fields ?? [])] : fields;
     const target = url === undefined || this.#url !== '' ? this.#url + (url ?? '') : url;
-    const exchange = this.#sink.onRequest(connection, major, minor, raw, METHOD_NAMES[method] ?? '', target, upgrade, keepAlive, startedAtMs);
+    const exchange = this.#sink.onRequest(
+      connection,
+      major,
+      minor,
+      raw,
+      METHOD_NAMES[method] ?? '',
+      target,
+      upgrade,
+      keepAlive,
+      startedAtMs,
+    );
     // Without a body (no Content-Length above 0, no Transfer-Encoding) the message ends with its head: it is
     // completed here, and the parser need not call back for it.
     const bodiless = exchange !== null && exchange.requestBody === null && !upgrade;

@@ -23,7 +23,14 @@ export interface HeadFacts {
 }
 
 export function emptyHeadFacts(): HeadFacts {
-  return { connection: undefined, acceptEncoding: undefined, userAgent: undefined, expect: undefined, contentLength: undefined, chunked: false };
+  return {
+    connection: undefined,
+    acceptEncoding: undefined,
+    userAgent: undefined,
+    expect: undefined,
+    contentLength: undefined,
+    chunked: false,
+  };
 }
 
 /** The connector settings the checks read. */
@@ -60,7 +67,7 @@ export class RequestHeadChecker {
       switch (name.length) {
         case 4:
           if (isFieldName(name, 'host', 'Host')) {
-            if (hostCount++ === 0) host = raw[i + 1] as string;
+            if (hostCount++ === 0) host = raw[i + 1];
           }
           break;
         case 6:
@@ -76,7 +83,8 @@ export class RequestHeadChecker {
           if (isFieldName(name, 'content-length', 'Content-Length')) facts.contentLength = Number(raw[i + 1]);
           break;
         case 15:
-          if (isFieldName(name, 'accept-encoding', 'Accept-Encoding')) facts.acceptEncoding = joinField(facts.acceptEncoding, raw[i + 1] as string);
+          if (isFieldName(name, 'accept-encoding', 'Accept-Encoding'))
+            facts.acceptEncoding = joinField(facts.acceptEncoding, raw[i + 1] as string);
           break;
         case 17:
           if (isFieldName(name, 'transfer-encoding', 'Transfer-Encoding')) transferEncoding = true;
@@ -87,7 +95,9 @@ export class RequestHeadChecker {
       return badRequest(`[${hostCount}] Host headers; HTTP/1.1 requires exactly one (RFC 9112 §3.2)`);
     }
     if (host !== undefined && !isValidHostField(host)) {
-      return badRequest(`the Host header [${host.length > 200 ? `${host.slice(0, 200)}…` : host}] is not a valid host and port (RFC 9112 §3.2)`);
+      return badRequest(
+        `the Host header [${host.length > 200 ? `${host.slice(0, 200)}…` : host}] is not a valid host and port (RFC 9112 §3.2)`,
+      );
     }
     if (transferEncoding) {
       facts.chunked = true;

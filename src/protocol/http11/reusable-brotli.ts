@@ -22,7 +22,11 @@ interface BrotliHandle extends NativeEncoder {
 
 /** One slot per BROTLI_PARAM_* constant; 0xffffffff (-1) leaves a parameter at brotli's default. */
 const PARAM_SLOTS =
-  Math.max(...Object.entries(zlib.constants).filter(([name]) => name.startsWith('BROTLI_PARAM_')).map(([, value]) => value)) + 1;
+  Math.max(
+    ...Object.entries(zlib.constants)
+      .filter(([name]) => name.startsWith('BROTLI_PARAM_'))
+      .map(([, value]) => value),
+  ) + 1;
 const UNSET = 0xffffffff;
 const noop = (): void => undefined;
 

@@ -9,7 +9,13 @@
 import { X509Certificate } from 'node:crypto';
 import type { TlsInfo } from '../../net/tls-info.js';
 import type { StuckPolicy } from '../../net/worker-pool/stuck-request-watch.js';
-import { RESPONSE_WINDOW, ownedCopy, type ConnectionData, type RequestMessage, type WorkerToMain } from '../../net/worker-pool/worker-messages.js';
+import {
+  RESPONSE_WINDOW,
+  ownedCopy,
+  type ConnectionData,
+  type RequestMessage,
+  type WorkerToMain,
+} from '../../net/worker-pool/worker-messages.js';
 import type { Exchange, HeaderList } from '../exchange.js';
 import type { WorkerBody } from './worker-body.js';
 
@@ -215,7 +221,12 @@ export class ForwardedWorkerExchange extends WorkerExchange {
   }
 }
 
-export function createWorkerExchange(head: RequestMessage, connection: WorkerConnection, body: WorkerBody, link: WorkerExchangeLink): WorkerExchange {
+export function createWorkerExchange(
+  head: RequestMessage,
+  connection: WorkerConnection,
+  body: WorkerBody,
+  link: WorkerExchangeLink,
+): WorkerExchange {
   const forwarded = head.forwarded;
   return forwarded === undefined
     ? new WorkerExchange(head, connection, body, link)

@@ -72,7 +72,12 @@ export function describeFrontEnd(frontEnd: Exclude<HttpdFrontEnd, 'proxy-http'>)
 
     it('POST of a multi-megabyte body, checksummed', async () => {
       const body = randomBytes(5 * 1024 * 1024 + 123);
-      const response = await fetchHttp(`${httpd.url}/digest`, { method: 'POST', agent, body, headers: { 'content-type': 'application/octet-stream' } });
+      const response = await fetchHttp(`${httpd.url}/digest`, {
+        method: 'POST',
+        agent,
+        body,
+        headers: { 'content-type': 'application/octet-stream' },
+      });
       expect(response.status).toBe(200);
       expect(JSON.parse(response.body.toString())).toEqual({ length: body.length, sha256: sha256(body) });
     });

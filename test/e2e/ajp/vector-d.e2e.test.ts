@@ -250,7 +250,9 @@ describe('AJP connector: vector set D', () => {
   });
 
   it('accepts literal header names and every split of the request bytes', async () => {
-    const bytes = packet(encodeForwardRequest({ uri: '/echo/split', secret: SECRET, literalHeaderNames: true, headers: [['Host', 'h.example']] }));
+    const bytes = packet(
+      encodeForwardRequest({ uri: '/echo/split', secret: SECRET, literalHeaderNames: true, headers: [['Host', 'h.example']] }),
+    );
     for (const split of [1, 2, 3, 4, 5, 17, bytes.length - 1]) {
       const c = await client();
       c.write(bytes.subarray(0, split));

@@ -9,7 +9,10 @@ import { BLOCKING_APP_BASE, startBlockingServer } from './blocking-server.js';
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startBlockingServer({ appBase: BLOCKING_APP_BASE, connectorAttributes: 'maxThreads="4" minSpareThreads="2" disableKeepAlivePercentage="100"' });
+  server = await startBlockingServer({
+    appBase: BLOCKING_APP_BASE,
+    connectorAttributes: 'maxThreads="4" minSpareThreads="2" disableKeepAlivePercentage="100"',
+  });
 });
 
 afterAll(async () => {

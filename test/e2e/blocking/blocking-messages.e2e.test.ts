@@ -11,7 +11,10 @@ import { BLOCKING_APP_BASE, startBlockingServer } from './blocking-server.js';
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startBlockingServer({ appBase: BLOCKING_APP_BASE, connectorAttributes: 'maxThreads="2" minSpareThreads="1" disableKeepAlivePercentage="100"' });
+  server = await startBlockingServer({
+    appBase: BLOCKING_APP_BASE,
+    connectorAttributes: 'maxThreads="2" minSpareThreads="1" disableKeepAlivePercentage="100"',
+  });
 });
 
 afterAll(async () => {

@@ -110,8 +110,18 @@ describe('redeploy and reload on a blocking connector', () => {
     const versionOf = (a: Answer): string => SHAPE.exec(a.body)![1]!;
     // Requests sent after a check() resolved are served by the new generation on every worker.
     // (one sent between the two checks may be held by the reload and answered by v3)
-    expect(answers.filter((a) => a.sentAfter === 1).map(versionOf).filter((v) => v === 'v1')).toEqual([]);
-    expect(answers.filter((a) => a.sentAfter === 2).map(versionOf).filter((v) => v !== 'v3')).toEqual([]);
+    expect(
+      answers
+        .filter((a) => a.sentAfter === 1)
+        .map(versionOf)
+        .filter((v) => v === 'v1'),
+    ).toEqual([]);
+    expect(
+      answers
+        .filter((a) => a.sentAfter === 2)
+        .map(versionOf)
+        .filter((v) => v !== 'v3'),
+    ).toEqual([]);
     for (const sentAfter of [1, 2]) {
       const connections = new Set(answers.filter((a) => a.sentAfter === sentAfter).map((a) => a.connection));
       expect(connections.size).toBe(CONNECTIONS);

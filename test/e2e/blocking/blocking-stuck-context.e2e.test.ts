@@ -58,7 +58,9 @@ describe('StuckThreadDetectionValve on a Context, blocking connector', () => {
     expect(logged(server, 'SV_MSG_STUCK_REQUEST_COMPLETED', '/watched/slow?ms=1500')).toHaveLength(1);
     // Past threshold but under interruptThreadThreshold: reported, not interrupted.
     expect(server.logs.filter((record) => record.code === 'SV_MSG_STUCK_REQUEST_INTERRUPTED')).toEqual([]);
-    expect(server.logs.filter((record) => record.code === 'SV_MSG_STUCK_REQUEST_DETECTED' && String(record.uri).startsWith('/plain'))).toEqual([]);
+    expect(
+      server.logs.filter((record) => record.code === 'SV_MSG_STUCK_REQUEST_DETECTED' && String(record.uri).startsWith('/plain')),
+    ).toEqual([]);
   });
 
   it('interrupts a servlet of its Context looping forever: 500, the worker replaced, the other Context still served', async () => {

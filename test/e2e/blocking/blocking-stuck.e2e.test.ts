@@ -40,7 +40,9 @@ describe('StuckThreadDetectionValve on a blocking connector (interruptThreadThre
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ serverXml: serverXml('HTTP/1.1-blocking', `<Valve className="${VALVE}" threshold="1" interruptThreadThreshold="1"/>`) });
+    server = await startTestServer({
+      serverXml: serverXml('HTTP/1.1-blocking', `<Valve className="${VALVE}" threshold="1" interruptThreadThreshold="1"/>`),
+    });
   });
 
   afterAll(async () => {
@@ -114,7 +116,9 @@ describe('StuckThreadDetectionValve on the event-loop connector', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ serverXml: serverXml('HTTP/1.1', `<Valve className="${VALVE}" threshold="1" interruptThreadThreshold="1"/>`) });
+    server = await startTestServer({
+      serverXml: serverXml('HTTP/1.1', `<Valve className="${VALVE}" threshold="1" interruptThreadThreshold="1"/>`),
+    });
   });
 
   afterAll(async () => {

@@ -97,7 +97,8 @@ describe('bin/catalina', () => {
   it('--help lists every command; each command has its own help', async () => {
     const help = await catalina(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['run', 'start', 'stop', 'version', 'configtest']) expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    for (const command of ['run', 'start', 'stop', 'version', 'configtest'])
+      expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
     expect(help.stdout).toContain('CATALINA_BASE');
 
     const stopHelp = await catalina(['stop', '--help']);

@@ -100,7 +100,9 @@ describe('container core on fixture webapps', () => {
     expect(ignored).toHaveLength(1);
     expect(String(ignored[0]!.msg)).toContain('SV_ERR_RESPONSE_COMMITTED');
     // Nothing was thrown out of the servlet: no servlet exception and no aborted connection.
-    expect(server.logs.some((r) => r.code === 'SV_ERR_SERVLET_EXCEPTION' && JSON.stringify(r).includes('send-error-after-commit'))).toBe(false);
+    expect(server.logs.some((r) => r.code === 'SV_ERR_SERVLET_EXCEPTION' && JSON.stringify(r).includes('send-error-after-commit'))).toBe(
+      false,
+    );
     expect(JSON.stringify(server.logs)).not.toContain('SendErrorAfterCommit');
   });
 

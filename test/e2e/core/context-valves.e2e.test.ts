@@ -55,7 +55,9 @@ describe('valves and listeners nested in a Context', () => {
     await (await fetch(`${server.url}/slow/sleep?ms=1`)).text();
     const files = readdirSync(join(server.base, 'logs')).filter((name) => name.startsWith('valved_access'));
     expect(files).toHaveLength(1);
-    const lines = readFileSync(join(server.base, 'logs', files[0]!), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(server.base, 'logs', files[0]!), 'utf8')
+      .trim()
+      .split('\n');
     expect(lines).toContain('GET /valved/info 200');
     expect(lines.every((line) => line.includes('/valved/'))).toBe(true);
   });
@@ -76,7 +78,7 @@ describe('valves and listeners nested in a Context', () => {
   });
 });
 
-describe('valves named by a webapp\'s META-INF/context.xml', () => {
+describe("valves named by a webapp's META-INF/context.xml", () => {
   let server: TestServer;
 
   beforeAll(async () => {

@@ -45,7 +45,13 @@ async function main() {
       callback();
     },
   });
-  const catalina = new Catalina({ catalinaHome: repo, catalinaBase: base, configFile: path.join(base, 'conf', 'server.xml'), console: false, logger: pino({ level: 'info' }, sink) });
+  const catalina = new Catalina({
+    catalinaHome: repo,
+    catalinaBase: base,
+    configFile: path.join(base, 'conf', 'server.xml'),
+    console: false,
+    logger: pino({ level: 'info' }, sink),
+  });
   await catalina.load();
   await catalina.start();
   const host = catalina.server.services[0].engine.findChild('localhost');

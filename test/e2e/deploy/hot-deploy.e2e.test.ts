@@ -108,7 +108,14 @@ describe('bundles and autoDeploy (unpackWARs=true)', () => {
 
   it('a zip-slip bundle is refused with nothing written outside or inside the appBase', async () => {
     const { buildZip } = await import('../../../src/deploy/bundle-builder.js');
-    dropBundle(server.appBase, 'slip.war', buildZip([{ name: 'WEB-INF/web.xml', data: Buffer.from('<web-app/>') }, { name: '../slip-escaped.txt', data: Buffer.from('x') }]));
+    dropBundle(
+      server.appBase,
+      'slip.war',
+      buildZip([
+        { name: 'WEB-INF/web.xml', data: Buffer.from('<web-app/>') },
+        { name: '../slip-escaped.txt', data: Buffer.from('x') },
+      ]),
+    );
     await server.deployer.check();
     expect(existsSync(join(server.appBase, '..', 'slip-escaped.txt'))).toBe(false);
     expect(existsSync(join(server.appBase, 'slip'))).toBe(false);
@@ -177,11 +184,17 @@ describe('context descriptors, reloads and bad input', () => {
   it('applies conf/context.xml and context.xml.default as defaults under each app', async () => {
     const defaults = join(server.base, 'conf', 'Catalina', 'localhost', 'context.xml.default');
     mkdirSync(join(defaults, '..'), { recursive: true });
-    writeFileSync(defaults, '<Context><Parameter name="hostDefault" value="yes"/><Environment name="tier" type="java.lang.String" value="host"/></Context>');
+    writeFileSync(
+      defaults,
+      '<Context><Parameter name="hostDefault" value="yes"/><Environment name="tier" type="java.lang.String" value="host"/></Context>',
+    );
     settle(defaults);
     cpSync(copy('gen', 'defaults'), join(server.appBase, 'withdefaults'), { recursive: true });
     await server.deployer.check();
-    const info = JSON.parse((await server.get('/withdefaults/gen?info')).body) as { params: Record<string, string>; env: Record<string, unknown> };
+    const info = JSON.parse((await server.get('/withdefaults/gen?info')).body) as {
+      params: Record<string, string>;
+      env: Record<string, unknown>;
+    };
     expect(info.params).toMatchObject({ hostDefault: 'yes', fromEmbedded: 'META-INF' });
     expect(info.env).toMatchObject({ tier: 'host', greeting: 'hello from META-INF' });
     rmSync(defaults);
@@ -226,7 +239,12 @@ describe('context descriptors, reloads and bad input', () => {
 
     await server.deployer.check();
     expect(logsMatching(server, /\[malformed\] .* is FAILED: .*malformed\/WEB-INF\/web\.xml/)).toHaveLength(1);
-    expect(logsMatching(server, /\[missing\] .* is FAILED: Servlet class \[deploy\.Nowhere\] was not found at \[WEB-INF\/classes\/deploy\/Nowhere\.js\]/)).toHaveLength(1);
+    expect(
+      logsMatching(
+        server,
+        /\[missing\] .* is FAILED: Servlet class \[deploy\.Nowhere\] was not found at \[WEB-INF\/classes\/deploy\/Nowhere\.js\]/,
+      ),
+    ).toHaveLength(1);
     expect(logsMatching(server, /\[throwing\] .* is FAILED: .*WEB-INF\/classes\/deploy\/version\.js.*boom at load/)).toHaveLength(1);
     for (const name of ['malformed', 'missing', 'throwing']) expect((await server.get(`/${name}/gen`)).status).not.toBe(200);
     expect((await server.get('/live/gen2')).status).toBe(200);
@@ -260,7 +278,9 @@ describe('leaks cleared on undeploy', () => {
     expect((globalThis as { __servalLeakyDestroyed?: number }).__servalLeakyDestroyed).toBe(destroyedBefore + 1);
     expect(process.listenerCount('SIGUSR2')).toBe(baseline);
     expect(logsMatching(server, /\[leaky\] left setInterval created by \[WEB-INF\/classes\/deploy\/Leaky\.js\] behind/)).toHaveLength(1);
-    expect(logsMatching(server, /\[leaky\] left a process listener for \[SIGUSR2\] added by \[WEB-INF\/classes\/deploy\/Leaky\.js\] behind/)).toHaveLength(1);
+    expect(
+      logsMatching(server, /\[leaky\] left a process listener for \[SIGUSR2\] added by \[WEB-INF\/classes\/deploy\/Leaky\.js\] behind/),
+    ).toHaveLength(1);
   });
 });
 

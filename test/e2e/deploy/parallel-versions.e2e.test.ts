@@ -31,7 +31,11 @@ interface Answer {
 async function get(server: DeployServer, path: string, session?: string): Promise<Answer> {
   const response = await fetch(server.url + path, session === undefined ? {} : { headers: { cookie: `JSESSIONID=${session}` } });
   const cookie = response.headers.getSetCookie().find((c) => c.startsWith('JSESSIONID='));
-  return { status: response.status, body: await response.text(), session: cookie ? cookie.slice('JSESSIONID='.length).split(';')[0]! : null };
+  return {
+    status: response.status,
+    body: await response.text(),
+    session: cookie ? cookie.slice('JSESSIONID='.length).split(';')[0]! : null,
+  };
 }
 
 describe('parallel versions with undeployOldVersions="true"', () => {
@@ -122,7 +126,11 @@ describe('unpack limits as Host attributes', () => {
   afterAll(async () => server?.close());
 
   it('takes the limits from the Host (-1 means none) and refuses a bundle over them with a log line naming the attribute', async () => {
-    expect(server.deployer.unpackLimits).toMatchObject({ maxEntries: 3, maxUnpackedBytes: 1024 * 1024 * 1024, maxCompressionRatio: Infinity });
+    expect(server.deployer.unpackLimits).toMatchObject({
+      maxEntries: 3,
+      maxUnpackedBytes: 1024 * 1024 * 1024,
+      maxCompressionRatio: Infinity,
+    });
     expect(await server.get('/small/index.html')).toEqual({ status: 200, body: 'small app' });
     expect((await server.get('/big/who')).status).toBe(404);
     expect(existsSync(join(server.appBase, 'big'))).toBe(false);

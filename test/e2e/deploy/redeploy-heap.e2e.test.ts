@@ -16,7 +16,8 @@ const MB = 1024 * 1024;
 describe('redeploying 50 times', () => {
   it('keeps the heap within a small bound of the first generation', async () => {
     for (const built of ['dist/startup/catalina.js', 'dist/deploy/bundle-builder.js']) {
-      if (!existsSync(join(REPO_ROOT, built))) throw new Error(`The heap test needs the build: [${built}] is missing. Run \`npm run build\` first.`);
+      if (!existsSync(join(REPO_ROOT, built)))
+        throw new Error(`The heap test needs the build: [${built}] is missing. Run \`npm run build\` first.`);
     }
     const { stdout } = await promisify(execFile)(
       process.execPath,
@@ -28,6 +29,9 @@ describe('redeploying 50 times', () => {
     // Every undeploy (49 redeploys + the final stop) cleared the interval and the process listener: two warnings each.
     expect(result.warnings).toBe(2 * 50);
     // One generation holds ~10 MB (150k objects); keeping even one in ten would exceed this bound.
-    expect(result.last - result.first, `heap after GC: generation 1 ${result.first} bytes, generation 50 ${result.last} bytes`).toBeLessThan(8 * MB);
+    expect(
+      result.last - result.first,
+      `heap after GC: generation 1 ${result.first} bytes, generation 50 ${result.last} bytes`,
+    ).toBeLessThan(8 * MB);
   }, 90_000);
 });

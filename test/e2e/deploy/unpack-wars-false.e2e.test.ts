@@ -239,7 +239,14 @@ describe('unpackWARs="false": a refused bundle is not deployed', () => {
     server = await startDeployServer({
       hostAttributes: 'unpackWARs="false"',
       prepare: (appBase) => {
-        dropBundle(appBase, 'slip.war', buildZip([{ name: 'WEB-INF/web.xml', data: Buffer.from('<web-app/>') }, { name: '../escape.txt', data: Buffer.from('x') }]));
+        dropBundle(
+          appBase,
+          'slip.war',
+          buildZip([
+            { name: 'WEB-INF/web.xml', data: Buffer.from('<web-app/>') },
+            { name: '../escape.txt', data: Buffer.from('x') },
+          ]),
+        );
         dropBundle(appBase, 'broken.war', bundle('v1').subarray(0, 200));
       },
     });

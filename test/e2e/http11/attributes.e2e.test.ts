@@ -202,7 +202,11 @@ describe('HTTP/1.1 endpoint: connector attributes on the wire', () => {
     });
 
     it('disableUploadTimeout=false reads the body under connectionUploadTimeout instead', async () => {
-      await start({ connectionTimeout: 300, keepAliveTimeout: 300, attributes: { disableUploadTimeout: false, connectionUploadTimeout: 3000 } });
+      await start({
+        connectionTimeout: 300,
+        keepAliveTimeout: 300,
+        attributes: { disableUploadTimeout: false, connectionUploadTimeout: 3000 },
+      });
       const client = await connect();
       await slowBody(client);
       const response = await client.readResponse({ timeoutMs: 5000 });

@@ -6,7 +6,8 @@ import { RawHttpClient, type RawResponse } from '../../helpers/raw-http-client.j
 import { startTestServer, type TestServer } from './http11-harness.js';
 
 const TEXT = 'The quick brown fox jumps over the lazy dog. ';
-const names = (r: RawResponse): string[] => r.headers.filter(([n]) => n.toLowerCase() !== 'date').map(([n, v]) => `${n.toLowerCase()}: ${v}`);
+const names = (r: RawResponse): string[] =>
+  r.headers.filter(([n]) => n.toLowerCase() !== 'date').map(([n, v]) => `${n.toLowerCase()}: ${v}`);
 
 describe('HTTP/1.1 endpoint: compression', () => {
   let server: TestServer | undefined;
@@ -48,7 +49,10 @@ describe('HTTP/1.1 endpoint: compression', () => {
   it('unknown length, a long body or a producer slower than one turn: encoded as it streams, chunked', async () => {
     await start({ compression: 'on' });
     for (const target of ['/text?size=5000&chunked=1', '/text?size=200000', '/text?size=5000&slow=1']) {
-      for (const [coding, decode] of [['gzip', gunzipSync], ['br', brotliDecompressSync]] as const) {
+      for (const [coding, decode] of [
+        ['gzip', gunzipSync],
+        ['br', brotliDecompressSync],
+      ] as const) {
         const response = await request(target, `Accept-Encoding: ${coding}\r\n`);
         expect(response.header('content-encoding'), target).toBe(coding);
         expect(response.header('content-length'), target).toBeUndefined();
@@ -106,7 +110,9 @@ describe('HTTP/1.1 endpoint: compression', () => {
 
   it('compressibleMimeType and noCompressionUserAgents are honoured', async () => {
     await start({ compression: 'on', compressibleMimeType: 'application/x-custom', noCompressionUserAgents: 'OldBrowser/.*' });
-    expect((await request('/text?size=5000&type=application/x-custom', 'Accept-Encoding: gzip\r\n')).header('content-encoding')).toBe('gzip');
+    expect((await request('/text?size=5000&type=application/x-custom', 'Accept-Encoding: gzip\r\n')).header('content-encoding')).toBe(
+      'gzip',
+    );
     expect((await request('/text?size=5000&type=text/plain', 'Accept-Encoding: gzip\r\n')).header('content-encoding')).toBeUndefined();
     const old = await request('/text?size=5000&type=application/x-custom', 'Accept-Encoding: gzip\r\nUser-Agent: OldBrowser/1.0\r\n');
     expect(old.header('content-encoding')).toBeUndefined();

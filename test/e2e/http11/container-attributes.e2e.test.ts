@@ -121,7 +121,8 @@ describe('HTTP/1.1 connector attributes through the container', () => {
     for (const target of ['/big.txt', '/text']) {
       const getResponse = await send(get(target, 'Accept-Encoding: gzip\r\n'));
       const head = await send(`HEAD ${target} HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip\r\n\r\n`, { head: true });
-      const fields = (r: RawResponse): string[] => r.headers.filter(([n]) => n.toLowerCase() !== 'date').map(([n, v]) => `${n.toLowerCase()}: ${v}`);
+      const fields = (r: RawResponse): string[] =>
+        r.headers.filter(([n]) => n.toLowerCase() !== 'date').map(([n, v]) => `${n.toLowerCase()}: ${v}`);
       // A body encoded whole has a Content-Length only once encoded, which HEAD never is (RFC 9110 §9.3.2).
       expect(getResponse.header('content-length'), target).toBe(String(getResponse.body.length));
       expect(head.header('content-length'), target).toBeUndefined();

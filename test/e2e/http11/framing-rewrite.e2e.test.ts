@@ -134,7 +134,10 @@ describe('HTTP/1.1 processor on llhttp: framing and connection handling', () => 
 
   describe('Upgrade is not offered: the request is served as plain HTTP', () => {
     it.each([
-      ['websocket', 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n'],
+      [
+        'websocket',
+        'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n',
+      ],
       ['h2c', 'Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n'],
     ])('%s: no 101, and a request pipelined behind it in the same packet is answered too, in order', async (_name, upgrade) => {
       const { adapter } = await start();
@@ -158,7 +161,8 @@ describe('HTTP/1.1 processor on llhttp: framing and connection handling', () => 
       await start();
       const client = await connect();
       await client.write(
-        'POST /echo HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nContent-Length: 5\r\n\r\nhello' + get('/target?after'),
+        'POST /echo HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nContent-Length: 5\r\n\r\nhello' +
+          get('/target?after'),
       );
       expect((await client.readResponse()).body).toBe('hello');
       expect((await client.readResponse()).body).toBe('/target?after');

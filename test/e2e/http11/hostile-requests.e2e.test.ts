@@ -142,7 +142,11 @@ describe('protocol-level error responses carry Date (RFC 9110 §6.6.1)', () => {
     ['a head over maxHttpHeaderSize', 431, `GET /hello HTTP/1.1\r\n${H}X: ${'a'.repeat(9000)}\r\n\r\n`],
     ['CONNECT', 501, `CONNECT localhost:443 HTTP/1.1\r\n${H}\r\n`],
     ['HTTP/2.0 in an HTTP/1 request line', 505, `GET /hello HTTP/2.0\r\n${H}\r\n`],
-    ['an oversized chunk extension', 413, `POST /echo HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n3;${'e'.repeat(20_000)}\r\nabc\r\n0\r\n\r\n`],
+    [
+      'an oversized chunk extension',
+      413,
+      `POST /echo HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n3;${'e'.repeat(20_000)}\r\nabc\r\n0\r\n\r\n`,
+    ],
   ];
   for (const [name, status, request] of cases) {
     it(`${name}: ${status} with a Date`, async () => {

@@ -71,7 +71,12 @@ describe('HTTP/1.1: the writes a response leaves in', () => {
     const response = await client.readResponse();
     const port = server.port;
     const own = calls.filter((call) => call.localPort === port);
-    return { writes: own.map((call) => call.bytes), onlyBuffers: own.map((call) => call.onlyBuffers), body: response.body, status: response.status };
+    return {
+      writes: own.map((call) => call.bytes),
+      onlyBuffers: own.map((call) => call.onlyBuffers),
+      body: response.body,
+      status: response.status,
+    };
   }
 
   it('a 100 000-byte body: the head and the body up to 64 KiB in the first write, the rest in the second', async () => {

@@ -76,7 +76,7 @@ describe('HTTP/1.1 endpoint: connectionTimeout', () => {
     await client.write(get('/slow/late'));
     await new Promise((resolve) => setTimeout(resolve, 350));
     expect(client.closed).toBe(false);
-    (server as TestServer).adapter.release('late');
+    server.adapter.release('late');
     expect((await client.readResponse()).body).toBe('done /slow/late');
     const answered = Date.now();
     expect(await client.waitForClose(3000)).toBe(true);

@@ -23,7 +23,9 @@ interface Field {
 function encode(fields: readonly Field[]): Buffer {
   const chunks: Buffer[] = [];
   for (const field of fields) {
-    const lines = [`Content-Disposition: form-data; name="${field.name}"${field.fileName === undefined ? '' : `; filename="${field.fileName}"`}`];
+    const lines = [
+      `Content-Disposition: form-data; name="${field.name}"${field.fileName === undefined ? '' : `; filename="${field.fileName}"`}`,
+    ];
     if (field.type !== undefined) lines.push(`Content-Type: ${field.type}`);
     lines.push(...(field.extra ?? []));
     chunks.push(Buffer.from(`--${BOUNDARY}\r\n${lines.join('\r\n')}\r\n\r\n`), Buffer.from(field.content), Buffer.from('\r\n'));
@@ -50,7 +52,14 @@ interface PartReport {
 function post(port: number, path: string, body: Buffer): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { host: '127.0.0.1', port, path, method: 'POST', agent: false, headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': body.length } },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': body.length },
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));

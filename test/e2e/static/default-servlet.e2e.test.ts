@@ -140,8 +140,12 @@ describe('PUT and DELETE (readonly=false)', () => {
     const fresh = await send(port, '/writable/fresh.txt', { method: 'PUT', headers: ['Content-Range: bytes 3-5/6'], body: 'xyz' });
     expect(fresh.status).toBe(201);
     expect(readFileSync(join(docBase(), 'fresh.txt'))).toEqual(Buffer.from('\0\0\0xyz', 'latin1'));
-    expect((await send(port, '/writable/patch.txt', { method: 'PUT', headers: ['Content-Range: bytes 5-2/*'], body: 'x' })).status).toBe(400);
-    const leftovers = readdirSync(docBase(), { recursive: true }).map(String).filter((name) => name.includes('put-part'));
+    expect((await send(port, '/writable/patch.txt', { method: 'PUT', headers: ['Content-Range: bytes 5-2/*'], body: 'x' })).status).toBe(
+      400,
+    );
+    const leftovers = readdirSync(docBase(), { recursive: true })
+      .map(String)
+      .filter((name) => name.includes('put-part'));
     expect(leftovers).toEqual([]);
   });
 
@@ -296,7 +300,8 @@ describe('the resource cache (/cached: cacheTtl=300 ms, cacheMaxSize=1024 KiB, c
 });
 
 describe('a file answered from memory (no promise on the hot path)', () => {
-  const withoutDate = (response: RawResponse): Array<readonly [string, string]> => response.headers.filter(([name]) => name.toLowerCase() !== 'date');
+  const withoutDate = (response: RawResponse): Array<readonly [string, string]> =>
+    response.headers.filter(([name]) => name.toLowerCase() !== 'date');
 
   it('gets the same head and body as its first, cold answer, for GET and HEAD', async () => {
     const content = Buffer.from('served from memory\n'.repeat(30));

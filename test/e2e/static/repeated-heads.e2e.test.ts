@@ -37,8 +37,18 @@ describe('DefaultServlet: repeated and alternating response heads on one connect
     expect(alone.get('/files/a.txt')?.fields).toEqual(expect.arrayContaining([expect.stringMatching(/^ETag: W\/"500-\d+"$/)]));
     expect(alone.get('/files/missing.txt')?.status).toBe(404);
     const order = [
-      '/files/a.txt', '/files/a.txt', '/files/a.txt', '/files/style.css', '/files/a.txt', '/files/data.json',
-      '/files/data.json', '/files/missing.txt', '/files/data.json', '/files/style.css', '/files/style.css', '/files/a.txt',
+      '/files/a.txt',
+      '/files/a.txt',
+      '/files/a.txt',
+      '/files/style.css',
+      '/files/a.txt',
+      '/files/data.json',
+      '/files/data.json',
+      '/files/missing.txt',
+      '/files/data.json',
+      '/files/style.css',
+      '/files/style.css',
+      '/files/a.txt',
     ];
     const client = await RawHttpClient.connect(fixture.server.port);
     try {

@@ -68,7 +68,11 @@ function multipartParts(response: RawResponse): Array<{ contentRange: string; co
         .split('\r\n')
         .map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()] as const),
     );
-    return { contentRange: headers.get('content-range') ?? '', contentType: headers.get('content-type') ?? '', data: Buffer.from(part.slice(split + 4), 'latin1') };
+    return {
+      contentRange: headers.get('content-range') ?? '',
+      contentType: headers.get('content-type') ?? '',
+      data: Buffer.from(part.slice(split + 4), 'latin1'),
+    };
   });
 }
 
@@ -116,9 +120,27 @@ describe('vector set C — ranges', () => {
   });
 
   it.each([
-    ['bytes=1-100, 30-50', [[1, 100], [30, 50]]],
-    ['bytes=1-100, 90-150', [[1, 100], [90, 150]]],
-    ['bytes=0-1,5-6', [[0, 1], [5, 6]]],
+    [
+      'bytes=1-100, 30-50',
+      [
+        [1, 100],
+        [30, 50],
+      ],
+    ],
+    [
+      'bytes=1-100, 90-150',
+      [
+        [1, 100],
+        [90, 150],
+      ],
+    ],
+    [
+      'bytes=0-1,5-6',
+      [
+        [0, 1],
+        [5, 6],
+      ],
+    ],
   ])('C6/C7 Range: %s → 206 multipart/byteranges', async (range, expected) => {
     const response = await get(() => [`Range: ${range}`]);
     const parts = multipartParts(response);
@@ -126,7 +148,7 @@ describe('vector set C — ranges', () => {
     expect(parts.map((p) => p.contentRange)).toEqual(expected.map(([s, e]) => `bytes ${s}-${e}/${L}`));
     for (const [i, [s, e]] of expected.entries()) {
       expect(parts[i]!.contentType).toBe('text/plain;charset=UTF-8');
-      expect(parts[i]!.data.equals(A_TXT.subarray(s!, e! + 1))).toBe(true);
+      expect(parts[i]!.data.equals(A_TXT.subarray(s, e! + 1))).toBe(true);
     }
   });
 

@@ -80,7 +80,12 @@ function fetchFile(
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, length: response.headers['content-length'], body: Buffer.concat(chunks), socket: response.socket }),
+        resolve({
+          status: response.statusCode ?? 0,
+          length: response.headers['content-length'],
+          body: Buffer.concat(chunks),
+          socket: response.socket,
+        }),
       );
       response.on('error', reject);
     });

@@ -107,11 +107,14 @@ function get(port: number, path: string, options: ClientOptions = {}): Promise<H
 /** The certificate the server presents for a server name, without trusting anything (to see the fallback). */
 function presentedCn(port: number, servername: string | undefined): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false, ...(servername === undefined ? {} : { servername }) }, () => {
-      const cn = String(socket.getPeerCertificate().subject?.CN ?? '');
-      socket.destroy();
-      resolve(cn);
-    });
+    const socket = tls.connect(
+      { host: '127.0.0.1', port, rejectUnauthorized: false, ...(servername === undefined ? {} : { servername }) },
+      () => {
+        const cn = String(socket.getPeerCertificate().subject?.CN ?? '');
+        socket.destroy();
+        resolve(cn);
+      },
+    );
     socket.on('error', reject);
     socket.setTimeout(5000, () => socket.destroy(new Error('timed out')));
   });
@@ -189,7 +192,13 @@ describe('TLS connector with two SSLHostConfigs', () => {
   it('optional: a valid client certificate reaches the servlet with cipher suite, key size and session id', async () => {
     const response = await get(server.port, '/tls/info', { cert: pki.clientCert, key: pki.clientKey, maxVersion: 'TLSv1.2' });
     expect(response.status).toBe(200);
-    const info = JSON.parse(response.body) as { certificates: string[]; cipherSuite: string; keySize: number; sessionId: string; protocol: string };
+    const info = JSON.parse(response.body) as {
+      certificates: string[];
+      cipherSuite: string;
+      keySize: number;
+      sessionId: string;
+      protocol: string;
+    };
     expect(info.certificates[0]).toContain('CN=Test Client');
     expect(info.protocol).toBe('TLSv1.2');
     expect(info.cipherSuite).toMatch(/^TLS_ECDHE_ECDSA_WITH_/);
@@ -206,7 +215,12 @@ describe('TLS connector with two SSLHostConfigs', () => {
 
   it('required (selected by SNI, encrypted key): no certificate is refused, a valid one is served', async () => {
     await expect(get(server.port, '/tls/info', { servername: 'other.test', host: 'other.test' })).rejects.toThrow();
-    const response = await get(server.port, '/tls/info', { servername: 'other.test', host: 'other.test', cert: pki.clientCert, key: pki.clientKey });
+    const response = await get(server.port, '/tls/info', {
+      servername: 'other.test',
+      host: 'other.test',
+      cert: pki.clientCert,
+      key: pki.clientKey,
+    });
     expect(response.status).toBe(200);
     expect(response.serverCn).toBe('other.test');
     const info = JSON.parse(response.body) as { certificates: string[]; keySize: number };
@@ -226,13 +240,21 @@ describe('TLS connector with two SSLHostConfigs', () => {
     expect(dodged.status).toBe(421);
     expect(dodged.connection).toBe('close');
     expect(dodged.body).toContain('strictSni');
-    const reverse = await get(server.port, '/tls/info', { servername: 'other.test', host: 'localhost:8443', cert: pki.clientCert, key: pki.clientKey });
+    const reverse = await get(server.port, '/tls/info', {
+      servername: 'other.test',
+      host: 'localhost:8443',
+      cert: pki.clientCert,
+      key: pki.clientKey,
+    });
     expect(reverse.status).toBe(421);
     expect(server.logs.some((record) => record.code === 'SV_ERR_HTTP_MISDIRECTED_REQUEST')).toBe(true);
   });
 
   it('strictSni: names that select the same SSLHostConfig are served (case, port, an unknown Host falling back to _default_)', async () => {
-    expect((await get(server.port, '/tls/info', { servername: 'other.test', host: 'OTHER.test:443', cert: pki.clientCert, key: pki.clientKey })).status).toBe(200);
+    expect(
+      (await get(server.port, '/tls/info', { servername: 'other.test', host: 'OTHER.test:443', cert: pki.clientCert, key: pki.clientKey }))
+        .status,
+    ).toBe(200);
     expect((await get(server.port, '/tls/info', { servername: 'localhost', host: 'unknown.example' })).status).toBe(200);
   });
 });
@@ -298,7 +320,9 @@ describe('TLS certificate reload and broken files', () => {
       expect(after.serverSerial).not.toBe(before.serverSerial);
 
       writeFileSync(key, 'not a key\n');
-      expect(() => tlsConnector.reloadSslHostConfigs()).toThrow(/SSLHostConfig \[_default_\].*certificateKeyFile|certificateKeyFile.*served\.key/);
+      expect(() => tlsConnector.reloadSslHostConfigs()).toThrow(
+        /SSLHostConfig \[_default_\].*certificateKeyFile|certificateKeyFile.*served\.key/,
+      );
       const still = await get(server.port, '/tls/info');
       expect(still.serverSerial).toBe(after.serverSerial);
       expect(() => tlsConnector.reloadSslHostConfigs('nope.example')).toThrow(/no SSLHostConfig with this hostName/);
@@ -308,7 +332,13 @@ describe('TLS certificate reload and broken files', () => {
   });
 
   it('a client that never completes the handshake is cut off by connectionTimeout and frees its maxConnections slot', async () => {
-    const xml = serverXml(dir, connector(pki.localhostCert, pki.localhostKey).replace('SSLEnabled="true"', 'SSLEnabled="true" connectionTimeout="300" maxConnections="1"'));
+    const xml = serverXml(
+      dir,
+      connector(pki.localhostCert, pki.localhostKey).replace(
+        'SSLEnabled="true"',
+        'SSLEnabled="true" connectionTimeout="300" maxConnections="1"',
+      ),
+    );
     const server = await startTestServer({ serverXml: xml });
     try {
       const { connect } = await import('node:net');
@@ -325,7 +355,9 @@ describe('TLS certificate reload and broken files', () => {
       expect(closed).toBe(true);
       // The only slot is free again: a real client is served.
       expect((await get(server.port, '/tls/info')).status).toBe(200);
-      expect(server.logs.some((record) => record.code === 'SV_ERR_TLS_HANDSHAKE' && /connectionTimeout \[300\]/.test(record.msg))).toBe(true);
+      expect(server.logs.some((record) => record.code === 'SV_ERR_TLS_HANDSHAKE' && /connectionTimeout \[300\]/.test(record.msg))).toBe(
+        true,
+      );
     } finally {
       await server.close();
     }
@@ -371,7 +403,7 @@ function describeError(error: unknown): string {
       parts.push(`${(current as { code?: string }).code ?? ''} ${current.message}`);
       current = current.cause;
     } else {
-      parts.push(String(current));
+      parts.push(typeof current === 'string' ? current : JSON.stringify(current));
       break;
     }
   }

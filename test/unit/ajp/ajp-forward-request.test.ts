@@ -66,7 +66,12 @@ describe('decodeForwardRequest', () => {
   });
 
   it('decodes literal header names the same as coded ones', () => {
-    const request = { headers: [['Content-Length', '0'], ['Cookie', 'a=b']] as Array<[string, string]> };
+    const request = {
+      headers: [
+        ['Content-Length', '0'],
+        ['Cookie', 'a=b'],
+      ] as Array<[string, string]>,
+    };
     const coded = decodeForwardRequest(encodeForwardRequest(request));
     const literal = decodeForwardRequest(encodeForwardRequest({ ...request, literalHeaderNames: true }));
     expect(coded.headers).toEqual([

@@ -32,7 +32,12 @@ describe('AjpPacketReader', () => {
   });
 
   it('yields the same payloads byte by byte', () => {
-    expect(feedSplit(stream, Array.from({ length: stream.length }, (_, i) => i))).toEqual(expected);
+    expect(
+      feedSplit(
+        stream,
+        Array.from({ length: stream.length }, (_, i) => i),
+      ),
+    ).toEqual(expected);
   });
 
   it('reports a partial packet until the last byte arrives', () => {
@@ -62,7 +67,9 @@ describe('AjpPacketReader', () => {
     const reader = new AjpPacketReader(8192);
     const header = Buffer.from([0x12, 0x34, 0, 0]);
     header.writeUInt16BE(8189, 2);
-    expect(() => reader.push(header)).toThrow(expect.objectContaining({ code: 'SV_ERR_AJP_PACKET_TOO_LARGE', message: expect.stringContaining('[8192]') }));
+    expect(() => reader.push(header)).toThrow(
+      expect.objectContaining({ code: 'SV_ERR_AJP_PACKET_TOO_LARGE', message: expect.stringContaining('[8192]') }),
+    );
   });
 
   it('honours a larger packetSize', () => {

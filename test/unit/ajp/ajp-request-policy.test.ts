@@ -96,7 +96,14 @@ describe('request attributes', () => {
   it('carries the forwarded SSL data as the exchange TLS facts and is_ssl as secure', () => {
     const request = accepted({ isSsl: true, sslCipher: 'C', sslSession: 'S', sslKeySize: 256, sslCert: 'not a certificate' });
     expect(request.secure).toBe(true);
-    expect(request.tls).toEqual({ protocol: '', cipherSuite: 'C', keySize: 256, sessionId: 'S', peerCertificates: [], serverName: undefined });
+    expect(request.tls).toEqual({
+      protocol: '',
+      cipherSuite: 'C',
+      keySize: 256,
+      sessionId: 'S',
+      peerCertificates: [],
+      serverName: undefined,
+    });
     // An unparsable certificate is left out, not passed on as text.
     expect(request.attributes.size).toBe(0);
   });
@@ -110,14 +117,27 @@ describe('request attributes', () => {
 describe('identity', () => {
   it('ignores the proxy user by default, trusts it with tomcatAuthentication=false', () => {
     expect(accepted({ remoteUser: 'alice', authType: 'BASIC' }).user).toBeNull();
-    expect(accepted({ remoteUser: 'alice', authType: 'BASIC' }, { tomcatAuthentication: false }).user).toEqual({ name: 'alice', authType: 'BASIC' });
-    expect(accepted({ remoteUser: 'alice', authType: 'BASIC' }, { tomcatAuthorization: true }).user).toEqual({ name: 'alice', authType: null });
+    expect(accepted({ remoteUser: 'alice', authType: 'BASIC' }, { tomcatAuthentication: false }).user).toEqual({
+      name: 'alice',
+      authType: 'BASIC',
+    });
+    expect(accepted({ remoteUser: 'alice', authType: 'BASIC' }, { tomcatAuthorization: true }).user).toEqual({
+      name: 'alice',
+      authType: null,
+    });
   });
 });
 
 describe('headers and framing', () => {
   it('refuses two Content-Length headers and an invalid one with 400', () => {
-    expect(refusal({ headers: [['content-length', '1'], ['content-length', '1']] })).toEqual({ code: 'SV_ERR_HTTP_BAD_REQUEST', status: 400 });
+    expect(
+      refusal({
+        headers: [
+          ['content-length', '1'],
+          ['content-length', '1'],
+        ],
+      }),
+    ).toEqual({ code: 'SV_ERR_HTTP_BAD_REQUEST', status: 400 });
     expect(refusal({ headers: [['content-length', '1a']] }).status).toBe(400);
     expect(refusal({ headers: [['content-length', '-1']] }).status).toBe(400);
   });
@@ -130,7 +150,14 @@ describe('headers and framing', () => {
 
   it('derives the body framing', () => {
     expect(accepted({ headers: [['content-length', '12']] })).toMatchObject({ contentLength: 12, chunked: false });
-    expect(accepted({ headers: [['transfer-encoding', 'chunked'], ['content-length', '12']] })).toMatchObject({ contentLength: -1, chunked: true });
+    expect(
+      accepted({
+        headers: [
+          ['transfer-encoding', 'chunked'],
+          ['content-length', '12'],
+        ],
+      }),
+    ).toMatchObject({ contentLength: -1, chunked: true });
     expect(accepted({})).toMatchObject({ contentLength: -1, chunked: false });
   });
 

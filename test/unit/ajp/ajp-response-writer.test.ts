@@ -1,6 +1,11 @@
 // The response writer: packet order as a state machine, coded header names, body split at packetSize for every length.
 import { describe, expect, it } from 'vitest';
-import { AjpResponseWriter, CPONG_PACKET, getBodyChunkPacket, maxResponseBodyChunk } from '../../../src/protocol/ajp/ajp-response-writer.js';
+import {
+  AjpResponseWriter,
+  CPONG_PACKET,
+  getBodyChunkPacket,
+  maxResponseBodyChunk,
+} from '../../../src/protocol/ajp/ajp-response-writer.js';
 
 function payloadOf(packet: Buffer): Buffer {
   expect(packet.subarray(0, 2).toString('latin1')).toBe('AB');
@@ -24,7 +29,16 @@ function bodyOf(packets: Buffer[]): Buffer {
 describe('AjpResponseWriter', () => {
   it('encodes SEND_HEADERS with coded and literal names and the reason phrase', () => {
     const writer = new AjpResponseWriter(8192);
-    const packet = writer.head(200, null, [['Content-Type', 'text/plain'], ['Set-Cookie', 'a=b'], ['X-Custom', 'é']], true);
+    const packet = writer.head(
+      200,
+      null,
+      [
+        ['Content-Type', 'text/plain'],
+        ['Set-Cookie', 'a=b'],
+        ['X-Custom', 'é'],
+      ],
+      true,
+    );
     const payload = payloadOf(packet);
     const expected = Buffer.concat([
       Buffer.from([4, 0, 200, 0, 2]),
@@ -98,6 +112,8 @@ describe('AjpResponseWriter', () => {
 
   it('refuses headers that do not fit in one packet', () => {
     const writer = new AjpResponseWriter(8192);
-    expect(() => writer.head(200, null, [['X-Big', 'x'.repeat(9000)]], true)).toThrow(expect.objectContaining({ code: 'SV_ERR_AJP_PACKET_TOO_LARGE' }));
+    expect(() => writer.head(200, null, [['X-Big', 'x'.repeat(9000)]], true)).toThrow(
+      expect.objectContaining({ code: 'SV_ERR_AJP_PACKET_TOO_LARGE' }),
+    );
   });
 });

@@ -65,9 +65,7 @@ const rules: readonly Rule[] = [
     name: 'servlet/ imports nothing from the container but servlet/ itself',
     appliesTo: inArea('servlet'),
     forbids: (edge) =>
-      edge.target === null
-        ? edge.specifier === 'serval' || edge.specifier.startsWith('serval/')
-        : areaOf(edge.target) !== 'servlet',
+      edge.target === null ? edge.specifier === 'serval' || edge.specifier.startsWith('serval/') : areaOf(edge.target) !== 'servlet',
   },
   {
     name: 'mapper/ never imports core, connector, servlet or protocol',
@@ -104,7 +102,7 @@ describe('import extraction', () => {
       "import type { A } from './a.js';",
       'import {',
       '  b,',
-      "  type B,",
+      '  type B,',
       "} from '../b.js';",
       "export * from './c.js';",
       "export type { D } from './d.js';",
@@ -115,7 +113,7 @@ describe('import extraction', () => {
       "type H = import('./h.js').H;",
       "// import x from './commented.js';",
       "/* export * from './block-commented.js'; */",
-      "const s = \"import y from './in-a-string.js'\";",
+      'const s = "import y from \'./in-a-string.js\'";',
       "import * as path from 'node:path';",
     ].join('\n');
     expect(specifiersOf(source)).toEqual([
@@ -148,8 +146,14 @@ describe('layering rules (checked on a synthetic tree)', () => {
     ...edgesOf('src/net/acceptor.ts', "export { V } from '../valves/v.js';"),
     ...edgesOf('src/servlet/filter.ts', "import type { Request } from '../connector/request.js';\nimport type { S } from './servlet.js';"),
     ...edgesOf('src/servlet/index.ts', "const p = require('../../package.json');\nimport { EventEmitter } from 'node:events';"),
-    ...edgesOf('src/mapper/mapper.ts', "import type { Wrapper } from '../core/wrapper.js';\nimport { ContainerError } from '../errors/container-error.js';"),
-    ...edgesOf('src/core/context.ts', "import type { Exchange } from '../protocol/exchange.js';\nimport type { M } from '../mapper/mapper.js';"),
+    ...edgesOf(
+      'src/mapper/mapper.ts',
+      "import type { Wrapper } from '../core/wrapper.js';\nimport { ContainerError } from '../errors/container-error.js';",
+    ),
+    ...edgesOf(
+      'src/core/context.ts',
+      "import type { Exchange } from '../protocol/exchange.js';\nimport type { M } from '../mapper/mapper.js';",
+    ),
     ...edgesOf('src/connector/adapter.ts', "import '../protocol/exchange.js';\nimport '../core/engine.js';"),
   ];
 

@@ -42,10 +42,7 @@ describe('object literals in src/', () => {
       'const o = { a: 1, get b() { return 2; } };',
       'const p = { set c(v: number) {} };',
     ].join('\n');
-    expect(literalAccessors('sample.ts', source)).toEqual([
-      'sample.ts:2: get b() { return 2; }',
-      'sample.ts:3: set c(v: number) {}',
-    ]);
+    expect(literalAccessors('sample.ts', source)).toEqual(['sample.ts:2: get b() { return 2; }', 'sample.ts:3: set c(v: number) {}']);
   });
 
   it('have no getters or setters (use a function property or a class)', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseJavaProperties, PropertySource, substituteProperties } from '../../../src/config/property-substitution.js';
 
-const lookup = (name: string): string | undefined => ({ a: 'A', empty: '', loop: '${loop}' } as Record<string, string>)[name];
+const lookup = (name: string): string | undefined => (({ a: 'A', empty: '', loop: '${loop}' }) as Record<string, string>)[name];
 
 describe('substituteProperties', () => {
   const cases: [string, string][] = [

@@ -105,7 +105,13 @@ describe('defaults', () => {
   });
 
   it('fills Engine and Host defaults and resolves appBase against catalina.base', () => {
-    expect(engine).toMatchObject({ name: 'Catalina', defaultHost: 'localhost', jvmRoute: undefined, backgroundProcessorDelay: 10, realm: undefined });
+    expect(engine).toMatchObject({
+      name: 'Catalina',
+      defaultHost: 'localhost',
+      jvmRoute: undefined,
+      backgroundProcessorDelay: 10,
+      realm: undefined,
+    });
     expect(host).toMatchObject({
       name: 'localhost',
       aliases: [],
@@ -199,7 +205,9 @@ describe('defaults', () => {
       </Engine></Service></Server>`;
     const c = loadServerConfigFromString(xml, env);
     const service = c.services[0]!;
-    expect(service.executors).toEqual([{ name: 'pool', maxThreads: 50, minSpareThreads: 25, maxIdleTime: 60000, location: expect.objectContaining({ line: 2 }) }]);
+    expect(service.executors).toEqual([
+      { name: 'pool', maxThreads: 50, minSpareThreads: 25, maxIdleTime: 60000, location: expect.objectContaining({ line: 2 }) },
+    ]);
     expect(service.connectors[0]!.executor).toBe('pool');
     expect(service.engine.hosts[0]).toMatchObject({ name: 'example.com', aliases: ['www.example.com'] });
     const context = service.engine.hosts[0]!.contexts[0]!;
@@ -212,13 +220,29 @@ describe('defaults', () => {
 
 describe('type errors', () => {
   const cases: [string, string, RegExp][] = [
-    ['not an integer', '<Connector port="80a"/>', /Attribute \[port\] on element \[Connector\] has invalid value \[80a\]; allowed: an integer from 0 to 65535/],
+    [
+      'not an integer',
+      '<Connector port="80a"/>',
+      /Attribute \[port\] on element \[Connector\] has invalid value \[80a\]; allowed: an integer from 0 to 65535/,
+    ],
     ['integer above max', '<Connector port="70000"/>', /invalid value \[70000\]; allowed: an integer from 0 to 65535/],
-    ['below min, with unlimited', '<Connector port="1" maxConnections="0"/>', /\[maxConnections\].*invalid value \[0\]; allowed: -1 \(unlimited\) or an integer from 1 to 2147483647/],
+    [
+      'below min, with unlimited',
+      '<Connector port="1" maxConnections="0"/>',
+      /\[maxConnections\].*invalid value \[0\]; allowed: -1 \(unlimited\) or an integer from 1 to 2147483647/,
+    ],
     ['-2 where only -1 means unlimited', '<Connector port="1" maxPostSize="-2"/>', /\[maxPostSize\].*invalid value \[-2\]/],
     ['not a boolean', '<Connector port="1" secure="yes"/>', /\[secure\].*invalid value \[yes\]; allowed: true or false/],
-    ['not in the enum', '<Connector port="1" encodedSolidusHandling="allow"/>', /invalid value \[allow\]; allowed: one of \[reject, decode, passthrough\]/],
-    ['bad protocol', '<Connector port="1" protocol="HTTP/2"/>', /\[protocol\].*invalid value \[HTTP\/2\]; allowed: one of \[HTTP\/1\.1, .*AJP\/1\.3-blocking\]/],
+    [
+      'not in the enum',
+      '<Connector port="1" encodedSolidusHandling="allow"/>',
+      /invalid value \[allow\]; allowed: one of \[reject, decode, passthrough\]/,
+    ],
+    [
+      'bad protocol',
+      '<Connector port="1" protocol="HTTP/2"/>',
+      /\[protocol\].*invalid value \[HTTP\/2\]; allowed: one of \[HTTP\/1\.1, .*AJP\/1\.3-blocking\]/,
+    ],
     ['missing required', '<Connector/>', /Required attribute \[port\] is missing on element \[Connector\]/],
   ];
   for (const [name, connector, message] of cases) {
@@ -333,8 +357,12 @@ describe('all problems at once', () => {
       const e = error as ConfigValidationError;
       expect(e.code).toBe('SV_ERR_CONFIG_INVALID');
       expect(e.message.split('\n')[0]).toBe('Configuration file [conf/server.xml] has 8 problem(s)');
-      expect(e.message).toContain('conf/server.xml:9: Server/Service[0]/Engine[0]/Host[0]/Valve[0] [patern]: Unknown attribute [patern] on element [Valve]; did you mean [pattern]?');
-      expect(e.message).toContain('conf/server.xml:5: Server/Service[0]/Connector[1] [useVirtualThreads]: warning: Tomcat attribute [useVirtualThreads]');
+      expect(e.message).toContain(
+        'conf/server.xml:9: Server/Service[0]/Engine[0]/Host[0]/Valve[0] [patern]: Unknown attribute [patern] on element [Valve]; did you mean [pattern]?',
+      );
+      expect(e.message).toContain(
+        'conf/server.xml:5: Server/Service[0]/Connector[1] [useVirtualThreads]: warning: Tomcat attribute [useVirtualThreads]',
+      );
       expect(e.message).toContain('did you mean [shutdown]?');
       return;
     }
@@ -349,19 +377,24 @@ describe('cross-field rules', () => {
   });
 
   it('allows the same port on different addresses and port 0 twice', () => {
-    const two = '<Connector port="8080" address="127.0.0.1"/><Connector port="8080" address="127.0.0.2"/><Connector port="0"/><Connector port="0"/>';
+    const two =
+      '<Connector port="8080" address="127.0.0.1"/><Connector port="8080" address="127.0.0.2"/><Connector port="0"/><Connector port="0"/>';
     expect(loadServerConfigFromString(server('', two), env).services[0]!.connectors).toHaveLength(4);
   });
 
   it('rejects a wildcard and a specific address on the same port, and the shutdown port', () => {
     const clash = onlyProblem(server('', '<Connector port="8080"/><Connector port="8080" address="127.0.0.1"/>'));
-    expect(clash.message).toMatch(/Connector listens on \[127\.0\.0\.1:8080\], already used by the Connector at Server\/Service\[0\]\/Connector\[0\]/);
+    expect(clash.message).toMatch(
+      /Connector listens on \[127\.0\.0\.1:8080\], already used by the Connector at Server\/Service\[0\]\/Connector\[0\]/,
+    );
     const shutdown = onlyProblem(server('', '<Connector port="8005"/>'));
     expect(shutdown.message).toMatch(/already used by the Server shutdown port/);
   });
 
   it('rejects an executor that does not exist', () => {
-    expect(onlyProblem(server('', '<Connector port="1" executor="pool"/>')).message).toMatch(/Connector executor \[pool\] names no Executor/);
+    expect(onlyProblem(server('', '<Connector port="1" executor="pool"/>')).message).toMatch(
+      /Connector executor \[pool\] names no Executor/,
+    );
   });
 
   it('refuses an AJP connector without a secret unless secretRequired is false', () => {
@@ -375,9 +408,9 @@ describe('cross-field rules', () => {
     const problem = onlyProblem(server('', '<Connector port="8080" server="Serval&#13;&#10;Set-Cookie: x=1"/>'));
     expect(problem).toMatchObject({ code: 'SV_ERR_CONFIG_RULE', attribute: 'server' });
     expect(problem.message).toMatch(/must not contain CR, LF or NUL/);
-    expect(loadServerConfigFromString(server('', '<Connector port="8080" server="Serval/1.0 (test)"/>'), env).services[0]!.connectors[0]!.server).toBe(
-      'Serval/1.0 (test)',
-    );
+    expect(
+      loadServerConfigFromString(server('', '<Connector port="8080" server="Serval/1.0 (test)"/>'), env).services[0]!.connectors[0]!.server,
+    ).toBe('Serval/1.0 (test)');
   });
 
   it('refuses a URIEncoding nothing can decode with, and takes the names Tomcat users write', () => {
@@ -393,7 +426,9 @@ describe('cross-field rules', () => {
   it('rejects duplicate host names and context paths', () => {
     const hosts = server('').replace('<Host name="localhost"></Host>', '<Host name="localhost"/><Host name="LOCALHOST"/>');
     expect(onlyProblem(hosts).message).toMatch(/Host name or alias \[localhost\] is used twice/);
-    expect(onlyProblem(server('<Context path="/a" docBase="a"/><Context path="/a" docBase="b"/>')).message).toMatch(/Context path \[\/a\] is used twice/);
+    expect(onlyProblem(server('<Context path="/a" docBase="a"/><Context path="/a" docBase="b"/>')).message).toMatch(
+      /Context path \[\/a\] is used twice/,
+    );
   });
 
   it('checks context paths and requires path and docBase in server.xml', () => {
@@ -409,9 +444,9 @@ describe('cross-field rules', () => {
     expect(onlyProblem('<Server port="1" shutdown="x"><Service name="s"/></Server>').message).toBe(
       'Element [Service] must contain exactly one [Engine]; found [0]',
     );
-    expect(onlyProblem('<Server port="1" shutdown="x"><Service name="s"><Engine name="e" defaultHost="h"/></Service></Server>').message).toBe(
-      'Element [Engine] must contain at least one [Host]',
-    );
+    expect(
+      onlyProblem('<Server port="1" shutdown="x"><Service name="s"><Engine name="e" defaultHost="h"/></Service></Server>').message,
+    ).toBe('Element [Engine] must contain at least one [Host]');
   });
 });
 
@@ -480,7 +515,12 @@ describe('property substitution', () => {
   const base = join(scratch, 'base');
   mkdirSync(join(base, 'conf'), { recursive: true });
   writeFileSync(join(base, 'conf', 'catalina.properties'), '# ports\nhttp.port=9090\nshutdown.word : STOP\n');
-  const substEnv: ConfigEnvironment = { catalinaHome: '/opt/serval', catalinaBase: base, properties: { 'app.name': 'shop' }, env: { HTTP_ADDR: '127.0.0.9' } };
+  const substEnv: ConfigEnvironment = {
+    catalinaHome: '/opt/serval',
+    catalinaBase: base,
+    properties: { 'app.name': 'shop' },
+    env: { HTTP_ADDR: '127.0.0.9' },
+  };
 
   it('replaces properties from every source, with defaults', () => {
     const xml = `<Server port="\${missing.port:-8105}" shutdown="\${shutdown.word}"><Service name="\${app.name}">
@@ -515,7 +555,13 @@ describe('files', () => {
     const service = c.services[0]!;
     expect(service.name).toBe('Catalina');
     expect(service.connectors).toHaveLength(1);
-    expect(service.connectors[0]).toMatchObject({ port: 8080, protocol: 'http11', connectionTimeout: 20000, keepAliveTimeout: 20000, redirectPort: 8443 });
+    expect(service.connectors[0]).toMatchObject({
+      port: 8080,
+      protocol: 'http11',
+      connectionTimeout: 20000,
+      keepAliveTimeout: 20000,
+      redirectPort: 8443,
+    });
     expect(service.engine).toMatchObject({ name: 'Catalina', defaultHost: 'localhost' });
     const host = service.engine.hosts[0]!;
     expect(host).toMatchObject({ name: 'localhost', appBase: join(repoRoot, 'webapps'), unpackWARs: true, autoDeploy: true });
@@ -528,7 +574,11 @@ describe('files', () => {
   });
 
   it('loads the Tomcat 10.1 default server.xml with warnings only', () => {
-    const c = loadServerConfig(join(repoRoot, 'test/fixtures/conf/tomcat10-server.xml'), { catalinaHome: repoRoot, catalinaBase: repoRoot, env: {} });
+    const c = loadServerConfig(join(repoRoot, 'test/fixtures/conf/tomcat10-server.xml'), {
+      catalinaHome: repoRoot,
+      catalinaBase: repoRoot,
+      env: {},
+    });
     expect(c.warnings.length).toBeGreaterThan(0);
     expect(c.warnings.every((w) => w.severity === 'warning')).toBe(true);
     expect(c.warnings.map((w) => [w.path, w.code])).toEqual([
@@ -566,7 +616,11 @@ describe('files', () => {
     try {
       loadServerConfig('conf/none.xml', env);
     } catch (error) {
-      expect((error as ConfigValidationError).problems[0]).toMatchObject({ code: 'SV_ERR_CONFIG_FILE_NOT_FOUND', file: 'conf/none.xml', line: 0 });
+      expect((error as ConfigValidationError).problems[0]).toMatchObject({
+        code: 'SV_ERR_CONFIG_FILE_NOT_FOUND',
+        file: 'conf/none.xml',
+        line: 0,
+      });
     }
   });
 });

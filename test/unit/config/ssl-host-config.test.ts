@@ -38,7 +38,9 @@ function connectorOf(xml: string) {
 
 describe('SSLHostConfig loading', () => {
   it('builds typed TLS settings with Tomcat defaults, paths resolved against catalina.base, and reports https', () => {
-    const connector = connectorOf(server(`<Connector port="8443" SSLEnabled="true" scheme="http"><SSLHostConfig>${CERT}</SSLHostConfig></Connector>`));
+    const connector = connectorOf(
+      server(`<Connector port="8443" SSLEnabled="true" scheme="http"><SSLHostConfig>${CERT}</SSLHostConfig></Connector>`),
+    );
     expect(connector.scheme).toBe('https');
     expect(connector.secure).toBe(true);
     expect(connector.sslHostConfigs).toHaveLength(1);
@@ -87,7 +89,9 @@ describe('SSLHostConfig loading', () => {
   });
 
   it('SSLEnabled without an SSLHostConfig is an error', () => {
-    expect(errors(server('<Connector port="8443" SSLEnabled="true"/>'))).toEqual([expect.stringMatching(/^SSLEnabled: .*no <SSLHostConfig>/)]);
+    expect(errors(server('<Connector port="8443" SSLEnabled="true"/>'))).toEqual([
+      expect.stringMatching(/^SSLEnabled: .*no <SSLHostConfig>/),
+    ]);
   });
 
   it('an SSLHostConfig on a connector without SSLEnabled is ignored with a warning', () => {
@@ -102,23 +106,31 @@ describe('SSLHostConfig loading', () => {
         <Certificate certificateKeystoreFile="conf/keystore.p12" certificateKeystorePassword="changeit"/></SSLHostConfig></Connector>`),
     );
     expect(messages).toContainEqual(expect.stringMatching(/truststoreFile.*PEM files only.*caCertificateFile/));
-    expect(messages).toContainEqual(expect.stringMatching(/certificateKeystoreFile, certificateKeystorePassword.*PEM files only.*openssl pkcs12/));
+    expect(messages).toContainEqual(
+      expect.stringMatching(/certificateKeystoreFile, certificateKeystorePassword.*PEM files only.*openssl pkcs12/),
+    );
     // The Certificate then also lacks its certificateFile.
     expect(messages).toContainEqual(expect.stringMatching(/^certificateFile: Required attribute/));
   });
 
   it('rejects bad protocols and ciphers values at load time', () => {
     const messages = errors(
-      server(`<Connector port="8443" SSLEnabled="true"><SSLHostConfig protocols="TLSv1.2+TLSv9" ciphers="TLS_FOO_WITH_BAR">${CERT}</SSLHostConfig></Connector>`),
+      server(
+        `<Connector port="8443" SSLEnabled="true"><SSLHostConfig protocols="TLSv1.2+TLSv9" ciphers="TLS_FOO_WITH_BAR">${CERT}</SSLHostConfig></Connector>`,
+      ),
     );
     expect(messages).toContainEqual(expect.stringMatching(/^protocols: .*\[TLSv1\.2\+TLSv9\].*unknown protocol \[TLSv9\]/));
     expect(messages).toContainEqual(expect.stringMatching(/^ciphers: .*cipher suite \[TLS_FOO_WITH_BAR\] is unknown/));
-    expect(errors(server(`<Connector port="8443" SSLEnabled="true"><SSLHostConfig protocols="SSLv3">${CERT}</SSLHostConfig></Connector>`))).toEqual([
-      expect.stringMatching(/SSLv3 is not supported/),
-    ]);
-    expect(errors(server(`<Connector port="8443" SSLEnabled="true"><SSLHostConfig protocols="all-TLSv1.2-TLSv1.3">${CERT}</SSLHostConfig></Connector>`))).toEqual([
-      expect.stringMatching(/no protocol is left enabled/),
-    ]);
+    expect(
+      errors(server(`<Connector port="8443" SSLEnabled="true"><SSLHostConfig protocols="SSLv3">${CERT}</SSLHostConfig></Connector>`)),
+    ).toEqual([expect.stringMatching(/SSLv3 is not supported/)]);
+    expect(
+      errors(
+        server(
+          `<Connector port="8443" SSLEnabled="true"><SSLHostConfig protocols="all-TLSv1.2-TLSv1.3">${CERT}</SSLHostConfig></Connector>`,
+        ),
+      ),
+    ).toEqual([expect.stringMatching(/no protocol is left enabled/)]);
   });
 
   it('needs a Certificate, unique host names and a default SSLHostConfig that exists', () => {
@@ -126,9 +138,15 @@ describe('SSLHostConfig loading', () => {
       expect.stringMatching(/SSLHostConfig \[_default_\] has no <Certificate>/),
     ]);
     expect(
-      errors(server(`<Connector port="8443" SSLEnabled="true"><SSLHostConfig hostName="a.test">${CERT}</SSLHostConfig><SSLHostConfig hostName="A.test">${CERT}</SSLHostConfig></Connector>`)),
+      errors(
+        server(
+          `<Connector port="8443" SSLEnabled="true"><SSLHostConfig hostName="a.test">${CERT}</SSLHostConfig><SSLHostConfig hostName="A.test">${CERT}</SSLHostConfig></Connector>`,
+        ),
+      ),
     ).toContainEqual(expect.stringMatching(/^hostName: SSLHostConfig hostName \[a\.test\] is used twice/));
-    expect(errors(server(`<Connector port="8443" SSLEnabled="true"><SSLHostConfig hostName="a.test">${CERT}</SSLHostConfig></Connector>`))).toEqual([
+    expect(
+      errors(server(`<Connector port="8443" SSLEnabled="true"><SSLHostConfig hostName="a.test">${CERT}</SSLHostConfig></Connector>`)),
+    ).toEqual([
       expect.stringMatching(/^defaultSSLHostConfigName: defaultSSLHostConfigName \[_default_\] names no SSLHostConfig.*\[a\.test\]/),
     ]);
   });

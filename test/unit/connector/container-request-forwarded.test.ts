@@ -41,8 +41,13 @@ describe('ContainerRequest: values a front end forwarded', () => {
     expect([request.getRemoteUser(), request.getAuthType()]).toEqual([null, null]);
   });
 
-  it('falls back to forwarded attributes; the application\'s own value shadows one, and names are listed once', () => {
-    const request = requestWith({ forwardedAttributes: new Map([['X_TEST', 'from-proxy'], ['JK_LB_ACTIVATION', 'ACT']]) });
+  it("falls back to forwarded attributes; the application's own value shadows one, and names are listed once", () => {
+    const request = requestWith({
+      forwardedAttributes: new Map([
+        ['X_TEST', 'from-proxy'],
+        ['JK_LB_ACTIVATION', 'ACT'],
+      ]),
+    });
     expect(request.getAttribute('X_TEST')).toBe('from-proxy');
     expect(request.getAttribute('missing')).toBeNull();
     request.setAttribute('X_TEST', 'own');

@@ -183,7 +183,12 @@ describe('ContainerRequest: headers', () => {
   });
 
   it('reads content length and type', () => {
-    const { request } = setup({ headers: [['Content-Length', '12'], ['Content-Type', 'text/plain']] });
+    const { request } = setup({
+      headers: [
+        ['Content-Length', '12'],
+        ['Content-Type', 'text/plain'],
+      ],
+    });
     expect(request.getContentLength()).toBe(12);
     expect(request.getContentType()).toBe('text/plain');
     expect(setup().request.getContentLength()).toBe(-1);
@@ -250,7 +255,12 @@ describe('ContainerRequest: server, remote and locale', () => {
 
 describe('ContainerRequest: cookies', () => {
   it('parses the Cookie headers', () => {
-    const { request } = setup({ headers: [['Cookie', 'a=1; b="two"'], ['Cookie', 'c=3']] });
+    const { request } = setup({
+      headers: [
+        ['Cookie', 'a=1; b="two"'],
+        ['Cookie', 'c=3'],
+      ],
+    });
     expect(request.getCookies().map((c) => `${c.getName()}=${c.getValue()}`)).toEqual(['a=1', 'b=two', 'c=3']);
   });
 
@@ -370,7 +380,13 @@ describe('ContainerRequest: parameters', () => {
     const ok = setup({ method: 'POST', target: '/app/x?a=1', headers: [FORM], body: 'b=2', connector: { maxParameterCount: 2 } });
     await ok.request.readFormBody();
     expect(ok.request.getParameterNames()).toEqual(['a', 'b']);
-    const { request } = setup({ method: 'POST', target: '/app/x?a=1', headers: [FORM], body: 'b=2&c=3', connector: { maxParameterCount: 2 } });
+    const { request } = setup({
+      method: 'POST',
+      target: '/app/x?a=1',
+      headers: [FORM],
+      body: 'b=2&c=3',
+      connector: { maxParameterCount: 2 },
+    });
     // The adapter's readFormBody() refuses it before any application code runs …
     await expect(request.readFormBody()).rejects.toMatchObject({ code: 'SV_ERR_HTTP_TOO_MANY_PARAMETERS', status: 400 });
     // … and a caller that goes on anyway keeps getting the error.
@@ -402,7 +418,12 @@ describe('ContainerRequest: parameters', () => {
   });
 
   it('rejects a chunked form body with 413 once it grows past maxPostSize while reading', async () => {
-    const ok = setup({ method: 'POST', headers: [FORM, ['Transfer-Encoding', 'chunked']], body: ['a=1234', '5678'], connector: { maxPostSize: 10 } });
+    const ok = setup({
+      method: 'POST',
+      headers: [FORM, ['Transfer-Encoding', 'chunked']],
+      body: ['a=1234', '5678'],
+      connector: { maxPostSize: 10 },
+    });
     await ok.request.readFormBody();
     expect(ok.request.getParameter('a')).toBe('12345678');
     const { request } = setup({
@@ -417,7 +438,14 @@ describe('ContainerRequest: parameters', () => {
   });
 
   it('leaves non-form bodies and non-POST requests unread', async () => {
-    const json = setup({ method: 'POST', headers: [['Content-Type', 'application/json'], ['Content-Length', '7']], body: '{"a":1}' });
+    const json = setup({
+      method: 'POST',
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Content-Length', '7'],
+      ],
+      body: '{"a":1}',
+    });
     await json.request.readFormBody();
     expect(json.request.isBodyConsumed()).toBe(false);
     expect((await json.request.getInputStream().readAllBytes()).toString()).toBe('{"a":1}');

@@ -558,7 +558,10 @@ describe('ContainerResponse: sendError', () => {
     await response.flushBuffer();
     response.sendError(404);
     expect(warnings).toEqual([
-      { details: { code: 'SV_ERR_RESPONSE_COMMITTED' }, message: 'Cannot call sendError(404) after the response has been committed [SV_ERR_RESPONSE_COMMITTED]' },
+      {
+        details: { code: 'SV_ERR_RESPONSE_COMMITTED' },
+        message: 'Cannot call sendError(404) after the response has been committed [SV_ERR_RESPONSE_COMMITTED]',
+      },
     ]);
     expect(response.isError()).toBe(false);
   });

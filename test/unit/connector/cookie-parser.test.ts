@@ -8,27 +8,46 @@ function pairs(headers: string[], max = 200): Array<[string, string]> {
 
 describe('parseCookieHeader', () => {
   it('parses name=value pairs separated by semicolons', () => {
-    expect(pairs(['a=1; b=2;c=3'])).toEqual([['a', '1'], ['b', '2'], ['c', '3']]);
+    expect(pairs(['a=1; b=2;c=3'])).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+      ['c', '3'],
+    ]);
   });
 
   it('is lenient about whitespace around pairs and the = sign', () => {
-    expect(pairs(['  a = 1 ;\tb=2  ;  '])).toEqual([['a', '1'], ['b', '2']]);
+    expect(pairs(['  a = 1 ;\tb=2  ;  '])).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+    ]);
   });
 
   it('unquotes quoted values', () => {
-    expect(pairs(['a="quoted value"; b=""'])).toEqual([['a', 'quoted value'], ['b', '']]);
+    expect(pairs(['a="quoted value"; b=""'])).toEqual([
+      ['a', 'quoted value'],
+      ['b', ''],
+    ]);
   });
 
   it('combines several Cookie header fields in order', () => {
-    expect(pairs(['a=1', 'b=2'])).toEqual([['a', '1'], ['b', '2']]);
+    expect(pairs(['a=1', 'b=2'])).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+    ]);
   });
 
   it('treats a pair without = as a cookie with an empty value', () => {
-    expect(pairs(['lonely; a=1'])).toEqual([['lonely', ''], ['a', '1']]);
+    expect(pairs(['lonely; a=1'])).toEqual([
+      ['lonely', ''],
+      ['a', '1'],
+    ]);
   });
 
   it('skips invalid names and values but keeps the valid cookies', () => {
-    expect(pairs(['bad name=1; good=2; bad=a"b; ok=x'])).toEqual([['good', '2'], ['ok', 'x']]);
+    expect(pairs(['bad name=1; good=2; bad=a"b; ok=x'])).toEqual([
+      ['good', '2'],
+      ['ok', 'x'],
+    ]);
     expect(pairs(['bad=a\\b; =nameless; ok=1'])).toEqual([['ok', '1']]);
   });
 
@@ -37,7 +56,10 @@ describe('parseCookieHeader', () => {
   });
 
   it('keeps = inside the value', () => {
-    expect(pairs(['token=abc==; x=a=b'])).toEqual([['token', 'abc=='], ['x', 'a=b']]);
+    expect(pairs(['token=abc==; x=a=b'])).toEqual([
+      ['token', 'abc=='],
+      ['x', 'a=b'],
+    ]);
   });
 
   it('accepts exactly maxCookieCount cookies and fails with 400 beyond it', () => {

@@ -45,7 +45,9 @@ describe('validateHeaderValue remembers plain values only', () => {
   it('a remembered value is still returned as it is; a bad one is refused however often it comes', () => {
     for (let i = 0; i < 3; i++) {
       expect(validateHeaderValue('ETag', 'W/"1024-1763800000000"')).toBe('W/"1024-1763800000000"');
-      expect(() => validateHeaderValue('X', 'a\r\nSet-Cookie: x=1')).toThrow(expect.objectContaining({ code: 'SV_ERR_HTTP_INVALID_HEADER_VALUE' }));
+      expect(() => validateHeaderValue('X', 'a\r\nSet-Cookie: x=1')).toThrow(
+        expect.objectContaining({ code: 'SV_ERR_HTTP_INVALID_HEADER_VALUE' }),
+      );
       expect(validateHeaderValue('X', 'a\u0001b')).toBe('a b');
     }
   });
@@ -54,7 +56,9 @@ describe('validateHeaderValue remembers plain values only', () => {
     for (let i = 0; i < 3000; i++) expect(validateHeaderValue('X', `value-${i}`)).toBe(`value-${i}`);
     const long = 'v'.repeat(500);
     expect(validateHeaderValue('X', long)).toBe(long);
-    expect(() => validateHeaderValue('X', `${'v'.repeat(500)}\n`)).toThrow(expect.objectContaining({ code: 'SV_ERR_HTTP_INVALID_HEADER_VALUE' }));
+    expect(() => validateHeaderValue('X', `${'v'.repeat(500)}\n`)).toThrow(
+      expect.objectContaining({ code: 'SV_ERR_HTTP_INVALID_HEADER_VALUE' }),
+    );
     expect(validateHeaderValue('X', 'value-7')).toBe('value-7');
   });
 });

@@ -112,7 +112,9 @@ describe('readMultipart', () => {
     expect(file.getSize()).toBe(big.length);
     expect(file.temporaryFile).not.toBeNull();
     expect(file.temporaryFile!.startsWith(limits.location)).toBe(true);
-    expect(createHash('sha256').update(readFileSync(file.temporaryFile!)).digest('hex')).toBe(createHash('sha256').update(big).digest('hex'));
+    expect(createHash('sha256').update(readFileSync(file.temporaryFile!)).digest('hex')).toBe(
+      createHash('sha256').update(big).digest('hex'),
+    );
     expect((await readAll(file)).equals(big)).toBe(true);
     expect(last.getSize()).toBe(0);
 
@@ -144,7 +146,9 @@ describe('readMultipart', () => {
     expect(over.status).toBe(413);
     expect(existsSync(limits.location) ? readdirSync(limits.location).filter((f) => f !== basenameOf(exact[0]!)) : []).toEqual([]);
     // A form field is bounded by maxFileSize too.
-    expect((await failure(read(encode([{ name: 'text', content: 'x'.repeat(11) }]), { maxFileSize: 10 }))).code).toBe('SV_ERR_HTTP_MULTIPART_FILE_TOO_LARGE');
+    expect((await failure(read(encode([{ name: 'text', content: 'x'.repeat(11) }]), { maxFileSize: 10 }))).code).toBe(
+      'SV_ERR_HTTP_MULTIPART_FILE_TOO_LARGE',
+    );
   });
 
   it('maxRequestSize: a body of exactly the limit passes, one byte more is 413 (declared or streamed)', async () => {
@@ -160,7 +164,10 @@ describe('readMultipart', () => {
 
   it('maxPostSize bounds the form fields as name=value& (Tomcat arithmetic), not the files', async () => {
     // "a" + "=" + 8 bytes + "&" = 11 bytes.
-    const field = encode([{ name: 'a', content: '12345678' }, { name: 'file', content: Buffer.alloc(100), fileName: 'f' }]);
+    const field = encode([
+      { name: 'a', content: '12345678' },
+      { name: 'file', content: Buffer.alloc(100), fileName: 'f' },
+    ]);
     expect(await read(field, { maxPostSize: 11 })).toHaveLength(2);
     const over = await failure(read(field, { maxPostSize: 10 }));
     expect(over.code).toBe('SV_ERR_HTTP_POST_TOO_LARGE');

@@ -13,7 +13,11 @@ function body(parts: string[]): Buffer {
   return Buffer.from(`${parts.join('')}--${BOUNDARY}--\r\n`, 'utf8');
 }
 
-function scan(bytes: Buffer, limits = { maxPartCount: 50, maxPartHeaderSize: 512 }, splits: number[] = []): { sections: PartHeaders[]; complete: boolean } {
+function scan(
+  bytes: Buffer,
+  limits = { maxPartCount: 50, maxPartHeaderSize: 512 },
+  splits: number[] = [],
+): { sections: PartHeaders[]; complete: boolean } {
   const sections: PartHeaders[] = [];
   const scanner = new MultipartScanner(BOUNDARY, limits, (headers) => sections.push(headers));
   let start = 0;
@@ -43,7 +47,10 @@ function headerOfSize(size: number): string {
 describe('MultipartScanner', () => {
   const sample = body([
     part('Content-Disposition: form-data; name="a"\r\n', 'one'),
-    part('Content-Disposition: form-data; name="file"; filename="x.txt"\r\nContent-Type: text/plain\r\n', `line\r\n--${BOUNDARY.slice(0, 5)} not a boundary`),
+    part(
+      'Content-Disposition: form-data; name="file"; filename="x.txt"\r\nContent-Type: text/plain\r\n',
+      `line\r\n--${BOUNDARY.slice(0, 5)} not a boundary`,
+    ),
     part('', 'no headers at all'),
   ]);
 

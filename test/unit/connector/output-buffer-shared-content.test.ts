@@ -75,7 +75,7 @@ function setup(options: { declared?: number; bufferSize?: number; head?: boolean
 }
 
 describe('OutputBuffer: shared cached content', () => {
-  it('a shared buffer followed by application bytes: the shared one as it is, once; the application\'s copied', async () => {
+  it("a shared buffer followed by application bytes: the shared one as it is, once; the application's copied", async () => {
     const body = await shared('small.txt');
     const { buffer, written, commits, wire } = setup();
     buffer.write(body);

@@ -71,7 +71,7 @@ describe('OutputBuffer', () => {
     expect(written[0]).toBe(body);
   });
 
-  it('the application\'s own bytes, large or small, are copied (it may reuse its array)', () => {
+  it("the application's own bytes, large or small, are copied (it may reuse its array)", () => {
     const large = Buffer.alloc(20000, 0x62);
     const { buffer, written } = setup(-1);
     buffer.write(large);

@@ -50,7 +50,12 @@ describe('Parameters', () => {
 
   it('skips only the parameters with malformed escapes', () => {
     const p = parse('good=1&bad=%zz&alsobad%4=x&trunc=%4&good2=%41');
-    expect(p.toMap()).toEqual(new Map([['good', ['1']], ['good2', ['A']]]));
+    expect(p.toMap()).toEqual(
+      new Map([
+        ['good', ['1']],
+        ['good2', ['A']],
+      ]),
+    );
     expect(p.decodeFailures).toBe(3);
   });
 

@@ -27,7 +27,7 @@ describe('ContainerRequest: no promise when there is no body to read', () => {
     const { request } = setup({ target: '/s?a=1&b=2&c=3', connector: { maxParameterCount: 2 } });
     let thrown: unknown;
     try {
-      request.readFormBody();
+      void request.readFormBody();
     } catch (error) {
       thrown = error;
     }

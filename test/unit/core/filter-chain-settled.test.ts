@@ -35,7 +35,10 @@ describe('ApplicationFilterChain: a filter passing on a finished chain is not aw
 
   it('runs a synchronous servlet behind a pass-through filter to the end without a pending result', () => {
     const calls: string[] = [];
-    const result = new ApplicationFilterChain([passThrough(calls)], servlet(() => undefined, calls)).run(request, response);
+    const result = new ApplicationFilterChain(
+      [passThrough(calls)],
+      servlet(() => undefined, calls),
+    ).run(request, response);
     expect(calls).toEqual(['filter', 'servlet']);
     expect(isPending(result)).toBe(false);
   });
@@ -44,7 +47,10 @@ describe('ApplicationFilterChain: a filter passing on a finished chain is not aw
     const calls: string[] = [];
     let finish!: () => void;
     const running = new Promise<void>((resolve) => (finish = resolve));
-    const result = new ApplicationFilterChain([passThrough(calls)], servlet(() => running, calls)).run(request, response);
+    const result = new ApplicationFilterChain(
+      [passThrough(calls)],
+      servlet(() => running, calls),
+    ).run(request, response);
     expect(isPending(result)).toBe(true);
     finish();
     await result;
@@ -57,7 +63,10 @@ describe('ApplicationFilterChain: a filter passing on a finished chain is not aw
         await chain.doFilter(req, res);
       },
     };
-    const result = new ApplicationFilterChain([asyncFilter], servlet(() => undefined, calls)).run(request, response);
+    const result = new ApplicationFilterChain(
+      [asyncFilter],
+      servlet(() => undefined, calls),
+    ).run(request, response);
     expect(isPending(result)).toBe(true);
     return result;
   });

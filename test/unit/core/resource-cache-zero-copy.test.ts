@@ -91,7 +91,7 @@ describe('cached static file bodies are sent without a copy', () => {
   it.each([
     ['/small.txt', Buffer.from(SMALL)],
     ['/medium.bin', MEDIUM],
-  ])('%s: every response hands the cache\'s own Buffer to the exchange, once', async (path, content) => {
+  ])("%s: every response hands the cache's own Buffer to the exchange, once", async (path, content) => {
     const cache = new ResourceCache(docBase, settings({ cacheTtlMs: 60_000 }));
     const servlet = await servletOver(cache);
     const first = await serve(servlet, path);
@@ -120,11 +120,26 @@ describe('cached static file bodies are sent without a copy', () => {
     const snapshot = Buffer.from(cached);
 
     await serve(servlet, '/medium.bin', { method: 'HEAD' });
-    const ranged = await serve(servlet, '/medium.bin', { headers: [['Host', 'x'], ['Range', 'bytes=10-19,100-109']] });
+    const ranged = await serve(servlet, '/medium.bin', {
+      headers: [
+        ['Host', 'x'],
+        ['Range', 'bytes=10-19,100-109'],
+      ],
+    });
     expect(ranged.head?.status).toBe(206);
-    const single = await serve(servlet, '/medium.bin', { headers: [['Host', 'x'], ['Range', 'bytes=5-14']] });
+    const single = await serve(servlet, '/medium.bin', {
+      headers: [
+        ['Host', 'x'],
+        ['Range', 'bytes=5-14'],
+      ],
+    });
     expect(single.output.equals(MEDIUM.subarray(5, 15))).toBe(true);
-    await serve(servlet, '/medium.bin', { headers: [['Host', 'x'], ['If-None-Match', '"nope"']] });
+    await serve(servlet, '/medium.bin', {
+      headers: [
+        ['Host', 'x'],
+        ['If-None-Match', '"nope"'],
+      ],
+    });
 
     expect(cache.cachedContent('/medium.bin', cache.peek('/medium.bin') as FileResource)).toBe(cached);
     expect(cached.equals(snapshot)).toBe(true);

@@ -53,7 +53,12 @@ describe('scanAnnotations', () => {
   it('records filter mappings with dispatcher types (REQUEST by default) and servlet names', () => {
     const webXml = scanAnnotations(loader('loader-annotations'));
     expect(webXml.filterMappings.map(({ source: _source, ...m }) => m)).toEqual([
-      { filterName: 'com.example.filters#AuthFilter', urlPatterns: ['/secure/*'], servletNames: [], dispatcherTypes: ['REQUEST', 'FORWARD'] },
+      {
+        filterName: 'com.example.filters#AuthFilter',
+        urlPatterns: ['/secure/*'],
+        servletNames: [],
+        dispatcherTypes: ['REQUEST', 'FORWARD'],
+      },
       { filterName: 'byName', urlPatterns: [], servletNames: ['com.example.HelloServlet'], dispatcherTypes: ['REQUEST'] },
     ]);
     expect(Object.fromEntries(webXml.filters.get('com.example.filters#AuthFilter')?.initParams ?? [])).toEqual({ realm: 'x' });

@@ -66,7 +66,11 @@ async function drain(stream: NodeJS.ReadableStream): Promise<Buffer> {
 
 /** Offset of the central directory header of the entry named `name` (APPNOTE §4.3.12). */
 function centralHeader(zip: Buffer, name: string): number {
-  for (let at = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); at >= 0; at = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), at + 4)) {
+  for (
+    let at = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    at >= 0;
+    at = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), at + 4)
+  ) {
     const length = zip.readUInt16LE(at + 28);
     if (zip.subarray(at + 46, at + 46 + length).toString('utf8') === name) return at;
   }
@@ -90,23 +94,32 @@ describe('ArchiveResources: reading entries', () => {
     expect(archive.readFile('/text.txt').toString('utf8')).toBe(compressible);
     expect(archive.readFile('/noise.bin').equals(incompressible)).toBe(true);
     expect(archive.readFile('/empty.txt').length).toBe(0);
-    expect(archive.stat('/text.txt')).toEqual({ isFile: true, isDirectory: false, size: compressible.length, mtimeMs: statSync(file).mtimeMs });
+    expect(archive.stat('/text.txt')).toEqual({
+      isFile: true,
+      isDirectory: false,
+      size: compressible.length,
+      mtimeMs: statSync(file).mtimeMs,
+    });
 
     expect((await drain(archive.createReadStream('/text.txt'))).toString('utf8')).toBe(compressible);
     expect((await drain(archive.createReadStream('/noise.bin'))).equals(incompressible)).toBe(true);
     // Ranges are inclusive, as in fs.createReadStream; a deflated entry is inflated and cut.
-    expect((await drain(archive.createReadStream('/text.txt', { start: 70_000, end: 70_099 }))).toString('utf8')).toBe(compressible.slice(70_000, 70_100));
+    expect((await drain(archive.createReadStream('/text.txt', { start: 70_000, end: 70_099 }))).toString('utf8')).toBe(
+      compressible.slice(70_000, 70_100),
+    );
     expect((await drain(archive.createReadStream('/noise.bin', { start: 4990 }))).equals(incompressible.subarray(4990))).toBe(true);
     expect((await drain(archive.createReadStream('/empty.txt'))).length).toBe(0);
   });
 
   it('derives directories from entry names when the archive lists none, and lists them', async () => {
-    const archive = await open(writeZip([
-      { name: 'index.html', data: Buffer.from('<h1>x</h1>') },
-      { name: 'WEB-INF/classes/app/Hello.js', data: Buffer.from('module.exports = 1;') },
-      { name: 'WEB-INF/lib/dep/package.json', data: Buffer.from('{}') },
-      { name: 'static/', data: Buffer.alloc(0) },
-    ]));
+    const archive = await open(
+      writeZip([
+        { name: 'index.html', data: Buffer.from('<h1>x</h1>') },
+        { name: 'WEB-INF/classes/app/Hello.js', data: Buffer.from('module.exports = 1;') },
+        { name: 'WEB-INF/lib/dep/package.json', data: Buffer.from('{}') },
+        { name: 'static/', data: Buffer.alloc(0) },
+      ]),
+    );
     expect(archive.stat('/WEB-INF')).toMatchObject({ isFile: false, isDirectory: true, size: 0 });
     expect(archive.stat('/WEB-INF/classes/app/')).toMatchObject({ isDirectory: true });
     expect(archive.stat('/static')).toMatchObject({ isDirectory: true });
@@ -150,7 +163,10 @@ describe('ArchiveResources: corruption is found with a coded error', () => {
   });
 
   it('a flipped bit in the data fails the CRC-32 check on read, whole or streamed', async () => {
-    const zip = buildZip([{ name: 'noise.bin', data: incompressible, store: true }, { name: 'ok.txt', data: Buffer.from('fine') }]);
+    const zip = buildZip([
+      { name: 'noise.bin', data: incompressible, store: true },
+      { name: 'ok.txt', data: Buffer.from('fine') },
+    ]);
     const local = zip.indexOf(Buffer.from('noise.bin')) + 'noise.bin'.length;
     zip[local + 100] = (zip[local + 100] as number) ^ 0x01;
     const file = join(dir, 'flipped.war');
@@ -184,7 +200,10 @@ describe('ArchiveResources: corruption is found with a coded error', () => {
   });
 
   it('a central directory pointing at no local header is refused on read', async () => {
-    const zip = buildZip([{ name: 'a.txt', data: Buffer.from('aaaa') }, { name: 'b.txt', data: Buffer.from('bbbb') }]);
+    const zip = buildZip([
+      { name: 'a.txt', data: Buffer.from('aaaa') },
+      { name: 'b.txt', data: Buffer.from('bbbb') },
+    ]);
     zip.writeUInt32LE(0, zip.indexOf(Buffer.from('b.txt')) - 30);
     writeFileSync(join(dir, 'nolocal.war'), zip);
     const archive = await open(join(dir, 'nolocal.war'));
@@ -202,13 +221,21 @@ describe('ArchiveResources: corruption is found with a coded error', () => {
   });
 });
 
-describe('ArchiveResources: the unpacker\'s rules apply at open', () => {
+describe("ArchiveResources: the unpacker's rules apply at open", () => {
   const cases: [string, BundleEntry[], string, RegExp][] = [
     ['zip-slip', [{ name: '../escape.txt', data: Buffer.from('x') }], 'SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', /\[\.\.\] segment/],
     ['absolute path', [{ name: '/etc/passwd', data: Buffer.from('x') }], 'SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', /absolute path/],
     ['backslash', [{ name: 'WEB-INF\\web.xml', data: Buffer.from('x') }], 'SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', /backslash/],
     ['symbolic link', [symlinkEntry('index.html', '/etc/passwd')], 'SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', /symbolic link/],
-    ['file and directory', [{ name: 'a', data: Buffer.from('x') }, { name: 'a/b.txt', data: Buffer.from('y') }], 'SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', /both a file and a directory/],
+    [
+      'file and directory',
+      [
+        { name: 'a', data: Buffer.from('x') },
+        { name: 'a/b.txt', data: Buffer.from('y') },
+      ],
+      'SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY',
+      /both a file and a directory/,
+    ],
   ];
   for (const [label, entries, code, message] of cases) {
     it(`refuses a bundle with ${label}`, async () => {
@@ -219,9 +246,16 @@ describe('ArchiveResources: the unpacker\'s rules apply at open', () => {
   }
 
   it('applies the entry-count, total-size and ratio limits', async () => {
-    const three = writeZip([1, 2, 3].map((n) => ({ name: `f${n}.txt`, data: Buffer.from('x') })), 'three.war');
-    expect((await failure(ArchiveResources.open(three, { ...DEFAULT_UNPACK_LIMITS, maxEntries: 2 }))).message).toMatch(/entry count \[3\] exceeds the limit \[2\]/);
-    expect((await failure(ArchiveResources.open(three, { ...DEFAULT_UNPACK_LIMITS, maxUnpackedBytes: 2 }))).code).toBe('SV_ERR_DEPLOY_BUNDLE_LIMIT');
+    const three = writeZip(
+      [1, 2, 3].map((n) => ({ name: `f${n}.txt`, data: Buffer.from('x') })),
+      'three.war',
+    );
+    expect((await failure(ArchiveResources.open(three, { ...DEFAULT_UNPACK_LIMITS, maxEntries: 2 }))).message).toMatch(
+      /entry count \[3\] exceeds the limit \[2\]/,
+    );
+    expect((await failure(ArchiveResources.open(three, { ...DEFAULT_UNPACK_LIMITS, maxUnpackedBytes: 2 }))).code).toBe(
+      'SV_ERR_DEPLOY_BUNDLE_LIMIT',
+    );
     const bomb = writeZip([{ name: 'zeros.bin', data: Buffer.alloc(1024 * 1024) }], 'bomb.war');
     expect((await failure(ArchiveResources.open(bomb))).message).toMatch(/compression ratio of entry \[zeros\.bin\]/);
   });
@@ -231,7 +265,12 @@ describe('ArchiveResources: the file descriptor', () => {
   it('is closed by close(): reads fail with a coded error, a stream already reading finishes first', async () => {
     // Several 64 KiB chunks: the ones after close() still need the descriptor.
     const big = randomBytes(300_000);
-    const archive = await open(writeZip([{ name: 'noise.bin', data: big, store: true }, { name: 'a.txt', data: Buffer.from('a') }]));
+    const archive = await open(
+      writeZip([
+        { name: 'noise.bin', data: big, store: true },
+        { name: 'a.txt', data: Buffer.from('a') },
+      ]),
+    );
     const stream = archive.createReadStream('/noise.bin');
     const first = await new Promise<Buffer>((resolve) => stream.once('data', (chunk: Buffer) => resolve(chunk)));
     stream.pause();
@@ -266,7 +305,12 @@ describe('WebappLoader over an archive', () => {
 
   it('loads classes, siblings and WEB-INF/lib packages out of the bundle, named `<bundle>/<path>`', async () => {
     const file = writeZip([
-      { name: 'WEB-INF/classes/app/Main.js', data: Buffer.from("const h = require('./helper'); const dep = require('dep'); module.exports = { Main: class Main {}, value: h() + dep.name, where: __filename };") },
+      {
+        name: 'WEB-INF/classes/app/Main.js',
+        data: Buffer.from(
+          "const h = require('./helper'); const dep = require('dep'); module.exports = { Main: class Main {}, value: h() + dep.name, where: __filename };",
+        ),
+      },
       { name: 'WEB-INF/classes/app/helper.js', data: Buffer.from("module.exports = () => 'helped+';") },
       { name: 'WEB-INF/lib/dep/package.json', data: Buffer.from('{"main": "lib/entry.js"}') },
       { name: 'WEB-INF/lib/dep/lib/entry.js', data: Buffer.from("exports.name = require('../data.json').name;") },
@@ -277,7 +321,10 @@ describe('WebappLoader over an archive', () => {
     expect(main.value).toBe('helped+dep-from-lib');
     expect(main.where).toBe(join(file, 'WEB-INF', 'classes', 'app', 'Main.js'));
     expect(loader.loadClass('app.Main').name).toBe('Main');
-    expect(loader.listClassFiles()).toEqual([join(file, 'WEB-INF', 'classes', 'app', 'Main.js'), join(file, 'WEB-INF', 'classes', 'app', 'helper.js')]);
+    expect(loader.listClassFiles()).toEqual([
+      join(file, 'WEB-INF', 'classes', 'app', 'Main.js'),
+      join(file, 'WEB-INF', 'classes', 'app', 'helper.js'),
+    ]);
     loader.close();
   });
 

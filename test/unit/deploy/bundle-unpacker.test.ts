@@ -96,7 +96,10 @@ describe('unsafe entries are refused and nothing is written', () => {
 
 describe('limits', () => {
   it('refuses more entries than maxEntries', async () => {
-    const file = writeZip('many.zip', Array.from({ length: 5 }, (_, i) => ({ name: `f${i}.txt`, data: Buffer.from('x') })));
+    const file = writeZip(
+      'many.zip',
+      Array.from({ length: 5 }, (_, i) => ({ name: `f${i}.txt`, data: Buffer.from('x') })),
+    );
     const error = await refusal(unpackBundle(file, join(dir, 'out'), { ...DEFAULT_UNPACK_LIMITS, maxEntries: 4 }));
     expect(error.code).toBe('SV_ERR_DEPLOY_BUNDLE_LIMIT');
     expect(error.message).toContain('entry count [5] exceeds the limit [4]');

@@ -20,9 +20,15 @@ describe('layered context descriptors', () => {
 
   it('a later layer overrides only the attributes it writes and adds its nested elements', () => {
     const files = [
-      file('context.xml', '<Context reloadable="true" crossContext="true"><WatchedResource>WEB-INF/web.xml</WatchedResource><Parameter name="a" value="1"/></Context>'),
+      file(
+        'context.xml',
+        '<Context reloadable="true" crossContext="true"><WatchedResource>WEB-INF/web.xml</WatchedResource><Parameter name="a" value="1"/></Context>',
+      ),
       file('context.xml.default', '<Context><Environment name="e" type="java.lang.String" value="host"/></Context>'),
-      file('app.xml', '<Context crossContext="false"><Parameter name="b" value="2"/><Environment name="e" type="java.lang.String" value="app"/><WatchedResource>WEB-INF/web.xml</WatchedResource></Context>'),
+      file(
+        'app.xml',
+        '<Context crossContext="false"><Parameter name="b" value="2"/><Environment name="e" type="java.lang.String" value="app"/><WatchedResource>WEB-INF/web.xml</WatchedResource></Context>',
+      ),
     ];
     const config = layeredDescriptors(files, { catalinaHome: dir, catalinaBase: dir }, logger);
     expect(config.reloadable).toBe(true);
@@ -33,12 +39,18 @@ describe('layered context descriptors', () => {
   });
 
   it('skips layers that do not exist and never takes path from a descriptor', () => {
-    const config = layeredDescriptors([join(dir, 'missing.xml'), file('app.xml', '<Context path="/elsewhere"/>')], { catalinaHome: dir, catalinaBase: dir }, logger);
+    const config = layeredDescriptors(
+      [join(dir, 'missing.xml'), file('app.xml', '<Context path="/elsewhere"/>')],
+      { catalinaHome: dir, catalinaBase: dir },
+      logger,
+    );
     expect(config.path).toBeUndefined();
     expect(config.reloadable).toBe(false);
   });
 
   it('throws for an invalid layer, naming the file', () => {
-    expect(() => layeredDescriptors([file('bad.xml', '<Context reloadable="maybe"/>')], { catalinaHome: dir, catalinaBase: dir }, logger)).toThrow(/bad\.xml/);
+    expect(() =>
+      layeredDescriptors([file('bad.xml', '<Context reloadable="maybe"/>')], { catalinaHome: dir, catalinaBase: dir }, logger),
+    ).toThrow(/bad\.xml/);
   });
 });

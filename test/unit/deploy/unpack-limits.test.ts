@@ -10,7 +10,7 @@ function hostWith(attributes: string) {
 }
 
 describe('Host unpack-limit attributes', () => {
-  it('default to the unpacker\'s own limits', () => {
+  it("default to the unpacker's own limits", () => {
     const defaults = Object.fromEntries(attributesOf('Host').map((spec) => [spec.name, spec.default]));
     expect(defaults).toMatchObject({
       maxUnpackEntries: DEFAULT_UNPACK_LIMITS.maxEntries,

@@ -7,7 +7,8 @@ import { emptyWebXml, servletMappingTable, type WebXml } from '../../../src/depl
 const confWebXml = join(__dirname, '..', '..', '..', 'conf', 'web.xml');
 const defaults = parseWebXml(confWebXml);
 
-const app = (body: string, attrs = ''): WebXml => parseWebXmlString(`<web-app ${attrs}>\n${body}\n</web-app>`, '/apps/demo/WEB-INF/web.xml');
+const app = (body: string, attrs = ''): WebXml =>
+  parseWebXmlString(`<web-app ${attrs}>\n${body}\n</web-app>`, '/apps/demo/WEB-INF/web.xml');
 
 function annotations(partial: Partial<WebXml>): WebXml {
   return { ...emptyWebXml('annotations'), ...partial };

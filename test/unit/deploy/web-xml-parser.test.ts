@@ -194,7 +194,9 @@ describe('parseWebXml: invalid descriptors name file:line and the element', () =
     const error = parseError('error-location.xml');
     const line = lineOf('error-location.xml', '<location>');
     expect(error.message).toContain(`error-location.xml:${line}]`);
-    expect(error.message).toContain('element [web-app/error-page[0]/location[0]]: error-page location [errors/500.html] must start with [/]');
+    expect(error.message).toContain(
+      'element [web-app/error-page[0]/location[0]]: error-page location [errors/500.html] must start with [/]',
+    );
   });
 
   it('an invalid url-pattern', () => {
@@ -242,12 +244,18 @@ describe('parseWebXml: invalid descriptors name file:line and the element', () =
   it.each([
     ['<error-page><error-code>404</error-code><exception-type>E</exception-type><location>/x</location></error-page>', 'not both'],
     ['<error-page><error-code>abc</error-code><location>/x</location></error-page>', 'error-code [abc] is not an HTTP status code'],
-    ['<servlet><servlet-name>s</servlet-name><servlet-class>S</servlet-class><async-supported>yes</async-supported></servlet>', 'must be [true] or [false], found [yes]'],
+    [
+      '<servlet><servlet-name>s</servlet-name><servlet-class>S</servlet-class><async-supported>yes</async-supported></servlet>',
+      'must be [true] or [false], found [yes]',
+    ],
     ['<servlet><servlet-name>s</servlet-name><jsp-file>/x.jsp</jsp-file></servlet>', 'no JSP engine'],
     ['<filter><filter-name>f</filter-name></filter>', '<filter> is missing a non-empty <filter-class>'],
     ['<filter-mapping><filter-name>f</filter-name></filter-mapping>', 'needs a url-pattern or a servlet-name'],
     ['<servlet-mapping><servlet-name>s</servlet-name></servlet-mapping>', 'has no url-pattern'],
-    ['<context-param><param-name>p</param-name></context-param><context-param><param-name>p</param-name></context-param>', 'duplicate context-param [p]'],
+    [
+      '<context-param><param-name>p</param-name></context-param><context-param><param-name>p</param-name></context-param>',
+      'duplicate context-param [p]',
+    ],
     ['<session-config><tracking-mode>SOMETIMES</tracking-mode></session-config>', 'tracking-mode [SOMETIMES]'],
     ['<session-config><session-timeout>ten</session-timeout></session-config>', 'must be an integer'],
     ['<servlet-mapping><servlet-name>s</servlet-name><url-pattern>*.</url-pattern></servlet-mapping>', 'url-pattern [*.] is invalid'],

@@ -225,7 +225,9 @@ describe('WebappLoader: isolation between apps and generations', () => {
 
 describe('WebappLoader.listClassFiles', () => {
   it('lists .js files under WEB-INF/classes, sorted and absolute', () => {
-    const files = loader().listClassFiles().map((f) => nodePath.relative(classes, f));
+    const files = loader()
+      .listClassFiles()
+      .map((f) => nodePath.relative(classes, f));
     expect(files).toContain(join('com', 'example', 'deep', 'Hello.js'));
     expect(files).toContain('leaky.js');
     expect(files).not.toContain('data.json');

@@ -107,7 +107,9 @@ describe('error docs (src/errors/error-docs.ts)', () => {
     // Every row has exactly the five columns (an unescaped `|` in a text would add one).
     for (const row of rows) expect(row.replace(/\\\|/g, '').split('|').length, row).toBe(7);
     expect(rendered).toContain('| Code | Status | Connection | Meaning | How to fix |');
-    expect(rows.find((r) => r.startsWith('| `SV_ERR_HTTP_HEADER_TOO_LARGE` |'))).toMatch(/^\| `SV_ERR_HTTP_HEADER_TOO_LARGE` \| 431 \| closed after the response \| /);
+    expect(rows.find((r) => r.startsWith('| `SV_ERR_HTTP_HEADER_TOO_LARGE` |'))).toMatch(
+      /^\| `SV_ERR_HTTP_HEADER_TOO_LARGE` \| 431 \| closed after the response \| /,
+    );
     expect(rows.find((r) => r.startsWith('| `SV_ERR_HTTP_HEADER_TIMEOUT` |'))).toContain('| 408 | closed at once |');
     expect(rows.find((r) => r.startsWith('| `SV_ERR_URI_INVALID` |'))).toContain('| 400 | kept open |');
     expect(rows.find((r) => r.startsWith('| `SV_ERR_LIFECYCLE_FAILED` |'))).toContain('| — | — |');

@@ -43,7 +43,16 @@ describe('Mapper: Servlet 6 §12.2.2 example', () => {
     ['/index.bop', 'W:s4', 'EXTENSION', '/index.bop', null, '*.bop'],
   ] as const)('%s → %s', (path, wrapper, matchType, servletPath, pathInfo, pattern) => {
     const d = mapOf(mapper, 'localhost', path);
-    expect(d).toMatchObject({ host: 'H:localhost', context: 'C:ROOT', contextPath: '', wrapper, matchType, servletPath, pathInfo, pattern });
+    expect(d).toMatchObject({
+      host: 'H:localhost',
+      context: 'C:ROOT',
+      contextPath: '',
+      wrapper,
+      matchType,
+      servletPath,
+      pathInfo,
+      pattern,
+    });
     expect(d.requestPath).toBe(path);
     expect(d.redirectPath).toBeNull();
   });
@@ -291,7 +300,12 @@ describe('Mapper: context root', () => {
   });
 
   it('/app goes to the default servlet with an empty servlet path when the redirect is disabled', () => {
-    expect(mapOf(app(false), null, '/app')).toMatchObject({ wrapper: 'W:default', redirectPath: null, servletPath: '', matchType: 'DEFAULT' });
+    expect(mapOf(app(false), null, '/app')).toMatchObject({
+      wrapper: 'W:default',
+      redirectPath: null,
+      servletPath: '',
+      matchType: 'DEFAULT',
+    });
   });
 
   it('no redirect when /* already matched the empty path', () => {
@@ -642,8 +656,25 @@ describe('Mapper: the context of a path (a scan up to 16 context paths, prefix l
 
   const names = ['a', 'ab', 'abc', 'b', 'shop', 'shop-admin', 'x'];
   const requestPaths = [
-    '/', '/a', '/a/', '/ab', '/abc/d', '/abcd', '/a/b/c', '/b/a', '/shop', '/shop/', '/shop-admin/x', '/shopping',
-    '/x/y/z', '/x.y', '/ab/c/d', '/unknown/path', '/b', '/shop/admin', '/a/ab/abc',
+    '/',
+    '/a',
+    '/a/',
+    '/ab',
+    '/abc/d',
+    '/abcd',
+    '/a/b/c',
+    '/b/a',
+    '/shop',
+    '/shop/',
+    '/shop-admin/x',
+    '/shopping',
+    '/x/y/z',
+    '/x.y',
+    '/ab/c/d',
+    '/unknown/path',
+    '/b',
+    '/shop/admin',
+    '/a/ab/abc',
   ];
 
   for (const count of [3, 16, 17, 40]) {

@@ -11,7 +11,7 @@ function range(value: string) {
 }
 
 describe('parseProtocols', () => {
-  it('all means TLSv1.2 and TLSv1.3 (node\'s default floor)', () => {
+  it("all means TLSv1.2 and TLSv1.3 (node's default floor)", () => {
     expect(range('all')).toEqual({ enabled: ['TLSv1.2', 'TLSv1.3'], minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', secureOptions: 0 });
   });
 
@@ -47,14 +47,21 @@ describe('toNodeCiphers', () => {
   });
 
   it('translates IANA/JSSE names in a comma list and keeps TLS 1.3 names', () => {
-    expect(toNodeCiphers('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ECDHE-ECDSA-AES256-GCM-SHA384,TLS_AES_256_GCM_SHA384,SSL_RSA_WITH_AES_128_CBC_SHA')).toEqual({
+    expect(
+      toNodeCiphers(
+        'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ECDHE-ECDSA-AES256-GCM-SHA384,TLS_AES_256_GCM_SHA384,SSL_RSA_WITH_AES_128_CBC_SHA',
+      ),
+    ).toEqual({
       ok: true,
       ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:TLS_AES_256_GCM_SHA384:AES128-SHA',
     });
   });
 
   it('rejects unknown IANA names and empty lists', () => {
-    expect(toNodeCiphers('TLS_RSA_WITH_RC4_128_MD5')).toEqual({ ok: false, error: expect.stringContaining('[TLS_RSA_WITH_RC4_128_MD5] is unknown') });
+    expect(toNodeCiphers('TLS_RSA_WITH_RC4_128_MD5')).toEqual({
+      ok: false,
+      error: expect.stringContaining('[TLS_RSA_WITH_RC4_128_MD5] is unknown'),
+    });
     expect(toNodeCiphers(' , ')).toEqual({ ok: false, error: 'the cipher list is empty' });
   });
 });

@@ -48,7 +48,10 @@ describe('compressionConfigFrom', () => {
     expect(compressionConfigFrom({ compression: 'on' })).toMatchObject({ force: false, minSize: 2048 });
     expect(compressionConfigFrom({ compression: 'force' })).toMatchObject({ force: true });
     expect(compressionConfigFrom({ compression: '512' })).toMatchObject({ force: false, minSize: 512 });
-    expect(compressionConfigFrom({ compression: 'on', compressibleMimeType: 'text/html, image/*' })?.mimeTypes).toEqual(['text/html', 'image/*']);
+    expect(compressionConfigFrom({ compression: 'on', compressibleMimeType: 'text/html, image/*' })?.mimeTypes).toEqual([
+      'text/html',
+      'image/*',
+    ]);
   });
 });
 
@@ -72,7 +75,10 @@ describe('decideCompression', () => {
 
   it('below compressionMinSize, or a type not listed: unchanged, no Vary', () => {
     expect(decideCompression(on, browser, 200, text(100))).toEqual({ coding: null, headers: text(100) });
-    const image: Array<[string, string]> = [['Content-Type', 'image/png'], ['Content-Length', '5000']];
+    const image: Array<[string, string]> = [
+      ['Content-Type', 'image/png'],
+      ['Content-Length', '5000'],
+    ];
     expect(decideCompression(on, browser, 200, image).coding).toBeNull();
     expect(decideCompression(on, browser, 200, [['Content-Length', '5000']]).coding).toBeNull();
   });
@@ -84,7 +90,9 @@ describe('decideCompression', () => {
   it('never on ranges, already-encoded bodies or bodiless statuses', () => {
     expect(decideCompression(on, browser, 206, text(5000, [['Content-Range', 'bytes 0-4999/9000']])).coding).toBeNull();
     expect(decideCompression(on, browser, 200, text(5000, [['Content-Range', 'bytes 0-4999/9000']])).coding).toBeNull();
-    expect(decideCompression(on, browser, 200, text(5000, [['Content-Encoding', 'gzip']])).headers).toEqual(text(5000, [['Content-Encoding', 'gzip']]));
+    expect(decideCompression(on, browser, 200, text(5000, [['Content-Encoding', 'gzip']])).headers).toEqual(
+      text(5000, [['Content-Encoding', 'gzip']]),
+    );
     expect(decideCompression(on, browser, 304, text(5000)).coding).toBeNull();
     expect(decideCompression(on, browser, 204, text(5000)).coding).toBeNull();
   });
@@ -96,7 +104,10 @@ describe('decideCompression', () => {
   });
 
   it('an existing Vary is extended, not duplicated', () => {
-    expect(decideCompression(on, browser, 200, text(5000, [['Vary', 'Cookie']])).headers).toContainEqual(['Vary', 'Cookie, Accept-Encoding']);
+    expect(decideCompression(on, browser, 200, text(5000, [['Vary', 'Cookie']])).headers).toContainEqual([
+      'Vary',
+      'Cookie, Accept-Encoding',
+    ]);
     const already = decideCompression(on, browser, 200, text(5000, [['Vary', 'accept-encoding']])).headers;
     expect(already.filter(([name]) => name === 'Vary')).toEqual([['Vary', 'accept-encoding']]);
   });
@@ -109,7 +120,12 @@ describe('decideCompression', () => {
 
   it('force ignores size and type but never encodes an empty body', () => {
     const force = compressionConfigFrom({ compression: 'force' }) as CompressionConfig;
-    expect(decideCompression(force, browser, 200, [['Content-Type', 'image/png'], ['Content-Length', '10']]).coding).toBe('br');
+    expect(
+      decideCompression(force, browser, 200, [
+        ['Content-Type', 'image/png'],
+        ['Content-Length', '10'],
+      ]).coding,
+    ).toBe('br');
     expect(decideCompression(force, browser, 400, [['Content-Length', '0']]).coding).toBeNull();
   });
 });
@@ -133,7 +149,7 @@ describe('compressWhole', () => {
   it.each([
     ['gzip', gunzipSync],
     ['br', brotliDecompressSync],
-  ] as const)('%s round-trips in one call and matches the stream\'s size', async (coding, decode) => {
+  ] as const)("%s round-trips in one call and matches the stream's size", async (coding, decode) => {
     const body = Buffer.from('hello '.repeat(1000));
     const whole = compressWhole(coding, body);
     expect(decode(whole).toString()).toBe(body.toString());

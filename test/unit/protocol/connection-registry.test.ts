@@ -4,7 +4,11 @@ import { ConnectionRegistry } from '../../../src/protocol/connection-registry.js
 
 function fakeConnection(): { socket: Socket; destroyed: () => boolean } {
   let destroyed = false;
-  const socket = { destroy: () => { destroyed = true; } } as unknown as Socket;
+  const socket = {
+    destroy: () => {
+      destroyed = true;
+    },
+  } as unknown as Socket;
   return { socket, destroyed: () => destroyed };
 }
 

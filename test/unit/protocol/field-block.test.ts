@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ContainerError } from '../../../src/errors/container-error.js';
 import { fieldBlock, forgetFieldBlock } from '../../../src/protocol/http11/field-block.js';
 
-describe('fieldBlock: a head\'s field lines, remembered for the last checked list', () => {
+describe("fieldBlock: a head's field lines, remembered for the last checked list", () => {
   afterEach(() => {
     forgetFieldBlock();
   });

@@ -23,7 +23,8 @@ function recorder(reportFor: (target: string) => boolean): { parser: LlhttpParse
 }
 
 const get = (target: string): string => `GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`;
-const post = (target: string, body: string): string => `POST ${target} HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+const post = (target: string, body: string): string =>
+  `POST ${target} HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
 
 describe('reportMessageComplete', () => {
   it('a new parser reports the end of every message', () => {

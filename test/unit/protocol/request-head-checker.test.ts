@@ -53,7 +53,18 @@ describe('RequestHeadChecker', () => {
       expect(result, bad).toMatchObject({ code: 'SV_ERR_HTTP_BAD_REQUEST', status: 400 });
       expect(result.message, bad).toContain('is not a valid host and port');
     }
-    for (const good of ['', 'localhost', 'a.example.', 'my_host', 'xn--bcher-kva.example', '127.0.0.1:8080', '[::1]', '[::1]:65535', 'a:', 'a:0']) {
+    for (const good of [
+      '',
+      'localhost',
+      'a.example.',
+      'my_host',
+      'xn--bcher-kva.example',
+      '127.0.0.1:8080',
+      '[::1]',
+      '[::1]:65535',
+      'a:',
+      'a:0',
+    ]) {
       expect(check(['Host', good]).code, good).toBeUndefined();
     }
   });
@@ -97,15 +108,24 @@ describe('RequestHeadChecker', () => {
 
   it('notes Connection, Accept-Encoding and Expect (repeats joined), the first User-Agent and Content-Length', () => {
     const { facts } = check([
-      'Host', 'h',
-      'Connection', 'keep-alive',
-      'connection', 'Upgrade',
-      'Accept-Encoding', 'gzip',
-      'ACCEPT-ENCODING', 'br',
-      'User-Agent', 'first',
-      'user-agent', 'second',
-      'Content-Length', '12',
-      'Expect', '100-continue',
+      'Host',
+      'h',
+      'Connection',
+      'keep-alive',
+      'connection',
+      'Upgrade',
+      'Accept-Encoding',
+      'gzip',
+      'ACCEPT-ENCODING',
+      'br',
+      'User-Agent',
+      'first',
+      'user-agent',
+      'second',
+      'Content-Length',
+      '12',
+      'Expect',
+      '100-continue',
     ]);
     expect(facts).toEqual({
       connection: 'keep-alive, Upgrade',

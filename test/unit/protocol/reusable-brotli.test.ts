@@ -4,9 +4,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { brotliBound, ReusableBrotli } from '../../../src/protocol/http11/reusable-brotli.js';
 
 const QUALITY = 4;
-const text = (bytes: number): Buffer => Buffer.from('the container maps the request to a servlet and streams its answer. '.repeat(bytes / 60 + 1).slice(0, bytes));
+const text = (bytes: number): Buffer =>
+  Buffer.from('the container maps the request to a servlet and streams its answer. '.repeat(bytes / 60 + 1).slice(0, bytes));
 const expected = (body: Buffer, quality = QUALITY): Buffer =>
-  brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength } });
+  brotliCompressSync(body, {
+    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength },
+  });
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -15,7 +18,16 @@ afterEach(() => {
 describe('ReusableBrotli', () => {
   it('gives the bytes brotliCompressSync gives at its quality, body after body, whatever the size and content', () => {
     const brotli = new ReusableBrotli(QUALITY);
-    const bodies = [Buffer.alloc(0), Buffer.from('x'), text(4096), randomBytes(64 * 1024), text(64 * 1024), text(3000), randomBytes(10), text(4096)];
+    const bodies = [
+      Buffer.alloc(0),
+      Buffer.from('x'),
+      text(4096),
+      randomBytes(64 * 1024),
+      text(64 * 1024),
+      text(3000),
+      randomBytes(10),
+      text(4096),
+    ];
     for (const body of bodies) {
       const encoded = brotli.encode(body);
       expect(encoded.equals(expected(body))).toBe(true);

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { gzipBound, ReusableGzip } from '../../../src/protocol/http11/reusable-gzip.js';
 
 const LEVEL = zlib.constants.Z_DEFAULT_COMPRESSION;
-const text = (bytes: number): Buffer => Buffer.from('the container maps the request to a servlet and streams its answer. '.repeat(bytes / 60 + 1).slice(0, bytes));
+const text = (bytes: number): Buffer =>
+  Buffer.from('the container maps the request to a servlet and streams its answer. '.repeat(bytes / 60 + 1).slice(0, bytes));
 
 afterEach(() => {
   vi.restoreAllMocks();

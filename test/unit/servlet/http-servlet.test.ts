@@ -109,7 +109,7 @@ describe('HttpServlet: dispatch without needless promises', () => {
     expect(servlet.service(patch.request, patch.response)).toBeUndefined();
     expect(patch.response.getStatus()).toBe(501);
     const post = setup({ method: 'POST' });
-    servlet.service(post.request, post.response);
+    void servlet.service(post.request, post.response);
     expect(post.response.getStatus()).toBe(405);
   });
 });

@@ -8,7 +8,14 @@ import type { HttpServletResponse } from '../../../src/servlet/http-servlet-resp
 import { RequestDispatcherAttributes } from '../../../src/servlet/request-dispatcher.js';
 import type { ServletConfig } from '../../../src/servlet/servlet.js';
 import type { ServletContext } from '../../../src/servlet/servlet-context.js';
-import { DEFAULT_RESOURCES, isInside, isSpecialPath, RESOURCES_ATTRIBUTE, ResourceCache, type ResourcesSettings } from '../../../src/core/resource-cache.js';
+import {
+  DEFAULT_RESOURCES,
+  isInside,
+  isSpecialPath,
+  RESOURCES_ATTRIBUTE,
+  ResourceCache,
+  type ResourcesSettings,
+} from '../../../src/core/resource-cache.js';
 import { DefaultServlet, directoryRedirectLocation, isUnsafePath } from '../../../src/servlets/default-servlet.js';
 import { renderDirectoryListing } from '../../../src/servlets/directory-listing.js';
 import { evaluatePreconditions, parseEntityTags, weakETag, type PreconditionInput } from '../../../src/servlets/preconditions.js';
@@ -80,7 +87,14 @@ describe('DefaultServlet helpers', () => {
     [' * ', '*'],
     ['"abc"', [{ weak: false, opaque: '"abc"' }]],
     ['W/"1-2"', [{ weak: true, opaque: '"1-2"' }]],
-    ['"x", W/"y" ,"z"', [{ weak: false, opaque: '"x"' }, { weak: true, opaque: '"y"' }, { weak: false, opaque: '"z"' }]],
+    [
+      '"x", W/"y" ,"z"',
+      [
+        { weak: false, opaque: '"x"' },
+        { weak: true, opaque: '"y"' },
+        { weak: false, opaque: '"z"' },
+      ],
+    ],
     [', "a",,', [{ weak: false, opaque: '"a"' }]],
     ['""', [{ weak: false, opaque: '""' }]],
     ['zzz', null],

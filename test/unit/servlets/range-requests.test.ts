@@ -72,7 +72,14 @@ describe('evaluateIfRange (RFC 9110 §13.1.5)', () => {
 
 describe('multipartLayout', () => {
   it('frames the parts as Tomcat does and counts every byte', () => {
-    const layout = multipartLayout([{ start: 0, end: 1 }, { start: 5, end: 6 }], 10, 'text/plain');
+    const layout = multipartLayout(
+      [
+        { start: 0, end: 1 },
+        { start: 5, end: 6 },
+      ],
+      10,
+      'text/plain',
+    );
     const heads = layout.parts.map((p) => p.head.toString('latin1'));
     expect(heads[0]).toBe('\r\n--CATALINA_MIME_BOUNDARY\r\nContent-Type: text/plain\r\nContent-Range: bytes 0-1/10\r\n\r\n');
     expect(layout.tail.toString()).toBe('\r\n--CATALINA_MIME_BOUNDARY--');

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resetSecondClock } from '../../../src/time/second-clock.js';
-import { DEFAULT_RESOURCES, isSharedContent, ResourceCache, type FileResource, type ResourcesSettings } from '../../../src/core/resource-cache.js';
+import {
+  DEFAULT_RESOURCES,
+  isSharedContent,
+  ResourceCache,
+  type FileResource,
+  type ResourcesSettings,
+} from '../../../src/core/resource-cache.js';
 
 let root: string;
 let docBase: string;
@@ -110,7 +116,17 @@ describe('ResourceCache', () => {
     const cache = new ResourceCache(docBase, settings());
     expect(await cache.writableTarget('/new.txt')).toMatch(/app[/\\]new\.txt$/);
     expect(await cache.writableTarget('/sub/new.txt')).toMatch(/sub[/\\]new\.txt$/);
-    for (const path of ['/new/', '/sub', '/no-dir/x', '/out-dir/x.txt', '/out.txt', '/WEB-INF/x', '/web-inf/x', '/alias-web-inf/x', '/META-INF/x']) {
+    for (const path of [
+      '/new/',
+      '/sub',
+      '/no-dir/x',
+      '/out-dir/x.txt',
+      '/out.txt',
+      '/WEB-INF/x',
+      '/web-inf/x',
+      '/alias-web-inf/x',
+      '/META-INF/x',
+    ]) {
       expect(await cache.writableTarget(path), path).toBeNull();
     }
   });

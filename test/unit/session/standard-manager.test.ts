@@ -65,7 +65,16 @@ describe('StandardManager ids and lookup', () => {
     const { manager } = harness({ jvmRoute: 'n7' });
     const id = manager.createSession().getId();
     const hex = id.slice(0, 32);
-    for (const bad of ['', 'abc', hex.toLowerCase() + '.n7', `${hex}.n7;x`, `${id}\u0000`, '0'.repeat(32) + '.n7', '%00', 'A'.repeat(10_000)]) {
+    for (const bad of [
+      '',
+      'abc',
+      hex.toLowerCase() + '.n7',
+      `${hex}.n7;x`,
+      `${id}\u0000`,
+      '0'.repeat(32) + '.n7',
+      '%00',
+      'A'.repeat(10_000),
+    ]) {
       expect(manager.findSession(bad), bad).toBeNull();
     }
     expect(manager.findSession(undefined as unknown as string)).toBeNull();
@@ -232,7 +241,16 @@ describe('StandardManager listeners', () => {
     session.setAttribute('user', null);
     session.setAttribute('cart', 3);
     session.invalidate();
-    expect(order).toEqual(['first created', 'second created', 'first added', 'second added', 'first added', 'second added', 'second destroyed', 'first destroyed']);
+    expect(order).toEqual([
+      'first created',
+      'second created',
+      'first added',
+      'second added',
+      'first added',
+      'second added',
+      'second destroyed',
+      'first destroyed',
+    ]);
     expect(events).toEqual([
       `created ${session.getId()}`,
       'added user=ann',

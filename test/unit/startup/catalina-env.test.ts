@@ -57,9 +57,7 @@ describe('resolveCatalinaEnv', () => {
     expect(resolveCatalinaEnv({ CATALINA_BASE: '/srv/site' }, { config: '/etc/serval/server.xml' }).configFile).toBe(
       '/etc/serval/server.xml',
     );
-    expect(resolveCatalinaEnv({ CATALINA_BASE: '/srv/site' }, { config: 'conf/alt.xml' }).configFile).toBe(
-      '/srv/site/conf/alt.xml',
-    );
+    expect(resolveCatalinaEnv({ CATALINA_BASE: '/srv/site' }, { config: 'conf/alt.xml' }).configFile).toBe('/srv/site/conf/alt.xml');
     expect(resolveCatalinaEnv({ CATALINA_BASE: '/srv/site' }, { config: '' }).configFile).toBe('/srv/site/conf/server.xml');
   });
 });

@@ -22,7 +22,14 @@ const argv = (...args: string[]): string[] => ['node', 'catalina', ...args];
 describe('normalizeArgv', () => {
   it('turns Tomcat single-dash long options into double-dash ones and leaves everything else alone', () => {
     expect(normalizeArgv(['stop', '10', '-force', '-config', 'conf/x.xml'])).toEqual(['stop', '10', '--force', '--config', 'conf/x.xml']);
-    expect(normalizeArgv(['-config=a.xml', '--config', 'b', '-h', '-help', '-V'])).toEqual(['--config=a.xml', '--config', 'b', '-h', '--help', '-V']);
+    expect(normalizeArgv(['-config=a.xml', '--config', 'b', '-h', '-help', '-V'])).toEqual([
+      '--config=a.xml',
+      '--config',
+      'b',
+      '-h',
+      '--help',
+      '-V',
+    ]);
     expect(normalizeArgv(['-forced', '-configs', 'config', 'force'])).toEqual(['-forced', '-configs', 'config', 'force']);
   });
 });

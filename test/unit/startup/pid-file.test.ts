@@ -10,7 +10,7 @@ import { isProcessAlive, PidFile } from '../../../src/startup/pid-file.js';
 function deadPid(): number {
   const result = spawnSync(process.execPath, ['-e', '']);
   expect(result.pid).toBeGreaterThan(0);
-  return result.pid as number;
+  return result.pid;
 }
 
 describe('PidFile', () => {

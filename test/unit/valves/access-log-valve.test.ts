@@ -9,11 +9,7 @@ import { ConfigError } from '../../../src/errors/container-error.js';
 import type { RejectedRequest } from '../../../src/protocol/exchange.js';
 import { Cookie } from '../../../src/servlet/cookie.js';
 import { AccessLogValve } from '../../../src/valves/access-log-valve.js';
-import {
-  AccessLogAttributes,
-  recordFromExchange,
-  recordFromRejected,
-} from '../../../src/valves/access-log-record.js';
+import { AccessLogAttributes, recordFromExchange, recordFromRejected } from '../../../src/valves/access-log-record.js';
 
 const START_MS = Date.UTC(2026, 10, 21, 15, 20, 1);
 const START_NS = 1_000_000_000_000n;
@@ -38,7 +34,8 @@ function fakeExchange(options: FakeOptions = {}): { request: Request; response: 
   const response = {
     getStatus: () => options.status ?? 200,
     getBytesWritten: () => options.bytes ?? 42,
-    getCommitTime: () => (options.commitNs === undefined ? START_NS + 3_000_000n : options.commitNs === null ? null : START_NS + options.commitNs),
+    getCommitTime: () =>
+      options.commitNs === undefined ? START_NS + 3_000_000n : options.commitNs === null ? null : START_NS + options.commitNs,
     getHeaders: (name: string) => (name.toLowerCase() === 'content-type' ? ['text/plain'] : []),
   } as unknown as Response;
   const request = {
@@ -144,7 +141,10 @@ describe('recordFromExchange', () => {
     expect([plain.remoteAddr, plain.remoteHost, plain.protocol, plain.localPort]).toEqual(['10.1.1.1', '10.1.1.1', 'HTTP/1.1', 8080]);
     const proxied = recordFromExchange(request, response, { requestAttributesEnabled: true });
     expect([proxied.remoteAddr, proxied.remoteHost, proxied.protocol, proxied.localPort]).toEqual([
-      '203.0.113.5', 'real.client', 'HTTP/2.0', 443,
+      '203.0.113.5',
+      'real.client',
+      'HTTP/2.0',
+      443,
     ]);
     expect(proxied.peerAddr).toBe('10.1.1.1');
   });
@@ -277,7 +277,12 @@ describe('AccessLogValve', () => {
     valves.push(valve);
     const { request, response } = fakeExchange();
     valve.log(request, response);
-    const broken = { ...request, getRequestURI: () => { throw new Error('boom'); } } as unknown as Request;
+    const broken = {
+      ...request,
+      getRequestURI: () => {
+        throw new Error('boom');
+      },
+    } as unknown as Request;
     await valve.start();
     expect(() => valve.log(broken, response)).not.toThrow();
     expect(() => valve.log(broken, response)).not.toThrow();

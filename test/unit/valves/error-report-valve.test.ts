@@ -190,10 +190,14 @@ describe('ErrorReportValve', () => {
     const error = new Error('password=hunter2');
     const request = fakeRequest({ [NOTE_EXCEPTION]: error });
     const valve = new ErrorReportValve({ showReport: 'false', showServerInfo: false });
-    const response = await run(valve, (r) => {
-      r.status = 200;
-      r.headers.set('X-Partial', 'yes');
-    }, request);
+    const response = await run(
+      valve,
+      (r) => {
+        r.status = 200;
+        r.headers.set('X-Partial', 'yes');
+      },
+      request,
+    );
     expect(response.status).toBe(500);
     expect(response.headers.has('X-Partial')).toBe(false);
     expect(response.body).toContain('HTTP Status 500 – Internal Server Error');
@@ -287,14 +291,24 @@ describe('JSON error reports', () => {
 
   it('renders status, reason and, with showReport, message, description and exception', () => {
     const full = JSON.parse(renderErrorJson(500, null, new Error('boom\nsecond'), ALL)) as Record<string, unknown>;
-    expect(full).toMatchObject({ status: 500, reason: 'Internal Server Error', type: 'Exception Report', message: 'boom', server: 'Serval/9.9.9' });
+    expect(full).toMatchObject({
+      status: 500,
+      reason: 'Internal Server Error',
+      type: 'Exception Report',
+      message: 'boom',
+      server: 'Serval/9.9.9',
+    });
     expect(String(full.exception)).toContain('Error: boom');
     const terse = JSON.parse(renderErrorJson(404, 'secret', null, { showReport: false, showServerInfo: false })) as Record<string, unknown>;
     expect(terse).toEqual({ status: 404, reason: 'Not Found' });
   });
 
   it('answers JSON when the client prefers it, HTML otherwise', async () => {
-    const json = await run(new ErrorReportValve({}, { serverInfo: 'S/1' }), (r) => r.sendError(404, 'no "such" file'), fakeRequest({}, 'application/json'));
+    const json = await run(
+      new ErrorReportValve({}, { serverInfo: 'S/1' }),
+      (r) => r.sendError(404, 'no "such" file'),
+      fakeRequest({}, 'application/json'),
+    );
     expect(json.contentType).toBe('application/json;charset=utf-8');
     expect(JSON.parse(json.body)).toMatchObject({ status: 404, message: 'no "such" file' });
     expect(json.headers.get('Vary')).toBe('accept');

@@ -125,7 +125,9 @@ describe('StuckRequestWatch', () => {
   it('interrupts once past interruptThreadThreshold, never when it is 0 or -1, nothing at all when threshold is 0', () => {
     const run = (threshold: number, interruptThreadThreshold: number): string[] => {
       const interrupted: string[] = [];
-      const watch = new StuckRequestWatch<WatchedRequest>({ threshold, interruptThreadThreshold }, pino({ level: 'silent' }), (r) => interrupted.push(r.uri));
+      const watch = new StuckRequestWatch<WatchedRequest>({ threshold, interruptThreadThreshold }, pino({ level: 'silent' }), (r) =>
+        interrupted.push(r.uri),
+      );
       watch.add(request('/spin'));
       const now = performance.now();
       watch.check(now + 1500);

@@ -45,14 +45,20 @@ describe('blocking-style connector configuration', () => {
 
   it('accepts disableKeepAlivePercentage at its bounds 0 and 100', () => {
     for (const value of ['0', '100']) {
-      const config = loadServerConfigFromString(xml(`<Connector port="8080" protocol="HTTP/1.1-blocking" disableKeepAlivePercentage="${value}"/>`), env);
+      const config = loadServerConfigFromString(
+        xml(`<Connector port="8080" protocol="HTTP/1.1-blocking" disableKeepAlivePercentage="${value}"/>`),
+        env,
+      );
       expect(config.services[0]!.connectors[0]!.attributes['disableKeepAlivePercentage']).toBe(Number(value));
     }
   });
 
   it('a connector naming an Executor shares it; the whole configuration survives the structured clone to a worker', () => {
     const config = loadServerConfigFromString(
-      xml('<Connector port="8080" protocol="HTTP/1.1-blocking" executor="pool"/>', '<Executor name="pool" maxThreads="6" minSpareThreads="2"/>'),
+      xml(
+        '<Connector port="8080" protocol="HTTP/1.1-blocking" executor="pool"/>',
+        '<Executor name="pool" maxThreads="6" minSpareThreads="2"/>',
+      ),
       env,
     );
     expect(config.services[0]!.executors[0]).toMatchObject({ name: 'pool', maxThreads: 6, minSpareThreads: 2 });

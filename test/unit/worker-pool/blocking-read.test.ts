@@ -21,7 +21,9 @@ class FakeBlockingBody extends Readable {
 describe('RequestInputStream synchronous reads', () => {
   it('on an event-loop body, readAllBytesSync() and readSync() throw SV_ERR_REQUEST_BLOCKING_READ_UNSUPPORTED', () => {
     const stream = new RequestInputStream(new PassThrough());
-    expect(() => stream.readAllBytesSync()).toThrowError(expect.objectContaining({ code: 'SV_ERR_REQUEST_BLOCKING_READ_UNSUPPORTED' }) as Error);
+    expect(() => stream.readAllBytesSync()).toThrowError(
+      expect.objectContaining({ code: 'SV_ERR_REQUEST_BLOCKING_READ_UNSUPPORTED' }) as Error,
+    );
     expect(() => stream.readSync()).toThrowError(/blocking-style connector/);
   });
 

@@ -33,9 +33,27 @@ function makePool(maxThreads: number, minSpareThreads: number, init: object = {}
 
 function request(id: number, target: string): RequestMessage {
   return {
-    type: 'request', id, connector: 0, protocol: 'HTTP/1.1', method: 'GET', target, rawHeaders: [],
-    connection: { id: 'c', remoteAddress: '', remotePort: 0, localAddress: '', localPort: 0, secure: false, scheme: 'http', tls: undefined },
-    startTime: 0n, willClose: false, bodyEnded: true, forwarded: undefined,
+    type: 'request',
+    id,
+    connector: 0,
+    protocol: 'HTTP/1.1',
+    method: 'GET',
+    target,
+    rawHeaders: [],
+    connection: {
+      id: 'c',
+      remoteAddress: '',
+      remotePort: 0,
+      localAddress: '',
+      localPort: 0,
+      secure: false,
+      scheme: 'http',
+      tls: undefined,
+    },
+    startTime: 0n,
+    willClose: false,
+    bodyEnded: true,
+    forwarded: undefined,
   };
 }
 

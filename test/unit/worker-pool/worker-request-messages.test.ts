@@ -5,7 +5,12 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { WorkerConnectionCache } from '../../../src/connector/worker-connection-cache.js';
 import type { TlsInfo } from '../../../src/net/tls-info.js';
-import { RESPONSE_ACK_STEP, RESPONSE_WINDOW, type RequestMessage, type WorkerToMain } from '../../../src/net/worker-pool/worker-messages.js';
+import {
+  RESPONSE_ACK_STEP,
+  RESPONSE_WINDOW,
+  type RequestMessage,
+  type WorkerToMain,
+} from '../../../src/net/worker-pool/worker-messages.js';
 import type { Exchange } from '../../../src/protocol/exchange.js';
 import type { WorkerBody } from '../../../src/protocol/worker/worker-body.js';
 import { WorkerConnection, WorkerExchange } from '../../../src/protocol/worker/worker-exchange.js';
@@ -25,7 +30,14 @@ function exchange(overrides: Partial<Exchange> = {}): Exchange {
   return { ...base, ...overrides } as unknown as Exchange;
 }
 
-const tlsInfo: TlsInfo = { protocol: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', keySize: 128, sessionId: 'ab', peerCertificates: [], serverName: 'localhost' };
+const tlsInfo: TlsInfo = {
+  protocol: 'TLSv1.3',
+  cipherSuite: 'TLS_AES_128_GCM_SHA256',
+  keySize: 128,
+  sessionId: 'ab',
+  peerCertificates: [],
+  serverName: 'localhost',
+};
 
 describe('WorkerConnectionCache', () => {
   it('sends the facts with the first request of a worker, then nothing while they stay the same', () => {
@@ -53,8 +65,15 @@ describe('WorkerConnectionCache', () => {
     expect(cache.dataFor(second, exchange())?.id).toBe('8080-1');
     expect(cache.dataFor(first, exchange({ connectionId: '8080-2', remotePort: 40002 }))?.remotePort).toBe(40002);
     // Same connection id (an AJP connection from the web server) but another client behind it.
-    expect(cache.dataFor(first, exchange({ connectionId: '8080-2', remoteAddress: '10.0.0.7', remotePort: 40002 }))?.remoteAddress).toBe('10.0.0.7');
-    expect(cache.dataFor(first, exchange({ connectionId: '8080-2', remoteAddress: '10.0.0.7', remotePort: 40002, secure: true, scheme: 'https' }))?.scheme).toBe('https');
+    expect(cache.dataFor(first, exchange({ connectionId: '8080-2', remoteAddress: '10.0.0.7', remotePort: 40002 }))?.remoteAddress).toBe(
+      '10.0.0.7',
+    );
+    expect(
+      cache.dataFor(
+        first,
+        exchange({ connectionId: '8080-2', remoteAddress: '10.0.0.7', remotePort: 40002, secure: true, scheme: 'https' }),
+      )?.scheme,
+    ).toBe('https');
   });
 
   it('TLS facts are sent again only when the exchange reports another TlsInfo object', () => {
@@ -118,14 +137,23 @@ function workerExchange() {
 describe('WorkerExchange', () => {
   it('takes the connection facts from the connection it came on', () => {
     const { exchange: created } = workerExchange();
-    expect([created.connectionId, created.remotePort, created.localPort, created.scheme, created.tls]).toEqual(['8080-9', 40009, 8080, 'http', undefined]);
+    expect([created.connectionId, created.remotePort, created.localPort, created.scheme, created.tls]).toEqual([
+      '8080-9',
+      40009,
+      8080,
+      'http',
+      undefined,
+    ]);
   });
 
   it('end() settles at once: the worker does not wait for the main thread to finish the response', async () => {
     const { exchange: created, posted, beforeEnds } = workerExchange();
     created.writeHead(200, null, [['Content-Length', '5']]);
     expect(created.write(new TextEncoder().encode('hello'))).toBe(true);
-    const settled = await Promise.race([created.end().then(() => 'ended'), new Promise((resolve) => setImmediate(() => resolve('still waiting')))]);
+    const settled = await Promise.race([
+      created.end().then(() => 'ended'),
+      new Promise((resolve) => setImmediate(() => resolve('still waiting'))),
+    ]);
     expect(settled).toBe('ended');
     expect(beforeEnds()).toBe(1);
     expect(posted.map((message) => message.type)).toEqual(['head', 'data', 'end']);

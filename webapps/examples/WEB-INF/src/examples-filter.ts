@@ -1,5 +1,12 @@
 /** Marks every response of the examples app with `X-Examples-Filter: on`. */
-import { WebFilter, type Filter, type FilterChain, type HttpServletResponse, type ServletRequest, type ServletResponse } from 'serval/servlet';
+import {
+  WebFilter,
+  type Filter,
+  type FilterChain,
+  type HttpServletResponse,
+  type ServletRequest,
+  type ServletResponse,
+} from 'serval/servlet';
 
 @WebFilter({ filterName: 'examples', urlPatterns: ['/*'], dispatcherTypes: ['REQUEST', 'FORWARD', 'INCLUDE', 'ERROR'] })
 export class ExamplesFilter implements Filter {
