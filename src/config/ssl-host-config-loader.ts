@@ -3,7 +3,7 @@
  * time what can be checked without reading the PEM files (those are read when the connector starts).
  */
 import { resolve } from 'node:path';
-import { parseProtocols, toNodeCiphers } from '../net/tls-config.js';
+import { parseProtocols, toNodeCiphers } from './tls-config.js';
 import type { AttributeValues, ConfigValidator } from './config-validator.js';
 import { elementChildren } from './element-schema.js';
 import type { CertificateConfig, CertificateVerification, SslHostConfig } from './server-config.js';

@@ -5,24 +5,21 @@
  */
 import type { Logger } from 'pino';
 import type { Context } from '../core/context.js';
-import type { Host } from '../core/host.js';
 import type { Service } from '../core/service.js';
-import type { Pipeline } from '../core/pipeline.js';
-import { isPending, type Valve, type ValveResult } from '../core/valve.js';
-import type { Wrapper } from '../core/wrapper.js';
-import type { MappingData } from '../mapper/mapping-data.js';
+import type { AnyValve, Pipeline } from '../core/pipeline.js';
+import { isPending, type ValveResult } from '../core/valve.js';
 import { ContainerError } from '../errors/container-error.js';
 import { canonicalizeUri, splitRequestTarget, type CanonicalizeOptions } from '../mapper/uri-canonicalizer.js';
 import { matchHostConfig } from '../net/tls-context.js';
 import type { Adapter, Exchange, RejectedRequest } from '../protocol/exchange.js';
 import type { ManagedSession } from '../session/session-manager.js';
-import { renderErrorPage } from '../valves/error-report-valve.js';
+import { renderErrorPage } from '../core/error-report.js';
 import { ContainerRequest } from './container-request.js';
 import { ContainerResponse } from './container-response.js';
 import { validateHeaderValue } from './header-validation.js';
 import type { Connector } from './connector.js';
-import type { Request } from './request.js';
-import type { Response } from './response.js';
+import type { Request } from '../core/request.js';
+import type { Response } from '../core/response.js';
 
 /** A valve that writes access-log lines; the adapter calls it once the response is complete. */
 interface AccessLog {
@@ -170,7 +167,7 @@ export class ConnectorAdapter implements Adapter {
       this.#answer(response, 400, error instanceof ContainerError ? error.message : 'Invalid URI');
       return false;
     }
-    const mapping = request.mappingData as MappingData<Host, Context, Wrapper>;
+    const mapping = request.mappingData;
     this.#service.mapperListener.map(request.getServerName(), path, mapping, sessionIdFromUrl, request);
     if (mapping.context !== null && !mapping.context.enter()) {
       return this.#waitForContext(request, response, entered, path, sessionIdFromUrl);
@@ -189,9 +186,9 @@ export class ConnectorAdapter implements Adapter {
     path: string,
     sessionIdFromUrl: string | null,
   ): Promise<boolean> {
-    const mapping = request.mappingData as MappingData<Host, Context, Wrapper>;
+    const mapping = request.mappingData;
     for (let waits = 1; ; waits++) {
-      await (mapping.context as Context).whenResumed();
+      await mapping.context?.whenResumed();
       this.#service.mapperListener.map(request.getServerName(), path, mapping, sessionIdFromUrl, request);
       if (mapping.context === null || mapping.context.enter()) break;
       if (waits >= 3) {
@@ -211,7 +208,7 @@ export class ConnectorAdapter implements Adapter {
     sessionIdFromUrl: string | null,
   ): boolean | Promise<boolean> {
     const exchange = request.exchange;
-    const mapping = request.mappingData as MappingData<Host, Context, Wrapper>;
+    const mapping = request.mappingData;
     entered.context = mapping.context;
     if (mapping.redirectPath !== null) {
       // Context root without its trailing slash: redirect to `/ctx/` keeping the query (Tomcat's Mapper).
@@ -301,11 +298,11 @@ export class ConnectorAdapter implements Adapter {
   #logCompleted(request: ContainerRequest, response: ContainerResponse): void {
     (request.getSessionIfExists() as ManagedSession | null)?.endAccess();
     // A request answered before a Host was mapped (bad URI) is logged like a rejected one.
-    const host = request.mappingData.host as Host | null;
+    const host = request.mappingData.host;
     if (host) {
       this.#log(accessLogsOf(this.#service.engine.pipeline), request, response);
       this.#log(accessLogsOf(host.pipeline), request, response);
-      const context = request.mappingData.context as Context | null;
+      const context = request.mappingData.context;
       if (context) this.#log(accessLogsOf(context.pipeline), request, response);
     } else {
       this.#log(this.#rejectionLogs(), request, response);
@@ -339,7 +336,7 @@ export class ConnectorAdapter implements Adapter {
  * The access-log valves of a pipeline, cached per valve list: Pipeline replaces its list on every change
  * (copy-on-write), so the cache can never go stale and the hot path does no filtering.
  */
-const accessLogCache = new WeakMap<readonly Valve[], readonly AccessLog[]>();
+const accessLogCache = new WeakMap<readonly AnyValve[], readonly AccessLog[]>();
 
 function accessLogsOf(pipeline: Pipeline): readonly AccessLog[] {
   const valves = pipeline.getValves();
@@ -356,7 +353,7 @@ function pendingOrUndefined(result: ValveResult): Promise<void> | undefined {
   return isPending(result) ? result : undefined;
 }
 
-function isAccessLog(valve: Valve): valve is Valve & AccessLog {
+function isAccessLog(valve: AnyValve): valve is AnyValve & AccessLog {
   const candidate = valve as Partial<AccessLog>;
   return typeof candidate.log === 'function' && typeof candidate.logRejected === 'function';
 }

@@ -1,7 +1,7 @@
 /** The container's HttpServletRequest (Servlet spec ch. 3) over a protocol Exchange, with Tomcat's semantics. */
 import type { ConnectorConfig } from '../config/server-config.js';
 import { ContainerError } from '../errors/container-error.js';
-import { emptyMappingData, type MappingData } from '../mapper/mapping-data.js';
+import { emptyMappingData } from '../mapper/mapping-data.js';
 import type { Exchange } from '../protocol/exchange.js';
 import { equalsIgnoreCase } from '../protocol/http11/field-name.js';
 import { Cookie } from '../servlet/cookie.js';
@@ -14,10 +14,10 @@ import type { BufferedReader, ServletInputStream } from '../servlet/servlet-stre
 import type { ManagedSession } from '../session/session-manager.js';
 import { parseAcceptLanguage } from './accept-language.js';
 import type { ContainerResponse } from './container-response.js';
-import type { ContextBinding } from './context-binding.js';
+import type { ContextBinding } from '../core/context-binding.js';
 import { parseCookieHeader } from './cookie-parser.js';
 import { parseHttpDate } from './http-date.js';
-import type { Request } from './request.js';
+import type { ContainerMapping, ExchangeControl, Request } from '../core/request.js';
 import { RequestContent } from './request-content.js';
 import { tlsAttribute } from './tls-attributes.js';
 import { lowerCaseName } from './header-name.js';
@@ -47,7 +47,7 @@ export class ContainerRequest implements Request {
   /** Wall-clock ms of the request head, computed on first use (-1 until then). */
   #startTimeMs = -1;
   readonly #requestNumber: number;
-  #mapping: MappingData = emptyMappingData();
+  #mapping: ContainerMapping = emptyMappingData();
   #binding: ContextBinding | null = null;
   #decodedUri: string | null = null;
   #sessionIdFromUrl: string | null = null;
@@ -101,7 +101,7 @@ export class ContainerRequest implements Request {
   }
 
   /** Called once by the adapter after canonicalisation and mapping. */
-  setMapping(mapping: MappingData, binding: ContextBinding | null, decodedUri: string, sessionIdFromUrl: string | null): void {
+  setMapping(mapping: ContainerMapping, binding: ContextBinding | null, decodedUri: string, sessionIdFromUrl: string | null): void {
     this.#mapping = mapping;
     this.#binding = binding;
     this.#decodedUri = decodedUri;
@@ -115,10 +115,15 @@ export class ContainerRequest implements Request {
   get exchange(): Exchange {
     return this.#exchange;
   }
+
+  /** The exchange, as far as core may act on it (the same object, seen through the narrow contract). */
+  get control(): ExchangeControl {
+    return this.#exchange;
+  }
   get connector(): ConnectorConfig {
     return this.#connector;
   }
-  get mappingData(): MappingData {
+  get mappingData(): ContainerMapping {
     return this.#mapping;
   }
   get response(): ContainerResponse {

@@ -8,7 +8,7 @@ import { lookupCharset, parseContentType, type Charset } from './content-type.js
 import { validateHeaderName, validateHeaderValue } from './header-validation.js';
 import { formatHttpDate } from './http-date.js';
 import { OutputBuffer, type OutputTarget } from './output-buffer.js';
-import type { Response } from './response.js';
+import type { Response } from '../core/response.js';
 import { ResponseOutputStream } from './response-output-stream.js';
 import { ResponseWriter } from './response-writer.js';
 import { serializeSetCookie } from './set-cookie.js';
@@ -62,16 +62,6 @@ function composedContentType(type: string, charset: string): string {
   return value;
 }
 
-/**
- * Whether a response reads the clock when it commits. Only an access log printing %F wants that time, and the
- * read costs ~300 instructions a response; an AccessLogValve with %F turns it on for good (recordCommitTimes).
- */
-let commitTimesWanted = false;
-
-export function recordCommitTimes(): void {
-  commitTimesWanted = true;
-}
-
 /** RFC 9110 §15.2, §15.3.5, §15.3.6, §15.4.5: these statuses never carry content. */
 function statusAllowsBody(status: number): boolean {
   return status >= 200 && status !== 204 && status !== 205 && status !== 304;
@@ -111,6 +101,8 @@ export class ContainerResponse implements Response {
   #committed = false;
   #chunked = false;
   #commitTime: bigint | null = null;
+  /** Asked for by an access log that prints %F (recordCommitTime). */
+  #commitTimeWanted = false;
   #error = false;
   #errorMessage: string | null = null;
   #errorReported = false;
@@ -259,6 +251,10 @@ export class ContainerResponse implements Response {
   /** True once the status line and headers were handed to the exchange. */
   isCommitted(): boolean {
     return this.#committed;
+  }
+
+  recordCommitTime(): void {
+    this.#commitTimeWanted = true;
   }
 
   getCommitTime(): bigint | null {
@@ -515,7 +511,7 @@ export class ContainerResponse implements Response {
   #commit(contentLength: number | null): void {
     if (this.#committed) return;
     this.#committed = true;
-    if (commitTimesWanted) this.#commitTime = process.hrtime.bigint();
+    if (this.#commitTimeWanted) this.#commitTime = process.hrtime.bigint();
     const headers: Array<readonly [string, string]> = [];
     const server = this.#options.serverHeader;
     for (const entry of this.#headers.values()) {

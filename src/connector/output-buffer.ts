@@ -3,7 +3,7 @@
  * when more would not fit, and from then on data flows to the exchange whenever the buffer fills.
  */
 import type { Exchange } from '../protocol/exchange.js';
-import { isSharedContent } from '../core/resource-cache.js';
+import { isSharedContent } from '../resources/resource-cache.js';
 
 /** What the buffer needs from its response. */
 export interface OutputTarget {

@@ -5,10 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { ConnectorConfig } from '../config/server-config.js';
-import type { Context } from '../core/context.js';
 import type { MultipartConfigDefinition } from '../core/context-definition.js';
-import type { Host } from '../core/host.js';
-import type { Wrapper } from '../core/wrapper.js';
 import { ContainerError } from '../errors/container-error.js';
 import type { Part } from '../servlet/part.js';
 import type { BufferedReader, ServletInputStream } from '../servlet/servlet-streams.js';
@@ -166,9 +163,9 @@ export class RequestContent {
   /** The mapped servlet's multipart config, the casual one when the Context allows it, else null. */
   #multipartConfig(): MultipartConfigDefinition | null {
     const mapping = this.#request.mappingData;
-    const wrapper = mapping.wrapper as Wrapper | null;
+    const wrapper = mapping.wrapper;
     if (wrapper?.multipartConfig) return wrapper.multipartConfig;
-    const context = mapping.context as Context | null;
+    const context = mapping.context;
     return context?.config.attributes['allowCasualMultipartParsing'] === true ? CASUAL_MULTIPART : null;
   }
 
@@ -184,8 +181,8 @@ export class RequestContent {
     if (config === null) return;
     const request = this.#request;
     const mapping = request.mappingData;
-    const context = mapping.context as Context | null;
-    const host = mapping.host as Host | null;
+    const context = mapping.context;
+    const host = mapping.host;
     const attributes = this.#connector.attributes;
     this.#parts = await readMultipart(request.exchange.body, request.getContentType()!, request.getContentLength(), {
       maxPartCount: limitOf(attributes['maxPartCount'], 50),
@@ -195,7 +192,7 @@ export class RequestContent {
       maxRequestSize: config.maxRequestSize,
       fileSizeThreshold: config.fileSizeThreshold,
       location: uploadFolder(host?.name ?? '', context?.name ?? '', config.location),
-      servletName: (mapping.wrapper as Wrapper | null)?.name ?? '',
+      servletName: mapping.wrapper?.name ?? '',
     });
   }
 
@@ -209,7 +206,7 @@ export class RequestContent {
   getParts(): Part[] {
     if (this.#parts !== null) return [...this.#parts];
     if (this.#multipartConfig() === null) {
-      const servlet = (this.#request.mappingData.wrapper as Wrapper | null)?.name ?? '';
+      const servlet = this.#request.mappingData.wrapper?.name ?? '';
       throw new ContainerError('SV_ERR_REQUEST_NO_MULTIPART_CONFIG', { method: 'getParts', servlet });
     }
     throw new ContainerError('SV_ERR_REQUEST_NOT_MULTIPART', { method: 'getParts', contentType: this.#request.getContentType() ?? '' });

@@ -2,11 +2,11 @@
 import { realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import mime from 'mime-types';
-import { DirectoryResources, webappPathSegments, type WebappResources } from '../deploy/webapp-resources.js';
+import { DirectoryResources, webappPathSegments, type WebappResources } from '../resources/webapp-resources.js';
 import type { ServletContextAttributeListener } from '../servlet/listeners.js';
 import type { RequestDispatcher } from '../servlet/request-dispatcher.js';
 import type { ServletContext } from '../servlet/servlet-context.js';
-import { SERVER_INFO } from '../version.js';
+import { SERVER_INFO } from '../version/version.js';
 import type { Context } from './context.js';
 
 /** ServletContext → its Context, for container servlets only (webapps cannot import this module). */

@@ -2,7 +2,7 @@
 import type { HttpServletRequest } from '../servlet/http-servlet-request.js';
 import type { HttpServletResponse } from '../servlet/http-servlet-response.js';
 import { RequestDispatcherAttributes as A, type RequestDispatcher } from '../servlet/request-dispatcher.js';
-import type { Response } from '../connector/response.js';
+import type { Response } from './response.js';
 import { ContainerError } from '../errors/container-error.js';
 import { baseRequest, wrapRequest, type DispatchView } from './dispatched-request.js';
 import { includedResponse } from './included-response.js';

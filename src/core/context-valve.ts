@@ -1,11 +1,10 @@
 /** The Context's basic valve: guards WEB-INF and META-INF, then hands off to the mapped Wrapper. */
-import type { Request } from '../connector/request.js';
-import type { Response } from '../connector/response.js';
-import { ValveBase, type ValveResult } from './valve.js';
+import type { Request } from './request.js';
+import type { Response } from './response.js';
+import { ContainerValveBase, type ValveResult } from './valve.js';
 import type { Context } from './context.js';
-import type { Wrapper } from './wrapper.js';
 
-export class ContextValve extends ValveBase {
+export class ContextValve extends ContainerValveBase {
   constructor(context: Context) {
     super();
     this.container = context;
@@ -18,7 +17,7 @@ export class ContextValve extends ValveBase {
       response.sendError(404);
       return;
     }
-    const wrapper = request.mappingData.wrapper as Wrapper | null;
+    const wrapper = request.mappingData.wrapper;
     if (!wrapper) {
       response.sendError(404);
       return;

@@ -6,8 +6,8 @@
 import type { Logger } from 'pino';
 import { logCoded } from '../logging/logger.js';
 import type { ContextConfig as ContextElementConfig } from '../config/server-config.js';
-import type { ContextBinding } from '../connector/context-binding.js';
-import type { Request } from '../connector/request.js';
+import type { ContextBinding } from './context-binding.js';
+import type { Request } from './request.js';
 import { ContainerError, LifecycleError } from '../errors/container-error.js';
 import { canonicalizeUri } from '../mapper/uri-canonicalizer.js';
 import type { SessionManager } from '../session/session-manager.js';

@@ -3,7 +3,7 @@
  * paths, dispatcher type, merged query parameters and the dispatch attributes (Servlet spec §9.3, §9.4).
  * Wrapping instead of mutating keeps the original intact for the access log and for the caller.
  */
-import type { Request } from '../connector/request.js';
+import type { Request } from './request.js';
 import type { DispatcherType } from '../servlet/dispatcher-type.js';
 import type { HttpServletRequest } from '../servlet/http-servlet-request.js';
 

@@ -3,27 +3,26 @@
  * renders the webapp's error page for a thrown error or a sendError status (Tomcat's StandardHostValve).
  * When no page applies, or the page itself fails, the ErrorReportValve further up renders the report.
  */
-import type { Request } from '../connector/request.js';
-import type { Response } from '../connector/response.js';
+import type { Request } from './request.js';
+import type { Response } from './response.js';
 import { isAvailable } from '../lifecycle/lifecycle-state.js';
 import { RequestDispatcherAttributes as A } from '../servlet/request-dispatcher.js';
 import type { Context } from './context.js';
 import type { ErrorPageDefinition } from './context-definition.js';
 import { wrapRequest } from './dispatched-request.js';
 import { NOTE_ERROR_PAGE_DONE, NOTE_EXCEPTION } from './request-notes.js';
-import { isPending, ValveBase, type ValveResult } from './valve.js';
+import { isPending, ContainerValveBase, type ValveResult } from './valve.js';
 import { serviceWrapper } from './wrapper-valve.js';
 import type { Host } from './host.js';
-import type { Wrapper } from './wrapper.js';
 
-export class HostValve extends ValveBase {
+export class HostValve extends ContainerValveBase {
   constructor(host: Host) {
     super();
     this.container = host;
   }
 
   invoke(request: Request, response: Response): ValveResult {
-    const context = request.mappingData.context as Context | null;
+    const context = request.mappingData.context;
     if (!context) {
       response.sendError(404);
       return;
@@ -91,7 +90,7 @@ export class HostValve extends ValveBase {
       [A.ERROR_MESSAGE, response.getErrorMessage() ?? (error instanceof Error ? error.message : '')],
       [A.ERROR_REQUEST_URI, request.getRequestURI()],
       // The mapped servlet, as Tomcat's request.getWrapper(): named even when a valve answered before it ran.
-      [A.ERROR_SERVLET_NAME, (request.mappingData.wrapper as Wrapper | null)?.name ?? null],
+      [A.ERROR_SERVLET_NAME, request.mappingData.wrapper?.name ?? null],
     ]);
     if (error !== undefined && error !== null) {
       attributes.set(A.ERROR_EXCEPTION, error);

@@ -6,11 +6,11 @@ import type { Logger } from 'pino';
 import type { ServerConfig } from '../config/server-config.js';
 import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
 import { ShutdownPort } from './shutdown-port.js';
-import type { Service } from './service.js';
+import type { Service, ServiceConnector } from './service.js';
 
-export class Server extends LifecycleBase {
+export class Server<C extends ServiceConnector = ServiceConnector> extends LifecycleBase {
   readonly config: ServerConfig;
-  readonly services: Service[] = [];
+  readonly services: Array<Service<C>> = [];
   readonly logger: Logger;
   readonly #shutdownPort: ShutdownPort;
   #shutdownRequested!: Promise<void>;
@@ -38,7 +38,7 @@ export class Server extends LifecycleBase {
     return this.#shutdownPort.boundAddress?.port ?? null;
   }
 
-  addService(service: Service): void {
+  addService(service: Service<C>): void {
     this.services.push(service);
   }
 

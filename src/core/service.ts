@@ -6,15 +6,25 @@
 import type { Logger } from 'pino';
 import type { ServiceConfig } from '../config/server-config.js';
 import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
-import type { Connector } from '../connector/connector.js';
 import type { Engine } from './engine.js';
 import { MapperListener } from './mapper-listener.js';
 
-export class Service extends LifecycleBase {
+/**
+ * What a Service needs of its Connectors. The connector layer implements it and depends on core, never the
+ * reverse; startup, which builds the Server, names the concrete type (Service<Connector>).
+ */
+export interface ServiceConnector extends LifecycleBase {
+  /** How long stop() lets in-flight requests finish before connections are cut. */
+  gracefulStopMs: number;
+  /** Stops accepting new connections (the first step of a graceful stop). */
+  pause(): void;
+}
+
+export class Service<C extends ServiceConnector = ServiceConnector> extends LifecycleBase {
   readonly name: string;
   readonly config: ServiceConfig;
   readonly engine: Engine;
-  readonly connectors: Connector[] = [];
+  readonly connectors: C[] = [];
   readonly mapperListener: MapperListener;
   readonly logger: Logger;
   /** How long stop() lets in-flight requests finish before connections are cut. */
@@ -33,7 +43,7 @@ export class Service extends LifecycleBase {
     return `Service[${this.name}]`;
   }
 
-  addConnector(connector: Connector): void {
+  addConnector(connector: C): void {
     this.connectors.push(connector);
   }
 

@@ -2,8 +2,8 @@
  * The Wrapper's basic valve: allocates the servlet, runs the filter chain and records what the
  * application threw. It renders nothing: the Host's error-page machinery does (Tomcat's StandardWrapperValve).
  */
-import type { Request } from '../connector/request.js';
-import type { Response } from '../connector/response.js';
+import type { Request } from './request.js';
+import type { Response } from './response.js';
 import { UnavailableException } from '../servlet/servlet-exception.js';
 import type { DispatcherType } from '../servlet/dispatcher-type.js';
 import type { Filter } from '../servlet/filter.js';
@@ -13,7 +13,7 @@ import type { ServletResponse } from '../servlet/http-servlet-response.js';
 import { ApplicationFilterChain } from './application-filter-chain.js';
 import { isClientAbort } from './client-abort.js';
 import { NOTE_EXCEPTION } from './request-notes.js';
-import { isPending, ValveBase, type ValveResult } from './valve.js';
+import { isPending, ContainerValveBase, type ValveResult } from './valve.js';
 import type { Wrapper } from './wrapper.js';
 
 /** What the valve needs from the Wrapper's Context. */
@@ -22,7 +22,7 @@ export interface FilterSource {
   filtersFor(dispatcherType: DispatcherType, path: string, servletName: string): readonly Filter[];
 }
 
-export class WrapperValve extends ValveBase {
+export class WrapperValve extends ContainerValveBase {
   readonly #wrapper: Wrapper;
 
   constructor(wrapper: Wrapper) {
@@ -85,7 +85,7 @@ function unavailable(wrapper: Wrapper, response: Response): void {
 function recordException(wrapper: Wrapper, contextPath: string, request: Request, response: Response, error: unknown): void {
   if (isClientAbort(error)) {
     wrapper.logger.debug({ err: error }, 'Client aborted the request');
-    request.exchange.abort();
+    request.control.abort();
     return;
   }
   if (error instanceof UnavailableException) {
@@ -100,7 +100,7 @@ function recordException(wrapper: Wrapper, contextPath: string, request: Request
   request.setNote(NOTE_EXCEPTION, error);
   if (response.isCommitted()) {
     // Part of the body is on the wire already: the only honest signal left is to cut the connection.
-    request.exchange.abort();
+    request.control.abort();
     return;
   }
   response.sendError(500);

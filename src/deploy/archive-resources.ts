@@ -13,7 +13,7 @@ import * as yauzl from 'yauzl';
 import { DeployError } from '../errors/container-error.js';
 import { crc32 as portableCrc32 } from './bundle-builder.js';
 import { bundleCorruptError, DEFAULT_UNPACK_LIMITS, readBundlePlan, type UnpackLimits } from './bundle-unpacker.js';
-import { noSuchResource, webappPathSegments, type ResourceStat, type WebappResources } from './webapp-resources.js';
+import { noSuchResource, webappPathSegments, type ResourceStat, type WebappResources } from '../resources/webapp-resources.js';
 
 /** What the central directory says about one file entry (APPNOTE §4.3.12). */
 interface ArchiveEntry {

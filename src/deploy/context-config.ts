@@ -10,7 +10,7 @@ import { logCoded } from '../logging/logger.js';
 import type { Context } from '../core/context.js';
 import type { Host } from '../core/host.js';
 import type { ContextDefinition, MultipartConfigDefinition, ServletDefinition } from '../core/context-definition.js';
-import { RESOURCES_ATTRIBUTE, ResourceCache } from '../core/resource-cache.js';
+import { RESOURCES_ATTRIBUTE, ResourceCache } from '../resources/resource-cache.js';
 import type { Filter } from '../servlet/filter.js';
 import * as servletApi from '../servlet/index.js';
 import type { Servlet } from '../servlet/servlet.js';
@@ -22,7 +22,7 @@ import { WebappLoader } from './webapp-loader.js';
 import { emptyWebXml, type WebXml } from './web-xml.js';
 import { mergeWebXml } from './web-xml-merge.js';
 import { parseWebXmlString } from './web-xml-parser.js';
-import { DirectoryResources, isArchiveDocBase, type WebappResources } from './webapp-resources.js';
+import { DirectoryResources, isArchiveDocBase, type WebappResources } from '../resources/webapp-resources.js';
 
 type Constructor = new () => unknown;
 

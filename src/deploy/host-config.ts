@@ -14,7 +14,7 @@ import type { ConfigEnvironment } from '../config/server-xml-loader.js';
 import type { ComponentConfig, ContextConfig as ContextElementConfig } from '../config/server-config.js';
 import { Context, type ContextRegistry } from '../core/context.js';
 import type { Host } from '../core/host.js';
-import type { Valve } from '../core/valve.js';
+import type { AnyValve } from '../core/pipeline.js';
 import type { LifecycleListener } from '../lifecycle/lifecycle-base.js';
 import type { SessionManager } from '../session/session-manager.js';
 import { StandardManager } from '../session/standard-manager.js';
@@ -27,7 +27,7 @@ import { classesFingerprint, isDirectory, isFile, mtimeOf } from './deploy-files
 
 /** Makes the components a Context's descriptor names by className (startup/component-factory.ts). */
 export interface ContextComponentFactory {
-  valve(component: ComponentConfig, logger: Logger): Valve;
+  valve(component: ComponentConfig, logger: Logger): AnyValve;
   /** The listener's lifecycleEvent, or null when the class has none. */
   lifecycleListener(component: ComponentConfig): LifecycleListener | null;
 }

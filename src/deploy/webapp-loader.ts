@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { ContainerError, DeployError } from '../errors/container-error.js';
 import { loadBuiltinClass } from './builtin-classes.js';
 import { WebappModuleResolver } from './webapp-module-resolver.js';
-import { DirectoryResources, type WebappResources } from './webapp-resources.js';
+import { DirectoryResources, type WebappResources } from '../resources/webapp-resources.js';
 
 export interface WebappLoaderOptions {
   /** The webapp's root (the directory or bundle holding WEB-INF). */

@@ -6,7 +6,7 @@
  */
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DeployError } from '../errors/container-error.js';
-import type { WebappResources } from './webapp-resources.js';
+import type { WebappResources } from '../resources/webapp-resources.js';
 
 /** The package.json fields resolution reads. */
 export interface PackageJson {

@@ -2,7 +2,7 @@
 
 export type MappingMatch = 'CONTEXT_ROOT' | 'DEFAULT' | 'EXACT' | 'EXTENSION' | 'PATH';
 
-export interface MappingData<H = unknown, C = unknown, W = unknown> {
+export interface MappingData<H, C, W> {
   host: H | null;
   context: C | null;
   /** The matched context path ("" for ROOT). */

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import type { CertificateConfig, CertificateVerification, ConnectorConfig, SslHostConfig } from '../config/server-config.js';
 import { ContainerError } from '../errors/container-error.js';
-import { parseProtocols, toNodeCiphers } from './tls-config.js';
+import { parseProtocols, toNodeCiphers } from '../config/tls-config.js';
 
 export interface TlsSettings {
   readonly hostConfigs: readonly SslHostConfig[];

@@ -5,7 +5,7 @@
 import { randomBytes, X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TLSSocket, type DetailedPeerCertificate } from 'node:tls';
-import { keySizeOf } from './tls-config.js';
+import { keySizeOf } from '../config/tls-config.js';
 
 export interface TlsInfo {
   /** Negotiated protocol, e.g. `TLSv1.3`. */

@@ -4,7 +4,6 @@
  */
 import type { Readable } from 'node:stream';
 import type { TlsInfo } from '../net/tls-info.js';
-import type { StuckPolicy } from '../net/worker-pool/stuck-request-watch.js';
 
 /** Response header fields in order, names as the application spelled them. */
 export type HeaderList = ReadonlyArray<readonly [name: string, value: string]>;
@@ -81,12 +80,6 @@ export interface Exchange {
   readonly willClose: boolean;
   /** Drop the connection now (fatal error mid-response). */
   abort(error?: Error): void;
-  /**
-   * Optional, on exchanges served off the thread that owns the connection (a blocking-style worker): asks that
-   * thread to watch this request for the StuckThreadDetectionValve named `valve`, since a hung thread cannot
-   * watch itself.
-   */
-  watchStuck?(valve: string, policy: StuckPolicy): void;
 }
 
 /** The one entry point from the protocol layer into the container (Tomcat's Adapter). */

@@ -12,7 +12,7 @@ import {
   type DirectoryResource,
   type FileResource,
   type WebResource,
-} from '../core/resource-cache.js';
+} from '../resources/resource-cache.js';
 import { ContainerError } from '../errors/container-error.js';
 import type { HttpServletRequest, ServletRequest } from '../servlet/http-servlet-request.js';
 import type { HttpServletResponse, ServletResponse } from '../servlet/http-servlet-response.js';
@@ -23,7 +23,7 @@ import { evaluatePreconditions, weakETag, type PreconditionResult } from './prec
 import { decideRange, evaluateIfRange, multipartLayout, MULTIPART_BOUNDARY, type ByteRange } from './range-requests.js';
 import { deleteResource, storeResource } from './static-put.js';
 import { chooseEncoding, parseAcceptEncoding, parsePrecompressed, type CompressionFormat } from './precompressed.js';
-import { SERVER_INFO } from '../version.js';
+import { SERVER_INFO } from '../version/version.js';
 import { DOT, lastIndexOfChar, SLASH } from '../mapper/char-search.js';
 
 /** The methods a read-only DefaultServlet answers (Tomcat: `Allow: OPTIONS, GET, HEAD, POST`). */

@@ -1,5 +1,5 @@
 /** The HTML directory listing of the DefaultServlet (listings=true): escaped names, sizes, dates, optional sorting. */
-import { isSpecialPath, type DirectoryResource, type ResourceCache } from '../core/resource-cache.js';
+import { isSpecialPath, type DirectoryResource, type ResourceCache } from '../resources/resource-cache.js';
 
 export interface ListingEntry {
   readonly name: string;

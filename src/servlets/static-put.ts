@@ -9,7 +9,7 @@ import { copyFile, mkdtemp, rm, rmdir, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { ResourceCache, WebResource } from '../core/resource-cache.js';
+import type { ResourceCache, WebResource } from '../resources/resource-cache.js';
 import type { HttpServletRequest } from '../servlet/http-servlet-request.js';
 import type { HttpServletResponse } from '../servlet/http-servlet-response.js';
 import { parseContentRange } from './range-requests.js';

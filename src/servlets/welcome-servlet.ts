@@ -6,7 +6,7 @@ import { containerOf } from '../core/application-context.js';
 import { HttpServlet } from '../servlet/http-servlet.js';
 import type { HttpServletRequest } from '../servlet/http-servlet-request.js';
 import type { HttpServletResponse } from '../servlet/http-servlet-response.js';
-import { SERVER_INFO } from '../version.js';
+import { SERVER_INFO } from '../version/version.js';
 
 interface DeployedApp {
   readonly path: string;

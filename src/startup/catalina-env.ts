@@ -1,6 +1,6 @@
 /** Resolves CATALINA_HOME, CATALINA_BASE and the derived paths the way bin/catalina.sh does. */
 import path from 'node:path';
-import { PACKAGE_ROOT } from '../version.js';
+import { PACKAGE_ROOT } from '../version/version.js';
 
 export interface CatalinaEnv {
   /** The install: bin/, dist/, the shipped conf/ defaults. */

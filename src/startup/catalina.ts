@@ -8,9 +8,10 @@ import type { ServerConfig } from '../config/server-config.js';
 import { formatProblem, loadServerConfig, type ConfigEnvironment } from '../config/server-xml-loader.js';
 import { Context } from '../core/context.js';
 import { Host } from '../core/host.js';
+import type { Connector } from '../connector/connector.js';
 import type { Server } from '../core/server.js';
 import { closeLogger, componentLogger, createLogger, logCoded } from '../logging/logger.js';
-import { SERVER_INFO } from '../version.js';
+import { SERVER_INFO } from '../version/version.js';
 import { buildServer } from './server-factory.js';
 
 export interface CatalinaOptions {
@@ -31,14 +32,14 @@ export class Catalina {
   #logger: Logger | null = null;
   #ownsLogger = false;
   #config: ServerConfig | null = null;
-  #server: Server | null = null;
+  #server: Server<Connector> | null = null;
   #signals: Array<[NodeJS.Signals, () => void]> = [];
 
   constructor(options: CatalinaOptions) {
     this.#options = options;
   }
 
-  get server(): Server {
+  get server(): Server<Connector> {
     if (!this.#server) throw new Error('Catalina.load() has not been called');
     return this.#server;
   }

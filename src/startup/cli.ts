@@ -7,7 +7,7 @@ import { buildBundle } from '../deploy/bundle-builder.js';
 import { ContainerError } from '../errors/container-error.js';
 import { ConfigValidationError, formatProblem, loadServerConfig } from '../config/server-xml-loader.js';
 import type { ServerConfig } from '../config/server-config.js';
-import { SERVER_INFO, SERVER_NAME, SERVER_VERSION } from '../version.js';
+import { SERVER_INFO, SERVER_NAME, SERVER_VERSION } from '../version/version.js';
 import { resolveCatalinaEnv, type CatalinaEnv } from './catalina-env.js';
 import { startDaemon } from './daemon.js';
 import { isProcessAlive, PidFile } from './pid-file.js';

@@ -5,6 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { ComponentConfig } from '../config/server-config.js';
+import type { AnyValve } from '../core/pipeline.js';
 import type { Valve } from '../core/valve.js';
 import { ConfigError } from '../errors/container-error.js';
 import { AccessLogValve } from '../valves/access-log-valve.js';
@@ -17,7 +18,7 @@ export const STUCK_THREAD_DETECTION_VALVE = STUCK_THREAD_DETECTION_VALVE_CLASS;
 
 type ComponentClass = new (attributes: Readonly<Record<string, unknown>>) => unknown;
 
-export function createValve(component: ComponentConfig, catalinaBase: string, logger: Logger): Valve {
+export function createValve(component: ComponentConfig, catalinaBase: string, logger: Logger): AnyValve {
   const onError = (message: string, error: unknown): void => logger.warn({ err: error }, message);
   switch (component.className) {
     case ACCESS_LOG_VALVE:

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ContainerError } from '../errors/container-error.js';
-import { PACKAGE_ROOT } from '../version.js';
+import { PACKAGE_ROOT } from '../version/version.js';
 import type { CatalinaEnv } from './catalina-env.js';
 import { PidFile } from './pid-file.js';
 

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { DeployError } from '../errors/container-error.js';
-import { PACKAGE_ROOT } from '../version.js';
+import { PACKAGE_ROOT } from '../version/version.js';
 
 export interface NewAppResult {
   /** The app's directory. */

@@ -21,8 +21,8 @@ import { componentLogger, logCoded } from '../logging/logger.js';
 import { createValve, ERROR_REPORT_VALVE, loadUserComponent } from './component-factory.js';
 import { WorkerExecutors } from './worker-executors.js';
 
-export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger: Logger): Server {
-  const server = new Server(config, componentLogger(logger, 'Server'));
+export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger: Logger): Server<Connector> {
+  const server = new Server<Connector>(config, componentLogger(logger, 'Server'));
   for (const listener of config.listeners) {
     const onEvent = lifecycleListenerOf(listener, env.catalinaBase);
     if (onEvent !== null) server.addLifecycleListener(onEvent);
@@ -67,11 +67,11 @@ export function buildServiceTree(
   logger: Logger,
   contextConfig: ContextConfig,
   options: ServiceTreeOptions = {},
-): Service {
+): Service<Connector> {
   const engineConfig = serviceConfig.engine;
   const engine = new Engine(engineConfig, componentLogger(logger, `Engine[${engineConfig.name}]`));
   for (const valve of engineConfig.valves) engine.pipeline.addValve(createValve(valve, env.catalinaBase, engine.logger));
-  const service = new Service(serviceConfig, engine, componentLogger(logger, `Service[${serviceConfig.name}]`));
+  const service = new Service<Connector>(serviceConfig, engine, componentLogger(logger, `Service[${serviceConfig.name}]`));
   for (const hostConfig of engineConfig.hosts) {
     const host = new Host(hostConfig, componentLogger(logger, `Host[${hostConfig.name}]`));
     for (const valve of hostConfig.valves) host.pipeline.addValve(createValve(valve, env.catalinaBase, host.logger));

@@ -14,7 +14,7 @@ import type { Host } from '../core/host.js';
 import { HostConfig, type DeploymentEvent } from '../deploy/host-config.js';
 import { ContainerError } from '../errors/container-error.js';
 import { componentLogger } from '../logging/logger.js';
-import { stuckWatchSpecs } from '../valves/stuck-thread-detection-valve.js';
+import { stuckWatchSpecs } from './stuck-watch-specs.js';
 import type { WorkerInit } from './worker-init.js';
 
 export class WorkerExecutors {

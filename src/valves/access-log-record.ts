@@ -3,8 +3,8 @@
  * small getters, so patterns are pure functions testable without a server.
  */
 import { isMainThread, threadId } from 'node:worker_threads';
-import type { Request } from '../connector/request.js';
-import type { Response } from '../connector/response.js';
+import type { Request } from '../core/request.js';
+import type { Response } from '../core/response.js';
 import { codes, type ErrorCode } from '../errors/codes.js';
 import type { RejectedRequest } from '../protocol/exchange.js';
 
@@ -110,7 +110,7 @@ class ExchangeRecord implements AccessLogRecord {
     return this.#attr(AccessLogAttributes.REMOTE_ADDR) ?? this.#request.getRemoteAddr();
   }
   get peerAddr(): string {
-    return this.#request.exchange.remoteAddress;
+    return this.#request.control.remoteAddress;
   }
   get remoteHost(): string {
     return this.#attr(AccessLogAttributes.REMOTE_HOST) ?? this.#request.getRemoteHost();
@@ -165,14 +165,14 @@ class ExchangeRecord implements AccessLogRecord {
     return this.#attr(AccessLogAttributes.SERVER_NAME) ?? safe(() => this.#request.getServerName(), null);
   }
   get connectionId(): string {
-    return this.#request.exchange.connectionId;
+    return this.#request.control.connectionId;
   }
   get requestId(): string | null {
     return safe(() => this.#request.getRequestId(), null);
   }
   get connectionStatus(): ConnectionStatus {
-    const exchange = this.#request.exchange;
-    return exchange.aborted ? 'X' : exchange.willClose ? '-' : '+';
+    const control = this.#request.control;
+    return control.aborted ? 'X' : control.willClose ? '-' : '+';
   }
   get threadName(): string {
     return currentThreadName();

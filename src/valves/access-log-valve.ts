@@ -5,10 +5,9 @@
  */
 import { resolve } from 'node:path';
 import type { AttributeValue } from '../config/server-config.js';
-import { recordCommitTimes } from '../connector/container-response.js';
-import type { Request } from '../connector/request.js';
-import type { Response } from '../connector/response.js';
-import { ValveBase, type ValveResult } from '../core/valve.js';
+import type { Request } from '../core/request.js';
+import type { Response } from '../core/response.js';
+import { ContainerValveBase, type ValveResult } from '../core/valve.js';
 import { ConfigError } from '../errors/container-error.js';
 import type { RejectedRequest } from '../protocol/exchange.js';
 import { compileAccessLogPattern, type CompiledAccessLogPattern } from './access-log-pattern.js';
@@ -44,7 +43,7 @@ export const ACCESS_LOG_DEFAULTS = Object.freeze({
 
 const ELEMENT = 'Valve[AccessLogValve]';
 
-export class AccessLogValve extends ValveBase {
+export class AccessLogValve extends ContainerValveBase {
   readonly #pattern: CompiledAccessLogPattern;
   readonly #writer: AccessLogWriter;
   readonly #conditionIf: string;
@@ -57,7 +56,6 @@ export class AccessLogValve extends ValveBase {
     super();
     const read = new AttributeReader(attributes);
     this.#pattern = compileAccessLogPattern(read.string('pattern', ACCESS_LOG_DEFAULTS.pattern));
-    if (this.#pattern.usesCommitTime) recordCommitTimes();
     this.#conditionIf = read.string('conditionIf', ACCESS_LOG_DEFAULTS.conditionIf);
     this.#conditionUnless = read.string('conditionUnless', ACCESS_LOG_DEFAULTS.conditionUnless);
     this.#requestAttributesEnabled = read.boolean('requestAttributesEnabled', ACCESS_LOG_DEFAULTS.requestAttributesEnabled);
@@ -99,6 +97,8 @@ export class AccessLogValve extends ValveBase {
   }
 
   invoke(request: Request, response: Response): ValveResult {
+    // %F needs the commit time, which the response notes only when asked (before it commits, so here).
+    if (this.#pattern.usesCommitTime) response.recordCommitTime();
     return this.next?.invoke(request, response);
   }
 

@@ -10,14 +10,12 @@
  */
 import { isMainThread } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import type { AttributeValue, EngineConfig } from '../config/server-config.js';
-import type { StuckWatchSpec } from '../connector/worker-executor.js';
-import type { Request } from '../connector/request.js';
-import type { Response } from '../connector/response.js';
+import type { AttributeValue } from '../config/server-config.js';
+import type { Request } from '../core/request.js';
+import type { Response } from '../core/response.js';
 import { Context } from '../core/context.js';
-import { isPending, ValveBase, type ValveResult } from '../core/valve.js';
+import { isPending, ContainerValveBase, type ValveResult } from '../core/valve.js';
 import { StuckRequestWatch, type StuckPolicy, type WatchedRequest } from '../net/worker-pool/stuck-request-watch.js';
-import type { Exchange } from '../protocol/exchange.js';
 
 export const STUCK_THREAD_DETECTION_VALVE_CLASS = 'org.apache.catalina.valves.StuckThreadDetectionValve';
 
@@ -31,7 +29,7 @@ export function stuckPolicyOf(attributes: Readonly<Record<string, AttributeValue
   };
 }
 
-export class StuckThreadDetectionValve extends ValveBase {
+export class StuckThreadDetectionValve extends ContainerValveBase {
   readonly policy: StuckPolicy;
   /** Null on worker threads: the main thread watches their requests. */
   readonly #watch: StuckRequestWatch<WatchedRequest> | null;
@@ -54,10 +52,10 @@ export class StuckThreadDetectionValve extends ValveBase {
   }
 
   invoke(request: Request, response: Response): ValveResult {
-    const next = this.next as NonNullable<ValveBase['next']>;
+    const next = this.next as NonNullable<ContainerValveBase['next']>;
     const watch = this.#watch;
     if (watch === null) {
-      if (this.#watchedByOwner()) request.exchange.watchStuck?.(this.componentName, this.policy);
+      if (this.#watchedByOwner()) request.control.watchStuck?.(this.componentName, this.policy);
       return next.invoke(request, response);
     }
     const watched: WatchedRequest = {
@@ -89,46 +87,6 @@ export class StuckThreadDetectionValve extends ValveBase {
     this.#watch?.stop();
     await super.stopInternal();
   }
-}
-
-/**
- * What the main thread watches on the workers for the Engine's and Hosts' StuckThreadDetectionValves. A Host's
- * valve sees the requests its Host would map (RFC 9110 §7.2 Host, names and aliases case-insensitive; the
- * default Host takes the rest), as the Engine's mapping on the worker does.
- */
-export function stuckWatchSpecs(engine: EngineConfig): StuckWatchSpec[] {
-  const specs: StuckWatchSpec[] = [];
-  for (const valve of engine.valves) {
-    if (valve.className === STUCK_THREAD_DETECTION_VALVE_CLASS) specs.push({ policy: stuckPolicyOf(valve.attributes) });
-  }
-  const known = new Set(engine.hosts.flatMap((host) => [host.name, ...host.aliases].map((name) => name.toLowerCase())));
-  for (const host of engine.hosts) {
-    const names = new Set([host.name, ...host.aliases].map((name) => name.toLowerCase()));
-    const isDefault = host.name.toLowerCase() === engine.defaultHost.toLowerCase();
-    for (const valve of host.valves) {
-      if (valve.className !== STUCK_THREAD_DETECTION_VALVE_CLASS) continue;
-      specs.push({
-        policy: stuckPolicyOf(valve.attributes),
-        appliesTo: (exchange) => {
-          const name = hostName(exchange);
-          return names.has(name) || (isDefault && !known.has(name));
-        },
-      });
-    }
-  }
-  return specs;
-}
-
-/** The Host header's name, lower case, without its port (an IPv6 literal keeps its brackets). */
-function hostName(exchange: Exchange): string {
-  const headers = exchange.rawHeaders;
-  for (let i = 0; i + 1 < headers.length; i += 2) {
-    if (headers[i]!.toLowerCase() !== 'host') continue;
-    const value = headers[i + 1]!.trim().toLowerCase();
-    const end = value.startsWith('[') ? value.indexOf(']') + 1 : value.indexOf(':');
-    return end > 0 ? value.slice(0, end) : value;
-  }
-  return '';
 }
 
 function numberOf(value: AttributeValue | undefined, fallback: number): number {

@@ -3,7 +3,7 @@
  * - the request time (%t, %{msec}t) is when the request began to arrive, as in Tomcat, not when its head was
  *   complete: a head that trickles in over 600 ms is logged at its first byte;
  * - %F, the time to commit the response: responses read the clock when they commit only once a valve prints %F
- *   (container-response.ts, recordCommitTimes). A servlet that answers after 300 ms commits then.
+ *   (the valve asks each response it logs: Response.recordCommitTime). A servlet that answers after 300 ms commits then.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RESOURCES_ATTRIBUTE, ResourceCache } from '../../../src/core/resource-cache.js';
+import { RESOURCES_ATTRIBUTE, ResourceCache } from '../../../src/resources/resource-cache.js';
 import { sleep, type RawResponse } from '../../helpers/raw-http-client.js';
 import {
   A_TXT,

@@ -1,4 +1,5 @@
-// Enforces architecture.md's layering, net ← protocol ← connector → core ← servlet, by reading the imports of src/.
+// Enforces the layering the README's Architecture section describes, and that no two folders of src/ import each
+// other (directly or round a cycle), by reading the imports of src/.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
@@ -54,11 +55,14 @@ function importsArea(...areas: string[]): (edge: ImportEdge) => boolean {
   return (edge) => edge.target !== null && areas.includes(areaOf(edge.target) ?? '');
 }
 
+/** Folders that are the container's upper layers: nothing below them may import them. */
+const CONTAINER = ['core', 'valves', 'servlets', 'deploy', 'connector', 'startup'];
+
 const rules: readonly Rule[] = [
   {
-    name: 'protocol/ and net/ never import core, servlet, connector, deploy or valves',
+    name: 'protocol/ and net/ never import the container (core, servlet, session, connector, valves, servlets, deploy, startup)',
     appliesTo: inArea('protocol', 'net'),
-    forbids: importsArea('core', 'servlet', 'connector', 'deploy', 'valves'),
+    forbids: importsArea('servlet', 'session', ...CONTAINER),
   },
   {
     // The Servlet API is what webapps import: pulling container code in would leak internals into every webapp.
@@ -73,11 +77,61 @@ const rules: readonly Rule[] = [
     forbids: importsArea('core', 'connector', 'servlet', 'protocol'),
   },
   {
-    name: 'core/ never imports protocol or net directly (only connector/ bridges them)',
+    // Tomcat lets catalina core use the connector's Request; here core owns the Request/Response/Valve contracts
+    // (core/request.ts, core/response.ts, core/valve.ts) and the connector implements them.
+    name: 'core/ never imports protocol, net, connector, valves, servlets, deploy or startup',
     appliesTo: inArea('core'),
-    forbids: importsArea('protocol', 'net'),
+    forbids: importsArea('protocol', 'net', 'connector', 'valves', 'servlets', 'deploy', 'startup'),
+  },
+  {
+    name: 'valves/ and servlets/ never import connector, deploy or startup (they see core contracts only)',
+    appliesTo: inArea('valves', 'servlets'),
+    forbids: importsArea('connector', 'deploy', 'startup'),
+  },
+  {
+    name: 'connector/ never imports valves, servlets, deploy or startup',
+    appliesTo: inArea('connector'),
+    forbids: importsArea('valves', 'servlets', 'deploy', 'startup'),
+  },
+  {
+    name: 'deploy/ never imports connector or startup',
+    appliesTo: inArea('deploy'),
+    forbids: importsArea('connector', 'startup'),
+  },
+  {
+    name: 'the foundations (errors, time, version, lifecycle, logging, config, resources) never import the container',
+    appliesTo: inArea('errors', 'time', 'version', 'lifecycle', 'logging', 'config', 'resources'),
+    forbids: importsArea('protocol', 'net', 'servlet', 'session', ...CONTAINER),
   },
 ];
+
+/** Folder → the folders it imports (type-only imports included), from the edges of src/. */
+function folderGraph(edges: readonly ImportEdge[]): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>();
+  for (const edge of edges) {
+    const from = edge.file.replace(/^src\//, '').split('/');
+    const source = from.length > 1 ? (from[0] as string) : '.';
+    const target = edge.target === null ? null : edge.target.includes('/') ? areaOf(edge.target) : '.';
+    if (target === null || target === source) continue;
+    let targets = graph.get(source);
+    if (targets === undefined) graph.set(source, (targets = new Set()));
+    targets.add(target);
+  }
+  return graph;
+}
+
+/** Every folder-level cycle, each as `a → b → … → a` starting from its smallest folder name. */
+function folderCycles(graph: ReadonlyMap<string, ReadonlySet<string>>): string[] {
+  const cycles = new Set<string>();
+  const walk = (start: string, node: string, path: string[]): void => {
+    for (const next of graph.get(node) ?? []) {
+      if (next === start) cycles.add([...path, start].join(' → '));
+      else if (!path.includes(next) && next > start) walk(start, next, [...path, next]);
+    }
+  };
+  for (const start of [...graph.keys()].sort()) walk(start, start, [start]);
+  return [...cycles];
+}
 
 function violations(rule: Rule, edges: readonly ImportEdge[]): string[] {
   return edges.filter((edge) => rule.appliesTo(edge.file) && rule.forbids(edge)).map((edge) => `${edge.file} → ${edge.specifier}`);
@@ -155,6 +209,11 @@ describe('layering rules (checked on a synthetic tree)', () => {
       "import type { Exchange } from '../protocol/exchange.js';\nimport type { M } from '../mapper/mapper.js';",
     ),
     ...edgesOf('src/connector/adapter.ts', "import '../protocol/exchange.js';\nimport '../core/engine.js';"),
+    ...edgesOf('src/valves/v.ts', "import type { R } from '../core/request.js';\nimport '../connector/container-response.js';"),
+    ...edgesOf('src/core/valve.ts', "import type { Request } from '../connector/request.js';"),
+    ...edgesOf('src/deploy/d.ts', "import '../startup/catalina.js';"),
+    ...edgesOf('src/connector/c.ts', "import '../valves/error-report-valve.js';"),
+    ...edgesOf('src/config/t.ts', "import '../net/tls-config.js';"),
   ];
 
   it('reports each forbidden edge as file → import, and only those', () => {
@@ -162,12 +221,26 @@ describe('layering rules (checked on a synthetic tree)', () => {
       ['src/protocol/http11/p.ts → ../../core/host.js', 'src/net/acceptor.ts → ../valves/v.js'],
       ['src/servlet/filter.ts → ../connector/request.js', 'src/servlet/index.ts → ../../package.json'],
       ['src/mapper/mapper.ts → ../core/wrapper.js'],
-      ['src/core/context.ts → ../protocol/exchange.js'],
+      ['src/core/context.ts → ../protocol/exchange.js', 'src/core/valve.ts → ../connector/request.js'],
+      ['src/valves/v.ts → ../connector/container-response.js'],
+      ['src/connector/c.ts → ../valves/error-report-valve.js'],
+      ['src/deploy/d.ts → ../startup/catalina.js'],
+      ['src/config/t.ts → ../net/tls-config.js'],
     ]);
+  });
+
+  it('finds folder cycles through type-only imports too, once each', () => {
+    const graph = folderGraph([
+      ...edgesOf('src/core/a.ts', "import type { D } from '../deploy/d.js';"),
+      ...edgesOf('src/deploy/d.ts', "import { C } from '../core/c.js';"),
+      ...edgesOf('src/valves/v.ts', "import { C } from '../core/c.js';"),
+      ...edgesOf('src/index.ts', "export * from './startup/s.js';"),
+    ]);
+    expect(folderCycles(graph)).toEqual(['core → deploy → core']);
   });
 });
 
-describe('layering of src/ (architecture.md: net ← protocol ← connector → core ← servlet)', () => {
+describe('layering of src/ (README, Architecture)', () => {
   const edges = srcEdges();
 
   it('reads the real imports (the scan is not vacuous)', () => {
@@ -185,4 +258,10 @@ describe('layering of src/ (architecture.md: net ← protocol ← connector → 
       expect(found, `layering violations:\n  ${found.join('\n  ')}\n`).toEqual([]);
     });
   }
+
+  it('has no cycle between folders (type-only imports included)', () => {
+    const graph = folderGraph(edges);
+    expect(graph.get('connector')?.has('core')).toBe(true);
+    expect(folderCycles(graph)).toEqual([]);
+  });
 });

@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectorConfig } from '../../../src/config/server-config.js';
 import { ContainerRequest } from '../../../src/connector/container-request.js';
 import { ContainerResponse } from '../../../src/connector/container-response.js';
-import type { ContextBinding } from '../../../src/connector/context-binding.js';
-import type { Request } from '../../../src/connector/request.js';
+import type { ContextBinding } from '../../../src/core/context-binding.js';
+import type { Request } from '../../../src/core/request.js';
 import { ContainerError } from '../../../src/errors/container-error.js';
-import { emptyMappingData, type MappingData } from '../../../src/mapper/mapping-data.js';
+import { emptyMappingData } from '../../../src/mapper/mapping-data.js';
+import type { ContainerMapping } from '../../../src/core/request.js';
 import type { RequestDispatcher } from '../../../src/servlet/request-dispatcher.js';
 import type { ServletContext } from '../../../src/servlet/servlet-context.js';
 import { StandardManager } from '../../../src/session/standard-manager.js';
@@ -60,7 +61,7 @@ function makeBinding(overrides: Partial<ContextBinding> = {}): TestBinding {
 interface Setup extends BufferExchangeOptions {
   connector?: Partial<ConnectorConfig>;
   binding?: TestBinding | null;
-  mapping?: Partial<MappingData>;
+  mapping?: Partial<ContainerMapping>;
   sessionIdFromUrl?: string | null;
 }
 
@@ -70,7 +71,12 @@ function setup(options: Setup = {}) {
   const request = new ContainerRequest(exchange, testConnectorConfig(options.connector), response);
   response.attach(request);
   const binding = options.binding === undefined ? makeBinding() : options.binding;
-  const mapping = { ...emptyMappingData(), contextPath: binding?.contextPath ?? '', servletPath: '/servlet', ...options.mapping };
+  const mapping: ContainerMapping = {
+    ...emptyMappingData(),
+    contextPath: binding?.contextPath ?? '',
+    servletPath: '/servlet',
+    ...options.mapping,
+  };
   request.setMapping(mapping, binding, '/app/servlet', options.sessionIdFromUrl ?? null);
   return { exchange, request, response, binding };
 }

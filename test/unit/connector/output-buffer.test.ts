@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutputBuffer, type OutputTarget } from '../../../src/connector/output-buffer.js';
-import { DEFAULT_RESOURCES, ResourceCache, type FileResource } from '../../../src/core/resource-cache.js';
+import { DEFAULT_RESOURCES, ResourceCache, type FileResource } from '../../../src/resources/resource-cache.js';
 import type { Exchange } from '../../../src/protocol/exchange.js';
 
 let root: string;

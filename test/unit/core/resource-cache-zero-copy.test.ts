@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContainerRequest } from '../../../src/connector/container-request.js';
 import { ContainerResponse } from '../../../src/connector/container-response.js';
-import type { ContextBinding } from '../../../src/connector/context-binding.js';
+import type { ContextBinding } from '../../../src/core/context-binding.js';
 import {
   DEFAULT_RESOURCES,
   isSharedContent,
@@ -17,8 +17,9 @@ import {
   ResourceCache,
   type FileResource,
   type ResourcesSettings,
-} from '../../../src/core/resource-cache.js';
+} from '../../../src/resources/resource-cache.js';
 import { emptyMappingData } from '../../../src/mapper/mapping-data.js';
+import type { ContainerMapping } from '../../../src/core/request.js';
 import type { ServletConfig } from '../../../src/servlet/servlet.js';
 import type { ServletContext } from '../../../src/servlet/servlet-context.js';
 import { DefaultServlet } from '../../../src/servlets/default-servlet.js';
@@ -72,7 +73,13 @@ async function serve(servlet: DefaultServlet, path: string, options: BufferExcha
   const response = new ContainerResponse(exchange, {});
   const request = new ContainerRequest(exchange, testConnectorConfig(), response);
   response.attach(request);
-  const mapping = { ...emptyMappingData(), servletPath: path, requestPath: path, pattern: '/', matchType: 'DEFAULT' as const };
+  const mapping: ContainerMapping = {
+    ...emptyMappingData(),
+    servletPath: path,
+    requestPath: path,
+    pattern: '/',
+    matchType: 'DEFAULT' as const,
+  };
   const binding = {
     contextPath: '',
     useRelativeRedirects: true,

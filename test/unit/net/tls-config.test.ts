@@ -1,7 +1,7 @@
 /** Tomcat's protocols and ciphers syntax mapped onto node:tls, key sizes, and the session id of an SSL_SESSION. */
 import { constants } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { keySizeOf, parseProtocols, toNodeCiphers } from '../../../src/net/tls-config.js';
+import { keySizeOf, parseProtocols, toNodeCiphers } from '../../../src/config/tls-config.js';
 import { sessionIdOf } from '../../../src/net/tls-info.js';
 
 function range(value: string) {

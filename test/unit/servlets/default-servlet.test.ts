@@ -15,7 +15,7 @@ import {
   RESOURCES_ATTRIBUTE,
   ResourceCache,
   type ResourcesSettings,
-} from '../../../src/core/resource-cache.js';
+} from '../../../src/resources/resource-cache.js';
 import { DefaultServlet, directoryRedirectLocation, isUnsafePath } from '../../../src/servlets/default-servlet.js';
 import { renderDirectoryListing } from '../../../src/servlets/directory-listing.js';
 import { evaluatePreconditions, parseEntityTags, weakETag, type PreconditionInput } from '../../../src/servlets/preconditions.js';

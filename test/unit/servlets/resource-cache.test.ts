@@ -9,7 +9,7 @@ import {
   ResourceCache,
   type FileResource,
   type ResourcesSettings,
-} from '../../../src/core/resource-cache.js';
+} from '../../../src/resources/resource-cache.js';
 
 let root: string;
 let docBase: string;

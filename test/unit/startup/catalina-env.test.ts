@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveCatalinaEnv } from '../../../src/startup/catalina-env.js';
-import { PACKAGE_ROOT } from '../../../src/version.js';
+import { PACKAGE_ROOT } from '../../../src/version/version.js';
 
 describe('resolveCatalinaEnv', () => {
   it('defaults CATALINA_HOME to the package root and CATALINA_BASE to HOME', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { main, normalizeArgv, type CliIo } from '../../../src/startup/cli.js';
-import { SERVER_INFO } from '../../../src/version.js';
+import { SERVER_INFO } from '../../../src/version/version.js';
 
 function capture(env: NodeJS.ProcessEnv = {}): CliIo & { out: string; err: string } {
   const io = {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SERVER_INFO, SERVER_NAME, SERVER_VERSION } from '../../../src/version.js';
+import { SERVER_INFO, SERVER_NAME, SERVER_VERSION } from '../../../src/version/version.js';
 
 describe('version', () => {
   it('SERVER_INFO is the capitalised package name and its version', () => {

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Request } from '../../../src/connector/request.js';
-import type { Response } from '../../../src/connector/response.js';
-import type { Valve } from '../../../src/core/valve.js';
+import type { Request } from '../../../src/core/request.js';
+import type { Response } from '../../../src/core/response.js';
+import type { ContainerValve } from '../../../src/core/valve.js';
 import { ConfigError } from '../../../src/errors/container-error.js';
 import type { RejectedRequest } from '../../../src/protocol/exchange.js';
 import { Cookie } from '../../../src/servlet/cookie.js';
@@ -39,7 +39,7 @@ function fakeExchange(options: FakeOptions = {}): { request: Request; response: 
     getHeaders: (name: string) => (name.toLowerCase() === 'content-type' ? ['text/plain'] : []),
   } as unknown as Response;
   const request = {
-    exchange: {
+    control: {
       remoteAddress: '10.1.1.1',
       connectionId: 'conn-1',
       aborted: options.aborted ?? false,
@@ -294,7 +294,7 @@ describe('AccessLogValve', () => {
   it('invoke passes straight through to the next valve', async () => {
     const valve = make({});
     const seen: string[] = [];
-    const next: Valve = {
+    const next: ContainerValve = {
       next: null,
       invoke: async (request) => {
         seen.push(request.getRequestURI());

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Request } from '../../../src/connector/request.js';
-import type { Response } from '../../../src/connector/response.js';
+import type { Request } from '../../../src/core/request.js';
+import type { Response } from '../../../src/core/response.js';
 import { NOTE_ERROR_PAGE_DONE, NOTE_EXCEPTION } from '../../../src/core/request-notes.js';
-import type { Valve } from '../../../src/core/valve.js';
+import type { ContainerValve } from '../../../src/core/valve.js';
 import { ConfigError } from '../../../src/errors/container-error.js';
-import { ErrorReportValve, prefersJson, renderErrorJson, renderErrorPage, serverInfo } from '../../../src/valves/error-report-valve.js';
+import { prefersJson, renderErrorJson, renderErrorPage } from '../../../src/core/error-report.js';
+import { ErrorReportValve } from '../../../src/valves/error-report-valve.js';
+import { SERVER_INFO } from '../../../src/version/version.js';
 
 const ALL = { showReport: true, showServerInfo: true, serverInfo: 'Serval/9.9.9' };
 
@@ -41,8 +43,8 @@ describe('renderErrorPage', () => {
 
   it('shows the server info only with showServerInfo', () => {
     expect(renderErrorPage(404, null, null, { ...ALL, showServerInfo: false })).not.toContain('Serval/');
-    expect(renderErrorPage(404, null, null, { showReport: true, showServerInfo: true })).toContain(serverInfo());
-    expect(serverInfo()).toMatch(/^Serval\/\d+\.\d+\.\d+/);
+    expect(renderErrorPage(404, null, null, { showReport: true, showServerInfo: true })).toContain(SERVER_INFO);
+    expect(SERVER_INFO).toMatch(/^Serval\/\d+\.\d+\.\d+/);
   });
 
   it('survives cyclic cause chains and non-Error throwables', () => {
@@ -155,7 +157,7 @@ function fakeRequest(notes: Record<string, unknown> = {}, accept: string | null 
   } as unknown as Request;
 }
 
-function next(work: (response: FakeResponse) => void): Valve {
+function next(work: (response: FakeResponse) => void): ContainerValve {
   return {
     next: null,
     invoke: async (_request, response) => work(response as unknown as FakeResponse),

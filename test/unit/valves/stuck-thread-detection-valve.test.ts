@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadServerConfigFromString, type ConfigEnvironment } from '../../../src/config/server-xml-loader.js';
 import { StuckRequestWatch, type WatchedRequest } from '../../../src/net/worker-pool/stuck-request-watch.js';
 import type { Exchange } from '../../../src/protocol/exchange.js';
-import { stuckWatchSpecs } from '../../../src/valves/stuck-thread-detection-valve.js';
+import { stuckWatchSpecs } from '../../../src/startup/stuck-watch-specs.js';
 
 const env: ConfigEnvironment = { catalinaHome: '/opt/serval', catalinaBase: '/srv/base', env: {} };
 const VALVE = 'org.apache.catalina.valves.StuckThreadDetectionValve';

@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { WebappResources } from '../deploy/webapp-resources.js';
+import type { WebappResources } from './webapp-resources.js';
 import { currentSecondMs } from '../time/second-clock.js';
 
 /** The servlet-context attribute holding a webapp's ResourceCache (Tomcat's `org.apache.catalina.resources`). */

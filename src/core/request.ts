@@ -1,0 +1,67 @@
+/**
+ * The container's view of a request: the Servlet API plus what valves and the container need (Tomcat's
+ * catalina.connector.Request as core sees it). Defined here, in core, so that core and valves depend on this
+ * contract and never on the connector that implements it (ContainerRequest) or on the protocol exchange behind it.
+ */
+import type { ConnectorConfig } from '../config/server-config.js';
+import type { HttpServletRequest } from '../servlet/http-servlet-request.js';
+import type { HttpSession } from '../servlet/http-session.js';
+import type { MappingData } from '../mapper/mapping-data.js';
+import type { Context } from './context.js';
+import type { Host } from './host.js';
+import type { Response } from './response.js';
+import type { Wrapper } from './wrapper.js';
+
+/** What the Mapper chose for a request, typed with core's containers. */
+export type ContainerMapping = MappingData<Host, Context, Wrapper>;
+
+/** A stuck-request policy as StuckThreadDetectionValve states it (seconds; 0 or less disables). */
+export interface StuckPolicy {
+  readonly threshold: number;
+  readonly interruptThreadThreshold: number;
+}
+
+/**
+ * The container's narrow hold on the connection a request came in on (Tomcat's action hooks): identity, its
+ * state and the two things core may ask of it. The protocol's Exchange satisfies it; nothing else of the
+ * exchange (framing, the socket, the body stream) is reachable from core.
+ */
+export interface ExchangeControl {
+  /** Identifies the connection in logs (AccessLog %{c}L). */
+  readonly connectionId: string;
+  /** The TCP peer's address, whatever a front end or a valve says the client is (AccessLog %{c}a). */
+  readonly remoteAddress: string;
+  /** True when the client went away before the response ended. */
+  readonly aborted: boolean;
+  /** True when this response will be the last on its connection. */
+  readonly willClose: boolean;
+  /** Drops the connection now: the response cannot be completed (a failure after commit). */
+  abort(error?: Error): void;
+  /**
+   * Only where a request runs off the thread that owns its connection (a blocking-style worker): asks that
+   * thread to watch this request for the StuckThreadDetectionValve named `valve` (a hung thread cannot watch itself).
+   */
+  watchStuck?(valve: string, policy: StuckPolicy): void;
+}
+
+export interface Request extends HttpServletRequest {
+  /** The connection this request came in on, as far as the container may act on it. */
+  readonly control: ExchangeControl;
+  readonly connector: ConnectorConfig;
+  /** Host, Context and Wrapper chosen by the Mapper. */
+  readonly mappingData: ContainerMapping;
+  readonly response: Response;
+  /** process.hrtime.bigint() when the request head was complete. */
+  getStartTime(): bigint;
+  /** Wall-clock ms when the request head was complete. */
+  getStartTimeMs(): number;
+  /** The canonical (decoded, normalised) URI the mapper saw. */
+  getDecodedRequestURI(): string;
+  /** The session already associated with this request, without creating one or checking validity. */
+  getSessionIfExists(): HttpSession | null;
+  /** Authenticated user, set by authenticators or trusted front ends. */
+  setUserPrincipal(principal: { getName(): string } | null, authType: string | null): void;
+  /** Attributes the container keeps for itself (never visible to or settable by protocol input). */
+  getNote(name: string): unknown;
+  setNote(name: string, value: unknown): void;
+}
