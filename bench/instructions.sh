@@ -18,7 +18,9 @@ Takes a few minutes (valgrind runs node about 50 times slower).
 
   --write   also append a dated section with the results to bench/RESULTS.md
 
-Environment: WARM [60000], MEASURED [60000], CONNECTIONS [10], MAX_KEEPALIVE_REQUESTS [-1] (the container's
+Environment: TARGET [hello] (hello: GET /examples/hello against node:http and the llhttp floor; static: GET
+/static/1k.txt from the DefaultServlet, a 1 KB text file of bench/make-files.js, Serval alone), WARM [60000],
+MEASURED [60000], CONNECTIONS [10], MAX_KEEPALIVE_REQUESTS [-1] (the container's
 maxKeepAliveRequests; -1 keeps connections open as node:http does). One-off costs that fall inside the window
 (a collection of the old generation, say) weigh more in a short one: 20000 requests once read 78.0k for
 Serval where 60000 read 69.2k on the same code, so the default spreads them over 60000.
@@ -43,8 +45,20 @@ bench_build
 ROOT=$BENCH_ROOT
 BENCH=$BENCH_DIR
 BASE=$BENCH/serval-base
-URL_PATH=/examples/hello
-BODY='Hello, World!'
+TARGET=${TARGET:-hello}
+case $TARGET in
+  hello)
+    URL_PATH=/examples/hello
+    BODY='Hello, World!'
+    ;;
+  static)
+    URL_PATH=/static/1k.txt
+    # keepalive-client.js checks the body it gets: the file's own bytes.
+    node "$BENCH_DIR/make-files.js" "$TMP/static-docs" 1k.txt:1024 >/dev/null
+    BODY=$(cat "$TMP/static-docs/1k.txt")
+    ;;
+  *) die "TARGET must be hello or static, got [$TARGET]" ;;
+esac
 
 # Runs one server under callgrind and prints its instructions per request. Usage: measure LABEL PORT CMD...
 measure() {
@@ -80,12 +94,24 @@ mkdir -p "$BASE/logs"
 cp "$ROOT/conf/web.xml" "$BASE/conf/web.xml"
 rm -f "$BASE"/logs/localhost_access_log*
 
-FLOOR_PORT=$(free_port)
-log "llhttp floor: measuring (port $FLOOR_PORT)"
-FLOOR=$(measure floor "$FLOOR_PORT" node "$BENCH/floor-llhttp.js" "$FLOOR_PORT")
-BASELINE_PORT=$(free_port)
-log "node:http baseline: measuring (port $BASELINE_PORT)"
-BASELINE=$(measure baseline "$BASELINE_PORT" node "$BENCH/baseline-node-http.js" "$BASELINE_PORT")
+FLOOR=-
+BASELINE=-
+if [[ $TARGET == hello ]]; then
+  FLOOR_PORT=$(free_port)
+  log "llhttp floor: measuring (port $FLOOR_PORT)"
+  FLOOR=$(measure floor "$FLOOR_PORT" node "$BENCH/floor-llhttp.js" "$FLOOR_PORT")
+  BASELINE_PORT=$(free_port)
+  log "node:http baseline: measuring (port $BASELINE_PORT)"
+  BASELINE=$(measure baseline "$BASELINE_PORT" node "$BENCH/baseline-node-http.js" "$BASELINE_PORT")
+fi
+# The static file's Context, as a context descriptor of the bench base (removed when the script exits).
+DESCRIPTOR=$BASE/conf/Catalina/localhost/static.xml
+rm -f "$DESCRIPTOR"
+if [[ $TARGET == static ]]; then
+  mkdir -p "$(dirname "$DESCRIPTOR")"
+  echo "<Context docBase=\"$TMP/static-docs\"/>" >"$DESCRIPTOR"
+  trap 'rm -f "$DESCRIPTOR"; bench_cleanup' EXIT
+fi
 SERVAL_PORT=$(free_port)
 cat >"$BASE/conf/catalina.properties" <<EOF2
 # Written by bench/instructions.sh at every run; read by conf/server.xml.
@@ -96,7 +122,7 @@ EOF2
 log "Serval: measuring (port $SERVAL_PORT)"
 SERVAL=$(CATALINA_HOME=$ROOT CATALINA_BASE=$BASE measure serval "$SERVAL_PORT" node "$ROOT/bin/catalina" run)
 
-RATIO=$(awk -v b="$BASELINE" -v s="$SERVAL" 'BEGIN { printf "%.3f", b / s }')
+RATIO=$(awk -v b="$BASELINE" -v s="$SERVAL" 'BEGIN { if (b == "-") print "-"; else printf "%.3f", b / s }')
 TABLE="| server | instructions/request (main thread) |
 |---|---:|
 | llhttp floor (bench/floor-llhttp.js) | $FLOOR |
@@ -109,10 +135,10 @@ echo "$SUMMARY"
 if ((WRITE)); then
   {
     echo
-    echo "## $(date -u '+%Y-%m-%d %H:%M') UTC, instructions per request, GET /examples/hello (callgrind)"
+    echo "## $(date -u '+%Y-%m-%d %H:%M') UTC, instructions per request, GET $URL_PATH (callgrind)"
     echo
     echo "- Node $(node --version), $(valgrind --version), code at $(git -C "$ROOT" rev-parse --short HEAD)$STALE"
-    echo "- Command: \`WARM=$WARM MEASURED=$MEASURED CONNECTIONS=$CONNECTIONS MAX_KEEPALIVE_REQUESTS=$MAX_KEEPALIVE_REQUESTS bash bench/instructions.sh --write\`"
+    echo "- Command: \`TARGET=$TARGET WARM=$WARM MEASURED=$MEASURED CONNECTIONS=$CONNECTIONS MAX_KEEPALIVE_REQUESTS=$MAX_KEEPALIVE_REQUESTS bash bench/instructions.sh --write\`"
     echo
     echo "$TABLE"
     echo

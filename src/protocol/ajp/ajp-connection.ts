@@ -32,6 +32,8 @@ export class AjpConnection implements AjpConnectionPort {
   readonly socket: Socket;
   readonly reader: AjpPacketReader;
   readonly localAddress: string;
+  /** The web server's address: the socket's peer (captured now: node clears it once the socket is destroyed). */
+  readonly remoteAddress: string;
   /** GET_BODY_CHUNK for this packet size: never modified, so one buffer serves every request. */
   readonly #getBodyChunk: Buffer;
   readonly #events: AjpConnectionEvents;
@@ -54,6 +56,7 @@ export class AjpConnection implements AjpConnectionPort {
     this.socket = socket;
     this.reader = new AjpPacketReader(packetSize);
     this.localAddress = normalizeAddress(socket.localAddress);
+    this.remoteAddress = normalizeAddress(socket.remoteAddress);
     this.#getBodyChunk = getBodyChunkPacket(maxRequestBodyChunk(packetSize));
     this.#events = events;
   }

@@ -145,7 +145,7 @@ export class AjpProcessor {
 
   #startRequest(connection: AjpConnection, payload: Buffer): void {
     const forward = decodeForwardRequest(payload);
-    const result = applyRequestPolicy(forward, this.#settings.policy);
+    const result = applyRequestPolicy(forward, this.#settings.policy, connection.remoteAddress);
     const accepted: AcceptedRequest = result.ok
       ? result.request
       : refusedRequest(forward.method, requestTarget(forward), forward.protocol, forward.remoteAddress);

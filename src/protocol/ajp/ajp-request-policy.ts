@@ -65,12 +65,16 @@ export type PolicyResult = { readonly ok: true; readonly request: AcceptedReques
  */
 const RESERVED_ATTRIBUTE = /^(?:jakarta|javax)\.servlet\.|^org\.apache\.(?:catalina|tomcat)\.|^serval\./;
 
-export function applyRequestPolicy(forward: ForwardRequest, policy: AjpRequestPolicy): PolicyResult {
+/**
+ * `peerAddress` is the socket's peer: a packet without the right secret is unauthenticated, so the client address
+ * it claims (remote_addr) is not what a warning about it may name.
+ */
+export function applyRequestPolicy(forward: ForwardRequest, policy: AjpRequestPolicy, peerAddress: string): PolicyResult {
   const secret = policy.secret;
   if (secret !== undefined && secret !== '') {
-    if (forward.secret === null) return reject('SV_ERR_AJP_SECRET_MISMATCH', { remote: forward.remoteAddress, problem: 'no secret' });
+    if (forward.secret === null) return reject('SV_ERR_AJP_SECRET_MISMATCH', { remote: peerAddress, problem: 'no secret' });
     if (!secretsEqual(forward.secret, secret)) {
-      return reject('SV_ERR_AJP_SECRET_MISMATCH', { remote: forward.remoteAddress, problem: 'a wrong secret' });
+      return reject('SV_ERR_AJP_SECRET_MISMATCH', { remote: peerAddress, problem: 'a wrong secret' });
     }
   }
 

@@ -29,13 +29,17 @@ class FakeConnection implements AjpConnectionPort {
 }
 
 function accepted(request: AjpRequest): AcceptedRequest {
-  const result = applyRequestPolicy(decodeForwardRequest(encodeForwardRequest(request)), {
-    secret: undefined,
-    allowedRequestAttributesPattern: /^(?:MY_.*)$/,
-    tomcatAuthentication: false,
-    tomcatAuthorization: false,
-    maxHeaderCount: 100,
-  });
+  const result = applyRequestPolicy(
+    decodeForwardRequest(encodeForwardRequest(request)),
+    {
+      secret: undefined,
+      allowedRequestAttributesPattern: /^(?:MY_.*)$/,
+      tomcatAuthentication: false,
+      tomcatAuthorization: false,
+      maxHeaderCount: 100,
+    },
+    '192.0.2.7',
+  );
   if (!result.ok) throw result.error;
   return result.request;
 }

@@ -13,7 +13,11 @@ const policy: AjpRequestPolicy = {
 };
 
 function apply(request: AjpRequest, overrides: Partial<AjpRequestPolicy> = {}) {
-  return applyRequestPolicy(decodeForwardRequest(encodeForwardRequest({ secret: 'RIGHTSECRET', ...request })), { ...policy, ...overrides });
+  return applyRequestPolicy(
+    decodeForwardRequest(encodeForwardRequest({ secret: 'RIGHTSECRET', ...request })),
+    { ...policy, ...overrides },
+    '192.0.2.7',
+  );
 }
 
 function accepted(request: AjpRequest, overrides: Partial<AjpRequestPolicy> = {}) {
@@ -30,9 +34,13 @@ function refusal(request: AjpRequest, overrides: Partial<AjpRequestPolicy> = {})
 
 describe('secret', () => {
   it('refuses a missing or wrong secret with 403 and accepts the right one', () => {
-    const missing = applyRequestPolicy(decodeForwardRequest(encodeForwardRequest({})), policy);
+    const missing = applyRequestPolicy(decodeForwardRequest(encodeForwardRequest({})), policy, '192.0.2.7');
     expect(missing.ok).toBe(false);
     expect(!missing.ok && missing.error.message).toMatch(/no secret/);
+    // The socket's peer is named, never the client address the unauthenticated packet claims.
+    expect(!missing.ok && missing.error.message).toContain('[192.0.2.7]');
+    const claiming = applyRequestPolicy(decodeForwardRequest(encodeForwardRequest({ remoteAddr: '10.9.9.9' })), policy, '192.0.2.7');
+    expect(!claiming.ok && claiming.error.message).not.toContain('10.9.9.9');
     expect(refusal({ secret: 'WRONGSECRET' })).toEqual({ code: 'SV_ERR_AJP_SECRET_MISMATCH', status: 403 });
     expect(refusal({ secret: 'RIGHTSECRE' }).status).toBe(403);
     expect(refusal({ secret: '' }).status).toBe(403);
@@ -40,7 +48,7 @@ describe('secret', () => {
   });
 
   it('needs no secret when none is configured', () => {
-    expect(applyRequestPolicy(decodeForwardRequest(encodeForwardRequest({})), { ...policy, secret: undefined }).ok).toBe(true);
+    expect(applyRequestPolicy(decodeForwardRequest(encodeForwardRequest({})), { ...policy, secret: undefined }, '192.0.2.7').ok).toBe(true);
   });
 
   it('compares secrets of any length without throwing', () => {
