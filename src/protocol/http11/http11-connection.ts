@@ -50,6 +50,14 @@ export class Http11Connection implements BodySource, TurnEndFlushable {
   #deferred: Buffer | undefined;
   /** The socket's idle timeout as last set (ms, 0 = none); -1 = never set. */
   #timeout = -1;
+  /** Runs out when the socket has not drained since a response stalled (watchWriteStall). */
+  #stallTimer: NodeJS.Timeout | undefined;
+  readonly #stallDrained = (): void => {
+    clearTimeout(this.#stallTimer);
+    this.#stallTimer = undefined;
+    this.socket.off('drain', this.#stallDrained);
+    this.socket.off('close', this.#stallDrained);
+  };
 
   constructor(id: string, socket: Socket) {
     this.id = id;
@@ -276,6 +284,22 @@ export class Http11Connection implements BodySource, TurnEndFlushable {
     if (ms === this.#timeout) return;
     this.#timeout = ms;
     this.socket.setTimeout(ms);
+  }
+
+  /**
+   * A response stalled (the socket refused bytes): `onTimeout` runs if the socket has not drained within `ms`.
+   * A drain ends the watch; a later stall starts a new one. The timer is the global setTimeout, not the
+   * socket's idle timer, which every byte the kernel takes refreshes.
+   */
+  watchWriteStall(ms: number, onTimeout: () => void): void {
+    if (this.#stallTimer !== undefined) return;
+    this.#stallTimer = setTimeout(() => {
+      this.#stallDrained();
+      onTimeout();
+    }, ms);
+    this.#stallTimer.unref();
+    this.socket.on('drain', this.#stallDrained);
+    this.socket.on('close', this.#stallDrained);
   }
 
   /** True when bytes of a new request arrived since the connection went idle. */

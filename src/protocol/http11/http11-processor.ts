@@ -63,7 +63,7 @@ export class Http11Processor {
     this.#rejections = new RateLimitedLog(logger, REJECT_LOG_BUDGET, 'debug', 'Further rejected requests were not logged');
     this.#limiter = limiter;
     this.#exchangeEvents = {
-      writeStalled: (connection) => this.#guard(() => this.#updateSocketTimeout(connection)),
+      writeStalled: (connection) => this.#guard(() => this.#onWriteStalled(connection)),
       settled: (connection, exchange) => this.#guard(() => this.#onExchangeDone(connection, exchange)),
     };
     const attributes = config.attributes;
@@ -479,14 +479,32 @@ export class Http11Processor {
     connection.setTimeout(Number.isFinite(timeout) ? timeout : 0);
   }
 
+  /**
+   * A response's bytes stopped leaving: the client is not reading. The connection gets connectionTimeout to
+   * drain (Tomcat's write timeout), counted from the stall on a timer of its own: the socket's idle timer is
+   * refreshed whenever the kernel takes a few more bytes, which on loopback it goes on doing for about a second
+   * after the client stopped reading, so it would give a client that never reads up to twice the limit.
+   */
+  #onWriteStalled(connection: Http11Connection): void {
+    const limit = this.#config.connectionTimeout;
+    if (Number.isFinite(limit) && limit > 0) connection.watchWriteStall(limit, () => this.#guard(() => this.#onWriteTimeout(connection)));
+    this.#updateSocketTimeout(connection);
+  }
+
+  /** The client stopped reading its response: nothing more can be sent, so the connection goes. */
+  #onWriteTimeout(connection: Http11Connection): void {
+    const socket = connection.socket;
+    if (socket.destroyed) return;
+    const error = new ProtocolError('SV_ERR_HTTP_WRITE_TIMEOUT', { limit: this.#config.connectionTimeout });
+    this.#logRejection(error.code, 0, error.message, connection.id);
+    socket.destroy();
+  }
+
   #onSocketTimeout(connection: Http11Connection): void {
     const socket = connection.socket;
     if (socket.destroyed) return;
     if (anyWriteStalled(connection)) {
-      // The client stopped reading its response: nothing more can be sent, so the connection goes.
-      const error = new ProtocolError('SV_ERR_HTTP_WRITE_TIMEOUT', { limit: this.#config.connectionTimeout });
-      this.#logRejection(error.code, 0, error.message, connection.id);
-      socket.destroy();
+      this.#onWriteTimeout(connection);
       return;
     }
     const latest = connection.latest;
