@@ -169,6 +169,19 @@ class TreeBuilder {
     const children = this.#v.children(element, elementChildren['Server']!);
     const services = named(children, 'Service').map((child) => this.service(child));
     if (services.length === 0) this.#rule(element, 'Element [Server] must contain at least one [Service]');
+    // With the shutdown port open, an empty command would let any local connection stop the server (every read
+    // ends with the command, Tomcat's StandardServer.await). A disabled port (negative) needs none.
+    if (values['shutdown'] === '' && int(values, 'port') >= 0) {
+      this.#v.report(
+        'error',
+        'SV_ERR_CONFIG_RULE',
+        {
+          detail: `Server shutdown is empty while the shutdown port [${int(values, 'port')}] is open: any local connection could stop the server; set a command (Tomcat's default is SHUTDOWN, better a secret string) or port="-1"`,
+        },
+        this.#v.location(element),
+        'shutdown',
+      );
+    }
     return {
       port: int(values, 'port'),
       shutdown: text(values, 'shutdown'),

@@ -397,6 +397,16 @@ describe('cross-field rules', () => {
     );
   });
 
+  it('refuses an empty shutdown command while the shutdown port is open (any local connection could stop the server)', () => {
+    const xml = server('').replace('shutdown="SHUTDOWN"', 'shutdown=""');
+    const problem = onlyProblem(xml);
+    expect(problem).toMatchObject({ code: 'SV_ERR_CONFIG_RULE', attribute: 'shutdown' });
+    expect(problem.message).toMatch(/shutdown port \[8005\] is open/);
+    expect(problem).toMatchObject({ line: 1, path: 'Server' });
+    const disabled = loadServerConfigFromString(xml.replace('port="8005"', 'port="-1"'), env);
+    expect(disabled.shutdown).toBe('');
+  });
+
   it('refuses an AJP connector without a secret unless secretRequired is false', () => {
     const problem = onlyProblem(server('', '<Connector port="8009" protocol="AJP/1.3"/>'));
     expect(problem).toMatchObject({ code: 'SV_ERR_CONFIG_RULE', attribute: 'secret' });
