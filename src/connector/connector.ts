@@ -107,6 +107,13 @@ export class Connector extends LifecycleBase {
     }
     this.#handler =
       config.protocol === 'ajp' ? new AjpProtocol(config, adapter, this.#logger) : new Http11Protocol(config, adapter, this.#logger);
+    // Bound now, served from start(): a port that is taken fails the Server's init, before any webapp is
+    // deployed or runs its code (Tomcat's bindOnInit).
+    await this.#handler.bind();
+  }
+
+  protected override async destroyInternal(): Promise<void> {
+    await this.#handler?.stop(0);
   }
 
   protected async startInternal(): Promise<void> {

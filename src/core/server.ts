@@ -51,6 +51,20 @@ export class Server<C extends ServiceConnector = ServiceConnector> extends Lifec
     this.#requestShutdown();
   }
 
+  /** Binds every Service's connectors before anything is deployed; a failure releases what was bound. */
+  protected override async initInternal(): Promise<void> {
+    const initialised: Array<Service<C>> = [];
+    try {
+      for (const service of this.services) {
+        await service.init();
+        initialised.push(service);
+      }
+    } catch (error) {
+      for (const service of initialised) await service.destroy().catch(() => undefined);
+      throw error;
+    }
+  }
+
   protected async startInternal(): Promise<void> {
     this.setState('STARTING');
     for (const service of this.services) await service.start();

@@ -47,6 +47,20 @@ export class Service<C extends ServiceConnector = ServiceConnector> extends Life
     this.connectors.push(connector);
   }
 
+  /** Binds every connector (bindOnInit); if one cannot bind, those already bound are released. */
+  protected override async initInternal(): Promise<void> {
+    const bound: C[] = [];
+    try {
+      for (const connector of this.connectors) {
+        await connector.init();
+        bound.push(connector);
+      }
+    } catch (error) {
+      for (const connector of bound) await connector.destroy().catch(() => undefined);
+      throw error;
+    }
+  }
+
   protected async startInternal(): Promise<void> {
     this.setState('STARTING');
     this.mapperListener.registerEngine(this.engine);
@@ -67,6 +81,7 @@ export class Service<C extends ServiceConnector = ServiceConnector> extends Life
   }
 
   protected override async destroyInternal(): Promise<void> {
+    for (const connector of this.connectors) await connector.destroy();
     await this.engine.destroy();
   }
 }

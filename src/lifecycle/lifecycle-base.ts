@@ -93,7 +93,8 @@ export abstract class LifecycleBase {
     if (this.#state === 'FAILED') await this.stop();
     const state = this.#state;
     if (state === 'DESTROYING' || state === 'DESTROYED') return;
-    if (state !== 'STOPPED' && state !== 'NEW' && state !== 'FAILED') throw this.#invalid('destroy');
+    // INITIALIZED too, as in Tomcat: a component that was initialised but never started (a failed start) is released.
+    if (state !== 'STOPPED' && state !== 'NEW' && state !== 'FAILED' && state !== 'INITIALIZED') throw this.#invalid('destroy');
     await this.#run('destroy', 'DESTROYING', () => this.destroyInternal());
     this.#setState('DESTROYED');
   }

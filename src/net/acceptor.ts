@@ -45,6 +45,7 @@ export class Acceptor {
   readonly #live = new Set<Socket>();
   #paused = false;
   #listening = false;
+  #binding = false;
   #refusedLogged = 0;
 
   constructor(options: AcceptorOptions, onConnection: ConnectionHandler, logger: Logger) {
@@ -55,7 +56,11 @@ export class Acceptor {
     // allowHalfOpen as http.Server does: node:http decides itself what a client's FIN means.
     this.#server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true, noDelay: options.noDelay });
     this.#server.on('connection', (socket) => this.#accept(socket));
-    this.#server.on('error', (error) => this.#logger.error({ err: error }, 'Acceptor error'));
+    // While listen() is under way its own handler reports a failure (SV_ERR_STARTUP_BIND): not logged twice.
+    this.#server.on('error', (error) => {
+      if (this.#binding) return;
+      this.#logger.error({ err: error }, 'Acceptor error');
+    });
   }
 
   get connections(): number {
@@ -92,8 +97,10 @@ export class Acceptor {
     } catch (error) {
       return Promise.reject(error);
     }
+    this.#binding = true;
     return new Promise((resolve, reject) => {
       const onError = (error: Error): void => {
+        this.#binding = false;
         reject(new ContainerError('SV_ERR_STARTUP_BIND', { address: address ?? '0.0.0.0', port, detail: error.message }, { cause: error }));
       };
       this.#server.once('error', onError);
@@ -101,6 +108,7 @@ export class Acceptor {
       if (address !== undefined) listenOptions.host = address;
       this.#server.listen(listenOptions, () => {
         this.#server.off('error', onError);
+        this.#binding = false;
         this.#listening = true;
         resolve();
       });

@@ -10,7 +10,13 @@ export interface ProtocolHandlerStats {
 }
 
 export interface ProtocolHandler {
-  /** Binds the listening socket; rejects with SV_ERR_STARTUP_BIND when the address is taken. */
+  /**
+   * Binds the listening socket without serving (Tomcat's bindOnInit): connections wait in the accept queue
+   * (acceptCount) until start(). Rejects with SV_ERR_STARTUP_BIND, naming the address and port, when the
+   * address is taken, so that a server that cannot listen fails before any webapp is deployed.
+   */
+  bind(): Promise<void>;
+  /** Serves: binds first if bind() was not called. */
   start(): Promise<void>;
   /** Stop taking new requests (they wait) without closing the listener; used during reloads. */
   pause(): void;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { buildBundle } from '../deploy/bundle-builder.js';
-import { ContainerError } from '../errors/container-error.js';
+import { ContainerError, LifecycleError } from '../errors/container-error.js';
 import { ConfigValidationError, formatProblem, loadServerConfig } from '../config/server-xml-loader.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { SERVER_INFO, SERVER_NAME, SERVER_VERSION } from '../version/version.js';
@@ -184,7 +184,12 @@ async function runCommand(env: CatalinaEnv, io: CliIo): Promise<number> {
   try {
     await catalina.load();
   } catch (error) {
-    reportConfigFailure(error, env.configFile, io);
+    // load() reads the configuration, then initialises the Server, which binds the connectors (bindOnInit).
+    if (error instanceof LifecycleError) {
+      const cause = rootCause(error);
+      const code = cause instanceof ContainerError ? ` (${cause.code})` : '';
+      io.stderr(`${SERVER_NAME} failed to start: ${describeError(cause)}${code}\n`);
+    } else reportConfigFailure(error, env.configFile, io);
     return 1;
   }
   try {
@@ -388,6 +393,13 @@ function reportConfigFailure(error: unknown, file: string, io: CliIo): void {
     return;
   }
   io.stderr(`Configuration file [${file}] could not be loaded: ${describeError(error)}\n`);
+}
+
+/** The failure under the lifecycle's "Failed to init component […]" wrappers: what the operator can act on. */
+function rootCause(error: unknown): unknown {
+  let current = error;
+  while (current instanceof LifecycleError && current.cause !== undefined) current = current.cause;
+  return current;
 }
 
 function describeError(error: unknown): string {

@@ -17,6 +17,7 @@ export class AjpProtocol implements ProtocolHandler {
   readonly #processor: AjpProcessor;
   readonly #acceptor: Acceptor;
   #stopping: Promise<void> | undefined;
+  #bound = false;
 
   constructor(config: ConnectorConfig, adapter: Adapter, logger: Logger) {
     this.#config = config;
@@ -71,13 +72,22 @@ export class AjpProtocol implements ProtocolHandler {
     return this.#processor.acceptedConnections;
   }
 
-  /** Refuses to start without a secret unless secretRequired="false" (Ghostcat, CVE-2020-1938). */
-  async start(): Promise<void> {
+  /** Refuses to bind without a secret unless secretRequired="false" (Ghostcat, CVE-2020-1938). */
+  async bind(): Promise<void> {
+    if (this.#bound) return;
     const secret = this.#config.attributes['secret'];
     if (this.#config.attributes['secretRequired'] !== false && (typeof secret !== 'string' || secret === '')) {
       throw new ContainerError('SV_ERR_AJP_SECRET_REQUIRED', { address: this.#config.address ?? '127.0.0.1', port: this.#config.port });
     }
+    // Accepted connections wait, paused, until start() resumes the acceptor.
+    this.#acceptor.pause();
     await this.#acceptor.listen();
+    this.#bound = true;
+  }
+
+  async start(): Promise<void> {
+    await this.bind();
+    this.#acceptor.resume();
     this.#logger.debug({ port: this.localPort, address: this.localAddress }, 'AJP/1.3 connector listening');
   }
 

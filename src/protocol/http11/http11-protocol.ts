@@ -18,6 +18,7 @@ export class Http11Protocol implements ProtocolHandler {
   readonly #processor: Http11Processor;
   readonly #acceptor: Acceptor;
   #started = false;
+  #bound = false;
   #stopping: Promise<void> | undefined;
 
   constructor(config: ConnectorConfig, adapter: Adapter, logger: Logger) {
@@ -50,10 +51,19 @@ export class Http11Protocol implements ProtocolHandler {
     return this.#acceptor.localAddress;
   }
 
+  async bind(): Promise<void> {
+    if (this.#bound) return;
+    // Accepted connections wait, paused, until start() resumes the acceptor.
+    this.#acceptor.pause();
+    await this.#acceptor.listen();
+    this.#bound = true;
+  }
+
   async start(): Promise<void> {
+    await this.bind();
     this.#processor.start();
     this.#started = true;
-    await this.#acceptor.listen();
+    this.#acceptor.resume();
     this.#logger.debug({ port: this.localPort, address: this.localAddress }, 'HTTP/1.1 connector listening');
   }
 

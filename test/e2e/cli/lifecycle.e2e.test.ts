@@ -192,6 +192,35 @@ describe('catalina start / stop', () => {
     expect(existsSync(pidFile)).toBe(false);
   });
 
+  it('run with the HTTP port taken fails with one error naming the address and port, before any webapp code runs', async () => {
+    await makeBase('free');
+    // A webapp whose listener leaves a mark when it runs: it must never run.
+    const app = path.join(base, 'webapps', 'marker');
+    mkdirSync(path.join(app, 'WEB-INF', 'classes'), { recursive: true });
+    const mark = path.join(base, 'marker-ran');
+    writeFileSync(
+      path.join(app, 'WEB-INF', 'classes', 'marker.js'),
+      `exports.Marker = class { contextInitialized() { require('node:fs').writeFileSync(${JSON.stringify(mark)}, 'ran'); } };\n`,
+    );
+    writeFileSync(
+      path.join(app, 'WEB-INF', 'web.xml'),
+      '<web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0"><listener><listener-class>marker#Marker</listener-class></listener></web-app>',
+    );
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(httpPort, resolve));
+    try {
+      const run = await catalina(['run'], { CATALINA_BASE: base });
+      expect(run.code).toBe(1);
+      const output = run.stdout + run.stderr;
+      expect(output).toContain(`:${httpPort}]`);
+      expect(output.match(/SV_ERR_STARTUP_BIND/g), output).toHaveLength(1);
+      expect(output).not.toContain('Deployed web application');
+      expect(existsSync(mark)).toBe(false);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
   it('run stays in the foreground until stop sends the shutdown command, then exits 0', async () => {
     await makeBase('free');
     const env = { CATALINA_BASE: base };
