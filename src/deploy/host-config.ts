@@ -293,6 +293,8 @@ export class HostConfig {
       }
       if (source === null) return this.#defaults();
     } else if (!existsSync(embedded)) {
+      // Watched while absent (as Tomcat's HostConfig does): a META-INF/context.xml added later redeploys the app.
+      if (track && !this.#host.config.copyXML) app.resources.set(embedded, { mtime: null, onChange: 'redeploy', onDelete: 'none' });
       return this.#defaults();
     }
     try {

@@ -2,7 +2,7 @@
  * Builds the component tree (Server → Service → Connector + Engine → Host) from a validated ServerConfig; the
  * Service tree part is shared with the worker threads of blocking-style connectors.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ComponentConfig, ServerConfig, ServiceConfig } from '../config/server-config.js';
@@ -97,19 +97,27 @@ export function buildServiceTree(
   return service;
 }
 
-/** conf/web.xml from catalina.base, else from catalina.home; parsed once and shared by every webapp. */
+/**
+ * conf/web.xml from catalina.base, else from catalina.home, shared by every webapp: parsed again only when the
+ * file changed (another path, size or modification time), so a webapp reloaded after an edit of conf/web.xml
+ * (Tomcat's default context.xml watches it) gets the new content. Read at deployment, never per request.
+ */
 export function defaultWebXml(env: ConfigEnvironment, logger: Logger): () => WebXml {
-  let cached: WebXml | null = null;
+  let cached: { readonly key: string; readonly webXml: WebXml } | null = null;
   return () => {
-    if (cached) return cached;
     const candidates = [join(env.catalinaBase, 'conf', 'web.xml'), join(env.catalinaHome, 'conf', 'web.xml')];
     const file = candidates.find((f) => existsSync(f));
-    if (!file) {
+    const stat = file === undefined ? null : statSync(file, { throwIfNoEntry: false });
+    const key = file === undefined || stat == null ? '' : `${file}\0${stat.size}\0${stat.mtimeMs}`;
+    if (cached !== null && cached.key === key) return cached.webXml;
+    let webXml: WebXml;
+    if (file === undefined) {
       logCoded(logger, 'warn', { code: 'SV_MSG_DEPLOY_NO_DEFAULT_WEB_XML' });
-      cached = emptyWebXml('<no conf/web.xml>');
+      webXml = emptyWebXml('<no conf/web.xml>');
     } else {
-      cached = parseWebXml(file);
+      webXml = parseWebXml(file);
     }
-    return cached;
+    cached = { key, webXml };
+    return webXml;
   };
 }

@@ -200,6 +200,55 @@ describe('context descriptors, reloads and bad input', () => {
     rmSync(defaults);
   });
 
+  it('an edit of conf/web.xml (a WatchedResource of conf/context.xml) reloads the apps with the new content', async () => {
+    const app = join(server.appBase, 'globalxml');
+    cpSync(copy('gen', 'g1'), app, { recursive: true });
+    settle(app);
+    await server.deployer.check();
+    const params = async (): Promise<Record<string, string>> =>
+      (JSON.parse((await server.get('/globalxml/gen?info')).body) as { params: Record<string, string> }).params;
+    expect(await params()).not.toHaveProperty('fromGlobal');
+
+    const global = join(server.base, 'conf', 'web.xml');
+    const original = readFileSync(global, 'utf8');
+    try {
+      writeFileSync(
+        global,
+        original.replace(
+          '</web-app>',
+          '<context-param><param-name>fromGlobal</param-name><param-value>edited</param-value></context-param></web-app>',
+        ),
+      );
+      settle(global);
+      await server.deployer.check();
+      expect(await params()).toMatchObject({ fromGlobal: 'edited' });
+    } finally {
+      writeFileSync(global, original);
+      settle(global);
+      await server.deployer.check();
+    }
+    expect(await params()).not.toHaveProperty('fromGlobal');
+  });
+
+  it('notices a META-INF/context.xml added to a deployed directory app, and redeploys with it', async () => {
+    const app = join(server.appBase, 'latemeta');
+    cpSync(copy('gen', 'm1'), app, { recursive: true });
+    rmSync(join(app, 'META-INF'), { recursive: true, force: true });
+    settle(app);
+    await server.deployer.check();
+    const params = async (): Promise<Record<string, string>> =>
+      (JSON.parse((await server.get('/latemeta/gen?info')).body) as { params: Record<string, string> }).params;
+    expect(await params()).not.toHaveProperty('added');
+
+    mkdirSync(join(app, 'META-INF'));
+    const descriptor = join(app, 'META-INF', 'context.xml');
+    writeFileSync(descriptor, '<Context><Parameter name="added" value="later"/></Context>');
+    settle(descriptor);
+    await server.deployer.check();
+    expect(await params()).toMatchObject({ added: 'later' });
+    expect(logsMatching(server, /META-INF\/context\.xml\] changed: redeploying \[latemeta\]/)).toHaveLength(1);
+  });
+
   it('reloadable="true" reloads on a class change; the WatchedResource web.xml reloads too', async () => {
     const app = join(server.appBase, 'live');
     cpSync(copy('gen', 'r1'), app, { recursive: true });
