@@ -3,12 +3,15 @@
  * They resolve parent-first, before WEB-INF/classes, as Tomcat's own org.apache.catalina classes do.
  */
 import { DefaultServlet } from '../servlets/default-servlet.js';
+import { JspUnavailableServlet } from '../servlets/jsp-unavailable-servlet.js';
 import { WelcomeServlet } from '../servlets/welcome-servlet.js';
 
 export type BuiltinClass = new (...args: never[]) => unknown;
 
 const builtins: ReadonlyMap<string, BuiltinClass> = new Map<string, BuiltinClass>([
   ['org.apache.catalina.servlets.DefaultServlet', DefaultServlet],
+  // Tomcat's and Debian's conf/web.xml declare it (with load-on-startup): harmless here, see the class.
+  ['org.apache.jasper.servlet.JspServlet', JspUnavailableServlet],
   // The ROOT webapp's welcome page (Tomcat's ROOT is a static page; ours lists the deployed webapps).
   ['serval.servlets.WelcomeServlet', WelcomeServlet],
 ]);

@@ -35,6 +35,19 @@ const STREAM_CHUNK_BYTES = 64 * 1024;
 const MAX_MIME_ENTRIES = 1000;
 
 /** Dot segments, backslashes and NUL never reach a file lookup, whatever dispatched the request. */
+/**
+ * A JSP source (`*.jsp`, `*.jspx`, `*.jspf`, in any case). Pages cannot be compiled yet, and served as files they
+ * would hand out the code and whatever secrets it holds: they are answered 404, as if absent.
+ */
+export function isJspSource(path: string): boolean {
+  const dot = path.lastIndexOf('.');
+  const extension = path.length - dot - 1;
+  if (dot < 0 || extension < 3 || extension > 4) return false;
+  const lower = (i: number): number => path.charCodeAt(dot + 1 + i) | 0x20;
+  if (lower(0) !== 0x6a || lower(1) !== 0x73 || lower(2) !== 0x70) return false; // "jsp"
+  return extension === 3 || lower(3) === 0x78 || lower(3) === 0x66; // "jsp", "jspx", "jspf"
+}
+
 export function isUnsafePath(path: string): boolean {
   if (path.includes('\0') || path.includes('\\')) return true;
   // A scan for `.` and `..` segments: splitting every request's path goes through the runtime.
@@ -244,7 +257,7 @@ export class DefaultServlet extends HttpServlet {
     const cache = this.#cache();
     // A lookup still within cacheTtl is answered from memory without waiting on a promise (the hot path).
     let resource: WebResource =
-      isSpecialPath(path) || isUnsafePath(path) ? { kind: 'missing' } : (cache.peek(path) ?? (await cache.get(path)));
+      isSpecialPath(path) || isUnsafePath(path) || isJspSource(path) ? { kind: 'missing' } : (cache.peek(path) ?? (await cache.get(path)));
     // `/a.txt/` names no file (CVE-2017-12615 class: a trailing slash must not alias a file).
     if (resource.kind === 'file' && path.endsWith('/')) resource = { kind: 'missing' };
 
@@ -343,7 +356,7 @@ export class DefaultServlet extends HttpServlet {
   #serveFromMemory(request: HttpServletRequest, response: HttpServletResponse, withBody: boolean): boolean {
     if (request.getDispatcherType() !== 'REQUEST' || this.#settings.precompressed.length > 0) return false;
     const path = resourcePath(request, false);
-    if (path.endsWith('/') || isSpecialPath(path) || isUnsafePath(path)) return false;
+    if (path.endsWith('/') || isSpecialPath(path) || isUnsafePath(path) || isJspSource(path)) return false;
     const cache = this.#resources;
     if (cache === null) return false;
     const resource = cache.peek(path);
