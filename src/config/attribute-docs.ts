@@ -1,7 +1,6 @@
 /** Renders the attribute table as the Markdown reference in docs/configuration.md. */
-import { attributeOwners, attributesOf, type AttributeSpec } from './attributes.js';
+import { attributeOwners, attributesOf, type AttributeSpec, type AttributeValue } from './attributes.js';
 import { notImplementedElements } from './element-schema.js';
-import type { AttributeValue } from './server-config.js';
 
 const INTRO = `# Configuration reference
 
@@ -17,7 +16,7 @@ gives a warning and it is ignored. Any other unknown attribute is an error. Time
 export function renderAttributeDocs(): string {
   const sections = attributeOwners().map((owner) => {
     const rows = attributesOf(owner).map(
-      (spec) => `| \`${spec.name}\` | ${cell(typeOf(spec))} | ${cell(defaultOf(spec))} | ${spec.unit ?? ''} | ${cell(describe(spec))} |`,
+      (spec) => `| \`${spec.name}\` | ${cell(typeOf(spec))} | ${cell(defaultCell(spec))} | ${spec.unit ?? ''} | ${cell(describe(spec))} |`,
     );
     return [`## ${heading(owner)}`, '', '| attribute | type | default | unit | description |', '|---|---|---|---|---|', ...rows].join('\n');
   });
@@ -43,10 +42,12 @@ function typeOf(spec: AttributeSpec): string {
   }
 }
 
-function defaultOf(spec: AttributeSpec): string {
+/** The plain default, then the ones that depend on where the element is used. */
+function defaultCell(spec: AttributeSpec): string {
   if (spec.required === true) return 'required';
   let text = spec.inherits !== undefined ? `= ${spec.inherits}` : spec.default === undefined ? 'unset' : show(spec.default);
   if (spec.ajpDefault !== undefined) text += ` (AJP: ${show(spec.ajpDefault)})`;
+  if (spec.computed !== undefined) text += ` (${spec.computed.doc})`;
   return text;
 }
 

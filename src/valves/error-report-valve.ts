@@ -4,12 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { resolveAttributes } from '../config/attribute-values.js';
 import type { AttributeValue } from '../config/server-config.js';
 import type { Request } from '../connector/request.js';
 import type { Response } from '../connector/response.js';
 import { NOTE_ERROR_PAGE_DONE, NOTE_EXCEPTION } from '../core/request-notes.js';
 import { isPending, ValveBase, type ValveResult } from '../core/valve.js';
-import { ConfigError } from '../errors/container-error.js';
 import { RequestDispatcherAttributes } from '../servlet/request-dispatcher.js';
 
 export interface ErrorReportOptions {
@@ -256,11 +256,8 @@ export class ErrorReportValve extends ValveBase {
 
   constructor(attributes: Readonly<Record<string, AttributeValue>> = {}, options: ErrorReportValveOptions = {}) {
     super();
-    this.#options = {
-      showReport: readBoolean(attributes, 'showReport', true),
-      showServerInfo: readBoolean(attributes, 'showServerInfo', true),
-      serverInfo: options.serverInfo,
-    };
+    const { showReport, showServerInfo } = resolveAttributes('Valve:ErrorReportValve', attributes, ELEMENT);
+    this.#options = { showReport, showServerInfo, serverInfo: options.serverInfo };
     this.#onError =
       options.onError ??
       ((message, error) => {
@@ -352,14 +349,4 @@ export class ErrorReportValve extends ValveBase {
     }
     if (!wrote) response.getWriter().write(text);
   }
-}
-
-function readBoolean(attributes: Readonly<Record<string, AttributeValue>>, name: string, fallback: boolean): boolean {
-  if (!Object.hasOwn(attributes, name)) return fallback;
-  const value = attributes[name];
-  if (typeof value === 'boolean') return value;
-  const text = String(value).trim().toLowerCase();
-  if (text === 'true') return true;
-  if (text === 'false') return false;
-  throw new ConfigError('SV_ERR_CONFIG_INVALID_VALUE', { attribute: name, element: ELEMENT, value: String(value), allowed: 'true, false' });
 }

@@ -10,6 +10,7 @@
  */
 import { isMainThread } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { resolveAttributes } from '../config/attribute-values.js';
 import type { AttributeValue, EngineConfig } from '../config/server-config.js';
 import type { StuckWatchSpec } from '../connector/worker-executor.js';
 import type { Request } from '../connector/request.js';
@@ -21,14 +22,14 @@ import type { Exchange } from '../protocol/exchange.js';
 
 export const STUCK_THREAD_DETECTION_VALVE_CLASS = 'org.apache.catalina.valves.StuckThreadDetectionValve';
 
-export const STUCK_THREAD_DETECTION_DEFAULTS: StuckPolicy = { threshold: 600, interruptThreadThreshold: -1 };
-
 /** The valve's two attributes from server.xml (validated numbers, or raw strings from a hand-built config). */
 export function stuckPolicyOf(attributes: Readonly<Record<string, AttributeValue>>): StuckPolicy {
-  return {
-    threshold: numberOf(attributes['threshold'], STUCK_THREAD_DETECTION_DEFAULTS.threshold),
-    interruptThreadThreshold: numberOf(attributes['interruptThreadThreshold'], STUCK_THREAD_DETECTION_DEFAULTS.interruptThreadThreshold),
-  };
+  const { threshold, interruptThreadThreshold } = resolveAttributes(
+    'Valve:StuckThreadDetectionValve',
+    attributes,
+    'Valve[StuckThreadDetectionValve]',
+  );
+  return { threshold, interruptThreadThreshold };
 }
 
 export class StuckThreadDetectionValve extends ValveBase {
@@ -129,10 +130,4 @@ function hostName(exchange: Exchange): string {
     return end > 0 ? value.slice(0, end) : value;
   }
   return '';
-}
-
-function numberOf(value: AttributeValue | undefined, fallback: number): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  return fallback;
 }
