@@ -26,7 +26,7 @@ export interface ComputedDefault {
 }
 
 export interface AttributeSpec {
-  /** `Connector`, `Host`, `Valve` (common to every valve), `Valve:AccessLogValve`… */
+  /** The element (`Connector`, `Host`, `Valve` for every valve, `Valve:AccessLogValve`…) or the servlet (`DefaultServlet`) it configures. */
   readonly owner: string;
   readonly name: string;
   readonly type: AttributeType;

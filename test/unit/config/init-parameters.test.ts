@@ -2,6 +2,7 @@
 // read typed by the servlet and listed in docs/configuration.md.
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { renderAttributeDocs } from '../../../src/config/attribute-docs.js';
+import { convertAttribute } from '../../../src/config/attribute-values.js';
 import { initParameterTable, readInitParameters, type InitParameters } from '../../../src/config/init-parameters.js';
 
 const invalid = (name: string, value: string, allowed: string): Error => new RangeError(`${name}|${value}|${allowed}`);
@@ -19,6 +20,10 @@ describe('DefaultServlet init parameters', () => {
     // @ts-expect-error no such init parameter
     const misspelt = (): unknown => params.listing;
     expect(misspelt).toBeTypeOf('function');
+  });
+
+  it('have defaults that pass their own validation', () => {
+    for (const spec of initParameterTable) expect(convertAttribute(spec, String(spec.default)).ok, spec.name).toBe(true);
   });
 
   it('take Tomcat 10.1 defaults when absent or blank', () => {

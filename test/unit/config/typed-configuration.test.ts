@@ -4,7 +4,14 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { builder, type TypedValues } from '../../../src/config/attribute-spec.js';
-import { defaultOf, defaultsOf, fillDefaults, implementedAttributes, resolveAttributes } from '../../../src/config/attribute-values.js';
+import {
+  convertAttribute,
+  defaultOf,
+  defaultsOf,
+  fillDefaults,
+  implementedAttributes,
+  resolveAttributes,
+} from '../../../src/config/attribute-values.js';
 import { attributesOf, type ElementAttributes } from '../../../src/config/attributes.js';
 import type {
   AjpConnectorConfig,
@@ -192,6 +199,7 @@ describe('computed and inherited defaults', () => {
     expect(defaultOf(maxThreads, { protocol: 'ajp', style: 'blocking' })).toBe(2 * availableParallelism());
     expect(defaultOf(maxThreads, { protocol: 'http11', style: 'event-loop' })).toBe(200);
     expect(maxThreads.default).toBe(200);
+    expect(convertAttribute(maxThreads, String(2 * availableParallelism())).ok).toBe(true);
     const load = (connector: string): ConnectorConfig => loadServerConfigFromString(server(connector), env).services[0]!.connectors[0]!;
     expect(load('<Connector port="1" protocol="HTTP/1.1-blocking"/>').maxThreads).toBe(2 * availableParallelism());
     expect(load('<Connector port="1" protocol="HTTP/1.1-blocking" maxThreads="200"/>').maxThreads).toBe(200);
