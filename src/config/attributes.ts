@@ -1,60 +1,38 @@
 /**
  * The attribute table: every attribute of server.xml and context descriptors, declared once. Validation,
- * defaults and docs/configuration.md are all derived from it. Defaults follow Tomcat 10.1 and keep its units.
+ * defaults, docs/configuration.md and the TypeScript types of the configuration objects (ElementAttributes)
+ * are all derived from it. Defaults follow Tomcat 10.1 and keep its units.
  */
-import type { AttributeValue, ConnectorProtocol } from './server-config.js';
+import { availableParallelism } from 'node:os';
+import {
+  builder,
+  INT_MAX,
+  type AttributeSpec,
+  type ComputedDefault,
+  type ConnectorProtocol,
+  type RequiredNames,
+  type TypedValues,
+} from './attribute-spec.js';
 
-export type AttributeType = 'int' | 'bool' | 'string' | 'enum' | 'path' | 'regex';
-export type AttributeUnit = 'ms' | 's' | 'bytes' | 'KiB';
+export type {
+  AttributeSpec,
+  AttributeType,
+  AttributeUnit,
+  AttributeValue,
+  ComputedDefault,
+  ConnectorProtocol,
+  DefaultContext,
+  EndpointStyle,
+} from './attribute-spec.js';
 
-export interface AttributeSpec {
-  /** `Connector`, `Host`, `Valve` (common to every valve), `Valve:AccessLogValve`… */
-  readonly owner: string;
-  readonly name: string;
-  readonly type: AttributeType;
-  /** Allowed values of an `enum`; matched case-insensitively and stored as written here. */
-  readonly values?: readonly string[];
-  /** The value as Tomcat documents it (so `-1`, not Infinity); absent = unset. */
-  readonly default?: AttributeValue;
-  /** The default when the Connector speaks AJP/1.3. */
-  readonly ajpDefault?: AttributeValue;
-  readonly min?: number;
-  readonly max?: number;
-  readonly unit?: AttributeUnit;
-  readonly required?: boolean;
-  readonly doc: string;
-  /** Accepted because Tomcat has it, but not implemented yet: using it gives a warning and it is ignored. */
-  readonly tomcatOnly?: boolean;
-  /** When not set, the value of this other attribute of the same element is used. */
-  readonly inherits?: string;
-  /** This value means "no limit" and becomes Infinity. */
-  readonly unlimited?: -1;
-  /** Only valid on connectors speaking this protocol. */
-  readonly protocol?: ConnectorProtocol;
-  /** Names Tomcat used before, offered as a hint when someone still writes them. */
-  readonly formerNames?: readonly string[];
-}
-
-type Extra = Omit<Partial<AttributeSpec>, 'owner' | 'name' | 'type' | 'doc' | 'default'>;
-
-const INT_MAX = 2147483647;
-
-function builder(owner: string) {
-  const make = (type: AttributeType, name: string, def: AttributeValue | undefined, doc: string, extra: Extra) => {
-    const spec: AttributeSpec = { owner, name, type, doc, ...extra, ...(def === undefined ? {} : { default: def }) };
-    if (type === 'int') return { min: 0, max: INT_MAX, ...spec };
-    return spec;
-  };
-  return {
-    int: (name: string, def: number | undefined, doc: string, extra: Extra = {}) => make('int', name, def, doc, extra),
-    bool: (name: string, def: boolean, doc: string, extra: Extra = {}) => make('bool', name, def, doc, extra),
-    str: (name: string, def: string | undefined, doc: string, extra: Extra = {}) => make('string', name, def, doc, extra),
-    path: (name: string, def: string | undefined, doc: string, extra: Extra = {}) => make('path', name, def, doc, extra),
-    regex: (name: string, doc: string, extra: Extra = {}) => make('regex', name, undefined, doc, extra),
-    enum: (name: string, values: readonly string[], def: string | undefined, doc: string, extra: Extra = {}) =>
-      make('enum', name, def, doc, { values, ...extra }),
-  };
-}
+/**
+ * A blocking-style connector holds one worker thread per connection, and a thread costs ~9 MB: without an
+ * explicit maxThreads it gets twice the available cores, not the event-loop default of 200.
+ */
+const blockingThreads: ComputedDefault = {
+  doc: 'blocking style: twice the available cores',
+  value: ({ style }) => (style === 'blocking' ? 2 * availableParallelism() : undefined),
+};
 
 const tomcat = { tomcatOnly: true } as const;
 const port = { min: 0, max: 65535 } as const;
@@ -79,7 +57,7 @@ const resources = builder('Resources');
 const parameter = builder('Parameter');
 const environment = builder('Environment');
 
-const table: AttributeSpec[] = [
+const table = [
   server.int('port', undefined, 'TCP port that listens for the shutdown command; -1 disables it.', {
     required: true,
     min: -2,
@@ -180,8 +158,8 @@ const table: AttributeSpec[] = [
   connector.int(
     'maxThreads',
     200,
-    'Maximum number of requests processed at once (ignored when `executor` is set). Blocking style: the number of worker threads, which is also the number of connections served at once; default twice the available cores there.',
-    { min: 1 },
+    'Maximum number of requests processed at once (ignored when `executor` is set). Blocking style: the number of worker threads, which is also the number of connections served at once.',
+    { min: 1, computed: blockingThreads },
   ),
   connector.int(
     'minSpareThreads',
@@ -468,7 +446,8 @@ const table: AttributeSpec[] = [
   certificate.path('certificateFile', undefined, 'PEM file of the server certificate (it may also hold the chain and the key).', {
     required: true,
   }),
-  certificate.path('certificateKeyFile', undefined, 'PEM file of the private key; defaults to certificateFile.'),
+  // Tomcat reads the key from the certificate file when no key file is named.
+  certificate.path('certificateKeyFile', undefined, 'PEM file of the private key.', { inherits: 'certificateFile' }),
   certificate.str('certificateKeyPassword', undefined, 'Password of an encrypted private key.'),
   certificate.path('certificateKeyPasswordFile', undefined, 'File whose first line is the password of the private key.'),
   certificate.path('certificateChainFile', undefined, 'PEM file of the intermediate certificates sent after the server certificate.'),
@@ -514,7 +493,7 @@ const table: AttributeSpec[] = [
     false,
     'Whether an older version (`app##1`) is undeployed, and its files in appBase and conf/<engine>/<host> deleted, once a newer version of the same path is running and the old one has no sessions left. Checked by each autoDeploy pass.',
   ),
-  // Bundle unpacking limits (zip-bomb protection); the defaults are bundle-unpacker's DEFAULT_UNPACK_LIMITS.
+  // Bundle unpacking limits (zip-bomb protection); bundle-unpacker's DEFAULT_UNPACK_LIMITS are these defaults.
   host.int(
     'maxUnpackEntries',
     20_000,
@@ -662,9 +641,26 @@ const table: AttributeSpec[] = [
   environment.str('value', undefined, 'The value.', { required: true }),
   environment.bool('override', true, 'Whether an `<env-entry>` of the same name in web.xml may replace it.'),
   environment.str('description', undefined, 'Free text.'),
-];
+] as const;
 
-export const attributeTable: readonly AttributeSpec[] = Object.freeze(table.map((spec) => Object.freeze(spec)));
+type Entry = (typeof table)[number];
+
+/** `Connector`, `Host`, `Valve:AccessLogValve`…: the owners the table declares. */
+export type AttributeOwner = Entry['owner'];
+
+/**
+ * The typed, defaulted attributes of one element (of a Connector speaking P): one readonly field per
+ * attribute Serval implements, `| undefined` only when it has no default (TypedValues).
+ */
+export type ElementAttributes<O extends AttributeOwner, P extends ConnectorProtocol = never> = TypedValues<Entry, O, P>;
+
+/** What the table alone gives an element: every attribute except the required ones. */
+export type ElementDefaults<O extends AttributeOwner, P extends ConnectorProtocol = never> = Omit<
+  ElementAttributes<O, P>,
+  RequiredNames<Entry, O>
+>;
+
+export const attributeTable: readonly AttributeSpec[] = Object.freeze(table.map((spec: AttributeSpec) => Object.freeze(spec)));
 
 const byOwner = new Map<string, AttributeSpec[]>();
 for (const spec of attributeTable) {

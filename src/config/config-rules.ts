@@ -79,8 +79,7 @@ export function uniqueExecutorNamesRule(server: ServerConfig, report: RuleReport
 /** Ghostcat (CVE-2020-1938): an AJP connector without a secret trusts anyone who can reach it. */
 export function ajpSecretRule(server: ServerConfig, report: RuleReporter): void {
   for (const connector of server.services.flatMap((service) => service.connectors)) {
-    const secret = connector.attributes['secret'];
-    if (connector.protocol === 'ajp' && connector.attributes['secretRequired'] === true && (secret === undefined || secret === '')) {
+    if (connector.protocol === 'ajp' && connector.secretRequired && (connector.secret === undefined || connector.secret === '')) {
       report(
         connector.location,
         'AJP Connector has secretRequired [true] but no secret; set the secret attribute (or secretRequired="false" on a trusted network)',

@@ -4,16 +4,23 @@
  */
 import { resolve } from 'node:path';
 import { formatMessage, type ErrorCode, type MessageParams } from '../errors/codes.js';
-import { attributesOf, type AttributeSpec } from './attributes.js';
+import {
+  attributesOf,
+  type AttributeOwner,
+  type AttributeSpec,
+  type AttributeValue,
+  type ConnectorProtocol,
+  type DefaultContext,
+  type ElementAttributes,
+} from './attributes.js';
+import { appliesTo, convertAttribute, fillDefaults, type AttributeValues } from './attribute-values.js';
 import { didYouMean } from './did-you-mean.js';
 import { classifyClassName, notImplementedElements } from './element-schema.js';
 import type { PropertySource } from './property-substitution.js';
-import type { AttributeValue, ComponentConfig, ConfigProblem, ConnectorProtocol, SourceLocation } from './server-config.js';
+import type { ComponentConfig, ConfigProblem, SourceLocation } from './server-config.js';
 import type { XmlElement } from './xml-document.js';
 
-export type AttributeValues = Record<string, AttributeValue>;
-
-type Conversion = { readonly ok: true; readonly value: AttributeValue } | { readonly ok: false; readonly allowed: string };
+export { convertAttribute, type AttributeValues } from './attribute-values.js';
 
 const PROTOCOL_LABEL: Readonly<Record<ConnectorProtocol, string>> = { http11: 'HTTP/1.1', ajp: 'AJP/1.3' };
 
@@ -76,12 +83,12 @@ export class ConfigValidator {
 
   /**
    * Validates every attribute of the element against the table entries of `owners`, reports missing
-   * required ones, then fills defaults (protocol-specific ones for AJP) and inherited values.
+   * required ones, then fills defaults (for the context: AJP, blocking style) and inherited values.
    */
-  attributes(element: XmlElement, owners: readonly string[], protocol?: ConnectorProtocol): AttributeValues {
+  attributes(element: XmlElement, owners: readonly string[], context: DefaultContext = {}): AttributeValues {
     const all = owners.flatMap((owner) => attributesOf(owner));
-    const applies = (spec: AttributeSpec): boolean => spec.protocol === undefined || spec.protocol === (protocol ?? 'http11');
-    const specs = new Map(all.filter(applies).map((spec) => [spec.name, spec]));
+    const protocol = context.protocol;
+    const specs = new Map(all.filter((spec) => appliesTo(spec, protocol)).map((spec) => [spec.name, spec]));
     const values: AttributeValues = {};
     const given = new Set<string>();
 
@@ -108,20 +115,25 @@ export class ConfigValidator {
     }
 
     for (const spec of specs.values()) {
-      if (spec.tomcatOnly === true || given.has(spec.name)) continue;
-      if (spec.required === true) {
+      if (spec.required === true && spec.tomcatOnly !== true && !given.has(spec.name)) {
         this.report('error', 'SV_ERR_CONFIG_MISSING_ATTRIBUTE', { attribute: spec.name, element: element.name }, element, spec.name);
-        continue;
-      }
-      const fallback = protocol === 'ajp' && spec.ajpDefault !== undefined ? spec.ajpDefault : spec.default;
-      if (fallback !== undefined) values[spec.name] = defaultValue(spec, fallback);
-    }
-    for (const spec of specs.values()) {
-      if (spec.inherits !== undefined && !given.has(spec.name) && values[spec.inherits] !== undefined) {
-        values[spec.name] = values[spec.inherits]!;
       }
     }
+    // A value refused above is defaulted too: the load fails anyway, but the tree is still built with typed values.
+    fillDefaults([...specs.values()], values, new Set(Object.keys(values)), context);
     return values;
+  }
+
+  /**
+   * The element's attributes typed as the table declares them: the one place where the table's values at run
+   * time are taken for its types. When a problem was reported the load fails, so no half-typed object escapes.
+   */
+  element<O extends AttributeOwner, P extends ConnectorProtocol = never>(
+    element: XmlElement,
+    owner: O,
+    context: DefaultContext & { readonly protocol?: P } = {},
+  ): ElementAttributes<O, P> {
+    return this.attributes(element, [owner], context) as unknown as ElementAttributes<O, P>;
   }
 
   /** Every attribute except the skipped ones, substituted but otherwise as written (user components). */
@@ -174,8 +186,10 @@ export class ConfigValidator {
     const location = this.location(element);
     switch (classifyClassName(className, implemented)) {
       case 'implemented': {
-        const attributes = this.attributes(element, [element.name, implemented.get(className)!]);
-        delete attributes['className'];
+        const values = this.attributes(element, [element.name, implemented.get(className)!]);
+        // The component gets what has a value; it resolves the rest from the table itself (resolveAttributes).
+        const attributes: Record<string, AttributeValue> = {};
+        for (const [name, value] of Object.entries(values)) if (value !== undefined && name !== 'className') attributes[name] = value;
         return { className, attributes, location };
       }
       case 'module':
@@ -206,44 +220,4 @@ export class ConfigValidator {
     const suggestion = didYouMean(name, known);
     return suggestion === undefined ? '' : `; did you mean [${suggestion}]?`;
   }
-}
-
-/** Converts one written value to its typed form, or says what would have been allowed. */
-export function convertAttribute(spec: AttributeSpec, value: string): Conversion {
-  switch (spec.type) {
-    case 'int': {
-      const min = spec.min ?? 0;
-      const max = spec.max ?? Number.MAX_SAFE_INTEGER;
-      const range = `an integer from ${min} to ${max}`;
-      const allowed = spec.unlimited === undefined ? range : `${spec.unlimited} (unlimited) or ${range}`;
-      if (!/^[+-]?\d{1,16}$/.test(value)) return { ok: false, allowed };
-      const number = Number(value);
-      if (spec.unlimited !== undefined && number === spec.unlimited) return { ok: true, value: Infinity };
-      return number >= min && number <= max ? { ok: true, value: number } : { ok: false, allowed };
-    }
-    case 'bool': {
-      const lower = value.toLowerCase();
-      return lower === 'true' || lower === 'false' ? { ok: true, value: lower === 'true' } : { ok: false, allowed: 'true or false' };
-    }
-    case 'enum': {
-      const values = spec.values ?? [];
-      const match = values.find((v) => v.toLowerCase() === value.toLowerCase());
-      return match === undefined ? { ok: false, allowed: `one of [${values.join(', ')}]` } : { ok: true, value: match };
-    }
-    case 'path':
-      return value === '' ? { ok: false, allowed: 'a non-empty path' } : { ok: true, value };
-    case 'regex':
-      try {
-        new RegExp(value);
-        return { ok: true, value };
-      } catch (error) {
-        return { ok: false, allowed: `a valid regular expression (${(error as Error).message})` };
-      }
-    case 'string':
-      return { ok: true, value };
-  }
-}
-
-function defaultValue(spec: AttributeSpec, value: AttributeValue): AttributeValue {
-  return spec.unlimited !== undefined && value === spec.unlimited ? Infinity : value;
 }

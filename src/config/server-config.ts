@@ -1,8 +1,10 @@
 /**
- * The typed configuration tree built from server.xml (and context descriptors). Every value has been
- * validated and defaulted from the attribute table (attributes.ts); `-1 = unlimited` has become Infinity.
- * Times keep Tomcat's units: connector timeouts in ms, backgroundProcessorDelay in seconds.
+ * The typed configuration tree built from server.xml (and context descriptors). The attribute fields of each
+ * element are derived from the attribute table (ElementAttributes): every value has been validated and
+ * defaulted from it, and `-1 = unlimited` has become Infinity. Times keep Tomcat's units: connector timeouts
+ * in ms, backgroundProcessorDelay in seconds.
  */
+import type { AttributeValue, ElementAttributes, EndpointStyle } from './attributes.js';
 
 export interface SourceLocation {
   readonly file: string;
@@ -11,7 +13,7 @@ export interface SourceLocation {
   readonly path: string;
 }
 
-export type AttributeValue = string | number | boolean;
+export type { AttributeValue, ConnectorProtocol, EndpointStyle } from './attributes.js';
 
 /** A component named by className (Listener, Valve, Realm…): attributes are passed to it as given. */
 export interface ComponentConfig {
@@ -21,12 +23,8 @@ export interface ComponentConfig {
   readonly location: SourceLocation;
 }
 
-export interface ServerConfig {
-  /** Shutdown port; -1 disables it. */
-  readonly port: number;
-  readonly shutdown: string;
-  readonly address: string;
-  readonly portOffset: number;
+/** Every implemented attribute of `<Server>` is a field (ElementAttributes); the shutdown port -1 disables it. */
+export interface ServerConfig extends ElementAttributes<'Server'> {
   readonly listeners: readonly ComponentConfig[];
   readonly services: readonly ServiceConfig[];
   readonly location: SourceLocation;
@@ -34,113 +32,74 @@ export interface ServerConfig {
   readonly warnings: readonly ConfigProblem[];
 }
 
-export interface ServiceConfig {
-  readonly name: string;
+export interface ServiceConfig extends ElementAttributes<'Service'> {
   readonly connectors: readonly ConnectorConfig[];
   readonly executors: readonly ExecutorConfig[];
   readonly engine: EngineConfig;
   readonly location: SourceLocation;
 }
 
-export interface ExecutorConfig {
-  readonly name: string;
-  readonly maxThreads: number;
-  readonly minSpareThreads: number;
-  /** Blocking style: ms a worker thread above minSpareThreads may stay idle before it stops. */
-  readonly maxIdleTime: number;
+/** maxIdleTime: blocking style, ms a worker thread above minSpareThreads may stay idle before it stops. */
+export interface ExecutorConfig extends ElementAttributes<'Executor'> {
   readonly location: SourceLocation;
 }
 
-export type ConnectorProtocol = 'http11' | 'ajp';
-export type EndpointStyle = 'event-loop' | 'blocking';
-
-export interface ConnectorConfig {
+/**
+ * A Connector: its attributes for its protocol (an HTTP/1.1 connector has no AJP field and the reverse), with
+ * timeouts in ms and -1 = unlimited as Infinity; keepAliveTimeout defaults to connectionTimeout, maxThreads to
+ * twice the cores on the blocking style, and address (undefined = all addresses) to loopback on AJP.
+ */
+interface ConnectorElement {
   /** The protocol attribute as written (e.g. `HTTP/1.1`, `org.apache.coyote.http11.Http11NioProtocol`). */
   readonly protocolName: string;
-  readonly protocol: ConnectorProtocol;
   readonly style: EndpointStyle;
-  /** 0 = pick a free port. */
-  readonly port: number;
-  /** undefined = all addresses. */
-  readonly address: string | undefined;
-  readonly maxConnections: number;
-  readonly acceptCount: number;
-  readonly maxThreads: number;
-  /** ms; Infinity = none. */
-  readonly connectionTimeout: number;
-  /** ms; defaults to connectionTimeout. */
-  readonly keepAliveTimeout: number;
-  readonly maxKeepAliveRequests: number;
-  readonly maxHttpHeaderSize: number;
-  readonly maxHeaderCount: number;
-  readonly maxPostSize: number;
-  readonly maxSwallowSize: number;
-  readonly maxParameterCount: number;
-  readonly maxCookieCount: number;
-  readonly redirectPort: number;
-  readonly scheme: string;
-  readonly secure: boolean;
-  readonly URIEncoding: string;
-  readonly enableLookups: boolean;
-  readonly xpoweredBy: boolean;
-  /** undefined = no Server header. */
-  readonly server: string | undefined;
-  readonly allowTrace: boolean;
-  readonly proxyName: string | undefined;
-  readonly proxyPort: number;
-  readonly executor: string | undefined;
   /**
    * The connector's `<SSLHostConfig>` elements in document order; present only when SSLEnabled="true"
    * (then never empty). A TLS connector also reports scheme `https` and secure `true`.
    */
   readonly sslHostConfigs?: readonly SslHostConfig[];
-  /** Every attribute of the element after validation and defaults, including the ones above. */
-  readonly attributes: Readonly<Record<string, AttributeValue>>;
   readonly location: SourceLocation;
 }
 
-export type CertificateVerification = 'none' | 'optional' | 'optionalNoCA' | 'required';
+/** `protocol` is the protocol spoken; the attribute as written is protocolName. */
+export interface Http11ConnectorConfig extends Omit<ElementAttributes<'Connector', 'http11'>, 'protocol'>, ConnectorElement {
+  readonly protocol: 'http11';
+}
 
-/** One `<SSLHostConfig>`: the TLS settings used for one SNI host name (or `_default_`). */
-export interface SslHostConfig {
-  /** Lower-cased; `_default_`, a name, or a `*.example.com` wildcard. */
-  readonly hostName: string;
-  /** As written, in Tomcat's syntax (`all`, `TLSv1.2+TLSv1.3`, `+TLSv1.3 -TLSv1`…). */
-  readonly protocols: string;
-  /** As written: an OpenSSL cipher string, or comma-separated OpenSSL or IANA (JSSE) suite names. */
-  readonly ciphers: string;
-  readonly honorCipherOrder: boolean;
-  readonly certificateVerification: CertificateVerification;
-  /** Absolute path of the PEM file of CAs trusted for client certificates. */
-  readonly caCertificateFile: string | undefined;
-  /** Absolute path of a PEM certificate revocation list. */
-  readonly certificateRevocationListFile: string | undefined;
-  /** Seconds a TLS session may be resumed. */
-  readonly sessionTimeout: number;
+export interface AjpConnectorConfig extends Omit<ElementAttributes<'Connector', 'ajp'>, 'protocol'>, ConnectorElement {
+  readonly protocol: 'ajp';
+}
+
+export type ConnectorConfig = Http11ConnectorConfig | AjpConnectorConfig;
+
+export type CertificateVerification = ElementAttributes<'SSLHostConfig'>['certificateVerification'];
+
+/** Java keystore attributes: refused with a hint to convert the store to PEM, never part of the typed settings. */
+export const TRUSTSTORE_ATTRIBUTES = ['truststoreFile', 'truststorePassword', 'truststoreType', 'truststoreProvider'] as const;
+export const KEYSTORE_ATTRIBUTES = [
+  'certificateKeystoreFile',
+  'certificateKeystorePassword',
+  'certificateKeystoreType',
+  'certificateKeystoreProvider',
+  'certificateKeyAlias',
+] as const;
+
+/**
+ * One `<SSLHostConfig>`: the TLS settings used for one SNI host name (or `_default_`). hostName is lower-cased;
+ * protocols and ciphers stay as written in Tomcat's syntax; file paths are absolute; sessionTimeout in seconds.
+ */
+export interface SslHostConfig extends Omit<ElementAttributes<'SSLHostConfig'>, (typeof TRUSTSTORE_ATTRIBUTES)[number]> {
   readonly certificates: readonly CertificateConfig[];
   readonly location: SourceLocation;
 }
 
-/** One `<Certificate>` of an SSLHostConfig: PEM files only, paths absolute. */
-export interface CertificateConfig {
-  readonly certificateFile: string;
-  /** Defaults to certificateFile (key and certificate in one PEM file). */
-  readonly certificateKeyFile: string;
-  readonly certificateKeyPassword: string | undefined;
-  /** Absolute path of a file whose first line is the key password. */
-  readonly certificateKeyPasswordFile: string | undefined;
-  /** Intermediate certificates sent after the server certificate. */
-  readonly certificateChainFile: string | undefined;
-  readonly type: 'UNDEFINED' | 'RSA' | 'EC' | 'DSA';
+/** One `<Certificate>` of an SSLHostConfig: PEM files only, paths absolute; the key defaults to the certificate file. */
+export interface CertificateConfig extends Omit<ElementAttributes<'Certificate'>, (typeof KEYSTORE_ATTRIBUTES)[number]> {
   readonly location: SourceLocation;
 }
 
-export interface EngineConfig {
-  readonly name: string;
-  readonly defaultHost: string;
-  readonly jvmRoute: string | undefined;
-  /** Seconds; <= 0 disables the Engine's background thread. */
-  readonly backgroundProcessorDelay: number;
+/** backgroundProcessorDelay in seconds; <= 0 disables the Engine's background thread. defaultHost is lower-cased. */
+export interface EngineConfig extends ElementAttributes<'Engine'> {
   readonly valves: readonly ComponentConfig[];
   readonly listeners: readonly ComponentConfig[];
   readonly realm: ComponentConfig | undefined;
@@ -148,66 +107,30 @@ export interface EngineConfig {
   readonly location: SourceLocation;
 }
 
-export interface HostConfig {
-  readonly name: string;
+/**
+ * A Host: name lower-cased, appBase absolute (resolved against catalina.base); the bundle unpacking limits
+ * (zip-bomb protection) are Infinity when set to -1.
+ */
+export interface HostConfig extends ElementAttributes<'Host'> {
   readonly aliases: readonly string[];
-  /** Absolute (resolved against catalina.base). */
-  readonly appBase: string;
-  readonly autoDeploy: boolean;
-  readonly deployOnStartup: boolean;
-  readonly unpackWARs: boolean;
-  readonly deployXML: boolean;
-  readonly copyXML: boolean;
-  readonly deployIgnore: string | undefined;
-  readonly undeployOldVersions: boolean;
-  /** Bundle unpacking limits (zip-bomb protection); Infinity when set to -1. */
-  readonly maxUnpackEntries: number;
-  readonly maxUnpackedBytes: number;
-  readonly maxUnpackCompressionRatio: number;
-  readonly backgroundProcessorDelay: number;
-  readonly errorReportValveClass: string;
   readonly valves: readonly ComponentConfig[];
   readonly listeners: readonly ComponentConfig[];
   readonly contexts: readonly ContextConfig[];
   readonly location: SourceLocation;
 }
 
-export interface ContextParameter {
-  readonly name: string;
-  readonly value: string;
-  readonly override: boolean;
-}
+export type ContextParameter = Omit<ElementAttributes<'Parameter'>, 'description'>;
 
-export interface ContextEnvironment {
-  readonly name: string;
-  readonly type: string;
-  readonly value: string;
-  readonly override: boolean;
-}
+export type ContextEnvironment = Omit<ElementAttributes<'Environment'>, 'description'>;
 
 /** The `<Resources>` element of a Context (Tomcat's StandardRoot); sizes in KiB and ms as Tomcat documents them. */
-export interface ResourcesConfig {
-  readonly cachingAllowed: boolean;
-  readonly cacheMaxSize: number;
-  readonly cacheObjectMaxSize: number;
-  readonly cacheTtl: number;
-  readonly allowLinking: boolean;
-}
+export type ResourcesConfig = ElementAttributes<'Resources'>;
 
-export interface ContextConfig {
+export interface ContextConfig extends Omit<ElementAttributes<'Context'>, 'docBase'> {
   /** "" for ROOT; undefined when derived from the file name (descriptors). */
   readonly path: string | undefined;
-  /** Absolute, or relative to the Host's appBase. */
+  /** Absolute, or relative to the Host's appBase; "" when a descriptor names none. */
   readonly docBase: string;
-  readonly reloadable: boolean;
-  readonly crossContext: boolean;
-  readonly cookies: boolean;
-  readonly useHttpOnly: boolean;
-  readonly sessionCookieName: string;
-  readonly sessionCookiePath: string | undefined;
-  readonly mapperContextRootRedirectEnabled: boolean;
-  readonly useRelativeRedirects: boolean;
-  readonly backgroundProcessorDelay: number;
   readonly valves: readonly ComponentConfig[];
   readonly listeners: readonly ComponentConfig[];
   readonly parameters: readonly ContextParameter[];
@@ -215,7 +138,6 @@ export interface ContextConfig {
   readonly watchedResources: readonly string[];
   /** The `<Resources>` child, or the table's defaults when there is none. */
   readonly resources: ResourcesConfig;
-  readonly attributes: Readonly<Record<string, AttributeValue>>;
   readonly location: SourceLocation;
 }
 

@@ -3,12 +3,11 @@
  * against the attribute table and reporting all problems of a file in one ConfigValidationError.
  */
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ConfigValidationError, sortProblems } from './config-validation-error.js';
 import { contextPathProblem, serverRules } from './config-rules.js';
-import { ConfigValidator, type AttributeValues } from './config-validator.js';
-import { attributesOf } from './attributes.js';
+import { ConfigValidator } from './config-validator.js';
+import { defaultsOf } from './attribute-values.js';
 import { elementChildren, implementedValves } from './element-schema.js';
 import { PropertySource } from './property-substitution.js';
 import { buildSslHostConfigs } from './ssl-host-config-loader.js';
@@ -21,6 +20,7 @@ import type {
   ContextEnvironment,
   ContextParameter,
   EndpointStyle,
+  Http11ConnectorConfig,
   ResourcesConfig,
   EngineConfig,
   ExecutorConfig,
@@ -165,28 +165,25 @@ class TreeBuilder {
   }
 
   server(element: XmlElement): ServerConfig {
-    const values = this.#v.attributes(element, ['Server']);
+    const values = this.#v.element(element, 'Server');
     const children = this.#v.children(element, elementChildren['Server']!);
     const services = named(children, 'Service').map((child) => this.service(child));
     if (services.length === 0) this.#rule(element, 'Element [Server] must contain at least one [Service]');
     // With the shutdown port open, an empty command would let any local connection stop the server (every read
     // ends with the command, Tomcat's StandardServer.await). A disabled port (negative) needs none.
-    if (values['shutdown'] === '' && int(values, 'port') >= 0) {
+    if (values.shutdown === '' && (values.port ?? -1) >= 0) {
       this.#v.report(
         'error',
         'SV_ERR_CONFIG_RULE',
         {
-          detail: `Server shutdown is empty while the shutdown port [${int(values, 'port')}] is open: any local connection could stop the server; set a command (Tomcat's default is SHUTDOWN, better a secret string) or port="-1"`,
+          detail: `Server shutdown is empty while the shutdown port [${values.port}] is open: any local connection could stop the server; set a command (Tomcat's default is SHUTDOWN, better a secret string) or port="-1"`,
         },
         this.#v.location(element),
         'shutdown',
       );
     }
     return {
-      port: int(values, 'port'),
-      shutdown: text(values, 'shutdown'),
-      address: text(values, 'address'),
-      portOffset: int(values, 'portOffset'),
+      ...values,
       listeners: this.#components(children, 'Listener', new Map()),
       services,
       location: this.#v.location(element),
@@ -195,7 +192,7 @@ class TreeBuilder {
   }
 
   service(element: XmlElement): ServiceConfig {
-    const values = this.#v.attributes(element, ['Service']);
+    const values = this.#v.element(element, 'Service');
     const children = this.#v.children(element, elementChildren['Service']!);
     // ServiceConfig has no listeners: Tomcat ones are warned about and ignored anyway; a user one would be lost.
     for (const listener of this.#components(children, 'Listener', new Map())) {
@@ -207,7 +204,7 @@ class TreeBuilder {
       this.#rule(element, `Element [Service] must contain exactly one [Engine]; found [${engines.length}]`);
     }
     return {
-      name: text(values, 'name'),
+      ...values,
       executors: named(children, 'Executor').map((child) => this.executor(child)),
       connectors: named(children, 'Connector').map((child) => this.connector(child)),
       engine: engines[0] ?? placeholderEngine(this.#v.location(element)),
@@ -216,15 +213,9 @@ class TreeBuilder {
   }
 
   executor(element: XmlElement): ExecutorConfig {
-    const values = this.#v.attributes(element, ['Executor']);
+    const values = this.#v.element(element, 'Executor');
     this.#v.children(element, elementChildren['Executor']!);
-    return {
-      name: text(values, 'name'),
-      maxThreads: int(values, 'maxThreads'),
-      minSpareThreads: int(values, 'minSpareThreads'),
-      maxIdleTime: int(values, 'maxIdleTime'),
-      location: this.#v.location(element),
-    };
+    return { ...values, location: this.#v.location(element) };
   }
 
   connector(element: XmlElement): ConnectorConfig {
@@ -237,57 +228,48 @@ class TreeBuilder {
       this.#v.report('error', 'SV_ERR_CONFIG_INVALID_VALUE', params, element, 'protocol');
       mapped = { protocol: 'http11', style: 'event-loop' };
     }
-    const values = this.#v.attributes(element, ['Connector'], mapped.protocol);
-    values['protocol'] = protocolName;
+    const { style } = mapped;
+    const location = this.#v.location(element);
+    if (mapped.protocol === 'ajp') {
+      const values = this.#v.element(element, 'Connector', { protocol: 'ajp', style });
+      // SSLEnabled is an HTTP/1.1 attribute: on AJP every SSLHostConfig is ignored (with a warning).
+      buildSslHostConfigs(this.#v, element, this.#v.children(element, elementChildren['Connector']!), undefined, this.#catalinaBase);
+      return { ...values, protocolName, protocol: 'ajp', style, location };
+    }
+    const values = this.#v.element(element, 'Connector', { protocol: 'http11', style });
     const children = this.#v.children(element, elementChildren['Connector']!);
-    const sslHostConfigs = buildSslHostConfigs(this.#v, element, children, values, this.#catalinaBase);
+    // SSLHostConfig host names are case-insensitive (RFC 6066 §3) and stored lower-cased; so is the default's name.
+    const defaultSSLHostConfigName = values.defaultSSLHostConfigName.toLowerCase();
+    const sslHostConfigs = buildSslHostConfigs(
+      this.#v,
+      element,
+      children,
+      { SSLEnabled: values.SSLEnabled, defaultSSLHostConfigName },
+      this.#catalinaBase,
+    );
     // Tomcat's HTTP processor sets scheme https on a TLS connection, and the adapter derives secure from it.
     const tls = sslHostConfigs !== undefined;
-    return {
+    const config: Http11ConnectorConfig = {
+      ...values,
       protocolName,
-      protocol: mapped.protocol,
-      style: mapped.style,
-      port: int(values, 'port'),
-      address: optionalText(values, 'address'),
-      maxConnections: int(values, 'maxConnections'),
-      acceptCount: int(values, 'acceptCount'),
-      maxThreads: blockingMaxThreads(mapped.style, element, values) ?? int(values, 'maxThreads'),
-      connectionTimeout: int(values, 'connectionTimeout'),
-      keepAliveTimeout: int(values, 'keepAliveTimeout'),
-      maxKeepAliveRequests: int(values, 'maxKeepAliveRequests'),
-      maxHttpHeaderSize: int(values, 'maxHttpHeaderSize'),
-      maxHeaderCount: int(values, 'maxHeaderCount'),
-      maxPostSize: int(values, 'maxPostSize'),
-      maxSwallowSize: int(values, 'maxSwallowSize'),
-      maxParameterCount: int(values, 'maxParameterCount'),
-      maxCookieCount: int(values, 'maxCookieCount'),
-      redirectPort: int(values, 'redirectPort'),
-      scheme: tls ? 'https' : text(values, 'scheme'),
-      secure: tls || flag(values, 'secure'),
-      URIEncoding: text(values, 'URIEncoding'),
-      enableLookups: flag(values, 'enableLookups'),
-      xpoweredBy: flag(values, 'xpoweredBy'),
-      server: optionalText(values, 'server'),
-      allowTrace: flag(values, 'allowTrace'),
-      proxyName: optionalText(values, 'proxyName'),
-      proxyPort: int(values, 'proxyPort'),
-      executor: optionalText(values, 'executor'),
-      ...(sslHostConfigs === undefined ? {} : { sslHostConfigs }),
-      attributes: Object.freeze(values),
-      location: this.#v.location(element),
+      protocol: 'http11',
+      style,
+      scheme: tls ? 'https' : values.scheme,
+      secure: tls || values.secure,
+      defaultSSLHostConfigName,
+      location,
     };
+    return sslHostConfigs === undefined ? config : { ...config, sslHostConfigs };
   }
 
   engine(element: XmlElement): EngineConfig {
-    const values = this.#v.attributes(element, ['Engine']);
+    const values = this.#v.element(element, 'Engine');
     const children = this.#v.children(element, elementChildren['Engine']!);
     const hosts = named(children, 'Host').map((child) => this.host(child));
     if (hosts.length === 0) this.#rule(element, 'Element [Engine] must contain at least one [Host]');
     return {
-      name: text(values, 'name'),
-      defaultHost: text(values, 'defaultHost').toLowerCase(),
-      jvmRoute: optionalText(values, 'jvmRoute'),
-      backgroundProcessorDelay: int(values, 'backgroundProcessorDelay'),
+      ...values,
+      defaultHost: (values.defaultHost ?? '').toLowerCase(),
       valves: this.#components(children, 'Valve', implementedValves),
       listeners: this.#components(children, 'Listener', new Map()),
       realm: undefined,
@@ -297,9 +279,9 @@ class TreeBuilder {
   }
 
   host(element: XmlElement): HostConfig {
-    const values = this.#v.attributes(element, ['Host']);
+    const values = this.#v.element(element, 'Host');
     const children = this.#v.children(element, elementChildren['Host']!);
-    const appBase = resolve(this.#catalinaBase, text(values, 'appBase'));
+    const appBase = resolve(this.#catalinaBase, values.appBase);
     const aliases: string[] = [];
     for (const alias of named(children, 'Alias')) {
       this.#v.attributes(alias, ['Alias']);
@@ -308,22 +290,11 @@ class TreeBuilder {
       if (value !== undefined) aliases.push(value.toLowerCase());
     }
     return {
+      ...values,
       // Host names are case-insensitive (RFC 9110 §4.2.3); Tomcat stores them lower-cased.
-      name: text(values, 'name').toLowerCase(),
+      name: (values.name ?? '').toLowerCase(),
       aliases,
       appBase,
-      autoDeploy: flag(values, 'autoDeploy'),
-      deployOnStartup: flag(values, 'deployOnStartup'),
-      unpackWARs: flag(values, 'unpackWARs'),
-      deployXML: flag(values, 'deployXML'),
-      copyXML: flag(values, 'copyXML'),
-      deployIgnore: optionalText(values, 'deployIgnore'),
-      undeployOldVersions: flag(values, 'undeployOldVersions'),
-      maxUnpackEntries: int(values, 'maxUnpackEntries'),
-      maxUnpackedBytes: int(values, 'maxUnpackedBytes'),
-      maxUnpackCompressionRatio: int(values, 'maxUnpackCompressionRatio'),
-      backgroundProcessorDelay: int(values, 'backgroundProcessorDelay'),
-      errorReportValveClass: text(values, 'errorReportValveClass'),
       valves: this.#components(children, 'Valve', implementedValves),
       listeners: this.#components(children, 'Listener', new Map()),
       contexts: named(children, 'Context').map((child) => this.context(child, appBase)),
@@ -333,7 +304,7 @@ class TreeBuilder {
 
   /** `appBase` is set for a Context inside server.xml (path and docBase required there), unset for descriptors. */
   context(element: XmlElement, appBase: string | undefined): ContextConfig {
-    const values = this.#v.attributes(element, ['Context']);
+    const values = this.#v.element(element, 'Context');
     const children = this.#v.children(element, elementChildren['Context']!);
     if (appBase !== undefined) {
       for (const attribute of ['path', 'docBase']) {
@@ -342,30 +313,19 @@ class TreeBuilder {
         }
       }
     }
-    let path = optionalText(values, 'path');
+    let path = values.path;
     if (path !== undefined) {
       const problem = contextPathProblem(path);
       if (problem !== undefined) {
         this.#v.report(problem.severity, 'SV_ERR_CONFIG_RULE', { detail: problem.detail }, element, 'path');
         path = problem.fixed;
       }
-      values['path'] = path;
     }
-    const docBase = text(values, 'docBase');
-    const resolvedDocBase = appBase !== undefined && docBase !== '' ? resolve(appBase, docBase) : docBase;
-    if (element.attributes.has('docBase')) values['docBase'] = resolvedDocBase;
+    const docBase = values.docBase ?? '';
     return {
+      ...values,
       path,
-      docBase: resolvedDocBase,
-      reloadable: flag(values, 'reloadable'),
-      crossContext: flag(values, 'crossContext'),
-      cookies: flag(values, 'cookies'),
-      useHttpOnly: flag(values, 'useHttpOnly'),
-      sessionCookieName: text(values, 'sessionCookieName'),
-      sessionCookiePath: optionalText(values, 'sessionCookiePath'),
-      mapperContextRootRedirectEnabled: flag(values, 'mapperContextRootRedirectEnabled'),
-      useRelativeRedirects: flag(values, 'useRelativeRedirects'),
-      backgroundProcessorDelay: int(values, 'backgroundProcessorDelay'),
+      docBase: appBase !== undefined && docBase !== '' ? resolve(appBase, docBase) : docBase,
       valves: this.#components(children, 'Valve', implementedValves),
       listeners: this.#components(children, 'Listener', new Map()),
       parameters: named(children, 'Parameter').map((child) => this.#parameter(child)),
@@ -377,39 +337,30 @@ class TreeBuilder {
         return value === undefined ? [] : [value];
       }),
       resources: this.#resources(named(children, 'Resources')),
-      attributes: Object.freeze(values),
       location: this.#v.location(element),
     };
   }
 
   /** The last `<Resources>` wins; without one, the table defaults apply. */
   #resources(elements: readonly XmlElement[]): ResourcesConfig {
-    let values: AttributeValues = {};
+    let values: ResourcesConfig = defaultsOf('Resources');
     for (const element of elements) {
-      values = this.#v.attributes(element, ['Resources']);
+      values = this.#v.element(element, 'Resources');
       this.#v.children(element, elementChildren['Resources']!);
     }
-    const fallback = (name: string): AttributeValues[string] =>
-      values[name] ?? attributesOf('Resources').find((spec) => spec.name === name)!.default!;
-    return {
-      cachingAllowed: fallback('cachingAllowed') === true,
-      cacheMaxSize: Number(fallback('cacheMaxSize')),
-      cacheObjectMaxSize: Number(fallback('cacheObjectMaxSize')),
-      cacheTtl: Number(fallback('cacheTtl')),
-      allowLinking: fallback('allowLinking') === true,
-    };
+    return values;
   }
 
   #parameter(element: XmlElement): ContextParameter {
-    const values = this.#v.attributes(element, ['Parameter']);
+    const { name, value, override } = this.#v.element(element, 'Parameter');
     this.#v.children(element, elementChildren['Parameter']!);
-    return { name: text(values, 'name'), value: text(values, 'value'), override: flag(values, 'override') };
+    return { name, value, override };
   }
 
   #environment(element: XmlElement): ContextEnvironment {
-    const values = this.#v.attributes(element, ['Environment']);
+    const { name, type, value, override } = this.#v.element(element, 'Environment');
     this.#v.children(element, elementChildren['Environment']!);
-    return { name: text(values, 'name'), type: text(values, 'type'), value: text(values, 'value'), override: flag(values, 'override') };
+    return { name, type, value, override };
   }
 
   #components(children: readonly XmlElement[], name: 'Listener' | 'Valve', implemented: ReadonlyMap<string, string>): ComponentConfig[] {
@@ -429,25 +380,6 @@ function named(children: readonly XmlElement[], name: string): XmlElement[] {
   return children.filter((child) => child.name === name);
 }
 
-function int(values: AttributeValues, name: string): number {
-  const value = values[name];
-  return typeof value === 'number' ? value : 0;
-}
-
-function text(values: AttributeValues, name: string): string {
-  const value = values[name];
-  return typeof value === 'string' ? value : '';
-}
-
-function optionalText(values: AttributeValues, name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-function flag(values: AttributeValues, name: string): boolean {
-  return values[name] === true;
-}
-
 /** Stands in for a missing Engine while the rest of the file is checked; the load then fails anyway. */
 function placeholderEngine(location: EngineConfig['location']): EngineConfig {
   return {
@@ -461,15 +393,4 @@ function placeholderEngine(location: EngineConfig['location']): EngineConfig {
     hosts: [],
     location,
   };
-}
-
-/**
- * A blocking-style connector holds one worker thread per connection, and a thread costs ~9 MB: without an
- * explicit maxThreads (or executor) it gets twice the available cores, not the event-loop default of 200.
- */
-function blockingMaxThreads(style: EndpointStyle, element: XmlElement, values: AttributeValues): number | undefined {
-  if (style !== 'blocking' || element.attributes.has('maxThreads')) return undefined;
-  const threads = 2 * availableParallelism();
-  values['maxThreads'] = threads;
-  return threads;
 }

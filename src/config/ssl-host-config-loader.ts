@@ -4,34 +4,28 @@
  */
 import { resolve } from 'node:path';
 import { parseProtocols, toNodeCiphers } from './tls-config.js';
-import type { AttributeValues, ConfigValidator } from './config-validator.js';
+import type { ElementAttributes } from './attributes.js';
+import type { ConfigValidator } from './config-validator.js';
 import { elementChildren } from './element-schema.js';
-import type { CertificateConfig, CertificateVerification, SslHostConfig } from './server-config.js';
+import { KEYSTORE_ATTRIBUTES, TRUSTSTORE_ATTRIBUTES, type CertificateConfig, type SslHostConfig } from './server-config.js';
 import type { XmlElement } from './xml-document.js';
 
-const TRUSTSTORE_ATTRIBUTES = ['truststoreFile', 'truststorePassword', 'truststoreType', 'truststoreProvider'];
-const KEYSTORE_ATTRIBUTES = [
-  'certificateKeystoreFile',
-  'certificateKeystorePassword',
-  'certificateKeystoreType',
-  'certificateKeystoreProvider',
-  'certificateKeyAlias',
-];
+/** What the Connector element says about TLS; undefined on AJP, which has no SSLEnabled. */
+type ConnectorTls = Pick<ElementAttributes<'Connector', 'http11'>, 'SSLEnabled' | 'defaultSSLHostConfigName'> | undefined;
 
 /**
- * The TLS settings of one Connector element. `sslEnabled` is its SSLEnabled value: without it the
- * SSLHostConfigs are ignored (with a warning, as they would never be used) and undefined is returned.
+ * The TLS settings of one Connector element. Without SSLEnabled the SSLHostConfigs are ignored (with a
+ * warning, as they would never be used) and undefined is returned. defaultSSLHostConfigName is lower-cased.
  */
 export function buildSslHostConfigs(
   v: ConfigValidator,
   connector: XmlElement,
   children: readonly XmlElement[],
-  values: AttributeValues,
+  tls: ConnectorTls,
   catalinaBase: string,
 ): SslHostConfig[] | undefined {
   const elements = children.filter((child) => child.name === 'SSLHostConfig');
-  const sslEnabled = values['SSLEnabled'] === true;
-  if (!sslEnabled) {
+  if (tls?.SSLEnabled !== true) {
     for (const element of elements) {
       const detail = 'SSLHostConfig is ignored because its Connector does not have SSLEnabled="true"';
       v.report('warning', 'SV_ERR_CONFIG_RULE', { detail }, element);
@@ -58,7 +52,7 @@ export function buildSslHostConfigs(
     }
     seen.add(config.hostName);
   });
-  const defaultName = String(values['defaultSSLHostConfigName'] ?? '_default_').toLowerCase();
+  const defaultName = tls.defaultSSLHostConfigName;
   const fallback = configs.find((config) => config.hostName === defaultName);
   if (fallback === undefined) {
     const known = configs.map((config) => config.hostName).join(', ');
@@ -81,11 +75,11 @@ export function buildSslHostConfigs(
 }
 
 function sslHostConfig(v: ConfigValidator, element: XmlElement, catalinaBase: string): SslHostConfig {
-  const values = v.attributes(element, ['SSLHostConfig']);
+  const values = without(v.element(element, 'SSLHostConfig'), TRUSTSTORE_ATTRIBUTES);
   const children = v.children(element, elementChildren['SSLHostConfig']!);
   rejectStoreAttributes(v, element, TRUSTSTORE_ATTRIBUTES, 'caCertificateFile', 'openssl pkcs12 -in truststore.p12 -nokeys -out ca.pem');
-  const hostName = text(values, 'hostName').toLowerCase();
-  const protocols = text(values, 'protocols');
+  const hostName = values.hostName.toLowerCase();
+  const protocols = values.protocols;
   const parsed = parseProtocols(protocols);
   if (!parsed.ok) {
     v.report(
@@ -99,7 +93,7 @@ function sslHostConfig(v: ConfigValidator, element: XmlElement, catalinaBase: st
     for (const warning of parsed.warnings)
       v.report('warning', 'SV_ERR_CONFIG_RULE', { detail: `SSLHostConfig [${hostName}]: ${warning}` }, element, 'protocols');
   }
-  const ciphers = text(values, 'ciphers');
+  const ciphers = values.ciphers;
   const mapped = toNodeCiphers(ciphers);
   if (!mapped.ok) {
     v.report(
@@ -121,21 +115,17 @@ function sslHostConfig(v: ConfigValidator, element: XmlElement, catalinaBase: st
     v.report('error', 'SV_ERR_CONFIG_RULE', { detail }, element);
   }
   return {
+    ...values,
     hostName,
-    protocols,
-    ciphers,
-    honorCipherOrder: values['honorCipherOrder'] === true,
-    certificateVerification: text(values, 'certificateVerification') as CertificateVerification,
-    caCertificateFile: optionalPath(values, 'caCertificateFile', catalinaBase),
-    certificateRevocationListFile: optionalPath(values, 'certificateRevocationListFile', catalinaBase),
-    sessionTimeout: typeof values['sessionTimeout'] === 'number' ? values['sessionTimeout'] : 86400,
+    caCertificateFile: absolute(values.caCertificateFile, catalinaBase),
+    certificateRevocationListFile: absolute(values.certificateRevocationListFile, catalinaBase),
     certificates,
     location: v.location(element),
   };
 }
 
 function certificate(v: ConfigValidator, element: XmlElement, catalinaBase: string): CertificateConfig {
-  const values = v.attributes(element, ['Certificate']);
+  const values = without(v.element(element, 'Certificate'), KEYSTORE_ATTRIBUTES);
   v.children(element, elementChildren['Certificate']!);
   rejectStoreAttributes(
     v,
@@ -144,15 +134,12 @@ function certificate(v: ConfigValidator, element: XmlElement, catalinaBase: stri
     'certificateFile and certificateKeyFile',
     'openssl pkcs12 -in keystore.p12 -nokeys -out cert.pem && openssl pkcs12 -in keystore.p12 -nocerts -nodes -out key.pem',
   );
-  const certificateFile = optionalPath(values, 'certificateFile', catalinaBase) ?? '';
   return {
-    certificateFile,
-    // Tomcat reads the key from the certificate file when no key file is named.
-    certificateKeyFile: optionalPath(values, 'certificateKeyFile', catalinaBase) ?? certificateFile,
-    certificateKeyPassword: typeof values['certificateKeyPassword'] === 'string' ? values['certificateKeyPassword'] : undefined,
-    certificateKeyPasswordFile: optionalPath(values, 'certificateKeyPasswordFile', catalinaBase),
-    certificateChainFile: optionalPath(values, 'certificateChainFile', catalinaBase),
-    type: text(values, 'type') as CertificateConfig['type'],
+    ...values,
+    certificateFile: absolute(values.certificateFile, catalinaBase) ?? '',
+    certificateKeyFile: absolute(values.certificateKeyFile, catalinaBase) ?? '',
+    certificateKeyPasswordFile: absolute(values.certificateKeyPasswordFile, catalinaBase),
+    certificateChainFile: absolute(values.certificateChainFile, catalinaBase),
     location: v.location(element),
   };
 }
@@ -165,13 +152,14 @@ function rejectStoreAttributes(v: ConfigValidator, element: XmlElement, attribut
   v.report('error', 'SV_ERR_CONFIG_RULE', { detail }, element, used[0]);
 }
 
-function text(values: AttributeValues, name: string): string {
-  const value = values[name];
-  return typeof value === 'string' ? value : '';
+/** Tomcat resolves relative TLS file paths against catalina.base. */
+function absolute(path: string | undefined, catalinaBase: string): string | undefined {
+  return path === undefined ? undefined : resolve(catalinaBase, path);
 }
 
-/** Tomcat resolves relative TLS file paths against catalina.base. */
-function optionalPath(values: AttributeValues, name: string, catalinaBase: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' ? resolve(catalinaBase, value) : undefined;
+/** The attributes except the refused Java keystore ones, which are never part of the typed settings. */
+function without<T extends object, K extends keyof T>(values: T, names: readonly K[]): Omit<T, K> {
+  const kept = { ...values };
+  for (const name of names) delete kept[name];
+  return kept;
 }

@@ -4,6 +4,7 @@
  * writes the access log.
  */
 import type { Logger } from 'pino';
+import type { Http11ConnectorConfig } from '../config/server-config.js';
 import type { Context } from '../core/context.js';
 import type { Service } from '../core/service.js';
 import type { AnyValve, Pipeline } from '../core/pipeline.js';
@@ -42,22 +43,14 @@ export class ConnectorAdapter implements Adapter {
     this.#service = service;
     this.#logger = logger;
     this.#serverHeader = connector.config.server === undefined ? undefined : validateHeaderValue('Server', connector.config.server);
-    const attributes = connector.config.attributes;
+    const config = connector.config;
     this.#canonicalizeOptions = {
-      encodedSolidusHandling: (attributes.encodedSolidusHandling as CanonicalizeOptions['encodedSolidusHandling']) ?? 'reject',
-      allowBackslash: attributes.allowBackslash === true,
-      rejectSuspiciousURIs: attributes.rejectSuspiciousURIs === true,
-      uriEncoding: connector.config.URIEncoding,
+      encodedSolidusHandling: config.encodedSolidusHandling,
+      allowBackslash: config.allowBackslash,
+      rejectSuspiciousURIs: config.rejectSuspiciousURIs,
+      uriEncoding: config.URIEncoding,
     };
-    const hostConfigs = connector.config.sslHostConfigs ?? [];
-    const defaultName = String(attributes['defaultSSLHostConfigName'] ?? '_default_').toLowerCase();
-    // With a single SSLHostConfig (the usual case) every name selects it: no request can be misdirected,
-    // so the per-request check is skipped altogether.
-    const several = hostConfigs.some((config) => config.hostName.toLowerCase() !== defaultName);
-    this.#strictSni =
-      several && attributes['strictSni'] !== false
-        ? { names: new Map(hostConfigs.map((config) => [config.hostName, config.hostName])), defaultName }
-        : null;
+    this.#strictSni = config.protocol === 'http11' && config.strictSni ? strictSniOf(config) : null;
   }
 
   /**
@@ -356,4 +349,16 @@ function pendingOrUndefined(result: ValveResult): Promise<void> | undefined {
 function isAccessLog(valve: AnyValve): valve is AnyValve & AccessLog {
   const candidate = valve as Partial<AccessLog>;
   return typeof candidate.log === 'function' && typeof candidate.logRejected === 'function';
+}
+
+/**
+ * strictSni's lookup: SSLHostConfig hostNames and the default one (the loader lower-cases both). With a single
+ * SSLHostConfig (the usual case) every name selects it: no request can be misdirected, so the per-request check
+ * is skipped altogether (null).
+ */
+function strictSniOf(config: Http11ConnectorConfig): { readonly names: ReadonlyMap<string, string>; readonly defaultName: string } | null {
+  const hostConfigs = config.sslHostConfigs ?? [];
+  const defaultName = config.defaultSSLHostConfigName;
+  if (!hostConfigs.some((host) => host.hostName !== defaultName)) return null;
+  return { names: new Map(hostConfigs.map((host) => [host.hostName, host.hostName])), defaultName };
 }

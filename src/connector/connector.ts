@@ -99,7 +99,7 @@ export class Connector extends LifecycleBase {
       this.#poolAdapter = new WorkerPoolAdapter({
         executor: workers.executor,
         connectorIndex: workers.connectorIndex,
-        disableKeepAlivePercentage: numberOr(config.attributes['disableKeepAlivePercentage'], 75),
+        disableKeepAlivePercentage: config.disableKeepAlivePercentage,
         rejections: this.adapter,
         logger: this.#logger,
       });
@@ -133,8 +133,4 @@ export class Connector extends LifecycleBase {
     await this.#handler?.stop(this.gracefulStopMs);
     await this.#workers?.executor.stop(this.gracefulStopMs);
   }
-}
-
-function numberOr(value: unknown, fallback: number): number {
-  return typeof value === 'number' ? value : fallback;
 }

@@ -138,10 +138,9 @@ export class RequestContent {
       const bodyCharset = this.#bodyCharset();
       const query = this.#request.getQueryString();
       if (query !== null) {
-        // Tomcat decodes the query with URIEncoding unless useBodyEncodingForURI is set.
-        const useBody = this.#connector.attributes['useBodyEncodingForURI'] === true;
+        // Tomcat decodes the query with URIEncoding (useBodyEncodingForURI, which would take the body's, is not implemented).
         const uriCharset = lookupCharset(this.#connector.URIEncoding) ?? lookupCharset(DEFAULT_CHARSET)!;
-        parameters.addEncoded(query, useBody ? bodyCharset : uriCharset);
+        parameters.addEncoded(query, uriCharset);
       }
       if (this.#formBody !== null && !this.#formBodyTakenByStream) parameters.addEncoded(this.#formBody, bodyCharset);
       // Servlet spec §3.2: the form fields of a multipart body are parameters too (after the query's).
@@ -166,7 +165,7 @@ export class RequestContent {
     const wrapper = mapping.wrapper;
     if (wrapper?.multipartConfig) return wrapper.multipartConfig;
     const context = mapping.context;
-    return context?.config.attributes['allowCasualMultipartParsing'] === true ? CASUAL_MULTIPART : null;
+    return context?.config.allowCasualMultipartParsing === true ? CASUAL_MULTIPART : null;
   }
 
   #isMultipart(): boolean {
@@ -183,10 +182,9 @@ export class RequestContent {
     const mapping = request.mappingData;
     const context = mapping.context;
     const host = mapping.host;
-    const attributes = this.#connector.attributes;
     this.#parts = await readMultipart(request.exchange.body, request.getContentType()!, request.getContentLength(), {
-      maxPartCount: limitOf(attributes['maxPartCount'], 50),
-      maxPartHeaderSize: limitOf(attributes['maxPartHeaderSize'], 512),
+      maxPartCount: this.#connector.maxPartCount,
+      maxPartHeaderSize: this.#connector.maxPartHeaderSize,
       maxPostSize: this.#connector.maxPostSize,
       maxFileSize: config.maxFileSize,
       maxRequestSize: config.maxRequestSize,
@@ -222,11 +220,6 @@ export class RequestContent {
     const files = this.#parts.map((part) => part.temporaryFile).filter((file): file is string => file !== null);
     return files.length > 0 ? removeFiles(files) : undefined;
   }
-}
-
-/** A connector limit as the table resolved it (Infinity = -1), or Tomcat's default when absent. */
-function limitOf(value: unknown, fallback: number): number {
-  return typeof value === 'number' ? value : fallback;
 }
 
 /** Parameters a `name=value&…` string will yield (chunks with a name), counted without decoding anything. */

@@ -9,8 +9,12 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as yauzl from 'yauzl';
+import { defaultsOf } from '../config/attribute-values.js';
+import type { HostConfig } from '../config/server-config.js';
 import { ContainerError, DeployError } from '../errors/container-error.js';
 import { crc32 } from './bundle-builder.js';
+
+const RATIO_THRESHOLD_BYTES = 64 * 1024;
 
 export interface UnpackLimits {
   /** Most entries a bundle may hold. */
@@ -23,26 +27,20 @@ export interface UnpackLimits {
   readonly ratioThresholdBytes: number;
 }
 
-export const DEFAULT_UNPACK_LIMITS: UnpackLimits = Object.freeze({
-  maxEntries: 20_000,
-  maxUnpackedBytes: 1024 * 1024 * 1024,
-  maxCompressionRatio: 100,
-  ratioThresholdBytes: 64 * 1024,
-});
-
-/** The limits a Host's maxUnpack* attributes set (-1 arrives as Infinity); table defaults equal DEFAULT_UNPACK_LIMITS. */
-export function unpackLimitsOf(host: {
-  readonly maxUnpackEntries: number;
-  readonly maxUnpackedBytes: number;
-  readonly maxUnpackCompressionRatio: number;
-}): UnpackLimits {
+/** The limits a Host's maxUnpack* attributes set (-1 arrives as Infinity). */
+export function unpackLimitsOf(
+  host: Pick<HostConfig, 'maxUnpackEntries' | 'maxUnpackedBytes' | 'maxUnpackCompressionRatio'>,
+): UnpackLimits {
   return {
-    ...DEFAULT_UNPACK_LIMITS,
+    ratioThresholdBytes: RATIO_THRESHOLD_BYTES,
     maxEntries: host.maxUnpackEntries,
     maxUnpackedBytes: host.maxUnpackedBytes,
     maxCompressionRatio: host.maxUnpackCompressionRatio,
   };
 }
+
+/** The Host attribute table's defaults, for bundles unpacked outside a Host. */
+export const DEFAULT_UNPACK_LIMITS: UnpackLimits = Object.freeze(unpackLimitsOf(defaultsOf('Host')));
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;

@@ -10,7 +10,7 @@ import { logCoded } from '../logging/logger.js';
 import type { Context } from '../core/context.js';
 import type { Host } from '../core/host.js';
 import type { ContextDefinition, MultipartConfigDefinition, ServletDefinition } from '../core/context-definition.js';
-import { RESOURCES_ATTRIBUTE, ResourceCache } from '../resources/resource-cache.js';
+import { RESOURCES_ATTRIBUTE, ResourceCache, resourcesSettingsOf } from '../resources/resource-cache.js';
 import type { Filter } from '../servlet/filter.js';
 import * as servletApi from '../servlet/index.js';
 import type { Servlet } from '../servlet/servlet.js';
@@ -101,14 +101,7 @@ async function openResources(context: Context): Promise<WebappResources> {
 
 /** The webapp's static resources as its `<Resources>` element configures them, shared by its DefaultServlets. */
 function resourceCacheFor(context: Context, resources: WebappResources): ResourceCache {
-  const r = context.config.resources;
-  return new ResourceCache(resources, {
-    cachingAllowed: r.cachingAllowed,
-    cacheMaxSizeBytes: r.cacheMaxSize * 1024,
-    cacheObjectMaxSizeBytes: r.cacheObjectMaxSize * 1024,
-    cacheTtlMs: r.cacheTtl,
-    allowLinking: r.allowLinking,
-  });
+  return new ResourceCache(resources, resourcesSettingsOf(context.config.resources));
 }
 
 function toDefinition(webXml: WebXml, loader: WebappLoader, logger: Logger): ContextDefinition {

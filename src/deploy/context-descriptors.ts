@@ -5,24 +5,16 @@
  * Valves and Listeners are added after those of the earlier layers.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { implementedAttributes } from '../config/attribute-values.js';
 import type { ContextConfig as ContextElementConfig } from '../config/server-config.js';
 import { loadContextDescriptor, loadContextDescriptorFromString, type ConfigEnvironment } from '../config/server-xml-loader.js';
 import { parseXml } from '../config/xml-document.js';
 import type { Logger } from 'pino';
 
-/** ContextConfig fields that are plain attributes of `<Context>`. */
-const ATTRIBUTE_FIELDS = [
-  'docBase',
-  'reloadable',
-  'crossContext',
-  'cookies',
-  'useHttpOnly',
-  'sessionCookieName',
-  'sessionCookiePath',
-  'mapperContextRootRedirectEnabled',
-  'useRelativeRedirects',
-  'backgroundProcessorDelay',
-] as const;
+/** ContextConfig fields that are attributes of `<Context>`: every one the table declares, except `path`. */
+const ATTRIBUTE_FIELDS: readonly string[] = implementedAttributes('Context')
+  .map((spec) => spec.name)
+  .filter((name) => name !== 'path');
 
 export function emptyContextConfig(env: ConfigEnvironment): ContextElementConfig {
   return loadContextDescriptorFromString('<Context/>', env, '<defaults>');
@@ -63,7 +55,7 @@ export function layeredDescriptors(files: readonly string[], env: ConfigEnvironm
 }
 
 /** Fields merged by hand below; any other field is a single nested element (`resources` ← `<Resources>`). */
-const LIST_FIELDS = new Set(['path', 'valves', 'listeners', 'parameters', 'environments', 'watchedResources', 'attributes', 'location']);
+const LIST_FIELDS = new Set(['path', 'valves', 'listeners', 'parameters', 'environments', 'watchedResources', 'location']);
 
 /** `written` holds the attribute names and child element names the layer's file spells out. */
 export function mergeContextConfig(
@@ -72,13 +64,11 @@ export function mergeContextConfig(
   written: ReadonlySet<string>,
 ): ContextElementConfig {
   const merged: Record<string, unknown> = { ...base };
-  for (const field of ATTRIBUTE_FIELDS) if (written.has(field)) merged[field] = layer[field];
+  for (const field of ATTRIBUTE_FIELDS) if (written.has(field)) merged[field] = layer[field as keyof ContextElementConfig];
   const known = new Set<string>([...ATTRIBUTE_FIELDS, ...LIST_FIELDS]);
   for (const [field, value] of Object.entries(layer)) {
     if (!known.has(field) && written.has(field.charAt(0).toUpperCase() + field.slice(1))) merged[field] = value;
   }
-  const attributes: Record<string, unknown> = { ...base.attributes };
-  for (const [name, value] of Object.entries(layer.attributes)) if (written.has(name)) attributes[name] = value;
   return {
     ...(merged as unknown as ContextElementConfig),
     // `path` is never taken from a descriptor: the file name decides it (reference §5).
@@ -88,7 +78,6 @@ export function mergeContextConfig(
     parameters: [...base.parameters, ...layer.parameters],
     environments: [...base.environments.filter((e) => !layer.environments.some((l) => l.name === e.name)), ...layer.environments],
     watchedResources: [...new Set([...base.watchedResources, ...layer.watchedResources])],
-    attributes: Object.freeze(attributes) as ContextElementConfig['attributes'],
     location: layer.location,
   };
 }

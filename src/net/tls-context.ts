@@ -5,7 +5,7 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
-import type { CertificateConfig, CertificateVerification, ConnectorConfig, SslHostConfig } from '../config/server-config.js';
+import type { CertificateConfig, CertificateVerification, Http11ConnectorConfig, SslHostConfig } from '../config/server-config.js';
 import { ContainerError } from '../errors/container-error.js';
 import { parseProtocols, toNodeCiphers } from '../config/tls-config.js';
 
@@ -18,13 +18,12 @@ export interface TlsSettings {
 }
 
 /** The TLS settings of a connector, or undefined when it does not speak TLS. */
-export function tlsSettingsOf(config: ConnectorConfig): TlsSettings | undefined {
+export function tlsSettingsOf(config: Http11ConnectorConfig): TlsSettings | undefined {
   const hostConfigs = config.sslHostConfigs;
   if (hostConfigs === undefined || hostConfigs.length === 0) return undefined;
-  const name = config.attributes['defaultSSLHostConfigName'];
   return {
     hostConfigs,
-    defaultHostConfigName: typeof name === 'string' ? name.toLowerCase() : '_default_',
+    defaultHostConfigName: config.defaultSSLHostConfigName,
     handshakeTimeout: config.connectionTimeout,
   };
 }

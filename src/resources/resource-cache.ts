@@ -9,6 +9,8 @@ import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
+import { defaultsOf } from '../config/attribute-values.js';
+import type { ResourcesConfig } from '../config/server-config.js';
 import type { WebappResources } from './webapp-resources.js';
 import { currentSecondMs } from '../time/second-clock.js';
 
@@ -25,13 +27,19 @@ export interface ResourcesSettings {
   readonly allowLinking: boolean;
 }
 
-export const DEFAULT_RESOURCES: ResourcesSettings = Object.freeze({
-  cachingAllowed: true,
-  cacheMaxSizeBytes: 10240 * 1024,
-  cacheObjectMaxSizeBytes: 512 * 1024,
-  cacheTtlMs: 5000,
-  allowLinking: false,
-});
+/** The `<Resources>` element's KiB and ms as the cache counts them. */
+export function resourcesSettingsOf(resources: ResourcesConfig): ResourcesSettings {
+  return {
+    cachingAllowed: resources.cachingAllowed,
+    cacheMaxSizeBytes: resources.cacheMaxSize * 1024,
+    cacheObjectMaxSizeBytes: resources.cacheObjectMaxSize * 1024,
+    cacheTtlMs: resources.cacheTtl,
+    allowLinking: resources.allowLinking,
+  };
+}
+
+/** A Context without a `<Resources>` element. */
+export const DEFAULT_RESOURCES: ResourcesSettings = Object.freeze(resourcesSettingsOf(defaultsOf('Resources')));
 
 export interface FileResource {
   readonly kind: 'file';

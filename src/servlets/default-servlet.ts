@@ -13,6 +13,7 @@ import {
   type FileResource,
   type WebResource,
 } from '../resources/resource-cache.js';
+import { readInitParameters, type InitParameters } from '../config/init-parameters.js';
 import { ContainerError } from '../errors/container-error.js';
 import type { HttpServletRequest, ServletRequest } from '../servlet/http-servlet-request.js';
 import type { HttpServletResponse, ServletResponse } from '../servlet/http-servlet-response.js';
@@ -29,8 +30,6 @@ import { DOT, lastIndexOfChar, SLASH } from '../mapper/char-search.js';
 /** The methods a read-only DefaultServlet answers (Tomcat: `Allow: OPTIONS, GET, HEAD, POST`). */
 export const READ_ONLY_ALLOW = 'OPTIONS, GET, HEAD, POST';
 export const READ_WRITE_ALLOW = 'OPTIONS, GET, HEAD, POST, PUT, DELETE';
-/** Tomcat's sendfileSize default (48 KiB): files at least this large stream from disk in chunks. */
-export const DEFAULT_SENDFILE_BYTES = 48 * 1024;
 const STREAM_CHUNK_BYTES = 64 * 1024;
 const MAX_MIME_ENTRIES = 1000;
 
@@ -82,78 +81,51 @@ interface Validators {
   readonly contentType: string | null;
 }
 
-interface Settings {
-  listings: boolean;
-  readonly: boolean;
-  fileEncoding: string;
+/** The init parameters (config/init-parameters.ts) in the form the requests use them. */
+interface Settings extends Omit<InitParameters<'DefaultServlet'>, 'sendfileSize' | 'precompressed' | 'directoryRedirectStatusCode'> {
   /** Negative: always stream (Tomcat's "never use sendfile" has no buffered equivalent for big files). */
-  sendfileBytes: number;
-  useAcceptRanges: boolean;
-  showServerInfo: boolean;
-  sortListings: boolean;
-  sortDirectoriesFirst: boolean;
-  precompressed: CompressionFormat[];
-  allowPartialPut: boolean;
-  directoryRedirectStatusCode: number;
-  allowPostAsGet: boolean;
-  useStrongETags: boolean;
+  readonly sendfileBytes: number;
+  readonly precompressed: readonly CompressionFormat[];
+  readonly directoryRedirectStatusCode: number;
 }
 
-export class DefaultServlet extends HttpServlet {
-  #settings: Settings = {
-    listings: false,
-    readonly: true,
-    fileEncoding: 'UTF-8',
-    sendfileBytes: DEFAULT_SENDFILE_BYTES,
-    useAcceptRanges: true,
-    showServerInfo: true,
-    sortListings: false,
-    sortDirectoriesFirst: false,
-    precompressed: [],
-    allowPartialPut: true,
-    directoryRedirectStatusCode: 302,
-    allowPostAsGet: true,
-    useStrongETags: false,
+/** Reads the init parameters through `read`; `servlet` names the servlet when one is refused. */
+function settingsOf(read: (name: string) => string | null, servlet: string): Settings {
+  const invalid = (name: string, value: string, allowed: string): ContainerError =>
+    new ContainerError('SV_ERR_STATIC_INIT_PARAM', { name, servlet, value, allowed });
+  const {
+    sendfileSize,
+    precompressed: precompressedParam,
+    directoryRedirectStatusCode,
+    ...flags
+  } = readInitParameters('DefaultServlet', read, invalid);
+  const precompressed = parsePrecompressed(precompressedParam);
+  if (precompressed === null)
+    throw invalid('precompressed', precompressedParam, 'true, false or coding=.ext pairs such as br=.br,gzip=.gz');
+  try {
+    new TextDecoder(flags.fileEncoding);
+  } catch {
+    throw invalid('fileEncoding', flags.fileEncoding, 'a character encoding Node.js can decode');
+  }
+  return {
+    ...flags,
+    sendfileBytes: sendfileSize < 0 ? -1 : sendfileSize * 1024,
+    precompressed,
+    directoryRedirectStatusCode: Number(directoryRedirectStatusCode),
   };
+}
+
+/** Before init(): the table's defaults. */
+const DEFAULT_SETTINGS = settingsOf(() => null, 'default');
+
+export class DefaultServlet extends HttpServlet {
+  #settings: Settings = DEFAULT_SETTINGS;
   #resources: ResourceCache | null = null;
   readonly #validators = new WeakMap<FileResource, Validators>();
   readonly #mimeTypes = new Map<string, string | null>();
 
   override initServlet(): void {
-    const s = this.#settings;
-    s.listings = this.#booleanParam('listings', false);
-    s.readonly = this.#booleanParam('readonly', true);
-    s.useAcceptRanges = this.#booleanParam('useAcceptRanges', true);
-    s.showServerInfo = this.#booleanParam('showServerInfo', true);
-    s.sortListings = this.#booleanParam('sortListings', false);
-    s.sortDirectoriesFirst = this.#booleanParam('sortDirectoriesFirst', false);
-    s.allowPartialPut = this.#booleanParam('allowPartialPut', true);
-    s.allowPostAsGet = this.#booleanParam('allowPostAsGet', true);
-    s.useStrongETags = this.#booleanParam('useStrongETags', false);
-    const sendfileKiB = this.#intParam('sendfileSize', 48, -Infinity, 1024 * 1024 * 1024);
-    s.sendfileBytes = sendfileKiB < 0 ? -1 : sendfileKiB * 1024;
-    const redirect = this.#intParam('directoryRedirectStatusCode', 302, 300, 399);
-    if (![301, 302, 303, 307, 308].includes(redirect))
-      throw this.#invalidParam('directoryRedirectStatusCode', String(redirect), '301, 302, 303, 307, 308');
-    s.directoryRedirectStatusCode = redirect;
-    const precompressed = parsePrecompressed(this.getInitParameter('precompressed'));
-    if (precompressed === null) {
-      throw this.#invalidParam(
-        'precompressed',
-        this.getInitParameter('precompressed') ?? '',
-        'true, false or coding=.ext pairs such as br=.br,gzip=.gz',
-      );
-    }
-    s.precompressed = precompressed;
-    const encoding = this.getInitParameter('fileEncoding');
-    if (encoding !== null && encoding.trim() !== '') {
-      try {
-        new TextDecoder(encoding.trim());
-      } catch {
-        throw this.#invalidParam('fileEncoding', encoding, 'a character encoding Node.js can decode');
-      }
-      s.fileEncoding = encoding.trim();
-    }
+    this.#settings = settingsOf((name) => this.getInitParameter(name), this.getServletName());
     const published = this.getServletContext().getAttribute(RESOURCES_ATTRIBUTE);
     this.#resources =
       published instanceof ResourceCache
@@ -578,28 +550,6 @@ export class DefaultServlet extends HttpServlet {
     response.setContentType('text/html;charset=UTF-8');
     response.setContentLength(body.length);
     if (withBody) await this.#write(response, [body], false);
-  }
-
-  #booleanParam(name: string, fallback: boolean): boolean {
-    const value = this.getInitParameter(name);
-    if (value === null || value.trim() === '') return fallback;
-    const text = value.trim().toLowerCase();
-    if (text === 'true') return true;
-    if (text === 'false') return false;
-    throw this.#invalidParam(name, value, 'true, false');
-  }
-
-  #intParam(name: string, fallback: number, min: number, max: number): number {
-    const value = this.getInitParameter(name);
-    if (value === null || value.trim() === '') return fallback;
-    const parsed = Number(value.trim());
-    if (!Number.isInteger(parsed) || parsed < min || parsed > max)
-      throw this.#invalidParam(name, value, `an integer from ${min} to ${max}`);
-    return parsed;
-  }
-
-  #invalidParam(name: string, value: string, allowed: string): ContainerError {
-    return new ContainerError('SV_ERR_STATIC_INIT_PARAM', { name, servlet: this.getServletName(), value, allowed });
   }
 }
 

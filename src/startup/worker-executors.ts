@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ConnectorConfig, ServerConfig } from '../config/server-config.js';
+import { defaultsOf } from '../config/attribute-values.js';
 import type { ConfigEnvironment } from '../config/server-xml-loader.js';
 import { WorkerExecutor } from '../connector/worker-executor.js';
 import type { Service } from '../core/service.js';
@@ -16,6 +17,8 @@ import { ContainerError } from '../errors/container-error.js';
 import { componentLogger } from '../logging/logger.js';
 import { stuckWatchSpecs } from './stuck-watch-specs.js';
 import type { WorkerInit } from './worker-init.js';
+
+const EXECUTOR_DEFAULTS = defaultsOf('Executor');
 
 export class WorkerExecutors {
   readonly #config: ServerConfig;
@@ -47,19 +50,18 @@ export class WorkerExecutors {
       if (shared !== undefined) return shared;
     }
     const kind = connector.protocol === 'ajp' ? 'ajp' : 'http';
-    const minSpare = connector.attributes['minSpareThreads'];
     return this.#create(
       `${kind}-bio-${connector.port === 0 ? `auto${connectorIndex}` : connector.port}`,
       connector.maxThreads,
-      typeof minSpare === 'number' ? minSpare : 10,
+      connector.minSpareThreads,
     );
   }
 
   /**
-   * Tomcat's connector-owned pool keeps idle threads for 60 s (AbstractEndpoint.createExecutor); a connector has
-   * no maxIdleTime attribute, so only an `<Executor>` changes it.
+   * Tomcat's connector-owned pool keeps idle threads as long as an `<Executor>` does by default (60 s,
+   * AbstractEndpoint.createExecutor); a connector has no maxIdleTime attribute, so only an `<Executor>` changes it.
    */
-  #create(name: string, maxThreads: number, minSpareThreads: number, maxIdleTime = 60_000): WorkerExecutor {
+  #create(name: string, maxThreads: number, minSpareThreads: number, maxIdleTime = EXECUTOR_DEFAULTS.maxIdleTime): WorkerExecutor {
     this.#follow();
     const init: WorkerInit = {
       config: this.#config,

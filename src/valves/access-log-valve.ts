@@ -9,6 +9,7 @@ import type { Request } from '../core/request.js';
 import type { Response } from '../core/response.js';
 import { ContainerValveBase, type ValveResult } from '../core/valve.js';
 import { ConfigError } from '../errors/container-error.js';
+import { resolveAttributes } from '../config/attribute-values.js';
 import type { RejectedRequest } from '../protocol/exchange.js';
 import { compileAccessLogPattern, type CompiledAccessLogPattern } from './access-log-pattern.js';
 import { recordFromExchange, recordFromRejected, type AccessLogRecord } from './access-log-record.js';
@@ -24,23 +25,6 @@ export interface AccessLogValveOptions {
   readonly onError?: (message: string, error: unknown) => void;
 }
 
-/** The attributes and their Tomcat defaults (config/valve.html#Access_Log_Valve). */
-export const ACCESS_LOG_DEFAULTS = Object.freeze({
-  directory: 'logs',
-  prefix: 'access_log',
-  suffix: '',
-  fileDateFormat: '.yyyy-MM-dd',
-  rotatable: true,
-  renameOnRotate: false,
-  buffered: true,
-  encoding: 'UTF-8',
-  maxDays: -1,
-  conditionIf: '',
-  conditionUnless: '',
-  requestAttributesEnabled: false,
-  pattern: 'common',
-});
-
 const ELEMENT = 'Valve[AccessLogValve]';
 
 export class AccessLogValve extends ContainerValveBase {
@@ -52,15 +36,17 @@ export class AccessLogValve extends ContainerValveBase {
   readonly #onError: (message: string, error: unknown) => void;
   #formatErrorReported = false;
 
+  /** `attributes` as server.xml gave them (validated) or as written; the table's defaults fill the rest. */
   constructor(attributes: Readonly<Record<string, AttributeValue>>, options: AccessLogValveOptions) {
     super();
-    const read = new AttributeReader(attributes);
-    this.#pattern = compileAccessLogPattern(read.string('pattern', ACCESS_LOG_DEFAULTS.pattern));
-    this.#conditionIf = read.string('conditionIf', ACCESS_LOG_DEFAULTS.conditionIf);
-    this.#conditionUnless = read.string('conditionUnless', ACCESS_LOG_DEFAULTS.conditionUnless);
-    this.#requestAttributesEnabled = read.boolean('requestAttributesEnabled', ACCESS_LOG_DEFAULTS.requestAttributesEnabled);
+    const a = resolveAttributes('Valve:AccessLogValve', attributes, ELEMENT);
+    this.#pattern = compileAccessLogPattern(a.pattern);
+    // An empty condition is no condition, as when the attribute is not set.
+    this.#conditionIf = a.conditionIf ?? '';
+    this.#conditionUnless = a.conditionUnless ?? '';
+    this.#requestAttributesEnabled = a.requestAttributesEnabled;
     this.#onError = options.onError ?? defaultReport;
-    const encodingName = read.string('encoding', ACCESS_LOG_DEFAULTS.encoding);
+    const encodingName = a.encoding;
     const encoding = toBufferEncoding(encodingName);
     if (encoding === null) {
       throw new ConfigError('SV_ERR_CONFIG_INVALID_VALUE', {
@@ -71,15 +57,16 @@ export class AccessLogValve extends ContainerValveBase {
       });
     }
     this.#writer = new AccessLogWriter({
-      directory: resolve(options.catalinaBase, read.string('directory', ACCESS_LOG_DEFAULTS.directory)),
-      prefix: read.string('prefix', ACCESS_LOG_DEFAULTS.prefix),
-      suffix: read.string('suffix', ACCESS_LOG_DEFAULTS.suffix),
-      fileDateFormat: read.string('fileDateFormat', ACCESS_LOG_DEFAULTS.fileDateFormat),
-      rotatable: read.boolean('rotatable', ACCESS_LOG_DEFAULTS.rotatable),
-      renameOnRotate: read.boolean('renameOnRotate', ACCESS_LOG_DEFAULTS.renameOnRotate),
-      buffered: read.boolean('buffered', ACCESS_LOG_DEFAULTS.buffered),
+      directory: resolve(options.catalinaBase, a.directory),
+      prefix: a.prefix,
+      suffix: a.suffix,
+      fileDateFormat: a.fileDateFormat,
+      rotatable: a.rotatable,
+      renameOnRotate: a.renameOnRotate,
+      buffered: a.buffered,
       encoding,
-      maxDays: read.number('maxDays', ACCESS_LOG_DEFAULTS.maxDays),
+      // The table turns Tomcat's `-1 = forever` into Infinity; the writer's convention is -1.
+      maxDays: a.maxDays === Infinity ? -1 : a.maxDays,
       clock: options.clock,
       flushIntervalMs: options.flushIntervalMs,
       onError: this.#onError,
@@ -179,50 +166,6 @@ export function toBufferEncoding(name: string): BufferEncoding | null {
       return 'utf16le';
     default:
       return null;
-  }
-}
-
-/** Reads typed attribute values; strings from server.xml are accepted for booleans and numbers. */
-class AttributeReader {
-  readonly #attributes: Readonly<Record<string, AttributeValue>>;
-
-  constructor(attributes: Readonly<Record<string, AttributeValue>>) {
-    this.#attributes = attributes;
-  }
-
-  string(name: string, fallback: string): string {
-    const value = this.#get(name);
-    return value === undefined ? fallback : String(value);
-  }
-
-  boolean(name: string, fallback: boolean): boolean {
-    const value = this.#get(name);
-    if (value === undefined) return fallback;
-    if (typeof value === 'boolean') return value;
-    const text = String(value).trim().toLowerCase();
-    if (text === 'true') return true;
-    if (text === 'false') return false;
-    throw this.#invalid(name, value, 'true, false');
-  }
-
-  number(name: string, fallback: number): number {
-    const value = this.#get(name);
-    if (value === undefined) return fallback;
-    // The config loader turns Tomcat's `-1 = unlimited` into Infinity; the writer's convention is -1.
-    if (value === Infinity) return -1;
-    const parsed = typeof value === 'number' ? value : Number(String(value).trim());
-    if (typeof value === 'boolean' || !Number.isFinite(parsed) || !Number.isInteger(parsed)) {
-      throw this.#invalid(name, value, 'an integer');
-    }
-    return parsed;
-  }
-
-  #get(name: string): AttributeValue | undefined {
-    return Object.hasOwn(this.#attributes, name) ? this.#attributes[name] : undefined;
-  }
-
-  #invalid(name: string, value: AttributeValue, allowed: string): ConfigError {
-    return new ConfigError('SV_ERR_CONFIG_INVALID_VALUE', { attribute: name, element: ELEMENT, value: String(value), allowed });
   }
 }
 

@@ -2,12 +2,12 @@
  * ErrorReportValve: the last-resort error page for a response in error that nothing else rendered
  * (Tomcat's ErrorReportValve), as JSON when the client prefers it (Tomcat's JsonErrorReportValve). It never throws.
  */
+import { resolveAttributes } from '../config/attribute-values.js';
 import type { AttributeValue } from '../config/server-config.js';
 import type { Request } from '../core/request.js';
 import type { Response } from '../core/response.js';
 import { NOTE_ERROR_PAGE_DONE, NOTE_EXCEPTION } from '../core/request-notes.js';
 import { isPending, ContainerValveBase, type ValveResult } from '../core/valve.js';
-import { ConfigError } from '../errors/container-error.js';
 import { RequestDispatcherAttributes } from '../servlet/request-dispatcher.js';
 import { prefersJson, renderErrorJson, renderErrorPage, type ErrorReportOptions } from '../core/error-report.js';
 
@@ -25,11 +25,8 @@ export class ErrorReportValve extends ContainerValveBase {
 
   constructor(attributes: Readonly<Record<string, AttributeValue>> = {}, options: ErrorReportValveOptions = {}) {
     super();
-    this.#options = {
-      showReport: readBoolean(attributes, 'showReport', true),
-      showServerInfo: readBoolean(attributes, 'showServerInfo', true),
-      serverInfo: options.serverInfo,
-    };
+    const { showReport, showServerInfo } = resolveAttributes('Valve:ErrorReportValve', attributes, ELEMENT);
+    this.#options = { showReport, showServerInfo, serverInfo: options.serverInfo };
     this.#onError =
       options.onError ??
       ((message, error) => {
@@ -121,14 +118,4 @@ export class ErrorReportValve extends ContainerValveBase {
     }
     if (!wrote) response.getWriter().write(text);
   }
-}
-
-function readBoolean(attributes: Readonly<Record<string, AttributeValue>>, name: string, fallback: boolean): boolean {
-  if (!Object.hasOwn(attributes, name)) return fallback;
-  const value = attributes[name];
-  if (typeof value === 'boolean') return value;
-  const text = String(value).trim().toLowerCase();
-  if (text === 'true') return true;
-  if (text === 'false') return false;
-  throw new ConfigError('SV_ERR_CONFIG_INVALID_VALUE', { attribute: name, element: ELEMENT, value: String(value), allowed: 'true, false' });
 }

@@ -10,6 +10,7 @@
  */
 import { isMainThread } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { resolveAttributes } from '../config/attribute-values.js';
 import type { AttributeValue } from '../config/server-config.js';
 import type { Request } from '../core/request.js';
 import type { Response } from '../core/response.js';
@@ -19,14 +20,14 @@ import { StuckRequestWatch, type StuckPolicy, type WatchedRequest } from '../net
 
 export const STUCK_THREAD_DETECTION_VALVE_CLASS = 'org.apache.catalina.valves.StuckThreadDetectionValve';
 
-export const STUCK_THREAD_DETECTION_DEFAULTS: StuckPolicy = { threshold: 600, interruptThreadThreshold: -1 };
-
 /** The valve's two attributes from server.xml (validated numbers, or raw strings from a hand-built config). */
 export function stuckPolicyOf(attributes: Readonly<Record<string, AttributeValue>>): StuckPolicy {
-  return {
-    threshold: numberOf(attributes['threshold'], STUCK_THREAD_DETECTION_DEFAULTS.threshold),
-    interruptThreadThreshold: numberOf(attributes['interruptThreadThreshold'], STUCK_THREAD_DETECTION_DEFAULTS.interruptThreadThreshold),
-  };
+  const { threshold, interruptThreadThreshold } = resolveAttributes(
+    'Valve:StuckThreadDetectionValve',
+    attributes,
+    'Valve[StuckThreadDetectionValve]',
+  );
+  return { threshold, interruptThreadThreshold };
 }
 
 export class StuckThreadDetectionValve extends ContainerValveBase {
@@ -87,10 +88,4 @@ export class StuckThreadDetectionValve extends ContainerValveBase {
     this.#watch?.stop();
     await super.stopInternal();
   }
-}
-
-function numberOf(value: AttributeValue | undefined, fallback: number): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  return fallback;
 }

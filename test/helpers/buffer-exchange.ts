@@ -1,6 +1,7 @@
 /** An in-memory Exchange for unit tests: the request body comes from buffers; writeHead/write/end are recorded. */
 import { Readable } from 'node:stream';
-import type { ConnectorConfig } from '../../src/config/server-config.js';
+import { defaultsOf } from '../../src/config/attribute-values.js';
+import type { Http11ConnectorConfig } from '../../src/config/server-config.js';
 import type { Exchange, HeaderList } from '../../src/protocol/exchange.js';
 
 export interface BufferExchangeOptions {
@@ -130,38 +131,21 @@ export class BufferExchange implements Exchange {
   }
 }
 
-/** A ConnectorConfig with Tomcat's defaults, for building requests in unit tests. */
-export function testConnectorConfig(overrides: Partial<ConnectorConfig> = {}): ConnectorConfig {
+/**
+ * An HTTP/1.1 ConnectorConfig with the attribute table's defaults and the values of Tomcat's shipped
+ * server.xml (connectionTimeout 20000, redirectPort 8443), for building requests in unit tests.
+ */
+export function testConnectorConfig(overrides: Partial<Http11ConnectorConfig> = {}): Http11ConnectorConfig {
   return {
+    ...defaultsOf('Connector', { protocol: 'http11' }),
     protocolName: 'HTTP/1.1',
     protocol: 'http11',
     style: 'event-loop',
     port: 8080,
-    address: undefined,
-    maxConnections: 8192,
-    acceptCount: 100,
-    maxThreads: 200,
     connectionTimeout: 20000,
     keepAliveTimeout: 20000,
-    maxKeepAliveRequests: 100,
-    maxHttpHeaderSize: 8192,
-    maxHeaderCount: 100,
-    maxPostSize: 2097152,
-    maxSwallowSize: 2097152,
     maxParameterCount: 1000,
-    maxCookieCount: 200,
     redirectPort: 8443,
-    scheme: 'http',
-    secure: false,
-    URIEncoding: 'UTF-8',
-    enableLookups: false,
-    xpoweredBy: false,
-    server: undefined,
-    allowTrace: false,
-    proxyName: undefined,
-    proxyPort: 0,
-    executor: undefined,
-    attributes: {},
     location: { file: 'test', line: 0, path: 'Server/Service[0]/Connector[0]' },
     ...overrides,
   };

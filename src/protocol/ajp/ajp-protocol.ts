@@ -1,17 +1,16 @@
 /** The event-loop AJP/1.3 endpoint (Tomcat's AjpNioProtocol): the shared acceptor and in-flight bound, feeding the AJP processor. */
 import type { Logger } from 'pino';
-import type { ConnectorConfig } from '../../config/server-config.js';
+import type { AjpConnectorConfig } from '../../config/server-config.js';
 import { ContainerError } from '../../errors/container-error.js';
 import { Acceptor } from '../../net/acceptor.js';
 import type { Adapter } from '../exchange.js';
 import { InFlightLimiter } from '../http11/in-flight-limiter.js';
 import { endpointStats, stopEndpoint } from '../endpoint-stop.js';
 import type { ProtocolHandler, ProtocolHandlerStats } from '../protocol-handler.js';
-import { DEFAULT_PACKET_SIZE, MAX_PACKET_SIZE } from './ajp-constants.js';
 import { AjpProcessor } from './ajp-processor.js';
 
 export class AjpProtocol implements ProtocolHandler {
-  readonly #config: ConnectorConfig;
+  readonly #config: AjpConnectorConfig;
   readonly #logger: Logger;
   readonly #limiter: InFlightLimiter;
   readonly #processor: AjpProcessor;
@@ -19,24 +18,22 @@ export class AjpProtocol implements ProtocolHandler {
   #stopping: Promise<void> | undefined;
   #bound = false;
 
-  constructor(config: ConnectorConfig, adapter: Adapter, logger: Logger) {
+  constructor(config: AjpConnectorConfig, adapter: Adapter, logger: Logger) {
     this.#config = config;
     this.#logger = logger;
-    const attributes = config.attributes;
-    const packetSize = Math.min(MAX_PACKET_SIZE, Math.max(DEFAULT_PACKET_SIZE, numberOr(attributes['packetSize'], DEFAULT_PACKET_SIZE)));
-    const pattern = attributes['allowedRequestAttributesPattern'];
+    const pattern = config.allowedRequestAttributesPattern;
     this.#limiter = new InFlightLimiter(config.maxThreads);
     this.#processor = new AjpProcessor(
       config,
       {
-        packetSize,
-        ajpFlush: attributes['ajpFlush'] !== false,
+        packetSize: config.packetSize,
+        ajpFlush: config.ajpFlush,
         policy: {
-          secret: typeof attributes['secret'] === 'string' ? attributes['secret'] : undefined,
+          secret: config.secret,
           // The whole name must match (Tomcat uses Matcher.matches()).
-          allowedRequestAttributesPattern: typeof pattern === 'string' && pattern !== '' ? new RegExp(`^(?:${pattern})$`) : undefined,
-          tomcatAuthentication: attributes['tomcatAuthentication'] !== false,
-          tomcatAuthorization: attributes['tomcatAuthorization'] === true,
+          allowedRequestAttributesPattern: pattern !== undefined && pattern !== '' ? new RegExp(`^(?:${pattern})$`) : undefined,
+          tomcatAuthentication: config.tomcatAuthentication,
+          tomcatAuthorization: config.tomcatAuthorization,
           maxHeaderCount: config.maxHeaderCount,
         },
       },
@@ -48,11 +45,11 @@ export class AjpProtocol implements ProtocolHandler {
       {
         port: config.port,
         // Loopback unless told otherwise: an AJP port open to the network trusts whoever reaches it.
-        address: config.address ?? '127.0.0.1',
+        address: config.address,
         backlog: config.acceptCount,
         maxConnections: config.maxConnections,
         acceptQueueLength: config.acceptCount,
-        noDelay: attributes['tcpNoDelay'] !== false,
+        noDelay: config.tcpNoDelay,
       },
       (socket) => this.#processor.open(socket),
       logger,
@@ -75,9 +72,9 @@ export class AjpProtocol implements ProtocolHandler {
   /** Refuses to bind without a secret unless secretRequired="false" (Ghostcat, CVE-2020-1938). */
   async bind(): Promise<void> {
     if (this.#bound) return;
-    const secret = this.#config.attributes['secret'];
-    if (this.#config.attributes['secretRequired'] !== false && (typeof secret !== 'string' || secret === '')) {
-      throw new ContainerError('SV_ERR_AJP_SECRET_REQUIRED', { address: this.#config.address ?? '127.0.0.1', port: this.#config.port });
+    const { secret, secretRequired } = this.#config;
+    if (secretRequired && (secret === undefined || secret === '')) {
+      throw new ContainerError('SV_ERR_AJP_SECRET_REQUIRED', { address: this.#config.address ?? '0.0.0.0', port: this.#config.port });
     }
     // Accepted connections wait, paused, until start() resumes the acceptor.
     this.#acceptor.pause();
@@ -113,8 +110,4 @@ export class AjpProtocol implements ProtocolHandler {
   async #stop(gracefulMs: number): Promise<void> {
     await stopEndpoint(this.#acceptor, this.#limiter, this.#processor, gracefulMs);
   }
-}
-
-function numberOr(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }

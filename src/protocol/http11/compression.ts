@@ -5,6 +5,7 @@
  */
 import zlib from 'node:zlib';
 import type { Transform } from 'node:stream';
+import type { Http11ConnectorConfig } from '../../config/server-config.js';
 import type { HeaderList } from '../exchange.js';
 import { ReusableBrotli } from './reusable-brotli.js';
 import { ReusableGzip } from './reusable-gzip.js';
@@ -34,15 +35,21 @@ export interface CompressionDecision {
   readonly headers: Array<readonly [string, string]>;
 }
 
-/** Attribute values as validated by the config layer (strings, numbers); null when compression is off. */
-export function compressionConfigFrom(attributes: Readonly<Record<string, unknown>>): CompressionConfig | null {
-  const mode = stringOr(attributes['compression'], 'off').trim().toLowerCase();
-  let minSize = toNumber(attributes['compressionMinSize'], 2048);
+/** The Connector's compression attributes; `compression` also takes a number (= `on` with that minimum size). */
+export type CompressionAttributes = Pick<
+  Http11ConnectorConfig,
+  'compression' | 'compressionMinSize' | 'compressibleMimeType' | 'noCompressionUserAgents'
+>;
+
+/** The decision's settings, or null when compression is off. */
+export function compressionConfigFrom(attributes: CompressionAttributes): CompressionConfig | null {
+  const mode = attributes.compression.trim().toLowerCase();
+  let minSize = attributes.compressionMinSize;
   if (mode === 'off' || mode === 'false' || mode === '') return null;
   if (/^\d+$/.test(mode)) minSize = Number(mode);
   else if (mode !== 'on' && mode !== 'force' && mode !== 'true') return null;
-  const types = stringOr(attributes['compressibleMimeType'], DEFAULT_MIME_TYPES);
-  const agents = attributes['noCompressionUserAgents'];
+  const types = attributes.compressibleMimeType;
+  const agents = attributes.noCompressionUserAgents;
   return {
     force: mode === 'force',
     minSize,
@@ -50,12 +57,9 @@ export function compressionConfigFrom(attributes: Readonly<Record<string, unknow
       .split(',')
       .map((t) => t.trim().toLowerCase())
       .filter((t) => t !== ''),
-    noCompressionUserAgents: typeof agents === 'string' && agents !== '' ? new RegExp(`^(?:${agents})$`) : null,
+    noCompressionUserAgents: agents !== undefined && agents !== '' ? new RegExp(`^(?:${agents})$`) : null,
   };
 }
-
-export const DEFAULT_MIME_TYPES =
-  'text/html,text/xml,text/plain,text/css,text/javascript,application/javascript,application/json,application/xml';
 
 /**
  * Tomcat's order (CompressionConfig.useCompression): a body that is already encoded or partial is left
@@ -313,13 +317,4 @@ function hasToken(list: string, token: string): boolean {
     i = end + 1;
   }
   return false;
-}
-
-function toNumber(value: unknown, fallback: number): number {
-  const number = typeof value === 'number' ? value : Number(value);
-  return Number.isFinite(number) ? number : fallback;
-}
-
-function stringOr(value: unknown, fallback: string): string {
-  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : fallback;
 }

@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import type { ConnectorConfig } from '../../config/server-config.js';
+import type { Http11ConnectorConfig } from '../../config/server-config.js';
 import { ProtocolError } from '../../errors/container-error.js';
 import { formatMessage, type ErrorCode } from '../../errors/codes.js';
 import { skipReadAhead } from '../../net/read-ahead.js';
@@ -31,7 +31,7 @@ const CONTINUE_EXPECTATION = /^100-continue$/i;
 const HEADER_TIMEOUT: LlhttpError = Object.assign(new Error('Request header timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' });
 
 export class Http11Processor {
-  readonly #config: ConnectorConfig;
+  readonly #config: Http11ConnectorConfig;
   readonly #adapter: Adapter;
   readonly #logger: Logger;
   readonly #limiter: InFlightLimiter;
@@ -56,7 +56,7 @@ export class Http11Processor {
   #nextConnectionId = 0;
   readonly #rejections: RateLimitedLog;
 
-  constructor(config: ConnectorConfig, adapter: Adapter, logger: Logger, limiter: InFlightLimiter) {
+  constructor(config: Http11ConnectorConfig, adapter: Adapter, logger: Logger, limiter: InFlightLimiter) {
     this.#config = config;
     this.#adapter = adapter;
     this.#logger = logger;
@@ -66,7 +66,6 @@ export class Http11Processor {
       writeStalled: (connection) => this.#guard(() => this.#onWriteStalled(connection)),
       settled: (connection, exchange) => this.#guard(() => this.#onExchangeDone(connection, exchange)),
     };
-    const attributes = config.attributes;
     this.#settings = {
       scheme: config.scheme === 'https' ? 'https' : 'http',
       secure: config.secure,
@@ -74,26 +73,20 @@ export class Http11Processor {
         Number.isFinite(config.keepAliveTimeout) && config.keepAliveTimeout >= 1000
           ? Math.floor(config.keepAliveTimeout / 1000)
           : undefined,
-      compression: compressionConfigFrom(attributes),
-      continueOnRead: String(attributes['continueResponseTiming'] ?? 'immediately').toLowerCase() === 'onread',
+      compression: compressionConfigFrom(config),
+      continueOnRead: config.continueResponseTiming === 'onRead',
       allowedTrailers: new Set(
-        String(attributes['allowedTrailerHeaders'] ?? '')
+        (config.allowedTrailerHeaders ?? '')
           .split(',')
           .map((name) => name.trim().toLowerCase())
           .filter((name) => name !== ''),
       ),
       maxSwallowSize: config.maxSwallowSize,
     };
-    const relaxedPath = stringAttribute(attributes['relaxedPathChars']) + (attributes['allowBackslash'] === true ? '\\' : '');
-    this.#headChecker = new RequestHeadChecker(
-      config,
-      new RequestTargetValidator(relaxedPath, stringAttribute(attributes['relaxedQueryChars'])),
-    );
-    this.#bodyTimeout =
-      attributes['disableUploadTimeout'] === false
-        ? numberAttribute(attributes['connectionUploadTimeout'], 300_000)
-        : config.connectionTimeout;
-    this.#maxTrailerSize = numberAttribute(attributes['maxTrailerSize'], 8192);
+    const relaxedPath = (config.relaxedPathChars ?? '') + (config.allowBackslash ? '\\' : '');
+    this.#headChecker = new RequestHeadChecker(config, new RequestTargetValidator(relaxedPath, config.relaxedQueryChars ?? ''));
+    this.#bodyTimeout = config.disableUploadTimeout ? config.connectionTimeout : config.connectionUploadTimeout;
+    this.#maxTrailerSize = config.maxTrailerSize;
   }
 
   get connections(): number {
@@ -567,14 +560,6 @@ function anyWriteStalled(connection: Http11Connection): boolean {
   const open = connection.open;
   for (let i = 0; i < open.length; i++) if ((open[i] as HttpExchange).writeStalled) return true;
   return false;
-}
-
-function stringAttribute(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
-function numberAttribute(value: unknown, fallback: number): number {
-  return typeof value === 'number' ? value : fallback;
 }
 
 function connectionPrefix(socket: Socket): string {

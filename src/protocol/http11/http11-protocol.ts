@@ -3,7 +3,7 @@
  * the processor, which parses with node's llhttp; requests reach the Adapter as Exchanges.
  */
 import type { Logger } from 'pino';
-import type { ConnectorConfig } from '../../config/server-config.js';
+import type { Http11ConnectorConfig } from '../../config/server-config.js';
 import { Acceptor } from '../../net/acceptor.js';
 import { tlsSettingsOf } from '../../net/tls-context.js';
 import type { Adapter } from '../exchange.js';
@@ -21,7 +21,7 @@ export class Http11Protocol implements ProtocolHandler {
   #bound = false;
   #stopping: Promise<void> | undefined;
 
-  constructor(config: ConnectorConfig, adapter: Adapter, logger: Logger) {
+  constructor(config: Http11ConnectorConfig, adapter: Adapter, logger: Logger) {
     this.#logger = logger;
     this.#limiter = new InFlightLimiter(config.maxThreads);
     this.#processor = new Http11Processor(config, adapter, logger, this.#limiter);
@@ -32,7 +32,7 @@ export class Http11Protocol implements ProtocolHandler {
         backlog: config.acceptCount,
         maxConnections: config.maxConnections,
         acceptQueueLength: config.acceptCount,
-        noDelay: config.attributes['tcpNoDelay'] !== false,
+        noDelay: config.tcpNoDelay,
         tls: tlsSettingsOf(config),
       },
       (socket) => {

@@ -56,7 +56,7 @@ describe('blocking endpoint limits', () => {
   it('keep-alive is disabled once more than disableKeepAlivePercentage (default 75) of the workers are held', async () => {
     server = await startBlockingServer({ appBase: BLOCKING_APP_BASE, connectorAttributes: 'maxThreads="4" minSpareThreads="1"' });
     const connector = server.catalina.server.services[0]!.connectors[0]!;
-    expect(connector.config.attributes['disableKeepAlivePercentage']).toBe(75);
+    expect(connector.config.disableKeepAlivePercentage).toBe(75);
     const held: RawHttpClient[] = [];
     // 1, 2 and 3 of 4 workers held (25 %, 50 %, 75 %): keep-alive.
     for (let i = 0; i < 3; i++) {

@@ -4,7 +4,7 @@
  * maxSwallowSize for chunked bodies, disableUploadTimeout / connectionUploadTimeout.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConnectorConfig } from '../../../src/config/server-config.js';
+import type { Http11ConnectorConfig } from '../../../src/config/server-config.js';
 import { RawHttpClient, sleep } from '../../helpers/raw-http-client.js';
 import { get, startTestServer, type TestServer } from './http11-harness.js';
 
@@ -13,7 +13,7 @@ const H = 'Host: localhost\r\n';
 describe('HTTP/1.1 endpoint: connector attributes on the wire', () => {
   let server: TestServer | undefined;
   const clients: RawHttpClient[] = [];
-  async function start(overrides: Partial<ConnectorConfig> = {}): Promise<TestServer> {
+  async function start(overrides: Partial<Http11ConnectorConfig> = {}): Promise<TestServer> {
     server = await startTestServer(overrides);
     return server;
   }
@@ -45,7 +45,7 @@ describe('HTTP/1.1 endpoint: connector attributes on the wire', () => {
     });
 
     it('continueResponseTiming=onRead: 100 only once the application reads the body', async () => {
-      await start({ attributes: { continueResponseTiming: 'onRead' } });
+      await start({ continueResponseTiming: 'onRead' });
       const reader = await connect();
       await reader.write(expecting('/echo'));
       expect((await reader.readResponse()).status).toBe(100);
@@ -64,7 +64,7 @@ describe('HTTP/1.1 endpoint: connector attributes on the wire', () => {
     });
 
     it('continueResponseTiming=onRead: body bytes sent without waiting do not count as a read', async () => {
-      const s = await start({ attributes: { continueResponseTiming: 'onRead' } });
+      const s = await start({ continueResponseTiming: 'onRead' });
       const client = await connect();
       // The client does not wait for the interim response; the application has not read anything yet.
       await client.write(`POST /slow/late HTTP/1.1\r\n${H}Content-Length: 10\r\nExpect: 100-continue\r\n\r\nabcde`);
@@ -112,7 +112,7 @@ describe('HTTP/1.1 endpoint: connector attributes on the wire', () => {
 
   describe('request target characters (CVE-2016-6816)', () => {
     it('relaxedPathChars / relaxedQueryChars let the listed characters through, only where listed', async () => {
-      const s = await start({ attributes: { relaxedPathChars: '{}|', relaxedQueryChars: '<>"' } });
+      const s = await start({ relaxedPathChars: '{}|', relaxedQueryChars: '<>"' });
       const cases: Array<[string, number]> = [
         ['/te{st}', 404],
         ['/a|b', 404],
@@ -130,7 +130,7 @@ describe('HTTP/1.1 endpoint: connector attributes on the wire', () => {
     });
 
     it('allowBackslash=true lets a backslash reach the URI canonicaliser', async () => {
-      const s = await start({ attributes: { allowBackslash: true } });
+      const s = await start({ allowBackslash: true });
       const client = await connect();
       await client.write(`GET /a\\b HTTP/1.1\r\n${H}\r\n`);
       expect((await client.readResponse()).status).toBe(404);
@@ -142,7 +142,7 @@ describe('HTTP/1.1 endpoint: connector attributes on the wire', () => {
     const withTrailers = `POST /trailers HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-Checksum: 42\r\nX-Other: no\r\n\r\n`;
 
     it('reach the application only when listed in allowedTrailerHeaders', async () => {
-      await start({ attributes: { allowedTrailerHeaders: 'x-checksum' } });
+      await start({ allowedTrailerHeaders: 'x-checksum' });
       const client = await connect();
       await client.write(withTrailers);
       expect(JSON.parse((await client.readResponse()).body)).toEqual(['X-Checksum', '42']);
@@ -156,7 +156,7 @@ describe('HTTP/1.1 endpoint: connector attributes on the wire', () => {
     });
 
     it('a trailer section over maxTrailerSize → 400 and close', async () => {
-      const s = await start({ attributes: { maxTrailerSize: 20 } });
+      const s = await start({ maxTrailerSize: 20 });
       const client = await connect();
       await client.write(withTrailers);
       expect((await client.readResponse()).status).toBe(400);
@@ -205,7 +205,8 @@ describe('HTTP/1.1 endpoint: connector attributes on the wire', () => {
       await start({
         connectionTimeout: 300,
         keepAliveTimeout: 300,
-        attributes: { disableUploadTimeout: false, connectionUploadTimeout: 3000 },
+        disableUploadTimeout: false,
+        connectionUploadTimeout: 3000,
       });
       const client = await connect();
       await slowBody(client);

@@ -1,7 +1,7 @@
 /** Response compression on the wire (compression, compressionMinSize, compressibleMimeType, noCompressionUserAgents) and HEAD framing. */
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConnectorConfig } from '../../../src/config/server-config.js';
+import type { Http11ConnectorConfig } from '../../../src/config/server-config.js';
 import { RawHttpClient, type RawResponse } from '../../helpers/raw-http-client.js';
 import { startTestServer, type TestServer } from './http11-harness.js';
 
@@ -24,8 +24,8 @@ describe('HTTP/1.1 endpoint: compression', () => {
     await client.write(`${method} ${target} HTTP/1.1\r\nHost: localhost\r\n${headers}\r\n`);
     return client.readResponse({ noBody: method === 'HEAD' });
   }
-  async function start(attributes: ConnectorConfig['attributes']): Promise<void> {
-    server = await startTestServer({ attributes });
+  async function start(attributes: Partial<Http11ConnectorConfig>): Promise<void> {
+    server = await startTestServer(attributes);
   }
   const expected = (size: number): string => TEXT.repeat(1 + size / 45).slice(0, size);
 

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Exchange } from '../../../src/protocol/exchange.js';
 import { Http11Protocol } from '../../../src/protocol/http11/http11-protocol.js';
-import type { ConnectorConfig } from '../../../src/config/server-config.js';
+import type { Http11ConnectorConfig } from '../../../src/config/server-config.js';
 import { RawHttpClient, sleep } from '../../helpers/raw-http-client.js';
 import { connectorConfig, eventually, get, TestAdapter } from './http11-harness.js';
 
@@ -113,7 +113,7 @@ describe('HTTP/1.1 processor on llhttp: framing and connection handling', () => 
   const clients: RawHttpClient[] = [];
   const sockets: net.Socket[] = [];
 
-  async function start(overrides: Partial<ConnectorConfig> = {}): Promise<Server> {
+  async function start(overrides: Partial<Http11ConnectorConfig> = {}): Promise<Server> {
     const adapter = new FramingAdapter();
     const protocol = new Http11Protocol(connectorConfig(overrides), adapter, silent);
     await protocol.start();

@@ -1,40 +1,23 @@
 /** Test harness for the HTTP/1.1 endpoint: a connector config with Tomcat defaults and a scriptable Adapter. */
 import pino from 'pino';
-import type { ConnectorConfig } from '../../../src/config/server-config.js';
+import { defaultsOf } from '../../../src/config/attribute-values.js';
+import type { Http11ConnectorConfig } from '../../../src/config/server-config.js';
 import type { Adapter, Exchange, RejectedRequest } from '../../../src/protocol/exchange.js';
 import { Http11Protocol } from '../../../src/protocol/http11/http11-protocol.js';
 
-export function connectorConfig(overrides: Partial<ConnectorConfig> = {}): ConnectorConfig {
+export function connectorConfig(overrides: Partial<Http11ConnectorConfig> = {}): Http11ConnectorConfig {
   return {
+    ...defaultsOf('Connector', { protocol: 'http11' }),
     protocolName: 'HTTP/1.1',
     protocol: 'http11',
     style: 'event-loop',
     port: 0,
     address: '127.0.0.1',
-    maxConnections: 8192,
-    acceptCount: 100,
-    maxThreads: 200,
+    // Tomcat's shipped server.xml values rather than the attribute defaults.
     connectionTimeout: 20_000,
     keepAliveTimeout: 20_000,
-    maxKeepAliveRequests: 100,
-    maxHttpHeaderSize: 8192,
-    maxHeaderCount: 100,
-    maxPostSize: 2_097_152,
-    maxSwallowSize: 2_097_152,
     maxParameterCount: 1000,
-    maxCookieCount: 200,
     redirectPort: 8443,
-    scheme: 'http',
-    secure: false,
-    URIEncoding: 'UTF-8',
-    enableLookups: false,
-    xpoweredBy: false,
-    server: undefined,
-    allowTrace: false,
-    proxyName: undefined,
-    proxyPort: 0,
-    executor: undefined,
-    attributes: {},
     location: { file: 'test', line: 1, path: 'Server/Service[0]/Connector[0]' },
     ...overrides,
   };
@@ -184,7 +167,7 @@ export interface TestServer {
 
 const silent = pino({ level: 'silent' });
 
-export async function startTestServer(overrides: Partial<ConnectorConfig> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Http11ConnectorConfig> = {}): Promise<TestServer> {
   const adapter = new TestAdapter();
   const protocol = new Http11Protocol(connectorConfig(overrides), adapter, silent);
   await protocol.start();

@@ -31,7 +31,7 @@ describe('HTTP/1.1 message boundaries without a message-begin callback', () => {
   const clients: RawHttpClient[] = [];
 
   async function connect(overrides: Parameters<typeof startTestServer>[0] = {}): Promise<{ server: TestServer; client: RawHttpClient }> {
-    server = await startTestServer({ attributes: { allowedTrailerHeaders: 'x-checksum' }, ...overrides });
+    server = await startTestServer({ allowedTrailerHeaders: 'x-checksum', ...overrides });
     const client = await RawHttpClient.connect(server.port);
     clients.push(client);
     return { server, client };

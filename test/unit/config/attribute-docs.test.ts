@@ -20,6 +20,9 @@ describe('docs/configuration.md', () => {
     expect(rendered).toContain('| `connectionTimeout` | int 0–2147483647, -1 = unlimited | 60000 (AJP: -1) | ms |');
     expect(rendered).toContain('| `keepAliveTimeout` | int 0–2147483647, -1 = unlimited | = connectionTimeout | ms |');
     expect(rendered).toContain('| `encodedSolidusHandling` | enum: reject \\| decode \\| passthrough | `reject` |');
+    // Computed defaults are documented beside the plain one.
+    expect(rendered).toContain('| `maxThreads` | int 1–2147483647 | 200 (blocking style: twice the available cores) |');
+    expect(rendered).toContain('| `certificateKeyFile` | path | = certificateFile |');
   });
 
   it('is up to date (SERVAL_UPDATE_DOCS=1 rewrites it)', () => {

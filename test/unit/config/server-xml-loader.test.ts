@@ -90,18 +90,17 @@ describe('defaults', () => {
       proxyPort: 0,
       executor: undefined,
     });
-    expect(connector.attributes).toMatchObject({
+    expect(connector).toMatchObject({
       minSpareThreads: 10,
       encodedSolidusHandling: 'reject',
       allowBackslash: false,
       rejectSuspiciousURIs: false,
       tcpNoDelay: true,
-      protocol: 'HTTP/1.1',
     });
     // AJP-only and Tomcat-only attributes are not part of an HTTP connector.
-    expect(connector.attributes).not.toHaveProperty('secretRequired');
-    expect(connector.attributes).not.toHaveProperty('useSendfile');
-    expect(connector.attributes).toMatchObject({ compression: 'off', compressionMinSize: 2048, continueResponseTiming: 'immediately' });
+    expect(connector).not.toHaveProperty('secretRequired');
+    expect(connector).not.toHaveProperty('useSendfile');
+    expect(connector).toMatchObject({ compression: 'off', compressionMinSize: 2048, continueResponseTiming: 'immediately' });
   });
 
   it('fills Engine and Host defaults and resolves appBase against catalina.base', () => {
@@ -187,7 +186,7 @@ describe('defaults', () => {
       connectionTimeout: Infinity,
       keepAliveTimeout: Infinity,
     });
-    expect(c.services[0]!.connectors[0]!.attributes).toMatchObject({ secret: 's3cret', secretRequired: true, packetSize: 8192 });
+    expect(c.services[0]!.connectors[0]!).toMatchObject({ secret: 's3cret', secretRequired: true, packetSize: 8192 });
   });
 
   it('reads executors, aliases, parameters, environments and watched resources', () => {
@@ -267,7 +266,7 @@ describe('type errors', () => {
   it('accepts booleans and enum values in any case, stored canonically', () => {
     const c = loadServerConfigFromString(server('', '<Connector port="1" secure="TRUE" encodedSolidusHandling="Decode"/>'), env);
     expect(c.services[0]!.connectors[0]!.secure).toBe(true);
-    expect(c.services[0]!.connectors[0]!.attributes['encodedSolidusHandling']).toBe('decode');
+    expect(c.services[0]!.connectors[0]!.encodedSolidusHandling).toBe('decode');
   });
 });
 
@@ -411,7 +410,7 @@ describe('cross-field rules', () => {
     const problem = onlyProblem(server('', '<Connector port="8009" protocol="AJP/1.3"/>'));
     expect(problem).toMatchObject({ code: 'SV_ERR_CONFIG_RULE', attribute: 'secret' });
     const c = loadServerConfigFromString(server('', '<Connector port="8009" protocol="AJP/1.3" secretRequired="false"/>'), env);
-    expect(c.services[0]!.connectors[0]!.attributes['secretRequired']).toBe(false);
+    expect(c.services[0]!.connectors[0]!).toMatchObject({ secretRequired: false });
   });
 
   it('refuses a server value that would split responses (it becomes the Server header)', () => {

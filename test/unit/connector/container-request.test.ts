@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { ConnectorConfig } from '../../../src/config/server-config.js';
+import type { Http11ConnectorConfig } from '../../../src/config/server-config.js';
 import { ContainerRequest } from '../../../src/connector/container-request.js';
 import { ContainerResponse } from '../../../src/connector/container-response.js';
 import type { ContextBinding } from '../../../src/core/context-binding.js';
@@ -59,7 +59,7 @@ function makeBinding(overrides: Partial<ContextBinding> = {}): TestBinding {
 }
 
 interface Setup extends BufferExchangeOptions {
-  connector?: Partial<ConnectorConfig>;
+  connector?: Partial<Http11ConnectorConfig>;
   binding?: TestBinding | null;
   mapping?: Partial<ContainerMapping>;
   sessionIdFromUrl?: string | null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectorConfig } from '../../../src/config/server-config.js';
+import type { Http11ConnectorConfig } from '../../../src/config/server-config.js';
 import { ContainerRequest } from '../../../src/connector/container-request.js';
 import { ContainerResponse, type ResponseOptions } from '../../../src/connector/container-response.js';
 import type { ContextBinding } from '../../../src/core/context-binding.js';
@@ -11,7 +11,7 @@ import { BufferExchange, testConnectorConfig, type BufferExchangeOptions } from 
 interface Setup extends BufferExchangeOptions {
   options?: ResponseOptions;
   binding?: Partial<ContextBinding> | null;
-  connector?: Partial<ConnectorConfig>;
+  connector?: Partial<Http11ConnectorConfig>;
 }
 
 function setup(setupOptions: Setup = {}) {

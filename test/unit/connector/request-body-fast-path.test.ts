@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectorConfig } from '../../../src/config/server-config.js';
+import type { Http11ConnectorConfig } from '../../../src/config/server-config.js';
 import { ContainerRequest } from '../../../src/connector/container-request.js';
 import { ContainerResponse } from '../../../src/connector/container-response.js';
 import { ContainerError } from '../../../src/errors/container-error.js';
 import { emptyMappingData } from '../../../src/mapper/mapping-data.js';
 import { BufferExchange, testConnectorConfig, type BufferExchangeOptions } from '../../helpers/buffer-exchange.js';
 
-function setup(options: BufferExchangeOptions & { connector?: Partial<ConnectorConfig> } = {}) {
+function setup(options: BufferExchangeOptions & { connector?: Partial<Http11ConnectorConfig> } = {}) {
   const exchange = new BufferExchange(options);
   const response = new ContainerResponse(exchange, {});
   const request = new ContainerRequest(exchange, testConnectorConfig(options.connector), response);

@@ -6,10 +6,18 @@ import {
   createEncoder,
   decideCompression,
   negotiateCoding,
+  type CompressionAttributes,
   type CompressionConfig,
 } from '../../../src/protocol/http11/compression.js';
+import { defaultsOf } from '../../../src/config/attribute-values.js';
 
-const on = compressionConfigFrom({ compression: 'on', compressionMinSize: 2048 }) as CompressionConfig;
+/** The Connector's compression attributes: the table's defaults with these written. */
+const attributes = (written: Partial<CompressionAttributes>): CompressionAttributes => ({
+  ...defaultsOf('Connector', { protocol: 'http11' }),
+  ...written,
+});
+
+const on = compressionConfigFrom(attributes({ compression: 'on', compressionMinSize: 2048 })) as CompressionConfig;
 const browser = { acceptEncoding: 'gzip, deflate, br', userAgent: 'Mozilla/5.0' };
 
 describe('negotiateCoding (RFC 9110 §12.5.3)', () => {
@@ -43,12 +51,12 @@ describe('negotiateCoding (RFC 9110 §12.5.3)', () => {
 
 describe('compressionConfigFrom', () => {
   it('off, on, force and a number (= on with that minimum size)', () => {
-    expect(compressionConfigFrom({ compression: 'off' })).toBeNull();
-    expect(compressionConfigFrom({})).toBeNull();
-    expect(compressionConfigFrom({ compression: 'on' })).toMatchObject({ force: false, minSize: 2048 });
-    expect(compressionConfigFrom({ compression: 'force' })).toMatchObject({ force: true });
-    expect(compressionConfigFrom({ compression: '512' })).toMatchObject({ force: false, minSize: 512 });
-    expect(compressionConfigFrom({ compression: 'on', compressibleMimeType: 'text/html, image/*' })?.mimeTypes).toEqual([
+    expect(compressionConfigFrom(attributes({ compression: 'off' }))).toBeNull();
+    expect(compressionConfigFrom(attributes({}))).toBeNull();
+    expect(compressionConfigFrom(attributes({ compression: 'on' }))).toMatchObject({ force: false, minSize: 2048 });
+    expect(compressionConfigFrom(attributes({ compression: 'force' }))).toMatchObject({ force: true });
+    expect(compressionConfigFrom(attributes({ compression: '512' }))).toMatchObject({ force: false, minSize: 512 });
+    expect(compressionConfigFrom(attributes({ compression: 'on', compressibleMimeType: 'text/html, image/*' }))?.mimeTypes).toEqual([
       'text/html',
       'image/*',
     ]);
@@ -113,13 +121,15 @@ describe('decideCompression', () => {
   });
 
   it('noCompressionUserAgents (a regular expression on the whole User-Agent) opts clients out', () => {
-    const config = compressionConfigFrom({ compression: 'on', noCompressionUserAgents: 'gozilla|traviata' }) as CompressionConfig;
+    const config = compressionConfigFrom(
+      attributes({ compression: 'on', noCompressionUserAgents: 'gozilla|traviata' }),
+    ) as CompressionConfig;
     expect(decideCompression(config, { acceptEncoding: 'gzip', userAgent: 'gozilla' }, 200, text(5000)).coding).toBeNull();
     expect(decideCompression(config, { acceptEncoding: 'gzip', userAgent: 'gozilla/2' }, 200, text(5000)).coding).toBe('gzip');
   });
 
   it('force ignores size and type but never encodes an empty body', () => {
-    const force = compressionConfigFrom({ compression: 'force' }) as CompressionConfig;
+    const force = compressionConfigFrom(attributes({ compression: 'force' })) as CompressionConfig;
     expect(
       decideCompression(force, browser, 200, [
         ['Content-Type', 'image/png'],

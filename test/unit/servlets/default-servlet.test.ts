@@ -501,5 +501,21 @@ describe('DefaultServlet', () => {
   it('rejects invalid init parameters', async () => {
     await expect(makeServlet({ listings: 'yes' })).rejects.toThrow(/listings/);
     await expect(makeServlet({ fileEncoding: 'no-such-charset' })).rejects.toThrow(/fileEncoding/);
+    await expect(makeServlet({ directoryRedirectStatusCode: '300' })).rejects.toMatchObject({
+      code: 'SV_ERR_STATIC_INIT_PARAM',
+      message: expect.stringMatching(
+        /\[directoryRedirectStatusCode\] of servlet \[default\] has invalid value \[300\]; allowed: one of \[301, 302, 303, 307, 308\]/,
+      ),
+    });
+    await expect(makeServlet({ sendfileSize: '4k' })).rejects.toThrow(/sendfileSize/);
+    await expect(makeServlet({ precompressed: 'gzip' })).rejects.toThrow(/precompressed/);
+  });
+
+  it('reads init parameters as web.xml indents them, and takes the default for an empty one', async () => {
+    const listing = await serve({ path: '/dir/' }, await makeServlet({ listings: '\n      TRUE\n    ' }));
+    expect(listing.status).toBe(200);
+    expect((await serve({ path: '/dir/' }, await makeServlet({ listings: '  ' }))).status).toBe(404);
+    const moved = await serve({ path: '/dir', requestURI: '/dir' }, await makeServlet({ directoryRedirectStatusCode: ' 308 ' }));
+    expect(moved.status).toBe(308);
   });
 });

@@ -27,7 +27,7 @@ describe('blocking-style connector configuration', () => {
     const config = loadServerConfigFromString(xml(`<Connector port="8080" protocol="${protocol}" ${secret}/>`), env);
     const connector = config.services[0]!.connectors[0]!;
     expect(connector).toMatchObject({ protocol: kind, style: 'blocking', maxThreads: 2 * availableParallelism() });
-    expect(connector.attributes['disableKeepAlivePercentage']).toBe(75);
+    expect(connector.disableKeepAlivePercentage).toBe(75);
   });
 
   it('keeps an explicit maxThreads, and the event-loop default of 200', () => {
@@ -49,7 +49,7 @@ describe('blocking-style connector configuration', () => {
         xml(`<Connector port="8080" protocol="HTTP/1.1-blocking" disableKeepAlivePercentage="${value}"/>`),
         env,
       );
-      expect(config.services[0]!.connectors[0]!.attributes['disableKeepAlivePercentage']).toBe(Number(value));
+      expect(config.services[0]!.connectors[0]!.disableKeepAlivePercentage).toBe(Number(value));
     }
   });
 
