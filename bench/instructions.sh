@@ -18,7 +18,7 @@ Takes a few minutes (valgrind runs node about 50 times slower).
 
   --write   also append a dated section with the results to bench/RESULTS.md
 
-Environment: TARGET [hello] (hello: GET /examples/hello against node:http and the llhttp floor; static: GET
+Environment: TARGET [hello] (hello: GET /examples/hello against node:http and the llhttp floor unless BASELINES=0; static: GET
 /static/1k.txt from the DefaultServlet, a 1 KB text file of bench/make-files.js, Serval alone), WARM [60000],
 MEASURED [60000], CONNECTIONS [10], MAX_KEEPALIVE_REQUESTS [-1] (the container's
 maxKeepAliveRequests; -1 keeps connections open as node:http does). One-off costs that fall inside the window
@@ -96,7 +96,7 @@ rm -f "$BASE"/logs/localhost_access_log*
 
 FLOOR=-
 BASELINE=-
-if [[ $TARGET == hello ]]; then
+if [[ $TARGET == hello && ${BASELINES:-1} == 1 ]]; then
   FLOOR_PORT=$(free_port)
   log "llhttp floor: measuring (port $FLOOR_PORT)"
   FLOOR=$(measure floor "$FLOOR_PORT" node "$BENCH/floor-llhttp.js" "$FLOOR_PORT")
