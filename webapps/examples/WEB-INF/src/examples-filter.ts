@@ -1,4 +1,4 @@
-/** Marks every response of the examples app with `X-Examples-Filter: on`. */
+/** Marks every response of the examples app with `X-Examples-Filter: on`, then passes the request on. */
 import {
   WebFilter,
   type Filter,
@@ -10,8 +10,8 @@ import {
 
 @WebFilter({ filterName: 'examples', urlPatterns: ['/*'], dispatcherTypes: ['REQUEST', 'FORWARD', 'INCLUDE', 'ERROR'] })
 export class ExamplesFilter implements Filter {
-  async doFilter(request: ServletRequest, response: ServletResponse, chain: FilterChain): Promise<void> {
+  doFilter(request: ServletRequest, response: ServletResponse, chain: FilterChain): Promise<void> {
     (response as HttpServletResponse).setHeader('X-Examples-Filter', 'on');
-    await chain.doFilter(request, response);
+    return chain.doFilter(request, response);
   }
 }
