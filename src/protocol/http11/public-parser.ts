@@ -19,7 +19,8 @@ import { MAX_HEADER_SIZE, type LlhttpError, type LlhttpParser, type ParserEvents
 
 /**
  * The connection node:http parses: reads are what execute() pushes; writes (its ServerResponses) go nowhere.
- * Its write buffer never fills, so node never holds parsing back for unsent responses.
+ * Its write buffer never fills, so node never holds parsing back for unsent responses. node may end it after a
+ * response framed to close; llhttp refuses any later byte on such a connection anyway (HPE_CLOSED_CONNECTION).
  */
 class ParserStream extends Duplex {
   constructor() {
@@ -31,13 +32,6 @@ class ParserStream extends Duplex {
   override _write(_chunk: unknown, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     done();
   }
-
-  /**
-   * node:http ends a connection after a response it framed to close (a request with `Connection: close`, an
-   * HTTP/1.0 one) through destroySoon() when the socket has it: here nothing is to be closed (the processor
-   * owns the real socket), and ending this stream would make a later response's write fail.
-   */
-  destroySoon(): void {}
 }
 
 /** One private http.Server per header limit; each only ever sees connections handed to it. */
