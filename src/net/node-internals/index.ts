@@ -68,6 +68,7 @@ interface Verdict {
 
 const verdicts = new Map<NodeInternalFeature, Verdict>();
 let binding: BindingModule | null | undefined;
+let timerRefresh: boolean | undefined;
 
 function verdict(feature: NodeInternalFeature): Verdict {
   let known = verdicts.get(feature);
@@ -176,7 +177,9 @@ export function currentRead(parser: LlhttpParser): Buffer | undefined {
  * which would have refreshed it. The public path sets the same timeout again, which clears and re-queues the timer.
  */
 export function refreshIdleTimer(socket: Socket): void {
-  if (verdict('socket-timer-refresh').reason === null) {
+  // Called for reads while a message is open: the verdict is looked up once.
+  timerRefresh ??= verdict('socket-timer-refresh').reason === null;
+  if (timerRefresh) {
     unrefTimer(socket);
     return;
   }
@@ -219,5 +222,6 @@ export function tlsHandleUsable(): boolean {
 export function resetNodeInternalsForTests(): void {
   verdicts.clear();
   binding = undefined;
+  timerRefresh = undefined;
   reported = false;
 }
