@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { ConnectorConfig } from '../config/server-config.js';
 import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
+import { reportNodeInternals } from '../net/node-internals/index.js';
 import type { Adapter } from '../protocol/exchange.js';
 import type { ProtocolHandler } from '../protocol/protocol-handler.js';
 import { Http11Protocol } from '../protocol/http11/http11-protocol.js';
@@ -117,6 +118,9 @@ export class Connector extends LifecycleBase {
   }
 
   protected async startInternal(): Promise<void> {
+    // Node internals used on hot paths are checked before the first connection; once per process, a line for
+    // each one that takes its public path instead.
+    reportNodeInternals(this.#logger);
     // Workers first: nothing is accepted before they have built their container trees.
     await this.#workers?.executor.start();
     try {

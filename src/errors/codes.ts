@@ -276,6 +276,9 @@ const catalogue = {
   SV_MSG_DEPLOY_LEAK_CLEARED: {
     message: 'The web application [{name}] left {leak} behind; it has been cleared to prevent a memory leak',
   },
+  SV_MSG_NODE_INTERNAL_FALLBACK: {
+    message: 'Node internal [{internal}] is not used on Node [{version}] ({reason}); instead {fallback}',
+  },
 
   // --- worker pool (blocking-style endpoint) ---
   SV_ERR_WORKER_START_FAILED: { message: 'Worker thread [{worker}] of pool [{pool}] failed to start: {detail}' },

@@ -548,6 +548,11 @@ const docs = {
       'Warning: when the webapp stopped, it had left a timer, interval or process listener running; the container cleared it so the old generation can be garbage collected.',
     fix: "Clear what the message names in the webapp's contextDestroyed() or Servlet.destroy().",
   },
+  SV_MSG_NODE_INTERNAL_FALLBACK: {
+    meaning:
+      "Logged once per process when the first connector starts, for each Node internal Serval could not use on this Node (it is missing or failed its startup check, or SERVAL_PUBLIC_HTTP_PARSER=1 asked for the public HTTP parser). The feature named runs on public Node APIs instead: the same behaviour, at some CPU cost (bench/RESULTS.md gives the HTTP parser's).",
+    fix: 'Nothing is required. On a Node release Serval supports (package.json engines) it should not appear unless asked for; if it does, report it with the Node version and the reason given.',
+  },
 } satisfies Record<ErrorCode, ErrorDoc>;
 
 export const errorDocs: Readonly<Record<ErrorCode, ErrorDoc>> = docs;

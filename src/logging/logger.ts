@@ -21,8 +21,12 @@ export interface LoggingOptions {
 
 export type CodedLevel = 'warn' | 'error' | 'info' | 'debug';
 
-/** Finishers for each root logger's destinations, keyed by the multistream its children share. */
-const finishers = new WeakMap<object, () => Promise<void>>();
+/**
+ * Finishers for each root logger's destinations, keyed by the logger and by every child of it (pino's public
+ * onChild hook registers them; children inherit it). The destination's stream is only reachable through a
+ * private pino symbol, which Serval does not use (architecture decision 8).
+ */
+const finishers = new WeakMap<Logger, () => Promise<void>>();
 
 function resolveLevel(options: LoggingOptions): string {
   const fromEnv = process.env.SERVAL_LOG_LEVEL;
@@ -36,10 +40,6 @@ function resolveLevel(options: LoggingOptions): string {
     });
   }
   return level;
-}
-
-function streamOf(logger: Logger): unknown {
-  return (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
 }
 
 export function createLogger(options: LoggingOptions): Logger {
@@ -65,9 +65,19 @@ export function createLogger(options: LoggingOptions): Logger {
 
   const destination = pino.multistream(streams);
   const now = options.now;
-  const logger = pino({ level, ...(now ? { timestamp: () => `,"time":${now()}` } : {}) }, destination);
   let finished: Promise<void> | null = null;
-  finishers.set(destination, () => (finished ??= Promise.all(finishes.map((finish) => finish())).then(() => undefined)));
+  const finish = (): Promise<void> => (finished ??= Promise.all(finishes.map((close) => close())).then(() => undefined));
+  const logger = pino(
+    {
+      level,
+      ...(now ? { timestamp: () => `,"time":${now()}` } : {}),
+      onChild: (child: Logger) => {
+        finishers.set(child, finish);
+      },
+    },
+    destination,
+  );
+  finishers.set(logger, finish);
   return logger;
 }
 
@@ -78,7 +88,7 @@ export function componentLogger(parent: Logger, component: string): Logger {
 
 /** Flushes and closes the files behind a logger from createLogger (or any of its children); idempotent. */
 export async function closeLogger(logger: Logger): Promise<void> {
-  const finish = finishers.get(streamOf(logger) as object);
+  const finish = finishers.get(logger);
   if (finish) await finish();
 }
 

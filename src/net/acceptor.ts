@@ -191,54 +191,40 @@ export class Acceptor {
    * handshake is bounded by connectionTimeout, as Tomcat bounds it by its socket read timeout.
    */
   #handshake(raw: Socket, contexts: TlsContexts): void {
-    let secure: TLSSocket;
-    try {
-      secure = contexts.wrap(raw);
-    } catch (error) {
-      this.#logger.error({ err: error }, 'TLS wrap failed');
-      raw.destroy();
-      return;
-    }
     const remote = `${normalizeAddress(raw.remoteAddress)}:${raw.remotePort ?? ''}`;
     const limit = this.#options.tls?.handshakeTimeout ?? Infinity;
     let timer: NodeJS.Timeout | undefined;
     const fail = (detail: string): void => {
       clearTimeout(timer);
       this.#logger.debug({ code: 'SV_ERR_TLS_HANDSHAKE' }, formatMessage('SV_ERR_TLS_HANDSHAKE', { remote, detail }));
-      secure.destroy();
+      // Closing the accepted socket closes the TLS socket over it.
       raw.destroy();
     };
     if (Number.isFinite(limit)) {
       timer = setTimeout(() => fail(`not completed within connectionTimeout [${limit}] ms`), limit);
       timer.unref();
     }
-    const onError = (error: Error): void => fail(error.message);
-    secure.once('error', onError);
-    // The TLS socket owns the TCP handle; make sure the slot is released whichever side closes first.
-    secure.once('close', () => {
-      clearTimeout(timer);
-      raw.destroy();
-    });
-    secure.once('secure', () => {
-      clearTimeout(timer);
-      secure.off('error', onError);
-      // A socket without an 'error' listener turns a client RST into a process crash.
-      secure.on('error', () => undefined);
-      const problem = contexts.peerProblem(secure);
-      if (problem !== undefined) {
-        this.#logger.debug(
-          { code: 'SV_ERR_TLS_CLIENT_CERT_REJECTED' },
-          formatMessage('SV_ERR_TLS_CLIENT_CERT_REJECTED', { remote, ...problem }),
-        );
-        secure.destroy();
-        return;
-      }
-      try {
-        this.#onConnection(secure);
-      } catch (error) {
-        this.#logger.error({ err: error }, 'Connection handler failed');
-        secure.destroy();
-      }
+    raw.once('close', () => clearTimeout(timer));
+    contexts.handshake(raw, {
+      failed: fail,
+      secure: (secure: TLSSocket) => {
+        clearTimeout(timer);
+        const problem = contexts.peerProblem(secure);
+        if (problem !== undefined) {
+          this.#logger.debug(
+            { code: 'SV_ERR_TLS_CLIENT_CERT_REJECTED' },
+            formatMessage('SV_ERR_TLS_CLIENT_CERT_REJECTED', { remote, ...problem }),
+          );
+          secure.destroy();
+          return;
+        }
+        try {
+          this.#onConnection(secure);
+        } catch (error) {
+          this.#logger.error({ err: error }, 'Connection handler failed');
+          secure.destroy();
+        }
+      },
     });
   }
 

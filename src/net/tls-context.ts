@@ -4,9 +4,11 @@
  */
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import type { CertificateConfig, CertificateVerification, Http11ConnectorConfig, SslHostConfig } from '../config/server-config.js';
 import { ContainerError } from '../errors/container-error.js';
+import { tlsHandleUsable, tlsVerification } from './node-internals/index.js';
 import { parseProtocols, toNodeCiphers } from '../config/tls-config.js';
 
 export interface TlsSettings {
@@ -31,19 +33,19 @@ export function tlsSettingsOf(config: Http11ConnectorConfig): TlsSettings | unde
 export interface HostContext {
   readonly config: SslHostConfig;
   readonly context: tls.SecureContext;
+  /** What the context was built from (a tls.Server's setSecureContext takes options, not a context). */
+  readonly options: tls.SecureContextOptions;
 }
 
-/**
- * The TLSWrap methods node's own tls.Server uses on its sockets: SSL_set_verify, and the result of chain
- * verification (which tls.Server, not TLSSocket, turns into `authorized`; our acceptor is not a tls.Server).
- */
-interface TlsHandle {
-  setVerifyMode(requestCert: boolean, rejectUnauthorized: boolean): void;
-  verifyError(): Error | null;
+/** What the acceptor learns of a handshake (TlsContexts.handshake). */
+export interface HandshakeEvents {
+  secure(socket: tls.TLSSocket): void;
+  failed(detail: string): void;
 }
 
-function handleOf(socket: tls.TLSSocket | undefined): Partial<TlsHandle> | undefined {
-  return (socket as unknown as { _handle?: Partial<TlsHandle> } | undefined)?._handle;
+interface PendingHandshake {
+  readonly raw: Socket;
+  readonly events: HandshakeEvents;
 }
 
 /** Server-side session IDs are tied to this context name so they cannot be resumed by another program. */
@@ -52,6 +54,9 @@ const SESSION_ID_CONTEXT = 'serval';
 export class TlsContexts {
   readonly #settings: TlsSettings;
   #byName = new Map<string, HostContext>();
+  /** The public path's tls.Server (see handshake()), made on first use; and its handshakes in progress. */
+  #publicServer: tls.Server | undefined;
+  readonly #pending = new Map<string, PendingHandshake>();
 
   constructor(settings: TlsSettings) {
     this.#settings = settings;
@@ -78,7 +83,7 @@ export class TlsContexts {
       });
     }
     const next = new Map(this.#byName);
-    for (const config of configs) next.set(config.hostName, { config, context: buildContext(config) });
+    for (const config of configs) next.set(config.hostName, { config, ...buildContext(config) });
     if (!next.has(this.#settings.defaultHostConfigName)) {
       const first = this.#settings.hostConfigs[0]!;
       throw new ContainerError('SV_ERR_TLS_CONFIG', {
@@ -88,6 +93,7 @@ export class TlsContexts {
       });
     }
     this.#byName = next;
+    this.#publicServer?.setSecureContext(this.#defaultOptions());
   }
 
   /** RFC 6066 §3: the SSLHostConfig for a server name: exact, then a one-label wildcard, then the default. */
@@ -101,11 +107,42 @@ export class TlsContexts {
   }
 
   /**
-   * Wraps an accepted socket as a server TLSSocket. Verification is a per-connection setting in OpenSSL, not a
-   * per-context one, so when SNI picks an SSLHostConfig with another certificateVerification the mode is
-   * switched during the ClientHello, before the server asks for a certificate.
+   * Runs the server side of the TLS handshake over an accepted socket: `events.secure` gets the TLSSocket once it
+   * completed, `events.failed` why it did not. Neither is called when `raw` closes first. Whichever side closes
+   * first, the other is closed too (the TLS socket owns the TCP handle; `raw` holds the acceptor's slot).
+   *
+   * Certificate verification is a per-connection setting in OpenSSL, so when SNI picks an SSLHostConfig with
+   * another certificateVerification, the mode is switched during the ClientHello through the TLSSocket's
+   * handle (node-internals). Where that handle cannot be used, the handshake runs through a private tls.Server
+   * instead (#publicHandshake): public, at the price of asking every client for a certificate when any
+   * SSLHostConfig wants one, the verification of each SSLHostConfig being applied afterwards (peerProblem).
    */
-  wrap(socket: import('node:net').Socket): tls.TLSSocket {
+  handshake(raw: Socket, events: HandshakeEvents): void {
+    if (!tlsHandleUsable()) {
+      this.#publicHandshake(raw, events);
+      return;
+    }
+    let secure: tls.TLSSocket;
+    try {
+      secure = this.#wrap(raw);
+    } catch (error) {
+      events.failed((error as Error).message);
+      raw.destroy();
+      return;
+    }
+    const onError = (error: Error): void => events.failed(error.message);
+    secure.once('error', onError);
+    secure.once('close', () => raw.destroy());
+    secure.once('secure', () => {
+      secure.off('error', onError);
+      // A socket without an 'error' listener turns a client RST into a process crash.
+      secure.on('error', () => undefined);
+      events.secure(secure);
+    });
+  }
+
+  /** Wraps an accepted socket as a server TLSSocket whose verify mode follows the SSLHostConfig SNI selects. */
+  #wrap(socket: Socket): tls.TLSSocket {
     const initial = this.select(undefined);
     const initialMode = verifyMode(initial.config.certificateVerification);
     // The SNI callback needs the socket this options object creates: a holder filled once it exists.
@@ -124,12 +161,12 @@ export class TlsContexts {
           return;
         }
         const mode = verifyMode(selected.config.certificateVerification);
-        const handle = handleOf(created.socket);
+        const verification = created.socket === undefined ? null : tlsVerification(created.socket);
         if (
-          (mode.requestCert !== initialMode.requestCert || mode.rejectUnauthorized !== initialMode.rejectUnauthorized) &&
-          typeof handle?.setVerifyMode === 'function'
+          verification !== null &&
+          (mode.requestCert !== initialMode.requestCert || mode.rejectUnauthorized !== initialMode.rejectUnauthorized)
         ) {
-          handle.setVerifyMode(mode.requestCert, mode.rejectUnauthorized);
+          verification.setVerifyMode(mode.requestCert, mode.rejectUnauthorized);
         }
         callback(null, selected.context);
       },
@@ -140,27 +177,113 @@ export class TlsContexts {
   }
 
   /**
-   * After the handshake: why the connection must be dropped, or undefined. Only `optional` needs this: the
-   * client may send no certificate, but one it sends must verify (OpenSSL cannot express that on its own).
+   * The handshake through a private tls.Server that never listens: it makes the TLSSocket itself and, unlike a
+   * bare TLSSocket, records the client certificate's verification in the public `authorized` and
+   * `authorizationError`. It reports sockets by event, so they are matched to `raw` by the peer's address and
+   * port (unique among the open connections of this connector).
+   */
+  #publicHandshake(raw: Socket, events: HandshakeEvents): void {
+    const server = (this.#publicServer ??= this.#createPublicServer());
+    const key = peerKey(raw);
+    const pending: PendingHandshake = { raw, events };
+    this.#pending.set(key, pending);
+    raw.once('close', () => {
+      if (this.#pending.get(key) === pending) this.#pending.delete(key);
+    });
+    server.emit('connection', raw);
+  }
+
+  #createPublicServer(): tls.Server {
+    const requestCert = this.#settings.hostConfigs.some((config) => config.certificateVerification !== 'none');
+    const server = tls.createServer({
+      requestCert,
+      // Never refused by node: peerProblem() applies each SSLHostConfig's own certificateVerification.
+      rejectUnauthorized: false,
+      SNICallback: (serverName, callback) => {
+        try {
+          callback(null, this.select(serverName).context);
+        } catch (error) {
+          callback(error as Error, undefined);
+        }
+      },
+    });
+    // Clients that send no SNI get the default SSLHostConfig's context, which the server holds as its own.
+    server.setSecureContext(this.#defaultOptions());
+    server.on('secureConnection', (secure: tls.TLSSocket) => {
+      const pending = this.#takePending(secure);
+      if (pending === undefined) {
+        secure.destroy();
+        return;
+      }
+      secure.on('error', () => undefined);
+      secure.once('close', () => pending.raw.destroy());
+      pending.events.secure(secure);
+    });
+    server.on('tlsClientError', (error: Error, secure: tls.TLSSocket) => {
+      const pending = this.#takePending(secure);
+      secure.destroy();
+      if (pending === undefined) return;
+      pending.events.failed(error.message);
+      pending.raw.destroy();
+    });
+    return server;
+  }
+
+  #takePending(secure: tls.TLSSocket): PendingHandshake | undefined {
+    const key = peerKey(secure);
+    const pending = this.#pending.get(key);
+    if (pending !== undefined) this.#pending.delete(key);
+    return pending;
+  }
+
+  /** The secure-context options of the default SSLHostConfig (for the public path's tls.Server). */
+  #defaultOptions(): tls.SecureContextOptions {
+    const fallback = this.#byName.get(this.#settings.defaultHostConfigName);
+    if (fallback === undefined) throw new Error('TLS contexts used before load()');
+    return fallback.options;
+  }
+
+  /**
+   * After the handshake: why the connection must be dropped, or undefined. `optional`: the client may send no
+   * certificate, but one it sends must verify (OpenSSL cannot express that on its own); `required`: it must send
+   * one and it must verify. Node verifies the chain during the handshake but only a tls.Server acts on the
+   * result, so it is read here (through the TLSSocket's handle, or from `authorized` on the public path).
    */
   peerProblem(
     socket: tls.TLSSocket,
   ): { readonly hostName: string; readonly mode: CertificateVerification; readonly detail: string } | undefined {
     const { config } = this.select(socket.servername);
-    if (config.certificateVerification !== 'optional') return undefined;
+    const mode = config.certificateVerification;
+    if (mode === 'none' || mode === 'optionalNoCA') return undefined;
     const peer = socket.getPeerCertificate();
-    if (peer === null || Object.keys(peer).length === 0) return undefined;
-    const handle = handleOf(socket);
-    // Fail closed if a future node drops the method: an unverifiable certificate is treated as unverified.
-    const error = typeof handle?.verifyError === 'function' ? handle.verifyError() : new Error('verification result unavailable');
+    const problem = (detail: string): { hostName: string; mode: CertificateVerification; detail: string } => ({
+      hostName: config.hostName,
+      mode,
+      detail,
+    });
+    if (peer === null || Object.keys(peer).length === 0) return mode === 'required' ? problem('the client sent no certificate') : undefined;
+    const error = verificationError(socket);
     if (error === null) return undefined;
     const code = (error as NodeJS.ErrnoException).code;
-    return {
-      hostName: config.hostName,
-      mode: config.certificateVerification,
-      detail: code === undefined ? error.message : `${code}: ${error.message}`,
-    };
+    return problem(code === undefined ? error.message : `${code}: ${error.message}`);
   }
+}
+
+/** The verification error of the client certificate of a socket whose handshake completed, or null. */
+function verificationError(socket: tls.TLSSocket): Error | null {
+  const verification = tlsVerification(socket);
+  if (verification !== null) return verification.verifyError();
+  // The public path: the private tls.Server has recorded OpenSSL's result.
+  if (socket.authorized) return null;
+  const reason = socket.authorizationError as unknown;
+  if (reason instanceof Error) return reason;
+  const code = typeof reason === 'string' && reason !== '' ? reason : 'UNABLE_TO_VERIFY';
+  return Object.assign(new Error('the client certificate did not verify'), { code });
+}
+
+/** A connection's peer, as both the accepted socket and the TLSSocket over it report it. */
+function peerKey(socket: Socket): string {
+  return `${socket.remoteAddress ?? ''}|${socket.remotePort ?? ''}`;
 }
 
 /**
@@ -184,7 +307,7 @@ function describeLocation(config: { readonly location: SslHostConfig['location']
   return `${config.location.file}:${config.location.line} ${config.location.path}`;
 }
 
-function buildContext(config: SslHostConfig): tls.SecureContext {
+function buildContext(config: SslHostConfig): { context: tls.SecureContext; options: tls.SecureContextOptions } {
   const location = describeLocation(config);
   const fail = (detail: string): never => {
     throw new ContainerError('SV_ERR_TLS_CONFIG', { hostName: config.hostName, location, detail });
@@ -226,7 +349,7 @@ function buildContext(config: SslHostConfig): tls.SecureContext {
     options.crl = readPem(config, config, 'certificateRevocationListFile', config.certificateRevocationListFile);
   }
   try {
-    return tls.createSecureContext(options);
+    return { context: tls.createSecureContext(options), options };
   } catch (error) {
     return fail(`OpenSSL refused the settings (protocols [${config.protocols}], ciphers [${config.ciphers}]): ${(error as Error).message}`);
   }

@@ -1,16 +1,19 @@
 /**
  * MessageReader: one connection's requests as its llhttp parser reads them. It gathers a head's fields across
  * the parser's batches, hands the body and trailers to the exchange, and knows where each message begins and
- * ends without a message-begin callback (llhttp-parser.ts says why there is none). What a message means is the
- * processor's business (MessageSink).
+ * ends without a message-begin callback (net/http-parser.ts says why there is none). What a message means is
+ * the processor's business (MessageSink).
+ *
+ * The parser's events may come inside execute() or later (the public parser's may): nothing here assumes a
+ * read's head is reported before execute() returns.
  */
-import type { Socket } from 'node:net';
+import { refreshIdleTimer } from '../../net/node-internals/index.js';
 import type { HttpExchange } from './http-exchange.js';
 import type { Http11Connection } from './http11-connection.js';
 import {
   createRequestParser,
+  currentRead,
   reportMessageComplete,
-  METHOD_NAMES,
   type LlhttpError,
   type LlhttpParser,
   type ParserEvents,
@@ -40,11 +43,6 @@ export interface MessageSink {
   onBodyComplete(connection: Http11Connection, exchange: HttpExchange, body: RequestBody): void;
 }
 
-/** net.Socket's idle-timer refresh, which its own reads call and a consumed socket's reads do not. */
-interface SocketTimer {
-  _unrefTimer?: () => void;
-}
-
 /** What a read that the parser neither consumed nor refused is reported as (see MessageReader.onData). */
 const NO_PROGRESS: LlhttpError = Object.assign(new Error('The parser made no progress on the bytes read'), {
   code: 'HPE_NO_PROGRESS',
@@ -67,7 +65,8 @@ export class MessageReader {
    * A request asking for an Upgrade was read to its end. llhttp then treats what follows as another protocol,
    * and node's binding stops reporting parse errors until a later head completes (its execute() returns a
    * byte count, possibly 0 or negative, instead of the error): a parser in that state would spin on garbage or
-   * let a malformed request through. No upgrade is offered, so the next request is read by a fresh parser.
+   * let a malformed request through. No upgrade is offered, so the next request is read by a fresh parser
+   * (a parser that continuesAfterUpgrade does that itself).
    */
   #upgraded = false;
   /** A request head was completed by the read being parsed (see #afterRead). */
@@ -88,6 +87,9 @@ export class MessageReader {
         this.#exchange?.requestBody?.deliver(chunk);
       },
       onMessageComplete: () => this.#onMessageComplete(),
+      onError: (error, packet) => {
+        if (connection.parser !== null) this.#sink.onClientError(connection, error, packet, this.#headComplete);
+      },
     };
     this.#parser = createRequestParser(maxHeaderSize, this.#events);
   }
@@ -100,17 +102,17 @@ export class MessageReader {
   /** A read the parser took from the socket's handle itself (consumeSocket) has been parsed. */
   onExecute(result: number | LlhttpError): void {
     const connection = this.#connection;
-    const socket = connection.socket as Socket & SocketTimer;
+    const socket = connection.socket;
     const parser = connection.parser;
     if (parser === null) return;
     if (typeof result !== 'number') {
-      this.#sink.onClientError(connection, result, parser.getCurrentBuffer(), this.#headComplete);
+      this.#sink.onClientError(connection, result, currentRead(parser), this.#headComplete);
       return;
     }
     if (this.#upgraded) {
       // The rest of this read, if any, goes to a fresh parser, and later reads come through 'data' events:
       // this parser is inside its own read callback, and it reads the socket's handle.
-      const read = parser.getCurrentBuffer();
+      const read = currentRead(parser) ?? Buffer.alloc(0);
       connection.readThroughDataEvents();
       this.#replaceParser();
       if (result >= 0 && result < read.length && !connection.rejected && !socket.destroyed) {
@@ -120,11 +122,11 @@ export class MessageReader {
       }
     }
     // The read's bytes are copied out only when no head completed in it (a head trickling in: rare).
-    this.#afterRead(() => (result > 0 ? parser.getCurrentBuffer() : undefined));
+    this.#afterRead(() => (result > 0 ? currentRead(parser) : undefined));
     // No 'data' event refreshed the idle timer for this read. It is refreshed while a message stays open (a head
     // or a body still arriving); a request that came whole is answered, and the response's writes refresh it
     // (net.Socket does on every write). A refresh re-queues the timer: ~700 instructions per request.
-    if (connection.inMessage) socket._unrefTimer?.();
+    if (connection.inMessage) refreshIdleTimer(socket);
   }
 
   /** A read that came through the socket's 'data' events. */
@@ -176,12 +178,14 @@ export class MessageReader {
     major: number,
     minor: number,
     fields: string[] | undefined,
-    method: number,
+    method: string,
     url: string | undefined,
     upgrade: boolean,
     keepAlive: boolean,
   ): void {
     const connection = this.#connection;
+    // A parser whose events come in bursts may report heads that follow a rejection: nothing more is read.
+    if (connection.rejected) return;
     // Responses produced while this read is parsed (pipelining, synchronous servlets) leave together.
     connection.cork();
     connection.inMessage = true;
@@ -193,17 +197,7 @@ export class MessageReader {
     connection.headStartedAt = 0;
     const raw = fields === undefined || this.#fields.length > 0 ? [...this.#fields, ...(fields ?? [])] : fields;
     const target = url === undefined || this.#url !== '' ? this.#url + (url ?? '') : url;
-    const exchange = this.#sink.onRequest(
-      connection,
-      major,
-      minor,
-      raw,
-      METHOD_NAMES[method] ?? '',
-      target,
-      upgrade,
-      keepAlive,
-      startedAtMs,
-    );
+    const exchange = this.#sink.onRequest(connection, major, minor, raw, method, target, upgrade, keepAlive, startedAtMs);
     // Without a body (no Content-Length above 0, no Transfer-Encoding) the message ends with its head: it is
     // completed here, and the parser need not call back for it.
     const bodiless = exchange !== null && exchange.requestBody === null && !upgrade;
@@ -231,7 +225,7 @@ export class MessageReader {
     this.#url = '';
     this.#exchange = null;
     this.#headComplete = false;
-    if (this.#upgrade) this.#upgraded = true;
+    if (this.#upgrade && !this.#parser.continuesAfterUpgrade) this.#upgraded = true;
   }
 
   /**

@@ -3,35 +3,21 @@
  * reusable-brotli.ts say why per coding).
  *
  * It drives the native handle of a zlib stream as node's own *Sync functions do: writeSync into an output
- * buffer, the counts left in the stream's write-state array. The output buffer is a scratch buffer kept
- * across bodies and only the result is copied out. If those internals are missing, or a call fails, the
- * coding's *Sync function does the work instead and the next body gets a new encoder.
+ * buffer, the counts left in the stream's write-state array (net/node-internals/zlib-handle.ts reaches them,
+ * once its startup check has compared handle-level output with the *Sync functions'). The output buffer is a
+ * scratch buffer kept across bodies and only the result is copied out. If those internals are not usable, or a
+ * call fails, the coding's *Sync function does the work instead and the next body gets a new encoder.
  */
 import type { Transform } from 'node:stream';
+import { encoderHandle, type NativeEncoder } from '../../net/node-internals/index.js';
 
-/** The native side of a zlib or brotli stream, as node's zlib module calls it. */
-export interface NativeEncoder {
-  writeSync(
-    flush: number,
-    input: Uint8Array,
-    inOffset: number,
-    inLength: number,
-    output: Uint8Array,
-    outOffset: number,
-    outLength: number,
-  ): void;
-}
+export type { NativeEncoder };
 
 interface Context<H> {
   readonly stream: Transform;
   readonly handle: H;
   /** [output bytes left, input bytes left] after each writeSync. */
   readonly state: Uint32Array;
-}
-
-interface StreamInternals {
-  _handle?: object | null;
-  _writeState?: unknown;
 }
 
 export abstract class ReusableEncoder<H extends NativeEncoder> {
@@ -79,10 +65,10 @@ export abstract class ReusableEncoder<H extends NativeEncoder> {
   protected abstract encodeSync(body: Uint8Array): Buffer;
 
   /** Prepares the handle for a new body (before the write). */
-  protected begin(_handle: H, _state: Uint32Array, _body: Uint8Array): void {}
+  protected begin(_encoder: H, _state: Uint32Array, _body: Uint8Array): void {}
 
   /** Readies the handle for the next body (after the write). */
-  protected end(_handle: H): void {}
+  protected end(_encoder: H): void {}
 
   #fallBack(body: Uint8Array): Buffer {
     // The encoder may be in any state: the next body gets a new one.
@@ -95,13 +81,11 @@ export abstract class ReusableEncoder<H extends NativeEncoder> {
     const stream = this.createStream();
     // A failing write is reported through the stream: never let that become an unhandled 'error' event.
     stream.on('error', () => undefined);
-    const internals = stream as unknown as StreamInternals;
-    const handle = internals._handle;
-    const state = internals._writeState;
-    if (handle === null || handle === undefined || !this.usable(handle) || !(state instanceof Uint32Array) || state.length < 2) {
+    const native = encoderHandle(stream);
+    if (native === null || !this.usable(native.handle)) {
       stream.destroy();
       return null;
     }
-    return { stream, handle, state };
+    return { stream, handle: native.handle, state: native.state };
   }
 }

@@ -84,11 +84,13 @@ describe('createLogger file output', () => {
     const logger = createLogger({ logsDir: dir, console: false, now });
     const child = componentLogger(logger, 'Connector');
     for (let i = 0; i < 2000; i++) child.info({ i }, 'record');
-    await closeLogger(child);
-    await closeLogger(logger);
+    // Closed through a child of a child alone: it finds the root's files (pino's onChild hook is inherited).
+    await closeLogger(child.child({ context: '/app' }));
     const lines = await readJsonLines(path.join(dir, 'catalina.2026-04-04.log'));
     expect(lines).toHaveLength(2000);
     expect(lines[1999]).toMatchObject({ i: 1999, component: 'Connector' });
+    await closeLogger(child);
+    await closeLogger(logger);
   });
 });
 

@@ -1,19 +1,13 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  consumeSocket,
-  createRequestParser,
-  releaseSocket,
-  type LlhttpError,
-  type LlhttpParser,
-  type ParserEvents,
-} from '../../../src/protocol/http11/llhttp-parser.js';
+import { createBindingParser, type BindingParser } from '../../../src/net/node-internals/index.js';
+import { consumeSocket, releaseSocket, type LlhttpError, type ParserEvents } from '../../../src/protocol/http11/llhttp-parser.js';
 import { connectedPair } from '../../helpers/socket-pair.js';
 
 const sockets: net.Socket[] = [];
 const listeners: net.Server[] = [];
-const parsers: LlhttpParser[] = [];
+const parsers: BindingParser[] = [];
 afterEach(async () => {
   // As the processor does: a parser is freed only once its socket has closed (freeing it while the handle
   // may still deliver a read, even after unconsume(), lets that read reach freed memory).
@@ -39,8 +33,8 @@ async function pair(): Promise<{ server: net.Socket; client: net.Socket }> {
   return { server, client };
 }
 
-/** A parser recording the targets of the request heads it completes. */
-function recordingParser(): { parser: LlhttpParser; targets: string[] } {
+/** A parser on node's binding (the only kind that reads a socket's handle), recording the targets of the heads it completes. */
+function recordingParser(): { parser: BindingParser; targets: string[] } {
   const targets: string[] = [];
   const events: ParserEvents = {
     onHeaders: () => undefined,
@@ -49,8 +43,10 @@ function recordingParser(): { parser: LlhttpParser; targets: string[] } {
     },
     onBody: () => undefined,
     onMessageComplete: () => undefined,
+    onError: () => undefined,
   };
-  const parser = createRequestParser(8192, events);
+  const parser = createBindingParser(8192, events);
+  if (parser === null) throw new Error("node's parser binding is not usable on this Node");
   parsers.push(parser);
   return { parser, targets };
 }

@@ -17,6 +17,7 @@ function recorder(reportFor: (target: string) => boolean): { parser: LlhttpParse
     },
     onBody: (chunk) => events.push(`body ${chunk.toString('latin1')}`),
     onMessageComplete: () => events.push('complete'),
+    onError: (error) => events.push(`error ${error.code}`),
   });
   parsers.push(parser);
   return { parser, events };
@@ -34,6 +35,7 @@ describe('reportMessageComplete', () => {
       onHeadersComplete: () => events.push('head'),
       onBody: () => undefined,
       onMessageComplete: () => events.push('complete'),
+      onError: (error) => events.push(`error ${error.code}`),
     });
     parsers.push(parser);
     expect(parser.execute(Buffer.from(get('/a') + get('/b')))).toBe(get('/a').length * 2);

@@ -3,17 +3,23 @@
  * split index, or one byte at a time), the sink sees the same requests, the same body bytes and completions,
  * and the same client error as when the bytes come in one read. What follows an Upgrade request is read as
  * HTTP/1.1 again: another request is parsed, garbage is refused (never a loop).
+ *
+ * Every case runs on both parsers, node's binding driven directly and node:http's public server (the fallback,
+ * public-parser.ts), and both must give the same events.
  */
 import net from 'node:net';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HttpExchange } from '../../../src/protocol/http11/http-exchange.js';
 import { Http11Connection } from '../../../src/protocol/http11/http11-connection.js';
 import type { LlhttpParser } from '../../../src/protocol/http11/llhttp-parser.js';
 import { MessageReader, type MessageSink } from '../../../src/protocol/http11/message-reader.js';
+import { createPublicParser } from '../../../src/protocol/http11/public-parser.js';
 import { RequestBody, type BodySource } from '../../../src/protocol/http11/request-body.js';
 
 /** execute() calls allowed in the current feed (set by feed()); hoisted with the mock that reads it. */
 const executeBudget = vi.hoisted(() => ({ left: Infinity }));
+/** Which parser the reader gets: node's binding, or node:http's public server. */
+const parserKind = vi.hoisted(() => ({ value: 'binding' }));
 
 // A parser that spins on its input would hang this worker for good (a synchronous loop outlives any test
 // timeout): a bound on execute() calls turns such a loop into a thrown error.
@@ -22,7 +28,7 @@ vi.mock('../../../src/protocol/http11/llhttp-parser.js', async (importOriginal) 
   return {
     ...actual,
     createRequestParser: (...args: Parameters<typeof actual.createRequestParser>): LlhttpParser => {
-      const parser = actual.createRequestParser(...args);
+      const parser = parserKind.value === 'public' ? createPublicParser(...args) : actual.createRequestParser(...args);
       const execute = parser.execute.bind(parser);
       parser.execute = (data: Buffer) => {
         if (--executeBudget.left < 0) throw new Error('the reader called execute() more often than the bytes fed allow: a loop');
@@ -79,8 +85,13 @@ afterEach(() => {
   }
 });
 
+/** Lets events a parser defers (the public one may) arrive: a few turns of the event loop. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Feeds the pieces to a fresh reader, one onData per piece, and returns what its sink saw. */
-function feed(pieces: readonly Buffer[]): ReaderEvent[] {
+async function feed(pieces: readonly Buffer[]): Promise<ReaderEvent[]> {
   // A real connection over a socket that is never connected: cork(), pause() and friends are harmless on it.
   const socket = new net.Socket();
   const connection = new Http11Connection('split-test', socket);
@@ -114,7 +125,10 @@ function feed(pieces: readonly Buffer[]): ReaderEvent[] {
   // Each read is parsed in one execute() per message an Upgrade ends, at most one per byte.
   executeBudget.left = bytes + pieces.length + 1;
   try {
-    for (const piece of pieces) reader.onData(piece);
+    for (const piece of pieces) {
+      reader.onData(piece);
+      await settle();
+    }
   } finally {
     executeBudget.left = Infinity;
   }
@@ -209,15 +223,35 @@ const CASES: readonly Case[] = [
 
 const bytesOf = (text: string): Buffer => Buffer.from(text, 'latin1');
 
-describe('MessageReader: split reads give the same events as one read', () => {
-  it.each(CASES)('$name', ({ bytes, shape }) => {
+describe.each(['binding', 'public'] as const)('MessageReader on the %s parser: split reads give the same events as one read', (kind) => {
+  beforeEach(() => {
+    parserKind.value = kind;
+  });
+  afterEach(() => {
+    parserKind.value = 'binding';
+  });
+
+  it.each(CASES)('$name', async ({ bytes, shape }) => {
     const whole = bytesOf(bytes);
-    const baseline = feed([whole]);
+    const baseline = await feed([whole]);
     expect(baseline.map(summary)).toEqual(shape);
     for (let at = 1; at < whole.length; at++) {
-      expect(feed([whole.subarray(0, at), whole.subarray(at)]), `split at ${at}`).toEqual(baseline);
+      expect(await feed([whole.subarray(0, at), whole.subarray(at)]), `split at ${at}`).toEqual(baseline);
     }
     const bytewise = Array.from({ length: whole.length }, (_, i) => whole.subarray(i, i + 1));
-    expect(feed(bytewise), 'one byte at a time').toEqual(baseline);
+    expect(await feed(bytewise), 'one byte at a time').toEqual(baseline);
+  });
+});
+
+describe('both parsers give the same events', () => {
+  afterEach(() => {
+    parserKind.value = 'binding';
+  });
+
+  it.each(CASES)('$name', async ({ bytes }) => {
+    parserKind.value = 'binding';
+    const binding = await feed([bytesOf(bytes)]);
+    parserKind.value = 'public';
+    expect(await feed([bytesOf(bytes)])).toEqual(binding);
   });
 });
