@@ -6,6 +6,7 @@
  * its status, and the catalina log has the fault with the app's name, the request when it can be told, the code
  * and the stack.
  */
+import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startChildServer, type ChildLogRecord, type ChildServer } from '../../helpers/child-server.js';
@@ -179,5 +180,27 @@ describe.each([
     );
     expect(record.msg).toBe('A fault that no web application can be charged with (uncaught exception); the server keeps serving');
     expect(record['webapp']).toBeUndefined();
+  });
+
+  // Last: it stops the shared server. The container's own exit is not refused with the guards in place.
+  it('after all of that, SIGTERM still ends the server gracefully with exit code 0', async () => {
+    expect(server.alive()).toBe(true);
+    await server.stop();
+    expect(server.signalCode).toBeNull();
+    expect(server.exitCode).toBe(0);
+  });
+});
+
+describe("the container's own exits still work with the guards installed", () => {
+  it('a connector that cannot bind fails the start: the process ends with exit code 1', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    try {
+      const xml = serverXml('HTTP/1.1').replace('port="0"', `port="${port}"`);
+      await expect(startChildServer({ serverXml: xml })).rejects.toThrow(/exited during startup \(code 1, signal null\)/);
+    } finally {
+      taken.close();
+    }
   });
 });
