@@ -12,6 +12,7 @@ import type { ServletRequest } from '../servlet/http-servlet-request.js';
 import type { ServletResponse } from '../servlet/http-servlet-response.js';
 import { ApplicationFilterChain } from './application-filter-chain.js';
 import { isClientAbort } from './client-abort.js';
+import { active, failable, wasReported, type FaultOwner } from './faults.js';
 import { NOTE_EXCEPTION } from './request-notes.js';
 import { isPending, ContainerValveBase, type ValveResult } from './valve.js';
 import type { Wrapper } from './wrapper.js';
@@ -53,19 +54,29 @@ export function serviceWrapper(
     unavailable(wrapper, response);
     return;
   }
-  const context = wrapper.parent as unknown as FilterSource;
+  const context = wrapper.parent as unknown as FilterSource & FaultOwner;
   const record = (error: unknown): void => recordException(wrapper, context.path, request, response, error);
   const run = (servlet: Servlet): ValveResult => {
     let result: ValveResult;
+    // Work the app schedules while its code runs synchronously is charged to this request (faults.ts).
+    const outerOwner = active.owner;
+    const outerRequest = active.request;
+    const scheduled = active.scheduled;
+    active.owner = context;
+    active.request = request;
     try {
       const filters = context.filtersFor(dispatcherType, path, wrapper.name);
       result = new ApplicationFilterChain(filters, servlet).run(appRequest, appResponse);
     } catch (error) {
       record(error);
       return;
+    } finally {
+      active.owner = outerOwner;
+      active.request = outerRequest;
     }
-    // Only a filter or servlet that is really still running costs a promise.
-    if (isPending(result)) return result.then(undefined, record);
+    // Only a filter or servlet that is really still running costs a promise. One that scheduled work through its
+    // loader can be failed by a fault of that work, which then ends it as if the servlet had thrown (faults.ts).
+    if (isPending(result)) return (active.scheduled === scheduled ? result : failable(request, result)).then(undefined, record);
   };
   const servlet = wrapper.allocated();
   if (servlet !== null) return run(servlet);
@@ -93,10 +104,13 @@ function recordException(wrapper: Wrapper, contextPath: string, request: Request
     unavailable(wrapper, response);
     return;
   }
-  wrapper.logger.error(
-    { err: error, code: 'SV_ERR_SERVLET_EXCEPTION' },
-    `Servlet.service() for servlet [${wrapper.name}] in context with path [${contextPath}] threw exception`,
-  );
+  // A fault (faults.ts) or a refused process.exit() was logged with its code already.
+  if (!wasReported(error)) {
+    wrapper.logger.error(
+      { err: error, code: 'SV_ERR_SERVLET_EXCEPTION' },
+      `Servlet.service() for servlet [${wrapper.name}] in context with path [${contextPath}] threw exception`,
+    );
+  }
   request.setNote(NOTE_EXCEPTION, error);
   if (response.isCommitted()) {
     // Part of the body is on the wire already: the only honest signal left is to cut the connection.

@@ -10,6 +10,16 @@ import { promisify } from 'node:util';
 import { compileFunction } from 'node:vm';
 import type { Logger } from 'pino';
 import { ContainerError, DeployError } from '../errors/container-error.js';
+import {
+  active,
+  refuseExit,
+  registerFaultOwner,
+  reportWebappFault,
+  signalsThisProcess,
+  type FaultKind,
+  type FaultOwner,
+  type FaultRequest,
+} from '../core/faults.js';
 import { loadBuiltinClass } from './builtin-classes.js';
 import { WebappModuleResolver } from './webapp-module-resolver.js';
 import { DirectoryResources, type WebappResources } from '../resources/webapp-resources.js';
@@ -60,15 +70,21 @@ const MODULE_PARAMETERS = [
   'clearTimeout',
   'clearInterval',
   'clearImmediate',
+  'queueMicrotask',
   'process',
 ];
 /** The `process` methods that add a listener; the app's own listeners are tracked so close() can remove them. */
 const ADD_LISTENER = new Set(['on', 'addListener', 'once', 'prependListener', 'prependOnceListener']);
 const REMOVE_LISTENER = new Set(['off', 'removeListener']);
+/** The `process` methods that end the process (reallyExit is what exit() calls once 'exit' listeners ran). */
+const EXIT = new Set(['exit', 'reallyExit', 'abort']);
+/** Every `process` property the per-module proxy answers with its own function (WebappLoader.#intercept). */
+const INTERCEPTED = new Set<PropertyKey>([...ADD_LISTENER, ...REMOVE_LISTENER, 'removeAllListeners', ...EXIT, 'kill', 'nextTick']);
 const BUILTINS = new Set(builtinModules);
 const nodeRequire = require;
 
 type TimerKind = 'setTimeout' | 'setInterval' | 'setImmediate';
+type Callback = (...args: unknown[]) => unknown;
 type TimerHandle = NodeJS.Timeout | NodeJS.Immediate;
 
 export class WebappLoader {
@@ -85,6 +101,9 @@ export class WebappLoader {
   readonly #timers = new Map<TimerHandle, { kind: TimerKind; module: string }>();
   /** Listeners the app added to `process` (through the per-module process proxy), with the adding module. */
   readonly #processListeners: { event: string | symbol; listener: (...args: unknown[]) => void; module: string }[] = [];
+  /** What faults of this app's code are charged to (core/faults.ts). */
+  readonly #owner: FaultOwner;
+  readonly #unregisterOwner: () => void;
   #closed = false;
 
   constructor(options: WebappLoaderOptions) {
@@ -95,6 +114,9 @@ export class WebappLoader {
     this.#files = new WebappModuleResolver(options.name, this.#docBase, this.#resources);
     this.#shared = options.shared;
     this.#logger = options.logger;
+    this.#owner = { name: options.name, logger: options.logger };
+    // Every module is compiled under its real path below the docBase, so a stack frame there names this app.
+    this.#unregisterOwner = registerFaultOwner(this.#docBase, this.#owner);
   }
 
   get docBase(): string {
@@ -197,6 +219,7 @@ export class WebappLoader {
     this.#processListeners.length = 0;
     this.#registry.clear();
     this.#files.clear();
+    this.#unregisterOwner();
     this.#closed = true;
     return cleared;
   }
@@ -264,63 +287,124 @@ export class WebappLoader {
       timers.clearTimeout,
       timers.clearInterval,
       timers.clearImmediate,
+      timers.queueMicrotask,
       this.#processFor(this.#files.relative(filename)),
     );
   }
 
   /**
-   * The `process` a module sees: the real one, except that listeners it adds are recorded (with the module)
-   * so close() can remove what the app left on the one process all webapps share.
+   * Runs a callback the app scheduled through this loader: charged to this app for sure, and to the request it
+   * was scheduled from, if any (core/faults.ts). What it throws is logged as the app's fault instead of reaching
+   * the process; false then.
+   */
+  #runCharged(request: FaultRequest | null, kind: FaultKind, callback: Callback, thisArg: unknown, args: readonly unknown[]): boolean {
+    const outerOwner = active.owner;
+    const outerRequest = active.request;
+    active.owner = this.#owner;
+    active.request = request;
+    try {
+      Reflect.apply(callback, thisArg, args);
+      return true;
+    } catch (error) {
+      reportWebappFault(this.#owner, request, error, kind);
+      return false;
+    } finally {
+      active.owner = outerOwner;
+      active.request = outerRequest;
+    }
+  }
+
+  /**
+   * The `process` a module sees: the real one, except for what it deliberately intercepts (README, "Writing a
+   * webapp"): listeners it adds are recorded (with the module) so close() can remove what the app left on the one
+   * process all webapps share, and it removes only its own; exit(), reallyExit(), abort() and a kill() that
+   * would signal this process are refused as the app's fault; nextTick callbacks are charged to the app like
+   * its timers. Every other function is process's own, properties included (hrtime.bigint, memoryUsage.rss),
+   * and runs on the real process when called on this proxy.
    */
   #processFor(module: string): NodeJS.Process {
-    const listeners = this.#processListeners;
-    const bound = new Map<PropertyKey, unknown>();
+    const intercepted = new Map<PropertyKey, unknown>();
+    const forwarded = new Map<PropertyKey, { readonly original: Callback; readonly proxy: Callback }>();
     const proxy: NodeJS.Process = new Proxy(process, {
       get: (target, property) => {
         const value: unknown = Reflect.get(target, property, target);
         if (typeof value !== 'function') return value;
-        const cached = bound.get(property);
-        if (cached) return cached;
-        const name = typeof property === 'string' ? property : '';
-        let wrapped: unknown;
-        if (ADD_LISTENER.has(name)) {
-          wrapped = (event: string | symbol, listener: (...args: unknown[]) => void): NodeJS.Process => {
-            if (this.#closed) {
-              this.#logger.warn(
-                { webapp: this.#name, module, event: String(event) },
-                'a stopped web application tried to add a process listener; it was ignored',
-              );
-              return proxy;
-            }
-            (value as (e: string | symbol, l: (...args: unknown[]) => void) => void).call(target, event, listener);
-            listeners.push({ event, listener, module });
-            return proxy;
-          };
-        } else if (REMOVE_LISTENER.has(name)) {
-          wrapped = (event: string | symbol, listener: (...args: unknown[]) => void): NodeJS.Process => {
-            target.removeListener(event, listener);
-            const index = listeners.findIndex((l) => l.event === event && l.listener === listener);
-            if (index >= 0) listeners.splice(index, 1);
-            return proxy;
-          };
-        } else if (name === 'removeAllListeners') {
-          // An app may only remove its own listeners, never the container's (SIGTERM, uncaughtException).
-          wrapped = (event?: string | symbol): NodeJS.Process => {
-            for (const l of [...listeners]) {
-              if (event !== undefined && l.event !== event) continue;
-              target.removeListener(l.event, l.listener);
-              listeners.splice(listeners.indexOf(l), 1);
-            }
-            return proxy;
-          };
-        } else {
-          wrapped = (value as (...args: unknown[]) => unknown).bind(target);
+        if (INTERCEPTED.has(property)) {
+          let own = intercepted.get(property);
+          if (own === undefined)
+            intercepted.set(property, (own = this.#intercept(property as string, value as Callback, module, () => proxy)));
+          return own;
         }
-        bound.set(property, wrapped);
-        return wrapped;
+        let entry = forwarded.get(property);
+        if (entry === undefined || entry.original !== value) {
+          // A function proxy rather than bind(): bind() drops the function's own properties.
+          const original = value as Callback;
+          entry = {
+            original,
+            proxy: new Proxy(original, { apply: (fn, thisArg, args) => Reflect.apply(fn, thisArg === proxy ? target : thisArg, args) }),
+          };
+          forwarded.set(property, entry);
+        }
+        return entry.proxy;
       },
     });
     return proxy;
+  }
+
+  /** The proxy's own version of `process[name]` (one of INTERCEPTED), whose real function is `value`. */
+  #intercept(name: string, value: Callback, module: string, proxy: () => NodeJS.Process): unknown {
+    const listeners = this.#processListeners;
+    if (ADD_LISTENER.has(name)) {
+      return (event: string | symbol, listener: (...args: unknown[]) => void): NodeJS.Process => {
+        if (this.#closed) {
+          this.#logger.warn(
+            { webapp: this.#name, module, event: String(event) },
+            'a stopped web application tried to add a process listener; it was ignored',
+          );
+          return proxy();
+        }
+        value.call(process, event, listener);
+        listeners.push({ event, listener, module });
+        return proxy();
+      };
+    }
+    if (REMOVE_LISTENER.has(name)) {
+      return (event: string | symbol, listener: (...args: unknown[]) => void): NodeJS.Process => {
+        process.removeListener(event, listener);
+        const index = listeners.findIndex((l) => l.event === event && l.listener === listener);
+        if (index >= 0) listeners.splice(index, 1);
+        return proxy();
+      };
+    }
+    if (name === 'removeAllListeners') {
+      // An app may only remove its own listeners, never the container's (SIGTERM, uncaughtException).
+      return (event?: string | symbol): NodeJS.Process => {
+        for (const l of [...listeners]) {
+          if (event !== undefined && l.event !== event) continue;
+          process.removeListener(l.event, l.listener);
+          listeners.splice(listeners.indexOf(l), 1);
+        }
+        return proxy();
+      };
+    }
+    if (EXIT.has(name)) {
+      // One process serves every app: none may end it (core/faults.ts throws into the caller and logs).
+      return (): never => {
+        throw refuseExit(this.#owner, active.request, `process.${name}()`);
+      };
+    }
+    if (name === 'kill') {
+      return (pid: number, signal?: string | number): true => {
+        if (signalsThisProcess(pid, signal ?? 'SIGTERM')) throw refuseExit(this.#owner, active.request, `process.kill(${String(pid)})`);
+        return value.call(process, pid, signal) as true;
+      };
+    }
+    if (name !== 'nextTick') throw new Error(`process.${name} is not intercepted`);
+    return (callback: Callback, ...args: unknown[]): void => {
+      if (typeof callback !== 'function') return process.nextTick(callback);
+      const request = scheduledRequest();
+      process.nextTick(() => this.#runCharged(request, 'throw in a nextTick callback', callback, undefined, args));
+    };
   }
 
   #createModule(filename: string, parent: WebappModule | null): WebappModule {
@@ -395,11 +479,16 @@ export class WebappLoader {
       }
     };
     const timers = this.#timers;
-    const setTimeoutTracked = (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]): NodeJS.Timeout => {
+    const run = (request: FaultRequest | null, kind: FaultKind, callback: Callback, thisArg: unknown, args: readonly unknown[]): boolean =>
+      this.#runCharged(request, kind, callback, thisArg, args);
+    // A callback that is not a function goes to Node's own function, which throws ERR_INVALID_ARG_TYPE at once.
+    const setTimeoutTracked = (callback: Callback, ms?: number, ...args: unknown[]): NodeJS.Timeout => {
+      if (typeof callback !== 'function') return setTimeout(callback as unknown as () => void, ms);
+      const request = scheduledRequest();
       const handle: NodeJS.Timeout = track('setTimeout', () =>
         setTimeout(function (this: unknown) {
           timers.delete(handle);
-          callback.apply(this, args);
+          run(request, 'throw in a timer', callback, this, args);
         }, ms),
       );
       return handle;
@@ -409,11 +498,13 @@ export class WebappLoader {
       value: (ms?: number, value?: unknown): Promise<unknown> =>
         new Promise((resolvePromise) => setTimeoutTracked(resolvePromise, ms, value)),
     });
-    const setImmediateTracked = (callback: (...args: unknown[]) => void, ...args: unknown[]): NodeJS.Immediate => {
+    const setImmediateTracked = (callback: Callback, ...args: unknown[]): NodeJS.Immediate => {
+      if (typeof callback !== 'function') return setImmediate(callback as unknown as () => void);
+      const request = scheduledRequest();
       const handle: NodeJS.Immediate = track('setImmediate', () =>
         setImmediate(function (this: unknown) {
           timers.delete(handle);
-          callback.apply(this, args);
+          run(request, 'throw in an immediate', callback, this, args);
         }),
       );
       return handle;
@@ -421,11 +512,32 @@ export class WebappLoader {
     Object.defineProperty(setImmediateTracked, promisify.custom, {
       value: (value?: unknown): Promise<unknown> => new Promise((resolvePromise) => setImmediateTracked(resolvePromise, value)),
     });
+    const setIntervalTracked = (callback: Callback, ms?: number, ...args: unknown[]): NodeJS.Timeout => {
+      if (typeof callback !== 'function') return setInterval(callback as unknown as () => void, ms);
+      const request = scheduledRequest();
+      const handle: NodeJS.Timeout = track('setInterval', () =>
+        setInterval(function (this: unknown) {
+          // As java.util.Timer and ScheduledExecutorService cancel a task that threw: one log line, not one per tick.
+          if (!run(request, 'throw in an interval', callback, this, args)) {
+            timers.delete(handle);
+            clearInterval(handle);
+          }
+        }, ms),
+      );
+      return handle;
+    };
+    const queueMicrotaskCharged = (callback: Callback): void => {
+      if (typeof callback !== 'function') return queueMicrotask(callback);
+      const request = scheduledRequest();
+      queueMicrotask(() => {
+        run(request, 'throw in a microtask', callback, undefined, []);
+      });
+    };
     return {
       setTimeout: setTimeoutTracked,
-      setInterval: (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]): NodeJS.Timeout =>
-        track('setInterval', () => setInterval(callback, ms, ...args)),
+      setInterval: setIntervalTracked,
       setImmediate: setImmediateTracked,
+      queueMicrotask: queueMicrotaskCharged,
       clearTimeout: (handle?: unknown): void => {
         untrack(handle);
         clearTimeout(handle as NodeJS.Timeout);
@@ -468,6 +580,13 @@ export function isClassLike(value: unknown): value is LoadedClass {
 function exportNames(moduleExports: unknown): string[] {
   if (isClassLike(moduleExports)) return [`module.exports = ${moduleExports.name || 'anonymous class'}`];
   return typeof moduleExports === 'object' && moduleExports !== null ? Object.keys(moduleExports) : [];
+}
+
+/** The request work scheduled now is charged to, counted so the wrapper valve makes that request failable. */
+function scheduledRequest(): FaultRequest | null {
+  const request = active.request;
+  if (request !== null) active.scheduled++;
+  return request;
 }
 
 function clearHandle(kind: TimerKind, handle: TimerHandle): void {

@@ -302,6 +302,19 @@ const catalogue = {
     message:
       'Request [{uri}] on connection [{connection}] has been running on [{thread}] for [{seconds}] s (interruptThreadThreshold [{interrupt}] s): the worker thread is terminated and replaced',
   },
+
+  // --- fault containment: what one webapp's code lets escape stays that webapp's (issue #18) ---
+  SV_ERR_WEBAPP_FAULT: {
+    message:
+      'Web application [{name}] let an error escape its code ({kind}){during}; it is charged to that application and the server keeps serving',
+    status: 500,
+  },
+  SV_ERR_WEBAPP_EXIT_REFUSED: {
+    message: 'Web application [{name}] called [{call}]{during}; refused: a web application cannot end or signal the server process',
+  },
+  SV_ERR_CONTAINER_FAULT: {
+    message: 'A fault that no web application can be charged with ({kind}); the server keeps serving',
+  },
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof catalogue;

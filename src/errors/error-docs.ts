@@ -553,6 +553,22 @@ const docs = {
       "Logged once per process when the first connector starts, for each Node internal Serval could not use on this Node (it is missing or failed its startup check, or SERVAL_PUBLIC_HTTP_PARSER=1 asked for the public HTTP parser). The feature named runs on public Node APIs instead: the same behaviour, at some CPU cost (bench/RESULTS.md gives the HTTP parser's).",
     fix: 'Nothing is required. On a Node release Serval supports (package.json engines) it should not appear unless asked for; if it does, report it with the Node version and the reason given.',
   },
+  // --- fault containment ---
+  SV_ERR_WEBAPP_FAULT: {
+    meaning:
+      "An error escaped the web application's code outside the servlet call that would have caught it: a throw in a timer, an immediate, a microtask, a nextTick callback or an event handler, or a promise rejection nobody handled. It is charged to the application (by the loader's timer functions, or by the application's file in the stack) and logged with the stack; when it can be told which request scheduled the work and that request is still running, the request ends with a 500 (error pages apply), or its connection is closed if the response was committed. The server and every other application keep serving; an interval whose callback threw is cleared.",
+    fix: 'Find the callback in the stack trace and handle its error there (try/catch in the callback, .catch() on the promise, an error listener on the emitter).',
+  },
+  SV_ERR_WEBAPP_EXIT_REFUSED: {
+    meaning:
+      'Web application code called process.exit(), process.reallyExit(), process.abort() or process.kill() of the server process itself (through its own `process` or globalThis.process). The call was refused: it throws into the calling code, so a request it served ends with a 500. The server keeps running.',
+    fix: 'Remove the call; a webapp ends its own work by returning, and the operator stops the server with `catalina stop` or SIGTERM.',
+  },
+  SV_ERR_CONTAINER_FAULT: {
+    meaning:
+      "An uncaught exception, an unhandled rejection or a call that would end the process could not be charged to any web application: no application frame is in its stack (a string or an fs error thrown from a callback has none) and no application code was running. It is logged as the container's own fault and the server keeps serving.",
+    fix: 'Read the stack: a container frame points at a bug in Serval (please report it); no stack at all usually means application code threw something that is not an Error.',
+  },
 } satisfies Record<ErrorCode, ErrorDoc>;
 
 export const errorDocs: Readonly<Record<ErrorCode, ErrorDoc>> = docs;

@@ -12,6 +12,7 @@ import { resolveCatalinaEnv, type CatalinaEnv } from './catalina-env.js';
 import { startDaemon } from './daemon.js';
 import { isProcessAlive, PidFile } from './pid-file.js';
 import { createNewApp } from './new-app.js';
+import { exitProcess, installProcessGuard } from './process-guard.js';
 import { sendShutdownCommand } from '../core/shutdown-port.js';
 
 export interface CliIo {
@@ -147,11 +148,11 @@ export function runCli(): void {
     (code) => {
       process.exitCode = code;
       // A handle someone forgot to close must not keep a stopped server's process alive.
-      setTimeout(() => process.exit(code), 5000).unref();
+      setTimeout(() => exitProcess(code), 5000).unref();
     },
     (error: unknown) => {
       process.stderr.write(`${describeError(error)}\n`);
-      process.exit(1);
+      exitProcess(1);
     },
   );
 }
@@ -192,6 +193,8 @@ async function runCommand(env: CatalinaEnv, io: CliIo): Promise<number> {
     } else reportConfigFailure(error, env.configFile, io);
     return 1;
   }
+  // Before any app code runs (contextInitialized, load-on-startup): from here on an app's fault stays its own.
+  installProcessGuard(catalina.logger.child({ component: 'Catalina' }));
   try {
     await catalina.start();
   } catch (error) {

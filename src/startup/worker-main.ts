@@ -41,6 +41,8 @@ import { WorkerSessionManager, WorkerSessionRegistry, type SessionOwnerLink } fr
 import { buildServiceTree, defaultWebXml } from './server-factory.js';
 import { WorkerDeployer } from './worker-deployer.js';
 import type { WorkerInit } from './worker-init.js';
+import { exitProcess, installProcessGuard } from './process-guard.js';
+import { reportContainerFault } from '../core/faults.js';
 
 const port = parentPort;
 if (port === null) throw new Error('worker-main.js runs only as a worker thread');
@@ -57,7 +59,7 @@ const postNow = (message: WorkerToMain): void => {
   outbox.post(message);
   outbox.flush();
 };
-// process.exit() (ours on stop, or a servlet's) ends the thread before the next turn: last log lines go first.
+// exitProcess() (ours on stop) ends the thread before the next turn: last log lines go first.
 process.on('exit', () => outbox.flush());
 
 /** Log lines go to the main thread's logger (its destinations, its level). */
@@ -70,6 +72,10 @@ const logger: Logger = pino(
     },
   }),
 );
+
+// A servlet's uncaught error or process.exit() stays that app's fault here too: the thread, and every other app's
+// requests queued on it, go on (core/faults.ts). process.kill() and abort() would reach the whole process.
+installProcessGuard(logger);
 
 const signal = new Int32Array(channel.signal);
 const bodies = new BodyDispatcher(new PortInbox<BodyMessage>(channel.bodyPort, signal, SIGNAL_BODY), postNow);
@@ -192,7 +198,7 @@ async function shutdown(): Promise<void> {
   } catch (error) {
     logger.error({ err: error }, 'Worker thread could not stop its container tree');
   }
-  process.exit(0);
+  exitProcess(0);
 }
 
 port.on('message', (message: MainToWorker) => {
@@ -200,7 +206,14 @@ port.on('message', (message: MainToWorker) => {
     case 'request':
       if (message.connection !== undefined) connection = new WorkerConnection(message.connection);
       // Cannot happen: the first request on every pin carries its connection. Failing loudly replaces the worker.
-      if (connection === null) throw new Error(`request [${message.id}] arrived without its connection`);
+      if (connection === null) {
+        reportContainerFault(
+          logger,
+          new Error(`request [${message.id}] arrived without its connection`),
+          'a broken worker thread, which ends',
+        );
+        exitProcess(1);
+      }
       queue.push({ head: message, connection });
       kick();
       return;
@@ -226,6 +239,6 @@ started.then(
   (error: unknown) => {
     post({ type: 'start-failed', error: errorToData(error) });
     logger.error({ err: error }, 'Worker thread failed to start');
-    setImmediate(() => process.exit(1));
+    setImmediate(() => exitProcess(1));
   },
 );

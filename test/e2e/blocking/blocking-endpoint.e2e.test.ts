@@ -1,5 +1,5 @@
 // The blocking-style endpoint's own behaviour (issue #7): connections pinned to worker threads, servlets that
-// block the thread, synchronous body reads, crashing workers, graceful stop.
+// block the thread, synchronous body reads, faults that stay in their servlet, graceful stop.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawHttpClient } from '../../helpers/raw-http-client.js';
@@ -103,34 +103,33 @@ describe('blocking endpoint: synchronous body reads', () => {
   });
 });
 
-describe('blocking endpoint: crashing workers', () => {
+describe('blocking endpoint: faults of a servlet stay its own (issue #18)', () => {
   it.each([
-    ['process.exit() in a servlet', '/exit'],
-    ['an uncaught error thrown by a timer', '/crash'],
-  ])('%s: that request gets a 500 and closes, other connections go on, the worker is replaced', async (_name, path) => {
+    ['process.exit() in a servlet', '/exit', 'SV_ERR_WEBAPP_EXIT_REFUSED'],
+    ['an uncaught error thrown by a timer', '/crash', 'SV_ERR_WEBAPP_FAULT'],
+  ])('%s: that request gets a 500, its connection and its worker go on, nothing crashes', async (_name, path, code) => {
     const bystander = await RawHttpClient.connect(server.port);
     const victim = await RawHttpClient.connect(server.port);
     try {
       await bystander.write(get('/thread'));
       const before = (await bystander.readResponse()).body;
+      await victim.write(get('/thread'));
+      const victimThread = (await victim.readResponse()).body;
       const crashesBefore = server.logs.filter((r) => r.code === 'SV_ERR_WORKER_CRASHED').length;
+      const faultsBefore = server.logs.filter((r) => r.code === code).length;
 
       await victim.write(get(path));
       const failed = await victim.readResponse();
       expect(failed.status).toBe(500);
-      expect(failed.header('connection')).toBe('close');
-      expect(await victim.waitForClose(2000)).toBe(true);
+      expect(failed.header('connection')).not.toBe('close');
+      // Same connection, same worker thread: the fault did not end it.
+      await victim.write(get('/thread'));
+      expect((await victim.readResponse()).body).toBe(victimThread);
 
-      // The bystander's connection still has its own worker.
       await bystander.write(get('/thread'));
       expect((await bystander.readResponse()).body).toBe(before);
-      expect(server.logs.filter((r) => r.code === 'SV_ERR_WORKER_CRASHED').length).toBe(crashesBefore + 1);
-
-      // A new connection is served (by the replacement or another worker).
-      const after = await fetch(`${server.url}/hello`);
-      expect(await after.text()).toBe('hello');
-      for (let i = 0; i < 50 && executor(server).stats.threads < 2; i++) await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(executor(server).stats.threads).toBeGreaterThanOrEqual(2);
+      expect(server.logs.filter((r) => r.code === code).length).toBe(faultsBefore + 1);
+      expect(server.logs.filter((r) => r.code === 'SV_ERR_WORKER_CRASHED').length).toBe(crashesBefore);
     } finally {
       bystander.close();
       victim.close();

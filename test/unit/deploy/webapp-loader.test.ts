@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ContainerError } from '../../../src/errors/container-error.js';
+import { active, failable, ownerOfStack } from '../../../src/core/faults.js';
 import * as servletApi from '../../../src/servlet/index.js';
 import { WebappLoader } from '../../../src/deploy/webapp-loader.js';
 import { DefaultServlet } from '../../../src/servlets/default-servlet.js';
@@ -236,5 +237,150 @@ describe('WebappLoader.listClassFiles', () => {
 
   it('is empty for an app without WEB-INF/classes', () => {
     expect(loader(join(webapps, 'loader-escape')).listClassFiles()).toEqual([]);
+  });
+});
+
+describe('WebappLoader: faults of module code stay the app (issue #18)', () => {
+  const faultsApp = join(webapps, 'loader-faults');
+
+  interface Line {
+    code?: string;
+    webapp?: string;
+    uri?: string;
+    msg: string;
+    err?: { message: string; stack: string };
+  }
+  interface Faulty {
+    timer(message: string): void;
+    immediate(message: string): void;
+    interval(message: string): void;
+    microtask(message: string): void;
+    tick(message: string): void;
+    nestedTimer(message: string): void;
+    exit(code?: number): void;
+    reallyExit(code?: number): void;
+    abort(): void;
+    kill(pid: number, signal?: string | number): boolean;
+    makeError(message: string): Error;
+    processFunctions(): Record<string, unknown>;
+    process(): NodeJS.Process;
+  }
+
+  function faultyApp(): { faulty: Faulty; lines: Line[]; loader: WebappLoader } {
+    const lines: Line[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as Line) });
+    const created = new WebappLoader({ docBase: faultsApp, name: 'faulty', shared, logger });
+    open.push(created);
+    return { faulty: created.require('./faulty') as Faulty, lines, loader: created };
+  }
+
+  afterEach(() => {
+    active.owner = null;
+    active.request = null;
+  });
+
+  it.each([
+    ['timer', 'throw in a timer'],
+    ['immediate', 'throw in an immediate'],
+    ['microtask', 'throw in a microtask'],
+    ['tick', 'throw in a nextTick callback'],
+    ['nestedTimer', 'throw in a timer'],
+  ] as const)('a throw in a callback scheduled by %s is logged as the app fault, and reaches nobody else', async (fn, kind) => {
+    const { faulty, lines } = faultyApp();
+    faulty[fn](`from ${fn}`);
+    await until(() => lines.length > 0);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ code: 'SV_ERR_WEBAPP_FAULT', webapp: 'faulty' });
+    expect(lines[0]!.msg).toContain(`(${kind});`);
+    expect(lines[0]!.err?.message).toBe(`from ${fn}`);
+    expect(lines[0]!.err?.stack).toContain(join('loader-faults', 'WEB-INF', 'classes', 'faulty.js'));
+  });
+
+  it('work scheduled while a request runs is charged to it, also two timers down, and fails it while it runs', async () => {
+    const { faulty, lines } = faultyApp();
+    const request = { getMethod: () => 'GET', getRequestURI: () => '/faulty/nested' };
+    active.request = request;
+    const scheduledBefore = active.scheduled;
+    faulty.nestedTimer('two timers down');
+    active.request = null;
+    // The wrapper valve makes a request failable when it scheduled work (core/wrapper-valve.ts).
+    expect(active.scheduled).toBe(scheduledBefore + 1);
+    const running = failable(request, new Promise<void>(() => undefined));
+    await expect(running).rejects.toMatchObject({ message: 'two timers down' });
+    expect(lines[0]).toMatchObject({ code: 'SV_ERR_WEBAPP_FAULT', uri: 'GET /faulty/nested' });
+  });
+
+  it('an interval that throws is cleared after its first fault: close() finds nothing left running', async () => {
+    const { faulty, lines, loader: l } = faultyApp();
+    faulty.interval('from an interval');
+    await until(() => lines.length > 0);
+    expect(lines[0]!.msg).toContain('(throw in an interval)');
+    // Cleared: close() finds no interval left running to report.
+    expect(l.close()).toEqual([]);
+    expect(lines).toHaveLength(1);
+  });
+
+  it.each([
+    ['exit', () => ['exit', 3], 'process.exit()'],
+    ['reallyExit', () => ['reallyExit', 3], 'process.reallyExit()'],
+    ['abort', () => ['abort'], 'process.abort()'],
+    ['kill', () => ['kill', process.pid], `process.kill(${process.pid})`],
+    ['kill group', () => ['kill', 0, 'SIGKILL'], 'process.kill(0)'],
+  ] as const)('%s is refused: it throws into the caller and is logged as the app fault', (_name, call, shown) => {
+    const { faulty, lines } = faultyApp();
+    const [fn, ...args] = call() as [keyof Faulty, ...unknown[]];
+    let thrown: unknown;
+    try {
+      (faulty[fn] as (...a: unknown[]) => unknown)(...args);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ContainerError);
+    expect((thrown as ContainerError).code).toBe('SV_ERR_WEBAPP_EXIT_REFUSED');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ code: 'SV_ERR_WEBAPP_EXIT_REFUSED', webapp: 'faulty' });
+    expect(lines[0]!.msg).toContain(`called [${shown}]`);
+  });
+
+  it('kill() of another process, or a probe of this one, goes through', () => {
+    const { faulty, lines } = faultyApp();
+    expect(faulty.kill(process.pid, 0)).toBe(true);
+    expect(lines).toEqual([]);
+  });
+
+  it('an Error created by module code names the app through its stack until the loader closes', () => {
+    const { faulty, loader: l } = faultyApp();
+    const error = faulty.makeError('made by the app');
+    expect(ownerOfStack(error)?.name).toBe('faulty');
+    l.close();
+    expect(ownerOfStack(error)).toBeNull();
+  });
+});
+
+describe('WebappLoader: the process proxy behaves like process where it does not intercept', () => {
+  it('keeps the own properties of process functions (hrtime.bigint, memoryUsage.rss) and runs them on process', () => {
+    const l = loader(join(webapps, 'loader-faults'), 'proxy');
+    const faulty = l.require('./faulty') as { processFunctions(): Record<string, unknown>; process(): NodeJS.Process };
+    const onEvent = (): void => undefined;
+    process.on('serval-test-event', onEvent);
+    try {
+      expect(faulty.processFunctions()).toEqual({
+        hrtimeBigint: 'bigint',
+        memoryUsageRss: 'number',
+        hrtime: true,
+        cwd: process.cwd(),
+        sameFunction: true,
+        emitReturns: true,
+        listenerCount: 1,
+      });
+    } finally {
+      process.off('serval-test-event', onEvent);
+    }
+    const seen = faulty.process();
+    expect(seen.pid).toBe(process.pid);
+    expect(seen.env).toBe(process.env);
+    expect(seen.hrtime.bigint).toBe(process.hrtime.bigint);
+    expect(seen.memoryUsage.rss).toBe(process.memoryUsage.rss);
+    expect(seen.versions).toBe(process.versions);
   });
 });
