@@ -3,7 +3,7 @@
  * problem instead of stopping at the first, and returns validated, defaulted values.
  */
 import { resolve } from 'node:path';
-import { formatMessage, type ErrorCode, type MessageParams } from '../errors/codes.js';
+import { formatUnchecked, type ErrorCode, type ParamsOf } from '../errors/codes.js';
 import { attributesOf, type AttributeSpec } from './attributes.js';
 import { didYouMean } from './did-you-mean.js';
 import { classifyClassName, notImplementedElements } from './element-schema.js';
@@ -37,17 +37,18 @@ export class ConfigValidator {
     return { file: this.#file, line: element.line, path: element.path };
   }
 
-  report(
+  report<C extends ErrorCode>(
     severity: ConfigProblem['severity'],
-    code: ErrorCode,
-    params: MessageParams,
+    code: C,
+    // A code typed as the whole union would accept any code's parameters.
+    params: [ErrorCode] extends [C] ? never : ParamsOf<C>,
     at: { readonly line: number; readonly path: string },
     attribute?: string,
   ): void {
     const problem: ConfigProblem = {
       severity,
       code,
-      message: formatMessage(code, params),
+      message: formatUnchecked(code, params),
       file: this.#file,
       line: at.line,
       path: at.path,

@@ -216,7 +216,7 @@ const catalogue = {
 
   // --- deploy ---
   SV_ERR_DEPLOY_FAILED: { message: 'Deployment of web application [{name}] failed: {detail}' },
-  SV_ERR_DEPLOY_WEBXML_INVALID: { message: 'Deployment descriptor [{file}] is invalid: {detail}' },
+  SV_ERR_DEPLOY_WEBXML_INVALID: { message: 'Deployment descriptor [{file}] is invalid: element [{element}]: {problem}{more}' },
   SV_ERR_DEPLOY_DUPLICATE_MAPPING: {
     message: 'The servlets named [{first}] and [{second}] are both mapped to the url-pattern [{pattern}] which is not permitted',
   },
@@ -235,6 +235,12 @@ const catalogue = {
   SV_ERR_DEPLOY_NATIVE_ADDON: { message: 'Native addon [{file}] of web application [{name}] cannot be loaded: {detail}' },
   SV_ERR_DEPLOY_ARCHIVE_CLOSED: {
     message: 'Entry [{entry}] of bundle [{file}] was read after the web application was stopped and its archive closed',
+  },
+  SV_ERR_DEPLOY_BUNDLE_ZIP_LIMIT: {
+    message: 'Bundle [{file}] cannot be written: {what} [{value}] exceeds the zip format limit [{limit}] (Serval writes no zip64)',
+  },
+  SV_ERR_DEPLOY_BUNDLE_NOT_DIRECTORY: {
+    message: 'Cannot bundle [{dir}]: it is not a directory; give `catalina bundle` the webapp directory',
   },
 
   // --- session ---
@@ -304,11 +310,53 @@ const catalogue = {
 export type ErrorCode = keyof typeof catalogue;
 export const codes: Readonly<Record<ErrorCode, CodeSpec>> = catalogue;
 
-export type MessageParams = Readonly<Record<string, string | number | boolean | null | undefined>>;
+/** A value a message shows; it is rendered with String(), so a missing value can never print as "undefined". */
+export type ParamValue = string | number | boolean;
 
-/** Fill a template's `{name}` placeholders; an unknown placeholder is left visible so blanks show. */
-export function formatMessage(code: ErrorCode, params: MessageParams = {}): string {
-  return codes[code].message.replace(/\{(\w+)\}/g, (whole, key: string) =>
-    Object.hasOwn(params, key) ? String(params[key] ?? '') : whole,
-  );
+/** Any code's parameters, once their code is no longer known to the compiler (logged, sent to another thread). */
+export type MessageParams = Readonly<Record<string, ParamValue>>;
+
+/** The `{name}` placeholders of a template, as a union of names: `'a [{x}] b [{y}]'` gives `'x' | 'y'`. */
+type Placeholders<M extends string> = M extends `${string}{${infer Name}}${infer Rest}` ? Name | Placeholders<Rest> : never;
+
+/** The parameter names of one code, read from its template by the compiler. */
+export type ParamName<C extends ErrorCode> = Placeholders<(typeof catalogue)[C]['message']>;
+
+/**
+ * The parameters of one code: exactly the placeholders of its template, each required. A code without
+ * placeholders takes an empty object. Distributes over a union of codes, so a value of type `'A' | 'B'`
+ * needs the parameters of one of them.
+ */
+export type ParamsOf<C extends ErrorCode> = C extends ErrorCode
+  ? [ParamName<C>] extends [never]
+    ? Readonly<Record<string, never>>
+    : { readonly [K in ParamName<C>]: ParamValue }
+  : never;
+
+/**
+ * The arguments of formatMessage(): one tuple per code, so the compiler matches `params` to the
+ * `{placeholders}` of that code's template. Params may be left out only for a code without placeholders.
+ */
+export type MessageArgs = {
+  [C in ErrorCode]: [ParamName<C>] extends [never] ? [code: C, params?: ParamsOf<C>] : [code: C, params: ParamsOf<C>];
+}[ErrorCode];
+
+/** A code with its parameters, as data (for a log line): the compiler matches `params` to `code`. */
+export type CodedMessage = {
+  [C in ErrorCode]: [ParamName<C>] extends [never]
+    ? { readonly code: C; readonly params?: ParamsOf<C> }
+    : { readonly code: C; readonly params: ParamsOf<C> };
+}[ErrorCode];
+
+/** Fill a template's `{name}` placeholders; the compiler checks `params` against the template of `code`. */
+export function formatMessage(...[code, params = {}]: MessageArgs): string {
+  return formatUnchecked(code, params);
+}
+
+/**
+ * formatMessage for parameters that crossed a boundary the compiler cannot see through (a worker thread's
+ * message, a code chosen at runtime). An unknown placeholder is left visible so a blank shows.
+ */
+export function formatUnchecked(code: ErrorCode, params: MessageParams): string {
+  return codes[code].message.replace(/\{(\w+)\}/g, (whole, key: string) => (Object.hasOwn(params, key) ? String(params[key]) : whole));
 }

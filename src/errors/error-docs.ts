@@ -425,6 +425,15 @@ const docs = {
       'Code of a web application served from its bundle (`unpackWARs="false"`) read a file after the application was stopped or undeployed; the archive is closed at stop (and reopened by a reload or redeploy).',
     fix: "Do not keep reading the webapp's files from timers or callbacks that outlive it: stop them in `contextDestroyed`.",
   },
+  SV_ERR_DEPLOY_BUNDLE_ZIP_LIMIT: {
+    meaning:
+      '`catalina bundle` was asked to pack a webapp that does not fit a plain zip archive: more than 65535 entries, or a file or archive offset past 4 GiB.',
+    fix: 'Move large files (media, data sets) out of the webapp and serve them from elsewhere, or deploy the directory itself instead of a bundle.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_NOT_DIRECTORY: {
+    meaning: '`catalina bundle` packs a webapp directory into a .war; the path given does not exist or is a file.',
+    fix: 'Pass the directory that holds the webapp (the one with WEB-INF), not a file inside it or an existing bundle.',
+  },
 
   // --- session ---
   SV_ERR_SESSION_INVALIDATED: {

@@ -68,14 +68,15 @@ const RESERVED_ATTRIBUTE = /^(?:jakarta|javax)\.servlet\.|^org\.apache\.(?:catal
 export function applyRequestPolicy(forward: ForwardRequest, policy: AjpRequestPolicy): PolicyResult {
   const secret = policy.secret;
   if (secret !== undefined && secret !== '') {
-    if (forward.secret === null) return reject('SV_ERR_AJP_SECRET_MISMATCH', { remote: forward.remoteAddress, problem: 'no secret' });
+    if (forward.secret === null)
+      return reject(new ProtocolError('SV_ERR_AJP_SECRET_MISMATCH', { remote: forward.remoteAddress, problem: 'no secret' }));
     if (!secretsEqual(forward.secret, secret)) {
-      return reject('SV_ERR_AJP_SECRET_MISMATCH', { remote: forward.remoteAddress, problem: 'a wrong secret' });
+      return reject(new ProtocolError('SV_ERR_AJP_SECRET_MISMATCH', { remote: forward.remoteAddress, problem: 'a wrong secret' }));
     }
   }
 
   if (forward.headers.length > policy.maxHeaderCount) {
-    return reject('SV_ERR_HTTP_TOO_MANY_HEADERS', { count: forward.headers.length, limit: policy.maxHeaderCount });
+    return reject(new ProtocolError('SV_ERR_HTTP_TOO_MANY_HEADERS', { count: forward.headers.length, limit: policy.maxHeaderCount }));
   }
   const rawHeaders: string[] = [];
   let contentLength = -1;
@@ -112,10 +113,12 @@ export function applyRequestPolicy(forward: ForwardRequest, policy: AjpRequestPo
     } else if (!RESERVED_ATTRIBUTE.test(name) && policy.allowedRequestAttributesPattern?.test(name) === true) {
       attributes.set(name, value);
     } else {
-      return reject('SV_ERR_AJP_ATTRIBUTE_NOT_ALLOWED', {
-        name,
-        pattern: policy.allowedRequestAttributesPattern?.source ?? '',
-      });
+      return reject(
+        new ProtocolError('SV_ERR_AJP_ATTRIBUTE_NOT_ALLOWED', {
+          name,
+          pattern: policy.allowedRequestAttributesPattern?.source ?? '',
+        }),
+      );
     }
   }
   const hasTls =
@@ -182,11 +185,8 @@ export function secretsEqual(received: string, expected: string): boolean {
   return difference === 0;
 }
 
-function reject(
-  code: 'SV_ERR_AJP_SECRET_MISMATCH' | 'SV_ERR_AJP_ATTRIBUTE_NOT_ALLOWED' | 'SV_ERR_HTTP_TOO_MANY_HEADERS',
-  params: Record<string, string | number>,
-): PolicyResult {
-  return { ok: false, error: new ProtocolError(code, params) };
+function reject(error: ProtocolError): PolicyResult {
+  return { ok: false, error };
 }
 
 function badRequest(detail: string): PolicyResult {
