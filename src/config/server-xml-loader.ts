@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { formatMessage } from '../errors/codes.js';
 import { ConfigValidationError, sortProblems } from './config-validation-error.js';
 import { contextPathProblem, serverRules } from './config-rules.js';
 import { ConfigValidator, type AttributeValues } from './config-validator.js';
@@ -121,7 +122,7 @@ function readDocument(file: string, env: ConfigEnvironment): { root: XmlElement;
     const problem: ConfigProblem = {
       severity: 'error',
       code: 'SV_ERR_CONFIG_FILE_NOT_FOUND',
-      message: `Configuration file [${absolute}] cannot be read: ${(error as Error).message}`,
+      message: formatMessage('SV_ERR_CONFIG_FILE_NOT_FOUND', { file: absolute, detail: (error as Error).message }),
       file: display,
       line: 0,
       path: '',
@@ -139,7 +140,7 @@ function parseDocument(source: string, display: string): XmlElement {
     const problem: ConfigProblem = {
       severity: 'error',
       code: 'SV_ERR_CONFIG_XML_SYNTAX',
-      message: `XML syntax error: ${error.detail}`,
+      message: formatMessage('SV_ERR_CONFIG_XML_SYNTAX', { detail: error.detail }),
       file: display,
       line: error.line,
       path: '',

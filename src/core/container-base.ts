@@ -3,7 +3,7 @@
  * background processing (Tomcat's ContainerBase).
  */
 import type { Logger } from 'pino';
-import { LifecycleError } from '../errors/container-error.js';
+import { ContainerError, LifecycleError } from '../errors/container-error.js';
 import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
 import { Pipeline } from './pipeline.js';
 
@@ -42,7 +42,9 @@ export abstract class ContainerBase extends LifecycleBase {
 
   /** Adds a child; when this container is already started the child is started too. */
   async addChild(child: ContainerBase): Promise<void> {
-    if (this.#children.has(child.name)) throw new Error(`${this.componentName} already has a child named [${child.name}]`);
+    if (this.#children.has(child.name)) {
+      throw new ContainerError('SV_ERR_CONTAINER_DUPLICATE_CHILD', { parent: this.componentName, child: child.name });
+    }
     child.parent = this;
     this.#children.set(child.name, child);
     if (this.state === 'STARTED' || this.state === 'STARTING') await this.startChild(child);

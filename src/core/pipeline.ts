@@ -6,6 +6,7 @@ import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
 import type { Request } from '../connector/request.js';
 import type { Response } from '../connector/response.js';
 import type { Valve, ValveResult } from './valve.js';
+import { ContainerError } from '../errors/container-error.js';
 
 export class Pipeline {
   readonly #owner: { readonly componentName: string };
@@ -46,7 +47,7 @@ export class Pipeline {
 
   /** The first valve a request goes through. */
   get first(): Valve {
-    if (!this.#first) throw new Error(`Pipeline of ${this.#owner.componentName} has no basic valve`);
+    if (!this.#first) throw new ContainerError('SV_ERR_PIPELINE_NO_BASIC_VALVE', { container: this.#owner.componentName });
     return this.#first;
   }
 

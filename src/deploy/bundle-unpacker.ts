@@ -100,9 +100,7 @@ export async function unpackBundle(
               callback(null, chunk);
             },
             flush(callback) {
-              callback(
-                crc === entry.crc32 ? null : new Error(`CRC-32 mismatch (expected ${entry.crc32.toString(16)}, got ${crc.toString(16)})`),
-              );
+              callback(crc === entry.crc32 ? null : crcMismatch(display, name, entry.crc32, crc));
             },
           });
           await pipeline(stream, check, createWriteStream(destination, { flags: 'wx' }));
@@ -156,9 +154,9 @@ export async function readBundlePlan(zip: yauzl.ZipFile, display: string, limits
           detail: 'is not a regular file or directory',
         });
       }
-      if (entry.isEncrypted()) throw bundleCorruptError(display, new Error('encrypted entries are not supported'), raw);
+      if (entry.isEncrypted()) throw new DeployError('SV_ERR_DEPLOY_BUNDLE_ENCRYPTED', { file: display, entry: raw });
       if (!directory && !entry.canDecodeFileData()) {
-        throw bundleCorruptError(display, new Error(`compression method [${entry.compressionMethod}] is not supported`), raw);
+        throw new DeployError('SV_ERR_DEPLOY_BUNDLE_COMPRESSION', { file: display, entry: raw, method: entry.compressionMethod });
       }
       const name = raw.replace(/\/+$/, '');
       // Case-insensitive file systems would merge `A` and `a`: refuse duplicates in either spelling.
@@ -218,13 +216,19 @@ function printable(name: string): string {
   return name.replace(/[\0-\x1f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-/** SV_ERR_DEPLOY_BUNDLE_CORRUPT for `file` (and `entry`), keeping a DeployError raised underneath as it is. */
+/**
+ * A failure of the zip reader, zlib or the file system on `file` (and `entry`) as SV_ERR_DEPLOY_BUNDLE_CORRUPT
+ * or _ENTRY_CORRUPT with their reason; a DeployError raised underneath (a check of our own) is kept as it is.
+ */
 export function bundleCorruptError(file: string, error: unknown, entry?: string): DeployError {
   if (error instanceof DeployError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new DeployError(
-    'SV_ERR_DEPLOY_BUNDLE_CORRUPT',
-    { file, detail: entry ? `entry [${entry}]: ${message}` : message },
-    { cause: error },
-  );
+  const detail = error instanceof Error ? error.message : String(error);
+  return entry === undefined
+    ? new DeployError('SV_ERR_DEPLOY_BUNDLE_CORRUPT', { file, detail }, { cause: error })
+    : new DeployError('SV_ERR_DEPLOY_BUNDLE_ENTRY_CORRUPT', { file, entry, detail }, { cause: error });
+}
+
+/** Checksums are shown in hex, as zip tools (`unzip -v`) show them. */
+export function crcMismatch(file: string, entry: string, expected: number, actual: number): DeployError {
+  return new DeployError('SV_ERR_DEPLOY_BUNDLE_ENTRY_CRC', { file, entry, expected: expected.toString(16), actual: actual.toString(16) });
 }

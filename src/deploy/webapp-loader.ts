@@ -235,7 +235,7 @@ export class WebappLoader {
           : 'webapps cannot load native addons: a shared library could never be unloaded on undeploy or reload';
       throw new DeployError('SV_ERR_DEPLOY_NATIVE_ADDON', { file: this.#files.relative(filename), name: this.#name, detail });
     }
-    if (ext === '.mjs') throw new Error('ES modules (.mjs) are not supported: webapp code must be CommonJS');
+    if (ext === '.mjs') throw new DeployError('SV_ERR_DEPLOY_ES_MODULE', { file: this.#files.relative(filename), name: this.#name });
     const source = this.#files.readText(filename).replace(/^\uFEFF/, '');
     if (ext === '.json') {
       module.exports = JSON.parse(source);
@@ -244,7 +244,11 @@ export class WebappLoader {
     if (ext !== '.cjs') {
       const scope = this.#files.packageScope(dirname(filename));
       if (scope?.json.type === 'module') {
-        throw new Error(`[${this.#files.relative(scope.file)}] declares "type": "module"; webapp code must be CommonJS`);
+        throw new DeployError('SV_ERR_DEPLOY_ES_MODULE_SCOPE', {
+          packageJson: this.#files.relative(scope.file),
+          file: this.#files.relative(filename),
+          name: this.#name,
+        });
       }
     }
     // V8 accepts a hashbang only at the start of a script, not inside a function body.

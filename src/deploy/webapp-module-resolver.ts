@@ -146,7 +146,11 @@ export class WebappModuleResolver {
         const parsed: unknown = JSON.parse(this.readText(file));
         json = typeof parsed === 'object' && parsed !== null ? parsed : null;
       } catch (error) {
-        throw new Error(`[${this.relative(file)}] is not valid JSON: ${(error as Error).message}`, { cause: error });
+        throw new DeployError(
+          'SV_ERR_DEPLOY_PACKAGE_JSON_INVALID',
+          { file: this.relative(file), name: this.#name, detail: (error as Error).message },
+          { cause: error },
+        );
       }
     }
     this.#packageJsonCache.set(dir, json);

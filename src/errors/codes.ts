@@ -21,6 +21,12 @@ const catalogue = {
   },
   SV_ERR_LIFECYCLE_FAILED: { message: 'Failed to {action} component [{component}]' },
   SV_ERR_LIFECYCLE_CHILD_FAILED: { message: 'A child container failed during {action} of [{component}]' },
+  SV_ERR_CONTAINER_DUPLICATE_CHILD: {
+    message: 'Container [{parent}] already has a child named [{child}]; give each child a unique name',
+  },
+  SV_ERR_PIPELINE_NO_BASIC_VALVE: {
+    message: 'The pipeline of [{container}] has no basic valve; a container sets its basic valve before it starts',
+  },
 
   // --- config ---
   SV_ERR_CONFIG_INVALID: { message: 'Configuration file [{file}] has {count} problem(s)' },
@@ -117,6 +123,9 @@ const catalogue = {
     message: 'The client read nothing of the response for connectionTimeout [{limit}] ms; the connection is closed',
     close: 'close-now',
   },
+  SV_ERR_HTTP_CLIENT_ABORT: {
+    message: 'The client closed {protocol} connection [{connectionId}] before the request body was complete',
+  },
   SV_ERR_HTTP_TRAILER_TOO_LARGE: {
     message: 'Request trailer section of [{size}] bytes exceeds maxTrailerSize [{limit}]',
     status: 400,
@@ -182,6 +191,9 @@ const catalogue = {
   SV_ERR_TLS_CLIENT_CERT_REJECTED: {
     message: 'Client certificate of [{remote}] rejected by SSLHostConfig [{hostName}] with certificateVerification [{mode}]: {detail}',
   },
+  SV_ERR_TLS_NOT_LOADED: {
+    message: 'The TLS contexts of SSLHostConfig [{hostName}] were used before they were loaded',
+  },
 
   // --- uri / mapper ---
   SV_ERR_URI_INVALID: { message: 'The request URI [{uri}] is invalid: {detail}', status: 400, close: 'keep' },
@@ -190,6 +202,13 @@ const catalogue = {
   SV_ERR_SERVLET_EXCEPTION: { message: 'Servlet.service() for servlet [{servlet}] in context [{context}] threw an exception', status: 500 },
   SV_ERR_SERVLET_UNAVAILABLE: { message: 'Servlet [{servlet}] is currently unavailable', status: 503 },
   SV_ERR_SERVLET_INIT_FAILED: { message: 'Servlet [{servlet}] in context [{context}] failed to initialize' },
+  SV_ERR_SERVLET_FILTER_CHAIN_REUSED: {
+    message: 'FilterChain.doFilter() was called more than once by filter [{filter}]; a filter passes a request down the chain once',
+  },
+  SV_ERR_CONTEXT_ALREADY_INITIALISED: {
+    message:
+      'ServletContext.{method}() cannot be called: context [{context}] is already initialised; call it from a ServletContainerInitializer or ServletContextListener.contextInitialized()',
+  },
   SV_ERR_SERVLET_NOT_FOUND: { message: 'Servlet class [{className}] was not found at [{file}]' },
   SV_ERR_STATIC_RESOURCE_NOT_FOUND: { message: 'The requested resource [{path}] is not available', status: 404 },
   SV_ERR_STATIC_INIT_PARAM: {
@@ -212,6 +231,9 @@ const catalogue = {
     message:
       '{method}: servlet [{servlet}] has no multipart config (@MultipartConfig or <multipart-config>) and the Context does not set allowCasualMultipartParsing',
   },
+  SV_ERR_SESSION_MANAGER_UNAVAILABLE: {
+    message: 'Context [{context}] has no session manager in state [{state}]; sessions exist only while the context is started',
+  },
   SV_ERR_DISPATCH_FAILED: { message: 'Dispatch to [{path}] failed: {detail}' },
 
   // --- deploy ---
@@ -222,6 +244,17 @@ const catalogue = {
   },
   SV_ERR_DEPLOY_URL_PATTERN_INVALID: { message: 'The url-pattern [{pattern}] is invalid: {detail} (Servlet spec §12.2)' },
   SV_ERR_DEPLOY_MODULE_LOAD: { message: 'Module [{module}] of web application [{name}] failed to load: {detail}' },
+  SV_ERR_DEPLOY_ES_MODULE: {
+    message:
+      'Module [{file}] of web application [{name}] is an ES module (.mjs); webapp code must be CommonJS: compile it with "module": "commonjs" into a .js or .cjs file',
+  },
+  SV_ERR_DEPLOY_ES_MODULE_SCOPE: {
+    message:
+      '[{packageJson}] declares "type": "module", which would make module [{file}] of web application [{name}] an ES module; webapp code must be CommonJS: remove "type": "module" or name the file .cjs',
+  },
+  SV_ERR_DEPLOY_PACKAGE_JSON_INVALID: {
+    message: 'Package file [{file}] of web application [{name}] is not valid JSON: {detail}',
+  },
   SV_ERR_DEPLOY_CLASS_NOT_EXPORTED: {
     message: 'Class [{className}]: module [{file}] exports no class named [{exportName}]; its exports are [{exports}]',
   },
@@ -232,6 +265,29 @@ const catalogue = {
     message: 'Bundle [{file}] is refused: {what} [{value}] exceeds the limit [{limit}] (Host attribute {attribute}); nothing was unpacked',
   },
   SV_ERR_DEPLOY_BUNDLE_CORRUPT: { message: 'Bundle [{file}] cannot be read: {detail}' },
+  SV_ERR_DEPLOY_BUNDLE_ENTRY_CORRUPT: {
+    message: 'Entry [{entry}] of bundle [{file}] cannot be read: {detail}',
+  },
+  SV_ERR_DEPLOY_BUNDLE_ENTRY_SIZE: {
+    message:
+      'Entry [{entry}] of bundle [{file}] holds [{size}] bytes where the central directory declares [{declared}]; the bundle is corrupt',
+  },
+  SV_ERR_DEPLOY_BUNDLE_ENTRY_CRC: {
+    message:
+      'Entry [{entry}] of bundle [{file}] has CRC-32 [{actual}] where the central directory declares [{expected}]; the bundle is corrupt',
+  },
+  SV_ERR_DEPLOY_BUNDLE_TRUNCATED: {
+    message: 'Bundle [{file}] ends at offset [{offset}] inside entry [{entry}]; it is truncated or still being copied',
+  },
+  SV_ERR_DEPLOY_BUNDLE_NO_LOCAL_HEADER: {
+    message: 'Entry [{entry}] of bundle [{file}] has no local file header at offset [{offset}]; the bundle is corrupt',
+  },
+  SV_ERR_DEPLOY_BUNDLE_ENCRYPTED: {
+    message: 'Entry [{entry}] of bundle [{file}] is encrypted; Serval reads only unencrypted bundles',
+  },
+  SV_ERR_DEPLOY_BUNDLE_COMPRESSION: {
+    message: 'Entry [{entry}] of bundle [{file}] uses compression method [{method}]; Serval reads only stored [0] and deflated [8] entries',
+  },
   SV_ERR_DEPLOY_NATIVE_ADDON: { message: 'Native addon [{file}] of web application [{name}] cannot be loaded: {detail}' },
   SV_ERR_DEPLOY_ARCHIVE_CLOSED: {
     message: 'Entry [{entry}] of bundle [{file}] was read after the web application was stopped and its archive closed',
@@ -241,6 +297,9 @@ const catalogue = {
   },
   SV_ERR_DEPLOY_BUNDLE_NOT_DIRECTORY: {
     message: 'Cannot bundle [{dir}]: it is not a directory; give `catalina bundle` the webapp directory',
+  },
+  SV_ERR_DEPLOY_RELOAD_FAILED: {
+    message: 'Reloading web application [{name}] left it [{state}] on a worker thread: {detail}',
   },
 
   // --- session ---
@@ -266,6 +325,13 @@ const catalogue = {
   SV_ERR_STARTUP_PID_FILE_IO: { message: 'Cannot {action} the PID file [{file}] (CATALINA_PID): {detail}' },
   SV_ERR_STARTUP_START_FAILED: { message: 'The server process [{pid}] exited during startup ({detail}); see [{out}]' },
   SV_ERR_STARTUP_NEW_APP: { message: 'Cannot create web application [{name}] in [{dir}]: {detail}' },
+  SV_ERR_STARTUP_NOT_LOADED: {
+    message: 'Catalina.{member} is not available before Catalina.load()',
+  },
+  SV_ERR_STARTUP_PACKAGE_JSON_MISSING: {
+    message:
+      'No package.json with a name and version was found within [{depth}] directories above [{dir}]; the Serval installation is incomplete',
+  },
 
   // --- messages: log lines that are not errors (SV_MSG_*) ---
   SV_MSG_STARTUP_STARTED: { message: '{summary}' },
@@ -293,6 +359,32 @@ const catalogue = {
   SV_ERR_WORKER_POOL_STOPPED: { message: 'Worker pool [{pool}] is stopped: no worker can take the connection' },
   SV_ERR_WORKER_CALL_FAILED: { message: 'A {call} call from a worker thread to the main thread failed: {detail}' },
   SV_ERR_WORKER_SCRIPT_MISSING: { message: 'The worker entry script [{file}] does not exist: run `npm run build`' },
+  SV_ERR_WORKER_NOT_A_THREAD: {
+    message: '[{file}] runs only as a worker thread of a blocking-style connector, not as a main program',
+  },
+  SV_ERR_WORKER_TREE_NOT_STARTED: {
+    message: 'The container tree of worker thread [{worker}] is [{state}] after start(); it cannot serve requests',
+  },
+  SV_ERR_WORKER_UNKNOWN_HOST: {
+    message: 'The worker thread has no Host [{host}] to apply [{event}] of web application [{name}] to',
+  },
+  SV_ERR_WORKER_DEPLOYMENT_TIMEOUT: {
+    message:
+      'Worker thread [{worker}] did not apply [{event}] of web application [{name}] within [{limit}] ms; it keeps serving what it had',
+  },
+  SV_ERR_WORKER_REQUEST_WITHOUT_CONNECTION: {
+    message: 'Request [{id}] reached worker thread [{worker}] without its connection',
+  },
+  SV_ERR_WORKER_RESPONSE_ABORTED: {
+    message: 'The response to request [{uri}] on worker thread [{worker}] was aborted: {detail}; the connection is closed',
+  },
+  SV_ERR_WORKER_INTERRUPTED: {
+    message:
+      'Worker thread [{worker}] was terminated by StuckThreadDetectionValve: request [{uri}] ran past interruptThreadThreshold [{threshold}] s',
+  },
+  SV_ERR_WORKER_EXITED_MID_RESPONSE: {
+    message: 'Worker thread [{worker}] exited while sending the response to request [{uri}]; the connection is closed',
+  },
   SV_MSG_STUCK_REQUEST_DETECTED: {
     message:
       'Request [{uri}] on connection [{connection}] has been running on [{thread}] for [{seconds}] s (threshold [{threshold}] s): it may be stuck; [{stuck}] request(s) stuck now',

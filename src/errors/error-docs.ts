@@ -14,6 +14,101 @@ export interface ErrorDoc {
  */
 export const retiredCodes: readonly string[] = Object.freeze([]);
 
+/** One place in src/ that constructs an error without a catalogue code. */
+export interface UncodedError {
+  /** The file, relative to the repository root. */
+  readonly file: string;
+  /** What it constructs: `new TypeError(…)` is `TypeError`. */
+  readonly constructs: 'Error' | 'TypeError' | 'RangeError' | 'AggregateError' | 'ServletException';
+  /** How many such constructions the file holds; one more anywhere fails test/unit/errors/uncoded-errors.test.ts. */
+  readonly count: number;
+  readonly reason: string;
+}
+
+/**
+ * Every error src/ constructs without a code, and why it has none. Three kinds are allowed: programmer errors
+ * (an argument of the wrong type or value, a call in the wrong state, raised to the caller that made it);
+ * errors that must keep the shape Node gives them, because webapp code or node:http's classification tests
+ * their `code`; and errors that only carry something else (causes, an error rebuilt from another thread).
+ */
+export const uncodedErrors: readonly UncodedError[] = Object.freeze([
+  {
+    file: 'src/servlet/cookie.ts',
+    constructs: 'TypeError',
+    count: 3,
+    reason:
+      'Programmer error: `new Cookie(name, value)` or `setAttribute()` was given a name or value RFC 6265 does not allow (Jakarta throws IllegalArgumentException). src/servlet/ is the API webapps import and cannot import the container, so it has no access to the catalogue.',
+  },
+  {
+    file: 'src/servlet/servlet.ts',
+    constructs: 'Error',
+    count: 1,
+    reason:
+      "Programmer error: GenericServlet's getServletConfig()/getServletContext() was called before init() (Jakarta's IllegalStateException). src/servlet/ cannot import the container.",
+  },
+  {
+    file: 'src/servlet/http-servlet.ts',
+    constructs: 'ServletException',
+    count: 1,
+    reason: "The Servlet API's own exception: HttpServlet.service() given a non-HTTP request, as Jakarta's HttpServlet does.",
+  },
+  {
+    file: 'src/deploy/webapp-loader.ts',
+    constructs: 'TypeError',
+    count: 1,
+    reason:
+      "Programmer error: webapp code called require() with something other than a non-empty string, as Node's own require() refuses it.",
+  },
+  {
+    file: 'src/connector/content-type.ts',
+    constructs: 'RangeError',
+    count: 1,
+    reason:
+      'Programmer error: encode() was called on a charset whose canEncode is false (a multi-byte decoder-only charset); the response checks canEncode first and falls back to UTF-8.',
+  },
+  {
+    file: 'src/deploy/webapp-module-resolver.ts',
+    constructs: 'Error',
+    count: 3,
+    reason:
+      "Node's contract for webapp code: require() of a missing module fails with code MODULE_NOT_FOUND, and of a subpath a package does not export with ERR_PACKAGE_PATH_NOT_EXPORTED, so optional-dependency probes (`try { require('x') } catch (e) { if (e.code !== 'MODULE_NOT_FOUND') throw e }`) work. One that escapes to the container becomes SV_ERR_DEPLOY_MODULE_LOAD.",
+  },
+  {
+    file: 'src/deploy/webapp-resources.ts',
+    constructs: 'Error',
+    count: 1,
+    reason:
+      "Node's contract for webapp code: a missing resource fails with code ENOENT, as node:fs does, whether the webapp is a directory or a bundle.",
+  },
+  {
+    file: 'src/protocol/http11/message-reader.ts',
+    constructs: 'Error',
+    count: 1,
+    reason:
+      "A stand-in for a node:http parser error (code HPE_NO_PROGRESS): it goes through classifyClientError() like llhttp's own errors and becomes SV_ERR_HTTP_BAD_REQUEST; it is never raised to a caller.",
+  },
+  {
+    file: 'src/protocol/http11/http11-processor.ts',
+    constructs: 'Error',
+    count: 1,
+    reason:
+      "A stand-in for node:http's header timeout (code ERR_HTTP_REQUEST_TIMEOUT): it goes through classifyClientError() and becomes SV_ERR_HTTP_HEADER_TIMEOUT; it is never raised to a caller.",
+  },
+  {
+    file: 'src/net/worker-pool/error-data.ts',
+    constructs: 'Error',
+    count: 1,
+    reason:
+      'An error without a code (thrown by webapp code, or by Node) rebuilt on the other side of a worker-thread boundary with its own message; coded errors are rebuilt with their code.',
+  },
+  {
+    file: 'src/core/container-base.ts',
+    constructs: 'AggregateError',
+    count: 1,
+    reason: 'Only the cause of SV_ERR_LIFECYCLE_CHILD_FAILED, holding the failure of each child; never raised by itself.',
+  },
+]);
+
 // `satisfies Record<ErrorCode, ErrorDoc>` makes a code without an entry (or an entry without a code) a compile error.
 const docs = {
   // --- lifecycle ---
@@ -30,6 +125,16 @@ const docs = {
     meaning:
       'One or more children of a container (Engine, Host, Context, Wrapper) failed to start; all failures are collected in the cause (an AggregateError) and the parent goes to FAILED.',
     fix: 'Look at each error inside the cause and fix the failing child; a failing web application alone does not stop its Host.',
+  },
+  SV_ERR_CONTAINER_DUPLICATE_CHILD: {
+    meaning:
+      'A Host, Context or Wrapper was added to a parent that already has a child of that name (two Hosts with one name, a servlet name used twice); Tomcat reports the same as "Child name is not unique".',
+    fix: 'Rename one of the two: Host name, Context path or servlet-name must be unique within their parent.',
+  },
+  SV_ERR_PIPELINE_NO_BASIC_VALVE: {
+    meaning:
+      'A request reached a pipeline that has no basic valve, the valve that hands the request to the next container or the servlet. Every built-in container sets one; this only happens with a custom container that does not.',
+    fix: 'In a custom container, call pipeline.setBasic() in its constructor, before it is started.',
   },
 
   // --- config ---
@@ -191,6 +296,11 @@ const docs = {
       'The response could not be written because the client stopped reading it for longer than `connectionTimeout`; the connection is closed and the response aborted. Logged at debug level.',
     fix: 'Usually a stalled client or an attack; raise `connectionTimeout` only if legitimate clients read that slowly.',
   },
+  SV_ERR_HTTP_CLIENT_ABORT: {
+    meaning:
+      "The connection ended while the request body was still being read, so the application reading it sees this error (Tomcat's ClientAbortException). It is logged at debug level only: it means the client went away.",
+    fix: 'Nothing on the server side; a client that gives up (a closed browser tab, a timeout in a proxy) causes it.',
+  },
   SV_ERR_HTTP_TRAILER_TOO_LARGE: {
     meaning:
       'The trailer fields after a chunked request body are larger than the Connector `maxTrailerSize`; the answer is 400 and the connection is closed.',
@@ -278,6 +388,11 @@ const docs = {
       'With certificateVerification="optional" a client presented a certificate that does not verify against caCertificateFile; the connection is closed after the handshake.',
     fix: 'Issue the client a certificate signed by a CA in caCertificateFile, add its CA there, or use certificateVerification="optionalNoCA" to accept any certificate.',
   },
+  SV_ERR_TLS_NOT_LOADED: {
+    meaning:
+      'A TLS connection was accepted before the Connector had read its certificates. The Connector loads them before it binds, so this is a bug.',
+    fix: 'Report it with the log lines around it.',
+  },
 
   // --- uri / mapper ---
   SV_ERR_URI_INVALID: {
@@ -301,6 +416,16 @@ const docs = {
     meaning:
       'A servlet failed in init() (during load-on-startup or its first request). As in Tomcat, the web application keeps running and the servlet is retried on its next request.',
     fix: 'Fix the exception logged with the code (often a missing init-param or resource).',
+  },
+  SV_ERR_SERVLET_FILTER_CHAIN_REUSED: {
+    meaning:
+      'A filter called chain.doFilter() twice for the same request (for example once in a try block and again in a catch). The second call is refused, as Tomcat does, because the servlet would run twice on one response.',
+    fix: 'Call chain.doFilter() exactly once per request in the filter named in the message; to retry, dispatch the request again instead.',
+  },
+  SV_ERR_CONTEXT_ALREADY_INITIALISED: {
+    meaning:
+      'A webapp called a ServletContext method that is only allowed during initialisation (Servlet spec §4.4: setInitParameter and the other configuration methods) after the context had finished starting.',
+    fix: 'Move the call into a ServletContainerInitializer or a ServletContextListener.contextInitialized().',
   },
   SV_ERR_SERVLET_NOT_FOUND: {
     meaning:
@@ -364,6 +489,11 @@ const docs = {
       'getParts() or getPart() was called in a servlet that declares no multipart config, so the body was not parsed as multipart (Servlet spec §3.2: an IllegalStateException).',
     fix: 'Add @MultipartConfig (or the multipartConfig option of @WebServlet) to the servlet, or `<multipart-config>` to its `<servlet>` in web.xml; or set allowCasualMultipartParsing="true" on the Context.',
   },
+  SV_ERR_SESSION_MANAGER_UNAVAILABLE: {
+    meaning:
+      'Code asked a web application for its session manager while the application was not started (before start, after stop, or while a reload swapped it).',
+    fix: 'Do not use sessions from timers or callbacks that outlive the web application; stop them in contextDestroyed().',
+  },
   SV_ERR_DISPATCH_FAILED: {
     meaning: 'A RequestDispatcher forward or include could not be carried out (the target path is invalid or maps to nothing usable).',
     fix: 'Check the path given to getRequestDispatcher() (it must start with `/` or be relative to the current request) and that a servlet is mapped to it.',
@@ -395,6 +525,21 @@ const docs = {
       'A module of the web application failed to load: it threw while being evaluated, resolved outside the docBase, or was required after the application stopped.',
     fix: 'Fix the error in the cause; a webapp module may only require files inside its docBase, packages from node_modules folders or WEB-INF/lib inside it, Node builtins and `serval/servlet`.',
   },
+  SV_ERR_DEPLOY_ES_MODULE: {
+    meaning:
+      'The per-webapp loader runs CommonJS only (architecture decision 3: ES modules cannot be unloaded on redeploy in Node 20). The file is a .mjs file.',
+    fix: 'Compile the webapp to CommonJS ("module": "commonjs" in tsconfig.json), rename .mjs files to .js, and remove "type": "module" from the package.json named in the message.',
+  },
+  SV_ERR_DEPLOY_ES_MODULE_SCOPE: {
+    meaning:
+      'A .js file of the web application lies in a package whose nearest package.json declares "type": "module", so Node would run it as an ES module; the per-webapp loader runs CommonJS only (architecture decision 3).',
+    fix: 'Remove "type": "module" from the package.json named in the message (compile to CommonJS), or name the CommonJS files .cjs.',
+  },
+  SV_ERR_DEPLOY_PACKAGE_JSON_INVALID: {
+    meaning:
+      'A require() in the web application needed a package.json (to find "main", "exports" or "type") and that file cannot be parsed; the detail is the JSON parser\'s own reason.',
+    fix: 'Fix the JSON syntax at the place the detail names, or reinstall the package that ships the file.',
+  },
   SV_ERR_DEPLOY_CLASS_NOT_EXPORTED: {
     meaning:
       'The module for a class was found but exports no class under the expected name (the file name or the `#export` part), nor a default export.',
@@ -415,6 +560,39 @@ const docs = {
       'A bundle is not a readable zip archive: truncated or still being copied, a bad central directory, a CRC or size mismatch, an encrypted entry or an unsupported compression method. It is not deployed; the Host tries again when the file changes.',
     fix: 'Copy the bundle again (write it beside appBase and rename it into place so it appears whole), or rebuild it.',
   },
+  SV_ERR_DEPLOY_BUNDLE_ENTRY_CORRUPT: {
+    meaning:
+      'One entry of a bundle cannot be read or inflated; the detail is the reason the zip reader, zlib or the file system gave. The bundle is not deployed; the Host tries again when the file changes.',
+    fix: 'Copy the bundle again (write it beside appBase and rename it into place so it appears whole), or rebuild it.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_ENTRY_SIZE: {
+    meaning:
+      'The data of an entry does not have the size the zip central directory declares (more bytes when inflated, or fewer). Such an entry is refused rather than served: the declared size bounds how much is ever inflated.',
+    fix: 'Rebuild the bundle with a standard zip tool or `catalina bundle`, and copy it again.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_ENTRY_CRC: {
+    meaning:
+      'The data of an entry does not match its checksum: the bundle was damaged in transit or on disk. The entry is neither unpacked nor served.',
+    fix: 'Copy the bundle again from its source, or rebuild it.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_TRUNCATED: {
+    meaning: 'The data of an entry runs past the end of the file: the bundle is incomplete.',
+    fix: 'Wait for the copy to finish, or write the bundle beside appBase and rename it into place so it appears whole.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_NO_LOCAL_HEADER: {
+    meaning:
+      'The central directory of the bundle points at a place where no entry starts (APPNOTE §4.3.7): the archive was damaged or assembled wrongly.',
+    fix: 'Rebuild the bundle with a standard zip tool or `catalina bundle`, and copy it again.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_ENCRYPTED: {
+    meaning: 'The bundle was made with zip encryption; the server holds no password and refuses the bundle.',
+    fix: 'Rebuild the bundle without encryption; protect it with file permissions instead.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_COMPRESSION: {
+    meaning:
+      'The bundle was made with a compression method other than store or deflate (for example bzip2, LZMA or zstd), which the zip reader cannot inflate.',
+    fix: 'Rebuild the bundle with deflate (the default of `zip`, `jar` and `catalina bundle`).',
+  },
   SV_ERR_DEPLOY_NATIVE_ADDON: {
     meaning:
       'A web application required a native addon (`.node` file). Webapps cannot load native addons: a shared library can never be unloaded, so every redeploy would leak it. Inside a bundle served without unpacking (`unpackWARs="false"`) it could not be loaded in any case, since a shared library must be a file on disk.',
@@ -433,6 +611,11 @@ const docs = {
   SV_ERR_DEPLOY_BUNDLE_NOT_DIRECTORY: {
     meaning: '`catalina bundle` packs a webapp directory into a .war; the path given does not exist or is a file.',
     fix: 'Pass the directory that holds the webapp (the one with WEB-INF), not a file inside it or an existing bundle.',
+  },
+  SV_ERR_DEPLOY_RELOAD_FAILED: {
+    meaning:
+      'The main thread reloaded a web application and asked each worker thread of a blocking-style connector to do the same; on this worker the new generation did not start. The detail is the innermost error of the failed start.',
+    fix: 'Fix the error the detail names (it is logged in full just before), then touch the webapp again to reload it.',
   },
 
   // --- session ---
@@ -474,6 +657,14 @@ const docs = {
       '`catalina new-app <name>` refused to write the template: the name is not a valid webapp base name (letters, digits, `.`, `_`, `-`, `#` for `/`, `##` before a version; not starting with `.`), or the target directory already exists.',
     fix: 'Pick another name, or pass `--dir` to create the app elsewhere; an existing directory is never overwritten.',
   },
+  SV_ERR_STARTUP_NOT_LOADED: {
+    meaning: 'An embedding program used the server or logger of a Catalina object before loading its configuration.',
+    fix: 'Call load() (or start(), which loads) before using Catalina.server or Catalina.logger.',
+  },
+  SV_ERR_STARTUP_PACKAGE_JSON_MISSING: {
+    meaning: 'Serval reads its own name and version from its package.json at startup and did not find it where the installation puts it.',
+    fix: 'Reinstall Serval (npm install), or run it from its package directory rather than from copied files.',
+  },
   SV_ERR_STARTUP_PID_FILE_EXISTS: {
     meaning: '`catalina start` found a PID file (CATALINA_PID) naming a process that is still alive.',
     fix: 'Stop the running server first; if that process is not Serval, remove the stale file.',
@@ -508,6 +699,46 @@ const docs = {
     meaning:
       'Worker threads run the compiled entry script `dist/startup/worker-main.js`, which is missing (running from sources without a build).',
     fix: 'Run `npm run build`.',
+  },
+  SV_ERR_WORKER_NOT_A_THREAD: {
+    meaning:
+      "The worker entry script was started with `node` directly (or imported) instead of by a blocking-style connector's worker pool.",
+    fix: 'Start Serval with `bin/catalina run`; the worker pool starts this script itself.',
+  },
+  SV_ERR_WORKER_TREE_NOT_STARTED: {
+    meaning:
+      'A worker thread of a blocking-style connector built its own Engine tree from the configuration and that tree did not start; the errors that made it fail are logged before this one.',
+    fix: 'Fix the errors logged before this one (usually the same failure the main thread reported for that component).',
+  },
+  SV_ERR_WORKER_UNKNOWN_HOST: {
+    meaning:
+      "The main thread asked the worker threads to deploy, undeploy or reload a web application of a Host the worker's own tree does not have. The trees are built from the same configuration, so this is a bug.",
+    fix: "Report it with the log lines around it; restarting the server rebuilds every worker's tree.",
+  },
+  SV_ERR_WORKER_DEPLOYMENT_TIMEOUT: {
+    meaning:
+      'A worker thread of a blocking-style connector did not confirm a deployment step in time, typically because a request on it is stuck in a busy loop.',
+    fix: 'Look for stuck requests on that worker (StuckThreadDetectionValve reports them); the worker is replaced if it crashes, and its replacement builds the tree from the files as they are.',
+  },
+  SV_ERR_WORKER_REQUEST_WITHOUT_CONNECTION: {
+    meaning:
+      'The first request a worker thread receives on a connection must carry that connection; this one did not. It is a bug in the worker protocol; the worker ends and is replaced.',
+    fix: 'Report it with the log lines around it; the worker pool replaces the worker by itself.',
+  },
+  SV_ERR_WORKER_RESPONSE_ABORTED: {
+    meaning:
+      'Code on a worker thread aborted the response it was writing (an error after the response started, or an explicit abort); the detail is the message of the error that did it.',
+    fix: 'Look at the servlet error logged by the worker thread for that request and fix it.',
+  },
+  SV_ERR_WORKER_INTERRUPTED: {
+    meaning:
+      'A request on a blocking-style connector ran longer than the interruptThreadThreshold of a StuckThreadDetectionValve; as a thread cannot be interrupted in Node, its worker was terminated and is replaced.',
+    fix: 'Find out why the request ran so long (an endless loop, a blocking call without timeout), or raise interruptThreadThreshold.',
+  },
+  SV_ERR_WORKER_EXITED_MID_RESPONSE: {
+    meaning:
+      'The worker thread serving a request ended after the response had started, so no error page can be sent; the client sees a truncated response.',
+    fix: 'See SV_ERR_WORKER_CRASHED, logged just before, for why the worker ended.',
   },
   SV_MSG_STUCK_REQUEST_DETECTED: {
     meaning:
@@ -595,6 +826,20 @@ export function renderErrorDocs(): string {
     const status = spec.status === undefined ? '—' : String(spec.status);
     const connection = spec.close === undefined ? '—' : connectionText[spec.close];
     lines.push(`| \`${code}\` | ${status} | ${connection} | ${cell(doc.meaning)} | ${cell(doc.fix)} |`);
+  }
+  lines.push(
+    '',
+    '## Errors without a code',
+    '',
+    'A few places construct an error without a code, each for the reason given (programmer errors raised to',
+    'the caller that made them, errors that keep the shape Node gives them, and errors that only carry',
+    'another). A test fails when any other place in src/ constructs a plain `Error`, `TypeError` or `RangeError`.',
+    '',
+    '| File | Constructs | Why it has no code |',
+    '|---|---|---|',
+  );
+  for (const site of uncodedErrors) {
+    lines.push(`| \`${site.file}\` | ${site.count} × \`${site.constructs}\` | ${cell(site.reason)} |`);
   }
   lines.push('', '## Retired codes', '');
   if (retiredCodes.length === 0) lines.push('None yet.');

@@ -97,7 +97,7 @@ export class TlsContexts {
     const matched = matchHostConfig(byName, serverName);
     if (matched !== undefined) return matched;
     const fallback = byName.get(this.#settings.defaultHostConfigName);
-    if (fallback === undefined) throw new Error('TLS contexts used before load()');
+    if (fallback === undefined) throw new ContainerError('SV_ERR_TLS_NOT_LOADED', { hostName: this.#settings.defaultHostConfigName });
     return fallback;
   }
 
@@ -152,15 +152,13 @@ export class TlsContexts {
     const peer = socket.getPeerCertificate();
     if (peer === null || Object.keys(peer).length === 0) return undefined;
     const handle = handleOf(socket);
+    const rejected = (detail: string) => ({ hostName: config.hostName, mode: config.certificateVerification, detail });
     // Fail closed if a future node drops the method: an unverifiable certificate is treated as unverified.
-    const error = typeof handle?.verifyError === 'function' ? handle.verifyError() : new Error('verification result unavailable');
+    if (typeof handle?.verifyError !== 'function') return rejected('verification result unavailable');
+    const error = handle.verifyError();
     if (error === null) return undefined;
     const code = (error as NodeJS.ErrnoException).code;
-    return {
-      hostName: config.hostName,
-      mode: config.certificateVerification,
-      detail: code === undefined ? error.message : `${code}: ${error.message}`,
-    };
+    return rejected(code === undefined ? error.message : `${code}: ${error.message}`);
   }
 }
 

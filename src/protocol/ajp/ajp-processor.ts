@@ -269,7 +269,10 @@ export class AjpProcessor {
 
   #onClose(connection: AjpConnection): void {
     connection.state = 'CLOSED';
-    connection.exchange?.connectionClosed(new Error('The AJP connection closed'));
+    const exchange = connection.exchange;
+    exchange?.connectionClosed(
+      new ContainerError('SV_ERR_HTTP_CLIENT_ABORT', { protocol: exchange.protocol, connectionId: connection.id }),
+    );
     connection.exchange = null;
     this.#connections.remove(connection);
     this.#adapter.connectionClosed?.(connection.id);
@@ -284,7 +287,9 @@ export class AjpProcessor {
       { code, connectionId: connection.id, remote: connection.socket.remoteAddress },
       `Closing AJP connection: ${message}`,
     );
-    connection.exchange?.connectionClosed(error instanceof Error ? error : new Error(message));
+    connection.exchange?.connectionClosed(
+      error instanceof Error ? error : new ProtocolError('SV_ERR_AJP_MALFORMED', { what: 'packet', detail: message }),
+    );
     connection.socket.destroy();
   }
 
