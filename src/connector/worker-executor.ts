@@ -433,6 +433,7 @@ export class WorkerExecutor {
       uri: request.uri,
       threshold: policy.interruptThreadThreshold,
     });
+    // terminate() only fulfils (with the exit code); the exit takes the crash path of #onExit.
     void worker.thread.terminate();
   }
 

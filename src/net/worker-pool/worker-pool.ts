@@ -302,7 +302,10 @@ export class WorkerPool {
     const floor = this.#startFailures > 0 ? 0 : Math.min(this.#options.minSpareThreads, this.#options.maxThreads);
     let threads = this.threads;
     while ((unheld < spareGoal || threads < floor) && threads < this.#options.maxThreads) {
-      void this.#whenReady(this.#spawn()).catch(() => undefined);
+      // Nobody waits for a spare: its failure to start is logged here (start() throws its own to the caller).
+      this.#whenReady(this.#spawn()).catch((error: unknown) => {
+        this.#options.logger.error({ err: error, code: 'SV_ERR_WORKER_START_FAILED' }, (error as Error).message);
+      });
       unheld++;
       threads++;
     }
@@ -346,6 +349,7 @@ export class WorkerPool {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         fail(`not ready after [${timeoutMs}] ms`);
+        // terminate() only fulfils (with the exit code); the exit itself is handled by #onExit.
         void worker.thread.terminate();
       }, timeoutMs);
       const onMessage = (post: WorkerPost): void =>
@@ -384,10 +388,8 @@ export class WorkerPool {
       this.#serveWaiters();
       return;
     }
-    if (message.type === 'start-failed') {
-      this.#options.logger.error({ code: 'SV_ERR_WORKER_START_FAILED', worker: worker.id }, message.error.message);
-      return;
-    }
+    // 'start-failed' is reported by #whenReady, which every worker start goes through.
+    if (message.type === 'start-failed') return;
     this.#events.onMessage(worker, message);
   }
 
