@@ -92,7 +92,7 @@ function loadServerConfigFromElement(root: XmlElement, display: string, env: Con
   if (root.name !== 'Server') rejectRoot(v, root, 'Server', display);
   const server = new TreeBuilder(v, env.catalinaBase).server(root);
   for (const rule of serverRules) {
-    rule(server, (at, detail, attribute) => v.report('error', 'SV_ERR_CONFIG_RULE', { detail }, at, attribute));
+    rule(server, (at, message, attribute) => v.reportMessage('error', message, at, attribute));
   }
   if (v.hasErrors) throw new ConfigValidationError(display, v.problems);
   return { ...server, warnings: Object.freeze(sortProblems(v.problems)) };
@@ -169,7 +169,7 @@ class TreeBuilder {
     const values = this.#v.attributes(element, ['Server']);
     const children = this.#v.children(element, elementChildren['Server']!);
     const services = named(children, 'Service').map((child) => this.service(child));
-    if (services.length === 0) this.#rule(element, 'Element [Server] must contain at least one [Service]');
+    if (services.length === 0) this.#v.report('error', 'SV_ERR_CONFIG_CHILD_MISSING', { element: 'Server', child: 'Service' }, element);
     return {
       port: int(values, 'port'),
       shutdown: text(values, 'shutdown'),
@@ -187,12 +187,12 @@ class TreeBuilder {
     const children = this.#v.children(element, elementChildren['Service']!);
     // ServiceConfig has no listeners: Tomcat ones are warned about and ignored anyway; a user one would be lost.
     for (const listener of this.#components(children, 'Listener', new Map())) {
-      const detail = `Listener [${listener.className}] inside [Service] is not supported; nest it in Server, Engine, Host or Context`;
-      this.#v.report('warning', 'SV_ERR_CONFIG_RULE', { detail }, listener.location, 'className');
+      const params = { className: listener.className, parent: 'Service' };
+      this.#v.report('warning', 'SV_ERR_CONFIG_LISTENER_PLACEMENT', params, listener.location, 'className');
     }
     const engines = named(children, 'Engine').map((child) => this.engine(child));
     if (engines.length !== 1) {
-      this.#rule(element, `Element [Service] must contain exactly one [Engine]; found [${engines.length}]`);
+      this.#v.report('error', 'SV_ERR_CONFIG_CHILD_COUNT', { element: 'Service', child: 'Engine', count: engines.length }, element);
     }
     return {
       name: text(values, 'name'),
@@ -270,7 +270,7 @@ class TreeBuilder {
     const values = this.#v.attributes(element, ['Engine']);
     const children = this.#v.children(element, elementChildren['Engine']!);
     const hosts = named(children, 'Host').map((child) => this.host(child));
-    if (hosts.length === 0) this.#rule(element, 'Element [Engine] must contain at least one [Host]');
+    if (hosts.length === 0) this.#v.report('error', 'SV_ERR_CONFIG_CHILD_MISSING', { element: 'Engine', child: 'Host' }, element);
     return {
       name: text(values, 'name'),
       defaultHost: text(values, 'defaultHost').toLowerCase(),
@@ -334,7 +334,7 @@ class TreeBuilder {
     if (path !== undefined) {
       const problem = contextPathProblem(path);
       if (problem !== undefined) {
-        this.#v.report(problem.severity, 'SV_ERR_CONFIG_RULE', { detail: problem.detail }, element, 'path');
+        this.#v.reportMessage(problem.severity, problem.message, element, 'path');
         path = problem.fixed;
       }
       values['path'] = path;
@@ -406,10 +406,6 @@ class TreeBuilder {
       const component = this.#v.component(child, implemented);
       return component === undefined ? [] : [component];
     });
-  }
-
-  #rule(element: XmlElement, detail: string): void {
-    this.#v.report('error', 'SV_ERR_CONFIG_RULE', { detail }, element);
   }
 }
 

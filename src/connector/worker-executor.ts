@@ -396,9 +396,13 @@ export class WorkerExecutor {
     for (const pending of [...this.#deployments.values()]) if (pending.worker === worker) pending.settle();
     const lost = [...this.#requests.values()].filter((request) => request.worker === worker);
     if (lost.length > 0 || (!this.#stopping && (code !== 0 || error !== undefined))) {
-      const detail = error?.message ?? (code === 0 ? 'it exited' : 'process.exit() or a fatal error');
-      const params = { worker: worker.id, pool: this.#options.name, exitCode: code, requests: lost.length, detail };
-      this.#logger.error({ code: 'SV_ERR_WORKER_CRASHED', err: error, ...params }, formatMessage('SV_ERR_WORKER_CRASHED', params));
+      const params = { worker: worker.id, pool: this.#options.name, exitCode: code, requests: lost.length };
+      if (error === undefined) {
+        this.#logger.error({ code: 'SV_ERR_WORKER_EXITED', ...params }, formatMessage('SV_ERR_WORKER_EXITED', params));
+      } else {
+        const message = formatMessage('SV_ERR_WORKER_CRASHED', { ...params, detail: error.message });
+        this.#logger.error({ code: 'SV_ERR_WORKER_CRASHED', err: error, ...params }, message);
+      }
     }
     for (const request of lost) {
       failExchange(request);

@@ -76,12 +76,8 @@ export class ShutdownPort {
         this.#server = undefined;
         reject(
           new ContainerError(
-            'SV_ERR_STARTUP_BIND',
-            {
-              address: this.#address,
-              port: this.#port,
-              detail: `${error.code ?? error.message}; change the Server port or address attribute`,
-            },
+            'SV_ERR_STARTUP_SHUTDOWN_BIND',
+            { address: this.#address, port: this.#port, detail: error.code ?? error.message },
             { cause: error },
           ),
         );

@@ -95,7 +95,7 @@ export class ArchiveResources implements WebappResources {
             throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', {
               file: display,
               entry: name,
-              detail: 'is both a file and a directory',
+              reason: 'is both a file and a directory',
             });
           }
           if (directories.has(name)) return;
@@ -113,7 +113,7 @@ export class ArchiveResources implements WebappResources {
             throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', {
               file: display,
               entry: name,
-              detail: 'is both a file and a directory',
+              reason: 'is both a file and a directory',
             });
           }
           const slash = name.lastIndexOf('/');

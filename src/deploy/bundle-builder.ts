@@ -141,11 +141,7 @@ export function collectDirectory(dir: string): BundleEntry[] {
       const stat = lstatSync(full);
       const entryName = prefix + name;
       if (stat.isSymbolicLink()) {
-        throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', {
-          file: root,
-          entry: entryName,
-          detail: 'is a symbolic link; copy the target into the webapp instead',
-        });
+        throw new DeployError('SV_ERR_DEPLOY_BUNDLE_SOURCE_SYMLINK', { dir: root, entry: entryName });
       }
       if (stat.isDirectory()) {
         entries.push({ name: `${entryName}/` });

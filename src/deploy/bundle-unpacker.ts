@@ -9,6 +9,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as yauzl from 'yauzl';
+import type { ParamsOf } from '../errors/codes.js';
 import { ContainerError, DeployError } from '../errors/container-error.js';
 import { crc32 } from './bundle-builder.js';
 
@@ -141,17 +142,17 @@ export async function readBundlePlan(zip: yauzl.ZipFile, display: string, limits
     for await (const entry of zip.eachEntry()) {
       const raw = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
       const problem = unsafeName(raw);
-      if (problem) throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', { file: display, entry: printable(raw), detail: problem });
+      if (problem) throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', { file: display, entry: printable(raw), reason: problem });
       const type = (entry.versionMadeBy >> 8 === 3 ? entry.externalFileAttributes >>> 16 : 0) & S_IFMT;
       if (type === S_IFLNK) {
-        throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', { file: display, entry: raw, detail: 'is a symbolic link' });
+        throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', { file: display, entry: raw, reason: 'is a symbolic link' });
       }
       const directory = raw.endsWith('/');
       if (type !== 0 && type !== S_IFREG && type !== S_IFDIR) {
         throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', {
           file: display,
           entry: raw,
-          detail: 'is not a regular file or directory',
+          reason: 'is not a regular file or directory',
         });
       }
       if (entry.isEncrypted()) throw new DeployError('SV_ERR_DEPLOY_BUNDLE_ENCRYPTED', { file: display, entry: raw });
@@ -162,7 +163,7 @@ export async function readBundlePlan(zip: yauzl.ZipFile, display: string, limits
       // Case-insensitive file systems would merge `A` and `a`: refuse duplicates in either spelling.
       const key = name.toLowerCase();
       if (seen.has(key) && !directory) {
-        throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', { file: display, entry: raw, detail: 'appears more than once' });
+        throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', { file: display, entry: raw, reason: 'appears more than once' });
       }
       seen.add(key);
       total += entry.uncompressedSize;
@@ -196,8 +197,10 @@ export async function readBundlePlan(zip: yauzl.ZipFile, display: string, limits
   return plan;
 }
 
+export type UnsafeEntryReason = ParamsOf<'SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY'>['reason'];
+
 /** Why an entry name could escape the target directory, or null when it is a plain relative path. */
-export function unsafeName(name: string): string | null {
+export function unsafeName(name: string): UnsafeEntryReason | null {
   if (name.includes('\0')) return 'contains a NUL character';
   if (name.includes('\\')) return 'contains a backslash (a Windows path separator)';
   if (name.startsWith('/')) return 'is an absolute path';

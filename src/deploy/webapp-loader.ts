@@ -229,11 +229,10 @@ export class WebappLoader {
     const { filename } = module;
     const ext = extname(filename);
     if (ext === '.node') {
-      const detail =
-        this.#resources.kind === 'archive'
-          ? `it is inside the bundle [${basename(this.#docBase)}], served without unpacking (unpackWARs="false"): a shared library can only be loaded from a file on disk, and webapps cannot load native addons in any case (one could never be unloaded on undeploy)`
-          : 'webapps cannot load native addons: a shared library could never be unloaded on undeploy or reload';
-      throw new DeployError('SV_ERR_DEPLOY_NATIVE_ADDON', { file: this.#files.relative(filename), name: this.#name, detail });
+      const file = this.#files.relative(filename);
+      throw this.#resources.kind === 'archive'
+        ? new DeployError('SV_ERR_DEPLOY_NATIVE_ADDON_IN_BUNDLE', { file, name: this.#name, bundle: basename(this.#docBase) })
+        : new DeployError('SV_ERR_DEPLOY_NATIVE_ADDON', { file, name: this.#name });
     }
     if (ext === '.mjs') throw new DeployError('SV_ERR_DEPLOY_ES_MODULE', { file: this.#files.relative(filename), name: this.#name });
     const source = this.#files.readText(filename).replace(/^\uFEFF/, '');
@@ -359,11 +358,7 @@ export class WebappLoader {
 
   #checkOpen(specifier: string): void {
     if (this.#closed) {
-      throw new DeployError('SV_ERR_DEPLOY_MODULE_LOAD', {
-        module: specifier,
-        name: this.#name,
-        detail: 'the web application has been stopped and its loader closed',
-      });
+      throw new DeployError('SV_ERR_DEPLOY_LOADER_CLOSED', { module: specifier, name: this.#name });
     }
   }
 

@@ -169,10 +169,11 @@ export class WebappModuleResolver {
 
   #assertInside(specifier: string, target: string): void {
     if (!isInside(this.#docBase, target)) {
-      throw new DeployError('SV_ERR_DEPLOY_MODULE_LOAD', {
+      throw new DeployError('SV_ERR_DEPLOY_MODULE_OUTSIDE_DOCBASE', {
         module: specifier,
         name: this.#name,
-        detail: `it resolves to [${target}], outside the web application's docBase [${this.#docBase}]`,
+        target,
+        docBase: this.#docBase,
       });
     }
   }

@@ -12,7 +12,16 @@ export interface ErrorDoc {
  * Codes that existed once and were removed. A retired code is never given a new meaning: logs, alerts and
  * search results written against the old meaning would silently point at the wrong problem.
  */
-export const retiredCodes: readonly string[] = Object.freeze([]);
+export const retiredCodes: readonly string[] = Object.freeze(['SV_ERR_CONFIG_RULE', 'SV_ERR_DISPATCH_FAILED', 'SV_ERR_WORKER_CALL_FAILED']);
+
+/** What became of each retired code, for docs/errors.md. */
+const retiredBecause: Readonly<Record<string, string>> = {
+  SV_ERR_CONFIG_RULE:
+    'its free-text message was split into codes with named parameters (SV_ERR_CONFIG_VALUE_MISSING, _CHILD_MISSING, _CHILD_COUNT, _UNKNOWN_REFERENCE, _DUPLICATE_NAME, _ADDRESS_IN_USE, _CONTEXT_PATH_ROOT, _LISTENER_PLACEMENT, _SSL_*; SV_ERR_AJP_SECRET_REQUIRED and SV_ERR_CONFIG_INVALID_VALUE where they fit).',
+  SV_ERR_DISPATCH_FAILED: 'no code raised it.',
+  SV_ERR_WORKER_CALL_FAILED:
+    'its free-text message was split into SV_ERR_WORKER_CALL_TIMEOUT and SV_ERR_WORKER_SESSION_OWNER_MISSING; an error the main thread answers a call with reaches the worker with its own code.',
+};
 
 /** One place in src/ that constructs an error without a catalogue code. */
 export interface UncodedError {
@@ -176,15 +185,87 @@ const docs = {
       'An attribute uses `${name}` but no such property is defined (catalina.properties, a system property given at start, or `env.NAME`).',
     fix: 'Define the property, or give a default with `${name:-default}`.',
   },
-  SV_ERR_CONFIG_RULE: {
+  SV_ERR_CONFIG_VALUE_MISSING: {
+    meaning: 'An element whose text is its value (for example WatchedResource) is empty.',
+    fix: 'Write the value between the tags, or remove the element.',
+  },
+  SV_ERR_CONFIG_CHILD_MISSING: {
+    meaning: 'A Server without a Service, or an Engine without a Host, can serve nothing.',
+    fix: 'Add the missing child element (see conf/server.xml of the distribution for a complete example).',
+  },
+  SV_ERR_CONFIG_CHILD_COUNT: {
+    meaning: 'A Service pairs its Connectors with exactly one Engine, as in Tomcat.',
+    fix: 'Keep one Engine per Service; put a second Engine in a Service of its own.',
+  },
+  SV_ERR_CONFIG_UNKNOWN_REFERENCE: {
     meaning:
-      'A rule that spans several attributes or elements is broken (for example two Connectors on the same port, a Context path clash, an element that must contain a value); the detail says which.',
-    fix: 'Change the configuration as the detail describes.',
+      'An attribute refers to another component by name and none has that name: an Engine defaultHost that is no Host or Alias, a Connector executor that is no Executor of the Service, a defaultSSLHostConfigName that is no SSLHostConfig of the Connector.',
+    fix: 'Use one of the known names the message lists, or add the component the attribute names.',
+  },
+  SV_ERR_CONFIG_DUPLICATE_NAME: {
+    meaning:
+      'Two components that must be told apart by name have the same one: Executor names in a Service, Host names and aliases in an Engine, Context paths in a Host, SSLHostConfig hostName values on a Connector.',
+    fix: 'Rename or remove one of the two.',
+  },
+  SV_ERR_CONFIG_ADDRESS_IN_USE: {
+    meaning:
+      'Two listeners of the configuration would bind the same port (an unset address binds every address, so it clashes with any address on that port); the second would fail at start.',
+    fix: 'Give the Connector (or the Server shutdown port) another port, or distinct addresses.',
+  },
+  SV_ERR_CONFIG_CONTEXT_PATH_ROOT: {
+    meaning: 'Warning: Servlet 6.0 §3.5 writes the root context path as the empty string; "/" is accepted as ROOT, as Tomcat does.',
+    fix: 'Write path="" for the ROOT web application.',
+  },
+  SV_ERR_CONFIG_LISTENER_PLACEMENT: {
+    meaning: 'Warning: a Listener is nested in an element that takes none; it is ignored.',
+    fix: 'Move the Listener into the Server, Engine, Host or Context whose lifecycle it should follow.',
+  },
+  SV_ERR_CONFIG_CLASS_NO_EXPORT: {
+    meaning: 'The module a className names was loaded, but none of its exports is a class (a function) to instantiate.',
+    fix: 'Export the class from the module (`module.exports = MyValve`, or `exports.MyValve = MyValve`).',
+  },
+  SV_ERR_CONFIG_VALVE_NO_INVOKE: {
+    meaning: 'A Valve element names a class that is not a valve: it has no invoke(request, response) method.',
+    fix: 'Extend ValveBase (import it from "serval") and implement invoke().',
+  },
+  SV_ERR_CONFIG_SSL_NOT_ENABLED: {
+    meaning: 'Warning: a Connector carries SSLHostConfig elements but does not use TLS, so they have no effect.',
+    fix: 'Set SSLEnabled="true" on the Connector to serve TLS, or remove the SSLHostConfig elements.',
+  },
+  SV_ERR_CONFIG_SSL_MISSING: {
+    meaning: 'A TLS Connector needs at least one SSLHostConfig with a certificate to present.',
+    fix: 'Add an SSLHostConfig with a Certificate, or remove SSLEnabled="true".',
+  },
+  SV_ERR_CONFIG_SSL_PER_HOST_SETTING: {
+    meaning:
+      'Warning: OpenSSL fixes the protocol range and the TLS 1.2 cipher list when a connection starts, before the server name (SNI) is known; only certificates and CAs follow the SNI name.',
+    fix: 'Give every SSLHostConfig of the Connector the same protocols, ciphers and honorCipherOrder, or use separate Connectors.',
+  },
+  SV_ERR_CONFIG_SSL_OBSOLETE_PROTOCOL: {
+    meaning: 'Warning: protocols enables TLS 1.0 or 1.1, which RFC 8996 deprecates; clients and OpenSSL may refuse them.',
+    fix: 'Remove TLSv1 and TLSv1.1 from protocols unless an old client truly needs them.',
+  },
+  SV_ERR_CONFIG_SSL_NO_CERTIFICATE: {
+    meaning: 'An SSLHostConfig has nothing to present to clients.',
+    fix: 'Add a Certificate element naming the PEM certificate and key files.',
+  },
+  SV_ERR_CONFIG_SSL_CERTIFICATE_TYPES: {
+    meaning: 'Several certificates per host are allowed only when each has its own key type, so the TLS handshake can choose between them.',
+    fix: 'Set type="RSA", "EC" or "DSA" on each Certificate, one of each type at most.',
+  },
+  SV_ERR_CONFIG_SSL_STORE: {
+    meaning: 'The configuration names a Java keystore or truststore (JKS or PKCS12); node:tls reads PEM files.',
+    fix: 'Convert the store with the openssl command the message gives and name the PEM files instead.',
   },
   SV_ERR_CONFIG_CLASS_NOT_FOUND: {
     meaning:
       'The `className` of a Listener, Valve or other component names neither a built-in Tomcat class nor a loadable module exporting a class.',
     fix: 'Use a supported Tomcat class name, or a module path (`./lib/my-valve.js`) relative to CATALINA_BASE whose default or named export is the class.',
+  },
+  SV_ERR_CONFIG_CLASS_UNKNOWN: {
+    meaning:
+      'A className is not one of the Tomcat classes Serval knows (implemented or not), and does not look like a path to a module of your own.',
+    fix: "Check the spelling against Tomcat's documentation, or write the path of your module (`./lib/my-valve.js`, relative to CATALINA_BASE).",
   },
   SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED: {
     meaning: 'Warning: the attribute exists in Tomcat but Serval does not implement it yet; it is accepted and ignored.',
@@ -205,6 +286,43 @@ const docs = {
     meaning:
       'The request cannot be parsed or breaks HTTP/1.1 framing rules (bad request line, invalid header, missing or repeated Host, conflicting Content-Length, bad chunking). The status is 400, or 413 for oversized chunk extensions; the response is minimal and the connection is closed.',
     fix: 'A client problem: fix the client that sent it. Rejections are logged at debug level, rate-limited; the access log shows them.',
+  },
+  SV_ERR_HTTP_HOST_COUNT: {
+    meaning:
+      'An HTTP/1.1 request has no Host header, or a request has several; the server cannot tell which virtual host it is for. Answered 400 and the connection is closed.',
+    fix: 'A client problem: fix the client that sent it. Rejections are logged at debug level, rate-limited; the access log shows them.',
+  },
+  SV_ERR_HTTP_INVALID_HOST: {
+    meaning:
+      'The Host header is not a host name, IPv4 or bracketed IPv6 address with an optional port (RFC 3986 §3.2.2), for example it holds a space, a path, userinfo or a port above 65535.',
+    fix: 'A client problem: fix the client that sent it. Rejections are logged at debug level, rate-limited; the access log shows them.',
+  },
+  SV_ERR_HTTP_HOST_MISMATCH: {
+    meaning:
+      'An absolute-form request target (`GET http://a.example/ HTTP/1.1`) names another host than the Host header; Serval refuses the ambiguity rather than pick one.',
+    fix: 'A client problem: fix the client that sent it. Rejections are logged at debug level, rate-limited; the access log shows them.',
+  },
+  SV_ERR_HTTP_TARGET_USERINFO: {
+    meaning: 'An absolute-form request target holds `user@` before the host; RFC 9110 forbids userinfo in http(s) URIs sent in requests.',
+    fix: 'A client problem: fix the client that sent it. Rejections are logged at debug level, rate-limited; the access log shows them.',
+  },
+  SV_ERR_HTTP_ASTERISK_FORM: {
+    meaning: 'A request used `*` as its target with a method other than OPTIONS.',
+    fix: 'A client problem: fix the client that sent it. Rejections are logged at debug level, rate-limited; the access log shows them.',
+  },
+  SV_ERR_HTTP_TRANSFER_ENCODING_HTTP10: {
+    meaning:
+      'An HTTP/1.0 request carries Transfer-Encoding; RFC 9112 §6.1 says to treat its framing as faulty and close the connection after answering.',
+    fix: 'A client problem: fix the client that sent it. Rejections are logged at debug level, rate-limited; the access log shows them.',
+  },
+  SV_ERR_HTTP_CONTENT_LENGTH_DUPLICATE: {
+    meaning:
+      'A request forwarded over AJP carries Content-Length twice; the body length is ambiguous (request smuggling), so it is refused. (HTTP/1.1 requests are refused by the parser with SV_ERR_HTTP_BAD_REQUEST.)',
+    fix: 'Fix the web server or client that sent it.',
+  },
+  SV_ERR_HTTP_CONTENT_LENGTH_INVALID: {
+    meaning: 'A request forwarded over AJP carries a Content-Length that is not a plain decimal number; it is refused rather than guessed.',
+    fix: 'Fix the web server or client that sent it.',
   },
   SV_ERR_HTTP_HEADER_TOO_LARGE: {
     meaning: 'The request line plus headers exceed the Connector `maxHttpHeaderSize`.',
@@ -331,6 +449,11 @@ const docs = {
       'A multipart/form-data body could not be parsed: no boundary parameter, a malformed part header, or the body ended before the closing boundary; the answer is 400 and the connection is closed.',
     fix: 'Fix the client: the body must follow RFC 7578 (each part a header section and content between `--boundary` lines, ended by `--boundary--`).',
   },
+  SV_ERR_HTTP_MULTIPART_PARSER: {
+    meaning:
+      'The multipart parser refused the body (a malformed part header, an unsupported Content-Type parameter); the detail is its own reason. Answered 400.',
+    fix: 'A client problem: fix the client that sent the form.',
+  },
   SV_ERR_HTTP_MISDIRECTED_REQUEST: {
     meaning:
       "On a TLS connector with strictSni (the default), the Host header of a request selects another SSLHostConfig than the SNI name the client sent in the TLS handshake. Serving it could bypass that SSLHostConfig's settings (such as required client certificates), so the answer is 421 Misdirected Request (RFC 9110 §15.5.20) and the connection is closed; the client may retry on a new connection.",
@@ -357,6 +480,29 @@ const docs = {
       'An AJP packet could not be decoded (truncated string, unknown header or attribute code, unexpected message type, body packet out of place); the connection is closed and the server keeps serving others.',
     fix: 'Usually a web server module bug or a non-AJP client; capture the traffic on the AJP port if it persists.',
   },
+  SV_ERR_AJP_TRUNCATED: {
+    meaning: 'An AJP message ends inside one of its fields; the connection is closed and the server keeps serving others.',
+    fix: 'Usually a web server module bug or a non-AJP client; capture the traffic on the AJP port if it persists.',
+  },
+  SV_ERR_AJP_BODY_LENGTH_MISMATCH: {
+    meaning: 'A request body packet from the web server says it holds more bytes than it does; the connection is closed.',
+    fix: 'Usually a web server module bug or a non-AJP client; capture the traffic on the AJP port if it persists.',
+  },
+  SV_ERR_AJP_BODY_TOO_LONG: {
+    meaning:
+      "The web server sent more request body than the request's Content-Length announced; the connection is closed rather than let the extra bytes be read as another message.",
+    fix: 'Usually a web server module bug or a non-AJP client; capture the traffic on the AJP port if it persists.',
+  },
+  SV_ERR_AJP_READER_FAILED: {
+    meaning:
+      'Bytes arrived on an AJP connection whose stream was already found malformed; the stream cannot be resynchronised, so the connection is closed.',
+    fix: 'See the error logged for the first bad packet of that connection.',
+  },
+  SV_ERR_AJP_RESPONSE_STATE: {
+    meaning:
+      'The container asked to write response body data or END_RESPONSE before the headers or after the end; this is a bug in Serval, and the connection is closed.',
+    fix: 'Report it with the log lines around it.',
+  },
   SV_ERR_AJP_SECRET_MISMATCH: {
     meaning: 'An AJP request had no secret attribute or a wrong one; it is answered 403 and the connection is closed.',
     fix: 'Configure the same secret in the web server as on the Connector; if the request did not come from your web server, someone else can reach the AJP port: firewall it.',
@@ -373,15 +519,51 @@ const docs = {
       'A TLS Connector could not read or use a PEM file of one of its Certificate or SSLHostConfig elements (missing file, not PEM, wrong key password, key not matching the certificate); the connector does not start, or a reload keeps the previous certificates.',
     fix: 'Check the named file and attribute: certificateFile, certificateKeyFile (and certificateKeyPassword), certificateChainFile, caCertificateFile or certificateRevocationListFile. `openssl x509 -in cert.pem -noout -text` and `openssl pkey -in key.pem -noout` show whether a file is valid PEM; convert JKS or PKCS12 keystores to PEM first.',
   },
+  SV_ERR_TLS_NOT_PEM: {
+    meaning: 'A certificate, key, chain, CA or revocation list file has no PEM block ("-----BEGIN …"); node:tls reads PEM only.',
+    fix: 'Convert the file to PEM with the openssl command the message gives, and name the PEM file instead.',
+  },
+  SV_ERR_TLS_NO_PEM_CERTIFICATE: {
+    meaning:
+      'A certificate chain or CA file is PEM but holds no "-----BEGIN CERTIFICATE-----" block (a key, or a request, instead of certificates).',
+    fix: 'Name the file that holds the certificates (the chain from your CA, or the CA certificates clients are verified against).',
+  },
+  SV_ERR_TLS_KEY_PASSWORD: {
+    meaning:
+      'The private key is protected by a password, and the Certificate gives none (certificateKeyPassword or certificateKeyPasswordFile) or a wrong one.',
+    fix: "Set certificateKeyPassword (or certificateKeyPasswordFile) on the Certificate to the key's password.",
+  },
+  SV_ERR_TLS_KEY_MISMATCH: {
+    meaning: 'The key and the certificate of a Certificate element are not a pair; no client could complete a handshake.',
+    fix: 'Name the key the certificate was issued for (compare `openssl x509 -noout -pubkey` with `openssl pkey -pubout`).',
+  },
   SV_ERR_TLS_CONFIG: {
     meaning:
       'An SSLHostConfig has settings OpenSSL refuses as a whole, for example a ciphers value that matches no cipher suite, or a protocol range with no usable suite.',
     fix: "Correct the protocols or ciphers attribute named in the message; `openssl ciphers -v '<value>'` lists what a cipher string selects.",
   },
+  SV_ERR_TLS_INVALID_SETTING: {
+    meaning:
+      'The protocols or ciphers of an SSLHostConfig cannot be turned into a node:tls setting (server.xml is checked when it is read; this guards values set by code or a reload).',
+    fix: 'Use a value the message allows; docs/configuration.md lists the syntax of protocols and ciphers.',
+  },
+  SV_ERR_TLS_UNKNOWN_HOST_CONFIG: {
+    meaning: 'reloadSslHostConfigs() was asked to reload a host name the Connector has no SSLHostConfig for.',
+    fix: 'Pass one of the known hostName values, or nothing to reload them all.',
+  },
+  SV_ERR_TLS_NO_DEFAULT_HOST_CONFIG: {
+    meaning: 'The SSLHostConfig used for clients that send no (or an unknown) server name does not exist.',
+    fix: 'Set defaultSSLHostConfigName on the Connector to the hostName of one of its SSLHostConfig elements.',
+  },
   SV_ERR_TLS_HANDSHAKE: {
     meaning:
       'A client connected to a TLS Connector but the handshake failed (plain HTTP sent to the TLS port, no common protocol or cipher, client certificate missing while required, timeout). Logged at debug level; the connection is closed.',
     fix: 'Usually nothing to do on the server. If legitimate clients fail, compare their TLS versions and suites with the protocols and ciphers of the SSLHostConfig.',
+  },
+  SV_ERR_TLS_HANDSHAKE_TIMEOUT: {
+    meaning:
+      'A client opened a TLS connection and did not finish the handshake in time (a slow or idle client, or a scan); the connection is closed. Logged at debug level.',
+    fix: 'Nothing for a scan; raise connectionTimeout if real clients are that slow.',
   },
   SV_ERR_TLS_CLIENT_CERT_REJECTED: {
     meaning:
@@ -494,16 +676,27 @@ const docs = {
       'Code asked a web application for its session manager while the application was not started (before start, after stop, or while a reload swapped it).',
     fix: 'Do not use sessions from timers or callbacks that outlive the web application; stop them in contextDestroyed().',
   },
-  SV_ERR_DISPATCH_FAILED: {
-    meaning: 'A RequestDispatcher forward or include could not be carried out (the target path is invalid or maps to nothing usable).',
-    fix: 'Check the path given to getRequestDispatcher() (it must start with `/` or be relative to the current request) and that a servlet is mapped to it.',
-  },
 
   // --- deploy ---
   SV_ERR_DEPLOY_FAILED: {
     meaning:
-      'A web application could not be deployed or registered (invalid context path, unknown host, failed start); the other applications of the Host keep running.',
-    fix: 'Read the detail and the cause; for a context path, use "" (ROOT) or a path that starts with `/` and does not end with `/`.',
+      'A web application could not be deployed or did not start; the log line carries the error that made it fail (`err`), and the other applications of the Host keep running.',
+    fix: 'Read the error logged with it (its own code says what to change), fix it, and touch the webapp to deploy it again.',
+  },
+  SV_ERR_DEPLOY_CONTEXT_PATH_INVALID: {
+    meaning:
+      'A web application was registered with a context path the Servlet specification does not allow (configuration paths are checked when server.xml is read; this guards paths made by code).',
+    fix: 'Use "" for ROOT or a path like /shop; the webapp directory name ROOT, shop or shop#v2 gives one.',
+  },
+  SV_ERR_MAPPER_UNKNOWN_HOST: {
+    meaning:
+      'A web application was added to, or removed from, a Host the request mapper does not know. Hosts are registered as they start, so this is a bug.',
+    fix: 'Report it with the log lines around it.',
+  },
+  SV_ERR_MAPPER_UNKNOWN_CONTEXT: {
+    meaning:
+      'The mapper was asked to change (pause, resume, add a wrapper to) a web application it has no entry for. Web applications are registered as they start, so this is a bug.',
+    fix: 'Report it with the log lines around it.',
   },
   SV_ERR_DEPLOY_WEBXML_INVALID: {
     meaning:
@@ -524,6 +717,15 @@ const docs = {
     meaning:
       'A module of the web application failed to load: it threw while being evaluated, resolved outside the docBase, or was required after the application stopped.',
     fix: 'Fix the error in the cause; a webapp module may only require files inside its docBase, packages from node_modules folders or WEB-INF/lib inside it, Node builtins and `serval/servlet`.',
+  },
+  SV_ERR_DEPLOY_LOADER_CLOSED: {
+    meaning: 'Code of a stopped (undeployed or reloaded) web application called require() from a timer or callback that outlived it.',
+    fix: 'Stop timers and callbacks in contextDestroyed() or Servlet.destroy().',
+  },
+  SV_ERR_DEPLOY_MODULE_OUTSIDE_DOCBASE: {
+    meaning:
+      'A require() in the web application, followed through symbolic links, leads out of the webapp; the per-webapp loader loads only files inside it, so one webapp cannot reach another or the container.',
+    fix: 'Copy the module into the webapp (WEB-INF/lib or node_modules) instead of linking to it.',
   },
   SV_ERR_DEPLOY_ES_MODULE: {
     meaning:
@@ -598,6 +800,11 @@ const docs = {
       'A web application required a native addon (`.node` file). Webapps cannot load native addons: a shared library can never be unloaded, so every redeploy would leak it. Inside a bundle served without unpacking (`unpackWARs="false"`) it could not be loaded in any case, since a shared library must be a file on disk.',
     fix: 'Use a pure JavaScript or WebAssembly package instead (WebAssembly is compiled from bytes, so it also works from a bundle that is not unpacked). Native code from a bundle would in any case need `unpackWARs="true"` (the default), so that its files exist on disk.',
   },
+  SV_ERR_DEPLOY_NATIVE_ADDON_IN_BUNDLE: {
+    meaning:
+      'Webapp code required a .node file from a web application served straight from its bundle; webapps cannot load native addons at all (one could never be unloaded on undeploy or reload).',
+    fix: 'Use a pure JavaScript alternative, or move the native code out of the webapp (a separate service the webapp talks to).',
+  },
   SV_ERR_DEPLOY_ARCHIVE_CLOSED: {
     meaning:
       'Code of a web application served from its bundle (`unpackWARs="false"`) read a file after the application was stopped or undeployed; the archive is closed at stop (and reopened by a reload or redeploy).',
@@ -611,6 +818,11 @@ const docs = {
   SV_ERR_DEPLOY_BUNDLE_NOT_DIRECTORY: {
     meaning: '`catalina bundle` packs a webapp directory into a .war; the path given does not exist or is a file.',
     fix: 'Pass the directory that holds the webapp (the one with WEB-INF), not a file inside it or an existing bundle.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_SOURCE_SYMLINK: {
+    meaning:
+      '`catalina bundle` found a symbolic link in the webapp directory; a bundle with one would be refused when deployed (SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY), so none is written.',
+    fix: 'Replace the link by a copy of the file or directory it points to.',
   },
   SV_ERR_DEPLOY_RELOAD_FAILED: {
     meaning:
@@ -652,10 +864,19 @@ const docs = {
     meaning: '`catalina stop` could not deliver the shutdown command: the port is disabled or nothing is listening there.',
     fix: 'Check that the server is running and that Server `port`/`address` match; with the port disabled, stop the process with a signal (CATALINA_PID).',
   },
+  SV_ERR_STARTUP_SHUTDOWN_BIND: {
+    meaning:
+      "The Server's shutdown port is taken (often by another Serval or Tomcat) or the address is not local, so the server cannot start.",
+    fix: 'Stop the other server, or give Server another port (port="-1" disables the shutdown port).',
+  },
   SV_ERR_STARTUP_NEW_APP: {
     meaning:
       '`catalina new-app <name>` refused to write the template: the name is not a valid webapp base name (letters, digits, `.`, `_`, `-`, `#` for `/`, `##` before a version; not starting with `.`), or the target directory already exists.',
     fix: 'Pick another name, or pass `--dir` to create the app elsewhere; an existing directory is never overwritten.',
+  },
+  SV_ERR_STARTUP_NEW_APP_EXISTS: {
+    meaning: '`catalina new-app` does not overwrite: the directory it would write is already there.',
+    fix: 'Choose another name, or remove the directory first.',
   },
   SV_ERR_STARTUP_NOT_LOADED: {
     meaning: 'An embedding program used the server or logger of a Catalina object before loading its configuration.',
@@ -677,23 +898,48 @@ const docs = {
     meaning: '`catalina start` launched the server in the background but it exited (or could not be spawned) during startup.',
     fix: 'Read the end of catalina.out shown in the message; it holds the real startup error.',
   },
+  SV_ERR_STARTUP_SPAWN_FAILED: {
+    meaning: '`catalina start` could not create the background server process (node not found, no permission, out of processes).',
+    fix: 'Fix what the message names; `catalina run` starts the server in the foreground and shows the same error directly.',
+  },
   SV_ERR_WORKER_START_FAILED: {
     meaning:
       'A worker thread of a blocking-style connector could not build its container tree (or did not report ready in time); a connector whose first workers fail does not start.',
     fix: "Read the cause in the message and the worker's log lines before it; it usually is a webapp or configuration error that the main thread logs too.",
+  },
+  SV_ERR_WORKER_START_TIMEOUT: {
+    meaning:
+      'A worker thread of a blocking-style connector did not finish building its container tree in time (a webapp whose startup blocks, or an overloaded machine).',
+    fix: 'Look at what the webapps do at startup (contextInitialized, load-on-startup servlets); the main thread logs their errors too.',
+  },
+  SV_ERR_WORKER_EXITED_AT_START: {
+    meaning:
+      'A worker thread of a blocking-style connector ended while building its container tree, without reporting an error (process.exit() in webapp code, or a fatal error).',
+    fix: 'Run the server with the event-loop connector to see the webapp start on the main thread, or look for process.exit() in webapp code.',
   },
   SV_ERR_WORKER_CRASHED: {
     meaning:
       'A worker thread exited while it served requests (process.exit() or an uncaught error in application code); those requests got a 500, or their connection was closed if the response had started. A new worker replaces it; other connections are not affected.',
     fix: 'Find the application code that exits or throws outside a request (timers, event handlers) in the stack trace logged with the error.',
   },
+  SV_ERR_WORKER_EXITED: {
+    meaning:
+      'A worker thread of a blocking-style connector ended without an error of its own (webapp code called process.exit(), or the thread was terminated). The requests it held get a 500, or their connection is closed if the response had started.',
+    fix: 'Look for process.exit() in webapp code; StuckThreadDetectionValve logs SV_ERR_WORKER_INTERRUPTED when it is the one that terminated the thread.',
+  },
   SV_ERR_WORKER_POOL_STOPPED: {
     meaning: 'A connection asked for a worker thread while the pool was stopping, or after every worker failed to start.',
     fix: 'Expected during shutdown; otherwise see the SV_ERR_WORKER_START_FAILED error before it.',
   },
-  SV_ERR_WORKER_CALL_FAILED: {
-    meaning: 'A synchronous call from a worker thread to the main thread (session lookup, creation, id change) failed or was not answered.',
-    fix: 'Check that the web application is deployed on the main thread too (same appBase and Host); a timeout means the main thread is blocked, which is a bug.',
+  SV_ERR_WORKER_CALL_TIMEOUT: {
+    meaning:
+      'A worker thread of a blocking-style connector asked the main thread (for a session, say) and waited in vain: the main thread is blocked or overloaded.',
+    fix: 'Look for what blocks the main thread (a long synchronous task in an event-loop webapp); the request that waited fails with this error.',
+  },
+  SV_ERR_WORKER_SESSION_OWNER_MISSING: {
+    meaning:
+      'Sessions of blocking-style connectors live on the main thread; a worker asked for those of a web application the main thread has no longer (it was undeployed meanwhile).',
+    fix: 'Nothing if it happens during an undeploy; otherwise report it with the log lines around it.',
   },
   SV_ERR_WORKER_SCRIPT_MISSING: {
     meaning:
@@ -816,6 +1062,9 @@ export function renderErrorDocs(): string {
     'during a request; *Connection* says what happens to the client connection after a protocol error.',
     'A code is never reused for another meaning once retired. `SV_MSG_*` codes mark log lines that are not',
     'errors (startup summary, configuration warnings, leak warnings): they come from the same catalogue.',
+    'Messages name the offending value in [brackets]. Where a message ends in a *detail*, that text comes',
+    'from outside Serval (a parser, the operating system, OpenSSL, webapp code), and the row says from where;',
+    'where a code has several *reasons*, the row lists each.',
     '',
     '| Code | Status | Connection | Meaning | How to fix |',
     '|---|---|---|---|---|',
@@ -825,7 +1074,9 @@ export function renderErrorDocs(): string {
     const doc = errorDocs[code];
     const status = spec.status === undefined ? '—' : String(spec.status);
     const connection = spec.close === undefined ? '—' : connectionText[spec.close];
-    lines.push(`| \`${code}\` | ${status} | ${connection} | ${cell(doc.meaning)} | ${cell(doc.fix)} |`);
+    const detail = spec.detail === undefined ? '' : ` The detail is ${spec.detail}.`;
+    const reasons = spec.reasons === undefined ? '' : ` Reasons: ${spec.reasons.map((reason) => `“${reason}”`).join('; ')}.`;
+    lines.push(`| \`${code}\` | ${status} | ${connection} | ${cell(doc.meaning + detail + reasons)} | ${cell(doc.fix)} |`);
   }
   lines.push(
     '',
@@ -843,7 +1094,7 @@ export function renderErrorDocs(): string {
   }
   lines.push('', '## Retired codes', '');
   if (retiredCodes.length === 0) lines.push('None yet.');
-  else for (const code of retiredCodes) lines.push(`- \`${code}\``);
+  else for (const code of retiredCodes) lines.push(`- \`${code}\`${retiredBecause[code] === undefined ? '' : `: ${retiredBecause[code]}`}`);
   lines.push('');
   return lines.join('\n');
 }

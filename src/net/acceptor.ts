@@ -194,17 +194,22 @@ export class Acceptor {
     const remote = `${normalizeAddress(raw.remoteAddress)}:${raw.remotePort ?? ''}`;
     const limit = this.#options.tls?.handshakeTimeout ?? Infinity;
     let timer: NodeJS.Timeout | undefined;
-    const fail = (detail: string): void => {
+    const close = (): void => {
       clearTimeout(timer);
-      this.#logger.debug({ code: 'SV_ERR_TLS_HANDSHAKE' }, formatMessage('SV_ERR_TLS_HANDSHAKE', { remote, detail }));
       secure.destroy();
       raw.destroy();
     };
     if (Number.isFinite(limit)) {
-      timer = setTimeout(() => fail(`not completed within connectionTimeout [${limit}] ms`), limit);
+      timer = setTimeout(() => {
+        this.#logger.debug({ code: 'SV_ERR_TLS_HANDSHAKE_TIMEOUT' }, formatMessage('SV_ERR_TLS_HANDSHAKE_TIMEOUT', { remote, limit }));
+        close();
+      }, limit);
       timer.unref();
     }
-    const onError = (error: Error): void => fail(error.message);
+    const onError = (error: Error): void => {
+      this.#logger.debug({ code: 'SV_ERR_TLS_HANDSHAKE' }, formatMessage('SV_ERR_TLS_HANDSHAKE', { remote, detail: error.message }));
+      close();
+    };
     secure.once('error', onError);
     // The TLS socket owns the TCP handle; make sure the slot is released whichever side closes first.
     secure.once('close', () => {

@@ -85,8 +85,8 @@ export function applyRequestPolicy(forward: ForwardRequest, policy: AjpRequestPo
     const lower = name.toLowerCase();
     if (lower === 'content-length') {
       // Two lengths or a non-number: the body's end is ambiguous (request smuggling, CVE-2013-4286 class).
-      if (contentLength >= 0) return badRequest('more than one Content-Length header');
-      if (!/^\d{1,15}$/.test(value.trim())) return badRequest(`invalid Content-Length [${value}]`);
+      if (contentLength >= 0) return reject(new ProtocolError('SV_ERR_HTTP_CONTENT_LENGTH_DUPLICATE'));
+      if (!/^\d{1,15}$/.test(value.trim())) return reject(new ProtocolError('SV_ERR_HTTP_CONTENT_LENGTH_INVALID', { value }));
       contentLength = Number(value.trim());
     } else if (lower === 'transfer-encoding' && /(?:^|,)\s*chunked\s*$/i.test(value)) {
       chunked = true;
@@ -187,10 +187,6 @@ export function secretsEqual(received: string, expected: string): boolean {
 
 function reject(error: ProtocolError): PolicyResult {
   return { ok: false, error };
-}
-
-function badRequest(detail: string): PolicyResult {
-  return { ok: false, error: new ProtocolError('SV_ERR_HTTP_BAD_REQUEST', { detail }) };
 }
 
 /** The request target as a browser sent it: the URI, and the query string the front end passes apart. */

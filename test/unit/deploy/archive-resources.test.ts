@@ -334,14 +334,14 @@ describe('WebappLoader over an archive', () => {
     loader.close();
   });
 
-  it('refuses a native addon with SV_ERR_DEPLOY_NATIVE_ADDON naming the file and unpackWARs', async () => {
+  it('refuses a native addon with SV_ERR_DEPLOY_NATIVE_ADDON_IN_BUNDLE naming the file and unpackWARs', async () => {
     const file = writeZip([
       { name: 'WEB-INF/classes/app/Uses.js', data: Buffer.from("module.exports = require('./binding.node');") },
       { name: 'WEB-INF/classes/app/binding.node', data: Buffer.from('\x7fELF not really') },
     ]);
     const loader = loaderFor(file, await open(file));
     const error = thrown(() => loader.loadClass('app.Uses'));
-    expect(error.code).toBe('SV_ERR_DEPLOY_NATIVE_ADDON');
+    expect(error.code).toBe('SV_ERR_DEPLOY_NATIVE_ADDON_IN_BUNDLE');
     expect(error.message).toContain('[WEB-INF/classes/app/binding.node]');
     expect(error.message).toContain('unpackWARs="false"');
     loader.close();
