@@ -458,9 +458,6 @@ const catalogue = {
     message:
       '{method}: servlet [{servlet}] has no multipart config (@MultipartConfig or <multipart-config>) and the Context does not set allowCasualMultipartParsing',
   },
-  SV_ERR_SESSION_MANAGER_UNAVAILABLE: {
-    message: 'Context [{context}] has no session manager in state [{state}]; sessions exist only while the context is started',
-  },
 
   // --- deploy ---
   SV_ERR_DEPLOY_FAILED: {
@@ -600,6 +597,9 @@ const catalogue = {
   SV_ERR_SESSION_ATTRIBUTE_NOT_CLONEABLE: {
     message: 'Session attribute [{name}] cannot be shared between worker threads (not structured-cloneable): {detail}',
     detail: "the structured clone algorithm's message (DataCloneError)",
+  },
+  SV_ERR_SESSION_MANAGER_UNAVAILABLE: {
+    message: 'Context [{context}] has no session manager in state [{state}]; sessions exist only while the context is started',
   },
 
   // --- startup / cli ---

@@ -259,8 +259,8 @@ const docs = {
   },
   SV_ERR_CONFIG_CLASS_NOT_FOUND: {
     meaning:
-      'The `className` of a Listener, Valve or other component names neither a built-in Tomcat class nor a loadable module exporting a class.',
-    fix: 'Use a supported Tomcat class name, or a module path (`./lib/my-valve.js`) relative to CATALINA_BASE whose default or named export is the class.',
+      'The `className` of a Listener, Valve or other component names a module that cannot be loaded; the detail is the message of the error require() threw.',
+    fix: 'Check the module path (relative to CATALINA_BASE) and that the module loads on its own (`node -e "require(\'./lib/my-valve.js\')"`).',
   },
   SV_ERR_CONFIG_CLASS_UNKNOWN: {
     meaning:
@@ -284,7 +284,7 @@ const docs = {
   // --- http ---
   SV_ERR_HTTP_BAD_REQUEST: {
     meaning:
-      'The request cannot be parsed or breaks HTTP/1.1 framing rules (bad request line, invalid header, missing or repeated Host, conflicting Content-Length, bad chunking). The status is 400, or 413 for oversized chunk extensions; the response is minimal and the connection is closed.',
+      "node:http's parser refused the request (bad request line, invalid header, conflicting Content-Length, bad chunking); the detail is its reason. The status is 400, or 413 for oversized chunk extensions; the response is minimal and the connection is closed. Checks of Serval's own (Host, request target, Transfer-Encoding) have codes of their own.",
     fix: 'A client problem: fix the client that sent it. Rejections are logged at debug level, rate-limited; the access log shows them.',
   },
   SV_ERR_HTTP_HOST_COUNT: {
@@ -446,7 +446,7 @@ const docs = {
   },
   SV_ERR_HTTP_MULTIPART_MALFORMED: {
     meaning:
-      'A multipart/form-data body could not be parsed: no boundary parameter, a malformed part header, or the body ended before the closing boundary; the answer is 400 and the connection is closed.',
+      'A multipart/form-data body breaks RFC 7578 in a way Serval checks itself: no boundary parameter, a boundary line not followed by CRLF or `--`, a part header line without a name, or the body ended before the closing boundary. The answer is 400 and the connection is closed.',
     fix: 'Fix the client: the body must follow RFC 7578 (each part a header section and content between `--boundary` lines, ended by `--boundary--`).',
   },
   SV_ERR_HTTP_MULTIPART_PARSER: {
@@ -477,7 +477,7 @@ const docs = {
   },
   SV_ERR_AJP_MALFORMED: {
     meaning:
-      'An AJP packet could not be decoded (truncated string, unknown header or attribute code, unexpected message type, body packet out of place); the connection is closed and the server keeps serving others.',
+      'An AJP packet could not be decoded (a string without its NUL, an unknown method, header or attribute code, an unexpected message type, a packet out of place); the connection is closed and the server keeps serving others.',
     fix: 'Usually a web server module bug or a non-AJP client; capture the traffic on the AJP port if it persists.',
   },
   SV_ERR_AJP_TRUNCATED: {
@@ -516,7 +516,7 @@ const docs = {
   // --- tls ---
   SV_ERR_TLS_CERTIFICATE: {
     meaning:
-      'A TLS Connector could not read or use a PEM file of one of its Certificate or SSLHostConfig elements (missing file, not PEM, wrong key password, key not matching the certificate); the connector does not start, or a reload keeps the previous certificates.',
+      'A TLS Connector could not read or parse a PEM file of one of its Certificate or SSLHostConfig elements (missing or unreadable file, a certificate or key OpenSSL cannot parse); the connector does not start, or a reload keeps the previous certificates. Files that are not PEM, wrong key passwords and keys that do not match have codes of their own.',
     fix: 'Check the named file and attribute: certificateFile, certificateKeyFile (and certificateKeyPassword), certificateChainFile, caCertificateFile or certificateRevocationListFile. `openssl x509 -in cert.pem -noout -text` and `openssl pkey -in key.pem -noout` show whether a file is valid PEM; convert JKS or PKCS12 keystores to PEM first.',
   },
   SV_ERR_TLS_NOT_PEM: {
@@ -539,7 +539,7 @@ const docs = {
   },
   SV_ERR_TLS_CONFIG: {
     meaning:
-      'An SSLHostConfig has settings OpenSSL refuses as a whole, for example a ciphers value that matches no cipher suite, or a protocol range with no usable suite.',
+      "OpenSSL refused the protocols and ciphers of an SSLHostConfig as a whole, for example a ciphers value that matches no cipher suite, or a protocol range with no usable suite; the detail is OpenSSL's message.",
     fix: "Correct the protocols or ciphers attribute named in the message; `openssl ciphers -v '<value>'` lists what a cipher string selects.",
   },
   SV_ERR_TLS_INVALID_SETTING: {
@@ -580,7 +580,7 @@ const docs = {
   SV_ERR_URI_INVALID: {
     meaning:
       'The request path cannot be canonicalised safely: bad %-escape, invalid bytes for URIEncoding, `..` above the root, an encoded `/`, a backslash, NUL or a suspicious segment. Answered with 400; the connection stays open.',
-    fix: 'A client problem. If such URIs are legitimate, see the Connector `encodedSolidusHandling`, `allowBackslash`, `rejectSuspiciousURIs` and `URIEncoding` attributes named in the detail.',
+    fix: 'A client problem. If such URIs are legitimate, see the Connector attribute the reason names (`encodedSolidusHandling`, `allowBackslash`, `rejectSuspiciousURIs`, `URIEncoding`).',
   },
 
   // --- servlet / request processing ---
@@ -671,11 +671,6 @@ const docs = {
       'getParts() or getPart() was called in a servlet that declares no multipart config, so the body was not parsed as multipart (Servlet spec §3.2: an IllegalStateException).',
     fix: 'Add @MultipartConfig (or the multipartConfig option of @WebServlet) to the servlet, or `<multipart-config>` to its `<servlet>` in web.xml; or set allowCasualMultipartParsing="true" on the Context.',
   },
-  SV_ERR_SESSION_MANAGER_UNAVAILABLE: {
-    meaning:
-      'Code asked a web application for its session manager while the application was not started (before start, after stop, or while a reload swapped it).',
-    fix: 'Do not use sessions from timers or callbacks that outlive the web application; stop them in contextDestroyed().',
-  },
 
   // --- deploy ---
   SV_ERR_DEPLOY_FAILED: {
@@ -715,7 +710,7 @@ const docs = {
   },
   SV_ERR_DEPLOY_MODULE_LOAD: {
     meaning:
-      'A module of the web application failed to load: it threw while being evaluated, resolved outside the docBase, or was required after the application stopped.',
+      'A module of the web application threw while it was loaded (or Node refused it); the detail is the message of that error, and the cause holds it with its stack.',
     fix: 'Fix the error in the cause; a webapp module may only require files inside its docBase, packages from node_modules folders or WEB-INF/lib inside it, Node builtins and `serval/servlet`.',
   },
   SV_ERR_DEPLOY_LOADER_CLOSED: {
@@ -749,7 +744,7 @@ const docs = {
   },
   SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY: {
     meaning:
-      'A .war/.zip bundle holds an entry that would be written outside its target directory (absolute path, `..` segment, backslash, drive letter) or is a symbolic link; the whole bundle is refused before anything is written (zip-slip protection).',
+      'A .war/.zip bundle holds an entry that would be written outside its target directory (absolute path, `..` segment, backslash, drive letter), is a symbolic link or a device, or appears twice; the whole bundle is refused before anything is written (zip-slip protection).',
     fix: 'Rebuild the bundle from a plain directory, for example with `bin/catalina bundle <dir>`, which stores relative paths and no links.',
   },
   SV_ERR_DEPLOY_BUNDLE_LIMIT: {
@@ -759,7 +754,7 @@ const docs = {
   },
   SV_ERR_DEPLOY_BUNDLE_CORRUPT: {
     meaning:
-      'A bundle is not a readable zip archive: truncated or still being copied, a bad central directory, a CRC or size mismatch, an encrypted entry or an unsupported compression method. It is not deployed; the Host tries again when the file changes.',
+      'A bundle cannot be opened as a zip archive (truncated or still being copied, a bad central directory, not a zip at all); the detail is the reason the zip reader or the file system gives. It is not deployed; the Host tries again when the file changes.',
     fix: 'Copy the bundle again (write it beside appBase and rename it into place so it appears whole), or rebuild it.',
   },
   SV_ERR_DEPLOY_BUNDLE_ENTRY_CORRUPT: {
@@ -797,8 +792,8 @@ const docs = {
   },
   SV_ERR_DEPLOY_NATIVE_ADDON: {
     meaning:
-      'A web application required a native addon (`.node` file). Webapps cannot load native addons: a shared library can never be unloaded, so every redeploy would leak it. Inside a bundle served without unpacking (`unpackWARs="false"`) it could not be loaded in any case, since a shared library must be a file on disk.',
-    fix: 'Use a pure JavaScript or WebAssembly package instead (WebAssembly is compiled from bytes, so it also works from a bundle that is not unpacked). Native code from a bundle would in any case need `unpackWARs="true"` (the default), so that its files exist on disk.',
+      'A web application required a native addon (`.node` file). Webapps cannot load native addons: a shared library can never be unloaded, so every redeploy would leak it.',
+    fix: 'Use a pure JavaScript or WebAssembly package instead.',
   },
   SV_ERR_DEPLOY_NATIVE_ADDON_IN_BUNDLE: {
     meaning:
@@ -853,12 +848,16 @@ const docs = {
       'On a blocking-style connector sessions are owned by the main thread and shared by every worker thread; setAttribute() was given a value the structured clone algorithm cannot copy (a function, a socket, an object holding one).',
     fix: 'Store plain data (objects, arrays, strings, numbers, Maps, Dates, Buffers) in the session; class instances arrive as plain objects in the other threads.',
   },
+  SV_ERR_SESSION_MANAGER_UNAVAILABLE: {
+    meaning:
+      'Code asked a web application for its session manager while the application was not started (before start, after stop, or while a reload swapped it).',
+    fix: 'Do not use sessions from timers or callbacks that outlive the web application; stop them in contextDestroyed().',
+  },
 
   // --- startup / cli ---
   SV_ERR_STARTUP_BIND: {
-    meaning:
-      'A Connector or the shutdown port could not listen on its address and port (already in use, not permitted, address not local).',
-    fix: 'Stop the other process on that port, or change the `port`/`address` of the Connector or Server (or `portOffset`); ports below 1024 need privileges.',
+    meaning: 'A Connector could not listen on its address and port (already in use, not permitted, address not local).',
+    fix: 'Stop the other process on that port, or change the `port`/`address` of the Connector (or `portOffset`); ports below 1024 need privileges.',
   },
   SV_ERR_STARTUP_SHUTDOWN_PORT: {
     meaning: '`catalina stop` could not deliver the shutdown command: the port is disabled or nothing is listening there.',
@@ -871,8 +870,8 @@ const docs = {
   },
   SV_ERR_STARTUP_NEW_APP: {
     meaning:
-      '`catalina new-app <name>` refused to write the template: the name is not a valid webapp base name (letters, digits, `.`, `_`, `-`, `#` for `/`, `##` before a version; not starting with `.`), or the target directory already exists.',
-    fix: 'Pick another name, or pass `--dir` to create the app elsewhere; an existing directory is never overwritten.',
+      '`catalina new-app <name>` refused to write the template: the name is not a valid webapp base name (letters, digits, `.`, `_`, `-`, `#` for `/`, `##` before a version; not starting with `.`).',
+    fix: 'Pick another name; `--dir` creates the app in another directory.',
   },
   SV_ERR_STARTUP_NEW_APP_EXISTS: {
     meaning: '`catalina new-app` does not overwrite: the directory it would write is already there.',
@@ -895,8 +894,9 @@ const docs = {
     fix: 'Check that its directory exists and is writable by the user running Serval.',
   },
   SV_ERR_STARTUP_START_FAILED: {
-    meaning: '`catalina start` launched the server in the background but it exited (or could not be spawned) during startup.',
-    fix: 'Read the end of catalina.out shown in the message; it holds the real startup error.',
+    meaning:
+      '`catalina start` launched the server in the background but it exited during startup; the message shows how it ended and the last lines it wrote.',
+    fix: 'Read the output shown in the message (the end of catalina.out); it holds the real startup error.',
   },
   SV_ERR_STARTUP_SPAWN_FAILED: {
     meaning: '`catalina start` could not create the background server process (node not found, no permission, out of processes).',
@@ -904,7 +904,7 @@ const docs = {
   },
   SV_ERR_WORKER_START_FAILED: {
     meaning:
-      'A worker thread of a blocking-style connector could not build its container tree (or did not report ready in time); a connector whose first workers fail does not start.',
+      'A worker thread of a blocking-style connector could not build its container tree; the detail is the error it failed with. A connector whose first workers fail does not start.',
     fix: "Read the cause in the message and the worker's log lines before it; it usually is a webapp or configuration error that the main thread logs too.",
   },
   SV_ERR_WORKER_START_TIMEOUT: {
@@ -919,7 +919,7 @@ const docs = {
   },
   SV_ERR_WORKER_CRASHED: {
     meaning:
-      'A worker thread exited while it served requests (process.exit() or an uncaught error in application code); those requests got a 500, or their connection was closed if the response had started. A new worker replaces it; other connections are not affected.',
+      'A worker thread ended with an uncaught error while it served requests; those requests got a 500, or their connection was closed if the response had started. A new worker replaces it; other connections are not affected.',
     fix: 'Find the application code that exits or throws outside a request (timers, event handlers) in the stack trace logged with the error.',
   },
   SV_ERR_WORKER_EXITED: {
