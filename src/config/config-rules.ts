@@ -2,10 +2,11 @@
  * Cross-field rules over a built ServerConfig: each is a small named function that reports what it finds.
  * (`keepAliveTimeout` defaulting to `connectionTimeout` is declared in the table with `inherits`.)
  */
+import type { CodedMessage } from '../errors/codes.js';
 import { isSupportedUriEncoding } from '../mapper/uri-canonicalizer.js';
 import type { ServerConfig, SourceLocation } from './server-config.js';
 
-export type RuleReporter = (at: SourceLocation, detail: string, attribute?: string) => void;
+export type RuleReporter = (at: SourceLocation, message: CodedMessage, attribute?: string) => void;
 export type ServerRule = (server: ServerConfig, report: RuleReporter) => void;
 
 /** Tomcat sends requests for unknown host names to defaultHost, so it must exist (config/engine.html). */
@@ -16,7 +17,17 @@ export function engineDefaultHostRule(server: ServerConfig, report: RuleReporter
     if (engine.hosts.length > 0 && !names.includes(engine.defaultHost.toLowerCase())) {
       report(
         engine.location,
-        `Engine defaultHost [${engine.defaultHost}] names no Host or Alias of this Engine; known: [${names.join(', ')}]`,
+        {
+          code: 'SV_ERR_CONFIG_UNKNOWN_REFERENCE',
+          params: {
+            element: 'Engine',
+            attribute: 'defaultHost',
+            value: engine.defaultHost,
+            target: 'Host or Alias',
+            owner: 'Engine',
+            known: names.join(', '),
+          },
+        },
         'defaultHost',
       );
     }
@@ -30,9 +41,8 @@ const WILDCARD_ADDRESSES = new Set([undefined, '0.0.0.0', '::', '*']);
  * so it collides with any address on the same port. The shutdown port takes part too.
  */
 export function uniqueListenAddressRule(server: ServerConfig, report: RuleReporter): void {
-  const taken: { port: number; address: string | undefined; what: string }[] = [];
-  if (server.port > 0)
-    taken.push({ port: server.port, address: server.address, what: `the Server shutdown port (${server.location.path})` });
+  const taken: { port: number; address: string | undefined; what: string; path: string }[] = [];
+  if (server.port > 0) taken.push({ port: server.port, address: server.address, what: 'Server shutdown port', path: server.location.path });
   for (const service of server.services) {
     for (const connector of service.connectors) {
       if (connector.port === 0) continue;
@@ -42,10 +52,16 @@ export function uniqueListenAddressRule(server: ServerConfig, report: RuleReport
           (t.address === connector.address || WILDCARD_ADDRESSES.has(t.address) || WILDCARD_ADDRESSES.has(connector.address)),
       );
       if (clash !== undefined) {
-        const where = `${connector.address ?? '*'}:${connector.port}`;
-        report(connector.location, `Connector listens on [${where}], already used by ${clash.what}; change its port or address`, 'port');
+        report(
+          connector.location,
+          {
+            code: 'SV_ERR_CONFIG_ADDRESS_IN_USE',
+            params: { address: `${connector.address ?? '*'}:${connector.port}`, other: clash.what, otherPath: clash.path },
+          },
+          'port',
+        );
       }
-      taken.push({ port: connector.port, address: connector.address, what: `the Connector at ${connector.location.path}` });
+      taken.push({ port: connector.port, address: connector.address, what: 'Connector', path: connector.location.path });
     }
   }
 }
@@ -57,7 +73,17 @@ export function connectorExecutorRule(server: ServerConfig, report: RuleReporter
       if (connector.executor !== undefined && !names.includes(connector.executor)) {
         report(
           connector.location,
-          `Connector executor [${connector.executor}] names no Executor of Service [${service.name}]; known: [${names.join(', ')}]`,
+          {
+            code: 'SV_ERR_CONFIG_UNKNOWN_REFERENCE',
+            params: {
+              element: 'Connector',
+              attribute: 'executor',
+              value: connector.executor,
+              target: 'Executor',
+              owner: 'Service',
+              known: names.join(', '),
+            },
+          },
           'executor',
         );
       }
@@ -69,8 +95,10 @@ export function uniqueExecutorNamesRule(server: ServerConfig, report: RuleReport
   for (const service of server.services) {
     const seen = new Set<string>();
     for (const executor of service.executors) {
-      if (seen.has(executor.name))
-        report(executor.location, `Executor name [${executor.name}] is used twice in Service [${service.name}]`, 'name');
+      if (seen.has(executor.name)) {
+        const params = { what: 'Executor name', name: executor.name, owner: 'Service', ownerName: service.name };
+        report(executor.location, { code: 'SV_ERR_CONFIG_DUPLICATE_NAME', params }, 'name');
+      }
       seen.add(executor.name);
     }
   }
@@ -80,11 +108,9 @@ export function uniqueExecutorNamesRule(server: ServerConfig, report: RuleReport
 export function ajpSecretRule(server: ServerConfig, report: RuleReporter): void {
   for (const connector of server.services.flatMap((service) => service.connectors)) {
     if (connector.protocol === 'ajp' && connector.secretRequired && (connector.secret === undefined || connector.secret === '')) {
-      report(
-        connector.location,
-        'AJP Connector has secretRequired [true] but no secret; set the secret attribute (or secretRequired="false" on a trusted network)',
-        'secret',
-      );
+      // The address an AJP Connector binds by default, as AjpProtocol does (Tomcat's AJP default is loopback).
+      const address = connector.address ?? '127.0.0.1';
+      report(connector.location, { code: 'SV_ERR_AJP_SECRET_REQUIRED', params: { address, port: connector.port } }, 'secret');
     }
   }
 }
@@ -94,7 +120,10 @@ export function uniqueHostNamesRule(server: ServerConfig, report: RuleReporter):
     const seen = new Set<string>();
     for (const host of service.engine.hosts) {
       for (const name of [host.name, ...host.aliases]) {
-        if (seen.has(name)) report(host.location, `Host name or alias [${name}] is used twice in Engine [${service.engine.name}]`, 'name');
+        if (seen.has(name)) {
+          const params = { what: 'Host name or alias', name, owner: 'Engine', ownerName: service.engine.name };
+          report(host.location, { code: 'SV_ERR_CONFIG_DUPLICATE_NAME', params }, 'name');
+        }
         seen.add(name);
       }
     }
@@ -106,7 +135,10 @@ export function uniqueContextPathsRule(server: ServerConfig, report: RuleReporte
     const seen = new Set<string>();
     for (const context of host.contexts) {
       if (context.path === undefined) continue;
-      if (seen.has(context.path)) report(context.location, `Context path [${context.path}] is used twice in Host [${host.name}]`, 'path');
+      if (seen.has(context.path)) {
+        const params = { what: 'Context path', name: context.path, owner: 'Host', ownerName: host.name };
+        report(context.location, { code: 'SV_ERR_CONFIG_DUPLICATE_NAME', params }, 'path');
+      }
       seen.add(context.path);
     }
   }
@@ -119,7 +151,13 @@ export function uniqueContextPathsRule(server: ServerConfig, report: RuleReporte
 export function connectorServerHeaderRule(server: ServerConfig, report: RuleReporter): void {
   for (const connector of server.services.flatMap((service) => service.connectors)) {
     if (connector.server !== undefined && /[\r\n\0]/.test(connector.server)) {
-      report(connector.location, 'Connector server must not contain CR, LF or NUL: it is sent as the Server response header', 'server');
+      const params = {
+        attribute: 'server',
+        element: 'Connector',
+        value: JSON.stringify(connector.server).slice(1, -1),
+        allowed: 'text without CR, LF or NUL (it is sent as the Server response header)',
+      };
+      report(connector.location, { code: 'SV_ERR_CONFIG_INVALID_VALUE', params }, 'server');
     }
   }
 }
@@ -131,11 +169,13 @@ export function connectorServerHeaderRule(server: ServerConfig, report: RuleRepo
 export function connectorUriEncodingRule(server: ServerConfig, report: RuleReporter): void {
   for (const connector of server.services.flatMap((service) => service.connectors)) {
     if (!isSupportedUriEncoding(connector.URIEncoding)) {
-      report(
-        connector.location,
-        `Connector URIEncoding [${connector.URIEncoding}] is not a character set this server can decode with (UTF-8, ISO-8859-1, or a WHATWG encoding label)`,
-        'URIEncoding',
-      );
+      const params = {
+        attribute: 'URIEncoding',
+        element: 'Connector',
+        value: connector.URIEncoding,
+        allowed: 'a character set this server can decode with: UTF-8, ISO-8859-1, or a WHATWG encoding label',
+      };
+      report(connector.location, { code: 'SV_ERR_CONFIG_INVALID_VALUE', params }, 'URIEncoding');
     }
   }
 }
@@ -158,10 +198,16 @@ export const serverRules: readonly ServerRule[] = Object.freeze([
  */
 export function contextPathProblem(
   path: string,
-): { readonly fixed: string; readonly detail: string; readonly severity: 'error' | 'warning' } | undefined {
-  if (path === '/') return { fixed: '', detail: 'Context path [/] means ROOT; write path="" instead', severity: 'warning' };
+): { readonly fixed: string; readonly message: CodedMessage; readonly severity: 'error' | 'warning' } | undefined {
+  if (path === '/') return { fixed: '', message: { code: 'SV_ERR_CONFIG_CONTEXT_PATH_ROOT' }, severity: 'warning' };
   if (path !== '' && (!path.startsWith('/') || path.endsWith('/'))) {
-    return { fixed: path, detail: `Context path [${path}] must be "" (ROOT) or start with "/" and not end with "/"`, severity: 'error' };
+    const params = {
+      attribute: 'path',
+      element: 'Context',
+      value: path,
+      allowed: '"" (ROOT), or a path that starts with "/" and does not end with "/"',
+    };
+    return { fixed: path, message: { code: 'SV_ERR_CONFIG_INVALID_VALUE', params }, severity: 'error' };
   }
   return undefined;
 }

@@ -3,7 +3,7 @@
  * problem instead of stopping at the first, and returns validated, defaulted values.
  */
 import { resolve } from 'node:path';
-import { formatMessage, type ErrorCode, type MessageParams } from '../errors/codes.js';
+import { formatUnchecked, type CodedMessage, type ErrorCode, type ParamsOf } from '../errors/codes.js';
 import {
   attributesOf,
   type AttributeOwner,
@@ -44,23 +44,42 @@ export class ConfigValidator {
     return { file: this.#file, line: element.line, path: element.path };
   }
 
-  report(
+  report<C extends ErrorCode>(
     severity: ConfigProblem['severity'],
-    code: ErrorCode,
-    params: MessageParams,
+    code: C,
+    // A code typed as the whole union would accept any code's parameters.
+    params: [ErrorCode] extends [C] ? never : ParamsOf<C>,
     at: { readonly line: number; readonly path: string },
     attribute?: string,
   ): void {
     const problem: ConfigProblem = {
       severity,
       code,
-      message: formatMessage(code, params),
+      message: formatUnchecked(code, params),
       file: this.#file,
       line: at.line,
       path: at.path,
       ...(attribute === undefined ? {} : { attribute }),
     };
     this.problems.push(problem);
+  }
+
+  /** report() for a code and parameters handed over as one value (a rule's finding). */
+  reportMessage(
+    severity: ConfigProblem['severity'],
+    message: CodedMessage,
+    at: { readonly line: number; readonly path: string },
+    attribute?: string,
+  ): void {
+    this.problems.push({
+      severity,
+      code: message.code,
+      message: formatUnchecked(message.code, message.params ?? {}),
+      file: this.#file,
+      line: at.line,
+      path: at.path,
+      ...(attribute === undefined ? {} : { attribute }),
+    });
   }
 
   /** `${…}` replacement for one attribute; undefined (and an error) when a property is not defined. */
@@ -75,7 +94,7 @@ export class ConfigValidator {
   text(element: XmlElement): string | undefined {
     const value = this.substitute(element, '#text', element.text);
     if (value === '') {
-      this.report('error', 'SV_ERR_CONFIG_RULE', { detail: `Element [${element.name}] must contain a value` }, element);
+      this.report('error', 'SV_ERR_CONFIG_VALUE_MISSING', { element: element.name }, element);
       return undefined;
     }
     return value;
@@ -198,8 +217,7 @@ export class ConfigValidator {
         this.report('warning', 'SV_ERR_CONFIG_CLASS_NOT_IMPLEMENTED', { className, element: element.name }, element, 'className');
         return undefined;
       case 'unknown': {
-        const detail = 'it is not a Tomcat class and not a module path (start it with ./ or / or end it with .js)';
-        this.report('error', 'SV_ERR_CONFIG_CLASS_NOT_FOUND', { className, element: element.name, detail }, element, 'className');
+        this.report('error', 'SV_ERR_CONFIG_CLASS_UNKNOWN', { className, element: element.name }, element, 'className');
         return undefined;
       }
     }

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { formatMessage } from '../errors/codes.js';
 import { ConfigValidationError, sortProblems } from './config-validation-error.js';
 import { contextPathProblem, serverRules } from './config-rules.js';
 import { ConfigValidator } from './config-validator.js';
@@ -91,7 +92,7 @@ function loadServerConfigFromElement(root: XmlElement, display: string, env: Con
   if (root.name !== 'Server') rejectRoot(v, root, 'Server', display);
   const server = new TreeBuilder(v, env.catalinaBase).server(root);
   for (const rule of serverRules) {
-    rule(server, (at, detail, attribute) => v.report('error', 'SV_ERR_CONFIG_RULE', { detail }, at, attribute));
+    rule(server, (at, message, attribute) => v.reportMessage('error', message, at, attribute));
   }
   if (v.hasErrors) throw new ConfigValidationError(display, v.problems);
   return { ...server, warnings: Object.freeze(sortProblems(v.problems)) };
@@ -121,7 +122,7 @@ function readDocument(file: string, env: ConfigEnvironment): { root: XmlElement;
     const problem: ConfigProblem = {
       severity: 'error',
       code: 'SV_ERR_CONFIG_FILE_NOT_FOUND',
-      message: `Configuration file [${absolute}] cannot be read: ${(error as Error).message}`,
+      message: formatMessage('SV_ERR_CONFIG_FILE_NOT_FOUND', { file: absolute, detail: (error as Error).message }),
       file: display,
       line: 0,
       path: '',
@@ -139,7 +140,7 @@ function parseDocument(source: string, display: string): XmlElement {
     const problem: ConfigProblem = {
       severity: 'error',
       code: 'SV_ERR_CONFIG_XML_SYNTAX',
-      message: `XML syntax error: ${error.detail}`,
+      message: formatMessage('SV_ERR_CONFIG_XML_SYNTAX', { detail: error.detail }),
       file: display,
       line: error.line,
       path: '',
@@ -168,19 +169,11 @@ class TreeBuilder {
     const values = this.#v.element(element, 'Server');
     const children = this.#v.children(element, elementChildren['Server']!);
     const services = named(children, 'Service').map((child) => this.service(child));
-    if (services.length === 0) this.#rule(element, 'Element [Server] must contain at least one [Service]');
+    if (services.length === 0) this.#v.report('error', 'SV_ERR_CONFIG_CHILD_MISSING', { element: 'Server', child: 'Service' }, element);
     // With the shutdown port open, an empty command would let any local connection stop the server (every read
     // ends with the command, Tomcat's StandardServer.await). A disabled port (negative) needs none.
     if (values.shutdown === '' && (values.port ?? -1) >= 0) {
-      this.#v.report(
-        'error',
-        'SV_ERR_CONFIG_RULE',
-        {
-          detail: `Server shutdown is empty while the shutdown port [${values.port}] is open: any local connection could stop the server; set a command (Tomcat's default is SHUTDOWN, better a secret string) or port="-1"`,
-        },
-        this.#v.location(element),
-        'shutdown',
-      );
+      this.#v.report('error', 'SV_ERR_CONFIG_EMPTY_SHUTDOWN', { port: values.port ?? -1 }, this.#v.location(element), 'shutdown');
     }
     return {
       ...values,
@@ -196,12 +189,12 @@ class TreeBuilder {
     const children = this.#v.children(element, elementChildren['Service']!);
     // ServiceConfig has no listeners: Tomcat ones are warned about and ignored anyway; a user one would be lost.
     for (const listener of this.#components(children, 'Listener', new Map())) {
-      const detail = `Listener [${listener.className}] inside [Service] is not supported; nest it in Server, Engine, Host or Context`;
-      this.#v.report('warning', 'SV_ERR_CONFIG_RULE', { detail }, listener.location, 'className');
+      const params = { className: listener.className, parent: 'Service' };
+      this.#v.report('warning', 'SV_ERR_CONFIG_LISTENER_PLACEMENT', params, listener.location, 'className');
     }
     const engines = named(children, 'Engine').map((child) => this.engine(child));
     if (engines.length !== 1) {
-      this.#rule(element, `Element [Service] must contain exactly one [Engine]; found [${engines.length}]`);
+      this.#v.report('error', 'SV_ERR_CONFIG_CHILD_COUNT', { element: 'Service', child: 'Engine', count: engines.length }, element);
     }
     return {
       ...values,
@@ -266,7 +259,7 @@ class TreeBuilder {
     const values = this.#v.element(element, 'Engine');
     const children = this.#v.children(element, elementChildren['Engine']!);
     const hosts = named(children, 'Host').map((child) => this.host(child));
-    if (hosts.length === 0) this.#rule(element, 'Element [Engine] must contain at least one [Host]');
+    if (hosts.length === 0) this.#v.report('error', 'SV_ERR_CONFIG_CHILD_MISSING', { element: 'Engine', child: 'Host' }, element);
     return {
       ...values,
       defaultHost: (values.defaultHost ?? '').toLowerCase(),
@@ -317,7 +310,7 @@ class TreeBuilder {
     if (path !== undefined) {
       const problem = contextPathProblem(path);
       if (problem !== undefined) {
-        this.#v.report(problem.severity, 'SV_ERR_CONFIG_RULE', { detail: problem.detail }, element, 'path');
+        this.#v.reportMessage(problem.severity, problem.message, element, 'path');
         path = problem.fixed;
       }
     }
@@ -369,10 +362,6 @@ class TreeBuilder {
       const component = this.#v.component(child, implemented);
       return component === undefined ? [] : [component];
     });
-  }
-
-  #rule(element: XmlElement, detail: string): void {
-    this.#v.report('error', 'SV_ERR_CONFIG_RULE', { detail }, element);
   }
 }
 

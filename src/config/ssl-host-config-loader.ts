@@ -27,37 +27,35 @@ export function buildSslHostConfigs(
   const elements = children.filter((child) => child.name === 'SSLHostConfig');
   if (tls?.SSLEnabled !== true) {
     for (const element of elements) {
-      const detail = 'SSLHostConfig is ignored because its Connector does not have SSLEnabled="true"';
-      v.report('warning', 'SV_ERR_CONFIG_RULE', { detail }, element);
+      v.report('warning', 'SV_ERR_CONFIG_SSL_NOT_ENABLED', {}, element);
     }
     return undefined;
   }
   if (elements.length === 0) {
-    const detail =
-      'Connector has SSLEnabled="true" but no <SSLHostConfig>; add one with a <Certificate certificateFile="…" certificateKeyFile="…"/>';
-    v.report('error', 'SV_ERR_CONFIG_RULE', { detail }, connector, 'SSLEnabled');
+    v.report('error', 'SV_ERR_CONFIG_SSL_MISSING', {}, connector, 'SSLEnabled');
     return [];
   }
   const configs = elements.map((element) => sslHostConfig(v, element, catalinaBase));
   const seen = new Set<string>();
   configs.forEach((config, index) => {
     if (seen.has(config.hostName)) {
-      v.report(
-        'error',
-        'SV_ERR_CONFIG_RULE',
-        { detail: `SSLHostConfig hostName [${config.hostName}] is used twice on this Connector` },
-        elements[index]!,
-        'hostName',
-      );
+      const params = { what: 'SSLHostConfig hostName', name: config.hostName, owner: 'Connector', ownerName: connector.path };
+      v.report('error', 'SV_ERR_CONFIG_DUPLICATE_NAME', params, elements[index]!, 'hostName');
     }
     seen.add(config.hostName);
   });
   const defaultName = tls.defaultSSLHostConfigName;
   const fallback = configs.find((config) => config.hostName === defaultName);
   if (fallback === undefined) {
-    const known = configs.map((config) => config.hostName).join(', ');
-    const detail = `defaultSSLHostConfigName [${defaultName}] names no SSLHostConfig of this Connector; known hostName values: [${known}]`;
-    v.report('error', 'SV_ERR_CONFIG_RULE', { detail }, connector, 'defaultSSLHostConfigName');
+    const params = {
+      element: 'Connector',
+      attribute: 'defaultSSLHostConfigName',
+      value: defaultName,
+      target: 'SSLHostConfig',
+      owner: 'Connector',
+      known: configs.map((config) => config.hostName).join(', '),
+    };
+    v.report('error', 'SV_ERR_CONFIG_UNKNOWN_REFERENCE', params, connector, 'defaultSSLHostConfigName');
     return configs;
   }
   // OpenSSL fixes the protocol range and TLS 1.2 cipher list when the connection starts, before SNI is known;
@@ -66,8 +64,8 @@ export function buildSslHostConfigs(
     if (config === fallback) return;
     for (const attribute of ['protocols', 'ciphers', 'honorCipherOrder'] as const) {
       if (config[attribute] !== fallback[attribute]) {
-        const detail = `SSLHostConfig [${config.hostName}] ${attribute} differs from the default SSLHostConfig [${fallback.hostName}]; with node:tls the default one's ${attribute} apply to every connection`;
-        v.report('warning', 'SV_ERR_CONFIG_RULE', { detail }, elements[index]!, attribute);
+        const params = { hostName: config.hostName, attribute, defaultHostName: fallback.hostName };
+        v.report('warning', 'SV_ERR_CONFIG_SSL_PER_HOST_SETTING', params, elements[index]!, attribute);
       }
     }
   });
@@ -90,8 +88,9 @@ function sslHostConfig(v: ConfigValidator, element: XmlElement, catalinaBase: st
       'protocols',
     );
   } else {
-    for (const warning of parsed.warnings)
-      v.report('warning', 'SV_ERR_CONFIG_RULE', { detail: `SSLHostConfig [${hostName}]: ${warning}` }, element, 'protocols');
+    for (const protocol of parsed.obsolete) {
+      v.report('warning', 'SV_ERR_CONFIG_SSL_OBSOLETE_PROTOCOL', { hostName, protocol }, element, 'protocols');
+    }
   }
   const ciphers = values.ciphers;
   const mapped = toNodeCiphers(ciphers);
@@ -106,13 +105,11 @@ function sslHostConfig(v: ConfigValidator, element: XmlElement, catalinaBase: st
   }
   const certificates = children.filter((child) => child.name === 'Certificate').map((child) => certificate(v, child, catalinaBase));
   if (certificates.length === 0) {
-    const detail = `SSLHostConfig [${hostName}] has no <Certificate>; add <Certificate certificateFile="…" certificateKeyFile="…"/>`;
-    v.report('error', 'SV_ERR_CONFIG_RULE', { detail }, element);
+    v.report('error', 'SV_ERR_CONFIG_SSL_NO_CERTIFICATE', { hostName }, element);
   }
   const types = certificates.map((c) => c.type);
   if (certificates.length > 1 && (types.includes('UNDEFINED') || new Set(types).size !== types.length)) {
-    const detail = `SSLHostConfig [${hostName}] has several <Certificate> elements: give each a different type (RSA, EC, DSA)`;
-    v.report('error', 'SV_ERR_CONFIG_RULE', { detail }, element);
+    v.report('error', 'SV_ERR_CONFIG_SSL_CERTIFICATE_TYPES', { hostName }, element);
   }
   return {
     ...values,
@@ -148,8 +145,7 @@ function certificate(v: ConfigValidator, element: XmlElement, catalinaBase: stri
 function rejectStoreAttributes(v: ConfigValidator, element: XmlElement, attributes: readonly string[], use: string, convert: string): void {
   const used = attributes.filter((attribute) => element.attributes.has(attribute));
   if (used.length === 0) return;
-  const detail = `[${used.join(', ')}] on <${element.name}>: Serval reads PEM files only; convert the store (for example \`${convert}\`) and use ${use}`;
-  v.report('error', 'SV_ERR_CONFIG_RULE', { detail }, element, used[0]);
+  v.report('error', 'SV_ERR_CONFIG_SSL_STORE', { attributes: used.join(', '), element: element.name, convert, use }, element, used[0]);
 }
 
 /** Tomcat resolves relative TLS file paths against catalina.base. */

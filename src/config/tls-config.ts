@@ -19,7 +19,7 @@ export interface ProtocolRange {
 }
 
 export type ProtocolsResult =
-  | { readonly ok: true; readonly range: ProtocolRange; readonly warnings: readonly string[] }
+  | { readonly ok: true; readonly range: ProtocolRange; readonly obsolete: readonly TlsVersion[] }
   | { readonly ok: false; readonly error: string };
 
 const NO_VERSION_FLAG: Readonly<Record<TlsVersion, number>> = {
@@ -47,7 +47,6 @@ function allVersions(): TlsVersion[] {
  */
 export function parseProtocols(value: string): ProtocolsResult {
   const enabled = new Set<TlsVersion>();
-  const warnings: string[] = [];
   // Split before every separator so each piece keeps its sign.
   const pieces = value.split(/(?=[-+,])/).map((piece) => piece.trim());
   for (const piece of pieces) {
@@ -73,16 +72,15 @@ export function parseProtocols(value: string): ProtocolsResult {
   }
   const list = TLS_VERSIONS.filter((version) => enabled.has(version));
   if (list.length === 0) return { ok: false, error: `no protocol is left enabled by [${value}]` };
-  for (const old of list.filter((version) => version === 'TLSv1' || version === 'TLSv1.1')) {
-    warnings.push(`protocol [${old}] is obsolete (RFC 8996) and OpenSSL may refuse it at its default security level`);
-  }
+  // RFC 8996 deprecates TLS 1.0 and 1.1: enabled, but the loader warns about them.
+  const obsolete = list.filter((version) => version === 'TLSv1' || version === 'TLSv1.1');
   const minVersion = list[0]!;
   const maxVersion = list[list.length - 1]!;
   let secureOptions = 0;
   for (const version of TLS_VERSIONS.slice(TLS_VERSIONS.indexOf(minVersion), TLS_VERSIONS.indexOf(maxVersion) + 1)) {
     if (!enabled.has(version)) secureOptions |= NO_VERSION_FLAG[version];
   }
-  return { ok: true, range: { enabled: list, minVersion, maxVersion, secureOptions }, warnings };
+  return { ok: true, range: { enabled: list, minVersion, maxVersion, secureOptions }, obsolete };
 }
 
 function protocolToken(name: string): readonly TlsVersion[] | 'ignored' | 'sslv3' | undefined {

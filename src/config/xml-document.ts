@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { SaxesParser } from 'saxes';
+import { ConfigError } from '../errors/container-error.js';
 
 export interface XmlAttribute {
   readonly name: string;
@@ -24,15 +25,16 @@ export interface XmlElement {
   readonly parent: XmlElement | null;
 }
 
-export class XmlSyntaxError extends Error {
+/** A document that is not well-formed: SV_ERR_CONFIG_XML_SYNTAX with saxes' reason, located as file:line:column. */
+export class XmlSyntaxError extends ConfigError {
   constructor(
     readonly file: string,
     readonly line: number,
     readonly column: number,
     readonly detail: string,
   ) {
-    super(`${file}:${line}:${column}: ${detail}`);
-    this.name = 'XmlSyntaxError';
+    super('SV_ERR_CONFIG_XML_SYNTAX', { detail });
+    this.message = `${file}:${line}:${column}: ${this.message}`;
   }
 }
 

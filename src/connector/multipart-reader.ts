@@ -43,7 +43,8 @@ export async function readMultipart(
 ): Promise<ContainerPart[]> {
   if (contentLength > limits.maxRequestSize) throw requestTooLarge(contentLength, limits);
   const boundary = multipartBoundary(contentType);
-  if (boundary === null) throw malformed('the Content-Type has no boundary parameter');
+  if (boundary === null)
+    throw new ContainerError('SV_ERR_HTTP_MULTIPART_MALFORMED', { reason: 'the Content-Type has no boundary parameter' });
   const parts: ContainerPart[] = [];
   const files: string[] = [];
   try {
@@ -106,7 +107,7 @@ class MultipartRead {
         },
       });
     } catch (error) {
-      throw malformed((error as Error).message);
+      throw parserError(error);
     }
   }
 
@@ -152,14 +153,15 @@ class MultipartRead {
           // What the stream or the parser failed with, passed on as it came.
           // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
           if (failure !== null) reject(failure);
-          else if (!this.#scanner.complete) reject(malformed('the body ended before the closing boundary'));
-          else resolve();
+          else if (!this.#scanner.complete) {
+            reject(new ContainerError('SV_ERR_HTTP_MULTIPART_MALFORMED', { reason: 'the body ended before the closing boundary' }));
+          } else resolve();
         });
       };
       this.#settle = finish;
       parser.on('file', (name, stream, info) => this.#onFile(name, stream, info.filename ?? null));
       parser.on('field', (name, value, info) => this.#onField(name, value, info));
-      parser.on('error', (error: Error) => finish(this.#failure ?? malformed(error.message)));
+      parser.on('error', (error: Error) => finish(this.#failure ?? parserError(error)));
       parser.on('close', () => finish(null));
       if (body.readableEnded) {
         parser.end();
@@ -289,8 +291,8 @@ function closed(out: WriteStream): Promise<void> {
   });
 }
 
-function malformed(detail: string): ContainerError {
-  return new ContainerError('SV_ERR_HTTP_MULTIPART_MALFORMED', { detail });
+function parserError(error: unknown): ContainerError {
+  return new ContainerError('SV_ERR_HTTP_MULTIPART_PARSER', { detail: (error as Error).message }, { cause: error });
 }
 
 function requestTooLarge(size: number, limits: MultipartLimits): ContainerError {

@@ -80,7 +80,7 @@ export class MultipartScanner {
             return;
           }
           if (first !== 0x0d || second !== 0x0a) {
-            throw new ContainerError('SV_ERR_HTTP_MULTIPART_MALFORMED', { detail: 'a boundary line is not followed by CRLF or "--"' });
+            throw new ContainerError('SV_ERR_HTTP_MULTIPART_MALFORMED', { reason: 'a boundary line is not followed by CRLF or "--"' });
           }
           position += 2;
           this.#parts++;
@@ -130,7 +130,7 @@ function parseHeaderSection(section: Buffer): PartHeaders {
     if (line === '') continue;
     const colon = line.indexOf(':');
     if (colon <= 0) {
-      throw new ContainerError('SV_ERR_HTTP_MULTIPART_MALFORMED', { detail: `part header line [${line.slice(0, 80)}] has no field name` });
+      throw new ContainerError('SV_ERR_HTTP_MULTIPART_MALFORMED', { reason: 'a part header line has no field name' });
     }
     headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
   }

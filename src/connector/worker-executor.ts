@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Context } from '../core/context.js';
 import type { Service } from '../core/service.js';
 import { formatMessage } from '../errors/codes.js';
+import { ContainerError } from '../errors/container-error.js';
 import { errorToData } from '../net/worker-pool/error-data.js';
 import { errorFromData } from '../net/worker-pool/error-data.js';
 import {
@@ -111,7 +112,7 @@ export class WorkerExecutor {
     this.#logger = options.logger;
     this.#stuck = (options.stuck ?? [])
       .map((spec) => ({
-        watch: new StuckRequestWatch<InFlight>(spec.policy, options.logger, (request) => this.#interrupt(request)),
+        watch: new StuckRequestWatch<InFlight>(spec.policy, options.logger, (request) => this.#interrupt(request, spec.policy)),
         appliesTo: spec.appliesTo,
       }))
       .filter((entry) => entry.watch.enabled);
@@ -234,7 +235,18 @@ export class WorkerExecutor {
       (worker) =>
         new Promise<void>((resolve) => {
           const id = ++this.#nextDeployment;
-          const timer = setTimeout(() => settle(new Error(`not applied after [${DEPLOYMENT_WAIT_MS}] ms`)), DEPLOYMENT_WAIT_MS);
+          const timer = setTimeout(
+            () =>
+              settle(
+                new ContainerError('SV_ERR_WORKER_DEPLOYMENT_TIMEOUT', {
+                  worker: worker.id,
+                  event: event.type,
+                  name: event.name,
+                  limit: DEPLOYMENT_WAIT_MS,
+                }),
+              ),
+            DEPLOYMENT_WAIT_MS,
+          );
           const settle = (error?: Error): void => {
             clearTimeout(timer);
             this.#deployments.delete(id);
@@ -312,7 +324,13 @@ export class WorkerExecutor {
         exchange.closeAfterResponse();
         return;
       case 'abort':
-        exchange.abort(new Error(message.message ?? 'Response aborted by the application'));
+        exchange.abort(
+          new ContainerError('SV_ERR_WORKER_RESPONSE_ABORTED', {
+            uri: request.uri,
+            worker: worker.id,
+            detail: message.message ?? 'no reason given',
+          }),
+        );
         return;
       case 'body-demand':
         request.body ??= new BodyPump(request);
@@ -378,9 +396,13 @@ export class WorkerExecutor {
     for (const pending of [...this.#deployments.values()]) if (pending.worker === worker) pending.settle();
     const lost = [...this.#requests.values()].filter((request) => request.worker === worker);
     if (lost.length > 0 || (!this.#stopping && (code !== 0 || error !== undefined))) {
-      const detail = error?.message ?? (code === 0 ? 'it exited' : 'process.exit() or a fatal error');
-      const params = { worker: worker.id, pool: this.#options.name, exitCode: code, requests: lost.length, detail };
-      this.#logger.error({ code: 'SV_ERR_WORKER_CRASHED', err: error, ...params }, formatMessage('SV_ERR_WORKER_CRASHED', params));
+      const params = { worker: worker.id, pool: this.#options.name, exitCode: code, requests: lost.length };
+      if (error === undefined) {
+        this.#logger.error({ code: 'SV_ERR_WORKER_EXITED', ...params }, formatMessage('SV_ERR_WORKER_EXITED', params));
+      } else {
+        const message = formatMessage('SV_ERR_WORKER_CRASHED', { ...params, detail: error.message });
+        this.#logger.error({ code: 'SV_ERR_WORKER_CRASHED', err: error, ...params }, message);
+      }
     }
     for (const request of lost) {
       failExchange(request);
@@ -394,7 +416,7 @@ export class WorkerExecutor {
     const key = `${valve} ${policy.threshold} ${policy.interruptThreadThreshold}`;
     let watch = this.#contextWatches.get(key);
     if (watch === undefined) {
-      watch = new StuckRequestWatch<InFlight>(policy, this.#logger, (stuck) => this.#interrupt(stuck));
+      watch = new StuckRequestWatch<InFlight>(policy, this.#logger, (stuck) => this.#interrupt(stuck, policy));
       if (!watch.enabled || this.#stopping) return;
       watch.start();
       this.#contextWatches.set(key, watch);
@@ -407,10 +429,15 @@ export class WorkerExecutor {
    * StuckThreadDetectionValve's interrupt: terminate() stops the worker's thread even in a busy loop; its exit
    * then takes the crash path (the requests it held get a 500 or a closed connection, and it is replaced).
    */
-  #interrupt(request: InFlight): void {
+  #interrupt(request: InFlight, policy: StuckPolicy): void {
     const worker = request.worker;
     if (!worker.alive || this.#requests.get(request.id) !== request) return;
-    worker.error ??= new Error(`terminated by StuckThreadDetectionValve: request [${request.uri}] exceeded interruptThreadThreshold`);
+    worker.error ??= new ContainerError('SV_ERR_WORKER_INTERRUPTED', {
+      worker: worker.id,
+      uri: request.uri,
+      threshold: policy.interruptThreadThreshold,
+    });
+    // terminate() only fulfils (with the exit code); the exit takes the crash path of #onExit.
     void worker.thread.terminate();
   }
 
@@ -467,7 +494,8 @@ class BodyPump {
   };
   readonly #onClose = (): void => {
     if (this.#finished) return;
-    this.#onError(new Error('The connection closed before the request body was complete'));
+    const exchange = this.#request.exchange;
+    this.#onError(new ContainerError('SV_ERR_HTTP_CLIENT_ABORT', { protocol: exchange.protocol, connectionId: exchange.connectionId }));
   };
 
   constructor(request: InFlight) {
@@ -513,7 +541,7 @@ function failExchange(request: InFlight): void {
   const exchange = request.exchange;
   if (request.endRequested || exchange.aborted) return;
   if (exchange.headersSent) {
-    exchange.abort(new Error('The worker thread serving the request exited'));
+    exchange.abort(new ContainerError('SV_ERR_WORKER_EXITED_MID_RESPONSE', { worker: request.worker.id, uri: request.uri }));
     return;
   }
   const body = Buffer.from('500 Internal Server Error: the worker thread serving this request exited\n', 'utf8');

@@ -8,6 +8,7 @@ import type { RequestDispatcher } from '../servlet/request-dispatcher.js';
 import type { ServletContext } from '../servlet/servlet-context.js';
 import { SERVER_INFO } from '../version/version.js';
 import type { Context } from './context.js';
+import { ContainerError } from '../errors/container-error.js';
 
 /** ServletContext → its Context, for container servlets only (webapps cannot import this module). */
 const owners = new WeakMap<ServletContext, Context>();
@@ -103,7 +104,9 @@ export class ApplicationContext implements ServletContext {
   }
 
   setInitParameter(name: string, value: string): boolean {
-    if (!this.#initialising) throw new Error('setInitParameter() may only be called while the context is initialising');
+    if (!this.#initialising) {
+      throw new ContainerError('SV_ERR_CONTEXT_ALREADY_INITIALISED', { method: 'setInitParameter', context: this.#context.componentName });
+    }
     if (this.#initParams.has(name)) return false;
     this.#initParams.set(name, value);
     return true;

@@ -4,6 +4,7 @@ import type { ServletRequest } from '../servlet/http-servlet-request.js';
 import type { ServletResponse } from '../servlet/http-servlet-response.js';
 import type { Servlet } from '../servlet/servlet.js';
 import { isPending, SETTLED as DONE, type ValveResult } from './valve.js';
+import { ContainerError } from '../errors/container-error.js';
 
 export class ApplicationFilterChain implements FilterChain {
   readonly #filters: readonly Filter[];
@@ -35,24 +36,31 @@ export class ApplicationFilterChain implements FilterChain {
     if (index < this.#filters.length) {
       const filter = this.#filters[index]!;
       // A fresh chain object per step guards each filter against calling doFilter twice.
-      return filter.doFilter(request, response, new ChainStep(this));
+      return filter.doFilter(request, response, new ChainStep(this, filter));
     }
     if (index === this.#filters.length) return this.#servlet.service(request, response);
-    throw new Error('FilterChain.doFilter() was called more than once by the same filter');
+    throw reused(this.#filters.at(-1));
   }
 }
 
 class ChainStep implements FilterChain {
   #used = false;
   readonly #chain: ApplicationFilterChain;
+  readonly #filter: Filter;
 
-  constructor(chain: ApplicationFilterChain) {
+  constructor(chain: ApplicationFilterChain, filter: Filter) {
     this.#chain = chain;
+    this.#filter = filter;
   }
 
   doFilter(request: ServletRequest, response: ServletResponse): Promise<void> {
-    if (this.#used) return Promise.reject(new Error('FilterChain.doFilter() was called more than once by the same filter'));
+    if (this.#used) return Promise.reject(reused(this.#filter));
     this.#used = true;
     return this.#chain.doFilter(request, response);
   }
+}
+
+/** Filters are plain objects to the chain: the class name is what identifies one in a message. */
+function reused(filter: Filter | undefined): ContainerError {
+  return new ContainerError('SV_ERR_SERVLET_FILTER_CHAIN_REUSED', { filter: filter?.constructor.name ?? '(none)' });
 }

@@ -3,7 +3,7 @@
  * background processing (Tomcat's ContainerBase).
  */
 import type { Logger } from 'pino';
-import { LifecycleError } from '../errors/container-error.js';
+import { ContainerError, LifecycleError } from '../errors/container-error.js';
 import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
 import { Pipeline } from './pipeline.js';
 
@@ -42,10 +42,31 @@ export abstract class ContainerBase extends LifecycleBase {
 
   /** Adds a child; when this container is already started the child is started too. */
   async addChild(child: ContainerBase): Promise<void> {
-    if (this.#children.has(child.name)) throw new Error(`${this.componentName} already has a child named [${child.name}]`);
+    this.#attach(child);
+    if (this.state === 'STARTED' || this.state === 'STARTING') await this.startChild(child);
+  }
+
+  /**
+   * Adds a child while the tree is being built, before this container starts: nothing to await, so a name
+   * clash throws to the builder instead of rejecting a promise nobody waits for. start() starts the child.
+   */
+  attachChild(child: ContainerBase): void {
+    if (this.state !== 'NEW' && this.state !== 'INITIALIZED') {
+      throw new LifecycleError('SV_ERR_LIFECYCLE_INVALID_TRANSITION', {
+        action: `attachChild(${child.componentName})`,
+        component: this.componentName,
+        state: this.state,
+      });
+    }
+    this.#attach(child);
+  }
+
+  #attach(child: ContainerBase): void {
+    if (this.#children.has(child.name)) {
+      throw new ContainerError('SV_ERR_CONTAINER_DUPLICATE_CHILD', { parent: this.componentName, child: child.name });
+    }
     child.parent = this;
     this.#children.set(child.name, child);
-    if (this.state === 'STARTED' || this.state === 'STARTING') await this.startChild(child);
   }
 
   async removeChild(child: ContainerBase): Promise<void> {

@@ -142,7 +142,9 @@ export class Context extends ContainerBase implements ContextBinding {
   }
 
   get sessionManager(): SessionManager {
-    if (!this.#sessionManager) throw new Error(`${this.componentName} has no session manager: it is not started`);
+    if (!this.#sessionManager) {
+      throw new ContainerError('SV_ERR_SESSION_MANAGER_UNAVAILABLE', { context: this.componentName, state: this.state });
+    }
     return this.#sessionManager;
   }
 

@@ -8,6 +8,7 @@ import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
 import type { Request } from './request.js';
 import type { Response } from './response.js';
 import { ContainerValveBase, isPending, SETTLED, type ContainerValve, type Valve, type ValveResult } from './valve.js';
+import { ContainerError } from '../errors/container-error.js';
 
 export type AnyValve = Valve | ContainerValve;
 
@@ -57,7 +58,7 @@ export class Pipeline {
 
   /** The first valve a request goes through. */
   get first(): ContainerValve {
-    if (!this.#first) throw new Error(`Pipeline of ${this.#owner.componentName} has no basic valve`);
+    if (!this.#first) throw new ContainerError('SV_ERR_PIPELINE_NO_BASIC_VALVE', { container: this.#owner.componentName });
     return this.#first;
   }
 

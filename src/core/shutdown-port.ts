@@ -61,7 +61,13 @@ export class ShutdownPort {
   /** Binds the port; resolves with the bound port (-1 when disabled). */
   listen(): Promise<{ port: number }> {
     if (this.disabled) return Promise.resolve({ port: -1 });
-    if (this.#server !== undefined) throw new Error('ShutdownPort.listen() called twice');
+    if (this.#server !== undefined) {
+      throw new ContainerError('SV_ERR_LIFECYCLE_INVALID_TRANSITION', {
+        action: 'listen',
+        component: `ShutdownPort[${this.#address}:${this.#port}]`,
+        state: 'LISTENING',
+      });
+    }
     // pauseOnConnect: nothing is read from a waiting connection until its turn comes.
     const server = net.createServer({ pauseOnConnect: true }, (socket) => this.#accept(socket));
     this.#server = server;
@@ -70,12 +76,8 @@ export class ShutdownPort {
         this.#server = undefined;
         reject(
           new ContainerError(
-            'SV_ERR_STARTUP_BIND',
-            {
-              address: this.#address,
-              port: this.#port,
-              detail: `${error.code ?? error.message}; change the Server port or address attribute`,
-            },
+            'SV_ERR_STARTUP_SHUTDOWN_BIND',
+            { address: this.#address, port: this.#port, detail: error.code ?? error.message },
             { cause: error },
           ),
         );

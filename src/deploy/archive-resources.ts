@@ -12,7 +12,7 @@ import * as zlib from 'node:zlib';
 import * as yauzl from 'yauzl';
 import { DeployError } from '../errors/container-error.js';
 import { crc32 as portableCrc32 } from './bundle-builder.js';
-import { bundleCorruptError, DEFAULT_UNPACK_LIMITS, readBundlePlan, type UnpackLimits } from './bundle-unpacker.js';
+import { bundleCorruptError, crcMismatch, DEFAULT_UNPACK_LIMITS, readBundlePlan, type UnpackLimits } from './bundle-unpacker.js';
 import { noSuchResource, webappPathSegments, type ResourceStat, type WebappResources } from '../resources/webapp-resources.js';
 
 /** What the central directory says about one file entry (APPNOTE §4.3.12). */
@@ -95,7 +95,7 @@ export class ArchiveResources implements WebappResources {
             throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', {
               file: display,
               entry: name,
-              detail: 'is both a file and a directory',
+              reason: 'is both a file and a directory',
             });
           }
           if (directories.has(name)) return;
@@ -113,7 +113,7 @@ export class ArchiveResources implements WebappResources {
             throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', {
               file: display,
               entry: name,
-              detail: 'is both a file and a directory',
+              reason: 'is both a file and a directory',
             });
           }
           const slash = name.lastIndexOf('/');
@@ -164,11 +164,11 @@ export class ArchiveResources implements WebappResources {
         // The declared size bounds the output: an entry that inflates to more is refused, not buffered.
         data = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
       } catch (error) {
-        throw bundleCorruptError(
-          this.#display,
-          new Error(`cannot be inflated to its declared [${entry.uncompressedSize}] bytes: ${(error as Error).message}`),
-          entry.name,
-        );
+        // zlib stops at maxOutputLength with a buffer error: more data than declared is a size mismatch.
+        if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+          throw sizeMismatch(this.#display, entry, `more than ${entry.uncompressedSize}`);
+        }
+        throw bundleCorruptError(this.#display, error, entry.name);
       }
     }
     this.#verify(entry, data.length, crc32(data));
@@ -250,11 +250,7 @@ export class ArchiveResources implements WebappResources {
           const from = offset;
           offset += piece.length;
           if (offset > entry.uncompressedSize) {
-            throw bundleCorruptError(
-              this.#display,
-              new Error(`inflates to more than its declared [${entry.uncompressedSize}] bytes`),
-              entry.name,
-            );
+            throw sizeMismatch(this.#display, entry, `more than ${entry.uncompressedSize}`);
           }
           if (whole) crc = crc32(piece, crc);
           if (offset > start && from <= end) yield piece.subarray(Math.max(0, start - from), Math.min(piece.length, end - from + 1));
@@ -305,15 +301,15 @@ export class ArchiveResources implements WebappResources {
     if (entry.dataOffset !== null) return entry.dataOffset;
     const header = this.#readAt(fd, entry.localHeaderOffset, LOCAL_HEADER_BYTES, entry);
     if (header.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) {
-      throw bundleCorruptError(this.#display, new Error(`no local file header at offset [${entry.localHeaderOffset}]`), entry.name);
+      throw new DeployError('SV_ERR_DEPLOY_BUNDLE_NO_LOCAL_HEADER', {
+        file: this.#display,
+        entry: entry.name,
+        offset: entry.localHeaderOffset,
+      });
     }
     const dataOffset = entry.localHeaderOffset + LOCAL_HEADER_BYTES + header.readUInt16LE(26) + header.readUInt16LE(28);
     if (dataOffset + entry.compressedSize > this.#size) {
-      throw bundleCorruptError(
-        this.#display,
-        new Error(`its data ends past the end of the archive [${this.#size}] bytes (truncated?)`),
-        entry.name,
-      );
+      throw new DeployError('SV_ERR_DEPLOY_BUNDLE_TRUNCATED', { file: this.#display, entry: entry.name, offset: this.#size });
     }
     entry.dataOffset = dataOffset;
     return dataOffset;
@@ -329,28 +325,17 @@ export class ArchiveResources implements WebappResources {
       } catch (error) {
         throw bundleCorruptError(this.#display, error, entry.name);
       }
-      if (read === 0)
-        throw bundleCorruptError(this.#display, new Error(`unexpected end of the archive at offset [${position + done}]`), entry.name);
+      if (read === 0) {
+        throw new DeployError('SV_ERR_DEPLOY_BUNDLE_TRUNCATED', { file: this.#display, entry: entry.name, offset: position + done });
+      }
       done += read;
     }
     return buffer;
   }
 
   #verify(entry: ArchiveEntry, size: number, crc: number): void {
-    if (size !== entry.uncompressedSize) {
-      throw bundleCorruptError(
-        this.#display,
-        new Error(`size mismatch: [${size}] bytes read, the central directory says [${entry.uncompressedSize}]`),
-        entry.name,
-      );
-    }
-    if (crc !== entry.crc32) {
-      throw bundleCorruptError(
-        this.#display,
-        new Error(`CRC-32 mismatch: expected [${entry.crc32.toString(16)}], got [${crc.toString(16)}]`),
-        entry.name,
-      );
-    }
+    if (size !== entry.uncompressedSize) throw sizeMismatch(this.#display, entry, size);
+    if (crc !== entry.crc32) throw crcMismatch(this.#display, entry.name, entry.crc32, crc);
   }
 }
 
@@ -364,4 +349,8 @@ export async function checkArchive(file: string, limits: UnpackLimits): Promise<
 function keyOf(path: string): string | null {
   const segments = webappPathSegments(path);
   return segments === null ? null : segments.join('/');
+}
+
+function sizeMismatch(file: string, entry: ArchiveEntry, size: number | string): DeployError {
+  return new DeployError('SV_ERR_DEPLOY_BUNDLE_ENTRY_SIZE', { file, entry: entry.name, size, declared: entry.uncompressedSize });
 }

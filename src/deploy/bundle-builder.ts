@@ -54,7 +54,7 @@ export function symlinkEntry(name: string, target: string): BundleEntry {
 /** The zip archive of `entries`, in the given order (no zip64: at most 65535 entries of < 4 GiB). */
 export function buildZip(entries: readonly BundleEntry[]): Buffer {
   if (entries.length > MAX_ENTRIES) {
-    throw new DeployError('SV_ERR_DEPLOY_BUNDLE_LIMIT', {
+    throw new DeployError('SV_ERR_DEPLOY_BUNDLE_ZIP_LIMIT', {
       file: '<new bundle>',
       what: 'entry count',
       value: entries.length,
@@ -72,7 +72,7 @@ export function buildZip(entries: readonly BundleEntry[]): Buffer {
     const useDeflate = deflated !== null && deflated.length < data.length;
     const body = useDeflate ? deflated : data;
     if (data.length > MAX_SIZE || offset > MAX_SIZE) {
-      throw new DeployError('SV_ERR_DEPLOY_BUNDLE_LIMIT', {
+      throw new DeployError('SV_ERR_DEPLOY_BUNDLE_ZIP_LIMIT', {
         file: '<new bundle>',
         what: `size of [${entry.name}]`,
         value: data.length,
@@ -132,7 +132,7 @@ export function buildZip(entries: readonly BundleEntry[]): Buffer {
 export function collectDirectory(dir: string): BundleEntry[] {
   const root = resolve(dir);
   if (!lstatSync(root, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new DeployError('SV_ERR_DEPLOY_FAILED', { name: basename(root), detail: `[${root}] is not a directory` });
+    throw new DeployError('SV_ERR_DEPLOY_BUNDLE_NOT_DIRECTORY', { dir: root });
   }
   const entries: BundleEntry[] = [];
   const walk = (absolute: string, prefix: string): void => {
@@ -141,11 +141,7 @@ export function collectDirectory(dir: string): BundleEntry[] {
       const stat = lstatSync(full);
       const entryName = prefix + name;
       if (stat.isSymbolicLink()) {
-        throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', {
-          file: root,
-          entry: entryName,
-          detail: 'is a symbolic link; copy the target into the webapp instead',
-        });
+        throw new DeployError('SV_ERR_DEPLOY_BUNDLE_SOURCE_SYMLINK', { dir: root, entry: entryName });
       }
       if (stat.isDirectory()) {
         entries.push({ name: `${entryName}/` });

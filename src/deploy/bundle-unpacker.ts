@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import * as yauzl from 'yauzl';
 import { defaultsOf } from '../config/attribute-values.js';
 import type { HostConfig } from '../config/server-config.js';
+import type { ParamsOf } from '../errors/codes.js';
 import { ContainerError, DeployError } from '../errors/container-error.js';
 import { crc32 } from './bundle-builder.js';
 
@@ -98,9 +99,7 @@ export async function unpackBundle(
               callback(null, chunk);
             },
             flush(callback) {
-              callback(
-                crc === entry.crc32 ? null : new Error(`CRC-32 mismatch (expected ${entry.crc32.toString(16)}, got ${crc.toString(16)})`),
-              );
+              callback(crc === entry.crc32 ? null : crcMismatch(display, name, entry.crc32, crc));
             },
           });
           await pipeline(stream, check, createWriteStream(destination, { flags: 'wx' }));
@@ -141,28 +140,28 @@ export async function readBundlePlan(zip: yauzl.ZipFile, display: string, limits
     for await (const entry of zip.eachEntry()) {
       const raw = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
       const problem = unsafeName(raw);
-      if (problem) throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', { file: display, entry: printable(raw), detail: problem });
+      if (problem) throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', { file: display, entry: printable(raw), reason: problem });
       const type = (entry.versionMadeBy >> 8 === 3 ? entry.externalFileAttributes >>> 16 : 0) & S_IFMT;
       if (type === S_IFLNK) {
-        throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', { file: display, entry: raw, detail: 'is a symbolic link' });
+        throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', { file: display, entry: raw, reason: 'is a symbolic link' });
       }
       const directory = raw.endsWith('/');
       if (type !== 0 && type !== S_IFREG && type !== S_IFDIR) {
         throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', {
           file: display,
           entry: raw,
-          detail: 'is not a regular file or directory',
+          reason: 'is not a regular file or directory',
         });
       }
-      if (entry.isEncrypted()) throw bundleCorruptError(display, new Error('encrypted entries are not supported'), raw);
+      if (entry.isEncrypted()) throw new DeployError('SV_ERR_DEPLOY_BUNDLE_ENCRYPTED', { file: display, entry: raw });
       if (!directory && !entry.canDecodeFileData()) {
-        throw bundleCorruptError(display, new Error(`compression method [${entry.compressionMethod}] is not supported`), raw);
+        throw new DeployError('SV_ERR_DEPLOY_BUNDLE_COMPRESSION', { file: display, entry: raw, method: entry.compressionMethod });
       }
       const name = raw.replace(/\/+$/, '');
       // Case-insensitive file systems would merge `A` and `a`: refuse duplicates in either spelling.
       const key = name.toLowerCase();
       if (seen.has(key) && !directory) {
-        throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', { file: display, entry: raw, detail: 'appears more than once' });
+        throw new DeployError('SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY', { file: display, entry: raw, reason: 'appears more than once' });
       }
       seen.add(key);
       total += entry.uncompressedSize;
@@ -196,8 +195,10 @@ export async function readBundlePlan(zip: yauzl.ZipFile, display: string, limits
   return plan;
 }
 
+export type UnsafeEntryReason = ParamsOf<'SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY'>['reason'];
+
 /** Why an entry name could escape the target directory, or null when it is a plain relative path. */
-export function unsafeName(name: string): string | null {
+export function unsafeName(name: string): UnsafeEntryReason | null {
   if (name.includes('\0')) return 'contains a NUL character';
   if (name.includes('\\')) return 'contains a backslash (a Windows path separator)';
   if (name.startsWith('/')) return 'is an absolute path';
@@ -216,13 +217,19 @@ function printable(name: string): string {
   return name.replace(/[\0-\x1f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-/** SV_ERR_DEPLOY_BUNDLE_CORRUPT for `file` (and `entry`), keeping a DeployError raised underneath as it is. */
+/**
+ * A failure of the zip reader, zlib or the file system on `file` (and `entry`) as SV_ERR_DEPLOY_BUNDLE_CORRUPT
+ * or _ENTRY_CORRUPT with their reason; a DeployError raised underneath (a check of our own) is kept as it is.
+ */
 export function bundleCorruptError(file: string, error: unknown, entry?: string): DeployError {
   if (error instanceof DeployError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new DeployError(
-    'SV_ERR_DEPLOY_BUNDLE_CORRUPT',
-    { file, detail: entry ? `entry [${entry}]: ${message}` : message },
-    { cause: error },
-  );
+  const detail = error instanceof Error ? error.message : String(error);
+  return entry === undefined
+    ? new DeployError('SV_ERR_DEPLOY_BUNDLE_CORRUPT', { file, detail }, { cause: error })
+    : new DeployError('SV_ERR_DEPLOY_BUNDLE_ENTRY_CORRUPT', { file, entry, detail }, { cause: error });
+}
+
+/** Checksums are shown in hex, as zip tools (`unzip -v`) show them. */
+export function crcMismatch(file: string, entry: string, expected: number, actual: number): DeployError {
+  return new DeployError('SV_ERR_DEPLOY_BUNDLE_ENTRY_CRC', { file, entry, expected: expected.toString(16), actual: actual.toString(16) });
 }

@@ -36,17 +36,15 @@ export class WebXmlError extends DeployError {
   readonly problems: readonly WebXmlProblem[];
 
   constructor(file: string, problems: readonly WebXmlProblem[], options: { cause?: unknown } = {}) {
-    const [first, ...rest] = problems;
-    const describe = (p: WebXmlProblem): string => `element [${p.element}]: ${p.message}`;
-    const at = (p: WebXmlProblem): string => (p.line > 0 ? `line ${p.line} ` : '');
-    const more = rest.length === 0 ? '' : ` (and ${rest.length} more: ${rest.map((p) => `${at(p)}${describe(p)}`).join('; ')})`;
+    const [first = { line: 0, element: 'web-app', message: 'unknown problem' }, ...rest] = problems;
+    const describe = (p: WebXmlProblem): string => `${p.line > 0 ? `line ${p.line} ` : ''}element [${p.element}]: ${p.message}`;
     super(
       'SV_ERR_DEPLOY_WEBXML_INVALID',
       {
-        file: first && first.line > 0 ? `${file}:${first.line}` : file,
-        detail: first ? `${describe(first)}${more}` : 'unknown problem',
-        line: first?.line,
-        element: first?.element,
+        file: first.line > 0 ? `${file}:${first.line}` : file,
+        element: first.element,
+        problem: first.message,
+        more: rest.length === 0 ? '' : ` (and ${rest.length} more: ${rest.map(describe).join('; ')})`,
       },
       options,
     );

@@ -252,13 +252,12 @@ export class WebappLoader {
     const { filename } = module;
     const ext = extname(filename);
     if (ext === '.node') {
-      const detail =
-        this.#resources.kind === 'archive'
-          ? `it is inside the bundle [${basename(this.#docBase)}], served without unpacking (unpackWARs="false"): a shared library can only be loaded from a file on disk, and webapps cannot load native addons in any case (one could never be unloaded on undeploy)`
-          : 'webapps cannot load native addons: a shared library could never be unloaded on undeploy or reload';
-      throw new DeployError('SV_ERR_DEPLOY_NATIVE_ADDON', { file: this.#files.relative(filename), name: this.#name, detail });
+      const file = this.#files.relative(filename);
+      throw this.#resources.kind === 'archive'
+        ? new DeployError('SV_ERR_DEPLOY_NATIVE_ADDON_IN_BUNDLE', { file, name: this.#name, bundle: basename(this.#docBase) })
+        : new DeployError('SV_ERR_DEPLOY_NATIVE_ADDON', { file, name: this.#name });
     }
-    if (ext === '.mjs') throw new Error('ES modules (.mjs) are not supported: webapp code must be CommonJS');
+    if (ext === '.mjs') throw new DeployError('SV_ERR_DEPLOY_ES_MODULE', { file: this.#files.relative(filename), name: this.#name });
     const source = this.#files.readText(filename).replace(/^\uFEFF/, '');
     if (ext === '.json') {
       module.exports = JSON.parse(source);
@@ -267,7 +266,11 @@ export class WebappLoader {
     if (ext !== '.cjs') {
       const scope = this.#files.packageScope(dirname(filename));
       if (scope?.json.type === 'module') {
-        throw new Error(`[${this.#files.relative(scope.file)}] declares "type": "module"; webapp code must be CommonJS`);
+        throw new DeployError('SV_ERR_DEPLOY_ES_MODULE_SCOPE', {
+          packageJson: this.#files.relative(scope.file),
+          file: this.#files.relative(filename),
+          name: this.#name,
+        });
       }
     }
     // V8 accepts a hashbang only at the start of a script, not inside a function body.
@@ -439,11 +442,7 @@ export class WebappLoader {
 
   #checkOpen(specifier: string): void {
     if (this.#closed) {
-      throw new DeployError('SV_ERR_DEPLOY_MODULE_LOAD', {
-        module: specifier,
-        name: this.#name,
-        detail: 'the web application has been stopped and its loader closed',
-      });
+      throw new DeployError('SV_ERR_DEPLOY_LOADER_CLOSED', { module: specifier, name: this.#name });
     }
   }
 

@@ -146,7 +146,11 @@ export class WebappModuleResolver {
         const parsed: unknown = JSON.parse(this.readText(file));
         json = typeof parsed === 'object' && parsed !== null ? parsed : null;
       } catch (error) {
-        throw new Error(`[${this.relative(file)}] is not valid JSON: ${(error as Error).message}`, { cause: error });
+        throw new DeployError(
+          'SV_ERR_DEPLOY_PACKAGE_JSON_INVALID',
+          { file: this.relative(file), name: this.#name, detail: (error as Error).message },
+          { cause: error },
+        );
       }
     }
     this.#packageJsonCache.set(dir, json);
@@ -165,10 +169,11 @@ export class WebappModuleResolver {
 
   #assertInside(specifier: string, target: string): void {
     if (!isInside(this.#docBase, target)) {
-      throw new DeployError('SV_ERR_DEPLOY_MODULE_LOAD', {
+      throw new DeployError('SV_ERR_DEPLOY_MODULE_OUTSIDE_DOCBASE', {
         module: specifier,
         name: this.#name,
-        detail: `it resolves to [${target}], outside the web application's docBase [${this.#docBase}]`,
+        target,
+        docBase: this.#docBase,
       });
     }
   }

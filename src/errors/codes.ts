@@ -1,7 +1,14 @@
 /**
  * The error catalogue: every coded error the container can raise, with its message template,
  * the HTTP status it maps to (if any) and what happens to the connection.
- * Placeholders are `{name}`; values are rendered inside [brackets] by the template itself.
+ * Placeholders are `{name}`; values are rendered inside [brackets] by the template itself. The compiler
+ * reads each template's placeholders: `new ContainerError(code, params)` and `formatMessage(code, params)`
+ * take exactly those names. Two names are special:
+ * - `{detail}` is free text from outside Serval (a parser's reason, the operating system's or OpenSSL's
+ *   message, the message of an error webapp code threw). A code may use it only when its spec says where
+ *   the text comes from (`detail`); everything Serval detects itself has a code with named parameters.
+ * - `{reason}` takes one of the fixed phrases the spec lists (`reasons`), for a code whose cases differ
+ *   only in that phrase; the compiler refuses any other string.
  * Codes are never reused once retired (see docs/errors.md).
  */
 
@@ -12,6 +19,10 @@ export interface CodeSpec {
   readonly message: string;
   readonly status?: number;
   readonly close?: CloseMode;
+  /** Where the free text of `{detail}` comes from; required by a template that has `{detail}`. */
+  readonly detail?: string;
+  /** Every value `{reason}` can take; required by a template that has `{reason}`. */
+  readonly reasons?: readonly string[];
 }
 
 const catalogue = {
@@ -21,11 +32,23 @@ const catalogue = {
   },
   SV_ERR_LIFECYCLE_FAILED: { message: 'Failed to {action} component [{component}]' },
   SV_ERR_LIFECYCLE_CHILD_FAILED: { message: 'A child container failed during {action} of [{component}]' },
+  SV_ERR_CONTAINER_DUPLICATE_CHILD: {
+    message: 'Container [{parent}] already has a child named [{child}]; give each child a unique name',
+  },
+  SV_ERR_PIPELINE_NO_BASIC_VALVE: {
+    message: 'The pipeline of [{container}] has no basic valve; a container sets its basic valve before it starts',
+  },
 
   // --- config ---
   SV_ERR_CONFIG_INVALID: { message: 'Configuration file [{file}] has {count} problem(s)' },
-  SV_ERR_CONFIG_XML_SYNTAX: { message: 'XML syntax error: {detail}' },
-  SV_ERR_CONFIG_FILE_NOT_FOUND: { message: 'Configuration file [{file}] cannot be read: {detail}' },
+  SV_ERR_CONFIG_XML_SYNTAX: {
+    message: 'XML syntax error: {detail}',
+    detail: 'the reason the XML parser (saxes) gives',
+  },
+  SV_ERR_CONFIG_FILE_NOT_FOUND: {
+    message: 'Configuration file [{file}] cannot be read: {detail}',
+    detail: "the operating system's message",
+  },
   SV_ERR_CONFIG_UNKNOWN_ELEMENT: { message: 'Unknown element [{element}]{hint}' },
   SV_ERR_CONFIG_UNKNOWN_ATTRIBUTE: { message: 'Unknown attribute [{attribute}] on element [{element}]{hint}' },
   SV_ERR_CONFIG_MISSING_ATTRIBUTE: { message: 'Required attribute [{attribute}] is missing on element [{element}]' },
@@ -33,8 +56,72 @@ const catalogue = {
     message: 'Attribute [{attribute}] on element [{element}] has invalid value [{value}]; allowed: {allowed}',
   },
   SV_ERR_CONFIG_UNDEFINED_PROPERTY: { message: 'Property [{property}] used in attribute [{attribute}] is not defined' },
-  SV_ERR_CONFIG_RULE: { message: '{detail}' },
-  SV_ERR_CONFIG_CLASS_NOT_FOUND: { message: 'Class [{className}] for element [{element}] cannot be loaded: {detail}' },
+  SV_ERR_CONFIG_VALUE_MISSING: {
+    message: 'Element [{element}] must contain a value',
+  },
+  SV_ERR_CONFIG_CHILD_MISSING: {
+    message: 'Element [{element}] must contain at least one [{child}]',
+  },
+  SV_ERR_CONFIG_EMPTY_SHUTDOWN: {
+    message:
+      'Server shutdown is empty while the shutdown port [{port}] is open: any local connection could stop the server; set a command or port="-1"',
+  },
+  SV_ERR_CONFIG_CHILD_COUNT: {
+    message: 'Element [{element}] must contain exactly one [{child}]; found [{count}]',
+  },
+  SV_ERR_CONFIG_UNKNOWN_REFERENCE: {
+    message: '{element} {attribute} [{value}] names no {target} of this {owner}; known: [{known}]',
+  },
+  SV_ERR_CONFIG_DUPLICATE_NAME: {
+    message: '{what} [{name}] is used twice in {owner} [{ownerName}]',
+  },
+  SV_ERR_CONFIG_ADDRESS_IN_USE: {
+    message: 'Connector listens on [{address}], already used by the {other} at [{otherPath}]; change its port or address',
+  },
+  SV_ERR_CONFIG_CONTEXT_PATH_ROOT: {
+    message: 'Context path [/] means ROOT; write path="" instead',
+  },
+  SV_ERR_CONFIG_LISTENER_PLACEMENT: {
+    message: 'Listener [{className}] inside [{parent}] is not supported; nest it in Server, Engine, Host or Context',
+  },
+  SV_ERR_CONFIG_CLASS_NO_EXPORT: {
+    message: 'Module [{className}] for element [{element}] exports no class; export the component class as its default or a named export',
+  },
+  SV_ERR_CONFIG_VALVE_NO_INVOKE: {
+    message: 'Class [{className}] for element [{element}] has no invoke(request, response) method: extend ValveBase from serval',
+  },
+  SV_ERR_CONFIG_SSL_NOT_ENABLED: {
+    message: 'SSLHostConfig is ignored because its Connector does not have SSLEnabled="true"',
+  },
+  SV_ERR_CONFIG_SSL_MISSING: {
+    message:
+      'Connector has SSLEnabled="true" but no <SSLHostConfig>; add one with a <Certificate certificateFile="…" certificateKeyFile="…"/>',
+  },
+  SV_ERR_CONFIG_SSL_PER_HOST_SETTING: {
+    message:
+      "SSLHostConfig [{hostName}] {attribute} differs from the default SSLHostConfig [{defaultHostName}]; with node:tls the default one's {attribute} apply to every connection",
+  },
+  SV_ERR_CONFIG_SSL_OBSOLETE_PROTOCOL: {
+    message:
+      'SSLHostConfig [{hostName}]: protocol [{protocol}] is obsolete (RFC 8996) and OpenSSL may refuse it at its default security level',
+  },
+  SV_ERR_CONFIG_SSL_NO_CERTIFICATE: {
+    message: 'SSLHostConfig [{hostName}] has no <Certificate>; add <Certificate certificateFile="…" certificateKeyFile="…"/>',
+  },
+  SV_ERR_CONFIG_SSL_CERTIFICATE_TYPES: {
+    message: 'SSLHostConfig [{hostName}] has several <Certificate> elements: give each a different type (RSA, EC, DSA)',
+  },
+  SV_ERR_CONFIG_SSL_STORE: {
+    message: '[{attributes}] on <{element}>: Serval reads PEM files only; convert the store (for example `{convert}`) and use {use}',
+  },
+  SV_ERR_CONFIG_CLASS_NOT_FOUND: {
+    message: 'Class [{className}] for element [{element}] cannot be loaded: {detail}',
+    detail: 'the message of the error require() threw while loading the module',
+  },
+  SV_ERR_CONFIG_CLASS_UNKNOWN: {
+    message:
+      'Class [{className}] for element [{element}] is neither a Tomcat class nor a module path; start a module path with ./ or / or end it with .js',
+  },
   SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED: {
     message: 'Tomcat attribute [{attribute}] on element [{element}] is not implemented yet; it is ignored',
   },
@@ -46,7 +133,53 @@ const catalogue = {
   },
 
   // --- http ---
-  SV_ERR_HTTP_BAD_REQUEST: { message: 'The request could not be parsed: {detail}', status: 400, close: 'close-clean' },
+  SV_ERR_HTTP_BAD_REQUEST: {
+    message: 'The request could not be parsed: {detail}',
+    status: 400,
+    close: 'close-clean',
+    detail: "the reason node:http's parser (llhttp) gives",
+  },
+  SV_ERR_HTTP_HOST_COUNT: {
+    message: 'Request has [{count}] Host headers; HTTP/1.1 requires exactly one, HTTP/1.0 at most one (RFC 9112 §3.2)',
+    status: 400,
+    close: 'close-clean',
+  },
+  SV_ERR_HTTP_INVALID_HOST: {
+    message: 'The Host header [{host}] is not a valid host and port (RFC 9112 §3.2)',
+    status: 400,
+    close: 'close-clean',
+  },
+  SV_ERR_HTTP_HOST_MISMATCH: {
+    message: 'The Host header [{host}] does not match the request target authority [{authority}] (RFC 9112 §3.2.2)',
+    status: 400,
+    close: 'close-clean',
+  },
+  SV_ERR_HTTP_TARGET_USERINFO: {
+    message: 'The request target [{target}] carries userinfo, which is not allowed (RFC 9110 §4.2.4)',
+    status: 400,
+    close: 'close-clean',
+  },
+  SV_ERR_HTTP_ASTERISK_FORM: {
+    message: 'The asterisk-form target [*] is only allowed with OPTIONS, not [{method}] (RFC 9112 §3.2.4)',
+    status: 400,
+    close: 'close-clean',
+  },
+  SV_ERR_HTTP_TRANSFER_ENCODING_HTTP10: {
+    message:
+      'Transfer-Encoding in an HTTP/1.0 request: HTTP/1.0 has no chunked framing, so the body length cannot be known (RFC 9112 §6.1)',
+    status: 400,
+    close: 'close-clean',
+  },
+  SV_ERR_HTTP_CONTENT_LENGTH_DUPLICATE: {
+    message: 'Request has more than one Content-Length header (RFC 9112 §6.3)',
+    status: 400,
+    close: 'close-clean',
+  },
+  SV_ERR_HTTP_CONTENT_LENGTH_INVALID: {
+    message: 'Content-Length [{value}] is not a decimal number of at most 15 digits (RFC 9110 §8.6)',
+    status: 400,
+    close: 'close-clean',
+  },
   SV_ERR_HTTP_HEADER_TOO_LARGE: {
     message: 'Request header section exceeds maxHttpHeaderSize [{limit}]',
     status: 431,
@@ -117,6 +250,9 @@ const catalogue = {
     message: 'The client read nothing of the response for connectionTimeout [{limit}] ms; the connection is closed',
     close: 'close-now',
   },
+  SV_ERR_HTTP_CLIENT_ABORT: {
+    message: 'The client closed {protocol} connection [{connectionId}] before the request body was complete',
+  },
   SV_ERR_HTTP_TRAILER_TOO_LARGE: {
     message: 'Request trailer section of [{size}] bytes exceeds maxTrailerSize [{limit}]',
     status: 400,
@@ -143,9 +279,21 @@ const catalogue = {
     close: 'close-clean',
   },
   SV_ERR_HTTP_MULTIPART_MALFORMED: {
+    message: 'The multipart/form-data body cannot be parsed (RFC 7578): {reason}',
+    status: 400,
+    close: 'close-clean',
+    reasons: [
+      'the Content-Type has no boundary parameter',
+      'the body ended before the closing boundary',
+      'a boundary line is not followed by CRLF or "--"',
+      'a part header line has no field name',
+    ],
+  },
+  SV_ERR_HTTP_MULTIPART_PARSER: {
     message: 'The multipart/form-data body cannot be parsed (RFC 7578): {detail}',
     status: 400,
     close: 'close-clean',
+    detail: 'the reason the multipart parser (busboy) gives',
   },
   SV_ERR_HTTP_MISDIRECTED_REQUEST: {
     message:
@@ -161,7 +309,44 @@ const catalogue = {
   },
   SV_ERR_AJP_BAD_MAGIC: { message: 'AJP packet starts with [{magic}] instead of [0x1234]', close: 'close-now' },
   SV_ERR_AJP_PACKET_TOO_LARGE: { message: 'AJP packet of [{length}] bytes exceeds packetSize [{limit}]', close: 'close-now' },
-  SV_ERR_AJP_MALFORMED: { message: 'Malformed AJP {what}: {detail}', close: 'close-now' },
+  SV_ERR_AJP_MALFORMED: {
+    message: 'Malformed AJP {what}: {reason} [{value}]',
+    close: 'close-now',
+    reasons: [
+      'a string is not NUL-terminated in field',
+      'a required string is null in field',
+      'the message type is not FORWARD_REQUEST but',
+      'unknown method code',
+      'unknown header code',
+      'unknown attribute code',
+      'extra bytes after the attribute terminator',
+      'method code 0xFF needs a stored_method token, got',
+      'a packet arrived unasked while a request is in progress, of bytes',
+      'unexpected message type',
+      'a body packet is too short for its length field, of bytes',
+      'a decoder failed with',
+    ],
+  },
+  SV_ERR_AJP_TRUNCATED: {
+    message: 'Malformed AJP {what}: truncated at [{field}], which needs [{count}] bytes at offset [{offset}] of [{length}]',
+    close: 'close-now',
+  },
+  SV_ERR_AJP_BODY_LENGTH_MISMATCH: {
+    message: 'Malformed AJP body packet: it declares [{declared}] bytes but carries [{carried}]',
+    close: 'close-now',
+  },
+  SV_ERR_AJP_BODY_TOO_LONG: {
+    message: 'Malformed AJP body: [{received}] body bytes exceed Content-Length [{contentLength}]',
+    close: 'close-now',
+  },
+  SV_ERR_AJP_READER_FAILED: {
+    message: 'The AJP packet reader of this connection already failed; nothing after the first bad packet is read',
+    close: 'close-now',
+  },
+  SV_ERR_AJP_RESPONSE_STATE: {
+    message: 'The AJP {step} cannot be written in response state [{state}]',
+    close: 'close-now',
+  },
   SV_ERR_AJP_SECRET_MISMATCH: {
     message: 'AJP request from [{remote}] carried {problem}; it must carry the connector secret',
     status: 403,
@@ -176,20 +361,85 @@ const catalogue = {
   // --- tls ---
   SV_ERR_TLS_CERTIFICATE: {
     message: 'Cannot load the {what} [{file}] of SSLHostConfig [{hostName}] ({location}): {detail}',
+    detail: "the file system's or OpenSSL's message",
   },
-  SV_ERR_TLS_CONFIG: { message: 'SSLHostConfig [{hostName}] ({location}) cannot be used: {detail}' },
-  SV_ERR_TLS_HANDSHAKE: { message: 'TLS handshake with [{remote}] failed: {detail}' },
+  SV_ERR_TLS_NOT_PEM: {
+    message:
+      'The {what} [{file}] of SSLHostConfig [{hostName}] ({location}) is not PEM; convert a DER, JKS or PKCS12 file first, e.g. `openssl pkcs12 -in store.p12 -out all.pem -nodes`',
+  },
+  SV_ERR_TLS_NO_PEM_CERTIFICATE: {
+    message: 'The {what} [{file}] of SSLHostConfig [{hostName}] ({location}) contains no PEM certificate',
+  },
+  SV_ERR_TLS_KEY_PASSWORD: {
+    message:
+      'The certificateKeyFile [{file}] of SSLHostConfig [{hostName}] ({location}) is encrypted and certificateKeyPassword is missing or wrong: {detail}',
+    detail: "OpenSSL's message",
+  },
+  SV_ERR_TLS_KEY_MISMATCH: {
+    message:
+      'The private key in certificateKeyFile [{file}] of SSLHostConfig [{hostName}] ({location}) does not belong to the certificate in [{certificateFile}]',
+  },
+  SV_ERR_TLS_CONFIG: {
+    message:
+      'SSLHostConfig [{hostName}] ({location}) cannot be used: OpenSSL refused its protocols [{protocols}] and ciphers [{ciphers}]: {detail}',
+    detail: "OpenSSL's message",
+  },
+  SV_ERR_TLS_INVALID_SETTING: {
+    message: 'SSLHostConfig [{hostName}] ({location}) cannot be used: {attribute} [{value}] is invalid; {allowed}',
+  },
+  SV_ERR_TLS_UNKNOWN_HOST_CONFIG: {
+    message: 'The connector has no SSLHostConfig with this hostName [{hostName}] to reload; known: [{known}]',
+  },
+  SV_ERR_TLS_NO_DEFAULT_HOST_CONFIG: {
+    message: 'defaultSSLHostConfigName [{hostName}] names no SSLHostConfig of the connector ({location})',
+  },
+  SV_ERR_TLS_HANDSHAKE: {
+    message: 'TLS handshake with [{remote}] failed: {detail}',
+    detail: "OpenSSL's message",
+  },
+  SV_ERR_TLS_HANDSHAKE_TIMEOUT: {
+    message: 'TLS handshake with [{remote}] not completed within connectionTimeout [{limit}] ms',
+  },
   SV_ERR_TLS_CLIENT_CERT_REJECTED: {
     message: 'Client certificate of [{remote}] rejected by SSLHostConfig [{hostName}] with certificateVerification [{mode}]: {detail}',
+    detail: "OpenSSL's verification error, or [verification result unavailable] when Node gives none",
+  },
+  SV_ERR_TLS_NOT_LOADED: {
+    message: 'The TLS contexts of SSLHostConfig [{hostName}] were used before they were loaded',
   },
 
   // --- uri / mapper ---
-  SV_ERR_URI_INVALID: { message: 'The request URI [{uri}] is invalid: {detail}', status: 400, close: 'keep' },
+  SV_ERR_URI_INVALID: {
+    message: 'The request URI [{uri}] is invalid: {reason} [{value}]',
+    status: 400,
+    close: 'keep',
+    reasons: [
+      'a request-target may not hold a fragment, found',
+      'the path must start with "/", not with',
+      'a character that is not a byte',
+      'an invalid %-escape',
+      'an encoded "/" is not allowed (see encodedSolidusHandling)',
+      'the bytes are not valid in URIEncoding',
+      'the path goes above the root with',
+      'a suspicious segment, a dot or empty segment with parameters (rejectSuspiciousURIs)',
+      'a suspicious segment, an encoded dot segment (rejectSuspiciousURIs)',
+      'a NUL character is not allowed',
+      'a control character is not allowed (rejectSuspiciousURIs)',
+      'a backslash is not allowed (see allowBackslash)',
+    ],
+  },
 
   // --- servlet / request processing ---
   SV_ERR_SERVLET_EXCEPTION: { message: 'Servlet.service() for servlet [{servlet}] in context [{context}] threw an exception', status: 500 },
   SV_ERR_SERVLET_UNAVAILABLE: { message: 'Servlet [{servlet}] is currently unavailable', status: 503 },
   SV_ERR_SERVLET_INIT_FAILED: { message: 'Servlet [{servlet}] in context [{context}] failed to initialize' },
+  SV_ERR_SERVLET_FILTER_CHAIN_REUSED: {
+    message: 'FilterChain.doFilter() was called more than once by filter [{filter}]; a filter passes a request down the chain once',
+  },
+  SV_ERR_CONTEXT_ALREADY_INITIALISED: {
+    message:
+      'ServletContext.{method}() cannot be called: context [{context}] is already initialised; call it from a ServletContainerInitializer or ServletContextListener.contextInitialized()',
+  },
   SV_ERR_SERVLET_NOT_FOUND: { message: 'Servlet class [{className}] was not found at [{file}]' },
   SV_ERR_STATIC_RESOURCE_NOT_FOUND: { message: 'The requested resource [{path}] is not available', status: 404 },
   SV_ERR_STATIC_INIT_PARAM: {
@@ -212,29 +462,131 @@ const catalogue = {
     message:
       '{method}: servlet [{servlet}] has no multipart config (@MultipartConfig or <multipart-config>) and the Context does not set allowCasualMultipartParsing',
   },
-  SV_ERR_DISPATCH_FAILED: { message: 'Dispatch to [{path}] failed: {detail}' },
 
   // --- deploy ---
-  SV_ERR_DEPLOY_FAILED: { message: 'Deployment of web application [{name}] failed: {detail}' },
-  SV_ERR_DEPLOY_WEBXML_INVALID: { message: 'Deployment descriptor [{file}] is invalid: {detail}' },
+  SV_ERR_DEPLOY_FAILED: {
+    message: 'Deployment of web application [{name}] failed',
+  },
+  SV_ERR_DEPLOY_CONTEXT_PATH_INVALID: {
+    message: 'Context path [{path}] is invalid: it must be "" (ROOT), or start with "/" and not end with "/" (Servlet spec §3.5)',
+  },
+  SV_ERR_MAPPER_UNKNOWN_HOST: {
+    message: 'Host [{host}] is not registered with the Mapper, so web application [{name}] cannot be mapped there',
+  },
+  SV_ERR_MAPPER_UNKNOWN_CONTEXT: {
+    message: 'No web application [{name}] is registered at path [{path}] on Host [{host}]',
+  },
+  SV_ERR_DEPLOY_WEBXML_INVALID: { message: 'Deployment descriptor [{file}] is invalid: element [{element}]: {problem}{more}' },
   SV_ERR_DEPLOY_DUPLICATE_MAPPING: {
     message: 'The servlets named [{first}] and [{second}] are both mapped to the url-pattern [{pattern}] which is not permitted',
   },
-  SV_ERR_DEPLOY_URL_PATTERN_INVALID: { message: 'The url-pattern [{pattern}] is invalid: {detail} (Servlet spec §12.2)' },
-  SV_ERR_DEPLOY_MODULE_LOAD: { message: 'Module [{module}] of web application [{name}] failed to load: {detail}' },
+  SV_ERR_DEPLOY_URL_PATTERN_INVALID: {
+    message: 'The url-pattern [{pattern}] is invalid: {reason} (Servlet spec §12.2)',
+    reasons: [
+      'it contains a CR or LF character',
+      'the extension after [*.] is empty',
+      'an extension pattern must not contain [/]',
+      'an extension pattern must contain only one [*]',
+      'a pattern starting with [*] must be an extension [*.ext]',
+      'a path-prefix pattern must contain [*] only in its final [/*]',
+      '[*] is allowed only as a trailing [/*] or a leading [*.]',
+    ],
+  },
+  SV_ERR_DEPLOY_MODULE_LOAD: {
+    message: 'Module [{module}] of web application [{name}] failed to load: {detail}',
+    detail: 'the message of the error the module (or Node) threw while it was loaded',
+  },
+  SV_ERR_DEPLOY_LOADER_CLOSED: {
+    message: 'Module [{module}] of web application [{name}] cannot be loaded: the web application has been stopped and its loader closed',
+  },
+  SV_ERR_DEPLOY_MODULE_OUTSIDE_DOCBASE: {
+    message: "Module [{module}] of web application [{name}] resolves to [{target}], outside the web application's docBase [{docBase}]",
+  },
+  SV_ERR_DEPLOY_ES_MODULE: {
+    message:
+      'Module [{file}] of web application [{name}] is an ES module (.mjs); webapp code must be CommonJS: compile it with "module": "commonjs" into a .js or .cjs file',
+  },
+  SV_ERR_DEPLOY_ES_MODULE_SCOPE: {
+    message:
+      '[{packageJson}] declares "type": "module", which would make module [{file}] of web application [{name}] an ES module; webapp code must be CommonJS: remove "type": "module" or name the file .cjs',
+  },
+  SV_ERR_DEPLOY_PACKAGE_JSON_INVALID: {
+    message: 'Package file [{file}] of web application [{name}] is not valid JSON: {detail}',
+    detail: 'the reason JSON.parse() gives',
+  },
   SV_ERR_DEPLOY_CLASS_NOT_EXPORTED: {
     message: 'Class [{className}]: module [{file}] exports no class named [{exportName}]; its exports are [{exports}]',
   },
   SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY: {
-    message: 'Bundle [{file}] is refused: entry [{entry}] {detail}; nothing was unpacked',
+    message: 'Bundle [{file}] is refused: entry [{entry}] {reason}; nothing was unpacked',
+    reasons: [
+      'contains a NUL character',
+      'contains a backslash (a Windows path separator)',
+      'is an absolute path',
+      'starts with a drive letter',
+      'contains a [..] segment and would be written outside the target directory',
+      'contains an empty or [.] segment',
+      'resolves outside the target directory',
+      'is a symbolic link',
+      'is not a regular file or directory',
+      'appears more than once',
+      'is both a file and a directory',
+    ],
   },
   SV_ERR_DEPLOY_BUNDLE_LIMIT: {
     message: 'Bundle [{file}] is refused: {what} [{value}] exceeds the limit [{limit}] (Host attribute {attribute}); nothing was unpacked',
   },
-  SV_ERR_DEPLOY_BUNDLE_CORRUPT: { message: 'Bundle [{file}] cannot be read: {detail}' },
-  SV_ERR_DEPLOY_NATIVE_ADDON: { message: 'Native addon [{file}] of web application [{name}] cannot be loaded: {detail}' },
+  SV_ERR_DEPLOY_BUNDLE_CORRUPT: {
+    message: 'Bundle [{file}] cannot be read: {detail}',
+    detail: 'the reason the zip reader (yauzl) or the file system gives',
+  },
+  SV_ERR_DEPLOY_BUNDLE_ENTRY_CORRUPT: {
+    message: 'Entry [{entry}] of bundle [{file}] cannot be read: {detail}',
+    detail: 'the reason the zip reader (yauzl), zlib or the file system gives',
+  },
+  SV_ERR_DEPLOY_BUNDLE_ENTRY_SIZE: {
+    message:
+      'Entry [{entry}] of bundle [{file}] holds [{size}] bytes where the central directory declares [{declared}]; the bundle is corrupt',
+  },
+  SV_ERR_DEPLOY_BUNDLE_ENTRY_CRC: {
+    message:
+      'Entry [{entry}] of bundle [{file}] has CRC-32 [{actual}] where the central directory declares [{expected}]; the bundle is corrupt',
+  },
+  SV_ERR_DEPLOY_BUNDLE_TRUNCATED: {
+    message: 'Bundle [{file}] ends at offset [{offset}] inside entry [{entry}]; it is truncated or still being copied',
+  },
+  SV_ERR_DEPLOY_BUNDLE_NO_LOCAL_HEADER: {
+    message: 'Entry [{entry}] of bundle [{file}] has no local file header at offset [{offset}]; the bundle is corrupt',
+  },
+  SV_ERR_DEPLOY_BUNDLE_ENCRYPTED: {
+    message: 'Entry [{entry}] of bundle [{file}] is encrypted; Serval reads only unencrypted bundles',
+  },
+  SV_ERR_DEPLOY_BUNDLE_COMPRESSION: {
+    message: 'Entry [{entry}] of bundle [{file}] uses compression method [{method}]; Serval reads only stored [0] and deflated [8] entries',
+  },
+  SV_ERR_DEPLOY_NATIVE_ADDON: {
+    message:
+      'Native addon [{file}] of web application [{name}] cannot be loaded: webapps cannot load native addons, since a shared library could never be unloaded on undeploy or reload',
+  },
+  SV_ERR_DEPLOY_NATIVE_ADDON_IN_BUNDLE: {
+    message:
+      'Native addon [{file}] of web application [{name}] cannot be loaded: it is inside the bundle [{bundle}], served without unpacking (unpackWARs="false"); a shared library loads only from a file on disk, and webapps cannot load native addons in any case',
+  },
   SV_ERR_DEPLOY_ARCHIVE_CLOSED: {
     message: 'Entry [{entry}] of bundle [{file}] was read after the web application was stopped and its archive closed',
+  },
+  SV_ERR_DEPLOY_BUNDLE_ZIP_LIMIT: {
+    message: 'Bundle [{file}] cannot be written: {what} [{value}] exceeds the zip format limit [{limit}] (Serval writes no zip64)',
+  },
+  SV_ERR_DEPLOY_BUNDLE_NOT_DIRECTORY: {
+    message: 'Cannot bundle [{dir}]: it is not a directory; give `catalina bundle` the webapp directory',
+  },
+  SV_ERR_DEPLOY_BUNDLE_SOURCE_SYMLINK: {
+    message: 'Cannot bundle [{dir}]: entry [{entry}] is a symbolic link; copy its target into the webapp instead',
+  },
+  SV_ERR_DEPLOY_RELOAD_FAILED: {
+    message: 'Reloading web application [{name}] left it [{state}] on a worker thread: {detail}',
+    detail: 'the message of the innermost error of the failed start, or a pointer to the errors logged before it when there is none',
   },
 
   // --- session ---
@@ -248,18 +600,55 @@ const catalogue = {
   SV_ERR_SESSION_LISTENER_FAILED: { message: 'Session listener [{listener}] threw an exception in [{event}]' },
   SV_ERR_SESSION_ATTRIBUTE_NOT_CLONEABLE: {
     message: 'Session attribute [{name}] cannot be shared between worker threads (not structured-cloneable): {detail}',
+    detail: "the structured clone algorithm's message (DataCloneError)",
+  },
+  SV_ERR_SESSION_MANAGER_UNAVAILABLE: {
+    message: 'Context [{context}] has no session manager in state [{state}]; sessions exist only while the context is started',
   },
 
   // --- startup / cli ---
-  SV_ERR_STARTUP_BIND: { message: 'Failed to bind [{address}:{port}]: {detail}' },
-  SV_ERR_STARTUP_SHUTDOWN_PORT: { message: 'Cannot reach the shutdown port [{address}:{port}]: {detail}' },
+  SV_ERR_STARTUP_BIND: {
+    message: 'Failed to bind [{address}:{port}]: {detail}',
+    detail: "the operating system's message",
+  },
+  SV_ERR_STARTUP_SHUTDOWN_PORT: {
+    message: 'Cannot reach the shutdown port [{address}:{port}]: {detail}',
+    detail: "the operating system's message",
+  },
+  SV_ERR_STARTUP_SHUTDOWN_BIND: {
+    message: 'Failed to bind the shutdown port [{address}:{port}]: {detail}; change the port or address attribute of Server',
+    detail: "the operating system's message (its error code, such as EADDRINUSE)",
+  },
   SV_ERR_STARTUP_PID_FILE_EXISTS: {
     message:
       'Existing PID file found during start: [{file}] names the running process [{pid}]; stop it first, or remove the file if that process is not Serval (CATALINA_PID)',
   },
-  SV_ERR_STARTUP_PID_FILE_IO: { message: 'Cannot {action} the PID file [{file}] (CATALINA_PID): {detail}' },
-  SV_ERR_STARTUP_START_FAILED: { message: 'The server process [{pid}] exited during startup ({detail}); see [{out}]' },
-  SV_ERR_STARTUP_NEW_APP: { message: 'Cannot create web application [{name}] in [{dir}]: {detail}' },
+  SV_ERR_STARTUP_PID_FILE_IO: {
+    message: 'Cannot {action} the PID file [{file}] (CATALINA_PID): {detail}',
+    detail: "the operating system's message",
+  },
+  SV_ERR_STARTUP_START_FAILED: {
+    message: 'The server process [{pid}] exited during startup with [{exit}]; see [{out}]. Its last output:\n{detail}',
+    detail: 'the last lines the server process wrote to its output',
+  },
+  SV_ERR_STARTUP_SPAWN_FAILED: {
+    message: 'Cannot start the server process (its output goes to [{out}]): {detail}',
+    detail: "the operating system's message",
+  },
+  SV_ERR_STARTUP_NEW_APP: {
+    message:
+      'Cannot create web application [{name}] in [{dir}]: the name must be a webapp base name: letters, digits, [.], [_], [-], [#] for [/] and [##] before a version, not starting with [.]',
+  },
+  SV_ERR_STARTUP_NEW_APP_EXISTS: {
+    message: 'Cannot create web application [{name}] in [{dir}]: [{path}] already exists; nothing was written',
+  },
+  SV_ERR_STARTUP_NOT_LOADED: {
+    message: 'Catalina.{member} is not available before Catalina.load()',
+  },
+  SV_ERR_STARTUP_PACKAGE_JSON_MISSING: {
+    message:
+      'No package.json with a name and version was found within [{depth}] directories above [{dir}]; the Serval installation is incomplete',
+  },
 
   // --- messages: log lines that are not errors (SV_MSG_*) ---
   SV_MSG_STARTUP_STARTED: { message: '{summary}' },
@@ -277,19 +666,67 @@ const catalogue = {
     message: 'The web application [{name}] left {leak} behind; it has been cleared to prevent a memory leak',
   },
   SV_MSG_NODE_INTERNAL_FALLBACK: {
-    message: 'Node internal [{internal}] is not used on Node [{version}] ({reason}); instead {fallback}',
+    message: 'Node internal [{internal}] is not used on Node [{version}] ({detail}); instead {fallback}',
+    detail: 'why the internal is not used: missing, failed its startup check, or switched off by an environment variable',
   },
 
   // --- worker pool (blocking-style endpoint) ---
-  SV_ERR_WORKER_START_FAILED: { message: 'Worker thread [{worker}] of pool [{pool}] failed to start: {detail}' },
+  SV_ERR_WORKER_START_FAILED: {
+    message: 'Worker thread [{worker}] of pool [{pool}] failed to start: {detail}',
+    detail: 'the message of the error the worker thread failed with',
+  },
+  SV_ERR_WORKER_START_TIMEOUT: {
+    message: 'Worker thread [{worker}] of pool [{pool}] was not ready after [{limit}] ms; it is terminated',
+  },
+  SV_ERR_WORKER_EXITED_AT_START: {
+    message: 'Worker thread [{worker}] of pool [{pool}] exited with code [{exitCode}] before it was ready',
+  },
   SV_ERR_WORKER_CRASHED: {
     message:
       'Worker thread [{worker}] of pool [{pool}] exited with code [{exitCode}] while serving [{requests}] request(s): {detail}; it is replaced',
     status: 500,
+    detail: 'the message of the error the worker thread ended with',
+  },
+  SV_ERR_WORKER_EXITED: {
+    message:
+      'Worker thread [{worker}] of pool [{pool}] exited with code [{exitCode}] while serving [{requests}] request(s) (process.exit() or a fatal error); it is replaced',
+    status: 500,
   },
   SV_ERR_WORKER_POOL_STOPPED: { message: 'Worker pool [{pool}] is stopped: no worker can take the connection' },
-  SV_ERR_WORKER_CALL_FAILED: { message: 'A {call} call from a worker thread to the main thread failed: {detail}' },
+  SV_ERR_WORKER_CALL_TIMEOUT: {
+    message: 'A {call} call from a worker thread to the main thread got no answer within [{limit}] ms',
+  },
+  SV_ERR_WORKER_SESSION_OWNER_MISSING: {
+    message: 'A session call from a worker thread names web application [{context}] of Host [{host}], which the main thread does not have',
+  },
   SV_ERR_WORKER_SCRIPT_MISSING: { message: 'The worker entry script [{file}] does not exist: run `npm run build`' },
+  SV_ERR_WORKER_NOT_A_THREAD: {
+    message: '[{file}] runs only as a worker thread of a blocking-style connector, not as a main program',
+  },
+  SV_ERR_WORKER_TREE_NOT_STARTED: {
+    message: 'The container tree of worker thread [{worker}] is [{state}] after start(); it cannot serve requests',
+  },
+  SV_ERR_WORKER_UNKNOWN_HOST: {
+    message: 'The worker thread has no Host [{host}] to apply [{event}] of web application [{name}] to',
+  },
+  SV_ERR_WORKER_DEPLOYMENT_TIMEOUT: {
+    message:
+      'Worker thread [{worker}] did not apply [{event}] of web application [{name}] within [{limit}] ms; it keeps serving what it had',
+  },
+  SV_ERR_WORKER_REQUEST_WITHOUT_CONNECTION: {
+    message: 'Request [{id}] reached worker thread [{worker}] without its connection',
+  },
+  SV_ERR_WORKER_RESPONSE_ABORTED: {
+    message: 'The response to request [{uri}] on worker thread [{worker}] was aborted: {detail}; the connection is closed',
+    detail: 'the message of the error the response was aborted with, or [no reason given]',
+  },
+  SV_ERR_WORKER_INTERRUPTED: {
+    message:
+      'Worker thread [{worker}] was terminated by StuckThreadDetectionValve: request [{uri}] ran past interruptThreadThreshold [{threshold}] s',
+  },
+  SV_ERR_WORKER_EXITED_MID_RESPONSE: {
+    message: 'Worker thread [{worker}] exited while sending the response to request [{uri}]; the connection is closed',
+  },
   SV_MSG_STUCK_REQUEST_DETECTED: {
     message:
       'Request [{uri}] on connection [{connection}] has been running on [{thread}] for [{seconds}] s (threshold [{threshold}] s): it may be stuck; [{stuck}] request(s) stuck now',
@@ -320,11 +757,69 @@ const catalogue = {
 export type ErrorCode = keyof typeof catalogue;
 export const codes: Readonly<Record<ErrorCode, CodeSpec>> = catalogue;
 
-export type MessageParams = Readonly<Record<string, string | number | boolean | null | undefined>>;
+/** A value a message shows; it is rendered with String(), so a missing value can never print as "undefined". */
+export type ParamValue = string | number | boolean;
 
-/** Fill a template's `{name}` placeholders; an unknown placeholder is left visible so blanks show. */
-export function formatMessage(code: ErrorCode, params: MessageParams = {}): string {
-  return codes[code].message.replace(/\{(\w+)\}/g, (whole, key: string) =>
-    Object.hasOwn(params, key) ? String(params[key] ?? '') : whole,
-  );
+/** Any code's parameters, once their code is no longer known to the compiler (logged, sent to another thread). */
+export type MessageParams = Readonly<Record<string, ParamValue>>;
+
+/** The `{name}` placeholders of a template, as a union of names: `'a [{x}] b [{y}]'` gives `'x' | 'y'`. */
+type Placeholders<M extends string> = M extends `${string}{${infer Name}}${infer Rest}` ? Name | Placeholders<Rest> : never;
+
+/** The parameter names of one code, read from its template by the compiler. */
+export type ParamName<C extends ErrorCode> = Placeholders<(typeof catalogue)[C]['message']>;
+
+type Spec<C extends ErrorCode> = (typeof catalogue)[C];
+
+/**
+ * What one parameter takes: `{reason}` one of the code's `reasons`, `{detail}` text only where the spec
+ * says where it comes from (never otherwise, so an undeclared `{detail}` cannot be filled), any other a value.
+ */
+type ParamType<C extends ErrorCode, K extends string> = K extends 'reason'
+  ? Spec<C> extends { readonly reasons: readonly (infer R)[] }
+    ? R
+    : never
+  : K extends 'detail'
+    ? Spec<C> extends { readonly detail: string }
+      ? string
+      : never
+    : ParamValue;
+
+/**
+ * The parameters of one code: exactly the placeholders of its template, each required. A code without
+ * placeholders takes an empty object. Distributes over a union of codes, so a value of type `'A' | 'B'`
+ * needs the parameters of one of them.
+ */
+export type ParamsOf<C extends ErrorCode> = C extends ErrorCode
+  ? [ParamName<C>] extends [never]
+    ? Readonly<Record<string, never>>
+    : { readonly [K in ParamName<C>]: ParamType<C, K> }
+  : never;
+
+/**
+ * The arguments of formatMessage(): one tuple per code, so the compiler matches `params` to the
+ * `{placeholders}` of that code's template. Params may be left out only for a code without placeholders.
+ */
+export type MessageArgs = {
+  [C in ErrorCode]: [ParamName<C>] extends [never] ? [code: C, params?: ParamsOf<C>] : [code: C, params: ParamsOf<C>];
+}[ErrorCode];
+
+/** A code with its parameters, as data (for a log line): the compiler matches `params` to `code`. */
+export type CodedMessage = {
+  [C in ErrorCode]: [ParamName<C>] extends [never]
+    ? { readonly code: C; readonly params?: ParamsOf<C> }
+    : { readonly code: C; readonly params: ParamsOf<C> };
+}[ErrorCode];
+
+/** Fill a template's `{name}` placeholders; the compiler checks `params` against the template of `code`. */
+export function formatMessage(...[code, params = {}]: MessageArgs): string {
+  return formatUnchecked(code, params);
+}
+
+/**
+ * formatMessage for parameters that crossed a boundary the compiler cannot see through (a worker thread's
+ * message, a code chosen at runtime). An unknown placeholder is left visible so a blank shows.
+ */
+export function formatUnchecked(code: ErrorCode, params: MessageParams): string {
+  return codes[code].message.replace(/\{(\w+)\}/g, (whole, key: string) => (Object.hasOwn(params, key) ? String(params[key]) : whole));
 }

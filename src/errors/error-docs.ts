@@ -12,7 +12,145 @@ export interface ErrorDoc {
  * Codes that existed once and were removed. A retired code is never given a new meaning: logs, alerts and
  * search results written against the old meaning would silently point at the wrong problem.
  */
-export const retiredCodes: readonly string[] = Object.freeze([]);
+export const retiredCodes: readonly string[] = Object.freeze(['SV_ERR_CONFIG_RULE', 'SV_ERR_DISPATCH_FAILED', 'SV_ERR_WORKER_CALL_FAILED']);
+
+/** What became of each retired code, for docs/errors.md. */
+const retiredBecause: Readonly<Record<string, string>> = {
+  SV_ERR_CONFIG_RULE:
+    'its free-text message was split into codes with named parameters (SV_ERR_CONFIG_VALUE_MISSING, _CHILD_MISSING, _CHILD_COUNT, _UNKNOWN_REFERENCE, _DUPLICATE_NAME, _ADDRESS_IN_USE, _CONTEXT_PATH_ROOT, _LISTENER_PLACEMENT, _SSL_*; SV_ERR_AJP_SECRET_REQUIRED and SV_ERR_CONFIG_INVALID_VALUE where they fit).',
+  SV_ERR_DISPATCH_FAILED: 'no code raised it.',
+  SV_ERR_WORKER_CALL_FAILED:
+    'its free-text message was split into SV_ERR_WORKER_CALL_TIMEOUT and SV_ERR_WORKER_SESSION_OWNER_MISSING; an error the main thread answers a call with reaches the worker with its own code.',
+};
+
+/** One place in src/ that constructs an error without a catalogue code. */
+export interface UncodedError {
+  /** The file, relative to the repository root. */
+  readonly file: string;
+  /** What it constructs: `new TypeError(…)` is `TypeError`. */
+  readonly constructs: 'Error' | 'TypeError' | 'RangeError' | 'AggregateError' | 'ServletException';
+  /** How many such constructions the file holds; one more anywhere fails test/unit/errors/uncoded-errors.test.ts. */
+  readonly count: number;
+  readonly reason: string;
+}
+
+/**
+ * Every error src/ constructs without a code, and why it has none. Three kinds are allowed: programmer errors
+ * (an argument of the wrong type or value, a call in the wrong state, raised to the caller that made it);
+ * errors that must keep the shape Node gives them, because webapp code or node:http's classification tests
+ * their `code`; and errors that only carry something else (causes, an error rebuilt from another thread).
+ */
+export const uncodedErrors: readonly UncodedError[] = Object.freeze([
+  {
+    file: 'src/servlet/cookie.ts',
+    constructs: 'TypeError',
+    count: 3,
+    reason:
+      'Programmer error: `new Cookie(name, value)` or `setAttribute()` was given a name or value RFC 6265 does not allow (Jakarta throws IllegalArgumentException). src/servlet/ is the API webapps import and cannot import the container, so it has no access to the catalogue.',
+  },
+  {
+    file: 'src/servlet/servlet.ts',
+    constructs: 'Error',
+    count: 1,
+    reason:
+      "Programmer error: GenericServlet's getServletConfig()/getServletContext() was called before init() (Jakarta's IllegalStateException). src/servlet/ cannot import the container.",
+  },
+  {
+    file: 'src/servlet/http-servlet.ts',
+    constructs: 'ServletException',
+    count: 1,
+    reason: "The Servlet API's own exception: HttpServlet.service() given a non-HTTP request, as Jakarta's HttpServlet does.",
+  },
+  {
+    file: 'src/deploy/webapp-loader.ts',
+    constructs: 'TypeError',
+    count: 1,
+    reason:
+      "Programmer error: webapp code called require() with something other than a non-empty string, as Node's own require() refuses it.",
+  },
+  {
+    file: 'src/deploy/webapp-loader.ts',
+    constructs: 'Error',
+    count: 1,
+    reason:
+      'Programmer error: the loader asked its process proxy for a scheduling function it does not wrap (only nextTick is); never reachable from webapp input.',
+  },
+  {
+    file: 'src/startup/process-guard.ts',
+    constructs: 'Error',
+    count: 1,
+    reason: 'Programmer error: the process guard installed twice in one process (Catalina installs it once, before start).',
+  },
+  {
+    file: 'src/core/faults.ts',
+    constructs: 'Error',
+    count: 1,
+    reason:
+      "Never raised: made only to read the caller's stack, so that a call to exit() can be charged to the webapp whose frame is in it.",
+  },
+  {
+    file: 'src/net/node-internals/llhttp-binding.ts',
+    constructs: 'Error',
+    count: 4,
+    reason:
+      "Never reach a caller: the startup check of node's parser binding throws them, the internals module catches them, logs SV_MSG_NODE_INTERNAL_FALLBACK with the message and uses node:http's public parser instead.",
+  },
+  {
+    file: 'src/net/tls-context.ts',
+    constructs: 'Error',
+    count: 2,
+    reason:
+      "One is a programmer error (the TLS contexts used before load(), which every connector start calls first); the other stands in for the verification error node's TLS handle would report (code and message as OpenSSL gives them), read by peerProblem() and logged as SV_ERR_TLS_CLIENT_CERT_REJECTED, never raised.",
+  },
+  {
+    file: 'src/connector/content-type.ts',
+    constructs: 'RangeError',
+    count: 1,
+    reason:
+      'Programmer error: encode() was called on a charset whose canEncode is false (a multi-byte decoder-only charset); the response checks canEncode first and falls back to UTF-8.',
+  },
+  {
+    file: 'src/deploy/webapp-module-resolver.ts',
+    constructs: 'Error',
+    count: 3,
+    reason:
+      "Node's contract for webapp code: require() of a missing module fails with code MODULE_NOT_FOUND, and of a subpath a package does not export with ERR_PACKAGE_PATH_NOT_EXPORTED, so optional-dependency probes (`try { require('x') } catch (e) { if (e.code !== 'MODULE_NOT_FOUND') throw e }`) work. One that escapes to the container becomes SV_ERR_DEPLOY_MODULE_LOAD.",
+  },
+  {
+    file: 'src/resources/webapp-resources.ts',
+    constructs: 'Error',
+    count: 1,
+    reason:
+      "Node's contract for webapp code: a missing resource fails with code ENOENT, as node:fs does, whether the webapp is a directory or a bundle.",
+  },
+  {
+    file: 'src/protocol/http11/message-reader.ts',
+    constructs: 'Error',
+    count: 1,
+    reason:
+      "A stand-in for a node:http parser error (code HPE_NO_PROGRESS): it goes through classifyClientError() like llhttp's own errors and becomes SV_ERR_HTTP_BAD_REQUEST; it is never raised to a caller.",
+  },
+  {
+    file: 'src/protocol/http11/http11-processor.ts',
+    constructs: 'Error',
+    count: 1,
+    reason:
+      "A stand-in for node:http's header timeout (code ERR_HTTP_REQUEST_TIMEOUT): it goes through classifyClientError() and becomes SV_ERR_HTTP_HEADER_TIMEOUT; it is never raised to a caller.",
+  },
+  {
+    file: 'src/net/worker-pool/error-data.ts',
+    constructs: 'Error',
+    count: 1,
+    reason:
+      'An error without a code (thrown by webapp code, or by Node) rebuilt on the other side of a worker-thread boundary with its own message; coded errors are rebuilt with their code.',
+  },
+  {
+    file: 'src/core/container-base.ts',
+    constructs: 'AggregateError',
+    count: 1,
+    reason: 'Only the cause of SV_ERR_LIFECYCLE_CHILD_FAILED, holding the failure of each child; never raised by itself.',
+  },
+]);
 
 // `satisfies Record<ErrorCode, ErrorDoc>` makes a code without an entry (or an entry without a code) a compile error.
 const docs = {
@@ -30,6 +168,16 @@ const docs = {
     meaning:
       'One or more children of a container (Engine, Host, Context, Wrapper) failed to start; all failures are collected in the cause (an AggregateError) and the parent goes to FAILED.',
     fix: 'Look at each error inside the cause and fix the failing child; a failing web application alone does not stop its Host.',
+  },
+  SV_ERR_CONTAINER_DUPLICATE_CHILD: {
+    meaning:
+      'A Host, Context or Wrapper was added to a parent that already has a child of that name (two Hosts with one name, a servlet name used twice); Tomcat reports the same as "Child name is not unique".',
+    fix: 'Rename one of the two: Host name, Context path or servlet-name must be unique within their parent.',
+  },
+  SV_ERR_PIPELINE_NO_BASIC_VALVE: {
+    meaning:
+      'A request reached a pipeline that has no basic valve, the valve that hands the request to the next container or the servlet. Every built-in container sets one; this only happens with a custom container that does not.',
+    fix: 'In a custom container, call pipeline.setBasic() in its constructor, before it is started.',
   },
 
   // --- config ---
@@ -71,15 +219,92 @@ const docs = {
       'An attribute uses `${name}` but no such property is defined (catalina.properties, a system property given at start, or `env.NAME`).',
     fix: 'Define the property, or give a default with `${name:-default}`.',
   },
-  SV_ERR_CONFIG_RULE: {
+  SV_ERR_CONFIG_VALUE_MISSING: {
+    meaning: 'An element whose text is its value (for example WatchedResource) is empty.',
+    fix: 'Write the value between the tags, or remove the element.',
+  },
+  SV_ERR_CONFIG_CHILD_MISSING: {
+    meaning: 'A Server without a Service, or an Engine without a Host, can serve nothing.',
+    fix: 'Add the missing child element (see conf/server.xml of the distribution for a complete example).',
+  },
+  SV_ERR_CONFIG_EMPTY_SHUTDOWN: {
     meaning:
-      'A rule that spans several attributes or elements is broken (for example two Connectors on the same port, a Context path clash, an element that must contain a value); the detail says which.',
-    fix: 'Change the configuration as the detail describes.',
+      "The Server's shutdown port compares what a connection sends with the shutdown command; an empty command would match any connection, so any local process could stop the server (Tomcat's StandardServer.await).",
+    fix: 'Set `shutdown` to a command nobody can guess, or disable the port with `port="-1"` and stop the server with a signal.',
+  },
+  SV_ERR_CONFIG_CHILD_COUNT: {
+    meaning: 'A Service pairs its Connectors with exactly one Engine, as in Tomcat.',
+    fix: 'Keep one Engine per Service; put a second Engine in a Service of its own.',
+  },
+  SV_ERR_CONFIG_UNKNOWN_REFERENCE: {
+    meaning:
+      'An attribute refers to another component by name and none has that name: an Engine defaultHost that is no Host or Alias, a Connector executor that is no Executor of the Service, a defaultSSLHostConfigName that is no SSLHostConfig of the Connector.',
+    fix: 'Use one of the known names the message lists, or add the component the attribute names.',
+  },
+  SV_ERR_CONFIG_DUPLICATE_NAME: {
+    meaning:
+      'Two components that must be told apart by name have the same one: Executor names in a Service, Host names and aliases in an Engine, Context paths in a Host, SSLHostConfig hostName values on a Connector.',
+    fix: 'Rename or remove one of the two.',
+  },
+  SV_ERR_CONFIG_ADDRESS_IN_USE: {
+    meaning:
+      'Two listeners of the configuration would bind the same port (an unset address binds every address, so it clashes with any address on that port); the second would fail at start.',
+    fix: 'Give the Connector (or the Server shutdown port) another port, or distinct addresses.',
+  },
+  SV_ERR_CONFIG_CONTEXT_PATH_ROOT: {
+    meaning: 'Warning: Servlet 6.0 §3.5 writes the root context path as the empty string; "/" is accepted as ROOT, as Tomcat does.',
+    fix: 'Write path="" for the ROOT web application.',
+  },
+  SV_ERR_CONFIG_LISTENER_PLACEMENT: {
+    meaning: 'Warning: a Listener is nested in an element that takes none; it is ignored.',
+    fix: 'Move the Listener into the Server, Engine, Host or Context whose lifecycle it should follow.',
+  },
+  SV_ERR_CONFIG_CLASS_NO_EXPORT: {
+    meaning: 'The module a className names was loaded, but none of its exports is a class (a function) to instantiate.',
+    fix: 'Export the class from the module (`module.exports = MyValve`, or `exports.MyValve = MyValve`).',
+  },
+  SV_ERR_CONFIG_VALVE_NO_INVOKE: {
+    meaning: 'A Valve element names a class that is not a valve: it has no invoke(request, response) method.',
+    fix: 'Extend ValveBase (import it from "serval") and implement invoke().',
+  },
+  SV_ERR_CONFIG_SSL_NOT_ENABLED: {
+    meaning: 'Warning: a Connector carries SSLHostConfig elements but does not use TLS, so they have no effect.',
+    fix: 'Set SSLEnabled="true" on the Connector to serve TLS, or remove the SSLHostConfig elements.',
+  },
+  SV_ERR_CONFIG_SSL_MISSING: {
+    meaning: 'A TLS Connector needs at least one SSLHostConfig with a certificate to present.',
+    fix: 'Add an SSLHostConfig with a Certificate, or remove SSLEnabled="true".',
+  },
+  SV_ERR_CONFIG_SSL_PER_HOST_SETTING: {
+    meaning:
+      'Warning: OpenSSL fixes the protocol range and the TLS 1.2 cipher list when a connection starts, before the server name (SNI) is known; only certificates and CAs follow the SNI name.',
+    fix: 'Give every SSLHostConfig of the Connector the same protocols, ciphers and honorCipherOrder, or use separate Connectors.',
+  },
+  SV_ERR_CONFIG_SSL_OBSOLETE_PROTOCOL: {
+    meaning: 'Warning: protocols enables TLS 1.0 or 1.1, which RFC 8996 deprecates; clients and OpenSSL may refuse them.',
+    fix: 'Remove TLSv1 and TLSv1.1 from protocols unless an old client truly needs them.',
+  },
+  SV_ERR_CONFIG_SSL_NO_CERTIFICATE: {
+    meaning: 'An SSLHostConfig has nothing to present to clients.',
+    fix: 'Add a Certificate element naming the PEM certificate and key files.',
+  },
+  SV_ERR_CONFIG_SSL_CERTIFICATE_TYPES: {
+    meaning: 'Several certificates per host are allowed only when each has its own key type, so the TLS handshake can choose between them.',
+    fix: 'Set type="RSA", "EC" or "DSA" on each Certificate, one of each type at most.',
+  },
+  SV_ERR_CONFIG_SSL_STORE: {
+    meaning: 'The configuration names a Java keystore or truststore (JKS or PKCS12); node:tls reads PEM files.',
+    fix: 'Convert the store with the openssl command the message gives and name the PEM files instead.',
   },
   SV_ERR_CONFIG_CLASS_NOT_FOUND: {
     meaning:
-      'The `className` of a Listener, Valve or other component names neither a built-in Tomcat class nor a loadable module exporting a class.',
-    fix: 'Use a supported Tomcat class name, or a module path (`./lib/my-valve.js`) relative to CATALINA_BASE whose default or named export is the class.',
+      'The `className` of a Listener, Valve or other component names a module that cannot be loaded; the detail is the message of the error require() threw.',
+    fix: 'Check the module path (relative to CATALINA_BASE) and that the module loads on its own (`node -e "require(\'./lib/my-valve.js\')"`).',
+  },
+  SV_ERR_CONFIG_CLASS_UNKNOWN: {
+    meaning:
+      'A className is not one of the Tomcat classes Serval knows (implemented or not), and does not look like a path to a module of your own.',
+    fix: "Check the spelling against Tomcat's documentation, or write the path of your module (`./lib/my-valve.js`, relative to CATALINA_BASE).",
   },
   SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED: {
     meaning: 'Warning: the attribute exists in Tomcat but Serval does not implement it yet; it is accepted and ignored.',
@@ -98,8 +323,45 @@ const docs = {
   // --- http ---
   SV_ERR_HTTP_BAD_REQUEST: {
     meaning:
-      'The request cannot be parsed or breaks HTTP/1.1 framing rules (bad request line, invalid header, missing or repeated Host, conflicting Content-Length, bad chunking). The status is 400, or 413 for oversized chunk extensions; the response is minimal and the connection is closed.',
+      "node:http's parser refused the request (bad request line, invalid header, conflicting Content-Length, bad chunking); the detail is its reason. The status is 400, or 413 for oversized chunk extensions; the response is minimal and the connection is closed. Checks of Serval's own (Host, request target, Transfer-Encoding) have codes of their own.",
     fix: 'A client problem: fix the client that sent it. Rejections are logged at debug level, rate-limited; the access log shows them.',
+  },
+  SV_ERR_HTTP_HOST_COUNT: {
+    meaning:
+      'An HTTP/1.1 request has no Host header, or a request has several; the server cannot tell which virtual host it is for. Answered 400 and the connection is closed.',
+    fix: 'A client problem: fix the client that sent it. Rejections are logged at debug level, rate-limited; the access log shows them.',
+  },
+  SV_ERR_HTTP_INVALID_HOST: {
+    meaning:
+      'The Host header is not a host name, IPv4 or bracketed IPv6 address with an optional port (RFC 3986 §3.2.2), for example it holds a space, a path, userinfo or a port above 65535.',
+    fix: 'A client problem: fix the client that sent it. Rejections are logged at debug level, rate-limited; the access log shows them.',
+  },
+  SV_ERR_HTTP_HOST_MISMATCH: {
+    meaning:
+      'An absolute-form request target (`GET http://a.example/ HTTP/1.1`) names another host than the Host header; Serval refuses the ambiguity rather than pick one.',
+    fix: 'A client problem: fix the client that sent it. Rejections are logged at debug level, rate-limited; the access log shows them.',
+  },
+  SV_ERR_HTTP_TARGET_USERINFO: {
+    meaning: 'An absolute-form request target holds `user@` before the host; RFC 9110 forbids userinfo in http(s) URIs sent in requests.',
+    fix: 'A client problem: fix the client that sent it. Rejections are logged at debug level, rate-limited; the access log shows them.',
+  },
+  SV_ERR_HTTP_ASTERISK_FORM: {
+    meaning: 'A request used `*` as its target with a method other than OPTIONS.',
+    fix: 'A client problem: fix the client that sent it. Rejections are logged at debug level, rate-limited; the access log shows them.',
+  },
+  SV_ERR_HTTP_TRANSFER_ENCODING_HTTP10: {
+    meaning:
+      'An HTTP/1.0 request carries Transfer-Encoding; RFC 9112 §6.1 says to treat its framing as faulty and close the connection after answering.',
+    fix: 'A client problem: fix the client that sent it. Rejections are logged at debug level, rate-limited; the access log shows them.',
+  },
+  SV_ERR_HTTP_CONTENT_LENGTH_DUPLICATE: {
+    meaning:
+      'A request forwarded over AJP carries Content-Length twice; the body length is ambiguous (request smuggling), so it is refused. (HTTP/1.1 requests are refused by the parser with SV_ERR_HTTP_BAD_REQUEST.)',
+    fix: 'Fix the web server or client that sent it.',
+  },
+  SV_ERR_HTTP_CONTENT_LENGTH_INVALID: {
+    meaning: 'A request forwarded over AJP carries a Content-Length that is not a plain decimal number; it is refused rather than guessed.',
+    fix: 'Fix the web server or client that sent it.',
   },
   SV_ERR_HTTP_HEADER_TOO_LARGE: {
     meaning: 'The request line plus headers exceed the Connector `maxHttpHeaderSize`.',
@@ -191,6 +453,11 @@ const docs = {
       'The response could not be written because the client stopped reading it for longer than `connectionTimeout`; the connection is closed and the response aborted. Logged at debug level.',
     fix: 'Usually a stalled client or an attack; raise `connectionTimeout` only if legitimate clients read that slowly.',
   },
+  SV_ERR_HTTP_CLIENT_ABORT: {
+    meaning:
+      "The connection ended while the request body was still being read, so the application reading it sees this error (Tomcat's ClientAbortException). It is logged at debug level only: it means the client went away.",
+    fix: 'Nothing on the server side; a client that gives up (a closed browser tab, a timeout in a proxy) causes it.',
+  },
   SV_ERR_HTTP_TRAILER_TOO_LARGE: {
     meaning:
       'The trailer fields after a chunked request body are larger than the Connector `maxTrailerSize`; the answer is 400 and the connection is closed.',
@@ -218,8 +485,13 @@ const docs = {
   },
   SV_ERR_HTTP_MULTIPART_MALFORMED: {
     meaning:
-      'A multipart/form-data body could not be parsed: no boundary parameter, a malformed part header, or the body ended before the closing boundary; the answer is 400 and the connection is closed.',
+      'A multipart/form-data body breaks RFC 7578 in a way Serval checks itself: no boundary parameter, a boundary line not followed by CRLF or `--`, a part header line without a name, or the body ended before the closing boundary. The answer is 400 and the connection is closed.',
     fix: 'Fix the client: the body must follow RFC 7578 (each part a header section and content between `--boundary` lines, ended by `--boundary--`).',
+  },
+  SV_ERR_HTTP_MULTIPART_PARSER: {
+    meaning:
+      'The multipart parser refused the body (a malformed part header, an unsupported Content-Type parameter); the detail is its own reason. Answered 400.',
+    fix: 'A client problem: fix the client that sent the form.',
   },
   SV_ERR_HTTP_MISDIRECTED_REQUEST: {
     meaning:
@@ -244,8 +516,31 @@ const docs = {
   },
   SV_ERR_AJP_MALFORMED: {
     meaning:
-      'An AJP packet could not be decoded (truncated string, unknown header or attribute code, unexpected message type, body packet out of place); the connection is closed and the server keeps serving others.',
+      'An AJP packet could not be decoded (a string without its NUL, an unknown method, header or attribute code, an unexpected message type, a packet out of place); the connection is closed and the server keeps serving others.',
     fix: 'Usually a web server module bug or a non-AJP client; capture the traffic on the AJP port if it persists.',
+  },
+  SV_ERR_AJP_TRUNCATED: {
+    meaning: 'An AJP message ends inside one of its fields; the connection is closed and the server keeps serving others.',
+    fix: 'Usually a web server module bug or a non-AJP client; capture the traffic on the AJP port if it persists.',
+  },
+  SV_ERR_AJP_BODY_LENGTH_MISMATCH: {
+    meaning: 'A request body packet from the web server says it holds more bytes than it does; the connection is closed.',
+    fix: 'Usually a web server module bug or a non-AJP client; capture the traffic on the AJP port if it persists.',
+  },
+  SV_ERR_AJP_BODY_TOO_LONG: {
+    meaning:
+      "The web server sent more request body than the request's Content-Length announced; the connection is closed rather than let the extra bytes be read as another message.",
+    fix: 'Usually a web server module bug or a non-AJP client; capture the traffic on the AJP port if it persists.',
+  },
+  SV_ERR_AJP_READER_FAILED: {
+    meaning:
+      'Bytes arrived on an AJP connection whose stream was already found malformed; the stream cannot be resynchronised, so the connection is closed.',
+    fix: 'See the error logged for the first bad packet of that connection.',
+  },
+  SV_ERR_AJP_RESPONSE_STATE: {
+    meaning:
+      'The container asked to write response body data or END_RESPONSE before the headers or after the end; this is a bug in Serval, and the connection is closed.',
+    fix: 'Report it with the log lines around it.',
   },
   SV_ERR_AJP_SECRET_MISMATCH: {
     meaning: 'An AJP request had no secret attribute or a wrong one; it is answered 403 and the connection is closed.',
@@ -260,30 +555,71 @@ const docs = {
   // --- tls ---
   SV_ERR_TLS_CERTIFICATE: {
     meaning:
-      'A TLS Connector could not read or use a PEM file of one of its Certificate or SSLHostConfig elements (missing file, not PEM, wrong key password, key not matching the certificate); the connector does not start, or a reload keeps the previous certificates.',
+      'A TLS Connector could not read or parse a PEM file of one of its Certificate or SSLHostConfig elements (missing or unreadable file, a certificate or key OpenSSL cannot parse); the connector does not start, or a reload keeps the previous certificates. Files that are not PEM, wrong key passwords and keys that do not match have codes of their own.',
     fix: 'Check the named file and attribute: certificateFile, certificateKeyFile (and certificateKeyPassword), certificateChainFile, caCertificateFile or certificateRevocationListFile. `openssl x509 -in cert.pem -noout -text` and `openssl pkey -in key.pem -noout` show whether a file is valid PEM; convert JKS or PKCS12 keystores to PEM first.',
+  },
+  SV_ERR_TLS_NOT_PEM: {
+    meaning: 'A certificate, key, chain, CA or revocation list file has no PEM block ("-----BEGIN …"); node:tls reads PEM only.',
+    fix: 'Convert the file to PEM with the openssl command the message gives, and name the PEM file instead.',
+  },
+  SV_ERR_TLS_NO_PEM_CERTIFICATE: {
+    meaning:
+      'A certificate chain or CA file is PEM but holds no "-----BEGIN CERTIFICATE-----" block (a key, or a request, instead of certificates).',
+    fix: 'Name the file that holds the certificates (the chain from your CA, or the CA certificates clients are verified against).',
+  },
+  SV_ERR_TLS_KEY_PASSWORD: {
+    meaning:
+      'The private key is protected by a password, and the Certificate gives none (certificateKeyPassword or certificateKeyPasswordFile) or a wrong one.',
+    fix: "Set certificateKeyPassword (or certificateKeyPasswordFile) on the Certificate to the key's password.",
+  },
+  SV_ERR_TLS_KEY_MISMATCH: {
+    meaning: 'The key and the certificate of a Certificate element are not a pair; no client could complete a handshake.',
+    fix: 'Name the key the certificate was issued for (compare `openssl x509 -noout -pubkey` with `openssl pkey -pubout`).',
   },
   SV_ERR_TLS_CONFIG: {
     meaning:
-      'An SSLHostConfig has settings OpenSSL refuses as a whole, for example a ciphers value that matches no cipher suite, or a protocol range with no usable suite.',
+      "OpenSSL refused the protocols and ciphers of an SSLHostConfig as a whole, for example a ciphers value that matches no cipher suite, or a protocol range with no usable suite; the detail is OpenSSL's message.",
     fix: "Correct the protocols or ciphers attribute named in the message; `openssl ciphers -v '<value>'` lists what a cipher string selects.",
+  },
+  SV_ERR_TLS_INVALID_SETTING: {
+    meaning:
+      'The protocols or ciphers of an SSLHostConfig cannot be turned into a node:tls setting (server.xml is checked when it is read; this guards values set by code or a reload).',
+    fix: 'Use a value the message allows; docs/configuration.md lists the syntax of protocols and ciphers.',
+  },
+  SV_ERR_TLS_UNKNOWN_HOST_CONFIG: {
+    meaning: 'reloadSslHostConfigs() was asked to reload a host name the Connector has no SSLHostConfig for.',
+    fix: 'Pass one of the known hostName values, or nothing to reload them all.',
+  },
+  SV_ERR_TLS_NO_DEFAULT_HOST_CONFIG: {
+    meaning: 'The SSLHostConfig used for clients that send no (or an unknown) server name does not exist.',
+    fix: 'Set defaultSSLHostConfigName on the Connector to the hostName of one of its SSLHostConfig elements.',
   },
   SV_ERR_TLS_HANDSHAKE: {
     meaning:
       'A client connected to a TLS Connector but the handshake failed (plain HTTP sent to the TLS port, no common protocol or cipher, client certificate missing while required, timeout). Logged at debug level; the connection is closed.',
     fix: 'Usually nothing to do on the server. If legitimate clients fail, compare their TLS versions and suites with the protocols and ciphers of the SSLHostConfig.',
   },
+  SV_ERR_TLS_HANDSHAKE_TIMEOUT: {
+    meaning:
+      'A client opened a TLS connection and did not finish the handshake in time (a slow or idle client, or a scan); the connection is closed. Logged at debug level.',
+    fix: 'Nothing for a scan; raise connectionTimeout if real clients are that slow.',
+  },
   SV_ERR_TLS_CLIENT_CERT_REJECTED: {
     meaning:
       'With certificateVerification="optional" a client presented a certificate that does not verify against caCertificateFile; the connection is closed after the handshake.',
     fix: 'Issue the client a certificate signed by a CA in caCertificateFile, add its CA there, or use certificateVerification="optionalNoCA" to accept any certificate.',
+  },
+  SV_ERR_TLS_NOT_LOADED: {
+    meaning:
+      'A TLS connection was accepted before the Connector had read its certificates. The Connector loads them before it binds, so this is a bug.',
+    fix: 'Report it with the log lines around it.',
   },
 
   // --- uri / mapper ---
   SV_ERR_URI_INVALID: {
     meaning:
       'The request path cannot be canonicalised safely: bad %-escape, invalid bytes for URIEncoding, `..` above the root, an encoded `/`, a backslash, NUL or a suspicious segment. Answered with 400; the connection stays open.',
-    fix: 'A client problem. If such URIs are legitimate, see the Connector `encodedSolidusHandling`, `allowBackslash`, `rejectSuspiciousURIs` and `URIEncoding` attributes named in the detail.',
+    fix: 'A client problem. If such URIs are legitimate, see the Connector attribute the reason names (`encodedSolidusHandling`, `allowBackslash`, `rejectSuspiciousURIs`, `URIEncoding`).',
   },
 
   // --- servlet / request processing ---
@@ -301,6 +637,16 @@ const docs = {
     meaning:
       'A servlet failed in init() (during load-on-startup or its first request). As in Tomcat, the web application keeps running and the servlet is retried on its next request.',
     fix: 'Fix the exception logged with the code (often a missing init-param or resource).',
+  },
+  SV_ERR_SERVLET_FILTER_CHAIN_REUSED: {
+    meaning:
+      'A filter called chain.doFilter() twice for the same request (for example once in a try block and again in a catch). The second call is refused, as Tomcat does, because the servlet would run twice on one response.',
+    fix: 'Call chain.doFilter() exactly once per request in the filter named in the message; to retry, dispatch the request again instead.',
+  },
+  SV_ERR_CONTEXT_ALREADY_INITIALISED: {
+    meaning:
+      'A webapp called a ServletContext method that is only allowed during initialisation (Servlet spec §4.4: setInitParameter and the other configuration methods) after the context had finished starting.',
+    fix: 'Move the call into a ServletContainerInitializer or a ServletContextListener.contextInitialized().',
   },
   SV_ERR_SERVLET_NOT_FOUND: {
     meaning:
@@ -364,16 +710,27 @@ const docs = {
       'getParts() or getPart() was called in a servlet that declares no multipart config, so the body was not parsed as multipart (Servlet spec §3.2: an IllegalStateException).',
     fix: 'Add @MultipartConfig (or the multipartConfig option of @WebServlet) to the servlet, or `<multipart-config>` to its `<servlet>` in web.xml; or set allowCasualMultipartParsing="true" on the Context.',
   },
-  SV_ERR_DISPATCH_FAILED: {
-    meaning: 'A RequestDispatcher forward or include could not be carried out (the target path is invalid or maps to nothing usable).',
-    fix: 'Check the path given to getRequestDispatcher() (it must start with `/` or be relative to the current request) and that a servlet is mapped to it.',
-  },
 
   // --- deploy ---
   SV_ERR_DEPLOY_FAILED: {
     meaning:
-      'A web application could not be deployed or registered (invalid context path, unknown host, failed start); the other applications of the Host keep running.',
-    fix: 'Read the detail and the cause; for a context path, use "" (ROOT) or a path that starts with `/` and does not end with `/`.',
+      'A web application could not be deployed or did not start; the log line carries the error that made it fail (`err`), and the other applications of the Host keep running.',
+    fix: 'Read the error logged with it (its own code says what to change), fix it, and touch the webapp to deploy it again.',
+  },
+  SV_ERR_DEPLOY_CONTEXT_PATH_INVALID: {
+    meaning:
+      'A web application was registered with a context path the Servlet specification does not allow (configuration paths are checked when server.xml is read; this guards paths made by code).',
+    fix: 'Use "" for ROOT or a path like /shop; the webapp directory name ROOT, shop or shop#v2 gives one.',
+  },
+  SV_ERR_MAPPER_UNKNOWN_HOST: {
+    meaning:
+      'A web application was added to, or removed from, a Host the request mapper does not know. Hosts are registered as they start, so this is a bug.',
+    fix: 'Report it with the log lines around it.',
+  },
+  SV_ERR_MAPPER_UNKNOWN_CONTEXT: {
+    meaning:
+      'The mapper was asked to change (pause, resume, add a wrapper to) a web application it has no entry for. Web applications are registered as they start, so this is a bug.',
+    fix: 'Report it with the log lines around it.',
   },
   SV_ERR_DEPLOY_WEBXML_INVALID: {
     meaning:
@@ -392,8 +749,32 @@ const docs = {
   },
   SV_ERR_DEPLOY_MODULE_LOAD: {
     meaning:
-      'A module of the web application failed to load: it threw while being evaluated, resolved outside the docBase, or was required after the application stopped.',
+      'A module of the web application threw while it was loaded (or Node refused it); the detail is the message of that error, and the cause holds it with its stack.',
     fix: 'Fix the error in the cause; a webapp module may only require files inside its docBase, packages from node_modules folders or WEB-INF/lib inside it, Node builtins and `serval/servlet`.',
+  },
+  SV_ERR_DEPLOY_LOADER_CLOSED: {
+    meaning: 'Code of a stopped (undeployed or reloaded) web application called require() from a timer or callback that outlived it.',
+    fix: 'Stop timers and callbacks in contextDestroyed() or Servlet.destroy().',
+  },
+  SV_ERR_DEPLOY_MODULE_OUTSIDE_DOCBASE: {
+    meaning:
+      'A require() in the web application, followed through symbolic links, leads out of the webapp; the per-webapp loader loads only files inside it, so one webapp cannot reach another or the container.',
+    fix: 'Copy the module into the webapp (WEB-INF/lib or node_modules) instead of linking to it.',
+  },
+  SV_ERR_DEPLOY_ES_MODULE: {
+    meaning:
+      'The per-webapp loader runs CommonJS only (architecture decision 3: ES modules cannot be unloaded on redeploy in Node 20). The file is a .mjs file.',
+    fix: 'Compile the webapp to CommonJS ("module": "commonjs" in tsconfig.json), rename .mjs files to .js, and remove "type": "module" from the package.json named in the message.',
+  },
+  SV_ERR_DEPLOY_ES_MODULE_SCOPE: {
+    meaning:
+      'A .js file of the web application lies in a package whose nearest package.json declares "type": "module", so Node would run it as an ES module; the per-webapp loader runs CommonJS only (architecture decision 3).',
+    fix: 'Remove "type": "module" from the package.json named in the message (compile to CommonJS), or name the CommonJS files .cjs.',
+  },
+  SV_ERR_DEPLOY_PACKAGE_JSON_INVALID: {
+    meaning:
+      'A require() in the web application needed a package.json (to find "main", "exports" or "type") and that file cannot be parsed; the detail is the JSON parser\'s own reason.',
+    fix: 'Fix the JSON syntax at the place the detail names, or reinstall the package that ships the file.',
   },
   SV_ERR_DEPLOY_CLASS_NOT_EXPORTED: {
     meaning:
@@ -402,7 +783,7 @@ const docs = {
   },
   SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY: {
     meaning:
-      'A .war/.zip bundle holds an entry that would be written outside its target directory (absolute path, `..` segment, backslash, drive letter) or is a symbolic link; the whole bundle is refused before anything is written (zip-slip protection).',
+      'A .war/.zip bundle holds an entry that would be written outside its target directory (absolute path, `..` segment, backslash, drive letter), is a symbolic link or a device, or appears twice; the whole bundle is refused before anything is written (zip-slip protection).',
     fix: 'Rebuild the bundle from a plain directory, for example with `bin/catalina bundle <dir>`, which stores relative paths and no links.',
   },
   SV_ERR_DEPLOY_BUNDLE_LIMIT: {
@@ -412,18 +793,75 @@ const docs = {
   },
   SV_ERR_DEPLOY_BUNDLE_CORRUPT: {
     meaning:
-      'A bundle is not a readable zip archive: truncated or still being copied, a bad central directory, a CRC or size mismatch, an encrypted entry or an unsupported compression method. It is not deployed; the Host tries again when the file changes.',
+      'A bundle cannot be opened as a zip archive (truncated or still being copied, a bad central directory, not a zip at all); the detail is the reason the zip reader or the file system gives. It is not deployed; the Host tries again when the file changes.',
     fix: 'Copy the bundle again (write it beside appBase and rename it into place so it appears whole), or rebuild it.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_ENTRY_CORRUPT: {
+    meaning:
+      'One entry of a bundle cannot be read or inflated; the detail is the reason the zip reader, zlib or the file system gave. The bundle is not deployed; the Host tries again when the file changes.',
+    fix: 'Copy the bundle again (write it beside appBase and rename it into place so it appears whole), or rebuild it.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_ENTRY_SIZE: {
+    meaning:
+      'The data of an entry does not have the size the zip central directory declares (more bytes when inflated, or fewer). Such an entry is refused rather than served: the declared size bounds how much is ever inflated.',
+    fix: 'Rebuild the bundle with a standard zip tool or `catalina bundle`, and copy it again.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_ENTRY_CRC: {
+    meaning:
+      'The data of an entry does not match its checksum: the bundle was damaged in transit or on disk. The entry is neither unpacked nor served.',
+    fix: 'Copy the bundle again from its source, or rebuild it.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_TRUNCATED: {
+    meaning: 'The data of an entry runs past the end of the file: the bundle is incomplete.',
+    fix: 'Wait for the copy to finish, or write the bundle beside appBase and rename it into place so it appears whole.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_NO_LOCAL_HEADER: {
+    meaning:
+      'The central directory of the bundle points at a place where no entry starts (APPNOTE §4.3.7): the archive was damaged or assembled wrongly.',
+    fix: 'Rebuild the bundle with a standard zip tool or `catalina bundle`, and copy it again.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_ENCRYPTED: {
+    meaning: 'The bundle was made with zip encryption; the server holds no password and refuses the bundle.',
+    fix: 'Rebuild the bundle without encryption; protect it with file permissions instead.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_COMPRESSION: {
+    meaning:
+      'The bundle was made with a compression method other than store or deflate (for example bzip2, LZMA or zstd), which the zip reader cannot inflate.',
+    fix: 'Rebuild the bundle with deflate (the default of `zip`, `jar` and `catalina bundle`).',
   },
   SV_ERR_DEPLOY_NATIVE_ADDON: {
     meaning:
-      'A web application required a native addon (`.node` file). Webapps cannot load native addons: a shared library can never be unloaded, so every redeploy would leak it. Inside a bundle served without unpacking (`unpackWARs="false"`) it could not be loaded in any case, since a shared library must be a file on disk.',
-    fix: 'Use a pure JavaScript or WebAssembly package instead (WebAssembly is compiled from bytes, so it also works from a bundle that is not unpacked). Native code from a bundle would in any case need `unpackWARs="true"` (the default), so that its files exist on disk.',
+      'A web application required a native addon (`.node` file). Webapps cannot load native addons: a shared library can never be unloaded, so every redeploy would leak it.',
+    fix: 'Use a pure JavaScript or WebAssembly package instead.',
+  },
+  SV_ERR_DEPLOY_NATIVE_ADDON_IN_BUNDLE: {
+    meaning:
+      'Webapp code required a .node file from a web application served straight from its bundle; webapps cannot load native addons at all (one could never be unloaded on undeploy or reload).',
+    fix: 'Use a pure JavaScript alternative, or move the native code out of the webapp (a separate service the webapp talks to).',
   },
   SV_ERR_DEPLOY_ARCHIVE_CLOSED: {
     meaning:
       'Code of a web application served from its bundle (`unpackWARs="false"`) read a file after the application was stopped or undeployed; the archive is closed at stop (and reopened by a reload or redeploy).',
     fix: "Do not keep reading the webapp's files from timers or callbacks that outlive it: stop them in `contextDestroyed`.",
+  },
+  SV_ERR_DEPLOY_BUNDLE_ZIP_LIMIT: {
+    meaning:
+      '`catalina bundle` was asked to pack a webapp that does not fit a plain zip archive: more than 65535 entries, or a file or archive offset past 4 GiB.',
+    fix: 'Move large files (media, data sets) out of the webapp and serve them from elsewhere, or deploy the directory itself instead of a bundle.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_NOT_DIRECTORY: {
+    meaning: '`catalina bundle` packs a webapp directory into a .war; the path given does not exist or is a file.',
+    fix: 'Pass the directory that holds the webapp (the one with WEB-INF), not a file inside it or an existing bundle.',
+  },
+  SV_ERR_DEPLOY_BUNDLE_SOURCE_SYMLINK: {
+    meaning:
+      '`catalina bundle` found a symbolic link in the webapp directory; a bundle with one would be refused when deployed (SV_ERR_DEPLOY_BUNDLE_UNSAFE_ENTRY), so none is written.',
+    fix: 'Replace the link by a copy of the file or directory it points to.',
+  },
+  SV_ERR_DEPLOY_RELOAD_FAILED: {
+    meaning:
+      'The main thread reloaded a web application and asked each worker thread of a blocking-style connector to do the same; on this worker the new generation did not start. The detail is the innermost error of the failed start.',
+    fix: 'Fix the error the detail names (it is logged in full just before), then touch the webapp again to reload it.',
   },
 
   // --- session ---
@@ -449,21 +887,42 @@ const docs = {
       'On a blocking-style connector sessions are owned by the main thread and shared by every worker thread; setAttribute() was given a value the structured clone algorithm cannot copy (a function, a socket, an object holding one).',
     fix: 'Store plain data (objects, arrays, strings, numbers, Maps, Dates, Buffers) in the session; class instances arrive as plain objects in the other threads.',
   },
+  SV_ERR_SESSION_MANAGER_UNAVAILABLE: {
+    meaning:
+      'Code asked a web application for its session manager while the application was not started (before start, after stop, or while a reload swapped it).',
+    fix: 'Do not use sessions from timers or callbacks that outlive the web application; stop them in contextDestroyed().',
+  },
 
   // --- startup / cli ---
   SV_ERR_STARTUP_BIND: {
-    meaning:
-      'A Connector or the shutdown port could not listen on its address and port (already in use, not permitted, address not local).',
-    fix: 'Stop the other process on that port, or change the `port`/`address` of the Connector or Server (or `portOffset`); ports below 1024 need privileges.',
+    meaning: 'A Connector could not listen on its address and port (already in use, not permitted, address not local).',
+    fix: 'Stop the other process on that port, or change the `port`/`address` of the Connector (or `portOffset`); ports below 1024 need privileges.',
   },
   SV_ERR_STARTUP_SHUTDOWN_PORT: {
     meaning: '`catalina stop` could not deliver the shutdown command: the port is disabled or nothing is listening there.',
     fix: 'Check that the server is running and that Server `port`/`address` match; with the port disabled, stop the process with a signal (CATALINA_PID).',
   },
+  SV_ERR_STARTUP_SHUTDOWN_BIND: {
+    meaning:
+      "The Server's shutdown port is taken (often by another Serval or Tomcat) or the address is not local, so the server cannot start.",
+    fix: 'Stop the other server, or give Server another port (port="-1" disables the shutdown port).',
+  },
   SV_ERR_STARTUP_NEW_APP: {
     meaning:
-      '`catalina new-app <name>` refused to write the template: the name is not a valid webapp base name (letters, digits, `.`, `_`, `-`, `#` for `/`, `##` before a version; not starting with `.`), or the target directory already exists.',
-    fix: 'Pick another name, or pass `--dir` to create the app elsewhere; an existing directory is never overwritten.',
+      '`catalina new-app <name>` refused to write the template: the name is not a valid webapp base name (letters, digits, `.`, `_`, `-`, `#` for `/`, `##` before a version; not starting with `.`).',
+    fix: 'Pick another name; `--dir` creates the app in another directory.',
+  },
+  SV_ERR_STARTUP_NEW_APP_EXISTS: {
+    meaning: '`catalina new-app` does not overwrite: the directory it would write is already there.',
+    fix: 'Choose another name, or remove the directory first.',
+  },
+  SV_ERR_STARTUP_NOT_LOADED: {
+    meaning: 'An embedding program used the server or logger of a Catalina object before loading its configuration.',
+    fix: 'Call load() (or start(), which loads) before using Catalina.server or Catalina.logger.',
+  },
+  SV_ERR_STARTUP_PACKAGE_JSON_MISSING: {
+    meaning: 'Serval reads its own name and version from its package.json at startup and did not find it where the installation puts it.',
+    fix: 'Reinstall Serval (npm install), or run it from its package directory rather than from copied files.',
   },
   SV_ERR_STARTUP_PID_FILE_EXISTS: {
     meaning: '`catalina start` found a PID file (CATALINA_PID) naming a process that is still alive.',
@@ -474,31 +933,97 @@ const docs = {
     fix: 'Check that its directory exists and is writable by the user running Serval.',
   },
   SV_ERR_STARTUP_START_FAILED: {
-    meaning: '`catalina start` launched the server in the background but it exited (or could not be spawned) during startup.',
-    fix: 'Read the end of catalina.out shown in the message; it holds the real startup error.',
+    meaning:
+      '`catalina start` launched the server in the background but it exited during startup; the message shows how it ended and the last lines it wrote.',
+    fix: 'Read the output shown in the message (the end of catalina.out); it holds the real startup error.',
+  },
+  SV_ERR_STARTUP_SPAWN_FAILED: {
+    meaning: '`catalina start` could not create the background server process (node not found, no permission, out of processes).',
+    fix: 'Fix what the message names; `catalina run` starts the server in the foreground and shows the same error directly.',
   },
   SV_ERR_WORKER_START_FAILED: {
     meaning:
-      'A worker thread of a blocking-style connector could not build its container tree (or did not report ready in time); a connector whose first workers fail does not start.',
+      'A worker thread of a blocking-style connector could not build its container tree; the detail is the error it failed with. A connector whose first workers fail does not start.',
     fix: "Read the cause in the message and the worker's log lines before it; it usually is a webapp or configuration error that the main thread logs too.",
+  },
+  SV_ERR_WORKER_START_TIMEOUT: {
+    meaning:
+      'A worker thread of a blocking-style connector did not finish building its container tree in time (a webapp whose startup blocks, or an overloaded machine).',
+    fix: 'Look at what the webapps do at startup (contextInitialized, load-on-startup servlets); the main thread logs their errors too.',
+  },
+  SV_ERR_WORKER_EXITED_AT_START: {
+    meaning:
+      'A worker thread of a blocking-style connector ended while building its container tree, without reporting an error (process.exit() in webapp code, or a fatal error).',
+    fix: 'Run the server with the event-loop connector to see the webapp start on the main thread, or look for process.exit() in webapp code.',
   },
   SV_ERR_WORKER_CRASHED: {
     meaning:
-      'A worker thread exited while it served requests (process.exit() or an uncaught error in application code); those requests got a 500, or their connection was closed if the response had started. A new worker replaces it; other connections are not affected.',
+      'A worker thread ended with an uncaught error while it served requests; those requests got a 500, or their connection was closed if the response had started. A new worker replaces it; other connections are not affected.',
     fix: 'Find the application code that exits or throws outside a request (timers, event handlers) in the stack trace logged with the error.',
+  },
+  SV_ERR_WORKER_EXITED: {
+    meaning:
+      'A worker thread of a blocking-style connector ended without an error of its own (webapp code called process.exit(), or the thread was terminated). The requests it held get a 500, or their connection is closed if the response had started.',
+    fix: 'Look for process.exit() in webapp code; StuckThreadDetectionValve logs SV_ERR_WORKER_INTERRUPTED when it is the one that terminated the thread.',
   },
   SV_ERR_WORKER_POOL_STOPPED: {
     meaning: 'A connection asked for a worker thread while the pool was stopping, or after every worker failed to start.',
     fix: 'Expected during shutdown; otherwise see the SV_ERR_WORKER_START_FAILED error before it.',
   },
-  SV_ERR_WORKER_CALL_FAILED: {
-    meaning: 'A synchronous call from a worker thread to the main thread (session lookup, creation, id change) failed or was not answered.',
-    fix: 'Check that the web application is deployed on the main thread too (same appBase and Host); a timeout means the main thread is blocked, which is a bug.',
+  SV_ERR_WORKER_CALL_TIMEOUT: {
+    meaning:
+      'A worker thread of a blocking-style connector asked the main thread (for a session, say) and waited in vain: the main thread is blocked or overloaded.',
+    fix: 'Look for what blocks the main thread (a long synchronous task in an event-loop webapp); the request that waited fails with this error.',
+  },
+  SV_ERR_WORKER_SESSION_OWNER_MISSING: {
+    meaning:
+      'Sessions of blocking-style connectors live on the main thread; a worker asked for those of a web application the main thread has no longer (it was undeployed meanwhile).',
+    fix: 'Nothing if it happens during an undeploy; otherwise report it with the log lines around it.',
   },
   SV_ERR_WORKER_SCRIPT_MISSING: {
     meaning:
       'Worker threads run the compiled entry script `dist/startup/worker-main.js`, which is missing (running from sources without a build).',
     fix: 'Run `npm run build`.',
+  },
+  SV_ERR_WORKER_NOT_A_THREAD: {
+    meaning:
+      "The worker entry script was started with `node` directly (or imported) instead of by a blocking-style connector's worker pool.",
+    fix: 'Start Serval with `bin/catalina run`; the worker pool starts this script itself.',
+  },
+  SV_ERR_WORKER_TREE_NOT_STARTED: {
+    meaning:
+      'A worker thread of a blocking-style connector built its own Engine tree from the configuration and that tree did not start; the errors that made it fail are logged before this one.',
+    fix: 'Fix the errors logged before this one (usually the same failure the main thread reported for that component).',
+  },
+  SV_ERR_WORKER_UNKNOWN_HOST: {
+    meaning:
+      "The main thread asked the worker threads to deploy, undeploy or reload a web application of a Host the worker's own tree does not have. The trees are built from the same configuration, so this is a bug.",
+    fix: "Report it with the log lines around it; restarting the server rebuilds every worker's tree.",
+  },
+  SV_ERR_WORKER_DEPLOYMENT_TIMEOUT: {
+    meaning:
+      'A worker thread of a blocking-style connector did not confirm a deployment step in time, typically because a request on it is stuck in a busy loop.',
+    fix: 'Look for stuck requests on that worker (StuckThreadDetectionValve reports them); the worker is replaced if it crashes, and its replacement builds the tree from the files as they are.',
+  },
+  SV_ERR_WORKER_REQUEST_WITHOUT_CONNECTION: {
+    meaning:
+      'The first request a worker thread receives on a connection must carry that connection; this one did not. It is a bug in the worker protocol; the worker ends and is replaced.',
+    fix: 'Report it with the log lines around it; the worker pool replaces the worker by itself.',
+  },
+  SV_ERR_WORKER_RESPONSE_ABORTED: {
+    meaning:
+      'Code on a worker thread aborted the response it was writing (an error after the response started, or an explicit abort); the detail is the message of the error that did it.',
+    fix: 'Look at the servlet error logged by the worker thread for that request and fix it.',
+  },
+  SV_ERR_WORKER_INTERRUPTED: {
+    meaning:
+      'A request on a blocking-style connector ran longer than the interruptThreadThreshold of a StuckThreadDetectionValve; as a thread cannot be interrupted in Node, its worker was terminated and is replaced.',
+    fix: 'Find out why the request ran so long (an endless loop, a blocking call without timeout), or raise interruptThreadThreshold.',
+  },
+  SV_ERR_WORKER_EXITED_MID_RESPONSE: {
+    meaning:
+      'The worker thread serving a request ended after the response had started, so no error page can be sent; the client sees a truncated response.',
+    fix: 'See SV_ERR_WORKER_CRASHED, logged just before, for why the worker ended.',
   },
   SV_MSG_STUCK_REQUEST_DETECTED: {
     meaning:
@@ -597,6 +1122,9 @@ export function renderErrorDocs(): string {
     'during a request; *Connection* says what happens to the client connection after a protocol error.',
     'A code is never reused for another meaning once retired. `SV_MSG_*` codes mark log lines that are not',
     'errors (startup summary, configuration warnings, leak warnings): they come from the same catalogue.',
+    'Messages name the offending value in [brackets]. Where a message ends in a *detail*, that text comes',
+    'from outside Serval (a parser, the operating system, OpenSSL, webapp code), and the row says from where;',
+    'where a code has several *reasons*, the row lists each.',
     '',
     '| Code | Status | Connection | Meaning | How to fix |',
     '|---|---|---|---|---|',
@@ -606,11 +1134,27 @@ export function renderErrorDocs(): string {
     const doc = errorDocs[code];
     const status = spec.status === undefined ? '—' : String(spec.status);
     const connection = spec.close === undefined ? '—' : connectionText[spec.close];
-    lines.push(`| \`${code}\` | ${status} | ${connection} | ${cell(doc.meaning)} | ${cell(doc.fix)} |`);
+    const detail = spec.detail === undefined ? '' : ` The detail is ${spec.detail}.`;
+    const reasons = spec.reasons === undefined ? '' : ` Reasons: ${spec.reasons.map((reason) => `“${reason}”`).join('; ')}.`;
+    lines.push(`| \`${code}\` | ${status} | ${connection} | ${cell(doc.meaning + detail + reasons)} | ${cell(doc.fix)} |`);
+  }
+  lines.push(
+    '',
+    '## Errors without a code',
+    '',
+    'A few places construct an error without a code, each for the reason given (programmer errors raised to',
+    'the caller that made them, errors that keep the shape Node gives them, and errors that only carry',
+    'another). A test fails when any other place in src/ constructs a plain `Error`, `TypeError` or `RangeError`.',
+    '',
+    '| File | Constructs | Why it has no code |',
+    '|---|---|---|',
+  );
+  for (const site of uncodedErrors) {
+    lines.push(`| \`${site.file}\` | ${site.count} × \`${site.constructs}\` | ${cell(site.reason)} |`);
   }
   lines.push('', '## Retired codes', '');
   if (retiredCodes.length === 0) lines.push('None yet.');
-  else for (const code of retiredCodes) lines.push(`- \`${code}\``);
+  else for (const code of retiredCodes) lines.push(`- \`${code}\`${retiredBecause[code] === undefined ? '' : `: ${retiredBecause[code]}`}`);
   lines.push('');
   return lines.join('\n');
 }

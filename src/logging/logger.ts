@@ -1,7 +1,7 @@
 /** The container's root pino logger: daily JSON files plus a readable console, and coded-error logging. */
 import pino, { type Logger } from 'pino';
 import { ConfigError, ContainerError } from '../errors/container-error.js';
-import { formatMessage, type ErrorCode, type MessageParams } from '../errors/codes.js';
+import { formatUnchecked, type CodedMessage } from '../errors/codes.js';
 import { ConsoleStream } from './console-stream.js';
 import { DailyFileStream } from './daily-file-stream.js';
 
@@ -96,16 +96,11 @@ export async function closeLogger(logger: Logger): Promise<void> {
  * Logs a catalogued error: `msg` is the catalogue message, `code` its code, and `err` the error itself
  * when there is one (pino's serializer keeps its stack and cause).
  */
-export function logCoded(
-  logger: Logger,
-  level: CodedLevel,
-  error: ContainerError | { code: ErrorCode; params?: MessageParams },
-  extra: object = {},
-): void {
+export function logCoded(logger: Logger, level: CodedLevel, error: ContainerError | CodedMessage, extra: object = {}): void {
   if (!logger.isLevelEnabled(level)) return;
   if (error instanceof ContainerError) {
     logger[level]({ ...extra, code: error.code, err: error }, error.message);
   } else {
-    logger[level]({ ...extra, code: error.code }, formatMessage(error.code, error.params));
+    logger[level]({ ...extra, code: error.code }, formatUnchecked(error.code, error.params ?? {}));
   }
 }

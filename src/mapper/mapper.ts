@@ -101,10 +101,7 @@ interface MapperState<H, C, W> {
 function normaliseContextPath(path: string): string {
   if (path === '/' || path === '') return '';
   if (!path.startsWith('/') || path.endsWith('/')) {
-    throw new DeployError('SV_ERR_DEPLOY_FAILED', {
-      name: path,
-      detail: 'a context path must be "" (ROOT) or start with [/] and not end with [/]',
-    });
+    throw new DeployError('SV_ERR_DEPLOY_CONTEXT_PATH_INVALID', { path });
   }
   return path;
 }
@@ -429,10 +426,7 @@ export class Mapper<H, C, W> {
   #requireHost(hostName: string, contextPath: string): HostEntry<H, C, W> {
     const entry = this.#lookupHost(hostName);
     if (entry === undefined) {
-      throw new DeployError('SV_ERR_DEPLOY_FAILED', {
-        name: contextPath === '' ? 'ROOT' : contextPath,
-        detail: `host [${hostName}] is not registered with the Mapper`,
-      });
+      throw new DeployError('SV_ERR_MAPPER_UNKNOWN_HOST', { host: hostName, name: contextPath === '' ? 'ROOT' : contextPath });
     }
     return entry;
   }
@@ -445,9 +439,10 @@ export class Mapper<H, C, W> {
     const entry = Mapper.#versionAt(hostEntry, contextPath, version);
     if (entry === undefined) {
       const name = contextPath === '' ? 'ROOT' : contextPath;
-      throw new DeployError('SV_ERR_DEPLOY_FAILED', {
+      throw new DeployError('SV_ERR_MAPPER_UNKNOWN_CONTEXT', {
         name: version === '' ? name : `${name}##${version}`,
-        detail: `no context${version === '' ? '' : ` version [${version}]`} is registered at path [${contextPath}] on host [${hostEntry.name}]`,
+        path: contextPath,
+        host: hostEntry.name,
       });
     }
     return entry;

@@ -2,6 +2,7 @@
 import { TextDecoder } from 'node:util';
 
 import { ConfigError, ProtocolError } from '../errors/container-error.js';
+import type { ParamsOf } from '../errors/codes.js';
 
 /**
  * Connector settings that shape canonicalisation (Tomcat attribute names).
@@ -34,8 +35,13 @@ export const defaultCanonicalizeOptions: Readonly<CanonicalizeOptions> = Object.
   uriEncoding: 'UTF-8',
 });
 
-function uriError(uri: string, detail: string): ProtocolError {
-  return new ProtocolError('SV_ERR_URI_INVALID', { uri, detail });
+function uriError(uri: string, reason: ParamsOf<'SV_ERR_URI_INVALID'>['reason'], value: string): ProtocolError {
+  return new ProtocolError('SV_ERR_URI_INVALID', { uri, reason, value });
+}
+
+/** A character as `U+XXXX`: control characters and non-bytes would not show in a log line. */
+function codePoint(char: string): string {
+  return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /** The scheme and authority of an absolute-form request-target (RFC 9112 §3.2.2). */
@@ -47,7 +53,7 @@ const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?]*/;
  * §3.2), so `#` anywhere is a 400, as in Tomcat.
  */
 export function splitRequestTarget(target: string): { rawPath: string; query: string | null } {
-  if (target.includes('#')) throw uriError(target, 'a fragment [#] is not allowed in a request-target');
+  if (target.includes('#')) throw uriError(target, 'a request-target may not hold a fragment, found', '#');
   let pathAndQuery = target;
   // Origin form, nearly every request, starts with '/' and cannot be absolute form: no regex for it.
   const absolute = target.charCodeAt(0) === 0x2f ? null : ABSOLUTE_FORM.exec(target);
@@ -58,7 +64,7 @@ export function splitRequestTarget(target: string): { rawPath: string; query: st
   const q = pathAndQuery.indexOf('?');
   const rawPath = q < 0 ? pathAndQuery : pathAndQuery.slice(0, q);
   const query = q < 0 ? null : pathAndQuery.slice(q + 1);
-  if (!rawPath.startsWith('/')) throw uriError(target, 'the path must start with [/]');
+  if (!rawPath.startsWith('/')) throw uriError(target, 'the path must start with "/", not with', rawPath.charAt(0));
   return { rawPath, query };
 }
 
@@ -146,20 +152,20 @@ function decodeSegment(
   let encoded = false;
   for (let i = 0; i < segment.length; i++) {
     const code = segment.charCodeAt(i);
-    if (code > 0xff) throw uriError(uri, `character [U+${code.toString(16).toUpperCase()}] is not a byte`);
+    if (code > 0xff) throw uriError(uri, 'a character that is not a byte', codePoint(segment.charAt(i)));
     if (code !== 0x25) {
       bytes.push(code);
       continue;
     }
     const hi = i + 1 < segment.length ? hexValue(segment.charCodeAt(i + 1)) : -1;
     const lo = i + 2 < segment.length ? hexValue(segment.charCodeAt(i + 2)) : -1;
-    if (hi < 0 || lo < 0) throw uriError(uri, `invalid %-escape [${segment.slice(i, i + 3)}]`);
+    if (hi < 0 || lo < 0) throw uriError(uri, 'an invalid %-escape', segment.slice(i, i + 3));
     const value = hi * 16 + lo;
     i += 2;
     encoded = true;
     if (value === 0x2f) {
       if (options.encodedSolidusHandling === 'reject') {
-        throw uriError(uri, 'an encoded [/] (%2F) is not allowed; see encodedSolidusHandling');
+        throw uriError(uri, 'an encoded "/" is not allowed (see encodedSolidusHandling)', segment.slice(i - 2, i + 1));
       }
       if (options.encodedSolidusHandling === 'passthrough') {
         bytes.push(...PERCENT_2F);
@@ -169,7 +175,7 @@ function decodeSegment(
     bytes.push(value);
   }
   const text = decode(Uint8Array.from(bytes));
-  if (text === null) throw uriError(uri, `the bytes are not valid ${options.uriEncoding}; see URIEncoding`);
+  if (text === null) throw uriError(uri, 'the bytes are not valid in URIEncoding', options.uriEncoding);
   return { text, encoded };
 }
 
@@ -189,7 +195,7 @@ function normalise(path: string, uri: string): string {
     } else if (segment === '.') {
       trailingSlash = false;
     } else if (segment === '..') {
-      if (kept.length === 0) throw uriError(uri, 'the path goes above the root with [..]');
+      if (kept.length === 0) throw uriError(uri, 'the path goes above the root with', '..');
       kept.pop();
       trailingSlash = false;
     } else {
@@ -216,7 +222,7 @@ const NO_PARAMETERS: ReadonlyMap<string, string> = new Map();
  * one character per byte, as node:http hands over the request-target.
  */
 export function canonicalizeUri(rawPath: string, options: CanonicalizeOptions, sessionParameterName = 'jsessionid'): CanonicalUri {
-  if (!rawPath.startsWith('/')) throw uriError(rawPath, 'the path must start with [/]');
+  if (!rawPath.startsWith('/')) throw uriError(rawPath, 'the path must start with "/", not with', rawPath.charAt(0));
   // Fast path for the common case: nothing to strip, decode or normalise, so the path is already canonical.
   if (ALREADY_CANONICAL.test(rawPath)) return { path: rawPath, pathParameters: NO_PARAMETERS, sessionId: null };
   const decode = decoderFor(options.uriEncoding);
@@ -246,23 +252,22 @@ export function canonicalizeUri(rawPath: string, options: CanonicalizeOptions, s
       // An empty last segment with parameters (`/dir/;jsessionid=…`) is what URL rewriting produces: allowed.
       const lastSegment = i === rawSegments.length - 1;
       if (semi >= 0 && (text === '.' || text === '..' || (text === '' && !lastSegment))) {
-        throw uriError(rawPath, `suspicious segment [${rawSegment}] (a dot or empty segment with parameters)`);
+        throw uriError(rawPath, 'a suspicious segment, a dot or empty segment with parameters (rejectSuspiciousURIs)', rawSegment);
       }
       if (encoded && /(^|\/)\.\.?(\/|$)/.test(text)) {
-        throw uriError(rawPath, `suspicious segment [${rawSegment}] (an encoded dot segment)`);
+        throw uriError(rawPath, 'a suspicious segment, an encoded dot segment (rejectSuspiciousURIs)', rawSegment);
       }
     }
     decoded.push(text);
   }
 
   const joined = decoded.join('/');
-  if (joined.includes('\0')) throw uriError(rawPath, 'a NUL character is not allowed');
-  if (options.rejectSuspiciousURIs && /[\x01-\x1f\x7f]/.test(joined)) {
-    throw uriError(rawPath, 'a control character is not allowed (rejectSuspiciousURIs)');
-  }
+  if (joined.includes('\0')) throw uriError(rawPath, 'a NUL character is not allowed', 'U+0000');
+  const control = options.rejectSuspiciousURIs ? /[\x01-\x1f\x7f]/.exec(joined) : null;
+  if (control !== null) throw uriError(rawPath, 'a control character is not allowed (rejectSuspiciousURIs)', codePoint(control[0]));
   let withSlashes = joined;
   if (joined.includes('\\')) {
-    if (!options.allowBackslash) throw uriError(rawPath, 'a backslash [\\] is not allowed; see allowBackslash');
+    if (!options.allowBackslash) throw uriError(rawPath, 'a backslash is not allowed (see allowBackslash)', '\\');
     withSlashes = joined.replaceAll('\\', '/');
   }
   return { path: normalise(withSlashes, rawPath), pathParameters, sessionId };

@@ -1,4 +1,5 @@
 /** Classification and validation of Servlet `url-pattern`s (Servlet 6 §12.2), shared by servlet and filter mappings. */
+import type { ParamsOf } from '../errors/codes.js';
 import { DeployError } from '../errors/container-error.js';
 import { DOT, lastIndexOfChar, SLASH } from './char-search.js';
 
@@ -21,8 +22,8 @@ export type UrlPattern =
   | (UrlPatternBase & { readonly type: 'default' })
   | (UrlPatternBase & { readonly type: 'context-root' });
 
-function invalid(pattern: string, detail: string): DeployError {
-  return new DeployError('SV_ERR_DEPLOY_URL_PATTERN_INVALID', { pattern, detail });
+function invalid(pattern: string, reason: ParamsOf<'SV_ERR_DEPLOY_URL_PATTERN_INVALID'>['reason']): DeployError {
+  return new DeployError('SV_ERR_DEPLOY_URL_PATTERN_INVALID', { pattern, reason });
 }
 
 /**

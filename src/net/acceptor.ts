@@ -201,7 +201,10 @@ export class Acceptor {
       raw.destroy();
     };
     if (Number.isFinite(limit)) {
-      timer = setTimeout(() => fail(`not completed within connectionTimeout [${limit}] ms`), limit);
+      timer = setTimeout(() => {
+        this.#logger.debug({ code: 'SV_ERR_TLS_HANDSHAKE_TIMEOUT' }, formatMessage('SV_ERR_TLS_HANDSHAKE_TIMEOUT', { remote, limit }));
+        raw.destroy();
+      }, limit);
       timer.unref();
     }
     raw.once('close', () => clearTimeout(timer));

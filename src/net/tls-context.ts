@@ -76,20 +76,15 @@ export class TlsContexts {
     const configs = this.#settings.hostConfigs.filter((config) => wanted === undefined || config.hostName === wanted);
     if (configs.length === 0) {
       const known = this.#settings.hostConfigs.map((config) => config.hostName).join(', ');
-      throw new ContainerError('SV_ERR_TLS_CONFIG', {
-        hostName: hostName ?? '',
-        location: 'reload',
-        detail: `the connector has no SSLHostConfig with this hostName; known: [${known}]`,
-      });
+      throw new ContainerError('SV_ERR_TLS_UNKNOWN_HOST_CONFIG', { hostName: hostName ?? '', known });
     }
     const next = new Map(this.#byName);
     for (const config of configs) next.set(config.hostName, { config, ...buildContext(config) });
     if (!next.has(this.#settings.defaultHostConfigName)) {
       const first = this.#settings.hostConfigs[0]!;
-      throw new ContainerError('SV_ERR_TLS_CONFIG', {
+      throw new ContainerError('SV_ERR_TLS_NO_DEFAULT_HOST_CONFIG', {
         hostName: this.#settings.defaultHostConfigName,
         location: describeLocation(first),
-        detail: 'defaultSSLHostConfigName names no SSLHostConfig of this connector',
       });
     }
     this.#byName = next;
@@ -102,7 +97,7 @@ export class TlsContexts {
     const matched = matchHostConfig(byName, serverName);
     if (matched !== undefined) return matched;
     const fallback = byName.get(this.#settings.defaultHostConfigName);
-    if (fallback === undefined) throw new Error('TLS contexts used before load()');
+    if (fallback === undefined) throw new ContainerError('SV_ERR_TLS_NOT_LOADED', { hostName: this.#settings.defaultHostConfigName });
     return fallback;
   }
 
@@ -309,13 +304,13 @@ function describeLocation(config: { readonly location: SslHostConfig['location']
 
 function buildContext(config: SslHostConfig): { context: tls.SecureContext; options: tls.SecureContextOptions } {
   const location = describeLocation(config);
-  const fail = (detail: string): never => {
-    throw new ContainerError('SV_ERR_TLS_CONFIG', { hostName: config.hostName, location, detail });
+  const invalid = (attribute: string, value: string, allowed: string): never => {
+    throw new ContainerError('SV_ERR_TLS_INVALID_SETTING', { hostName: config.hostName, location, attribute, value, allowed });
   };
   const protocols = parseProtocols(config.protocols);
-  if (!protocols.ok) fail(`protocols [${config.protocols}]: ${protocols.error}`);
+  if (!protocols.ok) invalid('protocols', config.protocols, protocols.error);
   const ciphers = toNodeCiphers(config.ciphers);
-  if (!ciphers.ok) fail(`ciphers [${config.ciphers}]: ${ciphers.error}`);
+  if (!ciphers.ok) invalid('ciphers', config.ciphers, ciphers.error);
   const range = protocols.ok ? protocols.range : undefined;
 
   const keys: tls.KeyObject[] = [];
@@ -341,7 +336,7 @@ function buildContext(config: SslHostConfig): { context: tls.SecureContext; opti
   if (config.caCertificateFile !== undefined) {
     const ca = readPem(config, config, 'caCertificateFile', config.caCertificateFile);
     if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
-      certificateError(config, config, 'caCertificateFile', config.caCertificateFile, 'it contains no PEM certificate');
+      throw noPemCertificate(config, config, 'caCertificateFile', config.caCertificateFile);
     }
     options.ca = ca;
   }
@@ -351,7 +346,11 @@ function buildContext(config: SslHostConfig): { context: tls.SecureContext; opti
   try {
     return { context: tls.createSecureContext(options), options };
   } catch (error) {
-    return fail(`OpenSSL refused the settings (protocols [${config.protocols}], ciphers [${config.ciphers}]): ${(error as Error).message}`);
+    throw new ContainerError(
+      'SV_ERR_TLS_CONFIG',
+      { hostName: config.hostName, location, protocols: config.protocols, ciphers: config.ciphers, detail: (error as Error).message },
+      { cause: error },
+    );
   }
 }
 
@@ -368,19 +367,13 @@ function loadCertificate(host: SslHostConfig, certificate: CertificateConfig): L
   try {
     leaf = new X509Certificate(certPem);
   } catch (error) {
-    return certificateError(
-      host,
-      certificate,
-      'certificateFile',
-      certificate.certificateFile,
-      `not a PEM certificate (${(error as Error).message})`,
-    );
+    return certificateError(host, certificate, 'certificateFile', certificate.certificateFile, (error as Error).message);
   }
   let chain = '';
   if (certificate.certificateChainFile !== undefined) {
     chain = readPem(host, certificate, 'certificateChainFile', certificate.certificateChainFile);
     if (!chain.includes('-----BEGIN CERTIFICATE-----')) {
-      certificateError(host, certificate, 'certificateChainFile', certificate.certificateChainFile, 'it contains no PEM certificate');
+      throw noPemCertificate(host, certificate, 'certificateChainFile', certificate.certificateChainFile);
     }
   }
   const keyPem = readPem(host, certificate, 'certificateKeyFile', certificate.certificateKeyFile);
@@ -394,19 +387,24 @@ function loadCertificate(host: SslHostConfig, certificate: CertificateConfig): L
     key = createPrivateKey(passphrase === undefined ? { key: keyPem, format: 'pem' } : { key: keyPem, format: 'pem', passphrase });
   } catch (error) {
     const message = (error as Error).message;
-    const hint = /passphrase|decrypt/i.test(message)
-      ? 'the key is encrypted and certificateKeyPassword is missing or wrong'
-      : 'it holds no readable PEM private key';
-    return certificateError(host, certificate, 'certificateKeyFile', certificate.certificateKeyFile, `${hint} (${message})`);
+    if (/passphrase|decrypt/i.test(message)) {
+      const params = {
+        file: certificate.certificateKeyFile,
+        hostName: host.hostName,
+        location: describeLocation(certificate),
+        detail: message,
+      };
+      throw new ContainerError('SV_ERR_TLS_KEY_PASSWORD', params, { cause: error });
+    }
+    return certificateError(host, certificate, 'certificateKeyFile', certificate.certificateKeyFile, message);
   }
   if (!leaf.checkPrivateKey(key)) {
-    certificateError(
-      host,
-      certificate,
-      'certificateKeyFile',
-      certificate.certificateKeyFile,
-      `the private key does not belong to the certificate in [${certificate.certificateFile}]`,
-    );
+    throw new ContainerError('SV_ERR_TLS_KEY_MISMATCH', {
+      file: certificate.certificateKeyFile,
+      hostName: host.hostName,
+      location: describeLocation(certificate),
+      certificateFile: certificate.certificateFile,
+    });
   }
   return { certPem: chain === '' ? certPem : `${certPem.trimEnd()}\n${chain}`, keyPem, passphrase };
 }
@@ -419,13 +417,7 @@ function readPem(host: SslHostConfig, at: { readonly location: SslHostConfig['lo
     return certificateError(host, at, attribute, file, (error as Error).message);
   }
   if (!text.includes('-----BEGIN ')) {
-    return certificateError(
-      host,
-      at,
-      attribute,
-      file,
-      'the file is not PEM (a DER, JKS or PKCS12 file must be converted first, e.g. `openssl pkcs12 -in store.p12 -out all.pem -nodes`)',
-    );
+    throw new ContainerError('SV_ERR_TLS_NOT_PEM', { what: attribute, file, hostName: host.hostName, location: describeLocation(at) });
   }
   return text;
 }
@@ -443,5 +435,19 @@ function certificateError(
     hostName: host.hostName,
     location: describeLocation(at),
     detail,
+  });
+}
+
+function noPemCertificate(
+  host: SslHostConfig,
+  at: { readonly location: SslHostConfig['location'] },
+  attribute: string,
+  file: string,
+): ContainerError {
+  return new ContainerError('SV_ERR_TLS_NO_PEM_CERTIFICATE', {
+    what: attribute,
+    file,
+    hostName: host.hostName,
+    location: describeLocation(at),
   });
 }

@@ -62,10 +62,7 @@ export class SessionOwner {
   #manager(key: ManagerKey): SessionManager {
     const manager = this.#lookup(key);
     if (manager === null) {
-      throw new ContainerError('SV_ERR_WORKER_CALL_FAILED', {
-        call: 'session',
-        detail: `no web application [${key.context}] in Host [${key.host}] on the main thread`,
-      });
+      throw new ContainerError('SV_ERR_WORKER_SESSION_OWNER_MISSING', { context: key.context, host: key.host });
     }
     return manager;
   }

@@ -10,6 +10,7 @@ import { Context } from '../core/context.js';
 import { Host } from '../core/host.js';
 import type { Connector } from '../connector/connector.js';
 import type { Server } from '../core/server.js';
+import { ContainerError } from '../errors/container-error.js';
 import { closeLogger, componentLogger, createLogger, logCoded } from '../logging/logger.js';
 import { SERVER_INFO } from '../version/version.js';
 import { buildServer } from './server-factory.js';
@@ -40,12 +41,12 @@ export class Catalina {
   }
 
   get server(): Server<Connector> {
-    if (!this.#server) throw new Error('Catalina.load() has not been called');
+    if (!this.#server) throw new ContainerError('SV_ERR_STARTUP_NOT_LOADED', { member: 'server' });
     return this.#server;
   }
 
   get logger(): Logger {
-    if (!this.#logger) throw new Error('Catalina.load() has not been called');
+    if (!this.#logger) throw new ContainerError('SV_ERR_STARTUP_NOT_LOADED', { member: 'logger' });
     return this.#logger;
   }
 

@@ -30,7 +30,7 @@ export function createValve(component: ComponentConfig, catalinaBase: string, lo
     default: {
       const valve = loadUserComponent(component, catalinaBase) as Partial<Valve>;
       if (typeof valve.invoke !== 'function') {
-        throw componentError(component, 'the class has no invoke(request, response) method: extend ValveBase from serval');
+        throw new ConfigError('SV_ERR_CONFIG_VALVE_NO_INVOKE', { className: component.className, element: elementOf(component) });
       }
       return valve as Valve;
     }
@@ -46,10 +46,15 @@ export function loadUserComponent(component: ComponentConfig, catalinaBase: stri
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     exports = require(file);
   } catch (cause) {
-    throw componentError(component, String((cause as Error).message ?? cause), cause);
+    const detail = String((cause as Error).message ?? cause);
+    throw new ConfigError(
+      'SV_ERR_CONFIG_CLASS_NOT_FOUND',
+      { className: component.className, element: elementOf(component), detail },
+      { cause },
+    );
   }
   const type = pickClass(exports);
-  if (!type) throw componentError(component, 'the module exports no class');
+  if (!type) throw new ConfigError('SV_ERR_CONFIG_CLASS_NO_EXPORT', { className: component.className, element: elementOf(component) });
   return new type(component.attributes);
 }
 
@@ -62,10 +67,7 @@ function pickClass(exports: unknown): ComponentClass | null {
   return (first as ComponentClass | undefined) ?? null;
 }
 
-function componentError(component: ComponentConfig, detail: string, cause?: unknown): ConfigError {
-  return new ConfigError(
-    'SV_ERR_CONFIG_CLASS_NOT_FOUND',
-    { className: component.className, element: `${component.location.file}:${component.location.line} ${component.location.path}`, detail },
-    cause === undefined ? {} : { cause },
-  );
+/** The element as file:line and path, since a component's error is raised after the file was validated. */
+function elementOf(component: ComponentConfig): string {
+  return `${component.location.file}:${component.location.line} ${component.location.path}`;
 }

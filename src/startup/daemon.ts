@@ -58,9 +58,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<DaemonSt
   const pid = await new Promise<number>((resolve, reject) => {
     child.once('spawn', () => resolve(child.pid ?? -1));
     child.once('error', (error) =>
-      reject(
-        new ContainerError('SV_ERR_STARTUP_START_FAILED', { pid: '-', detail: error.message, out: env.catalinaOut }, { cause: error }),
-      ),
+      reject(new ContainerError('SV_ERR_STARTUP_SPAWN_FAILED', { out: env.catalinaOut, detail: error.message }, { cause: error })),
     );
   });
   const pidFile = env.catalinaPid === undefined ? undefined : new PidFile(env.catalinaPid);
@@ -78,8 +76,12 @@ export async function startDaemon(options: StartDaemonOptions): Promise<DaemonSt
     pidFile?.remove();
     const how = exit.signal === null ? `exit code ${exit.code ?? '?'}` : `signal ${exit.signal}`;
     const tail = readTail(env.catalinaOut, outOffset);
-    const detail = tail === '' ? how : `${how}:\n${tail}`;
-    throw new ContainerError('SV_ERR_STARTUP_START_FAILED', { pid, detail, out: env.catalinaOut });
+    throw new ContainerError('SV_ERR_STARTUP_START_FAILED', {
+      pid,
+      exit: how,
+      out: env.catalinaOut,
+      detail: tail === '' ? '(none)' : tail,
+    });
   }
   return { pid, out: env.catalinaOut };
 }

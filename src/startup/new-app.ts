@@ -25,16 +25,11 @@ const BASE_NAME = /^(?!\.)[A-Za-z0-9._-]+(?:#[A-Za-z0-9._-]+)*(?:##[A-Za-z0-9._-
 export function createNewApp(name: string, parentDir: string, servalRoot: string = PACKAGE_ROOT): NewAppResult {
   const parent = resolve(parentDir);
   if (!BASE_NAME.test(name) || name.includes('..')) {
-    throw new DeployError('SV_ERR_STARTUP_NEW_APP', {
-      name,
-      dir: parent,
-      detail:
-        'the name must be a webapp base name: letters, digits, [.], [_], [-], [#] for [/] and [##] before a version, not starting with [.]',
-    });
+    throw new DeployError('SV_ERR_STARTUP_NEW_APP', { name, dir: parent });
   }
   const dir = join(parent, name);
   if (existsSync(dir)) {
-    throw new DeployError('SV_ERR_STARTUP_NEW_APP', { name, dir: parent, detail: `[${dir}] already exists; nothing was written` });
+    throw new DeployError('SV_ERR_STARTUP_NEW_APP_EXISTS', { name, dir: parent, path: dir });
   }
   const files = templateFiles(name, relativeTypesPath(join(dir, 'WEB-INF'), servalRoot));
   for (const [file, content] of files) {

@@ -92,7 +92,7 @@ export function buildServiceTree(
       },
       ...(options.createSessionManager === undefined ? {} : { createSessionManager: options.createSessionManager }),
     });
-    void engine.addChild(host);
+    engine.attachChild(host);
   }
   return service;
 }

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { Context } from '../core/context.js';
 import type { Host } from '../core/host.js';
 import type { Service } from '../core/service.js';
+import { ContainerError } from '../errors/container-error.js';
 import type { ContextConfig } from '../deploy/context-config.js';
 import type { HostDeployerOptions } from '../deploy/host-config.js';
 import type { DeploymentData } from '../net/worker-pool/worker-messages.js';
@@ -34,7 +35,7 @@ export class WorkerDeployer {
    * acknowledged) finds the app paused and waits for the new generation.
    */
   async apply(hostName: string, event: DeploymentData): Promise<void> {
-    const host = this.#host(hostName);
+    const host = this.#host(hostName, event);
     const existing = this.#context(host, event.name);
     switch (event.type) {
       case 'redeploying':
@@ -63,7 +64,11 @@ export class WorkerDeployer {
         if (existing === null) return;
         await existing.reload();
         if (existing.state !== 'STARTED') {
-          throw new Error(`the reloaded web application [${event.name}] is [${existing.state}]: ${existing.failure ?? 'see the log'}`);
+          throw new ContainerError('SV_ERR_DEPLOY_RELOAD_FAILED', {
+            name: event.name,
+            state: existing.state,
+            detail: existing.failure ?? 'see the errors logged before this one',
+          });
         }
         return;
     }
@@ -95,9 +100,9 @@ export class WorkerDeployer {
     });
   }
 
-  #host(name: string): Host {
+  #host(name: string, event: DeploymentData): Host {
     const host = this.#options.service.engine.findChild(name) as Host | undefined;
-    if (host === undefined) throw new Error(`the worker thread has no Host [${name}]`);
+    if (host === undefined) throw new ContainerError('SV_ERR_WORKER_UNKNOWN_HOST', { host: name, event: event.type, name: event.name });
     return host;
   }
 

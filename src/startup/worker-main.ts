@@ -15,6 +15,7 @@ import type { Host } from '../core/host.js';
 import type { Service } from '../core/service.js';
 import type { Context } from '../core/context.js';
 import { ContextConfig } from '../deploy/context-config.js';
+import { ContainerError } from '../errors/container-error.js';
 import { errorToData } from '../net/worker-pool/error-data.js';
 import { MessageBatcher } from '../net/worker-pool/message-batcher.js';
 import { PortInbox } from '../net/worker-pool/port-inbox.js';
@@ -45,7 +46,7 @@ import { exitProcess, installProcessGuard } from './process-guard.js';
 import { reportContainerFault } from '../core/faults.js';
 
 const port = parentPort;
-if (port === null) throw new Error('worker-main.js runs only as a worker thread');
+if (port === null) throw new ContainerError('SV_ERR_WORKER_NOT_A_THREAD', { file: __filename });
 const { channel, init } = workerData as { channel: WorkerChannelData; init: WorkerInit };
 
 /**
@@ -117,7 +118,8 @@ async function start(): Promise<void> {
   }
   deployer = new WorkerDeployer({ service, contextConfig, createSessionManager, logger });
   await service.start();
-  if (service.state !== 'STARTED') throw new Error(`the Service tree is [${service.state}]`);
+  if (service.state !== 'STARTED')
+    throw new ContainerError('SV_ERR_WORKER_TREE_NOT_STARTED', { worker: channel.workerId, state: service.state });
 }
 
 /** Deployment steps run one at a time, after the tree is built (a starting worker may receive one already). */
@@ -209,7 +211,7 @@ port.on('message', (message: MainToWorker) => {
       if (connection === null) {
         reportContainerFault(
           logger,
-          new Error(`request [${message.id}] arrived without its connection`),
+          new ContainerError('SV_ERR_WORKER_REQUEST_WITHOUT_CONNECTION', { id: message.id, worker: channel.workerId }),
           'a broken worker thread, which ends',
         );
         exitProcess(1);

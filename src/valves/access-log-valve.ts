@@ -120,6 +120,7 @@ export class AccessLogValve extends ContainerValveBase {
   }
 
   override backgroundProcess(): void {
+    // Neither rejects: the writer reports its own failures (rate-limited) and keeps going.
     void this.#writer.flush();
     void this.#writer.deleteOldFiles();
   }

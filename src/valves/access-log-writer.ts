@@ -136,7 +136,7 @@ export class AccessLogWriter {
     group.lines = [];
   }
 
-  /** Writes everything buffered so far; resolves when it reached the file (or failed and was reported). */
+  /** Writes everything buffered so far; resolves when it reached the file (or failed and was reported): never rejects. */
   flush(): Promise<void> {
     return this.#enqueue(() => this.#drain());
   }
@@ -151,7 +151,7 @@ export class AccessLogWriter {
     await this.#enqueue(() => this.#closeHandle());
   }
 
-  /** Deletes this log's files whose last modification is more than maxDays days old (Tomcat semantics). */
+  /** Deletes this log's files whose last modification is more than maxDays days old (Tomcat semantics); never rejects. */
   async deleteOldFiles(): Promise<void> {
     const { maxDays, directory, prefix, suffix, rotatable } = this.#options;
     if (!rotatable || !(maxDays > 0)) return;

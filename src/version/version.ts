@@ -1,6 +1,10 @@
 /** The server's identity (`Serval/x.y.z`), read once from package.json. */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ContainerError } from '../errors/container-error.js';
+
+/** src/ under tests and dist/ once built are one level below the package root; a few more allow for nesting. */
+const MAX_DEPTH = 4;
 
 interface PackageIdentity {
   readonly root: string;
@@ -14,7 +18,7 @@ interface PackageIdentity {
  */
 function findPackage(): PackageIdentity {
   let dir = __dirname;
-  for (let depth = 0; depth < 4; depth++) {
+  for (let depth = 0; depth < MAX_DEPTH; depth++) {
     const file = path.join(dir, 'package.json');
     if (existsSync(file)) {
       const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
@@ -22,7 +26,7 @@ function findPackage(): PackageIdentity {
     }
     dir = path.dirname(dir);
   }
-  throw new Error(`package.json with a name and version not found above [${__dirname}]`);
+  throw new ContainerError('SV_ERR_STARTUP_PACKAGE_JSON_MISSING', { depth: MAX_DEPTH, dir: __dirname });
 }
 
 function isPackageJson(value: unknown): value is { name: string; version: string } {

@@ -134,7 +134,7 @@ export function reportNodeInternals(logger: Logger): NodeInternalFeature[] {
     fallbacks.push(feature);
     if (reported) continue;
     const { internal, fallback } = FEATURES[feature];
-    const message = formatMessage('SV_MSG_NODE_INTERNAL_FALLBACK', { internal, version: process.version, reason, fallback });
+    const message = formatMessage('SV_MSG_NODE_INTERNAL_FALLBACK', { internal, version: process.version, detail: reason, fallback });
     logger[forced ? 'info' : 'warn']({ code: 'SV_MSG_NODE_INTERNAL_FALLBACK', feature }, message);
   }
   reported = true;

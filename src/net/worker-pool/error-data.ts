@@ -1,6 +1,6 @@
 /** Coded errors across threads: a ContainerError keeps its class, code, params and status on the other side. */
-import { ContainerError, ProtocolError } from '../../errors/container-error.js';
-import type { ErrorCode, MessageParams } from '../../errors/codes.js';
+import { ContainerError, ProtocolError, reviveError } from '../../errors/container-error.js';
+import type { ErrorCode } from '../../errors/codes.js';
 import { codes } from '../../errors/codes.js';
 import type { ErrorData } from './worker-messages.js';
 
@@ -20,10 +20,8 @@ export function errorToData(error: unknown): ErrorData {
 
 export function errorFromData(data: ErrorData): Error {
   if (data.kind !== 'Error' && data.code !== undefined && Object.hasOwn(codes, data.code)) {
-    const params = (data.params ?? {}) as MessageParams;
     const options = data.status === undefined ? {} : { status: data.status };
-    const code = data.code as ErrorCode;
-    return data.kind === 'ProtocolError' ? new ProtocolError(code, params, options) : new ContainerError(code, params, options);
+    return reviveError(data.kind, data.code as ErrorCode, data.params ?? {}, options);
   }
   return new Error(data.message);
 }

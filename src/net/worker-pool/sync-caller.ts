@@ -29,7 +29,7 @@ export class SyncCaller {
     for (;;) {
       const reply = this.#inbox.takeSync(Math.max(0, deadline - Date.now()));
       if (reply === undefined) {
-        throw new ContainerError('SV_ERR_WORKER_CALL_FAILED', { call: what, detail: `no answer within [${CALL_TIMEOUT_MS}] ms` });
+        throw new ContainerError('SV_ERR_WORKER_CALL_TIMEOUT', { call: what, limit: CALL_TIMEOUT_MS });
       }
       // An answer to an earlier call that gave up waiting: not ours.
       if (reply.call !== call) continue;

@@ -5,6 +5,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ContextConfig } from '../../config/server-config.js';
+import type { MessageParams } from '../../errors/codes.js';
 import type { StuckPolicy } from './stuck-request-watch.js';
 
 /** Slots of the per-worker Int32Array on a SharedArrayBuffer: counters a blocked worker waits on (Atomics.wait). */
@@ -52,7 +53,7 @@ export interface ForwardedData {
 export interface ErrorData {
   readonly kind: 'ProtocolError' | 'ContainerError' | 'Error';
   readonly code: string | undefined;
-  readonly params: Readonly<Record<string, unknown>> | undefined;
+  readonly params: MessageParams | undefined;
   readonly status: number | undefined;
   readonly message: string;
 }

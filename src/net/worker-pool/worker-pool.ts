@@ -302,7 +302,10 @@ export class WorkerPool {
     const floor = this.#startFailures > 0 ? 0 : Math.min(this.#options.minSpareThreads, this.#options.maxThreads);
     let threads = this.threads;
     while ((unheld < spareGoal || threads < floor) && threads < this.#options.maxThreads) {
-      void this.#whenReady(this.#spawn()).catch(() => undefined);
+      // Nobody waits for a spare: its failure to start is logged here (start() throws its own to the caller).
+      this.#whenReady(this.#spawn()).catch((error: unknown) => {
+        this.#options.logger.error({ err: error, code: 'SV_ERR_WORKER_START_FAILED' }, (error as Error).message);
+      });
       unheld++;
       threads++;
     }
@@ -345,31 +348,26 @@ export class WorkerPool {
     const timeoutMs = this.#options.startTimeoutMs ?? 60_000;
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        fail(`not ready after [${timeoutMs}] ms`);
+        fail(new ContainerError('SV_ERR_WORKER_START_TIMEOUT', { worker: worker.id, pool: this.#options.name, limit: timeoutMs }));
+        // terminate() only fulfils (with the exit code); the exit itself is handled by #onExit.
         void worker.thread.terminate();
       }, timeoutMs);
       const onMessage = (post: WorkerPost): void =>
         forEachMessage(post, (message) => {
           if (message.type === 'ready') done(resolve);
-          else if (message.type === 'start-failed') fail(errorFromData(message.error).message, errorFromData(message.error));
+          else if (message.type === 'start-failed') fail(this.#startFailed(worker, errorFromData(message.error)));
         });
-      const onExit = (code: number): void => fail(worker.error?.message ?? `exited with code [${code}]`, worker.error);
+      const onExit = (code: number): void => fail(this.#exitedAtStart(worker, code));
       const done = (settle: () => void): void => {
         clearTimeout(timer);
         worker.thread.off('message', onMessage);
         worker.thread.off('exit', onExit);
         settle();
       };
-      const fail = (detail: string, cause?: Error): void =>
+      const fail = (error: ContainerError): void =>
         done(() => {
           this.#startFailures++;
-          reject(
-            new ContainerError(
-              'SV_ERR_WORKER_START_FAILED',
-              { worker: worker.id, pool: this.#options.name, detail },
-              cause === undefined ? {} : { cause },
-            ),
-          );
+          reject(error);
         });
       worker.thread.on('message', onMessage);
       worker.thread.once('exit', onExit);
@@ -384,10 +382,8 @@ export class WorkerPool {
       this.#serveWaiters();
       return;
     }
-    if (message.type === 'start-failed') {
-      this.#options.logger.error({ code: 'SV_ERR_WORKER_START_FAILED', worker: worker.id }, message.error.message);
-      return;
-    }
+    // 'start-failed' is reported by #whenReady, which every worker start goes through.
+    if (message.type === 'start-failed') return;
     this.#events.onMessage(worker, message);
   }
 
@@ -401,15 +397,25 @@ export class WorkerPool {
     if (!this.#running) return;
     if (wasRunning && this.threads === 0 && this.#startFailures > 0) {
       // Nothing left that could ever serve the waiters: fail them instead of hanging.
-      const error = new ContainerError('SV_ERR_WORKER_START_FAILED', {
-        worker: worker.id,
-        pool: this.#options.name,
-        detail: worker.error?.message ?? `exited with code [${code}]`,
-      });
+      const error = this.#exitedAtStart(worker, code);
       for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
       return;
     }
     this.#keepSpares();
+  }
+
+  #startFailed(worker: PooledWorker, cause: Error): ContainerError {
+    return new ContainerError(
+      'SV_ERR_WORKER_START_FAILED',
+      { worker: worker.id, pool: this.#options.name, detail: cause.message },
+      { cause },
+    );
+  }
+
+  /** A worker that ended before it was ready: with the error it ended with, if it had one. */
+  #exitedAtStart(worker: PooledWorker, code: number): ContainerError {
+    if (worker.error !== undefined) return this.#startFailed(worker, worker.error);
+    return new ContainerError('SV_ERR_WORKER_EXITED_AT_START', { worker: worker.id, pool: this.#options.name, exitCode: code });
   }
 
   #stoppedError(): ContainerError {

@@ -220,7 +220,14 @@ export class AjpExchange implements Exchange, ForwardedRequestValues {
     if (this.#done || this.#ended) return this.settled;
     if (!this.#headersSent) this.writeHead(200, null, []);
     this.#ended = true;
-    void this.#connection.finishResponse(this).then(() => this.#finish(false));
+    // A failed END_RESPONSE would otherwise leave the exchange unsettled, its maxThreads slot taken for good.
+    this.#connection.finishResponse(this).then(
+      () => this.#finish(false),
+      (error: unknown) => {
+        this.abort(error instanceof Error ? error : undefined);
+        this.#finish(true);
+      },
+    );
     return this.settled;
   }
 

@@ -1,5 +1,4 @@
 /** Decodes a FORWARD_REQUEST payload into its fields, exactly as sent; policy (secret, allowed attributes) is applied elsewhere. */
-import { ProtocolError } from '../../errors/container-error.js';
 import { Attribute, MessageType, METHODS, REQUEST_HEADER_NAMES, STORED_METHOD_CODE } from './ajp-constants.js';
 import { AjpMessageCursor } from './ajp-message-cursor.js';
 
@@ -33,12 +32,13 @@ const CODED_HEADER_MASK = 0xff00;
 const CODED_HEADER_PREFIX = 0xa000;
 
 export function decodeForwardRequest(payload: Buffer): ForwardRequest {
-  const cursor = new AjpMessageCursor(payload, 'FORWARD_REQUEST');
+  // Annotated, so the compiler sees that cursor.fail() never returns.
+  const cursor: AjpMessageCursor = new AjpMessageCursor(payload, 'FORWARD_REQUEST');
   const type = cursor.byte('type');
-  if (type !== MessageType.FORWARD_REQUEST) cursor.fail(`message type [${type}] is not FORWARD_REQUEST`);
+  if (type !== MessageType.FORWARD_REQUEST) cursor.fail('the message type is not FORWARD_REQUEST but', type);
   const methodCode = cursor.byte('method');
   if (methodCode !== STORED_METHOD_CODE && (methodCode === 0 || methodCode >= METHODS.length)) {
-    cursor.fail(`unknown method code [${methodCode}]`);
+    cursor.fail('unknown method code', methodCode);
   }
   const protocol = cursor.requiredString('protocol');
   const requestUri = cursor.requiredString('req_uri');
@@ -55,7 +55,7 @@ export function decodeForwardRequest(payload: Buffer): ForwardRequest {
     if ((peek & CODED_HEADER_MASK) === CODED_HEADER_PREFIX) {
       cursor.int('header code');
       const known = REQUEST_HEADER_NAMES[(peek & 0xff) - 1];
-      name = known ?? cursor.fail(`unknown header code [0x${peek.toString(16)}]`);
+      name = known ?? cursor.fail('unknown header code', `0x${peek.toString(16)}`);
     } else {
       name = cursor.requiredString('header name');
     }
@@ -120,18 +120,15 @@ export function decodeForwardRequest(payload: Buffer): ForwardRequest {
         break;
       default:
         // An unknown code cannot be skipped: its value's length is unknown, so the rest would be garbage.
-        cursor.fail(`unknown attribute code [0x${code.toString(16)}]`);
+        cursor.fail('unknown attribute code', `0x${code.toString(16)}`);
     }
   }
-  if (cursor.remaining !== 0) cursor.fail(`[${cursor.remaining}] bytes after the attribute terminator`);
+  if (cursor.remaining !== 0) cursor.fail('extra bytes after the attribute terminator', cursor.remaining);
 
   let method: string;
   if (methodCode === STORED_METHOD_CODE) {
     if (storedMethod === null || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(storedMethod)) {
-      throw new ProtocolError('SV_ERR_AJP_MALFORMED', {
-        what: 'FORWARD_REQUEST',
-        detail: `method code 0xFF needs a stored_method token, got [${storedMethod ?? 'none'}]`,
-      });
+      cursor.fail('method code 0xFF needs a stored_method token, got', storedMethod ?? 'none');
     }
     method = storedMethod;
   } else {

@@ -1,5 +1,8 @@
 /** Reads AJP data types (byte, boolean, u16 integer, length-prefixed string) off one packet payload, refusing to run past its end. */
 import { ProtocolError } from '../../errors/container-error.js';
+import type { ParamsOf } from '../../errors/codes.js';
+
+export type AjpMalformedReason = ParamsOf<'SV_ERR_AJP_MALFORMED'>['reason'];
 import { NULL_STRING_LENGTH } from './ajp-constants.js';
 
 export class AjpMessageCursor {
@@ -44,7 +47,7 @@ export class AjpMessageCursor {
     if (length === NULL_STRING_LENGTH) return null;
     this.#need(length + 1, field);
     const value = this.#payload.toString('latin1', this.#offset, this.#offset + length);
-    if (this.#payload[this.#offset + length] !== 0) this.fail(`string [${field}] is not NUL-terminated`);
+    if (this.#payload[this.#offset + length] !== 0) this.fail('a string is not NUL-terminated in field', field);
     this.#offset += length + 1;
     return value;
   }
@@ -52,17 +55,23 @@ export class AjpMessageCursor {
   /** A string that may not be null. */
   requiredString(field: string): string {
     const value = this.string(field);
-    if (value === null) this.fail(`[${field}] is null`);
+    if (value === null) this.fail('a required string is null in field', field);
     return value;
   }
 
-  fail(detail: string): never {
-    throw new ProtocolError('SV_ERR_AJP_MALFORMED', { what: this.#what, detail });
+  fail(reason: AjpMalformedReason, value: string | number): never {
+    throw new ProtocolError('SV_ERR_AJP_MALFORMED', { what: this.#what, reason, value });
   }
 
   #need(count: number, field: string): void {
     if (this.#offset + count > this.#payload.length) {
-      this.fail(`truncated at [${field}]: needs [${count}] bytes at offset [${this.#offset}] of [${this.#payload.length}]`);
+      throw new ProtocolError('SV_ERR_AJP_TRUNCATED', {
+        what: this.#what,
+        field,
+        count,
+        offset: this.#offset,
+        length: this.#payload.length,
+      });
     }
   }
 }

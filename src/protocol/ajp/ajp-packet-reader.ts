@@ -35,7 +35,7 @@ export class AjpPacketReader {
    * first bad packet; the reader then stays FAILED (the stream cannot be resynchronised).
    */
   push(chunk: Uint8Array): Buffer[] {
-    if (this.#state === 'FAILED') throw new ProtocolError('SV_ERR_AJP_MALFORMED', { what: 'stream', detail: 'reader already failed' });
+    if (this.#state === 'FAILED') throw new ProtocolError('SV_ERR_AJP_READER_FAILED');
     const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const packets: Buffer[] = [];
     let offset = 0;

@@ -121,7 +121,8 @@ export class AjpProcessor {
     if (connection.state === 'ACTIVE') {
       throw new ProtocolError('SV_ERR_AJP_MALFORMED', {
         what: 'packet',
-        detail: `[${payload.length}] bytes arrived unasked while a request is in progress`,
+        reason: 'a packet arrived unasked while a request is in progress, of bytes',
+        value: payload.length,
       });
     }
     const type = payload.length > 0 ? (payload[0] as number) : -1;
@@ -139,7 +140,7 @@ export class AjpProcessor {
         this.#logger.debug({ connectionId: connection.id, type }, 'Ignored AJP message');
         return;
       default:
-        throw new ProtocolError('SV_ERR_AJP_MALFORMED', { what: 'packet', detail: `unexpected message type [${type}]` });
+        throw new ProtocolError('SV_ERR_AJP_MALFORMED', { what: 'packet', reason: 'unexpected message type', value: type });
     }
   }
 
@@ -269,7 +270,10 @@ export class AjpProcessor {
 
   #onClose(connection: AjpConnection): void {
     connection.state = 'CLOSED';
-    connection.exchange?.connectionClosed(new Error('The AJP connection closed'));
+    const exchange = connection.exchange;
+    exchange?.connectionClosed(
+      new ContainerError('SV_ERR_HTTP_CLIENT_ABORT', { protocol: exchange.protocol, connectionId: connection.id }),
+    );
     connection.exchange = null;
     this.#connections.remove(connection);
     this.#adapter.connectionClosed?.(connection.id);
@@ -284,7 +288,11 @@ export class AjpProcessor {
       { code, connectionId: connection.id, remote: connection.socket.remoteAddress },
       `Closing AJP connection: ${message}`,
     );
-    connection.exchange?.connectionClosed(error instanceof Error ? error : new Error(message));
+    connection.exchange?.connectionClosed(
+      error instanceof Error
+        ? error
+        : new ProtocolError('SV_ERR_AJP_MALFORMED', { what: 'packet', reason: 'a decoder failed with', value: message }),
+    );
     connection.socket.destroy();
   }
 

@@ -52,16 +52,24 @@ export class AjpRequestBody extends Readable {
       this.#finish();
       return;
     }
-    if (payload.length < 2) throw malformed(`body packet of [${payload.length}] bytes has no length field`);
+    if (payload.length < 2) {
+      throw new ProtocolError('SV_ERR_AJP_MALFORMED', {
+        what: 'body packet',
+        reason: 'a body packet is too short for its length field, of bytes',
+        value: payload.length,
+      });
+    }
     const length = payload.readUInt16BE(0);
-    if (length > payload.length - 2) throw malformed(`body packet declares [${length}] bytes but carries [${payload.length - 2}]`);
+    if (length > payload.length - 2) {
+      throw new ProtocolError('SV_ERR_AJP_BODY_LENGTH_MISMATCH', { declared: length, carried: payload.length - 2 });
+    }
     if (length === 0) {
       this.#finish();
       return;
     }
     this.#received += length;
     if (this.#contentLength >= 0 && this.#received > this.#contentLength) {
-      throw malformed(`[${this.#received}] body bytes exceed Content-Length [${this.#contentLength}]`);
+      throw new ProtocolError('SV_ERR_AJP_BODY_TOO_LONG', { received: this.#received, contentLength: this.#contentLength });
     }
     this.push(payload.subarray(2, 2 + length));
     if (this.#contentLength >= 0 && this.#received === this.#contentLength) this.#finish();
@@ -85,8 +93,4 @@ export class AjpRequestBody extends Readable {
     this.#complete = true;
     this.push(null);
   }
-}
-
-function malformed(detail: string): ProtocolError {
-  return new ProtocolError('SV_ERR_AJP_MALFORMED', { what: 'body packet', detail });
 }

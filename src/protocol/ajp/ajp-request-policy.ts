@@ -72,14 +72,15 @@ const RESERVED_ATTRIBUTE = /^(?:jakarta|javax)\.servlet\.|^org\.apache\.(?:catal
 export function applyRequestPolicy(forward: ForwardRequest, policy: AjpRequestPolicy, peerAddress: string): PolicyResult {
   const secret = policy.secret;
   if (secret !== undefined && secret !== '') {
-    if (forward.secret === null) return reject('SV_ERR_AJP_SECRET_MISMATCH', { remote: peerAddress, problem: 'no secret' });
+    if (forward.secret === null)
+      return reject(new ProtocolError('SV_ERR_AJP_SECRET_MISMATCH', { remote: peerAddress, problem: 'no secret' }));
     if (!secretsEqual(forward.secret, secret)) {
-      return reject('SV_ERR_AJP_SECRET_MISMATCH', { remote: peerAddress, problem: 'a wrong secret' });
+      return reject(new ProtocolError('SV_ERR_AJP_SECRET_MISMATCH', { remote: peerAddress, problem: 'a wrong secret' }));
     }
   }
 
   if (forward.headers.length > policy.maxHeaderCount) {
-    return reject('SV_ERR_HTTP_TOO_MANY_HEADERS', { count: forward.headers.length, limit: policy.maxHeaderCount });
+    return reject(new ProtocolError('SV_ERR_HTTP_TOO_MANY_HEADERS', { count: forward.headers.length, limit: policy.maxHeaderCount }));
   }
   const rawHeaders: string[] = [];
   let contentLength = -1;
@@ -88,8 +89,8 @@ export function applyRequestPolicy(forward: ForwardRequest, policy: AjpRequestPo
     const lower = name.toLowerCase();
     if (lower === 'content-length') {
       // Two lengths or a non-number: the body's end is ambiguous (request smuggling, CVE-2013-4286 class).
-      if (contentLength >= 0) return badRequest('more than one Content-Length header');
-      if (!/^\d{1,15}$/.test(value.trim())) return badRequest(`invalid Content-Length [${value}]`);
+      if (contentLength >= 0) return reject(new ProtocolError('SV_ERR_HTTP_CONTENT_LENGTH_DUPLICATE'));
+      if (!/^\d{1,15}$/.test(value.trim())) return reject(new ProtocolError('SV_ERR_HTTP_CONTENT_LENGTH_INVALID', { value }));
       contentLength = Number(value.trim());
     } else if (lower === 'transfer-encoding' && /(?:^|,)\s*chunked\s*$/i.test(value)) {
       chunked = true;
@@ -116,10 +117,12 @@ export function applyRequestPolicy(forward: ForwardRequest, policy: AjpRequestPo
     } else if (!RESERVED_ATTRIBUTE.test(name) && policy.allowedRequestAttributesPattern?.test(name) === true) {
       attributes.set(name, value);
     } else {
-      return reject('SV_ERR_AJP_ATTRIBUTE_NOT_ALLOWED', {
-        name,
-        pattern: policy.allowedRequestAttributesPattern?.source ?? '',
-      });
+      return reject(
+        new ProtocolError('SV_ERR_AJP_ATTRIBUTE_NOT_ALLOWED', {
+          name,
+          pattern: policy.allowedRequestAttributesPattern?.source ?? '',
+        }),
+      );
     }
   }
   const hasTls =
@@ -186,15 +189,8 @@ export function secretsEqual(received: string, expected: string): boolean {
   return difference === 0;
 }
 
-function reject(
-  code: 'SV_ERR_AJP_SECRET_MISMATCH' | 'SV_ERR_AJP_ATTRIBUTE_NOT_ALLOWED' | 'SV_ERR_HTTP_TOO_MANY_HEADERS',
-  params: Record<string, string | number>,
-): PolicyResult {
-  return { ok: false, error: new ProtocolError(code, params) };
-}
-
-function badRequest(detail: string): PolicyResult {
-  return { ok: false, error: new ProtocolError('SV_ERR_HTTP_BAD_REQUEST', { detail }) };
+function reject(error: ProtocolError): PolicyResult {
+  return { ok: false, error };
 }
 
 /** The request target as a browser sent it: the URI, and the query string the front end passes apart. */

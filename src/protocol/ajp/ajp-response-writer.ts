@@ -96,7 +96,7 @@ export class AjpResponseWriter {
   /** SEND_BODY_CHUNK packets for the data, each at most packetSize; nothing when the response has no body. */
   body(data: Uint8Array): Buffer[] {
     if (this.#state === 'HEAD_PENDING' || this.#state === 'ENDED') {
-      throw new ProtocolError('SV_ERR_AJP_MALFORMED', { what: 'response', detail: `body data in state [${this.#state}]` });
+      throw new ProtocolError('SV_ERR_AJP_RESPONSE_STATE', { step: 'body data', state: this.#state });
     }
     if (this.#state === 'NO_BODY' || data.byteLength === 0) return [];
     const max = maxResponseBodyChunk(this.#packetSize);
@@ -128,7 +128,7 @@ export class AjpResponseWriter {
   /** END_RESPONSE; reuse=false tells the web server to close this connection. */
   end(reuse: boolean): Buffer {
     if (this.#state === 'HEAD_PENDING' || this.#state === 'ENDED') {
-      throw new ProtocolError('SV_ERR_AJP_MALFORMED', { what: 'response', detail: `END_RESPONSE in state [${this.#state}]` });
+      throw new ProtocolError('SV_ERR_AJP_RESPONSE_STATE', { step: 'END_RESPONSE', state: this.#state });
     }
     this.#state = 'ENDED';
     return reuse ? END_REUSE_PACKET : END_CLOSE_PACKET;

@@ -1,11 +1,12 @@
 /** Classifies node:http 'clientError's (parser failures, header timeouts, socket errors) into a status and error code. */
 import { STATUS_CODES } from 'node:http';
-import type { ErrorCode } from '../../errors/codes.js';
 import { dateHeaderLine } from './response-head.js';
 
 export interface ClientErrorClass {
   readonly status: number;
-  readonly code: ErrorCode;
+  readonly code:
+    'SV_ERR_HTTP_HEADER_TOO_LARGE' | 'SV_ERR_HTTP_HEADER_TIMEOUT' | 'SV_ERR_HTTP_VERSION_NOT_SUPPORTED' | 'SV_ERR_HTTP_BAD_REQUEST';
+  /** llhttp's reason (or its code when it gave none). */
   readonly detail: string;
 }
 

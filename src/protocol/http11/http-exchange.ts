@@ -653,9 +653,7 @@ export class HttpExchange implements Exchange {
   connectionClosed(): void {
     const body = this.#body;
     if (body !== null && !body.isComplete && !body.destroyed) {
-      body.destroy(
-        Object.assign(new Error('The client closed the connection before the request body was complete'), { code: 'ECONNRESET' }),
-      );
+      body.destroy(new ContainerError('SV_ERR_HTTP_CLIENT_ABORT', { protocol: this.protocol, connectionId: this.connectionId }));
     }
     this.#finish(true);
   }

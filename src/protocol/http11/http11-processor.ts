@@ -378,15 +378,10 @@ export class Http11Processor {
       socket.destroy();
       return;
     }
-    const message =
-      classified.code === 'SV_ERR_HTTP_HEADER_TIMEOUT'
-        ? formatMessage(classified.code, { limit: this.#config.connectionTimeout })
-        : classified.code === 'SV_ERR_HTTP_HEADER_TOO_LARGE'
-          ? formatMessage(classified.code, { limit: this.#config.maxHttpHeaderSize })
-          : formatMessage('SV_ERR_HTTP_BAD_REQUEST', { detail: classified.detail });
-    this.#logRejection(classified.code, classified.status, message, connection.id);
+    const rejection = this.#clientError(classified, requestLine);
+    this.#logRejection(classified.code, classified.status, rejection.message, connection.id);
     if (inBody) {
-      this.#onBrokenBody(connection, classified);
+      this.#onBrokenBody(connection, classified, rejection);
       return;
     }
     this.#reportRejected(rejectedFrom(connection, classified.status, classified.code, requestLine));
@@ -404,7 +399,7 @@ export class Http11Processor {
    * resynchronised (CVE-2023-45648 class): the connection closes, and only the request the application is
    * still serving is answered, with the error, unless its response already started.
    */
-  #onBrokenBody(connection: Http11Connection, classified: ClientErrorClass): void {
+  #onBrokenBody(connection: Http11Connection, classified: ClientErrorClass, rejection: ProtocolError): void {
     const latest = connection.latest;
     if (latest === undefined || latest.done || latest.bodyComplete) {
       // The request the body belongs to was answered in full (its unread rest was being discarded) or ignored:
@@ -420,7 +415,23 @@ export class Http11Processor {
       return;
     }
     this.#reportRejected(rejectedFromExchange(latest, classified.status, classified.code));
-    latest.failBody(new ProtocolError(classified.code, { detail: classified.detail }, { status: classified.status }));
+    latest.failBody(rejection);
+  }
+
+  /** The coded error for a parser failure, with the limit it broke (llhttp only gives a reason). */
+  #clientError(classified: ClientErrorClass, requestLine: RequestLine | null): ProtocolError {
+    const options = { status: classified.status };
+    switch (classified.code) {
+      case 'SV_ERR_HTTP_HEADER_TIMEOUT':
+        return new ProtocolError(classified.code, { limit: this.#config.connectionTimeout }, options);
+      case 'SV_ERR_HTTP_HEADER_TOO_LARGE':
+        return new ProtocolError(classified.code, { limit: this.#config.maxHttpHeaderSize }, options);
+      case 'SV_ERR_HTTP_VERSION_NOT_SUPPORTED':
+        // Best effort from the rejected bytes, for the log only: the answer never depends on them.
+        return new ProtocolError(classified.code, { version: requestLine?.protocol.replace(/^HTTP\//, '') ?? 'unreadable' }, options);
+      case 'SV_ERR_HTTP_BAD_REQUEST':
+        return new ProtocolError(classified.code, { detail: classified.detail }, options);
+    }
   }
 
   #onExchangeDone(connection: Http11Connection, exchange: HttpExchange): void {

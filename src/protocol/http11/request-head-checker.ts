@@ -92,12 +92,10 @@ export class RequestHeadChecker {
       }
     }
     if (hostCount > 1 || (hostCount === 0 && minor >= 1)) {
-      return badRequest(`[${hostCount}] Host headers; HTTP/1.1 requires exactly one (RFC 9112 §3.2)`);
+      return new ProtocolError('SV_ERR_HTTP_HOST_COUNT', { count: hostCount });
     }
     if (host !== undefined && !isValidHostField(host)) {
-      return badRequest(
-        `the Host header [${host.length > 200 ? `${host.slice(0, 200)}…` : host}] is not a valid host and port (RFC 9112 §3.2)`,
-      );
+      return new ProtocolError('SV_ERR_HTTP_INVALID_HOST', { host: host.length > 200 ? `${host.slice(0, 200)}…` : host });
     }
     if (transferEncoding) {
       facts.chunked = true;
@@ -106,7 +104,7 @@ export class RequestHeadChecker {
     }
     if (target === '*') {
       if (method !== 'OPTIONS') {
-        return badRequest(`the asterisk-form target is only allowed with OPTIONS, not [${method}] (RFC 9112 §3.2.4)`);
+        return new ProtocolError('SV_ERR_HTTP_ASTERISK_FORM', { method });
       }
     } else {
       const violation = this.#targetValidator.check(target);
@@ -125,9 +123,9 @@ export class RequestHeadChecker {
     const absolute = target.charCodeAt(0) === 0x2f ? null : /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(target);
     if (absolute !== null) {
       const authority = absolute[1] as string;
-      if (authority.includes('@')) return badRequest(`userinfo in the request target [${target}] (RFC 9110 §4.2.4)`);
+      if (authority.includes('@')) return new ProtocolError('SV_ERR_HTTP_TARGET_USERINFO', { target });
       if (host !== undefined && host.toLowerCase() !== authority.toLowerCase()) {
-        return badRequest(`Host header [${host}] does not match the request target authority [${authority}]`);
+        return new ProtocolError('SV_ERR_HTTP_HOST_MISMATCH', { host, authority });
       }
     }
     return undefined;
@@ -148,16 +146,12 @@ function checkTransferEncoding(raw: readonly string[], minor: number): ProtocolE
       if (token !== '') codings.push(token);
     }
   }
-  if (minor === 0) return badRequest('Transfer-Encoding in an HTTP/1.0 request (RFC 9112 §6.1)');
+  if (minor === 0) return new ProtocolError('SV_ERR_HTTP_TRANSFER_ENCODING_HTTP10');
   const unknown = codings.filter((coding) => coding !== 'chunked');
   if (unknown.length > 0 || codings.length === 0) {
     return new ProtocolError('SV_ERR_HTTP_TRANSFER_ENCODING_NOT_IMPLEMENTED', { value: codings.join(', ') });
   }
   return undefined;
-}
-
-function badRequest(detail: string): ProtocolError {
-  return new ProtocolError('SV_ERR_HTTP_BAD_REQUEST', { detail });
 }
 
 function joinField(previous: string | undefined, value: string): string {

@@ -55,7 +55,8 @@ export class BodyDispatcher {
   pump(body: WorkerBody): void {
     if (this.#pumping) return;
     this.#pumping = true;
-    void this.#pumpLoop(body);
+    // A failure while delivering fails the body the servlet reads, instead of an unhandled rejection that would end the worker.
+    this.#pumpLoop(body).catch((error: unknown) => body.destroy(error instanceof Error ? error : undefined));
   }
 
   async #pumpLoop(body: WorkerBody): Promise<void> {

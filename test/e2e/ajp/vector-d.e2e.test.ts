@@ -297,7 +297,7 @@ describe('AJP connector: malformed input closes the connection, the server keeps
 
   it('a truncated string', async () => {
     const payload = encodeForwardRequest({ uri: '/echo/x', secret: SECRET });
-    await expectClosedAndLogged(packet(payload.subarray(0, 12)), 'SV_ERR_AJP_MALFORMED');
+    await expectClosedAndLogged(packet(payload.subarray(0, 12)), 'SV_ERR_AJP_TRUNCATED');
   });
 
   it('an unknown message type', async () => {

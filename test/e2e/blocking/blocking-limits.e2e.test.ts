@@ -110,7 +110,7 @@ describe('blocking endpoint limits', () => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(executor.stats.threads).toBe(1);
     // No worker crashed: the retired ones stopped gracefully, and the one left serves.
-    expect(server.logs.filter((r) => r.code === 'SV_ERR_WORKER_CRASHED')).toEqual([]);
+    expect(server.logs.filter((r) => r.code === 'SV_ERR_WORKER_CRASHED' || r.code === 'SV_ERR_WORKER_EXITED')).toEqual([]);
     const next = await connect(server.port);
     await next.write(HELLO);
     expect((await next.readResponse()).body).toBe('hello');

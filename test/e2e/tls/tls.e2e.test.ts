@@ -398,9 +398,9 @@ for (const path of PATHS) {
           expect(closed).toBe(true);
           // The only slot is free again: a real client is served.
           expect((await get(server.port, '/tls/info')).status).toBe(200);
-          expect(server.logs.some((record) => record.code === 'SV_ERR_TLS_HANDSHAKE' && /connectionTimeout \[300\]/.test(record.msg))).toBe(
-            true,
-          );
+          expect(
+            server.logs.some((record) => record.code === 'SV_ERR_TLS_HANDSHAKE_TIMEOUT' && /connectionTimeout \[300\]/.test(record.msg)),
+          ).toBe(true);
         } finally {
           await server.close();
         }

@@ -54,8 +54,18 @@ describe('AjpRequestBody', () => {
 
   it('rejects a packet shorter than it declares and data beyond Content-Length', () => {
     const stream = new AjpRequestBody({ requestBodyPacket: () => undefined }, 3, false);
-    expect(() => stream.onPacket(Buffer.from([0, 9, 1]))).toThrow(expect.objectContaining({ code: 'SV_ERR_AJP_MALFORMED' }));
+    expect(() => stream.onPacket(Buffer.from([0, 9, 1]))).toThrow(
+      expect.objectContaining({
+        code: 'SV_ERR_AJP_BODY_LENGTH_MISMATCH',
+        message: 'Malformed AJP body packet: it declares [9] bytes but carries [1]',
+      }),
+    );
     const other = new AjpRequestBody({ requestBodyPacket: () => undefined }, 3, false);
-    expect(() => other.onPacket(body(Buffer.from('abcd')))).toThrow(/exceed Content-Length/);
+    expect(() => other.onPacket(body(Buffer.from('abcd')))).toThrow(
+      expect.objectContaining({
+        code: 'SV_ERR_AJP_BODY_TOO_LONG',
+        message: 'Malformed AJP body: [4] body bytes exceed Content-Length [3]',
+      }),
+    );
   });
 });

@@ -145,8 +145,8 @@ describe('headers and framing', () => {
           ['content-length', '1'],
         ],
       }),
-    ).toEqual({ code: 'SV_ERR_HTTP_BAD_REQUEST', status: 400 });
-    expect(refusal({ headers: [['content-length', '1a']] }).status).toBe(400);
+    ).toEqual({ code: 'SV_ERR_HTTP_CONTENT_LENGTH_DUPLICATE', status: 400 });
+    expect(refusal({ headers: [['content-length', '1a']] })).toEqual({ code: 'SV_ERR_HTTP_CONTENT_LENGTH_INVALID', status: 400 });
     expect(refusal({ headers: [['content-length', '-1']] }).status).toBe(400);
   });
 

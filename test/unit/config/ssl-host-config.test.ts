@@ -143,11 +143,15 @@ describe('SSLHostConfig loading', () => {
           `<Connector port="8443" SSLEnabled="true"><SSLHostConfig hostName="a.test">${CERT}</SSLHostConfig><SSLHostConfig hostName="A.test">${CERT}</SSLHostConfig></Connector>`,
         ),
       ),
-    ).toContainEqual(expect.stringMatching(/^hostName: SSLHostConfig hostName \[a\.test\] is used twice/));
+    ).toContainEqual(
+      expect.stringMatching(
+        /^hostName: SSLHostConfig hostName \[a\.test\] is used twice in Connector \[Server\/Service\[0\]\/Connector\[0\]\]$/,
+      ),
+    );
     expect(
       errors(server(`<Connector port="8443" SSLEnabled="true"><SSLHostConfig hostName="a.test">${CERT}</SSLHostConfig></Connector>`)),
     ).toEqual([
-      expect.stringMatching(/^defaultSSLHostConfigName: defaultSSLHostConfigName \[_default_\] names no SSLHostConfig.*\[a\.test\]/),
+      'defaultSSLHostConfigName: Connector defaultSSLHostConfigName [_default_] names no SSLHostConfig of this Connector; known: [a.test]',
     ]);
   });
 

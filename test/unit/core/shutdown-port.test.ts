@@ -210,11 +210,14 @@ describe('ShutdownPort', () => {
     await h.triggered;
   });
 
-  it('rejects with SV_ERR_STARTUP_BIND when the port is taken', async () => {
+  it('rejects with SV_ERR_STARTUP_SHUTDOWN_BIND when the port is taken', async () => {
     const h = await open();
     const second = new ShutdownPort({ port: h.port, address: '127.0.0.1', command: 'SHUTDOWN', logger: { warn: () => undefined } });
     opened.push(second);
-    await expect(second.listen()).rejects.toMatchObject({ code: 'SV_ERR_STARTUP_BIND' });
+    await expect(second.listen()).rejects.toMatchObject({
+      code: 'SV_ERR_STARTUP_SHUTDOWN_BIND',
+      message: `Failed to bind the shutdown port [127.0.0.1:${h.port}]: EADDRINUSE; change the port or address attribute of Server`,
+    });
   });
 });
 

@@ -151,8 +151,10 @@ describe('corrupt archives', () => {
     const file = join(dir, 'flipped.war');
     writeFileSync(file, zip);
     const error = await refusal(unpackBundle(file, join(dir, 'out')));
-    expect(error.code).toBe('SV_ERR_DEPLOY_BUNDLE_CORRUPT');
-    expect(error.message).toContain('CRC-32 mismatch');
+    expect(error.code).toBe('SV_ERR_DEPLOY_BUNDLE_ENTRY_CRC');
+    expect(error.message).toMatch(
+      /^Entry \[second\.txt\] of bundle \[flipped\.war\] has CRC-32 \[[0-9a-f]+\] where the central directory declares \[[0-9a-f]+\]/,
+    );
     expect(existsSync(join(dir, 'out'))).toBe(false);
     expectNothingWritten('flipped.war');
   });

@@ -185,7 +185,7 @@ describe('parseWebXml: invalid descriptors name file:line and the element', () =
   it('a duplicate servlet name', () => {
     const error = parseError('error-duplicate-servlet.xml');
     const line = lineOf('error-duplicate-servlet.xml', '<servlet>', 'com.example.One');
-    expect(error.params.line).toBe(line);
+    expect(error.problems[0]?.line).toBe(line);
     expect(error.message).toContain(`error-duplicate-servlet.xml:${line}]`);
     expect(error.message).toContain('element [web-app/servlet[1]]: duplicate servlet-name [twice]');
   });
@@ -210,7 +210,7 @@ describe('parseWebXml: invalid descriptors name file:line and the element', () =
     const error = parseError('error-duplicate-pattern.xml');
     // The second mapping of /same (the one for b) is the offending element.
     const line = lineOf('error-duplicate-pattern.xml', '<url-pattern>/same', '<url-pattern>/same');
-    expect(error.params.line).toBe(line);
+    expect(error.problems[0]?.line).toBe(line);
     expect(error.message).toContain('the servlets named [a] and [b] are both mapped to the url-pattern [/same] which is not permitted');
   });
 
@@ -227,7 +227,7 @@ describe('parseWebXml: invalid descriptors name file:line and the element', () =
 
   it('an XML syntax error', () => {
     const error = parseError('error-syntax.xml');
-    expect(error.params.line).toBe(lineOf('error-syntax.xml', '</servlet-oops>'));
+    expect(error.problems[0]?.line).toBe(lineOf('error-syntax.xml', '</servlet-oops>'));
     expect(error.message).toContain('XML syntax error');
   });
 

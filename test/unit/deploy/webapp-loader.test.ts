@@ -160,11 +160,13 @@ describe('WebappLoader.require: resolution', () => {
     expect(nodeFs.existsSync(join(escape, 'outside.js'))).toBe(true);
     const l = loader(join(escape, 'app'));
     const error = thrown(() => l.require('./escape'));
-    expect(error.code).toBe('SV_ERR_DEPLOY_MODULE_LOAD');
-    expect(error.message).toContain('Module [../../../outside] of web application [demo] failed to load');
+    expect(error.code).toBe('SV_ERR_DEPLOY_MODULE_OUTSIDE_DOCBASE');
+    expect(error.message).toBe(
+      `Module [../../../outside] of web application [demo] resolves to [${join(escape, 'outside')}], outside the web application's docBase [${join(escape, 'app')}]`,
+    );
     expect(error.message).toContain('outside the web application');
-    expect(thrown(() => l.require('./absolute')).code).toBe('SV_ERR_DEPLOY_MODULE_LOAD');
-    expect(thrown(() => l.require('../../../outside')).code).toBe('SV_ERR_DEPLOY_MODULE_LOAD');
+    expect(thrown(() => l.require('./absolute')).code).toBe('SV_ERR_DEPLOY_MODULE_OUTSIDE_DOCBASE');
+    expect(thrown(() => l.require('../../../outside')).code).toBe('SV_ERR_DEPLOY_MODULE_OUTSIDE_DOCBASE');
   });
 
   it('handles cyclic requires like Node: the inner module sees the partial exports', () => {

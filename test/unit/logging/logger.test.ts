@@ -154,7 +154,7 @@ describe('logCoded', () => {
     logCoded(logger, 'info', { code: 'SV_ERR_HTTP_TOO_MANY_HEADERS', params: { count: 101, limit: 100 } }, { remote: '10.0.0.1' });
     const cause = new Error('socket gone');
     logCoded(logger, 'error', new ContainerError('SV_ERR_SERVLET_EXCEPTION', { servlet: 'hello', context: '/app' }, { cause }));
-    logCoded(logger, 'debug', { code: 'SV_ERR_URI_INVALID', params: { uri: '/x', detail: 'y' } }); // below info: dropped
+    logCoded(logger, 'debug', { code: 'SV_ERR_URI_INVALID', params: { uri: '/x', reason: 'an invalid %-escape', value: '%zz' } }); // below info: dropped
     await closeLogger(logger);
     const lines = await readJsonLines(path.join(dir, 'catalina.2026-02-03.log'));
     expect(lines).toHaveLength(2);

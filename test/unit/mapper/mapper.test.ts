@@ -254,10 +254,16 @@ describe('Mapper: contexts', () => {
 
   it('rejects bad context paths and unknown hosts', () => {
     const m = nested(true);
-    expect(() => m.addContext('localhost', 'x', 'C:x', ctxOptions())).toThrow(DeployError);
+    expect(() => m.addContext('localhost', 'x', 'C:x', ctxOptions())).toThrow(
+      expect.objectContaining({ code: 'SV_ERR_DEPLOY_CONTEXT_PATH_INVALID' }),
+    );
     expect(() => m.addContext('localhost', '/x/', 'C:x', ctxOptions())).toThrow(DeployError);
-    expect(() => m.addContext('nohost', '/x', 'C:x', ctxOptions())).toThrow(/host \[nohost\]/);
-    expect(() => m.addWrapper('localhost', '/nope', '/', 'W', 'w')).toThrow(DeployError);
+    expect(() => m.addContext('nohost', '/x', 'C:x', ctxOptions())).toThrow(
+      'Host [nohost] is not registered with the Mapper, so web application [/x] cannot be mapped there',
+    );
+    expect(() => m.addWrapper('localhost', '/nope', '/', 'W', 'w')).toThrow(
+      expect.objectContaining({ code: 'SV_ERR_MAPPER_UNKNOWN_CONTEXT' }),
+    );
   });
 
   it('a redeployed context object starts with no wrappers; the same object keeps them', () => {
@@ -612,7 +618,9 @@ describe('Mapper: parallel versions (reference §5)', () => {
     expect(mapWith(m, '/app/x', (c) => c.startsWith('C:app##1'))).toMatchObject({ context: 'C:app##1-redeployed', wrapper: null });
     expect(mapWith(m, '/app/x')).toMatchObject({ context: 'C:app##2', wrapper: 'W:2' });
     m.setWelcomeFiles('h', '/app', ['w.html'], '2');
-    expect(() => m.setWelcomeFiles('h', '/app', ['w.html'], '9')).toThrow(/version \[9\]/);
+    expect(() => m.setWelcomeFiles('h', '/app', ['w.html'], '9')).toThrow(
+      'No web application [/app##9] is registered at path [/app] on Host [h]',
+    );
     m.removeWrapper('h', '/app', '/', '2');
     expect(mapWith(m, '/app/x')).toMatchObject({ context: 'C:app##2', wrapper: null });
   });

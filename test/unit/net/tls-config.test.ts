@@ -30,7 +30,7 @@ describe('parseProtocols', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.range).toMatchObject({ minVersion: 'TLSv1.1', maxVersion: 'TLSv1.3', secureOptions: constants.SSL_OP_NO_TLSv1_2 });
-    expect(result.warnings).toEqual([expect.stringContaining('[TLSv1.1] is obsolete')]);
+    expect(result.obsolete).toEqual(['TLSv1.1']);
   });
 
   it('rejects unknown names, SSLv3 and an empty result', () => {

@@ -15,6 +15,8 @@ afterEach(async () => {
 function makePool(maxThreads: number, minSpareThreads: number, init: object = {}, maxIdleTimeMs?: number) {
   const exits: number[] = [];
   const messages: WorkerToMain[] = [];
+  const logs: Array<{ level: number; code?: string; msg: string }> = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line) as (typeof logs)[number]) });
   const pool = new WorkerPool(
     {
       name: 'test',
@@ -22,13 +24,13 @@ function makePool(maxThreads: number, minSpareThreads: number, init: object = {}
       minSpareThreads,
       script: SCRIPT,
       init,
-      logger: pino({ level: 'silent' }),
+      logger,
       ...(maxIdleTimeMs === undefined ? {} : { maxIdleTimeMs }),
     },
     { onMessage: (_worker, message) => messages.push(message), onExit: (_worker, code) => exits.push(code) },
   );
   pools.push(pool);
-  return { pool, exits, messages };
+  return { pool, exits, messages, logs };
 }
 
 function request(id: number, target: string): RequestMessage {
@@ -138,6 +140,19 @@ describe('WorkerPool', () => {
     const { pool } = makePool(2, 1, { fail: true });
     await expect(pool.start()).rejects.toMatchObject({ code: 'SV_ERR_WORKER_START_FAILED' });
     expect(pool.threads).toBe(0);
+  });
+
+  it('a spare that fails to start is logged once with its code, and the pool keeps serving', async () => {
+    const { pool, logs } = makePool(2, 1, { failAfter: 1, started: new SharedArrayBuffer(4) });
+    await pool.start();
+    // Taking the only worker asks for a spare; nobody awaits that start, so its failure must reach the log.
+    const first = await pool.acquire('one');
+    await until(() => logs.some((line) => line.code === 'SV_ERR_WORKER_START_FAILED'));
+    expect(logs.filter((line) => line.code === 'SV_ERR_WORKER_START_FAILED').map((line) => line.msg)).toEqual([
+      'Worker thread [2] of pool [test] failed to start: cannot start',
+    ]);
+    pool.release(first);
+    expect((await pool.acquire('two')).id).toBe(first.id);
   });
 
   it('stop ends every worker and refuses new holders', async () => {
