@@ -56,6 +56,25 @@ describe('ApplicationFilterChain: a filter passing on a finished chain is not aw
     await result;
   });
 
+  it('refuses a second doFilter() from the same filter, naming the filter', async () => {
+    class TwiceFilter implements Filter {
+      async doFilter(req: ServletRequest, res: ServletResponse, chain: FilterChain): Promise<void> {
+        await chain.doFilter(req, res);
+        await chain.doFilter(req, res);
+      }
+    }
+    const calls: string[] = [];
+    const result = new ApplicationFilterChain(
+      [new TwiceFilter()],
+      servlet(() => undefined, calls),
+    ).run(request, response);
+    await expect(result).rejects.toMatchObject({
+      code: 'SV_ERR_SERVLET_FILTER_CHAIN_REUSED',
+      message: 'FilterChain.doFilter() was called more than once by filter [TwiceFilter]; a filter passes a request down the chain once',
+    });
+    expect(calls).toEqual(['servlet']);
+  });
+
   it('still awaits an async filter', () => {
     const calls: string[] = [];
     const asyncFilter: Filter = {

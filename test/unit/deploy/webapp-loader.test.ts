@@ -126,7 +126,26 @@ describe('WebappLoader.require: resolution', () => {
 
   it('refuses a package that declares "type": "module"', () => {
     const error = thrown(() => loader().require('./uses-esm'));
-    expect(error.message).toContain('[WEB-INF/lib/esm-only/package.json] declares "type": "module"');
+    expect(error.code).toBe('SV_ERR_DEPLOY_ES_MODULE_SCOPE');
+    expect(error.message).toMatch(
+      /^\[WEB-INF\/lib\/esm-only\/package\.json\] declares "type": "module", which would make module \[WEB-INF\/lib\/esm-only\/.+\] of web application \[demo\] an ES module/,
+    );
+  });
+
+  it('refuses an .mjs file, naming it and how to compile to CommonJS', () => {
+    const error = thrown(() => loader().require('./uses-mjs'));
+    expect(error.code).toBe('SV_ERR_DEPLOY_ES_MODULE');
+    expect(error.message).toBe(
+      'Module [WEB-INF/classes/esm-file.mjs] of web application [demo] is an ES module (.mjs); webapp code must be CommonJS: compile it with "module": "commonjs" into a .js or .cjs file',
+    );
+  });
+
+  it("refuses a package.json that is not JSON, with the parser's reason", () => {
+    const error = thrown(() => loader().require('./uses-broken-json'));
+    expect(error.code).toBe('SV_ERR_DEPLOY_PACKAGE_JSON_INVALID');
+    expect(error.message).toMatch(
+      /^Package file \[WEB-INF\/lib\/broken-json\/package\.json\] of web application \[demo\] is not valid JSON: \S/,
+    );
   });
 
   it('parses JSON modules and supports require.resolve with extension search', () => {
