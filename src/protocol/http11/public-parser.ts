@@ -164,8 +164,8 @@ class PublicParser implements LlhttpParser {
    * at the end of the head and gives up the stream, with the bytes after the head in `rest`; they go to a new
    * stream. node does not read an Upgrade request's body: when the head frames one (RFC 9112 §6.3, as llhttp
    * decides: chunked, or a Content-Length above 0), the new stream starts with a made-up head of the same
-   * framing, so that llhttp decodes the body exactly as it would have, and that message's body and trailers
-   * are delivered as this request's.
+   * framing (no Host: node:http is told not to require one), so that llhttp decodes the body exactly as it
+   * would have, and that message's body and trailers are delivered as this request's.
    */
   onUpgrade(request: http.IncomingMessage, rest: Buffer): void {
     if (this.#closed || this.#failed) return;
@@ -190,7 +190,7 @@ class PublicParser implements LlhttpParser {
       if (this.#reportComplete) this.#events.onMessageComplete();
     } else {
       this.#bodyOfUpgrade = true;
-      this.#stream.push(Buffer.from(`POST / HTTP/1.1\r\nHost: upgrade\r\n${framing}\r\n`, 'latin1'));
+      this.#stream.push(Buffer.from(`POST / HTTP/1.1\r\n${framing}\r\n`, 'latin1'));
     }
     for (const chunk of pending) {
       if (this.#closed || this.#failed) return;
