@@ -113,3 +113,32 @@ describe('HttpServlet: dispatch without needless promises', () => {
     expect(post.response.getStatus()).toBe(405);
   });
 });
+
+describe('HttpServlet.doTrace', () => {
+  it('echoes the request head without Authorization and Cookie, in any case of the name (credentials never reflected)', async () => {
+    class Tracing extends HttpServlet {}
+    const exchange = new BufferExchange({
+      method: 'TRACE',
+      target: '/s',
+      headers: [
+        ['Host', 'localhost'],
+        ['X-Trace', 'kept'],
+        ['Authorization', 'Basic c2VjcmV0OnNlY3JldA=='],
+        ['cookie', 'JSESSIONID=0123456789abcdef'],
+        ['AUTHORIZATION', 'Bearer token-value'],
+      ],
+    });
+    const response = new ContainerResponse(exchange, {});
+    const request = new ContainerRequest(exchange, testConnectorConfig(), response);
+    response.attach(request);
+    request.setMapping({ ...emptyMappingData(), contextPath: '', servletPath: '/s' }, null, '/s', null);
+    await new Tracing().service(request, response);
+    await response.finish();
+    const echoed = exchange.output.toString('latin1');
+    expect(response.getContentType()).toMatch(/^message\/http/);
+    expect(echoed).toMatch(/^TRACE \/s HTTP\/1\.1\r\n/);
+    expect(echoed.toLowerCase()).toContain('x-trace: kept');
+    expect(echoed).not.toMatch(/c2VjcmV0|token-value|JSESSIONID/);
+    expect(echoed.toLowerCase()).not.toMatch(/authorization|cookie/);
+  });
+});
