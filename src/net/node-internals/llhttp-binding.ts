@@ -8,6 +8,7 @@
  * a public contract. So it is only used after index.ts has checked it on a sample request, and
  * protocol/http11/public-parser.ts does the same work through public http.Server when it is not.
  */
+import { METHODS } from 'node:http';
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import { MAX_HEADER_SIZE, type LlhttpError, type LlhttpParser, type ParserEvents } from '../http-parser.js';
@@ -42,7 +43,7 @@ interface InternalParser {
   [slot: number]: unknown;
 }
 
-/** What `_http_common` gives when it has what this file uses; null otherwise (a Node without it, or a changed one). */
+/** The parser binding and what this file derives from it. */
 export interface BindingModule {
   readonly HTTPParser: ParserConstructor;
   /** llhttp's method numbers → names (the number the parser reports is an index here). */
@@ -69,9 +70,38 @@ export function loadBinding(): BindingModule {
   for (const method of ['initialize', 'execute', 'finish', 'close', 'free']) {
     if (typeof prototype[method] !== 'function') throw new Error(`HTTPParser.prototype.${method} is not a function`);
   }
-  const methods = common?.methods;
-  if (!Array.isArray(methods) || !methods.every((name) => typeof name === 'string')) throw new Error('_http_common has no method table');
-  return { HTTPParser, methods };
+  return { HTTPParser, methods: methodTable(HTTPParser) };
+}
+
+/**
+ * llhttp's number for each method node:http supports (http.METHODS), learnt by parsing a request of each: the
+ * binding reports methods by number, and `_http_common.methods` is not indexed by it (it leaves out the RTSP
+ * methods and PRI, so QUERY, llhttp's 46, is not at 46: looked up there it read as no method at all).
+ */
+function methodTable(HTTPParser: ParserConstructor): string[] {
+  const table: string[] = [];
+  for (const name of METHODS) {
+    const parser = new HTTPParser();
+    let reported: unknown;
+    try {
+      parser.initialize(HTTPParser.REQUEST, {}, 8192, HTTPParser.kLenientNone, undefined);
+      parser[HTTPParser.kOnHeaders] = () => undefined;
+      parser[HTTPParser.kOnHeadersComplete] = (_major: number, _minor: number, _fields: unknown, method: unknown) => {
+        reported = method;
+        return 0;
+      };
+      parser[HTTPParser.kOnBody] = () => undefined;
+      parser[HTTPParser.kOnMessageComplete] = () => undefined;
+      parser.execute(Buffer.from(`${name} ${name === 'CONNECT' ? 'host:443' : '/'} HTTP/1.1\r\nHost: x\r\n\r\n`, 'latin1'));
+    } finally {
+      parser.close();
+    }
+    if (typeof reported !== 'number' || !Number.isInteger(reported) || reported < 0 || table[reported] !== undefined) {
+      throw new Error(`the binding reported ${String(reported)} for method ${name}`);
+    }
+    table[reported] = name;
+  }
+  return table;
 }
 
 /** Whether parsers of this binding can read a socket's handle themselves (consumeSocket). */

@@ -182,6 +182,12 @@ const CASES: readonly Case[] = [
   },
   { name: 'empty lines before and between', bytes: `\r\n\r\n${get('/a')}\r\n${get('/b')}`, shape: ['GET /a', 'GET /b'] },
   { name: 'http/1.0', bytes: 'GET /old HTTP/1.0\r\nConnection: keep-alive\r\n\r\n', shape: ['GET /old'] },
+  // llhttp numbers QUERY 46, past the methods node:http's method table lists before it.
+  {
+    name: 'a method late in llhttp’s numbering',
+    bytes: `QUERY /q HTTP/1.1\r\n${H}\r\nPURGE /p HTTP/1.1\r\n${H}\r\n`,
+    shape: ['QUERY /q', 'PURGE /p'],
+  },
   { name: 'upgrade then a request', bytes: upgrade('/ws') + get('/next'), shape: ['GET /ws', 'GET /next'] },
   { name: 'upgrade then garbage', bytes: `${upgrade('/ws')}\x00\x01garbage\r\n\r\n`, shape: ['GET /ws', 'error HPE_INVALID_METHOD'] },
   { name: 'upgrade then a bad version', bytes: `${upgrade('/ws')}GET / HTTP/9.9\r\n\r\n`, shape: ['GET /ws', 'error HPE_INVALID_VERSION'] },
