@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { testServerXml } from './test-server-xml.js';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 const CATALINA_BIN = join(REPO_ROOT, 'bin', 'catalina');
@@ -69,21 +70,7 @@ const STARTED_MARKER = '(SV_MSG_STARTUP_STARTED)';
 const CONNECTOR_LINE = /^ {2}Connector {2}.* on (.+):(\d+) \[(\w+)\]\s*$/gm;
 
 function defaultServerXml(options: ChildServerOptions): string {
-  const appBase = options.appBase ?? join(REPO_ROOT, 'webapps');
-  return `<?xml version="1.0"?>
-<Server port="-1" shutdown="SHUTDOWN">
-  ${options.serverContent ?? ''}
-  <Service name="Catalina">
-    <Connector port="0" address="127.0.0.1" protocol="HTTP/1.1" ${options.connectorAttributes ?? ''}/>
-    <Engine name="Catalina" defaultHost="localhost">
-      ${options.engineContent ?? ''}
-      <Host name="localhost" appBase="${appBase}" autoDeploy="false">
-        ${options.hostContent ?? ''}
-      </Host>
-    </Engine>
-  </Service>
-</Server>
-`;
+  return testServerXml(options);
 }
 
 function prepareBase(options: ChildServerOptions): string {

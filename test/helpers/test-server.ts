@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { Catalina } from '../../src/startup/catalina.js';
+import { testServerXml } from './test-server-xml.js';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -56,23 +57,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   if (existsSync(join(REPO_ROOT, 'conf', 'context.xml'))) {
     cpSync(join(REPO_ROOT, 'conf', 'context.xml'), join(base, 'conf', 'context.xml'));
   }
-  const appBase = options.appBase ?? join(REPO_ROOT, 'webapps');
-  const serverXml =
-    options.serverXml ??
-    `<?xml version="1.0"?>
-<Server port="-1" shutdown="SHUTDOWN">
-  ${options.serverContent ?? ''}
-  <Service name="Catalina">
-    <Connector port="0" address="127.0.0.1" protocol="HTTP/1.1" ${options.connectorAttributes ?? ''}>${options.connectorContent ?? ''}</Connector>
-    <Engine name="Catalina" defaultHost="localhost" ${options.engineAttributes ?? ''}>
-      ${options.engineContent ?? ''}
-      <Host name="localhost" appBase="${appBase}" autoDeploy="false">
-        ${options.hostContent ?? ''}
-      </Host>
-    </Engine>
-  </Service>
-</Server>
-`;
+  const serverXml = options.serverXml ?? testServerXml(options);
   writeFileSync(join(base, 'conf', 'server.xml'), serverXml);
   const logs: LogRecord[] = [];
   const sink = new Writable({
