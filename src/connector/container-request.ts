@@ -6,6 +6,7 @@ import type { Exchange } from '../protocol/exchange.js';
 import { equalsIgnoreCase } from '../protocol/http11/field-name.js';
 import { Cookie } from '../servlet/cookie.js';
 import type { DispatcherType } from '../servlet/dispatcher-type.js';
+import type { HttpServletRequest } from '../servlet/http-servlet-request.js';
 import type { HttpSession } from '../servlet/http-session.js';
 import type { Part } from '../servlet/part.js';
 import { RequestDispatcherAttributes, type RequestDispatcher } from '../servlet/request-dispatcher.js';
@@ -18,6 +19,7 @@ import type { ContextBinding } from '../core/context-binding.js';
 import { parseCookieHeader } from './cookie-parser.js';
 import { parseHttpDate } from './http-date.js';
 import type { ContainerMapping, ExchangeControl, Request } from '../core/request.js';
+import { RequestFacade } from '../core/facade/request-facade.js';
 import { RequestContent } from './request-content.js';
 import { tlsAttribute } from './tls-attributes.js';
 import { lowerCaseName } from './header-name.js';
@@ -55,6 +57,7 @@ export class ContainerRequest implements Request {
   readonly #content: RequestContent;
   #locales: string[] | null = null;
   #session: ManagedSession | null = null;
+  #facade: HttpServletRequest | null = null;
   #requestedSessionResolved = false;
   #requestedSessionId: string | null = null;
   #sessionIdFromCookie = false;
@@ -128,6 +131,11 @@ export class ContainerRequest implements Request {
   }
   get response(): ContainerResponse {
     return this.#response;
+  }
+  /** Made on first use: a request the container answers itself (404, a redirect) never needs one. */
+  get facade(): HttpServletRequest {
+    this.#facade ??= new RequestFacade(this);
+    return this.#facade;
   }
 
   getStartTime(): bigint {
@@ -450,7 +458,7 @@ export class ContainerRequest implements Request {
     return this.#session;
   }
 
-  getSession(create = true): HttpSession | null {
+  getSession(create = true): ManagedSession | null {
     const binding = this.#binding;
     if (binding === null) return null;
     if (this.#session !== null && !this.#session.isValid()) this.#session = null;

@@ -9,6 +9,8 @@ import { validateHeaderName, validateHeaderValue } from './header-validation.js'
 import { formatHttpDate } from './http-date.js';
 import { OutputBuffer, type OutputTarget } from './output-buffer.js';
 import type { Response } from '../core/response.js';
+import { ResponseFacade } from '../core/facade/response-facade.js';
+import type { HttpServletResponse } from '../servlet/http-servlet-response.js';
 import { ResponseOutputStream } from './response-output-stream.js';
 import { ResponseWriter } from './response-writer.js';
 import { serializeSetCookie } from './set-cookie.js';
@@ -107,6 +109,7 @@ export class ContainerResponse implements Response {
   #errorMessage: string | null = null;
   #errorReported = false;
   #suspended = false;
+  #facade: HttpServletResponse | null = null;
   #including = false;
   #trailers: (() => Map<string, string>) | null = null;
   #ended: Promise<void> | null = null;
@@ -123,6 +126,12 @@ export class ContainerResponse implements Response {
       isSuspended: () => this.#suspended,
     };
     this.#buffer = new OutputBuffer(exchange, target, options.bufferSize ?? DEFAULT_BUFFER_SIZE);
+  }
+
+  /** Made on first use, like the request's. */
+  get facade(): HttpServletResponse {
+    this.#facade ??= new ResponseFacade(this);
+    return this.#facade;
   }
 
   attach(request: ContainerRequest): void {

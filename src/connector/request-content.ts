@@ -3,6 +3,7 @@
  * character encoding, the parameters (query string, form body, multipart form fields), the multipart parts,
  * and the body as a stream or a reader — each source usable once, with Tomcat's rules between them.
  */
+import { PartFacade } from './part-facade.js';
 import type { Readable } from 'node:stream';
 import type { ConnectorConfig } from '../config/server-config.js';
 import type { MultipartConfigDefinition } from '../core/context-definition.js';
@@ -35,6 +36,8 @@ export class RequestContent {
   #reader: RequestReader | null = null;
   /** The multipart body's parts once read; null = not a multipart request the servlet may see parts of. */
   #parts: ContainerPart[] | null = null;
+  /** What getParts() hands out: one facade per part, made once. */
+  #partFacades: Part[] | null = null;
 
   constructor(request: ContainerRequest, connector: ConnectorConfig) {
     this.#request = request;
@@ -202,7 +205,10 @@ export class RequestContent {
   }
 
   getParts(): Part[] {
-    if (this.#parts !== null) return [...this.#parts];
+    if (this.#parts !== null) {
+      this.#partFacades ??= this.#parts.map((part) => new PartFacade(part));
+      return [...this.#partFacades];
+    }
     if (this.#multipartConfig() === null) {
       const servlet = this.#request.mappingData.wrapper?.name ?? '';
       throw new ContainerError('SV_ERR_REQUEST_NO_MULTIPART_CONFIG', { method: 'getParts', servlet });

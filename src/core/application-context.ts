@@ -9,8 +9,9 @@ import type { ServletContext } from '../servlet/servlet-context.js';
 import { SERVER_INFO } from '../version/version.js';
 import type { Context } from './context.js';
 import { ContainerError } from '../errors/container-error.js';
+import { ServletContextFacade } from './facade/servlet-context-facade.js';
 
-/** ServletContext → its Context, for container servlets only (webapps cannot import this module). */
+/** ServletContext (the facade apps hold) → its Context, for the container's own servlets. */
 const owners = new WeakMap<ServletContext, Context>();
 
 export function containerOf(servletContext: ServletContext): Context | null {
@@ -23,10 +24,13 @@ export class ApplicationContext implements ServletContext {
   readonly #initParams = new Map<string, string>();
   #resources: WebappResources | null = null;
   #initialising = true;
+  /** What webapp code is handed: the API without the setters and resources below. */
+  readonly facade: ServletContext;
 
   constructor(context: Context) {
     this.#context = context;
-    owners.set(this, context);
+    this.facade = new ServletContextFacade(this);
+    owners.set(this.facade, context);
   }
 
   /** Called by the Context once its listeners have run: setInitParameter is no longer allowed. */
@@ -152,7 +156,7 @@ export class ApplicationContext implements ServletContext {
   }
 
   getContext(uripath: string): ServletContext | null {
-    if (uripath === this.#context.path || uripath === `${this.#context.path}/`) return this;
+    if (uripath === this.#context.path || uripath === `${this.#context.path}/`) return this.facade;
     if (!this.#context.crossContext) return null;
     return this.#context.findSiblingContext(uripath)?.servletContext ?? null;
   }
@@ -163,7 +167,7 @@ export class ApplicationContext implements ServletContext {
   }
 
   #fire(kind: 'attributeAdded' | 'attributeRemoved' | 'attributeReplaced', name: string, value: unknown): void {
-    const event = { getServletContext: () => this as ServletContext, getName: () => name, getValue: () => value };
+    const event = { getServletContext: () => this.facade, getName: () => name, getValue: () => value };
     for (const listener of this.#context.applicationListeners as ServletContextAttributeListener[]) {
       // Called with its listener as `this` below.
       // eslint-disable-next-line @typescript-eslint/unbound-method

@@ -4,8 +4,10 @@ import type { HttpServletResponse } from '../servlet/http-servlet-response.js';
 import { RequestDispatcherAttributes as A, type RequestDispatcher } from '../servlet/request-dispatcher.js';
 import type { Response } from './response.js';
 import { ContainerError } from '../errors/container-error.js';
-import { baseRequest, wrapRequest, type DispatchView } from './dispatched-request.js';
-import { includedResponse } from './included-response.js';
+import { DispatchedRequest, type DispatchView } from './dispatched-request.js';
+import { containerRequestOf } from './facade/request-facade.js';
+import { IncludedResponse } from './included-response.js';
+import type { Request } from './request.js';
 import { serviceWrapper } from './wrapper-valve.js';
 import type { Wrapper } from './wrapper.js';
 
@@ -28,7 +30,7 @@ export class ApplicationDispatcher implements RequestDispatcher {
   }
 
   async forward(request: HttpServletRequest, response: HttpServletResponse): Promise<void> {
-    const base = baseRequest(request);
+    const base = dispatchedBase(request, 'forward');
     const baseResponse = base.response;
     if (baseResponse.isCommitted()) {
       throw new ContainerError('SV_ERR_RESPONSE_COMMITTED', { action: 'forward' });
@@ -49,13 +51,13 @@ export class ApplicationDispatcher implements RequestDispatcher {
       }
       view = { ...view, ...target };
     }
-    const wrapped = wrapRequest(request, view);
+    const wrapped = new DispatchedRequest(request, view);
     await serviceWrapper(this.#wrapper, 'FORWARD', this.#path(wrapped), base, baseResponse, wrapped, response);
     await closeAfterForward(baseResponse);
   }
 
   async include(request: HttpServletRequest, response: HttpServletResponse): Promise<void> {
-    const base = baseRequest(request);
+    const base = dispatchedBase(request, 'include');
     const attributes = new Map<string, unknown>();
     const target = this.#target;
     if (target) {
@@ -65,14 +67,24 @@ export class ApplicationDispatcher implements RequestDispatcher {
       attributes.set(A.INCLUDE_PATH_INFO, target.pathInfo);
       attributes.set(A.INCLUDE_QUERY_STRING, target.queryString);
     }
-    const wrapped = wrapRequest(request, { dispatcherType: 'INCLUDE', queryString: target?.queryString ?? null, attributes });
+    const wrapped = new DispatchedRequest(request, { dispatcherType: 'INCLUDE', queryString: target?.queryString ?? null, attributes });
     const path = target ? target.servletPath + (target.pathInfo ?? '') : this.#path(request);
-    await serviceWrapper(this.#wrapper, 'INCLUDE', path, base, base.response, wrapped, includedResponse(response));
+    await serviceWrapper(this.#wrapper, 'INCLUDE', path, base, base.response, wrapped, new IncludedResponse(response));
   }
 
   #path(request: HttpServletRequest): string {
     return request.getServletPath() + (request.getPathInfo() ?? '');
   }
+}
+
+/**
+ * The container's request under the one app code dispatches. Servlet spec §6.2.2: what a filter passes on must
+ * be the request it was given or a ServletRequestWrapper of it; anything else cannot be dispatched.
+ */
+function dispatchedBase(request: HttpServletRequest, action: 'forward' | 'include'): Request {
+  const base = containerRequestOf(request);
+  if (base === null) throw new ContainerError('SV_ERR_DISPATCH_FOREIGN_REQUEST', { action, type: request.constructor.name });
+  return base;
 }
 
 /** After a forward the response is complete: later writes by the caller are ignored (Servlet spec §9.4). */

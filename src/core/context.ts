@@ -3,6 +3,7 @@
  * ServletContext. It is built from a ContextDefinition produced by ContextConfig (Tomcat's StandardContext,
  * without the 187 KB).
  */
+import type { ServletContext } from '../servlet/servlet-context.js';
 import type { Logger } from 'pino';
 import { logCoded } from '../logging/logger.js';
 import type { ContextConfig as ContextElementConfig } from '../config/server-config.js';
@@ -95,7 +96,13 @@ export class Context extends ContainerBase implements ContextBinding {
     return 'Context';
   }
 
-  get servletContext(): ApplicationContext {
+  /** The ServletContext webapp code sees (a facade). */
+  get servletContext(): ServletContext {
+    return this.#servletContext.facade;
+  }
+
+  /** The container's side of it: resources, init parameters, the end of initialisation. */
+  get applicationContext(): ApplicationContext {
     return this.#servletContext;
   }
 
@@ -190,7 +197,7 @@ export class Context extends ContainerBase implements ContextBinding {
     const method = kind === 'added' ? 'attributeAdded' : kind === 'removed' ? 'attributeRemoved' : 'attributeReplaced';
     const event = {
       getServletContext: () => this.servletContext,
-      getServletRequest: () => request,
+      getServletRequest: () => request.facade,
       getName: () => name,
       getValue: () => value,
     };
@@ -201,7 +208,7 @@ export class Context extends ContainerBase implements ContextBinding {
 
   fireRequestInitialized(request: Request): void {
     if (!this.#hasRequestListeners) return;
-    const event = { getServletContext: () => this.servletContext, getServletRequest: () => request };
+    const event = { getServletContext: () => this.servletContext, getServletRequest: () => request.facade };
     for (const listener of this.applicationListeners as ServletRequestListener[]) {
       this.#callListener(listener, 'requestInitialized', event);
     }
@@ -209,7 +216,7 @@ export class Context extends ContainerBase implements ContextBinding {
 
   fireRequestDestroyed(request: Request): void {
     if (!this.#hasRequestListeners) return;
-    const event = { getServletContext: () => this.servletContext, getServletRequest: () => request };
+    const event = { getServletContext: () => this.servletContext, getServletRequest: () => request.facade };
     for (const listener of [...this.applicationListeners].reverse() as ServletRequestListener[]) {
       this.#callListener(listener, 'requestDestroyed', event);
     }
@@ -365,7 +372,7 @@ export class Context extends ContainerBase implements ContextBinding {
     this.displayName = definition.displayName;
     this.mimeMappings = definition.mimeMappings;
     this.welcomeFiles = definition.welcomeFiles;
-    this.servletContext.setInitParameters(this.#initParameters(definition));
+    this.#servletContext.setInitParameters(this.#initParameters(definition));
     // <Environment> entries of the context descriptors, as the app's java:comp/env (a frozen name → value object).
     this.servletContext.setAttribute(
       'java:comp/env',
@@ -412,7 +419,7 @@ export class Context extends ContainerBase implements ContextBinding {
       this.#filters.set(filter.name, { name: filter.name, filter: instance });
       this.#filterCache.clear();
     }
-    this.servletContext.endInitialisation();
+    this.#servletContext.endInitialisation();
 
     await super.startInternal();
     await this.#loadOnStartup();

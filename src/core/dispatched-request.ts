@@ -1,11 +1,13 @@
 /**
- * A request seen through a forward, include or error dispatch: the original request wrapped with new
- * paths, dispatcher type, merged query parameters and the dispatch attributes (Servlet spec §9.3, §9.4).
- * Wrapping instead of mutating keeps the original intact for the access log and for the caller.
+ * A request seen through a forward, include or error dispatch: the caller's request wrapped with new
+ * paths, dispatcher type, merged query parameters and the dispatch attributes (Servlet spec §9.3, §9.4;
+ * Tomcat's ApplicationHttpRequest). Wrapping instead of mutating keeps the original intact for the access
+ * log and for the caller. It is an ordinary HttpServletRequestWrapper, so app code sees only the API, and
+ * the container finds its own request underneath by unwrapping (facade/request-facade.ts).
  */
-import type { Request } from './request.js';
 import type { DispatcherType } from '../servlet/dispatcher-type.js';
 import type { HttpServletRequest } from '../servlet/http-servlet-request.js';
+import { HttpServletRequestWrapper } from '../servlet/servlet-request-wrapper.js';
 
 export interface DispatchView {
   readonly dispatcherType: DispatcherType;
@@ -20,62 +22,80 @@ export interface DispatchView {
   readonly attributes: ReadonlyMap<string, unknown>;
 }
 
-const BASE = Symbol('serval.dispatch.base');
+export class DispatchedRequest extends HttpServletRequestWrapper {
+  readonly #view: DispatchView;
+  #parameters: Map<string, string[]> | null = null;
 
-/** The container request underneath any dispatch wrapping. */
-export function baseRequest(request: HttpServletRequest): Request {
-  const base = (request as unknown as { [BASE]?: Request })[BASE];
-  return base ?? (request as Request);
-}
+  constructor(request: HttpServletRequest, view: DispatchView) {
+    super(request);
+    this.#view = view;
+  }
 
-export function wrapRequest(request: HttpServletRequest, view: DispatchView): HttpServletRequest {
-  const base = baseRequest(request);
-  let mergedParameters: Map<string, string[]> | null = null;
-  const parameters = (): Map<string, string[]> => {
-    if (mergedParameters) return mergedParameters;
+  override getDispatcherType(): DispatcherType {
+    return this.#view.dispatcherType;
+  }
+
+  override getAttribute(name: string): unknown {
+    const attributes = this.#view.attributes;
+    return attributes.has(name) ? attributes.get(name) : super.getAttribute(name);
+  }
+  override getAttributeNames(): string[] {
+    return [...new Set([...super.getAttributeNames(), ...this.#view.attributes.keys()])];
+  }
+
+  override getParameter(name: string): string | null {
+    return this.#merged().get(name)?.[0] ?? null;
+  }
+  override getParameterValues(name: string): string[] | null {
+    return this.#merged().get(name) ?? null;
+  }
+  override getParameterNames(): string[] {
+    return [...this.#merged().keys()];
+  }
+  override getParameterMap(): Map<string, string[]> {
+    return new Map([...this.#merged()].map(([name, values]) => [name, [...values]]));
+  }
+
+  // For INCLUDE the paths stay the caller's (§9.3.1); FORWARD and ERROR show the target's.
+  override getRequestURI(): string {
+    return this.#view.requestURI ?? super.getRequestURI();
+  }
+  override getContextPath(): string {
+    return this.#view.contextPath ?? super.getContextPath();
+  }
+  override getServletPath(): string {
+    return this.#forwarded() ? (this.#view.servletPath ?? '') : super.getServletPath();
+  }
+  override getPathInfo(): string | null {
+    return this.#forwarded() ? (this.#view.pathInfo ?? null) : super.getPathInfo();
+  }
+  override getQueryString(): string | null {
+    return this.#forwarded() && this.#view.queryString !== undefined ? this.#view.queryString : super.getQueryString();
+  }
+  override getRequestURL(): string {
+    const url = super.getRequestURL();
+    if (!this.#forwarded()) return url;
+    const schemeAndHost = url.slice(0, url.length - super.getRequestURI().length);
+    return schemeAndHost + String(this.#view.requestURI);
+  }
+
+  #forwarded(): boolean {
+    return this.#view.requestURI !== undefined;
+  }
+
+  /** The target's query parameters in front of the caller's (Servlet spec §9.1.1), computed once. */
+  #merged(): Map<string, string[]> {
+    if (this.#parameters !== null) return this.#parameters;
     const merged = new Map<string, string[]>();
-    if (view.queryString) {
-      for (const [name, value] of new URLSearchParams(view.queryString)) {
+    if (this.#view.queryString) {
+      for (const [name, value] of new URLSearchParams(this.#view.queryString)) {
         const list = merged.get(name);
         if (list) list.push(value);
         else merged.set(name, [value]);
       }
     }
-    for (const [name, values] of request.getParameterMap()) merged.set(name, [...(merged.get(name) ?? []), ...values]);
-    mergedParameters = merged;
+    for (const [name, values] of super.getParameterMap()) merged.set(name, [...(merged.get(name) ?? []), ...values]);
+    this.#parameters = merged;
     return merged;
-  };
-  const overridesPaths = view.requestURI !== undefined;
-  const overrides: Partial<Record<keyof HttpServletRequest | typeof BASE, unknown>> = {
-    [BASE]: base,
-    getDispatcherType: () => view.dispatcherType,
-    getAttribute: (name: string) => (view.attributes.has(name) ? view.attributes.get(name) : request.getAttribute(name)),
-    getAttributeNames: () => [...new Set([...request.getAttributeNames(), ...view.attributes.keys()])],
-    getParameter: (name: string) => parameters().get(name)?.[0] ?? null,
-    getParameterValues: (name: string) => parameters().get(name) ?? null,
-    getParameterNames: () => [...parameters().keys()],
-    getParameterMap: () => new Map([...parameters()].map(([k, v]) => [k, [...v]])),
-  };
-  if (overridesPaths) {
-    Object.assign(overrides, {
-      getRequestURI: () => view.requestURI,
-      getContextPath: () => view.contextPath ?? request.getContextPath(),
-      getServletPath: () => view.servletPath ?? '',
-      getPathInfo: () => view.pathInfo ?? null,
-      getQueryString: () => (view.queryString !== undefined ? view.queryString : request.getQueryString()),
-      getRequestURL: () => {
-        const url = request.getRequestURL();
-        const schemeAndHost = url.slice(0, url.length - request.getRequestURI().length);
-        return schemeAndHost + String(view.requestURI);
-      },
-    });
   }
-  return new Proxy(request, {
-    get(target, property) {
-      if (Object.hasOwn(overrides, property)) return overrides[property as keyof typeof overrides];
-      const value: unknown = Reflect.get(target, property);
-      // Methods of the wrapped object use #private fields: call them on the object itself.
-      return typeof value === 'function' ? (value.bind(target) as unknown) : value;
-    },
-  });
 }

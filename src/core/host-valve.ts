@@ -9,7 +9,7 @@ import { isAvailable } from '../lifecycle/lifecycle-state.js';
 import { RequestDispatcherAttributes as A } from '../servlet/request-dispatcher.js';
 import type { Context } from './context.js';
 import type { ErrorPageDefinition } from './context-definition.js';
-import { wrapRequest } from './dispatched-request.js';
+import { DispatchedRequest } from './dispatched-request.js';
 import { NOTE_ERROR_PAGE_DONE, NOTE_EXCEPTION } from './request-notes.js';
 import { isPending, ContainerValveBase, type ValveResult } from './valve.js';
 import { serviceWrapper } from './wrapper-valve.js';
@@ -100,7 +100,7 @@ export class HostValve extends ContainerValveBase {
     response.resetBuffer();
     response.setStatus(status);
     const question = page.location.indexOf('?');
-    const wrapped = wrapRequest(request, {
+    const wrapped = new DispatchedRequest(request.facade, {
       dispatcherType: 'ERROR',
       requestURI: context.path + (question < 0 ? page.location : page.location.slice(0, question)),
       contextPath: context.path,
@@ -110,7 +110,7 @@ export class HostValve extends ContainerValveBase {
       attributes,
     });
     request.setNote(NOTE_EXCEPTION, null);
-    await serviceWrapper(match.wrapper, 'ERROR', match.servletPath + (match.pathInfo ?? ''), request, response, wrapped, response);
+    await serviceWrapper(match.wrapper, 'ERROR', match.servletPath + (match.pathInfo ?? ''), request, response, wrapped, response.facade);
     const pageError = request.getNote(NOTE_EXCEPTION);
     if (pageError !== null && pageError !== undefined) {
       // Let the ErrorReportValve render its report instead (Tomcat falls back the same way).

@@ -61,8 +61,8 @@ export class MapperListener implements ContextRegistry {
       {
         welcomeFiles: context.welcomeFiles,
         // Welcome files are looked up in the webapp's resources: its directory, or its bundle (unpackWARs="false").
-        resourceExists: (path) => context.servletContext.resources.stat(path) !== null,
-        isDirectory: (path) => context.servletContext.resources.stat(path)?.isDirectory ?? false,
+        resourceExists: (path) => context.applicationContext.resources.stat(path) !== null,
+        isDirectory: (path) => context.applicationContext.resources.stat(path)?.isDirectory ?? false,
         mapperContextRootRedirectEnabled: context.config.mapperContextRootRedirectEnabled,
       },
       version,

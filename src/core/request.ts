@@ -6,6 +6,7 @@
 import type { ConnectorConfig } from '../config/server-config.js';
 import type { HttpServletRequest } from '../servlet/http-servlet-request.js';
 import type { HttpSession } from '../servlet/http-session.js';
+import type { ManagedSession } from '../session/session-manager.js';
 import type { MappingData } from '../mapper/mapping-data.js';
 import type { Context } from './context.js';
 import type { Host } from './host.js';
@@ -51,6 +52,10 @@ export interface Request extends HttpServletRequest {
   /** Host, Context and Wrapper chosen by the Mapper. */
   readonly mappingData: ContainerMapping;
   readonly response: Response;
+  /** What webapp code is handed for this request: the Servlet API and nothing else (facade/request-facade.ts). */
+  readonly facade: HttpServletRequest;
+  /** The session, as the container manages it (the app gets its facade through `facade`). */
+  getSession(create?: boolean): ManagedSession | null;
   /** process.hrtime.bigint() when the request head was complete. */
   getStartTime(): bigint;
   /** Wall-clock ms when the request head was complete. */

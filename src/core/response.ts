@@ -2,6 +2,8 @@
 import type { HttpServletResponse } from '../servlet/http-servlet-response.js';
 
 export interface Response extends HttpServletResponse {
+  /** What webapp code is handed for this response: the Servlet API and nothing else (facade/response-facade.ts). */
+  readonly facade: HttpServletResponse;
   /** Body bytes sent to the client so far (after the response completes: the whole body). */
   getBytesWritten(): number;
   /** True when sendError was called (the error page machinery still has to render it). */

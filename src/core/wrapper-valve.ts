@@ -33,7 +33,7 @@ export class WrapperValve extends ContainerValveBase {
 
   invoke(request: Request, response: Response): ValveResult {
     const path = request.getServletPath() + (request.getPathInfo() ?? '');
-    return serviceWrapper(this.#wrapper, 'REQUEST', path, request, response, request, response);
+    return serviceWrapper(this.#wrapper, 'REQUEST', path, request, response, request.facade, response.facade);
   }
 }
 

@@ -2,6 +2,7 @@
  * A Wrapper holds one servlet definition of a Context: it creates and initialises the servlet once
  * (at start when load-on-startup >= 0, else on first use) and destroys it on stop (Tomcat's StandardWrapper).
  */
+import { ServletConfigFacade } from './facade/servlet-config-facade.js';
 import type { Logger } from 'pino';
 import type { Servlet, ServletConfig } from '../servlet/servlet.js';
 import type { ServletContext } from '../servlet/servlet-context.js';
@@ -123,7 +124,8 @@ export class Wrapper extends ContainerBase implements ServletConfig {
   async #load(): Promise<Servlet> {
     const servlet = this.#factory();
     try {
-      await servlet.init(this);
+      // The Wrapper is a container (its parent chain reaches the Engine): the servlet gets the API only.
+      await servlet.init(new ServletConfigFacade(this));
     } catch (error) {
       if (error instanceof UnavailableException) this.markUnavailable(error);
       throw error;

@@ -10,7 +10,7 @@ import { logCoded } from '../logging/logger.js';
 import type { Context } from '../core/context.js';
 import type { Host } from '../core/host.js';
 import type { ContextDefinition, MultipartConfigDefinition, ServletDefinition } from '../core/context-definition.js';
-import { RESOURCES_ATTRIBUTE, ResourceCache, resourcesSettingsOf } from '../resources/resource-cache.js';
+import { publishResourceCache, ResourceCache, resourcesSettingsOf } from '../resources/resource-cache.js';
 import type { Filter } from '../servlet/filter.js';
 import * as servletApi from '../servlet/index.js';
 import type { Servlet } from '../servlet/servlet.js';
@@ -52,7 +52,7 @@ export class ContextConfig {
   async configure(context: Context): Promise<ContextDefinition> {
     const resources = await openResources(context);
     this.#resources.set(context, resources);
-    context.servletContext.setResources(resources);
+    context.applicationContext.setResources(resources);
     try {
       const loader = new WebappLoader({
         docBase: context.docBase,
@@ -70,7 +70,7 @@ export class ContextConfig {
       const annotations = app.metadataComplete ? null : scanAnnotations(loader);
       const merged = mergeWebXml(this.#defaults(), app, annotations);
       const definition = toDefinition(merged, loader, context.logger);
-      context.servletContext.setAttribute(RESOURCES_ATTRIBUTE, resourceCacheFor(context, resources));
+      publishResourceCache(context.servletContext, resourceCacheFor(context, resources));
       return definition;
     } catch (error) {
       // A start that fails here is never stopped: release the archive's descriptor now.

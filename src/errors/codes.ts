@@ -446,6 +446,9 @@ const catalogue = {
     message: 'Init parameter [{name}] of servlet [{servlet}] has invalid value [{value}]; allowed: {allowed}',
   },
   SV_ERR_RESPONSE_COMMITTED: { message: 'Cannot {action} after the response has been committed' },
+  SV_ERR_DISPATCH_FOREIGN_REQUEST: {
+    message: 'Cannot {action} a request of type [{type}]: pass the request the servlet was given, or a ServletRequestWrapper around it',
+  },
   SV_ERR_RESPONSE_WRITER_AND_STREAM: { message: '{called}() cannot be called: {other}() has already been called for this response' },
   SV_ERR_RESPONSE_BUFFER_SIZE: { message: 'Cannot change the buffer size to [{size}] after [{written}] bytes of content were written' },
   SV_ERR_REQUEST_READER_AND_STREAM: { message: '{called}() cannot be called: {other}() has already been called for this request' },

@@ -62,6 +62,20 @@ export const uncodedErrors: readonly UncodedError[] = Object.freeze([
     reason: "The Servlet API's own exception: HttpServlet.service() given a non-HTTP request, as Jakarta's HttpServlet does.",
   },
   {
+    file: 'src/servlet/generic-filter.ts',
+    constructs: 'ServletException',
+    count: 2,
+    reason:
+      "The Servlet API's own exception: HttpFilter given a non-HTTP request, and GenericFilter's config read before init() (Jakarta's IllegalStateException). src/servlet/ cannot import the container.",
+  },
+  {
+    file: 'src/servlet/servlet-request-wrapper.ts',
+    constructs: 'TypeError',
+    count: 1,
+    reason:
+      "Programmer error: a request or response wrapper was constructed around null or undefined (Jakarta's IllegalArgumentException). src/servlet/ cannot import the container.",
+  },
+  {
     file: 'src/deploy/webapp-loader.ts',
     constructs: 'TypeError',
     count: 1,
@@ -665,6 +679,11 @@ const docs = {
     meaning:
       'The application tried to reset the response, change its buffer, sendError(), sendRedirect() or forward after the status and headers were already sent (Servlet spec §5.3).',
     fix: 'Decide on errors and redirects before writing body content, or enlarge the buffer with setBufferSize() so less is committed early.',
+  },
+  SV_ERR_DISPATCH_FOREIGN_REQUEST: {
+    meaning:
+      'RequestDispatcher.forward() or include() was given a request object the container did not make and that does not wrap one (Servlet spec §6.2.2 allows only the original request or a ServletRequestWrapper/HttpServletRequestWrapper around it).',
+    fix: 'Extend HttpServletRequestWrapper (from serval/servlet) instead of writing a request object from scratch, or pass the request the servlet received.',
   },
   SV_ERR_RESPONSE_WRITER_AND_STREAM: {
     meaning: 'The application called getWriter() after getOutputStream() on the same response, or the other way round (Servlet spec §5.5).',

@@ -14,8 +14,20 @@ import type { ResourcesConfig } from '../config/server-config.js';
 import type { WebappResources } from './webapp-resources.js';
 import { currentSecondMs } from '../time/second-clock.js';
 
-/** The servlet-context attribute holding a webapp's ResourceCache (Tomcat's `org.apache.catalina.resources`). */
-export const RESOURCES_ATTRIBUTE = 'org.apache.catalina.resources';
+/**
+ * Each webapp's ResourceCache, keyed by the ServletContext its DefaultServlets see. Tomcat publishes it as the
+ * context attribute `org.apache.catalina.resources`; here it stays out of the attributes, which webapp code
+ * can read, so that apps reach only the Servlet API.
+ */
+const published = new WeakMap<object, ResourceCache>();
+
+export function publishResourceCache(servletContext: object, cache: ResourceCache): void {
+  published.set(servletContext, cache);
+}
+
+export function publishedResourceCache(servletContext: object): ResourceCache | null {
+  return published.get(servletContext) ?? null;
+}
 
 /** The `<Resources>` element, converted to bytes and ms. */
 export interface ResourcesSettings {

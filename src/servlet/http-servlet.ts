@@ -146,10 +146,11 @@ export abstract class HttpServlet extends GenericServlet {
   }
 }
 
-function isHttpRequest(request: ServletRequest): request is HttpServletRequest {
+/** HTTP requests are told apart by shape: wrappers and facades are different classes with the same methods. */
+export function isHttpRequest(request: ServletRequest): request is HttpServletRequest {
   return typeof (request as Partial<HttpServletRequest>).getMethod === 'function';
 }
 
-function isHttpResponse(response: ServletResponse): response is HttpServletResponse {
+export function isHttpResponse(response: ServletResponse): response is HttpServletResponse {
   return typeof (response as Partial<HttpServletResponse>).sendError === 'function';
 }

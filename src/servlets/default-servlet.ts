@@ -7,7 +7,7 @@
 import {
   DEFAULT_RESOURCES,
   isSpecialPath,
-  RESOURCES_ATTRIBUTE,
+  publishedResourceCache,
   ResourceCache,
   type DirectoryResource,
   type FileResource,
@@ -126,11 +126,9 @@ export class DefaultServlet extends HttpServlet {
 
   override initServlet(): void {
     this.#settings = settingsOf((name) => this.getInitParameter(name), this.getServletName());
-    const published = this.getServletContext().getAttribute(RESOURCES_ATTRIBUTE);
     this.#resources =
-      published instanceof ResourceCache
-        ? published
-        : new ResourceCache(this.getServletContext().getRealPath('/') ?? '', DEFAULT_RESOURCES);
+      publishedResourceCache(this.getServletContext()) ??
+      new ResourceCache(this.getServletContext().getRealPath('/') ?? '', DEFAULT_RESOURCES);
   }
 
   /**

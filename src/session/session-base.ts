@@ -5,6 +5,8 @@
  */
 import { ContainerError } from '../errors/container-error.js';
 import type { ServletContext } from '../servlet/servlet-context.js';
+import type { HttpSession } from '../servlet/http-session.js';
+import { HttpSessionFacade } from './session-facade.js';
 import type { ManagedSession } from './session-manager.js';
 
 export abstract class SessionBase implements ManagedSession {
@@ -18,6 +20,7 @@ export abstract class SessionBase implements ManagedSession {
   /** False once invalidated or expired. */
   protected valid = true;
   protected readonly attributes: Map<string, unknown>;
+  #facade: HttpSession | null = null;
 
   protected constructor(
     servletContext: ServletContext,
@@ -37,6 +40,11 @@ export abstract class SessionBase implements ManagedSession {
     this.maxInactive = times.maxInactiveInterval;
     this.newSession = times.isNew;
     this.attributes = attributes;
+  }
+
+  get facade(): HttpSession {
+    this.#facade ??= new HttpSessionFacade(this);
+    return this.#facade;
   }
 
   getId(): string {

@@ -11,6 +11,8 @@ export interface ManagedSession extends HttpSession {
   access(): void;
   /** Marks the end of that request. */
   endAccess(): void;
+  /** What webapp code is handed for this session: the HttpSession API and nothing else. */
+  readonly facade: HttpSession;
 }
 
 export interface SessionManager {

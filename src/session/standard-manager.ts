@@ -109,7 +109,7 @@ export class StandardManager implements SessionManager {
     }
     const session = new StandardSession(this.#host, this.#generateUniqueId(), this.#sessionTimeoutSeconds);
     this.#sessions.set(session.getId(), session);
-    this.#fireEvent('sessionCreated', { getSession: () => session });
+    this.#fireEvent('sessionCreated', { getSession: () => session.facade });
     return session;
   }
 
@@ -136,7 +136,7 @@ export class StandardManager implements SessionManager {
     session.changeIdInternal(newId);
     this.#sessions.set(newId, session);
     // HttpSessionIdListener (Servlet 3.1+); not in listeners.ts yet, so matched by method name.
-    const event: HttpSessionEvent = { getSession: () => session };
+    const event: HttpSessionEvent = { getSession: () => session.facade };
     for (const listener of this.#listeners()) {
       const callback: unknown = (listener as Record<string, unknown>).sessionIdChanged;
       if (typeof callback === 'function') {

@@ -107,7 +107,7 @@ export class StandardSession extends SessionBase {
     if (!this.valid || this.#expiring) return;
     this.#expiring = true;
     try {
-      this.#host.fireEvent('sessionDestroyed', { getSession: () => this });
+      this.#host.fireEvent('sessionDestroyed', { getSession: () => this.facade });
     } finally {
       this.#host.remove(this);
       this.valid = false;
@@ -126,6 +126,6 @@ export class StandardSession extends SessionBase {
   }
 
   #bindingEvent(name: string, value: unknown): HttpSessionBindingEvent {
-    return { getSession: () => this, getName: () => name, getValue: () => value };
+    return { getSession: () => this.facade, getName: () => name, getValue: () => value };
   }
 }

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RESOURCES_ATTRIBUTE, ResourceCache } from '../../../src/resources/resource-cache.js';
+import { publishedResourceCache, type ResourceCache } from '../../../src/resources/resource-cache.js';
 import { sleep, type RawResponse } from '../../helpers/raw-http-client.js';
 import {
   A_TXT,
@@ -37,9 +37,9 @@ afterAll(async () => {
 
 function cacheOf(contextName: string): ResourceCache {
   const host = fixture.server.catalina.server.services[0]!.engine.findChild('localhost');
-  const context = host?.findChild(contextName) as { servletContext: { getAttribute(name: string): unknown } } | undefined;
-  const cache = context?.servletContext.getAttribute(RESOURCES_ATTRIBUTE);
-  if (!(cache instanceof ResourceCache)) throw new Error(`no resource cache for ${contextName}`);
+  const context = host?.findChild(contextName) as { servletContext: object } | undefined;
+  const cache = context === undefined ? null : publishedResourceCache(context.servletContext);
+  if (cache === null) throw new Error(`no resource cache for ${contextName}`);
   return cache;
 }
 

@@ -13,7 +13,7 @@ import type { ContextBinding } from '../../../src/core/context-binding.js';
 import {
   DEFAULT_RESOURCES,
   isSharedContent,
-  RESOURCES_ATTRIBUTE,
+  publishResourceCache,
   ResourceCache,
   type FileResource,
   type ResourcesSettings,
@@ -51,11 +51,12 @@ afterAll(async () => {
 
 async function servletOver(cache: ResourceCache): Promise<DefaultServlet> {
   const context = {
-    getAttribute: (name: string) => (name === RESOURCES_ATTRIBUTE ? cache : null),
+    getAttribute: () => null,
     getRealPath: (path: string) => join(docBase, path),
     getMimeType: (file: string) => (file.endsWith('.txt') ? 'text/plain' : 'application/octet-stream'),
     log: () => undefined,
   } as unknown as ServletContext;
+  if (cache !== null) publishResourceCache(context, cache);
   const config: ServletConfig = {
     getServletName: () => 'default',
     getServletContext: () => context,

@@ -12,7 +12,7 @@ import {
   DEFAULT_RESOURCES,
   isInside,
   isSpecialPath,
-  RESOURCES_ATTRIBUTE,
+  publishResourceCache,
   ResourceCache,
   type ResourcesSettings,
 } from '../../../src/resources/resource-cache.js';
@@ -288,7 +288,7 @@ for (let i = 0; i < LARGE.length; i++) LARGE[i] = i % 251;
 async function makeServlet(initParams: Record<string, string> = {}, resources?: ResourcesSettings): Promise<DefaultServlet> {
   const cache = resources === undefined ? null : new ResourceCache(docBase, resources);
   const context = {
-    getAttribute: (name: string) => (name === RESOURCES_ATTRIBUTE ? cache : null),
+    getAttribute: () => null,
     getRealPath: (path: string) => {
       const full = normalize(join(docBase, path));
       return full.startsWith(docBase) ? full : null;
@@ -296,6 +296,7 @@ async function makeServlet(initParams: Record<string, string> = {}, resources?: 
     getMimeType: (file: string) => MIME[file.split('.').pop() ?? ''] ?? null,
     log: () => {},
   } as unknown as ServletContext;
+  if (cache !== null) publishResourceCache(context, cache);
   const config: ServletConfig = {
     getServletName: () => 'default',
     getServletContext: () => context,
