@@ -1,4 +1,8 @@
-/** The container's HttpServletRequest (Servlet spec ch. 3) over a protocol Exchange, with Tomcat's semantics. */
+/**
+ * The container's HttpServletRequest (Servlet spec ch. 3) over a protocol Exchange, with Tomcat's semantics.
+ * Long because the API is wide (about 70 methods): each is short, and the parts with real logic live in their
+ * own files (request-content.ts for the body and parameters, cookie-parser.ts, accept-language.ts, parameters.ts).
+ */
 import type { ConnectorConfig } from '../config/server-config.js';
 import { ContainerError } from '../errors/container-error.js';
 import { emptyMappingData } from '../mapper/mapping-data.js';

@@ -1,4 +1,8 @@
-/** The container's HttpServletResponse (Servlet spec ch. 5) over a protocol Exchange, with Tomcat's semantics. */
+/**
+ * The container's HttpServletResponse (Servlet spec ch. 5) over a protocol Exchange, with Tomcat's semantics.
+ * Long because the API is wide and its state rules (committed, suspended, including, error) touch every
+ * method; buffering (output-buffer.ts), Content-Type parsing and Set-Cookie serialisation live in their own files.
+ */
 import { ContainerError } from '../errors/container-error.js';
 import type { HeaderList, Exchange } from '../protocol/exchange.js';
 import type { Cookie } from '../servlet/cookie.js';

@@ -2,6 +2,8 @@
  * A Context is one deployed webapp: its servlets (Wrappers), filters, listeners, sessions, error pages and
  * ServletContext. It is built from a ContextDefinition produced by ContextConfig (Tomcat's StandardContext,
  * without the 187 KB).
+ * Long because a Context owns the whole webapp lifecycle (start, reload, pause, stop) and its listener
+ * events; the ServletContext, filters, dispatchers and error pages live in their own files.
  */
 import type { ServletContext } from '../servlet/servlet-context.js';
 import type { Logger } from 'pino';

@@ -6,6 +6,8 @@
  * Versions of one path (`app##1`, `app##2`) run side by side (parallel deployment); with undeployOldVersions an
  * older version is removed once it has no sessions left. With unpackWARs="false" a bundle is served straight from
  * the archive (its docBase is the bundle file; see archive-resources.ts): nothing is written to appBase or work/.
+ * Long because the deployment rules are one table over three sources; unpacking, descriptors and file
+ * tracking live in bundle-unpacker.ts, context-descriptors.ts and deploy-files.ts.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';

@@ -1,4 +1,7 @@
-/** Reads a Servlet 6 deployment descriptor (any namespace: Jakarta, javaee or none) into a WebXml. */
+/**
+ * Reads a Servlet 6 deployment descriptor (any namespace: Jakarta, javaee or none) into a WebXml. Long because
+ * the descriptor has some forty elements, each read by a small method; merging lives in web-xml-merge.ts.
+ */
 import { readFileSync } from 'node:fs';
 import { childrenNamed, parseXml, XmlSyntaxError, type XmlElement } from '../config/xml-document.js';
 import { DeployError } from '../errors/container-error.js';

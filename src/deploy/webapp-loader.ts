@@ -3,6 +3,8 @@
  * vm.compileFunction, so an undeployed app's modules can be dropped whole (node-runtime.md §4). It reads
  * through the webapp's resources, so modules load the same from a directory or straight from a bundle;
  * webapp-module-resolver.ts finds the file a specifier names.
+ * Long because it also builds what each module is given in place of the globals it must not share (timers,
+ * process), each of which the README documents.
  */
 import { builtinModules } from 'node:module';
 import { basename, dirname, extname, join, resolve } from 'node:path';

@@ -10,6 +10,7 @@
  * - `{reason}` takes one of the fixed phrases the spec lists (`reasons`), for a code whose cases differ
  *   only in that phrase; the compiler refuses any other string.
  * Codes are never reused once retired (see docs/errors.md).
+ * Long by nature: one entry per code, grouped by area.
  */
 
 /** What a protocol-level error does to the connection (after Tomcat's ErrorState). */

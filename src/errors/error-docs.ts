@@ -1,4 +1,7 @@
-/** What each catalogued error code means and how to fix it, and the renderer of docs/errors.md from them. */
+/**
+ * What each catalogued error code means and how to fix it, and the renderer of docs/errors.md from them. Long by
+ * nature: one entry per code, in the order of codes.ts.
+ */
 import { codes, type CloseMode, type ErrorCode } from './codes.js';
 
 export interface ErrorDoc {

@@ -3,6 +3,8 @@
  * conditional requests, byte ranges, precompressed variants, directory redirects and listings, and
  * (readonly=false) PUT and DELETE. Small files come from the webapp's ResourceCache, large ones stream
  * with back-pressure. Uses only the public servlet API plus the ResourceCache the Context publishes.
+ * Long because it is one servlet with many HTTP features; ranges, preconditions, precompressed variants,
+ * listings and PUT live in their own files and this one wires them together.
  */
 import {
   DEFAULT_RESOURCES,
