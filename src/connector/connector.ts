@@ -1,7 +1,8 @@
 /**
  * A Connector receives requests on one port with one protocol and hands them to its Service's Engine
  * through the Adapter (Tomcat's Connector). The protocol handler owns sockets; the connector owns lifecycle.
- * A blocking-style connector runs servlet code on a worker pool (WorkerExecutor) through a WorkerPoolAdapter.
+ * A blocking-style connector runs servlet code on a worker pool, which src/blocking builds and hands in as
+ * ConnectorWorkers: the connector drives it without depending on how it works.
  */
 import type { Logger } from 'pino';
 import type { ConnectorConfig } from '../config/server-config.js';
@@ -13,14 +14,23 @@ import { Http11Protocol } from '../protocol/http11/http11-protocol.js';
 import { AjpProtocol } from '../protocol/ajp/ajp-protocol.js';
 import type { Service } from '../core/service.js';
 import { ConnectorAdapter } from './connector-adapter.js';
-import type { WorkerExecutor } from './worker-executor.js';
-import { WorkerPoolAdapter } from './worker-pool-adapter.js';
 
-/** How a blocking-style connector reaches its worker pool. */
+/** A blocking-style connector's worker pool (src/blocking/main/connector-workers.ts). */
 export interface ConnectorWorkers {
-  readonly executor: WorkerExecutor;
-  /** Index of this connector within its Service (workers build the same connector settings). */
-  readonly connectorIndex: number;
+  /** Threads of the pool: a connection holds one for its keep-alive life. */
+  readonly maxThreads: number;
+  /**
+   * The Adapter that runs this connector's exchanges on the pool; `rejections` logs the requests it refuses.
+   * `pinned` counts the connections holding a worker.
+   */
+  createAdapter(rejections: Pick<Adapter, 'logRejected'>, logger: Logger, disableKeepAlivePercentage: number): PoolAdapter;
+  /** Starts the workers (they build their container trees); idempotent for a pool shared by connectors. */
+  start(): Promise<void>;
+  stop(gracefulStopMs: number): Promise<void>;
+}
+
+export interface PoolAdapter extends Adapter {
+  readonly pinned: number;
 }
 
 export class Connector extends LifecycleBase {
@@ -29,7 +39,7 @@ export class Connector extends LifecycleBase {
   readonly #logger: Logger;
   readonly #workers: ConnectorWorkers | undefined;
   #handler: ProtocolHandler | null = null;
-  #poolAdapter: WorkerPoolAdapter | null = null;
+  #poolAdapter: PoolAdapter | null = null;
   /** Set by the Service before stop(): how long in-flight requests may take to finish. */
   gracefulStopMs = 10_000;
 
@@ -63,8 +73,8 @@ export class Connector extends LifecycleBase {
   }
 
   /** The worker pool of a blocking-style connector; null on the event-loop endpoint. */
-  get executor(): WorkerExecutor | null {
-    return this.#workers?.executor ?? null;
+  get workers(): ConnectorWorkers | null {
+    return this.#workers ?? null;
   }
 
   /** Connections holding a worker (blocking style); 0 on the event-loop endpoint. */
@@ -95,15 +105,9 @@ export class Connector extends LifecycleBase {
     if (workers !== undefined) {
       // Blocking style: a connection holds a worker for its keep-alive life, so connections beyond the pool's
       // maxThreads wait in the accept queue (acceptCount) and are refused beyond it, as on Tomcat's BIO endpoint.
-      const threads = workers.executor.maxThreads;
+      const threads = workers.maxThreads;
       config = { ...config, maxThreads: threads, maxConnections: Math.min(config.maxConnections, threads) };
-      this.#poolAdapter = new WorkerPoolAdapter({
-        executor: workers.executor,
-        connectorIndex: workers.connectorIndex,
-        disableKeepAlivePercentage: config.disableKeepAlivePercentage,
-        rejections: this.adapter,
-        logger: this.#logger,
-      });
+      this.#poolAdapter = workers.createAdapter(this.adapter, this.#logger, config.disableKeepAlivePercentage);
       adapter = this.#poolAdapter;
     }
     this.#handler =
@@ -122,11 +126,11 @@ export class Connector extends LifecycleBase {
     // each one that takes its public path instead.
     reportNodeInternals(this.#logger);
     // Workers first: nothing is accepted before they have built their container trees.
-    await this.#workers?.executor.start();
+    await this.#workers?.start();
     try {
       await this.#handler!.start();
     } catch (error) {
-      await this.#workers?.executor.stop(0);
+      await this.#workers?.stop(0);
       throw error;
     }
     this.setState('STARTING');
@@ -135,6 +139,6 @@ export class Connector extends LifecycleBase {
   protected async stopInternal(): Promise<void> {
     this.setState('STOPPING');
     await this.#handler?.stop(this.gracefulStopMs);
-    await this.#workers?.executor.stop(this.gracefulStopMs);
+    await this.#workers?.stop(this.gracefulStopMs);
   }
 }

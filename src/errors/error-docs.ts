@@ -155,7 +155,7 @@ export const uncodedErrors: readonly UncodedError[] = Object.freeze([
       "A stand-in for node:http's header timeout (code ERR_HTTP_REQUEST_TIMEOUT): it goes through classifyClientError() and becomes SV_ERR_HTTP_HEADER_TIMEOUT; it is never raised to a caller.",
   },
   {
-    file: 'src/net/worker-pool/error-data.ts',
+    file: 'src/blocking/pool/error-data.ts',
     constructs: 'Error',
     count: 1,
     reason:

@@ -19,7 +19,8 @@ import { parseWebXml } from '../deploy/web-xml-parser.js';
 import type { LifecycleEvent, LifecycleListener } from '../lifecycle/lifecycle-base.js';
 import { componentLogger, logCoded } from '../logging/logger.js';
 import { createValve, ERROR_REPORT_VALVE, loadUserComponent } from './component-factory.js';
-import { WorkerExecutors } from './worker-executors.js';
+import { connectorWorkers } from '../blocking/main/connector-workers.js';
+import { WorkerExecutors } from '../blocking/main/worker-executors.js';
 
 export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger: Logger): Server<Connector> {
   const server = new Server<Connector>(config, componentLogger(logger, 'Server'));
@@ -37,7 +38,7 @@ export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger
       const effective = port === connectorConfig.port ? connectorConfig : { ...connectorConfig, port };
       const executor = effective.style === 'blocking' ? executors.forConnector(effective, connectorIndex) : undefined;
       service.addConnector(
-        new Connector(effective, service, componentLogger(logger, 'Connector'), executor && { executor, connectorIndex }),
+        new Connector(effective, service, componentLogger(logger, 'Connector'), executor && connectorWorkers(executor, connectorIndex)),
       );
     });
     server.addService(service);

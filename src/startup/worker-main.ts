@@ -16,32 +16,25 @@ import type { Service } from '../core/service.js';
 import type { Context } from '../core/context.js';
 import { ContextConfig } from '../deploy/context-config.js';
 import { ContainerError } from '../errors/container-error.js';
-import { errorToData } from '../net/worker-pool/error-data.js';
-import { MessageBatcher } from '../net/worker-pool/message-batcher.js';
-import { PortInbox } from '../net/worker-pool/port-inbox.js';
-import { SyncCaller } from '../net/worker-pool/sync-caller.js';
-import {
-  SIGNAL_BODY,
-  SIGNAL_REPLY,
-  type BodyMessage,
-  type DeploymentData,
-  type MainToWorker,
-  type ReplyMessage,
-  type RequestMessage,
-  type WorkerChannelData,
-  type WorkerToMain,
-} from '../net/worker-pool/worker-messages.js';
-import { BodyDispatcher } from '../protocol/worker/worker-body.js';
+import { errorToData } from '../blocking/pool/error-data.js';
+import { MessageBatcher } from '../blocking/pool/message-batcher.js';
+import { PortInbox } from '../blocking/pool/port-inbox.js';
+import { SyncCaller } from '../blocking/pool/sync-caller.js';
+import { SIGNAL_BODY, SIGNAL_REPLY, type BodyMessage, type ReplyMessage, type WorkerChannelData } from '../blocking/messages/channel.js';
+import type { DeploymentData } from '../blocking/messages/deployment-messages.js';
+import type { MainToWorker, WorkerToMain } from '../blocking/messages/worker-messages.js';
+import type { RequestMessage } from '../blocking/messages/exchange-messages.js';
+import { BodyDispatcher } from '../blocking/worker/worker-body.js';
 import {
   WorkerConnection,
   createWorkerExchange,
   type WorkerExchange,
   type WorkerExchangeLink,
-} from '../protocol/worker/worker-exchange.js';
-import { WorkerSessionManager, WorkerSessionRegistry, type SessionOwnerLink } from '../session/worker-session-manager.js';
+} from '../blocking/worker/worker-exchange.js';
+import { WorkerSessionManager, WorkerSessionRegistry, type SessionOwnerLink } from '../blocking/session/worker-session-manager.js';
 import { buildServiceTree, defaultWebXml } from './server-factory.js';
-import { WorkerDeployer } from './worker-deployer.js';
-import type { WorkerInit } from './worker-init.js';
+import { WorkerDeployer } from '../blocking/worker/worker-deployer.js';
+import type { WorkerInit } from '../blocking/worker/worker-init.js';
 import { exitProcess, installProcessGuard } from './process-guard.js';
 import { reportContainerFault } from '../core/faults.js';
 

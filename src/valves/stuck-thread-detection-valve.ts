@@ -16,7 +16,7 @@ import type { Request } from '../core/request.js';
 import type { Response } from '../core/response.js';
 import { Context } from '../core/context.js';
 import { isPending, ContainerValveBase, type ValveResult } from '../core/valve.js';
-import { StuckRequestWatch, type StuckPolicy, type WatchedRequest } from '../net/worker-pool/stuck-request-watch.js';
+import { StuckRequestWatch, type StuckPolicy, type WatchedRequest } from './stuck-request-watch.js';
 
 export const STUCK_THREAD_DETECTION_VALVE_CLASS = 'org.apache.catalina.valves.StuckThreadDetectionValve';
 

@@ -1,5 +1,6 @@
 // The blocking-style endpoint's own behaviour (issue #7): connections pinned to worker threads, servlets that
 // block the thread, synchronous body reads, faults that stay in their servlet, graceful stop.
+import { executorOf } from '../../../src/blocking/main/connector-workers.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawHttpClient } from '../../helpers/raw-http-client.js';
@@ -27,7 +28,7 @@ function get(path: string, extra = ''): string {
 }
 
 function executor(of: TestServer) {
-  return of.catalina.server.services[0]!.connectors[0]!.executor!;
+  return executorOf(of.catalina.server.services[0]!.connectors[0]!.workers)!;
 }
 
 describe('blocking endpoint: threads', () => {

@@ -1,6 +1,7 @@
 // maxThreads, acceptCount and disableKeepAlivePercentage on the blocking endpoint with a handful of keep-alive
 // clients (issue #7): a connection holds a worker for its keep-alive life, the next ones wait in the accept
 // queue and are refused beyond it, and keep-alive is turned off when too many workers are held.
+import { executorOf } from '../../../src/blocking/main/connector-workers.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RawHttpClient } from '../../helpers/raw-http-client.js';
 import type { TestServer } from '../../helpers/test-server.js';
@@ -49,7 +50,7 @@ describe('blocking endpoint limits', () => {
     first.close();
     const served = await waiting.readResponse({ timeoutMs: 5000 });
     expect(served.body).toBe('hello');
-    const stats = server.catalina.server.services[0]!.connectors[0]!.executor!.stats;
+    const stats = executorOf(server.catalina.server.services[0]!.connectors[0]!.workers)!.stats;
     expect(stats.threads).toBe(2);
   });
 
@@ -85,7 +86,7 @@ describe('blocking endpoint limits', () => {
     const { availableParallelism } = await import('node:os');
     const connector = server.catalina.server.services[0]!.connectors[0]!;
     expect(connector.config.maxThreads).toBe(2 * availableParallelism());
-    expect(connector.executor!.maxThreads).toBe(2 * availableParallelism());
+    expect(executorOf(connector.workers)!.maxThreads).toBe(2 * availableParallelism());
   });
 
   it('an Executor retires worker threads idle for maxIdleTime down to minSpareThreads', async () => {
@@ -95,7 +96,7 @@ describe('blocking endpoint limits', () => {
       connectorAttributes: 'executor="pool" disableKeepAlivePercentage="100"',
     });
     expect(server.logs.filter((r) => /maxIdleTime/.test(r.msg))).toEqual([]);
-    const executor = server.catalina.server.services[0]!.connectors[0]!.executor!;
+    const executor = executorOf(server.catalina.server.services[0]!.connectors[0]!.workers)!;
     const held: RawHttpClient[] = [];
     for (let i = 0; i < 3; i++) {
       const client = await connect(server.port);

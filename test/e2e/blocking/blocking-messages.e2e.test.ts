@@ -2,6 +2,7 @@
 // path): each postMessage wakes the thread it goes to, so a keep-alive request costs one post each way (the
 // worker batches head, body, end and 'done'); the connection's facts travel with its first request only; and
 // batching never holds back bytes the servlet flushed before it blocks its thread.
+import { executorOf } from '../../../src/blocking/main/connector-workers.js';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawHttpClient } from '../../helpers/raw-http-client.js';
@@ -41,7 +42,7 @@ function remote(agent: http.Agent): Promise<{ readonly port: number; readonly ex
 }
 
 function stats() {
-  return server.catalina.server.services[0]!.connectors[0]!.executor!.stats;
+  return executorOf(server.catalina.server.services[0]!.connectors[0]!.workers)!.stats;
 }
 
 describe('blocking endpoint: messages between threads', () => {

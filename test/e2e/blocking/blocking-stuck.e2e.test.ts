@@ -2,6 +2,7 @@
 // threshold and terminates its worker past interruptThreadThreshold; the request gets a 500 (or its connection
 // closes if the response had started), the worker is replaced, other connections go on. On the event-loop
 // connector the valve reports slow requests when the loop gets a turn, and never interrupts.
+import { executorOf } from '../../../src/blocking/main/connector-workers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawHttpClient } from '../../helpers/raw-http-client.js';
 import { startTestServer, type LogRecord, type TestServer } from '../../helpers/test-server.js';
@@ -49,7 +50,7 @@ describe('StuckThreadDetectionValve on a blocking connector (interruptThreadThre
     await server?.close();
   });
 
-  const executor = () => server.catalina.server.services[0]!.connectors[0]!.executor!;
+  const executor = () => executorOf(server.catalina.server.services[0]!.connectors[0]!.workers)!;
 
   it('a servlet looping forever: its client gets a 500, the worker is replaced, a concurrent client is unaffected', async () => {
     const bystander = await RawHttpClient.connect(server.port);

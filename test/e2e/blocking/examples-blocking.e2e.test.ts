@@ -1,5 +1,6 @@
 // The shipped examples webapp through a blocking-style connector: the servlets run on worker threads, with the
 // same observable behaviour as on the event-loop endpoint (test/e2e/core/examples.e2e.test.ts).
+import { executorOf } from '../../../src/blocking/main/connector-workers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../../helpers/test-server.js';
 import { startBlockingServer } from './blocking-server.js';
@@ -19,7 +20,7 @@ describe('examples webapp on the blocking endpoint', () => {
     const connector = server.catalina.server.services[0]!.connectors[0]!;
     expect(connector.config.style).toBe('blocking');
     expect(connector.componentName).toMatch(/http-bio-/);
-    expect(connector.executor?.stats.threads).toBeGreaterThanOrEqual(2);
+    expect(executorOf(connector.workers)?.stats.threads).toBeGreaterThanOrEqual(2);
   });
 
   it('GET /examples/hello answers exactly Hello, World! through the filter', async () => {

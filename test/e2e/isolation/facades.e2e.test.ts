@@ -20,7 +20,7 @@ import { HttpExchange } from '../../../src/protocol/http11/http-exchange.js';
 import { ResourceCache } from '../../../src/resources/resource-cache.js';
 import { StandardManager } from '../../../src/session/standard-manager.js';
 import { StandardSession } from '../../../src/session/standard-session.js';
-import { WorkerSession } from '../../../src/session/worker-session.js';
+import { WorkerSession } from '../../../src/blocking/session/worker-session.js';
 import { fetchHttp } from '../../helpers/http-fetch.js';
 import { REPO_ROOT, startTestServer, type TestServer } from '../../helpers/test-server.js';
 import { startBlockingServer } from '../blocking/blocking-server.js';

@@ -56,11 +56,11 @@ function importsArea(...areas: string[]): (edge: ImportEdge) => boolean {
 }
 
 /** Folders that are the container's upper layers: nothing below them may import them. */
-const CONTAINER = ['core', 'valves', 'servlets', 'deploy', 'connector', 'startup'];
+const CONTAINER = ['core', 'valves', 'servlets', 'deploy', 'connector', 'blocking', 'startup'];
 
 const rules: readonly Rule[] = [
   {
-    name: 'protocol/ and net/ never import the container (core, servlet, session, connector, valves, servlets, deploy, startup)',
+    name: 'protocol/ and net/ never import the container (core, servlet, session, connector, valves, servlets, deploy, blocking, startup)',
     appliesTo: inArea('protocol', 'net'),
     forbids: importsArea('servlet', 'session', ...CONTAINER),
   },
@@ -79,24 +79,38 @@ const rules: readonly Rule[] = [
   {
     // Tomcat lets catalina core use the connector's Request; here core owns the Request/Response/Valve contracts
     // (core/request.ts, core/response.ts, core/valve.ts) and the connector implements them.
-    name: 'core/ never imports protocol, net, connector, valves, servlets, deploy or startup',
+    name: 'core/ never imports protocol, net, connector, valves, servlets, deploy, blocking or startup',
     appliesTo: inArea('core'),
-    forbids: importsArea('protocol', 'net', 'connector', 'valves', 'servlets', 'deploy', 'startup'),
+    forbids: importsArea('protocol', 'net', 'connector', 'valves', 'servlets', 'deploy', 'blocking', 'startup'),
   },
   {
-    name: 'valves/ and servlets/ never import connector, deploy or startup (they see core contracts only)',
+    name: 'valves/ and servlets/ never import connector, deploy, blocking or startup (they see core contracts only)',
     appliesTo: inArea('valves', 'servlets'),
-    forbids: importsArea('connector', 'deploy', 'startup'),
+    forbids: importsArea('connector', 'deploy', 'blocking', 'startup'),
   },
   {
-    name: 'connector/ never imports valves, servlets, deploy or startup',
+    // A blocking-style Connector is handed its worker pool (ConnectorWorkers) by startup; it never builds one.
+    name: 'connector/ never imports valves, servlets, deploy, blocking or startup',
     appliesTo: inArea('connector'),
-    forbids: importsArea('valves', 'servlets', 'deploy', 'startup'),
+    forbids: importsArea('valves', 'servlets', 'deploy', 'blocking', 'startup'),
   },
   {
-    name: 'deploy/ never imports connector or startup',
+    name: 'deploy/ never imports connector, blocking or startup',
     appliesTo: inArea('deploy'),
-    forbids: importsArea('connector', 'startup'),
+    forbids: importsArea('connector', 'blocking', 'startup'),
+  },
+  {
+    // Sessions are the container's own vocabulary; how a worker thread reaches the owner's copy is blocking/'s.
+    name: 'session/ never imports net, protocol, blocking or the container above core',
+    appliesTo: inArea('session'),
+    forbids: importsArea('net', 'protocol', ...CONTAINER),
+  },
+  {
+    // The blocking style (servlets on worker threads) is a mechanism; the composition roots (the CLI, the worker
+    // entry startup/worker-main.ts) assemble it.
+    name: 'blocking/ never imports startup',
+    appliesTo: inArea('blocking'),
+    forbids: importsArea('startup'),
   },
   {
     name: 'the foundations (errors, time, version, lifecycle, logging, config, resources) never import the container',
@@ -214,6 +228,8 @@ describe('layering rules (checked on a synthetic tree)', () => {
     ...edgesOf('src/deploy/d.ts', "import '../startup/catalina.js';"),
     ...edgesOf('src/connector/c.ts', "import '../valves/error-report-valve.js';"),
     ...edgesOf('src/config/t.ts', "import '../net/tls-config.js';"),
+    ...edgesOf('src/session/s.ts', "import type { M } from '../net/worker-pool/worker-messages.js';\nimport '../servlet/http-session.js';"),
+    ...edgesOf('src/blocking/main/e.ts', "import '../../startup/server-factory.js';\nimport '../../connector/connector.js';"),
   ];
 
   it('reports each forbidden edge as file → import, and only those', () => {
@@ -225,6 +241,8 @@ describe('layering rules (checked on a synthetic tree)', () => {
       ['src/valves/v.ts → ../connector/container-response.js'],
       ['src/connector/c.ts → ../valves/error-report-valve.js'],
       ['src/deploy/d.ts → ../startup/catalina.js'],
+      ['src/session/s.ts → ../net/worker-pool/worker-messages.js'],
+      ['src/blocking/main/e.ts → ../../startup/server-factory.js'],
       ['src/config/t.ts → ../net/tls-config.js'],
     ]);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isClientAbort } from '../../../src/core/client-abort.js';
 import { ContainerError } from '../../../src/errors/container-error.js';
-import { errorFromData, errorToData } from '../../../src/net/worker-pool/error-data.js';
+import { errorFromData, errorToData } from '../../../src/blocking/pool/error-data.js';
 
 const abort = (): ContainerError => new ContainerError('SV_ERR_HTTP_CLIENT_ABORT', { protocol: 'HTTP/1.1', connectionId: 'c7' });
 

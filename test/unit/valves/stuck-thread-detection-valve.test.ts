@@ -4,9 +4,9 @@ import pino from 'pino';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { loadServerConfigFromString, type ConfigEnvironment } from '../../../src/config/server-xml-loader.js';
-import { StuckRequestWatch, type WatchedRequest } from '../../../src/net/worker-pool/stuck-request-watch.js';
+import { StuckRequestWatch, type WatchedRequest } from '../../../src/valves/stuck-request-watch.js';
 import type { Exchange } from '../../../src/protocol/exchange.js';
-import { stuckWatchSpecs } from '../../../src/startup/stuck-watch-specs.js';
+import { stuckWatchSpecs } from '../../../src/blocking/main/stuck-watch-specs.js';
 
 const env: ConfigEnvironment = { catalinaHome: '/opt/serval', catalinaBase: '/srv/base', env: {} };
 const VALVE = 'org.apache.catalina.valves.StuckThreadDetectionValve';

@@ -6,8 +6,8 @@
  * waiting in the accept queue get a worker (Tomcat's Http11Processor.disableKeepAlive()).
  */
 import type { Logger } from 'pino';
-import type { PooledWorker } from '../net/worker-pool/worker-pool.js';
-import type { Adapter, Exchange, RejectedRequest } from '../protocol/exchange.js';
+import type { PooledWorker } from '../pool/worker-pool.js';
+import type { Adapter, Exchange, RejectedRequest } from '../../protocol/exchange.js';
 import type { WorkerExecutor } from './worker-executor.js';
 
 interface Pin {

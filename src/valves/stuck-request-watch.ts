@@ -4,7 +4,7 @@
  * reported if it was, and one past `interruptThreadThreshold` is handed to an interrupt callback.
  */
 import type { Logger } from 'pino';
-import { formatMessage } from '../../errors/codes.js';
+import { formatMessage } from '../errors/codes.js';
 
 export interface StuckPolicy {
   /** Seconds after which a request is reported as stuck; 0 or less disables the watch (Tomcat's threshold). */

@@ -7,27 +7,22 @@
  * mid-request is replaced; its requests get a 500, or their connection is dropped if the response had started.
  */
 import type { Logger } from 'pino';
-import type { Context } from '../core/context.js';
-import type { Service } from '../core/service.js';
-import { formatMessage } from '../errors/codes.js';
-import { ContainerError } from '../errors/container-error.js';
-import { errorToData } from '../net/worker-pool/error-data.js';
-import { errorFromData } from '../net/worker-pool/error-data.js';
-import {
-  RESPONSE_ACK_STEP,
-  ownedCopy,
-  type ConnectionData,
-  type DeploymentData,
-  type ForwardedData,
-  type ManagerKey,
-  type RequestMessage,
-  type WorkerToMain,
-} from '../net/worker-pool/worker-messages.js';
-import { WorkerPool, type PooledWorker } from '../net/worker-pool/worker-pool.js';
-import { StuckRequestWatch, type StuckPolicy } from '../net/worker-pool/stuck-request-watch.js';
-import type { Exchange } from '../protocol/exchange.js';
+import type { Context } from '../../core/context.js';
+import type { Service } from '../../core/service.js';
+import { formatMessage } from '../../errors/codes.js';
+import { ContainerError } from '../../errors/container-error.js';
+import { errorToData } from '../pool/error-data.js';
+import { errorFromData } from '../pool/error-data.js';
+import { RESPONSE_ACK_STEP, ownedCopy } from '../messages/channel.js';
+import type { ConnectionData, ForwardedData, RequestMessage } from '../messages/exchange-messages.js';
+import type { DeploymentData } from '../messages/deployment-messages.js';
+import type { ManagerKey } from '../messages/session-messages.js';
+import type { WorkerToMain } from '../messages/worker-messages.js';
+import { WorkerPool, type PooledWorker } from '../pool/worker-pool.js';
+import { StuckRequestWatch, type StuckPolicy } from '../../valves/stuck-request-watch.js';
+import type { Exchange } from '../../protocol/exchange.js';
 import { SessionOwner } from '../session/session-owner.js';
-import type { SessionManager } from '../session/session-manager.js';
+import type { SessionManager } from '../../session/session-manager.js';
 import { WorkerConnectionCache } from './worker-connection-cache.js';
 
 /** Body bytes the main thread may send ahead of what the worker has consumed. */

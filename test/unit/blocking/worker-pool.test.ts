@@ -2,8 +2,9 @@
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RequestMessage, WorkerToMain } from '../../../src/net/worker-pool/worker-messages.js';
-import { WorkerPool, type PooledWorker } from '../../../src/net/worker-pool/worker-pool.js';
+import type { RequestMessage } from '../../../src/blocking/messages/exchange-messages.js';
+import type { WorkerToMain } from '../../../src/blocking/messages/worker-messages.js';
+import { WorkerPool, type PooledWorker } from '../../../src/blocking/pool/worker-pool.js';
 
 const SCRIPT = join(__dirname, '..', '..', 'fixtures', 'worker-pool', 'test-worker.js');
 const pools: WorkerPool[] = [];

@@ -6,7 +6,8 @@
 import { ContainerError } from '../../errors/container-error.js';
 import { errorFromData } from './error-data.js';
 import type { PortInbox } from './port-inbox.js';
-import type { ReplyMessage, WorkerToMain } from './worker-messages.js';
+import type { ReplyMessage } from '../messages/channel.js';
+import type { WorkerToMain } from '../messages/worker-messages.js';
 
 /** A main thread that does not answer within this time is stuck; the call fails instead of hanging the worker. */
 const CALL_TIMEOUT_MS = 30_000;

@@ -3,12 +3,13 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ContainerError } from '../../../src/errors/container-error.js';
-import type { ManagerKey, WorkerToMain } from '../../../src/net/worker-pool/worker-messages.js';
+import type { ManagerKey } from '../../../src/blocking/messages/session-messages.js';
+import type { WorkerToMain } from '../../../src/blocking/messages/worker-messages.js';
 import type { HttpSessionBindingEvent } from '../../../src/servlet/listeners.js';
 import type { ServletContext } from '../../../src/servlet/servlet-context.js';
-import { SessionOwner } from '../../../src/session/session-owner.js';
+import { SessionOwner } from '../../../src/blocking/session/session-owner.js';
 import { StandardManager } from '../../../src/session/standard-manager.js';
-import { WorkerSessionManager, WorkerSessionRegistry } from '../../../src/session/worker-session-manager.js';
+import { WorkerSessionManager, WorkerSessionRegistry } from '../../../src/blocking/session/worker-session-manager.js';
 
 const KEY: ManagerKey = { host: 'localhost', context: 'shop' };
 const servletContext = { getContextPath: () => '/shop' } as unknown as ServletContext;

@@ -3,17 +3,14 @@
 // response nor needs an acknowledgement below its window (WorkerExchange).
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { WorkerConnectionCache } from '../../../src/connector/worker-connection-cache.js';
+import { WorkerConnectionCache } from '../../../src/blocking/main/worker-connection-cache.js';
 import type { TlsInfo } from '../../../src/net/tls-info.js';
-import {
-  RESPONSE_ACK_STEP,
-  RESPONSE_WINDOW,
-  type RequestMessage,
-  type WorkerToMain,
-} from '../../../src/net/worker-pool/worker-messages.js';
+import { RESPONSE_ACK_STEP, RESPONSE_WINDOW } from '../../../src/blocking/messages/channel.js';
+import type { RequestMessage } from '../../../src/blocking/messages/exchange-messages.js';
+import type { WorkerToMain } from '../../../src/blocking/messages/worker-messages.js';
 import type { Exchange } from '../../../src/protocol/exchange.js';
-import type { WorkerBody } from '../../../src/protocol/worker/worker-body.js';
-import { WorkerConnection, WorkerExchange } from '../../../src/protocol/worker/worker-exchange.js';
+import type { WorkerBody } from '../../../src/blocking/worker/worker-body.js';
+import { WorkerConnection, WorkerExchange } from '../../../src/blocking/worker/worker-exchange.js';
 
 /** The parts of an exchange the cache reads. */
 function exchange(overrides: Partial<Exchange> = {}): Exchange {

@@ -10,11 +10,11 @@
  * Values must be structured-cloneable (they cross threads): class instances arrive as plain objects, and
  * session and binding listeners run on the main thread's instance of the web application.
  */
-import { ContainerError } from '../errors/container-error.js';
-import type { SessionCommit } from '../net/worker-pool/worker-messages.js';
-import type { ServletContext } from '../servlet/servlet-context.js';
-import { SessionBase } from './session-base.js';
-import type { SessionSnapshot } from './session-snapshot.js';
+import { ContainerError } from '../../errors/container-error.js';
+import type { SessionCommit } from '../messages/session-messages.js';
+import type { ServletContext } from '../../servlet/servlet-context.js';
+import { SessionBase } from '../../session/session-base.js';
+import type { SessionSnapshot } from '../../session/session-snapshot.js';
 
 /** What a WorkerSession needs from its manager. */
 export interface WorkerSessionHost {

@@ -1,9 +1,9 @@
 // The worker's self-read inbox: messages taken with receiveMessageOnPort, waits on a shared counter.
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { PortInbox } from '../../../src/net/worker-pool/port-inbox.js';
-import { errorFromData, errorToData } from '../../../src/net/worker-pool/error-data.js';
-import { ownedCopy } from '../../../src/net/worker-pool/worker-messages.js';
+import { PortInbox } from '../../../src/blocking/pool/port-inbox.js';
+import { errorFromData, errorToData } from '../../../src/blocking/pool/error-data.js';
+import { ownedCopy } from '../../../src/blocking/messages/channel.js';
 import { ContainerError, ProtocolError } from '../../../src/errors/container-error.js';
 
 function channel() {

@@ -2,7 +2,16 @@
 import { ContainerError, ProtocolError, reviveError } from '../../errors/container-error.js';
 import type { ErrorCode } from '../../errors/codes.js';
 import { codes } from '../../errors/codes.js';
-import type { ErrorData } from './worker-messages.js';
+import type { MessageParams } from '../../errors/codes.js';
+
+/** A coded container error as it crosses threads; rebuilt as the same class and code on the other side. */
+export interface ErrorData {
+  readonly kind: 'ProtocolError' | 'ContainerError' | 'Error';
+  readonly code: string | undefined;
+  readonly params: MessageParams | undefined;
+  readonly status: number | undefined;
+  readonly message: string;
+}
 
 export function errorToData(error: unknown): ErrorData {
   if (error instanceof ContainerError) {

@@ -14,14 +14,11 @@ import {
   SIGNAL_BODY,
   SIGNAL_REPLY,
   SIGNAL_SLOTS,
-  forEachMessage,
   type BodyMessage,
-  type MainToWorker,
   type ReplyMessage,
   type WorkerChannelData,
-  type WorkerPost,
-  type WorkerToMain,
-} from './worker-messages.js';
+} from '../messages/channel.js';
+import { forEachMessage, type MainToWorker, type WorkerPost, type WorkerToMain } from '../messages/worker-messages.js';
 
 export interface WorkerPoolOptions {
   /** Used in thread names and logs (`http-bio-8080`, or the Executor's name). */

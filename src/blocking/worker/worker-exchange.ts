@@ -8,15 +8,11 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { TlsInfo } from '../../net/tls-info.js';
-import type { StuckPolicy } from '../../net/worker-pool/stuck-request-watch.js';
-import {
-  RESPONSE_WINDOW,
-  ownedCopy,
-  type ConnectionData,
-  type RequestMessage,
-  type WorkerToMain,
-} from '../../net/worker-pool/worker-messages.js';
-import type { Exchange, HeaderList } from '../exchange.js';
+import type { StuckPolicy } from '../../valves/stuck-request-watch.js';
+import { RESPONSE_WINDOW, ownedCopy } from '../messages/channel.js';
+import type { ConnectionData, RequestMessage } from '../messages/exchange-messages.js';
+import type { WorkerToMain } from '../messages/worker-messages.js';
+import type { Exchange, HeaderList } from '../../protocol/exchange.js';
 import type { WorkerBody } from './worker-body.js';
 
 /** A settled promise to hand out from end(): nothing to wait for. */

@@ -4,10 +4,11 @@
  * owner, shared by every worker and the event-loop connectors); each request works on a snapshot and commits
  * its changes when it ends (semantics: worker-session.ts). Expiry runs on the owner only.
  */
-import type { ManagerKey, SessionCall, SessionCommit, WorkerToMain } from '../net/worker-pool/worker-messages.js';
-import type { ServletContext } from '../servlet/servlet-context.js';
-import type { ManagedSession, SessionManager } from './session-manager.js';
-import type { SessionSnapshot } from './session-snapshot.js';
+import type { ManagerKey, SessionCall, SessionCommit } from '../messages/session-messages.js';
+import type { WorkerToMain } from '../messages/worker-messages.js';
+import type { ServletContext } from '../../servlet/servlet-context.js';
+import type { ManagedSession, SessionManager } from '../../session/session-manager.js';
+import type { SessionSnapshot } from '../../session/session-snapshot.js';
 import { WorkerSession, type WorkerSessionHost } from './worker-session.js';
 
 /** How the manager reaches the main thread. */

@@ -2,10 +2,10 @@
  * The blocking-style executor's watches for the Engine's and Hosts' StuckThreadDetectionValves, derived from
  * server.xml: a hung worker cannot report itself, so the main thread watches the requests those valves would see.
  */
-import type { EngineConfig } from '../config/server-config.js';
-import type { StuckWatchSpec } from '../connector/worker-executor.js';
-import type { Exchange } from '../protocol/exchange.js';
-import { STUCK_THREAD_DETECTION_VALVE_CLASS, stuckPolicyOf } from '../valves/stuck-thread-detection-valve.js';
+import type { EngineConfig } from '../../config/server-config.js';
+import type { StuckWatchSpec } from './worker-executor.js';
+import type { Exchange } from '../../protocol/exchange.js';
+import { STUCK_THREAD_DETECTION_VALVE_CLASS, stuckPolicyOf } from '../../valves/stuck-thread-detection-valve.js';
 
 /**
  * What the main thread watches on the workers for the Engine's and Hosts' StuckThreadDetectionValves. A Host's

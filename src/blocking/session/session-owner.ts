@@ -3,10 +3,10 @@
  * workers' calls against the real session Managers of the main thread's Contexts and applies the changes each
  * worker request commits. The main thread's Manager is the one owner: expiry, ids and listeners live there.
  */
-import { ContainerError } from '../errors/container-error.js';
-import type { ManagerKey, SessionCall, SessionCommit } from '../net/worker-pool/worker-messages.js';
-import type { ManagedSession, SessionManager } from './session-manager.js';
-import type { SessionSnapshot } from './session-snapshot.js';
+import { ContainerError } from '../../errors/container-error.js';
+import type { ManagerKey, SessionCall, SessionCommit } from '../messages/session-messages.js';
+import type { ManagedSession, SessionManager } from '../../session/session-manager.js';
+import type { SessionSnapshot } from '../../session/session-snapshot.js';
 
 export type ManagerLookup = (key: ManagerKey) => SessionManager | null;
 

@@ -5,13 +5,13 @@
  * waits on a paused Context, then maps again).
  */
 import type { Logger } from 'pino';
-import { Context } from '../core/context.js';
-import type { Host } from '../core/host.js';
-import type { Service } from '../core/service.js';
-import { ContainerError } from '../errors/container-error.js';
-import type { ContextConfig } from '../deploy/context-config.js';
-import type { HostDeployerOptions } from '../deploy/host-config.js';
-import type { DeploymentData } from '../net/worker-pool/worker-messages.js';
+import { Context } from '../../core/context.js';
+import type { Host } from '../../core/host.js';
+import type { Service } from '../../core/service.js';
+import { ContainerError } from '../../errors/container-error.js';
+import type { ContextConfig } from '../../deploy/context-config.js';
+import type { HostDeployerOptions } from '../../deploy/host-config.js';
+import type { DeploymentData } from '../messages/deployment-messages.js';
 
 export interface WorkerDeployerOptions {
   readonly service: Service;

@@ -4,9 +4,9 @@
  * worker moves to another connection, and per request where the protocol forwards them per request (AJP
  * carries the client's address and TLS facts in every forward request).
  */
-import type { TlsInfo } from '../net/tls-info.js';
-import type { ConnectionData, TlsInfoData } from '../net/worker-pool/worker-messages.js';
-import type { Exchange } from '../protocol/exchange.js';
+import type { TlsInfo } from '../../net/tls-info.js';
+import type { ConnectionData, TlsInfoData } from '../messages/exchange-messages.js';
+import type { Exchange } from '../../protocol/exchange.js';
 
 interface Introduced {
   readonly data: ConnectionData;

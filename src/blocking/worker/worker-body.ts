@@ -6,10 +6,11 @@
  * messages left over from an earlier request are dropped by id.
  */
 import { Readable } from 'node:stream';
-import type { BlockingBody } from '../blocking-body.js';
-import { errorFromData } from '../../net/worker-pool/error-data.js';
-import type { PortInbox } from '../../net/worker-pool/port-inbox.js';
-import type { BodyMessage, WorkerToMain } from '../../net/worker-pool/worker-messages.js';
+import type { BlockingBody } from '../../protocol/blocking-body.js';
+import { errorFromData } from '../pool/error-data.js';
+import type { PortInbox } from '../pool/port-inbox.js';
+import type { BodyMessage } from '../messages/channel.js';
+import type { WorkerToMain } from '../messages/worker-messages.js';
 
 /** Consumed bytes are reported to the main thread in steps of this size (its send window is larger). */
 const CREDIT_STEP = 32 * 1024;

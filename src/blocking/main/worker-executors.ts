@@ -6,17 +6,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { ConnectorConfig, ServerConfig } from '../config/server-config.js';
-import { defaultsOf } from '../config/attribute-values.js';
-import type { ConfigEnvironment } from '../config/server-xml-loader.js';
-import { WorkerExecutor } from '../connector/worker-executor.js';
-import type { Service } from '../core/service.js';
-import type { Host } from '../core/host.js';
-import { HostConfig, type DeploymentEvent } from '../deploy/host-config.js';
-import { ContainerError } from '../errors/container-error.js';
-import { componentLogger } from '../logging/logger.js';
+import type { ConnectorConfig, ServerConfig } from '../../config/server-config.js';
+import { defaultsOf } from '../../config/attribute-values.js';
+import type { ConfigEnvironment } from '../../config/server-xml-loader.js';
+import { WorkerExecutor } from './worker-executor.js';
+import type { Service } from '../../core/service.js';
+import type { Host } from '../../core/host.js';
+import { HostConfig, type DeploymentEvent } from '../../deploy/host-config.js';
+import { ContainerError } from '../../errors/container-error.js';
+import { componentLogger } from '../../logging/logger.js';
 import { stuckWatchSpecs } from './stuck-watch-specs.js';
-import type { WorkerInit } from './worker-init.js';
+import type { WorkerInit } from '../worker/worker-init.js';
 
 const EXECUTOR_DEFAULTS = defaultsOf('Executor');
 
@@ -105,8 +105,8 @@ export class WorkerExecutors {
  */
 export function workerScript(): string {
   const compiled = __filename.endsWith('.ts')
-    ? join(__dirname, '..', '..', 'dist', 'startup', 'worker-main.js')
-    : join(__dirname, 'worker-main.js');
+    ? join(__dirname, '..', '..', '..', 'dist', 'startup', 'worker-main.js')
+    : join(__dirname, '..', '..', 'startup', 'worker-main.js');
   if (!existsSync(compiled)) throw new ContainerError('SV_ERR_WORKER_SCRIPT_MISSING', { file: compiled });
   return compiled;
 }

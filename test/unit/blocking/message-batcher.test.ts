@@ -1,7 +1,7 @@
 // The worker's outbox: the messages of one event-loop turn leave in one postMessage, in order, with their
 // transfer lists joined; flush() sends at once (before the thread blocks); big bodies do not pile up.
 import { describe, expect, it } from 'vitest';
-import { MessageBatcher } from '../../../src/net/worker-pool/message-batcher.js';
+import { MessageBatcher } from '../../../src/blocking/pool/message-batcher.js';
 
 interface Sent {
   readonly messages: string[];
