@@ -101,7 +101,14 @@ const rules: readonly Rule[] = [
   {
     name: 'the foundations (errors, time, version, lifecycle, logging, config, resources) never import the container',
     appliesTo: inArea('errors', 'time', 'version', 'lifecycle', 'logging', 'config', 'resources'),
-    forbids: importsArea('protocol', 'net', 'servlet', 'session', ...CONTAINER),
+    forbids: importsArea('protocol', 'net', 'servlet', 'session', 'realm', ...CONTAINER),
+  },
+  {
+    // Realms are what the container's security (authenticators, constraints, request.login) will call: they sit
+    // beside the sessions, below core, and see no request.
+    name: 'realm/ imports only the foundations and servlet/ (never mapper, protocol, net, session or the container)',
+    appliesTo: inArea('realm'),
+    forbids: importsArea('mapper', 'protocol', 'net', 'session', ...CONTAINER),
   },
 ];
 
@@ -214,6 +221,7 @@ describe('layering rules (checked on a synthetic tree)', () => {
     ...edgesOf('src/deploy/d.ts', "import '../startup/catalina.js';"),
     ...edgesOf('src/connector/c.ts', "import '../valves/error-report-valve.js';"),
     ...edgesOf('src/config/t.ts', "import '../net/tls-config.js';"),
+    ...edgesOf('src/realm/r.ts', "import '../core/context.js';\nimport type { Principal } from '../servlet/principal.js';"),
   ];
 
   it('reports each forbidden edge as file → import, and only those', () => {
@@ -226,6 +234,7 @@ describe('layering rules (checked on a synthetic tree)', () => {
       ['src/connector/c.ts → ../valves/error-report-valve.js'],
       ['src/deploy/d.ts → ../startup/catalina.js'],
       ['src/config/t.ts → ../net/tls-config.js'],
+      ['src/realm/r.ts → ../core/context.js'],
     ]);
   });
 
