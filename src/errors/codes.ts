@@ -610,6 +610,36 @@ const catalogue = {
     message: 'Context [{context}] has no session manager in state [{state}]; sessions exist only while the context is started',
   },
 
+  // --- realm: users files, credential handlers, lock-out (src/realm) ---
+  SV_ERR_REALM_USERS_FILE: {
+    message: 'Cannot read the users file [{file}]: {detail}',
+    detail: "the operating system's message",
+  },
+  SV_ERR_REALM_USERS_ROOT: {
+    message: '{file}:{line}: the root element is [{element}]; a users file has a single <tomcat-users> root',
+  },
+  SV_ERR_REALM_USERS_MISSING_ATTRIBUTE: {
+    message: '{file}:{line}: element [{element}] has no [{attribute}] attribute',
+  },
+  SV_ERR_REALM_USERS_DUPLICATE: {
+    message: '{file}:{line}: {what} [{name}] is declared again (first at line [{firstLine}]); each name may appear once',
+  },
+  SV_ERR_REALM_USERS_RELOAD_FAILED: {
+    message: 'Users file [{file}] changed but cannot be loaded; the users loaded before stay in effect until it is fixed',
+  },
+  SV_ERR_REALM_CREDENTIAL_ALGORITHM: {
+    message: '{handler} does not support algorithm [{algorithm}]; supported: [{supported}]',
+  },
+  SV_ERR_REALM_CREDENTIAL_ATTRIBUTE: {
+    message: '{handler} attribute [{attribute}] has invalid value [{value}]; allowed: {allowed}',
+  },
+  SV_ERR_REALM_CREDENTIAL_HANDLER_UNKNOWN: {
+    message: 'Unknown CredentialHandler [{className}]; known: [{known}]',
+  },
+  SV_ERR_REALM_NESTED_HANDLER_EMPTY: {
+    message: 'NestedCredentialHandler has no nested CredentialHandler to create a stored credential with; nest at least one',
+  },
+
   // --- startup / cli ---
   SV_ERR_STARTUP_BIND: {
     message: 'Failed to bind [{address}:{port}]: {detail}',
@@ -731,6 +761,12 @@ const catalogue = {
   SV_ERR_WORKER_EXITED_MID_RESPONSE: {
     message: 'Worker thread [{worker}] exited while sending the response to request [{uri}]; the connection is closed',
   },
+  SV_MSG_REALM_LOCKED_USER: { message: 'An attempt was made to authenticate the locked user [{username}]' },
+  SV_MSG_REALM_LOCKOUT_CACHE_EVICTION: {
+    message:
+      'User [{username}] was removed from the failed users cache after [{seconds}] seconds to keep it within cacheSize [{cacheSize}]; raise cacheSize to keep such users locked',
+  },
+  SV_MSG_REALM_USERS_RELOADED: { message: 'Users file [{file}] changed: [{users}] user(s) loaded' },
   SV_MSG_STUCK_REQUEST_DETECTED: {
     message:
       'Request [{uri}] on connection [{connection}] has been running on [{thread}] for [{seconds}] s (threshold [{threshold}] s): it may be stuck; [{stuck}] request(s) stuck now',

@@ -916,6 +916,49 @@ const docs = {
   },
 
   // --- startup / cli ---
+  SV_ERR_REALM_USERS_FILE: {
+    meaning:
+      "A MemoryRealm or UserDatabase could not read its users file (tomcat-users.xml) when it started. The detail is the operating system's message.",
+    fix: 'Check the `pathname` attribute (relative paths resolve against CATALINA_BASE) and that the user running Serval may read the file.',
+  },
+  SV_ERR_REALM_USERS_ROOT: {
+    meaning: 'The users file is well-formed XML but its root element is not `<tomcat-users>`, so it is not a users file.',
+    fix: 'Point `pathname` at a tomcat-users.xml, or wrap the users in `<tomcat-users>`.',
+  },
+  SV_ERR_REALM_USERS_MISSING_ATTRIBUTE: {
+    meaning:
+      "A `<user>` without `username` (or Tomcat's older `name`), a `<role>` without `rolename` or a `<group>` without `groupname` names nobody.",
+    fix: 'Add the attribute at the reported line, or remove the element.',
+  },
+  SV_ERR_REALM_USERS_DUPLICATE: {
+    meaning:
+      'A user, role or group is declared twice in the users file. Tomcat silently keeps the last one; Serval refuses, because two passwords or role lists for one name are a mistake whose outcome nobody chose.',
+    fix: 'Keep one declaration of the name and merge the roles into it.',
+  },
+  SV_ERR_REALM_USERS_RELOAD_FAILED: {
+    meaning:
+      'A UserDatabase saw its users file change (on the background check) and could not load the new content; the cause says why (syntax, a missing attribute, a duplicate). The users loaded before stay in effect; the file is read again once it changes again.',
+    fix: 'Fix the file as the cause says; the next background check after the change (Engine backgroundProcessorDelay) picks it up without a restart.',
+  },
+  SV_ERR_REALM_CREDENTIAL_ALGORITHM: {
+    meaning:
+      'A CredentialHandler was given an algorithm it cannot compute: a digest node:crypto does not offer for MessageDigestCredentialHandler, or a PBKDF2 variant other than PBKDF2WithHmacSHA1/SHA224/SHA256/SHA384/SHA512 for SecretKeyCredentialHandler.',
+    fix: "Use one of the algorithms the message lists (Tomcat's Java names such as SHA-256 or PBKDF2WithHmacSHA512 are accepted as written).",
+  },
+  SV_ERR_REALM_CREDENTIAL_ATTRIBUTE: {
+    meaning:
+      'A CredentialHandler attribute is out of range: iterations below 1, a negative saltLength, a keyLength that is not a positive multiple of 8, an encoding Node cannot convert with, a PBKDF2 or scrypt handler without salt, or scrypt cost parameters beyond what can be computed.',
+    fix: 'Use a value within the range the message gives; the defaults (docs/security.md) are sound.',
+  },
+  SV_ERR_REALM_CREDENTIAL_HANDLER_UNKNOWN: {
+    meaning: 'A CredentialHandler class name (`catalina digest -h`, or a CredentialHandler className) names no handler Serval has.',
+    fix: "Use one of the names the message lists; Tomcat's full class names and the short names both work.",
+  },
+  SV_ERR_REALM_NESTED_HANDLER_EMPTY: {
+    meaning:
+      'A NestedCredentialHandler was asked to create a stored credential, which it delegates to its first nested handler, but it has none (Tomcat returns null here).',
+    fix: 'Nest at least one CredentialHandler inside the NestedCredentialHandler; the first one creates new credentials.',
+  },
   SV_ERR_STARTUP_BIND: {
     meaning: 'A Connector could not listen on its address and port (already in use, not permitted, address not local).',
     fix: 'Stop the other process on that port, or change the `port`/`address` of the Connector (or `portOffset`); ports below 1024 need privileges.',
@@ -1046,6 +1089,20 @@ const docs = {
     meaning:
       'The worker thread serving a request ended after the response had started, so no error page can be sent; the client sees a truncated response.',
     fix: 'See SV_ERR_WORKER_CRASHED, logged just before, for why the worker ended.',
+  },
+  SV_MSG_REALM_LOCKED_USER: {
+    meaning:
+      'Warning: LockOutRealm refused a login for a user who failed failureCount times within lockOutTime seconds. The client gets the same answer as for a wrong password; this line is the only place the lock shows.',
+    fix: 'Nothing if it was an attack. A legitimate user waits lockOutTime seconds after the last failure (each failed attempt restarts the wait), or an administrator calls unlock().',
+  },
+  SV_MSG_REALM_LOCKOUT_CACHE_EVICTION: {
+    meaning:
+      'Warning: LockOutRealm remembers at most cacheSize users with failed logins; to record a new one it forgot the least recently used one, whose failures were more recent than cacheRemovalWarningTime seconds. Many distinct user names failing is typical of an attack spread over names.',
+    fix: 'Raise cacheSize (each entry is small) so that locks are kept for as long as lockOutTime.',
+  },
+  SV_MSG_REALM_USERS_RELOADED: {
+    meaning: 'A UserDatabase saw its users file change on the background check and now serves the new users, roles and groups.',
+    fix: 'Nothing: informational.',
   },
   SV_MSG_STUCK_REQUEST_DETECTED: {
     meaning:

@@ -11,6 +11,7 @@ export * from './http-servlet-response.js';
 export * from './http-session.js';
 export * from './listeners.js';
 export * from './part.js';
+export * from './principal.js';
 export * from './request-dispatcher.js';
 export * from './servlet.js';
 export * from './servlet-context.js';

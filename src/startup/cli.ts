@@ -1,4 +1,4 @@
-/** bin/catalina (run, start, stop, version, configtest, bundle, new-app), after Tomcat's catalina.sh (reference §8). */
+/** bin/catalina (run, start, stop, version, configtest, bundle, new-app, digest), after Tomcat's catalina.sh (reference §8). */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import os from 'node:os';
@@ -12,6 +12,7 @@ import { resolveCatalinaEnv, type CatalinaEnv } from './catalina-env.js';
 import { startDaemon } from './daemon.js';
 import { isProcessAlive, PidFile } from './pid-file.js';
 import { createNewApp } from './new-app.js';
+import { registerDigestCommand } from './digest-command.js';
 import { exitProcess, installProcessGuard } from './process-guard.js';
 import { sendShutdownCommand } from '../core/shutdown-port.js';
 
@@ -118,6 +119,8 @@ Single-dash Tomcat options (-config, -force) are accepted too.`,
         setExitCode(1);
       }
     });
+
+  registerDigestCommand(program, io, setExitCode);
 
   configOption(program.command('configtest').description('check server.xml and report every problem; exit code 0 when valid')).action(
     async (options: { config?: string }) => setExitCode(await configtestCommand(envFor(io, options), io)),

@@ -115,7 +115,14 @@ const rules: readonly Rule[] = [
   {
     name: 'the foundations (errors, time, version, lifecycle, logging, config, resources) never import the container',
     appliesTo: inArea('errors', 'time', 'version', 'lifecycle', 'logging', 'config', 'resources'),
-    forbids: importsArea('protocol', 'net', 'servlet', 'session', ...CONTAINER),
+    forbids: importsArea('protocol', 'net', 'servlet', 'session', 'realm', ...CONTAINER),
+  },
+  {
+    // Realms are what the container's security (authenticators, constraints, request.login) will call: they sit
+    // beside the sessions, below core, and see no request.
+    name: 'realm/ imports only the foundations and servlet/ (never mapper, protocol, net, session or the container)',
+    appliesTo: inArea('realm'),
+    forbids: importsArea('mapper', 'protocol', 'net', 'session', ...CONTAINER),
   },
 ];
 
@@ -230,6 +237,7 @@ describe('layering rules (checked on a synthetic tree)', () => {
     ...edgesOf('src/config/t.ts', "import '../net/tls-config.js';"),
     ...edgesOf('src/session/s.ts', "import type { M } from '../net/worker-pool/worker-messages.js';\nimport '../servlet/http-session.js';"),
     ...edgesOf('src/blocking/main/e.ts', "import '../../startup/server-factory.js';\nimport '../../connector/connector.js';"),
+    ...edgesOf('src/realm/r.ts', "import '../core/context.js';\nimport type { Principal } from '../servlet/principal.js';"),
   ];
 
   it('reports each forbidden edge as file → import, and only those', () => {
@@ -244,6 +252,7 @@ describe('layering rules (checked on a synthetic tree)', () => {
       ['src/session/s.ts → ../net/worker-pool/worker-messages.js'],
       ['src/blocking/main/e.ts → ../../startup/server-factory.js'],
       ['src/config/t.ts → ../net/tls-config.js'],
+      ['src/realm/r.ts → ../core/context.js'],
     ]);
   });
 
