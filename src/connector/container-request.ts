@@ -3,6 +3,7 @@
  * Long because the API is wide (about 70 methods): each is short, and the parts with real logic live in their
  * own files (request-content.ts for the body and parameters, cookie-parser.ts, accept-language.ts, parameters.ts).
  */
+import type { Principal } from '../servlet/principal.js';
 import type { ConnectorConfig } from '../config/server-config.js';
 import { ContainerError } from '../errors/container-error.js';
 import { emptyMappingData } from '../mapper/mapping-data.js';
@@ -28,8 +29,6 @@ import { RequestContent } from './request-content.js';
 import { tlsAttribute } from './tls-attributes.js';
 import { lowerCaseName } from './header-name.js';
 import { COLON, lastIndexOfChar, SLASH } from '../mapper/char-search.js';
-
-type Principal = { getName(): string };
 
 /** Attribute names the container reserves; protocol input and applications cannot set them. */
 const INTERNAL_ATTRIBUTE_PREFIX = 'serval.internal.';

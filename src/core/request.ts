@@ -3,6 +3,7 @@
  * catalina.connector.Request as core sees it). Defined here, in core, so that core and valves depend on this
  * contract and never on the connector that implements it (ContainerRequest) or on the protocol exchange behind it.
  */
+import type { Principal } from '../servlet/principal.js';
 import type { ConnectorConfig } from '../config/server-config.js';
 import type { HttpServletRequest } from '../servlet/http-servlet-request.js';
 import type { HttpSession } from '../servlet/http-session.js';
@@ -65,7 +66,7 @@ export interface Request extends HttpServletRequest {
   /** The session already associated with this request, without creating one or checking validity. */
   getSessionIfExists(): HttpSession | null;
   /** Authenticated user, set by authenticators or trusted front ends. */
-  setUserPrincipal(principal: { getName(): string } | null, authType: string | null): void;
+  setUserPrincipal(principal: Principal | null, authType: string | null): void;
   /** Attributes the container keeps for itself (never visible to or settable by protocol input). */
   getNote(name: string): unknown;
   setNote(name: string, value: unknown): void;

@@ -1,4 +1,5 @@
 /** The request a servlet sees (Servlet spec ch. 3), with Java's method names and JS collections. */
+import type { Principal } from './principal.js';
 import type { Cookie } from './cookie.js';
 import type { DispatcherType } from './dispatcher-type.js';
 import type { HttpSession } from './http-session.js';
@@ -98,5 +99,5 @@ export interface HttpServletRequest extends ServletRequest {
   getAuthType(): string | null;
   getRemoteUser(): string | null;
   isUserInRole(role: string): boolean;
-  getUserPrincipal(): { getName(): string } | null;
+  getUserPrincipal(): Principal | null;
 }

@@ -3,6 +3,7 @@
  * extends one of these and overrides only what it changes; every other call goes to the wrapped request.
  * The container unwraps them (getRequest() down to its own request) when a wrapped request is dispatched.
  */
+import type { Principal } from './principal.js';
 import type { Cookie } from './cookie.js';
 import type { DispatcherType } from './dispatcher-type.js';
 import type { HttpServletRequest, ServletRequest } from './http-servlet-request.js';
@@ -222,7 +223,7 @@ export class HttpServletRequestWrapper extends ServletRequestWrapper implements 
   isUserInRole(role: string): boolean {
     return this.#http().isUserInRole(role);
   }
-  getUserPrincipal(): { getName(): string } | null {
+  getUserPrincipal(): Principal | null {
     return this.#http().getUserPrincipal();
   }
 }

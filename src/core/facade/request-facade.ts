@@ -3,6 +3,7 @@
  * container's request sits in a private field, so no property path from here reaches the exchange, the
  * connector or an internal setter. Container code gets back to its own request with `containerRequestOf`.
  */
+import type { Principal } from '../../servlet/principal.js';
 import type { Cookie } from '../../servlet/cookie.js';
 import type { DispatcherType } from '../../servlet/dispatcher-type.js';
 import type { HttpServletRequest, ServletRequest } from '../../servlet/http-servlet-request.js';
@@ -203,7 +204,7 @@ export class RequestFacade implements HttpServletRequest {
   isUserInRole(role: string): boolean {
     return this.#request.isUserInRole(role);
   }
-  getUserPrincipal(): { getName(): string } | null {
+  getUserPrincipal(): Principal | null {
     return this.#request.getUserPrincipal();
   }
 }
