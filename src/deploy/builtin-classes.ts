@@ -2,9 +2,9 @@
  * Container classes a descriptor may name by their Tomcat class name (conf/web.xml's DefaultServlet…).
  * They resolve parent-first, before WEB-INF/classes, as Tomcat's own org.apache.catalina classes do.
  */
-import { DefaultServlet } from '../servlets/default-servlet.js';
-import { JspUnavailableServlet } from '../servlets/jsp-unavailable-servlet.js';
-import { WelcomeServlet } from '../servlets/welcome-servlet.js';
+import { DefaultServlet } from '../builtin-servlets/default-servlet.js';
+import { JspUnavailableServlet } from '../builtin-servlets/jsp-unavailable-servlet.js';
+import { WelcomeServlet } from '../builtin-servlets/welcome-servlet.js';
 
 export type BuiltinClass = new (...args: never[]) => unknown;
 

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isJspSource } from '../../../src/servlets/default-servlet.js';
+import { isJspSource } from '../../../src/builtin-servlets/default-servlet.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
 
 const SECRET = 'db-password-in-page-source';

@@ -56,11 +56,11 @@ function importsArea(...areas: string[]): (edge: ImportEdge) => boolean {
 }
 
 /** Folders that are the container's upper layers: nothing below them may import them. */
-const CONTAINER = ['core', 'valves', 'servlets', 'deploy', 'connector', 'blocking', 'startup'];
+const CONTAINER = ['core', 'valves', 'builtin-servlets', 'deploy', 'connector', 'blocking', 'startup'];
 
 const rules: readonly Rule[] = [
   {
-    name: 'protocol/ and net/ never import the container (core, servlet, session, connector, valves, servlets, deploy, blocking, startup)',
+    name: 'protocol/ and net/ never import the container (core, servlet, session, connector, valves, builtin-servlets, deploy, blocking, startup)',
     appliesTo: inArea('protocol', 'net'),
     forbids: importsArea('servlet', 'session', ...CONTAINER),
   },
@@ -79,20 +79,20 @@ const rules: readonly Rule[] = [
   {
     // Tomcat lets catalina core use the connector's Request; here core owns the Request/Response/Valve contracts
     // (core/request.ts, core/response.ts, core/valve.ts) and the connector implements them.
-    name: 'core/ never imports protocol, net, connector, valves, servlets, deploy, blocking or startup',
+    name: 'core/ never imports protocol, net, connector, valves, builtin-servlets, deploy, blocking or startup',
     appliesTo: inArea('core'),
-    forbids: importsArea('protocol', 'net', 'connector', 'valves', 'servlets', 'deploy', 'blocking', 'startup'),
+    forbids: importsArea('protocol', 'net', 'connector', 'valves', 'builtin-servlets', 'deploy', 'blocking', 'startup'),
   },
   {
-    name: 'valves/ and servlets/ never import connector, deploy, blocking or startup (they see core contracts only)',
-    appliesTo: inArea('valves', 'servlets'),
+    name: 'valves/ and builtin-servlets/ never import connector, deploy, blocking or startup (they see core contracts only)',
+    appliesTo: inArea('valves', 'builtin-servlets'),
     forbids: importsArea('connector', 'deploy', 'blocking', 'startup'),
   },
   {
     // A blocking-style Connector is handed its worker pool (ConnectorWorkers) by startup; it never builds one.
-    name: 'connector/ never imports valves, servlets, deploy, blocking or startup',
+    name: 'connector/ never imports valves, builtin-servlets, deploy, blocking or startup',
     appliesTo: inArea('connector'),
-    forbids: importsArea('valves', 'servlets', 'deploy', 'blocking', 'startup'),
+    forbids: importsArea('valves', 'builtin-servlets', 'deploy', 'blocking', 'startup'),
   },
   {
     name: 'deploy/ never imports connector, blocking or startup',

@@ -22,7 +22,7 @@ import { emptyMappingData } from '../../../src/mapper/mapping-data.js';
 import type { ContainerMapping } from '../../../src/core/request.js';
 import type { ServletConfig } from '../../../src/servlet/servlet.js';
 import type { ServletContext } from '../../../src/servlet/servlet-context.js';
-import { DefaultServlet } from '../../../src/servlets/default-servlet.js';
+import { DefaultServlet } from '../../../src/builtin-servlets/default-servlet.js';
 import { BufferExchange, testConnectorConfig, type BufferExchangeOptions } from '../../helpers/buffer-exchange.js';
 
 /** Keeps the very objects handed to write() (BufferExchange itself stores copies). */

@@ -7,7 +7,7 @@ import { ContainerError } from '../../../src/errors/container-error.js';
 import { active, failable, ownerOfStack } from '../../../src/core/faults.js';
 import * as servletApi from '../../../src/servlet/index.js';
 import { WebappLoader } from '../../../src/deploy/webapp-loader.js';
-import { DefaultServlet } from '../../../src/servlets/default-servlet.js';
+import { DefaultServlet } from '../../../src/builtin-servlets/default-servlet.js';
 
 const webapps = join(__dirname, '..', '..', 'fixtures', 'webapps');
 const basic = join(webapps, 'loader-basic');

@@ -75,7 +75,11 @@ describe('constraints of one pattern combine (§13.8.1)', () => {
   });
 
   it('* stands for the declared security-roles, ** for any authenticated user', () => {
-    const table = new ConstraintTable([constraint(['/a/*'], ['*']), constraint(['/b/*'], ['**']), constraint(['/c/*'], ['*'])], ['r1', 'r2'], false);
+    const table = new ConstraintTable(
+      [constraint(['/a/*'], ['*']), constraint(['/b/*'], ['**']), constraint(['/c/*'], ['*'])],
+      ['r1', 'r2'],
+      false,
+    );
     expect(roles(table, '/a/1')).toBe('r1,r2');
     expect(roles(table, '/b/1')).toBe(' +any');
     const none = new ConstraintTable([constraint(['/c/*'], ['*'])], [], false);
@@ -101,7 +105,10 @@ describe('constraints of one pattern combine (§13.8.1)', () => {
 });
 
 describe('methods (§13.8.2–13.8.4)', () => {
-  const declared = [constraint(['/m/*'], ['writer'], { methods: ['POST', 'PUT'] }), constraint(['/o/*'], ['reader'], { omissions: ['GET'] })];
+  const declared = [
+    constraint(['/m/*'], ['writer'], { methods: ['POST', 'PUT'] }),
+    constraint(['/o/*'], ['reader'], { omissions: ['GET'] }),
+  ];
 
   it('http-method limits a collection to its methods, http-method-omission to the others', () => {
     const table = new ConstraintTable(declared, [], false);

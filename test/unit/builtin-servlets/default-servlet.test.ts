@@ -16,9 +16,9 @@ import {
   ResourceCache,
   type ResourcesSettings,
 } from '../../../src/resources/resource-cache.js';
-import { DefaultServlet, directoryRedirectLocation, isUnsafePath } from '../../../src/servlets/default-servlet.js';
-import { renderDirectoryListing } from '../../../src/servlets/directory-listing.js';
-import { evaluatePreconditions, parseEntityTags, weakETag, type PreconditionInput } from '../../../src/servlets/preconditions.js';
+import { DefaultServlet, directoryRedirectLocation, isUnsafePath } from '../../../src/builtin-servlets/default-servlet.js';
+import { renderDirectoryListing } from '../../../src/builtin-servlets/directory-listing.js';
+import { evaluatePreconditions, parseEntityTags, weakETag, type PreconditionInput } from '../../../src/builtin-servlets/preconditions.js';
 
 describe('DefaultServlet helpers', () => {
   it('builds Tomcat-style weak ETags', () => {

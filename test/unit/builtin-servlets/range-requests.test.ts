@@ -6,11 +6,11 @@ import {
   parseContentRange,
   parseImfDate,
   type RangeDecision,
-} from '../../../src/servlets/range-requests.js';
-import { isTextType } from '../../../src/servlets/default-servlet.js';
-import { chooseEncoding, parseAcceptEncoding, parsePrecompressed } from '../../../src/servlets/precompressed.js';
-import { parseSortQuery, sortEntries, type ListingEntry } from '../../../src/servlets/directory-listing.js';
-import { strongETag } from '../../../src/servlets/preconditions.js';
+} from '../../../src/builtin-servlets/range-requests.js';
+import { isTextType } from '../../../src/builtin-servlets/default-servlet.js';
+import { chooseEncoding, parseAcceptEncoding, parsePrecompressed } from '../../../src/builtin-servlets/precompressed.js';
+import { parseSortQuery, sortEntries, type ListingEntry } from '../../../src/builtin-servlets/directory-listing.js';
+import { strongETag } from '../../../src/builtin-servlets/preconditions.js';
 
 const partial = (...ranges: Array<[number, number]>): RangeDecision => ({
   kind: 'partial',
