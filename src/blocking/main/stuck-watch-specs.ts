@@ -3,7 +3,7 @@
  * server.xml: a hung worker cannot report itself, so the main thread watches the requests those valves would see.
  */
 import type { EngineConfig } from '../../config/server-config.js';
-import type { StuckWatchSpec } from './worker-executor.js';
+import type { StuckWatchSpec } from './stuck-watches.js';
 import type { Exchange } from '../../protocol/exchange.js';
 import { STUCK_THREAD_DETECTION_VALVE_CLASS, stuckPolicyOf } from '../../valves/stuck-thread-detection-valve.js';
 

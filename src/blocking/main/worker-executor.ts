@@ -2,9 +2,10 @@
  * The main thread's half of a worker pool (Tomcat's executor for blocking connectors), shared by the
  * Connectors that name the same `<Executor>`: runs exchanges on pooled workers by forwarding the request head,
  * streaming the body on demand with flow control, and playing the worker's response onto the real exchange.
- * It also answers the workers' session calls (SessionOwner), relays their log lines, and has every worker apply
- * the deployment steps of the main thread's HostConfig to its own tree. A worker that exits
- * mid-request is replaced; its requests get a 500, or their connection is dropped if the response had started.
+ * It also answers the workers' session calls (SessionOwner), relays their log lines (log-relay.ts), has every
+ * worker apply the main thread's deployment steps (deployment-broadcast.ts) and watches their requests for
+ * StuckThreadDetectionValves (stuck-watches.ts). A worker that exits mid-request is replaced; its requests get a
+ * 500, or their connection is dropped if the response had started.
  */
 import type { Logger } from 'pino';
 import type { Context } from '../../core/context.js';
@@ -13,25 +14,22 @@ import { formatMessage } from '../../errors/codes.js';
 import { ContainerError } from '../../errors/container-error.js';
 import { errorToData } from '../pool/error-data.js';
 import { errorFromData } from '../pool/error-data.js';
-import { RESPONSE_ACK_STEP, ownedCopy } from '../messages/channel.js';
-import type { ConnectionData, ForwardedData, RequestMessage } from '../messages/exchange-messages.js';
+import { RESPONSE_ACK_STEP } from '../messages/channel.js';
 import type { DeploymentData } from '../messages/deployment-messages.js';
 import type { ManagerKey } from '../messages/session-messages.js';
 import type { WorkerToMain } from '../messages/worker-messages.js';
 import { WorkerPool, type PooledWorker } from '../pool/worker-pool.js';
-import { StuckRequestWatch, type StuckPolicy } from '../../valves/stuck-request-watch.js';
+import type { StuckPolicy } from '../../valves/stuck-request-watch.js';
 import type { Exchange } from '../../protocol/exchange.js';
 import { SessionOwner } from '../session/session-owner.js';
 import type { SessionManager } from '../../session/session-manager.js';
+import { BodyPump } from './body-pump.js';
+import { DeploymentBroadcast } from './deployment-broadcast.js';
+import type { InFlight } from './in-flight.js';
+import { relayLog } from './log-relay.js';
+import { requestMessage } from './request-message.js';
+import { StuckWatches, type StuckWatchSpec } from './stuck-watches.js';
 import { WorkerConnectionCache } from './worker-connection-cache.js';
-
-/** Body bytes the main thread may send ahead of what the worker has consumed. */
-const BODY_WINDOW = 512 * 1024;
-/**
- * How long the main thread's deployment queue waits for a worker to apply a step. A worker blocked in a servlet
- * holds the swap up to this; after it, the deployment goes on and the worker catches up when it can.
- */
-const DEPLOYMENT_WAIT_MS = 60_000;
 
 export interface WorkerExecutorOptions {
   readonly name: string;
@@ -52,35 +50,6 @@ export interface WorkerExecutorOptions {
   readonly stuck?: readonly StuckWatchSpec[];
 }
 
-export interface StuckWatchSpec {
-  readonly policy: StuckPolicy;
-  readonly appliesTo?: (exchange: Exchange) => boolean;
-}
-
-interface StuckWatch {
-  readonly watch: StuckRequestWatch<InFlight>;
-  readonly appliesTo: ((exchange: Exchange) => boolean) | undefined;
-}
-
-interface InFlight {
-  readonly id: number;
-  readonly worker: PooledWorker;
-  readonly exchange: Exchange;
-  readonly resolve: () => void;
-  /** For the stuck-request log lines. */
-  readonly uri: string;
-  readonly connection: string;
-  readonly thread: string;
-  body: BodyPump | null;
-  /** The watches of Context StuckThreadDetectionValves this request entered (null: none). */
-  contextWatches: Array<StuckRequestWatch<InFlight>> | null;
-  endRequested: boolean;
-  /** Response bytes the connection took that the worker has not been told about yet. */
-  unacknowledged: number;
-  /** Waiting for the connection to drain; acknowledgements wait with it. */
-  draining: boolean;
-}
-
 export class WorkerExecutor {
   readonly #options: WorkerExecutorOptions;
   readonly #pool: WorkerPool;
@@ -89,28 +58,17 @@ export class WorkerExecutor {
   readonly #connections = new WorkerConnectionCache<PooledWorker>();
   readonly #logger: Logger;
   #nextId = 0;
-  #nextDeployment = 0;
-  /** Deployment steps posted to a worker and not yet applied by it: id → worker and how to settle. */
-  readonly #deployments = new Map<number, { readonly worker: PooledWorker; readonly settle: (error?: Error) => void }>();
+  readonly #deployments: DeploymentBroadcast;
   #users = 0;
   #starting: Promise<void> | null = null;
   #stopping = false;
-  readonly #stuck: readonly StuckWatch[];
-  /**
-   * One watch per Context StuckThreadDetectionValve, by its name and thresholds, made when a request first enters it:
-   * Contexts come and go with deployment, and their valves are only known to the workers' trees and the files.
-   */
-  readonly #contextWatches = new Map<string, StuckRequestWatch<InFlight>>();
+  readonly #stuck: StuckWatches;
 
   constructor(options: WorkerExecutorOptions) {
     this.#options = options;
     this.#logger = options.logger;
-    this.#stuck = (options.stuck ?? [])
-      .map((spec) => ({
-        watch: new StuckRequestWatch<InFlight>(spec.policy, options.logger, (request) => this.#interrupt(request, spec.policy)),
-        appliesTo: spec.appliesTo,
-      }))
-      .filter((entry) => entry.watch.enabled);
+    this.#stuck = new StuckWatches(options.stuck ?? [], options.logger, (request, policy) => this.#interrupt(request, policy));
+    this.#deployments = new DeploymentBroadcast(options.logger);
     this.#pool = new WorkerPool(
       {
         name: options.name,
@@ -167,7 +125,7 @@ export class WorkerExecutor {
     if (this.#users++ === 0) {
       this.#stopping = false;
       this.#starting = this.#pool.start();
-      for (const { watch } of this.#stuck) watch.start();
+      this.#stuck.start();
     }
     try {
       await this.#starting;
@@ -181,9 +139,7 @@ export class WorkerExecutor {
   async stop(gracefulMs: number): Promise<void> {
     if (this.#users === 0 || --this.#users > 0) return;
     this.#stopping = true;
-    for (const { watch } of this.#stuck) watch.stop();
-    for (const watch of this.#contextWatches.values()) watch.stop();
-    this.#contextWatches.clear();
+    this.#stuck.stop();
     await this.#pool.stop(gracefulMs);
   }
 
@@ -214,7 +170,7 @@ export class WorkerExecutor {
         draining: false,
       };
       this.#requests.set(id, request);
-      for (const { watch, appliesTo } of this.#stuck) if (appliesTo === undefined || appliesTo(exchange)) watch.add(request);
+      this.#stuck.add(request);
       worker.post(requestMessage(id, connector, exchange, this.#connections.dataFor(worker, exchange)));
     });
   }
@@ -226,38 +182,7 @@ export class WorkerExecutor {
    */
   async applyDeployment(host: string, event: DeploymentData): Promise<void> {
     if (this.#users === 0 || this.#stopping) return;
-    const applied = this.#pool.workers.map(
-      (worker) =>
-        new Promise<void>((resolve) => {
-          const id = ++this.#nextDeployment;
-          const timer = setTimeout(
-            () =>
-              settle(
-                new ContainerError('SV_ERR_WORKER_DEPLOYMENT_TIMEOUT', {
-                  worker: worker.id,
-                  event: event.type,
-                  name: event.name,
-                  limit: DEPLOYMENT_WAIT_MS,
-                }),
-              ),
-            DEPLOYMENT_WAIT_MS,
-          );
-          const settle = (error?: Error): void => {
-            clearTimeout(timer);
-            this.#deployments.delete(id);
-            if (error !== undefined) {
-              this.#logger.error(
-                { err: error, worker: worker.id, host, webapp: event.name },
-                `Worker thread could not apply [${event.type}] of [${event.name}]`,
-              );
-            }
-            resolve();
-          };
-          this.#deployments.set(id, { worker, settle });
-          worker.post({ type: 'deployment', id, host, event });
-        }),
-    );
-    await Promise.all(applied);
+    await this.#deployments.apply(this.#pool.workers, host, event);
   }
 
   /** The connection went away: tell the workers serving it, so that their writes stop early. */
@@ -279,10 +204,10 @@ export class WorkerExecutor {
         this.#sessions.commit(message.manager, message.commit);
         return;
       case 'log':
-        this.#relayLog(worker, message.line);
+        relayLog(this.#logger, worker.id, message.line);
         return;
       case 'deployment-done':
-        this.#deployments.get(message.id)?.settle(message.error === undefined ? undefined : errorFromData(message.error));
+        this.#deployments.applied(message.id, message.error === undefined ? undefined : errorFromData(message.error));
         return;
       case 'ready':
       case 'start-failed':
@@ -331,7 +256,7 @@ export class WorkerExecutor {
         request.body ??= new BodyPump(request);
         return;
       case 'stuck-watch':
-        this.#watchForContext(request, message.valve, message.policy);
+        this.#stuck.addForContext(request, message.valve, message.policy);
         return;
       case 'body-credit':
         request.body?.credit(message.bytes);
@@ -380,15 +305,13 @@ export class WorkerExecutor {
   #finish(request: InFlight): void {
     if (this.#requests.get(request.id) !== request) return;
     this.#requests.delete(request.id);
-    for (const { watch } of this.#stuck) watch.remove(request);
-    if (request.contextWatches !== null) for (const watch of request.contextWatches) watch.remove(request);
+    this.#stuck.remove(request);
     request.body?.detach();
     request.resolve();
   }
 
   #onExit(worker: PooledWorker, code: number, error: Error | undefined): void {
-    // A replacement builds its tree from the files as they are now: nothing left for this one to apply.
-    for (const pending of [...this.#deployments.values()]) if (pending.worker === worker) pending.settle();
+    this.#deployments.workerExited(worker);
     const lost = [...this.#requests.values()].filter((request) => request.worker === worker);
     if (lost.length > 0 || (!this.#stopping && (code !== 0 || error !== undefined))) {
       const params = { worker: worker.id, pool: this.#options.name, exitCode: code, requests: lost.length };
@@ -403,21 +326,6 @@ export class WorkerExecutor {
       failExchange(request);
       this.#finish(request);
     }
-  }
-
-  /** A worker's request entered a Context's StuckThreadDetectionValve: watched from now on, as Tomcat's valve does. */
-  #watchForContext(request: InFlight, valve: string, policy: StuckPolicy): void {
-    // A redeployed Context may bring the same valve with other thresholds.
-    const key = `${valve} ${policy.threshold} ${policy.interruptThreadThreshold}`;
-    let watch = this.#contextWatches.get(key);
-    if (watch === undefined) {
-      watch = new StuckRequestWatch<InFlight>(policy, this.#logger, (stuck) => this.#interrupt(stuck, policy));
-      if (!watch.enabled || this.#stopping) return;
-      watch.start();
-      this.#contextWatches.set(key, watch);
-    }
-    watch.add(request);
-    (request.contextWatches ??= []).push(watch);
   }
 
   /**
@@ -436,98 +344,12 @@ export class WorkerExecutor {
     void worker.thread.terminate();
   }
 
-  #relayLog(worker: PooledWorker, line: string): void {
-    let record: Record<string, unknown>;
-    try {
-      record = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      return;
-    }
-    const { level, msg, time: _time, pid: _pid, hostname: _hostname, ...fields } = record;
-    const label = typeof level === 'number' ? this.#logger.levels.labels[level] : undefined;
-    const log = label === undefined ? undefined : (this.#logger as unknown as Record<string, unknown>)[label];
-    if (typeof log !== 'function') return;
-    (log as (obj: object, msg?: string) => void).call(
-      this.#logger,
-      { ...fields, worker: worker.id },
-      typeof msg === 'string' ? msg : undefined,
-    );
-  }
-
   #guard(action: () => void): void {
     try {
       action();
     } catch (error) {
       this.#logger.error({ err: error }, `Worker pool [${this.#options.name}] failure`);
     }
-  }
-}
-
-/** Streams the request body into the worker once it asks, keeping at most BODY_WINDOW bytes unconsumed. */
-class BodyPump {
-  readonly #request: InFlight;
-  #sent = 0;
-  #credited = 0;
-  #paused = false;
-  #finished = false;
-  readonly #onData = (chunk: Buffer): void => {
-    const owned = ownedCopy(chunk);
-    this.#request.worker.postBody({ id: this.#request.id, kind: 'data', chunk: owned }, [owned]);
-    this.#sent += chunk.length;
-    if (this.#sent - this.#credited > BODY_WINDOW) {
-      this.#paused = true;
-      this.#request.exchange.body.pause();
-    }
-  };
-  readonly #onEnd = (): void => {
-    this.#finish();
-    this.#request.worker.postBody({ id: this.#request.id, kind: 'end', trailers: this.#request.exchange.rawTrailers });
-  };
-  readonly #onError = (error: Error): void => {
-    this.#finish();
-    this.#request.worker.postBody({ id: this.#request.id, kind: 'error', error: errorToData(error) });
-  };
-  readonly #onClose = (): void => {
-    if (this.#finished) return;
-    const exchange = this.#request.exchange;
-    this.#onError(new ContainerError('SV_ERR_HTTP_CLIENT_ABORT', { protocol: exchange.protocol, connectionId: exchange.connectionId }));
-  };
-
-  constructor(request: InFlight) {
-    this.#request = request;
-    const body = request.exchange.body;
-    if (body.readableEnded) {
-      this.#onEnd();
-      return;
-    }
-    body.on('data', this.#onData);
-    body.once('end', this.#onEnd);
-    body.once('error', this.#onError);
-    body.once('close', this.#onClose);
-    body.resume();
-  }
-
-  credit(bytes: number): void {
-    this.#credited += bytes;
-    if (this.#paused && this.#sent - this.#credited <= BODY_WINDOW / 2) {
-      this.#paused = false;
-      this.#request.exchange.body.resume();
-    }
-  }
-
-  /** The request is over: the rest of the body is the processor's (swallow or close), as on the event-loop endpoint. */
-  detach(): void {
-    this.#finish();
-  }
-
-  #finish(): void {
-    if (this.#finished) return;
-    this.#finished = true;
-    const body = this.#request.exchange.body;
-    body.off('data', this.#onData);
-    body.off('end', this.#onEnd);
-    body.off('error', this.#onError);
-    body.off('close', this.#onClose);
   }
 }
 
@@ -551,38 +373,6 @@ function failExchange(request: InFlight): void {
   } catch {
     exchange.abort();
   }
-}
-
-function requestMessage(id: number, connector: number, exchange: Exchange, connection: ConnectionData | undefined): RequestMessage {
-  return {
-    type: 'request',
-    id,
-    connector,
-    connection,
-    protocol: exchange.protocol,
-    method: exchange.method,
-    target: exchange.target,
-    rawHeaders: exchange.rawHeaders,
-    startTime: exchange.startTime,
-    willClose: exchange.willClose,
-    bodyEnded: exchange.body.readableEnded,
-    forwarded: forwardedData(exchange),
-  };
-}
-
-/** AJP exchanges carry forwarded attributes, user and route (AjpExchange's ForwardedRequestValues). */
-function forwardedData(exchange: Exchange): ForwardedData | undefined {
-  const candidate = exchange as Partial<{
-    forwardedAttributes: ReadonlyMap<string, unknown>;
-    forwardedUser: ForwardedData['user'];
-    route: string | null;
-  }>;
-  if (!(candidate.forwardedAttributes instanceof Map)) return undefined;
-  return {
-    attributes: [...candidate.forwardedAttributes],
-    user: candidate.forwardedUser ?? null,
-    route: candidate.route ?? null,
-  };
 }
 
 function managerOf(service: Service, key: ManagerKey): SessionManager | null {
