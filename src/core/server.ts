@@ -1,30 +1,47 @@
 /**
- * The Server: the whole container in one process. It holds the Services and the shutdown port, and
- * `awaitShutdown()` resolves when a shutdown is requested (Tomcat's StandardServer.await()).
+ * The Server: the whole container in one process. It holds the Services and the watchdog thread, which serves the
+ * shutdown port, and `awaitShutdown()` resolves when a shutdown is requested (Tomcat's StandardServer.await()).
  */
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config/server-config.js';
 import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
-import { ShutdownPort } from './shutdown-port.js';
+import { Watchdog } from '../watchdog/watchdog.js';
+import { DEFAULT_SHUTDOWN_ADDRESS } from './shutdown-port.js';
 import type { Service, ServiceConnector } from './service.js';
+
+/** How the Server runs in its process; every field defaults to an embedded server's (tests). */
+export interface ServerOptions {
+  /** Where the watchdog thread writes its log lines (logs/ of CATALINA_BASE); null: nowhere. */
+  readonly logsDir?: string | null | undefined;
+  /** Whether the watchdog thread also writes them to stdout. */
+  readonly console?: boolean | undefined;
+  /** `catalina run`: a stop that overruns stopTimeoutMs ends the process. Never for a server inside another process. */
+  readonly endProcessOnStopTimeout?: boolean | undefined;
+}
 
 export class Server<C extends ServiceConnector = ServiceConnector> extends LifecycleBase {
   readonly config: ServerConfig;
   readonly services: Array<Service<C>> = [];
   readonly logger: Logger;
-  readonly #shutdownPort: ShutdownPort;
+  readonly #watchdog: Watchdog;
   #shutdownRequested!: Promise<void>;
   #requestShutdown!: () => void;
 
-  constructor(config: ServerConfig, logger: Logger) {
+  constructor(config: ServerConfig, logger: Logger, options: ServerOptions = {}) {
     super();
     this.config = config;
     this.logger = logger;
-    this.#shutdownPort = new ShutdownPort({
-      port: config.port < 0 ? -1 : config.port + (config.port === 0 ? 0 : config.portOffset),
-      address: config.address,
-      command: config.shutdown,
-      logger: { warn: (m) => logger.warn(m), debug: (m) => logger.debug(m) },
+    const port = config.port < 0 ? -1 : config.port + (config.port === 0 ? 0 : config.portOffset);
+    this.#watchdog = new Watchdog({
+      loopBlockedThresholdMs: config.loopBlockedThresholdMs,
+      stopTimeoutMs: config.stopTimeoutMs,
+      endProcessOnStopTimeout: options.endProcessOnStopTimeout === true,
+      shutdown:
+        port < 0 ? null : { port, address: config.address === '' ? DEFAULT_SHUTDOWN_ADDRESS : config.address, command: config.shutdown },
+      logsDir: options.logsDir ?? null,
+      console: options.console === true,
+      logger,
+      onShutdown: () => this.requestShutdown(),
     });
     this.#resetShutdown();
   }
@@ -35,7 +52,7 @@ export class Server<C extends ServiceConnector = ServiceConnector> extends Lifec
 
   /** The bound shutdown port, or null when disabled. */
   get shutdownPort(): number | null {
-    return this.#shutdownPort.boundAddress?.port ?? null;
+    return this.#watchdog.shutdownPort;
   }
 
   addService(service: Service<C>): void {
@@ -68,18 +85,20 @@ export class Server<C extends ServiceConnector = ServiceConnector> extends Lifec
   protected async startInternal(): Promise<void> {
     this.setState('STARTING');
     for (const service of this.services) await service.start();
-    this.#shutdownPort.onShutdown(() => this.requestShutdown());
-    await this.#shutdownPort.listen();
+    await this.#watchdog.start();
   }
 
   protected async stopInternal(): Promise<void> {
     this.setState('STOPPING');
-    await this.#shutdownPort.close();
+    // The stop bound runs from here, however the stop was asked for (the shutdown command arms it itself).
+    this.#watchdog.stopping('the stop began');
+    this.#watchdog.closePort();
     for (const service of [...this.services].reverse()) await service.stop();
   }
 
   protected override async destroyInternal(): Promise<void> {
     for (const service of this.services) await service.destroy();
+    await this.#watchdog.close();
   }
 
   #resetShutdown(): void {

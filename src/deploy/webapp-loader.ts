@@ -23,6 +23,7 @@ import {
 import { loadBuiltinClass } from './builtin-classes.js';
 import { WebappModuleResolver } from './webapp-module-resolver.js';
 import { DirectoryResources, type WebappResources } from '../resources/webapp-resources.js';
+import { clearRunning, publishRunning } from '../watchdog/loop-activity.js';
 
 export interface WebappLoaderOptions {
   /** The webapp's root (the directory or bundle holding WEB-INF). */
@@ -305,6 +306,7 @@ export class WebappLoader {
     const outerRequest = active.request;
     active.owner = this.#owner;
     active.request = request;
+    publishRunning(this.#owner, request);
     try {
       Reflect.apply(callback, thisArg, args);
       return true;
@@ -314,6 +316,7 @@ export class WebappLoader {
     } finally {
       active.owner = outerOwner;
       active.request = outerRequest;
+      if (outerOwner === null) clearRunning();
     }
   }
 

@@ -13,7 +13,7 @@ import { startDaemon } from './daemon.js';
 import { isProcessAlive, PidFile } from './pid-file.js';
 import { createNewApp } from './new-app.js';
 import { exitProcess, installProcessGuard } from './process-guard.js';
-import { sendShutdownCommand } from '../core/shutdown-port.js';
+import { sendShutdownCommand, sendShutdownCommandAndWait } from '../core/shutdown-port.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -76,9 +76,13 @@ Single-dash Tomcat options (-config, -force) are accepted too.`,
     program
       .command('stop')
       .description('send the shutdown command to the Server port; fall back to SIGTERM via CATALINA_PID')
-      .argument('[n]', 'seconds to wait for the process to exit (needs CATALINA_PID)', parseSeconds, DEFAULT_STOP_WAIT_SECONDS)
+      .argument(
+        '[n]',
+        `seconds to wait for the process to exit (default: the Server's stopTimeoutMs plus ${DEFAULT_STOP_WAIT_SECONDS})`,
+        parseSeconds,
+      )
       .option('--force', 'after waiting, kill the process with SIGKILL (needs CATALINA_PID)'),
-  ).action(async (seconds: number, options: { config?: string; force?: boolean }) =>
+  ).action(async (seconds: number | undefined, options: { config?: string; force?: boolean }) =>
     setExitCode(await stopCommand(envFor(io, options), { seconds, force: options.force === true }, io)),
   );
 
@@ -181,6 +185,7 @@ async function runCommand(env: CatalinaEnv, io: CliIo): Promise<number> {
     catalinaBase: env.catalinaBase,
     configFile: env.configFile,
     console: true,
+    ownsProcess: true,
   });
   try {
     await catalina.load();
@@ -240,7 +245,8 @@ async function startCommand(env: CatalinaEnv, config: string | undefined, io: Cl
 }
 
 interface StopOptions {
-  readonly seconds: number;
+  /** undefined: the Server's stopTimeoutMs plus DEFAULT_STOP_WAIT_SECONDS. */
+  readonly seconds: number | undefined;
   readonly force: boolean;
 }
 
@@ -268,8 +274,12 @@ async function stopCommand(env: CatalinaEnv, options: StopOptions, io: CliIo): P
     }
   }
 
-  const sent = await trySendShutdown(env, io);
-  if (!sent) {
+  const config = loadConfigForStop(env, io);
+  // The watchdog ends a server whose stop overruns stopTimeoutMs: by then it has exited, one way or the other.
+  const waitSeconds = options.seconds ?? Math.ceil((config?.stopTimeoutMs ?? 0) / 1000) + DEFAULT_STOP_WAIT_SECONDS;
+  // Without a pid, the shutdown connection tells: the server holds it open until its process has exited.
+  const sent = config === undefined ? 'failed' : await trySendShutdown(config, env, io, pid === undefined ? waitSeconds * 1000 : undefined);
+  if (sent === 'failed') {
     if (pid === undefined) {
       const hint = pidFile === undefined ? ' Set CATALINA_PID to let stop signal the process instead.' : '';
       io.stderr(`${SERVER_NAME} could not be stopped.${hint}\n`);
@@ -280,21 +290,25 @@ async function stopCommand(env: CatalinaEnv, options: StopOptions, io: CliIo): P
   }
 
   if (pid === undefined) {
-    if (options.force) {
-      io.stderr('Kill failed: CATALINA_PID not set.\n');
-      return 1;
+    if (sent === 'exited') {
+      io.stdout(`${SERVER_NAME} stopped.\n`);
+      return 0;
     }
-    return 0;
+    io.stderr(
+      `${SERVER_NAME} did not stop within [${waitSeconds}] s: its shutdown connection is still open. ` +
+        `Wait longer (stop <n>), or set CATALINA_PID to let stop -force kill it.\n`,
+    );
+    return 1;
   }
 
-  if (await waitForExit(pid, options.seconds * 1000)) {
+  if (await waitForExit(pid, waitSeconds * 1000)) {
     pidFile?.remove();
     io.stdout(`${SERVER_NAME} stopped.\n`);
     return 0;
   }
   if (!options.force) {
     io.stderr(
-      `${SERVER_NAME} process [${pid}] did not stop within [${options.seconds}] s; the PID file was not removed. ` +
+      `${SERVER_NAME} process [${pid}] did not stop within [${waitSeconds}] s; the PID file was not removed. ` +
         `Wait longer (stop <n>) or use stop -force.\n`,
     );
     return 1;
@@ -310,28 +324,47 @@ async function stopCommand(env: CatalinaEnv, options: StopOptions, io: CliIo): P
   return 1;
 }
 
-/** Reads the Server port, address and command from the config and sends the command; false on any failure. */
-async function trySendShutdown(env: CatalinaEnv, io: CliIo): Promise<boolean> {
-  let config: ServerConfig;
+function loadConfigForStop(env: CatalinaEnv, io: CliIo): ServerConfig | undefined {
   try {
-    config = loadServerConfig(env.configFile, { catalinaHome: env.catalinaHome, catalinaBase: env.catalinaBase });
+    return loadServerConfig(env.configFile, { catalinaHome: env.catalinaHome, catalinaBase: env.catalinaBase });
   } catch (error) {
     reportConfigFailure(error, env.configFile, io);
     io.stderr('The shutdown port cannot be determined without a valid configuration.\n');
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * Sends the shutdown command to the Server port of `config`. With `waitMs`, then waits for the server to close the
+ * connection, which it does by exiting: 'exited', or 'sent' when it is still open after waitMs.
+ */
+async function trySendShutdown(
+  config: ServerConfig,
+  env: CatalinaEnv,
+  io: CliIo,
+  waitMs: number | undefined,
+): Promise<'failed' | 'sent' | 'exited'> {
   if (config.port < 0) {
     io.stderr(`The shutdown port is disabled (Server port [${config.port}] in [${env.configFile}]).\n`);
-    return false;
+    return 'failed';
   }
   const port = config.port + config.portOffset;
+  const target = { port, address: config.address, command: config.shutdown };
   try {
-    await sendShutdownCommand({ port, address: config.address, command: config.shutdown });
-    io.stdout(`Shutdown command sent to [${config.address}:${port}].\n`);
-    return true;
+    if (waitMs === undefined) {
+      await sendShutdownCommand(target);
+      io.stdout(`Shutdown command sent to [${config.address}:${port}].\n`);
+      return 'sent';
+    }
+    let sent = false;
+    const exited = await sendShutdownCommandAndWait(target, waitMs, () => {
+      sent = true;
+      io.stdout(`Shutdown command sent to [${config.address}:${port}].\n`);
+    });
+    return exited && sent ? 'exited' : 'sent';
   } catch (error) {
     io.stderr(`${describeError(error)}\n`);
-    return false;
+    return 'failed';
   }
 }
 
