@@ -13,6 +13,8 @@ import { startDaemon } from './daemon.js';
 import { isProcessAlive, PidFile } from './pid-file.js';
 import { createNewApp } from './new-app.js';
 import { exitProcess, installProcessGuard } from './process-guard.js';
+import { checkPermissionModel } from './security-check.js';
+import { permissionFlags, permissionGrants, shellWords, type PermissionGrants } from './security-flags.js';
 import { sendShutdownCommand, sendShutdownCommandAndWait } from '../core/shutdown-port.js';
 
 export interface CliIo {
@@ -31,9 +33,9 @@ const DEFAULT_STOP_WAIT_SECONDS = 5;
 const KILL_WAIT_MS = 5000;
 const POLL_MS = 100;
 
-/** Tomcat's single-dash long options (`-config`, `-force`) become commander's `--config`, `--force`. */
+/** Tomcat's single-dash long options (`-config`, `-force`, `-security`) become commander's `--config`, … */
 export function normalizeArgv(args: readonly string[]): string[] {
-  return args.map((arg) => (/^-(config|force|help)(=.*)?$/.test(arg) ? `-${arg}` : arg));
+  return args.map((arg) => (/^-(config|force|help|security)(=.*)?$/.test(arg) ? `-${arg}` : arg));
 }
 
 export function createProgram(io: CliIo, setExitCode: (code: number) => void): Command {
@@ -55,7 +57,7 @@ Environment:
   CATALINA_PID     file recording the pid of \`start\`; lets \`stop\` signal and wait for it
   CATALINA_TMPDIR  temporary directory (default: $CATALINA_BASE/temp)
 
-Single-dash Tomcat options (-config, -force) are accepted too.`,
+Single-dash Tomcat options (-config, -force, -security) are accepted too.`,
     );
 
   const configOption = (command: Command): Command =>
@@ -64,12 +66,23 @@ Single-dash Tomcat options (-config, -force) are accepted too.`,
       'server.xml to use (relative paths resolve against CATALINA_BASE); default $CATALINA_BASE/conf/server.xml',
     );
 
-  configOption(
-    program.command('run').description('start the server in the foreground; stop with Ctrl-C, SIGTERM or `catalina stop`'),
-  ).action(async (options: { config?: string }) => setExitCode(await runCommand(envFor(io, options), io)));
+  const securityOption = (command: Command): Command =>
+    command.option(
+      '--security',
+      "run under Node's permission model: reads only under CATALINA_HOME, CATALINA_BASE and what server.xml names, writes only to logs, work, temp and appBase, no child processes, no native addons",
+    );
 
-  configOption(program.command('start').description('start the server in the background (output to CATALINA_OUT)')).action(
-    async (options: { config?: string }) => setExitCode(await startCommand(envFor(io, options), options.config, io)),
+  securityOption(
+    configOption(program.command('run').description('start the server in the foreground; stop with Ctrl-C, SIGTERM or `catalina stop`')),
+  ).action(async (options: RunOptions) => setExitCode(await runCommand(envFor(io, options), io, options.security === true)));
+
+  securityOption(configOption(program.command('start').description('start the server in the background (output to CATALINA_OUT)'))).action(
+    async (options: RunOptions) => setExitCode(await startCommand(envFor(io, options), options, io)),
+  );
+
+  // For bin/catalina's `run -security`: the node flags, quoted for the shell's eval (security-flags.ts).
+  securityOption(configOption(program.command('security-flags', { hidden: true }))).action((options: RunOptions) =>
+    setExitCode(securityFlagsCommand(envFor(io, options), io)),
   );
 
   configOption(
@@ -161,6 +174,11 @@ export function runCli(): void {
   );
 }
 
+interface RunOptions {
+  readonly config?: string;
+  readonly security?: boolean;
+}
+
 function envFor(io: CliIo, options: { config?: string }): CatalinaEnv {
   return resolveCatalinaEnv(io.env, { config: options.config });
 }
@@ -170,7 +188,15 @@ function parseSeconds(value: string): number {
   return Number(value);
 }
 
-async function runCommand(env: CatalinaEnv, io: CliIo): Promise<number> {
+async function runCommand(env: CatalinaEnv, io: CliIo, security: boolean): Promise<number> {
+  if (security) {
+    try {
+      checkPermissionModel(env);
+    } catch (error) {
+      io.stderr(`${SERVER_NAME} failed to start: ${describeError(error)}\n`);
+      return 1;
+    }
+  }
   try {
     mkdirSync(env.catalinaTmpdir, { recursive: true });
     // CATALINA_TMPDIR plays java.io.tmpdir's role: os.tmpdir() reads TMPDIR on POSIX.
@@ -217,7 +243,13 @@ async function runCommand(env: CatalinaEnv, io: CliIo): Promise<number> {
   return 0;
 }
 
-async function startCommand(env: CatalinaEnv, config: string | undefined, io: CliIo): Promise<number> {
+async function startCommand(env: CatalinaEnv, options: RunOptions, io: CliIo): Promise<number> {
+  let nodeArgs: string[] = [];
+  if (options.security === true) {
+    const grants = grantsFor(env, io);
+    if (grants === undefined) return 1;
+    nodeArgs = permissionFlags(grants);
+  }
   if (env.catalinaPid !== undefined) {
     try {
       const prepared = new PidFile(env.catalinaPid).prepareForStart();
@@ -233,7 +265,11 @@ async function startCommand(env: CatalinaEnv, config: string | undefined, io: Cl
   try {
     const started = await startDaemon({
       env,
-      runArgs: config === undefined ? [] : ['--config', env.configFile],
+      nodeArgs,
+      runArgs: [
+        ...(options.config === undefined ? [] : ['--config', env.configFile]),
+        ...(options.security === true ? ['--security'] : []),
+      ],
       processEnv: io.env,
     });
     io.stdout(`${SERVER_NAME} started.\nPID: ${started.pid}\nOutput: ${started.out}\n`);
@@ -387,6 +423,23 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   return !isProcessAlive(pid);
+}
+
+/** What `-security` grants for this configuration, or undefined (reported) when the configuration cannot be read. */
+function grantsFor(env: CatalinaEnv, io: CliIo): PermissionGrants | undefined {
+  try {
+    return permissionGrants(env, loadServerConfig(env.configFile, { catalinaHome: env.catalinaHome, catalinaBase: env.catalinaBase }));
+  } catch (error) {
+    reportConfigFailure(error, env.configFile, io);
+    return undefined;
+  }
+}
+
+function securityFlagsCommand(env: CatalinaEnv, io: CliIo): number {
+  const grants = grantsFor(env, io);
+  if (grants === undefined) return 1;
+  io.stdout(`${shellWords(permissionFlags(grants))}\n`);
+  return 0;
 }
 
 function versionCommand(env: CatalinaEnv, io: CliIo): number {
