@@ -77,7 +77,7 @@ const table = [
     ...tomcat,
     unit: 's',
   }),
-  // Serval's own (no Tomcat equivalent): the watchdog thread, src/watchdog.
+  // Serval's own (no Tomcat equivalent): the watchdog thread, src/startup/watchdog.ts.
   server.int(
     'loopBlockedThresholdMs',
     5000,

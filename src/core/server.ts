@@ -5,44 +5,37 @@
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config/server-config.js';
 import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
-import { Watchdog } from '../watchdog/watchdog.js';
-import { DEFAULT_SHUTDOWN_ADDRESS } from './shutdown-port.js';
 import type { Service, ServiceConnector } from './service.js';
 
-/** How the Server runs in its process; every field defaults to an embedded server's (tests). */
-export interface ServerOptions {
-  /** Where the watchdog thread writes its log lines (logs/ of CATALINA_BASE); null: nowhere. */
-  readonly logsDir?: string | null | undefined;
-  /** Whether the watchdog thread also writes them to stdout. */
-  readonly console?: boolean | undefined;
-  /** `catalina run`: a stop that overruns stopTimeoutMs ends the process. Never for a server inside another process. */
-  readonly endProcessOnStopTimeout?: boolean | undefined;
+/**
+ * What the Server needs of its watchdog thread (startup/watchdog.ts, which Catalina gives it): the thread serves the
+ * shutdown port and bounds the stop, so both work while the event loop is blocked.
+ */
+export interface ServerWatchdog {
+  /** The bound shutdown port, or null when disabled. */
+  readonly shutdownPort: number | null;
+  /** Starts the thread and binds the shutdown port; `onShutdown` runs when the command arrives. */
+  start(onShutdown: () => void): Promise<void>;
+  /** A stop began: the stop bound (Server stopTimeoutMs) runs from now. */
+  stopping(trigger: string): void;
+  /** Stops serving the shutdown port. */
+  closePort(): void;
+  close(): Promise<void>;
 }
 
 export class Server<C extends ServiceConnector = ServiceConnector> extends LifecycleBase {
   readonly config: ServerConfig;
   readonly services: Array<Service<C>> = [];
   readonly logger: Logger;
-  readonly #watchdog: Watchdog;
+  readonly #watchdog: ServerWatchdog;
   #shutdownRequested!: Promise<void>;
   #requestShutdown!: () => void;
 
-  constructor(config: ServerConfig, logger: Logger, options: ServerOptions = {}) {
+  constructor(config: ServerConfig, logger: Logger, watchdog: ServerWatchdog) {
     super();
     this.config = config;
     this.logger = logger;
-    const port = config.port < 0 ? -1 : config.port + (config.port === 0 ? 0 : config.portOffset);
-    this.#watchdog = new Watchdog({
-      loopBlockedThresholdMs: config.loopBlockedThresholdMs,
-      stopTimeoutMs: config.stopTimeoutMs,
-      endProcessOnStopTimeout: options.endProcessOnStopTimeout === true,
-      shutdown:
-        port < 0 ? null : { port, address: config.address === '' ? DEFAULT_SHUTDOWN_ADDRESS : config.address, command: config.shutdown },
-      logsDir: options.logsDir ?? null,
-      console: options.console === true,
-      logger,
-      onShutdown: () => this.requestShutdown(),
-    });
+    this.#watchdog = watchdog;
     this.#resetShutdown();
   }
 
@@ -85,7 +78,7 @@ export class Server<C extends ServiceConnector = ServiceConnector> extends Lifec
   protected async startInternal(): Promise<void> {
     this.setState('STARTING');
     for (const service of this.services) await service.start();
-    await this.#watchdog.start();
+    await this.#watchdog.start(() => this.requestShutdown());
   }
 
   protected async stopInternal(): Promise<void> {

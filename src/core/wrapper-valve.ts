@@ -14,7 +14,7 @@ import { ApplicationFilterChain } from './application-filter-chain.js';
 import { isClientAbort } from './client-abort.js';
 import { active, failable, wasReported, type FaultOwner } from './faults.js';
 import { NOTE_EXCEPTION } from './request-notes.js';
-import { clearRunning, publishRunning } from '../watchdog/loop-activity.js';
+import { clearRunning, publishRunning } from './loop-activity.js';
 import { isPending, ContainerValveBase, type ValveResult } from './valve.js';
 import type { Wrapper } from './wrapper.js';
 
@@ -65,7 +65,7 @@ export function serviceWrapper(
     const scheduled = active.scheduled;
     active.owner = context;
     active.request = request;
-    // For the watchdog thread: what holds the event loop if this never returns (watchdog/loop-activity.ts).
+    // For the watchdog thread: what holds the event loop if this never returns (loop-activity.ts).
     publishRunning(context, request);
     try {
       const filters = context.filtersFor(dispatcherType, path, wrapper.name);

@@ -23,7 +23,7 @@ import {
 import { loadBuiltinClass } from './builtin-classes.js';
 import { WebappModuleResolver } from './webapp-module-resolver.js';
 import { DirectoryResources, type WebappResources } from '../resources/webapp-resources.js';
-import { clearRunning, publishRunning } from '../watchdog/loop-activity.js';
+import { clearRunning, publishRunning } from '../core/loop-activity.js';
 
 export interface WebappLoaderOptions {
   /** The webapp's root (the directory or bundle holding WEB-INF). */

@@ -1002,7 +1002,7 @@ const docs = {
   },
   SV_ERR_WATCHDOG_SCRIPT_MISSING: {
     meaning:
-      'The watchdog thread runs the compiled `dist/watchdog/watchdog-thread.js`, which is missing (running from sources without a build).',
+      'The watchdog thread runs the compiled `dist/startup/watchdog-thread.js`, which is missing (running from sources without a build).',
     fix: 'Run `npm run build`.',
   },
   SV_ERR_STARTUP_SECURITY_INACTIVE: {

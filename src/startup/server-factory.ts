@@ -10,7 +10,7 @@ import type { ConfigEnvironment } from '../config/server-xml-loader.js';
 import { Connector } from '../connector/connector.js';
 import { Engine } from '../core/engine.js';
 import { Host } from '../core/host.js';
-import { Server, type ServerOptions } from '../core/server.js';
+import { Server } from '../core/server.js';
 import { Service } from '../core/service.js';
 import { ContextConfig } from '../deploy/context-config.js';
 import { HostConfig, type HostDeployerOptions } from '../deploy/host-config.js';
@@ -19,10 +19,12 @@ import { parseWebXml } from '../deploy/web-xml-parser.js';
 import type { LifecycleEvent, LifecycleListener } from '../lifecycle/lifecycle-base.js';
 import { componentLogger, logCoded } from '../logging/logger.js';
 import { createValve, ERROR_REPORT_VALVE, loadUserComponent } from './component-factory.js';
+import { watchdogFor, type WatchdogSettings } from './watchdog.js';
 import { WorkerExecutors } from './worker-executors.js';
 
-export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger: Logger, options: ServerOptions = {}): Server<Connector> {
-  const server = new Server<Connector>(config, componentLogger(logger, 'Server'), options);
+export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger: Logger, settings: WatchdogSettings): Server<Connector> {
+  const serverLogger = componentLogger(logger, 'Server');
+  const server = new Server<Connector>(config, serverLogger, watchdogFor(config, serverLogger, settings));
   for (const listener of config.listeners) {
     const onEvent = lifecycleListenerOf(listener, env.catalinaBase);
     if (onEvent !== null) server.addLifecycleListener(onEvent);

@@ -6,10 +6,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import type { ServerConfig } from '../config/server-config.js';
+import type { ServerWatchdog } from '../core/server.js';
+import { DEFAULT_SHUTDOWN_ADDRESS } from '../core/shutdown-port.js';
 import { ContainerError } from '../errors/container-error.js';
 import { logCoded } from '../logging/logger.js';
 import { errorFromData } from '../net/worker-pool/error-data.js';
-import { activityBuffer, announceOwnersTo, startHeartbeat } from './loop-activity.js';
+import { activityBuffer, announceOwnersTo, startHeartbeat } from '../core/loop-activity.js';
 import type { MainToWatchdog, WatchdogInit, WatchdogToMain } from './watchdog-messages.js';
 
 export interface WatchdogOptions {
@@ -26,8 +29,31 @@ export interface WatchdogOptions {
   readonly console: boolean;
   /** The main thread's logger: its level, and where a failure of the thread is reported. */
   readonly logger: Logger;
-  /** Called (on the main thread, when its loop runs) once the shutdown command arrived. */
-  readonly onShutdown: () => void;
+}
+
+/** How the Server runs in its process (Catalina's choices), beside what server.xml says. */
+export interface WatchdogSettings {
+  /** Where the thread writes its log lines (logs/ of CATALINA_BASE); null: nowhere. */
+  readonly logsDir: string | null;
+  /** Whether it also writes them to stdout. */
+  readonly console: boolean;
+  /** `catalina run`: a stop that overruns stopTimeoutMs ends the process. Never for a server inside another process. */
+  readonly endProcessOnStopTimeout: boolean;
+}
+
+/** The watchdog of the Server `config` describes: its shutdown port (portOffset applied), thresholds and bounds. */
+export function watchdogFor(config: ServerConfig, logger: Logger, settings: WatchdogSettings): Watchdog {
+  const port = config.port < 0 ? -1 : config.port + (config.port === 0 ? 0 : config.portOffset);
+  return new Watchdog({
+    loopBlockedThresholdMs: config.loopBlockedThresholdMs,
+    stopTimeoutMs: config.stopTimeoutMs,
+    endProcessOnStopTimeout: settings.endProcessOnStopTimeout,
+    shutdown:
+      port < 0 ? null : { port, address: config.address === '' ? DEFAULT_SHUTDOWN_ADDRESS : config.address, command: config.shutdown },
+    logsDir: settings.logsDir,
+    console: settings.console,
+    logger,
+  });
 }
 
 /** Beats often enough that a healthy loop never looks blocked: the check sees a beat within two intervals. */
@@ -35,7 +61,7 @@ function heartbeatInterval(thresholdMs: number): number {
   return Math.min(1000, Math.max(10, Math.floor(thresholdMs / 5)));
 }
 
-export class Watchdog {
+export class Watchdog implements ServerWatchdog {
   readonly #options: WatchdogOptions;
   #thread: Worker | null = null;
   #stopHeartbeat: (() => void) | null = null;
@@ -59,7 +85,7 @@ export class Watchdog {
   }
 
   /** Starts the thread; resolves once it serves the shutdown port (rejects with SV_ERR_STARTUP_SHUTDOWN_BIND). */
-  async start(): Promise<void> {
+  async start(onShutdown: () => void): Promise<void> {
     if (this.idle || this.#thread !== null) return;
     const options = this.#options;
     const threshold = options.loopBlockedThresholdMs;
@@ -83,7 +109,7 @@ export class Watchdog {
       throw error;
     }
     thread.on('message', (message: WatchdogToMain) => {
-      if (message.type === 'shutdown') options.onShutdown();
+      if (message.type === 'shutdown') onShutdown();
     });
     thread.on('error', (error) => this.#failed(error.message));
     thread.once('exit', (code) => {
@@ -174,7 +200,7 @@ function untilReady(thread: Worker): Promise<number | null> {
 /** The compiled entry: a thread runs JavaScript only, so the container running from its sources (tests) uses dist/. */
 export function watchdogScript(): string {
   const compiled = __filename.endsWith('.ts')
-    ? join(__dirname, '..', '..', 'dist', 'watchdog', 'watchdog-thread.js')
+    ? join(__dirname, '..', '..', 'dist', 'startup', 'watchdog-thread.js')
     : join(__dirname, 'watchdog-thread.js');
   if (!existsSync(compiled)) throw new ContainerError('SV_ERR_WATCHDOG_SCRIPT_MISSING', { file: compiled });
   return compiled;

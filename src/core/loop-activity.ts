@@ -5,9 +5,9 @@
  *
  * Publishing costs a few typed-array stores per request (the wrapper valve calls publishRunning() where it sets
  * faults.ts `active`): the app as a small integer id, whose name the watchdog learnt by message when the id was
- * assigned, and the request line copied as UTF-16 code units. No message, allocation or lock per request.
+ * assigned (startup/watchdog.ts), and the request line copied as UTF-16 code units. No message, allocation or lock per request.
  */
-import type { FaultOwner, FaultRequest } from '../core/faults.js';
+import type { FaultOwner, FaultRequest } from './faults.js';
 
 /** Int32 slots at the start of the buffer. */
 const HEARTBEAT = 0;

@@ -1,7 +1,7 @@
 /**
  * The watchdog thread's entry script. It runs on its own event loop, so it keeps working while the main thread's
  * loop is blocked (an app's `while (true) {}`): it reports a loop that stopped beating (naming the app and request
- * that hold it, from loop-activity.ts), serves the shutdown port, and ends the process when a stop does not finish
+ * that hold it, from core/loop-activity.ts), serves the shutdown port, and ends the process when a stop does not finish
  * within the Server's stopTimeoutMs. A blocked main thread handles no signal either, and Node has no way to
  * interrupt it from here: ending the process (SIGKILL) is what is left.
  */
@@ -12,7 +12,7 @@ import { ShutdownPort } from '../core/shutdown-port.js';
 import { ContainerError } from '../errors/container-error.js';
 import { closeLogger, componentLogger, createLogger, logCoded } from '../logging/logger.js';
 import { errorToData } from '../net/worker-pool/error-data.js';
-import { activityView, readHeartbeat, readOwner, readRequest } from './loop-activity.js';
+import { activityView, readHeartbeat, readOwner, readRequest } from '../core/loop-activity.js';
 import type { MainToWatchdog, WatchdogInit, WatchdogToMain } from './watchdog-messages.js';
 
 /** How long the last log lines may take to reach the file before the process is ended all the same. */
