@@ -54,7 +54,7 @@ describe('permissionGrants', () => {
     expect(grants.read).toContain(realpathSync(process.execPath));
     // Inside a granted directory: nothing of its own.
     expect(grants.read).not.toContain(join(root, 'base/webapps'));
-    expect(grants.write.sort()).toEqual(
+    expect([...grants.write].sort()).toEqual(
       [join(root, 'apps'), join(root, 'base/logs'), join(root, 'base/temp'), join(root, 'base/webapps'), join(root, 'base/work')].sort(),
     );
   });
