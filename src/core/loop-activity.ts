@@ -37,14 +37,17 @@ export function activityView(buffer: SharedArrayBuffer): ActivityView {
 export const activityBuffer = new SharedArrayBuffer(ACTIVITY_BYTES);
 const { slots, chars } = activityView(activityBuffer);
 
-const ownerIds = new Map<FaultOwner, number>();
+/** Weak: a redeployed app's old Context (and everything its modules hold) must stay collectable. */
+const ownerIds = new WeakMap<FaultOwner, number>();
+/** The names behind the ids, for a watchdog that starts later: one short string per deployment. */
+const ownerNames = new Map<number, string>();
 let lastOwnerId = 0;
 /** Told each new (id, app name) pair: the watchdogs' tables (one per Server; tests run several in one process). */
 const ownerListeners = new Set<(id: number, name: string) => void>();
 
 /** Tells `listener` the app name of every id, those assigned so far first; returns what stops it. */
 export function announceOwnersTo(listener: (id: number, name: string) => void): () => void {
-  for (const [owner, id] of ownerIds) listener(id, owner.name);
+  for (const [id, name] of ownerNames) listener(id, name);
   ownerListeners.add(listener);
   return () => ownerListeners.delete(listener);
 }
@@ -55,6 +58,7 @@ export function publishRunning(owner: FaultOwner, request: FaultRequest | null):
   if (id === undefined) {
     id = ++lastOwnerId;
     ownerIds.set(owner, id);
+    ownerNames.set(id, owner.name);
     for (const listener of ownerListeners) listener(id, owner.name);
   }
   slots[OWNER] = id;
