@@ -8,6 +8,7 @@
 import { writeSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
+import type { Logger } from 'pino';
 import { ShutdownPort } from '../core/shutdown-port.js';
 import { ContainerError } from '../errors/container-error.js';
 import { closeLogger, componentLogger, createLogger, logCoded } from '../logging/logger.js';
@@ -35,14 +36,18 @@ const stdout = new Writable({
     callback();
   },
 });
-const rootLogger = createLogger({
-  logsDir: init.log.logsDir,
-  console: init.log.console,
-  level: init.log.level,
-  pretty: false,
-  consoleOutput: stdout,
-});
-const logger = componentLogger(rootLogger, 'Watchdog');
+/** Made on the first line to log: most servers never need it, and the thread starts with each Server. */
+let rootLogger: Logger | undefined;
+function log(): Logger {
+  rootLogger ??= createLogger({
+    logsDir: init.log.logsDir,
+    console: init.log.console,
+    level: init.log.level,
+    pretty: false,
+    consoleOutput: stdout,
+  });
+  return componentLogger(rootLogger, 'Watchdog');
+}
 
 const appNames = new Map<number, string>();
 let shutdownPort: ShutdownPort | null = null;
@@ -71,12 +76,12 @@ port.on('message', (message: MainToWatchdog) => {
 function armStopBound(trigger: string): void {
   if (stopTimer !== undefined || !init.endProcessOnStopTimeout) return;
   stopTimer = setTimeout(() => {
-    logCoded(logger, 'error', { code: 'SV_ERR_WATCHDOG_STOP_TIMEOUT', params: { limit: init.stopTimeoutMs, trigger } });
+    logCoded(log(), 'error', { code: 'SV_ERR_WATCHDOG_STOP_TIMEOUT', params: { limit: init.stopTimeoutMs, trigger } });
     const end = (): void => {
       process.kill(process.pid, 'SIGKILL');
     };
     setTimeout(end, FLUSH_BOUND_MS);
-    closeLogger(rootLogger).then(end, end);
+    closeLogger(log()).then(end, end);
   }, init.stopTimeoutMs);
 }
 
@@ -91,7 +96,7 @@ function watchLoop(): void {
     const now = performance.now();
     const beat = readHeartbeat(view);
     if (beat !== lastBeat) {
-      if (reported) logCoded(logger, 'info', { code: 'SV_MSG_WATCHDOG_LOOP_RESUMED', params: { ms: Math.round(now - lastChange) } });
+      if (reported) logCoded(log(), 'info', { code: 'SV_MSG_WATCHDOG_LOOP_RESUMED', params: { ms: Math.round(now - lastChange) } });
       lastBeat = beat;
       lastChange = now;
       reported = false;
@@ -102,13 +107,13 @@ function watchLoop(): void {
     reported = true;
     const owner = readOwner(view);
     if (owner === 0) {
-      logCoded(logger, 'error', { code: 'SV_ERR_WATCHDOG_LOOP_BLOCKED_UNKNOWN', params: { ms: stalled, limit: threshold } });
+      logCoded(log(), 'error', { code: 'SV_ERR_WATCHDOG_LOOP_BLOCKED_UNKNOWN', params: { ms: stalled, limit: threshold } });
       return;
     }
     const webapp = appNames.get(owner) ?? `#${owner}`;
     const request = readRequest(view) ?? 'none: a callback of the application';
     logCoded(
-      logger,
+      log(),
       'error',
       { code: 'SV_ERR_WATCHDOG_LOOP_BLOCKED', params: { ms: stalled, limit: threshold, webapp, request } },
       { webapp, uri: request },
@@ -123,13 +128,13 @@ async function start(): Promise<void> {
       port: shutdown.port,
       address: shutdown.address,
       command: shutdown.command,
-      logger: { warn: (message) => logger.warn(message), debug: (message) => logger.debug(message) },
+      logger: { warn: (message) => log().warn(message), debug: (message) => log().debug(message) },
       holdAcceptedConnection: init.endProcessOnStopTimeout,
     });
     shutdownPort = served;
     let boundPort = shutdown.port;
     served.onShutdown(() => {
-      logCoded(logger, 'info', { code: 'SV_MSG_WATCHDOG_SHUTDOWN_COMMAND', params: { address: shutdown.address, port: boundPort } });
+      logCoded(log(), 'info', { code: 'SV_MSG_WATCHDOG_SHUTDOWN_COMMAND', params: { address: shutdown.address, port: boundPort } });
       post({ type: 'shutdown' });
       armStopBound('the shutdown command');
     });

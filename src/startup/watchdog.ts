@@ -101,15 +101,20 @@ export class Watchdog implements ServerWatchdog {
     };
     const thread = new Worker(watchdogScript(), { name: 'watchdog', workerData: init });
     this.#thread = thread;
-    try {
-      this.#shutdownPort = await untilReady(thread);
-    } catch (error) {
-      this.#thread = null;
-      await thread.terminate();
-      throw error;
+    // Only a shutdown port that cannot be bound fails the start: without one the Server goes on while the thread
+    // boots (messages to it wait in its port).
+    if (options.shutdown !== null) {
+      try {
+        this.#shutdownPort = await untilReady(thread);
+      } catch (error) {
+        this.#thread = null;
+        await thread.terminate();
+        throw error;
+      }
     }
     thread.on('message', (message: WatchdogToMain) => {
       if (message.type === 'shutdown') onShutdown();
+      else if (message.type === 'start-failed') this.#failed(errorFromData(message.error).message);
     });
     thread.on('error', (error) => this.#failed(error.message));
     thread.once('exit', (code) => {
