@@ -5,7 +5,7 @@
  * permission flags, or with flags that do not grant what -security needs, refuses to start.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,6 +111,36 @@ describe('catalina run -security refuses to start without the permissions it ask
   });
 });
 
+describe('catalina start -security', () => {
+  let base: string;
+
+  beforeAll(() => {
+    base = mkdtempSync(join(os.tmpdir(), 'serval-security-start-'));
+    mkdirSync(join(base, 'conf'));
+    cpSync(join(REPO_ROOT, 'conf', 'web.xml'), join(base, 'conf', 'web.xml'));
+    writeFileSync(join(base, 'conf', 'server.xml'), SERVER_XML);
+  });
+
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  it('starts the background server under the permission flags; stop ends it', async () => {
+    const pidFile = join(base, 'serval.pid');
+    const env = { CATALINA_PID: pidFile };
+    const started = await run(BIN, ['start', '-security'], base, env);
+    expect(started.code, started.stderr).toBe(0);
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    try {
+      const args = readArgs(pid);
+      expect(args).toContain('--experimental-permission');
+      expect(args).toContain(`--allow-fs-read=${base}/*`);
+      expect(args.slice(-2)).toEqual(['run', '--security']);
+    } finally {
+      const stopped = await run(BIN, ['stop', '-force'], base, env);
+      expect(stopped.code, stopped.stderr).toBe(0);
+    }
+  });
+});
+
 function readArgs(pid: number): string[] {
   // /proc/<pid>/cmdline: the arguments, NUL-separated.
   return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
@@ -118,11 +148,16 @@ function readArgs(pid: number): string[] {
     .filter((arg) => arg !== '');
 }
 
-function run(command: string, args: readonly string[], base: string): Promise<{ code: number | null; stderr: string }> {
+function run(
+  command: string,
+  args: readonly string[],
+  base: string,
+  extra: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string }> {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('CATALINA_')) env[key] = value;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...env, CATALINA_BASE: base }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(command, args, { env: { ...env, ...extra, CATALINA_BASE: base }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (data: Buffer) => (stderr += data.toString('utf8')));
     child.once('error', reject);
