@@ -77,6 +77,19 @@ const table = [
     ...tomcat,
     unit: 's',
   }),
+  // Serval's own (no Tomcat equivalent): the watchdog thread, src/startup/watchdog.ts.
+  server.int(
+    'loopBlockedThresholdMs',
+    5000,
+    'A watchdog thread logs when the event loop has not run for this long, naming the web application and request that hold it; 0 turns the check off.',
+    { ...ms, min: 0 },
+  ),
+  server.int(
+    'stopTimeoutMs',
+    5000,
+    '`catalina run`: once a stop began (shutdown command, SIGTERM), the watchdog thread ends the process if it has not exited within this time.',
+    { ...ms, min: 1 },
+  ),
 
   listener.str('className', undefined, 'The listener implementation: a Tomcat class name or a module path (`./x.js`).', {
     required: true,

@@ -1,31 +1,41 @@
 /**
- * The Server: the whole container in one process. It holds the Services and the shutdown port, and
- * `awaitShutdown()` resolves when a shutdown is requested (Tomcat's StandardServer.await()).
+ * The Server: the whole container in one process. It holds the Services and the watchdog thread, which serves the
+ * shutdown port, and `awaitShutdown()` resolves when a shutdown is requested (Tomcat's StandardServer.await()).
  */
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config/server-config.js';
 import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
-import { ShutdownPort } from './shutdown-port.js';
 import type { Service, ServiceConnector } from './service.js';
+
+/**
+ * What the Server needs of its watchdog thread (startup/watchdog.ts, which Catalina gives it): the thread serves the
+ * shutdown port and bounds the stop, so both work while the event loop is blocked.
+ */
+export interface ServerWatchdog {
+  /** The bound shutdown port, or null when disabled. */
+  readonly shutdownPort: number | null;
+  /** Starts the thread and binds the shutdown port; `onShutdown` runs when the command arrives. */
+  start(onShutdown: () => void): Promise<void>;
+  /** A stop began: the stop bound (Server stopTimeoutMs) runs from now. */
+  stopping(trigger: string): void;
+  /** Stops serving the shutdown port. */
+  closePort(): void;
+  close(): Promise<void>;
+}
 
 export class Server<C extends ServiceConnector = ServiceConnector> extends LifecycleBase {
   readonly config: ServerConfig;
   readonly services: Array<Service<C>> = [];
   readonly logger: Logger;
-  readonly #shutdownPort: ShutdownPort;
+  readonly #watchdog: ServerWatchdog;
   #shutdownRequested!: Promise<void>;
   #requestShutdown!: () => void;
 
-  constructor(config: ServerConfig, logger: Logger) {
+  constructor(config: ServerConfig, logger: Logger, watchdog: ServerWatchdog) {
     super();
     this.config = config;
     this.logger = logger;
-    this.#shutdownPort = new ShutdownPort({
-      port: config.port < 0 ? -1 : config.port + (config.port === 0 ? 0 : config.portOffset),
-      address: config.address,
-      command: config.shutdown,
-      logger: { warn: (m) => logger.warn(m), debug: (m) => logger.debug(m) },
-    });
+    this.#watchdog = watchdog;
     this.#resetShutdown();
   }
 
@@ -35,7 +45,7 @@ export class Server<C extends ServiceConnector = ServiceConnector> extends Lifec
 
   /** The bound shutdown port, or null when disabled. */
   get shutdownPort(): number | null {
-    return this.#shutdownPort.boundAddress?.port ?? null;
+    return this.#watchdog.shutdownPort;
   }
 
   addService(service: Service<C>): void {
@@ -68,18 +78,20 @@ export class Server<C extends ServiceConnector = ServiceConnector> extends Lifec
   protected async startInternal(): Promise<void> {
     this.setState('STARTING');
     for (const service of this.services) await service.start();
-    this.#shutdownPort.onShutdown(() => this.requestShutdown());
-    await this.#shutdownPort.listen();
+    await this.#watchdog.start(() => this.requestShutdown());
   }
 
   protected async stopInternal(): Promise<void> {
     this.setState('STOPPING');
-    await this.#shutdownPort.close();
+    // The stop bound runs from here, however the stop was asked for (the shutdown command arms it itself).
+    this.#watchdog.stopping('the stop began');
+    this.#watchdog.closePort();
     for (const service of [...this.services].reverse()) await service.stop();
   }
 
   protected override async destroyInternal(): Promise<void> {
     for (const service of this.services) await service.destroy();
+    await this.#watchdog.close();
   }
 
   #resetShutdown(): void {

@@ -18,6 +18,11 @@ export interface ShutdownPortOptions {
   readonly logger?: ShutdownPortLogger | undefined;
   /** Tomcat's 10 s socket timeout; configurable only so tests need not wait that long. */
   readonly readTimeoutMs?: number | undefined;
+  /**
+   * Keep the connection that delivered the accepted command open (never ended by this side), so that the client
+   * sees it close only when this process exits: `catalina stop` waits for that (sendShutdownCommandAndWait).
+   */
+  readonly holdAcceptedConnection?: boolean | undefined;
 }
 
 export const DEFAULT_SHUTDOWN_ADDRESS = 'localhost';
@@ -34,6 +39,7 @@ export class ShutdownPort {
   readonly #command: Buffer;
   readonly #logger: ShutdownPortLogger;
   readonly #readTimeoutMs: number;
+  readonly #holdAccepted: boolean;
   readonly #callbacks: Array<() => void> = [];
   readonly #waiting: net.Socket[] = [];
   #server: net.Server | undefined;
@@ -46,6 +52,7 @@ export class ShutdownPort {
     this.#command = Buffer.from(options.command, 'utf8');
     this.#logger = options.logger ?? { warn: (message) => console.warn(message) };
     this.#readTimeoutMs = options.readTimeoutMs ?? READ_TIMEOUT_MS;
+    this.#holdAccepted = options.holdAcceptedConnection === true;
   }
 
   get disabled(): boolean {
@@ -69,7 +76,8 @@ export class ShutdownPort {
       });
     }
     // pauseOnConnect: nothing is read from a waiting connection until its turn comes.
-    const server = net.createServer({ pauseOnConnect: true }, (socket) => this.#accept(socket));
+    // allowHalfOpen: the client ends its side after the command; ours stays open while a held connection waits.
+    const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true }, (socket) => this.#accept(socket));
     this.#server = server;
     return new Promise((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException): void => {
@@ -143,11 +151,18 @@ export class ShutdownPort {
       done = true;
       clearTimeout(timer);
       socket.removeAllListeners('data');
-      socket.destroy();
+      // Served: no longer close()'s to destroy (an accepted connection may be held past it).
+      this.#current = undefined;
+      const accepted = reason === 'terminated' && this.#evaluate(Buffer.concat(chunks, received));
+      if (accepted && this.#holdAccepted) {
+        // Left to the process's exit to close; a client that gives up first is no error.
+        socket.on('error', () => undefined);
+        socket.unref();
+      } else {
+        socket.destroy();
+      }
       if (reason === 'timeout') {
         this.#logger.warn(`Shutdown port: no command received within [${this.#readTimeoutMs}] ms; connection closed`);
-      } else if (reason === 'terminated') {
-        this.#evaluate(Buffer.concat(chunks, received));
       }
       this.#next();
     };
@@ -192,17 +207,19 @@ export class ShutdownPort {
     this.#serve(socket);
   }
 
-  #evaluate(received: Buffer): void {
-    if (this.#triggered) return;
+  /** True when `received` is the command (the first time): the shutdown callbacks have run. */
+  #evaluate(received: Buffer): boolean {
+    if (this.#triggered) return false;
     const matches = received.length === this.#command.length && timingSafeEqual(received, this.#command);
     if (!matches) {
       this.#logger.warn(`Invalid shutdown command received [${describeCommand(received)}]`);
-      return;
+      return false;
     }
     // Like Tomcat's await(), the port stops listening once the command has been accepted.
     this.#triggered = true;
     void this.close();
     for (const callback of this.#callbacks) callback();
+    return true;
   }
 }
 
@@ -224,7 +241,20 @@ export interface ShutdownCommandTarget {
 }
 
 /** What `catalina stop` does (Catalina.stopServer): connect, write the command, close. */
-export function sendShutdownCommand(target: ShutdownCommandTarget): Promise<void> {
+export async function sendShutdownCommand(target: ShutdownCommandTarget): Promise<void> {
+  await deliver(target, undefined);
+}
+
+/**
+ * Sends the command like sendShutdownCommand, then waits up to `waitMs` for the server to close the connection, which
+ * a Serval server does only by exiting (holdAcceptedConnection). Resolves true when it closed within the wait, false
+ * when it is still open; rejects when the command could not be sent.
+ */
+export function sendShutdownCommandAndWait(target: ShutdownCommandTarget, waitMs: number, onSent?: () => void): Promise<boolean> {
+  return deliver(target, waitMs, onSent);
+}
+
+function deliver(target: ShutdownCommandTarget, waitMs: number | undefined, onSent?: () => void): Promise<boolean> {
   const address = target.address === undefined || target.address === '' ? DEFAULT_SHUTDOWN_ADDRESS : target.address;
   const fail = (detail: string, cause?: unknown): ContainerError =>
     new ContainerError('SV_ERR_STARTUP_SHUTDOWN_PORT', { address, port: target.port, detail }, { cause });
@@ -234,21 +264,36 @@ export function sendShutdownCommand(target: ShutdownCommandTarget): Promise<void
   return new Promise((resolve, reject) => {
     const socket = net.connect({ port: target.port, host: address });
     let settled = false;
-    const settle = (error?: ContainerError): void => {
+    let sent = false;
+    const settle = (outcome: boolean | ContainerError): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(waitTimer);
       socket.destroy();
-      if (error === undefined) resolve();
-      else reject(error);
+      if (outcome instanceof ContainerError) reject(outcome);
+      else resolve(outcome);
     };
-    socket.setTimeout(target.timeoutMs ?? READ_TIMEOUT_MS, () => settle(fail('timed out')));
+    let waitTimer: NodeJS.Timeout | undefined;
+    socket.setTimeout(target.timeoutMs ?? READ_TIMEOUT_MS, () => {
+      if (!sent) settle(fail('timed out'));
+    });
     socket.once('error', (error: NodeJS.ErrnoException) => {
+      // Once the command is out, a reset is the server's process going away.
+      if (sent) return settle(true);
       const detail =
         error.code === 'ECONNREFUSED' ? 'connection refused (is the server running, and is this its Server port?)' : error.message;
       settle(fail(detail, error));
     });
     socket.once('connect', () => {
-      socket.end(Buffer.from(target.command, 'utf8'), () => settle());
+      socket.end(Buffer.from(target.command, 'utf8'), () => {
+        sent = true;
+        onSent?.();
+        if (waitMs === undefined) return settle(true);
+        socket.setTimeout(0);
+        waitTimer = setTimeout(() => settle(false), waitMs);
+        socket.resume();
+        socket.once('close', () => settle(true));
+      });
     });
   });
 }

@@ -14,6 +14,7 @@ import { ApplicationFilterChain } from './application-filter-chain.js';
 import { isClientAbort } from './client-abort.js';
 import { active, failable, wasReported, type FaultOwner } from './faults.js';
 import { NOTE_EXCEPTION } from './request-notes.js';
+import { clearRunning, publishRunning } from './loop-activity.js';
 import { isPending, ContainerValveBase, type ValveResult } from './valve.js';
 import type { Wrapper } from './wrapper.js';
 
@@ -64,6 +65,8 @@ export function serviceWrapper(
     const scheduled = active.scheduled;
     active.owner = context;
     active.request = request;
+    // For the watchdog thread: what holds the event loop if this never returns (loop-activity.ts).
+    publishRunning(context, request);
     try {
       const filters = context.filtersFor(dispatcherType, path, wrapper.name);
       result = new ApplicationFilterChain(filters, servlet).run(appRequest, appResponse);
@@ -73,6 +76,7 @@ export function serviceWrapper(
     } finally {
       active.owner = outerOwner;
       active.request = outerRequest;
+      if (outerOwner === null) clearRunning();
     }
     // Only a filter or servlet that is really still running costs a promise. One that scheduled work through its
     // loader can be failed by a fault of that work, which then ends it as if the servlet had thrown (faults.ts).

@@ -25,6 +25,7 @@ import {
 import { loadBuiltinClass } from './builtin-classes.js';
 import { WebappModuleResolver } from './webapp-module-resolver.js';
 import { DirectoryResources, type WebappResources } from '../resources/webapp-resources.js';
+import { clearRunning, publishRunning } from '../core/loop-activity.js';
 
 export interface WebappLoaderOptions {
   /** The webapp's root (the directory or bundle holding WEB-INF). */
@@ -307,6 +308,7 @@ export class WebappLoader {
     const outerRequest = active.request;
     active.owner = this.#owner;
     active.request = request;
+    publishRunning(this.#owner, request);
     try {
       Reflect.apply(callback, thisArg, args);
       return true;
@@ -316,6 +318,7 @@ export class WebappLoader {
     } finally {
       active.owner = outerOwner;
       active.request = outerRequest;
+      if (outerOwner === null) clearRunning();
     }
   }
 

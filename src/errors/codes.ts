@@ -684,11 +684,39 @@ const catalogue = {
       'No package.json with a name and version was found within [{depth}] directories above [{dir}]; the Serval installation is incomplete',
   },
 
+  // --- watchdog thread and -security (src/watchdog, src/startup) ---
+  SV_ERR_WATCHDOG_LOOP_BLOCKED: {
+    message:
+      'The event loop has not run for [{ms}] ms (Server loopBlockedThresholdMs [{limit}]); it is held by web application [{webapp}], request [{request}]',
+  },
+  SV_ERR_WATCHDOG_LOOP_BLOCKED_UNKNOWN: {
+    message:
+      'The event loop has not run for [{ms}] ms (Server loopBlockedThresholdMs [{limit}]); what holds it cannot be told: no servlet, filter or callback of a web application was running',
+  },
+  SV_ERR_WATCHDOG_STOP_TIMEOUT: {
+    message: 'The process did not exit within [{limit}] ms (Server stopTimeoutMs) after {trigger}; the watchdog ends it (SIGKILL)',
+  },
+  SV_ERR_WATCHDOG_FAILED: {
+    message: 'The watchdog thread ended unexpectedly ({detail}); blocked-loop reports and the shutdown port are gone until a restart',
+    detail: "the thread's exit code or the message of the error it threw",
+  },
+  SV_ERR_WATCHDOG_SCRIPT_MISSING: { message: 'The watchdog entry script [{file}] does not exist: run `npm run build`' },
+  SV_ERR_STARTUP_SECURITY_INACTIVE: {
+    message:
+      "-security was given but Node's permission model is not on in this process; start the server with the bin/catalina shell script, which starts node with the permission flags",
+  },
+  SV_ERR_STARTUP_SECURITY_CHECK: {
+    message:
+      "-security: Node's permission model does not behave as the flags asked: {access} of [{path}] is {found}, expected {expected}; this Node ({version}) may want another flag syntax",
+  },
+
   // --- messages: log lines that are not errors (SV_MSG_*) ---
   SV_MSG_STARTUP_STARTED: { message: '{summary}' },
   SV_MSG_STARTUP_STOPPED: { message: '{serverInfo} stopped in [{ms}] ms' },
   SV_MSG_STARTUP_SIGNAL: { message: 'Received {signal}: stopping' },
   SV_MSG_CONFIG_WARNING: { message: '{problem}' },
+  SV_MSG_WATCHDOG_LOOP_RESUMED: { message: 'The event loop runs again after [{ms}] ms' },
+  SV_MSG_WATCHDOG_SHUTDOWN_COMMAND: { message: 'Shutdown command received on the shutdown port [{address}:{port}]: stopping' },
   SV_MSG_DEPLOY_NO_DEFAULT_WEB_XML: {
     message: 'No conf/web.xml found in CATALINA_BASE or CATALINA_HOME: webapps get no default servlet',
   },

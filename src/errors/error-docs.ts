@@ -1045,6 +1045,41 @@ const docs = {
       'Sessions of blocking-style connectors live on the main thread; a worker asked for those of a web application the main thread has no longer (it was undeployed meanwhile).',
     fix: 'Nothing if it happens during an undeploy; otherwise report it with the log lines around it.',
   },
+  SV_ERR_WATCHDOG_LOOP_BLOCKED: {
+    meaning:
+      "The watchdog thread saw no heartbeat from the event loop for longer than the Server's loopBlockedThresholdMs; the named application's servlet, filter or callback (for that request) was running when the loop last ran, so it is what holds the loop. No other request is served meanwhile. Logged once per stall.",
+    fix: 'Find the synchronous loop or long computation in that code (an endless loop never ends: `catalina stop` ends the process after stopTimeoutMs); move CPU-bound work to a blocking-style connector or a worker thread.',
+  },
+  SV_ERR_WATCHDOG_LOOP_BLOCKED_UNKNOWN: {
+    meaning:
+      'As SV_ERR_WATCHDOG_LOOP_BLOCKED, but no application code was known to be running: the container itself, a module being loaded, or application code reached some other way (an event emitter callback) holds the loop.',
+    fix: 'Take a CPU profile or a core dump (`kill -ABRT`) of the process to see what runs; report it if it is the container.',
+  },
+  SV_ERR_WATCHDOG_STOP_TIMEOUT: {
+    meaning:
+      "A stop began (the shutdown command, SIGTERM or SIGINT) but the process was still running after the Server's stopTimeoutMs: the event loop is blocked or something keeps the stop from finishing. The watchdog thread ends the process with SIGKILL (exit status 137).",
+    fix: 'Look for an SV_ERR_WATCHDOG_LOOP_BLOCKED line before it; raise stopTimeoutMs if a graceful stop needs longer to drain requests.',
+  },
+  SV_ERR_WATCHDOG_FAILED: {
+    meaning:
+      'The watchdog thread exited or threw: the server keeps serving, without blocked-loop reports, the stop bound or the shutdown port.',
+    fix: 'Restart the server when convenient; report the message, which is a bug in Serval.',
+  },
+  SV_ERR_WATCHDOG_SCRIPT_MISSING: {
+    meaning:
+      'The watchdog thread runs the compiled `dist/startup/watchdog-thread.js`, which is missing (running from sources without a build).',
+    fix: 'Run `npm run build`.',
+  },
+  SV_ERR_STARTUP_SECURITY_INACTIVE: {
+    meaning:
+      '`catalina run -security` was started as `node bin/catalina …`: Node cannot turn its permission model on for a running process, so the flags must be on the node command line.',
+    fix: 'Run `bin/catalina run -security` (the shell script), or `catalina start -security`, which start node with the flags.',
+  },
+  SV_ERR_STARTUP_SECURITY_CHECK: {
+    meaning:
+      "At startup under -security the server checks that Node's permission model grants exactly what the flags asked for (CATALINA_BASE readable, /etc/passwd not, workers allowed, child processes not). This Node reads the flags differently (their syntax changed within Node 20), so the server refuses to run with permissions it cannot vouch for.",
+    fix: 'Use Node 20.19 or later (20.20 is tested); see the README section on -security.',
+  },
   SV_ERR_WORKER_SCRIPT_MISSING: {
     meaning:
       'Worker threads run the compiled entry script `dist/startup/worker-main.js`, which is missing (running from sources without a build).',
@@ -1131,6 +1166,15 @@ const docs = {
   SV_MSG_STARTUP_SIGNAL: {
     meaning: 'Information: SIGTERM or SIGINT arrived and the server is stopping gracefully.',
     fix: 'Nothing to do; `catalina stop` or the shutdown port stop it the same way.',
+  },
+  SV_MSG_WATCHDOG_LOOP_RESUMED: {
+    meaning: 'Information: the event loop reported by SV_ERR_WATCHDOG_LOOP_BLOCKED runs again; the message gives how long it was held.',
+    fix: 'See SV_ERR_WATCHDOG_LOOP_BLOCKED.',
+  },
+  SV_MSG_WATCHDOG_SHUTDOWN_COMMAND: {
+    meaning:
+      'Information: the watchdog thread, which serves the shutdown port, received the shutdown command and asked the server to stop. It is logged even when the event loop is blocked.',
+    fix: 'Nothing to do.',
   },
   SV_MSG_CONFIG_WARNING: {
     meaning:

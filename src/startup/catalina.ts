@@ -26,6 +26,11 @@ export interface CatalinaOptions {
   logger?: Logger;
   /** Java-style properties for `${name}` substitution. */
   properties?: Record<string, string>;
+  /**
+   * `catalina run`: this process is the server's own, so a stop that overruns the Server's stopTimeoutMs ends it
+   * (the watchdog thread does, even when the event loop is blocked). Never set for a server embedded in a process.
+   */
+  ownsProcess?: boolean;
 }
 
 export class Catalina {
@@ -68,7 +73,11 @@ export class Catalina {
     for (const warning of this.#config.warnings) {
       logCoded(log, 'warn', { code: 'SV_MSG_CONFIG_WARNING', params: { problem: formatProblem(warning) } });
     }
-    this.#server = buildServer(this.#config, env, this.#logger);
+    this.#server = buildServer(this.#config, env, this.#logger, {
+      logsDir: join(this.#options.catalinaBase, 'logs'),
+      console: this.#options.console,
+      endProcessOnStopTimeout: this.#options.ownsProcess === true,
+    });
     await this.#server.init();
   }
 

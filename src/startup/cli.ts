@@ -14,7 +14,9 @@ import { isProcessAlive, PidFile } from './pid-file.js';
 import { createNewApp } from './new-app.js';
 import { registerDigestCommand } from './digest-command.js';
 import { exitProcess, installProcessGuard } from './process-guard.js';
-import { sendShutdownCommand } from '../core/shutdown-port.js';
+import { checkPermissionModel } from './security-check.js';
+import { permissionFlags, permissionGrants, shellWords, type PermissionGrants } from './security-flags.js';
+import { sendShutdownCommand, sendShutdownCommandAndWait } from '../core/shutdown-port.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -32,9 +34,9 @@ const DEFAULT_STOP_WAIT_SECONDS = 5;
 const KILL_WAIT_MS = 5000;
 const POLL_MS = 100;
 
-/** Tomcat's single-dash long options (`-config`, `-force`) become commander's `--config`, `--force`. */
+/** Tomcat's single-dash long options (`-config`, `-force`, `-security`) become commander's `--config`, … */
 export function normalizeArgv(args: readonly string[]): string[] {
-  return args.map((arg) => (/^-(config|force|help)(=.*)?$/.test(arg) ? `-${arg}` : arg));
+  return args.map((arg) => (/^-(config|force|help|security)(=.*)?$/.test(arg) ? `-${arg}` : arg));
 }
 
 export function createProgram(io: CliIo, setExitCode: (code: number) => void): Command {
@@ -56,7 +58,7 @@ Environment:
   CATALINA_PID     file recording the pid of \`start\`; lets \`stop\` signal and wait for it
   CATALINA_TMPDIR  temporary directory (default: $CATALINA_BASE/temp)
 
-Single-dash Tomcat options (-config, -force) are accepted too.`,
+Single-dash Tomcat options (-config, -force, -security) are accepted too.`,
     );
 
   const configOption = (command: Command): Command =>
@@ -65,21 +67,36 @@ Single-dash Tomcat options (-config, -force) are accepted too.`,
       'server.xml to use (relative paths resolve against CATALINA_BASE); default $CATALINA_BASE/conf/server.xml',
     );
 
-  configOption(
-    program.command('run').description('start the server in the foreground; stop with Ctrl-C, SIGTERM or `catalina stop`'),
-  ).action(async (options: { config?: string }) => setExitCode(await runCommand(envFor(io, options), io)));
+  const securityOption = (command: Command): Command =>
+    command.option(
+      '--security',
+      "run under Node's permission model: reads only under CATALINA_HOME, CATALINA_BASE and what server.xml names, writes only to logs, work, temp and appBase, no child processes, no native addons",
+    );
 
-  configOption(program.command('start').description('start the server in the background (output to CATALINA_OUT)')).action(
-    async (options: { config?: string }) => setExitCode(await startCommand(envFor(io, options), options.config, io)),
+  securityOption(
+    configOption(program.command('run').description('start the server in the foreground; stop with Ctrl-C, SIGTERM or `catalina stop`')),
+  ).action(async (options: RunOptions) => setExitCode(await runCommand(envFor(io, options), io, options.security === true)));
+
+  securityOption(configOption(program.command('start').description('start the server in the background (output to CATALINA_OUT)'))).action(
+    async (options: RunOptions) => setExitCode(await startCommand(envFor(io, options), options, io)),
+  );
+
+  // For bin/catalina's `run -security`: the node flags, quoted for the shell's eval (security-flags.ts).
+  securityOption(configOption(program.command('security-flags', { hidden: true }))).action((options: RunOptions) =>
+    setExitCode(securityFlagsCommand(envFor(io, options), io)),
   );
 
   configOption(
     program
       .command('stop')
       .description('send the shutdown command to the Server port; fall back to SIGTERM via CATALINA_PID')
-      .argument('[n]', 'seconds to wait for the process to exit (needs CATALINA_PID)', parseSeconds, DEFAULT_STOP_WAIT_SECONDS)
+      .argument(
+        '[n]',
+        `seconds to wait for the process to exit (default: the Server's stopTimeoutMs plus ${DEFAULT_STOP_WAIT_SECONDS})`,
+        parseSeconds,
+      )
       .option('--force', 'after waiting, kill the process with SIGKILL (needs CATALINA_PID)'),
-  ).action(async (seconds: number, options: { config?: string; force?: boolean }) =>
+  ).action(async (seconds: number | undefined, options: { config?: string; force?: boolean }) =>
     setExitCode(await stopCommand(envFor(io, options), { seconds, force: options.force === true }, io)),
   );
 
@@ -160,6 +177,11 @@ export function runCli(): void {
   );
 }
 
+interface RunOptions {
+  readonly config?: string;
+  readonly security?: boolean;
+}
+
 function envFor(io: CliIo, options: { config?: string }): CatalinaEnv {
   return resolveCatalinaEnv(io.env, { config: options.config });
 }
@@ -169,7 +191,15 @@ function parseSeconds(value: string): number {
   return Number(value);
 }
 
-async function runCommand(env: CatalinaEnv, io: CliIo): Promise<number> {
+async function runCommand(env: CatalinaEnv, io: CliIo, security: boolean): Promise<number> {
+  if (security) {
+    try {
+      checkPermissionModel(env);
+    } catch (error) {
+      io.stderr(`${SERVER_NAME} failed to start: ${describeError(error)}\n`);
+      return 1;
+    }
+  }
   try {
     mkdirSync(env.catalinaTmpdir, { recursive: true });
     // CATALINA_TMPDIR plays java.io.tmpdir's role: os.tmpdir() reads TMPDIR on POSIX.
@@ -184,6 +214,7 @@ async function runCommand(env: CatalinaEnv, io: CliIo): Promise<number> {
     catalinaBase: env.catalinaBase,
     configFile: env.configFile,
     console: true,
+    ownsProcess: true,
   });
   try {
     await catalina.load();
@@ -215,7 +246,13 @@ async function runCommand(env: CatalinaEnv, io: CliIo): Promise<number> {
   return 0;
 }
 
-async function startCommand(env: CatalinaEnv, config: string | undefined, io: CliIo): Promise<number> {
+async function startCommand(env: CatalinaEnv, options: RunOptions, io: CliIo): Promise<number> {
+  let nodeArgs: string[] = [];
+  if (options.security === true) {
+    const grants = grantsFor(env, io);
+    if (grants === undefined) return 1;
+    nodeArgs = permissionFlags(grants);
+  }
   if (env.catalinaPid !== undefined) {
     try {
       const prepared = new PidFile(env.catalinaPid).prepareForStart();
@@ -231,7 +268,11 @@ async function startCommand(env: CatalinaEnv, config: string | undefined, io: Cl
   try {
     const started = await startDaemon({
       env,
-      runArgs: config === undefined ? [] : ['--config', env.configFile],
+      nodeArgs,
+      runArgs: [
+        ...(options.config === undefined ? [] : ['--config', env.configFile]),
+        ...(options.security === true ? ['--security'] : []),
+      ],
       processEnv: io.env,
     });
     io.stdout(`${SERVER_NAME} started.\nPID: ${started.pid}\nOutput: ${started.out}\n`);
@@ -243,7 +284,8 @@ async function startCommand(env: CatalinaEnv, config: string | undefined, io: Cl
 }
 
 interface StopOptions {
-  readonly seconds: number;
+  /** undefined: the Server's stopTimeoutMs plus DEFAULT_STOP_WAIT_SECONDS. */
+  readonly seconds: number | undefined;
   readonly force: boolean;
 }
 
@@ -271,8 +313,12 @@ async function stopCommand(env: CatalinaEnv, options: StopOptions, io: CliIo): P
     }
   }
 
-  const sent = await trySendShutdown(env, io);
-  if (!sent) {
+  const config = loadConfigForStop(env, io);
+  // The watchdog ends a server whose stop overruns stopTimeoutMs: by then it has exited, one way or the other.
+  const waitSeconds = options.seconds ?? Math.ceil((config?.stopTimeoutMs ?? 0) / 1000) + DEFAULT_STOP_WAIT_SECONDS;
+  // Without a pid, the shutdown connection tells: the server holds it open until its process has exited.
+  const sent = config === undefined ? 'failed' : await trySendShutdown(config, env, io, pid === undefined ? waitSeconds * 1000 : undefined);
+  if (sent === 'failed') {
     if (pid === undefined) {
       const hint = pidFile === undefined ? ' Set CATALINA_PID to let stop signal the process instead.' : '';
       io.stderr(`${SERVER_NAME} could not be stopped.${hint}\n`);
@@ -283,21 +329,25 @@ async function stopCommand(env: CatalinaEnv, options: StopOptions, io: CliIo): P
   }
 
   if (pid === undefined) {
-    if (options.force) {
-      io.stderr('Kill failed: CATALINA_PID not set.\n');
-      return 1;
+    if (sent === 'exited') {
+      io.stdout(`${SERVER_NAME} stopped.\n`);
+      return 0;
     }
-    return 0;
+    io.stderr(
+      `${SERVER_NAME} did not stop within [${waitSeconds}] s: its shutdown connection is still open. ` +
+        `Wait longer (stop <n>), or set CATALINA_PID to let stop -force kill it.\n`,
+    );
+    return 1;
   }
 
-  if (await waitForExit(pid, options.seconds * 1000)) {
+  if (await waitForExit(pid, waitSeconds * 1000)) {
     pidFile?.remove();
     io.stdout(`${SERVER_NAME} stopped.\n`);
     return 0;
   }
   if (!options.force) {
     io.stderr(
-      `${SERVER_NAME} process [${pid}] did not stop within [${options.seconds}] s; the PID file was not removed. ` +
+      `${SERVER_NAME} process [${pid}] did not stop within [${waitSeconds}] s; the PID file was not removed. ` +
         `Wait longer (stop <n>) or use stop -force.\n`,
     );
     return 1;
@@ -313,28 +363,47 @@ async function stopCommand(env: CatalinaEnv, options: StopOptions, io: CliIo): P
   return 1;
 }
 
-/** Reads the Server port, address and command from the config and sends the command; false on any failure. */
-async function trySendShutdown(env: CatalinaEnv, io: CliIo): Promise<boolean> {
-  let config: ServerConfig;
+function loadConfigForStop(env: CatalinaEnv, io: CliIo): ServerConfig | undefined {
   try {
-    config = loadServerConfig(env.configFile, { catalinaHome: env.catalinaHome, catalinaBase: env.catalinaBase });
+    return loadServerConfig(env.configFile, { catalinaHome: env.catalinaHome, catalinaBase: env.catalinaBase });
   } catch (error) {
     reportConfigFailure(error, env.configFile, io);
     io.stderr('The shutdown port cannot be determined without a valid configuration.\n');
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * Sends the shutdown command to the Server port of `config`. With `waitMs`, then waits for the server to close the
+ * connection, which it does by exiting: 'exited', or 'sent' when it is still open after waitMs.
+ */
+async function trySendShutdown(
+  config: ServerConfig,
+  env: CatalinaEnv,
+  io: CliIo,
+  waitMs: number | undefined,
+): Promise<'failed' | 'sent' | 'exited'> {
   if (config.port < 0) {
     io.stderr(`The shutdown port is disabled (Server port [${config.port}] in [${env.configFile}]).\n`);
-    return false;
+    return 'failed';
   }
   const port = config.port + config.portOffset;
+  const target = { port, address: config.address, command: config.shutdown };
   try {
-    await sendShutdownCommand({ port, address: config.address, command: config.shutdown });
-    io.stdout(`Shutdown command sent to [${config.address}:${port}].\n`);
-    return true;
+    if (waitMs === undefined) {
+      await sendShutdownCommand(target);
+      io.stdout(`Shutdown command sent to [${config.address}:${port}].\n`);
+      return 'sent';
+    }
+    let sent = false;
+    const exited = await sendShutdownCommandAndWait(target, waitMs, () => {
+      sent = true;
+      io.stdout(`Shutdown command sent to [${config.address}:${port}].\n`);
+    });
+    return exited && sent ? 'exited' : 'sent';
   } catch (error) {
     io.stderr(`${describeError(error)}\n`);
-    return false;
+    return 'failed';
   }
 }
 
@@ -357,6 +426,23 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   return !isProcessAlive(pid);
+}
+
+/** What `-security` grants for this configuration, or undefined (reported) when the configuration cannot be read. */
+function grantsFor(env: CatalinaEnv, io: CliIo): PermissionGrants | undefined {
+  try {
+    return permissionGrants(env, loadServerConfig(env.configFile, { catalinaHome: env.catalinaHome, catalinaBase: env.catalinaBase }));
+  } catch (error) {
+    reportConfigFailure(error, env.configFile, io);
+    return undefined;
+  }
+}
+
+function securityFlagsCommand(env: CatalinaEnv, io: CliIo): number {
+  const grants = grantsFor(env, io);
+  if (grants === undefined) return 1;
+  io.stdout(`${shellWords(permissionFlags(grants))}\n`);
+  return 0;
 }
 
 function versionCommand(env: CatalinaEnv, io: CliIo): number {

@@ -9,6 +9,8 @@ import { PidFile } from './pid-file.js';
 
 export interface StartDaemonOptions {
   readonly env: CatalinaEnv;
+  /** Arguments for node before the script (the permission flags of `-security`). */
+  readonly nodeArgs?: readonly string[] | undefined;
   /** Extra arguments for `run` (e.g. `--config <file>`). */
   readonly runArgs?: readonly string[] | undefined;
   /** Environment for the server process; CATALINA_HOME/BASE are set to the resolved values. */
@@ -40,7 +42,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<DaemonSt
   try {
     // detached: a new session and process group, so the server survives the shell that started it
     // and a Ctrl-C there (what nohup/setsid achieve in catalina.sh).
-    child = spawn(process.execPath, [CATALINA_SCRIPT, 'run', ...(options.runArgs ?? [])], {
+    child = spawn(process.execPath, [...(options.nodeArgs ?? []), CATALINA_SCRIPT, 'run', ...(options.runArgs ?? [])], {
       detached: true,
       stdio: ['ignore', outFd, outFd],
       cwd: env.catalinaBase,

@@ -21,9 +21,11 @@ import { componentLogger, logCoded } from '../logging/logger.js';
 import { createValve, ERROR_REPORT_VALVE, loadUserComponent } from './component-factory.js';
 import { connectorWorkers } from '../blocking/main/connector-workers.js';
 import { WorkerExecutors } from '../blocking/main/worker-executors.js';
+import { watchdogFor, type WatchdogSettings } from './watchdog.js';
 
-export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger: Logger): Server<Connector> {
-  const server = new Server<Connector>(config, componentLogger(logger, 'Server'));
+export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger: Logger, settings: WatchdogSettings): Server<Connector> {
+  const serverLogger = componentLogger(logger, 'Server');
+  const server = new Server<Connector>(config, serverLogger, watchdogFor(config, serverLogger, settings));
   for (const listener of config.listeners) {
     const onEvent = lifecycleListenerOf(listener, env.catalinaBase);
     if (onEvent !== null) server.addLifecycleListener(onEvent);

@@ -33,6 +33,8 @@ export interface ChildServerOptions {
   startTimeoutMs?: number;
   /** How long stop() waits after SIGTERM before SIGKILL (default 10 s). */
   stopTimeoutMs?: number;
+  /** `bin/catalina run -security`, run as the shell script it is (which execs node with the permission flags). */
+  security?: boolean;
 }
 
 export interface ChildLogRecord {
@@ -141,7 +143,8 @@ export async function startChildServer(options: ChildServerOptions = {}): Promis
   let stdout = '';
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, [CATALINA_BIN, 'run'], {
+    const [command, args] = options.security === true ? [CATALINA_BIN, ['run', '-security']] : [process.execPath, [CATALINA_BIN, 'run']];
+    child = spawn(command, args, {
       cwd: base,
       env: childEnv(base, options.env ?? {}),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,12 @@ import net from 'node:net';
 import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ContainerError } from '../../../src/errors/container-error.js';
-import { sendShutdownCommand, ShutdownPort, type ShutdownPortOptions } from '../../../src/core/shutdown-port.js';
+import {
+  sendShutdownCommand,
+  sendShutdownCommandAndWait,
+  ShutdownPort,
+  type ShutdownPortOptions,
+} from '../../../src/core/shutdown-port.js';
 
 const opened: ShutdownPort[] = [];
 const sockets: net.Socket[] = [];
@@ -263,5 +268,46 @@ describe('sendShutdownCommand', () => {
     await expect(sendShutdownCommand({ port: -1, command: 'SHUTDOWN' })).rejects.toMatchObject({
       code: 'SV_ERR_STARTUP_SHUTDOWN_PORT',
     });
+  });
+});
+
+describe('holding the accepted connection until the process exits (catalina stop waits for it)', () => {
+  it('the connection that delivered the command stays open; the waiting client sees it close when it is released', async () => {
+    const h = await open({ holdAcceptedConnection: true });
+    // Nothing closes the held connection but the end of its process: here, the wait bound runs out first.
+    await expect(sendShutdownCommandAndWait({ port: h.port, address: '127.0.0.1', command: 'SHUTDOWN' }, 200)).resolves.toBe(false);
+    await h.triggered;
+    expect(h.fired()).toBe(1);
+  });
+
+  it('a wrong command is not held: the client sees the connection close at once', async () => {
+    const h = await open({ holdAcceptedConnection: true });
+    await expect(sendShutdownCommandAndWait({ port: h.port, address: '127.0.0.1', command: 'WRONG' }, 10_000)).resolves.toBe(true);
+    expect(h.fired()).toBe(0);
+    expect(h.warnings.join('\n')).toContain('Invalid shutdown command received [WRONG]');
+  });
+
+  it('without holdAcceptedConnection the accepted connection is closed too (Tomcat)', async () => {
+    const h = await open();
+    await expect(sendShutdownCommandAndWait({ port: h.port, address: '127.0.0.1', command: 'SHUTDOWN' }, 10_000)).resolves.toBe(true);
+    expect(h.fired()).toBe(1);
+  });
+
+  it('the client resolves true once a server that held the connection ends it', async () => {
+    let held: net.Socket | undefined;
+    const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+      socket.resume();
+      socket.once('end', () => (held = socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const { port } = server.address() as net.AddressInfo;
+      const waiting = sendShutdownCommandAndWait({ port, address: '127.0.0.1', command: 'SHUTDOWN' }, 10_000);
+      await waitFor(() => held !== undefined);
+      held?.destroy();
+      await expect(waiting).resolves.toBe(true);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

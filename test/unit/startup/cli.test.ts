@@ -31,6 +31,8 @@ describe('normalizeArgv', () => {
       '-V',
     ]);
     expect(normalizeArgv(['-forced', '-configs', 'config', 'force'])).toEqual(['-forced', '-configs', 'config', 'force']);
+    expect(normalizeArgv(['run', '-security', '-config', 'x.xml'])).toEqual(['run', '--security', '--config', 'x.xml']);
+    expect(normalizeArgv(['-securityx', 'security'])).toEqual(['-securityx', 'security']);
   });
 });
 
