@@ -26,9 +26,14 @@ export { convertAttribute, type AttributeValues } from './attribute-values.js';
 
 const NOT_OFFERED: IgnoredReason = 'the feature it configures is not offered by Serval, so there is nothing for it to change';
 
-/** The entry whose name is a prefix of `name` (`socket.` for `socket.soKeepAlive`), if any. */
-function prefixSpec(specs: ReadonlyMap<string, AttributeSpec>, name: string): AttributeSpec | undefined {
-  for (const spec of specs.values()) if (spec.prefix === true && name.startsWith(spec.name) && name.length > spec.name.length) return spec;
+/**
+ * The entry for an attribute name: the one of that name, or the prefix entry it extends (`socket.` for
+ * `socket.soKeepAlive`; the bare prefix names nothing).
+ */
+function lookup(specs: ReadonlyMap<string, AttributeSpec>, name: string): AttributeSpec | undefined {
+  const exact = specs.get(name);
+  if (exact !== undefined) return exact.prefix === true ? undefined : exact;
+  for (const spec of specs.values()) if (spec.prefix === true && name.startsWith(spec.name)) return spec;
   return undefined;
 }
 
@@ -123,7 +128,7 @@ export class ConfigValidator {
 
     for (const [name, raw] of element.attributes) {
       given.add(name);
-      const spec = specs.get(name) ?? prefixSpec(specs, name);
+      const spec = lookup(specs, name);
       if (spec === undefined) {
         const hint = this.#unknownAttributeHint(name, all, [...specs.keys()], protocol);
         this.report('error', 'SV_ERR_CONFIG_UNKNOWN_ATTRIBUTE', { attribute: name, element: element.name, hint }, element, name);
@@ -265,7 +270,7 @@ export class ConfigValidator {
     if (specs.length === 0) return;
     const known = new Map(specs.map((spec) => [spec.name, spec]));
     for (const name of element.attributes.keys()) {
-      if (known.has(name) || prefixSpec(known, name) !== undefined) continue;
+      if (lookup(known, name) !== undefined) continue;
       const hint = this.#unknownAttributeHint(name, specs, [...known.keys()], undefined);
       this.report('error', 'SV_ERR_CONFIG_UNKNOWN_ATTRIBUTE', { attribute: name, element: element.name, hint }, element, name);
     }

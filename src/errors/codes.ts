@@ -146,7 +146,7 @@ const catalogue = {
   },
   SV_ERR_CONFIG_CLASS_REFUSED: {
     message:
-      'Tomcat class [{className}] on element [{element}] is not implemented, and it cannot be ignored: {reason}; the server does not start. Remove the element, or put a module of your own (className="./my-component.js") in its place',
+      'Tomcat class [{className}] on element [{element}] is not implemented, and it cannot be ignored: {reason}; the file is refused. Remove the element, or put a module of your own (className="./my-component.js") in its place',
     reasons: [
       'it decides from the client address or host name which requests are allowed, so without it requests it is meant to refuse would be served',
       'it authenticates users, so without it the resources it protects would be served to anyone (authentication is issue #20)',
