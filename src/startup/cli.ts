@@ -314,7 +314,12 @@ async function stopCommand(env: CatalinaEnv, options: StopOptions, io: CliIo): P
 async function trySendShutdown(env: CatalinaEnv, io: CliIo): Promise<boolean> {
   let config: ServerConfig;
   try {
-    config = loadServerConfig(env.configFile, { catalinaHome: env.catalinaHome, catalinaBase: env.catalinaBase });
+    // Only the shutdown port is needed: a context.xml edited since the start must not keep the server from stopping.
+    config = loadServerConfig(env.configFile, {
+      catalinaHome: env.catalinaHome,
+      catalinaBase: env.catalinaBase,
+      checkContextDefaults: false,
+    });
   } catch (error) {
     reportConfigFailure(error, env.configFile, io);
     io.stderr('The shutdown port cannot be determined without a valid configuration.\n');

@@ -3,13 +3,17 @@
  * not implement refuses the file unless it is on the harmless list, a Realm only warns, a misspelt class name is an
  * error with "did you mean", and every Tomcat 10.1 attribute is known (ignored with the reason, or refused).
  */
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { attributeTable } from '../../../src/config/attributes.js';
 import type { ConfigProblem } from '../../../src/config/server-config.js';
 import {
   ConfigValidationError,
   formatProblem,
   loadContextDescriptorFromString,
+  loadServerConfig,
   loadServerConfigFromString,
   type ConfigEnvironment,
 } from '../../../src/config/server-xml-loader.js';
@@ -250,4 +254,31 @@ describe('web.xml security declarations (until issue #20 enforces them)', () => 
     expect(() => refuseUnenforceableSecurity(login, 'b')).toThrow('[/w.xml:3] <login-config> cannot be enforced');
     expect(() => refuseUnenforceableSecurity(emptyWebXml('/x.xml'), 'c')).not.toThrow();
   });
+});
+
+describe('conf/context.xml and context.xml.default at startup', () => {
+  const base = mkdtempSync(join(tmpdir(), 'serval-fail-closed-'));
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+  mkdirSync(join(base, 'conf', 'Catalina', 'localhost'), { recursive: true });
+  writeFileSync(join(base, 'conf', 'server.xml'), serverXml({}));
+  const baseEnv: ConfigEnvironment = { catalinaHome: base, catalinaBase: base, env: {} };
+  const refused = '<Context>\n  <Valve className="org.apache.catalina.valves.RemoteHostValve" allow="x"/>\n</Context>\n';
+
+  it.each([['conf/context.xml'], ['conf/Catalina/localhost/context.xml.default']])(
+    'refuse the configuration when %s is refused',
+    (file) => {
+      writeFileSync(join(base, file), refused);
+      try {
+        const error = refusal(() => loadServerConfig(join(base, 'conf', 'server.xml'), baseEnv));
+        expect(error.message).toContain(
+          `${file}:2: Context/Valve[0] [className]: Tomcat class [org.apache.catalina.valves.RemoteHostValve]`,
+        );
+        // `catalina stop` only needs the shutdown port.
+        expect(loadServerConfig(join(base, 'conf', 'server.xml'), { ...baseEnv, checkContextDefaults: false }).port).toBe(-1);
+      } finally {
+        rmSync(join(base, file));
+      }
+      expect(loadServerConfig(join(base, 'conf', 'server.xml'), baseEnv).port).toBe(-1);
+    },
+  );
 });
