@@ -460,6 +460,7 @@ const table = [
   connector.int('acceptorThreadPriority', 5, 'Priority of the acceptor thread.', jvm),
   connector.str('clientCertProvider', undefined, 'JCE provider that decodes client certificates.', jvm),
   connector.bool('noCompressionStrongETag', true, 'Whether responses with a strong ETag are never compressed.', absent),
+  connector.str('noCompressionEncodings', undefined, 'Content encodings that are never compressed again.', tuning),
   connector.bool(
     'serverRemoveAppProvidedValues',
     false,
@@ -528,6 +529,9 @@ const table = [
   sslHostConfig.bool('disableCompression', true, 'Whether TLS compression is disabled (OpenSSL never enables it).', strict),
   sslHostConfig.str('truststoreAlgorithm', undefined, 'Not supported: see truststoreFile.'),
   sslHostConfig.bool('ocspEnabled', false, 'Whether client certificates are checked through OCSP.', certRefused),
+  sslHostConfig.str('ocspSoftFail', undefined, 'Whether an OCSP responder that cannot be reached lets the certificate through.', absent),
+  sslHostConfig.int('ocspTimeout', undefined, 'How long an OCSP check may take.', { ...absent, ...ms }),
+  sslHostConfig.int('ocspVerifyFlags', undefined, 'OpenSSL flags of the OCSP verification.', absent),
   sslHostConfig.str('groups', undefined, 'Key exchange groups offered in the handshake.', tuning),
 
   certificate.path('certificateFile', undefined, 'PEM file of the server certificate (it may also hold the chain and the key).', {
@@ -707,6 +711,17 @@ const table = [
   context.str('wrapperClass', 'org.apache.catalina.core.StandardWrapper', 'Java class of the servlet wrappers.', javaClass),
   context.path('configFile', undefined, 'Context descriptor of this Context (set by the deployer).', absent),
   context.bool('useBloomFilterForArchives', false, 'Whether JAR lookups use a bloom filter.', tuning),
+  context.bool('denyUncoveredHttpMethods', false, 'Whether HTTP methods a security constraint does not cover are denied.', absent),
+  context.int('notFoundClassResourceCacheSize', 1000, 'How many class lookups that found nothing are remembered.', jvm),
+  context.bool('contextGetResourceRequiresSlash', false, 'Whether ServletContext.getResource() paths must start with `/`.', absent),
+  context.bool('distributable', false, 'Whether sessions may be replicated across a cluster (web.xml `<distributable/>`).', absent),
+  context.enum(
+    'encodedReverseSolidusHandling',
+    ['reject', 'decode', 'passthrough'],
+    'decode',
+    'How `%5C` is handled in dispatcher paths.',
+    absent,
+  ),
 
   resources.bool('cachingAllowed', true, 'Whether static resources (lookups and small files) are kept in memory.'),
   resources.int('cacheMaxSize', 10240, 'Upper bound of the memory the resource cache uses.', { unit: 'KiB', min: 1 }),
@@ -748,6 +763,7 @@ const table = [
   accessLog.str('locale', undefined, 'Locale of dates in the log.', logOnly),
   accessLog.bool('checkExists', false, 'Whether a deleted log file is recreated.', logOnly),
   accessLog.int('maxLogMessageBufferSize', 256, 'Size of the buffer kept for each log line.', { ...tuning, ...bytes }),
+  accessLog.str('condition', undefined, 'Former name of conditionUnless.', logOnly),
 
   errorReport.bool('showReport', true, 'Whether error pages include the message and stack trace.'),
   errorReport.bool('showServerInfo', true, 'Whether error pages name the server and its version.'),
@@ -793,7 +809,7 @@ const table = [
   manager.str('pathname', 'SESSIONS.ser', 'File sessions are saved to across restarts.', absent),
   manager.bool('persistAuthentication', false, 'Whether the authenticated user is saved with the session.', absent),
   manager.int('processExpiresFrequency', 6, 'Background runs between session expiry checks.', tuning),
-  manager.str('secureRandomAlgorithm', 'SHA1PRNG', 'SecureRandom algorithm of session IDs.', jvm),
+  manager.str('secureRandomAlgorithm', undefined, 'SecureRandom algorithm of session IDs.', jvm),
   manager.str('secureRandomClass', undefined, 'SecureRandom class of session IDs.', jvm),
   manager.str('secureRandomProvider', undefined, 'SecureRandom provider of session IDs.', jvm),
   manager.bool('sessionActivityCheck', false, 'Whether session access is tracked for concurrent requests.', absent),
