@@ -16,7 +16,7 @@ import {
 import { appliesTo, convertAttribute, fillDefaults, type AttributeValues } from './attribute-values.js';
 import { didYouMean } from './did-you-mean.js';
 import { classifyClassName, implementedValves, notImplementedElements } from './element-schema.js';
-import { genericRefusal, knownTomcatClassNames, tomcatComponentClasses } from './tomcat-classes.js';
+import { genericRefusal, knownTomcatClassNames, tomcatComponentClasses, type RefusalReason } from './tomcat-classes.js';
 import type { IgnoredReason } from './attribute-spec.js';
 import type { PropertySource } from './property-substitution.js';
 import type { ComponentConfig, ConfigProblem, SourceLocation } from './server-config.js';
@@ -24,6 +24,9 @@ import type { XmlElement } from './xml-document.js';
 
 export { convertAttribute, type AttributeValues } from './attribute-values.js';
 
+const ERROR_REPORT_VALVE = 'org.apache.catalina.valves.ErrorReportValve';
+const ERROR_PAGES: RefusalReason =
+  'it replaces the error pages, so without it the default error report (with exception details) would be shown instead';
 const NOT_OFFERED: IgnoredReason = 'the feature it configures is not offered by Serval, so there is nothing for it to change';
 
 /**
@@ -259,6 +262,17 @@ export class ConfigValidator {
         this.#unknownClass(element, className, implemented);
         return undefined;
     }
+  }
+
+  /**
+   * Host `errorReportValveClass`: Serval renders error pages with its ErrorReportValve only. Another class (or none,
+   * the empty value) would have shown less, so it is refused rather than replaced by the full report.
+   */
+  errorReportValveClass(element: XmlElement, className: string): void {
+    if (className === ERROR_REPORT_VALVE) return;
+    const known = tomcatComponentClasses.get(className);
+    const reason = known?.kind === 'refused' ? known.reason : ERROR_PAGES;
+    this.report('error', 'SV_ERR_CONFIG_CLASS_REFUSED', { className, element: element.name, reason }, element, 'errorReportValveClass');
   }
 
   /**

@@ -295,6 +295,7 @@ class TreeBuilder {
 
   host(element: XmlElement): HostConfig {
     const values = this.#v.element(element, 'Host');
+    this.#v.errorReportValveClass(element, values.errorReportValveClass);
     const children = this.#v.children(element, elementChildren['Host']!);
     const appBase = resolve(this.#catalinaBase, values.appBase);
     const aliases: string[] = [];

@@ -141,6 +141,16 @@ describe('Tomcat components Serval does not implement', () => {
     expect(listener!.message).toContain('did you mean [org.apache.catalina.startup.VersionLoggerListener]?');
   });
 
+  it.each([['org.apache.catalina.valves.JsonErrorReportValve'], ['']])(
+    'refuses Host errorReportValveClass [%s], which would have shown less than the full report',
+    (className) => {
+      const xml = serverXml({}).replace('<Host name="localhost">', `<Host name="localhost" errorReportValveClass="${className}">`);
+      const [problem] = errorsOf(xml);
+      expect([problem!.code, problem!.attribute, problem!.line]).toEqual(['SV_ERR_CONFIG_CLASS_REFUSED', 'errorReportValveClass', 8]);
+      expect(problem!.message).toContain('error report (with exception details)');
+    },
+  );
+
   it('refuses an org.apache class it does not know instead of skipping it', () => {
     const [problem] = errorsOf(serverXml({ host: '<Valve className="org.apache.example.MadeUpValve"/>' }));
     expect(problem!.code).toBe('SV_ERR_CONFIG_CLASS_UNKNOWN');
