@@ -65,6 +65,11 @@ const certRefused = {
   tomcatOnly: true,
   refusedBecause: 'it restricts which client certificates are accepted, so ignoring it would accept certificates the configuration refuses',
 } as const;
+const descriptorsRefused = {
+  tomcatOnly: true,
+  refusedBecause:
+    'Tomcat reads context descriptors (and the Valves they declare) from there, and Serval would deploy the applications without them',
+} as const;
 const ddRefused = {
   tomcatOnly: true,
   refusedBecause: 'it names another deployment descriptor, whose declarations (security constraints among them) would be lost',
@@ -437,7 +442,10 @@ const table = [
     'useIPVHosts',
     false,
     'Whether the Host is chosen by the local IP address the request arrived on instead of the Host header.',
-    absent,
+    {
+      tomcatOnly: true,
+      ignoredBecause: 'Serval chooses the Host by the Host header, which with a single Host is the same Host (with several, it is refused)',
+    },
   ),
   connector.str(
     'parseBodyMethods',
@@ -611,7 +619,7 @@ const table = [
     "Valve that renders error pages when the application has none; only Serval's ErrorReportValve is accepted (another class, or none, is refused rather than replaced by the full report).",
   ),
   host.str('className', 'org.apache.catalina.core.StandardHost', 'Java implementation class of the Host.', javaClass),
-  host.path('xmlBase', undefined, 'Directory of context descriptors; defaults to `conf/<engine>/<host>`.', absent),
+  host.path('xmlBase', undefined, 'Directory of context descriptors; defaults to `conf/<engine>/<host>`.', descriptorsRefused),
   host.int('startStopThreads', 1, 'Threads used to start and stop Contexts in parallel.', jvm),
   host.bool('failCtxIfServletStartFails', false, 'Whether a servlet load-on-startup failure fails the Context.', absent),
   host.path('workDir', undefined, 'Scratch directory of the Host.', tuning),
@@ -709,7 +717,7 @@ const table = [
   context.bool('unpackWAR', true, "Whether this application's archive is unpacked (the Host's unpackWARs decides here).", absent),
   context.str('webappVersion', '', 'Version of the application for parallel deployment (taken from the `##` file name here).', absent),
   context.str('wrapperClass', 'org.apache.catalina.core.StandardWrapper', 'Java class of the servlet wrappers.', javaClass),
-  context.path('configFile', undefined, 'Context descriptor of this Context (set by the deployer).', absent),
+  context.path('configFile', undefined, 'Context descriptor of this Context (set by the deployer).', descriptorsRefused),
   context.bool('useBloomFilterForArchives', false, 'Whether JAR lookups use a bloom filter.', tuning),
   context.bool('denyUncoveredHttpMethods', false, 'Whether HTTP methods a security constraint does not cover are denied.', absent),
   context.int('notFoundClassResourceCacheSize', 1000, 'How many class lookups that found nothing are remembered.', jvm),
@@ -734,7 +742,7 @@ const table = [
   ),
   resources.bool('allowLinking', false, 'Whether symbolic links may point outside the application directory.'),
   resources.str('className', 'org.apache.catalina.webresources.StandardRoot', 'Java implementation class of the resources.', javaClass),
-  resources.bool('readOnly', false, 'Whether the resources refuse writes.', strict),
+  resources.bool('readOnly', false, 'Whether the resources refuse writes.', absent),
   resources.bool('trackLockedFiles', false, 'Whether open resource streams are tracked.', jvm),
   resources.str('archiveIndexStrategy', 'simple', 'How archive entries are indexed.', tuning),
 

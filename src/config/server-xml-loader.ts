@@ -215,6 +215,21 @@ class TreeBuilder {
       this.#v.report('warning', 'SV_ERR_CONFIG_LISTENER_PLACEMENT', params, listener.location, 'className');
     }
     const engines = named(children, 'Engine').map((child) => this.engine(child));
+    // useIPVHosts is harmless only while the Host header cannot select another Host than the local address would.
+    const hosts = engines[0]?.hosts.length ?? 0;
+    for (const connector of named(children, 'Connector')) {
+      if (hosts > 1 && connector.attributes.get('useIPVHosts')?.trim().toLowerCase() === 'true') {
+        const reason =
+          'Tomcat would choose the Host by the local address a request arrives on, and Serval chooses it by the Host header, so with several Hosts a client could reach a Host the configuration keeps from that address';
+        this.#v.report(
+          'error',
+          'SV_ERR_CONFIG_ATTRIBUTE_REFUSED',
+          { attribute: 'useIPVHosts', element: 'Connector', reason },
+          connector,
+          'useIPVHosts',
+        );
+      }
+    }
     if (engines.length !== 1) {
       this.#v.report('error', 'SV_ERR_CONFIG_CHILD_COUNT', { element: 'Service', child: 'Engine', count: engines.length }, element);
     }

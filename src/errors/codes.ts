@@ -176,6 +176,7 @@ const catalogue = {
       'it only changes what is logged',
       'it selects a Java implementation class; Serval has its own implementation of the element',
       "Serval always behaves as with Tomcat's default, which is the stricter setting",
+      'Serval chooses the Host by the Host header, which with a single Host is the same Host (with several, it is refused)',
     ],
   },
   SV_ERR_CONFIG_ATTRIBUTE_REFUSED: {
@@ -185,6 +186,8 @@ const catalogue = {
       'Tomcat would listen on that Unix domain socket instead of the TCP port, so ignoring it would open a TCP port the configuration keeps closed',
       'it restricts which client certificates are accepted, so ignoring it would accept certificates the configuration refuses',
       'it names another deployment descriptor, whose declarations (security constraints among them) would be lost',
+      'Tomcat would choose the Host by the local address a request arrives on, and Serval chooses it by the Host header, so with several Hosts a client could reach a Host the configuration keeps from that address',
+      'Tomcat reads context descriptors (and the Valves they declare) from there, and Serval would deploy the applications without them',
     ],
   },
 

@@ -221,6 +221,14 @@ describe("Tomcat 10.1's attributes", () => {
     expect(problem!.message).toContain('Unix domain socket');
   });
 
+  it('refuses useIPVHosts="true" once the Host header could select another Host', () => {
+    const xml = serverXml({ connector: 'useIPVHosts="true"', host: '' }).replace('</Host>', '</Host><Host name="internal"/>');
+    const [problem] = errorsOf(xml);
+    expect([problem!.code, problem!.attribute, problem!.line]).toEqual(['SV_ERR_CONFIG_ATTRIBUTE_REFUSED', 'useIPVHosts', 4]);
+    expect(problem!.message).toContain('by the Host header');
+    expect(warningsOf(serverXml({ connector: 'useIPVHosts="false"' })).map((w) => w.attribute)).toEqual(['useIPVHosts']);
+  });
+
   it('checks the attribute names of elements it skips (Manager, Loader, JarScanner, CookieProcessor)', () => {
     const good =
       '<Context><Manager pathname="" maxActiveSessions="10"/><JarScanner scanClassPath="false"/><CookieProcessor sameSiteCookies="strict"/></Context>';
