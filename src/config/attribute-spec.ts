@@ -4,7 +4,13 @@
  * configures. Shared by the server.xml attribute table (attributes.ts) and the built-in servlets'
  * init-parameter table (init-parameters.ts).
  */
+import type { ParamsOf } from '../errors/codes.js';
+
 export type AttributeValue = string | number | boolean;
+/** Why ignoring a Tomcat-only attribute is safe: one of the phrases of SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED. */
+export type IgnoredReason = ParamsOf<'SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED'>['reason'];
+/** Why a Tomcat-only attribute cannot be ignored: one of the phrases of SV_ERR_CONFIG_ATTRIBUTE_REFUSED. */
+export type RefusedReason = ParamsOf<'SV_ERR_CONFIG_ATTRIBUTE_REFUSED'>['reason'];
 export type ConnectorProtocol = 'http11' | 'ajp';
 export type EndpointStyle = 'event-loop' | 'blocking';
 export type AttributeType = 'int' | 'bool' | 'string' | 'enum' | 'path' | 'regex';
@@ -45,6 +51,15 @@ export interface AttributeSpec {
   readonly doc: string;
   /** Accepted because Tomcat has it, but not implemented yet: using it gives a warning and it is ignored. */
   readonly tomcatOnly?: boolean;
+  /** Why ignoring it is safe; set on every `tomcatOnly` entry, and the warning says it. */
+  readonly ignoredBecause?: IgnoredReason;
+  /** Set instead of ignoredBecause when ignoring it could let through what the configuration meant to stop: it is an error. */
+  readonly refusedBecause?: RefusedReason;
+  /**
+   * The name is a prefix: every attribute that starts with it is this entry (`socket.` for `socket.soKeepAlive`,
+   * `errorCode.` for `errorCode.404`); docs show it as `socket.*`.
+   */
+  readonly prefix?: true;
   /** When not set, the value of this other attribute of the same element is used. */
   readonly inherits?: string;
   /** This value means "no limit" and becomes Infinity. */

@@ -15,12 +15,30 @@ import {
 } from './attributes.js';
 import { appliesTo, convertAttribute, fillDefaults, type AttributeValues } from './attribute-values.js';
 import { didYouMean } from './did-you-mean.js';
-import { classifyClassName, notImplementedElements } from './element-schema.js';
+import { classifyClassName, implementedValves, notImplementedElements } from './element-schema.js';
+import { genericRefusal, knownTomcatClassNames, tomcatComponentClasses, type RefusalReason } from './tomcat-classes.js';
+import type { IgnoredReason } from './attribute-spec.js';
 import type { PropertySource } from './property-substitution.js';
 import type { ComponentConfig, ConfigProblem, SourceLocation } from './server-config.js';
 import type { XmlElement } from './xml-document.js';
 
 export { convertAttribute, type AttributeValues } from './attribute-values.js';
+
+const ERROR_REPORT_VALVE = 'org.apache.catalina.valves.ErrorReportValve';
+const ERROR_PAGES: RefusalReason =
+  'it replaces the error pages, so without it the default error report (with exception details) would be shown instead';
+const NOT_OFFERED: IgnoredReason = 'the feature it configures is not offered by Serval, so there is nothing for it to change';
+
+/**
+ * The entry for an attribute name: the one of that name, or the prefix entry it extends (`socket.` for
+ * `socket.soKeepAlive`; the bare prefix names nothing).
+ */
+function lookup(specs: ReadonlyMap<string, AttributeSpec>, name: string): AttributeSpec | undefined {
+  const exact = specs.get(name);
+  if (exact !== undefined) return exact.prefix === true ? undefined : exact;
+  for (const spec of specs.values()) if (spec.prefix === true && name.startsWith(spec.name)) return spec;
+  return undefined;
+}
 
 const PROTOCOL_LABEL: Readonly<Record<ConnectorProtocol, string>> = { http11: 'HTTP/1.1', ajp: 'AJP/1.3' };
 
@@ -113,14 +131,20 @@ export class ConfigValidator {
 
     for (const [name, raw] of element.attributes) {
       given.add(name);
-      const spec = specs.get(name);
+      const spec = lookup(specs, name);
       if (spec === undefined) {
         const hint = this.#unknownAttributeHint(name, all, [...specs.keys()], protocol);
         this.report('error', 'SV_ERR_CONFIG_UNKNOWN_ATTRIBUTE', { attribute: name, element: element.name, hint }, element, name);
         continue;
       }
+      if (spec.refusedBecause !== undefined) {
+        const params = { attribute: name, element: element.name, reason: spec.refusedBecause };
+        this.report('error', 'SV_ERR_CONFIG_ATTRIBUTE_REFUSED', params, element, name);
+        continue;
+      }
       if (spec.tomcatOnly === true) {
-        this.report('warning', 'SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED', { attribute: name, element: element.name }, element, name);
+        const params = { attribute: name, element: element.name, doc: spec.doc, reason: spec.ignoredBecause ?? NOT_OFFERED };
+        this.report('warning', 'SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED', params, element, name);
         continue;
       }
       const value = this.substitute(element, name, raw);
@@ -180,8 +204,11 @@ export class ConfigValidator {
             ? `; did you mean [${suggestion}]?`
             : `; allowed inside [${element.name}]: ${allowed.length === 0 ? 'none' : `[${allowed.join(', ')}]`}`;
         this.report('error', 'SV_ERR_CONFIG_UNKNOWN_ELEMENT', { element: child.name, hint }, child);
+      } else if (child.name === 'Realm') {
+        this.#realm(child);
       } else if (notImplementedElements.has(child.name)) {
         this.report('warning', 'SV_ERR_CONFIG_ELEMENT_NOT_IMPLEMENTED', { element: child.name }, child);
+        this.#attributeNames(child);
       } else {
         kept.push(child);
       }
@@ -190,20 +217,17 @@ export class ConfigValidator {
   }
 
   /**
-   * A Listener or Valve. Known classes are validated against the table (`implemented` maps className to
-   * its table owner); other Tomcat classes are ignored with a warning; module paths are user components
-   * whose attributes pass through as strings.
+   * A Listener or Valve. Known classes are validated against the table (`implemented` maps className to its table
+   * owner); module paths are user components whose attributes pass through as strings. A Tomcat class Serval does
+   * not implement is skipped with a warning only when it is on the harmless list (tomcat-classes.ts); any other
+   * class refuses the file (architecture decision 11: fail closed).
    */
   component(element: XmlElement, implemented: ReadonlyMap<string, string>): ComponentConfig | undefined {
-    const raw = element.attributes.get('className');
-    if (raw === undefined) {
-      this.report('error', 'SV_ERR_CONFIG_MISSING_ATTRIBUTE', { attribute: 'className', element: element.name }, element, 'className');
-      return undefined;
-    }
-    const className = this.substitute(element, 'className', raw);
+    const className = this.#className(element);
     if (className === undefined) return undefined;
     const location = this.location(element);
-    switch (classifyClassName(className, implemented)) {
+    const kind = classifyClassName(className, implemented);
+    switch (kind) {
       case 'implemented': {
         const values = this.attributes(element, [element.name, implemented.get(className)!]);
         // The component gets what has a value; it resolves the rest from the table itself (resolveAttributes).
@@ -213,14 +237,87 @@ export class ConfigValidator {
       }
       case 'module':
         return { className: resolve(this.#catalinaBase, className), attributes: this.rawAttributes(element, ['className']), location };
-      case 'tomcat':
-        this.report('warning', 'SV_ERR_CONFIG_CLASS_NOT_IMPLEMENTED', { className, element: element.name }, element, 'className');
-        return undefined;
-      case 'unknown': {
-        this.report('error', 'SV_ERR_CONFIG_CLASS_UNKNOWN', { className, element: element.name }, element, 'className');
+      case 'harmless': {
+        const known = tomcatComponentClasses.get(className);
+        if (known?.kind === 'harmless') {
+          this.report(
+            'warning',
+            'SV_ERR_CONFIG_CLASS_NOT_IMPLEMENTED',
+            { className, element: element.name, reason: known.reason },
+            element,
+            'className',
+          );
+        }
         return undefined;
       }
+      case 'refused':
+      case 'realm': {
+        // A Realm class named as a Valve or Listener is as unknown to that element as any other component.
+        const known = tomcatComponentClasses.get(className);
+        const reason = known?.kind === 'refused' ? known.reason : genericRefusal(element.name);
+        this.report('error', 'SV_ERR_CONFIG_CLASS_REFUSED', { className, element: element.name, reason }, element, 'className');
+        return undefined;
+      }
+      case 'unknown':
+        this.#unknownClass(element, className, implemented);
+        return undefined;
     }
+  }
+
+  /**
+   * Host `errorReportValveClass`: Serval renders error pages with its ErrorReportValve only. Another class (or none,
+   * the empty value) would have shown less, so it is refused rather than replaced by the full report.
+   */
+  errorReportValveClass(element: XmlElement, className: string): void {
+    if (className === ERROR_REPORT_VALVE) return;
+    const known = tomcatComponentClasses.get(className);
+    const reason = known?.kind === 'refused' ? known.reason : ERROR_PAGES;
+    this.report('error', 'SV_ERR_CONFIG_CLASS_REFUSED', { className, element: element.name, reason }, element, 'errorReportValveClass');
+  }
+
+  /**
+   * The attribute names of an element Serval skips, checked against the table when it lists the element: a
+   * misspelt one is still an error. Their values are not examined (the element's warning covers them).
+   */
+  #attributeNames(element: XmlElement): void {
+    const specs = attributesOf(element.name);
+    if (specs.length === 0) return;
+    const known = new Map(specs.map((spec) => [spec.name, spec]));
+    for (const name of element.attributes.keys()) {
+      if (lookup(known, name) !== undefined) continue;
+      const hint = this.#unknownAttributeHint(name, specs, [...known.keys()], undefined);
+      this.report('error', 'SV_ERR_CONFIG_UNKNOWN_ATTRIBUTE', { attribute: name, element: element.name, hint }, element, name);
+    }
+  }
+
+  /**
+   * A `<Realm>`: Serval has none yet, and a Realm grants nothing by itself (the applications whose constraints
+   * would need it refuse to deploy), so a Tomcat Realm only warns. A misspelt class name is still an error.
+   */
+  #realm(element: XmlElement): void {
+    const className = this.#className(element);
+    if (className === undefined) return;
+    const kind = classifyClassName(className);
+    if (kind === 'realm' || kind === 'module') {
+      this.report('warning', 'SV_ERR_CONFIG_REALM_NOT_IMPLEMENTED', { className }, element, 'className');
+    } else {
+      this.#unknownClass(element, className, new Map());
+    }
+  }
+
+  #className(element: XmlElement): string | undefined {
+    const raw = element.attributes.get('className');
+    if (raw === undefined) {
+      this.report('error', 'SV_ERR_CONFIG_MISSING_ATTRIBUTE', { attribute: 'className', element: element.name }, element, 'className');
+      return undefined;
+    }
+    return this.substitute(element, 'className', raw);
+  }
+
+  #unknownClass(element: XmlElement, className: string, implemented: ReadonlyMap<string, string>): void {
+    const suggestion = didYouMean(className, [...implementedValves.keys(), ...implemented.keys(), ...knownTomcatClassNames()]);
+    const hint = suggestion === undefined ? '' : `; did you mean [${suggestion}]?`;
+    this.report('error', 'SV_ERR_CONFIG_CLASS_UNKNOWN', { className, element: element.name, hint }, element, 'className');
   }
 
   #unknownAttributeHint(

@@ -2,6 +2,7 @@
  * Which elements may nest where in server.xml and context descriptors, which of Tomcat's elements and
  * classes Serval implements, and how a `className` is classified.
  */
+import { tomcatComponentClasses, tomcatRealmClasses } from './tomcat-classes.js';
 
 /** Children allowed under each implemented element, in the order Tomcat documents them. */
 export const elementChildren: Readonly<Record<string, readonly string[]>> = Object.freeze({
@@ -39,10 +40,12 @@ export const elementChildren: Readonly<Record<string, readonly string[]>> = Obje
   Resources: ['PreResources', 'JarResources', 'PostResources'],
 });
 
-/** Tomcat elements accepted with a warning; their content is not examined. */
+/**
+ * Tomcat elements accepted with a warning; their content is not examined. (A Realm is accepted with a warning of
+ * its own, see ConfigValidator.children.)
+ */
 export const notImplementedElements: ReadonlySet<string> = new Set([
   'GlobalNamingResources',
-  'Realm',
   'Cluster',
   'Manager',
   'Loader',
@@ -68,16 +71,19 @@ export const implementedValves: ReadonlyMap<string, string> = new Map([
   [`${VALVES}StuckThreadDetectionValve`, 'Valve:StuckThreadDetectionValve'],
 ]);
 
-export type ClassKind = 'implemented' | 'tomcat' | 'module' | 'unknown';
+export type ClassKind = 'implemented' | 'harmless' | 'refused' | 'realm' | 'module' | 'unknown';
 
 /**
- * A module path (`./x.js`, `/abs/x.js`, `lib/x.js`) names user code loaded by Node; a Java class of
- * Tomcat is accepted but ignored; anything else cannot be loaded at all.
+ * A module path (`./x.js`, `/abs/x.js`, `lib/x.js`) names user code loaded by Node; a Tomcat class Serval does
+ * not implement is harmless (skipped with a warning) or refused (tomcat-classes.ts), a Tomcat Realm only warns;
+ * anything else, a misspelt or unknown `org.apache.` name included, cannot be loaded at all.
  */
 export function classifyClassName(className: string, implemented: ReadonlyMap<string, string> = new Map()): ClassKind {
   if (implemented.has(className)) return 'implemented';
   if (isModulePath(className)) return 'module';
-  if (className.startsWith('org.apache.')) return 'tomcat';
+  const known = tomcatComponentClasses.get(className);
+  if (known !== undefined) return known.kind;
+  if (tomcatRealmClasses.has(className)) return 'realm';
   return 'unknown';
 }
 

@@ -75,10 +75,17 @@ export type ConnectorConfig = Http11ConnectorConfig | AjpConnectorConfig;
 export type CertificateVerification = ElementAttributes<'SSLHostConfig'>['certificateVerification'];
 
 /** Java keystore attributes: refused with a hint to convert the store to PEM, never part of the typed settings. */
-export const TRUSTSTORE_ATTRIBUTES = ['truststoreFile', 'truststorePassword', 'truststoreType', 'truststoreProvider'] as const;
+export const TRUSTSTORE_ATTRIBUTES = [
+  'truststoreFile',
+  'truststorePassword',
+  'truststoreType',
+  'truststoreProvider',
+  'truststoreAlgorithm',
+] as const;
 export const KEYSTORE_ATTRIBUTES = [
   'certificateKeystoreFile',
   'certificateKeystorePassword',
+  'certificateKeystorePasswordFile',
   'certificateKeystoreType',
   'certificateKeystoreProvider',
   'certificateKeyAlias',

@@ -2,7 +2,7 @@
  * Loads server.xml and context descriptors into the typed configuration tree, validating every element
  * against the attribute table and reporting all problems of a file in one ConfigValidationError.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { formatMessage } from '../errors/codes.js';
 import { ConfigValidationError, sortProblems } from './config-validation-error.js';
@@ -40,6 +40,11 @@ export interface ConfigEnvironment {
   properties?: Record<string, string>;
   /** Environment for `${env.NAME}`; defaults to process.env. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * loadServerConfig also refuses the configuration when conf/context.xml or a Host's context.xml.default is
+   * refused (default true); `catalina stop` turns it off, since it only needs the shutdown port.
+   */
+  checkContextDefaults?: boolean;
 }
 
 export interface DescriptorOptions {
@@ -64,7 +69,24 @@ export const connectorProtocols: ReadonlyMap<string, { readonly protocol: Connec
 
 export function loadServerConfig(file: string, env: ConfigEnvironment): ServerConfig {
   const { root, display } = readDocument(file, env);
-  return loadServerConfigFromElement(root, display, env);
+  const server = loadServerConfigFromElement(root, display, env);
+  if (env.checkContextDefaults !== false) checkContextDefaults(server, env);
+  return server;
+}
+
+/**
+ * Fail closed (architecture decision 11): conf/context.xml and each Host's conf/<engine>/<host>/context.xml.default
+ * apply to every application, so one the loader refuses (a Valve Serval cannot give, a misspelt class) refuses the
+ * whole configuration at startup, naming its file:line, instead of failing every application one by one. Their
+ * warnings are logged when applications deploy (context-descriptors.ts), not here.
+ */
+function checkContextDefaults(server: ServerConfig, env: ConfigEnvironment): void {
+  const files = [resolve(env.catalinaBase, 'conf', 'context.xml')];
+  for (const service of server.services) {
+    for (const host of service.engine.hosts)
+      files.push(resolve(env.catalinaBase, 'conf', service.engine.name, host.name, 'context.xml.default'));
+  }
+  for (const file of new Set(files)) if (existsSync(file)) loadContextDescriptor(file, env);
 }
 
 /** For embedding and tests: the same as loadServerConfig over a string; `file` only names it in problems. */
@@ -193,6 +215,21 @@ class TreeBuilder {
       this.#v.report('warning', 'SV_ERR_CONFIG_LISTENER_PLACEMENT', params, listener.location, 'className');
     }
     const engines = named(children, 'Engine').map((child) => this.engine(child));
+    // useIPVHosts is harmless only while the Host header cannot select another Host than the local address would.
+    const hosts = engines[0]?.hosts.length ?? 0;
+    for (const connector of named(children, 'Connector')) {
+      if (hosts > 1 && connector.attributes.get('useIPVHosts')?.trim().toLowerCase() === 'true') {
+        const reason =
+          'Tomcat would choose the Host by the local address a request arrives on, and Serval chooses it by the Host header, so with several Hosts a client could reach a Host the configuration keeps from that address';
+        this.#v.report(
+          'error',
+          'SV_ERR_CONFIG_ATTRIBUTE_REFUSED',
+          { attribute: 'useIPVHosts', element: 'Connector', reason },
+          connector,
+          'useIPVHosts',
+        );
+      }
+    }
     if (engines.length !== 1) {
       this.#v.report('error', 'SV_ERR_CONFIG_CHILD_COUNT', { element: 'Service', child: 'Engine', count: engines.length }, element);
     }
@@ -273,6 +310,7 @@ class TreeBuilder {
 
   host(element: XmlElement): HostConfig {
     const values = this.#v.element(element, 'Host');
+    this.#v.errorReportValveClass(element, values.errorReportValveClass);
     const children = this.#v.children(element, elementChildren['Host']!);
     const appBase = resolve(this.#catalinaBase, values.appBase);
     const aliases: string[] = [];

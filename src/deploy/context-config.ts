@@ -6,7 +6,6 @@
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { logCoded } from '../logging/logger.js';
 import type { Context } from '../core/context.js';
 import type { Host } from '../core/host.js';
 import type { ContextDefinition, MultipartConfigDefinition, ServletDefinition } from '../core/context-definition.js';
@@ -14,12 +13,14 @@ import { publishResourceCache, ResourceCache, resourcesSettingsOf } from '../res
 import type { Filter } from '../servlet/filter.js';
 import * as servletApi from '../servlet/index.js';
 import type { Servlet } from '../servlet/servlet.js';
+import { isTomcatPackage } from '../config/tomcat-classes.js';
+import { DeployError } from '../errors/container-error.js';
 import { scanAnnotations } from './annotation-scanner.js';
 import { ArchiveResources } from './archive-resources.js';
 import { DEFAULT_UNPACK_LIMITS, unpackLimitsOf } from './bundle-unpacker.js';
 import { loadBuiltinClass } from './builtin-classes.js';
 import { WebappLoader } from './webapp-loader.js';
-import { emptyWebXml, type WebXml } from './web-xml.js';
+import { emptyWebXml, type DescriptorSource, type WebXml } from './web-xml.js';
 import { mergeWebXml } from './web-xml-merge.js';
 import { parseWebXmlString } from './web-xml-parser.js';
 import { DirectoryResources, isArchiveDocBase, type WebappResources } from '../resources/webapp-resources.js';
@@ -69,6 +70,7 @@ export class ContextConfig {
       for (const warning of app.warnings) context.logger.warn(warning);
       const annotations = app.metadataComplete ? null : scanAnnotations(loader);
       const merged = mergeWebXml(this.#defaults(), app, annotations);
+      refuseUnenforceableSecurity(merged, context.name);
       const definition = toDefinition(merged, loader, context.logger);
       publishResourceCache(context.servletContext, resourceCacheFor(context, resources));
       return definition;
@@ -104,8 +106,39 @@ function resourceCacheFor(context: Context, resources: WebappResources): Resourc
   return new ResourceCache(resources, resourcesSettingsOf(context.config.resources));
 }
 
+/**
+ * Fail closed (architecture decision 11): Serval enforces no `<security-constraint>` or `<login-config>` yet, so an
+ * application that declares one (in its web.xml, conf/web.xml or a fragment) is not deployed at all rather than
+ * served unprotected. This is the one place that decides it: authentication and authorization (issue #20) replace
+ * it with the enforcement.
+ */
+export function refuseUnenforceableSecurity(webXml: WebXml, name: string): void {
+  const declarations = [
+    ...webXml.securityConstraints.map((constraint) => ({ element: 'security-constraint', source: constraint.source })),
+    ...(webXml.loginConfig === null ? [] : [{ element: 'login-config', source: webXml.loginConfig.source }]),
+  ];
+  const first = declarations[0];
+  if (first === undefined) return;
+  throw new DeployError('SV_ERR_DEPLOY_SECURITY_NOT_ENFORCED', {
+    name,
+    file: first.source?.file ?? webXml.file,
+    line: first.source?.line ?? 0,
+    element: first.element,
+  });
+}
+
 function toDefinition(webXml: WebXml, loader: WebappLoader, logger: Logger): ContextDefinition {
-  const load = (className: string): Constructor => loadBuiltinClass(className) ?? loader.loadClass(className);
+  // A class of Tomcat's own packages is never loaded from WEB-INF/classes (Tomcat's WebappClassLoaderBase refuses
+  // to): one that is not a built-in is a Tomcat class Serval does not implement, said as such.
+  const load = (className: string, kind: string, source: DescriptorSource | null): Constructor => {
+    const builtin = loadBuiltinClass(className);
+    if (builtin !== null) return builtin;
+    if (isTomcatPackage(className)) {
+      const where = source === null ? webXml.file : source.line === null ? source.file : `${source.file}:${source.line}`;
+      throw new DeployError('SV_ERR_DEPLOY_TOMCAT_CLASS_NOT_IMPLEMENTED', { kind, className, source: where });
+    }
+    return loader.loadClass(className);
+  };
 
   const patterns = new Map<string, string[]>();
   for (const mapping of webXml.servletMappings) {
@@ -114,7 +147,7 @@ function toDefinition(webXml: WebXml, loader: WebappLoader, logger: Logger): Con
   const servlets: ServletDefinition[] = [];
   for (const servlet of webXml.servlets.values()) {
     if (!servlet.enabled) continue;
-    const type = load(servlet.servletClass);
+    const type = load(servlet.servletClass, 'Servlet', servlet.source);
     servlets.push({
       name: servlet.name,
       servletClass: servlet.servletClass,
@@ -127,7 +160,7 @@ function toDefinition(webXml: WebXml, loader: WebappLoader, logger: Logger): Con
     });
   }
   const filters = [...webXml.filters.values()].map((filter) => {
-    const type = load(filter.filterClass);
+    const type = load(filter.filterClass, 'Filter', filter.source);
     return {
       name: filter.name,
       filterClass: filter.filterClass,
@@ -137,13 +170,10 @@ function toDefinition(webXml: WebXml, loader: WebappLoader, logger: Logger): Con
     };
   });
   const listeners = webXml.listeners.map((listener) => {
-    const type = load(listener.listenerClass);
+    const type = load(listener.listenerClass, 'Listener', listener.source);
     return { className: listener.listenerClass, factory: () => new type() as object };
   });
   const cookie = webXml.sessionConfig.cookieConfig;
-  if (webXml.securityConstraints.length > 0 || webXml.loginConfig) {
-    logCoded(logger, 'warn', { code: 'SV_MSG_DEPLOY_SECURITY_NOT_ENFORCED', params: { name: webXml.displayName ?? webXml.file } });
-  }
   return {
     displayName: webXml.displayName,
     contextParams: webXml.contextParams,

@@ -482,6 +482,7 @@ class DescriptorReader {
       realmName: this.#child(el, 'realm-name')?.text ?? null,
       formLoginPage: form ? (this.#child(form, 'form-login-page')?.text ?? null) : null,
       formErrorPage: form ? (this.#child(form, 'form-error-page')?.text ?? null) : null,
+      source: this.#source(el),
     };
   }
 

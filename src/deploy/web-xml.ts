@@ -103,6 +103,7 @@ export interface LoginConfig {
   readonly realmName: string | null;
   readonly formLoginPage: string | null;
   readonly formErrorPage: string | null;
+  readonly source: DescriptorSource | null;
 }
 
 export interface WebXml {

@@ -119,18 +119,77 @@ const catalogue = {
     message: 'Class [{className}] for element [{element}] cannot be loaded: {detail}',
     detail: 'the message of the error require() threw while loading the module',
   },
-  SV_ERR_CONFIG_CLASS_UNKNOWN: {
-    message:
-      'Class [{className}] for element [{element}] is neither a Tomcat class nor a module path; start a module path with ./ or / or end it with .js',
-  },
-  SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED: {
-    message: 'Tomcat attribute [{attribute}] on element [{element}] is not implemented yet; it is ignored',
-  },
   SV_ERR_CONFIG_ELEMENT_NOT_IMPLEMENTED: {
     message: 'Tomcat element [{element}] is not implemented yet; it and its content are ignored',
   },
+
+  // --- config: fail closed on Tomcat classes and attributes Serval does not implement (architecture decision 11) ---
+  SV_ERR_CONFIG_CLASS_UNKNOWN: {
+    message:
+      'Class [{className}] for element [{element}] is neither a Tomcat 10.1 class Serval knows nor a module path{hint}; start a module path with ./ or / or end it with .js',
+  },
   SV_ERR_CONFIG_CLASS_NOT_IMPLEMENTED: {
-    message: 'Tomcat class [{className}] on element [{element}] is not implemented yet; it is ignored',
+    message: 'Tomcat class [{className}] on element [{element}] is not implemented; it is ignored, which is safe because {reason}',
+    reasons: [
+      'it only logs version and platform information at startup',
+      "it only loads Tomcat's native APR or OpenSSL library; Serval's TLS is Node's own OpenSSL",
+      'it only works around memory leaks of the Java runtime, which Node does not have',
+      'it only renews Java worker threads after an application stops, so thread-local values do not leak',
+      'it only publishes the global JNDI resources as JMX MBeans for monitoring',
+      'it only builds JNDI naming contexts, which Serval does not offer; it allows or refuses no request',
+      'it only loads native libraries for applications through JNI, which Node applications do not use',
+      'it only reloads TLS certificates before they expire; Serval reads them when it starts',
+      'it only saves the running configuration back to server.xml when asked through JMX',
+      "it only deploys users' home directories as additional applications; without it they are not served at all",
+      'it only writes an access log in another format; it never refuses, redirects or changes a request',
+      'it only answers its own health-check path; without it that path reaches the applications like any other',
+    ],
+  },
+  SV_ERR_CONFIG_CLASS_REFUSED: {
+    message:
+      'Tomcat class [{className}] on element [{element}] is not implemented, and it cannot be ignored: {reason}; the file is refused. Remove the element, or put a module of your own (className="./my-component.js") in its place',
+    reasons: [
+      'it decides from the client address or host name which requests are allowed, so without it requests it is meant to refuse would be served',
+      'it authenticates users, so without it the resources it protects would be served to anyone (authentication is issue #20)',
+      'it carries authenticated users between applications, and Serval has no authentication yet (issue #20)',
+      'it replaces the client address, scheme and secure flag with what a trusted proxy reports; without it every check of those values would see the proxy instead of the client',
+      'it takes the client certificate and the secure flag from headers the front end sets; without it applications would see other values than the configuration intends',
+      'it limits what requests may use (parameters, concurrent requests, sessions of crawlers), a protection the configuration asks for',
+      'it rewrites, redirects or refuses requests by rules, so without it requests would reach resources the rules keep them from',
+      'it replaces the error pages, so without it the default error report (with exception details) would be shown instead',
+      'it refuses to run the server as a privileged user or with a permissive umask, a protection the configuration asks for',
+      "it maps the application's roles to the Realm's roles, which decides who is authorised",
+      'a Valve sees every request before the application and may refuse, redirect or change it; Serval cannot tell what skipping it would let through',
+      'a Listener can change how components start and what they allow; Serval cannot tell what skipping it would change',
+    ],
+  },
+  SV_ERR_CONFIG_REALM_NOT_IMPLEMENTED: {
+    message:
+      'Realm [{className}] is not implemented; it and any Realm inside it are ignored. This is safe because a Realm grants nothing by itself: an application whose security constraints or login configuration would need it refuses to deploy',
+  },
+  SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED: {
+    message:
+      'Tomcat attribute [{attribute}] on element [{element}] is not implemented: in Tomcat it sets: {doc} Serval ignores it, which is safe because {reason}',
+    reasons: [
+      'it tunes the Java runtime (threads, class loading, JMX, daemon flags), which Node has no equivalent of',
+      'it only tunes performance or resource use; every request is answered the same way',
+      'the feature it configures is not offered by Serval, so there is nothing for it to change',
+      'it only changes what is logged',
+      'it selects a Java implementation class; Serval has its own implementation of the element',
+      "Serval always behaves as with Tomcat's default, which is the stricter setting",
+      'Serval chooses the Host by the Host header, which with a single Host is the same Host (with several, it is refused)',
+    ],
+  },
+  SV_ERR_CONFIG_ATTRIBUTE_REFUSED: {
+    message:
+      'Tomcat attribute [{attribute}] on element [{element}] is not implemented, and it cannot be ignored: {reason}; the file is refused. Remove the attribute',
+    reasons: [
+      'Tomcat would listen on that Unix domain socket instead of the TCP port, so ignoring it would open a TCP port the configuration keeps closed',
+      'it restricts which client certificates are accepted, so ignoring it would accept certificates the configuration refuses',
+      'it names another deployment descriptor, whose declarations (security constraints among them) would be lost',
+      'Tomcat would choose the Host by the local address a request arrives on, and Serval chooses it by the Host header, so with several Hosts a client could reach a Host the configuration keeps from that address',
+      'Tomcat reads context descriptors (and the Valves they declare) from there, and Serval would deploy the applications without them',
+    ],
   },
 
   // --- http ---
@@ -480,6 +539,15 @@ const catalogue = {
   SV_ERR_MAPPER_UNKNOWN_CONTEXT: {
     message: 'No web application [{name}] is registered at path [{path}] on Host [{host}]',
   },
+  // Fail closed (architecture decision 11): a declaration Serval cannot honour refuses the deployment.
+  SV_ERR_DEPLOY_SECURITY_NOT_ENFORCED: {
+    message:
+      'Web application [{name}]: [{file}:{line}] <{element}> cannot be enforced: Serval has no authentication or authorization yet (issue #20), and serving the application would let through requests this declaration is meant to stop; the application is not deployed',
+  },
+  SV_ERR_DEPLOY_TOMCAT_CLASS_NOT_IMPLEMENTED: {
+    message:
+      '{kind} class [{className}] declared at [{source}] is a Tomcat class that Serval does not implement; the application is not deployed. Remove the declaration, or declare a class of your own in WEB-INF/classes',
+  },
   SV_ERR_DEPLOY_WEBXML_INVALID: { message: 'Deployment descriptor [{file}] is invalid: element [{element}]: {problem}{more}' },
   SV_ERR_DEPLOY_DUPLICATE_MAPPING: {
     message: 'The servlets named [{first}] and [{second}] are both mapped to the url-pattern [{pattern}] which is not permitted',
@@ -719,10 +787,6 @@ const catalogue = {
   SV_MSG_WATCHDOG_SHUTDOWN_COMMAND: { message: 'Shutdown command received on the shutdown port [{address}:{port}]: stopping' },
   SV_MSG_DEPLOY_NO_DEFAULT_WEB_XML: {
     message: 'No conf/web.xml found in CATALINA_BASE or CATALINA_HOME: webapps get no default servlet',
-  },
-  SV_MSG_DEPLOY_SECURITY_NOT_ENFORCED: {
-    message:
-      'Web application [{name}] declares security-constraint or login-config, which are not enforced yet; the declared constraints are ignored',
   },
   SV_MSG_DEPLOY_LEAK_CLEARED: {
     message: 'The web application [{name}] left {leak} behind; it has been cleared to prevent a memory leak',

@@ -15,13 +15,20 @@ export interface ErrorDoc {
  * Codes that existed once and were removed. A retired code is never given a new meaning: logs, alerts and
  * search results written against the old meaning would silently point at the wrong problem.
  */
-export const retiredCodes: readonly string[] = Object.freeze(['SV_ERR_CONFIG_RULE', 'SV_ERR_DISPATCH_FAILED', 'SV_ERR_WORKER_CALL_FAILED']);
+export const retiredCodes: readonly string[] = Object.freeze([
+  'SV_ERR_CONFIG_RULE',
+  'SV_ERR_DISPATCH_FAILED',
+  'SV_ERR_WORKER_CALL_FAILED',
+  'SV_MSG_DEPLOY_SECURITY_NOT_ENFORCED',
+]);
 
 /** What became of each retired code, for docs/errors.md. */
 const retiredBecause: Readonly<Record<string, string>> = {
   SV_ERR_CONFIG_RULE:
     'its free-text message was split into codes with named parameters (SV_ERR_CONFIG_VALUE_MISSING, _CHILD_MISSING, _CHILD_COUNT, _UNKNOWN_REFERENCE, _DUPLICATE_NAME, _ADDRESS_IN_USE, _CONTEXT_PATH_ROOT, _LISTENER_PLACEMENT, _SSL_*; SV_ERR_AJP_SECRET_REQUIRED and SV_ERR_CONFIG_INVALID_VALUE where they fit).',
   SV_ERR_DISPATCH_FAILED: 'no code raised it.',
+  SV_MSG_DEPLOY_SECURITY_NOT_ENFORCED:
+    'the warning let an application with security constraints be served unprotected; such an application now refuses to deploy (SV_ERR_DEPLOY_SECURITY_NOT_ENFORCED).',
   SV_ERR_WORKER_CALL_FAILED:
     'its free-text message was split into SV_ERR_WORKER_CALL_TIMEOUT and SV_ERR_WORKER_SESSION_OWNER_MISSING; an error the main thread answers a call with reaches the worker with its own code.',
 };
@@ -318,23 +325,42 @@ const docs = {
       'The `className` of a Listener, Valve or other component names a module that cannot be loaded; the detail is the message of the error require() threw.',
     fix: 'Check the module path (relative to CATALINA_BASE) and that the module loads on its own (`node -e "require(\'./lib/my-valve.js\')"`).',
   },
-  SV_ERR_CONFIG_CLASS_UNKNOWN: {
-    meaning:
-      'A className is not one of the Tomcat classes Serval knows (implemented or not), and does not look like a path to a module of your own.',
-    fix: "Check the spelling against Tomcat's documentation, or write the path of your module (`./lib/my-valve.js`, relative to CATALINA_BASE).",
-  },
-  SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED: {
-    meaning: 'Warning: the attribute exists in Tomcat but Serval does not implement it yet; it is accepted and ignored.',
-    fix: 'Nothing is required; remove the attribute to silence the warning, and do not rely on its effect.',
-  },
   SV_ERR_CONFIG_ELEMENT_NOT_IMPLEMENTED: {
     meaning:
-      'Warning: the element exists in Tomcat (for example Realm or Cluster) but Serval does not implement it yet; it and everything inside it are ignored.',
+      'Warning: the element exists in Tomcat (for example Cluster or Manager) but Serval does not implement it yet; it and everything inside it are ignored. Its attribute names are still checked where the table lists them.',
     fix: 'Nothing is required; remove the element to silence the warning, and do not rely on its effect.',
   },
+
+  // --- config: fail closed on Tomcat classes and attributes Serval does not implement ---
+  SV_ERR_CONFIG_CLASS_UNKNOWN: {
+    meaning:
+      'A className is neither a Tomcat 10.1 class Serval knows (implemented or not) nor a path to a module of your own: most often a misspelling, which would otherwise silently drop a component. The message suggests the nearest known name.',
+    fix: "Check the spelling against Tomcat's documentation, or write the path of your module (`./lib/my-valve.js`, relative to CATALINA_BASE).",
+  },
   SV_ERR_CONFIG_CLASS_NOT_IMPLEMENTED: {
-    meaning: 'Warning: the `className` is a real Tomcat class that Serval has no implementation of yet; the component is skipped.',
-    fix: 'Remove the element, or replace the class by a module of your own that implements the same behaviour.',
+    meaning:
+      'Warning: the `className` is a Tomcat Listener or Valve that Serval does not implement, on the list of those whose absence changes nothing about who may reach what (docs/configuration.md); the component is skipped and the message says why that is safe.',
+    fix: 'Nothing is required; remove the element to silence the warning.',
+  },
+  SV_ERR_CONFIG_CLASS_REFUSED: {
+    meaning:
+      'The `className` is a Tomcat Listener or Valve that Serval does not implement, and skipping it could let through requests the configuration means to stop (an address filter, an authenticator, a proxy-header valve, a limit) or change what is shown. Serval refuses to start rather than run without it (architecture decision 11); in META-INF/context.xml the application is not deployed.',
+    fix: 'Remove the element and protect the resources another way (a front end, a module of your own as className), or wait until Serval implements the class.',
+  },
+  SV_ERR_CONFIG_REALM_NOT_IMPLEMENTED: {
+    meaning:
+      'Warning: the configuration declares a Realm; Serval has none yet. A Realm grants nothing by itself, so the server starts, and every application whose security constraints or login configuration would need it refuses to deploy (SV_ERR_DEPLOY_SECURITY_NOT_ENFORCED).',
+    fix: 'Nothing is required; remove the Realm to silence the warning.',
+  },
+  SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED: {
+    meaning:
+      'Warning: the attribute exists in Tomcat 10.1 but Serval does not implement it; the message says what Tomcat does with it and why ignoring it is safe (Java runtime tuning, a feature Serval does not offer, Serval always behaving as the stricter default…).',
+    fix: 'Nothing is required; remove the attribute to silence the warning, and do not rely on its effect.',
+  },
+  SV_ERR_CONFIG_ATTRIBUTE_REFUSED: {
+    meaning:
+      'The attribute exists in Tomcat 10.1, Serval does not implement it, and ignoring it could let through what the configuration means to stop (a Unix domain socket instead of a TCP port, a restriction on client certificates, another deployment descriptor).',
+    fix: 'Remove the attribute, and get the protection another way (for example caCertificateFile instead of caCertificatePath).',
   },
 
   // --- http ---
@@ -753,6 +779,16 @@ const docs = {
     meaning:
       'The mapper was asked to change (pause, resume, add a wrapper to) a web application it has no entry for. Web applications are registered as they start, so this is a bug.',
     fix: 'Report it with the log lines around it.',
+  },
+  SV_ERR_DEPLOY_SECURITY_NOT_ENFORCED: {
+    meaning:
+      'The application (its web.xml, conf/web.xml or a web-fragment) declares a <security-constraint> or <login-config>. Serval has no authentication or authorization yet (issue #20), and serving the application would let through the requests the declaration is meant to stop, so the application is not deployed (FAILED); the other applications are.',
+    fix: 'Remove the declarations and protect the resources another way (a front end that authenticates, a filter of your own), or deploy the application on a server that enforces them.',
+  },
+  SV_ERR_DEPLOY_TOMCAT_CLASS_NOT_IMPLEMENTED: {
+    meaning:
+      "A web.xml servlet, filter or listener names a class in Tomcat's own packages (org.apache.catalina, org.apache.jasper, org.apache.tomcat…) that Serval does not implement. Such a class never comes from WEB-INF/classes (Tomcat does not load its own packages from an application), so the application is not deployed.",
+    fix: 'Remove the declaration, or replace it with a class of your own in WEB-INF/classes that provides the behaviour.',
   },
   SV_ERR_DEPLOY_WEBXML_INVALID: {
     meaning:
@@ -1185,11 +1221,6 @@ const docs = {
     meaning:
       'Warning: neither CATALINA_BASE nor CATALINA_HOME has a conf/web.xml, so webapps inherit no DefaultServlet, welcome files or MIME mappings.',
     fix: 'Copy conf/web.xml from the Serval installation into $CATALINA_BASE/conf/.',
-  },
-  SV_MSG_DEPLOY_SECURITY_NOT_ENFORCED: {
-    meaning:
-      'Warning: the webapp declares security constraints or a login configuration; realms and authentication are not implemented yet, so those resources are not protected.',
-    fix: 'Protect the resources another way (a front end, a filter) until authentication is implemented, or remove the declarations.',
   },
   SV_MSG_DEPLOY_LEAK_CLEARED: {
     meaning:

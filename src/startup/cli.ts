@@ -365,7 +365,12 @@ async function stopCommand(env: CatalinaEnv, options: StopOptions, io: CliIo): P
 
 function loadConfigForStop(env: CatalinaEnv, io: CliIo): ServerConfig | undefined {
   try {
-    return loadServerConfig(env.configFile, { catalinaHome: env.catalinaHome, catalinaBase: env.catalinaBase });
+    // Only the shutdown port is needed: a context.xml edited since the start must not keep the server from stopping.
+    return loadServerConfig(env.configFile, {
+      catalinaHome: env.catalinaHome,
+      catalinaBase: env.catalinaBase,
+      checkContextDefaults: false,
+    });
   } catch (error) {
     reportConfigFailure(error, env.configFile, io);
     io.stderr('The shutdown port cannot be determined without a valid configuration.\n');

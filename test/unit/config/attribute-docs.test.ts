@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderAttributeDocs } from '../../../src/config/attribute-docs.js';
+import { displayName, renderAttributeDocs } from '../../../src/config/attribute-docs.js';
 import { attributeTable } from '../../../src/config/attributes.js';
 
 const docsFile = resolve(__dirname, '../../../docs/configuration.md');
@@ -13,7 +13,7 @@ describe('docs/configuration.md', () => {
     for (const spec of attributeTable) {
       const heading = spec.owner.includes(':') ? `## Valve ${spec.owner.split(':')[1]}` : `## ${spec.owner}`;
       const section = rendered.slice(rendered.indexOf(heading));
-      const row = section.split('\n').find((line) => line.startsWith(`| \`${spec.name}\` |`));
+      const row = section.split('\n').find((line) => line.startsWith(`| \`${displayName(spec)}\` |`));
       expect(row, `${spec.owner}.${spec.name}`).toBeDefined();
       expect(row!.includes('Tomcat only'), `${spec.owner}.${spec.name}`).toBe(spec.tomcatOnly === true);
     }

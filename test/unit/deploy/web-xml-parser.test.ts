@@ -130,6 +130,7 @@ describe('parseWebXml: the full example', () => {
       realmName: 'Example',
       formLoginPage: '/login.html',
       formErrorPage: '/login-error.html',
+      source: { file: fixture('full.xml'), line: lineOf('full.xml', '<login-config>') },
     });
     expect(webXml.securityRoles).toEqual(['admin']);
   });

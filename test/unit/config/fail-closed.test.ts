@@ -1,0 +1,302 @@
+/**
+ * Fail closed (architecture decision 11) while a configuration file loads: a Tomcat Listener or Valve Serval does
+ * not implement refuses the file unless it is on the harmless list, a Realm only warns, a misspelt class name is an
+ * error with "did you mean", and every Tomcat 10.1 attribute is known (ignored with the reason, or refused).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { attributeTable } from '../../../src/config/attributes.js';
+import type { ConfigProblem } from '../../../src/config/server-config.js';
+import {
+  ConfigValidationError,
+  formatProblem,
+  loadContextDescriptorFromString,
+  loadServerConfig,
+  loadServerConfigFromString,
+  type ConfigEnvironment,
+} from '../../../src/config/server-xml-loader.js';
+import { tomcatComponentClasses } from '../../../src/config/tomcat-classes.js';
+import { refuseUnenforceableSecurity } from '../../../src/deploy/context-config.js';
+import { emptyWebXml } from '../../../src/deploy/web-xml.js';
+import { parseWebXmlString } from '../../../src/deploy/web-xml-parser.js';
+import { ContainerError } from '../../../src/errors/container-error.js';
+
+const env: ConfigEnvironment = { catalinaHome: '/opt/serval', catalinaBase: '/srv/base', env: {} };
+
+/** A server.xml whose line 2 holds `server`, line 4 the Connector (`connector`: its attributes), line 7 `engine` and line 8 `host`. */
+function serverXml(parts: { server?: string; connector?: string; engine?: string; host?: string }): string {
+  return [
+    '<Server port="-1" shutdown="SHUTDOWN">',
+    `  ${parts.server ?? ''}`,
+    '  <Service name="Catalina">',
+    '    <Connector port="8080"',
+    `      ${parts.connector ?? ''}/>`,
+    '    <Engine name="Catalina" defaultHost="localhost">',
+    `      ${parts.engine ?? ''}`,
+    `      <Host name="localhost">${parts.host ?? ''}</Host>`,
+    '    </Engine>',
+    '  </Service>',
+    '</Server>',
+  ].join('\n');
+}
+
+function refusal(load: () => unknown): ConfigValidationError {
+  try {
+    load();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    return error as ConfigValidationError;
+  }
+  throw new Error('expected the file to be refused');
+}
+
+function errorsOf(xml: string): ConfigProblem[] {
+  return refusal(() => loadServerConfigFromString(xml, env)).problems.filter((p) => p.severity === 'error');
+}
+
+function warningsOf(xml: string): readonly ConfigProblem[] {
+  return loadServerConfigFromString(xml, env).warnings;
+}
+
+describe('Tomcat components Serval does not implement', () => {
+  it.each([
+    ['org.apache.catalina.valves.RemoteAddrValve', 'client address'],
+    ['org.apache.catalina.valves.RemoteCIDRValve', 'client address'],
+    ['org.apache.catalina.valves.RemoteHostValve', 'client address'],
+    ['org.apache.catalina.valves.RemoteIpValve', 'trusted proxy'],
+    ['org.apache.catalina.authenticator.BasicAuthenticator', 'authenticates users'],
+    ['org.apache.catalina.authenticator.SingleSignOn', 'authenticated users'],
+    ['org.apache.catalina.valves.CrawlerSessionManagerValve', 'sessions of crawlers'],
+    ['org.apache.catalina.valves.rewrite.RewriteValve', 'rewrites, redirects or refuses'],
+  ])('refuses server.xml with Valve %s, naming file:line and why', (className, why) => {
+    const error = refusal(() =>
+      loadServerConfigFromString(serverXml({ host: `<Valve className="${className}" allow="10\\.0\\.0\\.1"/>` }), env),
+    );
+    expect(error.problems.map((p) => [p.severity, p.code, p.line, p.path])).toEqual([
+      ['error', 'SV_ERR_CONFIG_CLASS_REFUSED', 8, 'Server/Service[0]/Engine[0]/Host[0]/Valve[0]'],
+    ]);
+    expect(error.message).toContain(
+      `conf/server.xml:8: Server/Service[0]/Engine[0]/Host[0]/Valve[0] [className]: Tomcat class [${className}]`,
+    );
+    expect(error.message).toContain('cannot be ignored');
+    expect(error.message).toContain(why);
+  });
+
+  it('refuses a Valve in conf/context.xml with file:line', () => {
+    const xml =
+      '<Context>\n  <WatchedResource>WEB-INF/web.xml</WatchedResource>\n  <Valve className="org.apache.catalina.valves.RemoteAddrValve" allow="127\\.0\\.0\\.1"/>\n</Context>';
+    const error = refusal(() => loadContextDescriptorFromString(xml, env, 'conf/context.xml'));
+    expect(error.problems).toHaveLength(1);
+    expect(formatProblem(error.problems[0]!)).toMatch(
+      /^conf\/context\.xml:3: Context\/Valve\[0\] \[className\]: Tomcat class \[org\.apache\.catalina\.valves\.RemoteAddrValve\]/,
+    );
+  });
+
+  it('refuses SecurityListener (a protection) and an unlisted Tomcat valve with the generic reason', () => {
+    const errors = errorsOf(
+      serverXml({
+        server: '<Listener className="org.apache.catalina.security.SecurityListener"/>',
+        host: '<Valve className="org.apache.catalina.valves.PersistentValve"/>',
+      }),
+    );
+    expect(errors.map((p) => [p.code, p.line])).toEqual([
+      ['SV_ERR_CONFIG_CLASS_REFUSED', 2],
+      ['SV_ERR_CONFIG_CLASS_REFUSED', 8],
+    ]);
+    expect(errors[0]!.message).toContain('privileged user');
+    expect(errors[1]!.message).toContain('a Valve sees every request before the application');
+  });
+
+  it('skips the harmless listeners and valves with one warning each that says why it is safe', () => {
+    const harmless = [...tomcatComponentClasses].filter(([, entry]) => entry.kind === 'harmless');
+    expect(harmless.length).toBeGreaterThan(10);
+    const listeners = harmless.filter(([name]) => !name.includes('Valve')).map(([name]) => `<Listener className="${name}"/>`);
+    const valves = harmless.filter(([name]) => name.includes('Valve')).map(([name]) => `<Valve className="${name}"/>`);
+    const c = loadServerConfigFromString(serverXml({ server: listeners.join(''), host: valves.join('') }), env);
+    expect(c.listeners).toEqual([]);
+    expect(c.services[0]!.engine.hosts[0]!.valves).toEqual([]);
+    expect(c.warnings).toHaveLength(harmless.length);
+    for (const [warning, [className, entry]] of c.warnings.map((w, i) => [w, harmless[i]!] as const)) {
+      expect(warning.code).toBe('SV_ERR_CONFIG_CLASS_NOT_IMPLEMENTED');
+      expect(warning.message).toBe(
+        `Tomcat class [${className}] on element [${warning.path.includes('Valve') ? 'Valve' : 'Listener'}] is not implemented; it is ignored, which is safe because ${entry.reason}`,
+      );
+    }
+  });
+
+  it('never lists a Remote*, authenticator, single sign-on or crawler class as harmless', () => {
+    for (const [name, entry] of tomcatComponentClasses) {
+      if (/Remote|authenticator|SingleSignOn|Crawler|Security|Rewrite|ErrorReport/.test(name)) expect(entry.kind, name).toBe('refused');
+    }
+  });
+
+  it('reports a misspelt Tomcat class as unknown, suggesting the real one', () => {
+    const [problem] = errorsOf(serverXml({ host: '<Valve className="org.apache.catalina.valves.RemoteAddrValv"/>' }));
+    expect(problem!.code).toBe('SV_ERR_CONFIG_CLASS_UNKNOWN');
+    expect(problem!.line).toBe(8);
+    expect(problem!.message).toContain('did you mean [org.apache.catalina.valves.RemoteAddrValve]?');
+    const [listener] = errorsOf(serverXml({ server: '<Listener className="org.apache.catalina.startup.VersionLogerListener"/>' }));
+    expect(listener!.message).toContain('did you mean [org.apache.catalina.startup.VersionLoggerListener]?');
+  });
+
+  it.each([['org.apache.catalina.valves.JsonErrorReportValve'], ['']])(
+    'refuses Host errorReportValveClass [%s], which would have shown less than the full report',
+    (className) => {
+      const xml = serverXml({}).replace('<Host name="localhost">', `<Host name="localhost" errorReportValveClass="${className}">`);
+      const [problem] = errorsOf(xml);
+      expect([problem!.code, problem!.attribute, problem!.line]).toEqual(['SV_ERR_CONFIG_CLASS_REFUSED', 'errorReportValveClass', 8]);
+      expect(problem!.message).toContain('error report (with exception details)');
+    },
+  );
+
+  it('refuses an org.apache class it does not know instead of skipping it', () => {
+    const [problem] = errorsOf(serverXml({ host: '<Valve className="org.apache.example.MadeUpValve"/>' }));
+    expect(problem!.code).toBe('SV_ERR_CONFIG_CLASS_UNKNOWN');
+  });
+});
+
+describe('Realm', () => {
+  it('only warns, saying that it grants nothing and which applications refuse to deploy', () => {
+    const warnings = warningsOf(
+      serverXml({
+        engine:
+          '<Realm className="org.apache.catalina.realm.LockOutRealm"><Realm className="org.apache.catalina.realm.UserDatabaseRealm" resourceName="UserDatabase"/></Realm>',
+      }),
+    );
+    expect(warnings.map((w) => [w.code, w.line, w.path])).toEqual([
+      ['SV_ERR_CONFIG_REALM_NOT_IMPLEMENTED', 7, 'Server/Service[0]/Engine[0]/Realm[0]'],
+    ]);
+    expect(warnings[0]!.message).toContain('grants nothing by itself');
+    expect(warnings[0]!.message).toContain('refuses to deploy');
+  });
+
+  it('is an error when its class name is misspelt', () => {
+    const [problem] = errorsOf(serverXml({ engine: '<Realm className="org.apache.catalina.realm.LockoutRealm"/>' }));
+    expect(problem!.code).toBe('SV_ERR_CONFIG_CLASS_UNKNOWN');
+    expect(problem!.message).toContain('did you mean [org.apache.catalina.realm.LockOutRealm]?');
+  });
+});
+
+describe("Tomcat 10.1's attributes", () => {
+  it("loads the issue's examples, each with a warning that says what Tomcat does and why ignoring it is safe", () => {
+    const xml = serverXml({
+      connector: 'useIPVHosts="true" socket.soKeepAlive="true" socket.rxBufSize="65536" parseBodyMethods="POST,PUT" throwOnFailure="true"',
+      host: [
+        '<Valve className="org.apache.catalina.valves.ErrorReportValve" errorCode.404="/errors/404.html" exceptionType.java.lang.Exception="/errors/ex.html"/>',
+        '<Context path="/a" docBase="a" clearReferencesStopThreads="true" resourceOnlyServlets="jsp"/>',
+      ].join(''),
+    });
+    const warnings = warningsOf(xml);
+    expect(warnings.map((w) => w.attribute)).toEqual([
+      'useIPVHosts',
+      'socket.soKeepAlive',
+      'socket.rxBufSize',
+      'parseBodyMethods',
+      'throwOnFailure',
+      'errorCode.404',
+      'exceptionType.java.lang.Exception',
+      'clearReferencesStopThreads',
+      'resourceOnlyServlets',
+    ]);
+    for (const warning of warnings) expect(warning.code).toBe('SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED');
+    expect(warnings[1]!.message).toBe(
+      'Tomcat attribute [socket.soKeepAlive] on element [Connector] is not implemented: in Tomcat it sets: Java socket options and NIO buffers (`socket.soKeepAlive`, `socket.rxBufSize`, `socket.soLingerOn`, `socket.directBuffer`, `socket.appReadBufSize`…). Serval ignores it, which is safe because it only tunes performance or resource use; every request is answered the same way',
+    );
+  });
+
+  it('still refuses names Tomcat does not know, a bare prefix included, with did-you-mean', () => {
+    const errors = errorsOf(serverXml({ connector: 'useIPVHost="true" socket.="x"' }));
+    expect(errors.map((p) => [p.code, p.attribute, p.line])).toEqual([
+      ['SV_ERR_CONFIG_UNKNOWN_ATTRIBUTE', 'useIPVHost', 4],
+      ['SV_ERR_CONFIG_UNKNOWN_ATTRIBUTE', 'socket.', 4],
+    ]);
+    expect(errors[0]!.message).toContain('did you mean [useIPVHosts]?');
+  });
+
+  it('refuses a Tomcat attribute whose absence would open what the configuration keeps closed', () => {
+    const [problem] = errorsOf(serverXml({ connector: 'unixDomainSocketPath="/run/tomcat.sock"' }));
+    expect(problem!.code).toBe('SV_ERR_CONFIG_ATTRIBUTE_REFUSED');
+    expect(problem!.message).toContain('Unix domain socket');
+  });
+
+  it('refuses useIPVHosts="true" once the Host header could select another Host', () => {
+    const xml = serverXml({ connector: 'useIPVHosts="true"', host: '' }).replace('</Host>', '</Host><Host name="internal"/>');
+    const [problem] = errorsOf(xml);
+    expect([problem!.code, problem!.attribute, problem!.line]).toEqual(['SV_ERR_CONFIG_ATTRIBUTE_REFUSED', 'useIPVHosts', 4]);
+    expect(problem!.message).toContain('by the Host header');
+    expect(warningsOf(serverXml({ connector: 'useIPVHosts="false"' })).map((w) => w.attribute)).toEqual(['useIPVHosts']);
+  });
+
+  it('checks the attribute names of elements it skips (Manager, Loader, JarScanner, CookieProcessor)', () => {
+    const good =
+      '<Context><Manager pathname="" maxActiveSessions="10"/><JarScanner scanClassPath="false"/><CookieProcessor sameSiteCookies="strict"/></Context>';
+    const warnings: ConfigProblem[] = [];
+    loadContextDescriptorFromString(good, env, 'conf/context.xml', { onWarning: (w) => warnings.push(w) });
+    expect(warnings.map((w) => w.code)).toEqual(Array(3).fill('SV_ERR_CONFIG_ELEMENT_NOT_IMPLEMENTED'));
+    const error = refusal(() => loadContextDescriptorFromString('<Context>\n<Manager pathnme=""/>\n</Context>', env, 'conf/context.xml'));
+    expect(error.problems.filter((p) => p.severity === 'error').map((p) => [p.code, p.line, p.attribute])).toEqual([
+      ['SV_ERR_CONFIG_UNKNOWN_ATTRIBUTE', 2, 'pathnme'],
+    ]);
+    expect(error.message).toContain('did you mean [pathname]?');
+  });
+
+  it('gives every Tomcat-only entry exactly one reason, and only Tomcat-only entries are prefixes', () => {
+    for (const spec of attributeTable) {
+      const reasons = [spec.ignoredBecause, spec.refusedBecause].filter((r) => r !== undefined);
+      const where = `${spec.owner}.${spec.name}`;
+      if (spec.tomcatOnly === true) expect(reasons, where).toHaveLength(1);
+      else expect(reasons, where).toHaveLength(0);
+      if (spec.prefix === true) expect(spec.tomcatOnly, where).toBe(true);
+    }
+  });
+});
+
+describe('web.xml security declarations (until issue #20 enforces them)', () => {
+  it('refuses an application with a security-constraint, naming file:line', () => {
+    const xml =
+      '<web-app>\n  <security-constraint>\n    <web-resource-collection><url-pattern>/*</url-pattern></web-resource-collection>\n  </security-constraint>\n</web-app>';
+    const webXml = parseWebXmlString(xml, '/apps/a/WEB-INF/web.xml');
+    expect(() => refuseUnenforceableSecurity(webXml, 'a')).toThrow(ContainerError);
+    try {
+      refuseUnenforceableSecurity(webXml, 'a');
+    } catch (error) {
+      expect((error as ContainerError).code).toBe('SV_ERR_DEPLOY_SECURITY_NOT_ENFORCED');
+      expect((error as Error).message).toContain('[/apps/a/WEB-INF/web.xml:2] <security-constraint> cannot be enforced');
+    }
+  });
+
+  it('refuses a login-config alone, and lets an application without either through', () => {
+    const login = parseWebXmlString('<web-app>\n\n  <login-config><auth-method>BASIC</auth-method></login-config>\n</web-app>', '/w.xml');
+    expect(() => refuseUnenforceableSecurity(login, 'b')).toThrow('[/w.xml:3] <login-config> cannot be enforced');
+    expect(() => refuseUnenforceableSecurity(emptyWebXml('/x.xml'), 'c')).not.toThrow();
+  });
+});
+
+describe('conf/context.xml and context.xml.default at startup', () => {
+  const base = mkdtempSync(join(tmpdir(), 'serval-fail-closed-'));
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+  mkdirSync(join(base, 'conf', 'Catalina', 'localhost'), { recursive: true });
+  writeFileSync(join(base, 'conf', 'server.xml'), serverXml({}));
+  const baseEnv: ConfigEnvironment = { catalinaHome: base, catalinaBase: base, env: {} };
+  const refused = '<Context>\n  <Valve className="org.apache.catalina.valves.RemoteHostValve" allow="x"/>\n</Context>\n';
+
+  it.each([['conf/context.xml'], ['conf/Catalina/localhost/context.xml.default']])(
+    'refuse the configuration when %s is refused',
+    (file) => {
+      writeFileSync(join(base, file), refused);
+      try {
+        const error = refusal(() => loadServerConfig(join(base, 'conf', 'server.xml'), baseEnv));
+        expect(error.message).toContain(
+          `${file}:2: Context/Valve[0] [className]: Tomcat class [org.apache.catalina.valves.RemoteHostValve]`,
+        );
+        // `catalina stop` only needs the shutdown port.
+        expect(loadServerConfig(join(base, 'conf', 'server.xml'), { ...baseEnv, checkContextDefaults: false }).port).toBe(-1);
+      } finally {
+        rmSync(join(base, file));
+      }
+      expect(loadServerConfig(join(base, 'conf', 'server.xml'), baseEnv).port).toBe(-1);
+    },
+  );
+});
