@@ -2,6 +2,7 @@
  * The attribute table: every attribute of server.xml and context descriptors, declared once. Validation,
  * defaults, docs/configuration.md and the TypeScript types of the configuration objects (ElementAttributes)
  * are all derived from it. Defaults follow Tomcat 10.1 and keep its units.
+ * Long by nature: one line per attribute Tomcat 10.1 documents, element by element.
  */
 import { availableParallelism } from 'node:os';
 import {

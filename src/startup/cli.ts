@@ -1,4 +1,8 @@
-/** bin/catalina (run, start, stop, version, configtest, bundle, new-app, digest), after Tomcat's catalina.sh (reference §8). */
+/**
+ * bin/catalina (run, start, stop, version, configtest, bundle, new-app, digest), after Tomcat's catalina.sh
+ * (reference §8). Long because every subcommand's options, messages and exit codes are declared here; the work
+ * itself lives in catalina.ts, daemon.ts, digest-command.ts, new-app.ts and deploy/bundle-builder.ts.
+ */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import os from 'node:os';
