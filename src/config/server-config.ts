@@ -110,19 +110,20 @@ export interface EngineConfig extends ElementAttributes<'Engine'> {
   readonly valves: readonly ComponentConfig[];
   readonly listeners: readonly ComponentConfig[];
   readonly realm: ComponentConfig | undefined;
-  readonly hosts: readonly HostConfig[];
+  readonly hosts: readonly HostElementConfig[];
   readonly location: SourceLocation;
 }
 
 /**
- * A Host: name lower-cased, appBase absolute (resolved against catalina.base); the bundle unpacking limits
- * (zip-bomb protection) are Infinity when set to -1.
+ * A `<Host>` element: name lower-cased, appBase absolute (resolved against catalina.base); the bundle unpacking
+ * limits (zip-bomb protection) are Infinity when set to -1. (Not Tomcat's HostConfig, the deployer:
+ * deploy/host-config.ts.)
  */
-export interface HostConfig extends ElementAttributes<'Host'> {
+export interface HostElementConfig extends ElementAttributes<'Host'> {
   readonly aliases: readonly string[];
   readonly valves: readonly ComponentConfig[];
   readonly listeners: readonly ComponentConfig[];
-  readonly contexts: readonly ContextConfig[];
+  readonly contexts: readonly ContextElementConfig[];
   readonly location: SourceLocation;
 }
 
@@ -133,7 +134,8 @@ export type ContextEnvironment = Omit<ElementAttributes<'Environment'>, 'descrip
 /** The `<Resources>` element of a Context (Tomcat's StandardRoot); sizes in KiB and ms as Tomcat documents them. */
 export type ResourcesConfig = ElementAttributes<'Resources'>;
 
-export interface ContextConfig extends Omit<ElementAttributes<'Context'>, 'docBase'> {
+/** A `<Context>` element or descriptor. (Not Tomcat's ContextConfig, the configurator: deploy/context-config.ts.) */
+export interface ContextElementConfig extends Omit<ElementAttributes<'Context'>, 'docBase'> {
   /** "" for ROOT; undefined when derived from the file name (descriptors). */
   readonly path: string | undefined;
   /** Absolute, or relative to the Host's appBase; "" when a descriptor names none. */

@@ -17,7 +17,7 @@ import type {
   ConfigProblem,
   ConnectorConfig,
   ConnectorProtocol,
-  ContextConfig,
+  ContextElementConfig,
   ContextEnvironment,
   ContextParameter,
   EndpointStyle,
@@ -25,7 +25,7 @@ import type {
   ResourcesConfig,
   EngineConfig,
   ExecutorConfig,
-  HostConfig,
+  HostElementConfig,
   ServerConfig,
   ServiceConfig,
 } from './server-config.js';
@@ -48,7 +48,7 @@ export interface ConfigEnvironment {
 }
 
 export interface DescriptorOptions {
-  /** Receives the warnings of the descriptor (ContextConfig has no place for them). */
+  /** Receives the warnings of the descriptor (ContextElementConfig has no place for them). */
   readonly onWarning?: (problem: ConfigProblem) => void;
 }
 
@@ -95,7 +95,7 @@ export function loadServerConfigFromString(xml: string, env: ConfigEnvironment, 
 }
 
 /** A `<Context>` root: conf/context.xml, META-INF/context.xml or conf/<engine>/<host>/<name>.xml. */
-export function loadContextDescriptor(file: string, env: ConfigEnvironment, options: DescriptorOptions = {}): ContextConfig {
+export function loadContextDescriptor(file: string, env: ConfigEnvironment, options: DescriptorOptions = {}): ContextElementConfig {
   const { root, display } = readDocument(file, env);
   return loadContextFromElement(root, display, env, options);
 }
@@ -105,7 +105,7 @@ export function loadContextDescriptorFromString(
   env: ConfigEnvironment,
   file = 'conf/context.xml',
   options: DescriptorOptions = {},
-): ContextConfig {
+): ContextElementConfig {
   return loadContextFromElement(parseDocument(xml, file), file, env, options);
 }
 
@@ -120,7 +120,12 @@ function loadServerConfigFromElement(root: XmlElement, display: string, env: Con
   return { ...server, warnings: Object.freeze(sortProblems(v.problems)) };
 }
 
-function loadContextFromElement(root: XmlElement, display: string, env: ConfigEnvironment, options: DescriptorOptions): ContextConfig {
+function loadContextFromElement(
+  root: XmlElement,
+  display: string,
+  env: ConfigEnvironment,
+  options: DescriptorOptions,
+): ContextElementConfig {
   const v = new ConfigValidator(display, new PropertySource(env), env.catalinaBase);
   if (root.name !== 'Context') rejectRoot(v, root, 'Context', display);
   const context = new TreeBuilder(v, env.catalinaBase).context(root, undefined);
@@ -308,7 +313,7 @@ class TreeBuilder {
     };
   }
 
-  host(element: XmlElement): HostConfig {
+  host(element: XmlElement): HostElementConfig {
     const values = this.#v.element(element, 'Host');
     this.#v.errorReportValveClass(element, values.errorReportValveClass);
     const children = this.#v.children(element, elementChildren['Host']!);
@@ -334,7 +339,7 @@ class TreeBuilder {
   }
 
   /** `appBase` is set for a Context inside server.xml (path and docBase required there), unset for descriptors. */
-  context(element: XmlElement, appBase: string | undefined): ContextConfig {
+  context(element: XmlElement, appBase: string | undefined): ContextElementConfig {
     const values = this.#v.element(element, 'Context');
     const children = this.#v.children(element, elementChildren['Context']!);
     if (appBase !== undefined) {

@@ -8,7 +8,7 @@
 import type { ServletContext } from '../servlet/servlet-context.js';
 import type { Logger } from 'pino';
 import { logCoded } from '../logging/logger.js';
-import type { ContextConfig as ContextElementConfig } from '../config/server-config.js';
+import type { ContextElementConfig } from '../config/server-config.js';
 import type { ContextBinding } from './context-binding.js';
 import type { Request } from './request.js';
 import { ContainerError, LifecycleError } from '../errors/container-error.js';

@@ -3,7 +3,7 @@
  * (Tomcat's StandardHost). One failing webapp never takes the Host down.
  */
 import type { Logger } from 'pino';
-import type { HostConfig as HostElementConfig } from '../config/server-config.js';
+import type { HostElementConfig } from '../config/server-config.js';
 import { ContainerBase } from './container-base.js';
 import { HostValve } from './host-valve.js';
 

@@ -10,7 +10,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as yauzl from 'yauzl';
 import { defaultsOf } from '../config/attribute-values.js';
-import type { HostConfig } from '../config/server-config.js';
+import type { HostElementConfig } from '../config/server-config.js';
 import type { ParamsOf } from '../errors/codes.js';
 import { ContainerError, DeployError } from '../errors/container-error.js';
 import { crc32 } from './bundle-builder.js';
@@ -30,7 +30,7 @@ export interface UnpackLimits {
 
 /** The limits a Host's maxUnpack* attributes set (-1 arrives as Infinity). */
 export function unpackLimitsOf(
-  host: Pick<HostConfig, 'maxUnpackEntries' | 'maxUnpackedBytes' | 'maxUnpackCompressionRatio'>,
+  host: Pick<HostElementConfig, 'maxUnpackEntries' | 'maxUnpackedBytes' | 'maxUnpackCompressionRatio'>,
 ): UnpackLimits {
   return {
     ratioThresholdBytes: RATIO_THRESHOLD_BYTES,

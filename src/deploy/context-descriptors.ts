@@ -6,12 +6,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { implementedAttributes } from '../config/attribute-values.js';
-import type { ContextConfig as ContextElementConfig } from '../config/server-config.js';
+import type { ContextElementConfig } from '../config/server-config.js';
 import { loadContextDescriptor, loadContextDescriptorFromString, type ConfigEnvironment } from '../config/server-xml-loader.js';
 import { parseXml } from '../config/xml-document.js';
 import type { Logger } from 'pino';
 
-/** ContextConfig fields that are attributes of `<Context>`: every one the table declares, except `path`. */
+/** ContextElementConfig fields that are attributes of `<Context>`: every one the table declares, except `path`. */
 const ATTRIBUTE_FIELDS: readonly string[] = implementedAttributes('Context')
   .map((spec) => spec.name)
   .filter((name) => name !== 'path');

@@ -13,7 +13,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { ConfigEnvironment } from '../config/server-xml-loader.js';
-import type { ComponentConfig, ContextConfig as ContextElementConfig } from '../config/server-config.js';
+import type { ComponentConfig, ContextElementConfig } from '../config/server-config.js';
 import { Context, type ContextRegistry } from '../core/context.js';
 import type { Host } from '../core/host.js';
 import type { AnyValve } from '../core/pipeline.js';

@@ -1,5 +1,5 @@
 /** Deployment on the blocking style: every worker applies the main thread's deployment steps to its own tree. */
-import type { ContextConfig } from '../../config/server-config.js';
+import type { ContextElementConfig } from '../../config/server-config.js';
 import type { ErrorData } from '../pool/error-data.js';
 
 /**
@@ -7,7 +7,13 @@ import type { ErrorData } from '../pool/error-data.js';
  * worker to apply to its own tree: the Context is named by its base name within the Host.
  */
 export type DeploymentData =
-  | { readonly type: 'deployed'; readonly name: string; readonly path: string; readonly docBase: string; readonly config: ContextConfig }
+  | {
+      readonly type: 'deployed';
+      readonly name: string;
+      readonly path: string;
+      readonly docBase: string;
+      readonly config: ContextElementConfig;
+    }
   | { readonly type: 'undeployed' | 'reloaded' | 'redeploying' | 'redeployed'; readonly name: string };
 
 /** Apply a deployment step to the worker's own tree; answered by 'deployment-done' with the same id. */

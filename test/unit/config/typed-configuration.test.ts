@@ -16,9 +16,9 @@ import { attributesOf, type ElementAttributes } from '../../../src/config/attrib
 import type {
   AjpConnectorConfig,
   ConnectorConfig,
-  ContextConfig,
+  ContextElementConfig,
   Http11ConnectorConfig,
-  HostConfig,
+  HostElementConfig,
   SslHostConfig,
 } from '../../../src/config/server-config.js';
 import {
@@ -88,8 +88,8 @@ describe('types derived from the table', () => {
     expectTypeOf<Http11ConnectorConfig['server']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<AjpConnectorConfig['packetSize']>().toEqualTypeOf<number>();
     expectTypeOf<AjpConnectorConfig['secret']>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<HostConfig['maxUnpackEntries']>().toEqualTypeOf<number>();
-    expectTypeOf<ContextConfig['allowCasualMultipartParsing']>().toEqualTypeOf<boolean>();
+    expectTypeOf<HostElementConfig['maxUnpackEntries']>().toEqualTypeOf<number>();
+    expectTypeOf<ContextElementConfig['allowCasualMultipartParsing']>().toEqualTypeOf<boolean>();
     expectTypeOf<SslHostConfig['certificateVerification']>().toEqualTypeOf<'none' | 'optional' | 'optionalNoCA' | 'required'>();
     expectTypeOf<ElementAttributes<'Valve:AccessLogValve'>['maxDays']>().toEqualTypeOf<number>();
 
