@@ -382,7 +382,7 @@ export class HttpExchange implements Exchange, OutputOwner {
    * properties only: a getter in an object literal puts its closure into the object's hidden class, which V8
    * keeps outside the young generation, so every exchange stayed reachable from there until the next full
    * collection (bench/RESULTS.md 2026-11-22 03:53: 1.5 KB promoted per compressed response, a mark-compact
-   * every second; none without the getter). test/unit/architecture/object-literals.test.ts keeps it that way.
+   * every second; none without the getter). test/shape/object-literals.test.ts keeps it that way.
    */
   #compressionOutput(): CompressedBodyOutput {
     return {
