@@ -67,6 +67,7 @@ function serialize(flat: readonly string[], validation: FieldValidation): FieldB
   for (let i = 0; i < flat.length; i += 2) {
     const name = flat[i] as string;
     const value = flat[i + 1] as string;
+    // Dispatch on the length first: most names have none of the three lengths, and skip every comparison.
     switch (name.length) {
       case 4:
         if (isFieldName(name, 'date', 'Date')) hasDate = true;
