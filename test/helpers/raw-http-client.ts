@@ -27,6 +27,7 @@ export class RawHttpClient {
   #buffer = '';
   #received = '';
   #closed = false;
+  #bytesSent = 0;
   #waiters: Array<() => void> = [];
 
   private constructor(socket: net.Socket) {
@@ -63,13 +64,26 @@ export class RawHttpClient {
     return this.#closed;
   }
 
+  /** Bytes the socket has handed to the kernel (write callbacks that succeeded). */
+  get bytesSent(): number {
+    return this.#bytesSent;
+  }
+
   write(bytes: string | Uint8Array): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.#closed || this.#socket.destroyed) {
         reject(new Error('socket closed'));
         return;
       }
-      this.#socket.write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes, (error) => (error ? reject(error) : resolve()));
+      const data = typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes;
+      this.#socket.write(data, (error) => {
+        if (error) {
+          reject(error);
+          return;
+        }
+        this.#bytesSent += data.byteLength;
+        resolve();
+      });
     });
   }
 

@@ -6,17 +6,15 @@
  * bench/RESULTS.md 2026-11-22 11:40).
  */
 import { isFieldName } from './field-name.js';
-import { headerLine } from './response-head.js';
+import { headerLine, type FieldBlock } from './response-head.js';
 
-export interface FieldBlock {
-  /** Every field but Content-Length and Transfer-Encoding, which the framing writes. */
-  readonly lines: string;
-  readonly hasDate: boolean;
-  /** The Content-Length value the application gave, if any. */
-  readonly contentLength: string | undefined;
-  /** Transfer-Encoding ends with chunked. */
-  readonly chunked: boolean;
-}
+export type { FieldBlock } from './response-head.js';
+
+/**
+ * 'validated': every name is a token and every value holds only field-value characters (the container's
+ * header-validation.ts made sure), so they are not checked again; 'unvalidated': each is checked here.
+ */
+export type FieldValidation = 'validated' | 'unvalidated';
 
 const CHUNKED_TOKEN = /(?:^|,)\s*chunked\s*$/i;
 
@@ -25,11 +23,11 @@ let last: FieldBlock | null = null;
 let lastIsFlat = false;
 
 /**
- * The block for a flat `[name, value, …]` list. `checked`: the fields were validated already (header-validation.ts);
- * otherwise each is checked here and throws SV_ERR_HTTP_INVALID_HEADER_NAME/VALUE. Only checked lists are
- * remembered, so an unchecked one is always checked.
+ * The block for a flat `[name, value, …]` list. Unvalidated fields are checked here and throw
+ * SV_ERR_HTTP_INVALID_HEADER_NAME/VALUE. Only validated lists are remembered, so an unvalidated one is always checked.
  */
-export function fieldBlock(flat: readonly string[], checked: boolean): FieldBlock {
+export function fieldBlock(flat: readonly string[], validation: FieldValidation): FieldBlock {
+  const checked = validation === 'validated';
   if (checked && last !== null && sameFields(flat, lastFields)) {
     if (!lastIsFlat) {
       // Flattened once, on its second use: a list seen only once costs no copy.
@@ -38,7 +36,7 @@ export function fieldBlock(flat: readonly string[], checked: boolean): FieldBloc
     }
     return last;
   }
-  const block = serialize(flat, checked);
+  const block = serialize(flat, validation);
   if (checked) {
     lastFields = flat.slice();
     last = block;
@@ -60,7 +58,8 @@ function sameFields(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-function serialize(flat: readonly string[], checked: boolean): FieldBlock {
+function serialize(flat: readonly string[], validation: FieldValidation): FieldBlock {
+  const checked = validation === 'validated';
   let lines = '';
   let contentLength: string | undefined;
   let chunked = false;
@@ -68,6 +67,7 @@ function serialize(flat: readonly string[], checked: boolean): FieldBlock {
   for (let i = 0; i < flat.length; i += 2) {
     const name = flat[i] as string;
     const value = flat[i + 1] as string;
+    // Dispatch on the length first: most names have none of the three lengths, and skip every comparison.
     switch (name.length) {
       case 4:
         if (isFieldName(name, 'date', 'Date')) hasDate = true;

@@ -43,16 +43,6 @@ describe('ReusableBrotli', () => {
     expect(second.equals(expected(text(4096), 11))).toBe(false);
   });
 
-  it('keeps one encoder: no brotli stream is created per body', () => {
-    const brotli = new ReusableBrotli(QUALITY);
-    brotli.encode(text(100));
-    const create = vi.spyOn(zlib, 'createBrotliCompress');
-    const sync = vi.spyOn(zlib, 'brotliCompressSync');
-    for (let i = 0; i < 20; i++) brotli.encode(text(1000 + i));
-    expect(create).not.toHaveBeenCalled();
-    expect(sync).not.toHaveBeenCalled();
-  });
-
   it('a result does not share memory with the next one', () => {
     const brotli = new ReusableBrotli(QUALITY);
     const first = brotli.encode(text(2000));

@@ -1,13 +1,13 @@
 /**
  * How a response reaches the kernel: a head and a body that fit in one 64 KiB TCP segment leave in one write; a
- * larger response leaves as the head with the body's first bytes up to 64 KiB, then the rest (http-exchange.ts,
+ * larger response leaves as the head with the body's first bytes up to 64 KiB, then the rest (write-shaping.ts,
  * FIRST_WRITE_BYTES, says why). Observed at the server socket's write handle, where each call is one system call.
  * Beside a body buffer the head and the chunk framing are bytes too (CRLF_BYTES says why).
  */
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RawHttpClient } from '../../helpers/raw-http-client.js';
-import { get, startTestServer, type TestServer } from './http11-harness.js';
+import { RawHttpClient } from '../helpers/raw-http-client.js';
+import { get, startTestServer, type TestServer } from '../e2e/http11/http11-harness.js';
 
 interface WriteCall {
   readonly localPort: number | undefined;

@@ -3,8 +3,8 @@
 // server waits for (GET_BODY_CHUNK) goes out at once, after anything held before it.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AjpConnection } from '../../../src/protocol/ajp/ajp-connection.js';
-import { AjpResponseWriter, getBodyChunkPacket, maxRequestBodyChunk } from '../../../src/protocol/ajp/ajp-response-writer.js';
+import { AjpConnection } from '../../src/protocol/ajp/ajp-connection.js';
+import { AjpResponseWriter, getBodyChunkPacket, maxRequestBodyChunk } from '../../src/protocol/ajp/ajp-response-writer.js';
 
 const PACKET_SIZE = 8192;
 let server: Server | null = null;
