@@ -7,7 +7,7 @@
  *   compressed-body.ts sits in front of one when compression is negotiated;
  * - write-shaping.ts: how framed bytes are cut into socket writes;
  * - response-output.ts: pipelined responses leave in request order (RFC 9112 §9.3.2), and flow control.
- * What is left is mostly the Exchange interface's two dozen accessors, which is why the file is still long.
+ * Long because what is left is mostly the Exchange interface's two dozen accessors.
  */
 import type { Readable } from 'node:stream';
 import { ContainerError, type ProtocolError } from '../../errors/container-error.js';

@@ -2,6 +2,8 @@
  * The HTTP/1.1 processor: feeds each connection's bytes to its llhttp parser, applies the connector's limits
  * and keep-alive policy, runs each request through the Adapter within the maxThreads bound, and answers
  * parse failures and timeouts.
+ * Long because each of those outcomes (limits, keep-alive, timeouts, upgrade, parse failure) is decided
+ * here, where the connection's state is; parsing, head checks and client-error classification have their own files.
  */
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
