@@ -545,7 +545,7 @@ export class ContainerResponse implements Response {
     this.#chunked = length === null && statusAllowsBody(this.#status) && this.#request?.getMethod() !== 'HEAD';
     // Every field went through header-validation.ts (setHeader, setContentType…) or is ours (numbers, the
     // Server value the adapter checked once): the protocol need not check them again.
-    this.#exchange.writeHead(this.#status, null, headers, true);
+    this.#exchange.writeHead(this.#status, null, headers, 'validated');
   }
 
   #closeOutput(): Promise<void> {

@@ -8,6 +8,12 @@ import type { TlsInfo } from '../net/tls-info.js';
 /** Response header fields in order, names as the application spelled them. */
 export type HeaderList = ReadonlyArray<readonly [name: string, value: string]>;
 
+/**
+ * 'validated': every name is a token and every value holds only field-value characters (the container's
+ * header-validation.ts made sure), so the protocol does not check them again; 'unvalidated': it does.
+ */
+export type FieldValidation = 'validated' | 'unvalidated';
+
 export interface Exchange {
   /** 'HTTP/1.1', 'HTTP/1.0' … */
   readonly protocol: string;
@@ -59,11 +65,10 @@ export interface Exchange {
 
   /**
    * Sends the status line and headers. Framing follows the headers: Content-Length when present,
-   * chunked otherwise; no body at all for HEAD, 1xx, 204 and 304. `fieldsChecked`: every name is a token and
-   * every value holds only characters a field value may (the container's header-validation.ts made sure),
-   * so the protocol need not check them again.
+   * chunked otherwise; no body at all for HEAD, 1xx, 204 and 304. `fields` says whether the protocol must
+   * still check the names and values (default 'unvalidated').
    */
-  writeHead(status: number, reason: string | null, headers: HeaderList, fieldsChecked?: boolean): void;
+  writeHead(status: number, reason: string | null, headers: HeaderList, fields?: FieldValidation): void;
   /** Returns false when the connection's buffer is full; wait for drain() before writing more. */
   write(chunk: Uint8Array): boolean;
   drain(): Promise<void>;

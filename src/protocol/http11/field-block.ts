@@ -5,16 +5,11 @@
  * forty strings that node flattens again for every response before copying it (~2k instructions a response,
  * bench/RESULTS.md 2026-11-22 11:40).
  */
+import type { FieldValidation } from '../exchange.js';
 import { isFieldName } from './field-name.js';
 import { headerLine, type FieldBlock } from './response-head.js';
 
 export type { FieldBlock } from './response-head.js';
-
-/**
- * 'validated': every name is a token and every value holds only field-value characters (the container's
- * header-validation.ts made sure), so they are not checked again; 'unvalidated': each is checked here.
- */
-export type FieldValidation = 'validated' | 'unvalidated';
 
 const CHUNKED_TOKEN = /(?:^|,)\s*chunked\s*$/i;
 

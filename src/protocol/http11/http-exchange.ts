@@ -11,7 +11,7 @@
  */
 import type { Readable } from 'node:stream';
 import { ContainerError, type ProtocolError } from '../../errors/container-error.js';
-import type { Exchange, HeaderList } from '../exchange.js';
+import type { Exchange, FieldValidation, HeaderList } from '../exchange.js';
 import { tlsInfoOf, type TlsInfo } from '../../net/tls-info.js';
 import { announcedFraming, bodyFraming, isBodilessStatus, NO_BODY, type BodyFraming, type LengthField } from './body-framing.js';
 import { CompressedBody, type CompressedBodyOutput } from './compressed-body.js';
@@ -19,7 +19,7 @@ import { applyCompression, WHOLE_BODY_MAX_BYTES, type CompressionConfig } from '
 import type { Http11Connection } from './http11-connection.js';
 import { RequestBody } from './request-body.js';
 import { isFieldName } from './field-name.js';
-import { fieldBlock, type FieldValidation } from './field-block.js';
+import { fieldBlock } from './field-block.js';
 import { headerLine, serializeResponseHead, type ConnectionField } from './response-head.js';
 import { ResponseOutput, type OutputOwner } from './response-output.js';
 import { writeFramed, writeLast } from './write-shaping.js';
@@ -292,7 +292,7 @@ export class HttpExchange implements Exchange, OutputOwner {
     return this.#options.lastOnConnection || this.#connection.draining || !this.#request.shouldKeepAlive;
   }
 
-  writeHead(status: number, reason: string | null, headers: HeaderList, fieldsChecked = false): void {
+  writeHead(status: number, reason: string | null, headers: HeaderList, fields: FieldValidation = 'unvalidated'): void {
     const state = this.#state;
     if (state !== 'head-pending') {
       if (state === 'streaming' || state === 'ending')
@@ -320,12 +320,11 @@ export class HttpExchange implements Exchange, OutputOwner {
     const lengthField = this.#negotiateCompression(status, flat);
     // Validated before anything is committed, so a bad field reaches the caller as an error.
     this.#state = 'streaming';
-    const validation: FieldValidation = fieldsChecked ? 'validated' : 'unvalidated';
-    this.#fieldValidation = validation;
+    this.#fieldValidation = fields;
     try {
       const compressed = this.#compressed;
       if (compressed !== null && compressed.holdingHead) {
-        if (validation === 'unvalidated') for (let i = 0; i < flat.length; i += 2) headerLine(flat[i] as string, flat[i + 1] as string);
+        if (fields === 'unvalidated') for (let i = 0; i < flat.length; i += 2) headerLine(flat[i] as string, flat[i + 1] as string);
         compressed.holdHead(status, reason, flat);
         return;
       }
