@@ -251,6 +251,15 @@ async function runCommand(env: CatalinaEnv, io: CliIo, security: boolean): Promi
 }
 
 async function startCommand(env: CatalinaEnv, options: RunOptions, io: CliIo): Promise<number> {
+  // A configuration the server would refuse is reported here, in the terminal that ran start, rather than left to
+  // the background run to die of within the crash watch (which a slow machine can outlast).
+  try {
+    loadServerConfig(env.configFile, { catalinaHome: env.catalinaHome, catalinaBase: env.catalinaBase });
+  } catch (error) {
+    reportConfigFailure(error, env.configFile, io);
+    io.stderr('Start aborted.\n');
+    return 1;
+  }
   let nodeArgs: string[] = [];
   if (options.security === true) {
     const grants = grantsFor(env, io);

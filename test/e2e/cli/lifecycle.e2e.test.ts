@@ -181,15 +181,16 @@ describe('catalina start / stop', () => {
     expect(await awaitGone(pid)).toBe(true);
   });
 
-  it('start reports a server that dies at once (invalid configuration) and exits 1', async () => {
+  it('start refuses an invalid configuration before starting anything, and exits 1', async () => {
     await makeBase('free');
     const file = path.join(base, 'conf', 'server.xml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('<Connector ', '<Connector bogusAttribute="1" '));
     const started = await catalina(['start'], { CATALINA_BASE: base, CATALINA_PID: pidFile });
     expect(started.code).toBe(1);
-    expect(started.stderr).toContain('exited during startup');
     expect(started.stderr).toContain('bogusAttribute');
+    expect(started.stderr).toContain('Start aborted.');
     expect(existsSync(pidFile)).toBe(false);
+    expect(existsSync(path.join(base, 'logs', 'catalina.out'))).toBe(false);
   });
 
   it('run with the HTTP port taken fails with one error naming the address and port, before any webapp code runs', async () => {
