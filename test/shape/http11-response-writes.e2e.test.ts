@@ -1,6 +1,6 @@
 /**
  * How a response reaches the kernel: a head and a body that fit in one 64 KiB TCP segment leave in one write; a
- * larger response leaves as the head with the body's first bytes up to 64 KiB, then the rest (write-shaping.ts,
+ * larger response leaves as the head with the body's first bytes up to 64 KiB, then the rest (http-exchange.ts,
  * FIRST_WRITE_BYTES, says why). Observed at the server socket's write handle, where each call is one system call.
  * Beside a body buffer the head and the chunk framing are bytes too (CRLF_BYTES says why).
  */

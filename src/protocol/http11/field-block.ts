@@ -5,11 +5,18 @@
  * forty strings that node flattens again for every response before copying it (~2k instructions a response,
  * bench/RESULTS.md 2026-11-22 11:40).
  */
-import type { FieldValidation } from '../exchange.js';
 import { isFieldName } from './field-name.js';
-import { headerLine, type FieldBlock } from './response-head.js';
+import { headerLine } from './response-head.js';
 
-export type { FieldBlock } from './response-head.js';
+export interface FieldBlock {
+  /** Every field but Content-Length and Transfer-Encoding, which the framing writes. */
+  readonly lines: string;
+  readonly hasDate: boolean;
+  /** The Content-Length value the application gave, if any. */
+  readonly contentLength: string | undefined;
+  /** Transfer-Encoding ends with chunked. */
+  readonly chunked: boolean;
+}
 
 const CHUNKED_TOKEN = /(?:^|,)\s*chunked\s*$/i;
 
@@ -18,11 +25,11 @@ let last: FieldBlock | null = null;
 let lastIsFlat = false;
 
 /**
- * The block for a flat `[name, value, …]` list. Unvalidated fields are checked here and throw
- * SV_ERR_HTTP_INVALID_HEADER_NAME/VALUE. Only validated lists are remembered, so an unvalidated one is always checked.
+ * The block for a flat `[name, value, …]` list. `checked`: the fields were validated already (header-validation.ts);
+ * otherwise each is checked here and throws SV_ERR_HTTP_INVALID_HEADER_NAME/VALUE. Only checked lists are
+ * remembered, so an unchecked one is always checked.
  */
-export function fieldBlock(flat: readonly string[], validation: FieldValidation): FieldBlock {
-  const checked = validation === 'validated';
+export function fieldBlock(flat: readonly string[], checked: boolean): FieldBlock {
   if (checked && last !== null && sameFields(flat, lastFields)) {
     if (!lastIsFlat) {
       // Flattened once, on its second use: a list seen only once costs no copy.
@@ -31,7 +38,7 @@ export function fieldBlock(flat: readonly string[], validation: FieldValidation)
     }
     return last;
   }
-  const block = serialize(flat, validation);
+  const block = serialize(flat, checked);
   if (checked) {
     lastFields = flat.slice();
     last = block;
@@ -53,8 +60,7 @@ function sameFields(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-function serialize(flat: readonly string[], validation: FieldValidation): FieldBlock {
-  const checked = validation === 'validated';
+function serialize(flat: readonly string[], checked: boolean): FieldBlock {
   let lines = '';
   let contentLength: string | undefined;
   let chunked = false;
@@ -62,7 +68,6 @@ function serialize(flat: readonly string[], validation: FieldValidation): FieldB
   for (let i = 0; i < flat.length; i += 2) {
     const name = flat[i] as string;
     const value = flat[i + 1] as string;
-    // Dispatch on the length first: most names have none of the three lengths, and skip every comparison.
     switch (name.length) {
       case 4:
         if (isFieldName(name, 'date', 'Date')) hasDate = true;

@@ -1,28 +1,22 @@
 /**
- * One HTTP/1.1 request and its response as a protocol-neutral Exchange: the lifecycle (one state field), the
- * request side (body, 100-continue, swallowing an unread body) and the decisions only the exchange can make
- * (connection persistence, compression). Each concern of the response lives in a file of its own:
- * - response-head.ts: the head on the wire (RFC 9112 §4), field-block.ts: the application's fields;
- * - body-framing.ts: Content-Length, chunked, close-delimited or no body (RFC 9112 §6, §7), a strategy per kind;
- *   compressed-body.ts sits in front of one when compression is negotiated;
- * - write-shaping.ts: how framed bytes are cut into socket writes;
- * - response-output.ts: pipelined responses leave in request order (RFC 9112 §9.3.2), and flow control.
- * Long because what is left is mostly the Exchange interface's two dozen accessors.
+ * One HTTP/1.1 request and its response as a protocol-neutral Exchange, written straight to the connection:
+ * the head is serialised here (RFC 9112 §4), the body framed by Content-Length or chunked (§6, §7.1) or by
+ * closing (HTTP/1.0), compressed when negotiated; pipelined responses wait for their turn.
+ * Long because it still holds every concern of the response (head, framing, pipelining order, compression,
+ * 100-continue, body swallowing, write shaping): issue #19 asks for it to be split, and a first split cost 2.4 %
+ * more instructions per request, so it waits for one that keeps the speed.
  */
 import type { Readable } from 'node:stream';
 import { ContainerError, type ProtocolError } from '../../errors/container-error.js';
 import type { Exchange, FieldValidation, HeaderList } from '../exchange.js';
 import { tlsInfoOf, type TlsInfo } from '../../net/tls-info.js';
-import { announcedFraming, bodyFraming, isBodilessStatus, NO_BODY, type BodyFraming, type LengthField } from './body-framing.js';
 import { CompressedBody, type CompressedBodyOutput } from './compressed-body.js';
 import { applyCompression, WHOLE_BODY_MAX_BYTES, type CompressionConfig } from './compression.js';
 import type { Http11Connection } from './http11-connection.js';
 import { RequestBody } from './request-body.js';
 import { isFieldName } from './field-name.js';
 import { fieldBlock } from './field-block.js';
-import { headerLine, serializeResponseHead, type ConnectionField } from './response-head.js';
-import { ResponseOutput, type OutputOwner } from './response-output.js';
-import { writeFramed, writeLast } from './write-shaping.js';
+import { dateHeaderLine, headerLine, statusLine } from './response-head.js';
 
 export interface ExchangeSettings {
   readonly scheme: 'http' | 'https';
@@ -39,15 +33,12 @@ export interface ExchangeSettings {
   readonly maxSwallowSize: number;
 }
 
-/** A connection whose exchanges are HttpExchanges: the processor's and the message reader's view. */
-export type ExchangeConnection = Http11Connection<HttpExchange>;
-
 /** The processor's hooks, one object shared by every exchange (nothing is allocated per request). */
 export interface ExchangeEvents {
   /** The client stopped taking response bytes (the connection's buffer is full). */
-  writeStalled(connection: ExchangeConnection): void;
+  writeStalled(connection: Http11Connection): void;
   /** The response finished or the connection closed under it; called once, in a microtask. */
-  settled(connection: ExchangeConnection, exchange: HttpExchange): void;
+  settled(connection: Http11Connection, exchange: HttpExchange): void;
 }
 
 /** The request head as the processor parsed and checked it. */
@@ -78,112 +69,112 @@ export interface ExchangeOptions {
   readonly events: ExchangeEvents;
 }
 
-/**
- * The exchange's lifecycle. The head is committed by the first writeHead/write/end; a Content-Length body can
- * be complete on the wire (and the exchange settled) before the application calls end().
- *
- *   head-pending ─→ streaming ─→ ending ─────────────→ complete
- *                       │          └→ answered ───────↗ (the processor answered for the application: failBody)
- *                       └→ written ─(end)───────────→ complete
- *   any unsettled ─(abort)→ aborting ─(socket closed)→ aborted;  any unsettled ─(socket closed)→ aborted
- */
-type ExchangeState =
-  /** Nothing committed: writeHead may still be called, `100 Continue` may still be sent. */
-  | 'head-pending'
-  /** The head is committed (it may still wait in front of the first body bytes): the body is being written. */
-  | 'streaming'
-  /** end() was called, or a bodiless answer given: the last bytes are produced or on their way. */
-  | 'ending'
-  /** The processor answered on the application's behalf (e.g. 408): the application's later calls are dropped. */
-  | 'answered'
-  /** abort() was called: the connection is being destroyed; the exchange settles when it has closed. */
-  | 'aborting'
-  /** Settled: a Content-Length body went out in full before end(); end() only swallows the unread request body. */
-  | 'written'
-  /** Settled: the response's last byte was handed to the kernel. */
-  | 'complete'
-  /** Settled: the connection closed before the response was complete. */
-  | 'aborted';
-
-/** `Expect: 100-continue` (RFC 9110 §10.1.1): whether the interim response is owed, or was sent. */
-type ContinueState = 'not-expected' | 'owed' | 'sent';
-
-/**
- * Whether the connection outlives this response (RFC 9112 §9.3, §9.6): undecided until the head is committed,
- * then what the head said; 'close' also when asked to close at any time (closeAfterResponse, a short body).
- */
-type Persistence = 'undecided' | 'keep' | 'close';
-
-/** How an answer given on the application's behalf leaves the connection. */
-export type AfterAnswer = 'close' | 'reuse';
-
-/** How the socket's writes for the response ended. */
-type Outcome = 'written' | 'closed';
+type Framing = 'length' | 'chunked' | 'close' | 'none';
 
 const KEEP_ALIVE_TOKEN = /(?:^|,)\s*keep-alive\s*(?:,|$)/i;
 const CLOSE_TOKEN = /(?:^|,)\s*close\s*(?:,|$)/i;
+const CRLF = '\r\n';
+/**
+ * Beside a body buffer, the head and the chunk framing go as bytes too: a writev of buffers only is passed to
+ * libuv as it is, while one that mixes in strings makes node's binding read every element and its encoding
+ * back through the V8 API and encode the strings into a separate allocation (100 KB response: ~3k
+ * instructions, bench/RESULTS.md 2026-11-22 07:35).
+ */
+const CRLF_BYTES = Buffer.from(CRLF, 'latin1');
+const LAST_CHUNK = '0\r\n\r\n';
+const LAST_CHUNK_BYTES = Buffer.from(LAST_CHUNK, 'latin1');
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
+/** A head and a body chunk up to this size leave as one buffer (one copy beats a second iovec). */
+const COALESCE_MAX_BYTES = 16 * 1024;
+/**
+ * A response larger than one TCP segment of 64 KiB (the most one TSO/GSO send carries) leaves in two writes: the
+ * head with the body up to this size, at once, then the rest. As one writev, the kernel's pacing (BBR on the
+ * bench host) held the rest of most responses on connections younger than a few hundred responses behind a
+ * timer interrupt, and its bandwidth estimate stayed low; as two writes the estimate rose tenfold and the timers
+ * all but went (bench/RESULTS.md 2026-11-22 05:12: 0.4–0.6 → 0.02 timers per 100 KB response, +30% req/s). Servers
+ * that sendfile (Tomcat, nginx) write a file's head and body in separate calls too.
+ */
+const FIRST_WRITE_BYTES = 64 * 1024;
+/** Bytes a pipelined response may hold while waiting for its turn before its writer is told to wait. */
+const QUEUED_HIGH_WATER = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
 const SETTLED = Promise.resolve();
 
-export class HttpExchange implements Exchange, OutputOwner {
+export class HttpExchange implements Exchange {
   readonly startTime = process.hrtime.bigint();
   readonly settled: Promise<void>;
-  readonly #request: RequestHead;
-  readonly #connection: ExchangeConnection;
+  readonly #head: RequestHead;
+  /** The response fields were checked by the caller of writeHead (see Exchange.writeHead). */
+  #fieldValidation: FieldValidation = 'unvalidated';
+  readonly #connection: Http11Connection;
   readonly #settings: ExchangeSettings;
   readonly #options: ExchangeOptions;
-  readonly #output: ResponseOutput;
-  #state: ExchangeState = 'head-pending';
-  #continue: ContinueState;
-  #persistence: Persistence = 'undecided';
   #body: RequestBody | null = null;
   #settle!: () => void;
-  /** Set when the head is committed. */
-  #framing: BodyFraming = NO_BODY;
+  #done = false;
+  #aborted = false;
+  #ended = false;
+  #hasBody = true;
+  #headersSent = false;
   /** The serialised head, held until the first body bytes or the end so both leave in one write. */
   #pendingHead: string | null = null;
-  /** Whether the response fields still need checking (see Exchange.writeHead), for a head a compressor holds. */
-  #fieldValidation: FieldValidation = 'unvalidated';
+  #framing: Framing = 'none';
+  /** HEAD where GET would be compressed whole: neither Content-Length nor chunked is announced. */
+  #omitHeadLength = false;
+  /** Content-Length framing: body bytes still allowed. */
+  #remaining = 0;
   #bytesWritten = 0;
+  #closeRequested = false;
+  #committedClose: boolean | undefined;
+  /** The processor answered on the application's behalf (e.g. 408): later calls from the adapter are dropped. */
+  #takenOver = false;
+  #drainWaiters: Array<() => void> = [];
+  #continueSent = false;
   /** The body's compression, when negotiated. */
   #compressed: CompressedBody | null = null;
-  /** Runs once settled (failBody fails the request body only after its answer went out). */
+  /** The connection refused response bytes and has not drained since. */
+  #stalled = false;
+  /** Output produced before this response's turn (pipelining), in order. */
+  #queue: Array<string | Uint8Array> | null = null;
+  #queuedBytes = 0;
+  /** All output, including the last bytes, has been produced (handed over or queued). */
+  #outputEnded = false;
+  /** Every byte of a Content-Length body went out with the completion callback: nothing more is written. */
+  #lengthComplete = false;
   #afterFinish: (() => void) | null = null;
 
-  constructor(request: RequestHead, connection: ExchangeConnection, settings: ExchangeSettings, options: ExchangeOptions) {
-    this.#request = request;
+  constructor(head: RequestHead, connection: Http11Connection, settings: ExchangeSettings, options: ExchangeOptions) {
+    this.#head = head;
     this.#connection = connection;
     this.#settings = settings;
     this.#options = options;
-    this.#output = new ResponseOutput(connection, this);
-    this.#continue = request.expectContinue ? 'owed' : 'not-expected';
     this.settled = new Promise((resolve) => {
       this.#settle = resolve;
     });
-    if (request.hasBody) {
-      this.#body = new RequestBody(connection, request.contentLength);
-      if (request.expectContinue && settings.continueOnRead) this.#body.onFirstRead(() => this.sendContinue());
+    if (head.hasBody) {
+      this.#body = new RequestBody(connection, head.contentLength);
+      if (head.expectContinue && settings.continueOnRead) this.#body.onFirstRead(() => this.sendContinue());
     }
   }
 
   get protocol(): string {
-    return this.#request.versionMinor === 0 ? 'HTTP/1.0' : 'HTTP/1.1';
+    return this.#head.versionMinor === 0 ? 'HTTP/1.0' : 'HTTP/1.1';
   }
 
   get method(): string {
-    return this.#request.method;
+    return this.#head.method;
   }
 
   get target(): string {
-    return this.#request.target;
+    return this.#head.target;
   }
 
   get startTimeMs(): number {
-    return this.#request.startedAtMs;
+    return this.#head.startedAtMs;
   }
 
   get rawHeaders(): readonly string[] {
-    return this.#request.rawHeaders;
+    return this.#head.rawHeaders;
   }
 
   get remoteAddress(): string {
@@ -245,14 +236,14 @@ export class HttpExchange implements Exchange, OutputOwner {
 
   /** True while the connection holds response bytes the client has not taken. */
   get writeStalled(): boolean {
-    return !this.done && this.#output.stalled;
+    return !this.#done && this.#stalled;
   }
 
   /** Sends the interim `100 Continue` once, and only before the final response (RFC 9110 §15.2.1). */
   sendContinue(): void {
-    if (this.#continue !== 'owed' || this.#state !== 'head-pending' || this.bodyComplete) return;
-    this.#continue = 'sent';
-    this.#output.send(CONTINUE);
+    if (!this.#head.expectContinue || this.#continueSent || this.#done || this.#headersSent || this.bodyComplete) return;
+    this.#continueSent = true;
+    this.#send(CONTINUE);
   }
 
   /** True once the whole request body has arrived. */
@@ -260,10 +251,8 @@ export class HttpExchange implements Exchange, OutputOwner {
     return this.#body === null || this.#body.isComplete;
   }
 
-  /** True once the head is committed; false again once aborted (nothing more is sent either way). */
   get headersSent(): boolean {
-    const state = this.#state;
-    return state !== 'head-pending' && state !== 'aborting' && state !== 'aborted';
+    return this.#headersSent;
   }
 
   get bytesWritten(): number {
@@ -271,43 +260,31 @@ export class HttpExchange implements Exchange, OutputOwner {
   }
 
   get aborted(): boolean {
-    return this.#state === 'aborting' || this.#state === 'aborted';
+    return this.#aborted;
   }
 
-  /** True once the response finished or the connection closed under it (the exchange has settled). */
+  /** True once the response finished or the connection closed under it. */
   get done(): boolean {
-    const state = this.#state;
-    return state === 'written' || state === 'complete' || state === 'aborted';
-  }
-
-  /** True once nothing the application does can add to the response: it ended, was answered for it, or aborted. */
-  get ended(): boolean {
-    const state = this.#state;
-    return state === 'ending' || state === 'answered' || state === 'aborting' || state === 'complete' || state === 'aborted';
+    return this.#done;
   }
 
   get willClose(): boolean {
-    const persistence = this.#persistence;
-    if (persistence !== 'undecided') return persistence === 'close';
-    return this.#options.lastOnConnection || this.#connection.draining || !this.#request.shouldKeepAlive;
+    if (this.#closeRequested) return true;
+    if (this.#committedClose !== undefined) return this.#committedClose;
+    return this.#options.lastOnConnection || this.#connection.draining || !this.#head.shouldKeepAlive;
   }
 
   writeHead(status: number, reason: string | null, headers: HeaderList, fields: FieldValidation = 'unvalidated'): void {
-    const state = this.#state;
-    if (state !== 'head-pending') {
-      if (state === 'streaming' || state === 'ending')
-        throw new ContainerError('SV_ERR_RESPONSE_COMMITTED', { action: 'send the headers' });
-      return;
-    }
+    if (this.#takenOver || this.#done) return;
+    if (this.#headersSent) throw new ContainerError('SV_ERR_RESPONSE_COMMITTED', { action: 'send the headers' });
     // A flat [name, value, …] list keeps repeated fields (Set-Cookie) as separate lines.
     const flat: string[] = [];
     for (let i = 0; i < headers.length; i++) {
       const [name, value] = headers[i] as readonly [string, string];
-      // Connection management is the processor's (RFC 9112 §9): the application may only ask to close. The
-      // length test skips the two name comparisons for every field not 10 characters long (both names are).
+      // Connection management is the processor's (RFC 9112 §9): the application may only ask to close.
       if (name.length === 10) {
         if (isFieldName(name, 'connection', 'Connection')) {
-          if (CLOSE_TOKEN.test(value)) this.#persistence = 'close';
+          if (CLOSE_TOKEN.test(value)) this.#closeRequested = true;
           continue;
         }
         if (isFieldName(name, 'keep-alive', 'Keep-Alive')) continue;
@@ -316,21 +293,23 @@ export class HttpExchange implements Exchange, OutputOwner {
     }
     // The client was told nothing about its body: it may send it now or never, so the stream cannot be
     // reused safely (RFC 9110 §10.1.1: the server must say whether it closes).
-    if (this.#continue === 'owed' && !this.bodyComplete) this.#persistence = 'close';
-    const lengthField = this.#negotiateCompression(status, flat);
+    if (this.#head.expectContinue && !this.#continueSent && !this.bodyComplete) this.#closeRequested = true;
+    const bodiless = status === 204 || status === 304 || (status >= 100 && status < 200);
+    this.#hasBody = !(this.#head.method === 'HEAD' || bodiless);
+    this.#frame(status, flat, bodiless);
     // Validated before anything is committed, so a bad field reaches the caller as an error.
-    this.#state = 'streaming';
-    this.#fieldValidation = fields;
+    this.#headersSent = true;
     try {
       const compressed = this.#compressed;
+      this.#fieldValidation = fields;
       if (compressed !== null && compressed.holdingHead) {
         if (fields === 'unvalidated') for (let i = 0; i < flat.length; i += 2) headerLine(flat[i] as string, flat[i + 1] as string);
         compressed.holdHead(status, reason, flat);
         return;
       }
-      this.#commitHead(status, reason, flat, lengthField);
+      this.#pendingHead = this.#serializeHead(status, reason, flat);
     } catch (error) {
-      this.#state = 'head-pending';
+      this.#headersSent = false;
       this.#compressed?.destroy();
       this.#compressed = null;
       throw error;
@@ -338,43 +317,71 @@ export class HttpExchange implements Exchange, OutputOwner {
   }
 
   /**
-   * Compression, when negotiated, wraps the body framing. A HEAD response gets exactly the headers its GET would
-   * (RFC 9110 §9.3.2): the same compression decision and, where GET would be chunked, `Transfer-Encoding: chunked`.
+   * Compression and HEAD framing. A HEAD response gets exactly the headers its GET would (RFC 9110 §9.3.2):
+   * the same compression decision and, where GET would be chunked, `Transfer-Encoding: chunked` too.
    */
-  #negotiateCompression(status: number, flat: string[]): LengthField {
+  #frame(status: number, flat: string[], bodiless: boolean): void {
     const compression = this.#settings.compression;
-    if (compression === null || isBodilessStatus(status)) return 'as-given';
-    const request = this.#request;
-    const { coding, contentLength } = applyCompression(compression, request.acceptEncoding, request.userAgent, status, flat);
+    if (compression === null || bodiless) return;
+    const { coding, contentLength } = applyCompression(compression, this.#head.acceptEncoding, this.#head.userAgent, status, flat);
     // A body of known, modest length is encoded in one call when it ends (see CompressedBody).
     const whole = coding !== null && contentLength !== null && contentLength <= WHOLE_BODY_MAX_BYTES;
-    if (coding !== null && request.method !== 'HEAD') {
+    if (coding !== null && this.#hasBody) {
       this.#compressed = new CompressedBody(coding, whole, this.#compressionOutput());
-      return 'as-given';
+    } else if (whole && this.#head.method === 'HEAD') {
+      // Where GET would be encoded whole, its Content-Length exists only once the body is encoded, so HEAD
+      // leaves it out (RFC 9110 §9.3.2 allows omitting fields determined while generating the content).
+      this.#omitHeadLength = true;
     }
-    // Where GET would be encoded whole, its Content-Length exists only once the body is encoded, so HEAD
-    // leaves it out (RFC 9110 §9.3.2 allows omitting fields determined while generating the content).
-    return whole && request.method === 'HEAD' ? 'omitted' : 'as-given';
   }
 
-  /** Decides the framing and whether the connection stays open, and serialises the head to go out with the first body bytes. */
-  #commitHead(status: number, reason: string | null, flat: string[], lengthField: LengthField): void {
-    const fields = fieldBlock(flat, this.#fieldValidation);
-    const request = this.#request;
-    const kind = announcedFraming(status, fields, request, lengthField);
-    this.#framing = bodyFraming(kind, fields, request);
-    if (kind === 'close-delimited') this.#persistence = 'close';
-    const close = this.willClose;
-    this.#persistence = close ? 'close' : 'keep';
-    let connectionField: ConnectionField = 'none';
-    if (close) {
-      connectionField = 'close';
-      this.#connection.markClosing();
-    } else if (request.versionMinor === 0 || (request.connection !== undefined && KEEP_ALIVE_TOKEN.test(request.connection))) {
-      // Only a client that asked for keep-alive is told about it, as Tomcat does (HTTP/1.0 must ask to keep it).
-      connectionField = 'keep-alive';
+  /** Status line, the fields, the framing and connection fields the processor owns, Date, the empty line. */
+  #serializeHead(status: number, reason: string | null, flat: string[]): string {
+    const fields = fieldBlock(flat, this.#fieldValidation === 'validated');
+    let head = statusLine(status, reason) + fields.lines;
+    const { contentLength, chunked, hasDate } = fields;
+    const bodiless = status === 204 || status === 304 || (status >= 100 && status < 200);
+    const http10 = this.#head.versionMinor === 0;
+    let framing: Framing;
+    let addChunked = false;
+    if (bodiless || this.#omitHeadLength) {
+      framing = 'none';
+    } else if (contentLength !== undefined && !chunked) {
+      framing = 'length';
+      this.#remaining = Number(contentLength);
+      if (!Number.isSafeInteger(this.#remaining) || this.#remaining < 0) {
+        throw new ContainerError('SV_ERR_HTTP_INVALID_HEADER_VALUE', { name: 'Content-Length' });
+      }
+    } else if (!http10) {
+      framing = 'chunked';
+      addChunked = true;
+    } else {
+      // HTTP/1.0 has no chunked coding: the end of the body is the end of the connection (RFC 9112 §6.3).
+      framing = this.#hasBody ? 'close' : 'none';
     }
-    this.#pendingHead = serializeResponseHead(status, reason, fields, kind, connectionField, this.#settings.keepAliveTimeoutSeconds);
+    if (!this.#hasBody) {
+      // HEAD keeps the framing fields its GET would have; no body follows in any case.
+      this.#framing = 'none';
+    } else {
+      this.#framing = framing;
+    }
+    if (contentLength !== undefined && (framing === 'length' || (bodiless && !chunked)))
+      head += headerLine('Content-Length', contentLength);
+    if (framing === 'close') this.#closeRequested = true;
+    const close = this.willClose;
+    this.#committedClose = close;
+    if (close) {
+      head += 'Connection: close\r\n';
+      this.#connection.markClosing();
+    } else if (http10 || (this.#head.connection !== undefined && KEEP_ALIVE_TOKEN.test(this.#head.connection))) {
+      // Only a client that asked for keep-alive is told about it, as Tomcat does.
+      head += 'Connection: keep-alive\r\n';
+      const seconds = this.#settings.keepAliveTimeoutSeconds;
+      if (seconds !== undefined) head += `Keep-Alive: timeout=${seconds}\r\n`;
+    }
+    if (addChunked) head += 'Transfer-Encoding: chunked\r\n';
+    if (!hasDate) head += dateHeaderLine();
+    return head + CRLF;
   }
 
   /**
@@ -382,22 +389,23 @@ export class HttpExchange implements Exchange, OutputOwner {
    * properties only: a getter in an object literal puts its closure into the object's hidden class, which V8
    * keeps outside the young generation, so every exchange stayed reachable from there until the next full
    * collection (bench/RESULTS.md 2026-11-22 03:53: 1.5 KB promoted per compressed response, a mark-compact
-   * every second; none without the getter). test/shape/object-literals.test.ts keeps it that way.
+   * every second; none without the getter). test/unit/architecture/object-literals.test.ts keeps it that way.
    */
   #compressionOutput(): CompressedBodyOutput {
     return {
-      commitHead: (status, reason, fields) => this.#commitHead(status, reason, fields, 'as-given'),
+      commitHead: (status, reason, fields) => {
+        this.#pendingHead = this.#serializeHead(status, reason, fields);
+      },
       writeEncoded: (chunk) => this.#writeBody(chunk),
-      drained: () => this.#output.wakeDrainWaiters(),
+      drained: () => this.#wakeDrainWaiters(),
       fail: (error) => this.abort(error),
       isClosed: () => this.done,
     };
   }
 
   write(chunk: Uint8Array): boolean {
-    const state = this.#state;
-    if (state === 'head-pending') this.writeHead(200, null, []);
-    else if (state !== 'streaming') return true;
+    if (this.#takenOver || this.#done || this.#ended) return true;
+    if (!this.#headersSent) this.writeHead(200, null, []);
     const compressed = this.#compressed;
     if (compressed !== null) return compressed.write(chunk);
     return this.#writeBody(chunk);
@@ -405,16 +413,58 @@ export class HttpExchange implements Exchange, OutputOwner {
 
   /** Frames body bytes (with the pending head in front) and hands them on; false = wait for drain(). */
   #writeBody(chunk: Uint8Array): boolean {
-    const framing = this.#framing;
-    // Every declared byte already went, with the completion: nothing more is written (no empty write either).
-    if (framing.complete) return !this.#output.stalled;
-    const admitted = framing.admit(chunk);
-    if (admitted === null) return this.#flushHead();
-    const size = admitted.byteLength;
+    if (this.#lengthComplete) return !this.#stalled;
+    let size = chunk.byteLength;
+    switch (this.#framing) {
+      case 'none':
+        return this.#flushHead();
+      case 'length':
+        // Bytes beyond the declared length would be read as the next response: they are dropped.
+        if (size > this.#remaining) {
+          chunk = chunk.subarray(0, this.#remaining);
+          size = chunk.byteLength;
+        }
+        this.#remaining -= size;
+        break;
+      case 'chunked':
+        if (size === 0) return this.#flushHead();
+        break;
+      case 'close':
+        break;
+    }
     this.#bytesWritten += size;
-    // The bytes that complete a Content-Length body carry the completion, so end() has nothing left to write.
-    const end = framing.complete ? 'last' : 'more-follows';
-    return writeFramed(this.#output, this.#takeHead() + framing.chunkPrefix(size), admitted, framing.chunkSuffixLength, end);
+    // The declared length is reached: the response is complete (Servlet 6.0 §5.6), and these bytes carry
+    // the completion callback, so end() has nothing left to write (no empty write, no extra iovec).
+    const last = this.#framing === 'length' && this.#remaining === 0;
+    if (last) this.#lengthComplete = true;
+    const prefix = this.#framing === 'chunked' ? `${this.#takeHead()}${size.toString(16)}\r\n` : this.#takeHead();
+    const suffix = this.#framing === 'chunked' ? 2 : 0;
+    if (prefix.length + size + suffix <= COALESCE_MAX_BYTES) {
+      const buffer = Buffer.allocUnsafe(prefix.length + size + suffix);
+      buffer.write(prefix, 0, 'latin1');
+      buffer.set(chunk, prefix.length);
+      if (suffix !== 0) buffer.write(CRLF, prefix.length + size, 'latin1');
+      return this.#send(buffer, last);
+    }
+    if (prefix !== '') {
+      const prefixBytes = Buffer.from(prefix, 'latin1');
+      if (
+        suffix === 0 &&
+        prefix.length < FIRST_WRITE_BYTES &&
+        prefix.length + size > FIRST_WRITE_BYTES &&
+        this.#connection.isWriter(this)
+      ) {
+        const first = FIRST_WRITE_BYTES - prefix.length;
+        this.#send(prefixBytes);
+        this.#send(chunk.subarray(0, first));
+        this.#connection.flushCorked();
+        chunk = chunk.subarray(first);
+      } else {
+        this.#send(prefixBytes);
+      }
+    }
+    const accepted = this.#send(chunk, last);
+    return suffix !== 0 ? this.#send(CRLF_BYTES) && accepted : accepted;
   }
 
   #takeHead(): string {
@@ -426,75 +476,118 @@ export class HttpExchange implements Exchange, OutputOwner {
 
   #flushHead(): boolean {
     const head = this.#takeHead();
-    return head === '' ? !this.#output.stalled : this.#output.send(head);
+    return head === '' ? !this.#stalled : this.#send(head);
   }
 
-  /** OutputOwner: every response before this one went out. */
-  takeTurn(): void {
-    this.#output.takeTurn();
+  /** Hands bytes to the socket when it is this response's turn, else keeps them in order. */
+  #send(data: string | Uint8Array, last = false): boolean {
+    const connection = this.#connection;
+    if (!connection.isWriter(this)) {
+      (this.#queue ??= []).push(data);
+      this.#queuedBytes += data.length;
+      if (last) this.#outputEnded = true;
+      return this.#queuedBytes < QUEUED_HIGH_WATER;
+    }
+    const socket = connection.socket;
+    if (socket.destroyed) return true;
+    connection.cork();
+    let accepted: boolean;
+    if (last) {
+      this.#outputEnded = true;
+      accepted = typeof data === 'string' ? socket.write(data, 'latin1') : socket.write(data);
+      connection.afterWrites(this);
+      connection.outputDone(this);
+    } else {
+      accepted = typeof data === 'string' ? socket.write(data, 'latin1') : socket.write(data);
+    }
+    if (!accepted) this.#stall();
+    return accepted;
   }
 
-  /** OutputOwner: the socket handed this response's last bytes to the kernel (Http11Connection.afterWrites). */
+  /** The socket handed this response's last bytes to the kernel (Http11Connection.afterWrites). */
   outputWritten(): void {
-    this.#finish('written');
+    this.#finish(false);
   }
 
-  /** OutputOwner: the socket refused bytes. */
-  outputStalled(): void {
+  /** Every response before this one went out: the queued output follows now. */
+  takeTurn(): void {
+    const queue = this.#queue;
+    this.#queue = null;
+    this.#queuedBytes = 0;
+    const ended = this.#outputEnded;
+    this.#outputEnded = false;
+    if (this.#done) return;
+    if (queue !== null) {
+      for (let i = 0; i < queue.length; i++) this.#send(queue[i] as string | Uint8Array, ended && i === queue.length - 1);
+    }
+    this.#wakeDrainWaiters();
+  }
+
+  #stall(): void {
+    if (this.#stalled) return;
+    this.#stalled = true;
+    this.#connection.socket.once('drain', () => {
+      this.#stalled = false;
+      this.#compressed?.resume();
+      this.#wakeDrainWaiters();
+    });
     this.#options.events.writeStalled(this.#connection);
   }
 
-  /** OutputOwner: the socket drained after a stall. */
-  outputDrained(): void {
-    this.#compressed?.resume();
-    this.#output.wakeDrainWaiters();
-  }
-
   drain(): Promise<void> {
-    if (this.done) return Promise.resolve();
+    if (this.#done) return Promise.resolve();
     const compressed = this.#compressed;
-    const mustWait = compressed !== null ? compressed.needsDrain : this.#output.mustWait;
-    if (!mustWait) return Promise.resolve();
-    return this.#output.whenWritable();
+    const blocked = compressed !== null ? compressed.needsDrain : this.#stalled || this.#queuedBytes >= QUEUED_HIGH_WATER;
+    if (!blocked) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
   end(trailers?: HeaderList): Promise<void> {
-    let state = this.#state;
-    if (state === 'head-pending') {
-      this.writeHead(200, null, []);
-      state = this.#state;
-    }
-    if (state !== 'streaming' && state !== 'written') return this.settled;
-    this.#state = state === 'written' ? 'complete' : 'ending';
+    // A Content-Length body may have completed (and settled) before end(): an unread request body is
+    // still to be swallowed then, so the connection can carry the next request.
+    if (this.#takenOver || this.#ended || (this.#done && !this.#lengthComplete)) return this.settled;
+    if (!this.#headersSent) this.writeHead(200, null, []);
+    this.#ended = true;
     const hasTrailers = trailers !== undefined && trailers.length > 0;
     let trailerBlock = '';
     if (hasTrailers) {
       // Checked before anything more is written: a bad trailer fails the caller, not the wire.
       for (const [name, value] of trailers) trailerBlock += headerLine(name, value);
     }
-    // A Content-Length body may have completed (and settled) before end(): an unread request body is
-    // still to be swallowed then, so the connection can carry the next request.
     this.#swallowUnreadBody();
-    if (state === 'written') return this.settled;
+    const finish = (): void => {
+      if (this.#done) return;
+      this.#sendLast(trailerBlock);
+    };
     const compressed = this.#compressed;
-    if (compressed === null) this.#endBody(trailerBlock);
-    else
-      compressed.end(hasTrailers, () => {
-        if (!this.done) this.#endBody(trailerBlock);
-      });
+    if (compressed === null) finish();
+    else compressed.end(hasTrailers, finish);
     return this.settled;
   }
 
-  /** The end of the body on the wire: the last chunk and trailers, or nothing; a short fixed-length body closes. */
-  #endBody(trailerBlock: string): void {
-    const framing = this.#framing;
-    if (framing.complete) return;
-    if (framing.short) {
-      // Fewer bytes than declared: the client would wait for the rest forever; only closing ends it.
-      this.#persistence = 'close';
-      this.#connection.markClosing();
+  /** The end of the body: the last chunk and trailers, or nothing; a short fixed-length body closes. */
+  #sendLast(trailerBlock: string): void {
+    if (this.#lengthComplete) return;
+    const head = this.#takeHead();
+    switch (this.#framing) {
+      case 'chunked':
+        // Trailer fields follow the last chunk (RFC 9112 §7.1.2). After body chunks it is bytes too (CRLF_BYTES).
+        if (trailerBlock === '' && head === '') this.#send(LAST_CHUNK_BYTES, true);
+        else this.#send(trailerBlock === '' ? head + LAST_CHUNK : `${head}0\r\n${trailerBlock}\r\n`, true);
+        return;
+      case 'length':
+        if (this.#remaining > 0) {
+          // Fewer bytes than declared: the client would wait for the rest forever; only closing ends it.
+          this.#closeRequested = true;
+          this.#committedClose = true;
+          this.#connection.markClosing();
+        }
+        break;
+      case 'close':
+      case 'none':
+        break;
     }
-    writeLast(this.#output, this.#takeHead(), framing.lastChunk(trailerBlock));
+    this.#send(head === '' ? EMPTY : head, true);
   }
 
   /**
@@ -512,35 +605,34 @@ export class HttpExchange implements Exchange, OutputOwner {
 
   /** An explicit flush by the application: held bytes and a compressor's pending block go out now. */
   flush(): void {
-    if (this.#state !== 'streaming') return;
     const compressed = this.#compressed;
-    if (compressed !== null) compressed.flush();
-    if (!(compressed?.holdingHead ?? false)) this.#flushHead();
+    if (compressed !== null && !this.#ended) compressed.flush();
+    if (this.#headersSent && !(compressed?.holdingHead ?? false) && !this.#ended) this.#flushHead();
+  }
+
+  get ended(): boolean {
+    return this.#ended || this.#takenOver;
   }
 
   closeAfterResponse(): void {
-    this.#persistence = 'close';
-    if (this.headersSent) this.#connection.markClosing();
+    this.#closeRequested = true;
+    if (this.#headersSent) this.#connection.markClosing();
   }
 
   abort(error?: Error): void {
-    if (this.done || this.#state === 'aborting') return;
-    this.#state = 'aborting';
+    if (this.#done) return;
+    this.#aborted = true;
     this.#connection.destroy(error);
   }
 
-  /**
-   * Answers with `status` and an empty body on the application's behalf (a rejected request, a failed service,
-   * `OPTIONS *`); `after` 'close' adds `Connection: close', 'reuse' discards an unread request body so the
-   * connection can carry the next request. False when too late: the head was committed already.
-   */
-  sendEmptyResponse(status: number, after: AfterAnswer, headers: HeaderList = []): boolean {
-    if (this.#state !== 'head-pending') return false;
-    if (after === 'close') this.closeAfterResponse();
+  /** Answers with a bodiless status (and `Connection: close` unless told to keep) on the adapter's behalf; false when too late. */
+  respondAndClose(status: number, keepConnection = false, headers: HeaderList = []): boolean {
+    if (this.#done || this.#headersSent) return false;
+    if (!keepConnection) this.closeAfterResponse();
     this.writeHead(status, null, [...headers, ['Content-Length', '0']]);
-    this.#state = 'ending';
-    if (after === 'reuse') this.#swallowUnreadBody();
-    this.#endBody('');
+    this.#ended = true;
+    if (keepConnection) this.#swallowUnreadBody();
+    this.#sendLast('');
     return true;
   }
 
@@ -549,10 +641,10 @@ export class HttpExchange implements Exchange, OutputOwner {
    * error's status if nothing was sent, then fail the body stream so an application waiting on it sees it.
    */
   failBody(error: ProtocolError): void {
-    if (this.done) return;
-    const answered = !this.ended && this.sendEmptyResponse(error.status ?? 408, 'close');
+    if (this.#done) return;
+    const answered = !this.#ended && this.respondAndClose(error.status ?? 408);
+    this.#takenOver = true;
     if (answered) {
-      if (this.#state === 'ending') this.#state = 'answered';
       this.#afterFinish = () => this.#body?.destroy(error);
     } else {
       this.abort(error);
@@ -566,18 +658,18 @@ export class HttpExchange implements Exchange, OutputOwner {
     if (body !== null && !body.isComplete && !body.destroyed) {
       body.destroy(new ContainerError('SV_ERR_HTTP_CLIENT_ABORT', { protocol: this.protocol, connectionId: this.connectionId }));
     }
-    this.#finish('closed');
+    this.#finish(true);
   }
 
-  #finish(outcome: Outcome): void {
-    const state = this.#state;
-    if (state === 'written' || state === 'complete' || state === 'aborted') return;
-    if (outcome === 'closed' || state === 'aborting') this.#state = 'aborted';
-    else if (state === 'ending' || state === 'answered') this.#state = 'complete';
-    // A Content-Length body went out in full before the application called end().
-    else this.#state = 'written';
-    if (outcome === 'closed') this.#compressed?.destroy();
-    this.#output.close();
+  #finish(aborted: boolean): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#queue = null;
+    if (aborted) {
+      this.#aborted = true;
+      this.#compressed?.destroy();
+    }
+    this.#wakeDrainWaiters();
     const after = this.#afterFinish;
     if (after !== null) {
       this.#afterFinish = null;
@@ -588,5 +680,12 @@ export class HttpExchange implements Exchange, OutputOwner {
     // settled promise is the same microtask as queueMicrotask without its async-hooks wrapper.
     void SETTLED.then(() => this.#options.events.settled(this.#connection, this));
     this.#settle();
+  }
+
+  #wakeDrainWaiters(): void {
+    const waiters = this.#drainWaiters;
+    if (waiters.length === 0) return;
+    this.#drainWaiters = [];
+    for (const wake of waiters) wake();
   }
 }

@@ -5,24 +5,14 @@
 import type { Socket } from 'node:net';
 import { normalizeAddress } from '../../net/acceptor.js';
 import { flushAtTurnEnd, type TurnEndFlushable } from '../../net/turn-end-flush.js';
+import type { HttpExchange } from './http-exchange.js';
 import type { LlhttpParser } from './llhttp-parser.js';
 import type { BodySource } from './request-body.js';
 
 const EMPTY = Buffer.alloc(0);
 
-/**
- * A response as the connection's write order sees it (response-output.ts). Declared here, not imported from
- * the exchange, so the connection depends on no exchange and the exchange on the connection alone.
- */
-export interface ResponseInLine {
-  /** Every response before this one was handed over in full: it may write now. */
-  takeTurn(): void;
-  /** The socket handed this response's last bytes to the kernel. */
-  outputWritten(): void;
-}
-
-function tellWritten(responses: readonly ResponseInLine[]): void {
-  for (let i = 0; i < responses.length; i++) (responses[i] as ResponseInLine).outputWritten();
+function tellWritten(exchanges: readonly HttpExchange[]): void {
+  for (let i = 0; i < exchanges.length; i++) (exchanges[i] as HttpExchange).outputWritten();
 }
 
 /** Why the socket is not being read; it is read again only when no reason is left. */
@@ -31,8 +21,7 @@ const PAUSE_SLOT = 2;
 /** The connection was rejected: nothing more is parsed, so nothing more is read. */
 const PAUSE_REJECTED = 4;
 
-/** `E`: the processor's exchange (HttpExchange); the connection lists them and orders their writes. */
-export class Http11Connection<E extends ResponseInLine = ResponseInLine> implements BodySource, TurnEndFlushable {
+export class Http11Connection implements BodySource, TurnEndFlushable {
   readonly id: string;
   readonly socket: Socket;
   readonly remoteAddress: string;
@@ -46,9 +35,9 @@ export class Http11Connection<E extends ResponseInLine = ResponseInLine> impleme
   inMessage = false;
   /** When the head of the request being parsed began (ms since epoch); 0 once the head is complete or idle. */
   headStartedAt = 0;
-  readonly #open: E[] = [];
-  /** Responses not handed to the socket in full, in request order; the first one writes. */
-  readonly #writeQueue: ResponseInLine[] = [];
+  readonly #open: HttpExchange[] = [];
+  /** Exchanges whose response has not been handed to the socket in full; the first one writes. */
+  readonly #writeQueue: HttpExchange[] = [];
   #requests = 0;
   #closing = false;
   #draining = false;
@@ -56,8 +45,8 @@ export class Http11Connection<E extends ResponseInLine = ResponseInLine> impleme
   #waitingForSlot = 0;
   #pauses = 0;
   #corked = false;
-  /** Responses whose last bytes were written under the cork, told once the socket has handed them to the kernel. */
-  #awaitingWrite: ResponseInLine[] = [];
+  /** Exchanges whose last bytes were written under the cork, told once the socket has handed them to the kernel. */
+  #awaitingWrite: HttpExchange[] = [];
   #deferred: Buffer | undefined;
   /** The socket's idle timeout as last set (ms, 0 = none); -1 = never set. */
   #timeout = -1;
@@ -90,7 +79,7 @@ export class Http11Connection<E extends ResponseInLine = ResponseInLine> impleme
   }
 
   /** Exchanges whose response has not finished yet, oldest first. */
-  get open(): readonly E[] {
+  get open(): readonly HttpExchange[] {
     return this.#open;
   }
 
@@ -99,21 +88,19 @@ export class Http11Connection<E extends ResponseInLine = ResponseInLine> impleme
   }
 
   /** The newest exchange: the only one whose body can still be arriving. */
-  get latest(): E | undefined {
+  get latest(): HttpExchange | undefined {
     const open = this.#open;
     // Never `open[-1]`: on an empty list that is a lookup of the property named "-1", which V8 answers
     // through the runtime (~800 instructions after every response; bench/RESULTS.md 2026-11-22 09:20).
     return open.length === 0 ? undefined : open[open.length - 1];
   }
 
-  /** A new request: open until remove(), and it writes after every response before it. */
-  add(exchange: E): void {
+  add(exchange: HttpExchange): void {
     this.#open.push(exchange);
     this.#writeQueue.push(exchange);
   }
 
-  /** The exchange settled; it leaves the write order too if it had not (a connection closed under it). */
-  remove(exchange: E): void {
+  remove(exchange: HttpExchange): void {
     const open = this.#open;
     const index = open.indexOf(exchange);
     // Usually the only one (no pipelining) or the oldest: no splice, which costs a call into the runtime.
@@ -123,20 +110,20 @@ export class Http11Connection<E extends ResponseInLine = ResponseInLine> impleme
     this.#leaveWriteQueue(exchange);
   }
 
-  /** True when `response` may write to the socket now: every response before it was handed over in full. */
-  isWriter(response: ResponseInLine): boolean {
-    return this.#writeQueue[0] === response;
+  /** True when `exchange` may write to the socket now: every response before it was handed over in full. */
+  isWriter(exchange: HttpExchange): boolean {
+    return this.#writeQueue[0] === exchange;
   }
 
-  /** `response` handed its last bytes to the socket: the next response in line may write. */
-  outputDone(response: ResponseInLine): void {
-    this.#leaveWriteQueue(response);
+  /** `exchange` handed its last bytes to the socket: the next response in line may write. */
+  outputDone(exchange: HttpExchange): void {
+    this.#leaveWriteQueue(exchange);
   }
 
-  #leaveWriteQueue(response: ResponseInLine): void {
+  #leaveWriteQueue(exchange: HttpExchange): void {
     const queue = this.#writeQueue;
-    if (queue[0] !== response) {
-      const index = queue.indexOf(response);
+    if (queue[0] !== exchange) {
+      const index = queue.indexOf(exchange);
       if (index > 0) queue.splice(index, 1);
       return;
     }
@@ -159,14 +146,14 @@ export class Http11Connection<E extends ResponseInLine = ResponseInLine> impleme
   }
 
   /**
-   * Tells `response` (its outputWritten()) once the socket has handed everything written so far to the kernel.
+   * Tells `exchange` (its outputWritten()) once the socket has handed everything written so far to the kernel.
    * Not a callback on socket.write(): for a write that carries one, node's Writable allocates a record and
    * queues a tick to call it, and its store of that record on the stream's state can fall to the runtime
    * (bench/RESULTS.md 2026-11-22 10:15). A write without one that the kernel takes at once ends in a counter
    * decrement.
    */
-  afterWrites(response: ResponseInLine): void {
-    this.#awaitingWrite.push(response);
+  afterWrites(exchange: HttpExchange): void {
+    this.#awaitingWrite.push(exchange);
   }
 
   flushCorked(): void {

@@ -15,7 +15,7 @@ import { ConnectionRegistry } from '../connection-registry.js';
 import { rejectedFromExchange, type Adapter, type RejectedRequest } from '../exchange.js';
 import { classifyClientError, minimalResponse, sniffRequestLine, type ClientErrorClass, type RequestLine } from './client-error.js';
 import { compressionConfigFrom } from './compression.js';
-import { HttpExchange, type ExchangeConnection, type ExchangeEvents, type ExchangeSettings, type RequestHead } from './http-exchange.js';
+import { HttpExchange, type ExchangeEvents, type ExchangeSettings, type RequestHead } from './http-exchange.js';
 import { Http11Connection } from './http11-connection.js';
 import type { InFlightLimiter } from './in-flight-limiter.js';
 import { consumeSocket, releaseSocket, type LlhttpError } from './llhttp-parser.js';
@@ -43,7 +43,7 @@ export class Http11Processor {
   /** Body read timeout: connectionTimeout, or connectionUploadTimeout when disableUploadTimeout=false. */
   readonly #bodyTimeout: number;
   readonly #maxTrailerSize: number;
-  readonly #connections = new ConnectionRegistry<ExchangeConnection>();
+  readonly #connections = new ConnectionRegistry<Http11Connection>();
   /**
    * What every connection's MessageReader reports. The head's parameters are spelled out: forwarding them as
    * `(...head) => this.#onRequest(...head)` cost ~3.9k instructions per request (callgrind, static 1 KB).
@@ -114,7 +114,7 @@ export class Http11Processor {
 
   /** Takes over a socket the acceptor gave a slot: gives it a parser and starts reading. */
   open(socket: Socket): void {
-    const connection = new Http11Connection<HttpExchange>(`${connectionPrefix(socket)}-${++this.#nextConnectionId}`, socket);
+    const connection = new Http11Connection(`${connectionPrefix(socket)}-${++this.#nextConnectionId}`, socket);
     this.#connections.add(connection);
     const reader = new MessageReader(connection, this.#config.maxHttpHeaderSize, this.#messageSink);
     const parser = reader.parser;
@@ -156,7 +156,7 @@ export class Http11Processor {
   }
 
   /** A request body arrived whole: its trailer section is checked against maxTrailerSize first. */
-  #onBodyComplete(connection: ExchangeConnection, exchange: HttpExchange, body: RequestBody): void {
+  #onBodyComplete(connection: Http11Connection, exchange: HttpExchange, body: RequestBody): void {
     const size = body.rawTrailers.reduce((sum, field) => sum + Buffer.byteLength(field, 'latin1') + 2, 0);
     if (size > this.#maxTrailerSize) {
       const error = new ProtocolError('SV_ERR_HTTP_TRAILER_TOO_LARGE', { size, limit: this.#maxTrailerSize });
@@ -174,7 +174,7 @@ export class Http11Processor {
    * requests still open are abandoned (the application sees the exchange aborted, a queued request never
    * runs) rather than worked on for nobody; an idle connection is closed.
    */
-  #onEnd(connection: ExchangeConnection): void {
+  #onEnd(connection: Http11Connection): void {
     const socket = connection.socket;
     if (connection.inMessage || connection.outstanding > 0) {
       socket.destroy();
@@ -183,14 +183,14 @@ export class Http11Processor {
     endAndClose(socket);
   }
 
-  #onSocketError(connection: ExchangeConnection, error: Error): void {
+  #onSocketError(connection: Http11Connection, error: Error): void {
     this.#logger.debug({ err: error, connectionId: connection.id }, 'Connection failed');
     connection.socket.destroy();
   }
 
   /** A complete request head: checked, turned into an exchange and run (or answered on the spot). */
   #onRequest(
-    connection: ExchangeConnection,
+    connection: Http11Connection,
     major: number,
     minor: number,
     raw: string[],
@@ -245,7 +245,7 @@ export class Http11Processor {
     }
     if (target === '*') {
       // `OPTIONS *` asks about the server, not a resource (RFC 9110 §9.3.7): no application is involved.
-      exchange.sendEmptyResponse(200, 'reuse', [['Allow', this.#allowedMethods()]]);
+      exchange.respondAndClose(200, true, [['Allow', this.#allowedMethods()]]);
       return exchange;
     }
     if (!this.#settings.continueOnRead) exchange.sendContinue();
@@ -323,7 +323,7 @@ export class Http11Processor {
           connectionId: exchange.connectionId,
         }),
       );
-      if (!exchange.sendEmptyResponse(500, 'close')) exchange.abort(error instanceof Error ? error : undefined);
+      if (!exchange.respondAndClose(500)) exchange.abort(error instanceof Error ? error : undefined);
     } finally {
       this.#limiter.release();
     }
@@ -337,11 +337,11 @@ export class Http11Processor {
     const status = error.status ?? 400;
     this.#logRejection(error.code, status, error.message, exchange.connectionId);
     const headers: Array<readonly [string, string]> = status === 405 ? [['Allow', this.#allowedMethods()]] : [];
-    exchange.sendEmptyResponse(status, error.closeMode === 'keep' ? 'reuse' : 'close', headers);
+    exchange.respondAndClose(status, error.closeMode === 'keep', headers);
     this.#reportRejected(rejectedFromExchange(exchange, status, error.code));
   }
 
-  #onConnect(connection: ExchangeConnection, target: string, minor: number): void {
+  #onConnect(connection: Http11Connection, target: string, minor: number): void {
     const error = new ProtocolError('SV_ERR_HTTP_METHOD_NOT_IMPLEMENTED', { method: 'CONNECT' });
     this.#logRejection(error.code, 501, error.message, connection.id);
     this.#reportRejected(rejectedFrom(connection, 501, error.code, { method: 'CONNECT', target, protocol: `HTTP/1.${minor}` }));
@@ -363,7 +363,7 @@ export class Http11Processor {
     }
   }
 
-  #onClientError(connection: ExchangeConnection, error: LlhttpError, packet: Buffer | undefined, inBody: boolean): void {
+  #onClientError(connection: Http11Connection, error: LlhttpError, packet: Buffer | undefined, inBody: boolean): void {
     const socket = connection.socket;
     // The parser stays failed and may report again; the first rejection already decides the close.
     if (connection.rejected) return;
@@ -401,7 +401,7 @@ export class Http11Processor {
    * resynchronised (CVE-2023-45648 class): the connection closes, and only the request the application is
    * still serving is answered, with the error, unless its response already started.
    */
-  #onBrokenBody(connection: ExchangeConnection, classified: ClientErrorClass, rejection: ProtocolError): void {
+  #onBrokenBody(connection: Http11Connection, classified: ClientErrorClass, rejection: ProtocolError): void {
     const latest = connection.latest;
     if (latest === undefined || latest.done || latest.bodyComplete) {
       // The request the body belongs to was answered in full (its unread rest was being discarded) or ignored:
@@ -436,7 +436,7 @@ export class Http11Processor {
     }
   }
 
-  #onExchangeDone(connection: ExchangeConnection, exchange: HttpExchange): void {
+  #onExchangeDone(connection: Http11Connection, exchange: HttpExchange): void {
     connection.remove(exchange);
     const socket = connection.socket;
     if (socket.destroyed) return;
@@ -475,7 +475,7 @@ export class Http11Processor {
    * While the application works the timer armed before is left running instead of being cleared and set
    * again for every request: if it fires first, #onSocketTimeout sees the work in progress and clears it.
    */
-  #updateSocketTimeout(connection: ExchangeConnection): void {
+  #updateSocketTimeout(connection: Http11Connection): void {
     const latest = connection.latest;
     let timeout: number;
     if (anyWriteStalled(connection)) timeout = this.#config.connectionTimeout;
@@ -491,14 +491,14 @@ export class Http11Processor {
    * refreshed whenever the kernel takes a few more bytes, which on loopback it goes on doing for about a second
    * after the client stopped reading, so it would give a client that never reads up to twice the limit.
    */
-  #onWriteStalled(connection: ExchangeConnection): void {
+  #onWriteStalled(connection: Http11Connection): void {
     const limit = this.#config.connectionTimeout;
     if (Number.isFinite(limit) && limit > 0) connection.watchWriteStall(limit, () => this.#guard(() => this.#onWriteTimeout(connection)));
     this.#updateSocketTimeout(connection);
   }
 
   /** The client stopped reading its response: nothing more can be sent, so the connection goes. */
-  #onWriteTimeout(connection: ExchangeConnection): void {
+  #onWriteTimeout(connection: Http11Connection): void {
     const socket = connection.socket;
     if (socket.destroyed) return;
     const error = new ProtocolError('SV_ERR_HTTP_WRITE_TIMEOUT', { limit: this.#config.connectionTimeout });
@@ -506,7 +506,7 @@ export class Http11Processor {
     socket.destroy();
   }
 
-  #onSocketTimeout(connection: ExchangeConnection): void {
+  #onSocketTimeout(connection: Http11Connection): void {
     const socket = connection.socket;
     if (socket.destroyed) return;
     if (anyWriteStalled(connection)) {
@@ -534,7 +534,7 @@ export class Http11Processor {
     connection.setTimeout(0);
   }
 
-  #onSocketClose(connection: ExchangeConnection): void {
+  #onSocketClose(connection: Http11Connection): void {
     const parser = connection.parser;
     connection.parser = null;
     if (parser !== null) {
@@ -569,7 +569,7 @@ export class Http11Processor {
   }
 }
 
-function anyWriteStalled(connection: ExchangeConnection): boolean {
+function anyWriteStalled(connection: Http11Connection): boolean {
   const open = connection.open;
   for (let i = 0; i < open.length; i++) if ((open[i] as HttpExchange).writeStalled) return true;
   return false;
@@ -579,7 +579,7 @@ function connectionPrefix(socket: Socket): string {
   return String(socket.localPort ?? 0);
 }
 
-function rejectedFrom(connection: ExchangeConnection, status: number, code: ErrorCode, requestLine: RequestLine | null): RejectedRequest {
+function rejectedFrom(connection: Http11Connection, status: number, code: ErrorCode, requestLine: RequestLine | null): RejectedRequest {
   return {
     status,
     method: requestLine?.method ?? null,

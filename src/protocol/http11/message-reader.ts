@@ -8,7 +8,8 @@
  * read's head is reported before execute() returns.
  */
 import { refreshIdleTimer } from '../../net/node-internals/index.js';
-import type { ExchangeConnection, HttpExchange } from './http-exchange.js';
+import type { HttpExchange } from './http-exchange.js';
+import type { Http11Connection } from './http11-connection.js';
 import {
   createRequestParser,
   currentRead,
@@ -23,7 +24,7 @@ import type { RequestBody } from './request-body.js';
 export interface MessageSink {
   /** A complete head: returns the exchange its body goes to, or null when the request is ignored. */
   onRequest(
-    connection: ExchangeConnection,
+    connection: Http11Connection,
     major: number,
     minor: number,
     raw: string[],
@@ -37,9 +38,9 @@ export interface MessageSink {
    * The parser failed (malformed bytes, a head too large); `packet` is the read it failed in, when known.
    * `inBody`: the failure came after a complete head, in that request's body or trailer section.
    */
-  onClientError(connection: ExchangeConnection, error: LlhttpError, packet: Buffer | undefined, inBody: boolean): void;
+  onClientError(connection: Http11Connection, error: LlhttpError, packet: Buffer | undefined, inBody: boolean): void;
   /** The whole body of `exchange` has arrived, trailers included. */
-  onBodyComplete(connection: ExchangeConnection, exchange: HttpExchange, body: RequestBody): void;
+  onBodyComplete(connection: Http11Connection, exchange: HttpExchange, body: RequestBody): void;
 }
 
 /** What a read that the parser neither consumed nor refused is reported as (see MessageReader.onData). */
@@ -49,7 +50,7 @@ const NO_PROGRESS: LlhttpError = Object.assign(new Error('The parser made no pro
 });
 
 export class MessageReader {
-  readonly #connection: ExchangeConnection;
+  readonly #connection: Http11Connection;
   readonly #sink: MessageSink;
   readonly #maxHeaderSize: number;
   readonly #events: ParserEvents;
@@ -73,7 +74,7 @@ export class MessageReader {
   /** Whether the parser calls onMessageComplete (reportMessageComplete); it does when created. */
   #reportsComplete = true;
 
-  constructor(connection: ExchangeConnection, maxHeaderSize: number, sink: MessageSink) {
+  constructor(connection: Http11Connection, maxHeaderSize: number, sink: MessageSink) {
     this.#connection = connection;
     this.#sink = sink;
     this.#maxHeaderSize = maxHeaderSize;

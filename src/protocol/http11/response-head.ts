@@ -5,53 +5,6 @@
 import { STATUS_CODES } from 'node:http';
 import { ContainerError } from '../../errors/container-error.js';
 import { currentSecondMs } from '../../time/second-clock.js';
-import { isBodilessStatus, type FramingKind } from './body-framing.js';
-
-/** The application's fields as field-block.ts serialised them, and what the framing needs from them. */
-export interface FieldBlock {
-  /** Every field but Content-Length and Transfer-Encoding, which the framing writes. */
-  readonly lines: string;
-  readonly hasDate: boolean;
-  /** The Content-Length value the application gave, if any. */
-  readonly contentLength: string | undefined;
-  /** Transfer-Encoding ends with chunked. */
-  readonly chunked: boolean;
-}
-
-/**
- * What the head says about the connection (RFC 9112 §9.3, §9.6): `close` when it is the last response,
- * `keep-alive` (with Keep-Alive: timeout=) only to a client that asked for it, as Tomcat does, else nothing.
- */
-export type ConnectionField = 'close' | 'keep-alive' | 'none';
-
-/**
- * Status line, the application's fields, the framing field the framing announces, the connection fields,
- * Date unless the application gave one (RFC 9110 §6.6.1), and the empty line.
- */
-export function serializeResponseHead(
-  status: number,
-  reason: string | null,
-  fields: FieldBlock,
-  framing: FramingKind,
-  connection: ConnectionField,
-  keepAliveTimeoutSeconds: number | undefined,
-): string {
-  let head = statusLine(status, reason) + fields.lines;
-  const contentLength = fields.contentLength;
-  // A 304 or 204 may repeat the representation's Content-Length (RFC 9110 §8.6); never beside chunked.
-  if (contentLength !== undefined && (framing === 'length' || (isBodilessStatus(status) && !fields.chunked))) {
-    head += headerLine('Content-Length', contentLength);
-  }
-  if (connection === 'close') {
-    head += 'Connection: close\r\n';
-  } else if (connection === 'keep-alive') {
-    head += 'Connection: keep-alive\r\n';
-    if (keepAliveTimeoutSeconds !== undefined) head += `Keep-Alive: timeout=${keepAliveTimeoutSeconds}\r\n`;
-  }
-  if (framing === 'chunked') head += 'Transfer-Encoding: chunked\r\n';
-  if (!fields.hasDate) head += dateHeaderLine();
-  return head + '\r\n';
-}
 
 /** RFC 9110 §5.6.2 token. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

@@ -1,6 +1,6 @@
 /**
  * Static files around and above 64 KiB over TLS, several per connection: a response larger than 64 KiB leaves
- * in two writes (head with the first 64 KiB, then the rest; write-shaping.ts FIRST_WRITE_BYTES), which on a
+ * in two writes (head with the first 64 KiB, then the rest; http-exchange.ts FIRST_WRITE_BYTES), which on a
  * TLS socket are two rounds of records. Every byte must arrive, in order, and the connection must stay usable.
  */
 import { createHash, randomBytes } from 'node:crypto';

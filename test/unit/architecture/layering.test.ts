@@ -321,12 +321,4 @@ describe('layering of src/ (README, Architecture)', () => {
     expect(graph.get('connector')?.has('core')).toBe(true);
     expect(folderCycles(graph)).toEqual([]);
   });
-
-  // The exchange uses its connection; the connection declares what it needs of a response (ResponseInLine)
-  // rather than importing the exchange, so either can be read, and changed, without the other.
-  it('has no cycle between the files of protocol/http11 (type-only imports included)', () => {
-    const graph = fileGraph(edges, 'protocol/http11');
-    expect(graph.get('protocol/http11/http-exchange')?.has('protocol/http11/http11-connection')).toBe(true);
-    expect(folderCycles(graph)).toEqual([]);
-  });
 });

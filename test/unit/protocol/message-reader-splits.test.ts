@@ -94,7 +94,7 @@ async function settle(): Promise<void> {
 async function feed(pieces: readonly Buffer[]): Promise<ReaderEvent[]> {
   // A real connection over a socket that is never connected: cork(), pause() and friends are harmless on it.
   const socket = new net.Socket();
-  const connection = new Http11Connection<HttpExchange>('split-test', socket);
+  const connection = new Http11Connection('split-test', socket);
   open.push({ socket, connection });
   const events: ReaderEvent[] = [];
   let body: RequestBody | null = null;
