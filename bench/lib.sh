@@ -421,7 +421,7 @@ start_serval() {
   bench_track "$SERVAL_PID"
 }
 
-# copy_bench_webapp DIR: the bench webapp (bench/webapp: text and cache-probe servlets) into DIR, which the
+# copy_bench_webapp DIR: the bench webapp (bench/webapp: the text servlet) into DIR, which the
 # caller fills with generated files.
 copy_bench_webapp() {
   mkdir -p "$1"

@@ -56,7 +56,7 @@ command -v java >/dev/null || die "java is not on PATH (Tomcat needs it: apt-get
 declare -A TARGET=([1k]=1.2 [100k]=1.0)
 
 # --- files -------------------------------------------------------------------------------------------
-# One docBase for all three servers: the bench webapp (its cache-probe servlet is plain JS under WEB-INF,
+# One docBase for all three servers: the bench webapp (its text servlet is plain JS under WEB-INF,
 # which Tomcat ignores and never serves) plus the generated files.
 DOCS=$TMP/docs
 copy_bench_webapp "$DOCS"
@@ -78,8 +78,12 @@ if [[ ${ACCESS_LOG:-1} != 0 ]]; then
 fi
 CONTEXT="<Context path=\"/static\" docBase=\"$DOCS\"><Resources cacheMaxSize=\"$CACHE_MAX_KB\"/></Context>"
 
+# Serval also gets the cache probe (bench/cache-probe-valve.js) in a Context of its own, which reports the
+# /static Context's cache; the measured Context stays as Tomcat's.
+mkdir -p "$TMP/probe-docs"
+PROBE_CONTEXT="<Context path=\"/cache-probe\" docBase=\"$TMP/probe-docs\"><Valve className=\"$BENCH_DIR/cache-probe-valve.js\" context=\"static\"/></Context>"
 BASE=$TMP/serval-base
-write_serval_base "$BASE" "<Connector address=\"127.0.0.1\" port=\"$SERVAL_PORT\" protocol=\"HTTP/1.1\" connectionTimeout=\"20000\"/>" "$CONTEXT"
+write_serval_base "$BASE" "<Connector address=\"127.0.0.1\" port=\"$SERVAL_PORT\" protocol=\"HTTP/1.1\" connectionTimeout=\"20000\"/>" "$CONTEXT$PROBE_CONTEXT"
 SERVAL_NODE_ARGS="--expose-gc ${SERVAL_NODE_ARGS:-}"
 start_serval "$BASE" "$TMP/serval.out"
 
@@ -120,7 +124,7 @@ for who in node serval tomcat; do
   wait_ready "$who" "http://127.0.0.1:${PORT[$who]}/static/1k.txt" "${PID[$who]}" "${LOGFILE[$who]}" "$(cat "$DOCS/1k.txt")"
   [[ $(probe "http://127.0.0.1:${PORT[$who]}/static/100k.txt") == "200 $(cat "$DOCS/100k.txt")" ]] || die "$who does not serve 100k.txt as expected"
 done
-[[ $(probe "http://127.0.0.1:$TOMCAT_PORT/static/WEB-INF/classes/cache-probe-servlet.js") != "200 "* ]] || die "Tomcat serves WEB-INF (unexpected)"
+[[ $(probe "http://127.0.0.1:$TOMCAT_PORT/static/WEB-INF/classes/text-servlet.js") != "200 "* ]] || die "Tomcat serves WEB-INF (unexpected)"
 
 # --- measurement -------------------------------------------------------------------------------------
 WRK_ARGS=(-t1 "-c$CONNECTIONS" --latency)
@@ -158,7 +162,7 @@ cache_probe() {
   local answer='' attempt
   # A full GC on a busy machine can take a while: a generous timeout, and a few tries.
   for attempt in 1 2 3; do
-    answer=$(PROBE_TIMEOUT_MS=15000 probe "http://127.0.0.1:$SERVAL_PORT/static/cache-probe")
+    answer=$(PROBE_TIMEOUT_MS=15000 probe "http://127.0.0.1:$SERVAL_PORT/cache-probe/")
     [[ $answer == "200 {"* ]] && break
     log "the cache probe did not answer (try $attempt of 3)"
   done
