@@ -784,6 +784,18 @@ const catalogue = {
   SV_MSG_STARTUP_SIGNAL: { message: 'Received {signal}: stopping' },
   SV_MSG_CONFIG_WARNING: { message: '{problem}' },
   SV_MSG_WATCHDOG_LOOP_RESUMED: { message: 'The event loop runs again after [{ms}] ms' },
+  SV_MSG_WATCHDOG_MAIN_STACK: {
+    message: 'The blocked event loop was paused for a moment to read its stack: {detail}',
+    detail: 'the call frames the inspector (V8) reports, innermost first',
+  },
+  SV_MSG_WATCHDOG_STACK_UNAVAILABLE: {
+    message: "The blocked event loop's stack cannot be taken: {reason}",
+    reasons: [
+      "Node's permission model (-security) turns the inspector off",
+      'the inspector refused a session',
+      'the inspector did not pause the main thread in time',
+    ],
+  },
   SV_MSG_WATCHDOG_SHUTDOWN_COMMAND: { message: 'Shutdown command received on the shutdown port [{address}:{port}]: stopping' },
   SV_MSG_DEPLOY_NO_DEFAULT_WEB_XML: {
     message: 'No conf/web.xml found in CATALINA_BASE or CATALINA_HOME: webapps get no default servlet',

@@ -1207,6 +1207,16 @@ const docs = {
     meaning: 'Information: the event loop reported by SV_ERR_WATCHDOG_LOOP_BLOCKED runs again; the message gives how long it was held.',
     fix: 'See SV_ERR_WATCHDOG_LOOP_BLOCKED.',
   },
+  SV_MSG_WATCHDOG_MAIN_STACK: {
+    meaning:
+      'Information, after SV_ERR_WATCHDOG_LOOP_BLOCKED: the watchdog thread paused the main thread through the inspector (Session.connectToMainThread, Debugger.pause), read where it was and let it go on. The `stack` field holds the frames.',
+    fix: 'Look at the innermost frames of the webapp named in SV_ERR_WATCHDOG_LOOP_BLOCKED: that is the code holding the loop.',
+  },
+  SV_MSG_WATCHDOG_STACK_UNAVAILABLE: {
+    meaning:
+      "Information, after SV_ERR_WATCHDOG_LOOP_BLOCKED: the main thread's stack could not be read, for the reason given (under -security Node's permission model turns the inspector off; or the inspector did not answer).",
+    fix: 'Nothing to do; the blocked-loop line still names the webapp and the request.',
+  },
   SV_MSG_WATCHDOG_SHUTDOWN_COMMAND: {
     meaning:
       'Information: the watchdog thread, which serves the shutdown port, received the shutdown command and asked the server to stop. It is logged even when the event loop is blocked.',

@@ -6,6 +6,7 @@
  * interrupt it from here: ending the process (SIGKILL) is what is left.
  */
 import { writeSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Logger } from 'pino';
@@ -108,6 +109,7 @@ function watchLoop(): void {
     const owner = readOwner(view);
     if (owner === 0) {
       logCoded(log(), 'error', { code: 'SV_ERR_WATCHDOG_LOOP_BLOCKED_UNKNOWN', params: { ms: stalled, limit: threshold } });
+      logMainThreadStack();
       return;
     }
     const webapp = appNames.get(owner) ?? `#${owner}`;
@@ -118,7 +120,79 @@ function watchLoop(): void {
       { code: 'SV_ERR_WATCHDOG_LOOP_BLOCKED', params: { ms: stalled, limit: threshold, webapp, request } },
       { webapp, uri: request },
     );
+    logMainThreadStack();
   }, init.heartbeatMs).unref();
+}
+
+/** How long the inspector may take to pause the main thread and report its frames. */
+const STACK_WAIT_MS = 2000;
+/** Frames kept in the log line: the innermost ones say what holds the loop. */
+const STACK_FRAMES = 20;
+
+/**
+ * The blocked main thread's stack, through the inspector: a session connected to the main thread from this
+ * worker is served by V8's interrupts, which a busy loop still takes, so Debugger.pause stops it where it is.
+ * The frames are logged and the thread resumed at once. Node's permission model (-security) turns the inspector
+ * off, so it is not tried there.
+ */
+function logMainThreadStack(): void {
+  if ((process as { permission?: unknown }).permission !== undefined) {
+    logCoded(log(), 'info', {
+      code: 'SV_MSG_WATCHDOG_STACK_UNAVAILABLE',
+      params: { reason: "Node's permission model (-security) turns the inspector off" },
+    });
+    return;
+  }
+  let session: Session;
+  try {
+    session = new Session();
+    session.connectToMainThread();
+  } catch (error) {
+    logCoded(
+      log(),
+      'info',
+      {
+        code: 'SV_MSG_WATCHDOG_STACK_UNAVAILABLE',
+        params: { reason: 'the inspector refused a session' },
+      },
+      { err: error },
+    );
+    return;
+  }
+  const done = (): void => {
+    clearTimeout(timer);
+    session.disconnect();
+  };
+  const timer = setTimeout(() => {
+    logCoded(
+      log(),
+      'info',
+      {
+        code: 'SV_MSG_WATCHDOG_STACK_UNAVAILABLE',
+        params: { reason: 'the inspector did not pause the main thread in time' },
+      },
+      { limit: STACK_WAIT_MS },
+    );
+    done();
+  }, STACK_WAIT_MS);
+  // Enabling the debugger announces every script; a frame names its script only by id.
+  const scripts = new Map<string, string>();
+  session.on('Debugger.scriptParsed', ({ params }) => {
+    if (params.url !== '') scripts.set(params.scriptId, params.url);
+  });
+  session.once('Debugger.paused', ({ params }) => {
+    const stack = params.callFrames
+      .slice(0, STACK_FRAMES)
+      .map(
+        (frame) =>
+          `${frame.functionName === '' ? '(anonymous)' : frame.functionName} (${frame.url === '' ? (scripts.get(frame.location.scriptId) ?? '') : frame.url}:${frame.location.lineNumber + 1}:${(frame.location.columnNumber ?? 0) + 1})`,
+      );
+    session.post('Debugger.resume', () => {
+      session.post('Debugger.disable', done);
+    });
+    logCoded(log(), 'info', { code: 'SV_MSG_WATCHDOG_MAIN_STACK', params: { detail: stack.join(' < ') } }, { stack });
+  });
+  session.post('Debugger.enable', () => session.post('Debugger.pause'));
 }
 
 async function start(): Promise<void> {

@@ -85,6 +85,10 @@ describe('the watchdog thread', () => {
     expect(blocked['webapp']).toBe('spin');
     expect(blocked['uri']).toBe('GET /spin/spin');
     expect(blocked.msg).toContain('web application [spin], request [GET /spin/spin]');
+    // The inspector paused the held loop for a moment: its innermost frame is the servlet's endless loop.
+    const stack = await logRecord(started, (record) => record.code === 'SV_MSG_WATCHDOG_MAIN_STACK');
+    const frames = stack['stack'] as string[];
+    expect(frames[0]).toMatch(/^doGet \(.*spin\.js:\d+:\d+\)$/);
     expect(started.alive()).toBe(true);
 
     const stopped = await catalina(['stop'], started.base);
