@@ -234,3 +234,18 @@ export async function startChildServer(options: ChildServerOptions = {}): Promis
     stop,
   };
 }
+
+/** Polls the child's log until a record matches (the file is written asynchronously); fails after `boundMs`. */
+export async function waitForLogRecord(
+  server: ChildServer,
+  matches: (record: ChildLogRecord) => boolean,
+  boundMs: number,
+): Promise<ChildLogRecord> {
+  const deadline = Date.now() + boundMs;
+  for (;;) {
+    const found = server.logRecords().find(matches);
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`no matching log record within ${boundMs} ms\n${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

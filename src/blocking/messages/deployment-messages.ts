@@ -1,20 +1,12 @@
 /** Deployment on the blocking style: every worker applies the main thread's deployment steps to its own tree. */
-import type { ContextElementConfig } from '../../config/server-config.js';
+import type { DeploymentEvent } from '../../deploy/host-config.js';
 import type { ErrorData } from '../pool/error-data.js';
 
 /**
  * One step of a deployment change the main thread's HostConfig carried out (its DeploymentEvent), for a
  * worker to apply to its own tree: the Context is named by its base name within the Host.
  */
-export type DeploymentData =
-  | {
-      readonly type: 'deployed';
-      readonly name: string;
-      readonly path: string;
-      readonly docBase: string;
-      readonly config: ContextElementConfig;
-    }
-  | { readonly type: 'undeployed' | 'reloaded' | 'redeploying' | 'redeployed'; readonly name: string };
+export type DeploymentData = DeploymentEvent;
 
 /** Apply a deployment step to the worker's own tree; answered by 'deployment-done' with the same id. */
 export interface DeploymentToWorker {

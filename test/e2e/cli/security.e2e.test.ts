@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, wri
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startChildServer, type ChildLogRecord, type ChildServer } from '../../helpers/child-server.js';
+import { REPO_ROOT, startChildServer, type ChildLogRecord, type ChildServer, waitForLogRecord } from '../../helpers/child-server.js';
 
 const APP_BASE = join(REPO_ROOT, 'test', 'fixtures', 'webapps', 'security');
 const BIN = join(REPO_ROOT, 'bin', 'catalina');
@@ -28,14 +28,8 @@ const SERVER_XML = `<?xml version="1.0"?>
 </Server>
 `;
 
-async function logRecord(server: ChildServer, matches: (record: ChildLogRecord) => boolean): Promise<ChildLogRecord> {
-  const deadline = Date.now() + LOG_BOUND_MS;
-  for (;;) {
-    const found = server.logRecords().find(matches);
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`no matching log record within ${LOG_BOUND_MS} ms\n${server.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+function logRecord(server: ChildServer, matches: (record: ChildLogRecord) => boolean): Promise<ChildLogRecord> {
+  return waitForLogRecord(server, matches, LOG_BOUND_MS);
 }
 
 describe('catalina run -security', () => {

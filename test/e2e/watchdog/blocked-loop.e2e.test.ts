@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startChildServer, type ChildLogRecord, type ChildServer } from '../../helpers/child-server.js';
+import { REPO_ROOT, startChildServer, type ChildLogRecord, type ChildServer, waitForLogRecord } from '../../helpers/child-server.js';
 
 const APP_BASE = join(REPO_ROOT, 'test', 'fixtures', 'webapps', 'watchdog');
 const BIN = join(REPO_ROOT, 'bin', 'catalina');
@@ -39,15 +39,8 @@ function serverXml(shutdownPort: number, blockedMs?: number): string {
 `;
 }
 
-/** Polls the child's log until a record matches (the file is written asynchronously); fails after a bound. */
-async function logRecord(server: ChildServer, matches: (record: ChildLogRecord) => boolean): Promise<ChildLogRecord> {
-  const deadline = Date.now() + LOG_BOUND_MS;
-  for (;;) {
-    const found = server.logRecords().find(matches);
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`no matching log record within ${LOG_BOUND_MS} ms\n${server.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+function logRecord(server: ChildServer, matches: (record: ChildLogRecord) => boolean): Promise<ChildLogRecord> {
+  return waitForLogRecord(server, matches, LOG_BOUND_MS);
 }
 
 /** Runs the real bin/catalina with the child's CATALINA_BASE; resolves with its exit code and output. */
