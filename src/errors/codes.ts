@@ -707,6 +707,11 @@ const catalogue = {
   SV_ERR_REALM_NESTED_HANDLER_EMPTY: {
     message: 'NestedCredentialHandler has no nested CredentialHandler to create a stored credential with; nest at least one',
   },
+  SV_ERR_REALM_UNAVAILABLE: {
+    message: 'Realm [{realm}] cannot check credentials now, so nobody is authenticated through it: {detail}',
+    status: 503,
+    detail: "the message of the realm's backend client (pg, ldapts) or of the operating system",
+  },
 
   // --- startup / cli ---
   SV_ERR_STARTUP_BIND: {
