@@ -995,6 +995,11 @@ const docs = {
       'A NestedCredentialHandler was asked to create a stored credential, which it delegates to its first nested handler, but it has none (Tomcat returns null here).',
     fix: 'Nest at least one CredentialHandler inside the NestedCredentialHandler; the first one creates new credentials.',
   },
+  SV_ERR_REALM_UNAVAILABLE: {
+    meaning:
+      'The realm could not ask its backend (a PostgreSQL server, an LDAP directory) whether the credentials are right: the server is down, refused the connection or did not answer in time. Nobody is authenticated through the realm meanwhile; the request is answered 503.',
+    fix: "Bring the backend back or fix the realm's connection settings; authentication works again at the next request, without a restart.",
+  },
   SV_ERR_STARTUP_BIND: {
     meaning: 'A Connector could not listen on its address and port (already in use, not permitted, address not local).',
     fix: 'Stop the other process on that port, or change the `port`/`address` of the Connector (or `portOffset`); ports below 1024 need privileges.',
