@@ -3,9 +3,9 @@
  * in docs/configuration.md.
  */
 import { attributeOwners, attributesOf, type AttributeSpec, type AttributeValue } from './attributes.js';
-import { notImplementedElements } from './element-schema.js';
+import { namingResourceTypes, notImplementedElements } from './element-schema.js';
 import { initParameterOwners, initParametersOf } from './init-parameters.js';
-import { tomcatComponentClasses, tomcatRealmClasses } from './tomcat-classes.js';
+import { tomcatComponentClasses } from './tomcat-classes.js';
 
 const INTRO = `# Configuration reference
 
@@ -25,12 +25,12 @@ const SERVLETS_INTRO = `The built-in servlets read these \`<init-param>\`s from 
 the default; any other value the type refuses fails the servlet's start.`;
 
 export function renderAttributeDocs(): string {
-  const sections = attributeOwners().map((owner) => section(heading(owner), 'attribute', attributesOf(owner)));
+  const sections = attributeOwners().map((owner) => section(ownerHeading(owner), 'attribute', attributesOf(owner)));
   const servlets = initParameterOwners().map((owner) =>
     section(`${owner} init parameters (\`org.apache.catalina.servlets.${owner}\`)`, 'init-param', initParametersOf(owner)),
   );
   const ignored = [...notImplementedElements].map((name) => `\`${name}\``).join(', ');
-  const outro = `## Elements not implemented yet\n\nThese Tomcat elements are accepted with one warning each; they and their content are ignored (the attribute names of those listed above are still checked): ${ignored}, and \`Realm\` (see below).`;
+  const outro = `## Elements not implemented yet\n\nThese Tomcat elements are accepted with one warning each; they and their content are ignored (the attribute names of those listed above are still checked): ${ignored}. A \`<Resource>\` is built only inside \`<GlobalNamingResources>\`, for the types listed above (\`Resource:…\`); another type is skipped with a warning (\`SV_ERR_CONFIG_RESOURCE_TYPE_NOT_IMPLEMENTED\`).`;
   return `${INTRO}\n${[...sections, outro, classesSection(), `## Built-in servlets\n\n${SERVLETS_INTRO}`, ...servlets].join('\n\n')}\n`;
 }
 
@@ -39,7 +39,6 @@ function classesSection(): string {
   const rows = [...tomcatComponentClasses].map(
     ([name, entry]) => `| \`${name}\` | ${entry.kind === 'harmless' ? 'ignored with a warning' : '**refused**'} | ${cell(entry.reason)} |`,
   );
-  const realms = [...tomcatRealmClasses].map((name) => `\`${name.slice(name.lastIndexOf('.') + 1)}\``).join(', ');
   return [
     '## Tomcat classes Serval does not implement',
     '',
@@ -47,9 +46,7 @@ function classesSection(): string {
     'its absence changes nothing about who may reach what; any other, and any class name that is neither a known',
     'Tomcat class nor a module path, refuses startup (server.xml, conf/context.xml) or the deployment of the',
     'application (META-INF/context.xml), naming file:line and the reason (`SV_ERR_CONFIG_CLASS_REFUSED`,',
-    "`SV_ERR_CONFIG_CLASS_UNKNOWN`). A `<Realm>` (Tomcat's " + realms + ') only warns',
-    '(`SV_ERR_CONFIG_REALM_NOT_IMPLEMENTED`): it grants nothing by itself, and an application whose',
-    '`<security-constraint>` or `<login-config>` would need it refuses to deploy (`SV_ERR_DEPLOY_SECURITY_NOT_ENFORCED`).',
+    '`SV_ERR_CONFIG_CLASS_UNKNOWN`). The same holds for `<Realm>` and `<CredentialHandler>` classes.',
     '',
     '| class | without it | why |',
     '|---|---|---|',
@@ -70,10 +67,31 @@ function section(title: string, column: string, specs: readonly AttributeSpec[])
   return [`## ${title}`, '', `| ${column} | type | default | unit | description |`, '|---|---|---|---|---|', ...rows].join('\n');
 }
 
-function heading(owner: string): string {
+const COMMON_HEADINGS: Readonly<Record<string, string>> = {
+  Valve: 'Valve (every valve)',
+  Realm: 'Realm (every realm)',
+  CredentialHandler: 'CredentialHandler (every handler)',
+  NamingResource: 'Resource of GlobalNamingResources (every type)',
+};
+
+/** The Java package of a `Element:Class` owner's class, or the resource type of a `Resource:` owner. */
+function qualified(element: string, className: string): string {
+  switch (element) {
+    case 'Valve':
+      return `org.apache.catalina.valves.${className}`;
+    case 'Resource':
+      return `type="${[...namingResourceTypes].find(([, owner]) => owner === `Resource:${className}`)?.[0] ?? className}"`;
+    case 'CredentialHandler':
+      return className === 'ScryptCredentialHandler' ? `serval.realm.${className}` : `org.apache.catalina.realm.${className}`;
+    default:
+      return `org.apache.catalina.realm.${className}`;
+  }
+}
+
+export function ownerHeading(owner: string): string {
   const [element, className] = owner.split(':');
-  if (className === undefined) return owner === 'Valve' ? 'Valve (every valve)' : owner;
-  return `${element} ${className} (\`org.apache.catalina.valves.${className}\`)`;
+  if (className === undefined) return COMMON_HEADINGS[owner] ?? owner;
+  return `${element} ${className} (\`${qualified(element!, className)}\`)`;
 }
 
 function typeOf(spec: AttributeSpec): string {

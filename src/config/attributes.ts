@@ -98,6 +98,16 @@ const loader = builder('Loader');
 const manager = builder('Manager');
 const jarScanner = builder('JarScanner');
 const cookieProcessor = builder('CookieProcessor');
+const realm = builder('Realm');
+const memoryRealm = builder('Realm:MemoryRealm');
+const userDatabaseRealm = builder('Realm:UserDatabaseRealm');
+const lockOutRealm = builder('Realm:LockOutRealm');
+const credentialHandler = builder('CredentialHandler');
+const digestHandler = builder('CredentialHandler:MessageDigestCredentialHandler');
+const secretKeyHandler = builder('CredentialHandler:SecretKeyCredentialHandler');
+const scryptHandler = builder('CredentialHandler:ScryptCredentialHandler');
+const namingResource = builder('NamingResource');
+const userDatabaseResource = builder('Resource:UserDatabase');
 const parameter = builder('Parameter');
 const environment = builder('Environment');
 
@@ -852,6 +862,104 @@ const table = [
   cookieProcessor.str('className', 'org.apache.tomcat.util.http.Rfc6265CookieProcessor', 'Java class of the cookie processor.', javaClass),
   cookieProcessor.str('sameSiteCookies', 'unset', 'SameSite attribute of cookies the container sets.', absent),
   cookieProcessor.str('partitioned', 'false', 'Whether cookies the container sets are Partitioned.', absent),
+
+  // Realms (issue #20): who the users are. Tomcat's common Realm attributes, then each class's own.
+  realm.str('className', undefined, 'The realm implementation: a Tomcat Realm class name or a module path (`./x.js`).', {
+    required: true,
+  }),
+  realm.enum(
+    'allRolesMode',
+    ['strict', 'authOnly', 'strictAuthOnly'],
+    'strict',
+    'What the role name `*` of an `<auth-constraint>` requires: `strict`, a role the application declares; `authOnly`, any authenticated user; `strictAuthOnly`, any authenticated user when the application declares no role.',
+  ),
+  realm.int(
+    'transportGuaranteeRedirectStatus',
+    302,
+    'Status of the redirect to the secure port when a `<user-data-constraint>` asks for CONFIDENTIAL or INTEGRAL: 301, 302, 303, 307 or 308.',
+    { min: 301, max: 308 },
+  ),
+  realm.str(
+    'X509UsernameRetrieverClassName',
+    undefined,
+    "CLIENT-CERT: how a certificate becomes a user name; unset, the certificate's subject DN.",
+  ),
+  realm.bool('stripRealmForGss', true, 'SPNEGO: whether the Kerberos realm is removed from user names.', absent),
+  realm.str('realmPath', undefined, 'Where the realm sits in the tree, for its JMX name.', jvm),
+  memoryRealm.path('pathname', 'conf/tomcat-users.xml', 'The users file, relative to catalina.base; read once at start.'),
+  userDatabaseRealm.str('resourceName', undefined, 'Name of the global `UserDatabase` resource (`<GlobalNamingResources>`).', {
+    required: true,
+  }),
+  userDatabaseRealm.bool(
+    'useStaticPrincipal',
+    false,
+    'Whether a logged-in user keeps the roles of the login; false looks them up in the users file at each check, so an edit applies at once.',
+  ),
+  userDatabaseRealm.bool(
+    'localJndiResource',
+    false,
+    "Whether resourceName names the application's own JNDI resource instead of a global one.",
+    {
+      tomcatOnly: true,
+      refusedBecause:
+        'Serval has no per-application JNDI resources, so the realm would read another user database than the configuration names',
+    },
+  ),
+  lockOutRealm.int('failureCount', 5, 'Failed logins in a row that lock a user.', { min: 1 }),
+  lockOutRealm.int('lockOutTime', 300, 'How long a locked user stays locked after the last failure.', { unit: 's', min: 1 }),
+  lockOutRealm.int('cacheSize', 1000, 'Users whose failures are remembered (least recently failed forgotten first).', { min: 1 }),
+  lockOutRealm.int(
+    'cacheRemovalWarningTime',
+    3600,
+    'A user forgotten while their last failure is younger than this is logged (an attack spread over many names).',
+    { unit: 's' },
+  ),
+  lockOutRealm.bool('caseSensitive', false, 'Whether `Admin` and `admin` count as different users for the lock.'),
+
+  credentialHandler.str(
+    'className',
+    undefined,
+    'The handler: a Tomcat CredentialHandler class name or `serval.realm.ScryptCredentialHandler`.',
+    {
+      required: true,
+    },
+  ),
+  digestHandler.str(
+    'algorithm',
+    undefined,
+    'Java MessageDigest name (`SHA-256`, `SHA-512`, `MD5`…); unset stores passwords in clear text.',
+  ),
+  digestHandler.str('encoding', 'UTF-8', 'Character set that turns a password into bytes.'),
+  digestHandler.int('iterations', 1, 'Times the digest is applied.', { min: 1 }),
+  digestHandler.int('saltLength', 32, 'Bytes of random salt in a new stored credential.'),
+  digestHandler.bool('digestInRfc3112Order', false, 'Whether the password comes before the salt (RFC 3112) in the digest.'),
+  secretKeyHandler.str('algorithm', 'PBKDF2WithHmacSHA1', 'PBKDF2 with an HMAC (`PBKDF2WithHmacSHA256`, `PBKDF2WithHmacSHA512`…).'),
+  secretKeyHandler.int('keyLength', 160, 'Bits of derived key.', { min: 8 }),
+  secretKeyHandler.int('iterations', 20000, 'PBKDF2 iterations.', { min: 1 }),
+  secretKeyHandler.int('saltLength', 32, 'Bytes of random salt in a new stored credential.'),
+  scryptHandler.int('cost', 32768, 'scrypt N, the CPU and memory cost: a power of two.', { min: 2 }),
+  scryptHandler.int('blockSize', 8, 'scrypt r.', { min: 1 }),
+  scryptHandler.int('parallelization', 3, 'scrypt p.', { min: 1 }),
+  scryptHandler.int('keyLength', 256, 'Bits of derived key.', { min: 128 }),
+  scryptHandler.int('saltLength', 16, 'Bytes of random salt in a new stored credential (RFC 7914 asks for 16 or more).', { min: 16 }),
+
+  // <GlobalNamingResources><Resource>: the resources realms name (a minimal naming layer, not JNDI).
+  namingResource.str('name', undefined, 'The name realms and applications look the resource up by.', { required: true }),
+  namingResource.str('type', undefined, 'What the resource is: `org.apache.catalina.UserDatabase` or `javax.sql.DataSource`.', {
+    required: true,
+  }),
+  namingResource.str('auth', 'Container', 'Who signs on to the resource: `Container` or `Application`.'),
+  namingResource.str('description', undefined, 'Free text.'),
+  namingResource.str('factory', undefined, 'The Java factory class; the type decides what Serval builds.'),
+  namingResource.bool('singleton', true, 'Whether one instance is shared by every lookup.', jvm),
+  namingResource.str('closeMethod', undefined, 'Method that releases the resource at shutdown.', jvm),
+  userDatabaseResource.path('pathname', 'conf/tomcat-users.xml', 'The users file, relative to catalina.base.'),
+  userDatabaseResource.bool('readonly', true, 'Whether the database may be written back (Serval never writes the file).'),
+  userDatabaseResource.bool(
+    'watchSource',
+    true,
+    'Whether a change to the file is loaded without a restart (checked on the background tick).',
+  ),
 
   parameter.str('name', undefined, 'Name of the context initialisation parameter.', { required: true }),
   parameter.str('value', undefined, 'Value returned by `getInitParameter()`.', { required: true }),

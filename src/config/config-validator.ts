@@ -204,9 +204,7 @@ export class ConfigValidator {
             ? `; did you mean [${suggestion}]?`
             : `; allowed inside [${element.name}]: ${allowed.length === 0 ? 'none' : `[${allowed.join(', ')}]`}`;
         this.report('error', 'SV_ERR_CONFIG_UNKNOWN_ELEMENT', { element: child.name, hint }, child);
-      } else if (child.name === 'Realm') {
-        this.#realm(child);
-      } else if (notImplementedElements.has(child.name)) {
+      } else if (notImplementedElements.has(child.name) && !(child.name === 'Resource' && element.name === 'GlobalNamingResources')) {
         this.report('warning', 'SV_ERR_CONFIG_ELEMENT_NOT_IMPLEMENTED', { element: child.name }, child);
         this.#attributeNames(child);
       } else {
@@ -250,9 +248,7 @@ export class ConfigValidator {
         }
         return undefined;
       }
-      case 'refused':
-      case 'realm': {
-        // A Realm class named as a Valve or Listener is as unknown to that element as any other component.
+      case 'refused': {
         const known = tomcatComponentClasses.get(className);
         const reason = known?.kind === 'refused' ? known.reason : genericRefusal(element.name);
         this.report('error', 'SV_ERR_CONFIG_CLASS_REFUSED', { className, element: element.name, reason }, element, 'className');
@@ -287,21 +283,6 @@ export class ConfigValidator {
       if (lookup(known, name) !== undefined) continue;
       const hint = this.#unknownAttributeHint(name, specs, [...known.keys()], undefined);
       this.report('error', 'SV_ERR_CONFIG_UNKNOWN_ATTRIBUTE', { attribute: name, element: element.name, hint }, element, name);
-    }
-  }
-
-  /**
-   * A `<Realm>`: Serval has none yet, and a Realm grants nothing by itself (the applications whose constraints
-   * would need it refuse to deploy), so a Tomcat Realm only warns. A misspelt class name is still an error.
-   */
-  #realm(element: XmlElement): void {
-    const className = this.#className(element);
-    if (className === undefined) return;
-    const kind = classifyClassName(className);
-    if (kind === 'realm' || kind === 'module') {
-      this.report('warning', 'SV_ERR_CONFIG_REALM_NOT_IMPLEMENTED', { className }, element, 'className');
-    } else {
-      this.#unknownClass(element, className, new Map());
     }
   }
 

@@ -2,11 +2,15 @@
  * Which elements may nest where in server.xml and context descriptors, which of Tomcat's elements and
  * classes Serval implements, and how a `className` is classified.
  */
-import { tomcatComponentClasses, tomcatRealmClasses } from './tomcat-classes.js';
+import { tomcatComponentClasses } from './tomcat-classes.js';
 
 /** Children allowed under each implemented element, in the order Tomcat documents them. */
 export const elementChildren: Readonly<Record<string, readonly string[]>> = Object.freeze({
   Server: ['Listener', 'GlobalNamingResources', 'Service'],
+  GlobalNamingResources: ['Environment', 'Resource', 'ResourceLink', 'Transaction'],
+  Resource: [],
+  Realm: ['Realm', 'CredentialHandler'],
+  CredentialHandler: ['CredentialHandler'],
   Service: ['Listener', 'Executor', 'Connector', 'Engine'],
   Connector: ['SSLHostConfig', 'UpgradeProtocol'],
   SSLHostConfig: ['Certificate', 'OpenSSLConf'],
@@ -41,11 +45,11 @@ export const elementChildren: Readonly<Record<string, readonly string[]>> = Obje
 });
 
 /**
- * Tomcat elements accepted with a warning; their content is not examined. (A Realm is accepted with a warning of
- * its own, see ConfigValidator.children.)
+ * Tomcat elements accepted with a warning; their content is not examined. A `<Resource>` is built only inside
+ * `<GlobalNamingResources>` (and only of the types in namingResourceTypes); a Context's own is warned about.
  */
 export const notImplementedElements: ReadonlySet<string> = new Set([
-  'GlobalNamingResources',
+  'Transaction',
   'Cluster',
   'Manager',
   'Loader',
@@ -71,11 +75,44 @@ export const implementedValves: ReadonlyMap<string, string> = new Map([
   [`${VALVES}StuckThreadDetectionValve`, 'Valve:StuckThreadDetectionValve'],
 ]);
 
-export type ClassKind = 'implemented' | 'harmless' | 'refused' | 'realm' | 'module' | 'unknown';
+const REALMS = 'org.apache.catalina.realm.';
+
+/** Realms implemented by Serval: className → attribute-table owner (the common `Realm` attributes apply to all). */
+export const implementedRealms: ReadonlyMap<string, string> = new Map([
+  [`${REALMS}MemoryRealm`, 'Realm:MemoryRealm'],
+  [`${REALMS}UserDatabaseRealm`, 'Realm:UserDatabaseRealm'],
+  [`${REALMS}DataSourceRealm`, 'Realm:DataSourceRealm'],
+  [`${REALMS}JNDIRealm`, 'Realm:JNDIRealm'],
+  [`${REALMS}CombinedRealm`, 'Realm:CombinedRealm'],
+  [`${REALMS}LockOutRealm`, 'Realm:LockOutRealm'],
+  [`${REALMS}NullRealm`, 'Realm:NullRealm'],
+  [`${REALMS}AuthenticatedUserRealm`, 'Realm:AuthenticatedUserRealm'],
+]);
+
+/** The realms that nest others (`<Realm>` children). */
+export const combiningRealms: ReadonlySet<string> = new Set([`${REALMS}CombinedRealm`, `${REALMS}LockOutRealm`]);
+
+export const NESTED_CREDENTIAL_HANDLER = `${REALMS}NestedCredentialHandler`;
+
+/** CredentialHandlers implemented by Serval: className → attribute-table owner. */
+export const implementedCredentialHandlers: ReadonlyMap<string, string> = new Map([
+  [`${REALMS}MessageDigestCredentialHandler`, 'CredentialHandler:MessageDigestCredentialHandler'],
+  [`${REALMS}SecretKeyCredentialHandler`, 'CredentialHandler:SecretKeyCredentialHandler'],
+  [NESTED_CREDENTIAL_HANDLER, 'CredentialHandler:NestedCredentialHandler'],
+  ['serval.realm.ScryptCredentialHandler', 'CredentialHandler:ScryptCredentialHandler'],
+]);
+
+/** `<Resource type>` of GlobalNamingResources that Serval builds → attribute-table owner. */
+export const namingResourceTypes: ReadonlyMap<string, string> = new Map([
+  ['org.apache.catalina.UserDatabase', 'Resource:UserDatabase'],
+  ['javax.sql.DataSource', 'Resource:DataSource'],
+]);
+
+export type ClassKind = 'implemented' | 'harmless' | 'refused' | 'module' | 'unknown';
 
 /**
  * A module path (`./x.js`, `/abs/x.js`, `lib/x.js`) names user code loaded by Node; a Tomcat class Serval does
- * not implement is harmless (skipped with a warning) or refused (tomcat-classes.ts), a Tomcat Realm only warns;
+ * not implement is harmless (skipped with a warning) or refused (tomcat-classes.ts);
  * anything else, a misspelt or unknown `org.apache.` name included, cannot be loaded at all.
  */
 export function classifyClassName(className: string, implemented: ReadonlyMap<string, string> = new Map()): ClassKind {
@@ -83,7 +120,6 @@ export function classifyClassName(className: string, implemented: ReadonlyMap<st
   if (isModulePath(className)) return 'module';
   const known = tomcatComponentClasses.get(className);
   if (known !== undefined) return known.kind;
-  if (tomcatRealmClasses.has(className)) return 'realm';
   return 'unknown';
 }
 

@@ -23,8 +23,37 @@ export interface ComponentConfig {
   readonly location: SourceLocation;
 }
 
+/**
+ * A `<Realm>`: a Tomcat Realm class or a module path, with its nested realms (CombinedRealm, LockOutRealm) and
+ * its `<CredentialHandler>` (none: clear-text passwords, as in Tomcat).
+ */
+export interface RealmConfig extends ComponentConfig {
+  readonly realms: readonly RealmConfig[];
+  readonly credentialHandler: CredentialHandlerConfig | undefined;
+}
+
+/** A `<CredentialHandler>`, with the handlers a NestedCredentialHandler nests. */
+export interface CredentialHandlerConfig extends ComponentConfig {
+  readonly handlers: readonly CredentialHandlerConfig[];
+}
+
+/**
+ * A `<Resource>` of `<GlobalNamingResources>`: what realms (and later stores) look up by name. Attributes are
+ * validated against the table for the types Serval builds (`org.apache.catalina.UserDatabase`,
+ * `javax.sql.DataSource`); `raw` keeps every attribute as written (after `${}` substitution) for the type's factory.
+ */
+export interface NamingResourceConfig {
+  readonly name: string;
+  readonly type: string;
+  readonly attributes: Readonly<Record<string, AttributeValue>>;
+  readonly raw: Readonly<Record<string, string>>;
+  readonly location: SourceLocation;
+}
+
 /** Every implemented attribute of `<Server>` is a field (ElementAttributes); the shutdown port -1 disables it. */
 export interface ServerConfig extends ElementAttributes<'Server'> {
+  /** `<GlobalNamingResources>` resources Serval builds, in document order; names are unique. */
+  readonly globalResources: readonly NamingResourceConfig[];
   readonly listeners: readonly ComponentConfig[];
   readonly services: readonly ServiceConfig[];
   readonly location: SourceLocation;
@@ -109,7 +138,7 @@ export interface CertificateConfig extends Omit<ElementAttributes<'Certificate'>
 export interface EngineConfig extends ElementAttributes<'Engine'> {
   readonly valves: readonly ComponentConfig[];
   readonly listeners: readonly ComponentConfig[];
-  readonly realm: ComponentConfig | undefined;
+  readonly realm: RealmConfig | undefined;
   readonly hosts: readonly HostElementConfig[];
   readonly location: SourceLocation;
 }
@@ -121,6 +150,7 @@ export interface EngineConfig extends ElementAttributes<'Engine'> {
  */
 export interface HostElementConfig extends ElementAttributes<'Host'> {
   readonly aliases: readonly string[];
+  readonly realm: RealmConfig | undefined;
   readonly valves: readonly ComponentConfig[];
   readonly listeners: readonly ComponentConfig[];
   readonly contexts: readonly ContextElementConfig[];
@@ -140,6 +170,8 @@ export interface ContextElementConfig extends Omit<ElementAttributes<'Context'>,
   readonly path: string | undefined;
   /** Absolute, or relative to the Host's appBase; "" when a descriptor names none. */
   readonly docBase: string;
+  /** The Context's own Realm; none: the Host's (or the Engine's), as in Tomcat. */
+  readonly realm: RealmConfig | undefined;
   readonly valves: readonly ComponentConfig[];
   readonly listeners: readonly ComponentConfig[];
   readonly parameters: readonly ContextParameter[];

@@ -2,8 +2,7 @@
  * The Tomcat 10.1 component classes a configuration may name and Serval does not implement, each with what
  * its absence means (architecture decision 11, fail closed). A class is `harmless` only when skipping it
  * changes nothing about who may reach what and no request it would have stopped gets through; everything
- * else, and every Tomcat class not listed here, refuses startup. Realms are the exception: a Realm grants
- * nothing by itself, and the applications that would need one refuse to deploy instead.
+ * else, and every Tomcat class not listed here, refuses startup.
  * Names from Tomcat 10.1's catalina, catalina-ha and storeconfig jars and its configuration reference.
  */
 import type { ParamsOf } from '../errors/codes.js';
@@ -110,6 +109,12 @@ export const tomcatComponentClasses: ReadonlyMap<string, TomcatClass> = new Map<
     `${C}ha.authenticator.ClusterSingleSignOn`,
     refused('it carries authenticated users between applications, and Serval has no authentication yet (issue #20)'),
   ],
+  [
+    `${C}realm.JAASRealm`,
+    refused(
+      'it authenticates through Java login modules (JAAS), which Node cannot load; the users it would accept could not log in, and no other realm stands in for it',
+    ),
+  ],
   // Crawlers get one shared session instead of one per request: a bound on session memory the configuration asked for.
   [`${C}valves.CrawlerSessionManagerValve`, refused(LIMITS)],
   [`${C}valves.ParameterLimitValve`, refused(LIMITS)],
@@ -133,22 +138,6 @@ export function genericRefusal(element: string): RefusalReason {
     ? ANY_VALVE
     : 'a Listener can change how components start and what they allow; Serval cannot tell what skipping it would change';
 }
-
-/** Realm classes of Tomcat 10.1: accepted with a warning (SV_ERR_CONFIG_REALM_NOT_IMPLEMENTED). */
-export const tomcatRealmClasses: ReadonlySet<string> = new Set(
-  [
-    'AuthenticatedUserRealm',
-    'CombinedRealm',
-    'DataSourceRealm',
-    'JAASRealm',
-    'JNDIRealm',
-    'LockOutRealm',
-    'MemoryRealm',
-    'NullRealm',
-    'UserDatabaseRealm',
-  ].map((name) => `${C}realm.${name}`),
-);
-
 /** Filter classes of Tomcat 10.1 (web.xml): none is implemented, so each refuses its application's deployment. */
 export const tomcatFilterClasses: ReadonlySet<string> = new Set(
   [
@@ -191,5 +180,5 @@ export function isTomcatPackage(className: string): boolean {
 
 /** Every Tomcat class name known here, for "did you mean". */
 export function knownTomcatClassNames(): string[] {
-  return [...tomcatComponentClasses.keys(), ...tomcatRealmClasses, ...tomcatFilterClasses];
+  return [...tomcatComponentClasses.keys(), ...tomcatFilterClasses];
 }

@@ -122,6 +122,9 @@ const catalogue = {
   SV_ERR_CONFIG_ELEMENT_NOT_IMPLEMENTED: {
     message: 'Tomcat element [{element}] is not implemented yet; it and its content are ignored',
   },
+  SV_ERR_CONFIG_RESOURCE_TYPE_NOT_IMPLEMENTED: {
+    message: 'A global Resource of type [{type}] is not built (Serval builds [{known}]); it is ignored, and a realm that names it fails to start',
+  },
 
   // --- config: fail closed on Tomcat classes and attributes Serval does not implement (architecture decision 11) ---
   SV_ERR_CONFIG_CLASS_UNKNOWN: {
@@ -161,11 +164,8 @@ const catalogue = {
       "it maps the application's roles to the Realm's roles, which decides who is authorised",
       'a Valve sees every request before the application and may refuse, redirect or change it; Serval cannot tell what skipping it would let through',
       'a Listener can change how components start and what they allow; Serval cannot tell what skipping it would change',
+      'it authenticates through Java login modules (JAAS), which Node cannot load; the users it would accept could not log in, and no other realm stands in for it',
     ],
-  },
-  SV_ERR_CONFIG_REALM_NOT_IMPLEMENTED: {
-    message:
-      'Realm [{className}] is not implemented; it and any Realm inside it are ignored. This is safe because a Realm grants nothing by itself: an application whose security constraints or login configuration would need it refuses to deploy',
   },
   SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED: {
     message:
@@ -189,6 +189,7 @@ const catalogue = {
       'it names another deployment descriptor, whose declarations (security constraints among them) would be lost',
       'Tomcat would choose the Host by the local address a request arrives on, and Serval chooses it by the Host header, so with several Hosts a client could reach a Host the configuration keeps from that address',
       'Tomcat reads context descriptors (and the Valves they declare) from there, and Serval would deploy the applications without them',
+      'Serval has no per-application JNDI resources, so the realm would read another user database than the configuration names',
     ],
   },
 

@@ -16,6 +16,7 @@ export interface ErrorDoc {
  * search results written against the old meaning would silently point at the wrong problem.
  */
 export const retiredCodes: readonly string[] = Object.freeze([
+  'SV_ERR_CONFIG_REALM_NOT_IMPLEMENTED',
   'SV_ERR_CONFIG_RULE',
   'SV_ERR_DISPATCH_FAILED',
   'SV_ERR_WORKER_CALL_FAILED',
@@ -24,6 +25,8 @@ export const retiredCodes: readonly string[] = Object.freeze([
 
 /** What became of each retired code, for docs/errors.md. */
 const retiredBecause: Readonly<Record<string, string>> = {
+  SV_ERR_CONFIG_REALM_NOT_IMPLEMENTED:
+    "Realms are implemented (issue #20): a `<Realm>` is built and enforced; one Serval cannot build (JAASRealm, a misspelt class) refuses the file.",
   SV_ERR_CONFIG_RULE:
     'its free-text message was split into codes with named parameters (SV_ERR_CONFIG_VALUE_MISSING, _CHILD_MISSING, _CHILD_COUNT, _UNKNOWN_REFERENCE, _DUPLICATE_NAME, _ADDRESS_IN_USE, _CONTEXT_PATH_ROOT, _LISTENER_PLACEMENT, _SSL_*; SV_ERR_AJP_SECRET_REQUIRED and SV_ERR_CONFIG_INVALID_VALUE where they fit).',
   SV_ERR_DISPATCH_FAILED: 'no code raised it.',
@@ -346,11 +349,6 @@ const docs = {
     meaning:
       'The `className` is a Tomcat Listener or Valve that Serval does not implement, and skipping it could let through requests the configuration means to stop (an address filter, an authenticator, a proxy-header valve, a limit) or change what is shown. Serval refuses to start rather than run without it (architecture decision 11); in META-INF/context.xml the application is not deployed.',
     fix: 'Remove the element and protect the resources another way (a front end, a module of your own as className), or wait until Serval implements the class.',
-  },
-  SV_ERR_CONFIG_REALM_NOT_IMPLEMENTED: {
-    meaning:
-      'Warning: the configuration declares a Realm; Serval has none yet. A Realm grants nothing by itself, so the server starts, and every application whose security constraints or login configuration would need it refuses to deploy (SV_ERR_DEPLOY_SECURITY_NOT_ENFORCED).',
-    fix: 'Nothing is required; remove the Realm to silence the warning.',
   },
   SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED: {
     meaning:
@@ -999,6 +997,11 @@ const docs = {
     meaning:
       'The realm could not ask its backend (a PostgreSQL server, an LDAP directory) whether the credentials are right: the server is down, refused the connection or did not answer in time. Nobody is authenticated through the realm meanwhile; the request is answered 503.',
     fix: "Bring the backend back or fix the realm's connection settings; authentication works again at the next request, without a restart.",
+  },
+  SV_ERR_CONFIG_RESOURCE_TYPE_NOT_IMPLEMENTED: {
+    meaning:
+      '`<GlobalNamingResources>` declares a `<Resource>` of a type Serval does not build (a mail session, a JavaBean…). Serval has a minimal naming layer for the resources realms use, not full JNDI, so the resource is skipped; it grants nothing by itself.',
+    fix: 'Nothing is required when nothing uses it; remove the Resource to silence the warning.',
   },
   SV_ERR_STARTUP_BIND: {
     meaning: 'A Connector could not listen on its address and port (already in use, not permitted, address not local).',

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { displayName, renderAttributeDocs } from '../../../src/config/attribute-docs.js';
+import { displayName, ownerHeading, renderAttributeDocs } from '../../../src/config/attribute-docs.js';
 import { attributeTable } from '../../../src/config/attributes.js';
 
 const docsFile = resolve(__dirname, '../../../docs/configuration.md');
@@ -11,7 +11,7 @@ describe('docs/configuration.md', () => {
 
   it('has a row for every attribute of the table, tomcat-only ones marked', () => {
     for (const spec of attributeTable) {
-      const heading = spec.owner.includes(':') ? `## Valve ${spec.owner.split(':')[1]}` : `## ${spec.owner}`;
+      const heading = `## ${ownerHeading(spec.owner)}`;
       const section = rendered.slice(rendered.indexOf(heading));
       const row = section.split('\n').find((line) => line.startsWith(`| \`${displayName(spec)}\` |`));
       expect(row, `${spec.owner}.${spec.name}`).toBeDefined();

@@ -158,18 +158,48 @@ describe('Tomcat components Serval does not implement', () => {
 });
 
 describe('Realm', () => {
-  it('only warns, saying that it grants nothing and which applications refuse to deploy', () => {
-    const warnings = warningsOf(
+  it('is built with its nested realms and credential handler, and nothing is warned about', () => {
+    const xml = serverXml({
+      engine:
+        '<Realm className="org.apache.catalina.realm.LockOutRealm" failureCount="3"><Realm className="org.apache.catalina.realm.UserDatabaseRealm" resourceName="UserDatabase"><CredentialHandler className="org.apache.catalina.realm.SecretKeyCredentialHandler" iterations="1000"/></Realm></Realm>',
+    });
+    expect(warningsOf(xml)).toEqual([]);
+  });
+
+  it('refuses JAASRealm, which cannot work without Java login modules', () => {
+    const [problem] = errorsOf(serverXml({ engine: '<Realm className="org.apache.catalina.realm.JAASRealm" appName="x"/>' }));
+    expect(problem!.code).toBe('SV_ERR_CONFIG_CLASS_REFUSED');
+    expect(problem!.message).toContain('Java login modules');
+  });
+
+  it('refuses realms nested in a realm that does not combine them, and a second Realm in one container', () => {
+    const nested = errorsOf(
       serverXml({
-        engine:
-          '<Realm className="org.apache.catalina.realm.LockOutRealm"><Realm className="org.apache.catalina.realm.UserDatabaseRealm" resourceName="UserDatabase"/></Realm>',
+        engine: '<Realm className="org.apache.catalina.realm.MemoryRealm"><Realm className="org.apache.catalina.realm.NullRealm"/></Realm>',
       }),
     );
-    expect(warnings.map((w) => [w.code, w.line, w.path])).toEqual([
-      ['SV_ERR_CONFIG_REALM_NOT_IMPLEMENTED', 7, 'Server/Service[0]/Engine[0]/Realm[0]'],
+    expect(nested.map((p) => [p.code, p.path])).toEqual([
+      ['SV_ERR_CONFIG_UNKNOWN_ELEMENT', 'Server/Service[0]/Engine[0]/Realm[0]/Realm[0]'],
     ]);
-    expect(warnings[0]!.message).toContain('grants nothing by itself');
-    expect(warnings[0]!.message).toContain('refuses to deploy');
+    const twice = errorsOf(
+      serverXml({
+        engine: '<Realm className="org.apache.catalina.realm.NullRealm"/><Realm className="org.apache.catalina.realm.NullRealm"/>',
+      }),
+    );
+    expect(twice.map((p) => p.code)).toEqual(['SV_ERR_CONFIG_CHILD_COUNT']);
+  });
+
+  it('checks the attributes of the realm and of its credential handler against the table', () => {
+    const problems = errorsOf(
+      serverXml({
+        engine:
+          '<Realm className="org.apache.catalina.realm.LockOutRealm" failureCont="3"><Realm className="org.apache.catalina.realm.MemoryRealm"><CredentialHandler className="org.apache.catalina.realm.MessageDigestCredentialHandler" iterations="zero"/></Realm></Realm>',
+      }),
+    );
+    expect(problems.map((p) => [p.code, p.attribute])).toEqual([
+      ['SV_ERR_CONFIG_UNKNOWN_ATTRIBUTE', 'failureCont'],
+      ['SV_ERR_CONFIG_INVALID_VALUE', 'iterations'],
+    ]);
   });
 
   it('is an error when its class name is misspelt', () => {

@@ -345,7 +345,6 @@ describe('all problems at once', () => {
       ['error', 10, 'Server/Service[0]/Engine[0]/Host[0]/Valve[1]', 'className', 'SV_ERR_CONFIG_CLASS_REFUSED'],
       ['error', 11, 'Server/Service[0]/Engine[0]/Host[0]/Valve[2]', 'className', 'SV_ERR_CONFIG_CLASS_UNKNOWN'],
       ['warning', 5, 'Server/Service[0]/Connector[1]', 'useVirtualThreads', 'SV_ERR_CONFIG_ATTRIBUTE_NOT_IMPLEMENTED'],
-      ['warning', 7, 'Server/Service[0]/Engine[0]/Realm[0]', 'className', 'SV_ERR_CONFIG_REALM_NOT_IMPLEMENTED'],
     ]);
   });
 
@@ -606,9 +605,19 @@ describe('files', () => {
       ['Server/Listener[2]', 'SV_ERR_CONFIG_CLASS_NOT_IMPLEMENTED'],
       ['Server/Listener[3]', 'SV_ERR_CONFIG_CLASS_NOT_IMPLEMENTED'],
       ['Server/Listener[4]', 'SV_ERR_CONFIG_CLASS_NOT_IMPLEMENTED'],
-      ['Server/GlobalNamingResources[0]', 'SV_ERR_CONFIG_ELEMENT_NOT_IMPLEMENTED'],
-      ['Server/Service[0]/Engine[0]/Realm[0]', 'SV_ERR_CONFIG_REALM_NOT_IMPLEMENTED'],
     ]);
+    // Its realm and user database are built (issue #20): a LockOutRealm around a UserDatabaseRealm.
+    expect(c.globalResources).toEqual([
+      expect.objectContaining({
+        name: 'UserDatabase',
+        type: 'org.apache.catalina.UserDatabase',
+        attributes: expect.objectContaining({ pathname: 'conf/tomcat-users.xml' }),
+      }),
+    ]);
+    expect(c.services[0]!.engine.realm).toMatchObject({
+      className: 'org.apache.catalina.realm.LockOutRealm',
+      realms: [{ className: 'org.apache.catalina.realm.UserDatabaseRealm', attributes: { resourceName: 'UserDatabase' }, realms: [] }],
+    });
     expect(c.warnings[0]!.file).toBe('test/fixtures/conf/tomcat10-server.xml');
     expect(c.listeners).toEqual([]);
     expect(c.services[0]!.connectors[0]).toMatchObject({ port: 8080, connectionTimeout: 20000, redirectPort: 8443 });
