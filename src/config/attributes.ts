@@ -98,6 +98,11 @@ const loader = builder('Loader');
 const manager = builder('Manager');
 const jarScanner = builder('JarScanner');
 const cookieProcessor = builder('CookieProcessor');
+const basicAuthenticator = builder('Valve:BasicAuthenticator');
+const formAuthenticator = builder('Valve:FormAuthenticator');
+const digestAuthenticator = builder('Valve:DigestAuthenticator');
+const sslAuthenticator = builder('Valve:SSLAuthenticator');
+const nonLoginAuthenticator = builder('Valve:NonLoginAuthenticator');
 const realm = builder('Realm');
 const memoryRealm = builder('Realm:MemoryRealm');
 const userDatabaseRealm = builder('Realm:UserDatabaseRealm');
@@ -110,6 +115,23 @@ const namingResource = builder('NamingResource');
 const userDatabaseResource = builder('Resource:UserDatabase');
 const parameter = builder('Parameter');
 const environment = builder('Environment');
+
+/** AuthenticatorBase's attributes, which every authenticator valve has. */
+function authenticatorAttributes<const O extends string>(b: ReturnType<typeof builder<O>>) {
+  return [
+    b.bool('cache', true, 'Whether the logged-in user is kept in the session, so later requests need no new login.'),
+    b.bool('changeSessionIdOnAuthentication', true, 'Whether the session gets a new id at login (session fixation defence).'),
+    b.bool('disableProxyCaching', true, 'Whether responses to constrained requests forbid caching by shared caches.'),
+    b.bool('securePagesWithPragma', false, 'With disableProxyCaching, whether HTTP/1.0 `Pragma: No-cache` is sent too.'),
+    b.bool('alwaysUseSession', false, 'Whether a session is created to keep the user even for BASIC, DIGEST or CLIENT-CERT.'),
+    b.bool('sendAuthInfoResponseHeaders', false, 'Whether the user name and auth type are sent back as response headers.', absent),
+    b.str('allowCorsPreflight', 'never', 'Whether CORS preflight requests skip authentication.', absent),
+    b.str('jaspicCallbackHandlerClass', undefined, 'JASPIC callback handler class.', javaClass),
+    b.str('secureRandomAlgorithm', undefined, 'SecureRandom algorithm of session ids made at login.', jvm),
+    b.str('secureRandomClass', undefined, 'SecureRandom class of session ids made at login.', jvm),
+    b.str('secureRandomProvider', undefined, 'SecureRandom provider of session ids made at login.', jvm),
+  ] as const;
+}
 
 const table = [
   server.int('port', undefined, 'TCP port that listens for the shutdown command; -1 disables it.', {
@@ -862,6 +884,36 @@ const table = [
   cookieProcessor.str('className', 'org.apache.tomcat.util.http.Rfc6265CookieProcessor', 'Java class of the cookie processor.', javaClass),
   cookieProcessor.str('sameSiteCookies', 'unset', 'SameSite attribute of cookies the container sets.', absent),
   cookieProcessor.str('partitioned', 'false', 'Whether cookies the container sets are Partitioned.', absent),
+
+  // Authenticator valves (a Context's login method and its settings, issue #20): AuthenticatorBase's attributes on each.
+  ...authenticatorAttributes(basicAuthenticator),
+  basicAuthenticator.str('charset', 'UTF-8', 'Charset of user names and passwords, announced in the challenge (RFC 7617 §2.1).'),
+  basicAuthenticator.bool('trimCredentials', false, 'Whether blanks around the decoded user name and password are removed.', strict),
+  ...authenticatorAttributes(formAuthenticator),
+  formAuthenticator.str(
+    'landingPage',
+    undefined,
+    'Where a login with no saved request goes (a path inside the application); unset answers 400.',
+  ),
+  formAuthenticator.int('authenticationSessionTimeout', 120, 'How long the session of an unfinished login lasts.', { unit: 's', min: 1 }),
+  formAuthenticator.str(
+    'characterEncoding',
+    undefined,
+    'Charset of the login form; the request-character-encoding applies otherwise.',
+    absent,
+  ),
+  ...authenticatorAttributes(digestAuthenticator),
+  digestAuthenticator.int('nonceValidity', 300000, 'How long a nonce stays valid.', { ...ms, min: 1 }),
+  digestAuthenticator.int('nonceCountWindow', 100, 'How far out of order a nonce count may arrive before it is refused as a replay.', {
+    min: 1,
+  }),
+  digestAuthenticator.int('nonceCacheSize', 1000, 'Nonces remembered for replay protection.', { min: 1 }),
+  digestAuthenticator.bool('validateUri', true, "Whether the digest's uri must be the request's URI."),
+  digestAuthenticator.str('algorithms', 'SHA-256,MD5', 'The algorithms offered (RFC 7616), in order of preference.'),
+  digestAuthenticator.str('key', undefined, 'Secret mixed into nonces; unset: a random one per start.'),
+  digestAuthenticator.str('opaque', undefined, 'Opaque value of the challenge; unset: a random one per start.'),
+  ...authenticatorAttributes(sslAuthenticator),
+  ...authenticatorAttributes(nonLoginAuthenticator),
 
   // Realms (issue #20): who the users are. Tomcat's common Realm attributes, then each class's own.
   realm.str('className', undefined, 'The realm implementation: a Tomcat Realm class name or a module path (`./x.js`).', {

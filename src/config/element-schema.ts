@@ -73,6 +73,9 @@ export const implementedValves: ReadonlyMap<string, string> = new Map([
   [`${VALVES}AccessLogValve`, 'Valve:AccessLogValve'],
   [`${VALVES}ErrorReportValve`, 'Valve:ErrorReportValve'],
   [`${VALVES}StuckThreadDetectionValve`, 'Valve:StuckThreadDetectionValve'],
+  ...['BasicAuthenticator', 'FormAuthenticator', 'DigestAuthenticator', 'SSLAuthenticator', 'NonLoginAuthenticator'].map(
+    (name) => [`org.apache.catalina.authenticator.${name}`, `Valve:${name}`] as const,
+  ),
 ]);
 
 const REALMS = 'org.apache.catalina.realm.';

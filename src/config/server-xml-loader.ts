@@ -9,25 +9,13 @@ import { ConfigValidationError, sortProblems } from './config-validation-error.j
 import { contextPathProblem, serverRules } from './config-rules.js';
 import { ConfigValidator } from './config-validator.js';
 import { defaultsOf } from './attribute-values.js';
-import {
-  combiningRealms,
-  elementChildren,
-  implementedCredentialHandlers,
-  implementedRealms,
-  implementedValves,
-  isModulePath,
-  namingResourceTypes,
-  NESTED_CREDENTIAL_HANDLER,
-} from './element-schema.js';
+import { elementChildren, implementedValves } from './element-schema.js';
+import { buildContainerRealm, buildGlobalNamingResources } from './realm-config-loader.js';
 import { PropertySource } from './property-substitution.js';
 import { buildSslHostConfigs } from './ssl-host-config-loader.js';
 import type {
-  AttributeValue,
   ComponentConfig,
   ConfigProblem,
-  CredentialHandlerConfig,
-  NamingResourceConfig,
-  RealmConfig,
   ConnectorConfig,
   ConnectorProtocol,
   ContextElementConfig,
@@ -217,7 +205,7 @@ class TreeBuilder {
     }
     return {
       ...values,
-      globalResources: named(children, 'GlobalNamingResources').flatMap((child) => this.#globalNamingResources(child)),
+      globalResources: named(children, 'GlobalNamingResources').flatMap((child) => buildGlobalNamingResources(this.#v, child)),
       listeners: this.#components(children, 'Listener', new Map()),
       services,
       location: this.#v.location(element),
@@ -321,7 +309,7 @@ class TreeBuilder {
       defaultHost: (values.defaultHost ?? '').toLowerCase(),
       valves: this.#components(children, 'Valve', implementedValves),
       listeners: this.#components(children, 'Listener', new Map()),
-      realm: this.#containerRealm(children),
+      realm: buildContainerRealm(this.#v, children),
       hosts,
       location: this.#v.location(element),
     };
@@ -345,7 +333,7 @@ class TreeBuilder {
       name: (values.name ?? '').toLowerCase(),
       aliases,
       appBase,
-      realm: this.#containerRealm(children),
+      realm: buildContainerRealm(this.#v, children),
       valves: this.#components(children, 'Valve', implementedValves),
       listeners: this.#components(children, 'Listener', new Map()),
       contexts: named(children, 'Context').map((child) => this.context(child, appBase)),
@@ -377,7 +365,7 @@ class TreeBuilder {
       ...values,
       path,
       docBase: appBase !== undefined && docBase !== '' ? resolve(appBase, docBase) : docBase,
-      realm: this.#containerRealm(children),
+      realm: buildContainerRealm(this.#v, children),
       valves: this.#components(children, 'Valve', implementedValves),
       listeners: this.#components(children, 'Listener', new Map()),
       parameters: named(children, 'Parameter').map((child) => this.#parameter(child)),
@@ -413,100 +401,6 @@ class TreeBuilder {
     const { name, type, value, override } = this.#v.element(element, 'Environment');
     this.#v.children(element, elementChildren['Environment']!);
     return { name, type, value, override };
-  }
-
-  /** A container holds at most one Realm (Tomcat's digester would keep the last; a second one is a mistake). */
-  #containerRealm(children: readonly XmlElement[]): RealmConfig | undefined {
-    const realms = named(children, 'Realm');
-    for (const extra of realms.slice(1)) {
-      this.#v.report(
-        'error',
-        'SV_ERR_CONFIG_CHILD_COUNT',
-        { element: extra.path.slice(0, extra.path.lastIndexOf('/')), child: 'Realm', count: realms.length },
-        extra,
-      );
-    }
-    return realms[0] === undefined ? undefined : this.#realm(realms[0]);
-  }
-
-  #realm(element: XmlElement): RealmConfig | undefined {
-    const children = this.#v.children(element, elementChildren['Realm']!);
-    const component = this.#v.component(element, implementedRealms);
-    const nested = named(children, 'Realm');
-    const handlers = named(children, 'CredentialHandler');
-    if (component === undefined) return undefined;
-    if (nested.length > 0 && !combiningRealms.has(component.className) && !isModulePath(component.className)) {
-      const hint = `; only [${[...combiningRealms].join(', ')}] nest realms`;
-      for (const child of nested) this.#v.report('error', 'SV_ERR_CONFIG_UNKNOWN_ELEMENT', { element: 'Realm', hint }, child);
-    }
-    for (const extra of handlers.slice(1)) {
-      this.#v.report('error', 'SV_ERR_CONFIG_CHILD_COUNT', { element: 'Realm', child: 'CredentialHandler', count: handlers.length }, extra);
-    }
-    const realms = nested.flatMap((child) => {
-      const realm = this.#realm(child);
-      return realm === undefined ? [] : [realm];
-    });
-    return { ...component, realms, credentialHandler: handlers[0] === undefined ? undefined : this.#credentialHandler(handlers[0]) };
-  }
-
-  #credentialHandler(element: XmlElement): CredentialHandlerConfig | undefined {
-    const children = this.#v.children(element, elementChildren['CredentialHandler']!);
-    const component = this.#v.component(element, implementedCredentialHandlers);
-    if (component === undefined) return undefined;
-    const nested = named(children, 'CredentialHandler');
-    if (nested.length > 0 && component.className !== NESTED_CREDENTIAL_HANDLER) {
-      const hint = `; only [${NESTED_CREDENTIAL_HANDLER}] nests handlers`;
-      for (const child of nested) this.#v.report('error', 'SV_ERR_CONFIG_UNKNOWN_ELEMENT', { element: 'CredentialHandler', hint }, child);
-    }
-    const handlers = nested.flatMap((child) => {
-      const handler = this.#credentialHandler(child);
-      return handler === undefined ? [] : [handler];
-    });
-    return { ...component, handlers };
-  }
-
-  /**
-   * The resources of `<GlobalNamingResources>` Serval builds: a UserDatabase and a DataSource. Another type is
-   * warned about and skipped: a resource grants nothing by itself, and a realm naming it fails to start.
-   */
-  #globalNamingResources(element: XmlElement): NamingResourceConfig[] {
-    this.#v.attributes(element, ['GlobalNamingResources']);
-    const children = this.#v.children(element, elementChildren['GlobalNamingResources']!);
-    const resources: NamingResourceConfig[] = [];
-    for (const child of named(children, 'Resource')) {
-      this.#v.children(child, elementChildren['Resource']!);
-      const rawType = child.attributes.get('type');
-      const type = rawType === undefined ? undefined : this.#v.substitute(child, 'type', rawType);
-      const owner = type === undefined ? undefined : namingResourceTypes.get(type);
-      if (type !== undefined && owner === undefined) {
-        this.#v.report(
-          'warning',
-          'SV_ERR_CONFIG_RESOURCE_TYPE_NOT_IMPLEMENTED',
-          { type, known: [...namingResourceTypes.keys()].join(', ') },
-          child,
-          'type',
-        );
-        continue;
-      }
-      const values = this.#v.attributes(child, owner === undefined ? ['NamingResource'] : ['NamingResource', owner]);
-      const name = values['name'];
-      if (typeof name !== 'string' || type === undefined) continue;
-      const first = resources.find((r) => r.name === name);
-      if (first !== undefined) {
-        this.#v.report(
-          'error',
-          'SV_ERR_CONFIG_DUPLICATE_NAME',
-          { what: 'Resource name', name, owner: 'GlobalNamingResources', ownerName: '' },
-          child,
-          'name',
-        );
-        continue;
-      }
-      const attributes: Record<string, AttributeValue> = {};
-      for (const [key, value] of Object.entries(values)) if (value !== undefined) attributes[key] = value;
-      resources.push({ name, type, attributes, raw: this.#v.rawAttributes(child, []), location: this.#v.location(child) });
-    }
-    return resources;
   }
 
   #components(children: readonly XmlElement[], name: 'Listener' | 'Valve', implemented: ReadonlyMap<string, string>): ComponentConfig[] {

@@ -95,12 +95,7 @@ export const tomcatComponentClasses: ReadonlyMap<string, TomcatClass> = new Map<
       'it takes the client certificate and the secure flag from headers the front end sets; without it applications would see other values than the configuration intends',
     ),
   ],
-  [`${C}authenticator.BasicAuthenticator`, refused(AUTHENTICATION)],
-  [`${C}authenticator.DigestAuthenticator`, refused(AUTHENTICATION)],
-  [`${C}authenticator.FormAuthenticator`, refused(AUTHENTICATION)],
-  [`${C}authenticator.SSLAuthenticator`, refused(AUTHENTICATION)],
   [`${C}authenticator.SpnegoAuthenticator`, refused(AUTHENTICATION)],
-  [`${C}authenticator.NonLoginAuthenticator`, refused(AUTHENTICATION)],
   [
     `${C}authenticator.SingleSignOn`,
     refused('it carries authenticated users between applications, and Serval has no authentication yet (issue #20)'),

@@ -21,6 +21,7 @@ import type { ManagedSession } from '../session/session-manager.js';
 import { parseAcceptLanguage } from './accept-language.js';
 import type { ContainerResponse } from './container-response.js';
 import type { ContextBinding } from '../core/context-binding.js';
+import type { HttpServletResponse } from '../servlet/http-servlet-response.js';
 import { parseCookieHeader } from './cookie-parser.js';
 import { parseHttpDate } from './http-date.js';
 import type { ContainerMapping, ExchangeControl, Request } from '../core/request.js';
@@ -561,17 +562,26 @@ export class ContainerRequest implements Request {
     this.getUserPrincipal();
     return this.#authType;
   }
-  /**
-   * Asks the principal when it can answer (a realm's principal with hasRole); `**` means any authenticated
-   * user (Servlet spec §13.3).
-   */
+  login(username: string, password: string): Promise<void> {
+    return this.#securedBinding('login').authenticator.login(this, username, password);
+  }
+  logout(): Promise<void> {
+    return this.#securedBinding('logout').authenticator.logout(this);
+  }
+  authenticate(_response: HttpServletResponse): Promise<boolean> {
+    return this.#securedBinding('authenticate').authenticator.authenticate(this, this.#response);
+  }
+  /** Through the Context's authenticator, which knows the servlet's role refs and the realm. */
   isUserInRole(role: string): boolean {
-    const principal: (Principal & { hasRole?: unknown }) | null = this.getUserPrincipal();
-    if (principal === null) return false;
-    if (typeof principal.hasRole === 'function') {
-      if (Boolean((principal.hasRole as (r: string) => unknown).call(principal, role))) return true;
-    }
-    return role === '**';
+    const binding = this.#binding;
+    if (binding !== null) return binding.authenticator.isUserInRole(this, role);
+    return role === '**' && this.getUserPrincipal() !== null;
+  }
+
+  #securedBinding(method: string): ContextBinding {
+    if (this.#binding === null)
+      throw new ContainerError('SV_ERR_REQUEST_NOT_MAPPED', { uri: this.#requestURI, what: `realm for ${method}()` });
+    return this.#binding;
   }
 
   // --- dispatching ---

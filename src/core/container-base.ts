@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import { ContainerError, LifecycleError } from '../errors/container-error.js';
 import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
+import { DEFAULT_REALM_POLICY, type Realm, type RealmPolicy } from '../realm/realm.js';
 import { Pipeline } from './pipeline.js';
 
 export abstract class ContainerBase extends LifecycleBase {
@@ -16,6 +17,7 @@ export abstract class ContainerBase extends LifecycleBase {
   backgroundProcessorDelay = -1;
   readonly #children = new Map<string, ContainerBase>();
   #backgroundTimer: NodeJS.Timeout | null = null;
+  #realm: { readonly realm: Realm; readonly policy: RealmPolicy } | null = null;
 
   protected constructor(name: string, logger: Logger) {
     super();
@@ -30,6 +32,24 @@ export abstract class ContainerBase extends LifecycleBase {
   get componentName(): string {
     const own = `${this.containerType}[${this.name}]`;
     return this.parent ? `${this.parent.componentName}.${own}` : own;
+  }
+
+  /**
+   * This container's own Realm (a `<Realm>` child in server.xml or context.xml); it starts and stops with the
+   * container. Set before the container starts.
+   */
+  setRealm(realm: Realm, policy: RealmPolicy = DEFAULT_REALM_POLICY): void {
+    this.#realm = { realm, policy };
+  }
+
+  /** The Realm that applies here: this container's own, else its parent's, as Tomcat's getRealm(); null: none. */
+  get realm(): Realm | null {
+    return this.#realm?.realm ?? this.parent?.realm ?? null;
+  }
+
+  /** The policy attributes of the Realm that applies here. */
+  get realmPolicy(): RealmPolicy {
+    return this.#realm?.policy ?? this.parent?.realmPolicy ?? DEFAULT_REALM_POLICY;
   }
 
   findChild(name: string): ContainerBase | undefined {
@@ -85,6 +105,8 @@ export abstract class ContainerBase extends LifecycleBase {
   }
 
   protected async startInternal(): Promise<void> {
+    // As Tomcat's ContainerBase: the realm before the children, so a webapp starts with its users available.
+    await this.#realm?.realm.start();
     const results = await Promise.allSettled(this.findChildren().map((child) => this.startChild(child)));
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
     if (failures.length > 0) {
@@ -106,6 +128,7 @@ export abstract class ContainerBase extends LifecycleBase {
     for (const child of this.findChildren().reverse()) {
       if (child.state !== 'NEW' && child.state !== 'STOPPED' && child.state !== 'DESTROYED') await child.stop();
     }
+    await this.#realm?.realm.stop();
   }
 
   protected override async destroyInternal(): Promise<void> {
@@ -117,6 +140,7 @@ export abstract class ContainerBase extends LifecycleBase {
   /** One background tick for this container: valves, own periodic work, then the `periodic` event. */
   backgroundProcess(): void {
     if (this.state !== 'STARTED') return;
+    this.#realm?.realm.backgroundProcess();
     this.pipeline.backgroundProcess();
     this.fireLifecycleEvent('periodic');
   }

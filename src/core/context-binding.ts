@@ -2,6 +2,7 @@
 import type { RequestDispatcher } from '../servlet/request-dispatcher.js';
 import type { ServletContext } from '../servlet/servlet-context.js';
 import type { SessionManager } from '../session/session-manager.js';
+import type { Authenticator } from './authenticator.js';
 import type { Request } from './request.js';
 
 export interface ContextBinding {
@@ -20,6 +21,8 @@ export interface ContextBinding {
   readonly requestCharacterEncoding: string | null;
   readonly responseCharacterEncoding: string | null;
   readonly sessionManager: SessionManager;
+  /** The authenticator of the webapp: its constraints, login method and programmatic security. */
+  readonly authenticator: Authenticator;
   /** `path` is context-relative and starts with '/'. */
   getRequestDispatcher(path: string): RequestDispatcher | null;
   fireRequestAttributeEvent?(kind: 'added' | 'removed' | 'replaced', request: Request, name: string, value: unknown): void;

@@ -4,6 +4,7 @@
  */
 import type { Filter } from '../servlet/filter.js';
 import type { Servlet } from '../servlet/servlet.js';
+import type { Authenticator } from './authenticator.js';
 import type { FilterMap } from './filter-map.js';
 
 export interface ServletDefinition {
@@ -71,4 +72,11 @@ export interface ContextDefinition {
   readonly sessionCookie: SessionCookieDefinition;
   readonly requestCharacterEncoding: string | null;
   readonly responseCharacterEncoding: string | null;
+  /** The webapp's authenticator: its constraints, login method and programmatic security. */
+  readonly authenticator: Authenticator;
+  /**
+   * Whether the authenticator runs on every request from the start (the webapp declares a constraint or a
+   * login-config); otherwise it joins the pipeline at the first request.login() (installAuthenticator).
+   */
+  readonly enforcesSecurity: boolean;
 }

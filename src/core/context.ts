@@ -9,6 +9,7 @@ import type { ServletContext } from '../servlet/servlet-context.js';
 import type { Logger } from 'pino';
 import { logCoded } from '../logging/logger.js';
 import type { ContextElementConfig } from '../config/server-config.js';
+import type { Authenticator } from './authenticator.js';
 import type { ContextBinding } from './context-binding.js';
 import type { Request } from './request.js';
 import { ContainerError, LifecycleError } from '../errors/container-error.js';
@@ -370,6 +371,7 @@ export class Context extends ContainerBase implements ContextBinding {
     if (this.#generation++ > 0) this.#servletContext = new ApplicationContext(this);
     const definition = await this.#options.configure(this);
     this.#definition = definition;
+    if (definition.enforcesSecurity) this.installAuthenticator();
     this.#filterCache.clear();
     this.displayName = definition.displayName;
     this.mimeMappings = definition.mimeMappings;
@@ -432,6 +434,22 @@ export class Context extends ContainerBase implements ContextBinding {
     this.#registered = true;
   }
 
+  get authenticator(): Authenticator {
+    const definition = this.#definition;
+    if (definition === null) throw new ContainerError('SV_ERR_CONTEXT_NOT_STARTED', { context: this.name, what: 'authenticator' });
+    return definition.authenticator;
+  }
+
+  /**
+   * Puts the authenticator at the head of the pipeline (once): from the start when the webapp declares security,
+   * else at its first request.login(), so the user it cached in the session is found again on later requests.
+   */
+  installAuthenticator(): void {
+    const authenticator = this.#definition?.authenticator;
+    if (authenticator === undefined || this.pipeline.getValves().includes(authenticator)) return;
+    this.pipeline.addValve(authenticator);
+  }
+
   protected override async stopInternal(): Promise<void> {
     // While paused the mapping stays, so requests keep arriving here and wait for the next generation.
     if (this.#registered && !this.#pause) {
@@ -460,6 +478,7 @@ export class Context extends ContainerBase implements ContextBinding {
     this.applicationListeners = [];
     this.#hasRequestListeners = false;
     for (const child of this.findChildren()) await this.removeChild(child);
+    if (this.#definition !== null) this.pipeline.removeValve(this.#definition.authenticator);
     const leaks = this.#options.deconfigure(this);
     for (const leak of leaks) {
       logCoded(this.logger, 'warn', { code: 'SV_MSG_DEPLOY_LEAK_CLEARED', params: { name: this.name, leak } });

@@ -15,6 +15,7 @@ import * as servletApi from '../servlet/index.js';
 import type { Servlet } from '../servlet/servlet.js';
 import { isTomcatPackage } from '../config/tomcat-classes.js';
 import { DeployError } from '../errors/container-error.js';
+import { AUTHENTICATOR_VALVES, createAuthenticator, type SecurityDeclarations } from '../security/webapp-security.js';
 import { scanAnnotations } from './annotation-scanner.js';
 import { ArchiveResources } from './archive-resources.js';
 import { DEFAULT_UNPACK_LIMITS, unpackLimitsOf } from './bundle-unpacker.js';
@@ -70,8 +71,13 @@ export class ContextConfig {
       for (const warning of app.warnings) context.logger.warn(warning);
       const annotations = app.metadataComplete ? null : scanAnnotations(loader);
       const merged = mergeWebXml(this.#defaults(), app, annotations);
-      refuseUnenforceableSecurity(merged, context.name);
-      const definition = toDefinition(merged, loader, context.logger);
+      const security = createAuthenticator(securityDeclarations(merged), {
+        context,
+        name: context.name,
+        contextPath: context.path,
+        valve: context.config.valves.find((valve) => AUTHENTICATOR_VALVES.has(valve.className)),
+      });
+      const definition = { ...toDefinition(merged, loader, context.logger), ...security };
       publishResourceCache(context.servletContext, resourceCacheFor(context, resources));
       return definition;
     } catch (error) {
@@ -106,28 +112,36 @@ function resourceCacheFor(context: Context, resources: WebappResources): Resourc
   return new ResourceCache(resources, resourcesSettingsOf(context.config.resources));
 }
 
-/**
- * Fail closed (architecture decision 11): Serval enforces no `<security-constraint>` or `<login-config>` yet, so an
- * application that declares one (in its web.xml, conf/web.xml or a fragment) is not deployed at all rather than
- * served unprotected. This is the one place that decides it: authentication and authorization (issue #20) replace
- * it with the enforcement.
- */
-export function refuseUnenforceableSecurity(webXml: WebXml, name: string): void {
-  const declarations = [
-    ...webXml.securityConstraints.map((constraint) => ({ element: 'security-constraint', source: constraint.source })),
-    ...(webXml.loginConfig === null ? [] : [{ element: 'login-config', source: webXml.loginConfig.source }]),
-  ];
-  const first = declarations[0];
-  if (first === undefined) return;
-  throw new DeployError('SV_ERR_DEPLOY_SECURITY_NOT_ENFORCED', {
-    name,
-    file: first.source?.file ?? webXml.file,
-    line: first.source?.line ?? 0,
-    element: first.element,
-  });
+/** What the merged descriptors say about security, for the authenticator (src/security). */
+function securityDeclarations(webXml: WebXml): SecurityDeclarations {
+  const roleRefs = new Map<string, ReadonlyMap<string, string>>();
+  for (const servlet of webXml.servlets.values())
+    if (servlet.roleRefs !== undefined && servlet.roleRefs.size > 0) roleRefs.set(servlet.name, servlet.roleRefs);
+  const login = webXml.loginConfig;
+  return {
+    constraints: webXml.securityConstraints.map((constraint) => ({
+      collections: constraint.webResourceCollections,
+      authRoles: constraint.authRoles,
+      transportGuarantee: constraint.transportGuarantee,
+    })),
+    securityRoles: webXml.securityRoles,
+    denyUncoveredHttpMethods: webXml.denyUncoveredHttpMethods,
+    loginConfig:
+      login === null
+        ? null
+        : {
+            authMethod: login.authMethod,
+            realmName: login.realmName,
+            formLoginPage: login.formLoginPage,
+            formErrorPage: login.formErrorPage,
+            file: login.source?.file ?? webXml.file,
+            line: login.source?.line ?? 0,
+          },
+    roleRefs,
+  };
 }
 
-function toDefinition(webXml: WebXml, loader: WebappLoader, logger: Logger): ContextDefinition {
+function toDefinition(webXml: WebXml, loader: WebappLoader, logger: Logger): Omit<ContextDefinition, 'authenticator' | 'enforcesSecurity'> {
   // A class of Tomcat's own packages is never loaded from WEB-INF/classes (Tomcat's WebappClassLoaderBase refuses
   // to): one that is not a built-in is a Tomcat class Serval does not implement, said as such.
   const load = (className: string, kind: string, source: DescriptorSource | null): Constructor => {

@@ -13,7 +13,9 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { ConfigEnvironment } from '../config/server-xml-loader.js';
-import type { ComponentConfig, ContextElementConfig } from '../config/server-config.js';
+import type { ComponentConfig, ContextElementConfig, RealmConfig } from '../config/server-config.js';
+import type { Realm, RealmPolicy } from '../realm/realm.js';
+import { AUTHENTICATOR_VALVES } from '../security/webapp-security.js';
 import { Context, type ContextRegistry } from '../core/context.js';
 import type { Host } from '../core/host.js';
 import type { AnyValve } from '../core/pipeline.js';
@@ -30,6 +32,8 @@ import { classesFingerprint, isDirectory, isFile, mtimeOf } from './deploy-files
 /** Makes the components a Context's descriptor names by className (startup/component-factory.ts). */
 export interface ContextComponentFactory {
   valve(component: ComponentConfig, logger: Logger): AnyValve;
+  /** The Context's own `<Realm>` (its context.xml), with the policy attributes of the element. */
+  realm(config: RealmConfig, logger: Logger): { realm: Realm; policy: RealmPolicy };
   /** The listener's lifecycleEvent, or null when the class has none. */
   lifecycleListener(component: ComponentConfig): LifecycleListener | null;
 }
@@ -523,7 +527,15 @@ export class HostConfig {
     // document order and before it starts: its pipeline runs the valves ahead of its basic valve, as
     // StandardContext does. A className that cannot be loaded fails this deployment with the file and line.
     try {
-      for (const valve of config.valves) context.pipeline.addValve(this.#options.components.valve(valve, context.logger));
+      if (config.realm !== undefined) {
+        const { realm, policy } = this.#options.components.realm(config.realm, context.logger);
+        context.setRealm(realm, policy);
+      }
+      for (const valve of config.valves) {
+        // An authenticator valve configures the Context's authenticator (ContextConfig), which joins the pipeline itself.
+        if (AUTHENTICATOR_VALVES.has(valve.className)) continue;
+        context.pipeline.addValve(this.#options.components.valve(valve, context.logger));
+      }
       for (const listener of config.listeners) {
         const onEvent = this.#options.components.lifecycleListener(listener);
         if (onEvent !== null) context.addLifecycleListener(onEvent);

@@ -307,9 +307,14 @@ class DescriptorReader {
       this.#problem(classEl ?? el, `servlet [${name}] has no servlet-class${jsp}`);
       return null;
     }
-    for (const ignored of ['run-as', 'security-role-ref']) {
-      const child = this.#child(el, ignored);
-      if (child) this.#warn(child, `<${ignored}> of servlet [${name}] is not supported yet; it is ignored`);
+    const runAs = this.#child(el, 'run-as');
+    if (runAs) this.#warn(runAs, `<run-as> of servlet [${name}] is not supported yet; it is ignored`);
+    const roleRefs = new Map<string, string>();
+    for (const ref of childrenNamed(el, 'security-role-ref')) {
+      const roleName = this.#required(ref, 'role-name');
+      if (roleName === null) continue;
+      // Without a role-link the name is used as it is (Servlet 6.0 §13.3).
+      roleRefs.set(roleName, this.#child(ref, 'role-link')?.text ?? roleName);
     }
     const multipart = this.#child(el, 'multipart-config');
     return {
@@ -318,6 +323,7 @@ class DescriptorReader {
       initParams: this.#initParams(el),
       loadOnStartup: this.#int(el, 'load-on-startup', true),
       asyncSupported: this.#bool(el, 'async-supported', false),
+      roleRefs,
       enabled: this.#bool(el, 'enabled', true),
       multipartConfig: multipart ? new Map(multipart.children.map((c) => [c.name, c.text])) : null,
       source: this.#source(el),

@@ -18,6 +18,8 @@ export interface ServletDef {
   readonly enabled: boolean;
   /** `<multipart-config>` children kept as name → text until multipart support reads them. */
   readonly multipartConfig: ReadonlyMap<string, string> | null;
+  /** `<security-role-ref>`: the role name the servlet's code uses → the role-link it stands for (Servlet 6.0 §13.3). */
+  readonly roleRefs?: ReadonlyMap<string, string>;
   readonly source: DescriptorSource | null;
 }
 
@@ -88,7 +90,7 @@ export interface WebResourceCollection {
   readonly httpMethodOmissions: readonly string[];
 }
 
-/** Parsed and kept for the security layer; not enforced yet. */
+/** One `<security-constraint>` (Servlet 6.0 §13.8), enforced by the Context's authenticator (src/security). */
 export interface SecurityConstraint {
   readonly displayName: string | null;
   readonly webResourceCollections: readonly WebResourceCollection[];

@@ -91,6 +91,14 @@ const catalogue = {
   SV_ERR_CONFIG_VALVE_NO_INVOKE: {
     message: 'Class [{className}] for element [{element}] has no invoke(request, response) method: extend ValveBase from serval',
   },
+  SV_ERR_CONFIG_AUTHENTICATOR_PLACEMENT: {
+    message:
+      'Authenticator valve [{className}] at [{element}] belongs in a Context (its context.xml), where it sets how users of that application log in; an Engine or Host has no login',
+  },
+  SV_ERR_CONFIG_NOT_A_REALM: {
+    message:
+      'Class [{className}] for element [{element}] has no {method}() method: a Realm implements the Realm contract of serval (extend RealmBase), a CredentialHandler matches() and mutate()',
+  },
   SV_ERR_CONFIG_SSL_NOT_ENABLED: {
     message: 'SSLHostConfig is ignored because its Connector does not have SSLEnabled="true"',
   },
@@ -123,7 +131,8 @@ const catalogue = {
     message: 'Tomcat element [{element}] is not implemented yet; it and its content are ignored',
   },
   SV_ERR_CONFIG_RESOURCE_TYPE_NOT_IMPLEMENTED: {
-    message: 'A global Resource of type [{type}] is not built (Serval builds [{known}]); it is ignored, and a realm that names it fails to start',
+    message:
+      'A global Resource of type [{type}] is not built (Serval builds [{known}]); it is ignored, and a realm that names it fails to start',
   },
 
   // --- config: fail closed on Tomcat classes and attributes Serval does not implement (architecture decision 11) ---
@@ -541,10 +550,6 @@ const catalogue = {
     message: 'No web application [{name}] is registered at path [{path}] on Host [{host}]',
   },
   // Fail closed (architecture decision 11): a declaration Serval cannot honour refuses the deployment.
-  SV_ERR_DEPLOY_SECURITY_NOT_ENFORCED: {
-    message:
-      'Web application [{name}]: [{file}:{line}] <{element}> cannot be enforced: Serval has no authentication or authorization yet (issue #20), and serving the application would let through requests this declaration is meant to stop; the application is not deployed',
-  },
   SV_ERR_DEPLOY_TOMCAT_CLASS_NOT_IMPLEMENTED: {
     message:
       '{kind} class [{className}] declared at [{source}] is a Tomcat class that Serval does not implement; the application is not deployed. Remove the declaration, or declare a class of your own in WEB-INF/classes',
@@ -675,6 +680,9 @@ const catalogue = {
     message: 'Session attribute [{name}] cannot be shared between worker threads (not structured-cloneable): {detail}',
     detail: "the structured clone algorithm's message (DataCloneError)",
   },
+  SV_ERR_CONTEXT_NOT_STARTED: {
+    message: 'Context [{context}] has no {what} while it is not started',
+  },
   SV_ERR_SESSION_MANAGER_UNAVAILABLE: {
     message: 'Context [{context}] has no session manager in state [{state}]; sessions exist only while the context is started',
   },
@@ -707,6 +715,25 @@ const catalogue = {
   },
   SV_ERR_REALM_NESTED_HANDLER_EMPTY: {
     message: 'NestedCredentialHandler has no nested CredentialHandler to create a stored credential with; nest at least one',
+  },
+  // --- authentication (src/security) ---
+  SV_ERR_DEPLOY_AUTH_METHOD: {
+    message:
+      'Web application [{name}] cannot be deployed: {file}:{line}: auth-method [{authMethod}] is not one Serval enforces ([{supported}])',
+  },
+  SV_ERR_DEPLOY_FORM_LOGIN_PAGE: {
+    message:
+      'Web application [{name}] cannot be deployed: {file}:{line}: a FORM login needs <{element}>, a path inside the application starting with "/"; found [{value}]',
+  },
+  SV_ERR_AUTH_ALREADY_LOGGED_IN: {
+    message: 'request.login() was called while user [{user}] is logged in; call logout() first',
+  },
+  SV_ERR_AUTH_LOGIN_FAILED: {
+    message: 'Login failed: the user name and password do not match a user of the realm',
+  },
+  SV_ERR_NAMING_RESOURCE_NOT_FOUND: {
+    message:
+      '{user} names the global resource [{name}], but <GlobalNamingResources> has no Resource of type [{type}] by that name; known: [{known}]',
   },
   SV_ERR_REALM_UNAVAILABLE: {
     message: 'Realm [{realm}] cannot check credentials now, so nobody is authenticated through it: {detail}',

@@ -18,6 +18,7 @@ export interface ErrorDoc {
 export const retiredCodes: readonly string[] = Object.freeze([
   'SV_ERR_CONFIG_REALM_NOT_IMPLEMENTED',
   'SV_ERR_CONFIG_RULE',
+  'SV_ERR_DEPLOY_SECURITY_NOT_ENFORCED',
   'SV_ERR_DISPATCH_FAILED',
   'SV_ERR_WORKER_CALL_FAILED',
   'SV_MSG_DEPLOY_SECURITY_NOT_ENFORCED',
@@ -26,9 +27,11 @@ export const retiredCodes: readonly string[] = Object.freeze([
 /** What became of each retired code, for docs/errors.md. */
 const retiredBecause: Readonly<Record<string, string>> = {
   SV_ERR_CONFIG_REALM_NOT_IMPLEMENTED:
-    "Realms are implemented (issue #20): a `<Realm>` is built and enforced; one Serval cannot build (JAASRealm, a misspelt class) refuses the file.",
+    'Realms are implemented (issue #20): a `<Realm>` is built and enforced; one Serval cannot build (JAASRealm, a misspelt class) refuses the file.',
   SV_ERR_CONFIG_RULE:
     'its free-text message was split into codes with named parameters (SV_ERR_CONFIG_VALUE_MISSING, _CHILD_MISSING, _CHILD_COUNT, _UNKNOWN_REFERENCE, _DUPLICATE_NAME, _ADDRESS_IN_USE, _CONTEXT_PATH_ROOT, _LISTENER_PLACEMENT, _SSL_*; SV_ERR_AJP_SECRET_REQUIRED and SV_ERR_CONFIG_INVALID_VALUE where they fit).',
+  SV_ERR_DEPLOY_SECURITY_NOT_ENFORCED:
+    'security constraints and login configurations are enforced (issue #20): an application declaring them is deployed with its authenticator; what cannot be enforced has a code of its own (SV_ERR_DEPLOY_AUTH_METHOD, SV_ERR_DEPLOY_FORM_LOGIN_PAGE).',
   SV_ERR_DISPATCH_FAILED: 'no code raised it.',
   SV_MSG_DEPLOY_SECURITY_NOT_ENFORCED:
     'the warning let an application with security constraints be served unprotected; such an application now refuses to deploy (SV_ERR_DEPLOY_SECURITY_NOT_ENFORCED).',
@@ -293,6 +296,16 @@ const docs = {
   SV_ERR_CONFIG_VALVE_NO_INVOKE: {
     meaning: 'A Valve element names a class that is not a valve: it has no invoke(request, response) method.',
     fix: 'Extend ValveBase (import it from "serval") and implement invoke().',
+  },
+  SV_ERR_CONFIG_AUTHENTICATOR_PLACEMENT: {
+    meaning:
+      "One of Tomcat's authenticator valves (BasicAuthenticator, FormAuthenticator…) is declared on an Engine or Host. Authenticators work per application; Tomcat refuses this too.",
+    fix: "Move the valve into the application's META-INF/context.xml (or its <Context> element), or remove it: the application's <login-config> chooses the login method.",
+  },
+  SV_ERR_CONFIG_NOT_A_REALM: {
+    meaning:
+      'A Realm or CredentialHandler element names a module whose class lacks a method of the contract, so it could not check anyone.',
+    fix: 'Implement the Realm contract (extend RealmBase from "serval") or, for a CredentialHandler, matches(input, stored) and mutate(input).',
   },
   SV_ERR_CONFIG_SSL_NOT_ENABLED: {
     meaning: 'Warning: a Connector carries SSLHostConfig elements but does not use TLS, so they have no effect.',
@@ -778,11 +791,6 @@ const docs = {
       'The mapper was asked to change (pause, resume, add a wrapper to) a web application it has no entry for. Web applications are registered as they start, so this is a bug.',
     fix: 'Report it with the log lines around it.',
   },
-  SV_ERR_DEPLOY_SECURITY_NOT_ENFORCED: {
-    meaning:
-      'The application (its web.xml, conf/web.xml or a web-fragment) declares a <security-constraint> or <login-config>. Serval has no authentication or authorization yet (issue #20), and serving the application would let through the requests the declaration is meant to stop, so the application is not deployed (FAILED); the other applications are.',
-    fix: 'Remove the declarations and protect the resources another way (a front end that authenticates, a filter of your own), or deploy the application on a server that enforces them.',
-  },
   SV_ERR_DEPLOY_TOMCAT_CLASS_NOT_IMPLEMENTED: {
     meaning:
       "A web.xml servlet, filter or listener names a class in Tomcat's own packages (org.apache.catalina, org.apache.jasper, org.apache.tomcat…) that Serval does not implement. Such a class never comes from WEB-INF/classes (Tomcat does not load its own packages from an application), so the application is not deployed.",
@@ -943,6 +951,11 @@ const docs = {
       'On a blocking-style connector sessions are owned by the main thread and shared by every worker thread; setAttribute() was given a value the structured clone algorithm cannot copy (a function, a socket, an object holding one).',
     fix: 'Store plain data (objects, arrays, strings, numbers, Maps, Dates, Buffers) in the session; class instances arrive as plain objects in the other threads.',
   },
+  SV_ERR_CONTEXT_NOT_STARTED: {
+    meaning:
+      'Something asked a Context for a part that exists only while it is started (its authenticator), between a stop and the next start.',
+    fix: 'A bug in Serval or in a component that kept a stopped Context: report it with the stack trace.',
+  },
   SV_ERR_SESSION_MANAGER_UNAVAILABLE: {
     meaning:
       'Code asked a web application for its session manager while the application was not started (before start, after stop, or while a reload swapped it).',
@@ -992,6 +1005,29 @@ const docs = {
     meaning:
       'A NestedCredentialHandler was asked to create a stored credential, which it delegates to its first nested handler, but it has none (Tomcat returns null here).',
     fix: 'Nest at least one CredentialHandler inside the NestedCredentialHandler; the first one creates new credentials.',
+  },
+  SV_ERR_DEPLOY_AUTH_METHOD: {
+    meaning:
+      "The application's `<login-config>` names an auth-method Serval does not enforce. Serving it anyway would leave the resources its constraints protect without a way to log in, so it is not deployed.",
+    fix: 'Use BASIC, FORM, DIGEST or CLIENT-CERT (Servlet 6.0 §13.6), as the message lists for this version.',
+  },
+  SV_ERR_DEPLOY_FORM_LOGIN_PAGE: {
+    meaning: 'A FORM `<login-config>` lacks its `<form-login-page>` or `<form-error-page>`, or one does not start with "/".',
+    fix: 'Give both pages as paths inside the application, e.g. `/login.html` and `/login-failed.html`.',
+  },
+  SV_ERR_AUTH_ALREADY_LOGGED_IN: {
+    meaning: 'An application called request.login() for a request that already has a user (ServletException in Java).',
+    fix: 'Call request.logout() first, or check request.getUserPrincipal() before logging in.',
+  },
+  SV_ERR_AUTH_LOGIN_FAILED: {
+    meaning:
+      'request.login() was given a user name and password the realm does not accept. It does not say whether the user exists, so it cannot be used to find user names.',
+    fix: 'Show the user a login failure; check the realm (tomcat-users.xml, the database) when a known user cannot log in.',
+  },
+  SV_ERR_NAMING_RESOURCE_NOT_FOUND: {
+    meaning:
+      'A realm (`resourceName`, `dataSourceName`) names a resource that `<GlobalNamingResources>` in server.xml does not declare, or declares with another type. The realm cannot start; the container it belongs to does not start.',
+    fix: 'Declare the resource in `<GlobalNamingResources>` with that name and type, or correct the name in the realm.',
   },
   SV_ERR_REALM_UNAVAILABLE: {
     meaning:

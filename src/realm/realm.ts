@@ -61,3 +61,22 @@ export interface Realm {
   /** Whether the principal, authenticated by this realm, has the role (plain membership; see GenericPrincipal). */
   hasRole(principal: GenericPrincipal, role: string): boolean;
 }
+
+/**
+ * The Realm attributes Tomcat keeps on every realm that steer the authenticator rather than the user lookup;
+ * the container keeps them beside its realm.
+ */
+export interface RealmPolicy {
+  /** What the role `*` of an `<auth-constraint>` requires (Tomcat's allRolesMode). */
+  readonly allRolesMode: 'strict' | 'authOnly' | 'strictAuthOnly';
+  /** Status of the redirect to the Connector's redirectPort for a CONFIDENTIAL/INTEGRAL constraint. */
+  readonly transportGuaranteeRedirectStatus: number;
+  /** How a client certificate becomes a user name (X509UsernameRetrieverClassName); undefined: the subject DN. */
+  readonly x509UsernameRetriever: string | undefined;
+}
+
+export const DEFAULT_REALM_POLICY: RealmPolicy = Object.freeze({
+  allRolesMode: 'strict',
+  transportGuaranteeRedirectStatus: 302,
+  x509UsernameRetriever: undefined,
+});

@@ -3,6 +3,7 @@ import type { Principal } from './principal.js';
 import type { Cookie } from './cookie.js';
 import type { DispatcherType } from './dispatcher-type.js';
 import type { HttpSession } from './http-session.js';
+import type { HttpServletResponse } from './http-servlet-response.js';
 import type { Part } from './part.js';
 import type { RequestDispatcher } from './request-dispatcher.js';
 import type { ServletContext } from './servlet-context.js';
@@ -96,8 +97,36 @@ export interface HttpServletRequest extends ServletRequest {
   isRequestedSessionIdFromURL(): boolean;
   changeSessionId(): string;
 
+  /** BASIC_AUTH, FORM_AUTH, CLIENT_CERT_AUTH or DIGEST_AUTH (HttpServletRequest constants), or null when nobody is logged in. */
   getAuthType(): string | null;
   getRemoteUser(): string | null;
+  /**
+   * Whether the logged-in user has the role, through the current servlet's `<security-role-ref>` (Servlet 6.0
+   * §13.3): false for `*`; `**` is any logged-in user unless the application declares a role of that name.
+   */
   isUserInRole(role: string): boolean;
   getUserPrincipal(): Principal | null;
+  /**
+   * Checks the user name and password with the Context's realm and, when they match, logs the user in for this
+   * request (and its session, as the authenticator caches it). Rejects (ServletException in Java) when they do
+   * not match, when a user is already logged in, or when the realm cannot be asked. A promise, since a realm may
+   * hash a password or ask a database: `await request.login(user, password)`.
+   */
+  login(username: string, password: string): Promise<void>;
+  /** Logs the user out of this request and its session (the session itself stays). */
+  logout(): Promise<void>;
+  /**
+   * Uses the Context's login method to establish a user: resolves true when one is logged in; false when the
+   * method has started a login instead (a 401 challenge, a redirect to the login page), and the response is
+   * then committed.
+   */
+  authenticate(response: HttpServletResponse): Promise<boolean>;
 }
+
+/** The values getAuthType() returns (jakarta.servlet.http.HttpServletRequest constants). */
+export const HttpServletRequest = Object.freeze({
+  BASIC_AUTH: 'BASIC',
+  FORM_AUTH: 'FORM',
+  CLIENT_CERT_AUTH: 'CLIENT_CERT',
+  DIGEST_AUTH: 'DIGEST',
+} as const);

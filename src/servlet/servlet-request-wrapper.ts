@@ -8,6 +8,7 @@ import type { Cookie } from './cookie.js';
 import type { DispatcherType } from './dispatcher-type.js';
 import type { HttpServletRequest, ServletRequest } from './http-servlet-request.js';
 import type { HttpSession } from './http-session.js';
+import type { HttpServletResponse } from './http-servlet-response.js';
 import type { Part } from './part.js';
 import type { RequestDispatcher } from './request-dispatcher.js';
 import type { ServletContext } from './servlet-context.js';
@@ -225,6 +226,15 @@ export class HttpServletRequestWrapper extends ServletRequestWrapper implements 
   }
   getUserPrincipal(): Principal | null {
     return this.#http().getUserPrincipal();
+  }
+  login(username: string, password: string): Promise<void> {
+    return this.#http().login(username, password);
+  }
+  logout(): Promise<void> {
+    return this.#http().logout();
+  }
+  authenticate(response: HttpServletResponse): Promise<boolean> {
+    return this.#http().authenticate(response);
   }
 }
 

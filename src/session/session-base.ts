@@ -20,6 +20,8 @@ export abstract class SessionBase implements ManagedSession {
   /** False once invalidated or expired. */
   protected valid = true;
   protected readonly attributes: Map<string, unknown>;
+  /** The container's own values (ManagedSession notes), never visible to the application. */
+  protected readonly notes = new Map<string, unknown>();
   #facade: HttpSession | null = null;
 
   protected constructor(
@@ -98,6 +100,18 @@ export abstract class SessionBase implements ManagedSession {
   getAttributeNames(): string[] {
     this.check('getAttributeNames');
     return [...this.attributes.keys()];
+  }
+
+  getNote(name: string): unknown {
+    return this.notes.get(name);
+  }
+
+  setNote(name: string, value: unknown): void {
+    this.notes.set(name, value);
+  }
+
+  removeNote(name: string): void {
+    this.notes.delete(name);
   }
 
   abstract setAttribute(name: string, value: unknown): void;

@@ -13,6 +13,13 @@ export interface ManagedSession extends HttpSession {
   endAccess(): void;
   /** What webapp code is handed for this session: the HttpSession API and nothing else. */
   readonly facade: HttpSession;
+  /**
+   * Notes: what the container keeps with a session and the application never sees (Tomcat's Session notes): the
+   * authenticated user, a FORM login's saved request. Values are plain data (they cross threads).
+   */
+  getNote(name: string): unknown;
+  setNote(name: string, value: unknown): void;
+  removeNote(name: string): void;
 }
 
 export interface SessionManager {

@@ -10,6 +10,7 @@ import type { Valve } from '../core/valve.js';
 import { ConfigError } from '../errors/container-error.js';
 import { AccessLogValve } from '../valves/access-log-valve.js';
 import { ErrorReportValve } from '../valves/error-report-valve.js';
+import { AUTHENTICATOR_VALVES } from '../security/webapp-security.js';
 import { STUCK_THREAD_DETECTION_VALVE_CLASS, StuckThreadDetectionValve } from '../valves/stuck-thread-detection-valve.js';
 
 export const ACCESS_LOG_VALVE = 'org.apache.catalina.valves.AccessLogValve';
@@ -28,6 +29,10 @@ export function createValve(component: ComponentConfig, catalinaBase: string, lo
     case STUCK_THREAD_DETECTION_VALVE:
       return new StuckThreadDetectionValve(component.attributes, logger);
     default: {
+      if (AUTHENTICATOR_VALVES.has(component.className)) {
+        // Tomcat refuses too (AuthenticatorBase.setContainer): an authenticator belongs to one Context.
+        throw new ConfigError('SV_ERR_CONFIG_AUTHENTICATOR_PLACEMENT', { className: component.className, element: elementOf(component) });
+      }
       const valve = loadUserComponent(component, catalinaBase) as Partial<Valve>;
       if (typeof valve.invoke !== 'function') {
         throw new ConfigError('SV_ERR_CONFIG_VALVE_NO_INVOKE', { className: component.className, element: elementOf(component) });

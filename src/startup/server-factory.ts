@@ -22,6 +22,9 @@ import { createValve, ERROR_REPORT_VALVE, loadUserComponent } from './component-
 import { connectorWorkers } from '../blocking/main/connector-workers.js';
 import { WorkerExecutors } from '../blocking/main/worker-executors.js';
 import { watchdogFor, type WatchdogSettings } from './watchdog.js';
+import { GlobalResources } from './global-resources.js';
+import { createRealm, type RealmDependencies } from './realm-factory.js';
+import { NullRealm } from '../realm/null-realm.js';
 
 export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger: Logger, settings: WatchdogSettings): Server<Connector> {
   const serverLogger = componentLogger(logger, 'Server');
@@ -31,8 +34,12 @@ export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger
     if (onEvent !== null) server.addLifecycleListener(onEvent);
   }
   const contextConfig = new ContextConfig(defaultWebXml(env, logger));
+  const resources = new GlobalResources(config.globalResources, env.catalinaBase, componentLogger(logger, 'GlobalNamingResources'));
+  server.addLifecycleListener((event) => {
+    if (event.type === 'after_stop') void resources.close();
+  });
   config.services.forEach((serviceConfig, serviceIndex) => {
-    const service = buildServiceTree(serviceConfig, env, logger, contextConfig);
+    const service = buildServiceTree(serviceConfig, env, logger, contextConfig, { resources });
     const executors = new WorkerExecutors(config, serviceIndex, env, service, logger);
     serviceConfig.connectors.forEach((connectorConfig, connectorIndex) => {
       // Server portOffset shifts every fixed connector port (port 0 still means "any free port").
@@ -56,6 +63,8 @@ function lifecycleListenerOf(component: ComponentConfig, catalinaBase: string): 
 }
 
 export interface ServiceTreeOptions {
+  /** The `<GlobalNamingResources>` the realms name. */
+  readonly resources: GlobalResources;
   /** Replaces the session Manager of every Context (worker threads: a proxy to the main thread's Manager). */
   readonly createSessionManager?: HostDeployerOptions['createSessionManager'];
 }
@@ -69,14 +78,29 @@ export function buildServiceTree(
   env: ConfigEnvironment,
   logger: Logger,
   contextConfig: ContextConfig,
-  options: ServiceTreeOptions = {},
+  options: ServiceTreeOptions,
 ): Service<Connector> {
   const engineConfig = serviceConfig.engine;
   const engine = new Engine(engineConfig, componentLogger(logger, `Engine[${engineConfig.name}]`));
+  const realmDependencies = (realmLogger: Logger): RealmDependencies => ({
+    catalinaBase: env.catalinaBase,
+    resources: options.resources,
+    logger: realmLogger,
+  });
+  // As StandardEngine: with no <Realm>, a NullRealm, so an application with a login finds a realm that knows nobody.
+  if (engineConfig.realm === undefined) engine.setRealm(new NullRealm({ logger: engine.logger }));
+  else {
+    const { realm, policy } = createRealm(engineConfig.realm, realmDependencies(engine.logger));
+    engine.setRealm(realm, policy);
+  }
   for (const valve of engineConfig.valves) engine.pipeline.addValve(createValve(valve, env.catalinaBase, engine.logger));
   const service = new Service<Connector>(serviceConfig, engine, componentLogger(logger, `Service[${serviceConfig.name}]`));
   for (const hostConfig of engineConfig.hosts) {
     const host = new Host(hostConfig, componentLogger(logger, `Host[${hostConfig.name}]`));
+    if (hostConfig.realm !== undefined) {
+      const { realm, policy } = createRealm(hostConfig.realm, realmDependencies(host.logger));
+      host.setRealm(realm, policy);
+    }
     for (const valve of hostConfig.valves) host.pipeline.addValve(createValve(valve, env.catalinaBase, host.logger));
     // Like StandardHost: an ErrorReportValve is always there, last before the basic valve.
     if (!hostConfig.valves.some((v) => v.className === ERROR_REPORT_VALVE)) {
@@ -91,6 +115,7 @@ export function buildServiceTree(
       jvmRoute: engineConfig.jvmRoute,
       components: {
         valve: (component, valveLogger) => createValve(component, env.catalinaBase, valveLogger),
+        realm: (realmConfig, realmLogger) => createRealm(realmConfig, realmDependencies(realmLogger)),
         lifecycleListener: (component) => lifecycleListenerOf(component, env.catalinaBase),
       },
       ...(options.createSessionManager === undefined ? {} : { createSessionManager: options.createSessionManager }),

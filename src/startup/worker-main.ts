@@ -33,6 +33,7 @@ import {
 } from '../blocking/worker/worker-exchange.js';
 import { WorkerSessionManager, WorkerSessionRegistry, type SessionOwnerLink } from '../blocking/session/worker-session-manager.js';
 import { buildServiceTree, defaultWebXml } from './server-factory.js';
+import { GlobalResources } from './global-resources.js';
 import { WorkerDeployer } from '../blocking/worker/worker-deployer.js';
 import type { WorkerInit } from '../blocking/worker/worker-init.js';
 import { exitProcess, installProcessGuard } from './process-guard.js';
@@ -103,7 +104,8 @@ async function start(): Promise<void> {
       link: ownerLink,
       registry: sessions,
     });
-  service = buildServiceTree(serviceConfig, init.env, logger, contextConfig, { createSessionManager });
+  const resources = new GlobalResources(init.config.globalResources, init.env.catalinaBase, logger);
+  service = buildServiceTree(serviceConfig, init.env, logger, contextConfig, { createSessionManager, resources });
   for (const host of service.engine.findChildren() as Host[]) {
     // No checks of its own: reloads (reloadable, WatchedResource) are decided by the main thread too.
     const own = host.deployer;

@@ -8,6 +8,7 @@ import type { Cookie } from '../../servlet/cookie.js';
 import type { DispatcherType } from '../../servlet/dispatcher-type.js';
 import type { HttpServletRequest, ServletRequest } from '../../servlet/http-servlet-request.js';
 import type { HttpSession } from '../../servlet/http-session.js';
+import type { HttpServletResponse } from '../../servlet/http-servlet-response.js';
 import type { Part } from '../../servlet/part.js';
 import type { RequestDispatcher } from '../../servlet/request-dispatcher.js';
 import type { ServletContext } from '../../servlet/servlet-context.js';
@@ -206,6 +207,16 @@ export class RequestFacade implements HttpServletRequest {
   }
   getUserPrincipal(): Principal | null {
     return this.#request.getUserPrincipal();
+  }
+  login(username: string, password: string): Promise<void> {
+    return this.#request.login(username, password);
+  }
+  logout(): Promise<void> {
+    return this.#request.logout();
+  }
+  /** The challenge goes out on this request's own response, whichever wrapper of it the application passes. */
+  authenticate(_response: HttpServletResponse): Promise<boolean> {
+    return this.#request.authenticate(this.#request.response);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Fail closed (architecture decision 11), over real sockets: an application whose web.xml asks for protection
- * Serval cannot give yet (a security constraint, a login configuration, a Tomcat filter it does not implement)
+ * Serval cannot give (a login method it does not implement, a Tomcat filter it does not implement)
  * or whose META-INF/context.xml names such a valve is not deployed, and is not served, while a sibling application
  * beside it deploys and answers. Each refusal is logged with file:line and its code.
  */
@@ -29,7 +29,7 @@ const apps: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   },
   login: {
     'secret.html': SECRET,
-    'WEB-INF/web.xml': [WEB_APP, '', '  <login-config><auth-method>BASIC</auth-method></login-config>', '</web-app>', ''].join('\n'),
+    'WEB-INF/web.xml': [WEB_APP, '', '  <login-config><auth-method>SPNEGO</auth-method></login-config>', '</web-app>', ''].join('\n'),
   },
   filtered: {
     'secret.html': SECRET,
@@ -78,17 +78,23 @@ describe('fail closed on security declarations Serval cannot enforce', () => {
     expect(await server.get('/open/index.html')).toEqual({ status: 200, body: 'open app\n' });
   });
 
+  it('deploys an application with a constraint and enforces it: without a login-config nobody can log in (403)', async () => {
+    const response = await server.get('/constrained/secret.html');
+    expect(response.status).toBe(403);
+    expect(response.body).not.toContain(SECRET);
+    expect(server.host.findChild('constrained')?.state).toBe('STARTED');
+  });
+
   it.each([
     // The deployment failure is logged with the error's message (its code is the cause's, shown in the stack).
-    ['constrained', '<security-constraint> cannot be enforced', 'constrained/WEB-INF/web.xml:2]', 'no authentication'],
-    ['login', '<login-config> cannot be enforced', 'login/WEB-INF/web.xml:3]', 'no authentication'],
+    ['login', 'auth-method [SPNEGO] is not one Serval enforces', 'login/WEB-INF/web.xml:3', 'BASIC, FORM'],
     ['filtered', 'is a Tomcat class that Serval does not implement', 'filtered/WEB-INF/web.xml:2]', 'RemoteAddrFilter'],
     ['valved', 'SV_ERR_CONFIG_CLASS_REFUSED', 'valved/META-INF/context.xml:2:', 'RemoteAddrValve'],
   ])('does not deploy or serve [%s]: logs "%s" at %s', async (name, code, at, what) => {
     const response = await server.get(`/${name}/secret.html`);
     expect(response.status).toBe(404);
     expect(response.body).not.toContain(SECRET);
-    expect(server.host.findChild(`/${name}`)?.state ?? 'absent').not.toBe('STARTED');
+    expect(server.host.findChild(name)?.state ?? 'absent').not.toBe('STARTED');
     const log = logText();
     expect(log).toContain(code);
     expect(log).toContain(at);

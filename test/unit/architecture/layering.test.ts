@@ -124,6 +124,13 @@ const rules: readonly Rule[] = [
     appliesTo: inArea('realm'),
     forbids: importsArea('mapper', 'protocol', 'net', 'session', ...CONTAINER),
   },
+  {
+    // The authenticators enforce a Context's security through core's contracts (Request, Valve, Authenticator) and
+    // the realms; deploy/ builds them from the descriptors.
+    name: 'security/ never imports connector, deploy, blocking, startup, valves or builtin-servlets',
+    appliesTo: inArea('security'),
+    forbids: importsArea('connector', 'deploy', 'blocking', 'startup', 'valves', 'builtin-servlets', 'protocol', 'net'),
+  },
 ];
 
 /** Folder → the folders it imports (type-only imports included), from the edges of src/. */
@@ -255,6 +262,7 @@ describe('layering rules (checked on a synthetic tree)', () => {
     ...edgesOf('src/session/s.ts', "import type { M } from '../net/worker-pool/worker-messages.js';\nimport '../servlet/http-session.js';"),
     ...edgesOf('src/blocking/main/e.ts', "import '../../startup/server-factory.js';\nimport '../../connector/connector.js';"),
     ...edgesOf('src/realm/r.ts', "import '../core/context.js';\nimport type { Principal } from '../servlet/principal.js';"),
+    ...edgesOf('src/security/a.ts', "import '../deploy/web-xml.js';\nimport type { Request } from '../core/request.js';"),
   ];
 
   it('reports each forbidden edge as file → import, and only those', () => {
@@ -270,6 +278,7 @@ describe('layering rules (checked on a synthetic tree)', () => {
       ['src/blocking/main/e.ts → ../../startup/server-factory.js'],
       ['src/config/t.ts → ../net/tls-config.js'],
       ['src/realm/r.ts → ../core/context.js'],
+      ['src/security/a.ts → ../deploy/web-xml.js'],
     ]);
   });
 

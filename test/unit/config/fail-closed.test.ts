@@ -18,10 +18,6 @@ import {
   type ConfigEnvironment,
 } from '../../../src/config/server-xml-loader.js';
 import { tomcatComponentClasses } from '../../../src/config/tomcat-classes.js';
-import { refuseUnenforceableSecurity } from '../../../src/deploy/context-config.js';
-import { emptyWebXml } from '../../../src/deploy/web-xml.js';
-import { parseWebXmlString } from '../../../src/deploy/web-xml-parser.js';
-import { ContainerError } from '../../../src/errors/container-error.js';
 
 const env: ConfigEnvironment = { catalinaHome: '/opt/serval', catalinaBase: '/srv/base', env: {} };
 
@@ -66,7 +62,7 @@ describe('Tomcat components Serval does not implement', () => {
     ['org.apache.catalina.valves.RemoteCIDRValve', 'client address'],
     ['org.apache.catalina.valves.RemoteHostValve', 'client address'],
     ['org.apache.catalina.valves.RemoteIpValve', 'trusted proxy'],
-    ['org.apache.catalina.authenticator.BasicAuthenticator', 'authenticates users'],
+    ['org.apache.catalina.authenticator.SpnegoAuthenticator', 'authenticates users'],
     ['org.apache.catalina.authenticator.SingleSignOn', 'authenticated users'],
     ['org.apache.catalina.valves.CrawlerSessionManagerValve', 'sessions of crawlers'],
     ['org.apache.catalina.valves.rewrite.RewriteValve', 'rewrites, redirects or refuses'],
@@ -280,27 +276,6 @@ describe("Tomcat 10.1's attributes", () => {
       else expect(reasons, where).toHaveLength(0);
       if (spec.prefix === true) expect(spec.tomcatOnly, where).toBe(true);
     }
-  });
-});
-
-describe('web.xml security declarations (until issue #20 enforces them)', () => {
-  it('refuses an application with a security-constraint, naming file:line', () => {
-    const xml =
-      '<web-app>\n  <security-constraint>\n    <web-resource-collection><url-pattern>/*</url-pattern></web-resource-collection>\n  </security-constraint>\n</web-app>';
-    const webXml = parseWebXmlString(xml, '/apps/a/WEB-INF/web.xml');
-    expect(() => refuseUnenforceableSecurity(webXml, 'a')).toThrow(ContainerError);
-    try {
-      refuseUnenforceableSecurity(webXml, 'a');
-    } catch (error) {
-      expect((error as ContainerError).code).toBe('SV_ERR_DEPLOY_SECURITY_NOT_ENFORCED');
-      expect((error as Error).message).toContain('[/apps/a/WEB-INF/web.xml:2] <security-constraint> cannot be enforced');
-    }
-  });
-
-  it('refuses a login-config alone, and lets an application without either through', () => {
-    const login = parseWebXmlString('<web-app>\n\n  <login-config><auth-method>BASIC</auth-method></login-config>\n</web-app>', '/w.xml');
-    expect(() => refuseUnenforceableSecurity(login, 'b')).toThrow('[/w.xml:3] <login-config> cannot be enforced');
-    expect(() => refuseUnenforceableSecurity(emptyWebXml('/x.xml'), 'c')).not.toThrow();
   });
 });
 

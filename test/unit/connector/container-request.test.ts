@@ -51,6 +51,17 @@ function makeBinding(overrides: Partial<ContextBinding> = {}): TestBinding {
     fireRequestAttributeEvent(kind: string, _request: Request, name: string, value: unknown) {
       events.push({ kind, name, value });
     },
+    // The Context's authenticator decides roles (src/security); this one asks the principal, to see the delegation.
+    authenticator: {
+      next: null,
+      invoke: () => undefined,
+      backgroundProcess: () => undefined,
+      login: async () => undefined,
+      logout: async () => undefined,
+      authenticate: async () => false,
+      isUserInRole: (request: Request, role: string) =>
+        (request.getUserPrincipal() as { hasRole?: (r: string) => boolean } | null)?.hasRole?.(role) === true,
+    },
     ...overrides,
     sessionManager,
     dispatched,
@@ -655,7 +666,6 @@ describe('ContainerRequest: security and dispatching', () => {
   it('reports the principal set by an authenticator', () => {
     const { request } = setup();
     expect([request.getUserPrincipal(), request.getRemoteUser(), request.getAuthType()]).toEqual([null, null, null]);
-    expect(request.isUserInRole('**')).toBe(false);
     const principal = { getName: () => 'alice', hasRole: (role: string) => role === 'admin' };
     request.setUserPrincipal(principal, 'BASIC');
     expect(request.getUserPrincipal()).toBe(principal);
@@ -663,7 +673,10 @@ describe('ContainerRequest: security and dispatching', () => {
     expect(request.getAuthType()).toBe('BASIC');
     expect(request.isUserInRole('admin')).toBe(true);
     expect(request.isUserInRole('guest')).toBe(false);
-    expect(request.isUserInRole('**')).toBe(true);
+    // Unmapped (no Context, so no authenticator): only `**`, any logged-in user, can be answered.
+    const unmapped = setup({ binding: null }).request;
+    unmapped.setUserPrincipal(principal, 'BASIC');
+    expect([unmapped.isUserInRole('admin'), unmapped.isUserInRole('**')]).toEqual([false, true]);
   });
 
   it('resolves dispatcher paths: absolute as given, relative against servlet path + path info', () => {
