@@ -1000,6 +1000,11 @@ const docs = {
       'The realm could not ask its backend (a PostgreSQL server, an LDAP directory) whether the credentials are right: the server is down, refused the connection or did not answer in time. Nobody is authenticated through the realm meanwhile; the request is answered 503.',
     fix: "Bring the backend back or fix the realm's connection settings; authentication works again at the next request, without a restart.",
   },
+  SV_ERR_SECURITY_DIGEST_ATTRIBUTE: {
+    meaning:
+      'A DIGEST authenticator attribute that bounds its nonces (nonceValidity, nonceCountWindowSize, nonceCacheSize) is not a whole number of at least 1, or its key is empty.',
+    fix: 'Give the attribute a positive whole number (milliseconds for nonceValidity), or leave it out for the default; leave key out for a random one.',
+  },
   SV_ERR_STARTUP_BIND: {
     meaning: 'A Connector could not listen on its address and port (already in use, not permitted, address not local).',
     fix: 'Stop the other process on that port, or change the `port`/`address` of the Connector (or `portOffset`); ports below 1024 need privileges.',
