@@ -27,7 +27,7 @@ const BASE64_VALUES: readonly number[] = (() => {
 })();
 
 /** RFC 9110 §5.6.2 tchar, by ASCII code. */
-export const TCHAR: readonly boolean[] = (() => {
+const TCHAR: readonly boolean[] = (() => {
   const table = new Array<boolean>(128).fill(false);
   for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") table[c.charCodeAt(0)] = true;
   return table;
@@ -124,7 +124,7 @@ function isWhitespace(code: number): boolean {
 }
 
 /** Unicode's Cc category: C0 controls, DEL and C1 controls. */
-export function hasControlCharacter(text: string): boolean {
+function hasControlCharacter(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
