@@ -251,7 +251,7 @@ function readAltNames(der: Uint8Array, explicit: Tlv): AltName[] | null {
     for (const entry of entries) {
       if (entry.tag === 0x81) {
         // rfc822Name [1] IMPLICIT IA5String
-        names.push({ kind: 'email', value: Buffer.from(der.subarray(entry.contentStart, entry.end)).toString('latin1') });
+        names.push({ kind: 'email', value: ascii(der.subarray(entry.contentStart, entry.end)) });
       } else if (entry.tag === 0xa0) {
         // otherName [0] { type-id OID, value [0] EXPLICIT ANY }
         const upn = readUpn(der, entry);
@@ -272,19 +272,21 @@ function readUpn(der: Uint8Array, otherName: Tlv): string | null {
 }
 
 /**
- * The string types Java's DerValue.getAsString reads: UTF8String, PrintableString, T61String, IA5String,
- * GeneralString (one byte per character), UniversalString (UTF-32BE), BMPString (UTF-16BE); null for others.
+ * The string types Java's DerValue.getAsString reads: UTF8String, T61String (ISO-8859-1), PrintableString,
+ * IA5String, GeneralString (US-ASCII), UniversalString (UTF-32BE), BMPString (UTF-16BE); null for others
+ * (NumericString, VisibleString… are shown as #hex, as Java does).
  */
 function decodeDirectoryString(der: Uint8Array, value: Tlv): string | null {
   const content = Buffer.from(der.subarray(value.contentStart, value.end));
   switch (value.tag) {
     case 0x0c:
       return content.toString('utf8');
-    case 0x13:
     case 0x14:
+      return content.toString('latin1');
+    case 0x13:
     case 0x16:
     case 0x1b:
-      return content.toString('latin1');
+      return ascii(content);
     case 0x1e:
       return UTF16BE.decode(content);
     case 0x1c:
@@ -295,6 +297,11 @@ function decodeDirectoryString(der: Uint8Array, value: Tlv): string | null {
 }
 
 const UTF16BE = new TextDecoder('utf-16be');
+
+/** US-ASCII as Java decodes it: a byte above 0x7f becomes U+FFFD. */
+function ascii(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => (byte < 0x80 ? String.fromCharCode(byte) : '\ufffd')).join('');
+}
 
 function decodeUtf32be(bytes: Uint8Array): string {
   let text = '';

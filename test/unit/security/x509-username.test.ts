@@ -1,5 +1,6 @@
 // CLIENT-CERT: certificate → user name, as Tomcat's X509UsernameRetrieverClassName selects it. Real
-// certificates come from the openssl command; edge cases of the DN syntax from DER built here.
+// certificates come from the openssl command; edge cases of the DN syntax from DER built here. The expected
+// subject DNs were checked once against Java's own X500Principal.toString() (OpenJDK 17) on the same DER.
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -116,6 +117,14 @@ describe('the subject DN in Java X500Principal.toString() form (X509SubjectDnRet
       rdn(ava('2.5.4.3', integer)),
     ]);
     expect(subjectDnUsername(cert)).toBe('CN=#02020102, CN=aé, CN=J\u{1f600}, CN=Jä');
+  });
+
+  it('reads PrintableString, IA5String and GeneralString as US-ASCII, as Java does (checked against X500Principal)', () => {
+    for (const tag of [0x13, 0x16, 0x1b]) {
+      expect(subjectDnUsername(certificate([rdn(ava('2.5.4.3', tlv(tag, Buffer.from([0x61, 0xe9]))))]))).toBe('CN=a\ufffd');
+    }
+    // VisibleString is no string type to Java's DerValue.getAsString.
+    expect(subjectDnUsername(certificate([rdn(ava('2.5.4.3', tlv(0x1a, Buffer.from('v'))))]))).toBe('CN=#1a0176');
   });
 
   it('an empty subject gives no user name', () => {
