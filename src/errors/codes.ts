@@ -741,6 +741,11 @@ const catalogue = {
     detail: "the message of the realm's backend client (pg, ldapts) or of the operating system",
   },
 
+  // --- security: authenticator wire formats (src/security) ---
+  SV_ERR_SECURITY_DIGEST_ATTRIBUTE: {
+    message: 'DigestAuthenticator attribute [{attribute}] has invalid value [{value}]; allowed: {allowed}',
+  },
+
   // --- startup / cli ---
   SV_ERR_STARTUP_BIND: {
     message: 'Failed to bind [{address}:{port}]: {detail}',

@@ -1039,6 +1039,11 @@ const docs = {
       '`<GlobalNamingResources>` declares a `<Resource>` of a type Serval does not build (a mail session, a JavaBean…). Serval has a minimal naming layer for the resources realms use, not full JNDI, so the resource is skipped; it grants nothing by itself.',
     fix: 'Nothing is required when nothing uses it; remove the Resource to silence the warning.',
   },
+  SV_ERR_SECURITY_DIGEST_ATTRIBUTE: {
+    meaning:
+      'A DIGEST authenticator attribute that bounds its nonces (nonceValidity, nonceCountWindowSize, nonceCacheSize) is not a whole number of at least 1, or its key is empty.',
+    fix: 'Give the attribute a positive whole number (milliseconds for nonceValidity), or leave it out for the default; leave key out for a random one.',
+  },
   SV_ERR_STARTUP_BIND: {
     meaning: 'A Connector could not listen on its address and port (already in use, not permitted, address not local).',
     fix: 'Stop the other process on that port, or change the `port`/`address` of the Connector (or `portOffset`); ports below 1024 need privileges.',
