@@ -904,7 +904,7 @@ const table = [
   ),
   ...authenticatorAttributes(digestAuthenticator),
   digestAuthenticator.int('nonceValidity', 300000, 'How long a nonce stays valid.', { ...ms, min: 1 }),
-  digestAuthenticator.int('nonceCountWindow', 100, 'How far out of order a nonce count may arrive before it is refused as a replay.', {
+  digestAuthenticator.int('nonceCountWindowSize', 100, 'How far out of order a nonce count may arrive before it is refused as a replay.', {
     min: 1,
   }),
   digestAuthenticator.int('nonceCacheSize', 1000, 'Nonces remembered for replay protection.', { min: 1 }),

@@ -28,6 +28,7 @@ import type { ContainerMapping, ExchangeControl, Request } from '../core/request
 import { RequestFacade } from '../core/facade/request-facade.js';
 import { RequestContent } from './request-content.js';
 import { tlsAttribute } from './tls-attributes.js';
+import type { X509Certificate } from 'node:crypto';
 import { lowerCaseName } from './header-name.js';
 import { COLON, lastIndexOfChar, SLASH } from '../mapper/char-search.js';
 
@@ -539,6 +540,11 @@ export class ContainerRequest implements Request {
   }
 
   // --- security ---
+
+  getVerifiedClientCertificates(): readonly X509Certificate[] {
+    const tls = this.#exchange.tls;
+    return tls !== undefined && tls.peerVerified ? tls.peerCertificates : [];
+  }
 
   setUserPrincipal(principal: Principal | null, authType: string | null): void {
     this.#forwardedUserAdopted = true;

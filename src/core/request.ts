@@ -3,6 +3,7 @@
  * catalina.connector.Request as core sees it). Defined here, in core, so that core and valves depend on this
  * contract and never on the connector that implements it (ContainerRequest) or on the protocol exchange behind it.
  */
+import type { X509Certificate } from 'node:crypto';
 import type { Principal } from '../servlet/principal.js';
 import type { ConnectorConfig } from '../config/server-config.js';
 import type { HttpServletRequest } from '../servlet/http-servlet-request.js';
@@ -65,6 +66,12 @@ export interface Request extends HttpServletRequest {
   getDecodedRequestURI(): string;
   /** The session already associated with this request, without creating one or checking validity. */
   getSessionIfExists(): HttpSession | null;
+  /**
+   * The client's certificate chain (leaf first) when it can be trusted for CLIENT-CERT: verified against the
+   * connector's CAs in this TLS handshake, or forwarded by the trusted front end of an AJP connector (which verified
+   * it); empty otherwise.
+   */
+  getVerifiedClientCertificates(): readonly X509Certificate[];
   /** Authenticated user, set by authenticators or trusted front ends. */
   setUserPrincipal(principal: Principal | null, authType: string | null): void;
   /** Attributes the container keeps for itself (never visible to or settable by protocol input). */

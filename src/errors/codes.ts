@@ -725,6 +725,17 @@ const catalogue = {
     message:
       'Web application [{name}] cannot be deployed: {file}:{line}: a FORM login needs <{element}>, a path inside the application starting with "/"; found [{value}]',
   },
+  SV_ERR_DEPLOY_DIGEST_UNSUPPORTED: {
+    message: 'Web application [{name}] cannot be deployed: {file}:{line}: its DIGEST login cannot offer [{algorithm}]: {reason}',
+    reasons: [
+      'RFC 7616 names no such algorithm',
+      'its realm stores salted or iterated credentials, from which no digest of the password can be computed',
+    ],
+  },
+  SV_ERR_DEPLOY_X509_RETRIEVER: {
+    message:
+      'Web application [{name}] cannot be deployed: {file}:{line}: its CLIENT-CERT login names X509UsernameRetrieverClassName [{className}], which Serval does not know; known: [{known}]',
+  },
   SV_ERR_AUTH_ALREADY_LOGGED_IN: {
     message: 'request.login() was called while user [{user}] is logged in; call logout() first',
   },

@@ -1015,6 +1015,16 @@ const docs = {
     meaning: 'A FORM `<login-config>` lacks its `<form-login-page>` or `<form-error-page>`, or one does not start with "/".',
     fix: 'Give both pages as paths inside the application, e.g. `/login.html` and `/login-failed.html`.',
   },
+  SV_ERR_DEPLOY_DIGEST_UNSUPPORTED: {
+    meaning:
+      'The application asks for DIGEST login, but its realm cannot check a digest: DIGEST needs the clear-text password or a stored H(user:realm:password), and a salted or iterated credential (SecretKeyCredentialHandler, scrypt, a salted MessageDigest) is neither. Deployed, nobody could log in.',
+    fix: 'Use FORM or BASIC over TLS with hashed credentials (recommended), or give the realm a MessageDigestCredentialHandler with saltLength="0" iterations="1" whose stored values are H(user:realm:password).',
+  },
+  SV_ERR_DEPLOY_X509_RETRIEVER: {
+    meaning:
+      "The realm's X509UsernameRetrieverClassName names a class Serval does not know, so client certificates could not be turned into user names.",
+    fix: "Use one of the classes the message lists (Tomcat's X509SubjectDnRetriever is the default).",
+  },
   SV_ERR_AUTH_ALREADY_LOGGED_IN: {
     meaning: 'An application called request.login() for a request that already has a user (ServletException in Java).',
     fix: 'Call request.logout() first, or check request.getUserPrincipal() before logging in.',

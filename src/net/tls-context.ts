@@ -265,7 +265,7 @@ export class TlsContexts {
 }
 
 /** The verification error of the client certificate of a socket whose handshake completed, or null. */
-function verificationError(socket: tls.TLSSocket): Error | null {
+export function verificationError(socket: tls.TLSSocket): Error | null {
   const verification = tlsVerification(socket);
   if (verification !== null) return verification.verifyError();
   // The public path: the private tls.Server has recorded OpenSSL's result.

@@ -6,6 +6,7 @@ import { randomBytes, X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TLSSocket, type DetailedPeerCertificate } from 'node:tls';
 import { keySizeOf } from '../config/tls-config.js';
+import { verificationError } from './tls-context.js';
 
 export interface TlsInfo {
   /** Negotiated protocol, e.g. `TLSv1.3`. */
@@ -20,6 +21,11 @@ export interface TlsInfo {
   readonly peerCertificates: readonly X509Certificate[];
   /** The SNI name the client sent, if any. */
   readonly serverName: string | undefined;
+  /**
+   * Whether the client's certificate was verified against the connector's trusted CAs during the handshake (not so
+   * with certificateVerification="optional_no_ca", or without a certificate): CLIENT-CERT logs in only such a client.
+   */
+  readonly peerVerified: boolean;
 }
 
 const cache = new WeakMap<Socket, TlsInfo>();
@@ -41,6 +47,7 @@ class SocketTlsInfo implements TlsInfo {
   readonly keySize: number;
   readonly serverName: string | undefined;
   readonly #socket: TLSSocket;
+  #peerVerified: boolean | undefined;
   #sessionId: string | undefined;
   #peers: readonly X509Certificate[] | undefined;
 
@@ -52,6 +59,12 @@ class SocketTlsInfo implements TlsInfo {
     this.cipherSuite = cipher?.standardName ?? cipher?.name ?? '';
     this.keySize = keySizeOf(this.cipherSuite);
     this.serverName = typeof socket.servername === 'string' ? socket.servername : undefined;
+  }
+
+  /** OpenSSL's verification of the chain, read as the connector's own check reads it (TlsContexts.peerProblem). */
+  get peerVerified(): boolean {
+    this.#peerVerified ??= this.peerCertificates.length > 0 && verificationError(this.#socket) === null;
+    return this.#peerVerified;
   }
 
   get sessionId(): string {

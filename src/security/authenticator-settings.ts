@@ -23,13 +23,17 @@ export interface AuthenticatorSettings {
   /** DIGEST: nonce lifetime in ms (default 300000). */
   readonly nonceValidity: number;
   /** DIGEST: how far out of order a nonce count may arrive (default 100). */
-  readonly nonceCountWindow: number;
+  readonly nonceCountWindowSize: number;
   /** DIGEST: nonces remembered for replay protection (default 1000). */
   readonly nonceCacheSize: number;
   /** DIGEST: whether the digest-uri must be the request's URI (default true). */
   readonly validateUri: boolean;
   /** DIGEST: the algorithms offered, in order of preference (default SHA-256 then MD5, RFC 7616 §3.7). */
   readonly algorithms: readonly string[];
+  /** DIGEST: the secret nonces are signed with; unset: a random one per start. */
+  readonly key: string | undefined;
+  /** DIGEST: the opaque value of the challenges; unset: a random one per start. */
+  readonly opaque: string | undefined;
 }
 
 export const DEFAULT_AUTHENTICATOR_SETTINGS: AuthenticatorSettings = Object.freeze({
@@ -42,8 +46,10 @@ export const DEFAULT_AUTHENTICATOR_SETTINGS: AuthenticatorSettings = Object.free
   authenticationSessionTimeout: 120,
   charset: 'UTF-8',
   nonceValidity: 300_000,
-  nonceCountWindow: 100,
+  nonceCountWindowSize: 100,
   nonceCacheSize: 1000,
   validateUri: true,
   algorithms: Object.freeze(['SHA-256', 'MD5']),
+  key: undefined,
+  opaque: undefined,
 });

@@ -15,6 +15,11 @@ import { BasicLogin } from './basic-login.js';
 import { ConstraintTable, type ConstraintDeclaration } from './constraint-table.js';
 import { FormLogin } from './form-login.js';
 import type { LoginMethod } from './login-method.js';
+import { ClientCertLogin } from './client-cert-login.js';
+import { DigestLogin } from './digest-login.js';
+import { DigestNonces } from './digest-nonces.js';
+import { DEFAULT_X509_USERNAME_RETRIEVER_CLASS, X509_USERNAME_RETRIEVERS, x509UsernameRetriever } from './x509-username.js';
+import type { DigestAlgorithm } from '../realm/realm.js';
 
 const AUTHENTICATORS = 'org.apache.catalina.authenticator.';
 
@@ -69,7 +74,7 @@ export function createAuthenticator(
     file: loginConfig?.file ?? options.valve?.location.file ?? '',
     line: loginConfig?.line ?? options.valve?.location.line ?? 0,
   };
-  const loginMethod = loginMethodFor(authMethod, declarations, where);
+  const loginMethod = loginMethodFor(authMethod, declarations, settings, options.context, where);
   const authenticator = new AuthenticatorValve({
     context: options.context,
     contextPath: options.contextPath,
@@ -87,6 +92,8 @@ export function createAuthenticator(
 function loginMethodFor(
   authMethod: string | null,
   declarations: SecurityDeclarations,
+  settings: AuthenticatorSettings,
+  context: SecuredContext,
   where: { readonly name: string; readonly file: string; readonly line: number },
 ): LoginMethod | null {
   switch (authMethod) {
@@ -109,8 +116,23 @@ function loginMethodFor(
       }
       return new FormLogin(loginPage!, errorPage!);
     }
+    case 'DIGEST':
+      return digestLogin(settings, context, where);
+    case 'CLIENT-CERT':
+    case 'CLIENT_CERT': {
+      const className = context.realmPolicy.x509UsernameRetriever ?? DEFAULT_X509_USERNAME_RETRIEVER_CLASS;
+      const retriever = x509UsernameRetriever(className);
+      if (retriever === null) {
+        throw new DeployError('SV_ERR_DEPLOY_X509_RETRIEVER', {
+          ...where,
+          className,
+          known: [...X509_USERNAME_RETRIEVERS.keys()].join(', '),
+        });
+      }
+      return new ClientCertLogin(retriever);
+    }
     default:
-      throw new DeployError('SV_ERR_DEPLOY_AUTH_METHOD', { ...where, authMethod, supported: 'BASIC, FORM' });
+      throw new DeployError('SV_ERR_DEPLOY_AUTH_METHOD', { ...where, authMethod, supported: 'BASIC, FORM, DIGEST, CLIENT-CERT' });
   }
 }
 
@@ -132,7 +154,7 @@ function settingsOf(valve: ComponentConfig | undefined): AuthenticatorSettings {
     authenticationSessionTimeout: int('authenticationSessionTimeout'),
     charset: (a['charset'] as string | undefined) ?? d.charset,
     nonceValidity: int('nonceValidity'),
-    nonceCountWindow: int('nonceCountWindow'),
+    nonceCountWindowSize: int('nonceCountWindowSize'),
     nonceCacheSize: int('nonceCacheSize'),
     validateUri: bool('validateUri'),
     algorithms:
@@ -142,5 +164,46 @@ function settingsOf(valve: ComponentConfig | undefined): AuthenticatorSettings {
             .split(',')
             .map((s) => s.trim())
             .filter((s) => s !== ''),
+    key: (a['key'] as string | undefined) ?? d.key,
+    opaque: (a['opaque'] as string | undefined) ?? d.opaque,
   };
 }
+
+/**
+ * DIGEST needs a realm that can compute H(username:realm:password): it knows the clear-text password, or stores that
+ * very hash. A salted or iterated credential cannot work, so the application is refused rather than deployed with a
+ * login nobody can pass.
+ */
+function digestLogin(
+  settings: AuthenticatorSettings,
+  context: SecuredContext,
+  where: { readonly name: string; readonly file: string; readonly line: number },
+): DigestLogin {
+  const algorithms = settings.algorithms.map((name) => {
+    const algorithm = DIGEST_ALGORITHMS.find((known) => known.toLowerCase() === name.toLowerCase());
+    if (algorithm === undefined) {
+      throw new DeployError('SV_ERR_DEPLOY_DIGEST_UNSUPPORTED', { ...where, algorithm: name, reason: 'RFC 7616 names no such algorithm' });
+    }
+    return algorithm;
+  });
+  const realm = context.realm;
+  for (const algorithm of algorithms) {
+    if (realm === null || !realm.supportsDigest(algorithm)) {
+      throw new DeployError('SV_ERR_DEPLOY_DIGEST_UNSUPPORTED', {
+        ...where,
+        algorithm,
+        reason: 'its realm stores salted or iterated credentials, from which no digest of the password can be computed',
+      });
+    }
+  }
+  const nonces = new DigestNonces({
+    nonceValidity: settings.nonceValidity,
+    nonceCountWindowSize: settings.nonceCountWindowSize,
+    nonceCacheSize: settings.nonceCacheSize,
+    ...(settings.key === undefined ? {} : { key: settings.key }),
+    ...(settings.opaque === undefined ? {} : { opaque: settings.opaque }),
+  });
+  return new DigestLogin(nonces, algorithms);
+}
+
+const DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = ['SHA-256', 'SHA-512-256', 'MD5'];

@@ -57,6 +57,7 @@ function tlsData(tls: TlsInfo | undefined): TlsInfoData | undefined {
     keySize: tls.keySize,
     sessionId: tls.sessionId,
     peerCertificatesPem: tls.peerCertificates.map((certificate) => certificate.toString()),
+    peerVerified: tls.peerVerified,
     serverName: tls.serverName,
   };
 }

@@ -11,6 +11,7 @@ export interface TlsInfoData {
   readonly keySize: number;
   readonly sessionId: string;
   readonly peerCertificatesPem: readonly string[];
+  readonly peerVerified: boolean;
   readonly serverName: string | undefined;
 }
 

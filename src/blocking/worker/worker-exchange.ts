@@ -239,5 +239,6 @@ function tlsInfoFrom(connection: ConnectionData): TlsInfo | undefined {
     sessionId: data.sessionId,
     peerCertificates: data.peerCertificatesPem.map((pem) => new X509Certificate(pem)),
     serverName: data.serverName,
+    peerVerified: data.peerVerified,
   };
 }

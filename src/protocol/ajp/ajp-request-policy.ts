@@ -136,6 +136,8 @@ export function applyRequestPolicy(forward: ForwardRequest, policy: AjpRequestPo
         sessionId: forward.sslSession ?? '',
         peerCertificates: certificate === null ? [] : [certificate],
         serverName: undefined,
+        // The front end (httpd's mod_ssl) verified the certificate before forwarding it; AJP is trusted by configuration.
+        peerVerified: certificate !== null,
       }
     : undefined;
 

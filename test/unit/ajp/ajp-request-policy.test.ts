@@ -110,6 +110,7 @@ describe('request attributes', () => {
       keySize: 256,
       sessionId: 'S',
       peerCertificates: [],
+      peerVerified: false,
       serverName: undefined,
     });
     // An unparsable certificate is left out, not passed on as text.

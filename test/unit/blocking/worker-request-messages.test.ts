@@ -33,6 +33,7 @@ const tlsInfo: TlsInfo = {
   keySize: 128,
   sessionId: 'ab',
   peerCertificates: [],
+  peerVerified: false,
   serverName: 'localhost',
 };
 
@@ -82,6 +83,7 @@ describe('WorkerConnectionCache', () => {
       keySize: 128,
       sessionId: 'ab',
       peerCertificatesPem: [],
+      peerVerified: false,
       serverName: 'localhost',
     });
     // An HTTP connection keeps one TlsInfo per socket: nothing to send.
