@@ -11,7 +11,9 @@
  */
 import type { PoolConfig } from 'pg';
 import { ConfigError } from '../errors/container-error.js';
+import { mergeConnectionProperties, parseJdbcUrl, sslModeOf, urlBool, urlSeconds, type SslMode } from './jdbc-url.js';
 import type { ResourceConfig } from './resource-config.js';
+import { boolAttribute, intAttribute, Problems } from './resource-problems.js';
 
 export const DATA_SOURCE_TYPE = 'javax.sql.DataSource';
 /** pgjdbc's driver class; `driverClassName` may name it or be left out. */
@@ -102,54 +104,12 @@ const FORMER_NAMES: Readonly<Record<string, string>> = {
   user: 'username',
 };
 
-/**
- * pgjdbc URL parameters (and `connectionProperties` keys) Serval accepts without effect: they tune the Java
- * driver's protocol use (statement caching, fetch sizes, buffers) or its logging.
- */
-const IGNORED_URL_PARAMETERS: readonly string[] = [
-  'prepareThreshold',
-  'preparedStatementCacheQueries',
-  'preparedStatementCacheSizeMiB',
-  'defaultRowFetchSize',
-  'binaryTransfer',
-  'receiveBufferSize',
-  'sendBufferSize',
-  'reWriteBatchedInserts',
-  'assumeMinServerVersion',
-  'loggerLevel',
-  'loggerFile',
-  'logUnclosedConnections',
-];
-const MAPPED_URL_PARAMETERS: readonly string[] = [
-  'user',
-  'password',
-  'ssl',
-  'sslmode',
-  'sslrootcert',
-  'connectTimeout',
-  'loginTimeout',
-  'socketTimeout',
-  'ApplicationName',
-  'currentSchema',
-  'options',
-  'tcpKeepAlive',
-  'readOnly',
-  'host',
-  'socketFactory',
-  'socketFactoryArg',
-];
-/** junixsocket's factory, the usual way to reach a unix-domain socket from pgjdbc. */
-const JUNIXSOCKET_FACTORY = 'org.newsclub.net.unix.AFUNIXSocketFactory$FactoryArg';
-const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
 const ISOLATION: Readonly<Record<string, string>> = {
   READ_UNCOMMITTED: 'read uncommitted',
   READ_COMMITTED: 'read committed',
   REPEATABLE_READ: 'repeatable read',
   SERIALIZABLE: 'serializable',
 };
-
-/** How TLS is used: pg's `ssl` plus, when given, the file of the CA certificates to trust (read by the factory). */
-export type SslMode = (typeof SSL_MODES)[number];
 
 export interface DataSourceSettings {
   /** The resource name, for messages. */
@@ -173,29 +133,6 @@ export interface DataSourceSettings {
   readonly validationQueryTimeoutMillis: number;
   /** Run once on every new connection, in order (DBCP connectionInitSqls). */
   readonly connectionInitSqls: readonly string[];
-}
-
-type Params = Record<string, string>;
-
-/** The pieces of a pgjdbc URL: `jdbc:postgresql:[//host[:port]]/[database][?k=v&…]`. */
-interface ParsedUrl {
-  readonly host: string;
-  readonly port: number;
-  /** null = pgjdbc's default, the user name (pg's default too). */
-  readonly database: string | null;
-  readonly parameters: Params;
-}
-
-class Problems {
-  constructor(readonly resource: ResourceConfig) {}
-
-  get where(): { file: string; line: number; resource: string } {
-    return { file: this.resource.location.file, line: this.resource.location.line, resource: this.resource.name };
-  }
-
-  invalid(attribute: string, value: string, allowed: string): never {
-    throw new ConfigError('SV_ERR_NAMING_INVALID_VALUE', { ...this.where, attribute, value: redactPasswords(value), allowed });
-  }
 }
 
 /** Maps a `<Resource type="javax.sql.DataSource">` to pg Pool settings, or throws the first problem as a ConfigError. */
@@ -375,152 +312,6 @@ export function dataSourceSettings(resource: ResourceConfig): DataSourceSettings
   };
 }
 
-/**
- * pgjdbc's URL syntax (org.postgresql.Driver.parseURL): `jdbc:postgresql:database`, `jdbc:postgresql:/`,
- * `jdbc:postgresql://host/database`, `jdbc:postgresql://host:port/`, `jdbc:postgresql://[::1]:5740/db`, each with
- * `?name=value&…`; host localhost and port 5432 by default. A failover list (`//h1:p1,h2:p2/db`) is refused.
- * A unix-domain socket is reached with libpq's `host=/directory` parameter (the socket is
- * `/directory/.s.PGSQL.<port>`) or junixsocket's `socketFactory=…AFUNIXSocketFactory$FactoryArg&socketFactoryArg=/directory/.s.PGSQL.<port>`.
- */
-function parseJdbcUrl(url: string, problems: Problems): ParsedUrl {
-  const syntax = (reason: string): never => {
-    throw new ConfigError('SV_ERR_NAMING_URL_SYNTAX', { ...problems.where, value: redactPasswords(url), reason: reason as never });
-  };
-  const prefix = 'jdbc:postgresql:';
-  if (!url.startsWith(prefix))
-    syntax('a PostgreSQL JDBC URL starts with jdbc:postgresql: (pgjdbc syntax: jdbc:postgresql://host:port/database?parameters)');
-  const rest = url.slice(prefix.length);
-  const q = rest.indexOf('?');
-  const base = q === -1 ? rest : rest.slice(0, q);
-  const query = q === -1 ? '' : rest.slice(q + 1);
-  const decode = (text: string): string => {
-    try {
-      return decodeURIComponent(text);
-    } catch {
-      return syntax('it contains a malformed percent-encoding');
-    }
-  };
-
-  let host = 'localhost';
-  let port = 5432;
-  let databasePart: string;
-  if (base.startsWith('//')) {
-    const slash = base.indexOf('/', 2);
-    const authority = slash === -1 ? base.slice(2) : base.slice(2, slash);
-    databasePart = slash === -1 ? '' : base.slice(slash + 1);
-    if (authority.includes(','))
-      syntax('it names several hosts (a pgjdbc failover list); Serval connects to one server, so name exactly one host');
-    if (authority !== '') {
-      const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9._-]+))(?::(\d{1,5}))?$/.exec(authority);
-      const portText = m?.[3];
-      if (m === null || (portText !== undefined && (Number(portText) < 1 || Number(portText) > 65535))) {
-        return syntax(
-          'its host part is not a host name, an IPv4 address or a bracketed IPv6 address followed by an optional :port (1 to 65535)',
-        );
-      }
-      host = (m[1] ?? m[2]) as string;
-      if (portText !== undefined) port = Number(portText);
-    }
-  } else {
-    databasePart = base.startsWith('/') ? base.slice(1) : base;
-  }
-  const database = databasePart === '' ? null : decode(databasePart);
-
-  const parameters: Params = {};
-  for (const pair of query === '' ? [] : query.split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    const key = decode(eq === -1 ? pair : pair.slice(0, eq));
-    const value = decode(eq === -1 ? '' : pair.slice(eq + 1));
-    if (Object.hasOwn(parameters, key)) syntax('a query parameter is given twice, so which one counts would be a guess');
-    checkParameter(problems, key);
-    parameters[key] = value;
-  }
-
-  const socketDir = unixSocket(problems, parameters);
-  if (socketDir !== null) return { host: socketDir.directory, port: socketDir.port ?? port, database, parameters };
-  return { host, port, database, parameters };
-}
-
-function checkParameter(problems: Problems, key: string): void {
-  if (MAPPED_URL_PARAMETERS.includes(key) || IGNORED_URL_PARAMETERS.includes(key)) return;
-  throw new ConfigError('SV_ERR_NAMING_URL_PARAMETER', {
-    ...problems.where,
-    parameter: key,
-    known: [...MAPPED_URL_PARAMETERS, ...IGNORED_URL_PARAMETERS].join(', '),
-  });
-}
-
-/** `connectionProperties="k=v;k=v"` (DBCP): driver properties, the same names as URL parameters; the URL's win nowhere, a clash is refused. */
-function mergeConnectionProperties(fromUrl: Params, properties: string | undefined, problems: Problems): Params {
-  if (properties === undefined) return fromUrl;
-  const merged: Params = { ...fromUrl };
-  for (const pair of properties.split(';')) {
-    if (pair.trim() === '') continue;
-    const eq = pair.indexOf('=');
-    const key = (eq === -1 ? pair : pair.slice(0, eq)).trim();
-    const value = eq === -1 ? '' : pair.slice(eq + 1).trim();
-    checkParameter(problems, key);
-    if (Object.hasOwn(merged, key) && merged[key] !== value) {
-      problems.invalid('connectionProperties', properties, `properties not already set differently in the url (${key} is)`);
-    }
-    merged[key] = value;
-  }
-  return merged;
-}
-
-function unixSocket(problems: Problems, p: Params): { directory: string; port: number | null } | null {
-  if (p.host !== undefined && p.socketFactory !== undefined) {
-    throw new ConfigError('SV_ERR_NAMING_CONFLICT', {
-      ...problems.where,
-      first: 'url host',
-      second: 'url socketFactory',
-      reason: 'both say how to reach a unix-domain socket; use one',
-    });
-  }
-  if (p.host !== undefined) {
-    if (!p.host.startsWith('/'))
-      problems.invalid('url host', p.host, 'an absolute directory holding the server socket (libpq syntax), e.g. /var/run/postgresql');
-    return { directory: p.host, port: null };
-  }
-  if (p.socketFactory !== undefined) {
-    if (p.socketFactory !== JUNIXSOCKET_FACTORY) problems.invalid('url socketFactory', p.socketFactory, JUNIXSOCKET_FACTORY);
-    const arg = p.socketFactoryArg ?? '';
-    const m = /^(\/.*)\/\.s\.PGSQL\.(\d{1,5})$/.exec(arg);
-    if (m === null)
-      return problems.invalid('url socketFactoryArg', arg, 'the absolute path of the server socket, /directory/.s.PGSQL.<port>');
-    return { directory: m[1] as string, port: Number(m[2]) };
-  }
-  if (p.socketFactoryArg !== undefined)
-    problems.invalid('url socketFactoryArg', p.socketFactoryArg, `only with socketFactory=${JUNIXSOCKET_FACTORY}`);
-  return null;
-}
-
-/**
- * pgjdbc: `ssl=true` alone means verify-full; `sslmode` wins when given. No parameter: pgjdbc's `prefer`
- * (try TLS, fall back to plain) guarantees nothing against an active attacker and pg cannot fall back, so the
- * connection is plain, as `disable`. An explicit `allow` or `prefer` is refused: it asks for TLS Serval
- * could not promise.
- */
-function sslModeOf(problems: Problems, p: Params): SslMode {
-  const ssl = p.ssl === undefined ? undefined : urlBool(problems, 'ssl', p.ssl);
-  if (p.sslmode !== undefined) {
-    const mode = SSL_MODES.find((m) => m === p.sslmode);
-    if (mode === undefined)
-      problems.invalid(
-        'url sslmode',
-        p.sslmode,
-        `one of [${SSL_MODES.join(', ')}] (allow and prefer may fall back to plain text silently)`,
-      );
-    if (ssl === false && mode !== 'disable')
-      problems.invalid('url ssl', p.ssl as string, `true, or no ssl parameter, with sslmode=${mode}`);
-    return mode;
-  }
-  if (p.sslrootcert !== undefined && ssl !== true)
-    problems.invalid('url sslrootcert', p.sslrootcert, 'only with ssl=true or sslmode=verify-ca/verify-full');
-  return ssl === true ? 'verify-full' : 'disable';
-}
-
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 
 /** A schema list for search_path: plain names (folded to lower case, as PostgreSQL does) or "quoted" ones. */
@@ -530,42 +321,4 @@ function searchPath(problems: Problems, attribute: string, value: string): strin
   if (!ok || names.length === 0)
     problems.invalid(attribute, value, 'schema names (letters, digits, _ or $; or "quoted" without spaces), separated by commas');
   return names.join(',');
-}
-
-function intAttribute(
-  problems: Problems,
-  attribute: string,
-  value: string | undefined,
-  fallback: number,
-  limits: { readonly min: number; readonly unlimited?: true },
-): number {
-  if (value === undefined) return fallback === -1 && limits.unlimited === true ? Infinity : fallback;
-  const trimmed = value.trim();
-  if (/^[+-]?\d{1,15}$/.test(trimmed)) {
-    const n = Number(trimmed);
-    if (limits.unlimited === true && n === -1) return Infinity;
-    if (n >= limits.min) return n;
-  }
-  const range = `an integer from ${limits.min}`;
-  return problems.invalid(attribute, value, limits.unlimited === true ? `-1 (no limit) or ${range}` : range);
-}
-
-function boolAttribute(problems: Problems, attribute: string, value: string | undefined, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  const lower = value.trim().toLowerCase();
-  if (lower === 'true' || lower === 'false') return lower === 'true';
-  return problems.invalid(attribute, value, 'true or false');
-}
-
-function urlBool(problems: Problems, parameter: string, value: string): boolean {
-  return boolAttribute(problems, `url ${parameter}`, value, false);
-}
-
-function urlSeconds(problems: Problems, parameter: string, value: string | undefined, fallback: number): number {
-  return intAttribute(problems, `url ${parameter}`, value, fallback, { min: 0 });
-}
-
-/** A url or connectionProperties value as it may appear in a message: a password given in it is replaced. */
-export function redactPasswords(text: string): string {
-  return text.replace(/(^|[?&;])(\s*password\s*=)[^&;]*/g, '$1$2***');
 }

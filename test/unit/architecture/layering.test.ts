@@ -115,7 +115,7 @@ const rules: readonly Rule[] = [
   {
     name: 'the foundations (errors, time, version, lifecycle, logging, config, resources) never import the container',
     appliesTo: inArea('errors', 'time', 'version', 'lifecycle', 'logging', 'config', 'resources'),
-    forbids: importsArea('protocol', 'net', 'servlet', 'session', 'realm', ...CONTAINER),
+    forbids: importsArea('protocol', 'net', 'servlet', 'session', 'realm', 'naming', ...CONTAINER),
   },
   {
     // Realms are what the container's security (authenticators, constraints, request.login) will call: they sit
@@ -123,6 +123,13 @@ const rules: readonly Rule[] = [
     name: 'realm/ imports only the foundations and servlet/ (never mapper, protocol, net, session or the container)',
     appliesTo: inArea('realm'),
     forbids: importsArea('mapper', 'protocol', 'net', 'session', ...CONTAINER),
+  },
+  {
+    // The minimal naming layer (GlobalNamingResources → DataSource) is a service realms and stores use: it sees
+    // only the foundations it needs, so it can be handed to any of them.
+    name: 'naming/ imports only errors, logging and lifecycle (and itself)',
+    appliesTo: inArea('naming'),
+    forbids: (edge) => edge.target !== null && !['naming', 'errors', 'logging', 'lifecycle'].includes(areaOf(edge.target) ?? ''),
   },
 ];
 
@@ -255,6 +262,10 @@ describe('layering rules (checked on a synthetic tree)', () => {
     ...edgesOf('src/session/s.ts', "import type { M } from '../net/worker-pool/worker-messages.js';\nimport '../servlet/http-session.js';"),
     ...edgesOf('src/blocking/main/e.ts', "import '../../startup/server-factory.js';\nimport '../../connector/connector.js';"),
     ...edgesOf('src/realm/r.ts', "import '../core/context.js';\nimport type { Principal } from '../servlet/principal.js';"),
+    ...edgesOf(
+      'src/naming/n.ts',
+      "import '../config/attributes.js';\nimport type { E } from '../errors/codes.js';\nimport './data-source.js';",
+    ),
   ];
 
   it('reports each forbidden edge as file → import, and only those', () => {
@@ -270,6 +281,7 @@ describe('layering rules (checked on a synthetic tree)', () => {
       ['src/blocking/main/e.ts → ../../startup/server-factory.js'],
       ['src/config/t.ts → ../net/tls-config.js'],
       ['src/realm/r.ts → ../core/context.js'],
+      ['src/naming/n.ts → ../config/attributes.js'],
     ]);
   });
 
