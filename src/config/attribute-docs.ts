@@ -73,7 +73,10 @@ function section(title: string, column: string, specs: readonly AttributeSpec[])
 function heading(owner: string): string {
   const [element, className] = owner.split(':');
   if (className === undefined) return owner === 'Valve' ? 'Valve (every valve)' : owner;
-  return `${element} ${className} (\`org.apache.catalina.valves.${className}\`)`;
+  // A Resource is chosen by its type; Valves and Realms by their Tomcat class.
+  if (element === 'Resource') return `${element} ${className} (\`type="javax.sql.${className}"\`)`;
+  const javaPackage = element === 'Realm' ? 'org.apache.catalina.realm' : 'org.apache.catalina.valves';
+  return `${element} ${className} (\`${javaPackage}.${className}\`)`;
 }
 
 function typeOf(spec: AttributeSpec): string {

@@ -68,10 +68,10 @@ export class PgDataSource implements DataSource {
     const client = await this.#borrow();
     try {
       const result = await client.query(text, values);
-      this.#giveBack(client, undefined);
+      this.#giveBack(client, false);
       return { rows: result.rows as R[] };
     } catch (error) {
-      this.#giveBack(client, isConnectionFailure(error) ? (error as Error) : undefined);
+      this.#giveBack(client, isConnectionFailure(error));
       throw error;
     }
   }
@@ -105,15 +105,16 @@ export class PgDataSource implements DataSource {
         await client.query({ text: this.settings.validationQuery ?? '', ...(timeout > 0 ? { query_timeout: timeout } : {}) });
         return client;
       } catch (error) {
-        this.#giveBack(client, error instanceof Error ? error : new Error(String(error)));
+        this.#giveBack(client, true);
         if (created) throw error;
       }
     }
   }
 
-  #giveBack(client: pg.PoolClient, failure: Error | undefined): void {
+  /** Returns a connection to the pool, or closes it when it can no longer be trusted. */
+  #giveBack(client: pg.PoolClient, broken: boolean): void {
     client.removeListener('error', ignoreWhileLent);
-    client.release(failure);
+    client.release(broken);
   }
 
   async #warmUp(count: number): Promise<void> {
@@ -128,7 +129,7 @@ export class PgDataSource implements DataSource {
         });
       }
     } finally {
-      for (const client of clients) this.#giveBack(client, undefined);
+      for (const client of clients) this.#giveBack(client, false);
     }
   }
 }

@@ -96,7 +96,10 @@ export const RESOURCE_COMMON_ATTRIBUTES: readonly string[] = [
   'scope',
 ];
 
-/** DBCP 1 names Tomcat 10.1's DBCP2 no longer reads (it logs and ignores them): refused with the new name. */
+/**
+ * DBCP 1 names Tomcat 10.1's DBCP2 no longer reads (it logs and ignores them, so the pool silently gets the
+ * defaults), and `user` for username: refused with the name that works.
+ */
 const FORMER_NAMES: Readonly<Record<string, string>> = {
   maxActive: 'maxTotal',
   maxWait: 'maxWaitMillis',
@@ -149,7 +152,7 @@ export function dataSourceSettings(resource: ResourceConfig): DataSourceSettings
     throw new ConfigError('SV_ERR_NAMING_UNKNOWN_ATTRIBUTE', {
       ...where,
       attribute,
-      hint: newer === undefined ? '' : ` (DBCP 2 renamed it ${newer})`,
+      hint: newer === undefined ? '' : ` (did you mean ${newer}?)`,
       known: Object.keys(DATA_SOURCE_ATTRIBUTES).join(', '),
     });
   }
@@ -234,7 +237,8 @@ export function dataSourceSettings(resource: ResourceConfig): DataSourceSettings
   if (parameters.readOnly !== undefined && urlBool(problems, 'readOnly', parameters.readOnly))
     settings.push('default_transaction_read_only=on');
   if (a.defaultTransactionIsolation !== undefined) {
-    const level = ISOLATION[a.defaultTransactionIsolation];
+    // DBCP's BasicDataSourceFactory reads the level names case-insensitively.
+    const level = ISOLATION[a.defaultTransactionIsolation.toUpperCase()];
     if (level === undefined) {
       problems.invalid(
         'defaultTransactionIsolation',
