@@ -913,9 +913,7 @@ const table = [
       required: true,
     },
   ),
-  dataSource.str('username', undefined, 'Database user; defaults to the name of the operating-system user running Serval.', {
-    formerNames: ['user'],
-  }),
+  dataSource.str('username', undefined, 'Database user; defaults to the name of the operating-system user running Serval.'),
   dataSource.str('password', undefined, "Database user's password."),
   dataSource.str('driverClassName', undefined, 'JDBC driver class: only `org.postgresql.Driver` (Serval connects through pg).'),
   dataSource.str('connectionProperties', undefined, 'Driver properties, `name=value;name=value`: the same names as the url parameters.'),
