@@ -972,7 +972,12 @@ const table = [
     undefined,
     'Auto-commit of connections: pg always commits each statement, so only `true` is accepted.',
   ),
-  dataSource.bool('defaultReadOnly', false, 'Whether connections start read-only (`default_transaction_read_only`).'),
+  dataSource.enum(
+    'defaultReadOnly',
+    ['true', 'false'],
+    undefined,
+    "Whether connections start read-only (`default_transaction_read_only`); default: the server's.",
+  ),
   dataSource.enum(
     'defaultTransactionIsolation',
     ['READ_UNCOMMITTED', 'READ_COMMITTED', 'REPEATABLE_READ', 'SERIALIZABLE'],
