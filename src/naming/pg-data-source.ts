@@ -37,6 +37,8 @@ export class PgDataSource implements DataSource {
   readonly settings: DataSourceSettings;
   readonly #pool: pg.Pool;
   readonly #logger: Logger | undefined;
+  /** Settles once the initialSize connections are open, or their failure is logged; never rejects. */
+  readonly warmedUp: Promise<void>;
   /** Connections that have been lent out before: on their next use they count as borrowed, not created (DBCP's testOnBorrow vs testOnCreate). */
   readonly #used = new WeakSet<pg.PoolClient>();
 
@@ -61,7 +63,7 @@ export class PgDataSource implements DataSource {
         });
       }
     });
-    if (settings.initialSize > 0) void this.#warmUp(settings.initialSize);
+    this.warmedUp = settings.initialSize > 0 ? this.#warmUp(settings.initialSize) : Promise.resolve();
   }
 
   async query<R>(text: string, values?: unknown[]): Promise<{ rows: R[] }> {

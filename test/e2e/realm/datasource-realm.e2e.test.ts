@@ -253,7 +253,39 @@ describe('DataSourceRealm on PostgreSQL', () => {
     expect(await realm.authenticate('alice', 'wrong')).toBeNull();
   });
 
-  it('drops a pooled connection the server cut while idle, without failing the next login (testOnBorrow)', async () => {
+  it('validates a pooled connection before reuse (testOnBorrow) and replaces one that fails, as DBCP does', async () => {
+    // Fails only on a connection that was marked, so which connection is validated can be seen.
+    // (A literal 1/0 inside CASE would be folded, and fail, at plan time.)
+    const validationQuery = "SELECT 1 / (CASE WHEN current_setting('serval.broken', true) = 'yes' THEN 0 ELSE 1 END)";
+    const pid = async (ds: PgDataSource): Promise<number> =>
+      (await ds.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const validating = tcpDataSource({ maxTotal: '1', validationQuery });
+    const first = await pid(validating);
+    expect(await pid(validating)).toBe(first);
+    await validating.query("SET serval.broken = 'yes'");
+    expect(await pid(validating)).not.toBe(first);
+    expect(validating.totalCount).toBe(1);
+
+    const trusting = tcpDataSource({ maxTotal: '1', validationQuery, testOnBorrow: 'false' });
+    const only = await pid(trusting);
+    await trusting.query("SET serval.broken = 'yes'");
+    expect(await pid(trusting)).toBe(only);
+  });
+
+  it('opens initialSize connections at creation, and only logs when it cannot', async () => {
+    const ds = tcpDataSource({ initialSize: '3' });
+    await ds.warmedUp;
+    expect(ds.totalCount).toBe(3);
+    const { logger, next } = recordingLogger();
+    const refused = tcpDataSource({ initialSize: '2', password: 'wrong' }, logger);
+    await refused.warmedUp;
+    expect((await next('SV_MSG_NAMING_WARM_UP_FAILED')).msg).toMatch(
+      /\[2\] connection\(s\) of initialSize.*password authentication failed/,
+    );
+    expect(refused.totalCount).toBe(0);
+  });
+
+  it('drops a pooled connection the server cut while idle, without failing the next login', async () => {
     const ds = tcpDataSource({ maxTotal: '1' });
     const realm = await startedRealm(ds);
     expect(await realm.authenticate('alice', 'alice-pw')).not.toBeNull();
