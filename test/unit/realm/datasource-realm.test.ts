@@ -27,7 +27,7 @@ const TABLES: DataSourceRealmOptions = {
 
 function refused(options: Partial<DataSourceRealmOptions>): ConfigError {
   try {
-    new DataSourceRealm(dataSource, { ...TABLES, ...options } as DataSourceRealmOptions);
+    new DataSourceRealm(dataSource, { ...TABLES, ...options });
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
     return error as ConfigError;
