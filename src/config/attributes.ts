@@ -115,6 +115,8 @@ const namingResource = builder('NamingResource');
 const userDatabaseResource = builder('Resource:UserDatabase');
 const parameter = builder('Parameter');
 const environment = builder('Environment');
+const dataSourceRealm = builder('Realm:DataSourceRealm');
+const dataSource = builder('Resource:DataSource');
 
 /** AuthenticatorBase's attributes, which every authenticator valve has. */
 function authenticatorAttributes<const O extends string>(b: ReturnType<typeof builder<O>>) {
@@ -1005,6 +1007,7 @@ const table = [
   namingResource.str('factory', undefined, 'The Java factory class; the type decides what Serval builds.'),
   namingResource.bool('singleton', true, 'Whether one instance is shared by every lookup.', jvm),
   namingResource.str('closeMethod', undefined, 'Method that releases the resource at shutdown.', jvm),
+  namingResource.str('scope', 'Shareable', 'Whether the resource may be shared (`Shareable`, `Unshareable`).', jvm),
   userDatabaseResource.path('pathname', 'conf/tomcat-users.xml', 'The users file, relative to catalina.base.'),
   userDatabaseResource.bool('readonly', true, 'Whether the database may be written back (Serval never writes the file).'),
   userDatabaseResource.bool(
@@ -1023,6 +1026,178 @@ const table = [
   environment.str('value', undefined, 'The value.', { required: true }),
   environment.bool('override', true, 'Whether an `<env-entry>` of the same name in web.xml may replace it.'),
   environment.str('description', undefined, 'Free text.'),
+
+  // DataSourceRealm and the javax.sql.DataSource Resource it reads (issue #20). src/naming/pg-settings.ts maps
+  // these (DATA_SOURCE_ATTRIBUTES) and test/unit/naming checks the two agree; docs/security.md has the mapping.
+  dataSourceRealm.str(
+    'dataSourceName',
+    undefined,
+    'Name of the `javax.sql.DataSource` Resource of GlobalNamingResources that holds the users.',
+    {
+      required: true,
+    },
+  ),
+  dataSourceRealm.bool(
+    'localDataSource',
+    false,
+    "Whether dataSourceName names a Resource of the realm's own Context instead of a global one.",
+    {
+      tomcatOnly: true,
+      refusedBecause:
+        'Serval has no per-application JNDI resources, so the realm would read another user database than the configuration names',
+    },
+  ),
+  dataSourceRealm.str(
+    'userTable',
+    undefined,
+    'Table of users, with the userNameCol and userCredCol columns; `schema.table` and `"Quoted"` names are accepted.',
+    {
+      required: true,
+    },
+  ),
+  dataSourceRealm.str('userNameCol', undefined, 'Column of user names, in the users table and in userRoleTable.', { required: true }),
+  dataSourceRealm.str(
+    'userCredCol',
+    undefined,
+    "Column of stored credentials, in the CredentialHandler's format (clear text without one).",
+    {
+      required: true,
+    },
+  ),
+  dataSourceRealm.str(
+    'userRoleTable',
+    undefined,
+    'Table of (user, role) rows, with the userNameCol and roleNameCol columns; optional only when allRolesMode is authOnly or strictAuthOnly.',
+  ),
+  dataSourceRealm.str('roleNameCol', undefined, 'Column of role names in userRoleTable.'),
+
+  dataSource.str(
+    'url',
+    undefined,
+    'PostgreSQL JDBC URL, `jdbc:postgresql://host:port/database?parameters` (one host; see docs/security.md for the parameters).',
+    {
+      required: true,
+    },
+  ),
+  dataSource.str('username', undefined, 'Database user; defaults to the name of the operating-system user running Serval.'),
+  dataSource.str('password', undefined, "Database user's password."),
+  dataSource.str('driverClassName', undefined, 'JDBC driver class: only `org.postgresql.Driver` (Serval connects through pg).'),
+  dataSource.str('connectionProperties', undefined, 'Driver properties, `name=value;name=value`: the same names as the url parameters.'),
+  dataSource.int('maxTotal', 8, 'Most connections open at once (pg Pool `max`); -1 means no limit.', {
+    min: 1,
+    unlimited: -1,
+    formerNames: ['maxActive'],
+  }),
+  dataSource.int('minIdle', 0, 'Idle connections kept open rather than closed after the idle time (pg Pool `min`).'),
+  dataSource.int('initialSize', 0, 'Connections opened when the DataSource is created (a failure is logged; they open on first use then).'),
+  dataSource.int('maxWaitMillis', -1, 'Longest wait for a free connection, or to open a new one; -1 waits forever.', {
+    ...ms,
+    min: 1,
+    unlimited: -1,
+    formerNames: ['maxWait'],
+  }),
+  dataSource.str('validationQuery', undefined, 'Statement that checks a connection before use; without one an empty query is sent.'),
+  dataSource.int('validationQueryTimeout', -1, 'Longest run of the validation statement; 0 or less means no limit.', {
+    unit: 's',
+    min: -1,
+  }),
+  dataSource.bool(
+    'testOnBorrow',
+    true,
+    'Whether a pooled connection is validated before each use (a dead one is dropped and another taken).',
+  ),
+  dataSource.bool('testOnCreate', false, 'Whether a new connection is validated before its first use.'),
+  dataSource.str('connectionInitSqls', undefined, 'Statements, separated by `;`, run once on every new connection.'),
+  dataSource.int(
+    'timeBetweenEvictionRunsMillis',
+    -1,
+    'When positive, idle connections above minIdle close after minEvictableIdleTimeMillis; otherwise they stay open.',
+    { ...ms, min: -1 },
+  ),
+  dataSource.int(
+    'minEvictableIdleTimeMillis',
+    1_800_000,
+    'Idle time after which a connection above minIdle is closed (with timeBetweenEvictionRunsMillis).',
+    {
+      ...ms,
+      min: 1,
+    },
+  ),
+  dataSource.int(
+    'maxConnLifetimeMillis',
+    -1,
+    'Age at which a connection is closed once idle (rounded up to whole seconds); 0 or less means no limit.',
+    {
+      ...ms,
+      min: -1,
+    },
+  ),
+  dataSource.enum(
+    'defaultAutoCommit',
+    ['true'],
+    undefined,
+    'Auto-commit of connections: pg always commits each statement, so only `true` is accepted.',
+  ),
+  dataSource.enum(
+    'defaultReadOnly',
+    ['true', 'false'],
+    undefined,
+    "Whether connections start read-only (`default_transaction_read_only`); default: the server's.",
+  ),
+  dataSource.enum(
+    'defaultTransactionIsolation',
+    ['READ_UNCOMMITTED', 'READ_COMMITTED', 'REPEATABLE_READ', 'SERIALIZABLE'],
+    undefined,
+    "Isolation level of connections (`default_transaction_isolation`); PostgreSQL has no NONE. Default: the server's.",
+  ),
+  dataSource.str('defaultSchema', undefined, 'Schema search path of connections (`search_path`), as the url parameter currentSchema.'),
+  dataSource.int(
+    'defaultQueryTimeout',
+    undefined,
+    'Longest run of a statement (`statement_timeout`, and a client-side limit); none by default.',
+    {
+      unit: 's',
+    },
+  ),
+  dataSource.int('maxIdle', 8, 'Most idle connections kept.', tuning),
+  dataSource.bool('testOnReturn', false, 'Whether a connection is validated when returned.', tuning),
+  dataSource.bool('testWhileIdle', false, 'Whether idle connections are validated by the evictor.', tuning),
+  dataSource.int('numTestsPerEvictionRun', 3, 'Connections examined per evictor run.', tuning),
+  dataSource.int('softMinEvictableIdleTimeMillis', -1, 'Idle time after which a connection above minIdle may be evicted.', {
+    ...tuning,
+    ...ms,
+    min: -1,
+  }),
+  dataSource.bool('lifo', true, 'Whether the most recently used idle connection is reused first.', tuning),
+  dataSource.bool('poolPreparedStatements', false, 'Whether prepared statements are pooled.', tuning),
+  dataSource.int('maxOpenPreparedStatements', -1, 'Most pooled prepared statements.', { ...tuning, min: -1 }),
+  dataSource.bool('clearStatementPoolOnReturn', false, 'Whether pooled statements are cleared when a connection is returned.', tuning),
+  dataSource.bool('fastFailValidation', false, 'Whether connections that raised fatal SQL states fail validation at once.', tuning),
+  dataSource.str('disconnectionSqlCodes', undefined, 'SQL states that mark a connection as dead.', tuning),
+  dataSource.bool('cacheState', true, 'Whether auto-commit and read-only states are cached.', tuning),
+  dataSource.str('defaultCatalog', undefined, 'Default catalog of connections (pgjdbc ignores it too).', absent),
+  dataSource.bool('enableAutoCommitOnReturn', true, 'Whether auto-commit is restored when a connection is returned.', absent),
+  dataSource.bool('autoCommitOnReturn', true, 'Former name of enableAutoCommitOnReturn.', absent),
+  dataSource.bool('rollbackOnReturn', true, 'Whether an open transaction is rolled back when a connection is returned.', absent),
+  dataSource.bool(
+    'accessToUnderlyingConnectionAllowed',
+    false,
+    'Whether code may reach the driver connection under the pooled one.',
+    absent,
+  ),
+  dataSource.bool('removeAbandonedOnBorrow', false, 'Whether connections an application forgot are reclaimed on borrow.', {
+    ...absent,
+    formerNames: ['removeAbandoned'],
+  }),
+  dataSource.bool('removeAbandonedOnMaintenance', false, 'Whether forgotten connections are reclaimed by the evictor.', absent),
+  dataSource.int('removeAbandonedTimeout', 300, 'Seconds after which a borrowed connection counts as forgotten.', { ...absent, unit: 's' }),
+  dataSource.bool('abandonedUsageTracking', false, 'Whether stack traces of connection use are recorded.', absent),
+  dataSource.bool('logAbandoned', false, 'Whether reclaimed connections are logged with where they were borrowed.', logOnly),
+  dataSource.bool('logExpiredConnections', true, 'Whether connections closed for their age are logged.', logOnly),
+  dataSource.str('jmxName', undefined, 'JMX name of the pool.', jvm),
+  dataSource.bool('registerConnectionMBean', true, 'Whether each connection is registered with JMX.', jvm),
+  dataSource.str('evictionPolicyClassName', undefined, 'Java class deciding which idle connections the evictor closes.', javaClass),
+  dataSource.str('connectionFactoryClassName', undefined, 'Java class that opens connections.', javaClass),
 ] as const;
 
 type Entry = (typeof table)[number];

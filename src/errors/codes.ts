@@ -757,6 +757,53 @@ const catalogue = {
     message: 'DigestAuthenticator attribute [{attribute}] has invalid value [{value}]; allowed: {allowed}',
   },
 
+  // --- naming: GlobalNamingResources <Resource type="javax.sql.DataSource"> over pg, and DataSourceRealm (src/naming, issue #20) ---
+  SV_ERR_NAMING_INVALID_VALUE: {
+    message: '{file}:{line}: Resource [{resource}] attribute [{attribute}] has invalid value [{value}]; allowed: {allowed}',
+  },
+  SV_ERR_NAMING_UNKNOWN_ATTRIBUTE: {
+    message:
+      '{file}:{line}: Resource [{resource}] has attribute [{attribute}], which a javax.sql.DataSource does not take{hint}; known: [{known}]',
+  },
+  SV_ERR_NAMING_URL_SYNTAX: {
+    message: '{file}:{line}: Resource [{resource}] attribute [url] value [{value}] is refused: {reason}',
+    reasons: [
+      'a PostgreSQL JDBC URL starts with jdbc:postgresql: (pgjdbc syntax: jdbc:postgresql://host:port/database?parameters)',
+      'it names several hosts (a pgjdbc failover list); Serval connects to one server, so name exactly one host',
+      'its host part is not a host name, an IPv4 address or a bracketed IPv6 address followed by an optional :port (1 to 65535)',
+      'it contains a malformed percent-encoding',
+      'a query parameter is given twice, so which one counts would be a guess',
+    ],
+  },
+  SV_ERR_NAMING_URL_PARAMETER: {
+    message: '{file}:{line}: Resource [{resource}] url parameter [{parameter}] is not supported by Serval; supported: [{known}]',
+  },
+  SV_ERR_NAMING_CONFLICT: {
+    message: '{file}:{line}: Resource [{resource}] sets [{first}] and [{second}], which contradict each other: {reason}',
+    reasons: [
+      'both name the database user; give it once, in the username attribute',
+      'both give the password; give it once, in the password attribute',
+      'minIdle cannot be above maxTotal',
+      'initialSize cannot be above maxTotal',
+      'both say how to reach a unix-domain socket; use one',
+      'both set the schema search path; keep one',
+    ],
+  },
+  SV_ERR_NAMING_TYPE: {
+    message: '{file}:{line}: Resource [{resource}] has type [{type}]; this factory makes only [{expected}]',
+  },
+  SV_ERR_NAMING_SSL_FILE: {
+    message: 'Resource [{resource}] url parameter [{parameter}] names file [{file}], which cannot be read: {detail}',
+    detail: "the operating system's message",
+  },
+  SV_ERR_REALM_SQL_IDENTIFIER: {
+    message:
+      'DataSourceRealm attribute [{attribute}] has value [{value}], which is not an SQL name; allowed: [schema.]name, each part letters, digits, _ or $ not starting with a digit, or a "double-quoted" name without double quotes inside',
+  },
+  SV_ERR_REALM_DATASOURCE_ATTRIBUTE_MISSING: {
+    message: 'DataSourceRealm needs attribute [{attribute}]{when}',
+  },
+
   // --- startup / cli ---
   SV_ERR_STARTUP_BIND: {
     message: 'Failed to bind [{address}:{port}]: {detail}',
@@ -920,6 +967,16 @@ const catalogue = {
       'User [{username}] was removed from the failed users cache after [{seconds}] seconds to keep it within cacheSize [{cacheSize}]; raise cacheSize to keep such users locked',
   },
   SV_MSG_REALM_USERS_RELOADED: { message: 'Users file [{file}] changed: [{users}] user(s) loaded' },
+  SV_MSG_NAMING_CONNECTION_DROPPED: {
+    message:
+      'DataSource [{resource}]: a pooled PostgreSQL connection failed while idle and was dropped; the next query opens a new one: {detail}',
+    detail: 'the message of the pg client error',
+  },
+  SV_MSG_NAMING_WARM_UP_FAILED: {
+    message:
+      'DataSource [{resource}]: could not open the [{count}] connection(s) of initialSize at start; connections are opened on first use instead: {detail}',
+    detail: 'the message of the pg client error',
+  },
   SV_MSG_STUCK_REQUEST_DETECTED: {
     message:
       'Request [{uri}] on connection [{connection}] has been running on [{thread}] for [{seconds}] s (threshold [{threshold}] s): it may be stuck; [{stuck}] request(s) stuck now',

@@ -1054,6 +1054,48 @@ const docs = {
       'A DIGEST authenticator attribute that bounds its nonces (nonceValidity, nonceCountWindowSize, nonceCacheSize) is not a whole number of at least 1, or its key is empty.',
     fix: 'Give the attribute a positive whole number (milliseconds for nonceValidity), or leave it out for the default; leave key out for a random one.',
   },
+  SV_ERR_NAMING_INVALID_VALUE: {
+    meaning:
+      'An attribute of a `<Resource type="javax.sql.DataSource">` (or a parameter of its url) has a value Serval cannot honour with the pg driver: not a number, out of range, or a setting PostgreSQL has no equivalent of. The server does not start.',
+    fix: 'Use one of the allowed values the message lists; docs/security.md maps every DBCP attribute and url parameter.',
+  },
+  SV_ERR_NAMING_UNKNOWN_ATTRIBUTE: {
+    meaning:
+      'A DataSource Resource has an attribute that is neither a DBCP 2 BasicDataSource attribute nor a common Resource attribute. DBCP 1 names (maxActive, maxWait) are refused with their new name, since ignoring them would silently change the pool.',
+    fix: 'Rename or remove the attribute.',
+  },
+  SV_ERR_NAMING_URL_SYNTAX: {
+    meaning: 'The url of a DataSource Resource is not a single-host PostgreSQL JDBC URL in pgjdbc syntax.',
+    fix: 'Write it as jdbc:postgresql://host:port/database?parameters, with one host.',
+  },
+  SV_ERR_NAMING_URL_PARAMETER: {
+    meaning:
+      'The url (or connectionProperties) of a DataSource Resource has a pgjdbc parameter Serval does not map to pg, so what it asks for would not happen.',
+    fix: 'Remove it, or use one of the supported parameters the message lists.',
+  },
+  SV_ERR_NAMING_CONFLICT: {
+    meaning:
+      'Two settings of a DataSource Resource say different things about the same matter, so honouring one would silently drop the other.',
+    fix: 'Keep one of them, as the message says.',
+  },
+  SV_ERR_NAMING_TYPE: {
+    meaning: 'A Resource was handed to the DataSource factory with another type.',
+    fix: 'Give the Resource type="javax.sql.DataSource", or use the factory for its type.',
+  },
+  SV_ERR_NAMING_SSL_FILE: {
+    meaning:
+      'The CA certificate file named by the sslrootcert url parameter of a DataSource Resource cannot be read, so the server certificate could not be verified.',
+    fix: 'Point sslrootcert at a readable PEM file.',
+  },
+  SV_ERR_REALM_SQL_IDENTIFIER: {
+    meaning:
+      "A table or column name of a DataSourceRealm is not a plain SQL name. Names are quoted into the realm's queries, so only names that cannot change the statement are accepted (Tomcat pastes them in as written).",
+    fix: 'Use the table or column name itself, optionally schema-qualified; write "MixedCase" in double quotes to keep its case.',
+  },
+  SV_ERR_REALM_DATASOURCE_ATTRIBUTE_MISSING: {
+    meaning: 'A DataSourceRealm lacks an attribute it needs to build its queries.',
+    fix: 'Add the attribute the message names.',
+  },
   SV_ERR_STARTUP_BIND: {
     meaning: 'A Connector could not listen on its address and port (already in use, not permitted, address not local).',
     fix: 'Stop the other process on that port, or change the `port`/`address` of the Connector (or `portOffset`); ports below 1024 need privileges.',
@@ -1233,6 +1275,16 @@ const docs = {
   SV_MSG_REALM_USERS_RELOADED: {
     meaning: 'A UserDatabase saw its users file change on the background check and now serves the new users, roles and groups.',
     fix: 'Nothing: informational.',
+  },
+  SV_MSG_NAMING_CONNECTION_DROPPED: {
+    meaning:
+      'A pooled PostgreSQL connection of a DataSource failed while idle (the server restarted or the network dropped it). It is removed from the pool; the server keeps running.',
+    fix: 'Nothing if the database was restarted on purpose; otherwise look at the database server and the network.',
+  },
+  SV_MSG_NAMING_WARM_UP_FAILED: {
+    meaning:
+      'A DataSource with initialSize could not open its first connections when it was created. Nothing fails: connections are opened when first needed.',
+    fix: 'Check that the database is up and the url, username and password are right.',
   },
   SV_MSG_STUCK_REQUEST_DETECTED: {
     meaning:

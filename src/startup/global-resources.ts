@@ -9,14 +9,18 @@ import type { NamingResourceConfig } from '../config/server-config.js';
 import { resolveAttributes } from '../config/attribute-values.js';
 import { ConfigError } from '../errors/container-error.js';
 import { UserDatabase } from '../realm/user-database.js';
+import type { DataSource } from '../naming/data-source.js';
+import { createDataSource, type PgDataSource } from '../naming/pg-data-source.js';
 
 const USER_DATABASE = 'org.apache.catalina.UserDatabase';
+const DATA_SOURCE = 'javax.sql.DataSource';
 
 export class GlobalResources {
   readonly #configs: ReadonlyMap<string, NamingResourceConfig>;
   readonly #catalinaBase: string;
   readonly #logger: Logger;
   readonly #userDatabases = new Map<string, UserDatabase>();
+  readonly #dataSources = new Map<string, PgDataSource>();
 
   constructor(resources: readonly NamingResourceConfig[], catalinaBase: string, logger: Logger) {
     this.#configs = new Map(resources.map((resource) => [resource.name, resource]));
@@ -40,9 +44,27 @@ export class GlobalResources {
     return database;
   }
 
+  /**
+   * The DataSource resource `name`: a pg Pool shared by every realm that names it. Built on first lookup; a server
+   * that is down then is not an error (its realm answers 503 until it is back).
+   */
+  dataSource(name: string, user: string): DataSource {
+    const existing = this.#dataSources.get(name);
+    if (existing !== undefined) return existing;
+    const config = this.#resource(name, DATA_SOURCE, user);
+    const dataSource = createDataSource(
+      { name, type: config.type, attributes: config.raw, location: config.location },
+      { logger: this.#logger },
+    );
+    this.#dataSources.set(name, dataSource);
+    return dataSource;
+  }
+
   /** Releases every resource built (the server stopped). */
   async close(): Promise<void> {
     for (const database of this.#userDatabases.values()) database.close();
+    await Promise.all([...this.#dataSources.values()].map((dataSource) => dataSource.end()));
+    this.#dataSources.clear();
   }
 
   #resource(name: string, type: string, user: string): NamingResourceConfig {

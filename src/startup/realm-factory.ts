@@ -10,6 +10,7 @@ import { isModulePath } from '../config/element-schema.js';
 import { ConfigError } from '../errors/container-error.js';
 import { AuthenticatedUserRealm } from '../realm/authenticated-user-realm.js';
 import { CombinedRealm } from '../realm/combined-realm.js';
+import { DataSourceRealm } from '../realm/datasource-realm.js';
 import type { CredentialHandler } from '../realm/credential-handler.js';
 import { LockOutRealm } from '../realm/lock-out-realm.js';
 import { MemoryRealm } from '../realm/memory-realm.js';
@@ -58,6 +59,16 @@ function buildRealm(config: RealmConfig, dependencies: RealmDependencies): Realm
       const { resourceName, useStaticPrincipal } = resolveAttributes('Realm:UserDatabaseRealm', config.attributes, element);
       const database = dependencies.resources.userDatabase(resourceName, `Realm [${config.className}] at ${element}`);
       return new UserDatabaseRealm(database, { ...base, useStaticPrincipal });
+    }
+    case `${REALMS}DataSourceRealm`: {
+      const { dataSourceName, userTable, userNameCol, userCredCol, userRoleTable, roleNameCol } = resolveAttributes(
+        'Realm:DataSourceRealm',
+        config.attributes,
+        element,
+      );
+      const dataSource = dependencies.resources.dataSource(dataSourceName, `Realm [${config.className}] at ${element}`);
+      const allRolesMode = resolveAttributes('Realm', config.attributes, element).allRolesMode;
+      return new DataSourceRealm(dataSource, { ...base, userTable, userNameCol, userCredCol, userRoleTable, roleNameCol, allRolesMode });
     }
     case `${REALMS}CombinedRealm`:
       return new CombinedRealm(nested(), { logger });

@@ -115,7 +115,7 @@ const rules: readonly Rule[] = [
   {
     name: 'the foundations (errors, time, version, lifecycle, logging, config, resources) never import the container',
     appliesTo: inArea('errors', 'time', 'version', 'lifecycle', 'logging', 'config', 'resources'),
-    forbids: importsArea('protocol', 'net', 'servlet', 'session', 'realm', ...CONTAINER),
+    forbids: importsArea('protocol', 'net', 'servlet', 'session', 'realm', 'naming', ...CONTAINER),
   },
   {
     // Realms are what the container's security (authenticators, constraints, request.login) will call: they sit
@@ -130,6 +130,13 @@ const rules: readonly Rule[] = [
     name: 'security/ never imports connector, deploy, blocking, startup, valves or builtin-servlets',
     appliesTo: inArea('security'),
     forbids: importsArea('connector', 'deploy', 'blocking', 'startup', 'valves', 'builtin-servlets', 'protocol', 'net'),
+  },
+  {
+    // The minimal naming layer (GlobalNamingResources → DataSource) is a service realms and stores use: it sees
+    // only the foundations it needs, so it can be handed to any of them.
+    name: 'naming/ imports only errors, logging and lifecycle (and itself)',
+    appliesTo: inArea('naming'),
+    forbids: (edge) => edge.target !== null && !['naming', 'errors', 'logging', 'lifecycle'].includes(areaOf(edge.target) ?? ''),
   },
 ];
 
@@ -263,6 +270,10 @@ describe('layering rules (checked on a synthetic tree)', () => {
     ...edgesOf('src/blocking/main/e.ts', "import '../../startup/server-factory.js';\nimport '../../connector/connector.js';"),
     ...edgesOf('src/realm/r.ts', "import '../core/context.js';\nimport type { Principal } from '../servlet/principal.js';"),
     ...edgesOf('src/security/a.ts', "import '../deploy/web-xml.js';\nimport type { Request } from '../core/request.js';"),
+    ...edgesOf(
+      'src/naming/n.ts',
+      "import '../config/attributes.js';\nimport type { E } from '../errors/codes.js';\nimport './data-source.js';",
+    ),
   ];
 
   it('reports each forbidden edge as file → import, and only those', () => {
@@ -279,6 +290,7 @@ describe('layering rules (checked on a synthetic tree)', () => {
       ['src/config/t.ts → ../net/tls-config.js'],
       ['src/realm/r.ts → ../core/context.js'],
       ['src/security/a.ts → ../deploy/web-xml.js'],
+      ['src/naming/n.ts → ../config/attributes.js'],
     ]);
   });
 
