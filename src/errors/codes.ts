@@ -189,6 +189,7 @@ const catalogue = {
       'it names another deployment descriptor, whose declarations (security constraints among them) would be lost',
       'Tomcat would choose the Host by the local address a request arrives on, and Serval chooses it by the Host header, so with several Hosts a client could reach a Host the configuration keeps from that address',
       'Tomcat reads context descriptors (and the Valves they declare) from there, and Serval would deploy the applications without them',
+      'it changes how the connection to the directory is secured or which entries are found there, so ignoring it could expose passwords or authenticate users the configuration does not mean to',
     ],
   },
 
@@ -713,6 +714,19 @@ const catalogue = {
     detail: "the message of the realm's backend client (pg, ldapts) or of the operating system",
   },
 
+  // --- realm: JNDIRealm over LDAP (src/realm/jndi-realm.ts) ---
+  SV_ERR_REALM_JNDI_ATTRIBUTE: {
+    message: 'JNDIRealm attribute [{attribute}] has invalid value [{value}]; allowed: {allowed}',
+  },
+  SV_ERR_REALM_JNDI_CONNECTION_LOST: {
+    message:
+      'The connection to directory [{url}] closed; it is not reopened in place, since a new socket would have neither StartTLS nor the bind',
+  },
+  SV_ERR_REALM_JNDI_POOL_CLOSED: { message: 'The connections to directory [{url}] are closed: the realm was stopped' },
+  SV_ERR_REALM_JNDI_NO_USER_LOOKUP: {
+    message: 'JNDIRealm has neither userPattern nor userSearch, so it cannot find any user; set one of them',
+  },
+
   // --- startup / cli ---
   SV_ERR_STARTUP_BIND: {
     message: 'Failed to bind [{address}:{port}]: {detail}',
@@ -876,6 +890,10 @@ const catalogue = {
       'User [{username}] was removed from the failed users cache after [{seconds}] seconds to keep it within cacheSize [{cacheSize}]; raise cacheSize to keep such users locked',
   },
   SV_MSG_REALM_USERS_RELOADED: { message: 'Users file [{file}] changed: [{users}] user(s) loaded' },
+  SV_MSG_REALM_JNDI_USER_NOT_UNIQUE: {
+    message:
+      'JNDIRealm userSearch found more than one entry for user [{username}]; a user must be unique, so none of them is authenticated',
+  },
   SV_MSG_STUCK_REQUEST_DETECTED: {
     message:
       'Request [{uri}] on connection [{connection}] has been running on [{thread}] for [{seconds}] s (threshold [{threshold}] s): it may be stuck; [{stuck}] request(s) stuck now',

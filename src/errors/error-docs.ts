@@ -1000,6 +1000,24 @@ const docs = {
       'The realm could not ask its backend (a PostgreSQL server, an LDAP directory) whether the credentials are right: the server is down, refused the connection or did not answer in time. Nobody is authenticated through the realm meanwhile; the request is answered 503.',
     fix: "Bring the backend back or fix the realm's connection settings; authentication works again at the next request, without a restart.",
   },
+  SV_ERR_REALM_JNDI_ATTRIBUTE: {
+    meaning:
+      'A JNDIRealm attribute has a value Serval cannot use: a URL that is not ldap:// or ldaps:// (or carries a DN), a userPattern whose parentheses do not balance, an authentication other than simple or none, referrals other than ignore, a connectionName without a password, a negative limit. The realm is not created.',
+    fix: 'Set the attribute to one of the allowed values the message lists (docs/security.md, JNDIRealm).',
+  },
+  SV_ERR_REALM_JNDI_CONNECTION_LOST: {
+    meaning:
+      'A pooled connection to the directory closed during an authentication. Serval does not let the LDAP client reopen it in place, since the new socket would have neither StartTLS nor the bind; the connection is dropped and the work retried once on a new one.',
+    fix: 'Nothing when it is rare (a directory restart); otherwise check the network and the directory, or its idle timeout.',
+  },
+  SV_ERR_REALM_JNDI_POOL_CLOSED: {
+    meaning: 'An authentication reached a JNDIRealm that was being stopped; its connections are closed.',
+    fix: 'Nothing: the request is refused while the realm stops.',
+  },
+  SV_ERR_REALM_JNDI_NO_USER_LOOKUP: {
+    meaning: 'A JNDIRealm has neither userPattern nor userSearch, so it has no way to find a user; the realm is not created.',
+    fix: 'Set userPattern (e.g. `uid={0},ou=people,dc=example,dc=com`) or userSearch with userBase (e.g. `(uid={0})`).',
+  },
   SV_ERR_STARTUP_BIND: {
     meaning: 'A Connector could not listen on its address and port (already in use, not permitted, address not local).',
     fix: 'Stop the other process on that port, or change the `port`/`address` of the Connector (or `portOffset`); ports below 1024 need privileges.',
@@ -1179,6 +1197,11 @@ const docs = {
   SV_MSG_REALM_USERS_RELOADED: {
     meaning: 'A UserDatabase saw its users file change on the background check and now serves the new users, roles and groups.',
     fix: 'Nothing: informational.',
+  },
+  SV_MSG_REALM_JNDI_USER_NOT_UNIQUE: {
+    meaning:
+      "A JNDIRealm's userSearch matched several entries for one user name, so the realm cannot tell which one is meant and authenticates none (as Tomcat does).",
+    fix: 'Make the userSearch filter or userBase select one entry per user name.',
   },
   SV_MSG_STUCK_REQUEST_DETECTED: {
     meaning:
