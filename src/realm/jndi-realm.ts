@@ -267,7 +267,7 @@ export class JNDIRealm extends RealmBase {
     await super.stopInternal();
     const pool = this.#pool;
     this.#pool = null;
-    await pool?.close();
+    pool?.close();
   }
 
   override async authenticate(username: string, credentials: string): Promise<GenericPrincipal | null> {

@@ -13,7 +13,7 @@
  * pool never holds more than `size` connections: further callers wait for one, so a burst of logins cannot
  * open an unbounded number of connections to the directory.
  */
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Client, type SearchOptions, type SearchResult } from 'ldapts';
 import { ContainerError } from '../errors/container-error.js';
@@ -35,11 +35,25 @@ export interface LdapPoolOptions {
   readonly size: number;
 }
 
+/**
+ * The socket ldapts is using now. Private in ldapts, read here because its own `isConnected` cannot be trusted
+ * after StartTLS: ldapts watches only the plain socket's close, and once the TLS socket replaced it, a closed
+ * connection still reads as connected (ldapts 8.0.17). Comparing the socket object also tells a silent
+ * reconnection apart. Absent (a changed ldapts) reads as closed, so nothing is ever sent on an unknown socket.
+ */
+function socketOf(client: Client): Socket | undefined {
+  return (client as unknown as { readonly socket?: Socket }).socket;
+}
+
 /** One connection, lent out by the pool. Its operations never run on a socket other than the one it was set up on. */
 export class LdapConnection {
   readonly url: string;
   readonly #client: Client;
   readonly #pool: LdapPoolOptions;
+  /** The socket set up (StartTLS, bind) for this connection; the only one its operations may use. */
+  #socket: Socket | undefined;
+  #socketClosed = false;
+  #adopted = false;
   /** A bind other than the realm's own identity happened (a user's, failed or not): rebind before reuse. */
   #identityChanged = false;
 
@@ -50,17 +64,18 @@ export class LdapConnection {
   }
 
   get isOpen(): boolean {
-    return this.#client.isConnected;
+    return this.#socket !== undefined && !this.#socketClosed && socketOf(this.#client) === this.#socket && this.#client.isConnected;
   }
 
   /** Binds as `dn`: rejects with ldapts' InvalidCredentialsError (…) when the directory refuses it. */
-  bindAs(dn: string, password: string): Promise<void> {
+  // async so that a closed socket rejects rather than throws; the check and the ldapts call still run in one synchronous step.
+  async bindAs(dn: string, password: string): Promise<void> {
     this.#identityChanged = true;
     this.#checkOpen();
     return this.#client.bind(dn, password);
   }
 
-  search(base: string, options: SearchOptions): Promise<SearchResult> {
+  async search(base: string, options: SearchOptions): Promise<SearchResult> {
     this.#checkOpen();
     return this.#client.search(base, options);
   }
@@ -81,8 +96,22 @@ export class LdapConnection {
       // Node checks the certificate against `servername`, else `host`; an IP address may not be sent as SNI (RFC 6066 §3).
       await client.startTLS({ ...this.#pool.tls, host, ...(isIP(host) === 0 ? { servername: host } : {}) });
     }
+    if (this.#pool.startTls) this.#adopt();
     // Also what connects when there is no StartTLS: an anonymous simple bind (empty name and password) without a connectionName.
+    this.#checkOpen();
     await client.bind(this.#pool.bindDn ?? '', this.#pool.bindPassword ?? '');
+    if (!this.#pool.startTls) this.#adopt();
+    this.#checkOpen();
+  }
+
+  /** Takes the socket ldapts uses now as this connection's own, and notices when it closes. */
+  #adopt(): void {
+    const socket = socketOf(this.#client);
+    this.#adopted = true;
+    this.#socket = socket;
+    socket?.once('close', () => {
+      this.#socketClosed = true;
+    });
   }
 
   async close(): Promise<void> {
@@ -94,7 +123,9 @@ export class LdapConnection {
   }
 
   #checkOpen(): void {
-    if (!this.#client.isConnected) {
+    // Before setup adopted a socket, ldapts may connect on its own: nothing has been sent that TLS or a bind should cover.
+    if (!this.#adopted) return;
+    if (!this.isOpen) {
       throw new ContainerError('SV_ERR_REALM_JNDI_CONNECTION_LOST', { url: this.url });
     }
   }
@@ -132,15 +163,15 @@ export class LdapConnectionPool {
       reusable = true;
       return result;
     } finally {
-      await this.#release(connection, reusable);
+      this.#release(connection, reusable);
     }
   }
 
-  async close(): Promise<void> {
+  close(): void {
     this.#closed = true;
     const idle = this.#idle.splice(0);
     this.#open -= idle.length;
-    await Promise.all(idle.map((c) => c.close()));
+    for (const connection of idle) void connection.close();
     for (const wake of this.#waiters.splice(0)) wake();
   }
 
@@ -167,12 +198,13 @@ export class LdapConnectionPool {
     }
   }
 
-  async #release(connection: LdapConnection, reusable: boolean): Promise<void> {
+  #release(connection: LdapConnection, reusable: boolean): void {
     if (reusable && connection.isOpen && !this.#closed) {
       this.#idle.push(connection);
     } else {
       this.#open--;
-      await connection.close();
+      // Not awaited: on a dead TLS socket ldapts may wait for an unbind answer up to the operation timeout (or forever without one).
+      void connection.close();
     }
     this.#waiters.shift()?.();
   }

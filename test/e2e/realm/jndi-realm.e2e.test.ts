@@ -175,6 +175,24 @@ describe('compare mode', () => {
     expect(handler.checked.at(-1)).not.toMatch(/^\{SSHA\}/);
   });
 
+  it("after searching roles as the user, the connection is the realm's again (it reads the next user's password)", async () => {
+    const r = await realm({
+      connectionName: `cn=reader,${BASE}`,
+      connectionPassword: 'readerpw',
+      userPattern: `uid={0},${PEOPLE}`,
+      userPassword: 'userPassword',
+      credentialHandler: new MessageDigestCredentialHandler({ algorithm: 'SHA-1' }),
+      roleBase: GROUPS,
+      roleName: 'cn',
+      roleSearch: '(member={0})',
+      roleSearchAsUser: true,
+    });
+    expect((await r.authenticate('alice', 'alicepw'))?.roles).toEqual(['managers']);
+    expect((await r.authenticate('bob', 'bobpw'))?.roles).toEqual(['loop-a']);
+    expect(await r.authenticate('bob', 'alicepw')).toBeNull();
+    expect(r.pool?.createdConnections).toBe(1);
+  });
+
   it('without the right to read userPassword nobody authenticates', async () => {
     const r = await realm({ userPattern: `uid={0},${PEOPLE}`, userPassword: 'userPassword' });
     expect(await r.authenticate('alice', 'alicepw')).toBeNull();
@@ -298,8 +316,10 @@ describe('outage', () => {
   it('an unreachable directory rejects with SV_ERR_REALM_UNAVAILABLE; it works again when the directory is back', async () => {
     const r = await patternRealm({ connectionTimeout: 2000, readTimeout: 2000 });
     const verified = await patternRealm({ connectionTimeout: 2000, readTimeout: 2000 });
+    const tls = await patternRealm({ userPattern: `uid={0},ou=tls,${BASE}`, useStartTls: true, caCertificateFile: pki.caCert });
     expect((await r.authenticate('alice', 'alicepw'))?.name).toBe('alice');
     expect((await verified.authenticateVerified('alice'))?.name).toBe('alice');
+    expect((await tls.authenticate('tina', 'tinapw'))?.name).toBe('tina');
     await slapd.stop();
     const error = await unavailable(r.authenticate('alice', 'alicepw'));
     expect(error.status).toBe(503);
@@ -309,6 +329,23 @@ describe('outage', () => {
     expect((await r.authenticate('alice', 'alicepw'))?.name).toBe('alice');
     expect((await verified.authenticateVerified('alice'))?.name).toBe('alice');
     expect(await r.authenticate('alice', 'wrong')).toBeNull();
+    expect((await tls.authenticate('tina', 'tinapw'))?.name).toBe('tina');
+  });
+
+  it('a connection whose socket closed is never reopened in place, which would lose StartTLS and the bind', async () => {
+    const r = await patternRealm({ userPattern: `uid={0},ou=tls,${BASE}`, useStartTls: true, caCertificateFile: pki.caCert });
+    const pool = r.pool;
+    expect(pool).not.toBeNull();
+    const work = pool?.use(async (connection) => {
+      await connection.search(BASE, { scope: 'base' });
+      await slapd.stop();
+      await slapd.start();
+      // Reopened in place, this bind would go out in clear text (and slapd would refuse it without TLS).
+      await connection.bindAs(`uid=tina,ou=tls,${BASE}`, 'tinapw');
+    });
+    await expect(work).rejects.toMatchObject({ code: 'SV_ERR_REALM_JNDI_CONNECTION_LOST' });
+    expect(pool?.openConnections).toBe(0);
+    expect((await r.authenticate('tina', 'tinapw'))?.name).toBe('tina');
   });
 
   it('a directory that accepts connections but does not answer times out as unavailable', async () => {
