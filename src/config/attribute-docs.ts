@@ -73,7 +73,8 @@ function section(title: string, column: string, specs: readonly AttributeSpec[])
 function heading(owner: string): string {
   const [element, className] = owner.split(':');
   if (className === undefined) return owner === 'Valve' ? 'Valve (every valve)' : owner;
-  return `${element} ${className} (\`org.apache.catalina.valves.${className}\`)`;
+  const javaPackage = element === 'Realm' ? 'org.apache.catalina.realm' : 'org.apache.catalina.valves';
+  return `${element} ${className} (\`${javaPackage}.${className}\`)`;
 }
 
 function typeOf(spec: AttributeSpec): string {

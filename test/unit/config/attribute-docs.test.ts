@@ -11,7 +11,7 @@ describe('docs/configuration.md', () => {
 
   it('has a row for every attribute of the table, tomcat-only ones marked', () => {
     for (const spec of attributeTable) {
-      const heading = spec.owner.includes(':') ? `## Valve ${spec.owner.split(':')[1]}` : `## ${spec.owner}`;
+      const heading = spec.owner.includes(':') ? `## ${spec.owner.replace(':', ' ')}` : `## ${spec.owner}`;
       const section = rendered.slice(rendered.indexOf(heading));
       const row = section.split('\n').find((line) => line.startsWith(`| \`${displayName(spec)}\` |`));
       expect(row, `${spec.owner}.${spec.name}`).toBeDefined();
