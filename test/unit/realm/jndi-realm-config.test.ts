@@ -67,7 +67,7 @@ describe('JNDIRealm attributes', () => {
   const base: JNDIRealmOptions = { connectionURL: 'ldap://127.0.0.1:389', userPattern: 'uid={0},dc=x' };
   const refused = (options: Partial<JNDIRealmOptions>): ContainerError => {
     try {
-      new JNDIRealm({ ...base, ...options } as JNDIRealmOptions);
+      new JNDIRealm({ ...base, ...options });
     } catch (error) {
       expect(error).toBeInstanceOf(ContainerError);
       return error as ContainerError;
