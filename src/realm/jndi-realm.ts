@@ -359,9 +359,7 @@ export class JNDIRealm extends RealmBase {
     const user = await this.#findUser(connection, username);
     const stored = user?.password ?? null;
     const matches = await this.credentialHandler.matches(password, stored ?? this.#dummyCredential ?? randomBytes(16).toString('hex'));
-    if (user === null || stored === null || !matches) return null;
-    if (this.roleSearchAsUser && !(await this.#tryBind(connection, user.dn, password))) return null;
-    return user;
+    return user === null || stored === null || !matches ? null : user;
   }
 
   /** The user's entry with the realm's identity, without checking a password. */

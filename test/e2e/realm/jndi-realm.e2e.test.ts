@@ -4,6 +4,7 @@
  * connection pool, and an outage with its recovery. One slapd for the file; the outage test restarts it last.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContainerError } from '../../../src/errors/container-error.js';
 import { JNDIRealm, type JNDIRealmOptions } from '../../../src/realm/jndi-realm.js';
@@ -48,6 +49,11 @@ const entries: LdifEntry[] = [
   person(`uid=\\#hash,${PEOPLE}`, '#hash', 'hashpw'),
   person(`uid=st*r(1)\\5c,${PEOPLE}`, 'st*r(1)\\', 'starpw'),
   person(`uid=tina,ou=tls,${BASE}`, 'tina', 'tinapw'),
+  // A clear-text password, for DIGEST in compare mode.
+  {
+    dn: `uid=paul,${PEOPLE}`,
+    attributes: { objectClass: 'inetOrgPerson', uid: 'paul', cn: 'paul', sn: 'paul', userPassword: 'paulpw' },
+  },
   group('managers', [`uid=alice,${PEOPLE}`]),
   group('staff', [`cn=managers,${GROUPS}`, `uid=eve,ou=staff,${PEOPLE}`]),
   group('everyone', [`cn=staff,${GROUPS}`]),
@@ -198,6 +204,37 @@ describe('compare mode', () => {
     expect(await r.authenticate('alice', 'alicepw')).toBeNull();
   });
 
+  it('DIGEST over a clear-text userPassword (RFC 7616 §3.4.1, without qop)', async () => {
+    const r = await realm({
+      connectionName: `cn=reader,${BASE}`,
+      connectionPassword: 'readerpw',
+      userPattern: `uid={0},${PEOPLE}`,
+      userPassword: 'userPassword',
+      roleBase: GROUPS,
+      roleName: 'cn',
+      roleSearch: '(memberUid={1})',
+      commonRole: 'user',
+    });
+    expect(r.supportsDigest('MD5')).toBe(true);
+    const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
+    const digestA2 = md5('GET:/protected');
+    const credentials = (username: string, password: string) => ({
+      username,
+      response: md5(`${md5(`${username}:Serval:${password}`)}:n0nce:${digestA2}`),
+      nonce: 'n0nce',
+      nc: null,
+      cnonce: null,
+      qop: null,
+      realmName: 'Serval',
+      digestA2,
+      algorithm: 'MD5' as const,
+    });
+    expect((await r.authenticateDigest(credentials('paul', 'paulpw')))?.roles).toEqual(['user']);
+    expect(await r.authenticateDigest(credentials('paul', 'wrong'))).toBeNull();
+    expect(await r.authenticateDigest(credentials('nobody', 'paulpw'))).toBeNull();
+    expect((await r.authenticate('paul', 'paulpw'))?.name).toBe('paul');
+  });
+
   it('supportsDigest only with a clear-text or H(A1) handler', async () => {
     const plain = new JNDIRealm({ connectionURL: slapd.url, userPattern: 'uid={0}', userPassword: 'userPassword' });
     expect(plain.supportsDigest('MD5')).toBe(true);
@@ -304,6 +341,19 @@ describe('connection pool', () => {
     expect(after - before).toBe(3);
     expect(r.pool?.createdConnections).toBe(2);
     expect(r.pool?.openConnections).toBe(2);
+  });
+
+  it('alternateURL is used when connectionURL cannot be reached', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const port = (server.address() as net.AddressInfo).port;
+        server.close(() => resolve(port));
+      });
+    });
+    const r = await patternRealm({ connectionURL: `ldap://127.0.0.1:${closed}`, alternateURL: slapd.url });
+    expect((await r.authenticate('alice', 'alicepw'))?.name).toBe('alice');
+    const none = await patternRealm({ connectionURL: `ldap://127.0.0.1:${closed}` });
+    await unavailable(none.authenticate('alice', 'alicepw'));
   });
 
   it('a wrong connectionPassword makes the realm unavailable', async () => {
