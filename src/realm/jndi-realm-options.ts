@@ -58,6 +58,8 @@ export interface JNDIRealmOptions extends RealmBaseOptions {
   readonly timeLimit?: number;
   /** Serval's own: PEM file of the CAs trusted for StartTLS and ldaps:// (Node's bundled CAs otherwise). */
   readonly caCertificateFile?: string | undefined;
+  /** What a relative caCertificateFile is resolved against; default the working directory. */
+  readonly catalinaBase?: string;
   /** Programmatic only: extra TLS options (tests, or a client certificate). */
   readonly tls?: ConnectionOptions;
 }

@@ -24,6 +24,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import { ResultCodeError, type Entry, type SearchOptions } from 'ldapts';
 import { ContainerError } from '../errors/container-error.js';
@@ -70,6 +71,15 @@ function values(entry: Entry, attribute: string): string[] {
   if (value === undefined) return [];
   const list = Array.isArray(value) ? value : [value];
   return list.map((v: string | Buffer) => (typeof v === 'string' ? v : v.toString('utf8')));
+}
+
+/** The CA file, relative to catalinaBase (as Tomcat's paths are) when not absolute. */
+function readCaFile(file: string, catalinaBase: string | undefined): Buffer {
+  try {
+    return readFileSync(isAbsolute(file) || catalinaBase === undefined ? file : resolve(catalinaBase, file));
+  } catch {
+    throw invalid('caCertificateFile', file, 'a readable PEM file of CA certificates (relative to catalina.base)');
+  }
 }
 
 export class JNDIRealm extends RealmBase {
@@ -179,7 +189,10 @@ export class JNDIRealm extends RealmBase {
     if (!Number.isInteger(this.connectionPoolSize) || this.connectionPoolSize < 1) {
       throw invalid('connectionPoolSize', String(this.connectionPoolSize), 'a whole number, 1 or more');
     }
-    this.#tls = { ...(options.caCertificateFile === undefined ? {} : { ca: readFileSync(options.caCertificateFile) }), ...options.tls };
+    this.#tls = {
+      ...(options.caCertificateFile === undefined ? {} : { ca: readCaFile(options.caCertificateFile, options.catalinaBase) }),
+      ...options.tls,
+    };
   }
 
   /** Compare mode with a handler that keeps the clear text or H(A1) (RealmBase decides); bind mode never knows the password. */

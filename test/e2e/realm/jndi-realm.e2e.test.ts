@@ -312,7 +312,13 @@ describe('StartTLS', () => {
   it('with useStartTls the connection is TLS, which the directory requires for tina', async () => {
     const plain = await patternRealm({ userPattern: `uid={0},ou=tls,${BASE}` });
     expect(await plain.authenticate('tina', 'tinapw')).toBeNull();
-    const tls = await patternRealm({ userPattern: `uid={0},ou=tls,${BASE}`, useStartTls: true, caCertificateFile: pki.caCert });
+    // A relative caCertificateFile is read from catalinaBase.
+    const tls = await patternRealm({
+      userPattern: `uid={0},ou=tls,${BASE}`,
+      useStartTls: true,
+      caCertificateFile: 'ca.pem',
+      catalinaBase: pki.dir,
+    });
     expect((await tls.authenticate('tina', 'tinapw'))?.name).toBe('tina');
   });
 

@@ -113,6 +113,7 @@ describe('JNDIRealm attributes', () => {
     ['connectionPoolSize', { connectionPoolSize: 0 }],
     ['readTimeout', { readTimeout: -1 }],
     ['timeLimit', { timeLimit: 1.5 }],
+    ['caCertificateFile', { caCertificateFile: 'no/such/ca.pem', catalinaBase: '/nonexistent' }],
   ])('refuses %s in %j', (attribute, options) => {
     const error = refused(options);
     expect(error.code).toBe('SV_ERR_REALM_JNDI_ATTRIBUTE');
