@@ -898,7 +898,7 @@ const table = [
   jndiRealm.path(
     'caCertificateFile',
     undefined,
-    "Serval's own: PEM file of the CAs the directory's certificate must chain to (StartTLS, ldaps); unset uses node's bundled roots.",
+    "Serval's own: PEM file (relative to catalina.base) of the CAs the directory's certificate must chain to (StartTLS, ldaps); unset uses node's bundled roots.",
   ),
   jndiRealm.str(
     'userPattern',
