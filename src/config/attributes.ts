@@ -75,6 +75,11 @@ const ddRefused = {
   tomcatOnly: true,
   refusedBecause: 'it names another deployment descriptor, whose declarations (security constraints among them) would be lost',
 } as const;
+const directoryRefused = {
+  tomcatOnly: true,
+  refusedBecause:
+    'it changes how the connection to the directory is secured or which entries are found there, so ignoring it could expose passwords or authenticate users the configuration does not mean to',
+} as const;
 const port = { min: 0, max: 65535 } as const;
 const ms = { unit: 'ms' } as const;
 const bytes = { unit: 'bytes' } as const;
@@ -134,6 +139,7 @@ function authenticatorAttributes<const O extends string>(b: ReturnType<typeof bu
     b.str('secureRandomProvider', undefined, 'SecureRandom provider of session ids made at login.', jvm),
   ] as const;
 }
+const jndiRealm = builder('Realm:JNDIRealm');
 
 const table = [
   server.int('port', undefined, 'TCP port that listens for the shutdown command; -1 disables it.', {
@@ -1198,6 +1204,96 @@ const table = [
   dataSource.bool('registerConnectionMBean', true, 'Whether each connection is registered with JMX.', jvm),
   dataSource.str('evictionPolicyClassName', undefined, 'Java class deciding which idle connections the evictor closes.', javaClass),
   dataSource.str('connectionFactoryClassName', undefined, 'Java class that opens connections.', javaClass),
+  // JNDIRealm (src/realm/jndi-realm.ts): Tomcat 10.1's names, defaults and units; docs/security.md has the modes.
+  jndiRealm.str(
+    'connectionURL',
+    undefined,
+    'Directory URL, `ldap://host:389` or `ldaps://host:636`, without a DN; several separated by spaces are tried in order.',
+    { required: true },
+  ),
+  jndiRealm.str('alternateURL', undefined, 'Directory URL tried when no connectionURL can be reached.'),
+  jndiRealm.str('connectionName', undefined, 'DN the realm binds as to search the directory; unset binds anonymously.'),
+  jndiRealm.str('connectionPassword', undefined, 'Password of connectionName; required (non-empty) when connectionName is set.'),
+  jndiRealm.enum(
+    'authentication',
+    ['simple', 'none'],
+    undefined,
+    'How the realm binds: `simple` (connectionName and connectionPassword) or `none` (anonymous); SASL and Kerberos are not implemented.',
+  ),
+  jndiRealm.int('connectionTimeout', 5000, 'How long opening a connection to the directory may take; 0 means no limit.', ms),
+  jndiRealm.int('readTimeout', 5000, 'How long one directory operation may wait for its answer; 0 means no limit.', ms),
+  jndiRealm.int(
+    'connectionPoolSize',
+    1,
+    'Most connections to the directory open at once, each bound as connectionName; further logins wait for one.',
+    { min: 1 },
+  ),
+  jndiRealm.bool('useStartTls', false, 'Whether each connection starts TLS (StartTLS, RFC 4513) before anything else is sent.'),
+  jndiRealm.path(
+    'caCertificateFile',
+    undefined,
+    "Serval's own: PEM file (relative to catalina.base) of the CAs the directory's certificate must chain to (StartTLS, ldaps); unset uses node's bundled roots.",
+  ),
+  jndiRealm.str(
+    'userPattern',
+    undefined,
+    'DN of a user, `{0}` standing for the user name (escaped per RFC 4514); several as `(p1)(p2)` are tried in order.',
+  ),
+  jndiRealm.str(
+    'userSearch',
+    undefined,
+    'Filter finding a user under userBase when there is no userPattern, `{0}` standing for the user name (escaped per RFC 4515).',
+  ),
+  jndiRealm.str('userBase', '', 'Base DN of the userSearch.'),
+  jndiRealm.bool('userSubtree', false, 'Whether userSearch looks at the whole subtree under userBase, not just one level.'),
+  jndiRealm.bool('userSearchAsUser', false, 'Whether userSearch runs bound as the user (with the name as typed and the password).'),
+  jndiRealm.str(
+    'userPassword',
+    undefined,
+    'Attribute holding the stored credential: set, it is read and checked by the CredentialHandler (compare mode); unset, the user binds (bind mode).',
+  ),
+  jndiRealm.str('userRoleName', undefined, "Attribute of the user's entry whose values are role names."),
+  jndiRealm.str('userRoleAttribute', undefined, "Attribute of the user's entry whose value is `{2}` in roleSearch."),
+  jndiRealm.str('roleBase', '', 'Base DN of the roleSearch.'),
+  jndiRealm.str('roleName', undefined, 'Attribute of the entries roleSearch finds that holds the role name.'),
+  jndiRealm.str(
+    'roleSearch',
+    undefined,
+    "Filter finding a user's roles under roleBase: `{0}` the user's DN, `{1}` the user name, `{2}` the userRoleAttribute value (each escaped per RFC 4515).",
+  ),
+  jndiRealm.bool('roleSubtree', false, 'Whether roleSearch looks at the whole subtree under roleBase, not just one level.'),
+  jndiRealm.bool('roleNested', false, 'Whether roles found are searched again as members (groups of groups), to any depth.'),
+  jndiRealm.bool('roleSearchAsUser', false, 'Whether roleSearch runs bound as the user.'),
+  jndiRealm.str('commonRole', undefined, 'A role every authenticated user has.'),
+  jndiRealm.enum(
+    'derefAliases',
+    ['always', 'never', 'finding', 'searching'],
+    'always',
+    'Whether searches dereference alias entries: always, never, when finding the base, or when searching under it.',
+  ),
+  jndiRealm.enum(
+    'referrals',
+    ['ignore'],
+    undefined,
+    "What searches do with referrals: only `ignore` (JNDI's default); Serval does not follow them.",
+  ),
+  jndiRealm.bool(
+    'adCompat',
+    false,
+    "Whether partial results (Active Directory's referrals) are ignored; Serval never fails a search on them.",
+  ),
+  jndiRealm.int('sizeLimit', 0, "Most entries one search may return; 0 means the directory's own limit."),
+  jndiRealm.int('timeLimit', 0, 'How long the directory may spend on one search (sent in whole seconds); 0 means its own limit.', ms),
+  jndiRealm.str('contextFactory', 'com.sun.jndi.ldap.LdapCtxFactory', 'Java class of the JNDI LDAP provider.', javaClass),
+  jndiRealm.bool('useContextClassLoader', true, 'Whether the JNDI provider is loaded by the context class loader.', jvm),
+  jndiRealm.bool('useDelegatedCredential', true, "Whether SPNEGO's delegated credential is used to bind.", absent),
+  jndiRealm.str('spnegoDelegationQop', 'auth-conf', 'SASL quality of protection with a delegated SPNEGO credential.', absent),
+  jndiRealm.str('protocol', undefined, 'JNDI security protocol (`ssl`); use an ldaps:// URL instead.', directoryRefused),
+  jndiRealm.str('sslProtocol', undefined, 'TLS protocol of the StartTLS connection.', directoryRefused),
+  jndiRealm.str('cipherSuites', undefined, 'TLS cipher suites allowed on the StartTLS connection.', directoryRefused),
+  jndiRealm.str('sslSocketFactory', undefined, 'Java SSLSocketFactory of the StartTLS connection.', directoryRefused),
+  jndiRealm.str('hostnameVerifierClassName', undefined, "Java class checking the directory's host name on StartTLS.", directoryRefused),
+  jndiRealm.bool('forceDnHexEscape', false, 'Whether DNs put into filters have their escapes rewritten as hex.', directoryRefused),
 ] as const;
 
 type Entry = (typeof table)[number];

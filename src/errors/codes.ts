@@ -199,6 +199,7 @@ const catalogue = {
       'Tomcat would choose the Host by the local address a request arrives on, and Serval chooses it by the Host header, so with several Hosts a client could reach a Host the configuration keeps from that address',
       'Tomcat reads context descriptors (and the Valves they declare) from there, and Serval would deploy the applications without them',
       'Serval has no per-application JNDI resources, so the realm would read another user database than the configuration names',
+      'it changes how the connection to the directory is secured or which entries are found there, so ignoring it could expose passwords or authenticate users the configuration does not mean to',
     ],
   },
 
@@ -803,6 +804,18 @@ const catalogue = {
   SV_ERR_REALM_DATASOURCE_ATTRIBUTE_MISSING: {
     message: 'DataSourceRealm needs attribute [{attribute}]{when}',
   },
+  // --- realm: JNDIRealm over LDAP (src/realm/jndi-realm.ts) ---
+  SV_ERR_REALM_JNDI_ATTRIBUTE: {
+    message: 'JNDIRealm attribute [{attribute}] has invalid value [{value}]; allowed: {allowed}',
+  },
+  SV_ERR_REALM_JNDI_CONNECTION_LOST: {
+    message:
+      'The connection to directory [{url}] closed; it is not reopened in place, since a new socket would have neither StartTLS nor the bind',
+  },
+  SV_ERR_REALM_JNDI_POOL_CLOSED: { message: 'The connections to directory [{url}] are closed: the realm was stopped' },
+  SV_ERR_REALM_JNDI_NO_USER_LOOKUP: {
+    message: 'JNDIRealm has neither userPattern nor userSearch, so it cannot find any user; set one of them',
+  },
 
   // --- startup / cli ---
   SV_ERR_STARTUP_BIND: {
@@ -976,6 +989,10 @@ const catalogue = {
     message:
       'DataSource [{resource}]: could not open the [{count}] connection(s) of initialSize at start; connections are opened on first use instead: {detail}',
     detail: 'the message of the pg client error',
+  },
+  SV_MSG_REALM_JNDI_USER_NOT_UNIQUE: {
+    message:
+      'JNDIRealm userSearch found more than one entry for user [{username}]; a user must be unique, so none of them is authenticated',
   },
   SV_MSG_STUCK_REQUEST_DETECTED: {
     message:

@@ -1096,6 +1096,24 @@ const docs = {
     meaning: 'A DataSourceRealm lacks an attribute it needs to build its queries.',
     fix: 'Add the attribute the message names.',
   },
+  SV_ERR_REALM_JNDI_ATTRIBUTE: {
+    meaning:
+      'A JNDIRealm attribute has a value Serval cannot use: a URL that is not ldap:// or ldaps:// (or carries a DN), a userPattern whose parentheses do not balance, an authentication other than simple or none, referrals other than ignore, a connectionName without a password, a negative limit. The realm is not created.',
+    fix: 'Set the attribute to one of the allowed values the message lists (docs/security.md, JNDIRealm).',
+  },
+  SV_ERR_REALM_JNDI_CONNECTION_LOST: {
+    meaning:
+      'A pooled connection to the directory closed during an authentication. Serval does not let the LDAP client reopen it in place, since the new socket would have neither StartTLS nor the bind; the connection is dropped and the work retried once on a new one.',
+    fix: 'Nothing when it is rare (a directory restart); otherwise check the network and the directory, or its idle timeout.',
+  },
+  SV_ERR_REALM_JNDI_POOL_CLOSED: {
+    meaning: 'An authentication reached a JNDIRealm that was being stopped; its connections are closed.',
+    fix: 'Nothing: the request is refused while the realm stops.',
+  },
+  SV_ERR_REALM_JNDI_NO_USER_LOOKUP: {
+    meaning: 'A JNDIRealm has neither userPattern nor userSearch, so it has no way to find a user; the realm is not created.',
+    fix: 'Set userPattern (e.g. `uid={0},ou=people,dc=example,dc=com`) or userSearch with userBase (e.g. `(uid={0})`).',
+  },
   SV_ERR_STARTUP_BIND: {
     meaning: 'A Connector could not listen on its address and port (already in use, not permitted, address not local).',
     fix: 'Stop the other process on that port, or change the `port`/`address` of the Connector (or `portOffset`); ports below 1024 need privileges.',
@@ -1285,6 +1303,11 @@ const docs = {
     meaning:
       'A DataSource with initialSize could not open its first connections when it was created. Nothing fails: connections are opened when first needed.',
     fix: 'Check that the database is up and the url, username and password are right.',
+  },
+  SV_MSG_REALM_JNDI_USER_NOT_UNIQUE: {
+    meaning:
+      "A JNDIRealm's userSearch matched several entries for one user name, so the realm cannot tell which one is meant and authenticates none (as Tomcat does).",
+    fix: 'Make the userSearch filter or userBase select one entry per user name.',
   },
   SV_MSG_STUCK_REQUEST_DETECTED: {
     meaning:

@@ -11,6 +11,7 @@ import { ConfigError } from '../errors/container-error.js';
 import { AuthenticatedUserRealm } from '../realm/authenticated-user-realm.js';
 import { CombinedRealm } from '../realm/combined-realm.js';
 import { DataSourceRealm } from '../realm/datasource-realm.js';
+import { JNDIRealm } from '../realm/jndi-realm.js';
 import type { CredentialHandler } from '../realm/credential-handler.js';
 import { LockOutRealm } from '../realm/lock-out-realm.js';
 import { MemoryRealm } from '../realm/memory-realm.js';
@@ -69,6 +70,10 @@ function buildRealm(config: RealmConfig, dependencies: RealmDependencies): Realm
       const dataSource = dependencies.resources.dataSource(dataSourceName, `Realm [${config.className}] at ${element}`);
       const allRolesMode = resolveAttributes('Realm', config.attributes, element).allRolesMode;
       return new DataSourceRealm(dataSource, { ...base, userTable, userNameCol, userCredCol, userRoleTable, roleNameCol, allRolesMode });
+    }
+    case `${REALMS}JNDIRealm`: {
+      const attributes = resolveAttributes('Realm:JNDIRealm', config.attributes, element);
+      return new JNDIRealm({ ...attributes, ...base, catalinaBase: dependencies.catalinaBase });
     }
     case `${REALMS}CombinedRealm`:
       return new CombinedRealm(nested(), { logger });
