@@ -3,6 +3,7 @@
  * Response, canonicalises and maps the URI once, runs the Engine pipeline, finishes the response and
  * writes the access log.
  */
+import { logCoded } from '../logging/logger.js';
 import type { Logger } from 'pino';
 import type { Http11ConnectorConfig } from '../config/server-config.js';
 import type { Context } from '../core/context.js';
@@ -226,11 +227,42 @@ export class ConnectorAdapter implements Adapter {
     } catch (error) {
       return this.#bodyRefused(request, response, error);
     }
+    const forwarded = exchange.forwardedUser;
+    if (forwarded != null && forwarded.authorize) return this.#authorizeForwardedUser(request, response, context, forwarded, reading);
     if (reading === undefined) return true;
     return reading.then(
       () => true,
       (error: unknown) => this.#bodyRefused(request, response, error),
     );
+  }
+
+  /**
+   * AJP tomcatAuthorization="true": the front end authenticated the user, the Context's Realm says who that is here
+   * and which roles it has (Tomcat's CoyoteAdapter). A name the realm does not know stays anonymous; a realm that
+   * cannot be asked answers 503.
+   */
+  async #authorizeForwardedUser(
+    request: ContainerRequest,
+    response: ContainerResponse,
+    context: Context,
+    forwarded: { readonly name: string; readonly authType: string | null },
+    reading: void | Promise<void>,
+  ): Promise<boolean> {
+    try {
+      await reading;
+    } catch (error) {
+      return this.#bodyRefused(request, response, error);
+    }
+    try {
+      const principal = (await context.realm?.authenticateVerified(forwarded.name)) ?? null;
+      if (principal !== null) request.setUserPrincipal(principal, forwarded.authType);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ContainerError) || error.code !== 'SV_ERR_REALM_UNAVAILABLE') throw error;
+      logCoded(context.logger, 'error', error);
+      this.#answer(response, 503, error.message);
+      return false;
+    }
   }
 
   /** A body over a limit (or malformed) is answered with its status; anything else is unexpected. */

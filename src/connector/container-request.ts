@@ -556,7 +556,8 @@ export class ContainerRequest implements Request {
     if (this.#principal !== null || this.#forwardedUserAdopted) return this.#principal;
     this.#forwardedUserAdopted = true;
     const forwarded = this.#exchange.forwardedUser;
-    if (forwarded === undefined || forwarded === null) return null;
+    // tomcatAuthorization: the adapter asked the Realm before the pipeline; a user it did not know stays anonymous.
+    if (forwarded === undefined || forwarded === null || forwarded.authorize) return null;
     this.#principal = { getName: () => forwarded.name };
     this.#authType = forwarded.authType;
     return this.#principal;

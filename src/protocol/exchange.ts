@@ -52,7 +52,7 @@ export interface Exchange {
    * The user a front end already authenticated (AJP remote_user and auth_type, honoured only when the
    * connector trusts it: tomcatAuthentication="false"). Optional: HTTP leaves it out.
    */
-  readonly forwardedUser?: { readonly name: string; readonly authType: string | null } | null;
+  readonly forwardedUser?: { readonly name: string; readonly authType: string | null; readonly authorize: boolean } | null;
   /** Request attributes a front end sent that the connector lets through (AJP req_attribute). */
   readonly forwardedAttributes?: ReadonlyMap<string, unknown>;
 

@@ -18,7 +18,7 @@ export interface TlsInfoData {
 /** The values an AJP front end forwarded beyond headers (see AjpExchange ForwardedRequestValues). */
 export interface ForwardedData {
   readonly attributes: ReadonlyArray<readonly [string, unknown]>;
-  readonly user: { readonly name: string; readonly authType: string | null } | null;
+  readonly user: { readonly name: string; readonly authType: string | null; readonly authorize: boolean } | null;
   readonly route: string | null;
 }
 

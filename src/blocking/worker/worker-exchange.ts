@@ -201,7 +201,7 @@ export class WorkerExchange implements Exchange {
 /** The AJP extras (forwarded attributes, authenticated user, route) when the front end sent them. */
 export class ForwardedWorkerExchange extends WorkerExchange {
   readonly forwardedAttributes: ReadonlyMap<string, unknown>;
-  readonly forwardedUser: { readonly name: string; readonly authType: string | null } | null;
+  readonly forwardedUser: { readonly name: string; readonly authType: string | null; readonly authorize: boolean } | null;
   readonly route: string | null;
 
   constructor(

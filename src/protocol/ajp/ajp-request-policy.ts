@@ -28,8 +28,12 @@ export interface AjpRequestPolicy {
 /** The user the web server authenticated, when the connector is told to trust it. */
 export interface ForwardedUser {
   readonly name: string;
-  /** null when tomcatAuthorization asked only for the name (the Realm decides roles). */
   readonly authType: string | null;
+  /**
+   * tomcatAuthorization: the front end vouches only for the name; the Context's Realm must know the user and
+   * decides the roles (unknown there: no user at all).
+   */
+  readonly authorize: boolean;
 }
 
 /** The request as the exchange presents it. */
@@ -143,8 +147,8 @@ export function applyRequestPolicy(forward: ForwardRequest, policy: AjpRequestPo
 
   let user: ForwardedUser | null = null;
   if (forward.remoteUser !== null && forward.remoteUser !== '') {
-    if (!policy.tomcatAuthentication) user = { name: forward.remoteUser, authType: forward.authType };
-    else if (policy.tomcatAuthorization) user = { name: forward.remoteUser, authType: null };
+    if (!policy.tomcatAuthentication) user = { name: forward.remoteUser, authType: forward.authType, authorize: false };
+    else if (policy.tomcatAuthorization) user = { name: forward.remoteUser, authType: forward.authType, authorize: true };
   }
 
   return {

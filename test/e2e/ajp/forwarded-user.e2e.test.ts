@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AjpClient } from '../../helpers/ajp-client.js';
 import { fetchHttp } from '../../helpers/http-fetch.js';
 import { startHttpd, type Httpd } from '../../helpers/httpd.js';
+import { REPO_ROOT } from '../../helpers/test-server.js';
 import { SECRET, startAjpServer, type AjpTestServer } from './ajp-server.js';
 
 const MODULES = '/usr/lib/apache2/modules';
@@ -105,5 +106,34 @@ describe('AJP connector with tomcatAuthentication="true" (the default)', () => {
     expect(response.status).toBe(200);
     const echo = JSON.parse(response.body.toString()) as Echo;
     expect(echo).toMatchObject({ remoteUser: null, principal: null, authType: null });
+  });
+});
+
+describe('AJP connector with tomcatAuthorization="true" (issue #20)', () => {
+  let server: AjpTestServer;
+  let client: AjpClient | undefined;
+
+  beforeAll(async () => {
+    const auth = join(REPO_ROOT, 'test', 'fixtures', 'webapps', 'auth', 'basic');
+    const users = join(REPO_ROOT, 'test', 'fixtures', 'auth', 'users.xml');
+    server = await startAjpServer(
+      `secret="${SECRET}" tomcatAuthorization="true"`,
+      `<Context path="/who" docBase="${auth}"><Realm className="org.apache.catalina.realm.MemoryRealm" pathname="${users}"/></Context>`,
+    );
+  });
+  afterAll(async () => {
+    client?.close();
+    await server?.close();
+  });
+
+  it("takes the user the front end authenticated, with the roles the Context's Realm gives it", async () => {
+    client = await AjpClient.connect(server.ajpPort);
+    const alice = await client.request({ uri: '/who/admin/x', secret: SECRET, remoteUser: 'alice', authType: 'Basic' });
+    expect(alice.status).toBe(200);
+    expect(JSON.parse(alice.body.toString())).toMatchObject({ user: 'alice', admin: true, authType: 'Basic' });
+    // bob exists but lacks the role; a user the realm does not know is nobody.
+    expect((await client.request({ uri: '/who/admin/x', secret: SECRET, remoteUser: 'bob', authType: 'Basic' })).status).toBe(403);
+    const stranger = await client.request({ uri: '/who/who/x', secret: SECRET, remoteUser: 'mallory', authType: 'Basic' });
+    expect(JSON.parse(stranger.body.toString())).toMatchObject({ user: null });
   });
 });

@@ -129,10 +129,12 @@ describe('identity', () => {
     expect(accepted({ remoteUser: 'alice', authType: 'BASIC' }, { tomcatAuthentication: false }).user).toEqual({
       name: 'alice',
       authType: 'BASIC',
+      authorize: false,
     });
     expect(accepted({ remoteUser: 'alice', authType: 'BASIC' }, { tomcatAuthorization: true }).user).toEqual({
       name: 'alice',
-      authType: null,
+      authType: 'BASIC',
+      authorize: true,
     });
   });
 });

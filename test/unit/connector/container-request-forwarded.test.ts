@@ -8,7 +8,7 @@ import { emptyMappingData } from '../../../src/mapper/mapping-data.js';
 import { BufferExchange, testConnectorConfig, type BufferExchangeOptions } from '../../helpers/buffer-exchange.js';
 
 interface Forwarded {
-  forwardedUser?: { name: string; authType: string | null } | null;
+  forwardedUser?: { name: string; authType: string | null; authorize: boolean } | null;
   forwardedAttributes?: ReadonlyMap<string, unknown>;
 }
 
@@ -23,7 +23,7 @@ function requestWith(forwarded: Forwarded, options: BufferExchangeOptions = {}):
 
 describe('ContainerRequest: values a front end forwarded', () => {
   it('takes the forwarded user as remote user, principal and auth type', () => {
-    const request = requestWith({ forwardedUser: { name: 'alice', authType: 'Basic' } });
+    const request = requestWith({ forwardedUser: { name: 'alice', authType: 'Basic', authorize: false } });
     expect(request.getRemoteUser()).toBe('alice');
     expect(request.getUserPrincipal()?.getName()).toBe('alice');
     expect(request.getAuthType()).toBe('Basic');
@@ -34,10 +34,15 @@ describe('ContainerRequest: values a front end forwarded', () => {
   it('has no user when none was forwarded, and an authenticator (even a logout) wins over the forwarded one', () => {
     expect(requestWith({ forwardedUser: null }).getRemoteUser()).toBeNull();
     expect(requestWith({}).getAuthType()).toBeNull();
-    const request = requestWith({ forwardedUser: { name: 'alice', authType: 'Basic' } });
+    const request = requestWith({ forwardedUser: { name: 'alice', authType: 'Basic', authorize: false } });
     request.setUserPrincipal({ getName: () => 'bob' }, 'FORM');
     expect([request.getRemoteUser(), request.getAuthType()]).toEqual(['bob', 'FORM']);
     request.setUserPrincipal(null, null);
+    expect([request.getRemoteUser(), request.getAuthType()]).toEqual([null, null]);
+  });
+
+  it('leaves a user forwarded for tomcatAuthorization to the Realm: no principal of its own', () => {
+    const request = requestWith({ forwardedUser: { name: 'alice', authType: 'Basic', authorize: true } });
     expect([request.getRemoteUser(), request.getAuthType()]).toEqual([null, null]);
   });
 
