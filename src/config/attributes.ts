@@ -385,7 +385,12 @@ const table = [
   ),
   connector.regex('restrictedUserAgents', 'User agents that never get keep-alive.', tuning),
   connector.bool('useSendfile', true, 'Whether large static files are sent with sendfile.', tuning),
-  connector.int('maxSavePostSize', 4096, 'Body kept across FORM or CLIENT-CERT authentication.', { ...absent, ...bytes }),
+  connector.int(
+    'maxSavePostSize',
+    4096,
+    'Largest request body a FORM login keeps for after the login (the request is replayed then); a bigger one is refused (403); -1 is no limit.',
+    { ...bytes, unlimited: -1 },
+  ),
   connector.int(
     'maxPartCount',
     50,

@@ -71,6 +71,8 @@ export class ContainerRequest implements Request {
   #authType: string | null = null;
   /** The front end's user is taken once; an authenticator's setUserPrincipal() (even null) wins over it. */
   #forwardedUserAdopted = false;
+  /** A FORM login's saved request replayed on this one (restoreSavedRequest). */
+  #restored: { readonly method: string; readonly contentType: string | null; readonly body: Buffer | null } | null = null;
 
   constructor(exchange: Exchange, connector: ConnectorConfig, response: ContainerResponse) {
     this.#exchange = exchange;
@@ -163,7 +165,7 @@ export class ContainerRequest implements Request {
   // --- request line and paths ---
 
   getMethod(): string {
-    return this.#exchange.method;
+    return this.#restored?.method ?? this.#exchange.method;
   }
   getProtocol(): string {
     return this.#exchange.protocol;
@@ -384,11 +386,21 @@ export class ContainerRequest implements Request {
     this.#content.setCharacterEncoding(encoding);
   }
   getContentLength(): number {
+    if (this.#restored !== null) return this.#restored.body?.length ?? -1;
     const value = this.getHeader('content-length');
     return value !== null && /^\d{1,15}$/.test(value) ? Number(value) : -1;
   }
   getContentType(): string | null {
-    return this.getHeader('content-type');
+    return this.#restored !== null ? this.#restored.contentType : this.getHeader('content-type');
+  }
+
+  readBodyToSave(limit: number): Promise<Buffer | null> {
+    return this.#content.readBodyToSave(limit);
+  }
+
+  restoreSavedRequest(saved: { readonly method: string; readonly contentType: string | null; readonly body: Buffer | null }): void {
+    this.#restored = saved;
+    this.#content.restoreBody(saved.body);
   }
 
   /**

@@ -31,6 +31,8 @@ export class RequestContent {
   #parameterError: unknown = null;
   #formBody: Buffer | null = null;
   #formBodyTakenByStream = false;
+  /** A FORM login's saved body, replayed as this request's body (restoreBody). */
+  #restoredBody: Buffer | null = null;
   #encodingOverride: string | null = null;
   #inputStream: RequestInputStream | null = null;
   #reader: RequestReader | null = null;
@@ -42,6 +44,28 @@ export class RequestContent {
   constructor(request: ContainerRequest, connector: ConnectorConfig) {
     this.#request = request;
     this.#connector = connector;
+  }
+
+  /** What readFormBody kept, or the body read now up to `limit` bytes; null above it. */
+  async readBodyToSave(limit: number): Promise<Buffer | null> {
+    if (this.#formBody !== null) return this.#formBody.length > limit ? null : this.#formBody;
+    try {
+      return await readBodyLimited(this.#request.exchange.body, limit);
+    } catch (error) {
+      if (error instanceof ContainerError && error.code === 'SV_ERR_HTTP_POST_TOO_LARGE') return null;
+      throw error;
+    }
+  }
+
+  /** The saved body of a FORM login becomes this request's body: parameters and streams read it from now on. */
+  restoreBody(body: Buffer | null): void {
+    const contentType = this.#request.getContentType();
+    const isForm = contentType !== null && parseContentType(contentType).mediaType === FORM_CONTENT_TYPE;
+    this.#restoredBody = body ?? Buffer.alloc(0);
+    this.#formBody = isForm ? this.#restoredBody : null;
+    this.#formBodyTakenByStream = false;
+    this.#parameters = null;
+    this.#parameterError = null;
   }
 
   getCharacterEncoding(): string | null {
@@ -124,7 +148,7 @@ export class RequestContent {
 
   /** Once the parameters took the form body it is gone for streams (and vice versa), as in Tomcat. */
   #bodySource(): Readable | Uint8Array {
-    if (this.#formBody === null) return this.#request.exchange.body;
+    if (this.#formBody === null) return this.#restoredBody ?? this.#request.exchange.body;
     if (this.#parameters !== null) return new Uint8Array(0);
     this.#formBodyTakenByStream = true;
     return this.#formBody;

@@ -72,6 +72,17 @@ export interface Request extends HttpServletRequest {
    * it); empty otherwise.
    */
   getVerifiedClientCertificates(): readonly X509Certificate[];
+  /**
+   * FORM login: the body of this request, to keep with the saved request until the user has logged in; null when it
+   * is larger than `limit` bytes (the request is then refused). A form body already read for the parameters is
+   * returned as read.
+   */
+  readBodyToSave(limit: number): Promise<Buffer | null>;
+  /**
+   * FORM login: after the login, the request for the saved page becomes the request that led to the login page
+   * (its method, body and content type), as Tomcat's FormAuthenticator.restoreRequest does.
+   */
+  restoreSavedRequest(saved: { readonly method: string; readonly contentType: string | null; readonly body: Buffer | null }): void;
   /** Authenticated user, set by authenticators or trusted front ends. */
   setUserPrincipal(principal: Principal | null, authType: string | null): void;
   /** Attributes the container keeps for itself (never visible to or settable by protocol input). */

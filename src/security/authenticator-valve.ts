@@ -89,6 +89,7 @@ export class AuthenticatorValve extends ContainerValveBase implements Authentica
   invoke(request: Request, response: Response): ValveResult {
     const options = this.#options;
     if (options.settings.cache) this.#restoreCachedUser(request);
+    options.loginMethod?.restore?.(request);
     const path = contextRelativePath(request, options.contextPath);
     const intercepted = options.loginMethod?.intercept?.(request, response, path, this.#login);
     if (intercepted !== undefined) return this.#guard(intercepted, response);

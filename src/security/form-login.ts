@@ -21,6 +21,9 @@ export interface SavedRequest {
   /** As the client sent it, starting with the context path. */
   readonly requestURI: string;
   readonly queryString: string | null;
+  readonly contentType: string | null;
+  /** The body, base64 (session notes are plain data); null for a GET or HEAD. */
+  readonly body: string | null;
 }
 
 const FORM_ACTION = '/j_security_check';
@@ -36,11 +39,45 @@ export class FormLogin implements LoginMethod {
   }
 
   async authenticate(request: Request, response: Response, login: LoginContext): Promise<boolean> {
+    const method = request.getMethod();
+    let body: Buffer | null = null;
+    if (method !== 'GET' && method !== 'HEAD') {
+      // Connector maxSavePostSize: a bigger body cannot be kept for after the login; Tomcat refuses the request (403).
+      body = await request.readBodyToSave(request.connector.maxSavePostSize);
+      if (body === null) {
+        response.sendError(403);
+        return false;
+      }
+    }
     const session = request.getSession(true)!;
-    const saved: SavedRequest = { method: request.getMethod(), requestURI: request.getRequestURI(), queryString: request.getQueryString() };
+    const saved: SavedRequest = {
+      method,
+      requestURI: request.getRequestURI(),
+      queryString: request.getQueryString(),
+      contentType: request.getContentType(),
+      body: body === null ? null : body.toString('base64'),
+    };
     session.setNote(SAVED_REQUEST_NOTE, saved);
     await login.forward(request, response, this.loginPage);
     return false;
+  }
+
+  /**
+   * The first request for the saved page after the login becomes the saved request: its method, body and content
+   * type (a POST that led to the login page is carried out after it). The note is used once.
+   */
+  restore(request: Request): void {
+    const session = request.getSession(false);
+    const saved = session?.getNote(SAVED_REQUEST_NOTE) as SavedRequest | undefined;
+    if (session == null || saved === undefined || request.getUserPrincipal() === null) return;
+    if (saved.requestURI !== request.getRequestURI() || saved.queryString !== request.getQueryString()) return;
+    session.removeNote(SAVED_REQUEST_NOTE);
+    if (saved.method === request.getMethod()) return;
+    request.restoreSavedRequest({
+      method: saved.method,
+      contentType: saved.contentType,
+      body: saved.body === null ? null : Buffer.from(saved.body, 'base64'),
+    });
   }
 
   intercept(request: Request, response: Response, path: string, login: LoginContext): Promise<void> | undefined {
@@ -61,9 +98,7 @@ export class FormLogin implements LoginMethod {
       await login.forward(request, response, this.errorPage);
       return;
     }
-    const session = request.getSession(false);
-    const saved = session?.getNote(SAVED_REQUEST_NOTE) as SavedRequest | undefined;
-    session?.removeNote(SAVED_REQUEST_NOTE);
+    const saved = request.getSession(false)?.getNote(SAVED_REQUEST_NOTE) as SavedRequest | undefined;
     const target = saved !== undefined ? savedTarget(saved, login.contextPath) : landingTarget(login);
     if (target === null) {
       // No request to return to: the login page was posted to directly, or its session expired meanwhile.

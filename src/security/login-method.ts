@@ -37,5 +37,5 @@ export interface LoginMethod {
    */
   intercept?(request: Request, response: Response, path: string, login: LoginContext): Promise<void> | undefined;
   /** Runs before constraints on every request once a user is known (FORM: a saved request is restored). */
-  restore?(request: Request, path: string): void;
+  restore?(request: Request): void;
 }

@@ -214,6 +214,34 @@ describe('realms, constraints, BASIC and FORM', () => {
       expect(old.body.toString()).toContain('j_security_check');
     });
 
+    it('replays a POST that led to the login page once the user has logged in (body, method and parameters)', async () => {
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      const first = await fetchHttp(`${server.url}/form/app/post`, { method: 'POST', headers: form, body: 'note=kept%20across' });
+      expect(first.body.toString()).toContain('j_security_check');
+      const login = await fetchHttp(`${server.url}/form/j_security_check`, {
+        method: 'POST',
+        headers: { ...form, cookie: `JSESSIONID=${sessionCookie(first)!}` },
+        body: 'j_username=bob&j_password=bob-pw',
+      });
+      expect(login.headers['location']).toBe('/form/app/post');
+      const cookie = `JSESSIONID=${sessionCookie(login)!}`;
+      const replayed = await fetchHttp(`${server.url}/form/app/post`, { headers: { cookie } });
+      expect(json(replayed)).toMatchObject({ user: 'bob', method: 'POST', note: 'kept across' });
+      // Once: the next request for the page is the plain GET it is.
+      const again = await fetchHttp(`${server.url}/form/app/post`, { headers: { cookie } });
+      expect(json(again)).toMatchObject({ user: 'bob', method: 'GET', note: null });
+    });
+
+    it('refuses a POST whose body is larger than the connector keeps across a login (maxSavePostSize)', async () => {
+      const body = `note=${'x'.repeat(5000)}`;
+      const response = await fetchHttp(`${server.url}/form/app/post`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+      expect(response.status).toBe(403);
+    });
+
     it('answers a wrong password with the error page', async () => {
       const first = await fetchHttp(`${server.url}/form/app/page`);
       const login = await fetchHttp(`${server.url}/form/j_security_check`, {
