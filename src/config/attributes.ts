@@ -108,6 +108,7 @@ const formAuthenticator = builder('Valve:FormAuthenticator');
 const digestAuthenticator = builder('Valve:DigestAuthenticator');
 const sslAuthenticator = builder('Valve:SSLAuthenticator');
 const nonLoginAuthenticator = builder('Valve:NonLoginAuthenticator');
+const singleSignOn = builder('Valve:SingleSignOn');
 const realm = builder('Realm');
 const memoryRealm = builder('Realm:MemoryRealm');
 const userDatabaseRealm = builder('Realm:UserDatabaseRealm');
@@ -927,6 +928,14 @@ const table = [
   digestAuthenticator.str('opaque', undefined, 'Opaque value of the challenge; unset: a random one per start.'),
   ...authenticatorAttributes(sslAuthenticator),
   ...authenticatorAttributes(nonLoginAuthenticator),
+
+  singleSignOn.str('cookieName', 'JSESSIONIDSSO', 'Name of the cookie that carries the single sign-on.'),
+  singleSignOn.str('cookieDomain', undefined, 'Domain of that cookie, to share the sign-on with sibling hosts; unset: this host only.'),
+  singleSignOn.bool(
+    'requireReauthentication',
+    false,
+    'Whether each application still checks the user with its own realm instead of trusting the login of another.',
+  ),
 
   // Realms (issue #20): who the users are. Tomcat's common Realm attributes, then each class's own.
   realm.str('className', undefined, 'The realm implementation: a Tomcat Realm class name or a module path (`./x.js`).', {

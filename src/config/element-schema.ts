@@ -73,6 +73,7 @@ export const implementedValves: ReadonlyMap<string, string> = new Map([
   [`${VALVES}AccessLogValve`, 'Valve:AccessLogValve'],
   [`${VALVES}ErrorReportValve`, 'Valve:ErrorReportValve'],
   [`${VALVES}StuckThreadDetectionValve`, 'Valve:StuckThreadDetectionValve'],
+  ['org.apache.catalina.authenticator.SingleSignOn', 'Valve:SingleSignOn'],
   ...['BasicAuthenticator', 'FormAuthenticator', 'DigestAuthenticator', 'SSLAuthenticator', 'NonLoginAuthenticator'].map(
     (name) => [`org.apache.catalina.authenticator.${name}`, `Valve:${name}`] as const,
   ),

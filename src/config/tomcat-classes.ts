@@ -20,8 +20,7 @@ const refused = (reason: RefusalReason): TomcatClass => ({ kind: 'refused', reas
 
 const ADDRESS: RefusalReason =
   'it decides from the client address or host name which requests are allowed, so without it requests it is meant to refuse would be served';
-const AUTHENTICATION: RefusalReason =
-  'it authenticates users, so without it the resources it protects would be served to anyone (authentication is issue #20)';
+const AUTHENTICATION: RefusalReason = 'it authenticates users, so without it the resources it protects would be served to anyone';
 const LIMITS: RefusalReason =
   'it limits what requests may use (parameters, concurrent requests, sessions of crawlers), a protection the configuration asks for';
 const ERROR_PAGES: RefusalReason =
@@ -97,12 +96,10 @@ export const tomcatComponentClasses: ReadonlyMap<string, TomcatClass> = new Map<
   ],
   [`${C}authenticator.SpnegoAuthenticator`, refused(AUTHENTICATION)],
   [
-    `${C}authenticator.SingleSignOn`,
-    refused('it carries authenticated users between applications, and Serval has no authentication yet (issue #20)'),
-  ],
-  [
     `${C}ha.authenticator.ClusterSingleSignOn`,
-    refused('it carries authenticated users between applications, and Serval has no authentication yet (issue #20)'),
+    refused(
+      'it carries authenticated users between the nodes of a cluster, which Serval does not form; without it a user would silently have to log in again on another node',
+    ),
   ],
   [
     `${C}realm.JAASRealm`,

@@ -16,6 +16,7 @@ import type { Servlet } from '../servlet/servlet.js';
 import { isTomcatPackage } from '../config/tomcat-classes.js';
 import { DeployError } from '../errors/container-error.js';
 import { AUTHENTICATOR_VALVES, createAuthenticator, type SecurityDeclarations } from '../security/webapp-security.js';
+import { SingleSignOnValve } from '../security/single-sign-on.js';
 import { scanAnnotations } from './annotation-scanner.js';
 import { ArchiveResources } from './archive-resources.js';
 import { DEFAULT_UNPACK_LIMITS, unpackLimitsOf } from './bundle-unpacker.js';
@@ -76,6 +77,7 @@ export class ContextConfig {
         name: context.name,
         contextPath: context.path,
         valve: context.config.valves.find((valve) => AUTHENTICATOR_VALVES.has(valve.className)),
+        singleSignOn: singleSignOnOf(context),
       });
       const definition = { ...toDefinition(merged, loader, context.logger), ...security };
       publishResourceCache(context.servletContext, resourceCacheFor(context, resources));
@@ -110,6 +112,15 @@ async function openResources(context: Context): Promise<WebappResources> {
 /** The webapp's static resources as its `<Resources>` element configures them, shared by its DefaultServlets. */
 function resourceCacheFor(context: Context, resources: WebappResources): ResourceCache {
   return new ResourceCache(resources, resourcesSettingsOf(context.config.resources));
+}
+
+/** As Tomcat's AuthenticatorBase: the SingleSignOn valve of the Context's Host, else of its Engine. */
+function singleSignOnOf(context: Context): SingleSignOnValve | null {
+  for (let container = context.parent; container !== null; container = container.parent) {
+    const valve = container.pipeline.getValves().find((v): v is SingleSignOnValve => v instanceof SingleSignOnValve);
+    if (valve !== undefined) return valve;
+  }
+  return null;
 }
 
 /** What the merged descriptors say about security, for the authenticator (src/security). */

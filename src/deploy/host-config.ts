@@ -519,7 +519,8 @@ export class HostConfig {
           servletContext: c.servletContext,
           ...(this.#options.jvmRoute ? { jvmRoute: this.#options.jvmRoute } : {}),
           sessionTimeoutMinutes: definition.sessionTimeoutMinutes,
-          listeners: () => c.applicationListeners,
+          // The authenticator hears of ended sessions: a logout by invalidation ends a single sign-on.
+          listeners: () => [...c.applicationListeners, definition.authenticator],
           logger: c.logger,
         }),
     });

@@ -162,8 +162,8 @@ const catalogue = {
       'Tomcat class [{className}] on element [{element}] is not implemented, and it cannot be ignored: {reason}; the file is refused. Remove the element, or put a module of your own (className="./my-component.js") in its place',
     reasons: [
       'it decides from the client address or host name which requests are allowed, so without it requests it is meant to refuse would be served',
-      'it authenticates users, so without it the resources it protects would be served to anyone (authentication is issue #20)',
-      'it carries authenticated users between applications, and Serval has no authentication yet (issue #20)',
+      'it authenticates users, so without it the resources it protects would be served to anyone',
+      'it carries authenticated users between the nodes of a cluster, which Serval does not form; without it a user would silently have to log in again on another node',
       'it replaces the client address, scheme and secure flag with what a trusted proxy reports; without it every check of those values would see the proxy instead of the client',
       'it takes the client certificate and the secure flag from headers the front end sets; without it applications would see other values than the configuration intends',
       'it limits what requests may use (parameters, concurrent requests, sessions of crawlers), a protection the configuration asks for',

@@ -25,6 +25,9 @@ import type { RequestDispatcher } from '../servlet/request-dispatcher.js';
 import type { AuthenticatorSettings } from './authenticator-settings.js';
 import type { AuthRequirement, ConstraintTable, RequiredAccess } from './constraint-table.js';
 import type { LoginContext, LoginMethod } from './login-method.js';
+import type { SingleSignOnValve } from './single-sign-on.js';
+import type { HttpSession } from '../servlet/http-session.js';
+import type { SessionManager } from '../session/session-manager.js';
 
 /** The session note of the authenticated user (cache="true"). */
 export const PRINCIPAL_NOTE = 'org.apache.catalina.authenticator.PRINCIPAL';
@@ -42,6 +45,9 @@ export interface SecuredContext {
   readonly realm: Realm | null;
   readonly realmPolicy: RealmPolicy;
   readonly logger: Logger;
+  /** The container name, which tells the applications of a single sign-on apart. */
+  readonly name: string;
+  readonly sessionManager: SessionManager;
   getRequestDispatcher(path: string): RequestDispatcher | null;
 }
 
@@ -58,6 +64,8 @@ export interface AuthenticatorOptions {
   readonly declaredRoles: readonly string[];
   /** servlet name → role-name → role-link (`<security-role-ref>`, Servlet 6.0 §13.3). */
   readonly roleRefs: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** The Host's SingleSignOn valve, when it has one. */
+  readonly singleSignOn: SingleSignOnValve | null;
 }
 
 export class AuthenticatorValve extends ContainerValveBase implements Authenticator {
@@ -89,6 +97,7 @@ export class AuthenticatorValve extends ContainerValveBase implements Authentica
   invoke(request: Request, response: Response): ValveResult {
     const options = this.#options;
     if (options.settings.cache) this.#restoreCachedUser(request);
+    if (options.singleSignOn !== null && !options.singleSignOn.settings.requireReauthentication) this.#adoptSignedOnUser(request);
     options.loginMethod?.restore?.(request);
     const path = contextRelativePath(request, options.contextPath);
     const intercepted = options.loginMethod?.intercept?.(request, response, path, this.#login);
@@ -157,12 +166,41 @@ export class AuthenticatorValve extends ContainerValveBase implements Authentica
   /** A user the login method establishes; false when it started a login instead (the response says what to do). */
   async #establishUser(request: Request, response: Response): Promise<boolean> {
     const method = this.#options.loginMethod;
+    if (this.#options.singleSignOn?.settings.requireReauthentication === true && (await this.#reauthenticateSignedOnUser(request)))
+      return true;
     if (method === null) {
       // No login-config: nobody can log in, so a resource that needs a user is forbidden (Tomcat's NonLoginAuthenticator).
       response.sendError(403);
       return false;
     }
     return method.authenticate(request, response, this.#login);
+  }
+
+  /** The user of the Host's single sign-on, trusted as it is (requireReauthentication="false"). */
+  #adoptSignedOnUser(request: Request): void {
+    if (request.getUserPrincipal() !== null) return;
+    const user = this.#options.singleSignOn!.signedOn(request);
+    if (user === null) return;
+    request.setUserPrincipal(user.principal, user.authType);
+    this.#associate(request);
+  }
+
+  /** requireReauthentication="true": the user of the single sign-on must be known to this application's realm too. */
+  async #reauthenticateSignedOnUser(request: Request): Promise<boolean> {
+    const user = this.#options.singleSignOn?.signedOn(request) ?? null;
+    if (user === null) return false;
+    const principal = await this.#login.realm.authenticateVerified(user.principal.name);
+    if (principal === null) return false;
+    request.setUserPrincipal(principal, user.authType);
+    this.#associate(request);
+    return true;
+  }
+
+  #associate(request: Request): void {
+    const session = request.getSession(false);
+    const sso = this.#options.singleSignOn;
+    if (sso !== null && session !== null)
+      sso.associate(request, this.#options.context.name, this.#options.context.sessionManager, session.getId());
   }
 
   #restoreCachedUser(request: Request): void {
@@ -175,6 +213,7 @@ export class AuthenticatorValve extends ContainerValveBase implements Authentica
   #register(request: Request, principal: GenericPrincipal, authType: string): void {
     const settings = this.#options.settings;
     request.setUserPrincipal(principal, authType);
+    this.#options.singleSignOn?.register(request, request.response, { principal, authType });
     const session = request.getSession(settings.alwaysUseSession || authType === 'FORM');
     if (session === null) return;
     // Session fixation (OWASP): whoever knew the session id before the login must not share the logged-in session.
@@ -183,6 +222,7 @@ export class AuthenticatorValve extends ContainerValveBase implements Authentica
       const cached: CachedUser = { principal: { name: principal.name, roles: principal.roles, realmPath: principal.realmPath }, authType };
       session.setNote(PRINCIPAL_NOTE, cached);
     }
+    this.#associate(request);
   }
 
   /** Tomcat's sslRedirect: the same URI on the Connector's redirectPort over https, or 403 when there is none. */
@@ -234,6 +274,20 @@ export class AuthenticatorValve extends ContainerValveBase implements Authentica
   async logout(request: Request): Promise<void> {
     request.setUserPrincipal(null, null);
     request.getSession(false)?.removeNote(PRINCIPAL_NOTE);
+    this.#options.singleSignOn?.logout(request, request.response);
+  }
+
+  /**
+   * A session of this application ended (the authenticator listens to its session manager): a single sign-on it
+   * took part in ends too when the session was invalidated, not when it timed out.
+   */
+  sessionDestroyed(event: { getSession(): HttpSession }): void {
+    const sso = this.#options.singleSignOn;
+    if (sso === null) return;
+    const session = event.getSession();
+    const idle = session.getMaxInactiveInterval();
+    const timedOut = idle > 0 && Date.now() - session.getLastAccessedTime() >= idle * 1000;
+    sso.sessionDestroyed(this.#options.context.name, session.getId(), timedOut);
   }
 
   async authenticate(request: Request, response: Response): Promise<boolean> {

@@ -15,6 +15,7 @@ import { BasicLogin } from './basic-login.js';
 import { ConstraintTable, type ConstraintDeclaration } from './constraint-table.js';
 import { FormLogin } from './form-login.js';
 import type { LoginMethod } from './login-method.js';
+import type { SingleSignOnValve } from './single-sign-on.js';
 import { ClientCertLogin } from './client-cert-login.js';
 import { DigestLogin } from './digest-login.js';
 import { DigestNonces } from './digest-nonces.js';
@@ -56,6 +57,8 @@ export interface WebappSecurityOptions {
   readonly contextPath: string;
   /** The first authenticator valve among the Context's `<Valve>` elements, if any. */
   readonly valve: ComponentConfig | undefined;
+  /** The Host's (or Engine's) SingleSignOn valve, if any. */
+  readonly singleSignOn: SingleSignOnValve | null;
 }
 
 /** Tomcat's default realm name in a BASIC or DIGEST challenge when the login-config names none. */
@@ -84,6 +87,7 @@ export function createAuthenticator(
     settings,
     declaredRoles: declarations.securityRoles,
     roleRefs: declarations.roleRefs,
+    singleSignOn: options.singleSignOn,
   });
   const enforcesSecurity = declarations.constraints.length > 0 || loginConfig !== null || options.valve !== undefined;
   return { authenticator, enforcesSecurity };

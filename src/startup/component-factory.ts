@@ -11,6 +11,8 @@ import { ConfigError } from '../errors/container-error.js';
 import { AccessLogValve } from '../valves/access-log-valve.js';
 import { ErrorReportValve } from '../valves/error-report-valve.js';
 import { AUTHENTICATOR_VALVES } from '../security/webapp-security.js';
+import { SINGLE_SIGN_ON_CLASS, SingleSignOnValve } from '../security/single-sign-on.js';
+import { resolveAttributes } from '../config/attribute-values.js';
 import { STUCK_THREAD_DETECTION_VALVE_CLASS, StuckThreadDetectionValve } from '../valves/stuck-thread-detection-valve.js';
 
 export const ACCESS_LOG_VALVE = 'org.apache.catalina.valves.AccessLogValve';
@@ -28,6 +30,14 @@ export function createValve(component: ComponentConfig, catalinaBase: string, lo
       return new ErrorReportValve(component.attributes, { onError });
     case STUCK_THREAD_DETECTION_VALVE:
       return new StuckThreadDetectionValve(component.attributes, logger);
+    case SINGLE_SIGN_ON_CLASS: {
+      const { cookieName, cookieDomain, requireReauthentication } = resolveAttributes(
+        'Valve:SingleSignOn',
+        component.attributes,
+        elementOf(component),
+      );
+      return new SingleSignOnValve({ cookieName, cookieDomain, requireReauthentication });
+    }
     default: {
       if (AUTHENTICATOR_VALVES.has(component.className)) {
         // Tomcat refuses too (AuthenticatorBase.setContainer): an authenticator belongs to one Context.

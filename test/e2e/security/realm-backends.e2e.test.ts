@@ -63,7 +63,8 @@ describe('realms over PostgreSQL and LDAP', () => {
                  userPattern="uid={0},ou=people,${BASE}" roleBase="ou=groups,${BASE}" roleName="cn" roleSearch="(member={0})"/>
         </Context>`,
     });
-  });
+    // Two peers start here (PostgreSQL's initdb alone takes seconds on a loaded machine).
+  }, 90_000);
 
   afterAll(async () => {
     await server?.close();

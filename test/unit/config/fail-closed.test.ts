@@ -63,7 +63,7 @@ describe('Tomcat components Serval does not implement', () => {
     ['org.apache.catalina.valves.RemoteHostValve', 'client address'],
     ['org.apache.catalina.valves.RemoteIpValve', 'trusted proxy'],
     ['org.apache.catalina.authenticator.SpnegoAuthenticator', 'authenticates users'],
-    ['org.apache.catalina.authenticator.SingleSignOn', 'authenticated users'],
+    ['org.apache.catalina.ha.authenticator.ClusterSingleSignOn', 'authenticated users'],
     ['org.apache.catalina.valves.CrawlerSessionManagerValve', 'sessions of crawlers'],
     ['org.apache.catalina.valves.rewrite.RewriteValve', 'rewrites, redirects or refuses'],
   ])('refuses server.xml with Valve %s, naming file:line and why', (className, why) => {
