@@ -114,6 +114,12 @@ describe('realms, constraints, BASIC and FORM', () => {
       expect((await fetchHttp(`${server.url}/basic/user/page`, { headers: basic('bob', 'bob-pw') })).status).toBe(200);
     });
 
+    it('refuses a huge Authorization header at the connector (431), and keeps serving', async () => {
+      const response = await fetchHttp(`${server.url}/basic/user/page`, { headers: { authorization: `Basic ${'A'.repeat(16_384)}` } });
+      expect(response.status).toBe(431);
+      expect((await fetchHttp(`${server.url}/basic/user/page`, { headers: basic('bob', 'bob-pw') })).status).toBe(200);
+    });
+
     it('leaves unconstrained paths and uncovered methods open', async () => {
       const open = await fetchHttp(`${server.url}/basic/who/x`);
       expect(open.status).toBe(200);
