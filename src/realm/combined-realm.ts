@@ -102,12 +102,24 @@ export class CombinedRealm extends LifecycleBase implements Realm {
     return false;
   }
 
+  /**
+   * A nested realm that cannot answer (its database is down) does not stop the others: a user another realm knows
+   * still logs in. Only when none authenticates the user is the failure passed on, since the realm that could not
+   * answer might have known the user: an unknown answer is never turned into "no such user".
+   */
   async #first(attempt: (realm: Realm) => Promise<GenericPrincipal | null>): Promise<GenericPrincipal | null> {
     if (!this.isAvailable()) return null;
+    let unavailable: unknown = null;
     for (const realm of this.#realms) {
-      const principal = await attempt(realm);
-      if (principal !== null) return principal;
+      try {
+        const principal = await attempt(realm);
+        if (principal !== null) return principal;
+      } catch (error) {
+        if (!(error instanceof ContainerError) || error.code !== 'SV_ERR_REALM_UNAVAILABLE') throw error;
+        unavailable ??= error;
+      }
     }
+    if (unavailable !== null) throw unavailable;
     return null;
   }
 }

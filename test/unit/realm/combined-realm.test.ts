@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ContainerError } from '../../../src/errors/container-error.js';
 import { CombinedRealm } from '../../../src/realm/combined-realm.js';
 import { GenericPrincipal } from '../../../src/realm/generic-principal.js';
 import { MemoryRealm } from '../../../src/realm/memory-realm.js';
@@ -27,6 +28,23 @@ describe('CombinedRealm', () => {
     expect(await combined.authenticate('only2', 'y')).toBeNull();
     await combined.stop();
     expect(first.state).toBe('STOPPED');
+  });
+
+  it('goes on past a nested realm that cannot answer, and passes its failure on only when nobody authenticated the user', async () => {
+    class Unreachable extends MemoryRealm {
+      override async authenticate(): Promise<GenericPrincipal | null> {
+        throw new ContainerError('SV_ERR_REALM_UNAVAILABLE', { realm: 'db', detail: 'connection refused' });
+      }
+    }
+    const { catalinaBase } = catalinaBaseWithUsers(usersXml(''));
+    const down = new Unreachable({ catalinaBase });
+    const up = memoryRealm('<user username="ann" password="pw" roles="r"/>');
+    const combined = new CombinedRealm([down, up]);
+    await combined.start();
+    expect((await combined.authenticate('ann', 'pw'))?.name).toBe('ann');
+    // Not "no such user": the realm that could not answer might know it.
+    await expect(combined.authenticate('ann', 'wrong')).rejects.toMatchObject({ code: 'SV_ERR_REALM_UNAVAILABLE' });
+    await combined.stop();
   });
 
   it('asks only the realm that authenticated the principal about its roles', async () => {
