@@ -109,7 +109,7 @@ export class CombinedRealm extends LifecycleBase implements Realm {
    */
   async #first(attempt: (realm: Realm) => Promise<GenericPrincipal | null>): Promise<GenericPrincipal | null> {
     if (!this.isAvailable()) return null;
-    let unavailable: unknown = null;
+    let unavailable: ContainerError | null = null;
     for (const realm of this.#realms) {
       try {
         const principal = await attempt(realm);
