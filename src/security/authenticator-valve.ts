@@ -79,9 +79,8 @@ export class AuthenticatorValve extends ContainerValveBase implements Authentica
     this.#declaredRoles = new Set(options.declaredRoles);
     const context = options.context;
     this.#login = {
-      get realm(): Realm {
-        return context.realm ?? NO_REALM;
-      },
+      // Fixed for the authenticator's life: a Context's realm is set before it starts, and each start makes a new one.
+      realm: context.realm ?? NO_REALM,
       realmName: options.realmName,
       settings: options.settings,
       contextPath: options.contextPath,
