@@ -7,13 +7,16 @@
  * connections are served by two different workers: requests alternate between them to cross threads.
  * Worker code runs from dist/: `npm run build` first.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Host } from '../../../src/core/host.js';
+import type { HostConfig } from '../../../src/deploy/host-config.js';
 import { fetchHttp, type FetchOptions, type FetchResponse } from '../../helpers/http-fetch.js';
 import { REPO_ROOT, startTestServer, type TestServer } from '../../helpers/test-server.js';
+import { startBlockingServer } from './blocking-server.js';
 
 const appBase = join(REPO_ROOT, 'test', 'fixtures', 'webapps', 'auth');
 const fixtures = join(REPO_ROOT, 'test', 'fixtures', 'auth');
@@ -147,5 +150,50 @@ describe('authentication on a blocking-style connector (principals and realms ac
       expect(locked.headers['www-authenticate']).toBe(wrong[0]!.headers['www-authenticate']);
     }
     expect(server.logs.some((record) => record.code === 'SV_MSG_REALM_LOCKED_USER')).toBe(true);
+  });
+});
+
+describe('a web application deployed while the workers run keeps its own <Realm> on every worker', () => {
+  let server: TestServer;
+  let appBase: string;
+
+  beforeAll(async () => {
+    appBase = mkdtempSync(join(tmpdir(), 'serval-blocking-auth-appbase-'));
+    server = await startBlockingServer({
+      appBase,
+      connectorAttributes: 'maxThreads="2" minSpareThreads="2"',
+      hostAttributes: 'autoDeploy="true"',
+    });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    if (appBase) rmSync(appBase, { recursive: true, force: true });
+  });
+
+  it("the worker's Context asks the main thread's realm of that Context, not its Host's or Engine's", async () => {
+    const app = join(appBase, 'late');
+    cpSync(join(REPO_ROOT, 'test', 'fixtures', 'webapps', 'auth', 'basic'), app, { recursive: true });
+    mkdirSync(join(app, 'META-INF'), { recursive: true });
+    writeFileSync(
+      join(app, 'META-INF', 'context.xml'),
+      `<Context><Realm className="org.apache.catalina.realm.MemoryRealm" pathname="${join(fixtures, 'context-users.xml')}"/></Context>`,
+    );
+    const host = server.catalina.server.services[0]!.engine.findChild('localhost') as Host;
+    await (host.deployer as HostConfig).check();
+    // The Engine has no <Realm> (a NullRealm): only the Context's own realm knows carol. Two kept-alive
+    // connections: both workers.
+    const agents = [new http.Agent({ keepAlive: true, maxSockets: 1 }), new http.Agent({ keepAlive: true, maxSockets: 1 })];
+    try {
+      const statuses: number[] = [];
+      for (const agent of agents) await fetchHttp(`${server.url}/late/who/x`, { agent });
+      for (const agent of agents) {
+        statuses.push((await fetchHttp(`${server.url}/late/admin/x`, { agent, headers: basic('carol', 'carol-pw') })).status);
+        statuses.push((await fetchHttp(`${server.url}/late/admin/x`, { agent, headers: basic('carol', 'wrong') })).status);
+      }
+      expect(statuses).toEqual([200, 401, 200, 401]);
+    } finally {
+      for (const agent of agents) agent.destroy();
+    }
   });
 });
