@@ -32,8 +32,8 @@ import { classesFingerprint, isDirectory, isFile, mtimeOf } from './deploy-files
 /** Makes the components a Context's descriptor names by className (startup/component-factory.ts). */
 export interface ContextComponentFactory {
   valve(component: ComponentConfig, logger: Logger): AnyValve;
-  /** The Context's own `<Realm>` (its context.xml), with the policy attributes of the element. */
-  realm(config: RealmConfig, logger: Logger): { realm: Realm; policy: RealmPolicy };
+  /** The Context's own `<Realm>` (its context.xml), with the policy attributes of the element; `context` is its name. */
+  realm(config: RealmConfig, logger: Logger, context: string): { realm: Realm; policy: RealmPolicy };
   /** The listener's lifecycleEvent, or null when the class has none. */
   lifecycleListener(component: ComponentConfig): LifecycleListener | null;
 }
@@ -529,7 +529,7 @@ export class HostConfig {
     // StandardContext does. A className that cannot be loaded fails this deployment with the file and line.
     try {
       if (config.realm !== undefined) {
-        const { realm, policy } = this.#options.components.realm(config.realm, context.logger);
+        const { realm, policy } = this.#options.components.realm(config.realm, context.logger, context.name);
         context.setRealm(realm, policy);
       }
       for (const valve of config.valves) {

@@ -946,6 +946,15 @@ const catalogue = {
   SV_ERR_WORKER_SESSION_OWNER_MISSING: {
     message: 'A session call from a worker thread names web application [{context}] of Host [{host}], which the main thread does not have',
   },
+  // --- blocking style: realms and session notes shared with worker threads ---
+  SV_ERR_WORKER_REALM_OWNER_MISSING: {
+    message: 'A realm call from a worker thread names the realm of [{container}], which the main thread does not have',
+  },
+  SV_ERR_SESSION_NOTE_NOT_CLONEABLE: {
+    message: 'Session note [{name}] cannot be shared between worker threads (not structured-cloneable): {detail}',
+    detail: "the structured clone algorithm's message (DataCloneError)",
+  },
+
   SV_ERR_WORKER_SCRIPT_MISSING: { message: 'The worker entry script [{file}] does not exist: run `npm run build`' },
   SV_ERR_WORKER_NOT_A_THREAD: {
     message: '[{file}] runs only as a worker thread of a blocking-style connector, not as a main program',

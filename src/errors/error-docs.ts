@@ -1200,6 +1200,17 @@ const docs = {
       'Sessions of blocking-style connectors live on the main thread; a worker asked for those of a web application the main thread has no longer (it was undeployed meanwhile).',
     fix: 'Nothing if it happens during an undeploy; otherwise report it with the log lines around it.',
   },
+  // --- blocking style: realms and session notes shared with worker threads ---
+  SV_ERR_WORKER_REALM_OWNER_MISSING: {
+    meaning:
+      'Realms of blocking-style connectors live on the main thread, one per container; a worker asked the realm of a Host or web application the main thread has no longer (it was undeployed meanwhile).',
+    fix: 'Nothing if it happens during an undeploy (the request gets a 500); otherwise report it with the log lines around it.',
+  },
+  SV_ERR_SESSION_NOTE_NOT_CLONEABLE: {
+    meaning:
+      "On a blocking-style connector a session's notes (what the container keeps with it: the logged-in user, a FORM login's saved request) cross between threads like its attributes; a note was given a value the structured clone algorithm cannot copy.",
+    fix: 'A custom authenticator or valve must keep plain data in session notes; report it if a built-in one did.',
+  },
   SV_ERR_WATCHDOG_LOOP_BLOCKED: {
     meaning:
       "The watchdog thread saw no heartbeat from the event loop for longer than the Server's loopBlockedThresholdMs; the named application's servlet, filter or callback (for that request) was running when the loop last ran, so it is what holds the loop. No other request is served meanwhile. Logged once per stall.",

@@ -106,6 +106,10 @@ export abstract class SessionBase implements ManagedSession {
     return this.notes.get(name);
   }
 
+  getNoteNames(): string[] {
+    return [...this.notes.keys()];
+  }
+
   setNote(name: string, value: unknown): void {
     this.notes.set(name, value);
   }

@@ -18,6 +18,8 @@ export interface ManagedSession extends HttpSession {
    * authenticated user, a FORM login's saved request. Values are plain data (they cross threads).
    */
   getNote(name: string): unknown;
+  /** Tomcat's Session.getNoteNames(): what a worker thread's snapshot of the session carries. */
+  getNoteNames(): string[];
   setNote(name: string, value: unknown): void;
   removeNote(name: string): void;
 }

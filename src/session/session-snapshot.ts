@@ -6,4 +6,6 @@ export interface SessionSnapshot {
   readonly maxInactiveInterval: number;
   readonly isNew: boolean;
   readonly attributes: ReadonlyArray<readonly [string, unknown]>;
+  /** The container's notes (the authenticated user, FORM's saved request): plain data, cloned like attributes. */
+  readonly notes: ReadonlyArray<readonly [string, unknown]>;
 }

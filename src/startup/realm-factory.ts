@@ -36,17 +36,36 @@ export interface RealmDependencies {
 
 /** The realm of a container and the policy attributes of its outermost `<Realm>` element. */
 export function createRealm(config: RealmConfig, dependencies: RealmDependencies): { realm: Realm; policy: RealmPolicy } {
+  return { realm: buildRealm(config, dependencies), policy: realmPolicyOf(config) };
+}
+
+/**
+ * The same `<Realm>` without its backend, for a worker thread of a blocking-style connector, whose realm calls
+ * the main thread's (blocking/realm/worker-realm.ts) but answers supportsDigest itself: the same classes and
+ * CredentialHandlers, never started; a UserDatabaseRealm or DataSourceRealm is a NullRealm with the same
+ * CredentialHandler (RealmBase's supportsDigest is theirs), so no user database is read and no pool is made.
+ */
+export function createRealmShape(
+  config: RealmConfig,
+  dependencies: Omit<RealmDependencies, 'resources'>,
+): { realm: Realm; policy: RealmPolicy } {
+  return { realm: buildRealm(config, { ...dependencies, resources: null }), policy: realmPolicyOf(config) };
+}
+
+function realmPolicyOf(config: RealmConfig): RealmPolicy {
   const common = resolveAttributes('Realm', config.attributes, elementOf(config));
-  const policy: RealmPolicy = {
+  return {
     allRolesMode: common.allRolesMode,
     transportGuaranteeRedirectStatus: common.transportGuaranteeRedirectStatus,
     x509UsernameRetriever: common.X509UsernameRetrieverClassName,
   };
-  return { realm: buildRealm(config, dependencies), policy };
 }
 
-function buildRealm(config: RealmConfig, dependencies: RealmDependencies): Realm {
-  const { logger } = dependencies;
+/** `resources` null: a shape without backends (createRealmShape). */
+type BuildDependencies = Omit<RealmDependencies, 'resources'> & { readonly resources: GlobalResources | null };
+
+function buildRealm(config: RealmConfig, dependencies: BuildDependencies): Realm {
+  const { logger, resources } = dependencies;
   const handler = config.credentialHandler === undefined ? undefined : createCredentialHandler(config.credentialHandler, dependencies);
   const base: RealmBaseOptions = handler === undefined ? { logger } : { logger, credentialHandler: handler };
   const nested = (): Realm[] => config.realms.map((realm) => buildRealm(realm, dependencies));
@@ -58,7 +77,8 @@ function buildRealm(config: RealmConfig, dependencies: RealmDependencies): Realm
     }
     case `${REALMS}UserDatabaseRealm`: {
       const { resourceName, useStaticPrincipal } = resolveAttributes('Realm:UserDatabaseRealm', config.attributes, element);
-      const database = dependencies.resources.userDatabase(resourceName, `Realm [${config.className}] at ${element}`);
+      if (resources === null) return new NullRealm(base);
+      const database = resources.userDatabase(resourceName, `Realm [${config.className}] at ${element}`);
       return new UserDatabaseRealm(database, { ...base, useStaticPrincipal });
     }
     case `${REALMS}DataSourceRealm`: {
@@ -67,7 +87,8 @@ function buildRealm(config: RealmConfig, dependencies: RealmDependencies): Realm
         config.attributes,
         element,
       );
-      const dataSource = dependencies.resources.dataSource(dataSourceName, `Realm [${config.className}] at ${element}`);
+      if (resources === null) return new NullRealm(base);
+      const dataSource = resources.dataSource(dataSourceName, `Realm [${config.className}] at ${element}`);
       const allRolesMode = resolveAttributes('Realm', config.attributes, element).allRolesMode;
       return new DataSourceRealm(dataSource, { ...base, userTable, userNameCol, userCredCol, userRoleTable, roleNameCol, allRolesMode });
     }
@@ -120,7 +141,10 @@ function userRealm(config: RealmConfig, catalinaBase: string): Realm {
   return realm as Realm;
 }
 
-export function createCredentialHandler(config: CredentialHandlerConfig, dependencies: RealmDependencies): CredentialHandler {
+export function createCredentialHandler(
+  config: CredentialHandlerConfig,
+  dependencies: Pick<RealmDependencies, 'catalinaBase'>,
+): CredentialHandler {
   const element = elementOf(config);
   switch (config.className) {
     case `${REALMS}MessageDigestCredentialHandler`: {

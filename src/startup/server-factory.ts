@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { ComponentConfig, ServerConfig, ServiceConfig } from '../config/server-config.js';
+import type { ComponentConfig, RealmConfig, ServerConfig, ServiceConfig } from '../config/server-config.js';
 import type { ConfigEnvironment } from '../config/server-xml-loader.js';
 import { Connector } from '../connector/connector.js';
 import { Engine } from '../core/engine.js';
@@ -23,7 +23,9 @@ import { connectorWorkers } from '../blocking/main/connector-workers.js';
 import { WorkerExecutors } from '../blocking/main/worker-executors.js';
 import { watchdogFor, type WatchdogSettings } from './watchdog.js';
 import { GlobalResources } from './global-resources.js';
-import { createRealm, type RealmDependencies } from './realm-factory.js';
+import { createRealm } from './realm-factory.js';
+import type { RealmKey } from '../blocking/messages/realm-messages.js';
+import type { Realm, RealmPolicy } from '../realm/realm.js';
 import { NullRealm } from '../realm/null-realm.js';
 
 export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger: Logger, settings: WatchdogSettings): Server<Connector> {
@@ -67,6 +69,11 @@ export interface ServiceTreeOptions {
   readonly resources: GlobalResources;
   /** Replaces the session Manager of every Context (worker threads: a proxy to the main thread's Manager). */
   readonly createSessionManager?: HostDeployerOptions['createSessionManager'];
+  /**
+   * Replaces the realm of every container with a `<Realm>` (worker threads: a proxy to the main thread's realm
+   * of the same container, so that the process has one realm per container, as Tomcat).
+   */
+  readonly createRealm?: (config: RealmConfig, container: RealmKey, logger: Logger) => { realm: Realm; policy: RealmPolicy };
 }
 
 /**
@@ -82,15 +89,13 @@ export function buildServiceTree(
 ): Service<Connector> {
   const engineConfig = serviceConfig.engine;
   const engine = new Engine(engineConfig, componentLogger(logger, `Engine[${engineConfig.name}]`));
-  const realmDependencies = (realmLogger: Logger): RealmDependencies => ({
-    catalinaBase: env.catalinaBase,
-    resources: options.resources,
-    logger: realmLogger,
-  });
+  const realmOf = (config: RealmConfig, container: RealmKey, realmLogger: Logger): { realm: Realm; policy: RealmPolicy } =>
+    options.createRealm?.(config, container, realmLogger) ??
+    createRealm(config, { catalinaBase: env.catalinaBase, resources: options.resources, logger: realmLogger });
   // As StandardEngine: with no <Realm>, a NullRealm, so an application with a login finds a realm that knows nobody.
   if (engineConfig.realm === undefined) engine.setRealm(new NullRealm({ logger: engine.logger }));
   else {
-    const { realm, policy } = createRealm(engineConfig.realm, realmDependencies(engine.logger));
+    const { realm, policy } = realmOf(engineConfig.realm, { host: null, context: null }, engine.logger);
     engine.setRealm(realm, policy);
   }
   for (const valve of engineConfig.valves) engine.pipeline.addValve(createValve(valve, env.catalinaBase, engine.logger));
@@ -98,7 +103,7 @@ export function buildServiceTree(
   for (const hostConfig of engineConfig.hosts) {
     const host = new Host(hostConfig, componentLogger(logger, `Host[${hostConfig.name}]`));
     if (hostConfig.realm !== undefined) {
-      const { realm, policy } = createRealm(hostConfig.realm, realmDependencies(host.logger));
+      const { realm, policy } = realmOf(hostConfig.realm, { host: hostConfig.name, context: null }, host.logger);
       host.setRealm(realm, policy);
     }
     for (const valve of hostConfig.valves) host.pipeline.addValve(createValve(valve, env.catalinaBase, host.logger));
@@ -115,7 +120,7 @@ export function buildServiceTree(
       jvmRoute: engineConfig.jvmRoute,
       components: {
         valve: (component, valveLogger) => createValve(component, env.catalinaBase, valveLogger),
-        realm: (realmConfig, realmLogger) => createRealm(realmConfig, realmDependencies(realmLogger)),
+        realm: (realmConfig, realmLogger, context) => realmOf(realmConfig, { host: hostConfig.name, context }, realmLogger),
         lifecycleListener: (component) => lifecycleListenerOf(component, env.catalinaBase),
       },
       ...(options.createSessionManager === undefined ? {} : { createSessionManager: options.createSessionManager }),

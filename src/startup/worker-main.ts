@@ -2,13 +2,13 @@
  * The entry script of a worker thread of a blocking-style connector: builds its own Service tree (Engine →
  * Host → Context, webapps loaded by this thread) from the configuration the main thread parsed, then serves
  * the requests the main thread forwards, one at a time, through the same ConnectorAdapter as the event-loop
- * endpoint. Sessions are proxies to the main thread's Managers. Servlet code here may block. Deployment
+ * endpoint. Sessions and realms are proxies to the main thread's Managers and Realms. Servlet code here may block. Deployment
  * changes are the main thread's decisions, applied here step by step (WorkerDeployer).
  */
 import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import pino, { type Logger } from 'pino';
-import type { ServiceConfig } from '../config/server-config.js';
+import type { RealmConfig, ServiceConfig } from '../config/server-config.js';
 import { Connector } from '../connector/connector.js';
 import type { ConnectorAdapter } from '../connector/connector-adapter.js';
 import type { Host } from '../core/host.js';
@@ -33,6 +33,10 @@ import {
 } from '../blocking/worker/worker-exchange.js';
 import { WorkerSessionManager, WorkerSessionRegistry, type SessionOwnerLink } from '../blocking/session/worker-session-manager.js';
 import { buildServiceTree, defaultWebXml } from './server-factory.js';
+import { createRealmShape } from './realm-factory.js';
+import { WorkerRealm, type RealmOwnerLink } from '../blocking/realm/worker-realm.js';
+import type { RealmKey } from '../blocking/messages/realm-messages.js';
+import type { Realm, RealmPolicy } from '../realm/realm.js';
 import { GlobalResources } from './global-resources.js';
 import { WorkerDeployer } from '../blocking/worker/worker-deployer.js';
 import type { WorkerInit } from '../blocking/worker/worker-init.js';
@@ -81,6 +85,7 @@ const ownerLink: SessionOwnerLink = {
   // invalidate() takes effect at once (worker-session.ts), even if the servlet then blocks its thread.
   post: (message) => (message.type === 'session-commit' && message.commit.invalidated ? postNow(message) : post(message)),
 };
+const realmLink: RealmOwnerLink = (realm, request) => caller.call('realm', (call) => ({ type: 'realm-call', call, realm, request }));
 
 /** Requests in arrival order, each with the connection it came on (resolved on arrival: see RequestMessage). */
 const queue: Array<{ readonly head: RequestMessage; readonly connection: WorkerConnection }> = [];
@@ -105,13 +110,18 @@ async function start(): Promise<void> {
       registry: sessions,
     });
   const resources = new GlobalResources(init.config.globalResources, init.env.catalinaBase, logger);
-  service = buildServiceTree(serviceConfig, init.env, logger, contextConfig, { createSessionManager, resources });
+  // Every realm is the main thread's (one LockOutRealm count, one pool per DataSourceRealm or JNDIRealm).
+  const createRealm = (config: RealmConfig, key: RealmKey, realmLogger: Logger): { realm: Realm; policy: RealmPolicy } => {
+    const { realm: shape, policy } = createRealmShape(config, { catalinaBase: init.env.catalinaBase, logger: realmLogger });
+    return { realm: new WorkerRealm({ key, link: realmLink, shape }), policy };
+  };
+  service = buildServiceTree(serviceConfig, init.env, logger, contextConfig, { createSessionManager, createRealm, resources });
   for (const host of service.engine.findChildren() as Host[]) {
     // No checks of its own: reloads (reloadable, WatchedResource) are decided by the main thread too.
     const own = host.deployer;
     if (own !== null) host.deployer = { deployOnStartup: () => own.deployOnStartup() };
   }
-  deployer = new WorkerDeployer({ service, contextConfig, createSessionManager, logger });
+  deployer = new WorkerDeployer({ service, contextConfig, createSessionManager, createRealm, logger });
   await service.start();
   if (service.state !== 'STARTED')
     throw new ContainerError('SV_ERR_WORKER_TREE_NOT_STARTED', { worker: channel.workerId, state: service.state });

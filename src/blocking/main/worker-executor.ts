@@ -2,7 +2,7 @@
  * The main thread's half of a worker pool (Tomcat's executor for blocking connectors), shared by the
  * Connectors that name the same `<Executor>`: runs exchanges on pooled workers by forwarding the request head,
  * streaming the body on demand with flow control, and playing the worker's response onto the real exchange.
- * It also answers the workers' session calls (SessionOwner), relays their log lines (log-relay.ts), has every
+ * It also answers the workers' session and realm calls (SessionOwner, RealmOwner), relays their log lines (log-relay.ts), has every
  * worker apply the main thread's deployment steps (deployment-broadcast.ts) and watches their requests for
  * StuckThreadDetectionValves (stuck-watches.ts). A worker that exits mid-request is replaced; its requests get a
  * 500, or their connection is dropped if the response had started.
@@ -22,6 +22,8 @@ import { WorkerPool, type PooledWorker } from '../pool/worker-pool.js';
 import type { StuckPolicy } from '../../valves/stuck-request-watch.js';
 import type { Exchange } from '../../protocol/exchange.js';
 import { SessionOwner } from '../session/session-owner.js';
+import { RealmOwner, realmOf } from '../realm/realm-owner.js';
+import type { RealmCall, RealmKey } from '../messages/realm-messages.js';
 import type { SessionManager } from '../../session/session-manager.js';
 import { BodyPump } from './body-pump.js';
 import { DeploymentBroadcast } from './deployment-broadcast.js';
@@ -55,6 +57,7 @@ export class WorkerExecutor {
   readonly #pool: WorkerPool;
   readonly #requests = new Map<number, InFlight>();
   readonly #sessions: SessionOwner;
+  readonly #realms: RealmOwner;
   readonly #connections = new WorkerConnectionCache<PooledWorker>();
   readonly #logger: Logger;
   #nextId = 0;
@@ -85,6 +88,7 @@ export class WorkerExecutor {
       },
     );
     this.#sessions = new SessionOwner((key) => managerOf(options.service, key));
+    this.#realms = new RealmOwner((key) => realmOf(options.service, key));
   }
 
   get name(): string {
@@ -197,6 +201,9 @@ export class WorkerExecutor {
       case 'session-call':
         this.#answerSessionCall(worker, message.call, message.manager, () => this.#sessions.call(message.manager, message.request));
         return;
+      case 'realm-call':
+        this.#answerRealmCall(worker, message.call, message.realm, message.request);
+        return;
       case 'session-access':
         this.#sessions.access(message.manager, message.id);
         return;
@@ -300,6 +307,21 @@ export class WorkerExecutor {
       worker.reply({ call, ok: false, error: errorToData(error) });
       this.#logger.debug({ err: error, manager }, 'Session call from a worker failed');
     }
+  }
+
+  /**
+   * Realms answer asynchronously (a database, a directory, a slow hash); the worker waits for the reply. A
+   * realm's coded error (SV_ERR_REALM_UNAVAILABLE) crosses with its code, so the worker's authenticator answers
+   * 503 as the main thread's would.
+   */
+  #answerRealmCall(worker: PooledWorker, call: number, realm: RealmKey, request: RealmCall): void {
+    this.#realms.call(realm, request).then(
+      (value) => worker.reply({ call, ok: true, value }),
+      (error: unknown) => {
+        worker.reply({ call, ok: false, error: errorToData(error) });
+        this.#logger.debug({ err: error, realm }, 'Realm call from a worker failed');
+      },
+    );
   }
 
   #finish(request: InFlight): void {

@@ -15,11 +15,19 @@ export interface ManagerKey {
   readonly context: string;
 }
 
+/** name → new value, or `removed: true`. */
+export interface SessionChange {
+  readonly name: string;
+  readonly value?: unknown;
+  readonly removed?: true;
+}
+
 /** The changes one request made to a session, applied by the owner in one step (see WorkerSession). */
 export interface SessionCommit {
   readonly id: string;
-  /** name → new value, or `removed: true`. */
-  readonly attributes: ReadonlyArray<{ readonly name: string; readonly value?: unknown; readonly removed?: true }>;
+  readonly attributes: ReadonlyArray<SessionChange>;
+  /** The container's notes, by the same rules as attributes (the last commit wins per note). */
+  readonly notes: ReadonlyArray<SessionChange>;
   readonly maxInactiveInterval: number | undefined;
   readonly invalidated: boolean;
   /** The request that accessed the session is over (StandardSession.endAccess on the owner). */

@@ -1,12 +1,13 @@
 /**
  * Everything the main thread and a worker thread of the blocking style say to each other, by concern: a request
- * in progress (exchange-messages.ts), sessions (session-messages.ts), deployment (deployment-messages.ts), and the
+ * in progress (exchange-messages.ts), sessions (session-messages.ts), realms (realm-messages.ts), deployment (deployment-messages.ts), and the
  * worker's own lifecycle and log lines here. Plain data only: everything is structured-cloned or transferred, so
  * nothing may reference sockets, containers or servlet objects.
  */
 import type { ErrorData } from '../pool/error-data.js';
 import type { DeploymentDone, DeploymentToWorker } from './deployment-messages.js';
 import type { ExchangeFromWorker, ExchangeToWorker } from './exchange-messages.js';
+import type { RealmFromWorker } from './realm-messages.js';
 import type { SessionFromWorker } from './session-messages.js';
 
 export type MainToWorker =
@@ -20,6 +21,7 @@ export type WorkerToMain =
   | { readonly type: 'start-failed'; readonly error: ErrorData }
   | ExchangeFromWorker
   | SessionFromWorker
+  | RealmFromWorker
   | DeploymentDone
   /** One pino JSON line from the worker's logger. */
   | { readonly type: 'log'; readonly line: string };

@@ -44,7 +44,7 @@ export class SessionOwner {
 
   /**
    * Applies one request's changes in one step: attributes in the order they were last set (last writer wins
-   * per attribute across requests), then the interval, then invalidation, which wins over everything. A session
+   * per attribute across requests), then the notes by the same rule, then the interval, then invalidation, which wins over everything. A session
    * already gone (expired, invalidated by another request) takes no changes.
    */
   commit(key: ManagerKey, commit: SessionCommit): void {
@@ -53,6 +53,10 @@ export class SessionOwner {
     for (const change of commit.attributes) {
       if (change.removed === true) session.removeAttribute(change.name);
       else session.setAttribute(change.name, change.value);
+    }
+    for (const change of commit.notes) {
+      if (change.removed === true) session.removeNote(change.name);
+      else session.setNote(change.name, change.value);
     }
     if (commit.maxInactiveInterval !== undefined) session.setMaxInactiveInterval(commit.maxInactiveInterval);
     if (commit.endAccess) session.endAccess();
@@ -76,5 +80,6 @@ function snapshotOf(session: ManagedSession): SessionSnapshot {
     maxInactiveInterval: session.getMaxInactiveInterval(),
     isNew: session.isNew(),
     attributes: session.getAttributeNames().map((name) => [name, session.getAttribute(name)] as const),
+    notes: session.getNoteNames().map((name) => [name, session.getNote(name)] as const),
   };
 }

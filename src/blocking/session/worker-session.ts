@@ -6,12 +6,14 @@
  * - changes are applied by the owner (the main thread's Manager) when the request ends, just before its
  *   response completes, so the client's next request sees them;
  * - per attribute, the last request to commit wins; attributes a request did not touch are left alone;
- * - invalidate() is sent at once and wins: a request that commits later to an invalidated session is dropped.
+ * - invalidate() is sent at once and wins: a request that commits later to an invalidated session is dropped;
+ * - the container's notes (Tomcat's Session notes: the authenticated user, FORM's saved request) follow the same
+ *   rules as attributes, so a login on one worker is known to the next request wherever it runs.
  * Values must be structured-cloneable (they cross threads): class instances arrive as plain objects, and
  * session and binding listeners run on the main thread's instance of the web application.
  */
 import { ContainerError } from '../../errors/container-error.js';
-import type { SessionCommit } from '../messages/session-messages.js';
+import type { SessionChange, SessionCommit } from '../messages/session-messages.js';
 import type { ServletContext } from '../../servlet/servlet-context.js';
 import { SessionBase } from '../../session/session-base.js';
 import type { SessionSnapshot } from '../../session/session-snapshot.js';
@@ -28,6 +30,7 @@ type Change = { readonly value: unknown } | { readonly removed: true };
 export class WorkerSession extends SessionBase {
   readonly #host: WorkerSessionHost;
   readonly #changes = new Map<string, Change>();
+  readonly #noteChanges = new Map<string, Change>();
   #intervalChanged = false;
   #accessed = false;
   #ended = false;
@@ -35,6 +38,7 @@ export class WorkerSession extends SessionBase {
   constructor(host: WorkerSessionHost, snapshot: SessionSnapshot) {
     super(host.servletContext, snapshot.id, snapshot, new Map(snapshot.attributes));
     this.#host = host;
+    for (const [name, value] of snapshot.notes) this.notes.set(name, value);
   }
 
   override setMaxInactiveInterval(seconds: number): void {
@@ -69,14 +73,34 @@ export class WorkerSession extends SessionBase {
     this.#changes.set(name, { removed: true });
   }
 
+  override setNote(name: string, value: unknown): void {
+    try {
+      structuredClone(value);
+    } catch (error) {
+      throw new ContainerError('SV_ERR_SESSION_NOTE_NOT_CLONEABLE', { name, detail: (error as Error).message }, { cause: error });
+    }
+    super.setNote(name, value);
+    this.#noteChanges.delete(name);
+    this.#noteChanges.set(name, { value });
+  }
+
+  override removeNote(name: string): void {
+    if (!this.notes.has(name) && !this.#noteChanges.has(name)) return;
+    super.removeNote(name);
+    this.#noteChanges.delete(name);
+    this.#noteChanges.set(name, { removed: true });
+  }
+
   invalidate(): void {
     this.check('invalidate');
     this.valid = false;
     this.#changes.clear();
+    this.#noteChanges.clear();
     // At once: other requests of the session must stop finding it as soon as possible.
     this.#host.commit({
       id: this.getId(),
       attributes: [],
+      notes: [],
       maxInactiveInterval: undefined,
       invalidated: true,
       endAccess: this.#takeEndAccess(),
@@ -97,14 +121,12 @@ export class WorkerSession extends SessionBase {
   flush(end: boolean): void {
     if (!this.valid) return;
     const endAccess = end ? this.#takeEndAccess() : false;
-    if (this.#changes.size === 0 && !this.#intervalChanged && !endAccess) return;
-    const attributes = [...this.#changes].map(([name, change]) =>
-      'removed' in change ? { name, removed: true as const } : { name, value: change.value },
-    );
-    this.#changes.clear();
+    if (this.#changes.size === 0 && this.#noteChanges.size === 0 && !this.#intervalChanged && !endAccess) return;
+    const attributes = takeChanges(this.#changes);
+    const notes = takeChanges(this.#noteChanges);
     const maxInactiveInterval = this.#intervalChanged ? this.maxInactive : undefined;
     this.#intervalChanged = false;
-    this.#host.commit({ id: this.getId(), attributes, maxInactiveInterval, invalidated: false, endAccess });
+    this.#host.commit({ id: this.getId(), attributes, notes, maxInactiveInterval, invalidated: false, endAccess });
   }
 
   /** True exactly once, after access(): the owner's access count goes back down once. */
@@ -113,4 +135,13 @@ export class WorkerSession extends SessionBase {
     this.#ended = true;
     return true;
   }
+}
+
+/** The changes in the order they were last made, as the commit lists them; the table is emptied. */
+function takeChanges(changes: Map<string, Change>): SessionChange[] {
+  const list = [...changes].map(([name, change]) =>
+    'removed' in change ? { name, removed: true as const } : { name, value: change.value },
+  );
+  changes.clear();
+  return list;
 }

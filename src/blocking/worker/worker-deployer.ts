@@ -12,11 +12,16 @@ import { ContainerError } from '../../errors/container-error.js';
 import type { ContextConfig } from '../../deploy/context-config.js';
 import type { HostDeployerOptions } from '../../deploy/host-config.js';
 import type { DeploymentData } from '../messages/deployment-messages.js';
+import type { RealmKey } from '../messages/realm-messages.js';
+import type { RealmConfig } from '../../config/server-config.js';
+import type { Realm, RealmPolicy } from '../../realm/realm.js';
 
 export interface WorkerDeployerOptions {
   readonly service: Service;
   readonly contextConfig: ContextConfig;
   readonly createSessionManager: NonNullable<HostDeployerOptions['createSessionManager']>;
+  /** The Context's own `<Realm>`: a proxy to the main thread's realm of the same Context (worker-realm.ts). */
+  readonly createRealm: (config: RealmConfig, key: RealmKey, logger: Logger) => { realm: Realm; policy: RealmPolicy };
   readonly logger: Logger;
 }
 
@@ -85,9 +90,9 @@ export class WorkerDeployer {
   }
 
   #newContext(host: Host, event: DeploymentData & { type: 'deployed' }): Context {
-    const { contextConfig, createSessionManager, service } = this.#options;
+    const { contextConfig, createSessionManager, createRealm, service } = this.#options;
     const version = event.name.includes('##') ? event.name.slice(event.name.indexOf('##') + 2) : '';
-    return new Context({
+    const context = new Context({
       path: event.path,
       baseName: event.name,
       docBase: event.docBase,
@@ -98,6 +103,13 @@ export class WorkerDeployer {
       deconfigure: (context) => contextConfig.deconfigure(context),
       createSessionManager: (context, definition) => createSessionManager(context, definition.sessionTimeoutMinutes),
     });
+    // Without it a redeployed app with its own <Realm> would fall back to its Host's or Engine's realm here.
+    const realmConfig = event.config.realm;
+    if (realmConfig !== undefined) {
+      const { realm, policy } = createRealm(realmConfig, { host: host.name, context: event.name }, context.logger);
+      context.setRealm(realm, policy);
+    }
+    return context;
   }
 
   #host(name: string, event: DeploymentData): Host {

@@ -139,4 +139,94 @@ describe('worker sessions', () => {
     expect(owner.findSession(id)).not.toBeNull();
     expect(a.manager.getActiveSessionCount()).toBe(1);
   });
+  describe("notes (the container's own values: the logged-in user, a FORM login's saved request)", () => {
+    const USER = 'org.apache.catalina.authenticator.PRINCIPAL';
+    const SAVED = 'org.apache.catalina.authenticator.REQUEST';
+
+    it("a snapshot carries the owner's notes; a request's note changes reach the owner when it ends", () => {
+      const { owner, worker } = setup();
+      const id = owner.createSession().getId();
+      owner.findSession(id)!.setNote(SAVED, { method: 'GET', requestURI: '/shop/x', queryString: null });
+      const a = worker();
+      const session = a.manager.findSession(id)!;
+      expect(session.getNote(SAVED)).toEqual({ method: 'GET', requestURI: '/shop/x', queryString: null });
+      session.removeNote(SAVED);
+      session.setNote(USER, { principal: { name: 'ann', roles: ['user'], realmPath: '/realm0' }, authType: 'FORM' });
+      expect(owner.findSession(id)!.getNote(USER)).toBeUndefined();
+      a.registry.clear();
+      const owned = owner.findSession(id)!;
+      expect(owned.getNote(SAVED)).toBeUndefined();
+      expect(owned.getNote(USER)).toEqual({ principal: { name: 'ann', roles: ['user'], realmPath: '/realm0' }, authType: 'FORM' });
+      // The next request, on any worker, sees it.
+      expect(worker().manager.findSession(id)!.getNote(USER)).toMatchObject({ authType: 'FORM' });
+    });
+
+    it('per note the last commit wins; notes a request did not touch are left alone', () => {
+      const { owner, worker } = setup();
+      const id = owner.createSession().getId();
+      owner.findSession(id)!.setNote('kept', 1);
+      const a = worker();
+      const b = worker();
+      const inA = a.manager.findSession(id)!;
+      const inB = b.manager.findSession(id)!;
+      inA.setNote(USER, 'from A');
+      inB.setNote(USER, 'from B');
+      inB.setNote('other', 'from B');
+      b.registry.clear();
+      a.registry.clear();
+      const owned = owner.findSession(id)!;
+      expect(owned.getNote(USER)).toBe('from A');
+      expect(owned.getNote('other')).toBe('from B');
+      expect(owned.getNote('kept')).toBe(1);
+    });
+
+    it('a logout (removeNote) commits like a removed attribute', () => {
+      const { owner, worker } = setup();
+      const id = owner.createSession().getId();
+      owner.findSession(id)!.setNote(USER, 'ann');
+      const a = worker();
+      const session = a.manager.findSession(id)!;
+      session.removeNote('never-set');
+      session.removeNote(USER);
+      a.registry.clear();
+      expect(owner.findSession(id)!.getNote(USER)).toBeUndefined();
+      expect(owner.findSession(id)!.getNoteNames()).toEqual([]);
+    });
+
+    it('invalidation wins over a note committed later by another request', () => {
+      const { owner, worker } = setup();
+      const id = owner.createSession().getId();
+      const a = worker();
+      const b = worker();
+      const inA = a.manager.findSession(id)!;
+      const inB = b.manager.findSession(id)!;
+      inA.invalidate();
+      inB.setNote(USER, 'late');
+      b.registry.clear();
+      expect(owner.findSession(id)).toBeNull();
+    });
+
+    it('changeSessionId keeps the notes, those set before it and those set after it (a login)', () => {
+      const { owner, worker } = setup();
+      const oldId = owner.createSession().getId();
+      owner.findSession(oldId)!.setNote('kept', 'x');
+      const a = worker();
+      const session = a.manager.findSession(oldId)!;
+      session.setNote('before', 1);
+      const newId = a.manager.changeSessionId(session);
+      session.setNote(USER, 'ann');
+      a.registry.clear();
+      expect(owner.findSession(oldId)).toBeNull();
+      const owned = owner.findSession(newId)!;
+      expect([owned.getNote('kept'), owned.getNote('before'), owned.getNote(USER)]).toEqual(['x', 1, 'ann']);
+    });
+
+    it('refuses a note that cannot cross threads, with a coded error', () => {
+      const { worker } = setup();
+      const session = worker().manager.createSession();
+      expect(() => session.setNote(USER, () => 1)).toThrowError(
+        expect.objectContaining({ code: 'SV_ERR_SESSION_NOTE_NOT_CLONEABLE' }) as ContainerError,
+      );
+    });
+  });
 });
