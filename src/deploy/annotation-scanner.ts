@@ -6,8 +6,10 @@
 import { relative, sep } from 'node:path';
 import { readAnnotations, type MultipartConfigOptions, type WebInitParamOptions } from '../servlet/annotations.js';
 import type { DispatcherType } from '../servlet/dispatcher-type.js';
+import { hasSecurityAnnotations, readSecurityAnnotations } from '../servlet/security-annotations.js';
 import {
   emptyWebXml,
+  type AnnotatedSecurity,
   urlPatternProblem,
   type FilterDef,
   type FilterMapping,
@@ -31,6 +33,7 @@ export function scanAnnotations(loader: WebappLoader): WebXml {
   const filters = new Map<string, FilterDef>();
   const filterMappings: FilterMapping[] = [];
   const listeners: ListenerDef[] = [];
+  const annotatedSecurity = new Map<string, AnnotatedSecurity>();
   const warnings: string[] = [];
   const problems = new Map<string, WebXmlProblem[]>();
   const problem = (file: string, element: string, message: string): void => {
@@ -57,8 +60,12 @@ export function scanAnnotations(loader: WebappLoader): WebXml {
 
     for (const [exportKey, cls] of classes) {
       const annotations = readAnnotations(cls);
-      if (!annotations.servlet && !annotations.filter && !annotations.listener) continue;
+      const security = readSecurityAnnotations(cls);
+      const secured = hasSecurityAnnotations(security);
+      if (!annotations.servlet && !annotations.filter && !annotations.listener && !secured) continue;
       const className = pickClassExport(moduleExports, simpleName, null) === cls ? dotted : `${dotted}#${exportKey}`;
+      // Kept for any class: web.xml may declare a servlet of this class without @WebServlet (Servlet 6.0 §13.4).
+      if (secured) annotatedSecurity.set(className, { className, annotations: security, source });
 
       if (annotations.servlet) {
         const options = annotations.servlet;
@@ -115,7 +122,16 @@ export function scanAnnotations(loader: WebappLoader): WebXml {
 
   const first = problems.entries().next();
   if (!first.done) throw new WebXmlError(first.value[0], first.value[1]);
-  return { ...emptyWebXml('annotations'), servlets, servletMappings, filters, filterMappings, listeners, warnings };
+  return {
+    ...emptyWebXml('annotations'),
+    servlets,
+    servletMappings,
+    filters,
+    filterMappings,
+    listeners,
+    annotatedSecurity,
+    warnings,
+  };
 }
 
 /** module.exports itself when it is a class, then each class among its own enumerable properties, once each. */
@@ -139,7 +155,7 @@ function exportedClasses(moduleExports: unknown): [string, LoadedClass][] {
 
 function isAnnotated(cls: LoadedClass): boolean {
   const a = readAnnotations(cls);
-  return Boolean(a.servlet ?? a.filter ?? a.listener);
+  return Boolean(a.servlet ?? a.filter ?? a.listener) || hasSecurityAnnotations(readSecurityAnnotations(cls));
 }
 
 /** @MultipartConfig in the shape `<multipart-config>` has in web.xml, so one reader handles both. */

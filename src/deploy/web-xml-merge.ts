@@ -1,5 +1,6 @@
 /** Combines conf/web.xml, the app's web.xml and its annotations into the effective descriptor (Servlet spec §8.2.3, simplified). */
 import { DeployError } from '../errors/container-error.js';
+import { codeSecurity } from './servlet-security.js';
 import { WebXmlError, type WebXmlProblem } from './web-xml-parser.js';
 import type { FilterDef, FilterMapping, ListenerDef, ServletDef, ServletMapping, WebXml } from './web-xml.js';
 
@@ -13,6 +14,7 @@ import type { FilterDef, FilterMapping, ListenerDef, ServletDef, ServletMapping,
  *   character encodings are the app's when it declares them.
  * Throws a WebXmlError naming file:line when a mapping names a servlet or filter no source declares, and
  * SV_ERR_DEPLOY_DUPLICATE_MAPPING when an annotation maps a pattern web.xml gives to another servlet.
+ * Security decorators of the servlets' classes add constraints and roles (src/deploy/servlet-security.ts).
  */
 export function mergeWebXml(defaults: WebXml, app: WebXml, annotations: WebXml | null): WebXml {
   const own = annotations ? withAnnotations(app, annotations) : app;
@@ -70,7 +72,15 @@ export function mergeWebXml(defaults: WebXml, app: WebXml, annotations: WebXml |
     warnings: [...defaults.warnings, ...own.warnings],
   };
   checkReferences(merged);
-  return merged;
+  if (annotations?.annotatedSecurity === undefined || annotations.annotatedSecurity.size === 0) return merged;
+  // After the mappings are final: a servlet's annotated constraints follow its web.xml mappings when web.xml
+  // remaps it, and skip the patterns the descriptors' own constraints name (§13.4).
+  const fromCode = codeSecurity(merged, annotations.annotatedSecurity);
+  return {
+    ...merged,
+    securityConstraints: [...merged.securityConstraints, ...fromCode.constraints],
+    securityRoles: [...new Set([...merged.securityRoles, ...fromCode.roles])],
+  };
 }
 
 function withAnnotations(app: WebXml, annotations: WebXml): WebXml {

@@ -1,5 +1,6 @@
 /** The deployment descriptor as data (Servlet 6 ch. 14): what web.xml, conf/web.xml and annotations declare. */
 import type { DispatcherType } from '../servlet/dispatcher-type.js';
+import type { SecurityAnnotations } from '../servlet/security-annotations.js';
 
 /** Where a definition came from, for messages: a descriptor line, or a class file for annotations. */
 export interface DescriptorSource {
@@ -108,6 +109,13 @@ export interface LoginConfig {
   readonly source: DescriptorSource | null;
 }
 
+/** The security decorators of one class, and the class file they were read from. */
+export interface AnnotatedSecurity {
+  readonly className: string;
+  readonly annotations: SecurityAnnotations;
+  readonly source: DescriptorSource;
+}
+
 export interface WebXml {
   /** The descriptor file, or a label such as `annotations` / `<merged>`. */
   readonly file: string;
@@ -137,6 +145,12 @@ export interface WebXml {
   readonly loginConfig: LoginConfig | null;
   readonly securityRoles: readonly string[];
   readonly denyUncoveredHttpMethods: boolean;
+  /**
+   * Only in the scanner's result: the security decorators of each class in WEB-INF/classes that has any, by the
+   * class name a `<servlet-class>` gives. The merge turns them into securityConstraints / securityRoles for the
+   * servlets of that class (Servlet 6.0 §13.4), whether @WebServlet or web.xml declares the servlet.
+   */
+  readonly annotatedSecurity?: ReadonlyMap<string, AnnotatedSecurity>;
   /** Elements ignored while reading, each naming file:line. */
   readonly warnings: readonly string[];
 }

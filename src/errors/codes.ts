@@ -559,6 +559,21 @@ const catalogue = {
   SV_ERR_DEPLOY_DUPLICATE_MAPPING: {
     message: 'The servlets named [{first}] and [{second}] are both mapped to the url-pattern [{pattern}] which is not permitted',
   },
+  // Security declared in code (@ServletSecurity, @RolesAllowed…, Servlet 6.0 §13.4): refused rather than dropped.
+  SV_ERR_DEPLOY_SERVLET_SECURITY: {
+    message: '{source}: {annotation} on servlet class [{className}] cannot be honoured: {reason}',
+    reasons: [
+      'EmptyRoleSemantic DENY cannot be combined with rolesAllowed, whose roles would never be consulted',
+      'the emptyRoleSemantic must be PERMIT or DENY',
+      'the transportGuarantee must be NONE or CONFIDENTIAL',
+      'rolesAllowed must be a list of non-empty role names',
+      'the HTTP method name must be a token (RFC 9110 §5.6.2)',
+      'the same HTTP method has more than one @HttpMethodConstraint',
+      '@RolesAllowed, @PermitAll and @DenyAll exclude one another on the same class or method',
+      'it must decorate one of doGet, doHead, doPost, doPut, doDelete, doOptions, doTrace or doPatch, whose HTTP method it protects',
+      'a class with @ServletSecurity cannot also carry @RolesAllowed, @PermitAll or @DenyAll: which one applies would be ambiguous',
+    ],
+  },
   SV_ERR_DEPLOY_URL_PATTERN_INVALID: {
     message: 'The url-pattern [{pattern}] is invalid: {reason} (Servlet spec §12.2)',
     reasons: [

@@ -806,6 +806,11 @@ const docs = {
       'Two different servlets are mapped to the same url-pattern (in web.xml, annotations or both), which Servlet spec §12.2 forbids.',
     fix: 'Remove one of the mappings; web.xml mappings override the annotation of the same servlet, not of another one.',
   },
+  SV_ERR_DEPLOY_SERVLET_SECURITY: {
+    meaning:
+      'A servlet class declares security in code (@ServletSecurity, @HttpConstraint, @HttpMethodConstraint, @RolesAllowed, @PermitAll, @DenyAll) that cannot be turned into security constraints as written: a contradiction (DENY with roles, two constraints for one method, two of @RolesAllowed/@PermitAll/@DenyAll on one target), a value outside the allowed ones, or a method-level annotation on a method that serves no HTTP method. Deploying while ignoring it would leave the servlet less protected than its author meant.',
+    fix: 'Correct the declaration the message names in the class file it names; see docs/webapps.md, "Security declared in code".',
+  },
   SV_ERR_DEPLOY_URL_PATTERN_INVALID: {
     meaning:
       'A url-pattern is not one of the forms of Servlet spec §12.2: exact `/a/b`, path prefix `/a/*`, extension `*.ext`, `/` or the empty string.',

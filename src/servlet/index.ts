@@ -20,3 +20,4 @@ export * from './servlet-request-wrapper.js';
 export * from './servlet-response-wrapper.js';
 export * from './servlet-streams.js';
 export * from './annotations.js';
+export * from './security-annotations.js';
