@@ -101,7 +101,16 @@ describe.each([['event-loop connector', () => startTestServer()]])('examples /se
     expect(await page.locator('#user').count()).toBe(0);
   });
 
+  it('never serves the demo realm: its users file under WEB-INF, its declaration under META-INF', async () => {
+    for (const path of ['/examples/WEB-INF/demo-users.xml', '/examples/META-INF/context.xml']) {
+      const response = await page.goto(`${server.url}${path}`);
+      expect(response?.status()).toBe(404);
+      expect(await page.content()).not.toContain('password=');
+    }
+  });
+
   it('does not log out on a GET, which any link or image on another site could send', async () => {
+    await page.goto(`${server.url}/examples/secure/`);
     await logIn('demo', 'demo');
     expect(await page.textContent('#user')).toBe('demo');
     const response = await page.goto(`${server.url}/examples/logout`);
