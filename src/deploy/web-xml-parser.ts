@@ -149,7 +149,6 @@ class DescriptorReader {
     const localeEncodingMappings = new Map<string, string>();
     const securityConstraints: SecurityConstraint[] = [];
     const securityRoles: string[] = [];
-    let warnedSecurity = false;
 
     for (const el of root.children) {
       switch (el.name) {
@@ -241,10 +240,6 @@ class DescriptorReader {
         case 'security-constraint':
         case 'login-config':
         case 'security-role':
-          if (!warnedSecurity) {
-            warnedSecurity = true;
-            this.#warn(el, 'security elements are read but not enforced yet');
-          }
           if (el.name === 'security-constraint') securityConstraints.push(this.#securityConstraint(el));
           else if (el.name === 'login-config') loginConfig = this.#loginConfig(el);
           else {

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium, type Chromium } from '../../helpers/chromium.js';
+import { startBlockingServer } from '../blocking/blocking-server.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
 
 let browser: Chromium;
@@ -20,7 +21,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-describe.each([['event-loop connector', () => startTestServer()]])('examples /secure/ in chromium, %s', (_name, start) => {
+describe.each([
+  ['event-loop connector', () => startTestServer()],
+  ['blocking connector', () => startBlockingServer()],
+])('examples /secure/ in chromium, %s', (_name, start) => {
   let server: TestServer;
   let page: Page;
 

@@ -137,13 +137,13 @@ describe('parseWebXml: the full example', () => {
 
   it('lists ignored elements as warnings naming file:line, and never for descriptive elements', () => {
     const warnings = webXml.warnings;
-    expect(warnings).toHaveLength(3);
-    expect(warnings[0]).toContain(`${fixture('full.xml')}:${lineOf('full.xml', '<security-constraint>')}`);
-    expect(warnings[0]).toContain('not enforced');
-    expect(warnings[1]).toContain(`:${lineOf('full.xml', '<resource-ref>')}:`);
-    expect(warnings[1]).toContain('<resource-ref> is not supported');
-    expect(warnings[2]).toContain(`:${lineOf('full.xml', '<made-up-element/>')}:`);
-    expect(warnings[2]).toContain('unknown element <made-up-element>');
+    // Security elements are enforced (src/security), so they are no longer warned about.
+    expect(warnings).toHaveLength(2);
+    expect(warnings.join('\n')).not.toContain('not enforced');
+    expect(warnings[0]).toContain(`${fixture('full.xml')}:${lineOf('full.xml', '<resource-ref>')}:`);
+    expect(warnings[0]).toContain('<resource-ref> is not supported');
+    expect(warnings[1]).toContain(`:${lineOf('full.xml', '<made-up-element/>')}:`);
+    expect(warnings[1]).toContain('unknown element <made-up-element>');
   });
 });
 
