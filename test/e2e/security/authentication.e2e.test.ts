@@ -48,6 +48,13 @@ describe('realms, constraints, BASIC and FORM', () => {
       </Realm>`,
       hostContent: `
         <Context path="" docBase="${join(appBase, 'form')}"/>
+        <Context path="/tuned" docBase="${join(appBase, 'form')}">
+          <Valve className="org.apache.catalina.authenticator.FormAuthenticator" landingPage="/app/welcome"
+                 securePagesWithPragma="true" changeSessionIdOnAuthentication="false"/>
+        </Context>
+        <Context path="/sessioned" docBase="${join(appBase, 'basic')}">
+          <Valve className="org.apache.catalina.authenticator.BasicAuthenticator" alwaysUseSession="true" cache="true"/>
+        </Context>
         <Context path="/own" docBase="${join(appBase, 'basic')}">
           <Realm className="org.apache.catalina.realm.MemoryRealm" pathname="${join(fixtures, 'context-users.xml')}"/>
         </Context>`,
@@ -284,6 +291,46 @@ describe('realms, constraints, BASIC and FORM', () => {
         expect(location.startsWith('//')).toBe(false);
         expect(new URL(location, 'http://origin.test').host).toBe('origin.test');
       }
+    });
+  });
+
+  describe("the authenticator valve's attributes (a Context's own FormAuthenticator or BasicAuthenticator)", () => {
+    it('landingPage receives a login posted with no saved request; securePagesWithPragma sends the HTTP/1.0 headers', async () => {
+      const page = await fetchHttp(`${server.url}/tuned/app/x`);
+      expect(page.headers['pragma']).toBe('No-cache');
+      expect(page.headers['cache-control']).toBe('no-cache');
+      const login = await fetchHttp(`${server.url}/tuned/j_security_check`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'j_username=bob&j_password=bob-pw',
+      });
+      expect(login.status).toBe(303);
+      expect(login.headers['location']).toBe('/tuned/app/welcome');
+    });
+
+    it('changeSessionIdOnAuthentication="false" keeps the session id across the login', async () => {
+      const first = await fetchHttp(`${server.url}/tuned/app/x`);
+      const id = sessionCookie(first)!;
+      const login = await fetchHttp(`${server.url}/tuned/j_security_check`, {
+        method: 'POST',
+        headers: { cookie: `JSESSIONID=${id}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'j_username=bob&j_password=bob-pw',
+      });
+      expect(sessionCookie(login)).toBeUndefined();
+      const page = await fetchHttp(`${server.url}/tuned/app/x`, { headers: { cookie: `JSESSIONID=${id}` } });
+      expect(json(page)).toMatchObject({ user: 'bob' });
+    });
+
+    it('alwaysUseSession keeps a BASIC user in a session, so later requests need no credentials', async () => {
+      const login = await fetchHttp(`${server.url}/sessioned/user/x`, { headers: basic('bob', 'bob-pw') });
+      expect(login.status).toBe(200);
+      const id = sessionCookie(login);
+      expect(id).toBeDefined();
+      const later = await fetchHttp(`${server.url}/sessioned/user/x`, { headers: { cookie: `JSESSIONID=${id!}` } });
+      expect(later.status).toBe(200);
+      expect(json(later)).toMatchObject({ user: 'bob', authType: 'BASIC' });
+      // Without alwaysUseSession BASIC makes no session.
+      expect(sessionCookie(await fetchHttp(`${server.url}/basic/user/x`, { headers: basic('bob', 'bob-pw') }))).toBeUndefined();
     });
   });
 
