@@ -151,15 +151,22 @@ export class AuthenticatorValve extends ContainerValveBase implements Authentica
     return this.#declaredRoles.size === 0 ? roles.size === 0 : [...this.#declaredRoles].every((role) => roles.has(role));
   }
 
-  /** What the requested path, and the welcome file it was mapped to when that differs, need: both must allow it. */
-  #requiredAccess(request: Request, path: string): RequiredAccess[] {
+  /**
+   * What the requested path, and the welcome file it was mapped to when that differs, need: both must allow it.
+   * Empty (a shared array, nothing allocated) for the usual request no constraint covers.
+   */
+  #requiredAccess(request: Request, path: string): readonly RequiredAccess[] {
     const table = this.#options.constraints;
-    if (table.isEmpty) return [];
+    if (table.isEmpty) return NOTHING_REQUIRED;
     const method = request.getMethod();
-    const accesses = [table.requiredAccess(path, method)];
+    const own = table.requiredAccess(path, method);
     const mapped = request.mappingData.requestPath;
-    if (mapped !== path && mapped !== '') accesses.push(table.requiredAccess(mapped, method));
-    return accesses.filter((access) => access.confidential || access.auth.kind !== 'none');
+    const welcome = mapped !== path && mapped !== '' ? table.requiredAccess(mapped, method) : null;
+    const ownNeeds = needsSomething(own);
+    const welcomeNeeds = welcome !== null && needsSomething(welcome);
+    if (!ownNeeds && !welcomeNeeds) return NOTHING_REQUIRED;
+    if (!welcomeNeeds) return [own];
+    return ownNeeds ? [own, welcome] : [welcome];
   }
 
   /** A user the login method establishes; false when it started a login instead (the response says what to do). */
@@ -309,6 +316,12 @@ export class AuthenticatorValve extends ContainerValveBase implements Authentica
     if (linked === '**' && !this.#declaredRoles.has('**')) return true;
     return principal instanceof GenericPrincipal && this.#login.realm.hasRole(principal, linked);
   }
+}
+
+const NOTHING_REQUIRED: readonly RequiredAccess[] = Object.freeze([]);
+
+function needsSomething(access: RequiredAccess): boolean {
+  return access.confidential || access.auth.kind !== 'none';
 }
 
 /** The canonical path inside the context ("/" for its root), as the Mapper saw it before welcome files. */

@@ -51,13 +51,21 @@ interface Entry {
 }
 
 export class ConstraintTable {
-  readonly #entries: readonly Entry[];
   readonly #declaredRoles: ReadonlySet<string>;
   readonly #denyUncovered: boolean;
+  readonly #empty: boolean;
+  // The patterns by kind, so a lookup allocates nothing and an unprotected path costs a few map probes: this runs
+  // on every request of an application that declares any constraint.
+  readonly #exact = new Map<string, Entry[]>();
+  readonly #root: Entry[] = [];
+  /** Longest prefix first. */
+  readonly #prefixes: { readonly prefix: string; readonly entries: Entry[] }[] = [];
+  readonly #extensions: { readonly suffix: string; readonly entries: Entry[] }[] = [];
+  readonly #fallback: Entry[] = [];
 
   /** `declaredRoles` are the app's `<security-role>`s: what the role name `*` stands for (§13.3). */
   constructor(constraints: readonly ConstraintDeclaration[], declaredRoles: readonly string[], denyUncoveredHttpMethods: boolean) {
-    this.#entries = constraints.flatMap((constraint) =>
+    const entries = constraints.flatMap((constraint) =>
       constraint.collections.flatMap((collection) =>
         collection.urlPatterns.map((pattern) => ({
           pattern: parseUrlPattern(pattern),
@@ -67,13 +75,41 @@ export class ConstraintTable {
         })),
       ),
     );
+    for (const entry of entries) {
+      const pattern = entry.pattern;
+      switch (pattern.type) {
+        case 'exact':
+          this.#exact.set(pattern.path, [...(this.#exact.get(pattern.path) ?? []), entry]);
+          break;
+        case 'context-root':
+          this.#root.push(entry);
+          break;
+        case 'path-prefix': {
+          const known = this.#prefixes.find((p) => p.prefix === pattern.prefix);
+          if (known === undefined) this.#prefixes.push({ prefix: pattern.prefix, entries: [entry] });
+          else known.entries.push(entry);
+          break;
+        }
+        case 'extension': {
+          const suffix = `.${pattern.extension}`;
+          const known = this.#extensions.find((e) => e.suffix === suffix);
+          if (known === undefined) this.#extensions.push({ suffix, entries: [entry] });
+          else known.entries.push(entry);
+          break;
+        }
+        default:
+          this.#fallback.push(entry);
+      }
+    }
+    this.#prefixes.sort((a, b) => b.prefix.length - a.prefix.length);
+    this.#empty = entries.length === 0;
     this.#declaredRoles = new Set(declaredRoles);
     this.#denyUncovered = denyUncoveredHttpMethods;
   }
 
   /** True when the app declares no constraint at all: the authenticator can stay out of the way. */
   get isEmpty(): boolean {
-    return this.#entries.length === 0;
+    return this.#empty;
   }
 
   /** The access `method` on the context-relative canonical `path` (`/admin/x`, `/` for the root) needs. */
@@ -86,28 +122,20 @@ export class ConstraintTable {
   }
 
   /** The entries of the best-matching pattern (§12.1 order), or null when no pattern matches. */
-  #bestMatch(path: string): Entry[] | null {
-    const exact = this.#entries.filter((e) => e.pattern.type === 'exact' && e.pattern.path === path);
-    if (exact.length > 0) return exact;
-    const root = this.#entries.filter((e) => e.pattern.type === 'context-root' && path === '/');
-    if (root.length > 0) return root;
-    let longest = -1;
-    let prefixed: Entry[] = [];
-    for (const entry of this.#entries) {
-      if (entry.pattern.type !== 'path-prefix') continue;
-      const prefix = entry.pattern.prefix;
-      if (path !== prefix && !path.startsWith(`${prefix}/`)) continue;
-      if (prefix.length > longest) {
-        longest = prefix.length;
-        prefixed = [entry];
-      } else if (prefix.length === longest) prefixed.push(entry);
+  #bestMatch(path: string): readonly Entry[] | null {
+    const exact = this.#exact.get(path);
+    if (exact !== undefined) return exact;
+    if (path === '/' && this.#root.length > 0) return this.#root;
+    for (const { prefix, entries } of this.#prefixes) {
+      if (path === prefix || (path.startsWith(prefix) && path.charCodeAt(prefix.length) === 0x2f)) return entries;
     }
-    if (prefixed.length > 0) return prefixed;
-    const lastSegment = path.slice(path.lastIndexOf('/') + 1);
-    const extension = this.#entries.filter((e) => e.pattern.type === 'extension' && lastSegment.endsWith(`.${e.pattern.extension}`));
-    if (extension.length > 0) return extension;
-    const fallback = this.#entries.filter((e) => e.pattern.type === 'default');
-    return fallback.length > 0 ? fallback : null;
+    if (this.#extensions.length > 0) {
+      // Every extension pattern the name ends with (`*.gz` and `*.tar.gz` for `a.tar.gz`): all of them apply.
+      const lastSegment = path.slice(path.lastIndexOf('/') + 1);
+      const matching = this.#extensions.filter(({ suffix }) => lastSegment.endsWith(suffix)).flatMap(({ entries }) => entries);
+      if (matching.length > 0) return matching;
+    }
+    return this.#fallback.length > 0 ? this.#fallback : null;
   }
 
   #combine(constraints: readonly ConstraintDeclaration[]): RequiredAccess {

@@ -15,24 +15,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../../src/core/host.js';
 import type { HostConfig } from '../../../src/deploy/host-config.js';
 import { fetchHttp, type FetchOptions, type FetchResponse } from '../../helpers/http-fetch.js';
+import { basic, json, sessionCookie } from '../../helpers/auth-clients.js';
 import { REPO_ROOT, startTestServer, type TestServer } from '../../helpers/test-server.js';
 import { startBlockingServer } from './blocking-server.js';
 
 const appBase = join(REPO_ROOT, 'test', 'fixtures', 'webapps', 'auth');
 const fixtures = join(REPO_ROOT, 'test', 'fixtures', 'auth');
-
-function basic(user: string, password: string): Record<string, string> {
-  return { authorization: `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}` };
-}
-
-function json(response: FetchResponse): Record<string, unknown> {
-  return JSON.parse(response.body.toString('utf8')) as Record<string, unknown>;
-}
-
-function sessionCookie(response: FetchResponse): string | undefined {
-  const cookies = response.headers['set-cookie'] ?? [];
-  return cookies.map((c) => /^JSESSIONID=([^;]+)/.exec(c)?.[1]).find((id) => id !== undefined);
-}
 
 describe('authentication on a blocking-style connector (principals and realms across worker threads)', () => {
   let server: TestServer;

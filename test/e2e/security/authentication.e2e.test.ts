@@ -7,25 +7,12 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchHttp, type FetchResponse } from '../../helpers/http-fetch.js';
+import { fetchHttp } from '../../helpers/http-fetch.js';
+import { basic, json, sessionCookie } from '../../helpers/auth-clients.js';
 import { REPO_ROOT, startTestServer, type TestServer } from '../../helpers/test-server.js';
 
 const appBase = join(REPO_ROOT, 'test', 'fixtures', 'webapps', 'auth');
 const fixtures = join(REPO_ROOT, 'test', 'fixtures', 'auth');
-
-function basic(user: string, password: string): Record<string, string> {
-  return { authorization: `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}` };
-}
-
-function json(response: FetchResponse): Record<string, unknown> {
-  return JSON.parse(response.body.toString('utf8')) as Record<string, unknown>;
-}
-
-/** The JSESSIONID a response sets, or undefined. */
-function sessionCookie(response: FetchResponse): string | undefined {
-  const cookies = response.headers['set-cookie'] ?? [];
-  return cookies.map((c) => /^JSESSIONID=([^;]+)/.exec(c)?.[1]).find((id) => id !== undefined);
-}
 
 describe('realms, constraints, BASIC and FORM', () => {
   let server: TestServer;

@@ -7,16 +7,13 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchHttp } from '../../helpers/http-fetch.js';
+import { basic } from '../../helpers/auth-clients.js';
 import { startPostgres, TOMCAT_USERS_SCHEMA, type PostgresServer } from '../../helpers/postgres.js';
 import { startSlapd, type Slapd } from '../../helpers/slapd.js';
 import { REPO_ROOT, startTestServer, type TestServer } from '../../helpers/test-server.js';
 
 const basicApp = join(REPO_ROOT, 'test', 'fixtures', 'webapps', 'auth', 'basic');
 const BASE = 'dc=example,dc=com';
-
-function basic(user: string, password: string): Record<string, string> {
-  return { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
-}
 
 describe('realms over PostgreSQL and LDAP', () => {
   let postgres: PostgresServer;
