@@ -95,9 +95,13 @@ export class AuthenticatorValve extends ContainerValveBase implements Authentica
 
   invoke(request: Request, response: Response): ValveResult {
     const options = this.#options;
-    if (options.settings.cache) this.#restoreCachedUser(request);
+    // Only a request that can name a session (a cookie, or `;jsessionid=` in its URI) can carry a cached user or a
+    // saved FORM request: most requests skip the cookie parsing and session lookup altogether.
+    if (mayHaveSession(request)) {
+      if (options.settings.cache) this.#restoreCachedUser(request);
+      options.loginMethod?.restore?.(request);
+    }
     if (options.singleSignOn !== null && !options.singleSignOn.settings.requireReauthentication) this.#adoptSignedOnUser(request);
-    options.loginMethod?.restore?.(request);
     const path = contextRelativePath(request, options.contextPath);
     const intercepted = options.loginMethod?.intercept?.(request, response, path, this.#login);
     if (intercepted !== undefined) return this.#guard(intercepted, response);
@@ -319,6 +323,10 @@ export class AuthenticatorValve extends ContainerValveBase implements Authentica
 }
 
 const NOTHING_REQUIRED: readonly RequiredAccess[] = Object.freeze([]);
+
+function mayHaveSession(request: Request): boolean {
+  return request.getSessionIfExists() !== null || request.getHeader('cookie') !== null || request.getRequestURI().includes(';');
+}
 
 function needsSomething(access: RequiredAccess): boolean {
   return access.confidential || access.auth.kind !== 'none';
