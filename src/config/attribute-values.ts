@@ -4,6 +4,7 @@
  * components built from attributes (the valves) both go through here, so a default is stated only in the table.
  */
 import { ConfigError } from '../errors/container-error.js';
+import { compileConfigPattern } from './config-pattern.js';
 import {
   attributesOf,
   type AttributeOwner,
@@ -43,13 +44,12 @@ export function convertAttribute(spec: AttributeSpec, value: string): Conversion
     }
     case 'path':
       return value === '' ? { ok: false, allowed: 'a non-empty path' } : { ok: true, value };
-    case 'regex':
-      try {
-        new RegExp(value);
-        return { ok: true, value };
-      } catch (error) {
-        return { ok: false, allowed: `a valid regular expression (${(error as Error).message})` };
-      }
+    case 'regex': {
+      const compiled = compileConfigPattern(value);
+      return compiled.ok
+        ? { ok: true, value }
+        : { ok: false, allowed: `a regular expression Serval can match in linear time: ${compiled.reason}` };
+    }
     case 'string':
       return { ok: true, value };
   }

@@ -1308,6 +1308,14 @@ const table = [
   jndiRealm.str('sslSocketFactory', undefined, 'Java SSLSocketFactory of the StartTLS connection.', directoryRefused),
   jndiRealm.str('hostnameVerifierClassName', undefined, "Java class checking the directory's host name on StartTLS.", directoryRefused),
   jndiRealm.bool('forceDnHexEscape', false, 'Whether DNs put into filters have their escapes rewritten as hex.', directoryRefused),
+
+  // --- Request filtering and load valves (RemoteAddrValve, RemoteCIDRValve, RemoteHostValve, HealthCheckValve, SemaphoreValve, ParameterLimitValve, CrawlerSessionManagerValve) ---
+
+  // --- Proxy valves (RemoteIpValve, SSLValve, LoadBalancerDrainingValve) ---
+
+  // --- RewriteValve ---
+
+  // --- Error report and access log valves (ErrorReportValve, JsonErrorReportValve, ProxyErrorReportValve, ExtendedAccessLogValve, JsonAccessLogValve) ---
 ] as const;
 
 type Entry = (typeof table)[number];

@@ -77,6 +77,14 @@ export const implementedValves: ReadonlyMap<string, string> = new Map([
   ...['BasicAuthenticator', 'FormAuthenticator', 'DigestAuthenticator', 'SSLAuthenticator', 'NonLoginAuthenticator'].map(
     (name) => [`org.apache.catalina.authenticator.${name}`, `Valve:${name}`] as const,
   ),
+
+  // --- request filtering and load valves ---
+
+  // --- proxy valves ---
+
+  // --- RewriteValve ---
+
+  // --- error report and access log valves ---
 ]);
 
 const REALMS = 'org.apache.catalina.realm.';

@@ -48,6 +48,13 @@ const table = [
     false,
     '`true` uses the SHA-256 of the content as a strong ETag instead of `W/"length-lastModified"`.',
   ),
+  // --- Request filtering filters (RemoteAddrFilter, RemoteCIDRFilter, RemoteHostFilter) ---
+
+  // --- Proxy filter (RemoteIpFilter) ---
+
+  // --- CorsFilter, HttpHeaderSecurityFilter and the small filters (SetCharacterEncodingFilter, AddDefaultCharsetFilter, RequestDumperFilter, FailedRequestFilter, SessionInitializerFilter) ---
+
+  // --- CsrfPreventionFilter, RestCsrfPreventionFilter, RateLimitFilter, ExpiresFilter ---
 ] as const;
 
 type Entry = (typeof table)[number];

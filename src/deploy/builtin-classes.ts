@@ -14,6 +14,16 @@ const builtins: ReadonlyMap<string, BuiltinClass> = new Map<string, BuiltinClass
   ['org.apache.jasper.servlet.JspServlet', JspUnavailableServlet],
   // The ROOT webapp's welcome page (Tomcat's ROOT is a static page; ours lists the deployed webapps).
   ['serval.servlets.WelcomeServlet', WelcomeServlet],
+
+  // --- Tomcat's filters (org.apache.catalina.filters.*), implemented in src/filters/ ---
+
+  // request filtering (RemoteAddrFilter, RemoteCIDRFilter, RemoteHostFilter)
+
+  // proxy (RemoteIpFilter)
+
+  // CorsFilter, HttpHeaderSecurityFilter and the small filters
+
+  // CsrfPreventionFilter, RestCsrfPreventionFilter, RateLimitFilter, ExpiresFilter
 ]);
 
 export function isBuiltinClass(className: string): boolean {

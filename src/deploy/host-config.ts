@@ -13,6 +13,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { ConfigEnvironment } from '../config/server-xml-loader.js';
+import { configPattern } from '../config/config-pattern.js';
 import type { ComponentConfig, ContextElementConfig, RealmConfig } from '../config/server-config.js';
 import type { Realm, RealmPolicy } from '../realm/realm.js';
 import { AUTHENTICATOR_VALVES } from '../security/webapp-security.js';
@@ -193,7 +194,7 @@ export class HostConfig {
 
   async #deployApps(running: boolean): Promise<void> {
     const appBase = this.#host.appBase;
-    const ignore = this.#host.config.deployIgnore ? new RegExp(`^(?:${this.#host.config.deployIgnore})$`) : null;
+    const ignore = this.#host.config.deployIgnore ? configPattern(this.#host.config.deployIgnore) : null;
     const ignored = (entry: string): boolean => entry.startsWith('.') || (ignore?.test(entry) ?? false);
     const settled = (file: string): boolean => !running || (mtimeOf(file) ?? 0) <= Date.now() - SETTLE_MS;
 

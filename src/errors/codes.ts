@@ -1043,6 +1043,17 @@ const catalogue = {
   SV_ERR_CONTAINER_FAULT: {
     message: 'A fault that no web application can be charged with ({kind}); the server keeps serving',
   },
+  // --- request filtering and load valves and filters (issue #21) ---
+
+  // --- proxy valves and RemoteIpFilter (issue #21) ---
+
+  // --- RewriteValve (issue #21) ---
+
+  // --- error report and access log valves (issue #21) ---
+
+  // --- CorsFilter, HttpHeaderSecurityFilter and the small filters (issue #21) ---
+
+  // --- CsrfPreventionFilter, RestCsrfPreventionFilter, RateLimitFilter, ExpiresFilter (issue #21) ---
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof catalogue;

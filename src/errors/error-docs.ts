@@ -58,6 +58,13 @@ export interface UncodedError {
  */
 export const uncodedErrors: readonly UncodedError[] = Object.freeze([
   {
+    file: 'src/config/config-pattern.ts',
+    constructs: 'Error',
+    count: 1,
+    reason:
+      'Programmer error: configPattern() was given a pattern the configuration did not validate first (validation reports a refused pattern as a configuration error naming file, line, element and attribute).',
+  },
+  {
     file: 'src/servlet/cookie.ts',
     constructs: 'TypeError',
     count: 3,

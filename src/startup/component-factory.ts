@@ -38,6 +38,15 @@ export function createValve(component: ComponentConfig, catalinaBase: string, lo
       );
       return new SingleSignOnValve({ cookieName, cookieDomain, requireReauthentication });
     }
+
+    // --- request filtering and load valves ---
+
+    // --- proxy valves ---
+
+    // --- RewriteValve ---
+
+    // --- error report and access log valves ---
+
     default: {
       if (AUTHENTICATOR_VALVES.has(component.className)) {
         // Tomcat refuses too (AuthenticatorBase.setContainer): an authenticator belongs to one Context.

@@ -1,6 +1,7 @@
 /** The event-loop AJP/1.3 endpoint (Tomcat's AjpNioProtocol): the shared acceptor and in-flight bound, feeding the AJP processor. */
 import type { Logger } from 'pino';
 import type { AjpConnectorConfig } from '../../config/server-config.js';
+import { configPattern } from '../../config/config-pattern.js';
 import { ContainerError } from '../../errors/container-error.js';
 import { Acceptor } from '../../net/acceptor.js';
 import type { Adapter } from '../exchange.js';
@@ -31,7 +32,7 @@ export class AjpProtocol implements ProtocolHandler {
         policy: {
           secret: config.secret,
           // The whole name must match (Tomcat uses Matcher.matches()).
-          allowedRequestAttributesPattern: pattern !== undefined && pattern !== '' ? new RegExp(`^(?:${pattern})$`) : undefined,
+          allowedRequestAttributesPattern: pattern !== undefined && pattern !== '' ? configPattern(pattern) : undefined,
           tomcatAuthentication: config.tomcatAuthentication,
           tomcatAuthorization: config.tomcatAuthorization,
           maxHeaderCount: config.maxHeaderCount,

@@ -5,6 +5,7 @@
  */
 import zlib from 'node:zlib';
 import type { Transform } from 'node:stream';
+import { configPattern } from '../../config/config-pattern.js';
 import type { Http11ConnectorConfig } from '../../config/server-config.js';
 import type { HeaderList } from '../exchange.js';
 import { ReusableBrotli } from './reusable-brotli.js';
@@ -57,7 +58,7 @@ export function compressionConfigFrom(attributes: CompressionAttributes): Compre
       .split(',')
       .map((t) => t.trim().toLowerCase())
       .filter((t) => t !== ''),
-    noCompressionUserAgents: agents !== undefined && agents !== '' ? new RegExp(`^(?:${agents})$`) : null,
+    noCompressionUserAgents: agents !== undefined && agents !== '' ? configPattern(agents) : null,
   };
 }
 

@@ -56,7 +56,7 @@ function importsArea(...areas: string[]): (edge: ImportEdge) => boolean {
 }
 
 /** Folders that are the container's upper layers: nothing below them may import them. */
-const CONTAINER = ['core', 'valves', 'builtin-servlets', 'deploy', 'connector', 'blocking', 'startup'];
+const CONTAINER = ['core', 'valves', 'builtin-servlets', 'deploy', 'connector', 'blocking', 'startup', 'filters'];
 
 const rules: readonly Rule[] = [
   {
@@ -130,6 +130,14 @@ const rules: readonly Rule[] = [
     name: 'security/ never imports connector, deploy, blocking, startup, valves or builtin-servlets',
     appliesTo: inArea('security'),
     forbids: importsArea('connector', 'deploy', 'blocking', 'startup', 'valves', 'builtin-servlets', 'protocol', 'net'),
+  },
+  {
+    // Tomcat's filters are built on the Servlet API alone (webapps can use them from code through serval/filters),
+    // so they can never reach into the container; the valve twins (RemoteAddrValve…) may share their rules.
+    name: 'filters/ imports only servlet, config, errors, time and logging (and itself)',
+    appliesTo: inArea('filters'),
+    forbids: (edge) =>
+      edge.target !== null && !['filters', 'servlet', 'config', 'errors', 'time', 'logging'].includes(areaOf(edge.target) ?? ''),
   },
   {
     // The minimal naming layer (GlobalNamingResources → DataSource) is a service realms and stores use: it sees
@@ -270,6 +278,7 @@ describe('layering rules (checked on a synthetic tree)', () => {
     ...edgesOf('src/blocking/main/e.ts', "import '../../startup/server-factory.js';\nimport '../../connector/connector.js';"),
     ...edgesOf('src/realm/r.ts', "import '../core/context.js';\nimport type { Principal } from '../servlet/principal.js';"),
     ...edgesOf('src/security/a.ts', "import '../deploy/web-xml.js';\nimport type { Request } from '../core/request.js';"),
+    ...edgesOf('src/filters/f.ts', "import '../core/request.js';\nimport type { Filter } from '../servlet/filter.js';"),
     ...edgesOf(
       'src/naming/n.ts',
       "import '../config/attributes.js';\nimport type { E } from '../errors/codes.js';\nimport './data-source.js';",
@@ -290,6 +299,7 @@ describe('layering rules (checked on a synthetic tree)', () => {
       ['src/config/t.ts → ../net/tls-config.js'],
       ['src/realm/r.ts → ../core/context.js'],
       ['src/security/a.ts → ../deploy/web-xml.js'],
+      ['src/filters/f.ts → ../core/request.js'],
       ['src/naming/n.ts → ../config/attributes.js'],
     ]);
   });

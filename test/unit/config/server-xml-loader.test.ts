@@ -255,7 +255,15 @@ describe('type errors', () => {
   it('rejects an invalid regular expression', () => {
     const problem = onlyProblem(server('').replace('<Host name="localhost">', '<Host name="localhost" deployIgnore="(unclosed">'));
     expect(problem).toMatchObject({ code: 'SV_ERR_CONFIG_INVALID_VALUE', attribute: 'deployIgnore' });
-    expect(problem.message).toMatch(/allowed: a valid regular expression/);
+    expect(problem.message).toMatch(/allowed: a regular expression Serval can match in linear time/);
+  });
+
+  it('refuses a regular expression that cannot be matched in linear time (a backreference), naming file, line and attribute', () => {
+    const xml = server('', '<Connector port="1" compression="on"\n  noCompressionUserAgents="(a+)\\1"/>');
+    const problem = onlyProblem(xml);
+    expect(problem).toMatchObject({ code: 'SV_ERR_CONFIG_INVALID_VALUE', attribute: 'noCompressionUserAgents' });
+    expect(problem.message).toMatch(/cannot be matched in linear time/);
+    expect(problem.message).toMatch(/line/);
   });
 
   it('rejects an empty path', () => {
