@@ -1218,6 +1218,11 @@ const docs = {
       'Realms of blocking-style connectors live on the main thread, one per container; a worker asked the realm of a Host or web application the main thread has no longer (it was undeployed meanwhile).',
     fix: 'Nothing if it happens during an undeploy (the request gets a 500); otherwise report it with the log lines around it.',
   },
+  SV_ERR_WORKER_SIGN_ON_OWNER_MISSING: {
+    meaning:
+      "The table of single sign-ons of blocking-style connectors is the main thread's SingleSignOn valve; a worker asked the valve of a Host or Engine the main thread does not have.",
+    fix: 'Report it with the log lines around it: worker threads build their Hosts and valves from the same server.xml as the main thread.',
+  },
   SV_ERR_SESSION_NOTE_NOT_CLONEABLE: {
     meaning:
       "On a blocking-style connector a session's notes (what the container keeps with it: the logged-in user, a FORM login's saved request) cross between threads like its attributes; a note was given a value the structured clone algorithm cannot copy.",

@@ -25,7 +25,7 @@ import type { RequestDispatcher } from '../servlet/request-dispatcher.js';
 import type { AuthenticatorSettings } from './authenticator-settings.js';
 import type { AuthRequirement, ConstraintTable, RequiredAccess } from './constraint-table.js';
 import type { LoginContext, LoginMethod } from './login-method.js';
-import type { SingleSignOnValve } from './single-sign-on.js';
+import type { SignOnApplication, SingleSignOnValve } from './single-sign-on.js';
 import type { HttpSession } from '../servlet/http-session.js';
 import type { SessionManager } from '../session/session-manager.js';
 
@@ -45,8 +45,9 @@ export interface SecuredContext {
   readonly realm: Realm | null;
   readonly realmPolicy: RealmPolicy;
   readonly logger: Logger;
-  /** The container name, which tells the applications of a single sign-on apart. */
+  /** The container name and its Host's, which tell the applications of a single sign-on apart. */
   readonly name: string;
+  readonly parent: { readonly name: string } | null;
   readonly sessionManager: SessionManager;
   getRequestDispatcher(path: string): RequestDispatcher | null;
 }
@@ -209,8 +210,12 @@ export class AuthenticatorValve extends ContainerValveBase implements Authentica
   #associate(request: Request): void {
     const session = request.getSession(false);
     const sso = this.#options.singleSignOn;
-    if (sso !== null && session !== null)
-      sso.associate(request, this.#options.context.name, this.#options.context.sessionManager, session.getId());
+    if (sso !== null && session !== null) sso.associate(request, this.#application(), session.getId());
+  }
+
+  #application(): SignOnApplication {
+    const context = this.#options.context;
+    return { host: context.parent?.name ?? '', context: context.name, manager: context.sessionManager };
   }
 
   #restoreCachedUser(request: Request): void {
@@ -297,7 +302,8 @@ export class AuthenticatorValve extends ContainerValveBase implements Authentica
     const session = event.getSession();
     const idle = session.getMaxInactiveInterval();
     const timedOut = idle > 0 && Date.now() - session.getLastAccessedTime() >= idle * 1000;
-    sso.sessionDestroyed(this.#options.context.name, session.getId(), timedOut);
+    const { host, context } = this.#application();
+    sso.sessionDestroyed({ host, context, sessionId: session.getId() }, timedOut);
   }
 
   async authenticate(request: Request, response: Response): Promise<boolean> {

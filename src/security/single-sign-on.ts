@@ -10,14 +10,17 @@ import { randomBytes } from 'node:crypto';
 import type { Request } from '../core/request.js';
 import type { Response } from '../core/response.js';
 import { ContainerValveBase, type ValveResult } from '../core/valve.js';
-import { GenericPrincipal, type GenericPrincipalData } from '../realm/generic-principal.js';
+import { GenericPrincipal } from '../realm/generic-principal.js';
 import { Cookie } from '../servlet/cookie.js';
 import type { SessionManager } from '../session/session-manager.js';
+import { LocalSignOnTable, type SignedOnData, type SignOnMember, type SignOnTable } from './sign-on-table.js';
 
 export const SINGLE_SIGN_ON_CLASS = 'org.apache.catalina.authenticator.SingleSignOn';
 
 /** The request note holding the single sign-on id the request came with (Tomcat's Constants.REQ_SSOID_NOTE). */
 const SSO_ID_NOTE = 'org.apache.catalina.request.SSOID';
+/** The user of that sign-on, as looked up once for the request (a worker thread's lookup is a call to the main thread). */
+const SSO_USER_NOTE = 'serval.request.SSOUser';
 
 export interface SingleSignOnSettings {
   /** Default `JSESSIONIDSSO`. */
@@ -33,20 +36,27 @@ export interface SignedOnUser {
   readonly authType: string;
 }
 
-interface Entry {
-  readonly principal: GenericPrincipalData;
-  readonly authType: string;
-  /** The sessions taking part: application (context name) → its session manager and session id. */
-  readonly sessions: Map<string, { readonly manager: SessionManager; readonly id: string }>;
+/** Where an application's session is, for the table: its Host and Context names and its manager. */
+export interface SignOnApplication {
+  readonly host: string;
+  readonly context: string;
+  readonly manager: SessionManager;
 }
 
 export class SingleSignOnValve extends ContainerValveBase {
   readonly settings: SingleSignOnSettings;
-  readonly #entries = new Map<string, Entry>();
+  readonly #table: SignOnTable;
 
-  constructor(settings: SingleSignOnSettings) {
+  /** `table`: the main thread's own by default; a worker thread's valve is given a proxy to it. */
+  constructor(settings: SingleSignOnSettings, table: SignOnTable = new LocalSignOnTable(() => randomBytes(24).toString('hex'))) {
     super();
     this.settings = settings;
+    this.#table = table;
+  }
+
+  /** The table this valve answers from (the main thread answers its workers' calls with it). */
+  get table(): SignOnTable {
+    return this.#table;
   }
 
   invoke(request: Request, response: Response): ValveResult {
@@ -55,7 +65,11 @@ export class SingleSignOnValve extends ContainerValveBase {
       .find((cookie) => cookie.getName() === this.settings.cookieName)
       ?.getValue();
     if (id !== undefined) {
-      if (this.#entries.has(id)) request.setNote(SSO_ID_NOTE, id);
+      const user = this.#table.lookup(id);
+      if (user !== null) {
+        request.setNote(SSO_ID_NOTE, id);
+        request.setNote(SSO_USER_NOTE, user);
+      }
       // A cookie of a single sign-on that ended (logout, restart): the browser should forget it (Tomcat does the same).
       else response.addCookie(this.#cookie(request, '', 0));
     }
@@ -64,24 +78,26 @@ export class SingleSignOnValve extends ContainerValveBase {
 
   /** The user this request is signed on as, if any. */
   signedOn(request: Request): SignedOnUser | null {
-    const entry = this.#entryOf(request);
-    return entry === undefined ? null : { principal: GenericPrincipal.fromData(entry.principal), authType: entry.authType };
+    const user = request.getNote(SSO_USER_NOTE) as SignedOnData | null | undefined;
+    return user == null ? null : { principal: GenericPrincipal.fromData(user.principal), authType: user.authType };
   }
 
-  /** After a login in `context`: a new single sign-on (a new id, so a cookie set before the login is worth nothing). */
+  /** After a login: a new single sign-on (a new id, so a cookie set before the login is worth nothing). */
   register(request: Request, response: Response, user: SignedOnUser): void {
     const previous = request.getNote(SSO_ID_NOTE);
-    if (typeof previous === 'string') this.#entries.delete(previous);
-    const id = randomBytes(24).toString('hex');
     const { name, roles, realmPath } = user.principal;
-    this.#entries.set(id, { principal: { name, roles, realmPath }, authType: user.authType, sessions: new Map() });
+    const data: SignedOnData = { principal: { name, roles, realmPath }, authType: user.authType };
+    const id = this.#table.register(typeof previous === 'string' ? previous : null, data);
     request.setNote(SSO_ID_NOTE, id);
+    request.setNote(SSO_USER_NOTE, data);
     response.addCookie(this.#cookie(request, id, -1));
   }
 
-  /** Remembers that `context`'s session takes part, so a logout elsewhere ends it too. */
-  associate(request: Request, context: string, manager: SessionManager, sessionId: string): void {
-    this.#entryOf(request)?.sessions.set(context, { manager, id: sessionId });
+  /** Remembers that the application's session takes part, so a logout elsewhere ends it too. */
+  associate(request: Request, application: SignOnApplication, sessionId: string): void {
+    const id = request.getNote(SSO_ID_NOTE);
+    if (typeof id !== 'string') return;
+    this.#table.associate(id, { host: application.host, context: application.context, sessionId }, application.manager);
   }
 
   /** request.logout() in any application: the single sign-on ends, with every session of it. */
@@ -89,34 +105,14 @@ export class SingleSignOnValve extends ContainerValveBase {
     const id = request.getNote(SSO_ID_NOTE);
     if (typeof id !== 'string') return;
     request.setNote(SSO_ID_NOTE, null);
+    request.setNote(SSO_USER_NOTE, null);
     response.addCookie(this.#cookie(request, '', 0));
-    this.#end(id);
+    this.#table.end(id);
   }
 
-  /**
-   * A session of `context` ended. Invalidated (a logout): the whole single sign-on ends. Timed out: only that
-   * session leaves it (Tomcat's SingleSignOnListener).
-   */
-  sessionDestroyed(context: string, sessionId: string, timedOut: boolean): void {
-    for (const [id, entry] of this.#entries) {
-      const member = entry.sessions.get(context);
-      if (member?.id !== sessionId) continue;
-      entry.sessions.delete(context);
-      if (!timedOut) this.#end(id);
-    }
-  }
-
-  #end(id: string): void {
-    const entry = this.#entries.get(id);
-    if (entry === undefined) return;
-    // Removed first: invalidating the sessions below calls sessionDestroyed again.
-    this.#entries.delete(id);
-    for (const { manager, id: sessionId } of entry.sessions.values()) manager.findSession(sessionId)?.invalidate();
-  }
-
-  #entryOf(request: Request): Entry | undefined {
-    const id = request.getNote(SSO_ID_NOTE);
-    return typeof id === 'string' ? this.#entries.get(id) : undefined;
+  /** A session of an application ended (see SignOnTable.sessionDestroyed). */
+  sessionDestroyed(member: SignOnMember, timedOut: boolean): void {
+    this.#table.sessionDestroyed(member, timedOut);
   }
 
   #cookie(request: Request, value: string, maxAge: number): Cookie {

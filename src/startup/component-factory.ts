@@ -12,6 +12,7 @@ import { AccessLogValve } from '../valves/access-log-valve.js';
 import { ErrorReportValve } from '../valves/error-report-valve.js';
 import { AUTHENTICATOR_VALVES } from '../security/webapp-security.js';
 import { SINGLE_SIGN_ON_CLASS, SingleSignOnValve } from '../security/single-sign-on.js';
+import type { SignOnTable } from '../security/sign-on-table.js';
 import { resolveAttributes } from '../config/attribute-values.js';
 import { STUCK_THREAD_DETECTION_VALVE_CLASS, StuckThreadDetectionValve } from '../valves/stuck-thread-detection-valve.js';
 
@@ -21,7 +22,13 @@ export const STUCK_THREAD_DETECTION_VALVE = STUCK_THREAD_DETECTION_VALVE_CLASS;
 
 type ComponentClass = new (attributes: Readonly<Record<string, unknown>>) => unknown;
 
-export function createValve(component: ComponentConfig, catalinaBase: string, logger: Logger): AnyValve {
+/** What a valve may be given by where it is built (a worker thread's tree). */
+export interface ValvePlace {
+  /** A SingleSignOn valve's table; default: its own (the main thread's). */
+  readonly signOnTable?: () => SignOnTable;
+}
+
+export function createValve(component: ComponentConfig, catalinaBase: string, logger: Logger, place: ValvePlace = {}): AnyValve {
   const onError = (message: string, error: unknown): void => logger.warn({ err: error }, message);
   switch (component.className) {
     case ACCESS_LOG_VALVE:
@@ -36,7 +43,8 @@ export function createValve(component: ComponentConfig, catalinaBase: string, lo
         component.attributes,
         elementOf(component),
       );
-      return new SingleSignOnValve({ cookieName, cookieDomain, requireReauthentication });
+      const settings = { cookieName, cookieDomain, requireReauthentication };
+      return place.signOnTable === undefined ? new SingleSignOnValve(settings) : new SingleSignOnValve(settings, place.signOnTable());
     }
 
     // --- request filtering and load valves ---

@@ -18,7 +18,8 @@ import { emptyWebXml, type WebXml } from '../deploy/web-xml.js';
 import { parseWebXml } from '../deploy/web-xml-parser.js';
 import type { LifecycleEvent, LifecycleListener } from '../lifecycle/lifecycle-base.js';
 import { componentLogger, logCoded } from '../logging/logger.js';
-import { createValve, ERROR_REPORT_VALVE, loadUserComponent } from './component-factory.js';
+import { createValve, ERROR_REPORT_VALVE, loadUserComponent, type ValvePlace } from './component-factory.js';
+import type { SignOnTable } from '../security/sign-on-table.js';
 import { connectorWorkers } from '../blocking/main/connector-workers.js';
 import { WorkerExecutors } from '../blocking/main/worker-executors.js';
 import { watchdogFor, type WatchdogSettings } from './watchdog.js';
@@ -74,6 +75,11 @@ export interface ServiceTreeOptions {
    * of the same container, so that the process has one realm per container, as Tomcat).
    */
   readonly createRealm?: (config: RealmConfig, container: RealmKey, logger: Logger) => { realm: Realm; policy: RealmPolicy };
+  /**
+   * Gives the SingleSignOn valve of the Engine (host null) or of a Host its table (worker threads: a proxy to the
+   * main thread's valve of the same container, so that a sign-on holds on every thread).
+   */
+  readonly createSignOnTable?: (valve: { readonly host: string | null }) => SignOnTable;
 }
 
 /**
@@ -98,7 +104,11 @@ export function buildServiceTree(
     const { realm, policy } = realmOf(engineConfig.realm, { host: null, context: null }, engine.logger);
     engine.setRealm(realm, policy);
   }
-  for (const valve of engineConfig.valves) engine.pipeline.addValve(createValve(valve, env.catalinaBase, engine.logger));
+  const placeOf = (host: string | null): ValvePlace => {
+    const create = options.createSignOnTable;
+    return create === undefined ? {} : { signOnTable: () => create({ host }) };
+  };
+  for (const valve of engineConfig.valves) engine.pipeline.addValve(createValve(valve, env.catalinaBase, engine.logger, placeOf(null)));
   const service = new Service<Connector>(serviceConfig, engine, componentLogger(logger, `Service[${serviceConfig.name}]`));
   for (const hostConfig of engineConfig.hosts) {
     const host = new Host(hostConfig, componentLogger(logger, `Host[${hostConfig.name}]`));
@@ -106,7 +116,8 @@ export function buildServiceTree(
       const { realm, policy } = realmOf(hostConfig.realm, { host: hostConfig.name, context: null }, host.logger);
       host.setRealm(realm, policy);
     }
-    for (const valve of hostConfig.valves) host.pipeline.addValve(createValve(valve, env.catalinaBase, host.logger));
+    for (const valve of hostConfig.valves)
+      host.pipeline.addValve(createValve(valve, env.catalinaBase, host.logger, placeOf(hostConfig.name)));
     // Like StandardHost: an ErrorReportValve is always there, last before the basic valve.
     if (!hostConfig.valves.some((v) => v.className === ERROR_REPORT_VALVE)) {
       host.pipeline.addValve(

@@ -35,6 +35,8 @@ import { WorkerSessionManager, WorkerSessionRegistry, type SessionOwnerLink } fr
 import { buildServiceTree, defaultWebXml } from './server-factory.js';
 import { createRealmShape } from './realm-factory.js';
 import { WorkerRealm, type RealmOwnerLink } from '../blocking/realm/worker-realm.js';
+import { WorkerSignOnTable, type SignOnOwnerLink } from '../blocking/sign-on/worker-sign-on-table.js';
+import type { SignOnKey } from '../blocking/messages/sign-on-messages.js';
 import type { RealmKey } from '../blocking/messages/realm-messages.js';
 import type { Realm, RealmPolicy } from '../realm/realm.js';
 import { GlobalResources } from './global-resources.js';
@@ -86,6 +88,8 @@ const ownerLink: SessionOwnerLink = {
   post: (message) => (message.type === 'session-commit' && message.commit.invalidated ? postNow(message) : post(message)),
 };
 const realmLink: RealmOwnerLink = (realm, request) => caller.call('realm', (call) => ({ type: 'realm-call', call, realm, request }));
+const signOnLink: SignOnOwnerLink = (valve, request) =>
+  caller.call('single sign-on', (call) => ({ type: 'sign-on-call', call, valve, request }));
 
 /** Requests in arrival order, each with the connection it came on (resolved on arrival: see RequestMessage). */
 const queue: Array<{ readonly head: RequestMessage; readonly connection: WorkerConnection }> = [];
@@ -115,7 +119,14 @@ async function start(): Promise<void> {
     const { realm: shape, policy } = createRealmShape(config, { catalinaBase: init.env.catalinaBase, logger: realmLogger });
     return { realm: new WorkerRealm({ key, link: realmLink, shape }), policy };
   };
-  service = buildServiceTree(serviceConfig, init.env, logger, contextConfig, { createSessionManager, createRealm, resources });
+  // Every sign-on is the main thread's valve's too: a login through any thread holds for every thread.
+  const createSignOnTable = (valve: SignOnKey): WorkerSignOnTable => new WorkerSignOnTable(valve, signOnLink);
+  service = buildServiceTree(serviceConfig, init.env, logger, contextConfig, {
+    createSessionManager,
+    createRealm,
+    createSignOnTable,
+    resources,
+  });
   for (const host of service.engine.findChildren() as Host[]) {
     // No checks of its own: reloads (reloadable, WatchedResource) are decided by the main thread too.
     const own = host.deployer;

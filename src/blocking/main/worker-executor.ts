@@ -23,6 +23,8 @@ import type { StuckPolicy } from '../../valves/stuck-request-watch.js';
 import type { Exchange } from '../../protocol/exchange.js';
 import { SessionOwner } from '../session/session-owner.js';
 import { RealmOwner, realmOf } from '../realm/realm-owner.js';
+import { SignOnOwner } from '../sign-on/sign-on-owner.js';
+import type { SignOnKey } from '../messages/sign-on-messages.js';
 import type { RealmCall, RealmKey } from '../messages/realm-messages.js';
 import type { SessionManager } from '../../session/session-manager.js';
 import { BodyPump } from './body-pump.js';
@@ -58,6 +60,7 @@ export class WorkerExecutor {
   readonly #requests = new Map<number, InFlight>();
   readonly #sessions: SessionOwner;
   readonly #realms: RealmOwner;
+  readonly #signOns: SignOnOwner;
   readonly #connections = new WorkerConnectionCache<PooledWorker>();
   readonly #logger: Logger;
   #nextId = 0;
@@ -89,6 +92,7 @@ export class WorkerExecutor {
     );
     this.#sessions = new SessionOwner((key) => managerOf(options.service, key));
     this.#realms = new RealmOwner((key) => realmOf(options.service, key));
+    this.#signOns = new SignOnOwner(options.service);
   }
 
   get name(): string {
@@ -199,10 +203,13 @@ export class WorkerExecutor {
   #onMessage(worker: PooledWorker, message: WorkerToMain): void {
     switch (message.type) {
       case 'session-call':
-        this.#answerSessionCall(worker, message.call, message.manager, () => this.#sessions.call(message.manager, message.request));
+        this.#answerSyncCall(worker, message.call, message.manager, () => this.#sessions.call(message.manager, message.request));
         return;
       case 'realm-call':
         this.#answerRealmCall(worker, message.call, message.realm, message.request);
+        return;
+      case 'sign-on-call':
+        this.#answerSyncCall(worker, message.call, message.valve, () => this.#signOns.call(message.valve, message.request));
         return;
       case 'session-access':
         this.#sessions.access(message.manager, message.id);
@@ -299,13 +306,14 @@ export class WorkerExecutor {
     request.worker.post({ type: 'ack', id: request.id, bytes });
   }
 
-  #answerSessionCall(worker: PooledWorker, call: number, manager: ManagerKey, answer: () => unknown): void {
+  /** A session or single sign-on call, answered at once from the main thread's own state. */
+  #answerSyncCall(worker: PooledWorker, call: number, about: ManagerKey | SignOnKey, answer: () => unknown): void {
     try {
       worker.reply({ call, ok: true, value: answer() });
     } catch (error) {
       // Also a value that cannot be cloned back (set by an event-loop connector's request): the call fails.
       worker.reply({ call, ok: false, error: errorToData(error) });
-      this.#logger.debug({ err: error, manager }, 'Session call from a worker failed');
+      this.#logger.debug({ err: error, about }, 'Session or single sign-on call from a worker failed');
     }
   }
 

@@ -1,6 +1,6 @@
 /**
  * Everything the main thread and a worker thread of the blocking style say to each other, by concern: a request
- * in progress (exchange-messages.ts), sessions (session-messages.ts), realms (realm-messages.ts), deployment (deployment-messages.ts), and the
+ * in progress (exchange-messages.ts), sessions (session-messages.ts), realms (realm-messages.ts), single sign-on (sign-on-messages.ts), deployment (deployment-messages.ts), and the
  * worker's own lifecycle and log lines here. Plain data only: everything is structured-cloned or transferred, so
  * nothing may reference sockets, containers or servlet objects.
  */
@@ -9,6 +9,7 @@ import type { DeploymentDone, DeploymentToWorker } from './deployment-messages.j
 import type { ExchangeFromWorker, ExchangeToWorker } from './exchange-messages.js';
 import type { RealmFromWorker } from './realm-messages.js';
 import type { SessionFromWorker } from './session-messages.js';
+import type { SignOnFromWorker } from './sign-on-messages.js';
 
 export type MainToWorker =
   | ExchangeToWorker
@@ -22,6 +23,7 @@ export type WorkerToMain =
   | ExchangeFromWorker
   | SessionFromWorker
   | RealmFromWorker
+  | SignOnFromWorker
   | DeploymentDone
   /** One pino JSON line from the worker's logger. */
   | { readonly type: 'log'; readonly line: string };

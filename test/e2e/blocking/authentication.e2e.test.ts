@@ -48,6 +48,7 @@ describe('authentication on a blocking-style connector (principals and realms ac
         <Realm className="org.apache.catalina.realm.UserDatabaseRealm" resourceName="UserDatabase"/>
       </Realm>
       <Host name="localhost" appBase="${appBase}" autoDeploy="false">
+        <Valve className="org.apache.catalina.authenticator.SingleSignOn"/>
         <Context path="/own" docBase="${join(appBase, 'basic')}">
           <Realm className="org.apache.catalina.realm.MemoryRealm" pathname="${join(fixtures, 'context-users.xml')}"/>
         </Context>
@@ -125,6 +126,46 @@ describe('authentication on a blocking-style connector (principals and realms ac
     expect(json(await on(1, '/basic/who/x', { headers: { cookie: `JSESSIONID=${before}` } }))['user']).toBeNull();
     await on(1, '/basic/who/x?action=logout', { headers: { cookie: `JSESSIONID=${after}` } });
     expect(json(await on(0, '/basic/who/x', { headers: { cookie: `JSESSIONID=${after}` } }))['user']).toBeNull();
+  });
+
+  it('SingleSignOn: a login through one worker signs the user on for every worker; a logout or invalidation on either ends it everywhere', async () => {
+    const signOn = async (): Promise<{ form: string; sso: string }> => {
+      const first = await on(0, '/form/app/x');
+      const login = await on(1, '/form/j_security_check', {
+        method: 'POST',
+        headers: { cookie: `JSESSIONID=${sessionCookie(first)!}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'j_username=bob&j_password=bob-pw',
+      });
+      expect(login.status).toBe(303);
+      const sso = (login.headers['set-cookie'] ?? [])
+        .map((c) => /^JSESSIONIDSSO=([0-9a-f]{48});/.exec(c)?.[1])
+        .find((id) => id !== undefined);
+      expect(sso).toBeDefined();
+      return { form: sessionCookie(login)!, sso: sso! };
+    };
+    const ssoOnly = (sso: string): FetchOptions => ({ headers: { cookie: `JSESSIONIDSSO=${sso}` } });
+
+    // Logged in on worker 1; the other application takes the user on both workers without a login of its own.
+    const { form, sso } = await signOn();
+    for (const which of [0, 1] as const)
+      expect(json(await on(which, '/basic/user/x', ssoOnly(sso)))).toMatchObject({ user: 'bob', authType: 'FORM' });
+    // A session of the BASIC application joins the sign-on on worker 0; logging out there (worker 1) ends both.
+    const basicId = sessionCookie(await on(0, '/basic/who/x?action=session', ssoOnly(sso)))!;
+    const logout = await on(1, '/basic/who/x?action=logout', { headers: { cookie: `JSESSIONIDSSO=${sso}; JSESSIONID=${basicId}` } });
+    expect((logout.headers['set-cookie'] ?? []).some((c) => c.startsWith('JSESSIONIDSSO=;') && c.includes('Max-Age=0'))).toBe(true);
+    expect((await on(0, '/form/app/x', { headers: { cookie: `JSESSIONID=${form}; JSESSIONIDSSO=${sso}` } })).body.toString()).toContain(
+      'j_security_check',
+    );
+    for (const which of [0, 1] as const) expect((await on(which, '/basic/user/x', ssoOnly(sso))).status).toBe(401);
+
+    // Invalidating a session that takes part (on worker 0) ends the sign-on for worker 1 too.
+    const again = await signOn();
+    const joined = sessionCookie(await on(1, '/basic/who/x?action=session', ssoOnly(again.sso)))!;
+    await on(0, '/basic/who/x?action=invalidate', { headers: { cookie: `JSESSIONIDSSO=${again.sso}; JSESSIONID=${joined}` } });
+    expect((await on(1, '/basic/user/x', ssoOnly(again.sso))).status).toBe(401);
+    expect(
+      (await on(1, '/form/app/x', { headers: { cookie: `JSESSIONID=${again.form}; JSESSIONIDSSO=${again.sso}` } })).body.toString(),
+    ).toContain('j_security_check');
   });
 
   it('LockOutRealm counts the failures of every worker together: failureCount of them lock the user', async () => {

@@ -70,4 +70,14 @@ describe('single sign-on across the applications of a Host', () => {
     expect(form.body.toString()).toContain('j_security_check');
     expect((await fetchHttp(`${server.url}/basic/user/x`, { headers: { cookie: `JSESSIONIDSSO=${sso}` } })).status).toBe(401);
   });
+
+  it('ends the sign-on and the sessions of every application when a session taking part is invalidated', async () => {
+    const { session, sso } = await formLogin();
+    const basicSession = await fetchHttp(`${server.url}/basic/who/x?action=session`, { headers: { cookie: `JSESSIONIDSSO=${sso}` } });
+    const basicId = value(cookie(basicSession, 'JSESSIONID'));
+    await fetchHttp(`${server.url}/basic/who/x?action=invalidate`, { headers: { cookie: `JSESSIONIDSSO=${sso}; JSESSIONID=${basicId}` } });
+    const form = await fetchHttp(`${server.url}/form/app/x`, { headers: { cookie: `JSESSIONID=${session}; JSESSIONIDSSO=${sso}` } });
+    expect(form.body.toString()).toContain('j_security_check');
+    expect((await fetchHttp(`${server.url}/basic/user/x`, { headers: { cookie: `JSESSIONIDSSO=${sso}` } })).status).toBe(401);
+  });
 });
