@@ -119,6 +119,16 @@ describe('HTTP/1.1 endpoint: compression', () => {
     expect(old.header('vary')).toBe('Accept-Encoding');
   });
 
+  it('a pattern that backtracks exponentially ((a|a)+$) runs in linear time: a hostile User-Agent cannot stall the loop', async () => {
+    await start({ compression: 'on', noCompressionUserAgents: '(a|a)+$' });
+    // With a backtracking engine these 35 bytes would hold the event loop for minutes (the test times out); the
+    // linear-time engine (src/config/config-pattern.ts) answers at once, so the response simply arrives.
+    const hostile = await request('/text?size=5000', `Accept-Encoding: gzip\r\nUser-Agent: ${'a'.repeat(34)}!\r\n`);
+    expect(hostile.header('content-encoding')).toBe('gzip');
+    const matching = await request('/text?size=5000', 'Accept-Encoding: gzip\r\nUser-Agent: aaaa\r\n');
+    expect(matching.header('content-encoding')).toBeUndefined();
+  });
+
   it('HEAD gets the same headers as GET, compressed or not, and no body', async () => {
     await start({ compression: 'on' });
     for (const [target, headers] of [
