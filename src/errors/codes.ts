@@ -702,6 +702,31 @@ const catalogue = {
   SV_ERR_SESSION_MANAGER_UNAVAILABLE: {
     message: 'Context [{context}] has no session manager in state [{state}]; sessions exist only while the context is started',
   },
+  SV_ERR_SESSION_FORMAT_NOT_JSON: {
+    message: 'Stored session [{source}] cannot be read: it is not JSON ({detail})',
+    detail: "JSON.parse's message",
+  },
+  SV_ERR_SESSION_FORMAT_VERSION: {
+    message: 'Stored session [{source}] has format [{format}] version [{version}]; this Serval reads format [serval-session] version [1]',
+  },
+  SV_ERR_SESSION_VALUE_NOT_STORABLE: {
+    message: 'A value of class [{className}] cannot be stored with a session: {reason}',
+    reasons: [
+      'it is an instance of a class no SessionType registers',
+      'it refers to itself',
+      'it is a function',
+      'it is a symbol',
+      'it nests deeper than the limit',
+    ],
+  },
+  SV_ERR_SESSION_TYPE_NOT_REGISTERED: {
+    message:
+      'Stored session [{source}] holds a value of SessionType [{type}], which the application does not register (any more); the attribute is left out',
+  },
+  SV_ERR_SESSION_FORMAT_MALFORMED: {
+    message: 'Stored session [{source}] is malformed at [{path}]: {reason}',
+    reasons: ['an unknown value tag', 'a value of the wrong shape', 'nesting deeper than the limit', 'a missing or invalid session field'],
+  },
 
   // --- realm: users files, credential handlers, lock-out (src/realm) ---
   SV_ERR_REALM_USERS_FILE: {
@@ -966,7 +991,8 @@ const catalogue = {
     message: 'A realm call from a worker thread names the realm of [{container}], which the main thread does not have',
   },
   SV_ERR_WORKER_SIGN_ON_OWNER_MISSING: {
-    message: 'A single sign-on call from a worker thread names the SingleSignOn valve of [{container}], which the main thread does not have',
+    message:
+      'A single sign-on call from a worker thread names the SingleSignOn valve of [{container}], which the main thread does not have',
   },
   SV_ERR_SESSION_NOTE_NOT_CLONEABLE: {
     message: 'Session note [{name}] cannot be shared between worker threads (not structured-cloneable): {detail}',

@@ -973,6 +973,30 @@ const docs = {
       'Code asked a web application for its session manager while the application was not started (before start, after stop, or while a reload swapped it).',
     fix: 'Do not use sessions from timers or callbacks that outlive the web application; stop them in contextDestroyed().',
   },
+  SV_ERR_SESSION_FORMAT_NOT_JSON: {
+    meaning: 'A stored session (a file, a row, a key) is not JSON: it was truncated, edited, or written by something else.',
+    fix: 'Nothing to do for the server, which goes on without that session (the user logs in again); look for what else writes there.',
+  },
+  SV_ERR_SESSION_FORMAT_VERSION: {
+    meaning:
+      'A stored session names another format or a version this Serval does not read (written by a newer Serval, or not a Serval session at all).',
+    fix: 'Run the same or a newer Serval on every instance that shares the store; a newer Serval reads every older version.',
+  },
+  SV_ERR_SESSION_VALUE_NOT_STORABLE: {
+    meaning:
+      'A session attribute holds something a stored session cannot carry: a function, a symbol, a value that contains itself, or an instance of a class the application did not register with a SessionType (stored sessions carry data, never code).',
+    fix: 'Store plain data (objects, arrays, Dates, Maps, Sets, Buffers, typed arrays), or register the class with sessionType() from serval/servlet so it can be rebuilt.',
+  },
+  SV_ERR_SESSION_TYPE_NOT_REGISTERED: {
+    meaning:
+      'A stored session holds an instance of a SessionType by a name the application no longer registers (it was renamed or removed).',
+    fix: 'Keep the SessionType name stable across versions of the application, or accept that the attribute is dropped.',
+  },
+  SV_ERR_SESSION_FORMAT_MALFORMED: {
+    meaning:
+      'A stored session is JSON of the right format but a value in it has the wrong shape, an unknown tag, or nests too deep: it was edited by hand or crafted. It is refused whole, never read in part, and never runs code.',
+    fix: 'Nothing to do for the server; find out who can write to the session store.',
+  },
 
   // --- startup / cli ---
   SV_ERR_REALM_USERS_FILE: {

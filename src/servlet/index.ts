@@ -21,3 +21,4 @@ export * from './servlet-response-wrapper.js';
 export * from './servlet-streams.js';
 export * from './annotations.js';
 export * from './security-annotations.js';
+export * from './session-type.js';
