@@ -42,6 +42,7 @@ export const elementChildren: Readonly<Record<string, readonly string[]>> = Obje
   Environment: [],
   WatchedResource: [],
   Resources: ['PreResources', 'JarResources', 'PostResources'],
+  Manager: ['Store', 'SessionIdGenerator'],
 });
 
 /**
@@ -51,7 +52,8 @@ export const elementChildren: Readonly<Record<string, readonly string[]>> = Obje
 export const notImplementedElements: ReadonlySet<string> = new Set([
   'Transaction',
   'Cluster',
-  'Manager',
+  'Store',
+  'SessionIdGenerator',
   'Loader',
   'PreResources',
   'JarResources',

@@ -164,6 +164,9 @@ export type ContextEnvironment = Omit<ElementAttributes<'Environment'>, 'descrip
 /** The `<Resources>` element of a Context (Tomcat's StandardRoot); sizes in KiB and ms as Tomcat documents them. */
 export type ResourcesConfig = ElementAttributes<'Resources'>;
 
+/** A Context's `<Manager>` (the last one written wins; the table's defaults when there is none). */
+export type ManagerConfig = ElementAttributes<'Manager'>;
+
 /** A `<Context>` element or descriptor. (Not Tomcat's ContextConfig, the configurator: deploy/context-config.ts.) */
 export interface ContextElementConfig extends Omit<ElementAttributes<'Context'>, 'docBase'> {
   /** "" for ROOT; undefined when derived from the file name (descriptors). */
@@ -179,6 +182,7 @@ export interface ContextElementConfig extends Omit<ElementAttributes<'Context'>,
   readonly watchedResources: readonly string[];
   /** The `<Resources>` child, or the table's defaults when there is none. */
   readonly resources: ResourcesConfig;
+  readonly manager: ManagerConfig;
   readonly location: SourceLocation;
 }
 

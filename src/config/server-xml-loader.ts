@@ -23,6 +23,7 @@ import type {
   ContextParameter,
   EndpointStyle,
   Http11ConnectorConfig,
+  ManagerConfig,
   ResourcesConfig,
   EngineConfig,
   ExecutorConfig,
@@ -377,6 +378,7 @@ class TreeBuilder {
         return value === undefined ? [] : [value];
       }),
       resources: this.#resources(named(children, 'Resources')),
+      manager: this.#manager(named(children, 'Manager')),
       location: this.#v.location(element),
     };
   }
@@ -387,6 +389,16 @@ class TreeBuilder {
     for (const element of elements) {
       values = this.#v.element(element, 'Resources');
       this.#v.children(element, elementChildren['Resources']!);
+    }
+    return values;
+  }
+
+  /** The last `<Manager>` wins; without one, the table defaults apply. */
+  #manager(elements: readonly XmlElement[]): ManagerConfig {
+    let values: ManagerConfig = defaultsOf('Manager');
+    for (const element of elements) {
+      values = this.#v.element(element, 'Manager');
+      this.#v.children(element, elementChildren['Manager']!);
     }
     return values;
   }

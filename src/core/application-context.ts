@@ -6,6 +6,8 @@ import { DirectoryResources, webappPathSegments, type WebappResources } from '..
 import type { ServletContextAttributeListener } from '../servlet/listeners.js';
 import type { RequestDispatcher } from '../servlet/request-dispatcher.js';
 import type { ServletContext } from '../servlet/servlet-context.js';
+import type { SessionType } from '../servlet/session-type.js';
+import { SessionTypes } from '../session/session-format.js';
 import { SERVER_INFO } from '../version/version.js';
 import type { Context } from './context.js';
 import { ContainerError } from '../errors/container-error.js';
@@ -159,6 +161,13 @@ export class ApplicationContext implements ServletContext {
     if (uripath === this.#context.path || uripath === `${this.#context.path}/`) return this.facade;
     if (!this.#context.crossContext) return null;
     return this.#context.findSiblingContext(uripath)?.servletContext ?? null;
+  }
+
+  /** The application's SessionTypes, which its Manager saves and restores sessions with. */
+  readonly sessionTypes = new SessionTypes();
+
+  addSessionType(type: SessionType): void {
+    this.sessionTypes.register(type);
   }
 
   log(message: string, error?: unknown): void {

@@ -15,6 +15,8 @@ import type { Request } from './request.js';
 import { ContainerError, LifecycleError } from '../errors/container-error.js';
 import { canonicalizeUri } from '../mapper/uri-canonicalizer.js';
 import type { SessionManager } from '../session/session-manager.js';
+import type { StoredSessions } from '../session/session-file.js';
+import type { SessionTypes } from '../session/session-format.js';
 import type { DispatcherType } from '../servlet/dispatcher-type.js';
 import type { Filter, FilterConfig } from '../servlet/filter.js';
 import type { ServletContextListener, ServletRequestAttributeListener, ServletRequestListener } from '../servlet/listeners.js';
@@ -70,6 +72,8 @@ export class Context extends ContainerBase implements ContextBinding {
   readonly #options: ContextOptions;
   #definition: ContextDefinition | null = null;
   #sessionManager: SessionManager | null = null;
+  /** The sessions saved when this Context stopped, restored when it starts again (a reload keeps its users). */
+  #carriedSessions: StoredSessions | null = null;
   #filters = new Map<string, FilterHolder>();
   /** filtersFor's selections: dispatcher type → servlet name → path → filters. */
   readonly #filterCache = new Map<DispatcherType, Map<string, Map<string, readonly Filter[]>>>();
@@ -100,6 +104,11 @@ export class Context extends ContainerBase implements ContextBinding {
   }
 
   /** The ServletContext webapp code sees (a facade). */
+  /** The SessionTypes the application registered (addSessionType), which its Manager stores sessions with. */
+  get sessionTypes(): SessionTypes {
+    return this.#servletContext.sessionTypes;
+  }
+
   get servletContext(): ServletContext {
     return this.#servletContext.facade;
   }
@@ -411,6 +420,9 @@ export class Context extends ContainerBase implements ContextBinding {
     for (const listener of this.applicationListeners as ServletContextListener[]) {
       if (typeof listener.contextInitialized === 'function') await listener.contextInitialized(contextEvent);
     }
+    // After the listeners, which register the application's SessionTypes (Tomcat too loads sessions after them).
+    await this.#sessionManager.restore(this.#carriedSessions);
+    this.#carriedSessions = null;
     for (const filter of definition.filters) {
       const instance = filter.factory();
       const config: FilterConfig = {
@@ -466,7 +478,7 @@ export class Context extends ContainerBase implements ContextBinding {
     }
     this.#filters.clear();
     this.#filterCache.clear();
-    await this.#sessionManager?.stop();
+    this.#carriedSessions = (await this.#sessionManager?.stop()) ?? null;
     const contextEvent = { getServletContext: () => this.servletContext };
     for (const listener of [...this.applicationListeners].reverse() as ServletContextListener[]) {
       try {

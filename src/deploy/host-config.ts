@@ -14,7 +14,7 @@ import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { ConfigEnvironment } from '../config/server-xml-loader.js';
 import { configPattern } from '../config/config-pattern.js';
-import type { ComponentConfig, ContextElementConfig, RealmConfig } from '../config/server-config.js';
+import type { ComponentConfig, ContextElementConfig, ManagerConfig, RealmConfig } from '../config/server-config.js';
 import type { Realm, RealmPolicy } from '../realm/realm.js';
 import { AUTHENTICATOR_VALVES } from '../security/webapp-security.js';
 import { Context, type ContextRegistry } from '../core/context.js';
@@ -22,7 +22,9 @@ import type { Host } from '../core/host.js';
 import type { AnyValve } from '../core/pipeline.js';
 import type { LifecycleListener } from '../lifecycle/lifecycle-base.js';
 import type { SessionManager } from '../session/session-manager.js';
-import { StandardManager } from '../session/standard-manager.js';
+import { StandardManager, type SessionPersistence } from '../session/standard-manager.js';
+import type { SessionTypes } from '../session/session-format.js';
+import { PRINCIPAL_NOTE } from '../security/authenticator-valve.js';
 import { checkServedBundle, expandBundle, readFromBundle } from './bundle-docbase.js';
 import { unpackLimitsOf, type UnpackLimits } from './bundle-unpacker.js';
 import { ContextConfig } from './context-config.js';
@@ -485,6 +487,8 @@ export class HostConfig {
       this.#host.logger.info(`Undeployed web application [${app.context.path || '/'}] ([${app.name}])`);
       await this.#notify({ type: 'undeployed', name: app.name });
     }
+    // Its work directory goes with it, as Tomcat's does: sessions saved at its stop must not return with a later app of that name.
+    rmSync(join(this.workDir, app.name), { recursive: true, force: true });
     if (deleteExpanded && app.expandedDir && app.bundle && !existsSync(app.bundle)) {
       rmSync(app.expandedDir, { recursive: true, force: true });
     }
@@ -520,6 +524,9 @@ export class HostConfig {
           servletContext: c.servletContext,
           ...(this.#options.jvmRoute ? { jvmRoute: this.#options.jvmRoute } : {}),
           sessionTimeoutMinutes: definition.sessionTimeoutMinutes,
+          maxActiveSessions: config.manager.maxActiveSessions,
+          processExpiresFrequency: config.manager.processExpiresFrequency,
+          persistence: sessionPersistence(config.manager, join(this.workDir, app.name), c.sessionTypes),
           // The authenticator hears of ended sessions: a logout by invalidation ends a single sign-on.
           listeners: () => [...c.applicationListeners, definition.authenticator],
           logger: c.logger,
@@ -639,4 +646,17 @@ export class HostConfig {
 function strongest<T extends 'redeploy' | 'reload' | 'undeploy'>(current: T | null, next: T): T {
   const rank = { reload: 1, redeploy: 2, undeploy: 3 } as const;
   return current === null || rank[next] > rank[current] ? next : current;
+}
+
+/** What a Context's StandardManager saves of its sessions, from its `<Manager>` (pathname relative to the work directory). */
+function sessionPersistence(manager: ManagerConfig, workDir: string, types: SessionTypes): SessionPersistence {
+  const { pathname, sessionAttributeNameFilter, sessionAttributeValueClassNameFilter } = manager;
+  return {
+    file: pathname === '' ? null : resolve(workDir, pathname),
+    types,
+    nameFilter: sessionAttributeNameFilter === undefined ? null : configPattern(sessionAttributeNameFilter),
+    classFilter: sessionAttributeValueClassNameFilter === undefined ? null : configPattern(sessionAttributeValueClassNameFilter),
+    warnOnFilter: manager.warnOnSessionAttributeFilterFailure,
+    notes: new Set(manager.persistAuthentication ? [PRINCIPAL_NOTE] : []),
+  };
 }

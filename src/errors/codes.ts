@@ -717,6 +717,7 @@ const catalogue = {
       'it is a function',
       'it is a symbol',
       'it nests deeper than the limit',
+      'its class is not allowed by sessionAttributeValueClassNameFilter',
     ],
   },
   SV_ERR_SESSION_TYPE_NOT_REGISTERED: {
@@ -1033,6 +1034,25 @@ const catalogue = {
       'User [{username}] was removed from the failed users cache after [{seconds}] seconds to keep it within cacheSize [{cacheSize}]; raise cacheSize to keep such users locked',
   },
   SV_MSG_REALM_USERS_RELOADED: { message: 'Users file [{file}] changed: [{users}] user(s) loaded' },
+  SV_MSG_SESSIONS_RESTORED: { message: '[{count}] session(s) restored from [{source}]' },
+  SV_MSG_SESSION_FILE_UNREADABLE: {
+    message: 'Stored sessions [{file}] could not be read and none of them are restored; the file was moved to [{movedTo}]',
+  },
+  SV_MSG_SESSION_FILE_NOT_WRITTEN: {
+    message: 'Sessions could not be saved to [{file}]: they do not outlive this restart',
+  },
+  SV_MSG_SESSION_ATTRIBUTE_NOT_SAVED: {
+    message: 'Attribute [{name}] (class [{className}]) of session [{id}] is not saved with it: {reason}',
+    reasons: [
+      'it is an instance of a class no SessionType registers',
+      'it refers to itself',
+      'it is a function',
+      'it is a symbol',
+      'it nests deeper than the limit',
+      'its class is not allowed by sessionAttributeValueClassNameFilter',
+      'its name does not match sessionAttributeNameFilter',
+    ],
+  },
   SV_MSG_NAMING_CONNECTION_DROPPED: {
     message:
       'DataSource [{resource}]: a pooled PostgreSQL connection failed while idle and was dropped; the next query opens a new one: {detail}',

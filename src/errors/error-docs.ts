@@ -1342,6 +1342,24 @@ const docs = {
       'Warning: LockOutRealm remembers at most cacheSize users with failed logins; to record a new one it forgot the least recently used one, whose failures were more recent than cacheRemovalWarningTime seconds. Many distinct user names failing is typical of an attack spread over names.',
     fix: 'Raise cacheSize (each entry is small) so that locks are kept for as long as lockOutTime.',
   },
+  SV_MSG_SESSIONS_RESTORED: {
+    meaning: 'An application started with the sessions it had when it stopped (a reload, or a restart with the Manager pathname).',
+    fix: 'Nothing; set `<Manager pathname=""/>` to start without the sessions of the previous run.',
+  },
+  SV_MSG_SESSION_FILE_UNREADABLE: {
+    meaning:
+      'The Manager pathname file was truncated, edited or crafted: no session of it is restored (never part of one) and the application starts with none.',
+    fix: 'Users log in again. Look at the moved file and at who can write to the work directory.',
+  },
+  SV_MSG_SESSION_FILE_NOT_WRITTEN: {
+    meaning: 'At stop, the sessions could not be written to the Manager pathname file (a full disk, permissions).',
+    fix: 'Make the application\'s work directory writable, or set `<Manager pathname=""/>` if sessions need not outlive a restart.',
+  },
+  SV_MSG_SESSION_ATTRIBUTE_NOT_SAVED: {
+    meaning:
+      'A session was saved (a reload, a restart) without one of its attributes: a filter of the Manager left it out, or it cannot be stored (docs/session-format.md).',
+    fix: 'Store plain data or register the class with a SessionType; adjust sessionAttributeNameFilter / sessionAttributeValueClassNameFilter.',
+  },
   SV_MSG_REALM_USERS_RELOADED: {
     meaning: 'A UserDatabase saw its users file change on the background check and now serves the new users, roles and groups.',
     fix: 'Nothing: informational.',

@@ -47,6 +47,15 @@ export interface HttpSessionListener {
   sessionDestroyed?(event: HttpSessionEvent): void;
 }
 
+/**
+ * An attribute value told when its session is saved (a restart, a reload) and read back: it can let go of what
+ * cannot be stored and take it up again (Servlet spec §7.7.2).
+ */
+export interface HttpSessionActivationListener {
+  sessionWillPassivate?(event: HttpSessionEvent): void;
+  sessionDidActivate?(event: HttpSessionEvent): void;
+}
+
 export interface HttpSessionBindingEvent extends HttpSessionEvent {
   getName(): string;
   getValue(): unknown;

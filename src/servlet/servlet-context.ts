@@ -1,5 +1,6 @@
 /** The webapp as its code sees it (Servlet spec ch. 4). */
 import type { RequestDispatcher } from './request-dispatcher.js';
+import type { SessionType } from './session-type.js';
 
 export interface ServletContext {
   getContextPath(): string;
@@ -33,4 +34,11 @@ export interface ServletContext {
   getContext(uripath: string): ServletContext | null;
 
   log(message: string, error?: unknown): void;
+
+  /**
+   * Serval's addition: lets instances of an application class be kept in stored sessions (over a reload, across
+   * a restart), rebuilt through `type` (docs/session-format.md). Call it in contextInitialized: sessions are
+   * restored after the listeners ran.
+   */
+  addSessionType(type: SessionType): void;
 }

@@ -30,7 +30,8 @@ export type NotStorableReason =
   | 'it refers to itself'
   | 'it is a function'
   | 'it is a symbol'
-  | 'it nests deeper than the limit';
+  | 'it nests deeper than the limit'
+  | 'its class is not allowed by sessionAttributeValueClassNameFilter';
 
 export interface NotStorable {
   /** The constructor name of the value (or of the part of it) that cannot be stored. */
@@ -80,6 +81,7 @@ const NOT_STORABLE_REASONS: readonly NotStorableReason[] = [
   'it is a function',
   'it is a symbol',
   'it nests deeper than the limit',
+  'its class is not allowed by sessionAttributeValueClassNameFilter',
 ];
 
 function unstorable(detail: NotStorable): ContainerError {
@@ -96,7 +98,7 @@ function notStorableOf(error: unknown): NotStorable | null {
 /** Whether `value` can be stored, and if not, why (for the distributable check and the skip warning). */
 export function checkStorable(value: unknown, types: SessionTypes): NotStorable | null {
   try {
-    encodeValue(value, types, new Set(), 0);
+    encodeValue(value, { types, allowClass: undefined }, new Set(), 0);
     return null;
   } catch (error) {
     const why = notStorableOf(error);
@@ -113,12 +115,14 @@ export function encodeSession(
   session: SessionSnapshot,
   types: SessionTypes,
   skipped: (name: string, why: NotStorable) => void = () => {},
+  options: { readonly allowClass?: ((className: string) => boolean) | undefined } = {},
 ): string {
+  const encoder: Encoder = { types, allowClass: options.allowClass };
   const pairs = (entries: SessionSnapshot['attributes']): [string, Encoded][] => {
     const out: [string, Encoded][] = [];
     for (const [name, value] of entries) {
       try {
-        out.push([name, encodeValue(value, types, new Set(), 0)]);
+        out.push([name, encodeValue(value, encoder, new Set(), 0)]);
       } catch (error) {
         const why = notStorableOf(error);
         if (why === null) throw error;
@@ -192,7 +196,13 @@ export function decodeSession(
   return { id, creationTime, lastAccessedTime, maxInactiveInterval, isNew, attributes: pairs('attributes'), notes: pairs('notes') };
 }
 
-function encodeValue(value: unknown, types: SessionTypes, path: Set<object>, depth: number): Encoded {
+interface Encoder {
+  readonly types: SessionTypes;
+  /** sessionAttributeValueClassNameFilter: whether an object of this constructor name may be stored. */
+  readonly allowClass: ((className: string) => boolean) | undefined;
+}
+
+function encodeValue(value: unknown, encoder: Encoder, path: Set<object>, depth: number): Encoded {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -215,16 +225,18 @@ function encodeValue(value: unknown, types: SessionTypes, path: Set<object>, dep
   const object: object = value;
   if (depth >= MAX_VALUE_DEPTH) throw unstorable({ className: classNameOf(object), reason: 'it nests deeper than the limit' });
   if (path.has(object)) throw unstorable({ className: classNameOf(object), reason: 'it refers to itself' });
+  if (encoder.allowClass !== undefined && !encoder.allowClass(classNameOf(object)))
+    throw unstorable({ className: classNameOf(object), reason: 'its class is not allowed by sessionAttributeValueClassNameFilter' });
   path.add(object);
   try {
-    return encodeObject(object, types, path, depth + 1);
+    return encodeObject(object, encoder, path, depth + 1);
   } finally {
     path.delete(object);
   }
 }
 
-function encodeObject(object: object, types: SessionTypes, path: Set<object>, depth: number): Encoded {
-  const inner = (v: unknown): Encoded => encodeValue(v, types, path, depth);
+function encodeObject(object: object, encoder: Encoder, path: Set<object>, depth: number): Encoded {
+  const inner = (v: unknown): Encoded => encodeValue(v, encoder, path, depth);
   if (Array.isArray(object)) return Array.from(object as unknown[], inner);
   const proto: unknown = Object.getPrototypeOf(object);
   if (proto === Object.prototype || proto === null) {
@@ -242,7 +254,7 @@ function encodeObject(object: object, types: SessionTypes, path: Set<object>, de
     const name = (type as { name: string }).name;
     if (Object.hasOwn(TYPED_ARRAYS, name) && type === TYPED_ARRAYS[name as TypedArrayName]) return { $: name, v: bytes.toString('base64') };
   }
-  const type = types.typeOf(object);
+  const type = encoder.types.typeOf(object);
   if (type !== undefined) return { $: 'type', name: type.name, v: inner(type.save(object)) };
   throw unstorable({ className: classNameOf(object), reason: 'it is an instance of a class no SessionType registers' });
 }
@@ -334,7 +346,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function classNameOf(object: object): string {
-  const name = (object as { constructor?: { name?: unknown } }).constructor?.name;
+/** The constructor name of a value (`Object` for a null-prototype object, the typeof of a primitive). */
+export function classNameOf(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return value === null ? 'null' : typeof value;
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
   return typeof name === 'string' && name !== '' ? name : 'Object';
 }

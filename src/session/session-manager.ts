@@ -3,6 +3,7 @@
  * implementations (persistent, shared across workers or machines) satisfy the same interface.
  */
 import type { HttpSession } from '../servlet/http-session.js';
+import type { StoredSessions } from './session-file.js';
 
 export interface ManagedSession extends HttpSession {
   /** False once invalidated or expired. */
@@ -37,6 +38,14 @@ export interface SessionManager {
   /** Called on every background tick; expires idle sessions every processExpiresFrequency-th call. */
   backgroundProcess(): void;
   start(): Promise<void>;
-  /** Expires every session (sessionDestroyed listeners run). */
-  stop(): Promise<void>;
+  /**
+   * Once the application's listeners ran (they register its SessionTypes): the sessions carried over a reload,
+   * else those its file kept across a restart.
+   */
+  restore(carried: StoredSessions | null): Promise<void>;
+  /**
+   * Ends every session. Those the Manager keeps (StandardManager: every storable one) are saved to its file and
+   * returned, for a reload to carry over; the others expire (sessionDestroyed listeners run).
+   */
+  stop(): Promise<StoredSessions | null>;
 }

@@ -1,9 +1,15 @@
-/** The in-memory session Manager (Tomcat's StandardManager without persistence, its default since 10.0). */
+/**
+ * Tomcat's StandardManager: sessions in memory, saved at stop to carry them over a reload and (with `pathname`,
+ * the default) across a restart, in Serval's stored session format (session-format.ts).
+ */
+import { rmSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { ConfigError, ContainerError } from '../errors/container-error.js';
 import { logCoded } from '../logging/logger.js';
 import type { HttpSessionBindingEvent, HttpSessionEvent } from '../servlet/listeners.js';
 import type { ServletContext } from '../servlet/servlet-context.js';
+import { classNameOf, decodeSession, encodeSession, type NotStorableReason, type SessionTypes } from './session-format.js';
+import { moveAside, takeSessionFile, writeSessionFile, type StoredSessions } from './session-file.js';
 import { SessionIdGenerator } from './session-id-generator.js';
 import type { ManagedSession, SessionManager } from './session-manager.js';
 import { StandardSession, type SessionEventMethod, type SessionHost } from './standard-session.js';
@@ -22,9 +28,26 @@ export interface StandardManagerOptions {
   sessionIdLength?: number;
   /** The context's application listeners, in declaration order. */
   listeners: () => readonly object[];
+  /** What is saved of the sessions at stop (carried over a reload, written to `file` for a restart). */
+  persistence?: SessionPersistence;
   logger: Logger;
   /** Clock in epoch ms; tests inject one. */
   now?: () => number;
+}
+
+export interface SessionPersistence {
+  /** Absolute path of the `pathname` file; null: sessions do not outlive a restart (a reload keeps them). */
+  readonly file: string | null;
+  /** The application's SessionTypes (ServletContext.addSessionType). */
+  readonly types: SessionTypes;
+  /** sessionAttributeNameFilter: only attributes whose name matches are saved; null: all. */
+  readonly nameFilter: RegExp | null;
+  /** sessionAttributeValueClassNameFilter: only values whose every constructor name matches are saved; null: all. */
+  readonly classFilter: RegExp | null;
+  /** warnOnSessionAttributeFilterFailure: an attribute left out is a warning, not a debug line. */
+  readonly warnOnFilter: boolean;
+  /** The notes saved with a session (persistAuthentication: the logged-in user's). */
+  readonly notes: ReadonlySet<string>;
 }
 
 /** A freshly generated id colliding with a live one needs ~2^64 sessions; a few retries are plenty. */
@@ -49,6 +72,7 @@ export class StandardManager implements SessionManager {
   readonly #maxActiveSessions: number;
   readonly #processExpiresFrequency: number;
   readonly #host: SessionHost;
+  readonly #persistence: SessionPersistence | undefined;
   #sessionTimeoutSeconds: number;
   #backgroundTicks = 0;
 
@@ -67,6 +91,7 @@ export class StandardManager implements SessionManager {
       ...(options.jvmRoute === undefined ? {} : { jvmRoute: options.jvmRoute }),
     });
     this.#listeners = options.listeners;
+    this.#persistence = options.persistence;
     this.#logger = options.logger;
     this.#now = options.now ?? Date.now;
     this.#maxActiveSessions = maxActive;
@@ -156,9 +181,107 @@ export class StandardManager implements SessionManager {
     this.#backgroundTicks = 0;
   }
 
-  async stop(): Promise<void> {
+  async restore(carried: StoredSessions | null): Promise<void> {
+    const persistence = this.#persistence;
+    if (persistence === undefined) return;
+    const file = persistence.file;
+    // The file written by the stop before a reload holds the same sessions: read once, they must not come back later.
+    const fromFile = file === null ? null : this.#take(file);
+    const stored = carried ?? fromFile;
+    if (stored === null) return;
+    const source = file ?? 'the sessions carried over the reload';
+    const sessions: StandardSession[] = [];
+    try {
+      for (const text of stored) {
+        const snapshot = decodeSession(text, persistence.types, source, (name, type) =>
+          logCoded(this.#logger, 'warn', { code: 'SV_ERR_SESSION_TYPE_NOT_REGISTERED', params: { source, type } }, { attribute: name }),
+        );
+        sessions.push(new StandardSession(this.#host, snapshot.id, snapshot.maxInactiveInterval, snapshot));
+      }
+    } catch (error) {
+      // A corrupt or crafted file restores nothing (never half of it); it is kept aside and the application starts.
+      const movedTo = file === null ? 'nowhere (it was in memory)' : moveAside(file, stored, this.#now());
+      logCoded(this.#logger, 'error', { code: 'SV_MSG_SESSION_FILE_UNREADABLE', params: { file: source, movedTo } }, { err: error });
+      return;
+    }
+    const now = this.#now();
+    let restored = 0;
+    for (const session of sessions) {
+      // Expired while the server was down (or over a long reload): gone, as in Tomcat, with no events.
+      if (session.isIdleExpired(now) || !this.#ids.isValidId(session.getId())) continue;
+      this.#sessions.set(session.getId(), session);
+      session.notifyActivation('sessionDidActivate');
+      restored++;
+    }
+    logCoded(this.#logger, 'info', { code: 'SV_MSG_SESSIONS_RESTORED', params: { count: restored, source } });
+  }
+
+  async stop(): Promise<StoredSessions | null> {
+    const stored = this.#persistence === undefined ? null : this.#save(this.#persistence);
     for (const session of [...this.#sessions.values()]) this.#expire(session);
     this.#sessions.clear();
+    return stored;
+  }
+
+  /** Saves every valid session it can (passivated, then discarded) and returns them; the rest expire in stop(). */
+  #save(persistence: SessionPersistence): StoredSessions {
+    const stored: string[] = [];
+    const now = this.#now();
+    for (const session of [...this.#sessions.values()]) {
+      if (!session.isValid() || session.isIdleExpired(now)) continue;
+      session.notifyActivation('sessionWillPassivate');
+      const snapshot = session.snapshot({
+        attribute: (name, value) => this.#keepAttribute(persistence, session, name, value),
+        note: (name) => persistence.notes.has(name),
+      });
+      stored.push(
+        encodeSession(snapshot, persistence.types, (name, why) => this.#leftOut(persistence, session, name, why.className, why.reason), {
+          allowClass: persistence.classFilter === null ? undefined : (className) => persistence.classFilter!.test(className),
+        }),
+      );
+      session.discard();
+    }
+    if (persistence.file !== null) {
+      try {
+        // No sessions, no file (and none left from before): the next start has nothing to restore.
+        if (stored.length === 0) rmSync(persistence.file, { force: true });
+        else writeSessionFile(persistence.file, stored);
+      } catch (error) {
+        logCoded(this.#logger, 'error', { code: 'SV_MSG_SESSION_FILE_NOT_WRITTEN', params: { file: persistence.file } }, { err: error });
+      }
+    }
+    return stored;
+  }
+
+  #keepAttribute(persistence: SessionPersistence, session: StandardSession, name: string, value: unknown): boolean {
+    if (persistence.nameFilter === null || persistence.nameFilter.test(name)) return true;
+    this.#leftOut(persistence, session, name, classNameOf(value), 'its name does not match sessionAttributeNameFilter');
+    return false;
+  }
+
+  #leftOut(
+    persistence: SessionPersistence,
+    session: StandardSession,
+    name: string,
+    className: string,
+    reason: NotStorableReason | 'its name does not match sessionAttributeNameFilter',
+  ): void {
+    const params = { name, id: session.getId(), className, reason };
+    logCoded(this.#logger, persistence.warnOnFilter ? 'warn' : 'debug', { code: 'SV_MSG_SESSION_ATTRIBUTE_NOT_SAVED', params });
+  }
+
+  #take(file: string): StoredSessions | null {
+    try {
+      return takeSessionFile(file);
+    } catch (error) {
+      logCoded(
+        this.#logger,
+        'error',
+        { code: 'SV_MSG_SESSION_FILE_UNREADABLE', params: { file, movedTo: 'nowhere (it could not be read)' } },
+        { err: error },
+      );
+      return null;
+    }
   }
 
   #processExpires(): void {

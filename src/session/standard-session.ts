@@ -2,6 +2,7 @@
 import type { HttpSessionBindingEvent, HttpSessionEvent } from '../servlet/listeners.js';
 import type { ServletContext } from '../servlet/servlet-context.js';
 import { SessionBase } from './session-base.js';
+import type { SessionSnapshot } from './session-snapshot.js';
 
 export type SessionEventMethod = 'sessionCreated' | 'sessionDestroyed' | 'attributeAdded' | 'attributeRemoved' | 'attributeReplaced';
 
@@ -35,16 +36,52 @@ export class StandardSession extends SessionBase {
   /** Requests currently using the session; such a session never expires under them. */
   #accessCount = 0;
 
-  constructor(host: SessionHost, id: string, maxInactiveIntervalSeconds: number) {
+  /** A new session, or (`stored`) one read back from a stored session, keeping its id, times and values. */
+  constructor(host: SessionHost, id: string, maxInactiveIntervalSeconds: number, stored?: SessionSnapshot) {
     const now = host.now();
     super(
       host.servletContext,
-      id,
-      { creationTime: now, lastAccessedTime: now, maxInactiveInterval: maxInactiveIntervalSeconds, isNew: true },
-      new Map(),
+      stored?.id ?? id,
+      stored ?? { creationTime: now, lastAccessedTime: now, maxInactiveInterval: maxInactiveIntervalSeconds, isNew: true },
+      new Map(stored?.attributes),
     );
+    if (stored !== undefined) for (const [name, value] of stored.notes) this.notes.set(name, value);
     this.#host = host;
-    this.#thisAccessedTime = now;
+    this.#thisAccessedTime = stored?.lastAccessedTime ?? now;
+  }
+
+  /** The session as data, with the attributes and notes `keep` accepts (for the stored session format). */
+  snapshot(keep: { attribute(name: string, value: unknown): boolean; note(name: string): boolean }): SessionSnapshot {
+    return {
+      id: this.getId(),
+      creationTime: this.getCreationTime(),
+      lastAccessedTime: this.#thisAccessedTime,
+      maxInactiveInterval: this.maxInactive,
+      isNew: this.newSession,
+      attributes: [...this.attributes].filter(([name, value]) => keep.attribute(name, value)),
+      notes: [...this.notes].filter(([name]) => keep.note(name)),
+    };
+  }
+
+  /** Tells every attribute value implementing HttpSessionActivationListener that the session is saved or read back. */
+  notifyActivation(method: 'sessionWillPassivate' | 'sessionDidActivate'): void {
+    const event: HttpSessionEvent = { getSession: () => this.facade };
+    for (const value of this.attributes.values()) {
+      if ((typeof value !== 'object' && typeof value !== 'function') || value === null) continue;
+      const callback: unknown = (value as Record<string, unknown>)[method];
+      if (typeof callback === 'function')
+        this.#host.guard(value, method, () => (callback as (e: HttpSessionEvent) => void).call(value, event));
+    }
+  }
+
+  /**
+   * Ends a session that was saved (Tomcat's expire(false)): it leaves the Manager without sessionDestroyed or
+   * unbinding events, since it lives on in the stored copy.
+   */
+  discard(): void {
+    this.#host.remove(this);
+    this.valid = false;
+    this.attributes.clear();
   }
 
   setAttribute(name: string, value: unknown): void {

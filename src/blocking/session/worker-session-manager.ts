@@ -114,6 +114,11 @@ export class WorkerSessionManager implements SessionManager {
 
   async start(): Promise<void> {}
 
-  /** Stopping a worker must not expire the sessions every other worker shares. */
-  async stop(): Promise<void> {}
+  /** The owner's Manager restores the sessions (over a reload, from its file); a worker sees them through it. */
+  async restore(): Promise<void> {}
+
+  /** Stopping a worker must not expire (nor save) the sessions every other worker shares. */
+  async stop(): Promise<null> {
+    return null;
+  }
 }

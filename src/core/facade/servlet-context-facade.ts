@@ -4,6 +4,7 @@
  */
 import type { RequestDispatcher } from '../../servlet/request-dispatcher.js';
 import type { ServletContext } from '../../servlet/servlet-context.js';
+import type { SessionType } from '../../servlet/session-type.js';
 
 export class ServletContextFacade implements ServletContext {
   readonly #context: ServletContext;
@@ -74,5 +75,8 @@ export class ServletContextFacade implements ServletContext {
   }
   log(message: string, error?: unknown): void {
     this.#context.log(message, error);
+  }
+  addSessionType(type: SessionType): void {
+    this.#context.addSessionType(type);
   }
 }
