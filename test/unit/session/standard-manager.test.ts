@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, ContainerError } from '../../../src/errors/container-error.js';
 import type { HttpSessionBindingEvent, HttpSessionEvent } from '../../../src/servlet/listeners.js';
 import type { ServletContext } from '../../../src/servlet/servlet-context.js';
-import { StandardManager, type StandardManagerOptions } from '../../../src/session/standard-manager.js';
+import { SessionTypes } from '../../../src/session/session-format.js';
+import type { ManagedSession } from '../../../src/session/session-manager.js';
+import { StandardManager, type SessionPersistence, type StandardManagerOptions } from '../../../src/session/standard-manager.js';
 
 const context = { getContextPath: () => '/shop' } as unknown as ServletContext;
 const MINUTE = 60_000;
@@ -335,5 +337,62 @@ describe('StandardManager.changeSessionId', () => {
     const session = manager.createSession();
     session.invalidate();
     expect(() => manager.changeSessionId(session)).toThrow(/changeSessionId: Session already invalidated/);
+  });
+});
+
+describe('StandardManager saving its sessions (reload, restart)', () => {
+  const persistence = (overrides: Partial<SessionPersistence> = {}): SessionPersistence => ({
+    file: null,
+    types: new SessionTypes(),
+    nameFilter: null,
+    classFilter: null,
+    warnOnFilter: true,
+    notes: new Set(),
+    ...overrides,
+  });
+
+  async function carry(
+    overrides: Partial<SessionPersistence>,
+    fill: (session: ManagedSession) => void,
+  ): Promise<{ restored: ManagedSession | null; events: string[]; logs: Array<Record<string, unknown>> }> {
+    const first = harness({ persistence: persistence(overrides) });
+    const session = first.manager.createSession();
+    fill(session);
+    const stored = await first.manager.stop();
+    const second = harness({ persistence: persistence(overrides) });
+    await second.manager.restore(stored);
+    return { restored: second.manager.findSession(session.getId()), events: first.events, logs: first.logLines() };
+  }
+
+  it('saves instead of destroying: no sessionDestroyed for a saved session, and it comes back with its values', async () => {
+    const { restored, events } = await carry({}, (s) => s.setAttribute('n', 1));
+    expect(events.some((e) => e.startsWith('destroyed'))).toBe(false);
+    expect(restored?.getAttribute('n')).toBe(1);
+  });
+
+  it('sessionAttributeNameFilter and sessionAttributeValueClassNameFilter leave attributes out, logged as warnings', async () => {
+    const { restored, logs } = await carry({ nameFilter: /keep\..*/, classFilter: /Object|Array|Date/ }, (s) => {
+      s.setAttribute('keep.a', { when: new Date(0) });
+      s.setAttribute('keep.b', new Map([[1, 2]]));
+      s.setAttribute('drop', 'x');
+    });
+    expect(restored?.getAttributeNames()).toEqual(['keep.a']);
+    const messages = logs.filter((l) => l['code'] === 'SV_MSG_SESSION_ATTRIBUTE_NOT_SAVED').map((l) => String(l['msg']));
+    expect(messages).toEqual([
+      expect.stringMatching(/\[drop\] \(class \[string\]\).*does not match sessionAttributeNameFilter/),
+      expect.stringMatching(/\[keep\.b\] \(class \[Map\]\).*not allowed by sessionAttributeValueClassNameFilter/),
+    ]);
+  });
+
+  it('persistAuthentication: the notes named are saved, the others never', async () => {
+    const user = 'org.apache.catalina.authenticator.PRINCIPAL';
+    const withUser = await carry({ notes: new Set([user]) }, (s) => {
+      s.setNote(user, { name: 'bob' });
+      s.setNote('saved-request', { uri: '/x' });
+    });
+    expect(withUser.restored?.getNote(user)).toEqual({ name: 'bob' });
+    expect(withUser.restored?.getNote('saved-request')).toBeUndefined();
+    const without = await carry({}, (s) => s.setNote(user, { name: 'bob' }));
+    expect(without.restored?.getNote(user)).toBeUndefined();
   });
 });
