@@ -439,8 +439,10 @@ function completeConditions(raws: readonly RawCondition[], context: ParseContext
 }
 
 function compilePattern(pattern: string, ignoreCase: boolean, file: string, line: number): RegExp {
-  // mod_rewrite searches the input (Java's find()); NC matches letters in either case.
-  const compiled = compileConfigPattern(pattern, { whole: false, ignoreCase });
+  // Tomcat 10.1 matches rule and condition patterns against the whole input (Java's matches(), where mod_rewrite
+  // searches): `^/a` does not match `/ab`, and the differential test against Tomcat checks it. NC matches letters in
+  // either case.
+  const compiled = compileConfigPattern(pattern, { ignoreCase });
   if (!compiled.ok) throw new ConfigError('SV_ERR_REWRITE_PATTERN', { file, line, pattern, detail: compiled.reason });
   return compiled.regex;
 }

@@ -291,7 +291,7 @@ export class RewriteValve extends ContainerValveBase {
     let query: string | null;
     if (q < 0) {
       // No new query string: the original stays, unless QSD drops it.
-      query = qsd ? null : originalQuery;
+      query = qsd ? '' : originalQuery;
     } else {
       // A new one replaces it, unless QSA appends the original (QSD wins over QSA).
       query = encodeRewriteQuery(url.slice(q + 1));

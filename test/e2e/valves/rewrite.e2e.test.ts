@@ -33,7 +33,7 @@ RewriteRule ^/app/choice$ /app/echo/choice/\${one:key} [L]
 RewriteRule ^/app/custom/(.*)$ /app/echo/custom/\${custom:$1} [L]
 # conditions
 RewriteCond %{HTTP:X-Mode} =beta [NC,OR]
-RewriteCond %{QUERY_STRING} (^|&)beta=1
+RewriteCond %{QUERY_STRING} (.*&)?beta=1(&.*)?
 RewriteCond %{REQUEST_METHOD} ^GET$
 RewriteRule ^/app/mode$ /app/echo/beta [L]
 RewriteRule ^/app/attrs/(.*)$ /app/echo/attrs [E=rw.a:$1,E=rw.b:%{REQUEST_METHOD},L]
@@ -103,7 +103,13 @@ describe('RewriteValve', () => {
 
   it('a Host rule rewrites internally and the Mapper maps the new URI again', async () => {
     const seen = await echo('/app/h/some/thing?q=1');
-    expect(seen).toMatchObject({ uri: '/app/echo/h/some/thing', query: 'q=1', servletPath: '/echo', pathInfo: '/h/some/thing', 'param.q': '1' });
+    expect(seen).toMatchObject({
+      uri: '/app/echo/h/some/thing',
+      query: 'q=1',
+      servletPath: '/echo',
+      pathInfo: '/h/some/thing',
+      'param.q': '1',
+    });
     // Mapped to the DefaultServlet this time.
     const file = await fetch(`${server.url}/app/to-static`);
     expect(await file.text()).toBe('x\n');
@@ -126,7 +132,7 @@ describe('RewriteValve', () => {
 
   it('-f, -d and -s test the webapp resources', async () => {
     expect(await echo('/app/static/hello.txt')).toMatchObject({ uri: '/app/echo/file/hello.txt' });
-    expect(await (await fetch(`${server.url}/app/static/missing.txt`)).status).toBe(404);
+    expect((await fetch(`${server.url}/app/static/missing.txt`)).status).toBe(404);
     expect(await echo('/app/c/dir')).toMatchObject({ pathInfo: '/is-dir' });
     expect(await echo('/app/c/size')).toMatchObject({ pathInfo: '/empty' });
   });
