@@ -62,6 +62,8 @@ RewriteCond %{HTTP:X-Id} ^id-([0-9]+)$
 RewriteRule ^/app/id$ /app/echo/id/%1 [L]
 RewriteCond %{HTTP:X-Neg} =1
 RewriteRule !^/app/nothing$ /app/echo/negated [L]
+RewriteCond %{HTTP:X-Rename} =1
+RewriteRule ^127\\.0\\.0\\.1$ renamed.test [H]
 `;
 const PEOPLE = '# key value\nann Ann Smith\nbob Bob\n';
 
@@ -134,6 +136,7 @@ const REQUESTS: readonly (readonly [string, string, RequestInit?])[] = [
   ['a condition back-reference', '/app/id', { headers: { 'X-Id': 'id-42' } }],
   ['a negated rule pattern', '/app/anything', { headers: { 'X-Neg': '1' } }],
   ['a negated rule pattern that matches', '/app/nothing', { headers: { 'X-Neg': '1' } }],
+  ['H rewrites the host name (the default Host serves it)', '/app/echo/host?x=1', { headers: { 'X-Rename': '1' } }],
 ];
 
 async function observe(base: string, path: string, init: RequestInit = {}): Promise<Observed> {

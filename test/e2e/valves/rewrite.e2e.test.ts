@@ -193,3 +193,40 @@ describe('RewriteValve', () => {
     expect((await fetch(`${server.url}/${name}/hello.txt`)).status).toBe(404);
   });
 });
+
+describe('RewriteValve behind a blocking-style connector (rules run on the worker threads)', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      files: {
+        'conf/Catalina/localhost/rewrite.config':
+          'RewriteRule ^/app/h/(.*)$ /app/echo/h/$1 [L]\nRewriteRule ^/app/old$ /app/echo/new [R=301]\n',
+      },
+      serverXml: `<?xml version="1.0"?>
+<Server port="-1" shutdown="SHUTDOWN">
+  <Service name="Catalina">
+    <Connector port="0" address="127.0.0.1" protocol="HTTP/1.1-blocking" maxThreads="2" minSpareThreads="1"/>
+    <Engine name="Catalina" defaultHost="localhost">
+      <Host name="localhost" appBase="${appBase}" autoDeploy="false">
+        <Valve className="org.apache.catalina.valves.rewrite.RewriteValve"/>
+      </Host>
+    </Engine>
+  </Service>
+</Server>
+`,
+    });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('rewrites internally, redirects, and runs the Context valve of the webapp', async () => {
+    const rewritten = await fetch(`${server.url}/app/h/x?q=1`);
+    expect(await rewritten.text()).toContain('uri=/app/echo/h/x\nquery=q=1\n');
+    const moved = await fetch(`${server.url}/app/old`, { redirect: 'manual' });
+    expect([moved.status, moved.headers.get('location')]).toEqual([301, '/app/echo/new']);
+    expect(await (await fetch(`${server.url}/app/c/internal/y`)).text()).toContain('pathInfo=/ctx/y\n');
+  });
+});
