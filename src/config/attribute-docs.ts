@@ -3,7 +3,7 @@
  * in docs/configuration.md.
  */
 import { attributeOwners, attributesOf, type AttributeSpec, type AttributeValue } from './attributes.js';
-import { namingResourceTypes, notImplementedElements } from './element-schema.js';
+import { implementedValves, namingResourceTypes, notImplementedElements } from './element-schema.js';
 import { initParameterOwners, initParametersOf } from './init-parameters.js';
 import { tomcatComponentClasses } from './tomcat-classes.js';
 
@@ -78,7 +78,8 @@ const COMMON_HEADINGS: Readonly<Record<string, string>> = {
 function qualified(element: string, className: string): string {
   switch (element) {
     case 'Valve':
-      return `org.apache.catalina.valves.${className}`;
+      // The class the valve is configured by (valves.rewrite.RewriteValve, authenticator.SingleSignOn…).
+      return [...implementedValves].find(([, owner]) => owner === `Valve:${className}`)?.[0] ?? `org.apache.catalina.valves.${className}`;
     case 'Resource':
       return `type="${[...namingResourceTypes].find(([, owner]) => owner === `Resource:${className}`)?.[0] ?? className}"`;
     case 'CredentialHandler':

@@ -98,6 +98,8 @@ const valve = builder('Valve');
 const accessLog = builder('Valve:AccessLogValve');
 const errorReport = builder('Valve:ErrorReportValve');
 const stuckThread = builder('Valve:StuckThreadDetectionValve');
+// RewriteValve (issue #21)
+const rewrite = builder('Valve:RewriteValve');
 const resources = builder('Resources');
 const loader = builder('Loader');
 const manager = builder('Manager');
@@ -1338,6 +1340,18 @@ const table = [
   // --- Proxy valves (RemoteIpValve, SSLValve, LoadBalancerDrainingValve) ---
 
   // --- RewriteValve ---
+  rewrite.bool('enabled', true, 'Whether the valve applies its rules; when false every request passes through unchanged.'),
+  rewrite.str(
+    'configuration',
+    undefined,
+    'The rules themselves, in rewrite.config syntax (one directive per line), used when the valve finds no rewrite.config: `WEB-INF/rewrite.config` of its webapp, or `conf/<Engine>/<Host>/rewrite.config` for a Host. Tomcat sets it through JMX.',
+  ),
+  rewrite.int(
+    'maxPasses',
+    100,
+    'Serval: how many times one request may run the rules (the N flag restarts them); one more is answered 500 and logged (SV_ERR_REWRITE_TOO_MANY_PASSES), so looping rules cannot hang a request.',
+    { min: 1, max: 100000 },
+  ),
 
   // --- Error report and access log valves (ErrorReportValve, JsonErrorReportValve, ProxyErrorReportValve, ExtendedAccessLogValve, JsonAccessLogValve) ---
 ] as const;

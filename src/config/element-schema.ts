@@ -85,6 +85,7 @@ export const implementedValves: ReadonlyMap<string, string> = new Map([
   // --- proxy valves ---
 
   // --- RewriteValve ---
+  [`${VALVES}rewrite.RewriteValve`, 'Valve:RewriteValve'],
 
   // --- error report and access log valves ---
 ]);

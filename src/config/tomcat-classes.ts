@@ -111,10 +111,6 @@ export const tomcatComponentClasses: ReadonlyMap<string, TomcatClass> = new Map<
   [`${C}valves.CrawlerSessionManagerValve`, refused(LIMITS)],
   [`${C}valves.ParameterLimitValve`, refused(LIMITS)],
   [`${C}valves.SemaphoreValve`, refused(LIMITS)],
-  [
-    `${C}valves.rewrite.RewriteValve`,
-    refused('it rewrites, redirects or refuses requests by rules, so without it requests would reach resources the rules keep them from'),
-  ],
   [`${C}valves.JsonErrorReportValve`, refused(ERROR_PAGES)],
   [`${C}valves.ProxyErrorReportValve`, refused(ERROR_PAGES)],
   // Redirects requests away while a node drains (and may answer them itself): it stops requests.

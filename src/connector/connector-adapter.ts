@@ -16,7 +16,7 @@ import { matchHostConfig } from '../net/tls-context.js';
 import type { Adapter, Exchange, RejectedRequest } from '../protocol/exchange.js';
 import type { ManagedSession } from '../session/session-manager.js';
 import { renderErrorPage } from '../core/error-report.js';
-import { ContainerRequest } from './container-request.js';
+import { ContainerRequest, type RequestReprocessor } from './container-request.js';
 import { ContainerResponse } from './container-response.js';
 import { validateHeaderValue } from './header-validation.js';
 import type { Connector } from './connector.js';
@@ -29,7 +29,7 @@ interface AccessLog {
   logRejected(rejected: RejectedRequest): void;
 }
 
-export class ConnectorAdapter implements Adapter {
+export class ConnectorAdapter implements Adapter, RequestReprocessor {
   readonly #connector: Connector;
   readonly #service: Service;
   readonly #logger: Logger;
@@ -68,6 +68,7 @@ export class ConnectorAdapter implements Adapter {
     const request = new ContainerRequest(exchange, config, response);
     response.attach(request);
     const entered: { context: Context | null } = { context: null };
+    request.setReprocessor(this, entered);
     let running: Promise<void> | undefined;
     try {
       const prepared = this.#prepare(request, response, entered);
@@ -88,6 +89,29 @@ export class ConnectorAdapter implements Adapter {
         return this.#end(request, response, entered);
       },
     );
+  }
+
+  /**
+   * A RewriteValve changed the request's URI, query or host: it is canonicalised and mapped again by the same steps
+   * as on arrival (#prepare) and runs through the Engine pipeline from the start, as Tomcat's RewriteValve re-invokes
+   * CoyoteAdapter.prepare() and the Engine's first valve. The request leaves the Context it was in; #prepare enters
+   * the one it maps to now, and #afterResponse leaves that one.
+   */
+  reprocess(request: ContainerRequest, state: unknown): ValveResult {
+    const entered = state as { context: Context | null };
+    const response = request.response;
+    entered.context?.exit();
+    entered.context = null;
+    const query = request.getQueryString();
+    const prepared = this.#prepare(
+      request,
+      response,
+      entered,
+      query === null ? request.getRequestURI() : `${request.getRequestURI()}?${query}`,
+    );
+    if (prepared === true) return this.#service.engine.pipeline.invoke(request, response);
+    if (prepared === false) return;
+    return prepared.then((ready) => (ready ? this.#service.engine.pipeline.invoke(request, response) : undefined));
   }
 
   /**
@@ -139,7 +163,12 @@ export class ConnectorAdapter implements Adapter {
    * Canonicalise, map and read a form body; false when the request has already been answered. A promise only
    * when something must be waited for (a Context being reloaded, a request body to read).
    */
-  #prepare(request: ContainerRequest, response: ContainerResponse, entered: { context: Context | null }): boolean | Promise<boolean> {
+  #prepare(
+    request: ContainerRequest,
+    response: ContainerResponse,
+    entered: { context: Context | null },
+    target: string = request.exchange.target,
+  ): boolean | Promise<boolean> {
     const exchange = request.exchange;
     const misdirected = this.#misdirected(request);
     if (misdirected !== null) {
@@ -152,7 +181,7 @@ export class ConnectorAdapter implements Adapter {
     let sessionIdFromUrl: string | null;
     let path: string;
     try {
-      rawPath = splitRequestTarget(exchange.target).rawPath;
+      rawPath = splitRequestTarget(target).rawPath;
       const canonical = canonicalizeUri(rawPath, this.#canonicalizeOptions);
       path = canonical.path;
       sessionIdFromUrl = canonical.sessionId;
@@ -164,9 +193,9 @@ export class ConnectorAdapter implements Adapter {
     const mapping = request.mappingData;
     this.#service.mapperListener.map(request.getServerName(), path, mapping, sessionIdFromUrl, request);
     if (mapping.context !== null && !mapping.context.enter()) {
-      return this.#waitForContext(request, response, entered, path, sessionIdFromUrl);
+      return this.#waitForContext(request, response, entered, path, sessionIdFromUrl, target);
     }
-    return this.#mapped(request, response, entered, path, sessionIdFromUrl);
+    return this.#mapped(request, response, entered, path, sessionIdFromUrl, target);
   }
 
   /**
@@ -179,6 +208,7 @@ export class ConnectorAdapter implements Adapter {
     entered: { context: Context | null },
     path: string,
     sessionIdFromUrl: string | null,
+    target: string,
   ): Promise<boolean> {
     const mapping = request.mappingData;
     for (let waits = 1; ; waits++) {
@@ -190,7 +220,7 @@ export class ConnectorAdapter implements Adapter {
         return false;
       }
     }
-    return this.#mapped(request, response, entered, path, sessionIdFromUrl);
+    return this.#mapped(request, response, entered, path, sessionIdFromUrl, target);
   }
 
   /** The request is mapped (and its Context entered): redirect, answer a missing host/context, or read the body. */
@@ -200,14 +230,15 @@ export class ConnectorAdapter implements Adapter {
     entered: { context: Context | null },
     path: string,
     sessionIdFromUrl: string | null,
+    target: string,
   ): boolean | Promise<boolean> {
     const exchange = request.exchange;
     const mapping = request.mappingData;
     entered.context = mapping.context;
     if (mapping.redirectPath !== null) {
       // Context root without its trailing slash: redirect to `/ctx/` keeping the query (Tomcat's Mapper).
-      const query = exchange.target.indexOf('?');
-      response.setHeader('Location', encodeURI(mapping.redirectPath) + (query < 0 ? '' : exchange.target.slice(query)));
+      const query = target.indexOf('?');
+      response.setHeader('Location', encodeURI(mapping.redirectPath) + (query < 0 ? '' : target.slice(query)));
       response.setStatus(302);
       return false;
     }

@@ -25,6 +25,7 @@ import type { HttpServletResponse } from '../servlet/http-servlet-response.js';
 import { parseCookieHeader } from './cookie-parser.js';
 import { parseHttpDate } from './http-date.js';
 import type { ContainerMapping, ExchangeControl, Request } from '../core/request.js';
+import type { ValveResult } from '../core/valve.js';
 import { RequestFacade } from '../core/facade/request-facade.js';
 import { RequestContent } from './request-content.js';
 import { tlsAttribute } from './tls-attributes.js';
@@ -39,12 +40,22 @@ const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?]*/;
 
 let requestCounter = 0;
 
+/** What maps and runs a request again after a RewriteValve rewrote it (ConnectorAdapter). */
+export interface RequestReprocessor {
+  reprocess(request: ContainerRequest, state: unknown): ValveResult;
+}
+
 export class ContainerRequest implements Request {
   readonly #exchange: Exchange;
   readonly #connector: ConnectorConfig;
   readonly #response: ContainerResponse;
-  readonly #requestURI: string;
-  readonly #queryString: string | null;
+  #requestURI: string;
+  #queryString: string | null;
+  /** A host name a RewriteValve H rule set; null = the Host header's. */
+  #rewrittenServerName: string | null = null;
+  /** Who maps and runs this request again after a RewriteValve changed it (the adapter), and its per-request state. */
+  #reprocessor: RequestReprocessor | null = null;
+  #reprocessState: unknown = null;
   /** Header names as first received and values by lower-case name, built when first needed (see getHeader). */
   #headerNames: string[] | null = null;
   #headerValues: Map<string, string[]> | null = null;
@@ -116,6 +127,25 @@ export class ContainerRequest implements Request {
     this.#binding = binding;
     this.#decodedUri = decodedUri;
     this.#sessionIdFromUrl = sessionIdFromUrl;
+  }
+
+  /** Set by the adapter that serves this request: it maps and runs it again for reprocess(). */
+  setReprocessor(reprocessor: RequestReprocessor, state: unknown): void {
+    this.#reprocessor = reprocessor;
+    this.#reprocessState = state;
+  }
+
+  rewriteTarget(requestURI: string, queryString: string | null, serverName: string | null): void {
+    this.#requestURI = requestURI;
+    this.#queryString = queryString;
+    this.#decodedUri = null;
+    if (serverName !== null) this.#rewrittenServerName = serverName;
+  }
+
+  reprocess(): ValveResult {
+    if (this.#reprocessor === null)
+      throw new ContainerError('SV_ERR_REQUEST_NOT_MAPPED', { uri: this.#requestURI, what: 'adapter to map it again' });
+    return this.#reprocessor.reprocess(this, this.#reprocessState);
   }
 
   getBinding(): ContextBinding | null {
@@ -267,6 +297,7 @@ export class ContainerRequest implements Request {
     return this.#exchange.secure || this.#connector.secure;
   }
   getServerName(): string {
+    if (this.#rewrittenServerName !== null) return this.#rewrittenServerName;
     if (this.#connector.proxyName !== undefined && this.#connector.proxyName !== '') return this.#connector.proxyName;
     return this.#host()?.name ?? this.#exchange.localAddress;
   }

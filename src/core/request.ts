@@ -14,6 +14,7 @@ import type { Context } from './context.js';
 import type { Host } from './host.js';
 import type { Response } from './response.js';
 import type { Wrapper } from './wrapper.js';
+import type { ValveResult } from './valve.js';
 
 /** What the Mapper chose for a request, typed with core's containers. */
 export type ContainerMapping = MappingData<Host, Context, Wrapper>;
@@ -85,6 +86,17 @@ export interface Request extends HttpServletRequest {
   restoreSavedRequest(saved: { readonly method: string; readonly contentType: string | null; readonly body: Buffer | null }): void;
   /** Authenticated user, set by authenticators or trusted front ends. */
   setUserPrincipal(principal: Principal | null, authType: string | null): void;
+  /**
+   * RewriteValve: the request URI (encoded, as a client would send it), query string (null for none) and host name
+   * (null to keep the current one) the rules produced. Nothing is mapped until `reprocess()`.
+   */
+  rewriteTarget(requestURI: string, queryString: string | null, serverName: string | null): void;
+  /**
+   * RewriteValve: canonicalises and maps the (rewritten) request again exactly as the connector did when it arrived,
+   * then runs it through the Engine pipeline from its first valve (Tomcat's RewriteValve calls the adapter's
+   * prepare() and the Engine pipeline the same way). A URI the canonicaliser refuses is answered 400 there.
+   */
+  reprocess(): ValveResult;
   /** Attributes the container keeps for itself (never visible to or settable by protocol input). */
   getNote(name: string): unknown;
   setNote(name: string, value: unknown): void;

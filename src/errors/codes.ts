@@ -1097,6 +1097,88 @@ const catalogue = {
   // --- proxy valves and RemoteIpFilter (issue #21) ---
 
   // --- RewriteValve (issue #21) ---
+  SV_ERR_REWRITE_CONFIG_READ: {
+    message: 'Rewrite configuration [{file}] cannot be read: {detail}',
+    detail: "the operating system's message",
+  },
+  SV_ERR_REWRITE_UNKNOWN_DIRECTIVE: {
+    message: '{file}:{line}: [{directive}] is not a rewrite directive; a line is RewriteCond, RewriteRule, RewriteMap or a # comment',
+  },
+  SV_ERR_REWRITE_ARGUMENTS: {
+    message: '{file}:{line}: [{directive}] takes {expected}; found [{count}] argument(s)',
+  },
+  SV_ERR_REWRITE_DANGLING_CONDITION: {
+    message:
+      '{file}:{line}: this RewriteCond is followed by no RewriteRule, so it would apply to nothing; add the rule or remove the condition',
+  },
+  SV_ERR_REWRITE_UNKNOWN_FLAG: {
+    message: '{file}:{line}: [{directive}] has unknown flag [{flag}]; known (case matters): [{known}]',
+  },
+  SV_ERR_REWRITE_FLAG_VALUE: {
+    message: '{file}:{line}: flag [{flag}] has invalid value [{value}]; allowed: {allowed}',
+  },
+  SV_ERR_REWRITE_PROXY_REFUSED: {
+    message:
+      '{file}:{line}: flag [{flag}] (proxy) is refused: like Tomcat, Serval has no proxy to pass the request to, so the rule cannot do what it says',
+  },
+  SV_ERR_REWRITE_PATTERN: {
+    message: '{file}:{line}: pattern [{pattern}] is refused: {detail}',
+    detail: 'the reason src/config/config-pattern.ts gives, which may quote the JavaScript regular expression engine',
+  },
+  SV_ERR_REWRITE_SUBSTITUTION: {
+    message: '{file}:{line}: [{text}] is not a valid substitution: {reason}',
+    reasons: [
+      'it ends with a lone backslash',
+      'a $ is followed by a digit or {',
+      'a % is followed by a digit or {',
+      'a ${…} or %{…} is not closed',
+      'a map lookup reads ${map:key} or ${map:key|default}',
+    ],
+  },
+  SV_ERR_REWRITE_UNKNOWN_MAP: {
+    message: '{file}:{line}: map [{map}] is not declared by any RewriteMap line of the file; declared: [{declared}]',
+  },
+  SV_ERR_REWRITE_VARIABLE_TYPE: {
+    message: '{file}:{line}: variable type [{type}] is unknown; known: [HTTP, ENV, SSL]',
+  },
+  SV_ERR_REWRITE_MAP_REFUSED: {
+    message: '{file}:{line}: RewriteMap [{map}] is refused: {reason}',
+    reasons: [
+      'a prg: map runs an external program, which Tomcat does not implement either; use a map module',
+      'dbm: and dbd: maps read httpd databases, which Tomcat does not implement either; use a txt: map or a map module',
+    ],
+  },
+  SV_ERR_REWRITE_INTERNAL_MAP: {
+    message: '{file}:{line}: [int:{name}] is not an internal map; known: [int:toupper, int:tolower, int:escape, int:unescape]',
+  },
+  SV_ERR_REWRITE_MAP_FILE: {
+    message: '{file}:{line}: map file [{mapFile}] cannot be read: {detail}',
+    detail: "the operating system's message",
+  },
+  SV_ERR_REWRITE_MAP_FILE_LINE: {
+    message: '{mapFile}:{mapLine}: a map line reads `key value` (a line starting with # is a comment); found [{text}]',
+  },
+  SV_ERR_REWRITE_MAP_MODULE: {
+    message: '{file}:{line}: map module [{module}] cannot be loaded: {detail}',
+    detail: "the message of the error require() or the module's constructor threw",
+  },
+  SV_ERR_REWRITE_MAP_NO_LOOKUP: {
+    message: '{file}:{line}: map module [{module}] exports no class whose instances have lookup(key)',
+  },
+  SV_MSG_REWRITE_UNKNOWN_VARIABLE: {
+    message:
+      '{file}:{line}: server variable [{name}] is not one the RewriteValve knows, so it always expands to an empty string; known: [{known}]',
+  },
+  SV_ERR_REWRITE_TOO_MANY_PASSES: {
+    message:
+      'The RewriteValve of [{container}] ran its rules [{passes}] times for [{uri}] (maxPasses [{maxPasses}]): rules with the N flag keep restarting; the request is answered 500',
+    status: 500,
+  },
+  SV_ERR_REWRITE_FAILED: {
+    message: 'The RewriteValve of [{container}] could not apply its rules to [{uri}]; the request is answered 500: {detail}',
+    status: 500,
+    detail: 'the message of the error a map module threw, or of the check the rewritten response failed',
+  },
 
   // --- error report and access log valves (issue #21) ---
 

@@ -1462,6 +1462,98 @@ const docs = {
       "An uncaught exception, an unhandled rejection or a call that would end the process could not be charged to any web application: no application frame is in its stack (a string or an fs error thrown from a callback has none) and no application code was running. It is logged as the container's own fault and the server keeps serving.",
     fix: 'Read the stack: a container frame points at a bug in Serval (please report it); no stack at all usually means application code threw something that is not an Error.',
   },
+
+  // --- RewriteValve (issue #21) ---
+  SV_ERR_REWRITE_CONFIG_READ: {
+    meaning:
+      "A RewriteValve's rewrite.config (WEB-INF/rewrite.config of its webapp, or conf/<Engine>/<Host>/rewrite.config for a Host) exists but could not be read. The webapp (or the server) does not start.",
+    fix: 'Check the permissions of the file, or remove it if the valve should have no rules.',
+  },
+  SV_ERR_REWRITE_UNKNOWN_DIRECTIVE: {
+    meaning: 'A line of rewrite.config starts with a word that is not RewriteCond, RewriteRule or RewriteMap and is not a # comment.',
+    fix: 'Correct the directive name (case matters) or comment the line out with #.',
+  },
+  SV_ERR_REWRITE_ARGUMENTS: {
+    meaning:
+      'A rewrite directive has too few or too many words: RewriteCond takes a test string, a pattern and optional [flags]; RewriteRule a pattern, a substitution and optional [flags]; RewriteMap a name and a source. Tomcat ignores extra words; Serval refuses them so that a flag list split by a space is not silently lost.',
+    fix: 'Quote a word that contains spaces ("a b"), write the flags as one word ([L,R=301]), and give each directive its arguments.',
+  },
+  SV_ERR_REWRITE_DANGLING_CONDITION: {
+    meaning: 'The file ends with RewriteCond lines that no RewriteRule follows; Tomcat drops them silently.',
+    fix: 'Add the RewriteRule those conditions were meant for, or remove them.',
+  },
+  SV_ERR_REWRITE_UNKNOWN_FLAG: {
+    meaning:
+      "A RewriteRule or RewriteCond flag is not one Tomcat's RewriteValve knows (flags are case-sensitive, as in Tomcat). Tomcat matches flags by their first letters, so it would read a typo as another flag; Serval refuses it.",
+    fix: 'Use one of the flags the message lists; see docs/valves-and-filters.md for what each does.',
+  },
+  SV_ERR_REWRITE_FLAG_VALUE: {
+    meaning: 'A flag that takes a value (R=, S=, T=, E=, CO=) has a missing or invalid one, for example R=200 or S=x.',
+    fix: 'Give the value the message describes.',
+  },
+  SV_ERR_REWRITE_PROXY_REFUSED: {
+    meaning:
+      'A RewriteRule has the P (proxy) flag. Tomcat does not implement it either: there is no proxy to send the request through, so the rule cannot do what it says, and ignoring the flag would serve the request locally instead.',
+    fix: 'Proxy in the front end (httpd, nginx) instead, or redirect with R.',
+  },
+  SV_ERR_REWRITE_PATTERN: {
+    meaning:
+      "A RewriteRule or RewriteCond pattern is not a valid regular expression, or cannot be matched in linear time (backreferences, lookaround, large counted repetitions): every configuration pattern runs in V8's linear-time engine so that no request can make matching take exponential time.",
+    fix: 'Rewrite the pattern without the construct the message names.',
+  },
+  SV_ERR_REWRITE_SUBSTITUTION: {
+    meaning:
+      'A substitution, test string, E= or CO= value has a `$`, `%` or `\\` that does not start a back-reference, variable or map lookup.',
+    fix: 'Write a literal $ or % as \\$ or \\%, and close every ${…} and %{…}.',
+  },
+  SV_ERR_REWRITE_UNKNOWN_MAP: {
+    meaning: 'A `${name:key}` lookup names a map that no RewriteMap line of the same file declares.',
+    fix: 'Declare the map with `RewriteMap name type:source`, or correct its name.',
+  },
+  SV_ERR_REWRITE_VARIABLE_TYPE: {
+    meaning: 'A `%{TYPE:name}` variable has a type other than HTTP (a header), ENV (a request attribute) or SSL (a TLS property).',
+    fix: 'Use one of those types, or a plain `%{NAME}` server variable.',
+  },
+  SV_ERR_REWRITE_MAP_REFUSED: {
+    meaning:
+      "A RewriteMap is of a type Tomcat's RewriteValve does not implement (prg:, dbm:, dbd:); a rule using it could not be applied as written.",
+    fix: 'Use a txt: or rnd: map file, an int: map, or a map module (a CommonJS class with lookup(key)).',
+  },
+  SV_ERR_REWRITE_INTERNAL_MAP: {
+    meaning: 'A RewriteMap names an int: map other than toupper, tolower, escape or unescape.',
+    fix: 'Use one of those four.',
+  },
+  SV_ERR_REWRITE_MAP_FILE: {
+    meaning: 'The file of a txt: or rnd: RewriteMap (relative to catalina.base) could not be read when the valve started.',
+    fix: 'Correct the path or the permissions of the file.',
+  },
+  SV_ERR_REWRITE_MAP_FILE_LINE: {
+    meaning: 'A line of a txt: or rnd: map file has no space between its key and its value.',
+    fix: 'Write each entry as `key value` (rnd: values separated by |), or start the line with # to make it a comment.',
+  },
+  SV_ERR_REWRITE_MAP_MODULE: {
+    meaning: 'The module a RewriteMap names could not be loaded (require() failed) or its class could not be constructed.',
+    fix: 'Check the path (relative to catalina.base) and the module itself.',
+  },
+  SV_ERR_REWRITE_MAP_NO_LOOKUP: {
+    meaning: 'The module a RewriteMap names loads, but exports no class whose instances have a lookup(key) method.',
+    fix: 'Export a class with lookup(key) returning a string (or null for no value) and, optionally, setParameters(parameters).',
+  },
+  SV_MSG_REWRITE_UNKNOWN_VARIABLE: {
+    meaning:
+      "A `%{NAME}` server variable is not one Tomcat's RewriteValve resolves (mod_rewrite has more); it always expands to an empty string. Logged when the valve starts.",
+    fix: 'Use a known variable, %{HTTP:header} for a request header, or %{ENV:attribute} for a request attribute.',
+  },
+  SV_ERR_REWRITE_TOO_MANY_PASSES: {
+    meaning:
+      "Rules with the N (next) flag restarted the rule set for one request more than the valve's maxPasses allows: they loop. The request is answered 500 and the line is logged once per such request; the loop never runs further.",
+    fix: 'Give the looping rule a pattern or condition that stops matching once it has rewritten the URL, or raise maxPasses if the rules really need more passes.',
+  },
+  SV_ERR_REWRITE_FAILED: {
+    meaning:
+      'Applying the rules to a request failed: a map module threw, or the redirect the rules built cannot be sent (a Location with a control character after the NE flag decoded it). The request is answered 500.',
+    fix: 'Fix the map module, or the rule whose substitution produced the invalid value.',
+  },
 } satisfies Record<ErrorCode, ErrorDoc>;
 
 export const errorDocs: Readonly<Record<ErrorCode, ErrorDoc>> = docs;

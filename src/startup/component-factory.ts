@@ -14,6 +14,7 @@ import { AUTHENTICATOR_VALVES } from '../security/webapp-security.js';
 import { SINGLE_SIGN_ON_CLASS, SingleSignOnValve } from '../security/single-sign-on.js';
 import type { SignOnTable } from '../security/sign-on-table.js';
 import { resolveAttributes } from '../config/attribute-values.js';
+import { REWRITE_VALVE_CLASS, RewriteValve } from '../valves/rewrite-valve.js';
 import { STUCK_THREAD_DETECTION_VALVE_CLASS, StuckThreadDetectionValve } from '../valves/stuck-thread-detection-valve.js';
 
 export const ACCESS_LOG_VALVE = 'org.apache.catalina.valves.AccessLogValve';
@@ -52,6 +53,8 @@ export function createValve(component: ComponentConfig, catalinaBase: string, lo
     // --- proxy valves ---
 
     // --- RewriteValve ---
+    case REWRITE_VALVE_CLASS:
+      return new RewriteValve(component.attributes, { catalinaBase, logger, location: component.location });
 
     // --- error report and access log valves ---
 

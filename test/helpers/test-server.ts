@@ -5,7 +5,7 @@
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { Catalina } from '../../src/startup/catalina.js';
@@ -30,6 +30,8 @@ export interface TestServerOptions {
   serverContent?: string;
   /** Replace the whole server.xml; `${port}` placeholders are not expanded. */
   serverXml?: string;
+  /** Files written under the temporary CATALINA_BASE before the server starts: relative path → content. */
+  files?: Readonly<Record<string, string>>;
 }
 
 export interface LogRecord {
@@ -59,6 +61,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   }
   const serverXml = options.serverXml ?? testServerXml(options);
   writeFileSync(join(base, 'conf', 'server.xml'), serverXml);
+  for (const [path, content] of Object.entries(options.files ?? {})) {
+    mkdirSync(dirname(join(base, path)), { recursive: true });
+    writeFileSync(join(base, path), content);
+  }
   const logs: LogRecord[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {

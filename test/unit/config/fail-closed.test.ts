@@ -65,7 +65,6 @@ describe('Tomcat components Serval does not implement', () => {
     ['org.apache.catalina.authenticator.SpnegoAuthenticator', 'authenticates users'],
     ['org.apache.catalina.ha.authenticator.ClusterSingleSignOn', 'authenticated users'],
     ['org.apache.catalina.valves.CrawlerSessionManagerValve', 'sessions of crawlers'],
-    ['org.apache.catalina.valves.rewrite.RewriteValve', 'rewrites, redirects or refuses'],
   ])('refuses server.xml with Valve %s, naming file:line and why', (className, why) => {
     const error = refusal(() =>
       loadServerConfigFromString(serverXml({ host: `<Valve className="${className}" allow="10\\.0\\.0\\.1"/>` }), env),
