@@ -7,6 +7,8 @@
  * pattern the linear-time engine refuses (config-pattern.ts), a map never declared, the proxy flag, a prg: map.
  * Where Tomcat is lax (a flag found by its first letter, trailing words ignored, a condition with no rule after it)
  * Serval refuses, so a typo cannot silently change what a rule does.
+ * Long because mod_rewrite's grammar is one whole: directives, flags, conditions, substitutions and the rule loop
+ * read each other's state, and splitting them would spread one parser over several files.
  */
 import { compileConfigPattern } from '../config/config-pattern.js';
 import type { RewriteMap, RewriteMapSource } from './rewrite-maps.js';
