@@ -24,7 +24,7 @@ class Client {
     private readonly server: () => TestServer,
     localAddress?: string,
   ) {
-    this.#agent = localAddress === undefined ? undefined : new http.Agent({ localAddress } as http.AgentOptions);
+    this.#agent = localAddress === undefined ? undefined : new http.Agent({ localAddress });
   }
 
   async fetch(path: string, options: FetchOptions = {}): Promise<FetchResponse> {
