@@ -4,13 +4,15 @@
  * class names (csrf, rest, rate, expires) or build them from code with typed options (rate-code, expires-code:
  * classes extending the serval/filters ones, with clocks that do not move); bad-* apps have invalid init-params
  * and must fail alone. Session cookies and nonces go round trip through real sockets; rate limits are per
- * client address, so those tests bind the client to 127.0.0.2… (the loopback /8 is local on Linux).
+ * client address, so those tests bind the client to 127.0.0.2… (the loopback /8 is local on Linux). Once per
+ * connector style: event-loop, and blocking (servlets on worker threads).
  */
 import http from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchHttp, type FetchOptions, type FetchResponse } from '../../helpers/http-fetch.js';
 import { REPO_ROOT, startTestServer, type TestServer } from '../../helpers/test-server.js';
+import { startBlockingServer } from '../blocking/blocking-server.js';
 
 const appBase = join(REPO_ROOT, 'test', 'fixtures', 'webapps', 'filters-csrf-rate-expires');
 const NONCE = 'org.apache.catalina.filters.CSRF_NONCE';
@@ -47,12 +49,17 @@ class Client {
 const json = (response: FetchResponse): Record<string, string> => JSON.parse(response.body.toString('utf8')) as Record<string, string>;
 const text = (response: FetchResponse): string => response.body.toString('utf8');
 
-describe('CSRF, rate limit and expires filters', () => {
+const styles = [
+  { style: 'event-loop', start: () => startTestServer({ appBase }) },
+  { style: 'blocking', start: () => startBlockingServer({ appBase }) },
+] as const;
+
+describe.each(styles)('CSRF, rate limit and expires filters ($style connector)', ({ start }) => {
   let server: TestServer;
   const current = (): TestServer => server;
 
   beforeAll(async () => {
-    server = await startTestServer({ appBase });
+    server = await start();
   });
 
   afterAll(async () => {
