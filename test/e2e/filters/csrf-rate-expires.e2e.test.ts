@@ -277,6 +277,12 @@ describe.each(styles)('CSRF, rate limit and expires filters ($style connector)',
       expect(notModified.headers['expires']).toBeUndefined();
     });
 
+    it('a static file through "modification plus 1 day": one day after its Last-Modified', async () => {
+      const notes = await fetchHttp(`${server.url}/expires/notes.txt`);
+      expect(notes.status).toBe(200);
+      expect(Date.parse(String(notes.headers['expires'])) - Date.parse(String(notes.headers['last-modified']))).toBe(86_400_000);
+    });
+
     it('built from code with a fixed clock: "access plus 1 month" from 31 January is 28 February', async () => {
       const response = await fetchHttp(`${server.url}/expires-code/page`);
       expect(response.headers['expires']).toBe('Sat, 28 Feb 2026 12:00:00 GMT');
