@@ -65,8 +65,8 @@ function startTomcat(base: string): Promise<ChildProcess> {
       output += chunk.toString('utf8');
       if (output.includes('Server startup in')) resolve(child);
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`Tomcat exited (${code}) before starting:\n${output}`)));
   });
 }
