@@ -8,6 +8,15 @@ import { convertAttribute, defaultOf } from './attribute-values.js';
 
 const defaultServlet = builder('DefaultServlet');
 
+// CsrfPreventionFilter, RestCsrfPreventionFilter, RateLimitFilter, ExpiresFilter (issue #21)
+const csrfFilter = builder('Filter:CsrfPreventionFilter');
+const restCsrfFilter = builder('Filter:RestCsrfPreventionFilter');
+const rateLimitFilter = builder('Filter:RateLimitFilter');
+const expiresFilter = builder('Filter:ExpiresFilter');
+const STATUS = { min: 100, max: 599 } as const;
+const RANDOM_CLASS_DOC =
+  "Tomcat's java.util.Random subclass for nonces. Accepted for compatibility and not used: Serval's nonces always come from node:crypto's CSPRNG, so no value can make them weaker.";
+
 const table = [
   defaultServlet.bool('listings', false, 'Whether a directory without a welcome file answers with an HTML listing instead of 404.'),
   defaultServlet.bool('readonly', true, 'Whether PUT and DELETE are refused with 405; `false` allows them (PUT 201/204, DELETE 204/404).'),
@@ -55,11 +64,94 @@ const table = [
   // --- CorsFilter, HttpHeaderSecurityFilter and the small filters (SetCharacterEncodingFilter, AddDefaultCharsetFilter, RequestDumperFilter, FailedRequestFilter, SessionInitializerFilter) ---
 
   // --- CsrfPreventionFilter, RestCsrfPreventionFilter, RateLimitFilter, ExpiresFilter ---
+  csrfFilter.int('denyStatus', 403, 'Status sent (with sendError) when a request lacks a valid nonce.', STATUS),
+  csrfFilter.str(
+    'entryPoints',
+    '',
+    'Comma-separated paths (servlet path + path info, e.g. `/home`) a GET may reach without a nonce: where a user enters the application.',
+  ),
+  csrfFilter.int(
+    'nonceCacheSize',
+    5,
+    'How many of the latest nonces of a session stay valid (first in, first out), for parallel requests, back and refresh.',
+    { min: 1, max: 1000 },
+  ),
+  csrfFilter.str(
+    'nonceRequestParameterName',
+    'org.apache.catalina.filters.CSRF_NONCE',
+    'Name of the request parameter that carries the nonce; also published as the context attribute `org.apache.catalina.filters.CSRF_NONCE_PARAM_NAME`.',
+  ),
+  csrfFilter.bool(
+    'enforce',
+    true,
+    '`false` does not refuse: requests without a valid nonce are served (Tomcat only logs them at debug level). Nonces are still issued.',
+  ),
+  csrfFilter.str(
+    'noNonceURLPatterns',
+    '*.css, *.js, *.gif, *.png, *.jpg, *.svg, *.ico, *.jpeg, *.mjs',
+    'Comma-separated patterns of URLs that encodeURL() leaves without a nonce and GETs reach without one: `*suffix`, `prefix*`, `/regex/` (whole match), `mime:` + one of those (matched on the MIME type of the URL); the whole value between slashes is one regex.',
+  ),
+  csrfFilter.str('randomClass', 'java.security.SecureRandom', RANDOM_CLASS_DOC),
+  restCsrfFilter.int('denyStatus', 403, "Status sent (with sendError) when a modifying request lacks the session's token.", STATUS),
+  restCsrfFilter.str(
+    'pathsAcceptingParams',
+    '',
+    'Comma-separated paths (servlet path + path info) where the token may also come as an `X-CSRF-Token` request parameter when the header is absent.',
+  ),
+  restCsrfFilter.str('randomClass', 'java.security.SecureRandom', RANDOM_CLASS_DOC),
+  rateLimitFilter.int('bucketDuration', 60, 'Length of a time bucket; each address may make bucketRequests requests per bucket.', {
+    unit: 's',
+    min: 1,
+    max: 86_400,
+  }),
+  rateLimitFilter.int('bucketRequests', 300, 'Requests one address may make in a bucket; the next ones are refused (or only counted).', {
+    min: 1,
+  }),
+  rateLimitFilter.bool(
+    'enforce',
+    true,
+    '`false` counts without refusing: the application reads the count from the request attribute `org.apache.catalina.filters.RateLimitFilter.Count`.',
+  ),
+  rateLimitFilter.int('statusCode', 429, 'Status sent (with sendError) to a request over the limit.', STATUS),
+  rateLimitFilter.str('statusMessage', 'Too many requests', 'Message passed to sendError with statusCode.'),
+  rateLimitFilter.bool(
+    'exposeHeaders',
+    false,
+    'Send the `RateLimit-Policy` header (and, when enforcing, `RateLimit`) of the IETF RateLimit header fields draft.',
+  ),
+  rateLimitFilter.str('policyName', undefined, 'Policy name in the exposed headers; by default `fast-<n>` or `exact-<n>` as in Tomcat.'),
+  rateLimitFilter.enum(
+    'rateLimitClassName',
+    ['org.apache.catalina.util.FastRateLimiter', 'org.apache.catalina.util.ExactRateLimiter'],
+    'org.apache.catalina.util.FastRateLimiter',
+    "FastRateLimiter rounds the bucket up to a power of two milliseconds (60 s → 65.536 s) and scales bucketRequests by the same ratio (300 → 328), as Tomcat's; ExactRateLimiter keeps both as written.",
+  ),
+  expiresFilter.str(
+    'ExpiresDefault',
+    undefined,
+    'Expiration for responses no ExpiresByType matches, in mod_expires syntax: `access plus 1 month 2 days`, `modification plus 1 hour`, or `A<seconds>` / `M<seconds>`.',
+  ),
+  expiresFilter.str(
+    'ExpiresByType ',
+    undefined,
+    'One parameter per content type, named `ExpiresByType text/css` (or a major type, `ExpiresByType image`), its value in the syntax of ExpiresDefault. The full content type is tried first, then without parameters, then the major type.',
+    { prefix: true },
+  ),
+  expiresFilter.str(
+    'ExpiresExcludedResponseStatusCodes',
+    '304',
+    'Comma-separated statuses whose responses get no Expires or Cache-Control max-age.',
+  ),
+  expiresFilter.str(
+    'ExpiresActive',
+    'On',
+    "mod_expires' switch (`On`/`Off`, or `true`/`false`): `Off` makes the filter pass responses through untouched. Tomcat 10.1 ignores this parameter with a warning (always on).",
+  ),
 ] as const;
 
 type Entry = (typeof table)[number];
 
-/** `DefaultServlet`: the servlets whose init parameters the table declares. */
+/** `DefaultServlet`, `Filter:<SimpleClassName>`: the servlets and filters whose init parameters the table declares. */
 export type InitParameterOwner = Entry['owner'];
 
 /** The typed init parameters of one servlet, every one defaulted. */

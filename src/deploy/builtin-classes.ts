@@ -5,6 +5,10 @@
 import { DefaultServlet } from '../builtin-servlets/default-servlet.js';
 import { JspUnavailableServlet } from '../builtin-servlets/jsp-unavailable-servlet.js';
 import { WelcomeServlet } from '../builtin-servlets/welcome-servlet.js';
+import { CsrfPreventionFilter } from '../filters/csrf-prevention-filter.js';
+import { ExpiresFilter } from '../filters/expires-filter.js';
+import { RateLimitFilter } from '../filters/rate-limit-filter.js';
+import { RestCsrfPreventionFilter } from '../filters/rest-csrf-prevention-filter.js';
 
 export type BuiltinClass = new (...args: never[]) => unknown;
 
@@ -24,6 +28,10 @@ const builtins: ReadonlyMap<string, BuiltinClass> = new Map<string, BuiltinClass
   // CorsFilter, HttpHeaderSecurityFilter and the small filters
 
   // CsrfPreventionFilter, RestCsrfPreventionFilter, RateLimitFilter, ExpiresFilter
+  ['org.apache.catalina.filters.CsrfPreventionFilter', CsrfPreventionFilter],
+  ['org.apache.catalina.filters.RestCsrfPreventionFilter', RestCsrfPreventionFilter],
+  ['org.apache.catalina.filters.RateLimitFilter', RateLimitFilter],
+  ['org.apache.catalina.filters.ExpiresFilter', ExpiresFilter],
 ]);
 
 export function isBuiltinClass(className: string): boolean {

@@ -1185,6 +1185,21 @@ const catalogue = {
   // --- CorsFilter, HttpHeaderSecurityFilter and the small filters (issue #21) ---
 
   // --- CsrfPreventionFilter, RestCsrfPreventionFilter, RateLimitFilter, ExpiresFilter (issue #21) ---
+  SV_ERR_CSRF_FILTER_INIT_PARAM: {
+    message: 'Init parameter [{name}] of filter [{filter}] ({filterClass}) has invalid value [{value}]; allowed: {allowed}',
+  },
+  SV_ERR_CSRF_FILTER_UNKNOWN_INIT_PARAM: {
+    message: 'Filter [{filter}] ({filterClass}) has no init parameter [{name}]{hint}; its init parameters are [{known}]',
+  },
+  SV_ERR_RATE_LIMIT_FILTER_INIT_PARAM: {
+    message: 'Init parameter [{name}] of filter [{filter}] (RateLimitFilter) has invalid value [{value}]; allowed: {allowed}',
+  },
+  SV_ERR_RATE_LIMIT_FILTER_UNKNOWN_INIT_PARAM: {
+    message: 'Filter [{filter}] (RateLimitFilter) has no init parameter [{name}]{hint}; its init parameters are [{known}]',
+  },
+  SV_ERR_EXPIRES_FILTER_INIT_PARAM: {
+    message: 'Init parameter [{name}] of filter [{filter}] (ExpiresFilter) has invalid value [{value}]: {problem}',
+  },
 } as const satisfies Record<string, CodeSpec>;
 
 export type ErrorCode = keyof typeof catalogue;

@@ -1554,6 +1554,32 @@ const docs = {
       'Applying the rules to a request failed: a map module threw, or the redirect the rules built cannot be sent (a Location with a control character after the NE flag decoded it). The request is answered 500.',
     fix: 'Fix the map module, or the rule whose substitution produced the invalid value.',
   },
+  // --- CsrfPreventionFilter, RestCsrfPreventionFilter, RateLimitFilter, ExpiresFilter (issue #21) ---
+  SV_ERR_CSRF_FILTER_INIT_PARAM: {
+    meaning:
+      "An init-param of a CsrfPreventionFilter or RestCsrfPreventionFilter (web.xml), or the same option given to its constructor, has a value it does not accept (a status that is not a number, a nonceCacheSize below 1, a noNonceURLPatterns entry that is not `*suffix`, `prefix*`, `/regex/` or `mime:…`, a regex that cannot run in linear time). The filter's init fails, so the application does not start.",
+    fix: 'Use one of the allowed values shown in the message (docs/valves-and-filters/filters-csrf-rate-expires.md describes each parameter).',
+  },
+  SV_ERR_CSRF_FILTER_UNKNOWN_INIT_PARAM: {
+    meaning:
+      "A CsrfPreventionFilter or RestCsrfPreventionFilter was given an init-param it does not have. As in Tomcat (whose CSRF filters treat a configuration problem as fatal), the filter's init fails and the application does not start, so a misspelt protection setting is never silently ignored.",
+    fix: "Correct the parameter name (the message lists the filter's parameters and suggests the nearest one) or remove it.",
+  },
+  SV_ERR_RATE_LIMIT_FILTER_INIT_PARAM: {
+    meaning:
+      "An init-param of a RateLimitFilter (web.xml), or the same option given to its constructor, has a value it does not accept (bucketDuration or bucketRequests below 1, a statusCode outside 100-599, a rateLimitClassName other than the FastRateLimiter and ExactRateLimiter Serval implements). The filter's init fails, so the application does not start.",
+    fix: 'Use one of the allowed values shown in the message.',
+  },
+  SV_ERR_RATE_LIMIT_FILTER_UNKNOWN_INIT_PARAM: {
+    meaning:
+      "A RateLimitFilter was given an init-param it does not have. As in Tomcat (RateLimitFilter treats a configuration problem as fatal), the filter's init fails and the application does not start.",
+    fix: "Correct the parameter name (the message lists the filter's parameters and suggests the nearest one) or remove it.",
+  },
+  SV_ERR_EXPIRES_FILTER_INIT_PARAM: {
+    meaning:
+      "An ExpiresFilter init-param (`ExpiresDefault`, `ExpiresByType <type>`, `ExpiresExcludedResponseStatusCodes`, `ExpiresActive`) cannot be parsed: the mod_expires syntax is `<access|now|modification> [plus] <n> <unit> [<n> <unit>…]` or the short `A<seconds>` / `M<seconds>`, and the status codes are a comma-separated list of integers. The message says which token is wrong. The filter's init fails, so the application does not start (Tomcat fails the same way).",
+    fix: 'Correct the value, for example `access plus 1 month 2 days` or `A3600`.',
+  },
 } satisfies Record<ErrorCode, ErrorDoc>;
 
 export const errorDocs: Readonly<Record<ErrorCode, ErrorDoc>> = docs;

@@ -11,5 +11,22 @@
 // --- CorsFilter, HttpHeaderSecurityFilter and the small filters ---
 
 // --- CsrfPreventionFilter, RestCsrfPreventionFilter, RateLimitFilter, ExpiresFilter ---
-
-export {};
+export { CsrfPreventionFilter, CsrfResponseWrapper, type CsrfPreventionFilterOptions } from './csrf-prevention-filter.js';
+export { RestCsrfPreventionFilter, type RestCsrfPreventionFilterOptions } from './rest-csrf-prevention-filter.js';
+export {
+  CSRF_NONCE_REQUEST_ATTR_NAME,
+  CSRF_NONCE_REQUEST_PARAM,
+  CSRF_NONCE_REQUEST_PARAM_NAME_KEY,
+  CSRF_NONCE_SESSION_ATTR_NAME,
+  CSRF_REST_NONCE_HEADER_NAME,
+  CSRF_REST_NONCE_HEADER_NAME_KEY,
+  CSRF_REST_NONCE_SESSION_ATTR_NAME,
+} from './csrf-nonce.js';
+export {
+  RateLimitFilter,
+  RATE_LIMIT_ATTRIBUTE_COUNT,
+  HEADER_RATE_LIMIT,
+  HEADER_RATE_LIMIT_POLICY,
+  type RateLimitFilterOptions,
+} from './rate-limit-filter.js';
+export { ExpiresFilter, type ExpiresFilterOptions } from './expires-filter.js';

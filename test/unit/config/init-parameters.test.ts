@@ -66,7 +66,8 @@ describe('DefaultServlet init parameters', () => {
   it('are each documented in docs/configuration.md with their default', () => {
     const docs = renderAttributeDocs();
     const section = docs.slice(docs.indexOf('## DefaultServlet init parameters'));
-    for (const spec of initParameterTable) {
+    // The filters of issue #21 share the table; their sections follow and have defaults of other shapes ("", unset).
+    for (const spec of initParameterTable.filter((s) => s.owner === 'DefaultServlet')) {
       const row = section.split('\n').find((line) => line.startsWith(`| \`${spec.name}\` |`));
       expect(row, spec.name).toBeDefined();
       expect(row, spec.name).toContain(` | ${typeof spec.default === 'string' ? `\`${spec.default}\`` : String(spec.default)} | `);
