@@ -966,8 +966,7 @@ const catalogue = {
     message: 'A realm call from a worker thread names the realm of [{container}], which the main thread does not have',
   },
   SV_ERR_WORKER_SIGN_ON_OWNER_MISSING: {
-    message:
-      'A single sign-on call from a worker thread names the SingleSignOn valve of [{container}], which the main thread does not have',
+    message: 'A single sign-on call from a worker thread names the SingleSignOn valve of [{container}], which the main thread does not have',
   },
   SV_ERR_SESSION_NOTE_NOT_CLONEABLE: {
     message: 'Session note [{name}] cannot be shared between worker threads (not structured-cloneable): {detail}',
