@@ -38,9 +38,10 @@ describe('ManualClock', () => {
     expect(socket.timeouts).toEqual([1300]);
   });
 
-  it('bytes read, bytes handed to the handle and refreshIdle restart the count; bytes still queued do not', () => {
+  it('bytes read through data events, bytes handed to the handle and refreshIdle restart the count; bytes still queued do not', () => {
     const clock = new ManualClock(0);
     const socket = socketOn(clock);
+    socket.on('data', () => undefined);
     clock.setIdleTimeout(socket, 300);
     clock.advance(200);
     socket.bytesRead += 5;
@@ -59,12 +60,28 @@ describe('ManualClock', () => {
     expect(socket.timeouts).toEqual([999]);
   });
 
+  it('bytes read without a data listener (a parser reading the handle) are not activity: refreshIdle is', () => {
+    const clock = new ManualClock(0);
+    const socket = socketOn(clock);
+    clock.setIdleTimeout(socket, 300);
+    clock.advance(200);
+    socket.bytesRead += 5;
+    clock.advance(100);
+    expect(socket.timeouts).toEqual([300]);
+    socket.bytesRead += 5;
+    clock.refreshIdle(socket);
+    clock.advance(299);
+    expect(socket.timeouts).toEqual([300]);
+    clock.advance(1);
+    expect(socket.timeouts).toEqual([300, 600]);
+  });
+
   it('activity after a timeout re-arms it; setting 0 disarms it; a destroyed socket never fires', () => {
     const clock = new ManualClock(0);
     const socket = socketOn(clock);
     clock.setIdleTimeout(socket, 100);
     clock.advance(100);
-    socket.bytesRead += 1;
+    socket.bytesWritten += 1;
     clock.advance(150);
     expect(socket.timeouts).toEqual([100, 200]);
     clock.setIdleTimeout(socket, 0);
