@@ -221,6 +221,16 @@ export function get(target: string, extra = ''): string {
   return `GET ${target} HTTP/1.1\r\nHost: localhost\r\n${extra}\r\n`;
 }
 
+/**
+ * Resolves after the event loop has been through an I/O poll phase: bytes a client wrote over loopback before
+ * the call are then read by the server (a write lands in the peer's receive buffer at once). One setImmediate
+ * is not enough: it can run in the check phase of the loop iteration whose poll phase has already passed.
+ */
+export async function nextPoll(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Polls a condition every 10 ms up to timeoutMs. */
 export async function eventually(condition: () => boolean, timeoutMs = 5000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

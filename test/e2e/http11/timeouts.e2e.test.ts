@@ -5,10 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RawHttpClient } from '../../helpers/raw-http-client.js';
 import { ManualClock } from '../../../src/time/manual-clock.js';
-import { get, startTestServer, type TestServer } from './http11-harness.js';
-
-/** One turn of the event loop (an I/O poll included), so the server reads what the client just wrote. */
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+import { get, nextPoll, startTestServer, type TestServer } from './http11-harness.js';
 
 describe('HTTP/1.1 endpoint: connectionTimeout', () => {
   let server: TestServer | undefined;
@@ -33,7 +30,7 @@ describe('HTTP/1.1 endpoint: connectionTimeout', () => {
     let sent = 0;
     while (sent < head.length && !slow.closed && slow.received === '') {
       await slow.write(head[sent++] as string).catch(() => undefined);
-      await turn();
+      await nextPoll();
       clock.advance(100);
     }
     expect(sent).toBeLessThan(head.length);
