@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { Catalina } from '../../src/startup/catalina.js';
+import type { ContainerClock } from '../../src/time/container-clock.js';
 import { testServerXml } from './test-server-xml.js';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -30,6 +31,8 @@ export interface TestServerOptions {
   serverContent?: string;
   /** Replace the whole server.xml; `${port}` placeholders are not expanded. */
   serverXml?: string;
+  /** The Server's clock: a ManualClock lets the test cause timeouts (src/time/manual-clock.ts); the system clock by default. */
+  clock?: ContainerClock;
 }
 
 export interface LogRecord {
@@ -46,6 +49,8 @@ export interface TestServer {
   readonly base: string;
   readonly url: string;
   readonly logs: LogRecord[];
+  /** The clock the Server runs on (the ManualClock the test passed, or the system clock). */
+  readonly clock: ContainerClock;
   close(): Promise<void>;
 }
 
@@ -73,6 +78,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     configFile: join(base, 'conf', 'server.xml'),
     console: false,
     logger,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   await catalina.load();
   await catalina.start();
@@ -84,6 +90,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     base,
     url: `http://127.0.0.1:${port}`,
     logs,
+    clock: catalina.server.clock,
     async close() {
       await catalina.stop();
       rmSync(base, { recursive: true, force: true });
