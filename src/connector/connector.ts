@@ -8,6 +8,8 @@ import type { Logger } from 'pino';
 import type { ConnectorConfig } from '../config/server-config.js';
 import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
 import { reportNodeInternals } from '../net/node-internals/index.js';
+import { systemClock } from '../net/system-clock.js';
+import type { ContainerClock } from '../time/container-clock.js';
 import type { Adapter } from '../protocol/exchange.js';
 import type { ProtocolHandler } from '../protocol/protocol-handler.js';
 import { Http11Protocol } from '../protocol/http11/http11-protocol.js';
@@ -38,14 +40,17 @@ export class Connector extends LifecycleBase {
   readonly adapter: ConnectorAdapter;
   readonly #logger: Logger;
   readonly #workers: ConnectorWorkers | undefined;
+  /** The Server's clock, handed to the protocol handler for its timeouts and request stamps. */
+  readonly #clock: ContainerClock;
   #handler: ProtocolHandler | null = null;
   #poolAdapter: PoolAdapter | null = null;
   /** Set by the Service before stop(): how long in-flight requests may take to finish. */
   gracefulStopMs = 10_000;
 
-  constructor(config: ConnectorConfig, service: Service, logger: Logger, workers?: ConnectorWorkers) {
+  constructor(config: ConnectorConfig, service: Service, logger: Logger, workers?: ConnectorWorkers, clock: ContainerClock = systemClock) {
     super();
     this.config = config;
+    this.#clock = clock;
     this.#logger = logger;
     this.#workers = workers;
     this.adapter = new ConnectorAdapter(this, service, logger);
@@ -111,7 +116,9 @@ export class Connector extends LifecycleBase {
       adapter = this.#poolAdapter;
     }
     this.#handler =
-      config.protocol === 'ajp' ? new AjpProtocol(config, adapter, this.#logger) : new Http11Protocol(config, adapter, this.#logger);
+      config.protocol === 'ajp'
+        ? new AjpProtocol(config, adapter, this.#logger, this.#clock)
+        : new Http11Protocol(config, adapter, this.#logger, this.#clock);
     // Bound now, served from start(): a port that is taken fails the Server's init, before any webapp is
     // deployed or runs its code (Tomcat's bindOnInit).
     await this.#handler.bind();

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config/server-config.js';
 import { LifecycleBase } from '../lifecycle/lifecycle-base.js';
+import type { ContainerClock } from '../time/container-clock.js';
 import type { Service, ServiceConnector } from './service.js';
 
 /**
@@ -27,14 +28,20 @@ export class Server<C extends ServiceConnector = ServiceConnector> extends Lifec
   readonly config: ServerConfig;
   readonly services: Array<Service<C>> = [];
   readonly logger: Logger;
+  /**
+   * The clock every timeout and time stamp of this Server reads (time/container-clock.ts): the system clock, or
+   * a ManualClock a test injected through Catalina.
+   */
+  readonly clock: ContainerClock;
   readonly #watchdog: ServerWatchdog;
   #shutdownRequested!: Promise<void>;
   #requestShutdown!: () => void;
 
-  constructor(config: ServerConfig, logger: Logger, watchdog: ServerWatchdog) {
+  constructor(config: ServerConfig, logger: Logger, watchdog: ServerWatchdog, clock: ContainerClock) {
     super();
     this.config = config;
     this.logger = logger;
+    this.clock = clock;
     this.#watchdog = watchdog;
     this.#resetShutdown();
   }

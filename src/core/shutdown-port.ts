@@ -2,6 +2,7 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
 import { ContainerError } from '../errors/container-error.js';
+import { processTimers, type ClockTimers } from '../time/container-clock.js';
 
 export interface ShutdownPortLogger {
   warn(message: string): void;
@@ -23,6 +24,8 @@ export interface ShutdownPortOptions {
    * sees it close only when this process exits: `catalina stop` waits for that (sendShutdownCommandAndWait).
    */
   readonly holdAcceptedConnection?: boolean | undefined;
+  /** The clock of the read timeout (tests inject a ManualClock); the process's timers by default. */
+  readonly clock?: ClockTimers | undefined;
 }
 
 export const DEFAULT_SHUTDOWN_ADDRESS = 'localhost';
@@ -39,6 +42,7 @@ export class ShutdownPort {
   readonly #command: Buffer;
   readonly #logger: ShutdownPortLogger;
   readonly #readTimeoutMs: number;
+  readonly #clock: ClockTimers;
   readonly #holdAccepted: boolean;
   readonly #callbacks: Array<() => void> = [];
   readonly #waiting: net.Socket[] = [];
@@ -52,6 +56,7 @@ export class ShutdownPort {
     this.#command = Buffer.from(options.command, 'utf8');
     this.#logger = options.logger ?? { warn: (message) => console.warn(message) };
     this.#readTimeoutMs = options.readTimeoutMs ?? READ_TIMEOUT_MS;
+    this.#clock = options.clock ?? processTimers;
     this.#holdAccepted = options.holdAcceptedConnection === true;
   }
 
@@ -144,12 +149,12 @@ export class ShutdownPort {
     let done = false;
     // A total deadline rather than an idle timeout, so a client dripping one byte at a time cannot
     // hold the (single) connection slot for longer than the read timeout.
-    const timer = setTimeout(() => finish('timeout'), this.#readTimeoutMs);
+    const timer = this.#clock.setTimer(() => finish('timeout'), this.#readTimeoutMs);
 
     const finish = (reason: 'terminated' | 'timeout' | 'error'): void => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      this.#clock.clearTimer(timer);
       socket.removeAllListeners('data');
       // Served: no longer close()'s to destroy (an accepted connection may be held past it).
       this.#current = undefined;

@@ -9,6 +9,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { ContainerError } from '../errors/container-error.js';
 import { formatMessage } from '../errors/codes.js';
+import type { ClockTimer, ContainerClock } from '../time/container-clock.js';
 import { TlsContexts, type TlsSettings } from './tls-context.js';
 
 export interface AcceptorOptions {
@@ -24,6 +25,8 @@ export interface AcceptorOptions {
   readonly noDelay: boolean;
   /** Set on a TLS connector (SSLEnabled="true"): the SSLHostConfigs and the handshake timeout. */
   readonly tls?: TlsSettings | undefined;
+  /** The Server's clock, which bounds the TLS handshake. */
+  readonly clock: ContainerClock;
 }
 
 /** Called with a socket that owns a slot; the socket is still paused (a TLSSocket, handshake done, on a TLS connector). */
@@ -193,25 +196,25 @@ export class Acceptor {
   #handshake(raw: Socket, contexts: TlsContexts): void {
     const remote = `${normalizeAddress(raw.remoteAddress)}:${raw.remotePort ?? ''}`;
     const limit = this.#options.tls?.handshakeTimeout ?? Infinity;
-    let timer: NodeJS.Timeout | undefined;
+    const clock = this.#options.clock;
+    let timer: ClockTimer | undefined;
     const fail = (detail: string): void => {
-      clearTimeout(timer);
+      clock.clearTimer(timer);
       this.#logger.debug({ code: 'SV_ERR_TLS_HANDSHAKE' }, formatMessage('SV_ERR_TLS_HANDSHAKE', { remote, detail }));
       // Closing the accepted socket closes the TLS socket over it.
       raw.destroy();
     };
     if (Number.isFinite(limit)) {
-      timer = setTimeout(() => {
+      timer = clock.setTimer(() => {
         this.#logger.debug({ code: 'SV_ERR_TLS_HANDSHAKE_TIMEOUT' }, formatMessage('SV_ERR_TLS_HANDSHAKE_TIMEOUT', { remote, limit }));
         raw.destroy();
       }, limit);
-      timer.unref();
     }
-    raw.once('close', () => clearTimeout(timer));
+    raw.once('close', () => clock.clearTimer(timer));
     contexts.handshake(raw, {
       failed: fail,
       secure: (secure: TLSSocket) => {
-        clearTimeout(timer);
+        clock.clearTimer(timer);
         const problem = contexts.peerProblem(secure);
         if (problem !== undefined) {
           this.#logger.debug(

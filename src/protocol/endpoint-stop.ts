@@ -3,6 +3,7 @@
  * maxThreads limiter and the processor's connections, handled in one order.
  */
 import type { Acceptor } from '../net/acceptor.js';
+import type { ClockTimer, ContainerClock } from '../time/container-clock.js';
 import type { InFlightLimiter } from './http11/in-flight-limiter.js';
 import type { ProtocolHandlerStats } from './protocol-handler.js';
 
@@ -25,16 +26,19 @@ export async function stopEndpoint(
   limiter: InFlightLimiter,
   connections: ConnectionSet,
   gracefulMs: number,
+  clock: ContainerClock,
 ): Promise<void> {
   acceptor.close();
   limiter.resume();
   connections.drain();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, Math.max(0, gracefulMs));
-  });
-  await Promise.race([connections.whenClosed(), deadline]);
-  clearTimeout(timer);
+  if (gracefulMs > 0) {
+    let timer: ClockTimer | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = clock.setTimer(resolve, gracefulMs);
+    });
+    await Promise.race([connections.whenClosed(), deadline]);
+    clock.clearTimer(timer);
+  }
   connections.destroyAll();
   await connections.whenClosed();
 }

@@ -14,6 +14,7 @@ import { ContainerError } from '../errors/container-error.js';
 import { closeLogger, componentLogger, createLogger, logCoded } from '../logging/logger.js';
 import { SERVER_INFO } from '../version/version.js';
 import { buildServer } from './server-factory.js';
+import type { ContainerClock } from '../time/container-clock.js';
 
 export interface CatalinaOptions {
   catalinaHome: string;
@@ -31,6 +32,8 @@ export interface CatalinaOptions {
    * (the watchdog thread does, even when the event loop is blocked). Never set for a server embedded in a process.
    */
   ownsProcess?: boolean;
+  /** The Server's clock (tests inject a ManualClock to cause timeouts instead of waiting for them); the system clock by default. */
+  clock?: ContainerClock;
 }
 
 export class Catalina {
@@ -73,11 +76,17 @@ export class Catalina {
     for (const warning of this.#config.warnings) {
       logCoded(log, 'warn', { code: 'SV_MSG_CONFIG_WARNING', params: { problem: formatProblem(warning) } });
     }
-    this.#server = buildServer(this.#config, env, this.#logger, {
-      logsDir: join(this.#options.catalinaBase, 'logs'),
-      console: this.#options.console,
-      endProcessOnStopTimeout: this.#options.ownsProcess === true,
-    });
+    this.#server = buildServer(
+      this.#config,
+      env,
+      this.#logger,
+      {
+        logsDir: join(this.#options.catalinaBase, 'logs'),
+        console: this.#options.console,
+        endProcessOnStopTimeout: this.#options.ownsProcess === true,
+      },
+      this.#options.clock,
+    );
     await this.#server.init();
   }
 

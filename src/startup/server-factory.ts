@@ -28,10 +28,18 @@ import { createRealm } from './realm-factory.js';
 import type { RealmKey } from '../blocking/messages/realm-messages.js';
 import type { Realm, RealmPolicy } from '../realm/realm.js';
 import { NullRealm } from '../realm/null-realm.js';
+import { systemClock } from '../net/system-clock.js';
+import type { ContainerClock } from '../time/container-clock.js';
 
-export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger: Logger, settings: WatchdogSettings): Server<Connector> {
+export function buildServer(
+  config: ServerConfig,
+  env: ConfigEnvironment,
+  logger: Logger,
+  settings: WatchdogSettings,
+  clock: ContainerClock = systemClock,
+): Server<Connector> {
   const serverLogger = componentLogger(logger, 'Server');
-  const server = new Server<Connector>(config, serverLogger, watchdogFor(config, serverLogger, settings));
+  const server = new Server<Connector>(config, serverLogger, watchdogFor(config, serverLogger, settings), clock);
   for (const listener of config.listeners) {
     const onEvent = lifecycleListenerOf(listener, env.catalinaBase);
     if (onEvent !== null) server.addLifecycleListener(onEvent);
@@ -50,7 +58,13 @@ export function buildServer(config: ServerConfig, env: ConfigEnvironment, logger
       const effective = port === connectorConfig.port ? connectorConfig : { ...connectorConfig, port };
       const executor = effective.style === 'blocking' ? executors.forConnector(effective, connectorIndex) : undefined;
       service.addConnector(
-        new Connector(effective, service, componentLogger(logger, 'Connector'), executor && connectorWorkers(executor, connectorIndex)),
+        new Connector(
+          effective,
+          service,
+          componentLogger(logger, 'Connector'),
+          executor && connectorWorkers(executor, connectorIndex),
+          clock,
+        ),
       );
     });
     server.addService(service);

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { Catalina } from '../../src/startup/catalina.js';
+import type { ContainerClock } from '../../src/time/container-clock.js';
 import { testServerXml } from './test-server-xml.js';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -32,6 +33,8 @@ export interface TestServerOptions {
   serverXml?: string;
   /** Files written under the temporary CATALINA_BASE before the server starts: relative path → content. */
   files?: Readonly<Record<string, string>>;
+  /** The Server's clock: a ManualClock lets the test cause timeouts (src/time/manual-clock.ts); the system clock by default. */
+  clock?: ContainerClock;
 }
 
 export interface LogRecord {
@@ -48,6 +51,8 @@ export interface TestServer {
   readonly base: string;
   readonly url: string;
   readonly logs: LogRecord[];
+  /** The clock the Server runs on (the ManualClock the test passed, or the system clock). */
+  readonly clock: ContainerClock;
   close(): Promise<void>;
 }
 
@@ -79,6 +84,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     configFile: join(base, 'conf', 'server.xml'),
     console: false,
     logger,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   await catalina.load();
   await catalina.start();
@@ -90,6 +96,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     base,
     url: `http://127.0.0.1:${port}`,
     logs,
+    clock: catalina.server.clock,
     async close() {
       await catalina.stop();
       rmSync(base, { recursive: true, force: true });

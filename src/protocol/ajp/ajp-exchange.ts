@@ -41,7 +41,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FORBIDDEN_VALUE = /[\r\n\0]/;
 
 export class AjpExchange implements Exchange, ForwardedRequestValues {
-  readonly startTime = process.hrtime.bigint();
+  /** The clock's hrtime() when the request packet was read (process.hrtime.bigint() when none was given). */
+  readonly startTime: bigint;
   readonly settled: Promise<void>;
   readonly #request: AcceptedRequest;
   readonly #connection: AjpConnectionPort;
@@ -59,7 +60,14 @@ export class AjpExchange implements Exchange, ForwardedRequestValues {
   #closeRequested = false;
   #droppedHeaders: string[] = [];
 
-  constructor(request: AcceptedRequest, connection: AjpConnectionPort, packetSize: number, ajpFlush: boolean) {
+  constructor(
+    request: AcceptedRequest,
+    connection: AjpConnectionPort,
+    packetSize: number,
+    ajpFlush: boolean,
+    startTime: bigint = process.hrtime.bigint(),
+  ) {
+    this.startTime = startTime;
     this.#request = request;
     this.#connection = connection;
     this.#writer = new AjpResponseWriter(packetSize);

@@ -10,6 +10,7 @@ import type { ConnectorConfig } from '../../config/server-config.js';
 import { ContainerError, ProtocolError } from '../../errors/container-error.js';
 import { formatMessage } from '../../errors/codes.js';
 import { skipReadAhead } from '../../net/read-ahead.js';
+import type { ContainerClock } from '../../time/container-clock.js';
 import { ConnectionRegistry } from '../connection-registry.js';
 import { rejectedFromExchange, type Adapter } from '../exchange.js';
 import type { InFlightLimiter } from '../http11/in-flight-limiter.js';
@@ -39,9 +40,18 @@ export class AjpProcessor {
   readonly #connections = new ConnectionRegistry<AjpConnection>();
   readonly #refusals: RateLimitedLog;
   #nextConnectionId = 0;
+  readonly #clock: ContainerClock;
 
-  constructor(config: ConnectorConfig, settings: AjpProcessorSettings, adapter: Adapter, logger: Logger, limiter: InFlightLimiter) {
+  constructor(
+    config: ConnectorConfig,
+    settings: AjpProcessorSettings,
+    adapter: Adapter,
+    logger: Logger,
+    limiter: InFlightLimiter,
+    clock: ContainerClock,
+  ) {
     this.#config = config;
+    this.#clock = clock;
     this.#settings = settings;
     this.#adapter = adapter;
     this.#logger = logger;
@@ -151,7 +161,7 @@ export class AjpProcessor {
       ? result.request
       : refusedRequest(forward.method, requestTarget(forward), forward.protocol, forward.remoteAddress);
     if (result.ok && accepted.contentLength > 0) connection.owedBodyPackets++;
-    const exchange = new AjpExchange(accepted, connection, this.#settings.packetSize, this.#settings.ajpFlush);
+    const exchange = new AjpExchange(accepted, connection, this.#settings.packetSize, this.#settings.ajpFlush, this.#clock.hrtime());
     connection.exchange = exchange;
     connection.state = 'ACTIVE';
     connection.served++;
@@ -248,7 +258,7 @@ export class AjpProcessor {
     } else if (connection.state === 'IDLE') {
       timeout = this.#config.keepAliveTimeout;
     }
-    connection.socket.setTimeout(Number.isFinite(timeout) && timeout > 0 ? timeout : 0);
+    this.#clock.setIdleTimeout(connection.socket, Number.isFinite(timeout) && timeout > 0 ? timeout : 0);
   }
 
   #onTimeout(connection: AjpConnection): void {

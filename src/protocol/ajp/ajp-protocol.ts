@@ -4,6 +4,8 @@ import type { AjpConnectorConfig } from '../../config/server-config.js';
 import { configPattern } from '../../config/config-pattern.js';
 import { ContainerError } from '../../errors/container-error.js';
 import { Acceptor } from '../../net/acceptor.js';
+import { systemClock } from '../../net/system-clock.js';
+import type { ContainerClock } from '../../time/container-clock.js';
 import type { Adapter } from '../exchange.js';
 import { InFlightLimiter } from '../http11/in-flight-limiter.js';
 import { endpointStats, stopEndpoint } from '../endpoint-stop.js';
@@ -18,9 +20,11 @@ export class AjpProtocol implements ProtocolHandler {
   readonly #acceptor: Acceptor;
   #stopping: Promise<void> | undefined;
   #bound = false;
+  readonly #clock: ContainerClock;
 
-  constructor(config: AjpConnectorConfig, adapter: Adapter, logger: Logger) {
+  constructor(config: AjpConnectorConfig, adapter: Adapter, logger: Logger, clock: ContainerClock = systemClock) {
     this.#config = config;
+    this.#clock = clock;
     this.#logger = logger;
     const pattern = config.allowedRequestAttributesPattern;
     this.#limiter = new InFlightLimiter(config.maxThreads);
@@ -41,6 +45,7 @@ export class AjpProtocol implements ProtocolHandler {
       adapter,
       logger,
       this.#limiter,
+      clock,
     );
     this.#acceptor = new Acceptor(
       {
@@ -51,6 +56,7 @@ export class AjpProtocol implements ProtocolHandler {
         maxConnections: config.maxConnections,
         acceptQueueLength: config.acceptCount,
         noDelay: config.tcpNoDelay,
+        clock,
       },
       (socket) => this.#processor.open(socket),
       logger,
@@ -109,6 +115,6 @@ export class AjpProtocol implements ProtocolHandler {
   }
 
   async #stop(gracefulMs: number): Promise<void> {
-    await stopEndpoint(this.#acceptor, this.#limiter, this.#processor, gracefulMs);
+    await stopEndpoint(this.#acceptor, this.#limiter, this.#processor, gracefulMs, this.#clock);
   }
 }

@@ -59,7 +59,7 @@ export interface RequestHead {
   readonly contentLength: number | undefined;
   /** The request carried `Expect: 100-continue` (HTTP/1.1 only; RFC 9110 §10.1.1). */
   readonly expectContinue: boolean;
-  /** Date.now() when the parser began this request's head (the processor reads the clock there anyway). */
+  /** The clock's now() when the parser began this request's head (the processor reads the clock there anyway). */
   readonly startedAtMs: number;
 }
 
@@ -101,7 +101,8 @@ const EMPTY = Buffer.alloc(0);
 const SETTLED = Promise.resolve();
 
 export class HttpExchange implements Exchange {
-  readonly startTime = process.hrtime.bigint();
+  /** The clock's hrtime() when the request head was complete. */
+  readonly startTime: bigint;
   readonly settled: Promise<void>;
   readonly #head: RequestHead;
   /** The response fields were checked by the caller of writeHead (see Exchange.writeHead). */
@@ -144,6 +145,7 @@ export class HttpExchange implements Exchange {
   #afterFinish: (() => void) | null = null;
 
   constructor(head: RequestHead, connection: Http11Connection, settings: ExchangeSettings, options: ExchangeOptions) {
+    this.startTime = connection.clock.hrtime();
     this.#head = head;
     this.#connection = connection;
     this.#settings = settings;

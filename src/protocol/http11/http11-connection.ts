@@ -5,6 +5,7 @@
 import type { Socket } from 'node:net';
 import { normalizeAddress } from '../../net/acceptor.js';
 import { flushAtTurnEnd, type TurnEndFlushable } from '../../net/turn-end-flush.js';
+import type { ClockTimer, ContainerClock } from '../../time/container-clock.js';
 import type { HttpExchange } from './http-exchange.js';
 import type { LlhttpParser } from './llhttp-parser.js';
 import type { BodySource } from './request-body.js';
@@ -24,6 +25,8 @@ const PAUSE_REJECTED = 4;
 export class Http11Connection implements BodySource, TurnEndFlushable {
   readonly id: string;
   readonly socket: Socket;
+  /** The Server's clock: the idle timer, the write-stall watch and the request stamps are read from it. */
+  readonly clock: ContainerClock;
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly localAddress: string;
@@ -51,17 +54,18 @@ export class Http11Connection implements BodySource, TurnEndFlushable {
   /** The socket's idle timeout as last set (ms, 0 = none); -1 = never set. */
   #timeout = -1;
   /** Runs out when the socket has not drained since a response stalled (watchWriteStall). */
-  #stallTimer: NodeJS.Timeout | undefined;
+  #stallTimer: ClockTimer | undefined;
   readonly #stallDrained = (): void => {
-    clearTimeout(this.#stallTimer);
+    this.clock.clearTimer(this.#stallTimer);
     this.#stallTimer = undefined;
     this.socket.off('drain', this.#stallDrained);
     this.socket.off('close', this.#stallDrained);
   };
 
-  constructor(id: string, socket: Socket) {
+  constructor(id: string, socket: Socket, clock: ContainerClock) {
     this.id = id;
     this.socket = socket;
+    this.clock = clock;
     // Captured now: node clears the addresses once the socket is destroyed, and logs need them after that.
     this.remoteAddress = normalizeAddress(socket.remoteAddress);
     this.remotePort = socket.remotePort ?? 0;
@@ -283,21 +287,20 @@ export class Http11Connection implements BodySource, TurnEndFlushable {
   setTimeout(ms: number): void {
     if (ms === this.#timeout) return;
     this.#timeout = ms;
-    this.socket.setTimeout(ms);
+    this.clock.setIdleTimeout(this.socket, ms);
   }
 
   /**
    * A response stalled (the socket refused bytes): `onTimeout` runs if the socket has not drained within `ms`.
-   * A drain ends the watch; a later stall starts a new one. The timer is the global setTimeout, not the
+   * A drain ends the watch; a later stall starts a new one. The timer is a plain timer of the clock, not the
    * socket's idle timer, which every byte the kernel takes refreshes.
    */
   watchWriteStall(ms: number, onTimeout: () => void): void {
     if (this.#stallTimer !== undefined) return;
-    this.#stallTimer = setTimeout(() => {
+    this.#stallTimer = this.clock.setTimer(() => {
       this.#stallDrained();
       onTimeout();
     }, ms);
-    this.#stallTimer.unref();
     this.socket.on('drain', this.#stallDrained);
     this.socket.on('close', this.#stallDrained);
   }

@@ -11,6 +11,7 @@ import type { Http11ConnectorConfig } from '../../config/server-config.js';
 import { ProtocolError } from '../../errors/container-error.js';
 import { formatMessage, type ErrorCode } from '../../errors/codes.js';
 import { skipReadAhead } from '../../net/read-ahead.js';
+import type { ClockTimer, ContainerClock } from '../../time/container-clock.js';
 import { ConnectionRegistry } from '../connection-registry.js';
 import { rejectedFromExchange, type Adapter, type RejectedRequest } from '../exchange.js';
 import { classifyClientError, minimalResponse, sniffRequestLine, type ClientErrorClass, type RequestLine } from './client-error.js';
@@ -54,12 +55,14 @@ export class Http11Processor {
     onClientError: (connection, error, packet, inBody) => this.#onClientError(connection, error, packet, inBody),
     onBodyComplete: (connection, exchange, body) => this.#onBodyComplete(connection, exchange, body),
   };
-  #headerTimer: NodeJS.Timeout | undefined;
+  readonly #clock: ContainerClock;
+  #headerTimer: ClockTimer | undefined;
   #nextConnectionId = 0;
   readonly #rejections: RateLimitedLog;
 
-  constructor(config: Http11ConnectorConfig, adapter: Adapter, logger: Logger, limiter: InFlightLimiter) {
+  constructor(config: Http11ConnectorConfig, adapter: Adapter, logger: Logger, limiter: InFlightLimiter, clock: ContainerClock) {
     this.#config = config;
+    this.#clock = clock;
     this.#adapter = adapter;
     this.#logger = logger;
     this.#rejections = new RateLimitedLog(logger, REJECT_LOG_BUDGET, 'debug', 'Further rejected requests were not logged');
@@ -103,18 +106,17 @@ export class Http11Processor {
     const limit = this.#config.connectionTimeout;
     if (!Number.isFinite(limit) || limit <= 0 || this.#headerTimer !== undefined) return;
     const period = Math.min(1000, Math.max(50, Math.floor(limit / 4)));
-    this.#headerTimer = setInterval(() => this.#guard(() => this.#sweepHeaderTimeouts(limit)), period);
-    this.#headerTimer.unref();
+    this.#headerTimer = this.#clock.setInterval(() => this.#guard(() => this.#sweepHeaderTimeouts(limit)), period);
   }
 
   stop(): void {
-    clearInterval(this.#headerTimer);
+    this.#clock.clearTimer(this.#headerTimer);
     this.#headerTimer = undefined;
   }
 
   /** Takes over a socket the acceptor gave a slot: gives it a parser and starts reading. */
   open(socket: Socket): void {
-    const connection = new Http11Connection(`${connectionPrefix(socket)}-${++this.#nextConnectionId}`, socket);
+    const connection = new Http11Connection(`${connectionPrefix(socket)}-${++this.#nextConnectionId}`, socket, this.#clock);
     this.#connections.add(connection);
     const reader = new MessageReader(connection, this.#config.maxHttpHeaderSize, this.#messageSink);
     const parser = reader.parser;
@@ -355,7 +357,7 @@ export class Http11Processor {
 
   /** Connections whose request head has taken longer than connectionTimeout are answered 408 and closed. */
   #sweepHeaderTimeouts(limit: number): void {
-    const now = Date.now();
+    const now = this.#clock.now();
     for (const connection of this.#connections.values()) {
       if (connection.headStartedAt !== 0 && now - connection.headStartedAt >= limit && !connection.rejected) {
         this.#onClientError(connection, HEADER_TIMEOUT, undefined, false);
@@ -591,7 +593,7 @@ function rejectedFrom(connection: Http11Connection, status: number, code: ErrorC
     localPort: connection.localPort,
     connectionId: connection.id,
     bytesWritten: 0,
-    startTime: process.hrtime.bigint(),
+    startTime: connection.clock.hrtime(),
     code,
   };
 }

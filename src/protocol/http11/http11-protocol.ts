@@ -5,7 +5,9 @@
 import type { Logger } from 'pino';
 import type { Http11ConnectorConfig } from '../../config/server-config.js';
 import { Acceptor } from '../../net/acceptor.js';
+import { systemClock } from '../../net/system-clock.js';
 import { tlsSettingsOf } from '../../net/tls-context.js';
+import type { ContainerClock } from '../../time/container-clock.js';
 import type { Adapter } from '../exchange.js';
 import { endpointStats, stopEndpoint } from '../endpoint-stop.js';
 import type { ProtocolHandler, ProtocolHandlerStats } from '../protocol-handler.js';
@@ -20,11 +22,13 @@ export class Http11Protocol implements ProtocolHandler {
   #started = false;
   #bound = false;
   #stopping: Promise<void> | undefined;
+  readonly #clock: ContainerClock;
 
-  constructor(config: Http11ConnectorConfig, adapter: Adapter, logger: Logger) {
+  constructor(config: Http11ConnectorConfig, adapter: Adapter, logger: Logger, clock: ContainerClock = systemClock) {
     this.#logger = logger;
+    this.#clock = clock;
     this.#limiter = new InFlightLimiter(config.maxThreads);
-    this.#processor = new Http11Processor(config, adapter, logger, this.#limiter);
+    this.#processor = new Http11Processor(config, adapter, logger, this.#limiter, clock);
     this.#acceptor = new Acceptor(
       {
         port: config.port,
@@ -34,6 +38,7 @@ export class Http11Protocol implements ProtocolHandler {
         acceptQueueLength: config.acceptCount,
         noDelay: config.tcpNoDelay,
         tls: tlsSettingsOf(config),
+        clock,
       },
       (socket) => {
         if (this.#started) this.#processor.open(socket);
@@ -91,7 +96,7 @@ export class Http11Protocol implements ProtocolHandler {
   }
 
   async #stop(gracefulMs: number): Promise<void> {
-    await stopEndpoint(this.#acceptor, this.#limiter, this.#processor, gracefulMs);
+    await stopEndpoint(this.#acceptor, this.#limiter, this.#processor, gracefulMs, this.#clock);
     this.#processor.stop();
   }
 }

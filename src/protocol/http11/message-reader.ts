@@ -7,7 +7,6 @@
  * The parser's events may come inside execute() or later (the public parser's may): nothing here assumes a
  * read's head is reported before execute() returns.
  */
-import { refreshIdleTimer } from '../../net/node-internals/index.js';
 import type { HttpExchange } from './http-exchange.js';
 import type { Http11Connection } from './http11-connection.js';
 import {
@@ -126,7 +125,7 @@ export class MessageReader {
     // No 'data' event refreshed the idle timer for this read. It is refreshed while a message stays open (a head
     // or a body still arriving); a request that came whole is answered, and the response's writes refresh it
     // (net.Socket does on every write). A refresh re-queues the timer: ~700 instructions per request.
-    if (connection.inMessage) refreshIdleTimer(socket);
+    if (connection.inMessage) connection.clock.refreshIdle(socket);
   }
 
   /** A read that came through the socket's 'data' events. */
@@ -193,7 +192,7 @@ export class MessageReader {
     this.#headComplete = true;
     this.#upgrade = upgrade;
     // A head that began in an earlier read was noted then (#afterRead); one read brought this one whole.
-    const startedAtMs = connection.headStartedAt !== 0 ? connection.headStartedAt : Date.now();
+    const startedAtMs = connection.headStartedAt !== 0 ? connection.headStartedAt : connection.clock.now();
     connection.headStartedAt = 0;
     const raw = fields === undefined || this.#fields.length > 0 ? [...this.#fields, ...(fields ?? [])] : fields;
     const target = url === undefined || this.#url !== '' ? this.#url + (url ?? '') : url;
@@ -245,7 +244,7 @@ export class MessageReader {
     const bytes = read();
     if (bytes === undefined || onlyLineBreaks(bytes)) return;
     connection.inMessage = true;
-    connection.headStartedAt = Date.now();
+    connection.headStartedAt = connection.clock.now();
   }
 }
 

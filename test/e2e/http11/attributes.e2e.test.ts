@@ -5,16 +5,18 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Http11ConnectorConfig } from '../../../src/config/server-config.js';
-import { RawHttpClient, sleep } from '../../helpers/raw-http-client.js';
-import { get, startTestServer, type TestServer } from './http11-harness.js';
+import { RawHttpClient } from '../../helpers/raw-http-client.js';
+import { ManualClock } from '../../../src/time/manual-clock.js';
+import type { ContainerClock } from '../../../src/time/container-clock.js';
+import { get, nextPoll, startTestServer, type TestServer } from './http11-harness.js';
 
 const H = 'Host: localhost\r\n';
 
 describe('HTTP/1.1 endpoint: connector attributes on the wire', () => {
   let server: TestServer | undefined;
   const clients: RawHttpClient[] = [];
-  async function start(overrides: Partial<Http11ConnectorConfig> = {}): Promise<TestServer> {
-    server = await startTestServer(overrides);
+  async function start(overrides: Partial<Http11ConnectorConfig> = {}, clock?: ContainerClock): Promise<TestServer> {
+    server = await startTestServer(overrides, clock);
     return server;
   }
   async function connect(): Promise<RawHttpClient> {
@@ -68,7 +70,8 @@ describe('HTTP/1.1 endpoint: connector attributes on the wire', () => {
       const client = await connect();
       // The client does not wait for the interim response; the application has not read anything yet.
       await client.write(`POST /slow/late HTTP/1.1\r\n${H}Content-Length: 10\r\nExpect: 100-continue\r\n\r\nabcde`);
-      await sleep(200);
+      await s.adapter.until(() => s.adapter.started.length === 1);
+      await nextPoll();
       expect(client.received).not.toContain('100 Continue');
       s.adapter.release('late');
       expect((await client.readResponse()).status).toBe(200);
@@ -189,31 +192,46 @@ describe('HTTP/1.1 endpoint: connector attributes on the wire', () => {
   });
 
   describe('disableUploadTimeout / connectionUploadTimeout', () => {
-    const slowBody = async (client: RawHttpClient): Promise<void> => {
+    /** Sends a 3-byte body one byte per `gapMs` of the clock, each read by /echo before the clock moves on. */
+    const slowBody = async (s: TestServer, clock: ManualClock, client: RawHttpClient, gapMs: number): Promise<void> => {
       await client.write(`POST /echo HTTP/1.1\r\n${H}Content-Length: 3\r\n\r\n`);
-      await client.writeSlowly('abc', 1, 700);
+      await s.adapter.until(() => s.adapter.started.length === 1);
+      for (const [index, byte] of [...'abc'].entries()) {
+        clock.advance(gapMs);
+        await client.write(byte);
+        await s.adapter.until(() => s.adapter.bodyBytes === index + 1);
+      }
     };
 
     it('by default a body stalled for connectionTimeout gets 408', async () => {
-      await start({ connectionTimeout: 300, keepAliveTimeout: 300 });
+      const clock = new ManualClock();
+      const s = await start({ connectionTimeout: 300, keepAliveTimeout: 300 }, clock);
       const client = await connect();
-      void slowBody(client);
+      await client.write(`POST /echo HTTP/1.1\r\n${H}Content-Length: 3\r\n\r\na`);
+      await s.adapter.until(() => s.adapter.bodyBytes === 1);
+      clock.advance(299);
+      await nextPoll();
+      expect(client.received).toBe('');
+      clock.advance(1);
       expect((await client.readResponse({ timeoutMs: 5000 })).status).toBe(408);
     });
 
     it('disableUploadTimeout=false reads the body under connectionUploadTimeout instead', async () => {
-      await start({
-        connectionTimeout: 300,
-        keepAliveTimeout: 300,
-        disableUploadTimeout: false,
-        connectionUploadTimeout: 3000,
-      });
+      const clock = new ManualClock();
+      const s = await start(
+        {
+          connectionTimeout: 300,
+          keepAliveTimeout: 300,
+          disableUploadTimeout: false,
+          connectionUploadTimeout: 3000,
+        },
+        clock,
+      );
       const client = await connect();
-      await slowBody(client);
+      await slowBody(s, clock, client, 700);
       const response = await client.readResponse({ timeoutMs: 5000 });
       expect(response.status).toBe(200);
       expect(response.body).toBe('abc');
-      await sleep(10);
     });
   });
 });

@@ -9,8 +9,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Exchange } from '../../../src/protocol/exchange.js';
 import { Http11Protocol } from '../../../src/protocol/http11/http11-protocol.js';
 import type { Http11ConnectorConfig } from '../../../src/config/server-config.js';
-import { RawHttpClient, sleep } from '../../helpers/raw-http-client.js';
-import { connectorConfig, eventually, get, TestAdapter } from './http11-harness.js';
+import { RawHttpClient } from '../../helpers/raw-http-client.js';
+import type { ContainerClock } from '../../../src/time/container-clock.js';
+import { ManualClock } from '../../../src/time/manual-clock.js';
+import { connectorConfig, eventually, get, nextPoll, TestAdapter } from './http11-harness.js';
 
 const OWN_ROUTES = new Set([
   '/overlong',
@@ -61,10 +63,10 @@ class FramingAdapter extends TestAdapter {
         await exchange.end();
         return;
       case '/unknown-length':
-        // No Content-Length, written in two pieces a little apart: chunked for HTTP/1.1, close-delimited for 1.0.
+        // No Content-Length, written in two pieces a loop turn apart: chunked for HTTP/1.1, close-delimited for 1.0.
         exchange.writeHead(200, null, [['Content-Type', 'text/plain']]);
         exchange.write(Buffer.from('first-'));
-        await sleep(20);
+        await nextPoll();
         exchange.write(Buffer.from('second'));
         await exchange.end();
         return;
@@ -113,9 +115,9 @@ describe('HTTP/1.1 processor on llhttp: framing and connection handling', () => 
   const clients: RawHttpClient[] = [];
   const sockets: net.Socket[] = [];
 
-  async function start(overrides: Partial<Http11ConnectorConfig> = {}): Promise<Server> {
+  async function start(overrides: Partial<Http11ConnectorConfig> = {}, clock?: ContainerClock): Promise<Server> {
     const adapter = new FramingAdapter();
-    const protocol = new Http11Protocol(connectorConfig(overrides), adapter, silent);
+    const protocol = new Http11Protocol(connectorConfig(overrides), adapter, silent, clock);
     await protocol.start();
     server = { protocol, adapter, port: protocol.localPort };
     return server;
@@ -360,8 +362,8 @@ describe('HTTP/1.1 processor on llhttp: framing and connection handling', () => 
       socket.write(get('/hello'));
       expect(await eventually(() => received().endsWith('hello'))).toBe(true);
       socket.end();
-      const closedInTime = await Promise.race([closed.then(() => true), sleep(3000).then(() => false)]);
-      expect(closedInTime).toBe(true);
+      // The server closes it on the FIN, not at a timeout (connectionTimeout is 20 s here).
+      await closed;
       expect(await eventually(() => protocol.stats().connections === 0)).toBe(true);
       expect(received().match(/HTTP\/1\.1 /g)).toHaveLength(1);
     });
@@ -375,7 +377,7 @@ describe('HTTP/1.1 processor on llhttp: framing and connection handling', () => 
       for (let i = 0; i < 10; i++) {
         if (client.closed) break;
         await client.write(`X-Pad-${i}: ${'a'.repeat(500)}\r\n`).catch(() => undefined);
-        await sleep(5);
+        await nextPoll();
       }
       const response = await client.readResponse();
       expect(response.status).toBe(431);
@@ -389,7 +391,8 @@ describe('HTTP/1.1 processor on llhttp: framing and connection handling', () => 
       const { adapter } = await start({ maxHttpHeaderSize: 4096 });
       const client = await connect();
       await client.write(get('/slow/ahead') + `GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(5000)}\r\n\r\n`);
-      await sleep(50);
+      // Refused (its answer deferred) before the request ahead of it is answered.
+      await adapter.until(() => adapter.rejected.length === 1);
       adapter.release('ahead');
       const first = await client.readResponse();
       expect(first.body).toBe('done /slow/ahead');
@@ -399,17 +402,22 @@ describe('HTTP/1.1 processor on llhttp: framing and connection handling', () => 
     });
 
     it('a head trickling one byte per 100 ms is answered 408 after connectionTimeout, then closed', async () => {
-      const { adapter } = await start({ connectionTimeout: 600, keepAliveTimeout: 600 });
+      const clock = new ManualClock();
+      const { adapter } = await start({ connectionTimeout: 600, keepAliveTimeout: 600 }, clock);
       const client = await connect();
       const head = `GET /hello HTTP/1.1\r\nHost: x\r\nX-Long: ${'b'.repeat(200)}\r\n\r\n`;
-      const trickle = client.writeSlowly(head, 1, 100);
+      let sent = 0;
+      while (sent < head.length && !client.closed && client.received === '') {
+        await client.write(head[sent++] as string).catch(() => undefined);
+        await nextPoll();
+        clock.advance(100);
+      }
       expect(await client.waitForClose(5000)).toBe(true);
-      const sentBeforeClose = client.bytesSent;
-      await trickle;
-      // The bytes kept coming, one every 100 ms (far inside the idle limit), and the head was still incomplete
-      // when the connection closed: only the header-phase clock can have cut it, and not at the first byte.
-      expect(sentBeforeClose).toBeGreaterThan(1);
-      expect(sentBeforeClose).toBeLessThan(head.length);
+      // The bytes kept coming, one every 100 ms of the clock (far inside the idle limit), and the head was still
+      // incomplete when the connection closed: only the header-phase clock can have cut it, and no sooner than
+      // connectionTimeout after the first byte.
+      expect(sent).toBeGreaterThanOrEqual(6);
+      expect(sent).toBeLessThan(head.length);
       const response = await client.readResponse();
       expect(response.status).toBe(408);
       expect(response.header('connection')).toBe('close');

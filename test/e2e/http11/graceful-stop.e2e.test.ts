@@ -1,7 +1,8 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RawHttpClient, sleep } from '../../helpers/raw-http-client.js';
-import { eventually, get, startTestServer, type TestServer } from './http11-harness.js';
+import { RawHttpClient } from '../../helpers/raw-http-client.js';
+import { ManualClock } from '../../../src/time/manual-clock.js';
+import { eventually, get, nextPoll, startTestServer, type TestServer } from './http11-harness.js';
 
 describe('HTTP/1.1 endpoint: graceful stop, pause and resume', () => {
   let server: TestServer | undefined;
@@ -72,11 +73,20 @@ describe('HTTP/1.1 endpoint: graceful stop, pause and resume', () => {
   });
 
   it('destroys what is left when gracefulMs runs out', async () => {
-    server = await startTestServer();
+    const clock = new ManualClock();
+    server = await startTestServer({}, clock);
+    const adapter = server.adapter;
     const stuck = await connect();
     await stuck.write(get('/slow/never'));
-    expect(await eventually(() => server?.adapter.started.length === 1)).toBe(true);
-    await server.stop(200);
+    await adapter.until(() => adapter.started.length === 1);
+    let stopped = false;
+    const stopping = server.stop(200).then(() => (stopped = true));
+    clock.advance(199);
+    await nextPoll();
+    expect(stopped).toBe(false);
+    expect(stuck.closed).toBe(false);
+    clock.advance(1);
+    await stopping;
     expect(await stuck.waitForClose(2000)).toBe(true);
     expect(server.adapter.exchanges[0]?.aborted).toBe(true);
   });
@@ -91,7 +101,8 @@ describe('HTTP/1.1 endpoint: graceful stop, pause and resume', () => {
     await kept.write(get('/hello'));
     const fresh = await connect();
     await fresh.write(get('/hello'));
-    await sleep(200);
+    // The kept connection's request waits for a slot; the fresh connection waits to be accepted.
+    expect(await eventually(() => server?.protocol.stats().queued === 2)).toBe(true);
     expect(await kept.waitForData(50)).toBe(false);
     expect(await fresh.waitForData(50)).toBe(false);
     expect(server.adapter.started).toHaveLength(1);

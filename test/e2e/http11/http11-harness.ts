@@ -4,6 +4,8 @@ import { defaultsOf } from '../../../src/config/attribute-values.js';
 import type { Http11ConnectorConfig } from '../../../src/config/server-config.js';
 import type { Adapter, Exchange, RejectedRequest } from '../../../src/protocol/exchange.js';
 import { Http11Protocol } from '../../../src/protocol/http11/http11-protocol.js';
+import { systemClock } from '../../../src/net/system-clock.js';
+import type { ContainerClock } from '../../../src/time/container-clock.js';
 
 export function connectorConfig(overrides: Partial<Http11ConnectorConfig> = {}): Http11ConnectorConfig {
   return {
@@ -37,7 +39,30 @@ export class TestAdapter implements Adapter {
   readonly finished: string[] = [];
   readonly rejected: RejectedRequest[] = [];
   readonly exchanges: Exchange[] = [];
+  /** Request body bytes /echo has read so far, over all requests. */
+  bodyBytes = 0;
   readonly #gates = new Map<string, Gate>();
+  #waiters: Array<{ ready: () => boolean; resolve: () => void }> = [];
+
+  /**
+   * Resolves once `ready()` holds, checked after each thing this adapter sees (a request started, body bytes
+   * read, a request finished or rejected): waiting for the server's event, not polling. It resolves in a later
+   * turn of the event loop: the adapter hears of body bytes from inside the parser's read, and the read must
+   * finish (refreshing the connection's idle timer) before the test moves a ManualClock.
+   */
+  until(ready: () => boolean): Promise<void> {
+    if (ready()) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ ready, resolve }));
+  }
+
+  #wake(): void {
+    const waiting = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiting) {
+      if (waiter.ready()) setImmediate(waiter.resolve);
+      else this.#waiters.push(waiter);
+    }
+  }
 
   release(name: string): void {
     this.#gate(name).open();
@@ -45,11 +70,13 @@ export class TestAdapter implements Adapter {
 
   logRejected(rejected: RejectedRequest): void {
     this.rejected.push(rejected);
+    this.#wake();
   }
 
   async service(exchange: Exchange): Promise<void> {
     this.started.push(exchange.target);
     this.exchanges.push(exchange);
+    this.#wake();
     // An absolute-form target (RFC 9112 §3.2.2) is routed by its path.
     const path = exchange.target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?]*/i, '').split('?')[0] ?? '';
     try {
@@ -57,7 +84,11 @@ export class TestAdapter implements Adapter {
         await respond(exchange, 'hello');
       } else if (path === '/echo') {
         const chunks: Buffer[] = [];
-        for await (const chunk of exchange.body) chunks.push(chunk as Buffer);
+        for await (const chunk of exchange.body) {
+          chunks.push(chunk as Buffer);
+          this.bodyBytes += (chunk as Buffer).length;
+          this.#wake();
+        }
         await respond(exchange, Buffer.concat(chunks).toString('latin1'));
       } else if (path === '/target') {
         await respond(exchange, exchange.target);
@@ -131,6 +162,7 @@ export class TestAdapter implements Adapter {
       }
     } finally {
       this.finished.push(exchange.target);
+      this.#wake();
     }
   }
 
@@ -162,25 +194,41 @@ export interface TestServer {
   readonly protocol: Http11Protocol;
   readonly adapter: TestAdapter;
   readonly port: number;
+  /** The clock the endpoint runs on: a ManualClock when the test passed one, to cause its timeouts. */
+  readonly clock: ContainerClock;
   stop(gracefulMs?: number): Promise<void>;
 }
 
 const silent = pino({ level: 'silent' });
 
-export async function startTestServer(overrides: Partial<Http11ConnectorConfig> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<Http11ConnectorConfig> = {},
+  clock: ContainerClock = systemClock,
+): Promise<TestServer> {
   const adapter = new TestAdapter();
-  const protocol = new Http11Protocol(connectorConfig(overrides), adapter, silent);
+  const protocol = new Http11Protocol(connectorConfig(overrides), adapter, silent, clock);
   await protocol.start();
   return {
     protocol,
     adapter,
     port: protocol.localPort,
+    clock,
     stop: (gracefulMs = 0) => protocol.stop(gracefulMs),
   };
 }
 
 export function get(target: string, extra = ''): string {
   return `GET ${target} HTTP/1.1\r\nHost: localhost\r\n${extra}\r\n`;
+}
+
+/**
+ * Resolves after the event loop has been through an I/O poll phase: bytes a client wrote over loopback before
+ * the call are then read by the server (a write lands in the peer's receive buffer at once). One setImmediate
+ * is not enough: it can run in the check phase of the loop iteration whose poll phase has already passed.
+ */
+export async function nextPoll(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Polls a condition every 10 ms up to timeoutMs. */

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RawHttpClient, sleep } from '../../helpers/raw-http-client.js';
+import { RawHttpClient } from '../../helpers/raw-http-client.js';
+import { ManualClock } from '../../../src/time/manual-clock.js';
 import { eventually, get, startTestServer, type TestServer } from './http11-harness.js';
 
 describe('HTTP/1.1 endpoint: keep-alive, pipelining, framing', () => {
@@ -34,9 +35,11 @@ describe('HTTP/1.1 endpoint: keep-alive, pipelining, framing', () => {
     server = await startTestServer();
     const client = await connect();
     await client.write(get('/target?n=1') + get('/slow/first') + get('/target?n=3'));
-    setTimeout(() => server?.adapter.release('first'), 100);
-    const bodies = [];
-    for (let i = 0; i < 3; i++) bodies.push((await client.readResponse()).body);
+    const adapter = server.adapter;
+    const bodies = [(await client.readResponse()).body];
+    await adapter.until(() => adapter.started.includes('/slow/first'));
+    adapter.release('first');
+    for (let i = 0; i < 2; i++) bodies.push((await client.readResponse()).body);
     expect(bodies).toEqual(['/target?n=1', 'done /slow/first', '/target?n=3']);
   });
 
@@ -81,26 +84,35 @@ describe('HTTP/1.1 endpoint: keep-alive, pipelining, framing', () => {
   });
 
   it('keepAliveTimeout closes an idle connection, but not while a request is being served', async () => {
-    server = await startTestServer({ keepAliveTimeout: 300 });
+    const clock = new ManualClock();
+    server = await startTestServer({ keepAliveTimeout: 300 }, clock);
+    const adapter = server.adapter;
     const client = await connect();
     await client.write(get('/slow/long'));
-    await sleep(700);
-    expect(client.closed).toBe(false);
-    server.adapter.release('long');
+    await adapter.until(() => adapter.started.length === 1);
+    clock.advance(700);
+    adapter.release('long');
+    // Still open: the response arrives.
     const response = await client.readResponse();
     expect(response.status).toBe(200);
+    // Idle from the response on: 299 ms later a request is still served, 300 ms after the last response it closes.
+    clock.advance(299);
+    await client.write(get('/hello'));
+    expect((await client.readResponse()).body).toBe('hello');
+    clock.advance(300);
     expect(await client.waitForClose(3000)).toBe(true);
   });
 
   it('a request arriving within keepAliveTimeout keeps the connection', async () => {
-    server = await startTestServer({ keepAliveTimeout: 400 });
+    const clock = new ManualClock();
+    server = await startTestServer({ keepAliveTimeout: 400 }, clock);
     const client = await connect();
     for (let i = 0; i < 3; i++) {
+      // Each request arrives 399 ms into the idle period the response before it began.
+      if (i > 0) clock.advance(399);
       await client.write(get('/hello'));
       expect((await client.readResponse()).status).toBe(200);
-      await sleep(150);
     }
-    expect(client.closed).toBe(false);
   });
 
   it('HTTP/1.0 closes unless Connection: keep-alive, which is then confirmed with Keep-Alive: timeout', async () => {

@@ -8,13 +8,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Exchange } from '../../../src/protocol/exchange.js';
 import type { HttpExchange } from '../../../src/protocol/http11/http-exchange.js';
 import { Http11Protocol } from '../../../src/protocol/http11/http11-protocol.js';
-import { RawHttpClient, sleep } from '../../helpers/raw-http-client.js';
+import { RawHttpClient } from '../../helpers/raw-http-client.js';
 import { connectorConfig, eventually, get, TestAdapter } from './http11-harness.js';
 
-/** TestAdapter plus /linger: its whole Content-Length body goes out, then the application keeps working. */
+/** TestAdapter plus /linger: its whole Content-Length body goes out, then the application keeps working until stopLingering(). */
 class LingeringAdapter extends TestAdapter {
   readonly doneBeforeEnd: boolean[] = [];
   readonly endCalls: string[] = [];
+  stopLingering!: () => void;
+  readonly #lingering = new Promise<void>((resolve) => {
+    this.stopLingering = resolve;
+  });
 
   override async service(exchange: Exchange): Promise<void> {
     const path = exchange.target.split('?')[0] ?? '';
@@ -25,8 +29,7 @@ class LingeringAdapter extends TestAdapter {
     this.started.push(exchange.target);
     exchange.writeHead(200, null, [['Content-Length', '5']]);
     exchange.write(Buffer.from('hello'));
-    // Long enough for the bytes to leave and the exchange to settle on its own.
-    await sleep(300);
+    await this.#lingering;
     this.doneBeforeEnd.push((exchange as HttpExchange).done);
     this.endCalls.push(exchange.target);
     await exchange.end();
@@ -65,6 +68,7 @@ describe('HTTP/1.1: a Content-Length body that is complete before end()', () => 
     expect(second.body).toBe('/target?next');
     // Both answers arrived while the first application was still at work.
     expect(adapter.endCalls).toEqual([]);
+    adapter.stopLingering();
     expect(await eventually(() => adapter.finished.includes('/linger'))).toBe(true);
     expect(adapter.doneBeforeEnd).toEqual([true]);
     // end() wrote nothing more: the next bytes on the wire belong to the next response.
@@ -81,7 +85,10 @@ describe('HTTP/1.1: a Content-Length body that is complete before end()', () => 
     await client.write(`POST /linger HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${size}\r\n\r\n`);
     const first = await client.readResponse();
     expect(first.body).toBe('hello');
-    await client.write('x'.repeat(size));
+    // Not awaited: the server stops reading the unread body until end() swallows it.
+    const sent = client.write('x'.repeat(size));
+    adapter.stopLingering();
+    await sent;
     expect(await eventually(() => adapter.finished.includes('/linger'))).toBe(true);
     await client.write(get('/hello'));
     const next = await client.readResponse();

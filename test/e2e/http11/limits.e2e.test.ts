@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RawHttpClient, sleep } from '../../helpers/raw-http-client.js';
-import { eventually, get, startTestServer, type TestServer } from './http11-harness.js';
+import { RawHttpClient } from '../../helpers/raw-http-client.js';
+import { eventually, get, nextPoll, startTestServer, type TestServer } from './http11-harness.js';
 
 function headers(count: number): string {
   // Host plus count - 1 others: `count` header fields in all.
@@ -112,8 +112,10 @@ describe('HTTP/1.1 endpoint: limits and rejected requests', () => {
     server = await startTestServer();
     const client = await connect();
     await client.write(get('/slow/ahead') + 'BROKEN\r\n\r\n');
-    await sleep(100);
-    server.adapter.release('ahead');
+    // The broken request is refused (and its answer deferred) before the one ahead of it is answered.
+    const adapter = server.adapter;
+    await adapter.until(() => adapter.rejected.length === 1);
+    adapter.release('ahead');
     expect((await client.readResponse()).status).toBe(200);
     expect((await client.readResponse()).status).toBe(400);
     expect(await client.waitForClose(3000)).toBe(true);
@@ -152,7 +154,7 @@ describe('HTTP/1.1 endpoint: limits and rejected requests', () => {
     expect(await eventually(() => server?.protocol.stats().queued === 1)).toBe(true);
     expect(server.protocol.stats().inFlight).toBe(1);
     server.adapter.release('b');
-    await sleep(100);
+    await nextPoll();
     expect(server.adapter.started).toEqual(['/slow/a']);
 
     server.adapter.release('a');

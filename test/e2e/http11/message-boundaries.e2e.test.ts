@@ -5,8 +5,10 @@
  * empty lines between requests are not taken for a request.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RawHttpClient, sleep } from '../../helpers/raw-http-client.js';
-import { get, startTestServer, type TestServer } from './http11-harness.js';
+import { RawHttpClient } from '../../helpers/raw-http-client.js';
+import type { ContainerClock } from '../../../src/time/container-clock.js';
+import { ManualClock } from '../../../src/time/manual-clock.js';
+import { get, nextPoll, startTestServer, type TestServer } from './http11-harness.js';
 
 const post = (target: string, body: string): string =>
   `POST ${target} HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
@@ -30,8 +32,11 @@ describe('HTTP/1.1 message boundaries without a message-begin callback', () => {
   let server: TestServer | undefined;
   const clients: RawHttpClient[] = [];
 
-  async function connect(overrides: Parameters<typeof startTestServer>[0] = {}): Promise<{ server: TestServer; client: RawHttpClient }> {
-    server = await startTestServer({ allowedTrailerHeaders: 'x-checksum', ...overrides });
+  async function connect(
+    overrides: Parameters<typeof startTestServer>[0] = {},
+    clock?: ContainerClock,
+  ): Promise<{ server: TestServer; client: RawHttpClient }> {
+    server = await startTestServer({ allowedTrailerHeaders: 'x-checksum', ...overrides }, clock);
     const client = await RawHttpClient.connect(server.port);
     clients.push(client);
     return { server, client };
@@ -62,34 +67,44 @@ describe('HTTP/1.1 message boundaries without a message-begin callback', () => {
   });
 
   it('a head begun in the same read as a finished request is timed from its next byte: 200, then 408', async () => {
-    const { client, server } = await connect({ connectionTimeout: 600, keepAliveTimeout: 5000 });
+    const clock = new ManualClock();
+    const { client, server } = await connect({ connectionTimeout: 600, keepAliveTimeout: 5000 }, clock);
     await client.write(`${get('/hello')}GET /hello HTTP/1.1\r\nHo`);
     expect((await client.readResponse()).body).toBe('hello');
-    const sentBefore = client.bytesSent;
+    // Timed from that read, the head would be cut now.
+    clock.advance(1000);
     const rest = `st: localhost\r\nX-Long: ${'b'.repeat(200)}\r\n\r\n`;
-    const trickle = client.writeSlowly(rest, 1, 100).catch(() => undefined);
+    // One byte per 100 ms of the clock until the server answers.
+    const answered = client.received.length;
+    let trickled = 0;
+    while (trickled < rest.length && !client.closed && client.received.length === answered) {
+      await client.write(rest[trickled++] as string).catch(() => undefined);
+      await nextPoll();
+      clock.advance(100);
+    }
     expect(await client.waitForClose(5000)).toBe(true);
-    const trickledBeforeClose = client.bytesSent - sentBefore;
-    await trickle;
     // Only the header clock can end it: the bytes kept coming and the head was still incomplete when the
-    // connection closed, with a 408 (an idle close at keepAliveTimeout sends none), after more than one byte.
-    expect(trickledBeforeClose).toBeGreaterThan(1);
-    expect(trickledBeforeClose).toBeLessThan(rest.length);
+    // connection closed, with a 408 (an idle close at keepAliveTimeout sends none), no sooner than 600 ms of
+    // the clock after the first byte that followed the finished request.
+    expect(trickled).toBeGreaterThanOrEqual(6);
+    expect(trickled).toBeLessThan(rest.length);
     const response = await client.readResponse();
     expect(response.status).toBe(408);
     expect(server.adapter.rejected).toMatchObject([{ status: 408, code: 'SV_ERR_HTTP_HEADER_TIMEOUT' }]);
   });
 
   it('empty lines after a request begin no request: the idle connection is closed at keepAliveTimeout without a 408', async () => {
-    const { client, server } = await connect({ connectionTimeout: 300, keepAliveTimeout: 2000 });
+    const clock = new ManualClock();
+    const { client, server } = await connect({ connectionTimeout: 300, keepAliveTimeout: 2000 }, clock);
     await client.write(get('/hello'));
     expect((await client.readResponse()).body).toBe('hello');
-    await sleep(50);
+    clock.advance(50);
     await client.write('\r\n');
+    await nextPoll();
     // A head would have been cut at connectionTimeout (300 ms) with a 408; idle, the connection lasts
-    // keepAliveTimeout: it is still open once connectionTimeout has passed, then closes without a 408.
-    await sleep(600);
-    expect(client.closed).toBe(false);
+    // keepAliveTimeout, then closes without a 408.
+    clock.advance(600);
+    clock.advance(2000);
     expect(await client.waitForClose(5000)).toBe(true);
     expect(client.received).not.toContain('408');
     expect(server.adapter.rejected).toEqual([]);
@@ -99,9 +114,9 @@ describe('HTTP/1.1 message boundaries without a message-begin callback', () => {
     const { client } = await connect();
     const request = get('/target?pieces');
     await client.write(request.slice(0, 10));
-    await sleep(30);
+    await nextPoll();
     await client.write(request.slice(10, 25));
-    await sleep(30);
+    await nextPoll();
     await client.write(request.slice(25));
     expect((await client.readResponse()).body).toBe('/target?pieces');
   });

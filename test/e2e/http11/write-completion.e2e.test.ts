@@ -8,8 +8,7 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HttpExchange } from '../../../src/protocol/http11/http-exchange.js';
-import { sleep } from '../../helpers/raw-http-client.js';
-import { eventually, get, startTestServer, type TestServer } from './http11-harness.js';
+import { eventually, get, nextPoll, startTestServer, type TestServer } from './http11-harness.js';
 
 /** Larger than what loopback's socket buffers hold on both sides, so part of it waits in node's buffer. */
 const LARGE = 32 * 1024 * 1024;
@@ -63,7 +62,9 @@ describe('HTTP/1.1: a response is settled once its bytes are with the kernel', (
       settled = true;
     });
 
-    await sleep(300);
+    // The socket refused bytes: the response cannot be complete until the client reads.
+    expect(await eventually(() => exchange.writeStalled)).toBe(true);
+    await nextPoll();
     expect(settled).toBe(false);
     expect(adapter.finished).toEqual([]);
 

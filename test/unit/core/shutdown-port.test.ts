@@ -8,6 +8,7 @@ import {
   ShutdownPort,
   type ShutdownPortOptions,
 } from '../../../src/core/shutdown-port.js';
+import { ManualClock } from '../../../src/time/manual-clock.js';
 
 const opened: ShutdownPort[] = [];
 const sockets: net.Socket[] = [];
@@ -158,11 +159,17 @@ describe('ShutdownPort', () => {
   });
 
   it('a client that connects and sends nothing is dropped after the read timeout; the next one is served', async () => {
-    const h = await open({ readTimeoutMs: 300 });
+    const clock = new ManualClock();
+    const h = await open({ readTimeoutMs: 300, clock });
     const idle = await connect(h.port);
     const idleClosed = new Promise<void>((resolve) => idle.once('close', () => resolve()));
+    // The server is reading the idle connection once its read timer is armed.
+    await clock.whenTimers(1);
     // This one queues behind the idle connection (one at a time, backlog 1).
     const sent = send(h.port, ['SHUTDOWN']);
+    clock.advance(299);
+    expect(h.warnings).toEqual([]);
+    clock.advance(1);
     await idleClosed;
     await sent;
     await h.triggered;

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../src/net/system-clock.js';
 import { flushAtTurnEnd } from '../../../src/net/turn-end-flush.js';
 import { Http11Connection } from '../../../src/protocol/http11/http11-connection.js';
 
@@ -62,7 +63,7 @@ describe('Http11Connection corking', () => {
     let text = '';
     client.setEncoding('latin1');
     client.on('data', (chunk: string) => (text += chunk));
-    return { connection: new Http11Connection('test-1', socket), client, received: () => text };
+    return { connection: new Http11Connection('test-1', socket, systemClock), client, received: () => text };
   }
 
   it('holds writes until the end of the turn, then hands them to the kernel in one go', async () => {

@@ -10,6 +10,7 @@
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HttpExchange } from '../../../src/protocol/http11/http-exchange.js';
+import { systemClock } from '../../../src/net/system-clock.js';
 import { Http11Connection } from '../../../src/protocol/http11/http11-connection.js';
 import type { LlhttpParser } from '../../../src/protocol/http11/llhttp-parser.js';
 import { MessageReader, type MessageSink } from '../../../src/protocol/http11/message-reader.js';
@@ -94,7 +95,7 @@ async function settle(): Promise<void> {
 async function feed(pieces: readonly Buffer[]): Promise<ReaderEvent[]> {
   // A real connection over a socket that is never connected: cork(), pause() and friends are harmless on it.
   const socket = new net.Socket();
-  const connection = new Http11Connection('split-test', socket);
+  const connection = new Http11Connection('split-test', socket, systemClock);
   open.push({ socket, connection });
   const events: ReaderEvent[] = [];
   let body: RequestBody | null = null;
