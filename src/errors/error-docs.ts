@@ -1415,6 +1415,27 @@ const docs = {
       "An uncaught exception, an unhandled rejection or a call that would end the process could not be charged to any web application: no application frame is in its stack (a string or an fs error thrown from a callback has none) and no application code was running. It is logged as the container's own fault and the server keeps serving.",
     fix: 'Read the stack: a container frame points at a bug in Serval (please report it); no stack at all usually means application code threw something that is not an Error.',
   },
+  // --- error report and access log valves (issue #21) ---
+  SV_ERR_ERROR_REPORT_PAGE_UNREADABLE: {
+    meaning:
+      'An ErrorReportValve (or JsonErrorReportValve) has an errorCode.* or exceptionType.* file for this error, but the file could not be read when the error happened. The client got the standard report instead, as Tomcat does.',
+    fix: 'Check the path (relative paths are resolved against catalina.base) and that the server may read the file. The warning is logged again only after the file has been read once.',
+  },
+  SV_ERR_ERROR_REPORT_PROXY_FAILED: {
+    meaning:
+      'ProxyErrorReportValve fetches its error page from an error service, and the fetch failed: the service did not answer, answered other than 2xx, took longer than 5 s or sent more than 1 MiB. The client got the standard report instead.',
+    fix: 'Check that the error service is up and answers that URL quickly with a small 2xx page. The warning is logged again only after a fetch has succeeded.',
+  },
+  SV_ERR_ERROR_REPORT_PROPERTIES: {
+    meaning:
+      'A ProxyErrorReportValve with usePropertiesFile="true" reads its error service URLs from lib/ProxyErrorReportValve.properties under catalina.base, and that file cannot be read. The server does not start.',
+    fix: 'Create the file (keys: a status code, or 0 for any status; values: URLs), or set usePropertiesFile="false" and use errorCode.* attributes.',
+  },
+  SV_ERR_ERROR_REPORT_URL: {
+    meaning:
+      'In its proxy mode (useRedirect="false") ProxyErrorReportValve fetches the error page itself, so every target must be an absolute http: or https: URL. The server does not start.',
+    fix: 'Write the full URL (http://errors.example.com/404), or set useRedirect="true" to send the client to a relative URL instead.',
+  },
 } satisfies Record<ErrorCode, ErrorDoc>;
 
 export const errorDocs: Readonly<Record<ErrorCode, ErrorDoc>> = docs;
