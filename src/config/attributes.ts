@@ -755,7 +755,7 @@ const table = [
   host.str(
     'errorReportValveClass',
     'org.apache.catalina.valves.ErrorReportValve',
-    "Valve that renders error pages when the application has none; only Serval's ErrorReportValve is accepted (another class, or none, is refused rather than replaced by the full report).",
+    'Valve that renders error pages when the application has none, added unless the Host configures one: ErrorReportValve, JsonErrorReportValve or ProxyErrorReportValve (another class, or none, is refused rather than replaced by the full report).',
   ),
   host.str('className', 'org.apache.catalina.core.StandardHost', 'Java implementation class of the Host.', javaClass),
   host.path('xmlBase', undefined, 'Directory of context descriptors; defaults to `conf/<engine>/<host>`.', descriptorsRefused),

@@ -1,6 +1,8 @@
 /**
  * Access-log patterns: compiles a Tomcat AccessLogValve pattern once into formatter functions over an
- * AccessLogRecord, plus the SimpleDateFormat subset used by %{fmt}t and fileDateFormat.
+ * AccessLogRecord, plus the SimpleDateFormat subset used by %{fmt}t and fileDateFormat (with a locale's names) and the
+ * RFC 5952 form of addresses. Long because it is the one pattern engine every access log format shares (AccessLogValve,
+ * ExtendedAccessLogValve, JsonAccessLogValve): one switch per Tomcat code, and the date formatting those codes need.
  */
 import type { AccessLogRecord } from './access-log-record.js';
 
