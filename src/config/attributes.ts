@@ -95,11 +95,90 @@ const engine = builder('Engine');
 const host = builder('Host');
 const context = builder('Context');
 const valve = builder('Valve');
-const accessLog = builder('Valve:AccessLogValve');
-const errorReport = builder('Valve:ErrorReportValve');
 const stuckThread = builder('Valve:StuckThreadDetectionValve');
 // RewriteValve (issue #21)
 const rewrite = builder('Valve:RewriteValve');
+
+// --- Error report and access log valves (issue #21): Tomcat's subclasses take every attribute of their base valve ---
+const accessLog = builder('Valve:AccessLogValve');
+const extendedAccessLog = builder('Valve:ExtendedAccessLogValve');
+const jsonAccessLog = builder('Valve:JsonAccessLogValve');
+const errorReport = builder('Valve:ErrorReportValve');
+const jsonErrorReport = builder('Valve:JsonErrorReportValve');
+const proxyErrorReport = builder('Valve:ProxyErrorReportValve');
+
+/** AbstractAccessLogValve's attributes, for AccessLogValve and the valves that extend it (their own pattern default). */
+function accessLogAttributes<const O extends string, const P extends string>(b: ReturnType<typeof builder<O>>, pattern: P) {
+  return [
+    b.path('directory', 'logs', 'Directory of log files, relative to catalina.base.'),
+    b.str('prefix', 'access_log', 'Start of each log file name.'),
+    b.str('suffix', '', 'End of each log file name.'),
+    b.str('fileDateFormat', '.yyyy-MM-dd', 'Date format in the file name; it also sets how often files rotate.'),
+    b.bool('rotatable', true, 'Whether files rotate by date.'),
+    b.bool('renameOnRotate', false, 'Whether the date is added to the name only when a file is rotated.'),
+    b.bool('buffered', true, 'Whether lines are buffered rather than written at once.'),
+    b.str('encoding', 'UTF-8', 'Character set of the log file.'),
+    b.int('maxDays', -1, 'Days rotated files are kept; -1 keeps them forever.', { min: 1, unlimited: -1 }),
+    b.str('conditionIf', undefined, 'Log a request only if this request attribute is set (to anything).'),
+    b.str('conditionUnless', undefined, 'Log a request only if this request attribute is not set.'),
+    b.str('condition', undefined, 'Former name of conditionUnless, used when conditionUnless is not set.'),
+    b.bool(
+      'requestAttributesEnabled',
+      false,
+      'Whether %a, %h, %H, %v and %p come from the AccessLog request attributes RemoteIpValve sets (org.apache.catalina.AccessLog.*), when present.',
+    ),
+    b.str(
+      'pattern',
+      pattern,
+      pattern === 'common'
+        ? 'Layout of each line: `common`, `combined`, or `%` codes.'
+        : 'The W3C fields of each line, separated by spaces (`date time c-ip cs-method cs-uri sc-status bytes time-taken cs(User-Agent)`…); an unknown field is refused.',
+    ),
+    b.bool('enabled', true, 'Whether the valve logs at all.'),
+    b.bool(
+      'ipv6Canonical',
+      false,
+      'Whether IPv6 addresses (%a, %A) are logged in their canonical form (RFC 5952: `::1`, not `0:0:0:0:0:0:0:1`).',
+    ),
+    b.str(
+      'locale',
+      undefined,
+      'Locale (`de_DE` or `de-DE`) of month and day names in `%{…}t` formats, through Intl; `%t` (CLF) is always English, as in Tomcat. Unset: English.',
+    ),
+    b.bool(
+      'checkExists',
+      false,
+      'Whether the file is checked before each write to disk, and opened again when something moved or deleted it.',
+    ),
+    b.int(
+      'maxLogMessageBufferSize',
+      256,
+      "Accepted for Tomcat's configurations; Serval builds each line as a string, so there is no per-line buffer to size.",
+      bytes,
+    ),
+  ] as const;
+}
+
+/** ErrorReportValve's attributes, for it and the valves that extend it; `target` says what errorCode.* names. */
+function errorReportAttributes<const O extends string>(b: ReturnType<typeof builder<O>>, target: 'file' | 'url') {
+  const what = target === 'file' ? 'A file, relative to catalina.base,' : 'The URL of an error service';
+  return [
+    b.bool('showReport', true, 'Whether error reports include the message, description and stack trace.'),
+    b.bool('showServerInfo', true, 'Whether error reports name the server and its version.'),
+    b.str(
+      'errorCode.',
+      undefined,
+      `${what} for that status (\`errorCode.404\`; \`errorCode.0\` for any status); looked up after exceptionType.*.`,
+      { prefix: true },
+    ),
+    b.str(
+      'exceptionType.',
+      undefined,
+      `${what} for an error of that class: the simple name of a class in the thrown value's prototype chain (\`exceptionType.TypeError\`, \`exceptionType.Error\`), nearest first.`,
+      { prefix: true },
+    ),
+  ] as const;
+}
 const resources = builder('Resources');
 const loader = builder('Loader');
 const manager = builder('Manager');
@@ -678,7 +757,7 @@ const table = [
   host.str(
     'errorReportValveClass',
     'org.apache.catalina.valves.ErrorReportValve',
-    "Valve that renders error pages when the application has none; only Serval's ErrorReportValve is accepted (another class, or none, is refused rather than replaced by the full report).",
+    'Valve that renders error pages when the application has none, added unless the Host configures one: ErrorReportValve, JsonErrorReportValve or ProxyErrorReportValve (another class, or none, is refused rather than replaced by the full report).',
   ),
   host.str('className', 'org.apache.catalina.core.StandardHost', 'Java implementation class of the Host.', javaClass),
   host.path('xmlBase', undefined, 'Directory of context descriptors; defaults to `conf/<engine>/<host>`.', descriptorsRefused),
@@ -811,44 +890,9 @@ const table = [
   valve.str('className', undefined, 'The valve implementation: a Tomcat class name or a module path (`./x.js`).', { required: true }),
   valve.bool('asyncSupported', false, 'Whether the valve supports asynchronous requests.', absent),
 
-  accessLog.path('directory', 'logs', 'Directory of log files, relative to catalina.base.'),
-  accessLog.str('prefix', 'access_log', 'Start of each log file name.'),
-  accessLog.str('suffix', '', 'End of each log file name.'),
-  accessLog.str('fileDateFormat', '.yyyy-MM-dd', 'Date format in the file name; it also sets how often files rotate.'),
-  accessLog.bool('rotatable', true, 'Whether files rotate by date.'),
-  accessLog.bool('renameOnRotate', false, 'Whether the date is added to the name only when a file is rotated.'),
-  accessLog.bool('buffered', true, 'Whether lines are buffered rather than written at once.'),
-  accessLog.str('encoding', 'UTF-8', 'Character set of the log file.'),
-  accessLog.int('maxDays', -1, 'Days rotated files are kept; -1 keeps them forever.', { min: 1, unlimited: -1 }),
-  accessLog.str('conditionIf', undefined, 'Log a request only if this request attribute is set.'),
-  accessLog.str('conditionUnless', undefined, 'Log a request only if this request attribute is not set.'),
-  accessLog.bool(
-    'requestAttributesEnabled',
-    false,
-    'Whether addresses, host and protocol come from request attributes set by RemoteIpValve.',
-  ),
-  accessLog.str('pattern', 'common', 'Layout of each line: `common`, `combined`, or `%` codes.'),
-  accessLog.bool('enabled', true, 'Whether the valve logs at all.', logOnly),
-  accessLog.bool('ipv6Canonical', false, 'Whether IPv6 addresses are logged in canonical form.', logOnly),
-  accessLog.str('locale', undefined, 'Locale of dates in the log.', logOnly),
-  accessLog.bool('checkExists', false, 'Whether a deleted log file is recreated.', logOnly),
-  accessLog.int('maxLogMessageBufferSize', 256, 'Size of the buffer kept for each log line.', { ...tuning, ...bytes }),
-  accessLog.str('condition', undefined, 'Former name of conditionUnless.', logOnly),
+  ...accessLogAttributes(accessLog, 'common'),
 
-  errorReport.bool('showReport', true, 'Whether error pages include the message and stack trace.'),
-  errorReport.bool('showServerInfo', true, 'Whether error pages name the server and its version.'),
-  errorReport.str(
-    'errorCode.',
-    undefined,
-    'A file (`errorCode.404="/path/file.html"`, `errorCode.0` for any status) whose content is the error page for that status.',
-    { ...absent, prefix: true },
-  ),
-  errorReport.str(
-    'exceptionType.',
-    undefined,
-    'A file whose content is the error page for that exception class (`exceptionType.java.lang.Exception`).',
-    { ...absent, prefix: true },
-  ),
+  ...errorReportAttributes(errorReport, 'file'),
 
   stuckThread.int('threshold', 600, 'A request running longer than this is logged as stuck (once); 0 disables the valve.', { unit: 's' }),
   stuckThread.int(
@@ -1354,6 +1398,20 @@ const table = [
   ),
 
   // --- Error report and access log valves (ErrorReportValve, JsonErrorReportValve, ProxyErrorReportValve, ExtendedAccessLogValve, JsonAccessLogValve) ---
+  ...errorReportAttributes(jsonErrorReport, 'file'),
+  ...errorReportAttributes(proxyErrorReport, 'url'),
+  proxyErrorReport.bool(
+    'useRedirect',
+    false,
+    'Whether the client is redirected (302) to the error service URL; otherwise Serval fetches that URL (5 s, 1 MiB at most) and relays its body with the error status.',
+  ),
+  proxyErrorReport.bool(
+    'usePropertiesFile',
+    false,
+    'Whether the error service URLs come from `lib/ProxyErrorReportValve.properties` under catalina.base (keys: a status code, or `0` for any) instead of the `errorCode.*` and `exceptionType.*` attributes.',
+  ),
+  ...accessLogAttributes(extendedAccessLog, ''),
+  ...accessLogAttributes(jsonAccessLog, 'common'),
 ] as const;
 
 type Entry = (typeof table)[number];

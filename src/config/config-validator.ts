@@ -24,7 +24,10 @@ import type { XmlElement } from './xml-document.js';
 
 export { convertAttribute, type AttributeValues } from './attribute-values.js';
 
-const ERROR_REPORT_VALVE = 'org.apache.catalina.valves.ErrorReportValve';
+/** The error report valves a Host may name as its errorReportValveClass (each renders at least the full report). */
+const ERROR_REPORT_VALVES: ReadonlySet<string> = new Set(
+  ['ErrorReportValve', 'JsonErrorReportValve', 'ProxyErrorReportValve'].map((name) => `org.apache.catalina.valves.${name}`),
+);
 const ERROR_PAGES: RefusalReason =
   'it replaces the error pages, so without it the default error report (with exception details) would be shown instead';
 const NOT_OFFERED: IgnoredReason = 'the feature it configures is not offered by Serval, so there is nothing for it to change';
@@ -261,11 +264,11 @@ export class ConfigValidator {
   }
 
   /**
-   * Host `errorReportValveClass`: Serval renders error pages with its ErrorReportValve only. Another class (or none,
+   * Host `errorReportValveClass`: Serval renders error pages with its own error report valves only. Another class (or none,
    * the empty value) would have shown less, so it is refused rather than replaced by the full report.
    */
   errorReportValveClass(element: XmlElement, className: string): void {
-    if (className === ERROR_REPORT_VALVE) return;
+    if (ERROR_REPORT_VALVES.has(className)) return;
     const known = tomcatComponentClasses.get(className);
     const reason = known?.kind === 'refused' ? known.reason : ERROR_PAGES;
     this.report('error', 'SV_ERR_CONFIG_CLASS_REFUSED', { className, element: element.name, reason }, element, 'errorReportValveClass');

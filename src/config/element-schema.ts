@@ -88,6 +88,10 @@ export const implementedValves: ReadonlyMap<string, string> = new Map([
   [`${VALVES}rewrite.RewriteValve`, 'Valve:RewriteValve'],
 
   // --- error report and access log valves ---
+  [`${VALVES}JsonErrorReportValve`, 'Valve:JsonErrorReportValve'],
+  [`${VALVES}ProxyErrorReportValve`, 'Valve:ProxyErrorReportValve'],
+  [`${VALVES}ExtendedAccessLogValve`, 'Valve:ExtendedAccessLogValve'],
+  [`${VALVES}JsonAccessLogValve`, 'Valve:JsonAccessLogValve'],
 ]);
 
 const REALMS = 'org.apache.catalina.realm.';

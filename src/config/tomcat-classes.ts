@@ -23,8 +23,6 @@ const ADDRESS: RefusalReason =
 const AUTHENTICATION: RefusalReason = 'it authenticates users, so without it the resources it protects would be served to anyone';
 const LIMITS: RefusalReason =
   'it limits what requests may use (parameters, concurrent requests, sessions of crawlers), a protection the configuration asks for';
-const ERROR_PAGES: RefusalReason =
-  'it replaces the error pages, so without it the default error report (with exception details) would be shown instead';
 const ANY_VALVE: RefusalReason =
   'a Valve sees every request before the application and may refuse, redirect or change it; Serval cannot tell what skipping it would let through';
 const JNDI: HarmlessReason = 'it only builds JNDI naming contexts, which Serval does not offer; it allows or refuses no request';
@@ -71,8 +69,6 @@ export const tomcatComponentClasses: ReadonlyMap<string, TomcatClass> = new Map<
   ],
 
   // Valves that only observe: they never refuse, redirect or change a request.
-  [`${C}valves.ExtendedAccessLogValve`, harmless(OTHER_LOG)],
-  [`${C}valves.JsonAccessLogValve`, harmless(OTHER_LOG)],
   [`${C}valves.JDBCAccessLogValve`, harmless(OTHER_LOG)],
   [
     `${C}valves.HealthCheckValve`,
@@ -111,8 +107,6 @@ export const tomcatComponentClasses: ReadonlyMap<string, TomcatClass> = new Map<
   [`${C}valves.CrawlerSessionManagerValve`, refused(LIMITS)],
   [`${C}valves.ParameterLimitValve`, refused(LIMITS)],
   [`${C}valves.SemaphoreValve`, refused(LIMITS)],
-  [`${C}valves.JsonErrorReportValve`, refused(ERROR_PAGES)],
-  [`${C}valves.ProxyErrorReportValve`, refused(ERROR_PAGES)],
   // Redirects requests away while a node drains (and may answer them itself): it stops requests.
   [`${C}valves.LoadBalancerDrainingValve`, refused(ANY_VALVE)],
   [`${C}valves.PersistentValve`, refused(ANY_VALVE)],

@@ -207,6 +207,16 @@ function renderException(error: unknown): string {
   return html;
 }
 
+/** The reason phrase and description of a status, when RFC 9110 defines it. */
+export function statusText(status: number): readonly [reason: string, description: string] | undefined {
+  return STATUS_TEXT[status];
+}
+
+/** The stack of an Error (its name and message when it has none), or the thrown value as text. */
+export function describeError(error: unknown): string {
+  return describe(error);
+}
+
 function describe(error: unknown): string {
   if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
   try {

@@ -1181,6 +1181,23 @@ const catalogue = {
   },
 
   // --- error report and access log valves (issue #21) ---
+  SV_ERR_ERROR_REPORT_PAGE_UNREADABLE: {
+    message:
+      '{valve} could not read the error page file [{file}] ({detail}); the standard report is sent instead (logged again only after the file was read once)',
+    detail: 'the file system error code (ENOENT, EACCES, EISDIR…)',
+  },
+  SV_ERR_ERROR_REPORT_PROXY_FAILED: {
+    message: 'ProxyErrorReportValve could not relay the error service [{url}] ({detail}); the standard report is sent instead',
+    detail: 'why the fetch failed: the network error, the status the service answered, the timeout or the size limit',
+  },
+  SV_ERR_ERROR_REPORT_PROPERTIES: {
+    message: 'ProxyErrorReportValve [{element}] has usePropertiesFile="true" but [{file}] cannot be read ({detail})',
+    detail: 'the file system error code',
+  },
+  SV_ERR_ERROR_REPORT_URL: {
+    message:
+      'ProxyErrorReportValve [{element}]: the target [{url}] of [{key}] is not an absolute http: or https: URL, which the proxy mode (useRedirect="false") needs',
+  },
 
   // --- CorsFilter, HttpHeaderSecurityFilter and the small filters (issue #21) ---
 

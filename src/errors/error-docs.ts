@@ -1580,6 +1580,27 @@ const docs = {
       "An ExpiresFilter init-param (`ExpiresDefault`, `ExpiresByType <type>`, `ExpiresExcludedResponseStatusCodes`, `ExpiresActive`) cannot be parsed: the mod_expires syntax is `<access|now|modification> [plus] <n> <unit> [<n> <unit>…]` or the short `A<seconds>` / `M<seconds>`, and the status codes are a comma-separated list of integers. The message says which token is wrong. The filter's init fails, so the application does not start (Tomcat fails the same way).",
     fix: 'Correct the value, for example `access plus 1 month 2 days` or `A3600`.',
   },
+  // --- error report and access log valves (issue #21) ---
+  SV_ERR_ERROR_REPORT_PAGE_UNREADABLE: {
+    meaning:
+      'An ErrorReportValve (or JsonErrorReportValve) has an errorCode.* or exceptionType.* file for this error, but the file could not be read when the error happened. The client got the standard report instead, as Tomcat does.',
+    fix: 'Check the path (relative paths are resolved against catalina.base) and that the server may read the file. The warning is logged again only after the file has been read once.',
+  },
+  SV_ERR_ERROR_REPORT_PROXY_FAILED: {
+    meaning:
+      'ProxyErrorReportValve fetches its error page from an error service, and the fetch failed: the service did not answer, answered other than 2xx, took longer than 5 s or sent more than 1 MiB. The client got the standard report instead.',
+    fix: 'Check that the error service is up and answers that URL quickly with a small 2xx page. The warning is logged again only after a fetch has succeeded.',
+  },
+  SV_ERR_ERROR_REPORT_PROPERTIES: {
+    meaning:
+      'A ProxyErrorReportValve with usePropertiesFile="true" reads its error service URLs from lib/ProxyErrorReportValve.properties under catalina.base, and that file cannot be read. The server does not start.',
+    fix: 'Create the file (keys: a status code, or 0 for any status; values: URLs), or set usePropertiesFile="false" and use errorCode.* attributes.',
+  },
+  SV_ERR_ERROR_REPORT_URL: {
+    meaning:
+      'In its proxy mode (useRedirect="false") ProxyErrorReportValve fetches the error page itself, so every target must be an absolute http: or https: URL. The server does not start.',
+    fix: 'Write the full URL (http://errors.example.com/404), or set useRedirect="true" to send the client to a relative URL instead.',
+  },
 } satisfies Record<ErrorCode, ErrorDoc>;
 
 export const errorDocs: Readonly<Record<ErrorCode, ErrorDoc>> = docs;

@@ -9,7 +9,11 @@ import type { AnyValve } from '../core/pipeline.js';
 import type { Valve } from '../core/valve.js';
 import { ConfigError } from '../errors/container-error.js';
 import { AccessLogValve } from '../valves/access-log-valve.js';
-import { ErrorReportValve } from '../valves/error-report-valve.js';
+import { ErrorReportValve, JsonErrorReportValve, type ErrorReportValveOptions } from '../valves/error-report-valve.js';
+import { ProxyErrorReportValve } from '../valves/proxy-error-report-valve.js';
+import { ExtendedAccessLogValve } from '../valves/extended-access-log-valve.js';
+import { JsonAccessLogValve } from '../valves/json-access-log-valve.js';
+import { logCoded } from '../logging/logger.js';
 import { AUTHENTICATOR_VALVES } from '../security/webapp-security.js';
 import { SINGLE_SIGN_ON_CLASS, SingleSignOnValve } from '../security/single-sign-on.js';
 import type { SignOnTable } from '../security/sign-on-table.js';
@@ -20,6 +24,12 @@ import { STUCK_THREAD_DETECTION_VALVE_CLASS, StuckThreadDetectionValve } from '.
 export const ACCESS_LOG_VALVE = 'org.apache.catalina.valves.AccessLogValve';
 export const ERROR_REPORT_VALVE = 'org.apache.catalina.valves.ErrorReportValve';
 export const STUCK_THREAD_DETECTION_VALVE = STUCK_THREAD_DETECTION_VALVE_CLASS;
+export const JSON_ERROR_REPORT_VALVE = 'org.apache.catalina.valves.JsonErrorReportValve';
+export const PROXY_ERROR_REPORT_VALVE = 'org.apache.catalina.valves.ProxyErrorReportValve';
+/** The valves that render error reports: a Host gets its errorReportValveClass only when none of them is configured. */
+export const ERROR_REPORT_VALVES: ReadonlySet<string> = new Set([ERROR_REPORT_VALVE, JSON_ERROR_REPORT_VALVE, PROXY_ERROR_REPORT_VALVE]);
+export const EXTENDED_ACCESS_LOG_VALVE = 'org.apache.catalina.valves.ExtendedAccessLogValve';
+export const JSON_ACCESS_LOG_VALVE = 'org.apache.catalina.valves.JsonAccessLogValve';
 
 type ComponentClass = new (attributes: Readonly<Record<string, unknown>>) => unknown;
 
@@ -33,9 +43,9 @@ export function createValve(component: ComponentConfig, catalinaBase: string, lo
   const onError = (message: string, error: unknown): void => logger.warn({ err: error }, message);
   switch (component.className) {
     case ACCESS_LOG_VALVE:
-      return new AccessLogValve(component.attributes, { catalinaBase, onError });
+      return new AccessLogValve(component.attributes, { catalinaBase, onError, element: elementOf(component) });
     case ERROR_REPORT_VALVE:
-      return new ErrorReportValve(component.attributes, { onError });
+      return new ErrorReportValve(component.attributes, errorReportOptions(component, catalinaBase, logger));
     case STUCK_THREAD_DETECTION_VALVE:
       return new StuckThreadDetectionValve(component.attributes, logger);
     case SINGLE_SIGN_ON_CLASS: {
@@ -57,6 +67,14 @@ export function createValve(component: ComponentConfig, catalinaBase: string, lo
       return new RewriteValve(component.attributes, { catalinaBase, logger, location: component.location });
 
     // --- error report and access log valves ---
+    case JSON_ERROR_REPORT_VALVE:
+      return new JsonErrorReportValve(component.attributes, errorReportOptions(component, catalinaBase, logger));
+    case PROXY_ERROR_REPORT_VALVE:
+      return new ProxyErrorReportValve(component.attributes, errorReportOptions(component, catalinaBase, logger));
+    case EXTENDED_ACCESS_LOG_VALVE:
+      return new ExtendedAccessLogValve(component.attributes, { catalinaBase, onError, element: elementOf(component) });
+    case JSON_ACCESS_LOG_VALVE:
+      return new JsonAccessLogValve(component.attributes, { catalinaBase, onError, element: elementOf(component) });
 
     default: {
       if (AUTHENTICATOR_VALVES.has(component.className)) {
@@ -70,6 +88,15 @@ export function createValve(component: ComponentConfig, catalinaBase: string, lo
       return valve as Valve;
     }
   }
+}
+
+function errorReportOptions(component: ComponentConfig, catalinaBase: string, logger: Logger): ErrorReportValveOptions {
+  return {
+    catalinaBase,
+    element: elementOf(component),
+    onError: (message, error) => logger.warn({ err: error }, message),
+    onWarning: (coded, error) => logCoded(logger, 'warn', coded, error === undefined ? {} : { err: error }),
+  };
 }
 
 /** Loads `className` as a module path relative to catalina.base and instantiates its exported class. */

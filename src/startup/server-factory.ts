@@ -18,7 +18,7 @@ import { emptyWebXml, type WebXml } from '../deploy/web-xml.js';
 import { parseWebXml } from '../deploy/web-xml-parser.js';
 import type { LifecycleEvent, LifecycleListener } from '../lifecycle/lifecycle-base.js';
 import { componentLogger, logCoded } from '../logging/logger.js';
-import { createValve, ERROR_REPORT_VALVE, loadUserComponent, type ValvePlace } from './component-factory.js';
+import { createValve, ERROR_REPORT_VALVES, loadUserComponent, type ValvePlace } from './component-factory.js';
 import type { SignOnTable } from '../security/sign-on-table.js';
 import { connectorWorkers } from '../blocking/main/connector-workers.js';
 import { WorkerExecutors } from '../blocking/main/worker-executors.js';
@@ -133,10 +133,10 @@ export function buildServiceTree(
     for (const valve of hostConfig.valves)
       host.pipeline.addValve(createValve(valve, env.catalinaBase, host.logger, placeOf(hostConfig.name)));
     // Like StandardHost: an ErrorReportValve is always there, last before the basic valve.
-    if (!hostConfig.valves.some((v) => v.className === ERROR_REPORT_VALVE)) {
-      host.pipeline.addValve(
-        createValve({ className: ERROR_REPORT_VALVE, attributes: {}, location: hostConfig.location }, env.catalinaBase, host.logger),
-      );
+    // The Host's errorReportValveClass (validated: one of Serval's error report valves) unless one is configured.
+    if (!hostConfig.valves.some((v) => ERROR_REPORT_VALVES.has(v.className))) {
+      const className = hostConfig.errorReportValveClass;
+      host.pipeline.addValve(createValve({ className, attributes: {}, location: hostConfig.location }, env.catalinaBase, host.logger));
     }
     host.deployer = new HostConfig(host, {
       env,

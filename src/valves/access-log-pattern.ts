@@ -1,6 +1,8 @@
 /**
  * Access-log patterns: compiles a Tomcat AccessLogValve pattern once into formatter functions over an
- * AccessLogRecord, plus the SimpleDateFormat subset used by %{fmt}t and fileDateFormat.
+ * AccessLogRecord, plus the SimpleDateFormat subset used by %{fmt}t and fileDateFormat (with a locale's names) and the
+ * RFC 5952 form of addresses. Long because it is the one pattern engine every access log format shares (AccessLogValve,
+ * ExtendedAccessLogValve, JsonAccessLogValve): one switch per Tomcat code, and the date formatting those codes need.
  */
 import type { AccessLogRecord } from './access-log-record.js';
 
@@ -24,24 +26,27 @@ export function resolvePatternAlias(pattern: string): string {
   return pattern;
 }
 
-export function compileAccessLogPattern(pattern: string): CompiledAccessLogPattern {
-  const resolved = resolvePatternAlias(pattern);
-  const elements: AccessLogElement[] = [];
-  /** The same sequence for the generated formatter: literal text, or the index of a dynamic element. */
-  const parts: Array<string | number> = [];
+/** How the elements of a pattern print (AccessLogValve's `locale` and `ipv6Canonical`). */
+export interface AccessLogElementOptions {
+  /** Month, day and AM/PM names of `%{…}t` formats (default English). */
+  readonly dateNames?: DateNames | undefined;
+  /** Print IPv6 addresses of %a and %A in their RFC 5952 form. */
+  readonly ipv6Canonical?: boolean | undefined;
+}
+
+/** One piece of a pattern: literal text, or a `%x` / `%{param}x` element. */
+export type PatternToken =
+  { readonly kind: 'text'; readonly text: string } | { readonly kind: 'element'; readonly code: string; readonly param: string | null };
+
+/** Splits a pattern (after the `common`/`combined` aliases) into literal text and elements, as Tomcat reads it. */
+export function tokenizeAccessLogPattern(resolved: string): PatternToken[] {
+  const tokens: PatternToken[] = [];
   let literal = '';
   const pushLiteral = (): void => {
     if (literal === '') return;
-    const text = literal;
-    elements.push(() => text);
-    parts.push(text);
+    tokens.push({ kind: 'text', text: literal });
     literal = '';
   };
-  const pushElement = (element: AccessLogElement): void => {
-    parts.push(elements.length);
-    elements.push(element);
-  };
-  let usesCommitTime = false;
   let i = 0;
   while (i < resolved.length) {
     const ch = resolved[i];
@@ -50,7 +55,7 @@ export function compileAccessLogPattern(pattern: string): CompiledAccessLogPatte
       i += 1;
       continue;
     }
-    const code = resolved[i + 1];
+    const code = resolved[i + 1] as string;
     if (code === '%') {
       literal += '%';
       i += 2;
@@ -64,21 +69,62 @@ export function compileAccessLogPattern(pattern: string): CompiledAccessLogPatte
         break;
       }
       pushLiteral();
-      pushElement(parameterElement(resolved[close + 1] as string, resolved.slice(i + 2, close)));
+      tokens.push({ kind: 'element', code: resolved[close + 1] as string, param: resolved.slice(i + 2, close) });
       i = close + 2;
       continue;
     }
     pushLiteral();
-    pushElement(plainElement(code as string));
-    if (code === 'F') usesCommitTime = true;
+    tokens.push({ kind: 'element', code, param: null });
     i += 2;
   }
   pushLiteral();
+  return tokens;
+}
+
+/** The element of one `%x` or `%{param}x` code. */
+export function accessLogElement(code: string, param: string | null, options: AccessLogElementOptions = {}): AccessLogElement {
+  return param === null ? plainElement(code, options) : parameterElement(code, param, options);
+}
+
+export function compileAccessLogPattern(pattern: string, options: AccessLogElementOptions = {}): CompiledAccessLogPattern {
+  const resolved = resolvePatternAlias(pattern);
+  const parts: Array<string | AccessLogElement> = [];
+  let usesCommitTime = false;
+  for (const token of tokenizeAccessLogPattern(resolved)) {
+    if (token.kind === 'text') {
+      parts.push(token.text);
+      continue;
+    }
+    parts.push(accessLogElement(token.code, token.param, options));
+    if (token.code === 'F' && token.param === null) usesCommitTime = true;
+  }
+  return compileParts(resolved, parts, usesCommitTime);
+}
+
+/** A line made of literal text and elements, in order: what every access log format compiles to. */
+export function compileParts(
+  pattern: string,
+  parts: ReadonlyArray<string | AccessLogElement>,
+  usesCommitTime: boolean,
+): CompiledAccessLogPattern {
+  const elements: AccessLogElement[] = [];
+  /** The same sequence for the generated formatter: literal text, or the index of a dynamic element. */
+  const indexed: Array<string | number> = [];
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      const text = part;
+      elements.push(() => text);
+      indexed.push(text);
+    } else {
+      indexed.push(elements.length);
+      elements.push(part);
+    }
+  }
   return {
-    pattern: resolved,
+    pattern,
     elements: Object.freeze(elements),
     usesCommitTime,
-    format: generateFormatter(parts, [...elements]),
+    format: generateFormatter(indexed, [...elements]),
   };
 }
 
@@ -113,12 +159,13 @@ const unknown = (code: string): AccessLogElement => {
   return () => text;
 };
 
-function plainElement(code: string): AccessLogElement {
+function plainElement(code: string, options: AccessLogElementOptions): AccessLogElement {
+  const canonical = options.ipv6Canonical === true;
   switch (code) {
     case 'a':
-      return (r) => r.remoteAddr;
+      return canonical ? (r) => canonicalIpv6(r.remoteAddr) : (r) => r.remoteAddr;
     case 'A':
-      return (r) => r.localAddr;
+      return canonical ? (r) => canonicalIpv6(r.localAddr) : (r) => r.localAddr;
     case 'b':
       return (r) => (r.bytesSent > 0 ? String(r.bytesSent) : '-');
     case 'B':
@@ -150,7 +197,7 @@ function plainElement(code: string): AccessLogElement {
     case 'S':
       return (r) => escapeOrDash(r.sessionId);
     case 't':
-      return dateElement('');
+      return dateElement('', options.dateNames);
     case 'T':
       return elapsedElement('s');
     case 'u':
@@ -166,10 +213,12 @@ function plainElement(code: string): AccessLogElement {
   }
 }
 
-function parameterElement(code: string, name: string): AccessLogElement {
+function parameterElement(code: string, name: string, options: AccessLogElementOptions): AccessLogElement {
   switch (code) {
-    case 'a':
-      return name === 'peer' ? (r) => r.peerAddr : (r) => r.remoteAddr;
+    case 'a': {
+      const read = name === 'peer' ? (r: AccessLogRecord): string => r.peerAddr : (r: AccessLogRecord): string => r.remoteAddr;
+      return options.ipv6Canonical === true ? (r) => canonicalIpv6(read(r)) : read;
+    }
     case 'p':
       return name === 'remote' ? (r) => String(r.remotePort) : (r) => String(r.localPort);
     case 'i':
@@ -186,7 +235,7 @@ function parameterElement(code: string, name: string): AccessLogElement {
     case 's':
       return (r) => formatObject(r.sessionAttribute(name));
     case 't':
-      return dateElement(name);
+      return dateElement(name, options.dateNames);
     case 'T':
       return elapsedElement(name);
     case 'L':
@@ -207,7 +256,7 @@ function requestLine(r: AccessLogRecord): string {
   return line;
 }
 
-function elapsedElement(unit: string): AccessLogElement {
+export function elapsedElement(unit: string): AccessLogElement {
   switch (unit) {
     case 'ns':
       return (r) => String(r.elapsedNs);
@@ -227,7 +276,7 @@ function elapsedElement(unit: string): AccessLogElement {
 }
 
 /** %t and %{[begin:|end:]fmt}t; `begin` (request start) is the default like Tomcat's. */
-function dateElement(spec: string): AccessLogElement {
+function dateElement(spec: string, names: DateNames | undefined): AccessLogElement {
   let format = spec;
   let useEnd = false;
   if (format.startsWith('begin')) {
@@ -262,7 +311,7 @@ function dateElement(spec: string): AccessLogElement {
     case 'msec_frac':
       return (r) => String(Math.floor(at(r)) % 1000).padStart(3, '0');
     default: {
-      const formatter = compileSimpleDateFormat(format);
+      const formatter = compileSimpleDateFormat(format, names);
       if (formatter === null) return unknown('t');
       return (r) => formatter(new Date(at(r)));
     }
@@ -274,7 +323,7 @@ function joinValues(values: readonly string[]): string {
   return values.map(escapeOrDash).join(',');
 }
 
-function formatObject(value: unknown): string {
+export function formatObject(value: unknown): string {
   if (value === null || value === undefined) return '-';
   if (typeof value === 'string') return escapeOrDash(value);
   if (value instanceof Date) return escapeOrDash(value.toISOString());
@@ -358,6 +407,79 @@ const MONTHS_LONG = [
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const DAYS_LONG = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
+/** The names SimpleDateFormat prints for MMM, MMMM, EEE, EEEE and a. */
+export interface DateNames {
+  readonly months: readonly string[];
+  readonly monthsLong: readonly string[];
+  readonly days: readonly string[];
+  readonly daysLong: readonly string[];
+  readonly amPm: readonly [string, string];
+}
+
+export const ENGLISH_DATE_NAMES: DateNames = {
+  months: MONTHS,
+  monthsLong: MONTHS_LONG,
+  days: DAYS,
+  daysLong: DAYS_LONG,
+  amPm: ['AM', 'PM'],
+};
+
+/**
+ * The date names of a locale (`de_DE` as Java writes it, or the BCP 47 `de-DE`), from Intl, computed once; null when
+ * Intl does not accept the tag. Month names are the stand-alone forms Intl gives for a month on its own.
+ */
+export function localeDateNames(locale: string): DateNames | null {
+  const tag = locale.replace(/_/g, '-');
+  let supported: string[];
+  try {
+    supported = Intl.DateTimeFormat.supportedLocalesOf(tag);
+  } catch {
+    return null;
+  }
+  if (supported.length === 0) return null;
+  const part = (options: Intl.DateTimeFormatOptions, date: Date, type: Intl.DateTimeFormatPartTypes): string => {
+    const parts = new Intl.DateTimeFormat(tag, { ...options, timeZone: 'UTC' }).formatToParts(date);
+    return parts.find((p) => p.type === type)?.value ?? '';
+  };
+  const month = (m: number): Date => new Date(Date.UTC(2001, m, 15, 12));
+  // 2001-01-07 was a Sunday.
+  const day = (d: number): Date => new Date(Date.UTC(2001, 0, 7 + d, 12));
+  const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+  return {
+    months: range(12).map((m) => part({ month: 'short' }, month(m), 'month')),
+    monthsLong: range(12).map((m) => part({ month: 'long' }, month(m), 'month')),
+    days: range(7).map((d) => part({ weekday: 'short' }, day(d), 'weekday')),
+    daysLong: range(7).map((d) => part({ weekday: 'long' }, day(d), 'weekday')),
+    amPm: [
+      part({ hour: 'numeric', hour12: true }, new Date(Date.UTC(2001, 0, 1, 9)), 'dayPeriod') || 'AM',
+      part({ hour: 'numeric', hour12: true }, new Date(Date.UTC(2001, 0, 1, 21)), 'dayPeriod') || 'PM',
+    ],
+  };
+}
+
+/**
+ * An IPv6 address in its RFC 5952 form (lower case, no leading zeros, the longest run of zero groups as `::`), the
+ * way Tomcat's ipv6Canonical prints it; anything else (IPv4, a host name, an address with a zone) as it is.
+ */
+export function canonicalIpv6(address: string): string {
+  if (!address.includes(':') || address.includes('%')) return address;
+  let canonical: string;
+  try {
+    canonical = new URL(`http://[${address}]/`).hostname;
+  } catch {
+    return address;
+  }
+  // WHATWG's serialisation is RFC 5952's, except that it prints an embedded IPv4 address in hex.
+  const body = canonical.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(body);
+  if (mapped !== null && address.includes('.')) {
+    const high = parseInt(mapped[1] as string, 16);
+    const low = parseInt(mapped[2] as string, 16);
+    return `::ffff:${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+  }
+  return body;
+}
+
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
 /** `+hhmm` / `-hhmm` offset of local time from UTC at that instant (RFC 822 style, as CLF uses). */
@@ -401,7 +523,7 @@ export type DateFormatter = (date: Date) => string;
  * A java.text.SimpleDateFormat subset in local time: y M d H h k K m s S E a Z and quoted text ('' is a
  * quote). Returns null when the format uses another pattern letter, so callers can report it.
  */
-export function compileSimpleDateFormat(format: string): DateFormatter | null {
+export function compileSimpleDateFormat(format: string, names: DateNames = ENGLISH_DATE_NAMES): DateFormatter | null {
   const parts: DateFormatter[] = [];
   let i = 0;
   while (i < format.length) {
@@ -438,7 +560,7 @@ export function compileSimpleDateFormat(format: string): DateFormatter | null {
     }
     let count = 1;
     while (format[i + count] === ch) count += 1;
-    const field = dateField(ch, count);
+    const field = dateField(ch, count, names);
     if (field === null) return null;
     parts.push(field);
     i += count;
@@ -450,13 +572,13 @@ export function compileSimpleDateFormat(format: string): DateFormatter | null {
   };
 }
 
-function dateField(letter: string, count: number): DateFormatter | null {
+function dateField(letter: string, count: number, names: DateNames): DateFormatter | null {
   switch (letter) {
     case 'y':
       return count === 2 ? (d) => pad(d.getFullYear() % 100, 2) : (d) => pad(d.getFullYear(), count);
     case 'M':
-      if (count >= 4) return (d) => MONTHS_LONG[d.getMonth()] as string;
-      if (count === 3) return (d) => MONTHS[d.getMonth()] as string;
+      if (count >= 4) return (d) => names.monthsLong[d.getMonth()] as string;
+      if (count === 3) return (d) => names.months[d.getMonth()] as string;
       return (d) => pad(d.getMonth() + 1, count);
     case 'd':
       return (d) => pad(d.getDate(), count);
@@ -475,9 +597,9 @@ function dateField(letter: string, count: number): DateFormatter | null {
     case 'S':
       return (d) => pad(d.getMilliseconds(), count);
     case 'E':
-      return count >= 4 ? (d) => DAYS_LONG[d.getDay()] as string : (d) => DAYS[d.getDay()] as string;
+      return count >= 4 ? (d) => names.daysLong[d.getDay()] as string : (d) => names.days[d.getDay()] as string;
     case 'a':
-      return (d) => (d.getHours() < 12 ? 'AM' : 'PM');
+      return (d) => (d.getHours() < 12 ? names.amPm[0] : names.amPm[1]);
     case 'Z':
       return formatZoneOffset;
     default:

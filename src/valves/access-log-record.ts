@@ -57,6 +57,12 @@ export interface AccessLogRecord {
   cookies(name: string): readonly string[];
   requestAttribute(name: string): unknown;
   sessionAttribute(name: string): unknown;
+  /** An attribute of the webapp's ServletContext (W3C x-A); null outside a webapp. */
+  contextAttribute(name: string): unknown;
+  /** A request parameter (W3C x-P); null when absent or unreadable. */
+  parameter(name: string): string | null;
+  /** One of the HttpServletRequest properties W3C x-H(…) names (authType, scheme…); null when unknown or absent. */
+  requestProperty(name: string): string | null;
 }
 
 /**
@@ -195,6 +201,45 @@ class ExchangeRecord implements AccessLogRecord {
     const session = this.#session();
     return session === null ? null : safe(() => session.getAttribute(name), null);
   }
+  contextAttribute(name: string): unknown {
+    return safe(() => this.#request.mappingData.context?.servletContext.getAttribute(name) ?? null, null);
+  }
+  parameter(name: string): string | null {
+    return safe(() => this.#request.getParameter(name), null);
+  }
+  requestProperty(name: string): string | null {
+    const r = this.#request;
+    return safe((): string | null => {
+      switch (name) {
+        case 'authType':
+          return r.getAuthType();
+        case 'remoteUser':
+          return r.getRemoteUser();
+        case 'requestedSessionId':
+          return r.getRequestedSessionId();
+        case 'requestedSessionIdFromCookie':
+          return String(r.isRequestedSessionIdFromCookie());
+        case 'requestedSessionIdValid':
+          return String(r.isRequestedSessionIdValid());
+        case 'contentLength':
+          return String(r.getContentLength());
+        case 'connectionId':
+          return r.control.connectionId;
+        case 'characterEncoding':
+          return r.getCharacterEncoding();
+        case 'locale':
+          return String(r.getLocale());
+        case 'protocol':
+          return this.protocol;
+        case 'scheme':
+          return r.getScheme();
+        case 'secure':
+          return String(r.isSecure());
+        default:
+          return null;
+      }
+    }, null);
+  }
 
   #attr(name: string): string | null {
     if (!this.#fromAttributes) return null;
@@ -247,6 +292,9 @@ export function recordFromRejected(rejected: RejectedRequest, options: RecordOpt
     cookies: () => NONE,
     requestAttribute: () => null,
     sessionAttribute: () => null,
+    contextAttribute: () => null,
+    parameter: () => null,
+    requestProperty: () => null,
   };
 }
 

@@ -11,7 +11,12 @@ import { ContainerValveBase, type ValveResult } from '../core/valve.js';
 import { ConfigError } from '../errors/container-error.js';
 import { resolveAttributes } from '../config/attribute-values.js';
 import type { RejectedRequest } from '../protocol/exchange.js';
-import { compileAccessLogPattern, type CompiledAccessLogPattern } from './access-log-pattern.js';
+import {
+  compileAccessLogPattern,
+  localeDateNames,
+  type AccessLogElementOptions,
+  type CompiledAccessLogPattern,
+} from './access-log-pattern.js';
 import { recordFromExchange, recordFromRejected, type AccessLogRecord } from './access-log-record.js';
 import { AccessLogWriter } from './access-log-writer.js';
 
@@ -23,9 +28,17 @@ export interface AccessLogValveOptions {
   readonly flushIntervalMs?: number;
   /** Where write failures are reported (once until writing works again). */
   readonly onError?: (message: string, error: unknown) => void;
+  /** The element for configuration errors: `file:line path` when built from server.xml. */
+  readonly element?: string;
 }
 
-const ELEMENT = 'Valve[AccessLogValve]';
+/** What a subclass (ExtendedAccessLogValve, JsonAccessLogValve) needs to compile its own line format. */
+export interface AccessLogFormatContext extends AccessLogElementOptions {
+  /** For configuration errors. */
+  readonly element: string;
+}
+
+type AccessLogOwner = 'Valve:AccessLogValve' | 'Valve:ExtendedAccessLogValve' | 'Valve:JsonAccessLogValve';
 
 export class AccessLogValve extends ContainerValveBase {
   readonly #pattern: CompiledAccessLogPattern;
@@ -33,25 +46,43 @@ export class AccessLogValve extends ContainerValveBase {
   readonly #conditionIf: string;
   readonly #conditionUnless: string;
   readonly #requestAttributesEnabled: boolean;
+  readonly #enabled: boolean;
   readonly #onError: (message: string, error: unknown) => void;
   #formatErrorReported = false;
 
   /** `attributes` as server.xml gave them (validated) or as written; the table's defaults fill the rest. */
   constructor(attributes: Readonly<Record<string, AttributeValue>>, options: AccessLogValveOptions) {
     super();
-    const a = resolveAttributes('Valve:AccessLogValve', attributes, ELEMENT);
-    this.#pattern = compileAccessLogPattern(a.pattern);
-    // An empty condition is no condition, as when the attribute is not set.
+    const name = new.target.name;
+    const owner: AccessLogOwner =
+      name === 'ExtendedAccessLogValve' || name === 'JsonAccessLogValve' ? `Valve:${name}` : 'Valve:AccessLogValve';
+    const element = options.element ?? `Valve[${name}]`;
+    const a = resolveAttributes(owner, attributes, element);
+    let dateNames;
+    if (a.locale !== undefined && a.locale !== '') {
+      dateNames = localeDateNames(a.locale);
+      if (dateNames === null) {
+        throw new ConfigError('SV_ERR_CONFIG_INVALID_VALUE', {
+          attribute: 'locale',
+          element,
+          value: a.locale,
+          allowed: 'a locale Intl knows, such as en_US, de_DE or fr-FR',
+        });
+      }
+    }
+    this.#pattern = this.compilePattern(a.pattern, { element, dateNames: dateNames ?? undefined, ipv6Canonical: a.ipv6Canonical });
+    // An empty condition is no condition, as when the attribute is not set; `condition` is conditionUnless's old name.
     this.#conditionIf = a.conditionIf ?? '';
-    this.#conditionUnless = a.conditionUnless ?? '';
+    this.#conditionUnless = a.conditionUnless ?? a.condition ?? '';
     this.#requestAttributesEnabled = a.requestAttributesEnabled;
+    this.#enabled = a.enabled;
     this.#onError = options.onError ?? defaultReport;
     const encodingName = a.encoding;
     const encoding = toBufferEncoding(encodingName);
     if (encoding === null) {
       throw new ConfigError('SV_ERR_CONFIG_INVALID_VALUE', {
         attribute: 'encoding',
-        element: ELEMENT,
+        element,
         value: encodingName,
         allowed: 'UTF-8, ISO-8859-1, US-ASCII, UTF-16LE',
       });
@@ -67,10 +98,26 @@ export class AccessLogValve extends ContainerValveBase {
       encoding,
       // The table turns Tomcat's `-1 = forever` into Infinity; the writer's convention is -1.
       maxDays: a.maxDays === Infinity ? -1 : a.maxDays,
+      checkExists: a.checkExists,
+      header: this.fileHeader(a.pattern),
+      element,
       clock: options.clock,
       flushIntervalMs: options.flushIntervalMs,
       onError: this.#onError,
     });
+  }
+
+  /** Compiles the pattern attribute; ExtendedAccessLogValve and JsonAccessLogValve compile their own formats. */
+  protected compilePattern(pattern: string, context: AccessLogFormatContext): CompiledAccessLogPattern {
+    return compileAccessLogPattern(pattern, context);
+  }
+
+  /**
+   * Lines written at the top of every new (empty) file; none for the common log format. Like compilePattern, called
+   * from the constructor before a subclass's fields exist.
+   */
+  protected fileHeader(_pattern: string): (() => readonly string[]) | undefined {
+    return undefined;
   }
 
   /** The compiled pattern (after `common`/`combined` aliases). */
@@ -91,6 +138,7 @@ export class AccessLogValve extends ContainerValveBase {
 
   /** Logs a finished request; the adapter calls it after response.finish(). Never throws. */
   log(request: Request, response: Response): void {
+    if (!this.#enabled) return;
     try {
       if (this.#conditionIf !== '' && isAbsent(request.getAttribute(this.#conditionIf))) return;
       if (this.#conditionUnless !== '' && !isAbsent(request.getAttribute(this.#conditionUnless))) return;
@@ -102,7 +150,7 @@ export class AccessLogValve extends ContainerValveBase {
 
   /** Logs a request the protocol layer refused (it has no attributes: conditionIf never matches). */
   logRejected(rejected: RejectedRequest): void {
-    if (this.#conditionIf !== '') return;
+    if (!this.#enabled || this.#conditionIf !== '') return;
     try {
       this.logRecord(recordFromRejected(rejected));
     } catch (error) {

@@ -32,6 +32,15 @@ export interface AccessLogWriterOptions {
   readonly maxPendingBytes?: number;
   /** Reports a write problem; called once until writing works again. */
   readonly onError?: (message: string, error: unknown) => void;
+  /**
+   * Before each write to disk, check that the open file is still the one at its path, and open it again when it was
+   * moved or deleted (Tomcat's checkExists, for an external log rotator). Checked per flush, not per line.
+   */
+  readonly checkExists?: boolean;
+  /** Lines written at the top of each new, empty file (the W3C `#Fields:` header). */
+  readonly header?: (() => readonly string[]) | undefined;
+  /** The element for configuration errors. */
+  readonly element?: string;
 }
 
 /**
@@ -63,6 +72,8 @@ export class AccessLogWriter {
   #stamp = '';
   #handle: FileHandle | null = null;
   #handleStamp: string | null = null;
+  /** Inode of the open file, for checkExists. */
+  #handleIno = 0;
   #chain: Promise<void> = Promise.resolve();
   #flushScheduled = false;
   #timer: NodeJS.Timeout | null = null;
@@ -75,7 +86,7 @@ export class AccessLogWriter {
     if (format === null) {
       throw new ConfigError('SV_ERR_CONFIG_INVALID_VALUE', {
         attribute: 'fileDateFormat',
-        element: 'Valve[AccessLogValve]',
+        element: options.element ?? 'Valve[AccessLogValve]',
         value: options.fileDateFormat,
         allowed: 'SimpleDateFormat letters y M d H h k K m s S E a Z and quoted text',
       });
@@ -213,6 +224,7 @@ export class AccessLogWriter {
     this.#pendingBytes = 0;
     try {
       for (const group of groups) {
+        if (this.#options.checkExists === true) await this.#reopenIfMoved();
         await this.#ensureFile(group.stamp);
         if (this.#handle === null) continue;
         this.#encode(group);
@@ -241,8 +253,35 @@ export class AccessLogWriter {
         await this.#renameStale(path, stamp);
       }
     }
-    this.#handle = await open(path, 'a');
+    const handle = await open(path, 'a');
+    this.#handle = handle;
     this.#handleStamp = stamp;
+    const info = await handle.stat();
+    this.#handleIno = info.ino;
+    const header = this.#options.header;
+    if (header !== undefined && info.size === 0) {
+      await handle.write(
+        Buffer.from(
+          header()
+            .map((line) => `${line}\n`)
+            .join(''),
+          this.#options.encoding,
+        ),
+      );
+    }
+  }
+
+  /** checkExists: closes the open file when its path no longer names it, so the next write opens a new one. */
+  async #reopenIfMoved(): Promise<void> {
+    if (this.#handle === null || this.#handleStamp === null) return;
+    const path = join(this.#options.directory, this.#fileName(this.#handleStamp));
+    let ino: number | null;
+    try {
+      ino = (await stat(path)).ino;
+    } catch {
+      ino = null;
+    }
+    if (ino !== this.#handleIno) await this.#closeHandle();
   }
 
   /** With renameOnRotate, a file left by an earlier run for another date is first moved to its dated name. */

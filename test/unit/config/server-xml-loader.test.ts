@@ -161,6 +161,10 @@ describe('defaults', () => {
       maxDays: Infinity,
       requestAttributesEnabled: false,
       pattern: 'common',
+      enabled: true,
+      ipv6Canonical: false,
+      checkExists: false,
+      maxLogMessageBufferSize: 256,
     });
   });
 
@@ -497,7 +501,7 @@ describe('components', () => {
   it('validates ErrorReportValve and skips a harmless Tomcat valve with a warning that says why', () => {
     const c = loadServerConfigFromString(
       server(
-        '<Valve className="org.apache.catalina.valves.ErrorReportValve" showReport="false"/><Valve className="org.apache.catalina.valves.ExtendedAccessLogValve"/>',
+        '<Valve className="org.apache.catalina.valves.ErrorReportValve" showReport="false"/><Valve className="org.apache.catalina.valves.JDBCAccessLogValve"/>',
       ),
       env,
     );
@@ -506,7 +510,7 @@ describe('components', () => {
     expect(host.valves[0]!.attributes).toEqual({ showReport: false, showServerInfo: true });
     expect(c.warnings).toHaveLength(1);
     expect(c.warnings[0]!.message).toBe(
-      'Tomcat class [org.apache.catalina.valves.ExtendedAccessLogValve] on element [Valve] is not implemented; it is ignored, which is safe because it only writes an access log in another format; it never refuses, redirects or changes a request',
+      'Tomcat class [org.apache.catalina.valves.JDBCAccessLogValve] on element [Valve] is not implemented; it is ignored, which is safe because it only writes an access log in another format; it never refuses, redirects or changes a request',
     );
   });
 

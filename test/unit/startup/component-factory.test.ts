@@ -48,3 +48,41 @@ describe('createValve: a className of your own', () => {
     });
   });
 });
+
+describe('createValve: the error report and access log valves of issue #21', () => {
+  const at = (className: string, attributes: Record<string, string>): ComponentConfig => ({
+    ...valve(`org.apache.catalina.valves.${className}`),
+    attributes,
+  });
+  const failure = (config: ComponentConfig): ConfigError => {
+    try {
+      createValve(config, fixtures, logger);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return error as ConfigError;
+    }
+    throw new Error(`${config.className} was accepted`);
+  };
+  const where = 'conf/server.xml:12 Server/Service[0]/Engine[0]/Valve[0]';
+
+  it('builds each by its Tomcat class name', () => {
+    for (const name of ['JsonErrorReportValve', 'ProxyErrorReportValve', 'ExtendedAccessLogValve', 'JsonAccessLogValve']) {
+      expect(createValve(at(name, {}), fixtures, logger).constructor.name).toBe(name);
+    }
+  });
+
+  it('refuses a bad value naming file, line, element and attribute', () => {
+    expect(failure(at('ExtendedAccessLogValve', { pattern: 'date bogus' })).message).toMatch(
+      new RegExp(`^Attribute \\[pattern\\] on element \\[${escape(where)}\\] has invalid value \\[bogus\\]; allowed: W3C fields`),
+    );
+    expect(failure(at('JsonAccessLogValve', { locale: 'not a locale!' })).message).toContain(`Attribute [locale] on element [${where}]`);
+    expect(failure(at('ErrorReportValve', { 'errorCode.abc': 'x.html' })).message).toContain(
+      `Attribute [errorCode.abc] on element [${where}] has invalid value [x.html]`,
+    );
+    expect(failure(at('ProxyErrorReportValve', { 'errorCode.404': 'errors/404' }))).toMatchObject({ code: 'SV_ERR_ERROR_REPORT_URL' });
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

@@ -11,6 +11,10 @@ import {
   formatClfDate,
 } from '../../../src/valves/access-log-pattern.js';
 import type { AccessLogRecord } from '../../../src/valves/access-log-record.js';
+import { canonicalIpv6, localeDateNames } from '../../../src/valves/access-log-pattern.js';
+import { compileExtendedPattern, quote } from '../../../src/valves/extended-access-log-valve.js';
+import { compileJsonPattern, jsonSafe } from '../../../src/valves/json-access-log-valve.js';
+import { ConfigError } from '../../../src/errors/container-error.js';
 import { REPO_ROOT } from '../../helpers/test-server.js';
 
 const START = Date.UTC(2026, 10, 21, 15, 20, 1, 234);
@@ -51,6 +55,9 @@ function record(overrides: Partial<AccessLogRecord> = {}): AccessLogRecord {
     cookies: (name) => (name === 'JSESSIONID' ? ['ABC123'] : name === 'pair' ? ['x', 'y'] : []),
     requestAttribute: (name) => ({ user: 'bob', count: 3, quote: 'say "hi"' })[name] ?? null,
     sessionAttribute: (name) => (name === 'cart' ? 'apples' : null),
+    contextAttribute: (name) => (name === 'app.version' ? '1.2' : null),
+    parameter: (name) => (name === 'q' ? 'two words&more' : null),
+    requestProperty: (name) => ({ scheme: 'https', protocol: 'HTTP/1.1', secure: 'true' })[name] ?? null,
     ...overrides,
   };
 }
@@ -257,5 +264,101 @@ describe('compileSimpleDateFormat', () => {
   it('rejects unsupported letters', () => {
     expect(compileSimpleDateFormat('yyyy-ww')).toBeNull();
     expect(compileSimpleDateFormat("yyyy 'ww'")).not.toBeNull();
+  });
+});
+
+describe('ExtendedAccessLogValve fields', () => {
+  const extended = (pattern: string, overrides: Partial<AccessLogRecord> = {}): string =>
+    compileExtendedPattern(pattern, { element: 'Valve' }).format(record(overrides));
+
+  it("prints Tomcat's W3C fields, dates in UTC, free text quoted", () => {
+    expect(
+      extended('date time time-taken time-taken-ms c-ip c-dns s-ip cs-method cs-uri cs-uri-stem cs-uri-query sc-status bytes cached'),
+    ).toBe('2026-11-21 15:20:01 1 1234 192.0.2.10 client.example 127.0.0.1 GET /app/index.html?a=1&b=2 /app/index.html a=1&b=2 200 1234 -');
+    expect(extended('cs-uri cs-uri-query bytes', { query: null, bytesSent: 0 })).toBe('/app/index.html - -');
+    expect(extended('cs(User-Agent)  sc(Content-Type) cs(X-None)')).toBe('"curl/8.5"  "text/html;charset=UTF-8" -');
+    expect(extended('x-R(quote) x-R(count) x-S(cart) x-A(app.version) x-C(pair) x-O(Content-Type) x-P(q) x-P(none)')).toBe(
+      '"say ""hi""" "3" "apples" "1.2" "x,y" "text/html;charset=UTF-8" "two+words%26more" -',
+    );
+    expect(extended('x-H(scheme) x-H(protocol) x-H(secure) x-threadname')).toBe('https "HTTP/1.1" "true" main');
+  });
+
+  it('keeps a hostile header on one line: quotes doubled, control characters escaped', () => {
+    expect(extended('cs(X-Evil)')).toBe('"a""b\\c\\nd"');
+    expect(quote('a"b\\c\nd\u0001')).toBe('"a""b\\c\\nd\\u0001"');
+  });
+
+  it('refuses a field Tomcat does not know, naming it', () => {
+    expect(() => compileExtendedPattern('date bogus', { element: 'conf/server.xml:3 Valve' })).toThrow(ConfigError);
+    expect(() => compileExtendedPattern('x-H(nothing)', { element: 'x' })).toThrow(/\[x-H\(nothing\)\]/);
+  });
+});
+
+describe('JsonAccessLogValve keys', () => {
+  const json = (pattern: string, overrides: Partial<AccessLogRecord> = {}): unknown =>
+    JSON.parse(compileJsonPattern(pattern, { element: 'Valve' }).format(record(overrides)));
+
+  it('names each element as Tomcat does, drops literal text and groups the parameterised ones', () => {
+    expect(
+      json(
+        '%a - %A %b %B %h %H %l %m %p %q %r %s %S %u %U %v %X %{remote}p %{sec}t %{User-Agent}i %{Content-Type}o %{JSESSIONID}c %{user}r %{cart}s %{c}L %Z',
+      ),
+    ).toEqual({
+      remoteAddr: '192.0.2.10',
+      localAddr: '127.0.0.1',
+      size: '1234',
+      byteSentNC: '1234',
+      host: 'client.example',
+      protocol: 'HTTP/1.1',
+      logicalUserName: '-',
+      method: 'GET',
+      port: '8080',
+      query: '?a=1&b=2',
+      request: 'GET /app/index.html?a=1&b=2 HTTP/1.1',
+      statusCode: '200',
+      sessionId: 'ABC123',
+      user: 'alice',
+      path: '/app/index.html',
+      localServerName: 'www.example.com',
+      connectionStatus: '+',
+      'port-remote': '54321',
+      'time-sec': String(Math.floor(START / 1000)),
+      'other-Z': '???Z???',
+      requestHeaders: { 'User-Agent': 'curl/8.5' },
+      responseHeaders: { 'Content-Type': 'text/html;charset=UTF-8' },
+      cookies: { JSESSIONID: 'ABC123' },
+      requestAttributes: { user: 'bob' },
+      sessionAttributes: { cart: 'apples' },
+      identifier: { c: 'c-7' },
+    });
+    expect(json('%q', { query: null })).toEqual({ query: '-' });
+  });
+
+  it('is valid JSON whatever the values hold, and decodes to the original text', () => {
+    expect(json('%{X-Evil}i')).toEqual({ requestHeaders: { 'X-Evil': 'a"b\\c\nd' } });
+    expect(json("%{'q\"\\'yyyy}t")).toEqual({ "time-'q\"\\'yyyy": 'q"\\2026' });
+    expect(jsonSafe('raw " and \\ and \u0001')).toBe('raw \\" and \\\\ and \\u0001');
+  });
+});
+
+describe('AccessLogValve locale and ipv6Canonical', () => {
+  it('prints month and day names of the locale in %{…}t', () => {
+    const names = localeDateNames('de_DE');
+    expect(names?.monthsLong[2]).toBe('März');
+    expect(names?.daysLong[0]).toBe('Sonntag');
+    expect(compileAccessLogPattern('%{EEEE d. MMMM}t', { dateNames: names ?? undefined }).format(record())).toMatch(
+      /^Samstag 21\. November$/,
+    );
+    expect(localeDateNames('no such locale!')).toBeNull();
+  });
+
+  it('prints IPv6 addresses in their RFC 5952 form', () => {
+    expect(canonicalIpv6('2001:DB8:0:0:0:0:0:1')).toBe('2001:db8::1');
+    expect(canonicalIpv6('0:0:0:0:0:0:0:1')).toBe('::1');
+    expect(canonicalIpv6('::FFFF:127.0.0.1')).toBe('::ffff:127.0.0.1');
+    expect(canonicalIpv6('192.0.2.1')).toBe('192.0.2.1');
+    expect(
+      compileAccessLogPattern('%a %A', { ipv6Canonical: true }).format(record({ remoteAddr: '2001:0db8:0000::0001', localAddr: '::1' })),
+    ).toBe('2001:db8::1 ::1');
   });
 });

@@ -248,6 +248,31 @@ describe('AccessLogValve', () => {
     expect(await readFile(logFile(), 'utf8')).toBe('/kept\n/bad\n');
   });
 
+  it('condition is the former name of conditionUnless', async () => {
+    const valve = make({ pattern: '%U', condition: 'nolog' });
+    await valve.start();
+    const skipped = fakeExchange({ uri: '/skipped', attributes: { nolog: 'yes' } });
+    const kept = fakeExchange({ uri: '/kept' });
+    valve.log(skipped.request, skipped.response);
+    valve.log(kept.request, kept.response);
+    await valve.flush();
+    expect(await readFile(logFile(), 'utf8')).toBe('/kept\n');
+  });
+
+  it('enabled="false" logs nothing, served or rejected', async () => {
+    const valve = make({ pattern: '%U', enabled: 'false' });
+    await valve.start();
+    const { request, response } = fakeExchange();
+    valve.log(request, response);
+    valve.logRejected(rejected());
+    await valve.flush();
+    expect(await readFile(logFile(), 'utf8')).toBe('');
+  });
+
+  it('refuses a locale Intl does not know', () => {
+    expect(() => make({ locale: 'xx_not-a-locale!' })).toThrow(/Attribute \[locale\]/);
+  });
+
   it('conditionIf logs only requests carrying the attribute (never rejected ones)', async () => {
     const valve = make({ pattern: '%U', conditionIf: 'dolog' });
     await valve.start();

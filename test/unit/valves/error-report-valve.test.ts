@@ -1,3 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Request } from '../../../src/core/request.js';
 import type { Response } from '../../../src/core/response.js';
@@ -5,7 +10,8 @@ import { NOTE_ERROR_PAGE_DONE, NOTE_EXCEPTION } from '../../../src/core/request-
 import type { ContainerValve } from '../../../src/core/valve.js';
 import { ConfigError } from '../../../src/errors/container-error.js';
 import { prefersJson, renderErrorJson, renderErrorPage } from '../../../src/core/error-report.js';
-import { ErrorReportValve } from '../../../src/valves/error-report-valve.js';
+import { ErrorReportValve, errorPageTargets, findErrorPageTarget, renderTomcatJsonReport } from '../../../src/valves/error-report-valve.js';
+import { parseProperties, ProxyErrorReportValve } from '../../../src/valves/proxy-error-report-valve.js';
 import { SERVER_INFO } from '../../../src/version/version.js';
 
 const ALL = { showReport: true, showServerInfo: true, serverInfo: 'Serval/9.9.9' };
@@ -318,3 +324,155 @@ describe('JSON error reports', () => {
     expect(html.contentType).toBe('text/html;charset=utf-8');
   });
 });
+
+describe('ProxyErrorReportValve', () => {
+  const request = (): Request =>
+    ({ ...(fakeRequest() as unknown as Record<string, unknown>), getDecodedRequestURI: () => '/app/x y' }) as unknown as Request;
+
+  async function withService<T>(handler: RequestListener, use: (url: string) => Promise<T>): Promise<T> {
+    const service = createServer(handler);
+    await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+    try {
+      return await use(`http://127.0.0.1:${(service.address() as AddressInfo).port}/errors`);
+    } finally {
+      service.closeAllConnections();
+      await new Promise<void>((resolve) => service.close(() => resolve()));
+    }
+  }
+
+  it('gives up on a service that does not answer within the timeout and sends the standard report', async () => {
+    const warnings: string[] = [];
+    const response = await withService(
+      () => {
+        // Never answers.
+      },
+      (url) =>
+        runProxy(
+          new ProxyErrorReportValve({ 'errorCode.0': url }, { fetchTimeoutMs: 150, onWarning: (m) => warnings.push(m.code) }),
+          request(),
+        ),
+    );
+    expect(response.status).toBe(404);
+    expect(response.body).toContain('HTTP Status 404 – Not Found');
+    expect(warnings).toEqual(['SV_ERR_ERROR_REPORT_PROXY_FAILED']);
+  });
+
+  it('refuses a body larger than the limit, declared or streamed', async () => {
+    for (const declare of [true, false]) {
+      const response = await withService(
+        (_req, res) => {
+          const body = 'x'.repeat(2000);
+          if (declare) res.setHeader('Content-Length', String(body.length));
+          res.end(body);
+        },
+        (url) => runProxy(new ProxyErrorReportValve({ 'errorCode.404': url }, { fetchMaxBytes: 1000, onWarning: () => {} }), request()),
+      );
+      expect(response.body, `declared ${declare}`).toContain('HTTP Status 404 – Not Found');
+      expect(response.body).not.toContain('xxxx');
+    }
+  });
+
+  it('relays a 2xx body only: an error answer from the service gives the standard report', async () => {
+    const response = await withService(
+      (_req, res) => {
+        res.statusCode = 500;
+        res.end('service broken');
+      },
+      (url) => runProxy(new ProxyErrorReportValve({ 'errorCode.0': url }, { onWarning: () => {} }), request()),
+    );
+    expect(response.body).toContain('HTTP Status 404');
+    expect(response.body).not.toContain('service broken');
+  });
+
+  it('reads the URLs from lib/ProxyErrorReportValve.properties with usePropertiesFile', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'serval-proxy-properties-'));
+    try {
+      mkdirSync(join(base, 'lib'));
+      const seen: string[] = [];
+      const response = await withService(
+        (req, res) => {
+          seen.push(req.url ?? '');
+          res.end('from properties');
+        },
+        (url) => {
+          writeFileSync(
+            join(base, 'lib', 'ProxyErrorReportValve.properties'),
+            `# errors\n404 = ${url.replace(':', '\\:')}?p=1\n0=http://127.0.0.1:1/\n`,
+          );
+          return runProxy(new ProxyErrorReportValve({ usePropertiesFile: 'true' }, { catalinaBase: base }), request());
+        },
+      );
+      expect(response.body).toBe('from properties');
+      expect(seen).toEqual([
+        '/errors?p=1&requestUri=%2Fapp%2Fx+y&statusCode=404&statusReason=Not+Found&statusDescription=' +
+          new URLSearchParams({
+            d: 'The origin server did not find a current representation for the target resource or is not willing to disclose that one exists.',
+          })
+            .toString()
+            .slice(2),
+      ]);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses at construction what it could not use', () => {
+    expect(() => new ProxyErrorReportValve({ 'errorCode.404': '/relative' }, { element: 'conf/server.xml:9 Valve' })).toThrow(
+      /conf\/server.xml:9 Valve.*\[\/relative\] of \[errorCode\.404\] is not an absolute http: or https: URL/,
+    );
+    // A redirect may go anywhere, a path on this server included.
+    expect(() => new ProxyErrorReportValve({ 'errorCode.404': '/relative', useRedirect: 'true' })).not.toThrow();
+    expect(() => new ProxyErrorReportValve({ usePropertiesFile: 'true' }, { catalinaBase: '/nonexistent-base' })).toThrow(
+      /lib\/ProxyErrorReportValve.properties\] cannot be read \(ENOENT\)/,
+    );
+    expect(() => new ErrorReportValve({ 'errorCode.4o4': 'x.html' }, { element: 'conf/server.xml:7 Valve' })).toThrow(
+      /Attribute \[errorCode.4o4\] on element \[conf\/server.xml:7 Valve\] has invalid value/,
+    );
+  });
+});
+
+describe('error page lookup and properties', () => {
+  it('takes the nearest class of the prototype chain, then the status, then errorCode.0', () => {
+    class AppError extends Error {}
+    class DbError extends AppError {}
+    const pages = errorPageTargets(
+      { 'exceptionType.com.example.AppError': 'app', 'exceptionType.Error': 'error', 'errorCode.500': 's500', 'errorCode.0': 'any' },
+      'x',
+    );
+    expect(findErrorPageTarget(pages, 500, new DbError('x'))).toBe('app');
+    expect(findErrorPageTarget(pages, 500, new TypeError('x'))).toBe('error');
+    expect(findErrorPageTarget(pages, 500, 'a string')).toBe('s500');
+    expect(findErrorPageTarget(pages, 404, null)).toBe('any');
+    expect(findErrorPageTarget(errorPageTargets({}, 'x'), 404, null)).toBeNull();
+  });
+
+  it('parses java.util.Properties syntax', () => {
+    const parsed = parseProperties('# comment\n! also\n  a = 1\nb:2\nc 3\nd=multi\\\n   line\ne=\\u0041\\=x\\:\\\\\n\\ key=sp\n');
+    expect([...parsed]).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+      ['c', '3'],
+      ['d', 'multiline'],
+      ['e', 'A=x:\\'],
+      [' key', 'sp'],
+    ]);
+  });
+
+  it("renders Tomcat's JSON report", () => {
+    expect(JSON.parse(renderTomcatJsonReport(404, null, null, true) ?? '')).toEqual({
+      status: 404,
+      type: 'Status Report',
+      message: '',
+      description: expect.stringContaining('did not find') as unknown,
+    });
+    expect(renderTomcatJsonReport(499, null, null, true)).toBeNull();
+    expect(JSON.parse(renderTomcatJsonReport(500, 'secret', new Error('x'), false) ?? '')).toEqual({ status: 500 });
+  });
+});
+
+async function runProxy(valve: ProxyErrorReportValve, request: Request): Promise<FakeResponse> {
+  const response = new FakeResponse();
+  valve.next = next((r) => r.sendError(404));
+  await valve.invoke(request, response as unknown as Response);
+  return response;
+}
