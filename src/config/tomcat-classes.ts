@@ -133,21 +133,14 @@ export function genericRefusal(element: string): RefusalReason {
 /** Filter classes of Tomcat 10.1 (web.xml): none is implemented, so each refuses its application's deployment. */
 export const tomcatFilterClasses: ReadonlySet<string> = new Set(
   [
-    'AddDefaultCharsetFilter',
-    'CorsFilter',
     'CsrfPreventionFilter',
     'ExpiresFilter',
-    'FailedRequestFilter',
-    'HttpHeaderSecurityFilter',
     'RateLimitFilter',
     'RemoteAddrFilter',
     'RemoteCIDRFilter',
     'RemoteHostFilter',
     'RemoteIpFilter',
-    'RequestDumperFilter',
     'RestCsrfPreventionFilter',
-    'SessionInitializerFilter',
-    'SetCharacterEncodingFilter',
     'WebdavFixFilter',
   ].map((name) => `${C}filters.${name}`),
 );

@@ -5,6 +5,16 @@
 import { DefaultServlet } from '../builtin-servlets/default-servlet.js';
 import { JspUnavailableServlet } from '../builtin-servlets/jsp-unavailable-servlet.js';
 import { WelcomeServlet } from '../builtin-servlets/welcome-servlet.js';
+// CorsFilter, HttpHeaderSecurityFilter and the small filters
+import {
+  AddDefaultCharsetFilter,
+  CorsFilter,
+  FailedRequestFilter,
+  HttpHeaderSecurityFilter,
+  RequestDumperFilter,
+  SessionInitializerFilter,
+  SetCharacterEncodingFilter,
+} from '../filters/index.js';
 
 export type BuiltinClass = new (...args: never[]) => unknown;
 
@@ -22,6 +32,13 @@ const builtins: ReadonlyMap<string, BuiltinClass> = new Map<string, BuiltinClass
   // proxy (RemoteIpFilter)
 
   // CorsFilter, HttpHeaderSecurityFilter and the small filters
+  ['org.apache.catalina.filters.CorsFilter', CorsFilter],
+  ['org.apache.catalina.filters.HttpHeaderSecurityFilter', HttpHeaderSecurityFilter],
+  ['org.apache.catalina.filters.SetCharacterEncodingFilter', SetCharacterEncodingFilter],
+  ['org.apache.catalina.filters.AddDefaultCharsetFilter', AddDefaultCharsetFilter],
+  ['org.apache.catalina.filters.RequestDumperFilter', RequestDumperFilter],
+  ['org.apache.catalina.filters.FailedRequestFilter', FailedRequestFilter],
+  ['org.apache.catalina.filters.SessionInitializerFilter', SessionInitializerFilter],
 
   // CsrfPreventionFilter, RestCsrfPreventionFilter, RateLimitFilter, ExpiresFilter
 ]);

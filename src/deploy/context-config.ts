@@ -12,6 +12,7 @@ import type { ContextDefinition, MultipartConfigDefinition, ServletDefinition } 
 import { publishResourceCache, ResourceCache, resourcesSettingsOf } from '../resources/resource-cache.js';
 import type { Filter } from '../servlet/filter.js';
 import * as servletApi from '../servlet/index.js';
+import * as filtersApi from '../filters/index.js';
 import type { Servlet } from '../servlet/servlet.js';
 import { isTomcatPackage } from '../config/tomcat-classes.js';
 import { DeployError } from '../errors/container-error.js';
@@ -36,6 +37,8 @@ type Constructor = new () => unknown;
 const SHARED_MODULES: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ['serval/servlet', servletApi],
   ['serval', servletApi],
+  // Tomcat's filters for use in code: the same classes web.xml names, over the same servlet API instance.
+  ['serval/filters', filtersApi],
 ]);
 
 export function sharedModules(): ReadonlyMap<string, unknown> {
