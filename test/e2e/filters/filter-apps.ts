@@ -21,6 +21,7 @@ function echo(request, response) {
     encoding: request.getCharacterEncoding(),
     q: request.getParameter('q'),
     session: request.getSession(false) !== null,
+    parseFailure: request.getAttribute('org.apache.catalina.parameter_parse_failed_reason'),
   }));
 }
 class Echo extends HttpServlet {
