@@ -125,7 +125,7 @@ const table = [
   setCharacterEncodingFilter.bool(
     'ignore',
     false,
-    'Whether the encoding replaces one the client declared in its Content-Type; by default only requests without one get it.',
+    "Whether the encoding replaces one the request already has: declared in its Content-Type, or the context's `<request-character-encoding>` (UTF-8 in the shipped conf/web.xml, as in Tomcat 10.1's); by default only requests without one get it.",
   ),
   addDefaultCharsetFilter.str(
     'encoding',
