@@ -27,15 +27,24 @@ export class AddDefaultCharsetFilter extends HttpFilter {
   constructor(options: AddDefaultCharsetFilterOptions = {}) {
     super();
     this.#fromCode = optionsAsInitParameters({ ...options });
+    this.#configure(null);
   }
 
   override init(config: FilterConfig): void | Promise<void> {
+    this.#configure(config);
+    return super.init(config);
+  }
+
+  /** From the options alone (constructor) or with the init-params (init), as Tomcat's init resolves `default` and `system`. */
+  #configure(config: FilterConfig | null): void {
     const { encoding } = readFilterInitParameters('Filter:AddDefaultCharsetFilter', config, this.#fromCode);
     if (encoding.toLowerCase() === 'default') this.#encoding = DEFAULT_CHARSET;
     else if (encoding.toLowerCase() === 'system') this.#encoding = SYSTEM_CHARSET;
     else if (isKnownCharset(encoding)) this.#encoding = encoding;
-    else throw filterInitError(config.getFilterName(), 'encoding', encoding, 'a character encoding Node.js can decode, default or system');
-    return super.init(config);
+    else {
+      const filter = config?.getFilterName() ?? 'AddDefaultCharsetFilter';
+      throw filterInitError(filter, 'encoding', encoding, 'a character encoding Node.js can decode, default or system');
+    }
   }
 
   protected override doFilterHttp(request: HttpServletRequest, response: HttpServletResponse, chain: FilterChain): Promise<void> {

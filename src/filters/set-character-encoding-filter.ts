@@ -23,17 +23,28 @@ export class SetCharacterEncodingFilter extends GenericFilter {
   constructor(options: SetCharacterEncodingFilterOptions = {}) {
     super();
     this.#fromCode = optionsAsInitParameters({ ...options });
+    this.#configure(null);
   }
 
   override init(config: FilterConfig): void | Promise<void> {
+    this.#configure(config);
+    return super.init(config);
+  }
+
+  /** From the options alone (constructor) or with the init-params (init). */
+  #configure(config: FilterConfig | null): void {
     const { encoding, ignore } = readFilterInitParameters('Filter:SetCharacterEncodingFilter', config, this.#fromCode);
     // Refused here, at start, rather than by the first request that would have used it.
     if (encoding !== undefined && !isKnownCharset(encoding)) {
-      throw filterInitError(config.getFilterName(), 'encoding', encoding, 'a character encoding Node.js can decode');
+      throw filterInitError(
+        config?.getFilterName() ?? 'SetCharacterEncodingFilter',
+        'encoding',
+        encoding,
+        'a character encoding Node.js can decode',
+      );
     }
     this.#encoding = encoding ?? null;
     this.#ignore = ignore;
-    return super.init(config);
   }
 
   doFilter(request: ServletRequest, response: ServletResponse, chain: FilterChain): Promise<void> {
