@@ -3,6 +3,8 @@ import { AddDefaultCharsetFilter, CorsFilter, HttpHeaderSecurityFilter, SetChara
 import { securityHeaders } from '../../../src/filters/http-header-security-filter.js';
 import { readInitParameters } from '../../../src/config/init-parameters.js';
 import type { FilterConfig } from '../../../src/servlet/filter.js';
+import type { HttpServletRequest } from '../../../src/servlet/http-servlet-request.js';
+import type { HttpServletResponse } from '../../../src/servlet/http-servlet-response.js';
 import type { ServletContext } from '../../../src/servlet/servlet-context.js';
 
 function config(name: string, params: Record<string, string>): FilterConfig {
@@ -73,5 +75,24 @@ describe('HttpHeaderSecurityFilter header values', () => {
     expect(code(thrown(() => headersOf({ antiClickJackingOption: 'ALLOW-FROM', antiClickJackingUri: 'https://a b/' })))).toBe(
       'SV_ERR_FILTER_INIT_PARAM',
     );
+  });
+});
+
+describe('HttpHeaderSecurityFilter on a committed response', () => {
+  it('fails the request rather than answer without its headers, as Tomcat does', async () => {
+    const filter = new HttpHeaderSecurityFilter();
+    await filter.init(config('headers', {}));
+    const request = { isSecure: () => true, getMethod: () => 'GET' } as unknown as HttpServletRequest;
+    const set: string[] = [];
+    const response = {
+      isCommitted: () => true,
+      sendError: () => {},
+      setHeader: (name: string) => void set.push(name),
+    } as unknown as HttpServletResponse;
+    let chained = false;
+    const chain = { doFilter: () => ((chained = true), Promise.resolve()) };
+    expect(code(thrown(() => filter.doFilter(request, response, chain)))).toBe('SV_ERR_FILTER_HEADERS_COMMITTED');
+    expect(chained).toBe(false);
+    expect(set).toEqual([]);
   });
 });
