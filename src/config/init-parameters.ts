@@ -16,6 +16,11 @@ const expiresFilter = builder('Filter:ExpiresFilter');
 const STATUS = { min: 100, max: 599 } as const;
 const RANDOM_CLASS_DOC =
   "Tomcat's java.util.Random subclass for nonces. Accepted for compatibility and not used: Serval's nonces always come from node:crypto's CSPRNG, so no value can make them weaker.";
+// CorsFilter, HttpHeaderSecurityFilter and the small filters (issue #21): Tomcat 10.1's init-params and defaults.
+const corsFilter = builder('Filter:CorsFilter');
+const headerSecurityFilter = builder('Filter:HttpHeaderSecurityFilter');
+const setCharacterEncodingFilter = builder('Filter:SetCharacterEncodingFilter');
+const addDefaultCharsetFilter = builder('Filter:AddDefaultCharsetFilter');
 
 const table = [
   defaultServlet.bool('listings', false, 'Whether a directory without a welcome file answers with an HTML listing instead of 404.'),
@@ -62,6 +67,79 @@ const table = [
   // --- Proxy filter (RemoteIpFilter) ---
 
   // --- CorsFilter, HttpHeaderSecurityFilter and the small filters (SetCharacterEncodingFilter, AddDefaultCharsetFilter, RequestDumperFilter, FailedRequestFilter, SessionInitializerFilter) ---
+  corsFilter.str(
+    'cors.allowed.origins',
+    '',
+    'Comma-separated origins (`https://app.example.com`) allowed to make cross-origin requests, compared case-sensitively; `*` allows any origin. Empty (the default since Tomcat 9): no cross-origin request is allowed.',
+  ),
+  corsFilter.str(
+    'cors.allowed.methods',
+    'GET,POST,HEAD,OPTIONS',
+    'Comma-separated methods a cross-origin request may use (case-sensitive), listed in `Access-Control-Allow-Methods` of a pre-flight response.',
+  ),
+  corsFilter.str(
+    'cors.allowed.headers',
+    'Origin,Accept,X-Requested-With,Content-Type,Access-Control-Request-Method,Access-Control-Request-Headers',
+    'Comma-separated request headers a pre-flight may announce in `Access-Control-Request-Headers` (case-insensitive), listed in `Access-Control-Allow-Headers`.',
+  ),
+  corsFilter.str(
+    'cors.exposed.headers',
+    '',
+    'Comma-separated response headers the browser may let the script read, sent as `Access-Control-Expose-Headers`.',
+  ),
+  corsFilter.bool(
+    'cors.support.credentials',
+    false,
+    'Whether cross-origin requests may carry credentials (cookies, authentication): sends `Access-Control-Allow-Credentials: true`. Refused with `cors.allowed.origins` `*`.',
+  ),
+  corsFilter.int(
+    'cors.preflight.maxage',
+    1800,
+    'How long a browser may cache a pre-flight response (`Access-Control-Max-Age`); zero or negative sends no such header.',
+    { unit: 's', min: -INT_MAX },
+  ),
+  corsFilter.bool(
+    'cors.request.decorate',
+    true,
+    'Whether the request gets the attributes `cors.isCorsRequest`, `cors.request.origin`, `cors.request.type` and `cors.request.headers`.',
+  ),
+  headerSecurityFilter.bool(
+    'hstsEnabled',
+    true,
+    'Whether secure (HTTPS) responses carry `Strict-Transport-Security` (never sent over plain HTTP, RFC 6797 §7.2).',
+  ),
+  headerSecurityFilter.int('hstsMaxAgeSeconds', 0, 'The HSTS `max-age`; a negative value counts as 0.', { unit: 's', min: -INT_MAX }),
+  headerSecurityFilter.bool('hstsIncludeSubDomains', false, 'Whether the HSTS header adds `;includeSubDomains`.'),
+  headerSecurityFilter.bool('hstsPreload', false, 'Whether the HSTS header adds `;preload`.'),
+  headerSecurityFilter.bool('antiClickJackingEnabled', true, 'Whether responses carry `X-Frame-Options`.'),
+  headerSecurityFilter.enum(
+    'antiClickJackingOption',
+    ['DENY', 'SAMEORIGIN', 'ALLOW-FROM'],
+    'DENY',
+    'The `X-Frame-Options` value; `ALLOW-FROM` needs antiClickJackingUri.',
+  ),
+  headerSecurityFilter.str('antiClickJackingUri', undefined, 'The URI after `ALLOW-FROM` (required with that option).'),
+  headerSecurityFilter.bool('blockContentTypeSniffingEnabled', true, 'Whether responses carry `X-Content-Type-Options: nosniff`.'),
+  headerSecurityFilter.bool(
+    'xssProtectionEnabled',
+    false,
+    'Whether responses carry `X-XSS-Protection: 1; mode=block` (off by default, as in Tomcat 10.1: browsers have removed the feature).',
+  ),
+  setCharacterEncodingFilter.str(
+    'encoding',
+    undefined,
+    'The character encoding given to requests (request.setCharacterEncoding) before their parameters or body are read; unset: the filter does nothing.',
+  ),
+  setCharacterEncodingFilter.bool(
+    'ignore',
+    false,
+    "Whether the encoding replaces one the request already has: declared in its Content-Type, or the context's `<request-character-encoding>` (UTF-8 in the shipped conf/web.xml, as in Tomcat 10.1's); by default only requests without one get it.",
+  ),
+  addDefaultCharsetFilter.str(
+    'encoding',
+    'ISO-8859-1',
+    'The charset added to a `text/*` Content-Type that names none; `system` means the platform default (UTF-8 on Node.js).',
+  ),
 
   // --- CsrfPreventionFilter, RestCsrfPreventionFilter, RateLimitFilter, ExpiresFilter ---
   csrfFilter.int('denyStatus', 403, 'Status sent (with sendError) when a request lacks a valid nonce.', STATUS),

@@ -120,22 +120,9 @@ export function genericRefusal(element: string): RefusalReason {
     ? ANY_VALVE
     : 'a Listener can change how components start and what they allow; Serval cannot tell what skipping it would change';
 }
-/** Filter classes of Tomcat 10.1 (web.xml): none is implemented, so each refuses its application's deployment. */
+/** Filter classes of Tomcat 10.1 (web.xml) that Serval does not implement: each refuses its application's deployment. */
 export const tomcatFilterClasses: ReadonlySet<string> = new Set(
-  [
-    'AddDefaultCharsetFilter',
-    'CorsFilter',
-    'FailedRequestFilter',
-    'HttpHeaderSecurityFilter',
-    'RemoteAddrFilter',
-    'RemoteCIDRFilter',
-    'RemoteHostFilter',
-    'RemoteIpFilter',
-    'RequestDumperFilter',
-    'SessionInitializerFilter',
-    'SetCharacterEncodingFilter',
-    'WebdavFixFilter',
-  ].map((name) => `${C}filters.${name}`),
+  ['RemoteAddrFilter', 'RemoteCIDRFilter', 'RemoteHostFilter', 'RemoteIpFilter', 'WebdavFixFilter'].map((name) => `${C}filters.${name}`),
 );
 
 /**

@@ -27,6 +27,7 @@ import { parseHttpDate } from './http-date.js';
 import type { ContainerMapping, ExchangeControl, Request } from '../core/request.js';
 import type { ValveResult } from '../core/valve.js';
 import { RequestFacade } from '../core/facade/request-facade.js';
+import { PARAMETER_PARSE_FAILED_ATTR, PARAMETER_PARSE_FAILED_REASON_ATTR } from '../filters/parameter-parse-attributes.js';
 import { RequestContent } from './request-content.js';
 import { tlsAttribute } from './tls-attributes.js';
 import type { X509Certificate } from 'node:crypto';
@@ -372,7 +373,18 @@ export class ContainerRequest implements Request {
 
   /** Then what the connection knows: TLS facts, and attributes a trusted front end forwarded (AJP). */
   getAttribute(name: string): unknown {
-    return this.#attributeMap?.get(name) ?? tlsAttribute(this.#exchange.tls, name) ?? this.#exchange.forwardedAttributes?.get(name) ?? null;
+    return (
+      this.#attributeMap?.get(name) ??
+      tlsAttribute(this.#exchange.tls, name) ??
+      this.#exchange.forwardedAttributes?.get(name) ??
+      this.#parameterParseAttribute(name)
+    );
+  }
+  /** Tomcat's special attributes for a parameter parse that skipped chunks (read by FailedRequestFilter). */
+  #parameterParseAttribute(name: string): unknown {
+    if (name === PARAMETER_PARSE_FAILED_ATTR) return this.#content.parameterFailure() === null ? null : true;
+    if (name === PARAMETER_PARSE_FAILED_REASON_ATTR) return this.#content.parameterFailure();
+    return null;
   }
   getAttributeNames(): string[] {
     const own = this.#attributeMap === null ? [] : [...this.#attributeMap.keys()];

@@ -3,6 +3,7 @@
  * the form body, in order, with `+` as space and %-escapes decoded in the given charset.
  */
 import { ContainerError } from '../errors/container-error.js';
+import type { ParameterParseFailure } from '../filters/parameter-parse-attributes.js';
 import type { Charset } from './content-type.js';
 
 const AMP = 0x26;
@@ -44,6 +45,7 @@ export class Parameters {
   readonly #maxParameterCount: number;
   #count = 0;
   #decodeFailures = 0;
+  #failure: ParameterParseFailure | null = null;
 
   constructor(maxParameterCount: number) {
     this.#maxParameterCount = maxParameterCount;
@@ -63,7 +65,8 @@ export class Parameters {
   /**
    * Parses `name=value&…` (still %-encoded; a string is taken as ISO-8859-1 bytes). Empty chunks and
    * chunks without a name are skipped; `name` alone means an empty value; a chunk with a malformed
-   * %-escape is skipped as a whole, like Tomcat's Parameters.processParameters.
+   * %-escape is skipped as a whole, like Tomcat's Parameters.processParameters, which records the skip
+   * (not for an empty chunk) as the failure FailedRequestFilter refuses.
    */
   addEncoded(input: Uint8Array | string, charset: Charset): void {
     const bytes = typeof input === 'string' ? Buffer.from(input, 'latin1') : input;
@@ -77,8 +80,14 @@ export class Parameters {
       if (nameEnd > pos) {
         const name = urlDecode(bytes, pos, nameEnd);
         const value = eq < 0 ? new Uint8Array(0) : urlDecode(bytes, eq + 1, end);
-        if (name === null || value === null) this.#decodeFailures++;
-        else this.add(charset.decode(name), charset.decode(value));
+        if (name === null || value === null) {
+          this.#decodeFailures++;
+          this.#failure ??= 'URL_DECODING';
+        } else {
+          this.add(charset.decode(name), charset.decode(value));
+        }
+      } else if (eq >= 0) {
+        this.#failure ??= 'NO_NAME';
       }
       pos = end + 1;
     }
@@ -91,6 +100,11 @@ export class Parameters {
   /** Chunks skipped because of a malformed %-escape (for debug logging). */
   get decodeFailures(): number {
     return this.#decodeFailures;
+  }
+
+  /** Why the first chunk was skipped, or null when none was (Tomcat keeps the first reason too). */
+  get failure(): ParameterParseFailure | null {
+    return this.#failure;
   }
 
   get(name: string): string | null {

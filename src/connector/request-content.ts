@@ -14,6 +14,7 @@ import type { ContainerRequest } from './container-request.js';
 import { lookupCharset, parseContentType, type Charset } from './content-type.js';
 import type { ContainerPart } from './multipart-part.js';
 import { readMultipart, removeFiles, uploadFolder } from './multipart-reader.js';
+import type { ParameterParseFailure } from '../filters/parameter-parse-attributes.js';
 import { Parameters } from './parameters.js';
 import { readBodyLimited, RequestInputStream } from './request-input-stream.js';
 import { RequestReader } from './request-reader.js';
@@ -178,6 +179,11 @@ export class RequestContent {
     }
     this.#parameters = parameters;
     return parameters;
+  }
+
+  /** Why parsing skipped a chunk, once the parameters were parsed; null before or when nothing was skipped. */
+  parameterFailure(): ParameterParseFailure | null {
+    return this.#parameters?.failure ?? null;
   }
 
   #bodyCharset(): Charset {

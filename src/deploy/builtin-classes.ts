@@ -9,6 +9,16 @@ import { CsrfPreventionFilter } from '../filters/csrf-prevention-filter.js';
 import { ExpiresFilter } from '../filters/expires-filter.js';
 import { RateLimitFilter } from '../filters/rate-limit-filter.js';
 import { RestCsrfPreventionFilter } from '../filters/rest-csrf-prevention-filter.js';
+// CorsFilter, HttpHeaderSecurityFilter and the small filters
+import {
+  AddDefaultCharsetFilter,
+  CorsFilter,
+  FailedRequestFilter,
+  HttpHeaderSecurityFilter,
+  RequestDumperFilter,
+  SessionInitializerFilter,
+  SetCharacterEncodingFilter,
+} from '../filters/index.js';
 
 export type BuiltinClass = new (...args: never[]) => unknown;
 
@@ -26,6 +36,13 @@ const builtins: ReadonlyMap<string, BuiltinClass> = new Map<string, BuiltinClass
   // proxy (RemoteIpFilter)
 
   // CorsFilter, HttpHeaderSecurityFilter and the small filters
+  ['org.apache.catalina.filters.CorsFilter', CorsFilter],
+  ['org.apache.catalina.filters.HttpHeaderSecurityFilter', HttpHeaderSecurityFilter],
+  ['org.apache.catalina.filters.SetCharacterEncodingFilter', SetCharacterEncodingFilter],
+  ['org.apache.catalina.filters.AddDefaultCharsetFilter', AddDefaultCharsetFilter],
+  ['org.apache.catalina.filters.RequestDumperFilter', RequestDumperFilter],
+  ['org.apache.catalina.filters.FailedRequestFilter', FailedRequestFilter],
+  ['org.apache.catalina.filters.SessionInitializerFilter', SessionInitializerFilter],
 
   // CsrfPreventionFilter, RestCsrfPreventionFilter, RateLimitFilter, ExpiresFilter
   ['org.apache.catalina.filters.CsrfPreventionFilter', CsrfPreventionFilter],

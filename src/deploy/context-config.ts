@@ -37,7 +37,7 @@ type Constructor = new () => unknown;
 const SHARED_MODULES: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ['serval/servlet', servletApi],
   ['serval', servletApi],
-  // Tomcat's filters for applications that build them from code: the container's instance, built on the same servlet API.
+  // Tomcat's filters for use in code: the same classes web.xml names, over the same servlet API instance.
   ['serval/filters', filtersApi],
 ]);
 

@@ -1200,6 +1200,16 @@ const catalogue = {
   },
 
   // --- CorsFilter, HttpHeaderSecurityFilter and the small filters (issue #21) ---
+  SV_ERR_FILTER_INIT_PARAM: {
+    message: 'Init parameter [{name}] of filter [{filter}] has invalid value [{value}]; allowed: {allowed}',
+  },
+  SV_ERR_FILTER_CORS_CREDENTIALS_ANY_ORIGIN: {
+    message:
+      'Filter [{filter}]: cors.support.credentials [true] cannot be combined with cors.allowed.origins [*] (the CORS protocol forbids credentials with a wildcard origin); list the allowed origins instead',
+  },
+  SV_ERR_FILTER_HEADERS_COMMITTED: {
+    message: 'Filter [{filter}] cannot set its response headers: the response was committed before the filter ran',
+  },
 
   // --- CsrfPreventionFilter, RestCsrfPreventionFilter, RateLimitFilter, ExpiresFilter (issue #21) ---
   SV_ERR_CSRF_FILTER_INIT_PARAM: {

@@ -1601,6 +1601,22 @@ const docs = {
       'In its proxy mode (useRedirect="false") ProxyErrorReportValve fetches the error page itself, so every target must be an absolute http: or https: URL. The server does not start.',
     fix: 'Write the full URL (http://errors.example.com/404), or set useRedirect="true" to send the client to a relative URL instead.',
   },
+  // --- CorsFilter, HttpHeaderSecurityFilter and the small filters (issue #21) ---
+  SV_ERR_FILTER_INIT_PARAM: {
+    meaning:
+      "An init-param of one of Tomcat's built-in filters (org.apache.catalina.filters.*, in web.xml or given as an option in code) has a value the filter does not accept; the filter's init() fails, so the web application does not start.",
+    fix: 'Use one of the allowed values shown in the message; docs/configuration.md lists every init-param of the built-in filters.',
+  },
+  SV_ERR_FILTER_CORS_CREDENTIALS_ANY_ORIGIN: {
+    meaning:
+      'A CorsFilter allows any origin (`*`) and credentials together. A browser refuses a credentialed response whose Access-Control-Allow-Origin is `*`, and reflecting every origin instead would let any site read authenticated responses, so Tomcat and Serval refuse the combination and the web application does not start.',
+    fix: 'List the origins allowed to send credentials in cors.allowed.origins, or set cors.support.credentials to false.',
+  },
+  SV_ERR_FILTER_HEADERS_COMMITTED: {
+    meaning:
+      'HttpHeaderSecurityFilter ran on a response that was already committed (an earlier filter or a dispatch sent it), so its security headers could not be added; the request fails as in Tomcat rather than answering without them.',
+    fix: 'Map HttpHeaderSecurityFilter first in web.xml, before any filter that writes or flushes the response.',
+  },
 } satisfies Record<ErrorCode, ErrorDoc>;
 
 export const errorDocs: Readonly<Record<ErrorCode, ErrorDoc>> = docs;

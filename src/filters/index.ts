@@ -9,6 +9,29 @@
 // --- proxy (RemoteIpFilter) ---
 
 // --- CorsFilter, HttpHeaderSecurityFilter and the small filters ---
+export { AddDefaultCharsetFilter, type AddDefaultCharsetFilterOptions } from './add-default-charset-filter.js';
+export {
+  addVaryFieldName,
+  CORS_REQUEST_ATTRIBUTES,
+  CorsFilter,
+  corsRequestType,
+  type CorsFilterOptions,
+  type CorsRequestType,
+} from './cors-filter.js';
+export { FailedRequestFilter } from './failed-request-filter.js';
+export {
+  HttpHeaderSecurityFilter,
+  type AntiClickJackingOption,
+  type HttpHeaderSecurityFilterOptions,
+} from './http-header-security-filter.js';
+export {
+  PARAMETER_PARSE_FAILED_ATTR,
+  PARAMETER_PARSE_FAILED_REASON_ATTR,
+  type ParameterParseFailure,
+} from './parameter-parse-attributes.js';
+export { RequestDumperFilter } from './request-dumper-filter.js';
+export { SessionInitializerFilter } from './session-initializer-filter.js';
+export { SetCharacterEncodingFilter, type SetCharacterEncodingFilterOptions } from './set-character-encoding-filter.js';
 
 // --- CsrfPreventionFilter, RestCsrfPreventionFilter, RateLimitFilter, ExpiresFilter ---
 export { CsrfPreventionFilter, CsrfResponseWrapper, type CsrfPreventionFilterOptions } from './csrf-prevention-filter.js';

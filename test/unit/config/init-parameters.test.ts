@@ -66,11 +66,22 @@ describe('DefaultServlet init parameters', () => {
   it('are each documented in docs/configuration.md with their default', () => {
     const docs = renderAttributeDocs();
     const section = docs.slice(docs.indexOf('## DefaultServlet init parameters'));
-    // The filters of issue #21 share the table; their sections follow and have defaults of other shapes ("", unset).
-    for (const spec of initParameterTable.filter((s) => s.owner === 'DefaultServlet')) {
-      const row = section.split('\n').find((line) => line.startsWith(`| \`${spec.name}\` |`));
-      expect(row, spec.name).toBeDefined();
-      expect(row, spec.name).toContain(` | ${typeof spec.default === 'string' ? `\`${spec.default}\`` : String(spec.default)} | `);
+    // Each owner's own section (filters share init-param names such as `encoding`).
+    const sectionOf = (owner: string): string => {
+      const name = owner.startsWith('Filter:') ? owner.slice('Filter:'.length) : owner;
+      const start = section.indexOf(`## ${name} init parameters`);
+      const end = section.indexOf('\n## ', start + 1);
+      return section.slice(start, end < 0 ? undefined : end);
+    };
+    const shown = (value: string | number | boolean | undefined): string =>
+      value === undefined ? 'unset' : typeof value === 'string' ? (value === '' ? '""' : `\`${value}\``) : String(value);
+    for (const spec of initParameterTable) {
+      const row = sectionOf(spec.owner)
+        .split('\n')
+        // A prefix parameter (ExpiresFilter's `ExpiresByType <type>`) is shown with its placeholder.
+        .find((line) => line.startsWith(spec.prefix === true ? `| \`${spec.name}` : `| \`${spec.name}\` |`));
+      expect(row, `${spec.owner} ${spec.name}`).toBeDefined();
+      expect(row, `${spec.owner} ${spec.name}`).toContain(` | ${shown(spec.default)} | `);
     }
     expect(section).toContain('| `sendfileSize` | int -2147483647–1073741824 | 48 | KiB |');
   });

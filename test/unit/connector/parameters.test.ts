@@ -94,4 +94,14 @@ describe('Parameters', () => {
     const text = 'k%C3%A9y=v%C3%A2l+ue&x';
     expect(parse(Buffer.from(text)).toMap()).toEqual(parse(text).toMap());
   });
+
+  it("records why a chunk was skipped, the first reason kept (Tomcat's FailReason), and not for empty chunks", () => {
+    expect(parse('a=1&&b=2&').failure).toBeNull();
+    expect(parse('a=%zz&b=2').failure).toBe('URL_DECODING');
+    expect(parse('=v&b=2').failure).toBe('NO_NAME');
+    expect(parse('a=1&=').failure).toBe('NO_NAME');
+    const both = parse('=v&a=%G1');
+    expect(both.failure).toBe('NO_NAME');
+    expect(both.names()).toEqual([]);
+  });
 });
