@@ -82,18 +82,6 @@ export const tomcatComponentClasses: ReadonlyMap<string, TomcatClass> = new Map<
   [`${C}valves.RemoteAddrValve`, refused(ADDRESS)],
   [`${C}valves.RemoteCIDRValve`, refused(ADDRESS)],
   [`${C}valves.RemoteHostValve`, refused(ADDRESS)],
-  [
-    `${C}valves.RemoteIpValve`,
-    refused(
-      'it replaces the client address, scheme and secure flag with what a trusted proxy reports; without it every check of those values would see the proxy instead of the client',
-    ),
-  ],
-  [
-    `${C}valves.SSLValve`,
-    refused(
-      'it takes the client certificate and the secure flag from headers the front end sets; without it applications would see other values than the configuration intends',
-    ),
-  ],
   [`${C}authenticator.SpnegoAuthenticator`, refused(AUTHENTICATION)],
   [
     `${C}ha.authenticator.ClusterSingleSignOn`,
@@ -117,8 +105,6 @@ export const tomcatComponentClasses: ReadonlyMap<string, TomcatClass> = new Map<
   ],
   [`${C}valves.JsonErrorReportValve`, refused(ERROR_PAGES)],
   [`${C}valves.ProxyErrorReportValve`, refused(ERROR_PAGES)],
-  // Redirects requests away while a node drains (and may answer them itself): it stops requests.
-  [`${C}valves.LoadBalancerDrainingValve`, refused(ANY_VALVE)],
   [`${C}valves.PersistentValve`, refused(ANY_VALVE)],
   [`${C}ha.tcp.ReplicationValve`, refused(ANY_VALVE)],
   [`${C}ha.session.JvmRouteBinderValve`, refused(ANY_VALVE)],
@@ -143,7 +129,6 @@ export const tomcatFilterClasses: ReadonlySet<string> = new Set(
     'RemoteAddrFilter',
     'RemoteCIDRFilter',
     'RemoteHostFilter',
-    'RemoteIpFilter',
     'RequestDumperFilter',
     'RestCsrfPreventionFilter',
     'SessionInitializerFilter',

@@ -5,6 +5,7 @@
 import { DefaultServlet } from '../builtin-servlets/default-servlet.js';
 import { JspUnavailableServlet } from '../builtin-servlets/jsp-unavailable-servlet.js';
 import { WelcomeServlet } from '../builtin-servlets/welcome-servlet.js';
+import { RemoteIpFilter } from '../filters/remote-ip-filter.js';
 
 export type BuiltinClass = new (...args: never[]) => unknown;
 
@@ -20,6 +21,7 @@ const builtins: ReadonlyMap<string, BuiltinClass> = new Map<string, BuiltinClass
   // request filtering (RemoteAddrFilter, RemoteCIDRFilter, RemoteHostFilter)
 
   // proxy (RemoteIpFilter)
+  ['org.apache.catalina.filters.RemoteIpFilter', RemoteIpFilter],
 
   // CorsFilter, HttpHeaderSecurityFilter and the small filters
 

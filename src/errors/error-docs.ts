@@ -1415,6 +1415,17 @@ const docs = {
       "An uncaught exception, an unhandled rejection or a call that would end the process could not be charged to any web application: no application frame is in its stack (a string or an fs error thrown from a callback has none) and no application code was running. It is logged as the container's own fault and the server keeps serving.",
     fix: 'Read the stack: a container frame points at a bug in Serval (please report it); no stack at all usually means application code threw something that is not an Error.',
   },
+  // --- proxy valves and RemoteIpFilter (issue #21) ---
+  SV_ERR_REMOTE_IP_FILTER_INIT_PARAM: {
+    meaning:
+      'An init-param of a RemoteIpFilter (web.xml) has a value it does not accept, for example an internalProxies pattern that is not a valid regular expression or cannot be matched in linear time; the application does not start.',
+    fix: 'Correct the init-param to one of the allowed values shown in the message (Java regular expressions without backreferences or lookaround).',
+  },
+  SV_ERR_SSL_VALVE_CERTIFICATE: {
+    meaning:
+      'A request carried a client-certificate header that is not a PEM certificate; the SSLValve logs it (as Tomcat does) and the request goes on without a client certificate.',
+    fix: 'Make the front end send the certificate as httpd `%{SSL_CLIENT_CERT}s` or nginx `$ssl_client_escaped_cert`, and make it remove the header from what clients send.',
+  },
 } satisfies Record<ErrorCode, ErrorDoc>;
 
 export const errorDocs: Readonly<Record<ErrorCode, ErrorDoc>> = docs;
