@@ -70,7 +70,12 @@ describe('DefaultServlet init parameters', () => {
       const row = section.split('\n').find((line) => line.startsWith(`| \`${spec.name}\` |`));
       expect(row, spec.name).toBeDefined();
       // A table cell escapes `|` (RemoteIpFilter's internalProxies is a regular expression with alternatives).
-      const shown = typeof spec.default === 'string' ? `\`${spec.default.replaceAll('|', '\\|')}\`` : String(spec.default);
+      const shown =
+        spec.default === undefined
+          ? 'unset'
+          : typeof spec.default === 'string'
+            ? `\`${spec.default.replaceAll('|', '\\|')}\``
+            : String(spec.default);
       expect(row, spec.name).toContain(` | ${shown} | `);
     }
     expect(section).toContain('| `sendfileSize` | int -2147483647–1073741824 | 48 | KiB |');
