@@ -16,6 +16,11 @@ export interface NginxOptions {
   readonly backendPort: number;
   /** Directives added inside the proxying `location /` (proxy_set_header …). */
   readonly locationConfig?: readonly string[];
+  /**
+   * TLS terminated at nginx (PEM file paths): the server certificate and key, and the CA whose client certificates
+   * nginx verifies (`ssl_verify_client optional`) when given.
+   */
+  readonly tls?: { readonly cert: string; readonly key: string; readonly clientCa?: string };
 }
 
 export interface Nginx {
@@ -78,8 +83,9 @@ http {
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
   server {
-    listen 127.0.0.1:${port};
+    listen 127.0.0.1:${port}${options.tls === undefined ? '' : ' ssl'};
     server_name localhost;
+    ${tlsConfig(options.tls)}
     location / {
       proxy_pass http://127.0.0.1:${options.backendPort};
       proxy_http_version 1.1;
@@ -91,6 +97,13 @@ http {
   }
 }
 `;
+}
+
+function tlsConfig(tls: NginxOptions['tls']): string {
+  if (tls === undefined) return '';
+  const lines = [`ssl_certificate ${tls.cert};`, `ssl_certificate_key ${tls.key};`];
+  if (tls.clientCa !== undefined) lines.push(`ssl_client_certificate ${tls.clientCa};`, 'ssl_verify_client optional;');
+  return lines.join('\n    ');
 }
 
 export async function startNginx(options: NginxOptions): Promise<Nginx> {
@@ -135,5 +148,6 @@ export async function startNginx(options: NginxOptions): Promise<Nginx> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { port, url: `http://127.0.0.1:${port}`, dir, pid: child.pid as number, logs: () => `${readLog()}${output}`, stop };
+  const scheme = options.tls === undefined ? 'http' : 'https';
+  return { port, url: `${scheme}://127.0.0.1:${port}`, dir, pid: child.pid as number, logs: () => `${readLog()}${output}`, stop };
 }
