@@ -133,8 +133,19 @@ export function builder<const O extends string>(owner: O) {
       doc: string,
       extra?: E,
     ) => make('path', name, def, doc, extra ?? {}) as Declared<O, N, string, D, E>,
-    regex: <const N extends string, const E extends Extra = Record<never, never>>(name: N, doc: string, extra?: E) =>
-      make('regex', name, undefined, doc, extra ?? {}) as Declared<O, N, string, undefined, E>,
+    /** A pattern; `extra.default` gives it a default (RemoteIpValve's internalProxies), validated like a written value. */
+    regex: <const N extends string, const E extends Extra & { readonly default?: string } = Record<never, never>>(
+      name: N,
+      doc: string,
+      extra?: E,
+    ) =>
+      make('regex', name, extra?.default, doc, extra ?? {}) as Declared<
+        O,
+        N,
+        string,
+        E extends { readonly default: string } ? string : undefined,
+        E
+      >,
     enum: <const N extends string, const V extends string, const D extends V | undefined, const E extends Extra = Record<never, never>>(
       name: N,
       values: readonly V[],

@@ -223,6 +223,21 @@ function authenticatorAttributes<const O extends string>(b: ReturnType<typeof bu
 }
 const jndiRealm = builder('Realm:JNDIRealm');
 
+// --- proxy valves (issue #21) ---
+const remoteIp = builder('Valve:RemoteIpValve');
+const sslValve = builder('Valve:SSLValve');
+const draining = builder('Valve:LoadBalancerDrainingValve');
+/**
+ * Tomcat 10.1's default internalProxies (RemoteIpValve and RemoteIpFilter), as its Java regular expression: 10/8,
+ * 192.168/16, 169.254/16, 127/8, 100.64/10, 172.16/12, the IPv6 loopback, fe80::/10 and fc00::/7.
+ */
+export const DEFAULT_INTERNAL_PROXIES =
+  '10\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|192\\.168\\.\\d{1,3}\\.\\d{1,3}|169\\.254\\.\\d{1,3}\\.\\d{1,3}|' +
+  '127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|100\\.6[4-9]{1}\\.\\d{1,3}\\.\\d{1,3}|100\\.[7-9]{1}\\d{1}\\.\\d{1,3}\\.\\d{1,3}|' +
+  '100\\.1[0-1]{1}\\d{1}\\.\\d{1,3}\\.\\d{1,3}|100\\.12[0-7]{1}\\.\\d{1,3}\\.\\d{1,3}|172\\.1[6-9]{1}\\.\\d{1,3}\\.\\d{1,3}|' +
+  '172\\.2[0-9]{1}\\.\\d{1,3}\\.\\d{1,3}|172\\.3[0-1]{1}\\.\\d{1,3}\\.\\d{1,3}|0:0:0:0:0:0:0:1|::1|' +
+  'fe[89ab]\\p{XDigit}:.*|f[cd]\\p{XDigit}{2}+:.*';
+
 const table = [
   server.int('port', undefined, 'TCP port that listens for the shutdown command; -1 disables it.', {
     required: true,
@@ -1382,6 +1397,75 @@ const table = [
   // --- Request filtering and load valves (RemoteAddrValve, RemoteCIDRValve, RemoteHostValve, HealthCheckValve, SemaphoreValve, ParameterLimitValve, CrawlerSessionManagerValve) ---
 
   // --- Proxy valves (RemoteIpValve, SSLValve, LoadBalancerDrainingValve) ---
+  remoteIp.regex(
+    'internalProxies',
+    'Addresses of the proxies in front of the server (a Java regular expression on the whole address): their headers are trusted and they never appear in proxiesHeader. Empty trusts none.',
+    { default: DEFAULT_INTERNAL_PROXIES },
+  ),
+  remoteIp.regex(
+    'trustedProxies',
+    'Addresses of further proxies whose headers are trusted; they are listed in proxiesHeader. Unset trusts none.',
+  ),
+  remoteIp.str('remoteIpHeader', 'X-Forwarded-For', 'Header holding the client address and the proxies it went through, left to right.'),
+  remoteIp.str(
+    'proxiesHeader',
+    'X-Forwarded-By',
+    'Header set to the trusted proxies the request went through (removed when there is none).',
+  ),
+  remoteIp.str(
+    'protocolHeader',
+    'X-Forwarded-Proto',
+    "Header holding the client's scheme: when every value is protocolHeaderHttpsValue the request is secure; empty never changes scheme, secure flag or port.",
+  ),
+  remoteIp.str('protocolHeaderHttpsValue', 'https', 'Value of protocolHeader that means https (compared ignoring case).'),
+  remoteIp.str(
+    'hostHeader',
+    undefined,
+    'Header holding the host name the client asked for, which getServerName() then reports (a port in it is ignored).',
+  ),
+  remoteIp.str(
+    'portHeader',
+    undefined,
+    'Header holding the port the client connected to; without it (or unparsable) the port is httpServerPort or httpsServerPort.',
+  ),
+  remoteIp.int('httpServerPort', 80, 'getServerPort() when protocolHeader says http and portHeader gives none.', port),
+  remoteIp.int('httpsServerPort', 443, 'getServerPort() when protocolHeader says https and portHeader gives none.', port),
+  remoteIp.bool('changeLocalName', false, 'Whether getLocalName() also reports the hostHeader value.'),
+  remoteIp.bool('changeLocalPort', false, 'Whether getLocalPort() also reports the forwarded port.'),
+  remoteIp.bool(
+    'requestAttributesEnabled',
+    true,
+    'Whether the client address, host, protocol, server name and port are set as the `org.apache.catalina.AccessLog.*` request attributes, which an AccessLogValve with requestAttributesEnabled logs.',
+  ),
+  sslValve.str('sslClientCertHeader', 'ssl_client_cert', "Header holding the client certificate in PEM (httpd's `%{SSL_CLIENT_CERT}s`)."),
+  sslValve.str(
+    'sslClientEscapedCertHeader',
+    'ssl_client_escaped_cert',
+    "Header holding the client certificate in URL-encoded PEM (nginx's `$ssl_client_escaped_cert`); it wins over sslClientCertHeader.",
+  ),
+  sslValve.str('sslCipherHeader', 'ssl_cipher', 'Header holding the cipher suite, set as `jakarta.servlet.request.cipher_suite`.'),
+  sslValve.str(
+    'sslSessionIdHeader',
+    'ssl_session_id',
+    'Header holding the TLS session id, set as `jakarta.servlet.request.ssl_session_id`.',
+  ),
+  sslValve.str(
+    'sslCipherUserKeySizeHeader',
+    'ssl_cipher_usekeysize',
+    'Header holding the key size in bits, set as `jakarta.servlet.request.key_size`.',
+  ),
+  draining.int(
+    'redirectStatusCode',
+    307,
+    'Status of the redirect that sends a request without a valid session away from a node the load balancer disabled.',
+    { min: 300, max: 399 },
+  ),
+  draining.str(
+    'ignoreCookieName',
+    undefined,
+    'Name of a cookie which, with ignoreCookieValue, lets a request through to a disabled node (for testing it).',
+  ),
+  draining.str('ignoreCookieValue', undefined, 'Value ignoreCookieName must have to let the request through.'),
 
   // --- RewriteValve ---
   rewrite.bool('enabled', true, 'Whether the valve applies its rules; when false every request passes through unchanged.'),

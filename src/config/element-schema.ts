@@ -83,6 +83,9 @@ export const implementedValves: ReadonlyMap<string, string> = new Map([
   // --- request filtering and load valves ---
 
   // --- proxy valves ---
+  [`${VALVES}RemoteIpValve`, 'Valve:RemoteIpValve'],
+  [`${VALVES}SSLValve`, 'Valve:SSLValve'],
+  [`${VALVES}LoadBalancerDrainingValve`, 'Valve:LoadBalancerDrainingValve'],
 
   // --- RewriteValve ---
   [`${VALVES}rewrite.RewriteValve`, 'Valve:RewriteValve'],

@@ -5,8 +5,11 @@
  */
 import { builder, INT_MAX, type AttributeSpec, type TypedValues } from './attribute-spec.js';
 import { convertAttribute, defaultOf } from './attribute-values.js';
+import { DEFAULT_INTERNAL_PROXIES } from './attributes.js';
 
 const defaultServlet = builder('DefaultServlet');
+// --- proxy filter (issue #21) ---
+const remoteIpFilter = builder('Filter:RemoteIpFilter');
 
 // CsrfPreventionFilter, RestCsrfPreventionFilter, RateLimitFilter, ExpiresFilter (issue #21)
 const csrfFilter = builder('Filter:CsrfPreventionFilter');
@@ -65,6 +68,35 @@ const table = [
   // --- Request filtering filters (RemoteAddrFilter, RemoteCIDRFilter, RemoteHostFilter) ---
 
   // --- Proxy filter (RemoteIpFilter) ---
+  remoteIpFilter.regex(
+    'internalProxies',
+    'Addresses of the proxies in front of the server (a Java regular expression on the whole address): their headers are trusted and they never appear in proxiesHeader.',
+    { default: DEFAULT_INTERNAL_PROXIES },
+  ),
+  remoteIpFilter.regex('trustedProxies', 'Addresses of further proxies whose headers are trusted; they are listed in proxiesHeader.'),
+  remoteIpFilter.str(
+    'remoteIpHeader',
+    'X-Forwarded-For',
+    'Header holding the client address and the proxies it went through, left to right.',
+  ),
+  remoteIpFilter.str('proxiesHeader', 'X-Forwarded-By', 'Header the application sees set to the trusted proxies the request went through.'),
+  remoteIpFilter.str(
+    'protocolHeader',
+    'X-Forwarded-Proto',
+    "Header holding the client's scheme: when every value is protocolHeaderHttpsValue the request is secure.",
+  ),
+  remoteIpFilter.str('protocolHeaderHttpsValue', 'https', 'Value of protocolHeader that means https (compared ignoring case).'),
+  remoteIpFilter.str('hostHeader', undefined, 'Header holding the host name the client asked for, which getServerName() then reports.'),
+  remoteIpFilter.str('portHeader', undefined, 'Header holding the port the client connected to.'),
+  remoteIpFilter.int('httpServerPort', 80, 'getServerPort() when protocolHeader says http and portHeader gives none.', { max: 65535 }),
+  remoteIpFilter.int('httpsServerPort', 443, 'getServerPort() when protocolHeader says https and portHeader gives none.', { max: 65535 }),
+  remoteIpFilter.bool('changeLocalName', false, 'Whether getLocalName() also reports the hostHeader value.'),
+  remoteIpFilter.bool('changeLocalPort', false, 'Whether getLocalPort() also reports the forwarded port.'),
+  remoteIpFilter.bool(
+    'requestAttributesEnabled',
+    true,
+    'Whether the client address, host, protocol, server name and port are set as the `org.apache.catalina.AccessLog.*` request attributes for the access log.',
+  ),
 
   // --- CorsFilter, HttpHeaderSecurityFilter and the small filters (SetCharacterEncodingFilter, AddDefaultCharsetFilter, RequestDumperFilter, FailedRequestFilter, SessionInitializerFilter) ---
   corsFilter.str(

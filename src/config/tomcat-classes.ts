@@ -78,18 +78,6 @@ export const tomcatComponentClasses: ReadonlyMap<string, TomcatClass> = new Map<
   [`${C}valves.RemoteAddrValve`, refused(ADDRESS)],
   [`${C}valves.RemoteCIDRValve`, refused(ADDRESS)],
   [`${C}valves.RemoteHostValve`, refused(ADDRESS)],
-  [
-    `${C}valves.RemoteIpValve`,
-    refused(
-      'it replaces the client address, scheme and secure flag with what a trusted proxy reports; without it every check of those values would see the proxy instead of the client',
-    ),
-  ],
-  [
-    `${C}valves.SSLValve`,
-    refused(
-      'it takes the client certificate and the secure flag from headers the front end sets; without it applications would see other values than the configuration intends',
-    ),
-  ],
   [`${C}authenticator.SpnegoAuthenticator`, refused(AUTHENTICATION)],
   [
     `${C}ha.authenticator.ClusterSingleSignOn`,
@@ -107,8 +95,6 @@ export const tomcatComponentClasses: ReadonlyMap<string, TomcatClass> = new Map<
   [`${C}valves.CrawlerSessionManagerValve`, refused(LIMITS)],
   [`${C}valves.ParameterLimitValve`, refused(LIMITS)],
   [`${C}valves.SemaphoreValve`, refused(LIMITS)],
-  // Redirects requests away while a node drains (and may answer them itself): it stops requests.
-  [`${C}valves.LoadBalancerDrainingValve`, refused(ANY_VALVE)],
   [`${C}valves.PersistentValve`, refused(ANY_VALVE)],
   [`${C}ha.tcp.ReplicationValve`, refused(ANY_VALVE)],
   [`${C}ha.session.JvmRouteBinderValve`, refused(ANY_VALVE)],
@@ -122,7 +108,7 @@ export function genericRefusal(element: string): RefusalReason {
 }
 /** Filter classes of Tomcat 10.1 (web.xml) that Serval does not implement: each refuses its application's deployment. */
 export const tomcatFilterClasses: ReadonlySet<string> = new Set(
-  ['RemoteAddrFilter', 'RemoteCIDRFilter', 'RemoteHostFilter', 'RemoteIpFilter', 'WebdavFixFilter'].map((name) => `${C}filters.${name}`),
+  ['RemoteAddrFilter', 'RemoteCIDRFilter', 'RemoteHostFilter', 'WebdavFixFilter'].map((name) => `${C}filters.${name}`),
 );
 
 /**

@@ -37,6 +37,8 @@ import { COLON, lastIndexOfChar, SLASH } from '../mapper/char-search.js';
 /** Attribute names the container reserves; protocol input and applications cannot set them. */
 const INTERNAL_ATTRIBUTE_PREFIX = 'serval.internal.';
 const DEFAULT_LOCALE = 'en';
+/** Set by RemoteIpFilter (a web.xml filter) to make the container's own request secure, as in Tomcat. */
+const REMOTE_IP_FILTER_SECURE = 'org.apache.catalina.filters.RemoteIpFilter.secure';
 const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?]*/;
 
 let requestCounter = 0;
@@ -83,6 +85,13 @@ export class ContainerRequest implements Request {
   #authType: string | null = null;
   /** The front end's user is taken once; an authenticator's setUserPrincipal() (even null) wins over it. */
   #forwardedUserAdopted = false;
+  /**
+   * The client as a trusted front end states it (setRemoteAddr…): null until a valve sets one, so that a
+   * request with no such valve pays one field read per getter and no allocation.
+   */
+  #stated: StatedIdentity | null = null;
+  /** A chain a trusted front end forwarded in a header (SSLValve); null = none. */
+  #forwardedCertificates: readonly X509Certificate[] | null = null;
   /** A FORM login's saved request replayed on this one (restoreSavedRequest). */
   #restored: { readonly method: string; readonly contentType: string | null; readonly body: Buffer | null } | null = null;
 
@@ -292,17 +301,25 @@ export class ContainerRequest implements Request {
   // --- connection ---
 
   getScheme(): string {
+    const stated = this.#stated?.scheme;
+    if (stated !== undefined) return stated;
     return this.#exchange.secure ? 'https' : this.#connector.scheme;
   }
   isSecure(): boolean {
+    const stated = this.#stated?.secure;
+    if (stated !== undefined) return stated;
     return this.#exchange.secure || this.#connector.secure;
   }
   getServerName(): string {
     if (this.#rewrittenServerName !== null) return this.#rewrittenServerName;
+    const stated = this.#stated?.serverName;
+    if (stated !== undefined) return stated;
     if (this.#connector.proxyName !== undefined && this.#connector.proxyName !== '') return this.#connector.proxyName;
     return this.#host()?.name ?? this.#exchange.localAddress;
   }
   getServerPort(): number {
+    const stated = this.#stated?.serverPort;
+    if (stated !== undefined) return stated;
     if (this.#connector.proxyPort > 0) return this.#connector.proxyPort;
     const host = this.#host();
     if (host === null) return this.#exchange.localPort;
@@ -310,11 +327,11 @@ export class ContainerRequest implements Request {
     return this.getScheme() === 'https' ? 443 : 80;
   }
   getRemoteAddr(): string {
-    return this.#exchange.remoteAddress;
+    return this.#stated?.remoteAddr ?? this.#exchange.remoteAddress;
   }
   /** enableLookups would need a blocking reverse lookup; like Tomcat's default, the address is returned. */
   getRemoteHost(): string {
-    return this.#exchange.remoteAddress;
+    return this.#stated?.remoteHost ?? this.#exchange.remoteAddress;
   }
   getRemotePort(): number {
     return this.#exchange.remotePort;
@@ -323,10 +340,51 @@ export class ContainerRequest implements Request {
     return this.#exchange.localAddress;
   }
   getLocalName(): string {
-    return this.#exchange.localAddress;
+    return this.#stated?.localName ?? this.#exchange.localAddress;
   }
   getLocalPort(): number {
-    return this.#exchange.localPort;
+    return this.#stated?.localPort ?? this.#exchange.localPort;
+  }
+
+  setRemoteAddr(address: string): void {
+    (this.#stated ??= {}).remoteAddr = address;
+  }
+  setRemoteHost(host: string): void {
+    (this.#stated ??= {}).remoteHost = host;
+  }
+  setScheme(scheme: string): void {
+    (this.#stated ??= {}).scheme = scheme;
+  }
+  setSecure(secure: boolean): void {
+    (this.#stated ??= {}).secure = secure;
+  }
+  setServerName(name: string): void {
+    (this.#stated ??= {}).serverName = name;
+  }
+  setServerPort(port: number): void {
+    (this.#stated ??= {}).serverPort = port;
+  }
+  setLocalName(name: string): void {
+    (this.#stated ??= {}).localName = name;
+  }
+  setLocalPort(port: number): void {
+    (this.#stated ??= {}).localPort = port;
+  }
+
+  setHeaderValues(name: string, values: readonly string[]): void {
+    const index = this.#headerIndex();
+    const key = name.toLowerCase();
+    const names = this.#headerNames!;
+    if (values.length === 0) {
+      if (!index.delete(key)) return;
+      const at = names.findIndex((n) => n.toLowerCase() === key);
+      if (at >= 0) names.splice(at, 1);
+    } else {
+      if (!index.has(key)) names.push(name);
+      index.set(key, [...values]);
+    }
+    if (key === 'host') this.#hostParts = undefined;
+    if (key === 'cookie') this.#cookies = null;
   }
 
   /**
@@ -399,6 +457,12 @@ export class ContainerRequest implements Request {
       return;
     }
     if (name.startsWith(INTERNAL_ATTRIBUTE_PREFIX)) return;
+    if (name === REMOTE_IP_FILTER_SECURE && typeof value === 'boolean') {
+      // Tomcat's special attribute (Globals.REMOTE_IP_FILTER_SECURE, the CVE-2023-28708 fix): RemoteIpFilter, which
+      // only has the Servlet API, tells the container the request is secure so that the session cookie is Secure.
+      this.setSecure(value);
+      return;
+    }
     const attributes = (this.#attributeMap ??= new Map<string, unknown>());
     const existed = attributes.has(name);
     const old = attributes.get(name);
@@ -597,8 +661,13 @@ export class ContainerRequest implements Request {
   // --- security ---
 
   getVerifiedClientCertificates(): readonly X509Certificate[] {
+    if (this.#forwardedCertificates !== null) return this.#forwardedCertificates;
     const tls = this.#exchange.tls;
     return tls !== undefined && tls.peerVerified ? tls.peerCertificates : [];
+  }
+
+  setForwardedClientCertificates(chain: readonly X509Certificate[] | null): void {
+    this.#forwardedCertificates = chain === null || chain.length === 0 ? null : chain;
   }
 
   setUserPrincipal(principal: Principal | null, authType: string | null): void {
@@ -676,6 +745,18 @@ export class ContainerRequest implements Request {
     const base = slash >= 0 ? requestPath.slice(0, slash + 1) : '/';
     return binding.getRequestDispatcher(base + path);
   }
+}
+
+/** What setRemoteAddr… stated; an absent field reports the connection's own value. */
+interface StatedIdentity {
+  remoteAddr?: string;
+  remoteHost?: string;
+  scheme?: string;
+  secure?: boolean;
+  serverName?: string;
+  serverPort?: number;
+  localName?: string;
+  localPort?: number;
 }
 
 /** A Host header's port: one to five digits, else -1 (read in place: asked on every request). */

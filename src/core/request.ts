@@ -97,6 +97,33 @@ export interface Request extends HttpServletRequest {
    * prepare() and the Engine pipeline the same way). A URI the canonicaliser refuses is answered 400 there.
    */
   reprocess(): ValveResult;
+  /**
+   * The client as a trusted front end states it (Tomcat's Request setters, used by RemoteIpValve): once set,
+   * getRemoteAddr(), getScheme(), isSecure(), getServerPort()… and everything derived from them (absolute
+   * redirects, getRequestURL(), the Secure flag of the session cookie, the access log) report these values.
+   * `control.remoteAddress` stays the TCP peer. A valve that sets them restores the previous values once the
+   * rest of the pipeline has run (RemoteIpValve does, as Tomcat's).
+   */
+  setRemoteAddr(address: string): void;
+  setRemoteHost(host: string): void;
+  setScheme(scheme: string): void;
+  setSecure(secure: boolean): void;
+  setServerName(name: string): void;
+  setServerPort(port: number): void;
+  setLocalName(name: string): void;
+  setLocalPort(port: number): void;
+  /**
+   * Replaces every field `name` of the request head with these values, in order (none: removes them): what later
+   * valves and the application see through getHeader()/getHeaders() (Tomcat's MimeHeaders.setValue/removeHeader,
+   * used by RemoteIpValve to rewrite X-Forwarded-For). The bytes received are not changed.
+   */
+  setHeaderValues(name: string, values: readonly string[]): void;
+  /**
+   * A client certificate chain (leaf first) that a trusted front end verified and forwarded in a header
+   * (SSLValve): it becomes the `jakarta.servlet.request.X509Certificate` attribute and what CLIENT-CERT login
+   * sees, as a certificate forwarded over AJP does. null forgets it.
+   */
+  setForwardedClientCertificates(chain: readonly X509Certificate[] | null): void;
   /** Attributes the container keeps for itself (never visible to or settable by protocol input). */
   getNote(name: string): unknown;
   setNote(name: string, value: unknown): void;

@@ -19,6 +19,7 @@ import {
   SessionInitializerFilter,
   SetCharacterEncodingFilter,
 } from '../filters/index.js';
+import { RemoteIpFilter } from '../filters/remote-ip-filter.js';
 
 export type BuiltinClass = new (...args: never[]) => unknown;
 
@@ -34,6 +35,7 @@ const builtins: ReadonlyMap<string, BuiltinClass> = new Map<string, BuiltinClass
   // request filtering (RemoteAddrFilter, RemoteCIDRFilter, RemoteHostFilter)
 
   // proxy (RemoteIpFilter)
+  ['org.apache.catalina.filters.RemoteIpFilter', RemoteIpFilter],
 
   // CorsFilter, HttpHeaderSecurityFilter and the small filters
   ['org.apache.catalina.filters.CorsFilter', CorsFilter],

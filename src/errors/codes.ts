@@ -1095,6 +1095,13 @@ const catalogue = {
   // --- request filtering and load valves and filters (issue #21) ---
 
   // --- proxy valves and RemoteIpFilter (issue #21) ---
+  SV_ERR_REMOTE_IP_FILTER_INIT_PARAM: {
+    message: 'Init parameter [{name}] of filter [{filter}] has invalid value [{value}]; allowed: {allowed}',
+  },
+  SV_ERR_SSL_VALVE_CERTIFICATE: {
+    message: 'SSLValve [{valve}] ignored the client certificate in header [{header}]: it is not a PEM certificate ({detail})',
+    detail: "node:crypto's reason for refusing the certificate",
+  },
 
   // --- RewriteValve (issue #21) ---
   SV_ERR_REWRITE_CONFIG_READ: {

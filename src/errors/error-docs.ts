@@ -1617,6 +1617,17 @@ const docs = {
       'HttpHeaderSecurityFilter ran on a response that was already committed (an earlier filter or a dispatch sent it), so its security headers could not be added; the request fails as in Tomcat rather than answering without them.',
     fix: 'Map HttpHeaderSecurityFilter first in web.xml, before any filter that writes or flushes the response.',
   },
+  // --- proxy valves and RemoteIpFilter (issue #21) ---
+  SV_ERR_REMOTE_IP_FILTER_INIT_PARAM: {
+    meaning:
+      'An init-param of a RemoteIpFilter (web.xml) has a value it does not accept, for example an internalProxies pattern that is not a valid regular expression or cannot be matched in linear time; the application does not start.',
+    fix: 'Correct the init-param to one of the allowed values shown in the message (Java regular expressions without backreferences or lookaround).',
+  },
+  SV_ERR_SSL_VALVE_CERTIFICATE: {
+    meaning:
+      'A request carried a client-certificate header that is not a PEM certificate; the SSLValve logs it (as Tomcat does) and the request goes on without a client certificate.',
+    fix: 'Make the front end send the certificate as httpd `%{SSL_CLIENT_CERT}s` or nginx `$ssl_client_escaped_cert`, and make it remove the header from what clients send.',
+  },
 } satisfies Record<ErrorCode, ErrorDoc>;
 
 export const errorDocs: Readonly<Record<ErrorCode, ErrorDoc>> = docs;

@@ -7,6 +7,7 @@
 // --- request filtering (RemoteAddrFilter, RemoteCIDRFilter, RemoteHostFilter) ---
 
 // --- proxy (RemoteIpFilter) ---
+export { RemoteIpFilter, REMOTE_IP_FILTER_SECURE, type RemoteIpOptions } from './remote-ip-filter.js';
 
 // --- CorsFilter, HttpHeaderSecurityFilter and the small filters ---
 export { AddDefaultCharsetFilter, type AddDefaultCharsetFilterOptions } from './add-default-charset-filter.js';

@@ -20,6 +20,11 @@ import type { SignOnTable } from '../security/sign-on-table.js';
 import { resolveAttributes } from '../config/attribute-values.js';
 import { REWRITE_VALVE_CLASS, RewriteValve } from '../valves/rewrite-valve.js';
 import { STUCK_THREAD_DETECTION_VALVE_CLASS, StuckThreadDetectionValve } from '../valves/stuck-thread-detection-valve.js';
+// proxy valves
+import { remoteIpRules } from '../filters/remote-ip.js';
+import { REMOTE_IP_VALVE_CLASS, RemoteIpValve } from '../valves/remote-ip-valve.js';
+import { SSL_VALVE_CLASS, SslValve } from '../valves/ssl-valve.js';
+import { LOAD_BALANCER_DRAINING_VALVE_CLASS, LoadBalancerDrainingValve } from '../valves/load-balancer-draining-valve.js';
 
 export const ACCESS_LOG_VALVE = 'org.apache.catalina.valves.AccessLogValve';
 export const ERROR_REPORT_VALVE = 'org.apache.catalina.valves.ErrorReportValve';
@@ -61,6 +66,32 @@ export function createValve(component: ComponentConfig, catalinaBase: string, lo
     // --- request filtering and load valves ---
 
     // --- proxy valves ---
+    case REMOTE_IP_VALVE_CLASS: {
+      const { internalProxies, trustedProxies, ...rest } = resolveAttributes(
+        'Valve:RemoteIpValve',
+        component.attributes,
+        elementOf(component),
+      );
+      const compiled = remoteIpRules({ ...rest, internalProxies, trustedProxies: trustedProxies ?? '' });
+      // The table validated both patterns (b.regex), so this only fails for a hand-built configuration.
+      if (!compiled.ok) {
+        throw new ConfigError('SV_ERR_CONFIG_INVALID_VALUE', {
+          attribute: compiled.error.name,
+          element: elementOf(component),
+          value: compiled.error.value,
+          allowed: `a regular expression Serval can match in linear time: ${compiled.error.reason}`,
+        });
+      }
+      return new RemoteIpValve(compiled.rules);
+    }
+    case SSL_VALVE_CLASS:
+      return new SslValve(resolveAttributes('Valve:SSLValve', component.attributes, elementOf(component)), (message) =>
+        logger.warn({ code: 'SV_ERR_SSL_VALVE_CERTIFICATE' }, message),
+      );
+    case LOAD_BALANCER_DRAINING_VALVE_CLASS:
+      return new LoadBalancerDrainingValve(
+        resolveAttributes('Valve:LoadBalancerDrainingValve', component.attributes, elementOf(component)),
+      );
 
     // --- RewriteValve ---
     case REWRITE_VALVE_CLASS:

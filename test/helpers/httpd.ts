@@ -1,6 +1,6 @@
 /**
- * Runs Apache httpd as an AJP front end for tests: a private config in a temporary folder (mod_proxy_ajp or
- * mod_jk), started in the foreground, awaited until it answers, stopped by its PID (peers.md).
+ * Runs Apache httpd as a front end for tests: a private config in a temporary folder (mod_proxy_ajp or mod_jk in
+ * front of an AJP connector, mod_proxy_http in front of an HTTP one), started in the foreground, awaited until it answers, stopped by its PID (peers.md).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,16 @@ export interface HttpdOptions {
   readonly secret?: string;
   /** mod_proxy_ajp: send CPING before each request (`ping=1`). */
   readonly ping?: boolean;
+  /**
+   * mod_jk: the workers.properties lines instead of the single worker node1, and the worker `/*` is mounted on
+   * (a load balancer over several members, e.g. with `worker.node1.activation=D`).
+   */
+  readonly jkWorkers?: { readonly lines: readonly string[]; readonly mount: string };
+  /**
+   * Request headers httpd sets on what it forwards (mod_headers `RequestHeader set`), e.g. `X-Forwarded-Proto: https`
+   * for a front end that terminates TLS; a value is written as httpd reads it (`%{VAR}s` expands).
+   */
+  readonly requestHeaders?: Readonly<Record<string, string>>;
   /** Lines appended to the generated httpd.conf (extra modules, <Location> blocks, SetEnv…). */
   readonly extraConfig?: readonly string[];
 }
@@ -104,7 +114,7 @@ function config(dir: string, port: number, options: HttpdOptions): string {
     lines.push(`JkShmFile ${dir}/run/jk-runtime-status`);
     lines.push(`JkLogFile ${dir}/mod_jk.log`);
     lines.push('JkLogLevel info');
-    lines.push('JkMount /* node1');
+    lines.push(`JkMount /* ${options.jkWorkers?.mount ?? 'node1'}`);
     const workers = [
       'worker.list=node1',
       'worker.node1.type=ajp13',
@@ -114,7 +124,13 @@ function config(dir: string, port: number, options: HttpdOptions): string {
       'worker.node1.recovery_options=0',
     ];
     if (options.secret !== undefined) workers.push(`worker.node1.secret=${options.secret}`);
-    writeFileSync(join(dir, 'workers.properties'), `${workers.join('\n')}\n`);
+    const workerLines = options.jkWorkers?.lines ?? workers;
+    writeFileSync(join(dir, 'workers.properties'), `${workerLines.join('\n')}\n`);
+  }
+  const requestHeaders = Object.entries(options.requestHeaders ?? {});
+  if (requestHeaders.length > 0) {
+    lines.push(`LoadModule headers_module ${MODULES}/mod_headers.so`);
+    for (const [name, value] of requestHeaders) lines.push(`RequestHeader set ${name} "${value}"`);
   }
   lines.push(...(options.extraConfig ?? []));
   return `${lines.join('\n')}\n`;

@@ -61,7 +61,6 @@ describe('Tomcat components Serval does not implement', () => {
     ['org.apache.catalina.valves.RemoteAddrValve', 'client address'],
     ['org.apache.catalina.valves.RemoteCIDRValve', 'client address'],
     ['org.apache.catalina.valves.RemoteHostValve', 'client address'],
-    ['org.apache.catalina.valves.RemoteIpValve', 'trusted proxy'],
     ['org.apache.catalina.authenticator.SpnegoAuthenticator', 'authenticates users'],
     ['org.apache.catalina.ha.authenticator.ClusterSingleSignOn', 'authenticated users'],
     ['org.apache.catalina.valves.CrawlerSessionManagerValve', 'sessions of crawlers'],

@@ -73,8 +73,15 @@ describe('DefaultServlet init parameters', () => {
       const end = section.indexOf('\n## ', start + 1);
       return section.slice(start, end < 0 ? undefined : end);
     };
+    // A table cell escapes `|` (RemoteIpFilter's internalProxies is a regular expression with alternatives).
     const shown = (value: string | number | boolean | undefined): string =>
-      value === undefined ? 'unset' : typeof value === 'string' ? (value === '' ? '""' : `\`${value}\``) : String(value);
+      value === undefined
+        ? 'unset'
+        : typeof value === 'string'
+          ? value === ''
+            ? '""'
+            : `\`${value.replaceAll('|', '\\|')}\``
+          : String(value);
     for (const spec of initParameterTable) {
       const row = sectionOf(spec.owner)
         .split('\n')
