@@ -18,11 +18,7 @@ const C = 'org.apache.catalina.';
 const harmless = (reason: HarmlessReason): TomcatClass => ({ kind: 'harmless', reason });
 const refused = (reason: RefusalReason): TomcatClass => ({ kind: 'refused', reason });
 
-const ADDRESS: RefusalReason =
-  'it decides from the client address or host name which requests are allowed, so without it requests it is meant to refuse would be served';
 const AUTHENTICATION: RefusalReason = 'it authenticates users, so without it the resources it protects would be served to anyone';
-const LIMITS: RefusalReason =
-  'it limits what requests may use (parameters, concurrent requests, sessions of crawlers), a protection the configuration asks for';
 const ERROR_PAGES: RefusalReason =
   'it replaces the error pages, so without it the default error report (with exception details) would be shown instead';
 const ANY_VALVE: RefusalReason =
@@ -74,14 +70,7 @@ export const tomcatComponentClasses: ReadonlyMap<string, TomcatClass> = new Map<
   [`${C}valves.ExtendedAccessLogValve`, harmless(OTHER_LOG)],
   [`${C}valves.JsonAccessLogValve`, harmless(OTHER_LOG)],
   [`${C}valves.JDBCAccessLogValve`, harmless(OTHER_LOG)],
-  [
-    `${C}valves.HealthCheckValve`,
-    harmless('it only answers its own health-check path; without it that path reaches the applications like any other'),
-  ],
   // Valves that decide who gets through, or what they see.
-  [`${C}valves.RemoteAddrValve`, refused(ADDRESS)],
-  [`${C}valves.RemoteCIDRValve`, refused(ADDRESS)],
-  [`${C}valves.RemoteHostValve`, refused(ADDRESS)],
   [
     `${C}valves.RemoteIpValve`,
     refused(
@@ -107,10 +96,6 @@ export const tomcatComponentClasses: ReadonlyMap<string, TomcatClass> = new Map<
       'it authenticates through Java login modules (JAAS), which Node cannot load; the users it would accept could not log in, and no other realm stands in for it',
     ),
   ],
-  // Crawlers get one shared session instead of one per request: a bound on session memory the configuration asked for.
-  [`${C}valves.CrawlerSessionManagerValve`, refused(LIMITS)],
-  [`${C}valves.ParameterLimitValve`, refused(LIMITS)],
-  [`${C}valves.SemaphoreValve`, refused(LIMITS)],
   [
     `${C}valves.rewrite.RewriteValve`,
     refused('it rewrites, redirects or refuses requests by rules, so without it requests would reach resources the rules keep them from'),
@@ -140,9 +125,6 @@ export const tomcatFilterClasses: ReadonlySet<string> = new Set(
     'FailedRequestFilter',
     'HttpHeaderSecurityFilter',
     'RateLimitFilter',
-    'RemoteAddrFilter',
-    'RemoteCIDRFilter',
-    'RemoteHostFilter',
     'RemoteIpFilter',
     'RequestDumperFilter',
     'RestCsrfPreventionFilter',

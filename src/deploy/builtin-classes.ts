@@ -5,6 +5,9 @@
 import { DefaultServlet } from '../builtin-servlets/default-servlet.js';
 import { JspUnavailableServlet } from '../builtin-servlets/jsp-unavailable-servlet.js';
 import { WelcomeServlet } from '../builtin-servlets/welcome-servlet.js';
+import { RemoteAddrFilter } from '../filters/remote-addr-filter.js';
+import { RemoteCIDRFilter } from '../filters/remote-cidr-filter.js';
+import { RemoteHostFilter } from '../filters/remote-host-filter.js';
 
 export type BuiltinClass = new (...args: never[]) => unknown;
 
@@ -18,6 +21,9 @@ const builtins: ReadonlyMap<string, BuiltinClass> = new Map<string, BuiltinClass
   // --- Tomcat's filters (org.apache.catalina.filters.*), implemented in src/filters/ ---
 
   // request filtering (RemoteAddrFilter, RemoteCIDRFilter, RemoteHostFilter)
+  ['org.apache.catalina.filters.RemoteAddrFilter', RemoteAddrFilter],
+  ['org.apache.catalina.filters.RemoteCIDRFilter', RemoteCIDRFilter],
+  ['org.apache.catalina.filters.RemoteHostFilter', RemoteHostFilter],
 
   // proxy (RemoteIpFilter)
 
