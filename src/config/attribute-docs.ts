@@ -24,11 +24,17 @@ const SERVLETS_INTRO = `The built-in servlets read these \`<init-param>\`s from 
 \`WEB-INF/web.xml\` that declares a servlet of the same name). A value is trimmed; an absent or empty one takes
 the default; any other value the type refuses fails the servlet's start.`;
 
+/** `DefaultServlet` is a servlet of org.apache.catalina.servlets; `Filter:RemoteAddrFilter` a filter of org.apache.catalina.filters. */
+function initParameterHeading(owner: string): string {
+  const filter = owner.startsWith('Filter:') ? owner.slice('Filter:'.length) : null;
+  return filter === null
+    ? `${owner} init parameters (\`org.apache.catalina.servlets.${owner}\`)`
+    : `${filter} init parameters (\`org.apache.catalina.filters.${filter}\`)`;
+}
+
 export function renderAttributeDocs(): string {
   const sections = attributeOwners().map((owner) => section(ownerHeading(owner), 'attribute', attributesOf(owner)));
-  const servlets = initParameterOwners().map((owner) =>
-    section(`${owner} init parameters (\`org.apache.catalina.servlets.${owner}\`)`, 'init-param', initParametersOf(owner)),
-  );
+  const servlets = initParameterOwners().map((owner) => section(initParameterHeading(owner), 'init-param', initParametersOf(owner)));
   const ignored = [...notImplementedElements].map((name) => `\`${name}\``).join(', ');
   const outro = `## Elements not implemented yet\n\nThese Tomcat elements are accepted with one warning each; they and their content are ignored (the attribute names of those listed above are still checked): ${ignored}. A \`<Resource>\` is built only inside \`<GlobalNamingResources>\`, for the types listed above (\`Resource:…\`); another type is skipped with a warning (\`SV_ERR_CONFIG_RESOURCE_TYPE_NOT_IMPLEMENTED\`).`;
   return `${INTRO}\n${[...sections, outro, classesSection(), `## Built-in servlets\n\n${SERVLETS_INTRO}`, ...servlets].join('\n\n')}\n`;

@@ -3,7 +3,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { renderAttributeDocs } from '../../../src/config/attribute-docs.js';
 import { convertAttribute } from '../../../src/config/attribute-values.js';
-import { initParameterTable, readInitParameters, type InitParameters } from '../../../src/config/init-parameters.js';
+import { initParameterTable, initParametersOf, readInitParameters, type InitParameters } from '../../../src/config/init-parameters.js';
 
 const invalid = (name: string, value: string, allowed: string): Error => new RangeError(`${name}|${value}|${allowed}`);
 const read =
@@ -66,7 +66,7 @@ describe('DefaultServlet init parameters', () => {
   it('are each documented in docs/configuration.md with their default', () => {
     const docs = renderAttributeDocs();
     const section = docs.slice(docs.indexOf('## DefaultServlet init parameters'));
-    for (const spec of initParameterTable) {
+    for (const spec of initParametersOf('DefaultServlet')) {
       const row = section.split('\n').find((line) => line.startsWith(`| \`${spec.name}\` |`));
       expect(row, spec.name).toBeDefined();
       expect(row, spec.name).toContain(` | ${typeof spec.default === 'string' ? `\`${spec.default}\`` : String(spec.default)} | `);
