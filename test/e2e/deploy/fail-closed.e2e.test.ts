@@ -46,8 +46,7 @@ const apps: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   },
   valved: {
     'secret.html': SECRET,
-    'META-INF/context.xml':
-      '<Context>\n  <Valve className="org.apache.catalina.valves.PersistentValve"/>\n</Context>\n',
+    'META-INF/context.xml': '<Context>\n  <Valve className="org.apache.catalina.valves.PersistentValve"/>\n</Context>\n',
   },
 };
 
