@@ -57,7 +57,7 @@ export abstract class RequestFilter implements Filter {
     const compiled = this.compile({ allow: params.allow, deny: params.deny });
     if (!compiled.ok) {
       const name = compiled.reason.startsWith('deny') ? 'deny' : 'allow';
-      throw invalid(name, read(name) ?? '', compiled.reason);
+      throw invalid(name, read(name) ?? '', compiled.reason.slice(name.length + 2));
     }
     this.#rules = compiled.rules;
     this.#denyStatus = params.denyStatus ?? 403;
