@@ -14,7 +14,7 @@ export function getFrom(
   localAddress: string,
   port: number,
   path: string,
-  options: { readonly host?: string; readonly headers?: Record<string, string | string[]> } = {},
+  options: { readonly host?: string; readonly headers?: Record<string, string | string[]> | undefined } = {},
 ): Promise<AddressedResponse> {
   return new Promise((resolve, reject) => {
     const request = http.request(

@@ -24,7 +24,7 @@ describe('load valves', () => {
   const host = (): ContainerBase => server.catalina.server.services[0]!.engine.findChild('localhost')!;
   const valveOf = <T>(type: new (...args: never[]) => T, context?: string): T => {
     const container = context === undefined ? host() : host().findChild(context)!;
-    return container.pipeline.getValves().find((v): v is T & object => v instanceof type) as T;
+    return container.pipeline.getValves().find((v) => v instanceof type) as T;
   };
 
   beforeAll(async () => {
