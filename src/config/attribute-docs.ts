@@ -26,20 +26,20 @@ the default; any other value the type refuses fails the servlet's start. Tomcat'
 names in a webapp's web.xml (or built in code from \`serval/filters\` with typed options), read theirs the same
 way: a refused value fails the filter's init(), so the webapp does not start (\`SV_ERR_FILTER_INIT_PARAM\`).`;
 
+/** `DefaultServlet` is a servlet of org.apache.catalina.servlets; `Filter:RemoteAddrFilter` a filter of org.apache.catalina.filters. */
+function initParameterHeading(owner: string): string {
+  const filter = owner.startsWith('Filter:') ? owner.slice('Filter:'.length) : null;
+  return filter === null
+    ? `${owner} init parameters (\`org.apache.catalina.servlets.${owner}\`)`
+    : `${filter} init parameters (\`org.apache.catalina.filters.${filter}\`)`;
+}
+
 export function renderAttributeDocs(): string {
   const sections = attributeOwners().map((owner) => section(ownerHeading(owner), 'attribute', attributesOf(owner)));
   const servlets = initParameterOwners().map((owner) => section(initParameterHeading(owner), 'init-param', initParametersOf(owner)));
   const ignored = [...notImplementedElements].map((name) => `\`${name}\``).join(', ');
   const outro = `## Elements not implemented yet\n\nThese Tomcat elements are accepted with one warning each; they and their content are ignored (the attribute names of those listed above are still checked): ${ignored}. A \`<Resource>\` is built only inside \`<GlobalNamingResources>\`, for the types listed above (\`Resource:…\`); another type is skipped with a warning (\`SV_ERR_CONFIG_RESOURCE_TYPE_NOT_IMPLEMENTED\`).`;
   return `${INTRO}\n${[...sections, outro, classesSection(), `## Built-in servlets\n\n${SERVLETS_INTRO}`, ...servlets].join('\n\n')}\n`;
-}
-
-/** `DefaultServlet` is org.apache.catalina.servlets.DefaultServlet; `Filter:CorsFilter` org.apache.catalina.filters.CorsFilter. */
-function initParameterHeading(owner: string): string {
-  const filter = owner.startsWith('Filter:') ? owner.slice('Filter:'.length) : null;
-  return filter === null
-    ? `${owner} init parameters (\`org.apache.catalina.servlets.${owner}\`)`
-    : `${filter} init parameters (\`org.apache.catalina.filters.${filter}\`)`;
 }
 
 /** The fail-closed rule for component classes (architecture decision 11), with the reason given for each class. */

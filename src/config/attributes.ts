@@ -179,6 +179,15 @@ function errorReportAttributes<const O extends string>(b: ReturnType<typeof buil
     ),
   ] as const;
 }
+
+// Request filtering and load valves (issue #21).
+const remoteAddrValve = builder('Valve:RemoteAddrValve');
+const remoteHostValve = builder('Valve:RemoteHostValve');
+const remoteCidrValve = builder('Valve:RemoteCIDRValve');
+const healthCheckValve = builder('Valve:HealthCheckValve');
+const semaphoreValve = builder('Valve:SemaphoreValve');
+const parameterLimitValve = builder('Valve:ParameterLimitValve');
+const crawlerValve = builder('Valve:CrawlerSessionManagerValve');
 const resources = builder('Resources');
 const loader = builder('Loader');
 const manager = builder('Manager');
@@ -237,6 +246,28 @@ export const DEFAULT_INTERNAL_PROXIES =
   '100\\.1[0-1]{1}\\d{1}\\.\\d{1,3}\\.\\d{1,3}|100\\.12[0-7]{1}\\.\\d{1,3}\\.\\d{1,3}|172\\.1[6-9]{1}\\.\\d{1,3}\\.\\d{1,3}|' +
   '172\\.2[0-9]{1}\\.\\d{1,3}\\.\\d{1,3}|172\\.3[0-1]{1}\\.\\d{1,3}\\.\\d{1,3}|0:0:0:0:0:0:0:1|::1|' +
   'fe[89ab]\\p{XDigit}:.*|f[cd]\\p{XDigit}{2}+:.*';
+
+/** RequestFilterValve's attributes other than allow and deny, which RemoteAddr/RemoteHost/RemoteCIDRValve share. */
+function requestFilterValveAttributes<const O extends string>(b: ReturnType<typeof builder<O>>) {
+  return [
+    b.int('denyStatus', 403, 'Status sent to a refused request.', { min: 100, max: 599 }),
+    b.bool(
+      'addConnectorPort',
+      false,
+      'Whether the rules see the local port the request came in on, as `address;port` (CIDR rules: `block;port-pattern`).',
+    ),
+    b.bool(
+      'invalidAuthenticationWhenDeny',
+      false,
+      "Tomcat lets a refused request go on with an invalid Authorization header (a 401 login) when the Context has preemptiveAuthentication, which Serval does not offer: refused requests always get denyStatus, Tomcat's behaviour without it.",
+    ),
+    b.bool(
+      'usePeerAddress',
+      false,
+      "Whether the rules see the TCP peer's address instead of the client address a RemoteIpValve or AJP front end reported.",
+    ),
+  ] as const;
+}
 
 const table = [
   server.int('port', undefined, 'TCP port that listens for the shutdown command; -1 disables it.', {
@@ -1395,6 +1426,63 @@ const table = [
   jndiRealm.bool('forceDnHexEscape', false, 'Whether DNs put into filters have their escapes rewritten as hex.', directoryRefused),
 
   // --- Request filtering and load valves (RemoteAddrValve, RemoteCIDRValve, RemoteHostValve, HealthCheckValve, SemaphoreValve, ParameterLimitValve, CrawlerSessionManagerValve) ---
+  remoteAddrValve.regex('allow', 'Regular expression the whole client address must match to pass.'),
+  remoteAddrValve.regex('deny', 'Regular expression of client addresses refused (checked before allow).'),
+  ...requestFilterValveAttributes(remoteAddrValve),
+  remoteHostValve.regex(
+    'allow',
+    'Regular expression the whole client host name must match to pass; without reverse lookups (enableLookups) the host name is the address.',
+  ),
+  remoteHostValve.regex('deny', 'Regular expression of client host names refused (checked before allow).'),
+  ...requestFilterValveAttributes(remoteHostValve),
+  remoteCidrValve.str('allow', undefined, 'Comma separated IPv4/IPv6 addresses or CIDR blocks (`127.0.0.0/8, ::1`) allowed to pass.'),
+  remoteCidrValve.str('deny', undefined, 'Comma separated IPv4/IPv6 addresses or CIDR blocks refused (checked before allow).'),
+  ...requestFilterValveAttributes(remoteCidrValve),
+
+  healthCheckValve.str(
+    'path',
+    '/health',
+    'Path answered by the valve (within the Context for a Context valve, else the decoded request URI).',
+  ),
+  healthCheckValve.bool(
+    'checkContainersAvailable',
+    true,
+    'Whether the answer is 503 `DOWN` when the container or one of its children (Hosts, Contexts) is not available.',
+  ),
+
+  semaphoreValve.int('concurrency', 10, 'Requests allowed through the valve at once.', { min: 1 }),
+  semaphoreValve.bool('fairness', false, 'Whether waiting requests get permits in arrival order; Serval always serves waiters in order.'),
+  semaphoreValve.bool('block', true, 'Whether a request waits for a permit (true) or is refused at once when none is free (false).'),
+  semaphoreValve.bool(
+    'interruptible',
+    false,
+    'Java-only (a waiting thread can be interrupted): a request waiting in Serval stops waiting when its client goes away, whatever this says.',
+  ),
+  semaphoreValve.int('highConcurrencyStatus', -1, 'Status sent when no permit is given; -1 or 0 sends nothing (an empty 200, as Tomcat).', {
+    min: -1,
+    max: 599,
+  }),
+
+  parameterLimitValve.str(
+    'urlPatternLimits',
+    undefined,
+    'Lines of `url-regex=maxParameterCount`: a request whose path matches the first such pattern may carry at most that many parameters (400 beyond).',
+  ),
+  parameterLimitValve.str(
+    'resourcePath',
+    'parameter_limit.config',
+    "File with more such lines: in the webapp's WEB-INF/ for a Context valve, else in conf/<Engine>/<Host>/ (conf/<Engine>/ for an Engine valve).",
+  ),
+
+  crawlerValve.str(
+    'crawlerUserAgents',
+    '.*[bB]ot.*|.*Yahoo! Slurp.*|.*Feedfetcher-Google.*',
+    'Regular expression of the User-Agents of crawlers (whole header); checked as a configuration pattern when the valve is built.',
+  ),
+  crawlerValve.regex('crawlerIps', 'Regular expression of the addresses of crawlers (whole address), in addition to crawlerUserAgents.'),
+  crawlerValve.int('sessionInactiveInterval', 60, 'Inactive interval of the sessions made for crawlers.', { unit: 's', min: 1 }),
+  crawlerValve.bool('contextAware', true, 'Whether a crawler gets one session per Context rather than one per Host.'),
+  crawlerValve.bool('hostAware', true, 'Whether a crawler gets one session per Host rather than one across Hosts.'),
 
   // --- Proxy valves (RemoteIpValve, SSLValve, LoadBalancerDrainingValve) ---
   remoteIp.regex(

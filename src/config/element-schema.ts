@@ -81,6 +81,15 @@ export const implementedValves: ReadonlyMap<string, string> = new Map([
   ),
 
   // --- request filtering and load valves ---
+  ...[
+    'RemoteAddrValve',
+    'RemoteHostValve',
+    'RemoteCIDRValve',
+    'HealthCheckValve',
+    'SemaphoreValve',
+    'ParameterLimitValve',
+    'CrawlerSessionManagerValve',
+  ].map((name) => [`${VALVES}${name}`, `Valve:${name}`] as const),
 
   // --- proxy valves ---
   [`${VALVES}RemoteIpValve`, 'Valve:RemoteIpValve'],

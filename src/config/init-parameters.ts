@@ -25,6 +25,12 @@ const headerSecurityFilter = builder('Filter:HttpHeaderSecurityFilter');
 const setCharacterEncodingFilter = builder('Filter:SetCharacterEncodingFilter');
 const addDefaultCharsetFilter = builder('Filter:AddDefaultCharsetFilter');
 
+// Request filtering filters (RemoteAddrFilter, RemoteCIDRFilter, RemoteHostFilter).
+const remoteAddrFilter = builder('Filter:RemoteAddrFilter');
+const remoteHostFilter = builder('Filter:RemoteHostFilter');
+const remoteCidrFilter = builder('Filter:RemoteCIDRFilter');
+const denyStatusDoc = 'Status sent to a refused request.';
+
 const table = [
   defaultServlet.bool('listings', false, 'Whether a directory without a welcome file answers with an HTML listing instead of 404.'),
   defaultServlet.bool('readonly', true, 'Whether PUT and DELETE are refused with 405; `false` allows them (PUT 201/204, DELETE 204/404).'),
@@ -66,6 +72,21 @@ const table = [
     '`true` uses the SHA-256 of the content as a strong ETag instead of `W/"length-lastModified"`.',
   ),
   // --- Request filtering filters (RemoteAddrFilter, RemoteCIDRFilter, RemoteHostFilter) ---
+  remoteAddrFilter.regex('allow', 'Regular expression the whole client address (getRemoteAddr()) must match to pass.'),
+  remoteAddrFilter.regex('deny', 'Regular expression of client addresses refused (checked before allow).'),
+  remoteAddrFilter.int('denyStatus', 403, denyStatusDoc, { min: 100, max: 599 }),
+  remoteHostFilter.regex(
+    'allow',
+    'Regular expression the whole client host name must match to pass; without reverse lookups (enableLookups) the host name is the address.',
+  ),
+  remoteHostFilter.regex('deny', 'Regular expression of client host names refused (checked before allow).'),
+  remoteHostFilter.int('denyStatus', 403, denyStatusDoc, { min: 100, max: 599 }),
+  remoteCidrFilter.str('allow', undefined, 'Comma separated IPv4/IPv6 addresses or CIDR blocks (`127.0.0.0/8, ::1`) allowed to pass.'),
+  remoteCidrFilter.str(
+    'deny',
+    undefined,
+    'Comma separated IPv4/IPv6 addresses or CIDR blocks refused (checked before allow); refused with 403.',
+  ),
 
   // --- Proxy filter (RemoteIpFilter) ---
   remoteIpFilter.regex(

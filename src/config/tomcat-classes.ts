@@ -18,11 +18,7 @@ const C = 'org.apache.catalina.';
 const harmless = (reason: HarmlessReason): TomcatClass => ({ kind: 'harmless', reason });
 const refused = (reason: RefusalReason): TomcatClass => ({ kind: 'refused', reason });
 
-const ADDRESS: RefusalReason =
-  'it decides from the client address or host name which requests are allowed, so without it requests it is meant to refuse would be served';
 const AUTHENTICATION: RefusalReason = 'it authenticates users, so without it the resources it protects would be served to anyone';
-const LIMITS: RefusalReason =
-  'it limits what requests may use (parameters, concurrent requests, sessions of crawlers), a protection the configuration asks for';
 const ANY_VALVE: RefusalReason =
   'a Valve sees every request before the application and may refuse, redirect or change it; Serval cannot tell what skipping it would let through';
 const JNDI: HarmlessReason = 'it only builds JNDI naming contexts, which Serval does not offer; it allows or refuses no request';
@@ -70,14 +66,7 @@ export const tomcatComponentClasses: ReadonlyMap<string, TomcatClass> = new Map<
 
   // Valves that only observe: they never refuse, redirect or change a request.
   [`${C}valves.JDBCAccessLogValve`, harmless(OTHER_LOG)],
-  [
-    `${C}valves.HealthCheckValve`,
-    harmless('it only answers its own health-check path; without it that path reaches the applications like any other'),
-  ],
   // Valves that decide who gets through, or what they see.
-  [`${C}valves.RemoteAddrValve`, refused(ADDRESS)],
-  [`${C}valves.RemoteCIDRValve`, refused(ADDRESS)],
-  [`${C}valves.RemoteHostValve`, refused(ADDRESS)],
   [`${C}authenticator.SpnegoAuthenticator`, refused(AUTHENTICATION)],
   [
     `${C}ha.authenticator.ClusterSingleSignOn`,
@@ -91,10 +80,6 @@ export const tomcatComponentClasses: ReadonlyMap<string, TomcatClass> = new Map<
       'it authenticates through Java login modules (JAAS), which Node cannot load; the users it would accept could not log in, and no other realm stands in for it',
     ),
   ],
-  // Crawlers get one shared session instead of one per request: a bound on session memory the configuration asked for.
-  [`${C}valves.CrawlerSessionManagerValve`, refused(LIMITS)],
-  [`${C}valves.ParameterLimitValve`, refused(LIMITS)],
-  [`${C}valves.SemaphoreValve`, refused(LIMITS)],
   [`${C}valves.PersistentValve`, refused(ANY_VALVE)],
   [`${C}ha.tcp.ReplicationValve`, refused(ANY_VALVE)],
   [`${C}ha.session.JvmRouteBinderValve`, refused(ANY_VALVE)],
@@ -107,9 +92,7 @@ export function genericRefusal(element: string): RefusalReason {
     : 'a Listener can change how components start and what they allow; Serval cannot tell what skipping it would change';
 }
 /** Filter classes of Tomcat 10.1 (web.xml) that Serval does not implement: each refuses its application's deployment. */
-export const tomcatFilterClasses: ReadonlySet<string> = new Set(
-  ['RemoteAddrFilter', 'RemoteCIDRFilter', 'RemoteHostFilter', 'WebdavFixFilter'].map((name) => `${C}filters.${name}`),
-);
+export const tomcatFilterClasses: ReadonlySet<string> = new Set(['WebdavFixFilter'].map((name) => `${C}filters.${name}`));
 
 /**
  * Tomcat's own packages. Tomcat's webapp class loader never loads them from an application (WebappClassLoaderBase

@@ -527,6 +527,10 @@ export class ContainerRequest implements Request {
     if (this.getHeader('cookie') !== null) this.getCookies();
   }
 
+  parameterCount(): number {
+    return this.#content.parameterCount();
+  }
+
   isBodyConsumed(): boolean {
     return this.#content.isBodyConsumed();
   }
@@ -576,6 +580,13 @@ export class ContainerRequest implements Request {
   isRequestedSessionIdValid(): boolean {
     this.#resolveRequestedSessionId();
     return this.#requestedSessionId !== null && this.#isValidSessionId(this.#requestedSessionId);
+  }
+
+  setRequestedSessionId(id: string): void {
+    this.#resolveRequestedSessionId();
+    this.#requestedSessionId = id;
+    this.#sessionIdFromCookie = false;
+    this.#sessionIdFromURL = false;
   }
 
   getSessionIfExists(): HttpSession | null {

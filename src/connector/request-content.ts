@@ -116,8 +116,12 @@ export class RequestContent {
   #checkParameterCount(): void {
     const maxParameters = this.#connector.maxParameterCount;
     if (!Number.isFinite(maxParameters)) return;
-    const count = countParameters(this.#request.getQueryString()) + countParameters(this.#formBody) + this.#formFieldParts().length;
-    if (count > maxParameters) throw new ContainerError('SV_ERR_HTTP_TOO_MANY_PARAMETERS', { limit: maxParameters });
+    if (this.parameterCount() > maxParameters) throw new ContainerError('SV_ERR_HTTP_TOO_MANY_PARAMETERS', { limit: maxParameters });
+  }
+
+  /** The parameters the request carries (query, form body, multipart form fields), counted the way maxParameterCount counts them. */
+  parameterCount(): number {
+    return countParameters(this.#request.getQueryString()) + countParameters(this.#formBody) + this.#formFieldParts().length;
   }
 
   isBodyConsumed(): boolean {

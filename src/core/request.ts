@@ -46,6 +46,11 @@ export interface ExchangeControl {
    * thread to watch this request for the StuckThreadDetectionValve named `valve` (a hung thread cannot watch itself).
    */
   watchStuck?(valve: string, policy: StuckPolicy): void;
+  /**
+   * Optional: calls `listener` once when the client goes away before the response ended (at once if it already
+   * has); returns what removes the listener. A request waiting in a valve (SemaphoreValve) gives up its place.
+   */
+  onAbort?(listener: () => void): () => void;
 }
 
 export interface Request extends HttpServletRequest {
@@ -65,6 +70,11 @@ export interface Request extends HttpServletRequest {
   getStartTimeMs(): number;
   /** The canonical (decoded, normalised) URI the mapper saw. */
   getDecodedRequestURI(): string;
+  /**
+   * The container names the session this request belongs to (Tomcat's Request.setRequestedSessionId, used by
+   * CrawlerSessionManagerValve): getSession() then finds it if it still exists, and never adopts the id otherwise.
+   */
+  setRequestedSessionId(id: string): void;
   /** The session already associated with this request, without creating one or checking validity. */
   getSessionIfExists(): HttpSession | null;
   /**
@@ -84,6 +94,11 @@ export interface Request extends HttpServletRequest {
    * (its method, body and content type), as Tomcat's FormAuthenticator.restoreRequest does.
    */
   restoreSavedRequest(saved: { readonly method: string; readonly contentType: string | null; readonly body: Buffer | null }): void;
+  /**
+   * How many parameters the request carries (query, form body, multipart form fields), counted as the
+   * connector's maxParameterCount counts them, without decoding any (ParameterLimitValve).
+   */
+  parameterCount(): number;
   /** Authenticated user, set by authenticators or trusted front ends. */
   setUserPrincipal(principal: Principal | null, authType: string | null): void;
   /**

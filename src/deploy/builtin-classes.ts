@@ -20,6 +20,9 @@ import {
   SetCharacterEncodingFilter,
 } from '../filters/index.js';
 import { RemoteIpFilter } from '../filters/remote-ip-filter.js';
+import { RemoteAddrFilter } from '../filters/remote-addr-filter.js';
+import { RemoteCIDRFilter } from '../filters/remote-cidr-filter.js';
+import { RemoteHostFilter } from '../filters/remote-host-filter.js';
 
 export type BuiltinClass = new (...args: never[]) => unknown;
 
@@ -33,6 +36,9 @@ const builtins: ReadonlyMap<string, BuiltinClass> = new Map<string, BuiltinClass
   // --- Tomcat's filters (org.apache.catalina.filters.*), implemented in src/filters/ ---
 
   // request filtering (RemoteAddrFilter, RemoteCIDRFilter, RemoteHostFilter)
+  ['org.apache.catalina.filters.RemoteAddrFilter', RemoteAddrFilter],
+  ['org.apache.catalina.filters.RemoteCIDRFilter', RemoteCIDRFilter],
+  ['org.apache.catalina.filters.RemoteHostFilter', RemoteHostFilter],
 
   // proxy (RemoteIpFilter)
   ['org.apache.catalina.filters.RemoteIpFilter', RemoteIpFilter],

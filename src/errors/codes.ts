@@ -1093,6 +1093,12 @@ const catalogue = {
     message: 'A fault that no web application can be charged with ({kind}); the server keeps serving',
   },
   // --- request filtering and load valves and filters (issue #21) ---
+  SV_ERR_REQUEST_FILTER_INIT_PARAM: {
+    message: 'Init parameter [{name}] of filter [{filter}] has invalid value [{value}]; allowed: {allowed}',
+  },
+  SV_ERR_PARAMETER_LIMIT_CONFIG: {
+    message: 'ParameterLimitValve [{source}] line [{line}]: [{text}] is not `url-pattern=maxParameterCount`: {problem}',
+  },
 
   // --- proxy valves and RemoteIpFilter (issue #21) ---
   SV_ERR_REMOTE_IP_FILTER_INIT_PARAM: {

@@ -1628,6 +1628,17 @@ const docs = {
       'A request carried a client-certificate header that is not a PEM certificate; the SSLValve logs it (as Tomcat does) and the request goes on without a client certificate.',
     fix: 'Make the front end send the certificate as httpd `%{SSL_CLIENT_CERT}s` or nginx `$ssl_client_escaped_cert`, and make it remove the header from what clients send.',
   },
+  // --- request filtering and load valves and filters (issue #21) ---
+  SV_ERR_REQUEST_FILTER_INIT_PARAM: {
+    meaning:
+      "A RemoteAddrFilter, RemoteHostFilter or RemoteCIDRFilter (web.xml, or built from code with options) was given a value it cannot use: a regular expression that is invalid or cannot be matched in linear time, a CIDR block that is not an IPv4 or IPv6 address with a prefix length, or a denyStatus that is not a status. The filter's init() fails, so the web application does not start: it never serves without the protection it asked for.",
+    fix: 'Correct the init-param named in the message (the allowed values follow it); docs/valves-and-filters.md shows the syntax.',
+  },
+  SV_ERR_PARAMETER_LIMIT_CONFIG: {
+    meaning:
+      "A line of a ParameterLimitValve's parameter_limit.config file (WEB-INF/ of the webapp, or conf/<Engine>/<Host>/) is not `url-regex=maxParameterCount`: no `=`, a limit that is not a number, per-pattern multipart limits (Tomcat's three-number form, which Serval refuses rather than ignore), or a pattern that cannot be used. The container the valve belongs to does not start.",
+    fix: 'Correct the line named in the message; put multipart limits on the Connector (maxPartCount, maxPartHeaderSize).',
+  },
 } satisfies Record<ErrorCode, ErrorDoc>;
 
 export const errorDocs: Readonly<Record<ErrorCode, ErrorDoc>> = docs;

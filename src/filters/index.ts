@@ -5,6 +5,10 @@
  */
 
 // --- request filtering (RemoteAddrFilter, RemoteCIDRFilter, RemoteHostFilter) ---
+export { RequestFilter, type RequestFilterOptions } from './request-filter.js';
+export { RemoteAddrFilter, type RemoteAddrFilterOptions } from './remote-addr-filter.js';
+export { RemoteHostFilter, type RemoteHostFilterOptions } from './remote-host-filter.js';
+export { RemoteCIDRFilter, type RemoteCIDRFilterOptions } from './remote-cidr-filter.js';
 
 // --- proxy (RemoteIpFilter) ---
 export { RemoteIpFilter, REMOTE_IP_FILTER_SECURE, type RemoteIpOptions } from './remote-ip-filter.js';

@@ -85,6 +85,8 @@ export interface Exchange {
   readonly willClose: boolean;
   /** Drop the connection now (fatal error mid-response). */
   abort(error?: Error): void;
+  /** Optional: calls `listener` once if the client goes away before the response ended; returns its removal. */
+  onAbort?(listener: () => void): () => void;
 }
 
 /** The one entry point from the protocol layer into the container (Tomcat's Adapter). */

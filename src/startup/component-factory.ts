@@ -25,6 +25,13 @@ import { remoteIpRules } from '../filters/remote-ip.js';
 import { REMOTE_IP_VALVE_CLASS, RemoteIpValve } from '../valves/remote-ip-valve.js';
 import { SSL_VALVE_CLASS, SslValve } from '../valves/ssl-valve.js';
 import { LOAD_BALANCER_DRAINING_VALVE_CLASS, LoadBalancerDrainingValve } from '../valves/load-balancer-draining-valve.js';
+import { REMOTE_ADDR_VALVE_CLASS, RemoteAddrValve } from '../valves/remote-addr-valve.js';
+import { REMOTE_CIDR_VALVE_CLASS, RemoteCIDRValve } from '../valves/remote-cidr-valve.js';
+import { REMOTE_HOST_VALVE_CLASS, RemoteHostValve } from '../valves/remote-host-valve.js';
+import { HEALTH_CHECK_VALVE_CLASS, HealthCheckValve } from '../valves/health-check-valve.js';
+import { SEMAPHORE_VALVE_CLASS, SemaphoreValve } from '../valves/semaphore-valve.js';
+import { PARAMETER_LIMIT_VALVE_CLASS, ParameterLimitValve } from '../valves/parameter-limit-valve.js';
+import { CRAWLER_SESSION_MANAGER_VALVE_CLASS, CrawlerSessionManagerValve } from '../valves/crawler-session-manager-valve.js';
 
 export const ACCESS_LOG_VALVE = 'org.apache.catalina.valves.AccessLogValve';
 export const ERROR_REPORT_VALVE = 'org.apache.catalina.valves.ErrorReportValve';
@@ -64,6 +71,20 @@ export function createValve(component: ComponentConfig, catalinaBase: string, lo
     }
 
     // --- request filtering and load valves ---
+    case REMOTE_ADDR_VALVE_CLASS:
+      return new RemoteAddrValve(component.attributes, elementOf(component));
+    case REMOTE_HOST_VALVE_CLASS:
+      return new RemoteHostValve(component.attributes, elementOf(component));
+    case REMOTE_CIDR_VALVE_CLASS:
+      return new RemoteCIDRValve(component.attributes, elementOf(component));
+    case HEALTH_CHECK_VALVE_CLASS:
+      return new HealthCheckValve(component.attributes, elementOf(component));
+    case SEMAPHORE_VALVE_CLASS:
+      return new SemaphoreValve(component.attributes, elementOf(component));
+    case PARAMETER_LIMIT_VALVE_CLASS:
+      return new ParameterLimitValve(component.attributes, catalinaBase, elementOf(component));
+    case CRAWLER_SESSION_MANAGER_VALVE_CLASS:
+      return new CrawlerSessionManagerValve(component.attributes, elementOf(component));
 
     // --- proxy valves ---
     case REMOTE_IP_VALVE_CLASS: {

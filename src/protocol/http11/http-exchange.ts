@@ -113,6 +113,8 @@ export class HttpExchange implements Exchange {
   #body: RequestBody | null = null;
   #settle!: () => void;
   #done = false;
+  /** Who waits to hear that the client went away (onAbort); null while nobody does, so a request costs nothing. */
+  #abortListeners: Array<() => void> | null = null;
   #aborted = false;
   #ended = false;
   #hasBody = true;
@@ -654,6 +656,19 @@ export class HttpExchange implements Exchange {
     }
   }
 
+  onAbort(listener: () => void): () => void {
+    if (this.#done) {
+      if (this.#aborted) listener();
+      return () => undefined;
+    }
+    (this.#abortListeners ??= []).push(listener);
+    return () => {
+      const listeners = this.#abortListeners;
+      const index = listeners?.indexOf(listener) ?? -1;
+      if (index >= 0) listeners!.splice(index, 1);
+    };
+  }
+
   /** The connection closed before this response could finish (including responses still queued behind others). */
   connectionClosed(): void {
     const body = this.#body;
@@ -670,6 +685,11 @@ export class HttpExchange implements Exchange {
     if (aborted) {
       this.#aborted = true;
       this.#compressed?.destroy();
+    }
+    const abortListeners = this.#abortListeners;
+    if (abortListeners !== null) {
+      this.#abortListeners = null;
+      if (aborted) for (const listener of abortListeners) listener();
     }
     this.#wakeDrainWaiters();
     const after = this.#afterFinish;

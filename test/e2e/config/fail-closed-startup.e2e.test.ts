@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { startChildServer, type ChildServerOptions } from '../../helpers/child-server.js';
 
-const REMOTE_ADDR = '<Valve className="org.apache.catalina.valves.RemoteAddrValve" allow="10\\.0\\.0\\.1"/>';
+const PERSISTENT = '<Valve className="org.apache.catalina.valves.PersistentValve"/>';
 
 /** The child's output once it has refused to start (the start rejects with that output in its message). */
 async function refusedStartup(options: ChildServerOptions): Promise<string> {
@@ -19,16 +19,16 @@ async function refusedStartup(options: ChildServerOptions): Promise<string> {
 }
 
 describe('startup refuses a configuration that asks for protection Serval cannot give', () => {
-  it('server.xml: a RemoteAddrValve in the Host', async () => {
-    const output = await refusedStartup({ hostContent: `\n${REMOTE_ADDR}` });
+  it('server.xml: a PersistentValve in the Host', async () => {
+    const output = await refusedStartup({ hostContent: `\n${PERSISTENT}` });
     expect(output).toContain('the server exited during startup');
     expect(output).toMatch(/conf\/server\.xml:\d+: Server\/Service\[0\]\/Engine\[0\]\/Host\[0\]\/Valve\[0\] \[className\]/);
-    expect(output).toContain('RemoteAddrValve] on element [Valve] is not implemented, and it cannot be ignored');
+    expect(output).toContain('PersistentValve] on element [Valve] is not implemented, and it cannot be ignored');
     expect(output).toContain('SV_ERR_CONFIG_CLASS_REFUSED');
   });
 
-  it('conf/context.xml: a RemoteAddrValve every application would get', async () => {
-    const output = await refusedStartup({ files: { 'conf/context.xml': `<Context>\n  ${REMOTE_ADDR}\n</Context>\n` } });
+  it('conf/context.xml: a PersistentValve every application would get', async () => {
+    const output = await refusedStartup({ files: { 'conf/context.xml': `<Context>\n  ${PERSISTENT}\n</Context>\n` } });
     expect(output).toContain('the server exited during startup');
     expect(output).toContain('conf/context.xml:2: Context/Valve[0] [className]');
     expect(output).toContain('SV_ERR_CONFIG_CLASS_REFUSED');

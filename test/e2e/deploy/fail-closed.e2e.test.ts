@@ -37,8 +37,7 @@ const apps: Readonly<Record<string, Readonly<Record<string, string>>>> = {
       WEB_APP,
       '  <filter>',
       '    <filter-name>addr</filter-name>',
-      '    <filter-class>org.apache.catalina.filters.RemoteAddrFilter</filter-class>',
-      '    <init-param><param-name>allow</param-name><param-value>10\\.0\\.0\\.1</param-value></init-param>',
+      '    <filter-class>org.apache.catalina.filters.WebdavFixFilter</filter-class>',
       '  </filter>',
       '  <filter-mapping><filter-name>addr</filter-name><url-pattern>/*</url-pattern></filter-mapping>',
       '</web-app>',
@@ -47,8 +46,7 @@ const apps: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   },
   valved: {
     'secret.html': SECRET,
-    'META-INF/context.xml':
-      '<Context>\n  <Valve className="org.apache.catalina.valves.RemoteAddrValve" allow="10\\.0\\.0\\.1"/>\n</Context>\n',
+    'META-INF/context.xml': '<Context>\n  <Valve className="org.apache.catalina.valves.PersistentValve"/>\n</Context>\n',
   },
 };
 
@@ -88,8 +86,8 @@ describe('fail closed on security declarations Serval cannot enforce', () => {
   it.each([
     // The deployment failure is logged with the error's message (its code is the cause's, shown in the stack).
     ['login', 'auth-method [SPNEGO] is not one Serval enforces', 'login/WEB-INF/web.xml:3', 'BASIC, FORM'],
-    ['filtered', 'is a Tomcat class that Serval does not implement', 'filtered/WEB-INF/web.xml:2]', 'RemoteAddrFilter'],
-    ['valved', 'SV_ERR_CONFIG_CLASS_REFUSED', 'valved/META-INF/context.xml:2:', 'RemoteAddrValve'],
+    ['filtered', 'is a Tomcat class that Serval does not implement', 'filtered/WEB-INF/web.xml:2]', 'WebdavFixFilter'],
+    ['valved', 'SV_ERR_CONFIG_CLASS_REFUSED', 'valved/META-INF/context.xml:2:', 'PersistentValve'],
   ])('does not deploy or serve [%s]: logs "%s" at %s', async (name, code, at, what) => {
     const response = await server.get(`/${name}/secret.html`);
     expect(response.status).toBe(404);

@@ -58,12 +58,8 @@ function warningsOf(xml: string): readonly ConfigProblem[] {
 
 describe('Tomcat components Serval does not implement', () => {
   it.each([
-    ['org.apache.catalina.valves.RemoteAddrValve', 'client address'],
-    ['org.apache.catalina.valves.RemoteCIDRValve', 'client address'],
-    ['org.apache.catalina.valves.RemoteHostValve', 'client address'],
     ['org.apache.catalina.authenticator.SpnegoAuthenticator', 'authenticates users'],
     ['org.apache.catalina.ha.authenticator.ClusterSingleSignOn', 'authenticated users'],
-    ['org.apache.catalina.valves.CrawlerSessionManagerValve', 'sessions of crawlers'],
   ])('refuses server.xml with Valve %s, naming file:line and why', (className, why) => {
     const error = refusal(() =>
       loadServerConfigFromString(serverXml({ host: `<Valve className="${className}" allow="10\\.0\\.0\\.1"/>` }), env),
@@ -80,11 +76,11 @@ describe('Tomcat components Serval does not implement', () => {
 
   it('refuses a Valve in conf/context.xml with file:line', () => {
     const xml =
-      '<Context>\n  <WatchedResource>WEB-INF/web.xml</WatchedResource>\n  <Valve className="org.apache.catalina.valves.RemoteAddrValve" allow="127\\.0\\.0\\.1"/>\n</Context>';
+      '<Context>\n  <WatchedResource>WEB-INF/web.xml</WatchedResource>\n  <Valve className="org.apache.catalina.valves.PersistentValve"/>\n</Context>';
     const error = refusal(() => loadContextDescriptorFromString(xml, env, 'conf/context.xml'));
     expect(error.problems).toHaveLength(1);
     expect(formatProblem(error.problems[0]!)).toMatch(
-      /^conf\/context\.xml:3: Context\/Valve\[0\] \[className\]: Tomcat class \[org\.apache\.catalina\.valves\.RemoteAddrValve\]/,
+      /^conf\/context\.xml:3: Context\/Valve\[0\] \[className\]: Tomcat class \[org\.apache\.catalina\.valves\.PersistentValve\]/,
     );
   });
 
@@ -282,7 +278,7 @@ describe('conf/context.xml and context.xml.default at startup', () => {
   mkdirSync(join(base, 'conf', 'Catalina', 'localhost'), { recursive: true });
   writeFileSync(join(base, 'conf', 'server.xml'), serverXml({}));
   const baseEnv: ConfigEnvironment = { catalinaHome: base, catalinaBase: base, env: {} };
-  const refused = '<Context>\n  <Valve className="org.apache.catalina.valves.RemoteHostValve" allow="x"/>\n</Context>\n';
+  const refused = '<Context>\n  <Valve className="org.apache.catalina.valves.PersistentValve"/>\n</Context>\n';
 
   it.each([['conf/context.xml'], ['conf/Catalina/localhost/context.xml.default']])(
     'refuse the configuration when %s is refused',
@@ -291,7 +287,7 @@ describe('conf/context.xml and context.xml.default at startup', () => {
       try {
         const error = refusal(() => loadServerConfig(join(base, 'conf', 'server.xml'), baseEnv));
         expect(error.message).toContain(
-          `${file}:2: Context/Valve[0] [className]: Tomcat class [org.apache.catalina.valves.RemoteHostValve]`,
+          `${file}:2: Context/Valve[0] [className]: Tomcat class [org.apache.catalina.valves.PersistentValve]`,
         );
         // `catalina stop` only needs the shutdown port.
         expect(loadServerConfig(join(base, 'conf', 'server.xml'), { ...baseEnv, checkContextDefaults: false }).port).toBe(-1);

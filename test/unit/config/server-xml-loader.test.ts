@@ -335,7 +335,7 @@ describe('all problems at once', () => {
     '      <Realm className="org.apache.catalina.realm.LockOutRealm"/>',
     '      <Host name="localhost" autoDeploy="maybe">',
     '        <Valve className="org.apache.catalina.valves.AccessLogValve" patern="common"/>',
-    '        <Valve className="org.apache.catalina.valves.RemoteAddrValve" allow="127.*"/>',
+    '        <Valve className="org.apache.catalina.valves.PersistentValve"/>',
     '        <Valve className="com.example.MyValve"/>',
     '      </Host>',
     '    </Engine>',
